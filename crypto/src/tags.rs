@@ -1,0 +1,114 @@
+//! Every domain-separation tag of the protocol, in one place (spec §2.2).
+//!
+//! A tag is the first input of every hash computed by hallvote, so a hash made
+//! for one purpose can never be taken for another. Tags carry a version; a
+//! change to what a hash covers gets a new version, never a reused tag.
+//! The list here and the table in spec §2.2 must match one to one.
+
+/// Fiat–Shamir challenge of a Schnorr proof of knowledge (spec §4.1).
+pub const SCHNORR: &str = "hallvote/proof/schnorr/v1";
+/// Fiat–Shamir challenge of a range proof, `m ∈ lo..=hi` (spec §4.2).
+pub const RANGE: &str = "hallvote/proof/range/v1";
+/// Fiat–Shamir challenge of a Chaum–Pedersen equality proof (spec §4.3).
+pub const EQUALITY: &str = "hallvote/proof/equality/v1";
+/// Context of a dealer's proof of knowledge of its constant term in the DKG (spec §5.2).
+pub const DKG_DEALER: &str = "hallvote/dkg/dealer/v1";
+/// Context of a decryption share proof (spec §5.4).
+pub const DECRYPTION_SHARE: &str = "hallvote/decryption-share/v1";
+
+// §6 Blind credentials (credential.rs)
+/// First field of the message a ballot credential signs (spec §6.2).
+pub const CREDENTIAL: &str = "hallvote/credential/v1";
+/// Serial of a credential, the key of the spent-credential set (spec §6.5).
+pub const CREDENTIAL_SERIAL: &str = "hallvote/credential/serial/v1";
+
+// §7 Bulletin board log (merkle.rs)
+// No tags: the log hashes are RFC 9162's SHA-256 with 0x00 / 0x01 prefixes, not H.
+
+// §8 Signatures (sign.rs)
+/// Signature of the server over a signed tree head of the board (spec §8.3, §7).
+pub const SIG_TREE_HEAD: &str = "hallvote/sig/tree-head/v1";
+/// Signature of a scrutineer or counter over a poll result (spec §8.3).
+pub const SIG_RESULT: &str = "hallvote/sig/result/v1";
+/// Signature of the server over a published election record (spec §8.3).
+pub const SIG_RECORD: &str = "hallvote/sig/record/v1";
+/// Signature of an enrolled hall station over an HTTP request (spec §8.3).
+pub const SIG_STATION_REQUEST: &str = "hallvote/sig/station-request/v1";
+/// Signature of the server over the QR payload of a delegate card (spec §8.3).
+pub const SIG_DELEGATE_CARD: &str = "hallvote/sig/delegate-card/v1";
+/// Signature of the server over a cast-ballot receipt (spec §8.3).
+pub const SIG_RECEIPT: &str = "hallvote/sig/receipt/v1";
+/// Signature of a scrutineer over a message of the key ceremony (spec §8.3, §5).
+pub const SIG_DKG_MESSAGE: &str = "hallvote/sig/dkg-message/v1";
+
+// §9 Share file (sharefile.rs)
+/// Checksum of one line of a share file's paper backup (spec §9.6).
+pub const SHARE_PAPER_LINE: &str = "hallvote/share-paper/line/v1";
+
+// §10 Ballots (hallvote-tally, ballot/)
+/// Context of the 0/1 proof of one option on a ballot (spec §10.2).
+pub const BALLOT_SELECTION: &str = "hallvote/ballot/selection/v1";
+/// Context of the proof of an item's sum on a ballot (spec §10.2).
+pub const BALLOT_ITEM: &str = "hallvote/ballot/item/v1";
+/// Context of the proof of an election contest's cap on a ballot (spec §10.2).
+pub const BALLOT_CAP: &str = "hallvote/ballot/cap/v1";
+/// The tracking code of a ballot (spec §10.5).
+pub const TRACKING_CODE: &str = "hallvote/ballot/tracking/v1";
+
+// §11–§13 Record (hallvote-tally, record/)
+/// The credential poll identifier, from the manifest (spec §11.3).
+pub const RECORD_POLL_ID: &str = "hallvote/record/poll-id/v1";
+/// The election context hash `E`, from the manifest and the joint key (spec §11.3).
+pub const RECORD_ELECTION: &str = "hallvote/record/election/v1";
+/// First field of every bulletin-board leaf (spec §12.4).
+pub const RECORD_BOARD_ENTRY: &str = "hallvote/record/board-entry/v1";
+/// Context of the decryption shares of one selection's aggregate (spec §12.6).
+pub const RECORD_TALLY: &str = "hallvote/record/tally/v1";
+/// The result digest that scrutineers and counters sign (spec §12.8).
+pub const RECORD_RESULT: &str = "hallvote/record/result/v1";
+/// The digest of a record's body that the server signs (spec §12.9).
+pub const RECORD_BODY: &str = "hallvote/record/body/v1";
+
+/// All tags defined above, for the test that they are distinct.
+pub const ALL: &[&str] = &[
+    SCHNORR,
+    RANGE,
+    EQUALITY,
+    DKG_DEALER,
+    DECRYPTION_SHARE,
+    CREDENTIAL,
+    CREDENTIAL_SERIAL,
+    SIG_TREE_HEAD,
+    SIG_RESULT,
+    SIG_RECORD,
+    SIG_STATION_REQUEST,
+    SIG_DELEGATE_CARD,
+    SIG_RECEIPT,
+    SIG_DKG_MESSAGE,
+    SHARE_PAPER_LINE,
+    BALLOT_SELECTION,
+    BALLOT_ITEM,
+    BALLOT_CAP,
+    TRACKING_CODE,
+    RECORD_POLL_ID,
+    RECORD_ELECTION,
+    RECORD_BOARD_ENTRY,
+    RECORD_TALLY,
+    RECORD_RESULT,
+    RECORD_BODY,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_distinct_and_versioned() {
+        let mut seen = std::collections::BTreeSet::new();
+        for tag in ALL {
+            assert!(tag.starts_with("hallvote/"), "{tag}");
+            assert!(tag.rsplit('/').next().is_some_and(|v| v.starts_with('v')), "{tag}");
+            assert!(seen.insert(*tag), "duplicate tag {tag}");
+        }
+    }
+}

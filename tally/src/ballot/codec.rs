@@ -1,0 +1,170 @@
+//! The canonical byte encoding of an encrypted ballot and of an opening (spec §10.4, §10.6).
+
+use hallvote_crypto::DecodeError;
+use hallvote_crypto::elgamal::{CIPHERTEXT_LEN, Ciphertext, Nonce};
+use hallvote_crypto::group::decode_scalar;
+use hallvote_crypto::proofs::RangeProof;
+use hallvote_crypto::proofs::range::BRANCH_LEN;
+use thiserror::Error;
+
+use super::encrypt::{EncryptedBallot, EncryptedContest, EncryptedItem, Opening};
+use super::shape::{BallotShape, PlainBallot};
+
+/// Version byte of the ballot encoding.
+pub const BALLOT_VERSION: u8 = 1;
+/// Version byte of the opening encoding.
+pub const OPENING_VERSION: u8 = 1;
+
+/// Bytes that are not a ballot (or opening) of the expected shape.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum BallotDecodeError {
+    /// Truncated, trailing bytes, or counts that do not match the poll.
+    #[error("malformed ballot: {0}")]
+    Structure(&'static str),
+    /// An element, scalar or proof is not canonical.
+    #[error("malformed ballot: {0}")]
+    Value(#[from] DecodeError),
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], BallotDecodeError> {
+        if self.0.len() < n {
+            return Err(BallotDecodeError::Structure("truncated"));
+        }
+        let (head, tail) = self.0.split_at(n);
+        self.0 = tail;
+        Ok(head)
+    }
+    fn u8(&mut self) -> Result<u8, BallotDecodeError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, BallotDecodeError> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn expect_count(&mut self, expected: usize, what: &'static str) -> Result<(), BallotDecodeError> {
+        if self.u32()? as usize == expected { Ok(()) } else { Err(BallotDecodeError::Structure(what)) }
+    }
+    fn finish(self) -> Result<(), BallotDecodeError> {
+        if self.0.is_empty() { Ok(()) } else { Err(BallotDecodeError::Structure("trailing bytes")) }
+    }
+}
+
+impl EncryptedBallot {
+    /// The canonical encoding (spec §10.4):
+    /// `u8 version ‖ u32be contests ‖ per contest: u32be items ‖ per item:
+    /// (u8 options ‖ per option: ciphertext ‖ 0/1 proof) ‖ sum proof ‖
+    /// u8 has_cap ‖ [cap proof]`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![BALLOT_VERSION];
+        out.extend_from_slice(&(self.contests.len() as u32).to_be_bytes());
+        for contest in &self.contests {
+            out.extend_from_slice(&(contest.items.len() as u32).to_be_bytes());
+            for item in &contest.items {
+                out.push(item.ciphertexts.len() as u8);
+                for (ct, proof) in item.ciphertexts.iter().zip(&item.proofs) {
+                    out.extend_from_slice(&ct.to_bytes());
+                    out.extend_from_slice(&proof.to_bytes());
+                }
+                out.extend_from_slice(&item.sum_proof.to_bytes());
+            }
+            match &contest.cap_proof {
+                Some(p) => {
+                    out.push(1);
+                    out.extend_from_slice(&p.to_bytes());
+                }
+                None => out.push(0),
+            }
+        }
+        out
+    }
+
+    /// Decodes a ballot of exactly the poll's shape, strictly (spec §10.4).
+    pub fn decode(bytes: &[u8], shape: &BallotShape) -> Result<Self, BallotDecodeError> {
+        let mut r = Reader(bytes);
+        if r.u8()? != BALLOT_VERSION {
+            return Err(BallotDecodeError::Value(DecodeError::UnknownFormat { what: "ballot version" }));
+        }
+        r.expect_count(shape.contests.len(), "number of contests")?;
+        let mut contests = Vec::with_capacity(shape.contests.len());
+        for cs in &shape.contests {
+            r.expect_count(cs.items.len(), "number of items")?;
+            let mut items = Vec::with_capacity(cs.items.len());
+            for is in &cs.items {
+                if r.u8()? != is.options {
+                    return Err(BallotDecodeError::Structure("number of options"));
+                }
+                let mut ciphertexts = Vec::with_capacity(usize::from(is.options));
+                let mut proofs = Vec::with_capacity(usize::from(is.options));
+                for _ in 0..is.options {
+                    ciphertexts.push(Ciphertext::decode(r.take(CIPHERTEXT_LEN)?)?);
+                    proofs.push(RangeProof::decode(r.take(2 * BRANCH_LEN)?, 2)?);
+                }
+                let branches = usize::from(is.max_marks - is.min_marks) + 1;
+                let sum_proof = RangeProof::decode(r.take(branches * BRANCH_LEN)?, branches)?;
+                items.push(EncryptedItem { ciphertexts, proofs, sum_proof });
+            }
+            let cap_proof = match (r.u8()?, cs.cap) {
+                (0, None) => None,
+                (1, Some(cap)) => {
+                    let branches = cap.max as usize + 1;
+                    Some(RangeProof::decode(r.take(branches * BRANCH_LEN)?, branches)?)
+                }
+                _ => return Err(BallotDecodeError::Structure("cap proof presence")),
+            };
+            contests.push(EncryptedContest { items, cap_proof });
+        }
+        r.finish()?;
+        Ok(Self { contests })
+    }
+}
+
+impl Opening {
+    /// The canonical encoding of a revealed opening (spec §10.6): `u8 version ‖`
+    /// for every selection in ballot order `u8 mark ‖ nonce (32 bytes)`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![OPENING_VERSION];
+        for (marks, nonces) in self.plain.marks.iter().zip(&self.nonces) {
+            for (item_marks, item_nonces) in marks.iter().zip(nonces) {
+                for (m, r) in item_marks.iter().zip(item_nonces) {
+                    out.push(*m);
+                    out.extend_from_slice(r.reveal().as_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    /// Decodes an opening for a ballot of `shape` (spec §10.6). Marks must be 0 or 1.
+    pub fn decode(bytes: &[u8], shape: &BallotShape) -> Result<Self, BallotDecodeError> {
+        let mut r = Reader(bytes);
+        if r.u8()? != OPENING_VERSION {
+            return Err(BallotDecodeError::Value(DecodeError::UnknownFormat { what: "opening version" }));
+        }
+        let mut marks = Vec::new();
+        let mut nonces = Vec::new();
+        for cs in &shape.contests {
+            let (mut cm, mut cn) = (Vec::new(), Vec::new());
+            for is in &cs.items {
+                let (mut im, mut inn) = (Vec::new(), Vec::new());
+                for _ in 0..is.options {
+                    let m = r.u8()?;
+                    if m > 1 {
+                        return Err(BallotDecodeError::Structure("a mark is 0 or 1"));
+                    }
+                    im.push(m);
+                    inn.push(Nonce::from_revealed(decode_scalar(r.take(32)?)?));
+                }
+                cm.push(im);
+                cn.push(inn);
+            }
+            marks.push(cm);
+            nonces.push(cn);
+        }
+        r.finish()?;
+        Ok(Self { plain: PlainBallot { marks }, nonces })
+    }
+}

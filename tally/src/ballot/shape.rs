@@ -1,0 +1,174 @@
+//! The shape of a ballot as the encryption sees it (spec §10.1).
+
+use thiserror::Error;
+
+/// The largest number of options an item may have.
+pub const MAX_OPTIONS: u8 = 16;
+
+/// One item of a contest: a candidate, a member or a motion item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemShape {
+    /// Number of options (for / against / abstain is 3), 1..=16.
+    pub options: u8,
+    /// Fewest options a voter must mark on this item.
+    pub min_marks: u8,
+    /// Most options a voter may mark on this item.
+    pub max_marks: u8,
+}
+
+impl ItemShape {
+    /// Exactly one of `options` options: the usual item.
+    pub fn one_of(options: u8) -> Self {
+        Self { options, min_marks: 1, max_marks: 1 }
+    }
+}
+
+/// An election's cap: the marks on option `option` over all items are at most `max`
+/// (R10: for-votes may not exceed the seats).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cap {
+    /// The capped option (the "for" option of an election).
+    pub option: u8,
+    /// The largest allowed sum (the seats).
+    pub max: u32,
+}
+
+/// One contest on the ballot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContestShape {
+    /// Its items, in ballot order.
+    pub items: Vec<ItemShape>,
+    /// The election cap, if the contest has one.
+    pub cap: Option<Cap>,
+}
+
+/// Every contest of one poll, in ballot order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BallotShape {
+    /// The contests.
+    pub contests: Vec<ContestShape>,
+}
+
+/// A shape that cannot be a ballot, or marks that do not fit it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ShapeError {
+    /// The shape itself is malformed.
+    #[error("contest {contest}: {reason}")]
+    Shape {
+        /// The contest (0-based).
+        contest: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The marks do not have the ballot's structure.
+    #[error("marks do not match the ballot: {0}")]
+    Structure(&'static str),
+    /// An item has too few or too many marks.
+    #[error("contest {contest}, item {item}: {marks} marks, allowed {min}..={max}")]
+    ItemMarks {
+        /// The contest.
+        contest: usize,
+        /// The item.
+        item: usize,
+        /// Marks made.
+        marks: u32,
+        /// Fewest allowed.
+        min: u8,
+        /// Most allowed.
+        max: u8,
+    },
+    /// An election has more marks on its capped option than seats (R10).
+    #[error("contest {contest}: {marks} for-votes, only {max} seats")]
+    OverVote {
+        /// The contest.
+        contest: usize,
+        /// Marks on the capped option.
+        marks: u32,
+        /// The cap.
+        max: u32,
+    },
+}
+
+impl BallotShape {
+    /// Checks that the shape is well formed (spec §10.1).
+    pub fn validate(&self) -> Result<(), ShapeError> {
+        if self.contests.is_empty() || self.contests.len() > 64 {
+            return Err(ShapeError::Shape { contest: 0, reason: "a ballot has 1 to 64 contests" });
+        }
+        for (c, contest) in self.contests.iter().enumerate() {
+            let bad = |reason| Err(ShapeError::Shape { contest: c, reason });
+            if contest.items.is_empty() || contest.items.len() > 512 {
+                return bad("a contest has 1 to 512 items");
+            }
+            for item in &contest.items {
+                if item.options == 0 || item.options > MAX_OPTIONS {
+                    return bad("an item has 1 to 16 options");
+                }
+                if item.min_marks > item.max_marks || item.max_marks > item.options {
+                    return bad("an item's mark range must lie within its options");
+                }
+            }
+            if let Some(cap) = contest.cap {
+                if contest.items.iter().any(|i| cap.option >= i.options) {
+                    return bad("the capped option must exist on every item");
+                }
+                if u64::from(cap.max) >= hallvote_crypto::proofs::range::MAX_BRANCHES {
+                    return bad("the cap is too large");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The number of 0/1 selections on a ballot of this shape.
+    pub fn selections(&self) -> usize {
+        self.contests.iter().flat_map(|c| &c.items).map(|i| usize::from(i.options)).sum()
+    }
+}
+
+/// A voter's marks: `marks[contest][item][option]` is 1 if marked, else 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlainBallot {
+    /// The marks.
+    pub marks: Vec<Vec<Vec<u8>>>,
+}
+
+impl PlainBallot {
+    /// Checks the marks against the shape: structure, each item's range and each cap.
+    pub fn check(&self, shape: &BallotShape) -> Result<(), ShapeError> {
+        if self.marks.len() != shape.contests.len() {
+            return Err(ShapeError::Structure("number of contests"));
+        }
+        for (c, (marks, contest)) in self.marks.iter().zip(&shape.contests).enumerate() {
+            if marks.len() != contest.items.len() {
+                return Err(ShapeError::Structure("number of items"));
+            }
+            let mut capped = 0u32;
+            for (i, (item_marks, item)) in marks.iter().zip(&contest.items).enumerate() {
+                if item_marks.len() != usize::from(item.options) || item_marks.iter().any(|m| *m > 1) {
+                    return Err(ShapeError::Structure("options must be 0 or 1"));
+                }
+                let n: u32 = item_marks.iter().map(|m| u32::from(*m)).sum();
+                if n < u32::from(item.min_marks) || n > u32::from(item.max_marks) {
+                    return Err(ShapeError::ItemMarks {
+                        contest: c,
+                        item: i,
+                        marks: n,
+                        min: item.min_marks,
+                        max: item.max_marks,
+                    });
+                }
+                if let Some(cap) = contest.cap {
+                    capped += u32::from(item_marks[usize::from(cap.option)]);
+                }
+            }
+            if let Some(cap) = contest.cap
+                && capped > cap.max
+            {
+                return Err(ShapeError::OverVote { contest: c, marks: capped, max: cap.max });
+            }
+        }
+        Ok(())
+    }
+}
