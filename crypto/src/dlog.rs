@@ -1,7 +1,7 @@
 //! Recovery of a small total `m` from `m·G` (spec §3.4).
 //!
 //! Totals are at most the number of ballots, so a baby-step giant-step search
-//! with a table of `s = ⌈√(bound+1)⌉` baby steps finds any `m ≤ bound` in at
+//! with a table of `s = ⌊√(bound+1)⌋ + 1` baby steps finds any `m ≤ bound` in at
 //! most `s` giant steps. Everything here touches only public values.
 
 use std::collections::HashMap;

@@ -69,6 +69,10 @@ pub const RECORD_RESULT: &str = "hallvote/record/result/v1";
 /// The digest of a record's body that the server signs (spec §12.9).
 pub const RECORD_BODY: &str = "hallvote/record/body/v1";
 
+// §14 Server (hallvote-server)
+/// An entry of the server's hash-chained audit log (spec §14.1).
+pub const AUDIT_ENTRY: &str = "hallvote/audit/v1";
+
 /// All tags defined above, for the test that they are distinct.
 pub const ALL: &[&str] = &[
     SCHNORR,
@@ -90,6 +94,7 @@ pub const ALL: &[&str] = &[
     BALLOT_ITEM,
     BALLOT_CAP,
     TRACKING_CODE,
+    AUDIT_ENTRY,
     RECORD_POLL_ID,
     RECORD_ELECTION,
     RECORD_BOARD_ENTRY,

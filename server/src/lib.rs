@@ -1,8 +1,21 @@
 //! hallvote-server: the HTTP API, the organiser console, the hall display and the
-//! result sheet, with storage on SQLite or PostgreSQL (DESIGN.md, "Architecture").
+//! result sheet, with storage on SQLite (a file, the default) or PostgreSQL
+//! (several stateless server processes sharing one database).
 //!
-//! Nothing is here yet: the server is built on top of `hallvote-crypto` and
-//! `hallvote-tally` once those are complete. This crate exists now so that the
-//! workspace has its final shape and the dependency direction
-//! (crypto ← tally ← server) is fixed from the start.
+//! Layout (STYLE.md): `http/` one file per resource with its own router and thin
+//! handlers; `db/` all SQL, one file per aggregate, in functions that take the
+//! store or a transaction; `auth/` accounts, passwords and roles; `error` the one
+//! error type that becomes a JSON response in the request's language.
 #![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod serve;
+
+pub use config::ServeConfig;
+pub use error::ApiError;
+pub use serve::{Server, first_organiser};

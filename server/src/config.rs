@@ -1,0 +1,28 @@
+//! What `hallvote serve` is told on its command line.
+
+use std::net::SocketAddr;
+
+/// The database a server uses when given none: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE: &str = "sqlite://hallvote.db?mode=rwc";
+/// The address a server listens on when given none: this machine only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Configuration of one server process.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// `sqlite://PATH?mode=rwc` or `postgres://…`.
+    pub database_url: String,
+    /// Where to listen.
+    pub listen: SocketAddr,
+}
+
+impl ServeConfig {
+    /// A database argument as a person gives it: a URL, or a path to a SQLite file.
+    pub fn database_url_from_arg(arg: &str) -> String {
+        if arg.starts_with("sqlite:") || arg.starts_with("postgres:") || arg.starts_with("postgresql:") {
+            arg.to_owned()
+        } else {
+            format!("sqlite://{arg}?mode=rwc")
+        }
+    }
+}

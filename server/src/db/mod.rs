@@ -1,0 +1,158 @@
+//! Storage: one schema on two backends, SQLite (a file; the default) and
+//! PostgreSQL. All SQL of the server lives under this module, one file per
+//! aggregate, in functions that take the [`Store`] or an open transaction.
+//!
+//! Queries use only types both backends share through `sqlx::Any` (64-bit
+//! integers, text, bytes) and `$1, $2, …` placeholders in order.
+
+pub mod accounts;
+pub mod audit;
+pub mod sessions;
+
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use thiserror::Error;
+
+/// Which database a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, a single file.
+    Sqlite,
+    /// PostgreSQL, shared by several server processes.
+    Postgres,
+}
+
+/// A failure of the storage layer.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The URL names a database this server does not support.
+    #[error("unsupported database URL (use sqlite://PATH or postgres://…): {0}")]
+    UnsupportedUrl(String),
+    /// A row that must be unique already exists.
+    #[error("already exists: {0}")]
+    Conflict(&'static str),
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database holds a value the schema does not allow (a bug or tampering).
+    #[error("corrupt data in the database: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`].
+    pub(crate) fn conflict_on_unique(e: sqlx::Error, what: &'static str) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict(what),
+            _ => Self::Database(e),
+        }
+    }
+}
+
+/// A connection pool to the server's database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static DRIVERS: Once = Once::new();
+
+impl Store {
+    /// Connects to `url` (creating a SQLite file if `mode=rwc` is given) and
+    /// applies every migration that has not been applied yet.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        DRIVERS.call_once(install_default_drivers);
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let options: AnyConnectOptions = url.parse()?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL for concurrent readers; FULL so that a commit, and
+                            // so a receipt, survives a power cut; foreign keys on.
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = FULL").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies the numbered migrations of this backend (server/migrations/).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool. Application code goes through the functions of this module;
+    /// this is for them and for tests that must reach the tables directly.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), so a transaction that reads before it writes
+    /// waits for its turn instead of failing when it tries to upgrade its lock.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A round trip to the database, for health checks.
+pub async fn ping(store: &Store) -> Result<(), StoreError> {
+    sqlx::query("SELECT 1").execute(store.pool()).await?;
+    Ok(())
+}

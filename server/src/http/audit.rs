@@ -1,0 +1,53 @@
+//! `GET /api/audit`: the audit log, for organisers and observers, with the
+//! result of checking its hash chain.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::extract::Query;
+use crate::ApiError;
+use crate::auth::Role;
+use crate::db::audit::{self, AuditEntry};
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/audit", get(list))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    #[serde(default)]
+    after: i64,
+    #[serde(default = "default_limit")]
+    limit: i64,
+}
+
+fn default_limit() -> i64 {
+    500
+}
+
+#[derive(Serialize)]
+struct AuditPage {
+    entries: Vec<AuditEntry>,
+    /// Whether the chain from entry 1 to the last one returned verifies.
+    chain_verified: bool,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(page): Query<Page>,
+) -> Result<Json<AuditPage>, ApiError> {
+    auth.require(&[Role::Organiser, Role::Observer])?;
+    let limit = page.limit.clamp(1, 5000);
+    let entries = audit::list(&state.store, page.after.max(0), limit).await?;
+    // The chain is checked from its start, so a page is vouched for by every entry before it.
+    let last = entries.last().map_or(0, |e| e.seq);
+    let prefix = audit::list(&state.store, 0, last).await?;
+    Ok(Json(AuditPage { chain_verified: audit::verify_chain(&prefix).is_ok(), entries }))
+}

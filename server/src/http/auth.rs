@@ -1,0 +1,258 @@
+//! Accounts over HTTP: log in, log out, who am I, change password; and the
+//! [`Authenticated`] extractor every role-checked endpoint starts from.
+//!
+//! Sessions are cookies (`HttpOnly`, `SameSite=Strict`, `Path=/`); every request
+//! that changes something must also carry the session's CSRF token in the
+//! `X-CSRF-Token` header (or the `csrf` form field of a console form).
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use super::extract::Json as JsonBody;
+use hallvote_crypto::Rng;
+use serde::{Deserialize, Serialize};
+use subtle_eq::ct_eq;
+
+use super::AppState;
+use crate::ApiError;
+use crate::auth::Role;
+use crate::auth::password::{hash_password, verify_password};
+use crate::db::accounts::{self, Account};
+use crate::db::{audit, sessions};
+use crate::serve::now;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "hallvote_session";
+/// The header that carries the CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Failed logins allowed per account per minute before further tries are refused.
+pub const MAX_FAILURES_PER_MINUTE: i64 = 5;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/login", post(login))
+        .route("/api/logout", post(logout))
+        .route("/api/me", get(me))
+        .route("/api/password", post(change_password))
+}
+
+/// A request made by a logged-in account.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    /// The account.
+    pub account: Account,
+    token: String,
+}
+
+impl Authenticated {
+    /// Refuses (403) unless the account has one of `roles`, or while it still
+    /// has to replace its one-time password.
+    pub fn require(&self, roles: &[Role]) -> Result<&Account, ApiError> {
+        if self.account.must_change_password {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "请先修改一次性密码。",
+                "Please replace your one-time password first.",
+            ));
+        }
+        if roles.contains(&self.account.role) { Ok(&self.account) } else { Err(ApiError::forbidden()) }
+    }
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = cookie_value(&parts.headers, SESSION_COOKIE).ok_or_else(ApiError::unauthenticated)?.to_owned();
+        let (account, csrf) =
+            sessions::lookup(&state.store, &token, now()).await?.ok_or_else(ApiError::unauthenticated)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD);
+        if !safe {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !ct_eq(sent.as_bytes(), csrf.as_bytes()) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "页面已过期，请刷新后重试。",
+                    "This page has expired; please reload it and try again.",
+                ));
+            }
+        }
+        Ok(Self { account, token })
+    }
+}
+
+/// Constant-time comparison of secrets.
+mod subtle_eq {
+    pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        a.len() == b.len() && bool::from(a.ct_eq(b))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+/// Who is logged in, and the CSRF token for the pages to send back.
+#[derive(Serialize)]
+struct SessionInfo {
+    username: String,
+    display_name: String,
+    role: Role,
+    must_change_password: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csrf_token: Option<String>,
+}
+
+impl SessionInfo {
+    fn of(a: &Account, csrf: Option<String>) -> Self {
+        Self {
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            role: a.role,
+            must_change_password: a.must_change_password,
+            csrf_token: csrf,
+        }
+    }
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码不正确。", "Wrong username or password.")
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<Response, ApiError> {
+    let t = now();
+    if req.username.len() > 64 || req.password.len() > 256 {
+        return Err(bad_credentials());
+    }
+    if sessions::failures_since(&state.store, &req.username, t - 60).await? >= MAX_FAILURES_PER_MINUTE {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "登录失败次数过多，请一分钟后再试。",
+            "Too many failed logins; please wait a minute and try again.",
+        ));
+    }
+    let found = accounts::by_username(&state.store, &req.username).await?;
+    // An unknown user costs the same Argon2 work as a wrong password.
+    let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let password = req.password.clone();
+    let ok =
+        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(ApiError::internal)?;
+    let account = match found {
+        Some((account, _)) if ok && !account.disabled => account,
+        _ => {
+            sessions::record_failure(&state.store, &req.username, t).await?;
+            return Err(bad_credentials());
+        }
+    };
+    let token = random_hex(32);
+    let csrf = random_hex(16);
+    sessions::create(&state.store, &token, account.id, &csrf, t).await?;
+    if account.role == Role::Organiser {
+        audit::append(&state.store, t, &account.username, "account.login", "").await?;
+    }
+    let cookie =
+        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", sessions::SESSION_SECONDS);
+    let mut res = Json(SessionInfo::of(&account, Some(csrf))).into_response();
+    res.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
+    Ok(res)
+}
+
+/// A valid Argon2id hash of a random password nobody knows, verified against
+/// when the username does not exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ";
+
+async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<Response, ApiError> {
+    sessions::delete(&state.store, &auth.token).await?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    res.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
+    Ok(res)
+}
+
+async fn me(auth: Authenticated) -> Json<SessionInfo> {
+    Json(SessionInfo::of(&auth.account, None))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// The shortest password an account may choose.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+async fn change_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(req): JsonBody<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    if req.new.chars().count() < MIN_PASSWORD_CHARS || req.new.len() > 256 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "password_too_short",
+            "新密码至少需要 10 个字符。",
+            "The new password needs at least 10 characters.",
+        ));
+    }
+    let (_, hash) =
+        accounts::by_username(&state.store, &auth.account.username).await?.ok_or_else(ApiError::unauthenticated)?;
+    let current = req.current.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await.map_err(ApiError::internal)?;
+    if !ok {
+        return Err(bad_credentials());
+    }
+    let new = req.new.clone();
+    let new_hash = tokio::task::spawn_blocking(move || hash_password(&new, &mut rand::rng()))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    accounts::set_password(&state.store, auth.account.id, &new_hash).await?;
+    audit::append(&state.store, now(), &auth.account.username, "account.password", "").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dummy hash must parse, or an unknown username would skip the Argon2
+    /// work and be told apart from a wrong password by its timing.
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash() {
+        assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("anything", DUMMY_HASH));
+    }
+}

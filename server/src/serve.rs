@@ -1,0 +1,82 @@
+//! `hallvote serve`: open the database, make sure an organiser exists, listen.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tokio::net::TcpListener;
+use zeroize::Zeroizing;
+
+use crate::auth::Role;
+use crate::auth::password::{generate_password, hash_password};
+use crate::config::ServeConfig;
+use crate::db::accounts::{self, NewAccount};
+use crate::db::{Store, StoreError, audit};
+use crate::http::{AppState, router};
+
+/// The login name of the organiser account created on first start.
+pub const FIRST_ORGANISER: &str = "organiser";
+
+/// A server bound to its address, not yet serving.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+    /// Set on the first start: the one-time password of the first organiser.
+    pub first_password: Option<Zeroizing<String>>,
+}
+
+impl Server {
+    /// Opens the database (migrating it), creates the first organiser if there is
+    /// none, and binds the listening socket.
+    pub async fn bind(config: &ServeConfig) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        let store = Store::open(&config.database_url).await?;
+        let first_password = first_organiser(&store, now()).await?;
+        let listener = TcpListener::bind(config.listen).await?;
+        Ok(Self { listener, state: AppState { store }, first_password })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and closes the database.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let store = self.state.store.clone();
+        let result = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await;
+        store.close().await;
+        result
+    }
+}
+
+/// Creates the first organiser account with a one-time password if no organiser
+/// exists, and returns that password (to be printed once, never logged or stored).
+/// Several server processes starting together on one database create one account:
+/// the others lose the race on the unique username and return `None`.
+pub async fn first_organiser(store: &Store, now: i64) -> Result<Option<Zeroizing<String>>, StoreError> {
+    if accounts::count_with_role(store, Role::Organiser).await? > 0 {
+        return Ok(None);
+    }
+    let mut rng = rand::rng();
+    let password = generate_password(&mut rng);
+    let hash = hash_password(&password, &mut rng).map_err(StoreError::Corrupt)?;
+    let new = NewAccount {
+        username: FIRST_ORGANISER,
+        display_name: "会务组 / Organiser",
+        role: Role::Organiser,
+        password_hash: &hash,
+        must_change_password: true,
+    };
+    match accounts::create(store, &new, now).await {
+        Ok(_) => {
+            audit::append(store, now, "hallvote", "account.create", "first organiser account created on first start")
+                .await?;
+            Ok(Some(password))
+        }
+        Err(StoreError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Unix seconds now; the only place the server reads the clock for records.
+pub fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}

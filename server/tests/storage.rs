@@ -1,0 +1,104 @@
+//! The storage layer on SQLite and on PostgreSQL: the same tests, both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use hallvote_server::auth::Role;
+use hallvote_server::auth::password::verify_password;
+use hallvote_server::db::accounts::{self, NewAccount};
+use hallvote_server::db::{Store, StoreError, audit};
+use hallvote_server::first_organiser;
+use hallvote_server::http::{AppState, router};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+async fn migrations_are_idempotent_and_first_organiser_is_created_once(store: Store) {
+    store.migrate().await.unwrap();
+    let password = first_organiser(&store, 1_700_000_000).await.unwrap().expect("created on first start");
+    assert!(first_organiser(&store, 1_700_000_001).await.unwrap().is_none(), "not twice");
+    let (account, hash) = accounts::by_username(&store, "organiser").await.unwrap().unwrap();
+    assert_eq!(account.role, Role::Organiser);
+    assert!(account.must_change_password);
+    assert!(verify_password(&password, &hash));
+    assert!(!verify_password("wrong", &hash));
+    // The creation is in the audit log.
+    let log = audit::list(&store, 0, 10).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].action, "account.create");
+}
+both_backends!(first_start, migrations_are_idempotent_and_first_organiser_is_created_once);
+
+async fn usernames_are_unique(store: Store) {
+    let new = NewAccount {
+        username: "desk1",
+        display_name: "报到处一",
+        role: Role::Desk,
+        password_hash: "$argon2id$x",
+        must_change_password: false,
+    };
+    let a = accounts::create(&store, &new, 1).await.unwrap();
+    assert_eq!(a.username, "desk1");
+    assert_eq!(a.display_name, "报到处一");
+    let err = accounts::create(&store, &NewAccount { role: Role::Booth, ..new.clone() }, 2).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict("username")), "{err:?}");
+    assert_eq!(accounts::count_with_role(&store, Role::Desk).await.unwrap(), 1);
+    assert_eq!(accounts::count_with_role(&store, Role::Booth).await.unwrap(), 0);
+}
+both_backends!(unique_usernames, usernames_are_unique);
+
+async fn audit_log_is_a_chain_even_under_concurrent_appends(store: Store) {
+    let mut tasks = Vec::new();
+    for t in 0..4 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for k in 0..8 {
+                audit::append(&store, 100 + k, &format!("organiser{t}"), "poll.open", &format!("第{k}次"))
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let log = audit::list(&store, 0, 1000).await.unwrap();
+    assert_eq!(log.len(), 32);
+    assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=32).collect::<Vec<_>>());
+    audit::verify_chain(&log).unwrap();
+    // Editing, dropping or reordering an entry breaks the chain at that entry.
+    let mut edited = log.clone();
+    edited[9].detail.push('!');
+    assert_eq!(audit::verify_chain(&edited), Err(10));
+    let mut dropped = log.clone();
+    dropped.remove(4);
+    assert_eq!(audit::verify_chain(&dropped), Err(6));
+    let mut swapped = log.clone();
+    swapped.swap(2, 3);
+    assert!(audit::verify_chain(&swapped).is_err());
+}
+both_backends!(audit_chain, audit_log_is_a_chain_even_under_concurrent_appends);
+
+async fn audit_log_refuses_update_and_delete(store: Store) {
+    audit::append(&store, 1, "organiser", "session.create", "第三次会议").await.unwrap();
+    let update = sqlx::query("UPDATE audit_log SET detail = 'x' WHERE seq = 1").execute(store.pool()).await;
+    assert!(update.is_err(), "update must be refused");
+    let delete = sqlx::query("DELETE FROM audit_log WHERE seq = 1").execute(store.pool()).await;
+    assert!(delete.is_err(), "delete must be refused");
+    let log = audit::list(&store, 0, 10).await.unwrap();
+    assert_eq!(log[0].detail, "第三次会议");
+}
+both_backends!(audit_append_only, audit_log_refuses_update_and_delete);
+
+async fn healthz_reports_the_backend(store: Store) {
+    let backend = format!("{:?}", store.backend()).to_lowercase();
+    let app = router(AppState { store });
+    let res = app.oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["database"], backend);
+}
+both_backends!(healthz, healthz_reports_the_backend);

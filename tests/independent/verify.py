@@ -1,0 +1,646 @@
+#!/usr/bin/env python3
+"""An independent verifier of hallvote's proofs, written from docs/spec alone.
+
+It knows nothing of the Rust code: every check below cites the spec section it
+implements (docs/spec/01-conventions.md … 07-merkle.md). The ristretto255 group
+comes from libsodium through the `rbcl` bindings; scalars are Python integers
+modulo ℓ; SHA-512 and SHA-256 come from hashlib.
+
+Usage: verify.py VECTORS.json
+
+VECTORS.json is written by `cargo run -p hallvote-crypto --example export_vectors`.
+Every case carries `"valid": true|false`; this script reaches its own verdict and
+prints one line per case, then `N passed, M failed`. It exits non-zero if any
+valid case is rejected or any invalid case is accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import sys
+
+import rbcl
+
+# ---------------------------------------------------------------------------
+# §1 Notation and encodings
+# ---------------------------------------------------------------------------
+
+# §1.3 the group order ℓ and the standard generator G (RFC 9496 §4.4).
+ELL = 2**252 + 27742317777372353535851937790883648493
+G = bytes.fromhex("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76")
+IDENTITY = bytes(32)
+P = 2**255 - 19  # the field of Curve25519, in which encodings live (RFC 9496 §4.3.1)
+
+
+class Invalid(Exception):
+    """Malformed input or a failed check: the case is rejected."""
+
+
+def require(cond: bool, why: str) -> None:
+    if not cond:
+        raise Invalid(why)
+
+
+def u64be(v: int) -> bytes:
+    """§1.1: 8 bytes, big-endian."""
+    require(0 <= v < 2**64, "integer out of u64 range")
+    return v.to_bytes(8, "big")
+
+
+def decode_element(b: bytes, non_identity: bool = False) -> bytes:
+    """§1.3: the 32-byte canonical encoding (RFC 9496 §4.3.1); identity only where allowed.
+
+    An element is kept as its canonical encoding, so equality of elements is
+    equality of bytes.
+    """
+    require(len(b) == 32, "element is not 32 bytes")
+    # RFC 9496 §4.3.1 step 1: the integer s must be below p. Checked here and not left
+    # to the library: the libsodium inside rbcl 1.1.2 ignores bit 255, so it accepts
+    # 2²⁵⁵ + s as another encoding of the same element.
+    require(int.from_bytes(b, "little") < P, "non-canonical element (s ≥ p)")
+    require(rbcl.crypto_core_ristretto255_is_valid_point(b), "non-canonical element")
+    if non_identity:
+        require(b != IDENTITY, "identity where it is forbidden")
+    return b
+
+
+def decode_scalar(b: bytes) -> int:
+    """§1.4: 32 bytes little-endian, value below ℓ (never reduced)."""
+    require(len(b) == 32, "scalar is not 32 bytes")
+    v = int.from_bytes(b, "little")
+    require(v < ELL, "non-canonical scalar (≥ ℓ)")
+    return v
+
+
+def add(p: bytes, q: bytes) -> bytes:
+    return rbcl.crypto_core_ristretto255_add(p, q)
+
+
+def sub(p: bytes, q: bytes) -> bytes:
+    return rbcl.crypto_core_ristretto255_sub(p, q)
+
+
+def mul(s: int, p: bytes) -> bytes:
+    """s·P. libsodium refuses a zero scalar or an identity result, so those are handled here."""
+    s %= ELL
+    if s == 0 or p == IDENTITY:
+        return IDENTITY
+    return rbcl.crypto_scalarmult_ristretto255_allow_scalar_zero(s.to_bytes(32, "little"), p)
+
+
+def base_mul(s: int) -> bytes:
+    """s·G."""
+    s %= ELL
+    if s == 0:
+        return IDENTITY
+    return rbcl.crypto_scalarmult_ristretto255_base_allow_scalar_zero(s.to_bytes(32, "little"))
+
+
+def element_sum(points) -> bytes:
+    acc = IDENTITY
+    for p in points:
+        acc = add(acc, p)
+    return acc
+
+
+def group_self_check() -> None:
+    """The group library behaves as RFC 9496 says, before anything depends on it."""
+    # RFC 9496 Appendix A.1: encodings of 2·B and 15·B (also in libsodium's and
+    # curve25519-dalek's test suites).
+    two_b = bytes.fromhex("6a493210f7499cd17fecb510ae0cea23a110e8d5b901f8acadd3095c73a3b919")
+    fifteen_b = bytes.fromhex("e0c418f7c8d9c4cdd7395b93ea124f3ad99021bb681dfc3302a9d99a2e53e64e")
+    assert base_mul(1) == G and mul(1, G) == G
+    assert base_mul(2) == two_b and mul(2, G) == two_b and add(G, G) == two_b
+    assert base_mul(15) == fifteen_b and mul(5, mul(3, G)) == fifteen_b
+    assert base_mul(ELL - 1) == sub(IDENTITY, G) and base_mul(ELL) == IDENTITY
+    assert mul(7, IDENTITY) == IDENTITY and add(G, IDENTITY) == G and sub(G, G) == IDENTITY
+    # RFC 9496 Appendix A.2: encodings that MUST be rejected (one or two of each kind:
+    # non-canonical field encoding, negative s, non-square x², negative xy, s = −1).
+    for bad in [
+        "00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "26948d35ca62e643e26a83177332e6b6afeb9d08e4268b650f1f5bbd8d81d371",
+        "3eb858e78f5a7254d8c9731174a94f76755fd3941c0ac93735c07ba14579630e",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        # Not from the RFC: G's encoding with bit 255 set (s ≥ 2²⁵⁵ > p).
+        "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2df6",
+    ]:
+        try:
+            decode_element(bytes.fromhex(bad))
+        except Invalid:
+            continue
+        raise AssertionError(f"RFC 9496 A.2 encoding {bad} was accepted")
+    decode_element(IDENTITY)  # §1.3: the identity is a valid element
+
+
+# ---------------------------------------------------------------------------
+# §2 The hash function H and challenges
+# ---------------------------------------------------------------------------
+
+TAG_SCHNORR = "hallvote/proof/schnorr/v1"
+TAG_RANGE = "hallvote/proof/range/v1"
+TAG_EQUALITY = "hallvote/proof/equality/v1"
+TAG_DEALER = "hallvote/dkg/dealer/v1"
+TAG_DECRYPTION_SHARE = "hallvote/decryption-share/v1"
+
+
+def H(tag: str, *parts: bytes) -> bytes:
+    """§2.1: SHA-512(enc(tag) ‖ enc(x₁) ‖ … ‖ enc(xₙ)), enc(x) = u64be(len x) ‖ x."""
+    h = hashlib.sha512()
+    for x in (tag.encode("ascii"), *parts):
+        h.update(len(x).to_bytes(8, "big"))
+        h.update(x)
+    return h.digest()
+
+
+def challenge(tag: str, *parts: bytes) -> int:
+    """§2.3: the 64 output bytes read little-endian, reduced modulo ℓ."""
+    return int.from_bytes(H(tag, *parts), "little") % ELL
+
+
+# ---------------------------------------------------------------------------
+# §3 Exponential ElGamal
+# ---------------------------------------------------------------------------
+
+
+def decode_ciphertext(b: bytes) -> tuple[bytes, bytes]:
+    """§3.2: A ‖ B, 64 bytes, identity allowed in either component."""
+    require(len(b) == 64, "ciphertext is not 64 bytes")
+    return decode_element(b[:32]), decode_element(b[32:])
+
+
+def decode_key(b: bytes) -> bytes:
+    """§3.1: the election key Y is never the identity."""
+    return decode_element(b, non_identity=True)
+
+
+def ciphertext_sum(cts) -> tuple[bytes, bytes]:
+    """§3.3: component-wise; the empty sum is (identity, identity)."""
+    a, b = IDENTITY, IDENTITY
+    for ca, cb in cts:
+        a, b = add(a, ca), add(b, cb)
+    return a, b
+
+
+def recover_small(m_point: bytes, bound: int) -> int:
+    """§3.4: baby-step giant-step for m ∈ [0, bound] with m·G = M; failure is a verification failure."""
+    s = math.isqrt(bound + 1) + 1
+    baby = {}
+    p = IDENTITY
+    for i in range(s):
+        baby.setdefault(p, i)
+        p = add(p, G)
+    giant = p  # s·G
+    q, t = m_point, 0
+    while t * s <= bound:
+        i = baby.get(q)
+        if i is not None:
+            m = t * s + i
+            require(m <= bound, "total beyond the bound")
+            return m
+        q = sub(q, giant)
+        t += 1
+    raise Invalid("total not found within the bound")
+
+
+def check_opening(y: bytes, ct: bytes, m: int, nonce: bytes) -> None:
+    """§3.5: A = r·G and B = m·G + r·Y."""
+    y = decode_key(y)
+    a, b = decode_ciphertext(ct)
+    r = decode_scalar(nonce)
+    require(m >= 0, "negative value")
+    require(base_mul(r) == a, "A ≠ r·G")
+    require(add(base_mul(m), mul(r, y)) == b, "B ≠ m·G + r·Y")
+
+
+# ---------------------------------------------------------------------------
+# §4 Proofs
+# ---------------------------------------------------------------------------
+
+
+def verify_schnorr(ctx: bytes, x: bytes, proof: bytes) -> None:
+    """§4.1: proof T ‖ z; accept iff z·G = T + c·X, c = H(schnorr, ctx, X, T)."""
+    require(len(proof) == 64, "Schnorr proof is not 64 bytes")
+    t = decode_element(proof[:32])
+    z = decode_scalar(proof[32:])
+    c = challenge(TAG_SCHNORR, ctx, x, t)
+    require(base_mul(z) == add(t, mul(c, x)), "Schnorr equation")
+
+
+def verify_range(ctx: bytes, y: bytes, a: bytes, b: bytes, lo: int, hi: int, proof: bytes) -> None:
+    """§4.2: disjunctive Chaum–Pedersen proof that (A, B) encrypts some m ∈ lo..=hi under Y."""
+    require(0 <= lo <= hi < 2**64, "lo ≤ hi required")
+    n = hi - lo + 1
+    require(n <= 1024, "more than 1024 branches")
+    # Step 1: decode strictly; the length is fixed by the statement.
+    require(len(proof) == 128 * n, "range proof length ≠ 128·(hi − lo + 1)")
+    branches = []
+    for k in range(n):
+        off = 128 * k
+        aj = decode_element(proof[off : off + 32])
+        bj = decode_element(proof[off + 32 : off + 64])
+        cj = decode_scalar(proof[off + 64 : off + 96])
+        zj = decode_scalar(proof[off + 96 : off + 128])
+        branches.append((lo + k, aj, bj, cj, zj))
+    # Step 2: c = H(range, ctx, Y, A, B, u64be(lo), u64be(hi), a_lo, b_lo, …, a_hi, b_hi).
+    commitments = [e for (_, aj, bj, _, _) in branches for e in (aj, bj)]
+    c = challenge(TAG_RANGE, ctx, y, a, b, u64be(lo), u64be(hi), *commitments)
+    # Step 3: Σ cⱼ = c.
+    require(sum(cj for (_, _, _, cj, _) in branches) % ELL == c, "branch challenges do not sum to c")
+    # Step 4: both equations on every branch.
+    for j, aj, bj, cj, zj in branches:
+        require(base_mul(zj) == add(aj, mul(cj, a)), f"branch {j}: zⱼ·G ≠ aⱼ + cⱼ·A")
+        require(mul(zj, y) == add(bj, mul(cj, sub(b, base_mul(j)))), f"branch {j}: zⱼ·Y ≠ bⱼ + cⱼ·(B − j·G)")
+
+
+def verify_equality(ctx: bytes, x: bytes, a: bytes, d: bytes, proof: bytes) -> None:
+    """§4.3: proof T₁ ‖ T₂ ‖ z; accept iff z·G = T₁ + c·X and z·A = T₂ + c·D."""
+    require(len(proof) == 96, "equality proof is not 96 bytes")
+    t1 = decode_element(proof[:32])
+    t2 = decode_element(proof[32:64])
+    z = decode_scalar(proof[64:])
+    c = challenge(TAG_EQUALITY, ctx, x, a, d, t1, t2)
+    require(base_mul(z) == add(t1, mul(c, x)), "equality: z·G ≠ T₁ + c·X")
+    require(mul(z, a) == add(t2, mul(c, d)), "equality: z·A ≠ T₂ + c·D")
+
+
+# ---------------------------------------------------------------------------
+# §5 DKG and threshold decryption
+# ---------------------------------------------------------------------------
+
+
+def check_params(n: int, k: int) -> None:
+    """§5.1: 1 ≤ k ≤ n ≤ 255."""
+    require(1 <= k <= n <= 255, "bad k-of-n parameters")
+
+
+def verify_dealer_message(ceremony: bytes, n: int, k: int, msg: bytes) -> tuple[int, list[bytes]]:
+    """§5.2: u32be(i) ‖ u32be(k) ‖ Cᵢ₀ ‖ … ‖ Cᵢ,ₖ₋₁ ‖ T ‖ z; returns (i, commitments)."""
+    check_params(n, k)
+    require(len(msg) >= 8, "dealer message too short")
+    i = int.from_bytes(msg[0:4], "big")
+    count = int.from_bytes(msg[4:8], "big")
+    require(1 <= i <= n, "dealer index out of range")
+    require(count == k, "commitment count ≠ k")
+    require(len(msg) == 8 + 32 * k + 64, "dealer message length ≠ 8 + 32k + 64")
+    commitments = [decode_element(msg[8 + 32 * t : 8 + 32 * (t + 1)]) for t in range(k)]
+    require(commitments[0] != IDENTITY, "Cᵢ₀ is the identity")
+    ctx_i = H(TAG_DEALER, ceremony, u64be(n), u64be(k), u64be(i), *commitments)
+    verify_schnorr(ctx_i, commitments[0], msg[8 + 32 * k :])
+    return i, commitments
+
+
+def evaluate_commitments(commitments: list[bytes], j: int) -> bytes:
+    """§5.3: Σₜ jᵗ·Cᵢₜ."""
+    return element_sum(mul(pow(j, t, ELL), c) for t, c in enumerate(commitments))
+
+
+def decode_dealer_share(b: bytes) -> tuple[int, int, int]:
+    """§5.2 step 5: u32be(i) ‖ u32be(j) ‖ sᵢⱼ (40 bytes)."""
+    require(len(b) == 40, "dealer share is not 40 bytes")
+    return int.from_bytes(b[0:4], "big"), int.from_bytes(b[4:8], "big"), decode_scalar(b[8:])
+
+
+def run_ceremony(case: dict) -> None:
+    """§5.2–§5.3: qualify dealers, derive Y and every Xⱼ, check them and every key share."""
+    ceremony, n, k = unhex(case["ceremony"]), case["n"], case["k"]
+    check_params(n, k)
+    dealers: dict[int, list[bytes]] = {}
+    disqualified: set[int] = set()
+    for m in case["messages"]:
+        try:
+            i, cs = verify_dealer_message(ceremony, n, k, unhex(m))
+        except Invalid:
+            continue  # an invalid message disqualifies its dealer (§5.3)
+        if i in dealers:
+            disqualified.add(i)
+        dealers[i] = cs
+    shares: dict[tuple[int, int], int] = {}
+    for s in case["shares"]:
+        i, j, v = decode_dealer_share(unhex(s))
+        require(1 <= j <= n and (i, j) not in shares, "bad or repeated dealer share")
+        shares[(i, j)] = v
+        # A share that fails the check is an upheld complaint against its dealer (§5.3).
+        if i in dealers and base_mul(v) != evaluate_commitments(dealers[i], j):
+            disqualified.add(i)
+    qualified = sorted(set(dealers) - disqualified)
+    require(len(qualified) >= k, "fewer than k qualified dealers: the ceremony fails")
+    y = element_sum(dealers[i][0] for i in qualified)
+    require(y != IDENTITY, "joint key is the identity")
+    public = [element_sum(evaluate_commitments(dealers[i], j) for i in qualified) for j in range(1, n + 1)]
+    require(unhex(case["joint_key"]) == y, "joint key differs from the one derived")
+    require([unhex(p) for p in case["public_shares"]] == public, "public shares differ from those derived")
+    for j in range(1, n + 1):
+        require(all((i, j) in shares for i in qualified), f"scrutineer {j} lacks a share")
+        xj = sum(shares[(i, j)] for i in qualified) % ELL
+        require(base_mul(xj) == public[j - 1], f"x_{j}·G ≠ X_{j}")
+
+
+def verify_decryption_share(ctx: bytes, a: bytes, public_shares: list[bytes], share: bytes) -> tuple[int, bytes]:
+    """§5.4: u32be(j) ‖ Dⱼ ‖ T₁ ‖ T₂ ‖ z, checked against Xⱼ of §5.3; returns (j, Dⱼ)."""
+    require(len(share) == 132, "decryption share is not 132 bytes")
+    j = int.from_bytes(share[0:4], "big")
+    require(1 <= j <= len(public_shares), "no such scrutineer")
+    d = decode_element(share[4:36])
+    ctx_j = H(TAG_DECRYPTION_SHARE, ctx, u64be(j))
+    verify_equality(ctx_j, public_shares[j - 1], a, d, share[36:])
+    return j, d
+
+
+def lagrange_at_zero(indices: list[int]) -> list[int]:
+    """§5.5: λⱼ = Π_{m≠j} m·(m − j)⁻¹ mod ℓ."""
+    out = []
+    for j in indices:
+        lam = 1
+        for m in indices:
+            if m != j:
+                lam = lam * m * pow((m - j) % ELL, -1, ELL) % ELL
+        out.append(lam)
+    return out
+
+
+def combine(b: bytes, shares: dict[int, bytes], k: int) -> bytes:
+    """§5.5: with the k smallest indices, M = B − Σ λⱼ·Dⱼ."""
+    chosen = sorted(shares)[:k]
+    lams = lagrange_at_zero(chosen)
+    xa = element_sum(mul(lam, shares[j]) for lam, j in zip(lams, chosen))
+    return sub(b, xa)
+
+
+# ---------------------------------------------------------------------------
+# §7 Merkle log (RFC 9162, SHA-256)
+# ---------------------------------------------------------------------------
+
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+
+def leaf_hash(d: bytes) -> bytes:
+    """§7.1: LH(d) = SHA-256(0x00 ‖ d)."""
+    return hashlib.sha256(b"\x00" + d).digest()
+
+
+def node_hash(l: bytes, r: bytes) -> bytes:
+    """§7.1: NH(l, r) = SHA-256(0x01 ‖ l ‖ r)."""
+    return hashlib.sha256(b"\x01" + l + r).digest()
+
+
+def mth(leaves: list[bytes]) -> bytes:
+    """§7.2: the Merkle Tree Hash."""
+    n = len(leaves)
+    if n == 0:
+        return EMPTY_ROOT
+    if n == 1:
+        return leaf_hash(leaves[0])
+    k = 1 << ((n - 1).bit_length() - 1)  # the largest power of two < n
+    return node_hash(mth(leaves[:k]), mth(leaves[k:]))
+
+
+def decode_tree_head(b: bytes) -> tuple[int, bytes]:
+    """§7.5.1: u64be(size) ‖ root, exactly 40 bytes."""
+    require(len(b) == 40, "tree head is not 40 bytes")
+    return int.from_bytes(b[:8], "big"), b[8:]
+
+
+def decode_merkle_proof(b: bytes) -> tuple[int, int, list[bytes]]:
+    """§7.5.2 / §7.5.3: u64be ‖ u64be ‖ u8(count) ‖ count × 32 bytes."""
+    require(len(b) >= 17, "proof shorter than 17 bytes")
+    count = b[16]
+    require(count <= 64, "more than 64 path hashes")
+    require(len(b) == 17 + 32 * count, "proof length ≠ 17 + 32·count")
+    path = [b[17 + 32 * i : 17 + 32 * (i + 1)] for i in range(count)]
+    return int.from_bytes(b[0:8], "big"), int.from_bytes(b[8:16], "big"), path
+
+
+def verify_inclusion(m: int, n: int, path: list[bytes], h: bytes, root: bytes) -> None:
+    """§7.3.2 (RFC 9162 §2.1.3.2)."""
+    require(m < n, "index ≥ size")
+    fn, sn = m, n - 1
+    r = h
+    for c in path:
+        require(sn != 0, "path too long")
+        if fn & 1 or fn == sn:
+            r = node_hash(c, r)
+            if not fn & 1:
+                while not (fn & 1) and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = node_hash(r, c)
+        fn >>= 1
+        sn >>= 1
+    require(sn == 0, "path too short")
+    require(r == root, "root mismatch")
+
+
+def verify_consistency(m: int, n: int, path: list[bytes], r1: bytes, r2: bytes) -> None:
+    """§7.4.2 (RFC 9162 §2.1.4.2, with the stricter m = 0 rule)."""
+    require(m <= n, "old size > new size")
+    if m == 0:
+        require(not path, "non-empty path for m = 0")
+        require(r1 == EMPTY_ROOT, "old root of size 0 is not the empty root")
+        if n == 0:
+            require(r2 == EMPTY_ROOT, "new root of size 0 is not the empty root")
+        return
+    if m == n:
+        require(not path, "non-empty path for m = n")
+        require(r1 == r2, "roots differ for m = n")
+        return
+    require(bool(path), "empty path")
+    if m & (m - 1) == 0:
+        path = [r1, *path]
+    fn, sn = m - 1, n - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        require(sn != 0, "path too long")
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while not (fn & 1) and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    require(fr == r1, "old root mismatch")
+    require(sr == r2, "new root mismatch")
+    require(sn == 0, "path too short")
+
+
+# ---------------------------------------------------------------------------
+# The cases
+# ---------------------------------------------------------------------------
+
+
+def unhex(s: str) -> bytes:
+    return bytes.fromhex(s)
+
+
+def case_hash(c: dict) -> None:
+    require(H(c["tag"], *map(unhex, c["parts"])) == unhex(c["output"]), "hash differs")
+
+
+def case_schnorr(c: dict) -> None:
+    verify_schnorr(unhex(c["ctx"]), decode_element(unhex(c["x"])), unhex(c["proof"]))
+
+
+def case_range(c: dict) -> None:
+    a, b = decode_ciphertext(unhex(c["ciphertext"]))
+    verify_range(unhex(c["ctx"]), decode_key(unhex(c["y"])), a, b, c["lo"], c["hi"], unhex(c["proof"]))
+
+
+def case_equality(c: dict) -> None:
+    x, a, d = (decode_element(unhex(c[f])) for f in ("x", "a", "d"))
+    verify_equality(unhex(c["ctx"]), x, a, d, unhex(c["proof"]))
+
+
+def case_dkg_dealer(c: dict) -> None:
+    verify_dealer_message(unhex(c["ceremony"]), c["n"], c["k"], unhex(c["message"]))
+
+
+def case_decryption_share(c: dict) -> None:
+    a, _ = decode_ciphertext(unhex(c["ciphertext"]))
+    public = [decode_element(unhex(p)) for p in c["public_shares"]]
+    verify_decryption_share(unhex(c["ctx"]), a, public, unhex(c["share"]))
+
+
+def case_decryption_combine(c: dict) -> None:
+    ctx, k = unhex(c["ctx"]), c["k"]
+    check_params(c["n"], k)
+    public = [decode_element(unhex(p)) for p in c["public_shares"]]
+    require(len(public) == c["n"], "public share count ≠ n")
+    a, b = decode_ciphertext(unhex(c["ciphertext"]))
+    # §3.3: the verifier computes the sum itself.
+    require(ciphertext_sum(decode_ciphertext(unhex(x)) for x in c["ciphertexts"]) == (a, b), "sum differs")
+    shares: dict[int, bytes] = {}
+    for s in c["shares"]:
+        j, d = verify_decryption_share(ctx, a, public, unhex(s))
+        require(j not in shares, "repeated scrutineer index")
+        shares[j] = d
+    require(len(shares) >= k, "fewer than k shares")
+    m_point = combine(b, shares, k)
+    # §5.5: any k valid shares give the same M.
+    for subset in itertools.combinations(sorted(shares), k):
+        require(combine(b, {j: shares[j] for j in subset}, k) == m_point, f"shares {subset} give another M")
+    require(recover_small(m_point, c["bound"]) == c["plaintext"], "total differs")
+
+
+def case_opening(c: dict) -> None:
+    check_opening(unhex(c["y"]), unhex(c["ciphertext"]), c["m"], unhex(c["nonce"]))
+
+
+def case_tree_head(c: dict) -> None:
+    size, root = decode_tree_head(unhex(c["tree_head"]))
+    leaves = [unhex(x) for x in c["leaves"]]
+    require(size == len(leaves), "size differs")
+    require(root == mth(leaves), "root differs")
+
+
+def case_inclusion(c: dict) -> None:
+    m, n, path = decode_merkle_proof(unhex(c["proof"]))
+    size, root = decode_tree_head(unhex(c["tree_head"]))
+    require(size == n, "tree head size ≠ proof size")  # §7.3.2
+    verify_inclusion(m, n, path, leaf_hash(unhex(c["leaf"])), root)
+
+
+def case_consistency(c: dict) -> None:
+    m, n, path = decode_merkle_proof(unhex(c["proof"]))
+    old_size, r1 = decode_tree_head(unhex(c["old_tree_head"]))
+    new_size, r2 = decode_tree_head(unhex(c["new_tree_head"]))
+    require(old_size == m and new_size == n, "tree head sizes ≠ proof sizes")  # §7.4.2
+    verify_consistency(m, n, path, r1, r2)
+
+
+def spec_examples_self_check() -> None:
+    """The worked examples printed in the spec come out of this implementation."""
+    # §2.1
+    assert H("hallvote/test/v1", b"", b"abc").hex() == (
+        "d6186b436a0bc2e3f44f5342d47e7890b3d513a757b199fdb4900534ecbe46fb"
+        "e3e2b03939228ebab7ba1ddca8bd530c4a405a7fdc8f510f5e9c62004649c02b"
+    )
+    assert H("hallvote/proof/range/v1", u64be(1)).hex() == (
+        "07cd8cca8d5042b67252839b744feb6e92c52c9de89ae5b6b07629fc952ff227"
+        "0657e581d367a31e9c257f02ccbe7a700ba5251022cea328fcf101659e59cd9f"
+    )
+    # §7.1 and §7.5.1, on the RFC 6962 reference tree (google/certificate-transparency
+    # merkle_tree_test.cc kInputs / kSHA256Roots; transparency-dev/merkle
+    # testonly/constants.go LeafInputs / RootHashes).
+    ref = [bytes.fromhex(x) for x in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+                                      "606162636465666768696a6b6c6d6e6f")]
+    assert EMPTY_ROOT.hex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    assert leaf_hash(b"").hex() == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
+    assert leaf_hash(b"\x00").hex() == "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"
+    assert mth(ref[:2]).hex() == "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"
+    assert mth(ref[:7]).hex() == "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c"
+    assert (u64be(8) + mth(ref)).hex() == (
+        "0000000000000008" "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
+    )
+
+
+CHECKS = {
+    "hash": case_hash,
+    "schnorr": case_schnorr,
+    "range": case_range,
+    "equality": case_equality,
+    "dkg-dealer": case_dkg_dealer,
+    "dkg-ceremony": run_ceremony,
+    "decryption-share": case_decryption_share,
+    "decryption-combine": case_decryption_combine,
+    "opening": case_opening,
+    "merkle-tree-head": case_tree_head,
+    "merkle-inclusion": case_inclusion,
+    "merkle-consistency": case_consistency,
+}
+
+
+def main() -> int:
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    if len(sys.argv) != 2:
+        print("usage: verify.py VECTORS.json", file=sys.stderr)
+        return 2
+    group_self_check()
+    spec_examples_self_check()
+    with open(sys.argv[1], encoding="utf-8") as f:
+        doc = json.load(f)
+    cases = doc["cases"]
+    passed = failed = 0
+    seen = set()
+    for c in cases:
+        label = f"{c['kind']}/{c['name']}"
+        check = CHECKS.get(c["kind"])
+        if check is None:
+            print(f"✗ {label}: unknown kind")
+            failed += 1
+            continue
+        seen.add(c["kind"])
+        try:
+            check(c)
+            verdict, why = True, ""
+        except Invalid as e:
+            verdict, why = False, str(e)
+        expected = bool(c["valid"])
+        if verdict == expected:
+            passed += 1
+            print(f"✓ {label}" + ("" if verdict else f" (rejected: {why})"))
+        else:
+            failed += 1
+            print(f"✗ {label}: expected {'valid' if expected else 'invalid'}, got " + ("valid" if verdict else f"invalid ({why})"))
+    # A vectors file that lost a whole kind of case must not pass quietly.
+    for kind in sorted(set(CHECKS) - seen):
+        print(f"✗ {kind}: no cases in the vectors file")
+        failed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
