@@ -1,16 +1,190 @@
-//! `hallvote`, the operator binary: thin dispatch into the crates.
-//!
-//! Its subcommands (count, serve, desk, booth, scrutineer, demo) arrive with the
-//! crates that implement them; for now it only names itself.
+//! `hallvote`: the operator binary. Thin dispatch into the library crates.
 
-use clap::Parser;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-/// hallvote: secure electronic voting for assemblies that meet in one hall.
+use clap::{Parser, Subcommand};
+use hallvote_tally::ruleset::{BUILTIN, Ruleset};
+use hallvote_tally::scenario::{Scenario, result_json};
+use hallvote_tally::sheet::{Heading, render};
+use hallvote_tally::{Lang, Text};
+
+/// Secure electronic voting for assemblies that meet in one hall.
 #[derive(Parser)]
-#[command(name = "hallvote", version, about)]
-struct Cli {}
+#[command(name = "hallvote", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _ = Cli::parse();
-    println!("hallvote {}: no subcommands yet; see README.md", env!("CARGO_PKG_VERSION"));
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server: organiser console, desk, booth and scrutineer APIs, hall display.
+    ///
+    /// With no options it keeps its data in hallvote.db (SQLite) in the current
+    /// folder and listens on 127.0.0.1:8080. On first start it creates the
+    /// organiser account and prints its one-time password, once.
+    Serve {
+        /// SQLite file or database URL (sqlite://PATH, postgres://HOST/DB).
+        #[arg(long, value_name = "PATH|URL", default_value = "hallvote.db")]
+        db: String,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = hallvote_server::config::DEFAULT_LISTEN)]
+        listen: std::net::SocketAddr,
+    },
+    /// Check election records step by step (docs/spec/13-verifier.md), like `hallvote-verify`.
+    Verify {
+        /// Print one JSON document instead of the step lines.
+        #[arg(long)]
+        json: bool,
+        /// The record files (.hvrec).
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+    },
+    /// Count a poll from a scenario file and print the result sheet (docs/count.md).
+    Count {
+        /// The scenario: attendance, ballots and per-contest totals (JSON).
+        scenario: PathBuf,
+        /// Print the result as JSON instead of the result sheet.
+        #[arg(long)]
+        json: bool,
+        /// A built-in ruleset (township-2020, township-1990, county) or a ruleset file;
+        /// overrides the scenario's.
+        #[arg(long, value_name = "NAME|FILE")]
+        ruleset: Option<String>,
+        /// Language of the sheet and of reasons: zh-CN (default) or en.
+        #[arg(long, default_value = "zh-CN", value_parser = parse_lang)]
+        lang: Lang,
+    },
+}
+
+/// Exit status for bad input (a file that cannot be read or parsed, inconsistent figures).
+const BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Serve { db, listen } => serve(&db, listen),
+        Command::Verify { json, records } => verify(&records, json),
+        Command::Count { scenario, json, ruleset, lang } => match count(&scenario, ruleset.as_deref(), json, lang) {
+            Ok(out) => {
+                println!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("hallvote count: {}", e.get(lang));
+                ExitCode::from(BAD_INPUT)
+            }
+        },
+    }
+}
+
+fn serve(db: &str, listen: std::net::SocketAddr) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config =
+        hallvote_server::ServeConfig { database_url: hallvote_server::ServeConfig::database_url_from_arg(db), listen };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hallvote serve: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let server = match hallvote_server::Server::bind(&config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("hallvote serve: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let addr = server.local_addr().map_or_else(|_| listen.to_string(), |a| a.to_string());
+        println!("hallvote serve: 服务地址 / server: http://{addr}/  (状态 / status: http://{addr}/healthz)");
+        println!("hallvote serve: 数据库 / database: {}", redact_url(&config.database_url));
+        if let Some(password) = &server.first_password {
+            println!(
+                "hallvote serve: 首个会务组账号 / first organiser account: {}",
+                hallvote_server::serve::FIRST_ORGANISER
+            );
+            println!(
+                "hallvote serve: 一次性密码（只显示这一次）/ one-time password (shown only now): {}",
+                password.as_str()
+            );
+        }
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match server.run(shutdown).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("hallvote serve: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+/// A database URL without any password in it, for printing.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn verify(records: &[PathBuf], json: bool) -> ExitCode {
+    let mut rng = rand::rng();
+    let mut reports = Vec::new();
+    for path in records {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("hallvote verify: {}: {e}", path.display());
+                return ExitCode::from(BAD_INPUT);
+            }
+        };
+        reports.push((path.display().to_string(), hallvote_tally::record::verify_record(&bytes, &mut rng)));
+    }
+    let (out, ok) = hallvote_tally::record::render_reports(&reports, json);
+    print!("{out}");
+    if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn count(path: &Path, ruleset: Option<&str>, json: bool, lang: Lang) -> Result<String, Text> {
+    let scenario = Scenario::from_json(&read(path)?).map_err(|e| e.text())?;
+    let ruleset = match ruleset {
+        Some(name) if BUILTIN.contains(&name) => Ruleset::builtin(name).map_err(|e| e.text())?,
+        Some(file) => Ruleset::from_json(&read(Path::new(file))?).map_err(|e| e.text())?,
+        None => scenario.ruleset().map_err(|e| e.text())?,
+    };
+    let result = scenario.count(&ruleset).map_err(|e| e.text())?;
+    Ok(if json {
+        result_json(&result, lang)
+    } else {
+        let heading =
+            Heading { session: scenario.session.clone(), date: scenario.date.clone(), place: scenario.place.clone() };
+        render(&result, &heading, lang)
+    })
+}
+
+fn read(path: &Path) -> Result<String, Text> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let p = path.display();
+        Text::new(format!("无法读取 {p}：{e}"), format!("cannot read {p}: {e}"))
+    })
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use zh-CN or en"))
 }

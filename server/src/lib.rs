@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod roster;
 pub mod serve;
 
 pub use config::ServeConfig;

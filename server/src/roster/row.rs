@@ -1,0 +1,216 @@
+//! One row of a roster, and what can be wrong with it.
+
+use std::collections::HashMap;
+
+use hallvote_tally::Text;
+use serde::Serialize;
+
+/// Gender as the roll records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    /// 男.
+    Male,
+    /// 女.
+    Female,
+}
+
+/// A delegate as imported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RosterRow {
+    /// Line in the spreadsheet (heading = 1).
+    pub line: usize,
+    /// 序号, as written.
+    pub seq: String,
+    /// 姓名, trimmed.
+    pub name: String,
+    /// 性别, if given.
+    pub gender: Option<Gender>,
+    /// 民族.
+    pub ethnicity: String,
+    /// 代表团.
+    pub group: String,
+    /// 工作单位及职务.
+    pub unit: String,
+    /// 代表证号, unique.
+    pub card: String,
+}
+
+/// What is wrong with a row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum RowProblem {
+    /// 姓名 is empty.
+    EmptyName,
+    /// 代表团 is empty.
+    EmptyGroup,
+    /// 代表证号 is empty.
+    EmptyCard,
+    /// 代表证号 repeats an earlier row's.
+    DuplicateCard {
+        /// The card number.
+        card: String,
+        /// The line where it first appears.
+        first_line: usize,
+    },
+    /// 性别 is neither 男 nor 女.
+    BadGender {
+        /// What was written.
+        value: String,
+    },
+    /// A cell is longer than any real value (200 characters).
+    TooLong {
+        /// The column's heading.
+        column: &'static str,
+    },
+}
+
+impl RowProblem {
+    /// The problem in words.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::EmptyName => Text::new("姓名为空", "the name is empty"),
+            Self::EmptyGroup => Text::new("代表团为空", "the delegate group is empty"),
+            Self::EmptyCard => Text::new("代表证号为空", "the delegate card number is empty"),
+            Self::DuplicateCard { card, first_line } => Text::new(
+                format!("代表证号 {card} 与第 {first_line} 行重复"),
+                format!("delegate card number {card} repeats line {first_line}"),
+            ),
+            Self::BadGender { value } => Text::new(
+                format!("性别“{value}”无效，应为“男”或“女”"),
+                format!("gender \"{value}\" is not valid; use 男 or 女"),
+            ),
+            Self::TooLong { column } => {
+                Text::new(format!("“{column}”超过 200 个字符"), format!("\"{column}\" is longer than 200 characters"))
+            }
+        }
+    }
+}
+
+/// A row that was not imported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Line in the spreadsheet (heading = 1).
+    pub line: usize,
+    /// 序号, as written (may be empty).
+    pub seq: String,
+    /// What is wrong.
+    pub problem: RowProblem,
+}
+
+impl RowError {
+    /// The whole report line: "第 4 行（序号 3）：姓名为空".
+    pub fn text(&self) -> Text {
+        let p = self.problem.text();
+        let (zh_seq, en_seq) = if self.seq.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (format!("（序号 {}）", self.seq), format!(" (no. {})", self.seq))
+        };
+        Text::new(format!("第 {} 行{zh_seq}：{}", self.line, p.zh), format!("line {}{en_seq}: {}", self.line, p.en))
+    }
+}
+
+/// Something corrected on import that the office should know about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowNote {
+    /// Line in the spreadsheet.
+    pub line: usize,
+    /// What was done.
+    pub note: Text,
+}
+
+/// The outcome of an import: the good rows, and a report of the others.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RosterImport {
+    /// Rows imported, in file order.
+    pub rows: Vec<RosterRow>,
+    /// Rows refused, in file order.
+    pub errors: Vec<RowError>,
+    /// Corrections made (trimmed spaces).
+    pub notes: Vec<RowNote>,
+}
+
+/// The cells of one row, by column, before checking.
+pub(super) struct RawRow {
+    pub line: usize,
+    pub seq: String,
+    pub name: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub group: String,
+    pub unit: String,
+    pub card: String,
+}
+
+const MAX_CELL_CHARS: usize = 200;
+
+impl RosterImport {
+    /// Checks raw rows one by one and in relation to each other (unique cards).
+    pub(super) fn check(raw: Vec<RawRow>) -> Self {
+        let mut out = Self::default();
+        let mut cards: HashMap<String, usize> = HashMap::new();
+        for r in raw {
+            let mut err = |problem| out.errors.push(RowError { line: r.line, seq: r.seq.trim().to_owned(), problem });
+            let name = r.name.trim();
+            if name != r.name && !name.is_empty() {
+                out.notes.push(RowNote {
+                    line: r.line,
+                    note: Text::new(
+                        format!("姓名“{}”前后的空格已去除", name),
+                        format!("spaces around the name \"{name}\" were removed"),
+                    ),
+                });
+            }
+            let cells = [
+                ("姓名", name),
+                ("代表团", r.group.trim()),
+                ("代表证号", r.card.trim()),
+                ("民族", r.ethnicity.trim()),
+                ("工作单位及职务", r.unit.trim()),
+            ];
+            if let Some((column, _)) = cells.iter().find(|(_, v)| v.chars().count() > MAX_CELL_CHARS) {
+                err(RowProblem::TooLong { column });
+                continue;
+            }
+            let gender = match r.gender.trim() {
+                "" => None,
+                "男" | "M" | "m" | "male" | "Male" => Some(Gender::Male),
+                "女" | "F" | "f" | "female" | "Female" => Some(Gender::Female),
+                other => {
+                    err(RowProblem::BadGender { value: other.to_owned() });
+                    continue;
+                }
+            };
+            if name.is_empty() {
+                err(RowProblem::EmptyName);
+                continue;
+            }
+            if r.group.trim().is_empty() {
+                err(RowProblem::EmptyGroup);
+                continue;
+            }
+            let card = r.card.trim();
+            if card.is_empty() {
+                err(RowProblem::EmptyCard);
+                continue;
+            }
+            if let Some(&first_line) = cards.get(card) {
+                err(RowProblem::DuplicateCard { card: card.to_owned(), first_line });
+                continue;
+            }
+            cards.insert(card.to_owned(), r.line);
+            out.rows.push(RosterRow {
+                line: r.line,
+                seq: r.seq.trim().to_owned(),
+                name: name.to_owned(),
+                gender,
+                ethnicity: r.ethnicity.trim().to_owned(),
+                group: r.group.trim().to_owned(),
+                unit: r.unit.trim().to_owned(),
+                card: card.to_owned(),
+            });
+        }
+        out
+    }
+}

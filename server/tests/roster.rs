@@ -1,0 +1,98 @@
+//! Roster import from the delegate office's real files (CSV and a LibreOffice .xlsx).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use hallvote_server::roster::{Gender, RosterFileError, RosterImport, RowProblem, parse_csv, parse_xlsx};
+
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn check_full_roster(r: &RosterImport) {
+    assert_eq!(r.rows.len(), 120, "{:?}", r.errors);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.rows[0].name, "范勇");
+    assert_eq!(r.rows[0].seq, "1");
+    assert_eq!(r.rows[0].line, 2);
+    assert_eq!(r.rows[0].gender, Some(Gender::Male));
+    assert_eq!(r.rows[0].card, "QS15-001");
+    assert_eq!(r.rows[0].group, "机关代表团");
+    let names: Vec<&str> = r.rows.iter().map(|row| row.name.as_str()).collect();
+    // A name outside the Basic Multilingual Plane, and one with a middle dot
+    // (stored in the .xlsx as rich text in several runs), come through whole.
+    assert!(names.iter().any(|n| n.contains('𠮷')), "{names:?}");
+    assert!(names.contains(&"阿依古丽·买买提"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("欧阳") || n.starts_with("司马") || n.starts_with("诸葛") || n.starts_with("上官"))
+    );
+    let groups: std::collections::BTreeSet<&str> = r.rows.iter().map(|row| row.group.as_str()).collect();
+    assert_eq!(groups.len(), 6);
+}
+
+#[test]
+fn the_120_delegate_roster_reads_the_same_from_csv_and_xlsx() {
+    let csv = parse_csv(&data("roster-120.csv")).unwrap();
+    let xlsx = parse_xlsx(&data("roster-120.xlsx")).unwrap();
+    check_full_roster(&csv);
+    check_full_roster(&xlsx);
+    assert_eq!(csv.rows, xlsx.rows);
+}
+
+fn check_bad_rows(r: &RosterImport) {
+    let problems: Vec<(usize, &str, &RowProblem)> =
+        r.errors.iter().map(|e| (e.line, e.seq.as_str(), &e.problem)).collect();
+    assert_eq!(
+        problems,
+        vec![
+            (4, "3", &RowProblem::EmptyName),
+            (7, "6", &RowProblem::DuplicateCard { card: "QS15-005".into(), first_line: 6 }),
+            (9, "8", &RowProblem::EmptyGroup),
+            (11, "10", &RowProblem::BadGender { value: "未知".into() }),
+        ]
+    );
+    assert_eq!(r.errors[0].text().zh, "第 4 行（序号 3）：姓名为空");
+    assert_eq!(r.errors[1].text().en, "line 7 (no. 6): delegate card number QS15-005 repeats line 6");
+    // Row 11's name is trimmed, imported, and the office is told.
+    assert_eq!(r.rows.len(), 8);
+    let trimmed = r.rows.iter().find(|row| row.seq == "11").unwrap();
+    assert_eq!(trimmed.name, "贺艳");
+    assert_eq!(r.notes.len(), 1);
+    assert_eq!(r.notes[0].line, 12);
+}
+
+#[test]
+fn bad_rows_are_reported_by_line_from_csv_and_xlsx() {
+    check_bad_rows(&parse_csv(&data("roster-bad-rows.csv")).unwrap());
+    check_bad_rows(&parse_xlsx(&data("roster-bad-rows.xlsx")).unwrap());
+}
+
+#[test]
+fn csv_as_chinese_excel_saves_it_gb18030_and_with_a_bom() {
+    let utf8 = data("roster-120.csv");
+    let text = std::str::from_utf8(&utf8).unwrap();
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(text);
+    assert!(!unmappable);
+    check_full_roster(&parse_csv(&gbk).unwrap());
+    let bom = [b"\xEF\xBB\xBF".as_slice(), &utf8].concat();
+    check_full_roster(&parse_csv(&bom).unwrap());
+}
+
+#[test]
+fn files_that_are_not_rosters_are_refused_clearly() {
+    assert_eq!(parse_csv(b"").unwrap_err(), RosterFileError::Empty);
+    assert_eq!(
+        parse_csv("姓名,性别\n张三,男\n".as_bytes()).unwrap_err(),
+        RosterFileError::MissingColumns(vec!["代表团", "代表证号"])
+    );
+    assert!(matches!(parse_xlsx(b"PK\x03\x04 not really a zip").unwrap_err(), RosterFileError::Unreadable(_)));
+    assert!(matches!(parse_xlsx(&data("roster-120.csv")).unwrap_err(), RosterFileError::Unreadable(_)));
+    assert_eq!(parse_csv("姓名,代表团,代表证号\n".as_bytes()).unwrap_err(), RosterFileError::Empty);
+    // Columns in another order, English headings.
+    let r = parse_csv("Card,Name,Group\nA1,Li Lei,Group 1\n".as_bytes()).unwrap();
+    assert_eq!(
+        (r.rows[0].card.as_str(), r.rows[0].name.as_str(), r.rows[0].group.as_str()),
+        ("A1", "Li Lei", "Group 1")
+    );
+    assert_eq!(RosterFileError::MissingColumns(vec!["代表团"]).text().zh, "名册第 1 行缺少列：代表团");
+}

@@ -1,0 +1,155 @@
+//! Contests: every contest is items × options, which is how ballots are counted and,
+//! later, how encrypted ballots are tallied: one total per (contest, item, option).
+
+use serde::{Deserialize, Serialize};
+
+use super::{ConfidenceOption, ConfidenceVote, DefinitionError, Election, Evaluation, Motion};
+use crate::ruleset::Ruleset;
+use crate::text::Text;
+
+/// One contest of a poll.
+// No deny_unknown_fields here: serde does not support it with `flatten`; the kinds'
+// own structs deny unknown fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contest {
+    /// Unique within the poll.
+    pub id: String,
+    /// The heading on the ballot and the result sheet: 增补镇党委委员.
+    pub title: String,
+    /// What is decided.
+    #[serde(flatten)]
+    pub kind: ContestKind,
+}
+
+/// The four kinds of contest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ContestKind {
+    /// Candidates × for / against / abstain.
+    Election(Election),
+    /// Members × trust / basic trust / distrust.
+    Confidence(ConfidenceVote),
+    /// Members × grades.
+    Evaluation(Evaluation),
+    /// Items × for / against / abstain.
+    Motion(Motion),
+}
+
+/// The marks of an election or motion item, in ballot order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteOption {
+    /// 赞成.
+    For,
+    /// 不赞成 (election) / 反对 (motion).
+    Against,
+    /// 弃权.
+    Abstain,
+}
+
+impl VoteOption {
+    /// All options in ballot order.
+    pub const ALL: [Self; 3] = [Self::For, Self::Against, Self::Abstain];
+
+    /// The label on an election ballot.
+    pub fn election_label(self) -> Text {
+        match self {
+            Self::For => Text::new("赞成", "for"),
+            Self::Against => Text::new("不赞成", "against"),
+            Self::Abstain => Text::new("弃权", "abstain"),
+        }
+    }
+
+    /// The label on a motion ballot.
+    pub fn motion_label(self) -> Text {
+        match self {
+            Self::Against => Text::new("反对", "against"),
+            other => other.election_label(),
+        }
+    }
+}
+
+impl Contest {
+    /// The items, in ballot order: candidates in stroke order (R7), members and motion
+    /// items as defined.
+    pub fn items(&self) -> Vec<String> {
+        match &self.kind {
+            ContestKind::Election(e) => e.in_stroke_order().into_iter().map(|c| c.name).collect(),
+            ContestKind::Confidence(c) => c.members.clone(),
+            ContestKind::Evaluation(e) => e.members.clone(),
+            ContestKind::Motion(m) => m.items.clone(),
+        }
+    }
+
+    /// The options every item has, in ballot order.
+    pub fn options(&self) -> Vec<Text> {
+        match &self.kind {
+            ContestKind::Election(_) => VoteOption::ALL.map(VoteOption::election_label).to_vec(),
+            ContestKind::Motion(_) => VoteOption::ALL.map(VoteOption::motion_label).to_vec(),
+            ContestKind::Confidence(_) => ConfidenceOption::ALL.map(ConfidenceOption::label).to_vec(),
+            ContestKind::Evaluation(e) => e.grades.clone(),
+        }
+    }
+
+    /// (items, options): the shape of the contest's totals.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.items().len(), self.options().len())
+    }
+
+    /// The kind in words: 差额选举, 信任投票 …
+    pub fn kind_words(&self) -> Text {
+        match &self.kind {
+            ContestKind::Election(e) => e.kind.words(e.by_election),
+            ContestKind::Confidence(_) => Text::new("信任投票", "confidence vote"),
+            ContestKind::Evaluation(_) => Text::new("民主评议", "evaluation"),
+            ContestKind::Motion(_) => Text::new("表决", "motion"),
+        }
+    }
+
+    /// Checks the definition (see each kind's `validate`).
+    pub fn validate(&self, ruleset: &Ruleset) -> Result<(), DefinitionError> {
+        if self.id.trim().is_empty() {
+            return Err(DefinitionError::BadContestId { id: self.id.clone() });
+        }
+        match &self.kind {
+            ContestKind::Election(e) => e.validate(&self.id, ruleset),
+            ContestKind::Confidence(c) => c.validate(&self.id),
+            ContestKind::Evaluation(e) => e.validate(&self.id),
+            ContestKind::Motion(m) => m.validate(&self.id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::{Candidate, ElectionKind};
+
+    #[test]
+    fn items_times_options() {
+        let c = Contest {
+            id: "committee".into(),
+            title: "增补镇党委委员".into(),
+            kind: ContestKind::Election(Election {
+                kind: ElectionKind::Competitive,
+                by_election: true,
+                seats: 1,
+                candidates: vec![Candidate::new("张伟"), Candidate::new("丁一")],
+            }),
+        };
+        assert_eq!(c.items(), ["丁一", "张伟"]);
+        assert_eq!(c.shape(), (2, 3));
+        assert_eq!(c.options()[1].zh, "不赞成");
+        let m = Contest {
+            id: "m".into(),
+            title: "表决".into(),
+            kind: ContestKind::Motion(Motion { items: vec!["决议".into()], rule: None }),
+        };
+        assert_eq!(m.options()[1].zh, "反对");
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["type"], "motion");
+        let back: Contest = serde_json::from_value(json).unwrap();
+        assert_eq!(back, m);
+    }
+}

@@ -1,0 +1,26 @@
+//! The election record and its verifier (spec §11–§13).
+//!
+//! | module | spec | what |
+//! |---|---|---|
+//! | [`manifest`] | §11 | the poll manifest, the poll id and the election context hash `E` |
+//! | [`format`] | §12 | the record file: ceremony, attendance, board, tally, outcome, signatures |
+//! | [`builder`] | §12 | computing aggregates, totals, the outcome and the signatures |
+//! | [`verify`] | §13 | the independent verifier, one function per numbered step |
+//!
+//! Everything here is pure: randomness and signing keys are passed in.
+
+mod codec;
+mod rules;
+
+pub mod builder;
+pub mod format;
+pub mod manifest;
+pub mod outcome;
+pub mod shape;
+pub mod verify;
+
+pub use codec::FormatError;
+pub use format::{Attendance, BoardEntry, CeremonyTranscript, Decryption, Record, SignedHead};
+pub use manifest::{Manifest, Signer};
+pub use shape::poll_shape;
+pub use verify::{Report, Status, StepReport, render_reports, verify_record};

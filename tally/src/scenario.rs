@@ -1,0 +1,379 @@
+//! The input of `hallvote count`: one poll's definition and figures in one JSON document
+//! (format and examples in `docs/count.md`), and the result as JSON.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::count::{ContestCounts, CountError, PollCounts, PollResult, count};
+use crate::model::{
+    Candidate, ConfidenceVote, Contest, ContestKind, Election, ElectionKind, Evaluation, Motion, MotionRuleOverride,
+    Poll,
+};
+use crate::ruleset::{DEFAULT, Ruleset, RulesetError};
+use crate::text::{Lang, Text};
+
+/// A scenario document. Unknown fields are rejected everywhere.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The poll's name.
+    #[serde(default)]
+    pub poll: String,
+    /// The session, for the heading of the result sheet.
+    #[serde(default)]
+    pub session: String,
+    /// Date of the poll, as it should be printed.
+    #[serde(default)]
+    pub date: String,
+    /// Place of the poll.
+    #[serde(default)]
+    pub place: String,
+    /// A built-in ruleset's name, or a whole ruleset inline; `township-2020` if absent.
+    #[serde(default)]
+    pub ruleset: Option<RulesetSpec>,
+    /// 应到.
+    pub expected: u32,
+    /// 实到, frozen when the poll opened.
+    pub present: u32,
+    /// Ballots issued.
+    pub issued: u32,
+    /// Ballots returned.
+    pub returned: u32,
+    /// Invalid ballots among those returned.
+    #[serde(default)]
+    pub invalid: u32,
+    /// The contests with their figures.
+    pub contests: Vec<ScenarioContest>,
+}
+
+/// A ruleset by name or inline.
+#[derive(Clone, Debug)]
+pub enum RulesetSpec {
+    /// A built-in ruleset's name.
+    Name(String),
+    /// A whole ruleset.
+    Inline(Box<Ruleset>),
+}
+
+impl<'de> Deserialize<'de> for RulesetSpec {
+    // By hand rather than `untagged`, so that a mistake in an inline ruleset is reported
+    // as such ("unknown field `treshold`") and not as "did not match any variant".
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(name) => Ok(Self::Name(name)),
+            v @ serde_json::Value::Object(_) => serde_json::from_value(v)
+                .map(|r| Self::Inline(Box::new(r)))
+                .map_err(|e| D::Error::custom(format!("ruleset: {e}"))),
+            _ => Err(D::Error::custom("ruleset: a built-in name or a ruleset object")),
+        }
+    }
+}
+
+/// One contest with its figures.
+// Unknown fields are caught by `ScenarioKind` (serde does not support
+// deny_unknown_fields together with `flatten` on the same struct).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ScenarioContest {
+    /// Unique id; the contest's position (1, 2, …) if absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Heading.
+    pub title: String,
+    /// The kind and its figures.
+    #[serde(flatten)]
+    pub kind: ScenarioKind,
+}
+
+/// The four kinds of contest, tagged by `"type"`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ScenarioKind {
+    /// An election.
+    Election {
+        /// `competitive` (default) or `non_competitive`.
+        #[serde(default = "competitive")]
+        kind: ElectionKind,
+        /// A by-election?
+        #[serde(default)]
+        by_election: bool,
+        /// Seats.
+        seats: u32,
+        /// Candidates with their figures, in any order.
+        candidates: Vec<ScenarioCandidate>,
+        /// Write-ins: name → ballots.
+        #[serde(default)]
+        write_ins: BTreeMap<String, u32>,
+    },
+    /// A confidence vote.
+    Confidence {
+        /// Members with their figures.
+        members: Vec<ScenarioConfidence>,
+    },
+    /// An evaluation.
+    Evaluation {
+        /// The grades, best first; the ruleset's if absent.
+        #[serde(default)]
+        grades: Option<Vec<Text>>,
+        /// Members with votes per grade (by zh-CN label; a grade left out is 0).
+        members: Vec<ScenarioEvaluation>,
+    },
+    /// A motion.
+    Motion {
+        /// The contest's own pass rule, if not the ruleset's.
+        #[serde(default)]
+        rule: Option<MotionRuleOverride>,
+        /// Items with their figures.
+        items: Vec<ScenarioItem>,
+    },
+}
+
+fn competitive() -> ElectionKind {
+    ElectionKind::Competitive
+}
+
+/// A candidate's figures. `abstain` may be left out: it is then valid − for − against.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioCandidate {
+    /// Name.
+    pub name: String,
+    /// Surname, if not found automatically.
+    #[serde(default)]
+    pub surname: Option<String>,
+    /// 赞成.
+    #[serde(rename = "for")]
+    pub for_votes: u32,
+    /// 不赞成.
+    pub against: u32,
+    /// 弃权.
+    #[serde(default)]
+    pub abstain: Option<u32>,
+}
+
+/// A member's confidence figures.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioConfidence {
+    /// Name.
+    pub name: String,
+    /// 信任.
+    pub trust: u32,
+    /// 基本信任.
+    pub basic_trust: u32,
+    /// 不信任.
+    pub distrust: u32,
+}
+
+/// A member's evaluation figures.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioEvaluation {
+    /// Name.
+    pub name: String,
+    /// Votes per grade, by zh-CN label.
+    pub votes: BTreeMap<String, u32>,
+}
+
+/// A motion item's figures. `abstain` may be left out: it is then valid − for − against.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioItem {
+    /// The item.
+    pub title: String,
+    /// 赞成.
+    #[serde(rename = "for")]
+    pub for_votes: u32,
+    /// 反对.
+    pub against: u32,
+    /// 弃权.
+    #[serde(default)]
+    pub abstain: Option<u32>,
+}
+
+/// Why a scenario cannot be counted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// Not a valid scenario document.
+    #[error("scenario JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The ruleset is unknown or invalid.
+    #[error(transparent)]
+    Ruleset(#[from] RulesetError),
+    /// The figures are inconsistent or a contest is ill defined.
+    #[error(transparent)]
+    Count(#[from] CountError),
+    /// Votes for a grade the evaluation does not have.
+    #[error("{contest}: unknown grade {grade:?}")]
+    UnknownGrade {
+        /// The contest.
+        contest: String,
+        /// The grade.
+        grade: String,
+    },
+}
+
+impl ScenarioError {
+    /// What is wrong, in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::Json(e) => Text::new(format!("场景文件格式错误：{e}"), format!("scenario file: {e}")),
+            Self::Ruleset(e) => e.text(),
+            Self::Count(e) => e.text(),
+            Self::UnknownGrade { contest, grade } => Text::new(
+                format!("{contest}：没有“{grade}”这一评议等次"),
+                format!("{contest}: {grade:?} is not one of the grades"),
+            ),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses a scenario document.
+    pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
+        Ok(serde_json::from_str(json)?)
+    }
+
+    /// The ruleset the scenario names (or contains); `township-2020` if none.
+    pub fn ruleset(&self) -> Result<Ruleset, ScenarioError> {
+        Ok(match &self.ruleset {
+            None => Ruleset::builtin(DEFAULT)?,
+            Some(RulesetSpec::Name(n)) => Ruleset::builtin(n)?,
+            Some(RulesetSpec::Inline(r)) => {
+                r.validate()?;
+                (**r).clone()
+            }
+        })
+    }
+
+    /// The poll definition and its figures. Candidates may be listed in any order; the
+    /// totals are put in ballot (stroke) order. A left-out `abstain` is derived.
+    pub fn to_poll(&self, ruleset: &Ruleset) -> Result<(Poll, PollCounts), ScenarioError> {
+        let valid = self.returned.saturating_sub(self.invalid);
+        let mut contests = Vec::new();
+        let mut figures = Vec::new();
+        for (i, c) in self.contests.iter().enumerate() {
+            let id = c.id.clone().unwrap_or_else(|| (i + 1).to_string());
+            let (kind, totals, write_ins) = match &c.kind {
+                ScenarioKind::Election { kind, by_election, seats, candidates, write_ins } => {
+                    let e = Election {
+                        kind: *kind,
+                        by_election: *by_election,
+                        seats: *seats,
+                        candidates: candidates
+                            .iter()
+                            .map(|c| Candidate { name: c.name.clone(), surname: c.surname.clone() })
+                            .collect(),
+                    };
+                    // Rows in ballot order; a name that is not found (a duplicate, caught
+                    // by validation) falls back to the first match.
+                    let totals = e
+                        .in_stroke_order()
+                        .iter()
+                        .filter_map(|s| candidates.iter().find(|c| c.name == s.name))
+                        .map(|c| three(&id, &c.name, c.for_votes, c.against, c.abstain, valid))
+                        .collect::<Result<_, _>>()?;
+                    (ContestKind::Election(e), totals, write_ins.clone())
+                }
+                ScenarioKind::Confidence { members } => (
+                    ContestKind::Confidence(ConfidenceVote {
+                        members: members.iter().map(|m| m.name.clone()).collect(),
+                    }),
+                    members.iter().map(|m| vec![m.trust, m.basic_trust, m.distrust]).collect(),
+                    BTreeMap::new(),
+                ),
+                ScenarioKind::Evaluation { grades, members } => {
+                    let e = Evaluation {
+                        members: members.iter().map(|m| m.name.clone()).collect(),
+                        grades: grades.clone().unwrap_or_else(|| ruleset.evaluation.grades.clone()),
+                    };
+                    let mut totals = Vec::new();
+                    for m in members {
+                        if let Some(g) = m.votes.keys().find(|g| e.grade_index(g).is_none()) {
+                            return Err(ScenarioError::UnknownGrade { contest: id, grade: g.clone() });
+                        }
+                        totals.push(e.grades.iter().map(|g| m.votes.get(&g.zh).copied().unwrap_or(0)).collect());
+                    }
+                    (ContestKind::Evaluation(e), totals, BTreeMap::new())
+                }
+                ScenarioKind::Motion { rule, items } => {
+                    let totals = items
+                        .iter()
+                        .map(|it| three(&id, &it.title, it.for_votes, it.against, it.abstain, valid))
+                        .collect::<Result<_, _>>()?;
+                    let m = Motion { items: items.iter().map(|it| it.title.clone()).collect(), rule: *rule };
+                    (ContestKind::Motion(m), totals, BTreeMap::new())
+                }
+            };
+            contests.push(Contest { id: id.clone(), title: c.title.clone(), kind });
+            figures.push(ContestCounts { contest: id, totals, write_ins });
+        }
+        let poll = Poll { name: self.poll.clone(), contests, attendance: None };
+        let counts = PollCounts {
+            expected: self.expected,
+            present: self.present,
+            issued: self.issued,
+            returned: self.returned,
+            invalid: self.invalid,
+            contests: figures,
+        };
+        Ok((poll, counts))
+    }
+
+    /// Counts the scenario under `ruleset`.
+    pub fn count(&self, ruleset: &Ruleset) -> Result<PollResult, ScenarioError> {
+        let (poll, counts) = self.to_poll(ruleset)?;
+        Ok(count(&poll, &counts, ruleset)?)
+    }
+}
+
+/// for / against / abstain, deriving a left-out abstain from the valid ballots.
+fn three(contest: &str, item: &str, f: u32, a: u32, abstain: Option<u32>, valid: u32) -> Result<Vec<u32>, CountError> {
+    let abstain = match abstain {
+        Some(x) => x,
+        None => valid.checked_sub(f).and_then(|r| r.checked_sub(a)).ok_or_else(|| CountError::ItemTotal {
+            contest: contest.to_owned(),
+            item: item.to_owned(),
+            total: u64::from(f) + u64::from(a),
+            valid,
+        })?,
+    };
+    Ok(vec![f, a, abstain])
+}
+
+/// The result as pretty JSON, with every reason and label in `lang` (a string instead of
+/// a `{"zh-CN": …, "en": …}` object), plus `"lang"`.
+pub fn result_json(result: &PollResult, lang: Lang) -> String {
+    let mut v = serde_json::to_value(result).unwrap_or_default();
+    localize(&mut v, lang);
+    if let serde_json::Value::Object(map) = &mut v {
+        let tag = match lang {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        };
+        map.insert("lang".to_owned(), tag.into());
+    }
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+fn localize(v: &mut serde_json::Value, lang: Lang) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            if map.len() == 2
+                && let (Some(Value::String(zh)), Some(Value::String(en))) = (map.get("zh-CN"), map.get("en"))
+            {
+                *v = Value::String(if lang == Lang::ZhCn { zh.clone() } else { en.clone() });
+                return;
+            }
+            map.values_mut().for_each(|x| localize(x, lang));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| localize(x, lang)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

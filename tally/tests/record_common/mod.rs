@@ -1,0 +1,313 @@
+//! An in-process session for the record tests: key ceremony, credential issuance,
+//! voting with challenges, tally by `k` scrutineers, result and signatures (spec §11–§13).
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use hallvote_crypto::credential::{CredentialSecretKey, blind, finalize, sign_blinded};
+use hallvote_crypto::dkg::{Dealer, Params, ceremony_output, key_share};
+use hallvote_crypto::elgamal::Ciphertext;
+use hallvote_crypto::group::Element;
+use hallvote_crypto::merkle::MerkleLog;
+use hallvote_crypto::sign::SigningKey;
+use hallvote_crypto::threshold::KeyShare;
+use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
+use hallvote_tally::model::{
+    Candidate, ConfidenceVote, Contest, ContestKind, Election, ElectionKind, Evaluation, Motion, Poll,
+};
+use hallvote_tally::record::builder::{
+    aggregate, board_log, combine_totals, decrypt, outcome, poll_counts, result_digest, sign_head, sign_record,
+    sign_result,
+};
+use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Manifest, Record, SignedHead, Signer};
+use hallvote_tally::ruleset::Ruleset;
+use hallvote_tally::text::Text;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+pub const CEREMONY: &[u8] = b"test session ceremony 1";
+
+/// What a session is made of.
+pub struct Spec {
+    pub expected: u32,
+    pub present: u32,
+    pub contests: Vec<Contest>,
+    pub spoiled: usize,
+    pub decrypting: Vec<u32>,
+    pub seed: u64,
+}
+
+/// Everything the tests need afterwards: the record and the keys an attacker might hold.
+pub struct Session {
+    pub record: Record,
+    pub manifest: Manifest,
+    pub shape: BallotShape,
+    pub election: [u8; 64],
+    pub server: SigningKey,
+    pub scrutineers: Vec<SigningKey>,
+    pub counters: Vec<SigningKey>,
+    pub key_shares: Vec<KeyShare>,
+    pub public_shares: Vec<Element>,
+    pub truth: Vec<u64>,
+    pub rng: StdRng,
+}
+
+fn names(prefix: &str, n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("{prefix}{i}")).collect()
+}
+
+pub fn election(seats: u32, candidates: &[&str]) -> Contest {
+    Contest {
+        id: "committee".into(),
+        title: "选举镇党委委员".into(),
+        kind: ContestKind::Election(Election {
+            kind: ElectionKind::Competitive,
+            by_election: false,
+            seats,
+            candidates: candidates.iter().map(|c| Candidate::new(*c)).collect(),
+        }),
+    }
+}
+
+/// The issue's session: an 11-candidate election for 9 seats, a 9-member confidence
+/// vote, a 7-member evaluation and 3 motions.
+pub fn full_poll() -> Vec<Contest> {
+    let cands = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周强", "吴刚", "徐丽"];
+    vec![
+        election(9, &cands),
+        Contest {
+            id: "confidence".into(),
+            title: "信任投票".into(),
+            kind: ContestKind::Confidence(ConfidenceVote { members: names("委员", 9) }),
+        },
+        Contest {
+            id: "evaluation".into(),
+            title: "民主评议".into(),
+            kind: ContestKind::Evaluation(Evaluation {
+                members: names("班子成员", 7),
+                grades: vec![
+                    Text::new("优秀", "excellent"),
+                    Text::new("称职", "competent"),
+                    Text::new("基本称职", "basically competent"),
+                    Text::new("不称职", "incompetent"),
+                ],
+            }),
+        },
+        Contest {
+            id: "motions".into(),
+            title: "表决".into(),
+            kind: ContestKind::Motion(Motion { items: names("决议", 3), rule: None }),
+        },
+    ]
+}
+
+/// A small poll for fast tests: 3 candidates for 2 seats and one motion.
+pub fn small_poll() -> Vec<Contest> {
+    vec![
+        election(2, &["王芳", "李娜", "张伟"]),
+        Contest {
+            id: "motions".into(),
+            title: "表决".into(),
+            kind: ContestKind::Motion(Motion { items: vec!["决议".into()], rule: None }),
+        },
+    ]
+}
+
+/// Random valid marks: at most `seats` for-votes in a capped contest; an evaluation
+/// item is sometimes left unmarked.
+pub fn random_marks(shape: &BallotShape, rng: &mut StdRng) -> PlainBallot {
+    let mut marks = Vec::new();
+    for contest in &shape.contests {
+        let mut left = contest.cap.map_or(u32::MAX, |c| c.max);
+        let mut cm = Vec::new();
+        for (i, item) in contest.items.iter().enumerate() {
+            let n = usize::from(item.options);
+            let choices = if item.min_marks == 0 { n + 1 } else { n };
+            let mut pick = rng.random_range(0..choices);
+            // Favour the first candidates, so that some are elected and some are not.
+            if let Some(cap) = contest.cap
+                && i < 7
+                && rng.random_range(0..10) < 8
+            {
+                pick = usize::from(cap.option);
+            }
+            if let Some(cap) = contest.cap
+                && pick == usize::from(cap.option)
+            {
+                if left == 0 {
+                    pick = 1 + rng.random_range(0..n - 1);
+                } else {
+                    left -= 1;
+                }
+            }
+            cm.push((0..n).map(|o| u8::from(o == pick)).collect());
+        }
+        marks.push(cm);
+    }
+    PlainBallot { marks }
+}
+
+/// Runs a whole session and returns its signed record.
+pub fn run(spec: Spec) -> Session {
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let server = SigningKey::generate(&mut rng);
+    let scrutineers: Vec<SigningKey> = (0..5).map(|_| SigningKey::generate(&mut rng)).collect();
+    let counters: Vec<SigningKey> = (0..2).map(|_| SigningKey::generate(&mut rng)).collect();
+    let cred_sk = CredentialSecretKey::generate(&mut rng, 2048).unwrap();
+    let manifest = Manifest {
+        congress: "中国共产党青山镇第十五届代表大会".into(),
+        session: "第三次会议".into(),
+        poll: Poll { name: "第一次投票".into(), contests: spec.contests, attendance: None },
+        ruleset: Ruleset::builtin("township-2020").unwrap(),
+        scrutineers: scrutineers
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Signer { name: format!("监票人{}", i + 1), key: k.verifying_key() })
+            .collect(),
+        threshold: 3,
+        counters: counters
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Signer { name: format!("计票人{}", i + 1), key: k.verifying_key() })
+            .collect(),
+        ceremony: CEREMONY.to_vec(),
+        credential_key: cred_sk.public_key().clone(),
+        server_key: server.verifying_key(),
+    };
+    let manifest_bytes = manifest.to_bytes().unwrap();
+    // Decoding gives the candidates in ballot (stroke) order; the bytes are the same.
+    assert_eq!(Manifest::decode(&manifest_bytes).unwrap().to_bytes().unwrap(), manifest_bytes);
+    let shape = manifest.shape().unwrap();
+
+    // Key ceremony, 3 of 5 (spec §5).
+    let params = Params::new(3, 5).unwrap();
+    let dealers: Vec<Dealer> = (1..=5).map(|i| Dealer::new(params, i, &mut rng).unwrap()).collect();
+    let msgs: Vec<_> = dealers.iter().map(|d| d.commitments(CEREMONY, &mut rng)).collect();
+    let out = ceremony_output(params, &msgs).unwrap();
+    let key_shares: Vec<KeyShare> = (1..=5)
+        .map(|j| {
+            let shares: Vec<_> = dealers.iter().map(|d| d.share_for(j).unwrap()).collect();
+            key_share(j, &shares, &out).unwrap()
+        })
+        .collect();
+    let ceremony = CeremonyTranscript {
+        dealer_messages: msgs.iter().map(|m| m.to_bytes()).collect(),
+        complaints: vec![],
+        qualified: out.qualified.clone(),
+        joint_key: *out.joint_key.element().as_bytes(),
+        public_shares: out.public_shares.iter().map(|x| *x.as_bytes()).collect(),
+    };
+    let poll_id = Manifest::poll_id(&manifest_bytes);
+    let election = Manifest::election_hash(&manifest_bytes, &out.joint_key);
+
+    // Issue, vote, challenge (spec §6, §10); the board grows with a signed head per receipt.
+    let mut truth = vec![0u64; shape.selections()];
+    let mut board = Vec::new();
+    let mut log = MerkleLog::new();
+    let mut receipt_heads: Vec<SignedHead> = Vec::new();
+    let mut post = |entry: BoardEntry, board: &mut Vec<BoardEntry>| {
+        log.append_leaf(&entry.leaf());
+        board.push(entry);
+        receipt_heads.push(sign_head(&server, &election, &log));
+    };
+    for d in 0..spec.present as usize {
+        let (req, state) = blind(&manifest.credential_key, &poll_id, &mut rng).unwrap();
+        let bs = sign_blinded(&cred_sk, &req, &mut rng).unwrap();
+        let cred = finalize(&manifest.credential_key, state, &bs).unwrap();
+        let ctx = BallotContext { election, serial: cred.serial() };
+        if d < spec.spoiled {
+            let plain = random_marks(&shape, &mut rng);
+            let (ballot, opening) = encrypt_ballot(&shape, &out.joint_key, &ctx, &plain, &mut rng).unwrap();
+            let entry = BoardEntry::Spoiled {
+                credential: cred.to_bytes(),
+                ballot: ballot.to_bytes(),
+                opening: opening.to_bytes(),
+            };
+            post(entry, &mut board);
+        }
+        let plain = random_marks(&shape, &mut rng);
+        let flat = plain.marks.iter().flatten().flatten();
+        for (t, m) in truth.iter_mut().zip(flat) {
+            *t += u64::from(*m);
+        }
+        let (ballot, _) = encrypt_ballot(&shape, &out.joint_key, &ctx, &plain, &mut rng).unwrap();
+        post(BoardEntry::Cast { credential: cred.to_bytes(), ballot: ballot.to_bytes() }, &mut board);
+    }
+    let attendance = Attendance { expected: spec.expected, present: spec.present, issued: spec.present };
+    let final_head = sign_head(&server, &election, &board_log(&board));
+
+    // Tally with only the decrypting scrutineers (spec §12.6).
+    let aggregates = aggregate(&shape, &board).unwrap();
+    let decryptions: Vec<_> = spec
+        .decrypting
+        .iter()
+        .map(|&j| decrypt(&key_shares[j as usize - 1], &election, &shape, &aggregates, &mut rng))
+        .collect();
+    let cast = spec.present as u64;
+    let totals = combine_totals(3, &out.public_shares, &election, &shape, &aggregates, &decryptions, cast).unwrap();
+    let mut record = Record {
+        manifest: manifest_bytes,
+        ceremony,
+        attendance,
+        board,
+        receipt_heads,
+        final_head,
+        aggregates: aggregates.iter().map(Ciphertext::to_bytes).collect(),
+        decryptions,
+        totals,
+        outcome: vec![],
+        server_signature: [0; 64],
+        scrutineer_signatures: vec![],
+        counter_signatures: vec![],
+    };
+    let mut s = Session {
+        record: record.clone(),
+        manifest,
+        shape,
+        election,
+        server,
+        scrutineers,
+        counters,
+        key_shares,
+        public_shares: out.public_shares,
+        truth,
+        rng,
+    };
+    finish(&mut s, &mut record);
+    s.record = record;
+    s
+}
+
+/// Recounts from the record's totals, and re-signs the result and the body: what an
+/// attacker holding every key would do after changing something.
+pub fn finish(s: &mut Session, record: &mut Record) {
+    let cast = record.board.iter().filter(|e| matches!(e, BoardEntry::Cast { .. })).count() as u32;
+    let counts = poll_counts(&s.manifest.poll, &s.shape, record.attendance, cast, &record.totals).unwrap();
+    let (_, bytes) = outcome(&s.manifest.poll, &s.manifest.ruleset, &counts).unwrap();
+    record.outcome = bytes;
+    resign_result(s, record);
+}
+
+/// Re-signs the result (all scrutineers and counters) and the body (server).
+pub fn resign_result(s: &Session, record: &mut Record) {
+    let cast = record.board.iter().filter(|e| matches!(e, BoardEntry::Cast { .. })).count() as u64;
+    let digest = result_digest(&s.election, record.attendance, cast, &record.totals, &record.outcome);
+    record.scrutineer_signatures = s.scrutineers.iter().map(|k| sign_result(k, &digest)).collect();
+    record.counter_signatures = s.counters.iter().map(|k| sign_result(k, &digest)).collect();
+    sign_record(&s.server, record);
+}
+
+/// With the server key only: re-seals the board (final head) and re-signs the body.
+pub fn reseal(s: &Session, record: &mut Record) {
+    record.final_head = sign_head(&s.server, &s.election, &board_log(&record.board));
+    sign_record(&s.server, record);
+}
+
+/// With the server key only: also rewrites every receipt tree head to match the board.
+pub fn rewrite_history(s: &Session, record: &mut Record) {
+    let mut log = MerkleLog::new();
+    record.receipt_heads.clear();
+    for e in &record.board {
+        log.append_leaf(&e.leaf());
+        record.receipt_heads.push(sign_head(&s.server, &s.election, &log));
+    }
+    reseal(s, record);
+}
