@@ -50,3 +50,15 @@ mod tests {
         assert_eq!(lang_of(&h), Lang::En);
     }
 }
+
+/// The request's language, as an extractor for handlers that write text.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLang(pub Lang);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(lang_of(&parts.headers)))
+    }
+}

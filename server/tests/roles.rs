@@ -4,96 +4,47 @@
 
 mod common;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
+use common::{Client, PASSWORD, call, setup};
 use hallvote_server::auth::Role;
-use hallvote_server::auth::password::hash_password;
 use hallvote_server::db::Store;
-use hallvote_server::db::accounts::{self, NewAccount};
 use hallvote_server::http::{AppState, router};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-const PASSWORD: &str = "hall-password-1";
-
-/// A logged-in client: its cookie and CSRF token.
-#[derive(Clone)]
-struct Client {
-    cookie: String,
-    csrf: String,
-}
-
-async fn call(
-    app: &Router,
-    method: Method,
-    path: &str,
-    client: Option<&Client>,
-    body: Option<Value>,
-    lang: &str,
-) -> (StatusCode, Value, Option<String>) {
-    let mut req = Request::builder().method(method).uri(path).header(header::ACCEPT_LANGUAGE, lang);
-    if let Some(c) = client {
-        req = req.header(header::COOKIE, &c.cookie).header("x-csrf-token", &c.csrf);
-    }
-    let req = match body {
-        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
-    (status, json, set_cookie)
-}
-
-async fn login(app: &Router, username: &str) -> Client {
-    let (status, body, cookie) =
-        call(app, Method::POST, "/api/login", None, Some(json!({"username": username, "password": PASSWORD})), "zh-CN")
-            .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let cookie = cookie.unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-    Client {
-        cookie: cookie.split(';').next().unwrap().to_owned(),
-        csrf: body["csrf_token"].as_str().unwrap().to_owned(),
-    }
-}
-
-async fn setup(store: Store) -> (Router, Vec<(Role, Client)>) {
-    let mut rng = rand::rng();
-    let hash = hash_password(PASSWORD, &mut rng).unwrap();
-    for role in Role::ALL {
-        let name = format!("{role}1");
-        let new = NewAccount {
-            username: &name,
-            display_name: &name,
-            role,
-            password_hash: &hash,
-            must_change_password: false,
-        };
-        accounts::create(&store, &new, 1).await.unwrap();
-    }
-    let app = router(AppState { store });
-    let mut clients = Vec::new();
-    for role in Role::ALL {
-        clients.push((role, login(&app, &format!("{role}1")).await));
-    }
-    (app, clients)
-}
 
 /// (method, path, body, roles allowed; empty = any logged-in account)
 fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
     vec![
         (Method::GET, "/api/me", None, vec![]),
         (Method::GET, "/api/audit", None, vec![Role::Organiser, Role::Observer]),
+        (Method::POST, "/api/congresses", Some(json!({"name": "第十五届", "number": 15})), vec![Role::Organiser]),
+        (
+            Method::POST,
+            "/api/congresses/1/sessions",
+            Some(json!({"number": 1, "place": "礼堂", "date": "今天"})),
+            vec![Role::Organiser],
+        ),
+        (Method::GET, "/api/congresses/1/roster", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
+        (Method::GET, "/api/sessions/1/attendance", None, vec![]),
+        (Method::POST, "/api/sessions/1/checkin", Some(json!({"card": "A1"})), vec![Role::Desk, Role::Organiser]),
+        (Method::POST, "/api/sessions/1/checkout", Some(json!({"card": "A1"})), vec![Role::Desk, Role::Organiser]),
+        (
+            Method::POST,
+            "/api/sessions/1/exclusions",
+            Some(json!({"card": "A2", "reason": "illness"})),
+            vec![Role::Organiser],
+        ),
     ]
 }
 
 async fn every_endpoint_checks_its_role(store: Store) {
+    // Congress 1, session 1 and two delegates exist, so that allowed calls can succeed.
+    let congress = hallvote_server::db::congress::create_congress(&store, "第十四届", 14, 5, 1).await.unwrap();
+    hallvote_server::db::congress::create_session(&store, congress.id, 9, "礼堂", "昨天", "township-2020", 1)
+        .await
+        .unwrap();
+    let rows =
+        hallvote_server::roster::parse_csv("姓名,代表团,代表证号\n甲,一团,A1\n乙,一团,A2\n".as_bytes()).unwrap().rows;
+    hallvote_server::db::roster::import(&store, congress.id, &rows).await.unwrap();
     let (app, clients) = setup(store).await;
     for (method, path, body, allowed) in endpoints() {
         let (status, json, _) = call(&app, method.clone(), path, None, body.clone(), "zh-CN").await;

@@ -6,7 +6,10 @@
 //! integers, text, bytes) and `$1, $2, …` placeholders in order.
 
 pub mod accounts;
+pub mod attendance;
 pub mod audit;
+pub mod congress;
+pub mod roster;
 pub mod sessions;
 
 use std::sync::Once;

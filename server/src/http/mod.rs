@@ -2,6 +2,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod congress;
+pub mod desk;
 pub mod extract;
 pub mod health;
 
@@ -29,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(auth::router())
         .merge(audit::router())
+        .merge(congress::router())
+        .merge(desk::router())
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

@@ -3,8 +3,18 @@
 //! when it cannot be reached they fail, they do not skip.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use hallvote_server::auth::Role;
+use hallvote_server::auth::password::hash_password;
 use hallvote_server::db::Store;
+use hallvote_server::db::accounts::{self, NewAccount};
+use hallvote_server::http::{AppState, router};
+use http_body_util::BodyExt;
 use rand::RngExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
 
 /// The PostgreSQL server the tests use.
 pub fn postgres_url() -> String {
@@ -60,4 +70,102 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+pub const PASSWORD: &str = "hall-password-1";
+
+/// A logged-in client: its cookie and CSRF token.
+#[derive(Clone)]
+pub struct Client {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub async fn call(
+    app: &Router,
+    method: Method,
+    path: &str,
+    client: Option<&Client>,
+    body: Option<Value>,
+    lang: &str,
+) -> (StatusCode, Value, Option<String>) {
+    let mut req = Request::builder().method(method).uri(path).header(header::ACCEPT_LANGUAGE, lang);
+    if let Some(c) = client {
+        req = req.header(header::COOKIE, &c.cookie).header("x-csrf-token", &c.csrf);
+    }
+    let req = match body {
+        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
+    (status, json, set_cookie)
+}
+
+pub async fn login(app: &Router, username: &str) -> Client {
+    let (status, body, cookie) =
+        call(app, Method::POST, "/api/login", None, Some(json!({"username": username, "password": PASSWORD})), "zh-CN")
+            .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cookie = cookie.unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    Client {
+        cookie: cookie.split(';').next().unwrap().to_owned(),
+        csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+pub async fn setup(store: Store) -> (Router, Vec<(Role, Client)>) {
+    let mut rng = rand::rng();
+    let hash = hash_password(PASSWORD, &mut rng).unwrap();
+    for role in Role::ALL {
+        let name = format!("{role}1");
+        let new = NewAccount {
+            username: &name,
+            display_name: &name,
+            role,
+            password_hash: &hash,
+            must_change_password: false,
+        };
+        accounts::create(&store, &new, 1).await.unwrap();
+    }
+    let app = router(AppState { store });
+    let mut clients = Vec::new();
+    for role in Role::ALL {
+        clients.push((role, login(&app, &format!("{role}1")).await));
+    }
+    (app, clients)
+}
+
+/// Sends a raw body with a content type (an upload).
+pub async fn upload(
+    app: &Router,
+    path: &str,
+    client: &Client,
+    content_type: &str,
+    body: Vec<u8>,
+    lang: &str,
+) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(Method::PUT)
+        .uri(path)
+        .header(header::ACCEPT_LANGUAGE, lang)
+        .header(header::COOKIE, &client.cookie)
+        .header("x-csrf-token", &client.csrf)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() })
+}
+
+/// The client logged in with `role`.
+pub fn as_role(clients: &[(Role, Client)], role: Role) -> Client {
+    clients.iter().find(|(r, _)| *r == role).unwrap().1.clone()
 }

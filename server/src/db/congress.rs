@@ -1,0 +1,122 @@
+//! Congresses and their sessions (tables `congresses`, `sessions`).
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreError};
+
+/// A congress (代表大会) of one term.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Congress {
+    /// Row id.
+    pub id: i64,
+    /// Full name: 中国共产党青山镇第十五届代表大会.
+    pub name: String,
+    /// Its number (届).
+    pub number: i64,
+    /// Term in years.
+    pub term_years: i64,
+}
+
+/// A session (第×次会议) of a congress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Session {
+    /// Row id.
+    pub id: i64,
+    /// The congress.
+    pub congress_id: i64,
+    /// Its number within the term.
+    pub number: i64,
+    /// Where it meets.
+    pub place: String,
+    /// When (as the organisers write it).
+    pub date: String,
+    /// The ruleset its polls are counted under (a built-in name).
+    pub ruleset: String,
+}
+
+/// Creates a congress.
+pub async fn create_congress(
+    store: &Store,
+    name: &str,
+    number: i64,
+    term_years: i64,
+    now: i64,
+) -> Result<Congress, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO congresses (name, number, term_years, created_at) VALUES ($1, $2, $3, $4) \
+         RETURNING id, name, number, term_years",
+    )
+    .bind(name)
+    .bind(number)
+    .bind(term_years)
+    .bind(now)
+    .fetch_one(store.pool())
+    .await?;
+    congress_from(&row)
+}
+
+fn congress_from(row: &AnyRow) -> Result<Congress, StoreError> {
+    Ok(Congress {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        number: row.try_get("number")?,
+        term_years: row.try_get("term_years")?,
+    })
+}
+
+/// The congress with `id`.
+pub async fn congress(store: &Store, id: i64) -> Result<Option<Congress>, StoreError> {
+    let row = sqlx::query("SELECT id, name, number, term_years FROM congresses WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(congress_from).transpose()
+}
+
+/// Creates a session; a second session with the same number is [`StoreError::Conflict`].
+pub async fn create_session(
+    store: &Store,
+    congress_id: i64,
+    number: i64,
+    place: &str,
+    date: &str,
+    ruleset: &str,
+    now: i64,
+) -> Result<Session, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO sessions (congress_id, number, place, date, ruleset, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         RETURNING id, congress_id, number, place, date, ruleset",
+    )
+    .bind(congress_id)
+    .bind(number)
+    .bind(place)
+    .bind(date)
+    .bind(ruleset)
+    .bind(now)
+    .fetch_one(store.pool())
+    .await
+    .map_err(|e| StoreError::conflict_on_unique(e, "session number"))?;
+    session_from(&row)
+}
+
+fn session_from(row: &AnyRow) -> Result<Session, StoreError> {
+    Ok(Session {
+        id: row.try_get("id")?,
+        congress_id: row.try_get("congress_id")?,
+        number: row.try_get("number")?,
+        place: row.try_get("place")?,
+        date: row.try_get("date")?,
+        ruleset: row.try_get("ruleset")?,
+    })
+}
+
+/// The session with `id`.
+pub async fn session(store: &Store, id: i64) -> Result<Option<Session>, StoreError> {
+    let row = sqlx::query("SELECT id, congress_id, number, place, date, ruleset FROM sessions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(session_from).transpose()
+}

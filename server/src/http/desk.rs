@@ -1,0 +1,102 @@
+//! The desk (报到处): check-in and departure by delegate card.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::congress::load_session;
+use super::extract::Json as JsonBody;
+use crate::ApiError;
+use crate::auth::Role;
+use crate::db::attendance::{self, Movement};
+use crate::db::roster;
+use crate::serve::now;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/sessions/{id}/checkin", post(check_in))
+        .route("/api/sessions/{id}/checkout", post(check_out))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CardScan {
+    card: String,
+}
+
+/// Who was scanned, and what the desk did.
+#[derive(Serialize)]
+struct DeskAnswer {
+    card: String,
+    name: String,
+    group: String,
+    /// `checked_in`, `already_present`, `departed`, `not_present`.
+    status: &'static str,
+}
+
+async fn movement(
+    state: &AppState,
+    auth: &Authenticated,
+    session_id: i64,
+    card: &str,
+    m: Movement,
+) -> Result<Json<DeskAnswer>, ApiError> {
+    let who = auth.require(&[Role::Desk, Role::Organiser])?;
+    let s = load_session(state, session_id).await?;
+    let card = card.trim();
+    let d = roster::by_card(&state.store, s.congress_id, card).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_a_delegate",
+            "此证号不是本届代表大会的代表。",
+            "This card is not a delegate of this congress.",
+        )
+    })?;
+    if d.status != "active" {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "delegate_status_lost",
+            "该代表的代表资格已终止，不能报到。",
+            "This delegate no longer holds the status of delegate and cannot check in.",
+        ));
+    }
+    if m == Movement::Arrive && roster::exclusions(&state.store, s.id).await?.iter().any(|e| e.card == d.card) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "delegate_excluded",
+            "该代表已被核减（不计入应到人数），请会务组先撤销核减。",
+            "This delegate is excluded from the expected count; ask the organisers to withdraw the exclusion first.",
+        ));
+    }
+    let recorded = attendance::record(&state.store, s.id, d.id, m, now(), &who.username).await?;
+    let status = match (m, recorded) {
+        (Movement::Arrive, true) => "checked_in",
+        (Movement::Arrive, false) => "already_present",
+        (Movement::Depart, true) => "departed",
+        (Movement::Depart, false) => "not_present",
+    };
+    Ok(Json(DeskAnswer { card: d.card, name: d.name, group: d.group, status }))
+}
+
+async fn check_in(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(session_id): Path<i64>,
+    JsonBody(req): JsonBody<CardScan>,
+) -> Result<Json<DeskAnswer>, ApiError> {
+    movement(&state, &auth, session_id, &req.card, Movement::Arrive).await
+}
+
+async fn check_out(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(session_id): Path<i64>,
+    JsonBody(req): JsonBody<CardScan>,
+) -> Result<Json<DeskAnswer>, ApiError> {
+    movement(&state, &auth, session_id, &req.card, Movement::Depart).await
+}

@@ -1,0 +1,233 @@
+//! A session's setup and check-in through the HTTP API only, on both backends:
+//! congress, session, roster from the office's .xlsx, bad rows reported, exclusions,
+//! check-in at the desk, attendance and quorum.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{as_role, call, setup, upload};
+use hallvote_server::auth::Role;
+use hallvote_server::db::Store;
+use serde_json::json;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+async fn setup_and_check_in(store: Store) {
+    let (app, clients) = setup(store).await;
+    let org = as_role(&clients, Role::Organiser);
+    let desk = as_role(&clients, Role::Desk);
+
+    let (status, c) = {
+        let (s, v, _) = call(
+            &app,
+            Method::POST,
+            "/api/congresses",
+            Some(&org),
+            Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
+            "zh-CN",
+        )
+        .await;
+        (s, v)
+    };
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let cid = c["id"].as_i64().unwrap();
+    let (status, s, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/congresses/{cid}/sessions"),
+        Some(&org),
+        Some(json!({"number": 3, "place": "镇政府大礼堂", "date": "2026年11月28日"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    assert_eq!(s["ruleset"], "township-2020");
+    let sid = s["id"].as_i64().unwrap();
+    let (status, dup, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/congresses/{cid}/sessions"),
+        Some(&org),
+        Some(json!({"number": 3, "place": "x", "date": "y"})),
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(dup["error"]["code"], "session_exists");
+
+    // The roster from the office's spreadsheet.
+    let (status, report) =
+        upload(&app, &format!("/api/congresses/{cid}/roster"), &org, XLSX, data("roster-120.xlsx"), "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["added"], 120);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+    // Importing the faulty file reports its bad rows by line, in the request's language,
+    // and updates the good rows (same card numbers) without adding anyone.
+    let (status, report) =
+        upload(&app, &format!("/api/congresses/{cid}/roster"), &org, "text/csv", data("roster-bad-rows.csv"), "en")
+            .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["added"], 0);
+    assert_eq!(report["updated"], 8);
+    let lines: Vec<i64> = report["errors"].as_array().unwrap().iter().map(|e| e["line"].as_i64().unwrap()).collect();
+    assert_eq!(lines, [4, 7, 9, 11]);
+    assert_eq!(report["errors"][0]["message"], "line 4 (no. 3): the name is empty");
+    // A file that is not a roster.
+    let (status, err) =
+        upload(&app, &format!("/api/congresses/{cid}/roster"), &org, "application/pdf", b"%PDF".to_vec(), "zh-CN")
+            .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(err["error"]["code"], "unsupported_media_type");
+    let (status, roll, _) =
+        call(&app, Method::GET, &format!("/api/congresses/{cid}/roster"), Some(&desk), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(roll.as_array().unwrap().len(), 120);
+
+    // Two approved exclusions (R1): expected 118.
+    for (card, reason) in [("QS15-119", "illness"), ("QS15-120", "abroad")] {
+        let (status, body, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/sessions/{sid}/exclusions"),
+            Some(&org),
+            Some(json!({"card": card, "reason": reason, "note": "经主席团批准"})),
+            "zh-CN",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, _, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/exclusions"),
+        Some(&org),
+        Some(json!({"card": "QS15-119", "reason": "other"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, att, _) =
+        call(&app, Method::GET, &format!("/api/sessions/{sid}/attendance"), Some(&desk), None, "zh-CN").await;
+    assert_eq!(
+        (att["expected"].as_i64(), att["present"].as_i64(), att["quorum_met"].as_bool()),
+        (Some(118), Some(0), Some(false))
+    );
+
+    // Check-in: 94 delegates is not yet four fifths of 118 (94·5 = 470 < 472); 95 is.
+    for k in 1..=94 {
+        let (status, body, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/sessions/{sid}/checkin"),
+            Some(&desk),
+            Some(json!({"card": format!("QS15-{k:03}")})),
+            "zh-CN",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "checked_in");
+    }
+    let (_, att, _) =
+        call(&app, Method::GET, &format!("/api/sessions/{sid}/attendance"), Some(&org), None, "zh-CN").await;
+    assert_eq!((att["present"].as_i64(), att["quorum_met"].as_bool()), (Some(94), Some(false)));
+    let (_, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"card": "QS15-095"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(body["status"], "checked_in");
+    assert!(!body["name"].as_str().unwrap().is_empty());
+    let (_, att, _) =
+        call(&app, Method::GET, &format!("/api/sessions/{sid}/attendance"), Some(&org), None, "zh-CN").await;
+    assert_eq!((att["present"].as_i64(), att["quorum_met"].as_bool()), (Some(95), Some(true)));
+
+    // Scanning a card twice changes nothing; refusals are specific.
+    let (_, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"card": "QS15-001"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(body["status"], "already_present");
+    let (status, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"card": "XX-999"})),
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_a_delegate");
+    assert_eq!(body["error"]["message"], "This card is not a delegate of this congress.");
+    let (status, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"card": "QS15-119"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "delegate_excluded");
+    // An excluded delegate cannot be excluded once present either.
+    let (status, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/exclusions"),
+        Some(&org),
+        Some(json!({"card": "QS15-002", "reason": "other"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "delegate_present");
+
+    // A departure lowers "present"; coming back raises it again.
+    let (_, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkout"),
+        Some(&desk),
+        Some(json!({"card": "QS15-010"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(body["status"], "departed");
+    let (_, att, _) =
+        call(&app, Method::GET, &format!("/api/sessions/{sid}/attendance"), Some(&org), None, "zh-CN").await;
+    assert_eq!((att["present"].as_i64(), att["quorum_met"].as_bool()), (Some(94), Some(false)));
+    let (_, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"card": "QS15-010"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(body["status"], "checked_in");
+
+    // Every organiser action is in the audit log, and its chain holds.
+    let (_, log, _) = call(&app, Method::GET, "/api/audit", Some(&org), None, "zh-CN").await;
+    assert_eq!(log["chain_verified"], true);
+    let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    for a in ["congress.create", "session.create", "roster.import", "exclusion.add"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+}
+both_backends!(setup_and_checkin, setup_and_check_in);
