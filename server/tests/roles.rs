@@ -33,6 +33,17 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             Some(json!({"card": "A2", "reason": "illness"})),
             vec![Role::Organiser],
         ),
+        (Method::GET, "/api/poll-templates", None, vec![Role::Organiser]),
+        (
+            Method::POST,
+            "/api/sessions/1/polls",
+            Some(
+                json!({"name": "表决", "contests": [{"id": "m", "title": "表决", "type": "motion", "items": ["决议"]}]}),
+            ),
+            vec![Role::Organiser],
+        ),
+        (Method::GET, "/api/sessions/1/polls", None, vec![]),
+        (Method::GET, "/api/polls/1", None, vec![]),
     ]
 }
 

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod attendance;
 pub mod audit;
 pub mod congress;
+pub mod polls;
 pub mod roster;
 pub mod sessions;
 

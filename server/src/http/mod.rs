@@ -6,6 +6,7 @@ pub mod congress;
 pub mod desk;
 pub mod extract;
 pub mod health;
+pub mod polls;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(congress::router())
         .merge(desk::router())
+        .merge(polls::router())
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

@@ -1,0 +1,164 @@
+//! Polls: defined by organisers from templates (election, by-election, confidence
+//! vote, evaluation, motion), checked against the session's ruleset (candidate
+//! margin R8 and the rest), shown to everyone in ballot order (R7 stroke order).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hallvote_tally::model::{Contest, ContestKind, Poll};
+use hallvote_tally::{Lang, Ruleset};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::congress::{load_session, not_found};
+use super::extract::Json as JsonBody;
+use crate::ApiError;
+use crate::auth::Role;
+use crate::db::audit;
+use crate::db::polls::{self, PollRecord};
+use crate::i18n::RequestLang;
+use crate::serve::now;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/poll-templates", get(templates))
+        .route("/api/sessions/{id}/polls", post(create).get(list))
+        .route("/api/polls/{id}", get(show))
+}
+
+/// A contest as the ballot shows it.
+#[derive(Serialize)]
+struct ContestView {
+    id: String,
+    title: String,
+    kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seats: Option<u32>,
+    /// Items in ballot order: candidates in surname stroke order (R7).
+    items: Vec<String>,
+    options: Vec<String>,
+}
+
+/// A poll as the console, desk and booth show it.
+#[derive(Serialize)]
+struct PollView {
+    id: i64,
+    session_id: i64,
+    state: String,
+    name: String,
+    contests: Vec<ContestView>,
+}
+
+fn view(p: &PollRecord, lang: Lang) -> PollView {
+    PollView {
+        id: p.id,
+        session_id: p.session_id,
+        state: p.state.clone(),
+        name: p.poll.name.clone(),
+        contests: p.poll.contests.iter().map(|c| contest_view(c, lang)).collect(),
+    }
+}
+
+fn contest_view(c: &Contest, lang: Lang) -> ContestView {
+    ContestView {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        kind: c.kind_words().get(lang).to_owned(),
+        seats: match &c.kind {
+            ContestKind::Election(e) => Some(e.seats),
+            _ => None,
+        },
+        items: c.items(),
+        options: c.options().iter().map(|t| t.get(lang).to_owned()).collect(),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    RequestLang(lang): RequestLang,
+    Path(session_id): Path<i64>,
+    JsonBody(poll): JsonBody<Poll>,
+) -> Result<(StatusCode, Json<PollView>), ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let s = load_session(&state, session_id).await?;
+    if poll.attendance.is_some() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_poll",
+            "应到、实到人数在投票开始时自动确定，不能预先填写。",
+            "Expected and present are frozen when the poll opens; do not give them.",
+        ));
+    }
+    let ruleset = Ruleset::builtin(&s.ruleset).map_err(|e| ApiError::internal(format!("{e:?}")))?;
+    poll.validate(&ruleset).map_err(|e| {
+        let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_poll", "", "");
+        err.message = e.text();
+        err
+    })?;
+    let record = polls::create(&state.store, s.id, &poll, now()).await?;
+    audit::append(&state.store, now(), &who.username, "poll.create", &format!("{} (#{})", poll.name, record.id))
+        .await?;
+    Ok((StatusCode::CREATED, Json(view(&record, lang))))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    RequestLang(lang): RequestLang,
+    Path(session_id): Path<i64>,
+) -> Result<Json<Vec<PollView>>, ApiError> {
+    auth.require(&Role::ALL)?;
+    let s = load_session(&state, session_id).await?;
+    Ok(Json(polls::of_session(&state.store, s.id).await?.iter().map(|p| view(p, lang)).collect()))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<i64>,
+) -> Result<Json<PollView>, ApiError> {
+    auth.require(&Role::ALL)?;
+    let p = polls::get(&state.store, id).await?.ok_or_else(|| not_found("投票", "poll"))?;
+    Ok(Json(view(&p, lang)))
+}
+
+/// Starting points for the console's poll form, one per kind of contest. Names are
+/// placeholders the organiser replaces; grades and options follow RULES R15–R17.
+async fn templates(auth: Authenticated) -> Result<Json<Value>, ApiError> {
+    auth.require(&[Role::Organiser])?;
+    Ok(Json(json!({
+        "election": {
+            "name": "选举镇党委委员",
+            "contests": [{ "id": "committee", "title": "镇党委委员", "type": "election",
+                "kind": "competitive", "seats": 9, "candidates": [] }]
+        },
+        "by_election": {
+            "name": "增补镇党委委员",
+            "contests": [{ "id": "by-election", "title": "增补镇党委委员", "type": "election",
+                "kind": "competitive", "by_election": true, "seats": 1, "candidates": [] }]
+        },
+        "confidence": {
+            "name": "对镇党委委员进行信任投票",
+            "contests": [{ "id": "confidence", "title": "信任投票", "type": "confidence", "members": [] }]
+        },
+        "evaluation": {
+            "name": "民主评议镇党委委员",
+            "contests": [{ "id": "evaluation", "title": "民主评议", "type": "evaluation", "members": [],
+                "grades": [
+                    { "zh-CN": "优秀", "en": "excellent" }, { "zh-CN": "称职", "en": "competent" },
+                    { "zh-CN": "基本称职", "en": "basically competent" }, { "zh-CN": "不称职", "en": "incompetent" }
+                ] }]
+        },
+        "motion": {
+            "name": "表决关于镇党委工作报告的决议",
+            "contests": [{ "id": "motion", "title": "表决", "type": "motion",
+                "items": ["关于中国共产党××镇委员会工作报告的决议"] }]
+        }
+    })))
+}
