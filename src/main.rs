@@ -37,6 +37,10 @@ enum Command {
         /// Print one JSON document instead of the step lines.
         #[arg(long)]
         json: bool,
+        /// Do not verify: print the record's contents as JSON for people (spec §12.10);
+        /// exit 0 if the file decodes as a record, 2 if not. Takes one record.
+        #[arg(long, conflicts_with = "json")]
+        dump: bool,
         /// The record files (.hvrec).
         #[arg(required = true)]
         records: Vec<PathBuf>,
@@ -64,7 +68,8 @@ const BAD_INPUT: u8 = 2;
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Serve { db, listen } => serve(&db, listen),
-        Command::Verify { json, records } => verify(&records, json),
+        Command::Verify { dump: true, records, .. } => dump(&records),
+        Command::Verify { json, records, .. } => verify(&records, json),
         Command::Count { scenario, json, ruleset, lang } => match count(&scenario, ruleset.as_deref(), json, lang) {
             Ok(out) => {
                 println!("{out}");
@@ -159,6 +164,27 @@ fn verify(records: &[PathBuf], json: bool) -> ExitCode {
     let (out, ok) = hallvote_tally::record::render_reports(&reports, json);
     print!("{out}");
     if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// `hallvote verify --dump RECORD`: the record as JSON for people, not verified.
+fn dump(records: &[PathBuf]) -> ExitCode {
+    let [path] = records else {
+        eprintln!("hallvote verify: --dump takes exactly one record");
+        return ExitCode::from(BAD_INPUT);
+    };
+    let dumped = std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| hallvote_tally::record::dump_record(&b).map_err(|e| e.to_string()));
+    match dumped {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("hallvote verify: {}: {e}", path.display());
+            ExitCode::from(BAD_INPUT)
+        }
+    }
 }
 
 fn count(path: &Path, ruleset: Option<&str>, json: bool, lang: Lang) -> Result<String, Text> {

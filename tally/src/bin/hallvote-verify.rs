@@ -2,22 +2,26 @@
 //!
 //! Prints one line per step (✓ or ✗ with the reason) for each record, or with
 //! `--json` one JSON document; exits 0 if and only if every record passes every step,
-//! 1 if a record fails, 2 on a usage or I/O error.
+//! 1 if a record fails, 2 on a usage or I/O error. `--dump RECORD` prints the record
+//! itself as JSON for people (spec §12.10) without verifying it.
 
 use std::process::ExitCode;
 
-use hallvote_tally::record::{render_reports, verify_record};
+use hallvote_tally::record::{dump_record, render_reports, verify_record};
 
-const USAGE: &str = "usage: hallvote-verify [--json] RECORD...\n\
+const USAGE: &str = "usage: hallvote-verify [--json] RECORD...\n       hallvote-verify --dump RECORD\n\
     Checks each election record (a .hvrec file) step by step (docs/spec/13-verifier.md).\n\
-    Exit status: 0 if every record passes every step, 1 if any fails, 2 on a usage or read error.";
+    Exit status: 0 if every record passes every step, 1 if any fails, 2 on a usage or read error.\n\
+    --dump prints the record's contents as JSON for people (docs/spec/12-record.md §12.10). It does NOT\n\
+    verify the record: exit status 0 if the file decodes as a record, 2 if it does not.";
 
 fn main() -> ExitCode {
-    let mut json = false;
+    let (mut json, mut dump) = (false, false);
     let mut files = Vec::new();
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--json" => json = true,
+            "--dump" => dump = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -28,6 +32,15 @@ fn main() -> ExitCode {
             }
             _ => files.push(arg),
         }
+    }
+    if dump {
+        return match files.as_slice() {
+            [file] if !json => dump_file(file),
+            _ => {
+                eprintln!("hallvote-verify: --dump takes exactly one RECORD and no --json\n{USAGE}");
+                ExitCode::from(2)
+            }
+        };
     }
     if files.is_empty() {
         eprintln!("{USAGE}");
@@ -49,4 +62,20 @@ fn main() -> ExitCode {
     let (out, all_ok) = render_reports(&reports, json);
     print!("{out}");
     if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// `--dump`: the record as JSON (spec §12.10), not verified.
+fn dump_file(file: &str) -> ExitCode {
+    let dumped =
+        std::fs::read(file).map_err(|e| e.to_string()).and_then(|b| dump_record(&b).map_err(|e| e.to_string()));
+    match dumped {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("hallvote-verify: {file}: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

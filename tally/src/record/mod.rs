@@ -6,10 +6,12 @@
 //! | [`format`] | §12 | the record file: ceremony, attendance, board, tally, outcome, signatures |
 //! | [`builder`] | §12 | computing aggregates, totals, the outcome and the signatures |
 //! | [`verify`] | §13 | the independent verifier, one function per numbered step |
+//! | `json` | §12.10 | [`Record::to_json`]: the record as JSON for people (informative) |
 //!
 //! Everything here is pure: randomness and signing keys are passed in.
 
 mod codec;
+mod json;
 mod rules;
 
 pub mod builder;
@@ -21,6 +23,7 @@ pub mod verify;
 
 pub use codec::FormatError;
 pub use format::{Attendance, BoardEntry, CeremonyTranscript, Decryption, Record, SignedHead};
+pub use json::dump_record;
 pub use manifest::{Manifest, Signer};
 pub use shape::poll_shape;
 pub use verify::{Report, Status, StepReport, render_reports, verify_record};
