@@ -16,6 +16,7 @@ pub mod http;
 pub mod i18n;
 pub mod roster;
 pub mod serve;
+pub mod stations_protocol;
 
 pub use config::ServeConfig;
 pub use error::ApiError;

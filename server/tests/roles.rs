@@ -44,6 +44,14 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
         ),
         (Method::GET, "/api/sessions/1/polls", None, vec![]),
         (Method::GET, "/api/polls/1", None, vec![]),
+        (
+            Method::POST,
+            "/api/stations/enrolments",
+            Some(json!({"kind": "booth", "name": "1号投票机", "server_url": "http://10.0.0.2:8080"})),
+            vec![Role::Organiser],
+        ),
+        (Method::GET, "/api/stations", None, vec![Role::Organiser, Role::Observer]),
+        (Method::POST, "/api/stations/1/revoke", None, vec![Role::Organiser]),
     ]
 }
 
@@ -56,6 +64,12 @@ async fn every_endpoint_checks_its_role(store: Store) {
     let rows =
         hallvote_server::roster::parse_csv("姓名,代表团,代表证号\n甲,一团,A1\n乙,一团,A2\n".as_bytes()).unwrap().rows;
     hallvote_server::db::roster::import(&store, congress.id, &rows).await.unwrap();
+    // Station 1 exists, so that the organiser can revoke it.
+    let token = hallvote_server::stations_protocol::EnrolmentToken::from_bytes([7; 16]);
+    let kind = hallvote_server::stations_protocol::StationKind::Booth;
+    hallvote_server::db::stations::create_enrolment(&store, &token, kind, "1号", "organiser1", 1).await.unwrap();
+    let key = hallvote_crypto::sign::SigningKey::from_bytes(&[9; 32]).verifying_key();
+    hallvote_server::db::stations::enrol(&store, &token, &key, 2).await.unwrap();
     let (app, clients) = setup(store).await;
     for (method, path, body, allowed) in endpoints() {
         let (status, json, _) = call(&app, method.clone(), path, None, body.clone(), "zh-CN").await;

@@ -12,6 +12,7 @@ pub mod congress;
 pub mod polls;
 pub mod roster;
 pub mod sessions;
+pub mod stations;
 
 use std::sync::Once;
 use std::time::Duration;

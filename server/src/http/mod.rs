@@ -7,6 +7,8 @@ pub mod desk;
 pub mod extract;
 pub mod health;
 pub mod polls;
+pub mod station_auth;
+pub mod stations;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -35,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(congress::router())
         .merge(desk::router())
         .merge(polls::router())
+        .merge(stations::router())
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

@@ -1,0 +1,161 @@
+//! The [`SignedStationRequest`] extractor: a request of an enrolled hall station,
+//! authenticated by its Ed25519 signature over the method, target, time, nonce
+//! and body (spec §15.5).
+//!
+//! Because the signature covers the body, the extractor reads the body itself
+//! and hands it to the handler, which decodes it with
+//! [`SignedStationRequest::json`]. As a body extractor it must be the handler's
+//! last argument.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use hallvote_crypto::sign::{self, Signature};
+use hallvote_crypto::tags;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use crate::ApiError;
+use crate::db::stations::{self, StationRecord};
+use crate::serve::now;
+use crate::stations_protocol::{
+    HeaderError, MAX_CLOCK_SKEW_SECONDS, StationHeaders, StationKind, station_request_message,
+};
+
+/// A request whose station signature verified: the station and the body it signed.
+#[derive(Clone, Debug)]
+pub struct SignedStationRequest {
+    /// The station that made the request (enrolled, not revoked).
+    pub station: StationRecord,
+    /// The request body, exactly as signed.
+    pub body: Bytes,
+}
+
+impl SignedStationRequest {
+    /// Refuses (403 `wrong_station_kind`) unless the station is one of `kinds`.
+    pub fn require(&self, kinds: &[StationKind]) -> Result<&StationRecord, ApiError> {
+        if kinds.contains(&self.station.kind) {
+            Ok(&self.station)
+        } else {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "wrong_station_kind",
+                "此类终端不能执行此操作。",
+                "This kind of station cannot do this.",
+            ))
+        }
+    }
+
+    /// Decodes the signed body as JSON (400 `malformed_request` if it is not what
+    /// `T` expects; the request types deny unknown fields).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            let detail = e.to_string();
+            let mut err =
+                ApiError::new(StatusCode::BAD_REQUEST, "malformed_request", "请求格式不正确：", "Malformed request: ");
+            err.message.zh.push_str(&detail);
+            err.message.en.push_str(&detail);
+            err
+        })
+    }
+}
+
+impl FromRequest<AppState> for SignedStationRequest {
+    type Rejection = ApiError;
+
+    /// The checks of spec §15.5.3, in order. Until the signature has verified,
+    /// a caller learns only that the headers, the station or the signature are
+    /// wrong; revocation, clock skew and replays are reported to the station alone.
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let headers = StationHeaders::parse(req.headers()).map_err(header_error)?;
+        let method = req.method().clone();
+        let target = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+        let station = match i64::try_from(headers.station_id) {
+            Ok(id) => stations::by_id(&state.store, id).await?,
+            Err(_) => None,
+        }
+        .ok_or_else(unknown_station)?;
+        let body = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "request_too_large",
+                    "请求过大。",
+                    "The request is too large.",
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_request",
+                    "请求正文无法读取。",
+                    "The request body could not be read.",
+                )
+            }
+        })?;
+        let message =
+            station_request_message(headers.station_id, &method, &target, headers.timestamp, &headers.nonce, &body);
+        let verified = Signature::from_bytes(&headers.signature)
+            .ok()
+            .is_some_and(|sig| sign::verify(&station.public_key, tags::SIG_STATION_REQUEST, &message, &sig).is_ok());
+        if !verified {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "bad_station_signature",
+                "终端签名无效。",
+                "The station's signature does not verify.",
+            ));
+        }
+        if station.revoked {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "station_revoked",
+                "该终端已被注销，请联系会务组重新登记。",
+                "This station has been revoked; ask the organisers to enrol it again.",
+            ));
+        }
+        let t = now();
+        let timestamp = i64::try_from(headers.timestamp).unwrap_or(i64::MAX);
+        if timestamp.abs_diff(t) > MAX_CLOCK_SKEW_SECONDS as u64 {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "stale_request",
+                &format!("请求时间与服务器时间（{t}）相差超过 {MAX_CLOCK_SKEW_SECONDS} 秒，请校准终端时钟。"),
+                &format!(
+                    "The request's time is more than {MAX_CLOCK_SKEW_SECONDS} s from the server's ({t}); \
+                     please set the station's clock."
+                ),
+            ));
+        }
+        if !stations::use_nonce(&state.store, station.id, &headers.nonce, timestamp, t).await? {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "replayed_request",
+                "该请求已经处理过（随机数重复），未再次执行。",
+                "This request was already received (its nonce was used before); it was not carried out again.",
+            ));
+        }
+        Ok(Self { station, body })
+    }
+}
+
+fn header_error(e: HeaderError) -> ApiError {
+    match e {
+        HeaderError::Absent => ApiError::unauthenticated(),
+        other => {
+            let detail = other.to_string();
+            let mut err = ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "station_auth_malformed",
+                "终端认证信息格式不正确：",
+                "Malformed station authentication: ",
+            );
+            err.message.zh.push_str(&detail);
+            err.message.en.push_str(&detail);
+            err
+        }
+    }
+}
+
+fn unknown_station() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unknown_station", "未登记的终端。", "This station is not enrolled.")
+}
