@@ -31,6 +31,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, value_name = "ADDR", default_value = hallvote_server::config::DEFAULT_LISTEN)]
         listen: std::net::SocketAddr,
+        /// The server's signing key file, created on first start (mode 0600). Give
+        /// every server process of one database the same file.
+        #[arg(long, value_name = "PATH", default_value = hallvote_server::config::DEFAULT_KEY_FILE)]
+        key_file: PathBuf,
     },
     /// Check election records step by step (docs/spec/13-verifier.md), like `hallvote-verify`.
     Verify {
@@ -67,7 +71,7 @@ const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { db, listen } => serve(&db, listen),
+        Command::Serve { db, listen, key_file } => serve(&db, listen, key_file),
         Command::Verify { dump: true, records, .. } => dump(&records),
         Command::Verify { json, records, .. } => verify(&records, json),
         Command::Count { scenario, json, ruleset, lang } => match count(&scenario, ruleset.as_deref(), json, lang) {
@@ -83,7 +87,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(db: &str, listen: std::net::SocketAddr) -> ExitCode {
+fn serve(db: &str, listen: std::net::SocketAddr, key_file: PathBuf) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -91,8 +95,11 @@ fn serve(db: &str, listen: std::net::SocketAddr) -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config =
-        hallvote_server::ServeConfig { database_url: hallvote_server::ServeConfig::database_url_from_arg(db), listen };
+    let config = hallvote_server::ServeConfig {
+        database_url: hallvote_server::ServeConfig::database_url_from_arg(db),
+        listen,
+        key_file,
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

@@ -23,9 +23,10 @@ impl Drop for Running {
 
 /// Starts `hallvote serve` and reads its banner up to the database line (and the
 /// password lines, if any: they come right after it).
-fn start(db: &str) -> Running {
+fn start(db: &str, key: &std::path::Path) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hallvote"))
-        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .args(["serve", "--db", db, "--listen", "127.0.0.1:0", "--key-file"])
+        .arg(key)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -72,7 +73,9 @@ fn password_of(r: &Running) -> Option<String> {
 }
 
 fn first_start_then_restart(db: &str, backend: &str) {
-    let first = start(db);
+    let keys = tempfile::tempdir().unwrap();
+    let key = keys.path().join("server.key");
+    let first = start(db, &key);
     let password = password_of(&first).expect("first start prints the one-time password");
     assert_eq!(password.len(), 19, "{password}");
     assert!(first.lines.iter().any(|l| l.contains("organiser")));
@@ -80,9 +83,18 @@ fn first_start_then_restart(db: &str, backend: &str) {
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains(&format!("\"database\":\"{backend}\"")), "{health}");
     drop(first);
-    let again = start(db);
+    let again = start(db, &key);
     assert_eq!(password_of(&again), None, "the password is printed once only: {:?}", again.lines);
     assert!(get(&again.addr, "/healthz").starts_with("HTTP/1.1 200"));
+    drop(again);
+    // A process with another key is refused: the database belongs to the first key.
+    let out = Command::new(env!("CARGO_BIN_EXE_hallvote"))
+        .args(["serve", "--db", db, "--listen", "127.0.0.1:0", "--key-file"])
+        .arg(keys.path().join("other.key"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another server key"), "{out:?}");
 }
 
 #[test]
@@ -100,6 +112,7 @@ fn serve_on_sqlite_with_no_configuration() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
     assert!(first_line.contains("http://127.0.0.1:"), "{first_line}");
     assert!(dir.path().join("hallvote.db").exists());
+    assert!(dir.path().join("hallvote-server.key").exists());
     child.kill().unwrap();
     child.wait().unwrap();
     first_start_then_restart(dir.path().join("other.db").to_str().unwrap(), "sqlite");

@@ -14,7 +14,12 @@ pub struct ServeConfig {
     pub database_url: String,
     /// Where to listen.
     pub listen: SocketAddr,
+    /// The server's signing key file (created on first start).
+    pub key_file: std::path::PathBuf,
 }
+
+/// The key file a server uses when given none: beside the database, in the working directory.
+pub const DEFAULT_KEY_FILE: &str = "hallvote-server.key";
 
 impl ServeConfig {
     /// A database argument as a person gives it: a URL, or a path to a SQLite file.

@@ -9,13 +9,17 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod cards;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod html;
 pub mod http;
 pub mod i18n;
+pub mod keys;
 pub mod roster;
 pub mod serve;
+pub mod sheet;
 pub mod stations_protocol;
 
 pub use config::ServeConfig;

@@ -28,9 +28,18 @@ impl Server {
     /// none, and binds the listening socket.
     pub async fn bind(config: &ServeConfig) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         let store = Store::open(&config.database_url).await?;
+        let key = crate::keys::load_or_create(&config.key_file)?;
+        if !crate::db::server_key::register(&store, &key.verifying_key().to_bytes(), now()).await? {
+            return Err(format!(
+                "the database belongs to another server key than {}; give every server process the same key file \
+                 (数据库属于另一个服务器密钥，请为每个服务器进程提供同一个密钥文件)",
+                config.key_file.display()
+            )
+            .into());
+        }
         let first_password = first_organiser(&store, now()).await?;
         let listener = TcpListener::bind(config.listen).await?;
-        Ok(Self { listener, state: AppState { store }, first_password })
+        Ok(Self { listener, state: AppState::new(store, key), first_password })
     }
 
     /// The address actually bound (useful with port 0).

@@ -34,6 +34,9 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             vec![Role::Organiser],
         ),
         (Method::GET, "/api/poll-templates", None, vec![Role::Organiser]),
+        (Method::GET, "/api/congresses/1/cards", None, vec![Role::Organiser]),
+        (Method::GET, "/api/congresses/1/cards/A1/qr.png", None, vec![Role::Organiser]),
+        (Method::GET, "/congresses/1/cards", None, vec![Role::Organiser]),
         (
             Method::POST,
             "/api/sessions/1/polls",
@@ -152,7 +155,7 @@ both_backends!(throttling, password_guessing_is_throttled);
 
 async fn a_one_time_password_must_be_replaced_first(store: Store) {
     let password = hallvote_server::first_organiser(&store, 1).await.unwrap().unwrap();
-    let app = router(AppState { store });
+    let app = router(AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng())));
     let (status, body, cookie) = call(
         &app,
         Method::POST,

@@ -150,6 +150,61 @@ async fn setup_and_check_in(store: Store) {
         call(&app, Method::GET, &format!("/api/sessions/{sid}/attendance"), Some(&org), None, "zh-CN").await;
     assert_eq!((att["present"].as_i64(), att["quorum_met"].as_bool()), (Some(95), Some(true)));
 
+    // Delegate cards: one per delegate, each with a QR code the desk can scan.
+    let (status, cards, _) =
+        call(&app, Method::GET, &format!("/api/congresses/{cid}/cards"), Some(&org), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    let cards = cards.as_array().unwrap().clone();
+    assert_eq!(cards.len(), 120);
+    let qr_96 = cards.iter().find(|c| c["card"] == "QS15-096").unwrap()["qr_text"].as_str().unwrap().to_owned();
+    assert!(qr_96.starts_with("HVCARD1:"));
+    let (status, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"qr": format!("{qr_96}\n")})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["card"].as_str(), body["status"].as_str()), (Some("QS15-096"), Some("checked_in")));
+    let stranger = hallvote_crypto::sign::SigningKey::generate(&mut rand::rng());
+    let forged = hallvote_server::cards::qr_text(&stranger, cid as u64, "QS15-097");
+    let (status, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"qr": forged})),
+        "en",
+    )
+    .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("card_qr_forged")));
+    let (status, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"qr": "https://example.com"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("card_qr_unreadable")));
+    let (status, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"qr": qr_96, "card": "QS15-096"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+    let (_, att, _) =
+        call(&app, Method::GET, &format!("/api/sessions/{sid}/attendance"), Some(&org), None, "zh-CN").await;
+    assert_eq!(att["present"].as_i64(), Some(96));
+
     // Scanning a card twice changes nothing; refusals are specific.
     let (_, body, _) = call(
         &app,
@@ -210,7 +265,7 @@ async fn setup_and_check_in(store: Store) {
     assert_eq!(body["status"], "departed");
     let (_, att, _) =
         call(&app, Method::GET, &format!("/api/sessions/{sid}/attendance"), Some(&org), None, "zh-CN").await;
-    assert_eq!((att["present"].as_i64(), att["quorum_met"].as_bool()), (Some(94), Some(false)));
+    assert_eq!((att["present"].as_i64(), att["quorum_met"].as_bool()), (Some(95), Some(true)));
     let (_, body, _) = call(
         &app,
         Method::POST,
@@ -231,3 +286,37 @@ async fn setup_and_check_in(store: Store) {
     }
 }
 both_backends!(setup_and_checkin, setup_and_check_in);
+
+async fn printable_cards_and_png(store: Store) {
+    let (app, clients) = setup(store.clone()).await;
+    let org = as_role(&clients, Role::Organiser);
+    let c = hallvote_server::db::congress::create_congress(&store, "第十五届", 15, 5, 1).await.unwrap();
+    let rows = hallvote_server::roster::parse_csv(
+        "姓名,代表团,代表证号\n<b>甲</b>,一团,A1\n阿依古丽·买买提,一团,A2\n".as_bytes(),
+    )
+    .unwrap()
+    .rows;
+    hallvote_server::db::roster::import(&store, c.id, &rows).await.unwrap();
+    let req = axum::http::Request::get(format!("/congresses/{}/cards", c.id))
+        .header("cookie", &org.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = String::from_utf8(http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes().to_vec())
+        .unwrap();
+    assert!(html.contains("&lt;b&gt;甲&lt;/b&gt;"), "names are escaped");
+    assert!(!html.contains("<b>甲"));
+    assert!(html.contains("阿依古丽·买买提"));
+    assert_eq!(html.matches("<svg").count(), 2);
+    let req = axum::http::Request::get(format!("/api/congresses/{}/cards/A2/qr.png", c.id))
+        .header("cookie", &org.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    let png = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    assert_eq!(&png[..4], b"\x89PNG");
+}
+both_backends!(cards, printable_cards_and_png);

@@ -93,7 +93,7 @@ both_backends!(audit_append_only, audit_log_refuses_update_and_delete);
 
 async fn healthz_reports_the_backend(store: Store) {
     let backend = format!("{:?}", store.backend()).to_lowercase();
-    let app = router(AppState { store });
+    let app = router(AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng())));
     let res = app.oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let body = res.into_body().collect().await.unwrap().to_bytes();

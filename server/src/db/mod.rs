@@ -11,6 +11,7 @@ pub mod audit;
 pub mod congress;
 pub mod polls;
 pub mod roster;
+pub mod server_key;
 pub mod sessions;
 pub mod stations;
 

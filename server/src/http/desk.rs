@@ -12,6 +12,7 @@ use super::congress::load_session;
 use super::extract::Json as JsonBody;
 use crate::ApiError;
 use crate::auth::Role;
+use crate::cards::{CardError, verify_qr};
 use crate::db::attendance::{self, Movement};
 use crate::db::roster;
 use crate::serve::now;
@@ -23,10 +24,53 @@ pub fn router() -> Router<AppState> {
         .route("/api/sessions/{id}/checkout", post(check_out))
 }
 
+/// What the desk scanned: the delegate card's QR text (the normal case), or the
+/// card number typed by hand when a card is lost or unreadable.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CardScan {
-    card: String,
+    #[serde(default)]
+    qr: Option<String>,
+    #[serde(default)]
+    card: Option<String>,
+}
+
+/// The card number a scan names, after checking a QR's signature and congress.
+fn scanned_card(state: &AppState, congress_id: i64, scan: CardScan) -> Result<String, ApiError> {
+    match (scan.qr, scan.card) {
+        (Some(qr), None) => {
+            let (congress, card) = verify_qr(&state.server_key.verifying_key(), &qr).map_err(|e| match e {
+                CardError::Malformed => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "card_qr_unreadable",
+                    "扫描的内容不是代表证二维码，请重新扫描。",
+                    "What was scanned is not a delegate card QR code; please scan again.",
+                ),
+                CardError::Forged => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "card_qr_forged",
+                    "代表证二维码签名无效（不是本系统签发的代表证）。",
+                    "The delegate card's QR signature is not valid (not a card this system issued).",
+                ),
+            })?;
+            if congress != congress_id as u64 {
+                return Err(ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "not_a_delegate",
+                    "此代表证属于另一届代表大会。",
+                    "This card belongs to another congress.",
+                ));
+            }
+            Ok(card)
+        }
+        (None, Some(card)) => Ok(card),
+        _ => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            "请提供代表证二维码（qr）或代表证号（card）之一。",
+            "Give either the card's QR text (qr) or the card number (card).",
+        )),
+    }
 }
 
 /// Who was scanned, and what the desk did.
@@ -43,11 +87,12 @@ async fn movement(
     state: &AppState,
     auth: &Authenticated,
     session_id: i64,
-    card: &str,
+    scan: CardScan,
     m: Movement,
 ) -> Result<Json<DeskAnswer>, ApiError> {
     let who = auth.require(&[Role::Desk, Role::Organiser])?;
     let s = load_session(state, session_id).await?;
+    let card = scanned_card(state, s.congress_id, scan)?;
     let card = card.trim();
     let d = roster::by_card(&state.store, s.congress_id, card).await?.ok_or_else(|| {
         ApiError::new(
@@ -89,7 +134,7 @@ async fn check_in(
     Path(session_id): Path<i64>,
     JsonBody(req): JsonBody<CardScan>,
 ) -> Result<Json<DeskAnswer>, ApiError> {
-    movement(&state, &auth, session_id, &req.card, Movement::Arrive).await
+    movement(&state, &auth, session_id, req, Movement::Arrive).await
 }
 
 async fn check_out(
@@ -98,5 +143,5 @@ async fn check_out(
     Path(session_id): Path<i64>,
     JsonBody(req): JsonBody<CardScan>,
 ) -> Result<Json<DeskAnswer>, ApiError> {
-    movement(&state, &auth, session_id, &req.card, Movement::Depart).await
+    movement(&state, &auth, session_id, req, Movement::Depart).await
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cards;
 pub mod congress;
 pub mod desk;
 pub mod extract;
@@ -21,6 +22,15 @@ use crate::error;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// The server's signing key (tree heads, receipts, delegate cards, records).
+    pub server_key: std::sync::Arc<hallvote_crypto::sign::SigningKey>,
+}
+
+impl AppState {
+    /// State for a store and the server's key.
+    pub fn new(store: Store, server_key: hallvote_crypto::sign::SigningKey) -> Self {
+        Self { store, server_key: std::sync::Arc::new(server_key) }
+    }
 }
 
 /// The largest request body any endpoint accepts: a ballot of the largest
@@ -36,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(congress::router())
         .merge(desk::router())
+        .merge(cards::router())
         .merge(polls::router())
         .merge(stations::router())
         .layer(axum::middleware::from_fn(error::localize))

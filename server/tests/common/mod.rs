@@ -102,7 +102,12 @@ pub async fn call(
     let status = res.status();
     let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
+    // Pages and images are not JSON; they come back as a string of their length.
+    let json = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(format!("{} bytes", bytes.len())))
+    };
     (status, json, set_cookie)
 }
 
@@ -133,7 +138,7 @@ pub async fn setup(store: Store) -> (Router, Vec<(Role, Client)>) {
         };
         accounts::create(&store, &new, 1).await.unwrap();
     }
-    let app = router(AppState { store });
+    let app = router(AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng())));
     let mut clients = Vec::new();
     for role in Role::ALL {
         clients.push((role, login(&app, &format!("{role}1")).await));

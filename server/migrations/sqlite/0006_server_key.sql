@@ -1,0 +1,6 @@
+-- 0006 (SQLite): the public key of the server's signing key (the secret stays in
+-- its key file). A server process that comes with another key is refused.
+CREATE TABLE server_keys (
+    public_key  BLOB    PRIMARY KEY,
+    created_at  INTEGER NOT NULL
+);

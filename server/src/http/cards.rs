@@ -1,0 +1,116 @@
+//! Delegate cards (代表证): each with the delegate's signed QR code (spec §16), as
+//! JSON, as a printable A4 page, and one by one as PNG.
+
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::congress::{load_congress, not_found};
+use crate::ApiError;
+use crate::auth::Role;
+use crate::cards::{qr_png, qr_svg, qr_text};
+use crate::db::roster;
+use crate::html::escape;
+use crate::i18n::RequestLang;
+use hallvote_tally::Lang;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/congresses/{id}/cards", get(list))
+        .route("/api/congresses/{id}/cards/{card}/qr.png", get(png))
+        .route("/congresses/{id}/cards", get(page))
+}
+
+#[derive(Serialize)]
+struct CardView {
+    card: String,
+    name: String,
+    group: String,
+    qr_text: String,
+}
+
+async fn cards(state: &AppState, congress_id: i64) -> Result<(String, Vec<CardView>), ApiError> {
+    let c = load_congress(state, congress_id).await?;
+    let roll = roster::roll(&state.store, c.id).await?;
+    let cards = roll
+        .into_iter()
+        .filter(|d| d.status == "active")
+        .map(|d| CardView {
+            qr_text: qr_text(&state.server_key, c.id as u64, &d.card),
+            card: d.card,
+            name: d.name,
+            group: d.group,
+        })
+        .collect();
+    Ok((c.name, cards))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<CardView>>, ApiError> {
+    auth.require(&[Role::Organiser])?;
+    Ok(Json(cards(&state, id).await?.1))
+}
+
+async fn png(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((id, card)): Path<(i64, String)>,
+) -> Result<Response, ApiError> {
+    auth.require(&[Role::Organiser])?;
+    let c = load_congress(&state, id).await?;
+    let d = roster::by_card(&state.store, c.id, &card).await?.ok_or_else(|| not_found("代表", "delegate"))?;
+    let bytes = qr_png(&qr_text(&state.server_key, c.id as u64, &d.card), 8)
+        .ok_or_else(|| ApiError::internal("QR code could not be drawn"))?;
+    Ok(([(CONTENT_TYPE, "image/png")], bytes).into_response())
+}
+
+/// A printable A4 sheet of cards, eight to a page, each with name, group, card
+/// number and QR code. Large type; cut along the borders.
+async fn page(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, ApiError> {
+    auth.require(&[Role::Organiser])?;
+    let (congress, cards) = cards(&state, id).await?;
+    let (title, card_word) = match lang {
+        Lang::ZhCn => ("代表证", "代表证号"),
+        Lang::En => ("Delegate cards", "Card no."),
+    };
+    let mut body = String::new();
+    for c in &cards {
+        let svg = qr_svg(&c.qr_text).ok_or_else(|| ApiError::internal("QR code could not be drawn"))?;
+        // The SVG is generated here from a fixed alphabet; it is markup we trust.
+        let svg = svg.split_once("?>").map_or(svg.as_str(), |(_, rest)| rest).to_owned();
+        body.push_str(&format!(
+            "<section class=\"card\"><h2>{}</h2><p class=\"name\">{}</p><p>{}</p><p>{card_word}: {}</p><div class=\"qr\">{svg}</div></section>\n",
+            escape(&congress),
+            escape(&c.name),
+            escape(&c.group),
+            escape(&c.card),
+        ));
+    }
+    let lang_attr = match lang {
+        Lang::ZhCn => "zh-CN",
+        Lang::En => "en",
+    };
+    Ok(Html(format!(
+        "<!doctype html><html lang=\"{lang_attr}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>\
+         @page {{ size: A4; margin: 10mm; }} body {{ font-family: sans-serif; margin: 0; }}\
+         main {{ display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }}\
+         .card {{ border: 1px dashed #000; padding: 4mm; height: 62mm; break-inside: avoid; text-align: center; }}\
+         h2 {{ font-size: 11pt; margin: 0 0 2mm; }} .name {{ font-size: 20pt; font-weight: bold; margin: 1mm; }}\
+         p {{ margin: 1mm; font-size: 11pt; }} .qr svg {{ width: 30mm; height: 30mm; }}\
+         </style></head><body><main>\n{body}</main></body></html>"
+    )))
+}
