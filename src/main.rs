@@ -36,6 +36,15 @@ enum Command {
         #[arg(long, value_name = "PATH", default_value = hallvote_server::config::DEFAULT_KEY_FILE)]
         key_file: PathBuf,
     },
+    /// A township congress session on this machine, to look around: a server on
+    /// SQLite in a temporary folder, seeded with a 120-delegate roll and the session's
+    /// polls. Prints the addresses, logins and a few delegate cards; Ctrl-C stops it
+    /// and removes the folder.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = hallvote_server::config::DEFAULT_LISTEN)]
+        listen: std::net::SocketAddr,
+    },
     /// Check election records step by step (docs/spec/13-verifier.md), like `hallvote-verify`.
     Verify {
         /// Print one JSON document instead of the step lines.
@@ -72,6 +81,7 @@ const BAD_INPUT: u8 = 2;
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Serve { db, listen, key_file } => serve(&db, listen, key_file),
+        Command::Demo { listen } => demo(listen),
         Command::Verify { dump: true, records, .. } => dump(&records),
         Command::Verify { json, records, .. } => verify(&records, json),
         Command::Count { scenario, json, ruleset, lang } => match count(&scenario, ruleset.as_deref(), json, lang) {
@@ -139,6 +149,100 @@ fn serve(db: &str, listen: std::net::SocketAddr, key_file: PathBuf) -> ExitCode 
             }
         }
     })
+}
+
+fn demo(listen: std::net::SocketAddr) -> ExitCode {
+    let dir = std::env::temp_dir().join(format!("hallvote-demo-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("hallvote demo: {}: {e}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    let config = hallvote_server::ServeConfig {
+        database_url: hallvote_server::ServeConfig::database_url_from_arg(
+            &dir.join("hallvote.db").display().to_string(),
+        ),
+        listen,
+        key_file: dir.join("hallvote-server.key"),
+    };
+    let code = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt.block_on(run_demo(config)),
+        Err(e) => {
+            eprintln!("hallvote demo: cannot start: {e}");
+            ExitCode::FAILURE
+        }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    code
+}
+
+async fn run_demo(config: hallvote_server::ServeConfig) -> ExitCode {
+    let server = match hallvote_server::Server::bind(&config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("hallvote demo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let seeded = match hallvote_server::demo::seed(server.state(), hallvote_server::serve::now()).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("hallvote demo: seeding failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = server.local_addr().map_or_else(|_| config.listen.to_string(), |a| a.to_string());
+    let base = format!("http://{addr}");
+    println!("hallvote demo — 中国共产党青山镇第十五届代表大会第三次会议（120 名代表，6 个代表团）");
+    println!();
+    println!("  服务器 / server:            {base}/healthz");
+    println!(
+        "  代表证（打印）/ cards:       {base}/congresses/{}/cards   (会务组登录后 / after organiser login)",
+        seeded.congress_id
+    );
+    println!("  应到·实到 / attendance:     {base}/api/sessions/{}/attendance", seeded.session_id);
+    if let Some(p) = &server.first_password {
+        println!(
+            "  会务组 / organiser:         organiser  {}   (首次登录须改密码 / change on first login)",
+            p.as_str()
+        );
+    }
+    for (role, user, password) in &seeded.logins {
+        let label = match role {
+            hallvote_server::auth::Role::Desk => "报到处 / desk:",
+            _ => "观察员 / observer:",
+        };
+        println!("  {label:<27} {user}  {password}");
+    }
+    println!();
+    println!("  投票 / polls:");
+    for (id, name) in &seeded.polls {
+        println!("    #{id} {name}");
+    }
+    println!();
+    println!("  代表证二维码 / delegate card QR texts (报到处扫描 / scan at the desk):");
+    for (card, name, qr) in &seeded.sample_cards {
+        println!("    {card} {name}: {qr}");
+    }
+    println!();
+    println!("  报到 / check in (desk1 登录后 / after logging in as desk1):");
+    println!("    POST {base}/api/sessions/{}/checkin  {{\"qr\": \"HVCARD1:…\"}}", seeded.session_id);
+    println!();
+    println!("  尚未完成 / not built yet: the desk, booth and scrutineer stations and the casting");
+    println!("  pipeline (docs/adr/0008); today the demo covers set-up, cards, check-in and quorum.");
+    println!("  按 Ctrl-C 停止 / press Ctrl-C to stop.");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match server.run(shutdown).await {
+        Ok(()) => {
+            println!("hallvote demo: stopped; temporary data removed.");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("hallvote demo: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// A database URL without any password in it, for printing.

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cards;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod html;
 pub mod http;

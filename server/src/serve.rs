@@ -42,6 +42,11 @@ impl Server {
         Ok(Self { listener, state: AppState::new(store, key), first_password })
     }
 
+    /// The application state (for seeding the demo).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
         self.listener.local_addr()

@@ -1,0 +1,68 @@
+//! `hallvote demo` starts a seeded session, prints what a person needs to look
+//! around, serves it, and stops cleanly on Ctrl-C, removing its temporary data.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn get(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_demo_seeds_a_session_serves_it_and_stops_on_ctrl_c() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hallvote"))
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "demo ended early: {banner:?}");
+        banner.push(line.trim_end().to_owned());
+        if line.contains("Ctrl-C") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no banner");
+    }
+    let text = banner.join("\n");
+    assert!(text.contains("中国共产党青山镇第十五届代表大会第三次会议"), "{text}");
+    for poll in ["增补镇党委委员", "信任投票", "民主评议", "工作报告的决议"] {
+        assert!(text.contains(poll), "{poll} missing:\n{text}");
+    }
+    assert_eq!(text.matches("HVCARD1:").count(), 4, "three cards and the example: {text}");
+    assert!(text.contains("organiser") && text.contains("desk1"));
+    let addr = text.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let health = get(&addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // Attendance needs a login: the API answers 401 with a JSON error, not a crash.
+    let session_path = text
+        .split(&addr)
+        .find(|t| t.starts_with("/api/sessions/"))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(get(&addr, &session_path).starts_with("HTTP/1.1 401"));
+
+    // Ctrl-C.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    reader.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("stopped"), "{rest}");
+    assert!(!std::env::temp_dir().join(format!("hallvote-demo-{pid}")).exists(), "temporary data removed");
+}
