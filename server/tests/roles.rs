@@ -34,6 +34,8 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             vec![Role::Organiser],
         ),
         (Method::GET, "/api/poll-templates", None, vec![Role::Organiser]),
+        (Method::GET, "/api/congresses", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
+        (Method::GET, "/api/congresses/1/sessions", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
         (Method::GET, "/api/congresses/1/cards", None, vec![Role::Organiser]),
         (Method::GET, "/api/congresses/1/cards/A1/qr.png", None, vec![Role::Organiser]),
         (Method::GET, "/congresses/1/cards", None, vec![Role::Organiser]),

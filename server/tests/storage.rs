@@ -102,3 +102,18 @@ async fn healthz_reports_the_backend(store: Store) {
     assert_eq!(json["database"], backend);
 }
 both_backends!(healthz, healthz_reports_the_backend);
+
+async fn the_console_page_is_served_in_the_request_language(store: Store) {
+    let app = router(AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng())));
+    let get = |uri: &str, lang: &str| Request::get(uri).header("accept-language", lang).body(Body::empty()).unwrap();
+    let res = app.clone().oneshot(get("/", "zh-CN,zh;q=0.9")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(html.contains("会务组控制台") && html.contains("<form id=\"login\""));
+    let res = app.clone().oneshot(get("/?lang=en", "zh-CN")).await.unwrap();
+    assert!(res.headers()["set-cookie"].to_str().unwrap().starts_with("hallvote_lang=en"));
+    let html = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(html.contains("organiser console"));
+}
+both_backends!(console_page, the_console_page_is_served_in_the_request_language);

@@ -120,3 +120,22 @@ pub async fn session(store: &Store, id: i64) -> Result<Option<Session>, StoreErr
         .await?;
     row.as_ref().map(session_from).transpose()
 }
+
+/// Every congress, newest first.
+pub async fn congresses(store: &Store) -> Result<Vec<Congress>, StoreError> {
+    let rows = sqlx::query("SELECT id, name, number, term_years FROM congresses ORDER BY id DESC")
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(congress_from).collect()
+}
+
+/// The sessions of a congress, in order.
+pub async fn sessions_of(store: &Store, congress_id: i64) -> Result<Vec<Session>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, congress_id, number, place, date, ruleset FROM sessions WHERE congress_id = $1 ORDER BY number",
+    )
+    .bind(congress_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(session_from).collect()
+}

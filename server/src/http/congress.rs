@@ -26,8 +26,8 @@ use crate::serve::now;
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/congresses", post(create_congress))
-        .route("/api/congresses/{id}/sessions", post(create_session))
+        .route("/api/congresses", post(create_congress).get(list_congresses))
+        .route("/api/congresses/{id}/sessions", post(create_session).get(list_sessions))
         .route("/api/congresses/{id}/roster", get(get_roster).put(import_roster))
         .route("/api/sessions/{id}/exclusions", post(add_exclusion))
         .route("/api/sessions/{id}/attendance", get(get_attendance))
@@ -82,6 +82,21 @@ async fn create_congress(
     let c = congress::create_congress(&state.store, name, req.number, req.term_years, now()).await?;
     audit::append(&state.store, now(), &who.username, "congress.create", &format!("{} (#{})", c.name, c.id)).await?;
     Ok((StatusCode::CREATED, Json(c)))
+}
+
+async fn list_congresses(State(state): State<AppState>, auth: Authenticated) -> Result<Json<Vec<Congress>>, ApiError> {
+    auth.require(&[Role::Organiser, Role::Desk, Role::Observer])?;
+    Ok(Json(congress::congresses(&state.store).await?))
+}
+
+async fn list_sessions(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(congress_id): Path<i64>,
+) -> Result<Json<Vec<Session>>, ApiError> {
+    auth.require(&[Role::Organiser, Role::Desk, Role::Observer])?;
+    let c = load_congress(&state, congress_id).await?;
+    Ok(Json(congress::sessions_of(&state.store, c.id).await?))
 }
 
 #[derive(Deserialize)]

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod cards;
 pub mod congress;
+pub mod console;
 pub mod desk;
 pub mod extract;
 pub mod health;
@@ -42,6 +43,7 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
+        .merge(console::router())
         .merge(auth::router())
         .merge(audit::router())
         .merge(congress::router())
