@@ -320,3 +320,68 @@ async fn printable_cards_and_png(store: Store) {
     assert_eq!(&png[..4], b"\x89PNG");
 }
 both_backends!(cards, printable_cards_and_png);
+
+async fn the_hall_display_pushes_attendance(store: Store) {
+    let (app, clients) = setup(store.clone()).await;
+    let desk = as_role(&clients, Role::Desk);
+    let c = hallvote_server::db::congress::create_congress(&store, "中国共产党青山镇第十五届代表大会", 15, 5, 1)
+        .await
+        .unwrap();
+    let s = hallvote_server::db::congress::create_session(&store, c.id, 3, "礼堂", "今天", "township-2020", 1)
+        .await
+        .unwrap();
+    let rows =
+        hallvote_server::roster::parse_csv("姓名,代表团,代表证号\n甲,一团,A1\n乙,一团,A2\n".as_bytes()).unwrap().rows;
+    hallvote_server::db::roster::import(&store, c.id, &rows).await.unwrap();
+
+    // Public: no login needed for the hall's figures.
+    let (status, f, _) = call(&app, Method::GET, &format!("/api/sessions/{}/figures", s.id), None, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(f["session"], "中国共产党青山镇第十五届代表大会第三次会议");
+    assert_eq!(
+        (f["expected"].as_i64(), f["present"].as_i64(), f["quorum_met"].as_bool()),
+        (Some(2), Some(0), Some(false))
+    );
+    let (status, page, _) = call(&app, Method::GET, &format!("/display/sessions/{}", s.id), None, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+
+    // The event stream sends the figures at once, then again when they change.
+    let req =
+        axum::http::Request::get(format!("/api/sessions/{}/events", s.id)).body(axum::body::Body::empty()).unwrap();
+    let res = tower::ServiceExt::oneshot(app.clone(), req).await.unwrap();
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut body = res.into_body();
+    let first = read_event(&mut body).await;
+    assert!(first.contains("event: figures") && first.contains("\"present\":0"), "{first}");
+    let (status, _, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{}/checkin", s.id),
+        Some(&desk),
+        Some(json!({"card": "A1"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let second = read_event(&mut body).await;
+    assert!(second.contains("\"present\":1") && second.contains("\"quorum_met\":false"), "{second}");
+}
+both_backends!(hall_display, the_hall_display_pushes_attendance);
+
+/// The next server-sent event (skipping keep-alive comments), within 10 seconds.
+async fn read_event(body: &mut axum::body::Body) -> String {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, http_body_util::BodyExt::frame(body))
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream is open")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            let text = String::from_utf8(data.to_vec()).unwrap();
+            if text.contains("event:") {
+                return text;
+            }
+        }
+    }
+}

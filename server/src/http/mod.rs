@@ -6,6 +6,7 @@ pub mod cards;
 pub mod congress;
 pub mod console;
 pub mod desk;
+pub mod display;
 pub mod extract;
 pub mod health;
 pub mod polls;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(congress::router())
         .merge(desk::router())
+        .merge(display::router())
         .merge(cards::router())
         .merge(polls::router())
         .merge(stations::router())

@@ -1,0 +1,165 @@
+//! The hall display (大屏幕) for a projector: the session's name and live expected,
+//! present and quorum, pushed by server-sent events. Public: these are the figures
+//! announced in the hall. Every process polls the database once a second and
+//! pushes only changes, so it works the same with several server processes.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use futures_util::stream::{self, Stream};
+use serde::Serialize;
+
+use super::AppState;
+use super::congress::{attendance_figures, load_congress, load_session};
+use crate::ApiError;
+use crate::db::polls;
+use crate::html::escape;
+use crate::i18n::RequestLang;
+use hallvote_tally::Lang;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/display/sessions/{id}", get(page))
+        .route("/api/sessions/{id}/figures", get(figures))
+        .route("/api/sessions/{id}/events", get(events))
+}
+
+/// What the hall display shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    /// 中国共产党青山镇第十五届代表大会第三次会议.
+    pub session: String,
+    /// 应到.
+    pub expected: u32,
+    /// 实到.
+    pub present: u32,
+    /// Whether the quorum of the session's ruleset is met.
+    pub quorum_met: bool,
+    /// The polls: name and state.
+    pub polls: Vec<(String, String)>,
+}
+
+async fn load(state: &AppState, session_id: i64) -> Result<Figures, ApiError> {
+    let s = load_session(state, session_id).await?;
+    let c = load_congress(state, s.congress_id).await?;
+    let a = attendance_figures(state, &s).await?;
+    let polls = polls::of_session(&state.store, s.id).await?.into_iter().map(|p| (p.poll.name, p.state)).collect();
+    Ok(Figures {
+        session: format!("{}第{}次会议", c.name, chinese_number(s.number)),
+        expected: a.expected,
+        present: a.present,
+        quorum_met: a.quorum_met,
+        polls,
+    })
+}
+
+/// 1 → 一, 12 → 十二, 23 → 二十三 (session numbers are below 100).
+fn chinese_number(n: i64) -> String {
+    const D: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => D[n as usize].to_owned(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { D[(n % 10) as usize] }),
+        20..=99 => format!("{}十{}", D[(n / 10) as usize], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
+        _ => n.to_string(),
+    }
+}
+
+async fn figures(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Figures>, ApiError> {
+    Ok(Json(load(&state, id).await?))
+}
+
+async fn events(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let first = load(&state, id).await?;
+    let stream = stream::unfold((state, id, None::<Figures>, Some(first)), |(state, id, last, ready)| async move {
+        let mut next = ready;
+        loop {
+            if let Some(f) = next.take()
+                && last.as_ref() != Some(&f)
+            {
+                let event = Event::default().event("figures").json_data(&f).unwrap_or_default();
+                return Some((Ok(event), (state, id, Some(f), None)));
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            // A failed read (a restart of the database, say) skips a beat; the page keeps its last figures.
+            next = load(&state, id).await.ok();
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let f = load(&state, id).await?;
+    let zh = lang == Lang::ZhCn;
+    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
+    let html = format!(
+        r#"<!doctype html><html lang="{lang_attr}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title><style>
+body {{ margin: 0; background: #8b0000; color: #fff; font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; text-align: center; }}
+h1 {{ font-size: 4vw; margin: 4vh 2vw 2vh; }}
+.row {{ display: flex; justify-content: center; gap: 6vw; margin: 4vh 0; }}
+.fig {{ font-size: 3vw; }} .fig b {{ display: block; font-size: 12vw; line-height: 1.1; }}
+#quorum {{ font-size: 4vw; font-weight: bold; margin: 2vh; }}
+ul {{ list-style: none; padding: 0; font-size: 2.5vw; }}
+</style></head><body>
+<h1 id="session">{session}</h1>
+<div class="row"><div class="fig">{expected_word}<b id="expected">{expected}</b></div><div class="fig">{present_word}<b id="present">{present}</b></div></div>
+<div id="quorum" aria-live="polite">{quorum}</div>
+<ul id="polls"></ul>
+<script>
+"use strict";
+const W = {{ met: "{met}", not_met: "{not_met}", states: {states} }};
+function show(f) {{
+  document.getElementById("session").textContent = f.session;
+  document.getElementById("expected").textContent = f.expected;
+  document.getElementById("present").textContent = f.present;
+  document.getElementById("quorum").textContent = f.quorum_met ? W.met : W.not_met;
+  const ul = document.getElementById("polls"); ul.replaceChildren();
+  for (const [name, state] of f.polls) {{ const li = document.createElement("li"); li.textContent = name + " — " + (W.states[state] || state); ul.append(li); }}
+}}
+const es = new EventSource("/api/sessions/{id}/events");
+es.addEventListener("figures", (e) => show(JSON.parse(e.data)));
+</script></body></html>"#,
+        lang_attr = t("zh-CN", "en"),
+        title = escape(&f.session),
+        session = escape(&f.session),
+        expected_word = t("应到", "Expected"),
+        present_word = t("实到", "Present"),
+        expected = f.expected,
+        present = f.present,
+        quorum = if f.quorum_met {
+            t("已达到法定人数", "Quorum met")
+        } else {
+            t("未达到法定人数", "Quorum not met")
+        },
+        met = t("已达到法定人数", "Quorum met"),
+        not_met = t("未达到法定人数", "Quorum not met"),
+        states = if zh {
+            r#"{"draft":"准备中","open":"投票中","closed":"已结束","tallied":"已计票","published":"已公布"}"#
+        } else {
+            r#"{"draft":"in preparation","open":"voting","closed":"closed","tallied":"counted","published":"published"}"#
+        },
+    );
+    Ok(Html(html).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn session_numbers_in_chinese() {
+        let n = super::chinese_number;
+        assert_eq!([n(1), n(3), n(10), n(12), n(20), n(23)], ["一", "三", "十", "十二", "二十", "二十三"]);
+    }
+}
