@@ -141,6 +141,27 @@ impl Ciphertext {
     }
 }
 
+/// A running homomorphic sum that compresses only when finished (spec §3.3):
+/// adding a ciphertext costs two point additions, not two compressions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CiphertextSum {
+    a: RistrettoPoint,
+    b: RistrettoPoint,
+}
+
+impl CiphertextSum {
+    /// Adds a ciphertext.
+    pub fn add(&mut self, c: &Ciphertext) {
+        self.a += c.a.point();
+        self.b += c.b.point();
+    }
+
+    /// The sum as a ciphertext.
+    pub fn finish(&self) -> Ciphertext {
+        Ciphertext { a: Element::new(self.a), b: Element::new(self.b) }
+    }
+}
+
 /// The randomness `r` of one encryption. Secret until a ballot is
 /// challenged, when it is revealed to open the ballot (spec §3.5).
 #[derive(Clone, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
@@ -237,6 +258,11 @@ mod tests {
             let total = Ciphertext::sum(pairs.iter().map(|(c, _)| c));
             let pairwise = pairs.iter().fold(Ciphertext::zero(), |acc, (c, _)| acc.add(c));
             prop_assert_eq!(total, pairwise);
+            let mut running = CiphertextSum::default();
+            for (c, _) in &pairs {
+                running.add(c);
+            }
+            prop_assert_eq!(running.finish(), total);
             let expected: u64 = ms.iter().sum();
             prop_assert_eq!(DlogTable::new(100).recover(&decrypt_to_point(&x, &total)).unwrap(), expected);
             // The summed nonce opens the summed ciphertext.

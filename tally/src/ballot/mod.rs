@@ -19,3 +19,21 @@ pub use context::{BallotContext, TrackingCode};
 pub use encrypt::{BallotError, EncryptedBallot, EncryptedContest, EncryptedItem, Opening, encrypt_ballot};
 pub use shape::{BallotShape, Cap, ContestShape, ItemShape, PlainBallot, ShapeError};
 pub use verify::{BallotVerifier, VerifiedBallot, check_opening};
+
+use hallvote_crypto::elgamal::{Ciphertext, CiphertextSum};
+
+/// The homomorphic sum of every selection over `ballots` (spec §12.6): one
+/// ciphertext per selection, in ballot order, each compressed once.
+pub fn selection_sums<'a>(
+    shape: &BallotShape,
+    ballots: impl IntoIterator<Item = &'a EncryptedBallot>,
+) -> Vec<Ciphertext> {
+    let mut sums = vec![CiphertextSum::default(); shape.selections()];
+    for b in ballots {
+        let cts = b.contests.iter().flat_map(|c| &c.items).flat_map(|i| &i.ciphertexts);
+        for (sum, ct) in sums.iter_mut().zip(cts) {
+            sum.add(ct);
+        }
+    }
+    sums.iter().map(CiphertextSum::finish).collect()
+}

@@ -54,17 +54,13 @@ pub fn tally_context(election: &[u8; 64], c: usize, i: usize, o: usize) -> [u8; 
 /// Ballots are decoded against `shape`; their proofs are the caster's business
 /// (the server verified each one when it was cast).
 pub fn aggregate(shape: &BallotShape, entries: &[BoardEntry]) -> Result<Vec<Ciphertext>, FormatError> {
-    let mut sums = vec![Ciphertext::zero(); shape.selections()];
+    let mut ballots = Vec::new();
     for e in entries {
         if let BoardEntry::Cast { ballot, .. } = e {
-            let b = EncryptedBallot::decode(ballot, shape).map_err(|e| FormatError::Mismatch(e.to_string()))?;
-            let cts = b.contests.iter().flat_map(|c| &c.items).flat_map(|i| &i.ciphertexts);
-            for (sum, ct) in sums.iter_mut().zip(cts) {
-                *sum = sum.add(ct);
-            }
+            ballots.push(EncryptedBallot::decode(ballot, shape).map_err(|e| FormatError::Mismatch(e.to_string()))?);
         }
     }
-    Ok(sums)
+    Ok(crate::ballot::selection_sums(shape, &ballots))
 }
 
 /// Scrutineer `j`'s decryption shares of every aggregate (spec §12.6, §5.4).

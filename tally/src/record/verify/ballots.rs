@@ -99,7 +99,8 @@ fn verify_chunk(
         let ballot = EncryptedBallot::decode(entry.ballot(), shape).map_err(|e| (pos, format!("entry {pos}: {e}")))?;
         decoded.push((pos, BallotContext { election: *election, serial: cred.serial() }, ballot));
     }
-    let mut batch = BatchVerifier::with_capacity(chunk.len() * shape.selections() * 6);
+    // 6 points per 0/1 proof, plus the item and cap proofs' points.
+    let mut batch = BatchVerifier::with_capacity(chunk.len() * (shape.selections() * 6 + 64));
     let queued = decoded.iter().all(|(_, ctx, b)| verifier.queue(ctx, b, &mut batch, rng).is_ok());
     if !(queued && batch.verify().is_ok()) {
         // Find the culprit, one proof at a time.

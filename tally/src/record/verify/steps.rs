@@ -300,19 +300,14 @@ pub(crate) fn step_13_9_aggregate<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: 
         .map(|a| Ciphertext::decode(a))
         .collect::<Result<_, _>>()
         .map_err(|e| format!("aggregate: {e}"))?;
-    st.aggregates = Some(stored.clone());
     let ballots = st.cast.as_ref().ok_or(StepError::Skipped("the cast ballots could not be read (13.5)"))?;
-    let mut sums = vec![Ciphertext::zero(); stored.len()];
-    for b in ballots {
-        let cts = b.contests.iter().flat_map(|c| &c.items).flat_map(|i| &i.ciphertexts);
-        for (sum, ct) in sums.iter_mut().zip(cts) {
-            *sum = sum.add(ct);
-        }
-    }
+    let sums = crate::ballot::selection_sums(shape, ballots);
+    let cast = ballots.len();
+    st.aggregates = Some(stored.clone());
     if let Some(s) = sums.iter().zip(&stored).position(|(a, b)| a != b) {
         return fail(format!("selection {s}: the aggregate is not the sum of the cast ballots"));
     }
-    Ok(format!("{} selections over {} ballots", sums.len(), ballots.len()))
+    Ok(format!("{} selections over {} ballots", sums.len(), cast))
 }
 
 /// §13.10: at least `k` distinct scrutineers; each share's proof verifies against
