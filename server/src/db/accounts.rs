@@ -40,7 +40,8 @@ pub struct NewAccount<'a> {
 
 const COLUMNS: &str = "id, username, display_name, role, must_change_password, disabled";
 
-fn from_row(row: &AnyRow) -> Result<Account, StoreError> {
+/// An account from a row with the columns of [`COLUMNS`] (also used by `sessions`).
+pub(crate) fn from_row(row: &AnyRow) -> Result<Account, StoreError> {
     let role: String = row.try_get("role")?;
     Ok(Account {
         id: row.try_get("id")?,

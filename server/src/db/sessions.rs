@@ -45,15 +45,7 @@ pub async fn lookup(store: &Store, token: &str, now: i64) -> Result<Option<(Acco
     .fetch_optional(store.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let role: String = row.try_get("role")?;
-    let account = Account {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        role: role.parse().map_err(|()| StoreError::Corrupt(format!("unknown role {role:?}")))?,
-        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
-        disabled: row.try_get::<i64, _>("disabled")? != 0,
-    };
+    let account = super::accounts::from_row(&row)?;
     if account.disabled {
         return Ok(None);
     }
