@@ -3,8 +3,11 @@
 //! /healthz, and stops cleanly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
+use common::get;
+
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -58,14 +61,6 @@ fn start(db: &str, key: &std::path::Path) -> Running {
         .map(|a| a.split('/').next().unwrap_or_default().to_owned())
         .expect("console address printed");
     Running { child, lines, addr }
-}
-
-fn get(addr: &str, path: &str) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
 }
 
 fn password_of(r: &Running) -> Option<String> {
