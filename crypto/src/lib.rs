@@ -13,6 +13,7 @@
 //! | [`elgamal`], [`dlog`] | §3 | exponential ElGamal and recovery of small totals |
 //! | [`proofs`] | §4 | Schnorr, range (disjunctive Chaum–Pedersen) and equality proofs, batch verification |
 //! | [`dkg`], [`threshold`] | §5 | k-of-n scrutineer keys and threshold decryption |
+//! | [`sealed`] | §5.6 | dealer shares sealed to their recipient (RFC 9180 HPKE) |
 //! | [`credential`] | §6 | RFC 9474 blind-signed one-time ballot credentials |
 //! | [`merkle`] | §7 | the RFC 9162 bulletin board log |
 //! | [`sign`] | §8 | Ed25519 signatures with domain-separated messages |
@@ -29,6 +30,7 @@ pub mod group;
 pub mod hash;
 pub mod merkle;
 pub mod proofs;
+pub mod sealed;
 pub mod sharefile;
 pub mod sign;
 pub mod tags;

@@ -13,6 +13,8 @@ pub const RANGE: &str = "hallvote/proof/range/v1";
 pub const EQUALITY: &str = "hallvote/proof/equality/v1";
 /// Context of a dealer's proof of knowledge of its constant term in the DKG (spec §5.2).
 pub const DKG_DEALER: &str = "hallvote/dkg/dealer/v1";
+/// HPKE `info` of a dealer share sealed to its recipient (spec §5.6).
+pub const DKG_SEALED_SHARE: &str = "hallvote/dkg/sealed-share/v1";
 /// Context of a decryption share proof (spec §5.4).
 pub const DECRYPTION_SHARE: &str = "hallvote/decryption-share/v1";
 
@@ -79,6 +81,7 @@ pub const ALL: &[&str] = &[
     RANGE,
     EQUALITY,
     DKG_DEALER,
+    DKG_SEALED_SHARE,
     DECRYPTION_SHARE,
     CREDENTIAL,
     CREDENTIAL_SERIAL,
