@@ -35,6 +35,17 @@ enum Command {
         /// every server process of one database the same file.
         #[arg(long, value_name = "PATH", default_value = hallvote_server::config::DEFAULT_KEY_FILE)]
         key_file: PathBuf,
+        /// Speak TLS with this certificate chain (PEM, end-entity first); needs --tls-key.
+        #[arg(long, value_name = "PEM", requires = "tls_key", conflicts_with = "tls_self_signed")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM).
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Speak TLS with a self-signed certificate, for a hall LAN: made on first
+        /// start beside the key file (hallvote-tls.pem, hallvote-tls.key) and reused
+        /// after; stations pin its fingerprint from their enrolment QR code.
+        #[arg(long)]
+        tls_self_signed: bool,
     },
     /// A township congress session on this machine, to look around: a server on
     /// SQLite in a temporary folder, seeded with a 120-delegate roll and the session's
@@ -44,6 +55,24 @@ enum Command {
         /// Address to listen on.
         #[arg(long, value_name = "ADDR", default_value = hallvote_server::config::DEFAULT_LISTEN)]
         listen: std::net::SocketAddr,
+    },
+    /// Measure the cast endpoint: a server on a local port, a poll with the
+    /// 11-candidate election, and many booths casting over HTTP (docs/PERFORMANCE.md).
+    /// Uses a new SQLite file in a temporary folder, or a new schema (dropped after)
+    /// in the PostgreSQL database given with --db.
+    Loadtest {
+        /// postgres://HOST/DB to measure PostgreSQL; SQLite if not given.
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+        /// Booths casting at once.
+        #[arg(long, default_value_t = 200)]
+        booths: usize,
+        /// Ballots cast in each of the two measurements.
+        #[arg(long, default_value_t = 3000)]
+        ballots: usize,
+        /// Casts per second in the latency measurement.
+        #[arg(long, default_value_t = 500.0)]
+        rate: f64,
     },
     /// Check election records step by step (docs/spec/13-verifier.md), like `hallvote-verify`.
     Verify {
@@ -80,8 +109,16 @@ const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { db, listen, key_file } => serve(&db, listen, key_file),
+        Command::Serve { db, listen, key_file, tls_cert, tls_key, tls_self_signed } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(hallvote_server::config::TlsSource::Files { cert, key }),
+                _ if tls_self_signed => Some(hallvote_server::config::TlsSource::SelfSigned),
+                _ => None,
+            };
+            serve(&db, listen, key_file, tls)
+        }
         Command::Demo { listen } => demo(listen),
+        Command::Loadtest { db, booths, ballots, rate } => loadtest(db, booths, ballots, rate),
         Command::Verify { dump: true, records, .. } => dump(&records),
         Command::Verify { json, records, .. } => verify(&records, json),
         Command::Count { scenario, json, ruleset, lang } => match count(&scenario, ruleset.as_deref(), json, lang) {
@@ -97,7 +134,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(db: &str, listen: std::net::SocketAddr, key_file: PathBuf) -> ExitCode {
+fn serve(
+    db: &str,
+    listen: std::net::SocketAddr,
+    key_file: PathBuf,
+    tls: Option<hallvote_server::config::TlsSource>,
+) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -109,6 +151,7 @@ fn serve(db: &str, listen: std::net::SocketAddr, key_file: PathBuf) -> ExitCode 
         database_url: hallvote_server::ServeConfig::database_url_from_arg(db),
         listen,
         key_file,
+        tls,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -126,7 +169,14 @@ fn serve(db: &str, listen: std::net::SocketAddr, key_file: PathBuf) -> ExitCode 
             }
         };
         let addr = server.local_addr().map_or_else(|_| listen.to_string(), |a| a.to_string());
-        println!("hallvote serve: 服务地址 / server: http://{addr}/  (状态 / status: http://{addr}/healthz)");
+        let scheme = if server.tls().is_some() { "https" } else { "http" };
+        println!("hallvote serve: 服务地址 / server: {scheme}://{addr}/  (状态 / status: {scheme}://{addr}/healthz)");
+        if let Some(tls) = server.tls() {
+            println!("hallvote serve: TLS 证书指纹 / TLS certificate fingerprint: {}", tls.fingerprint);
+            if tls.created {
+                println!("hallvote serve: 已新建自签名证书 / new self-signed certificate: {}", tls.cert_file.display());
+            }
+        }
         println!("hallvote serve: 数据库 / database: {}", redact_url(&config.database_url));
         if let Some(password) = &server.first_password {
             println!(
@@ -151,6 +201,51 @@ fn serve(db: &str, listen: std::net::SocketAddr, key_file: PathBuf) -> ExitCode 
     })
 }
 
+fn loadtest(db: Option<String>, booths: usize, ballots: usize, rate: f64) -> ExitCode {
+    if booths == 0 || ballots == 0 || rate.is_nan() || rate <= 0.0 {
+        eprintln!("hallvote loadtest: --booths, --ballots and --rate must be positive");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hallvote loadtest: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cfg = hallvote_server::loadtest::LoadConfig { booths, ballots, rate };
+    runtime.block_on(async move {
+        let dir = std::env::temp_dir().join(format!("hallvote-loadtest-{}", std::process::id()));
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!("hallvote loadtest: {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+        let (store, backend, schema) = match hallvote_server::loadtest::open_store(db.as_deref(), &dir).await {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("hallvote loadtest: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let result = hallvote_server::loadtest::run(store.clone(), &cfg).await;
+        store.close().await;
+        if let (Some(url), Some(schema)) = (db.as_deref(), schema) {
+            hallvote_server::loadtest::drop_schema(url, &schema).await;
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        match result {
+            Ok(report) => {
+                println!("{}", hallvote_server::loadtest::render(&report, backend, &cfg));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("hallvote loadtest: failed: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
 fn demo(listen: std::net::SocketAddr) -> ExitCode {
     let dir = std::env::temp_dir().join(format!("hallvote-demo-{}", std::process::id()));
     if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -163,6 +258,7 @@ fn demo(listen: std::net::SocketAddr) -> ExitCode {
         ),
         listen,
         key_file: dir.join("hallvote-server.key"),
+        tls: None,
     };
     let code = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt.block_on(run_demo(config)),

@@ -126,3 +126,51 @@ fn serve_on_postgres() {
     first_start_then_restart(&format!("{base}?options=-c%20search_path%3D{schema}"), "postgres");
     rt.block_on(sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(admin.pool())).unwrap();
 }
+
+#[test]
+fn serve_with_a_self_signed_certificate_prints_https_and_a_stable_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let db = dir.path().join("hallvote.db");
+    // The banner's lines up to the database line.
+    let banner = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hallvote"))
+            .args(["serve", "--tls-self-signed", "--listen", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .arg("--key-file")
+            .arg(keys.join("hallvote-server.key"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+            .lines()
+            .map(Result::unwrap)
+            .take_while(|l| !l.contains("database"))
+            .collect();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        lines
+    };
+    let fingerprint_of = |lines: &[String]| {
+        lines.iter().find_map(|l| l.split("fingerprint: ").nth(1)).map(str::to_owned).expect("fingerprint printed")
+    };
+    let first = banner();
+    assert!(first[0].contains("https://127.0.0.1:"), "{first:?}");
+    let fingerprint = fingerprint_of(&first);
+    assert!(fingerprint.starts_with("sha256:") && fingerprint.len() == 71, "{fingerprint}");
+    assert!(first.iter().any(|l| l.contains("new self-signed certificate")), "{first:?}");
+    assert!(keys.join("hallvote-tls.pem").exists() && keys.join("hallvote-tls.key").exists());
+    let again = banner();
+    assert_eq!(fingerprint_of(&again), fingerprint);
+    assert!(!again.iter().any(|l| l.contains("new self-signed certificate")), "{again:?}");
+    // --tls-cert needs --tls-key.
+    let out = Command::new(env!("CARGO_BIN_EXE_hallvote"))
+        .args(["serve", "--tls-cert", "cert.pem"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"), "{out:?}");
+}

@@ -16,6 +16,23 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// The server's signing key file (created on first start).
     pub key_file: std::path::PathBuf,
+    /// TLS, if the server speaks it; `None`: plain HTTP.
+    pub tls: Option<TlsSource>,
+}
+
+/// Where the server's TLS certificate comes from (docs/adr/0011).
+#[derive(Clone, Debug)]
+pub enum TlsSource {
+    /// A certificate chain and its private key, PEM files the operator gives.
+    Files {
+        /// The certificate chain, end-entity first.
+        cert: std::path::PathBuf,
+        /// Its private key.
+        key: std::path::PathBuf,
+    },
+    /// A self-signed certificate kept in the key file's directory
+    /// (`hallvote-tls.pem`, `hallvote-tls.key`), made on first start.
+    SelfSigned,
 }
 
 /// The key file a server uses when given none: beside the database, in the working directory.

@@ -9,7 +9,9 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod board;
 pub mod cards;
+pub mod casting;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -18,10 +20,12 @@ pub mod html;
 pub mod http;
 pub mod i18n;
 pub mod keys;
+pub mod loadtest;
 pub mod roster;
 pub mod serve;
 pub mod sheet;
 pub mod stations_protocol;
+pub mod tls;
 
 pub use config::ServeConfig;
 pub use error::ApiError;

@@ -2,6 +2,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use zeroize::Zeroizing;
 
@@ -11,6 +12,7 @@ use crate::config::ServeConfig;
 use crate::db::accounts::{self, NewAccount};
 use crate::db::{Store, StoreError, audit};
 use crate::http::{AppState, router};
+use crate::tls::{TlsIdentity, TlsListener};
 
 /// The login name of the organiser account created on first start.
 pub const FIRST_ORGANISER: &str = "organiser";
@@ -19,13 +21,15 @@ pub const FIRST_ORGANISER: &str = "organiser";
 pub struct Server {
     listener: TcpListener,
     state: AppState,
+    tls: Option<TlsIdentity>,
     /// Set on the first start: the one-time password of the first organiser.
     pub first_password: Option<Zeroizing<String>>,
 }
 
 impl Server {
-    /// Opens the database (migrating it), creates the first organiser if there is
-    /// none, and binds the listening socket.
+    /// Opens the database (migrating it), loads (or makes) the TLS certificate if
+    /// the server speaks TLS, creates the first organiser if there is none, and
+    /// binds the listening socket.
     pub async fn bind(config: &ServeConfig) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         let store = Store::open(&config.database_url).await?;
         let key = crate::keys::load_or_create(&config.key_file)?;
@@ -37,14 +41,29 @@ impl Server {
             )
             .into());
         }
+        // Before the first organiser: a start that fails here must not have
+        // created the account whose one-time password it never printed.
+        let tls = match &config.tls {
+            Some(source) => Some(TlsIdentity::load(source, config.listen, &config.key_file)?),
+            None => None,
+        };
         let first_password = first_organiser(&store, now()).await?;
         let listener = TcpListener::bind(config.listen).await?;
-        Ok(Self { listener, state: AppState::new(store, key), first_password })
+        let mut state = AppState::new(store, key);
+        if let Some(tls) = &tls {
+            state = state.with_tls_fingerprint(tls.fingerprint.clone());
+        }
+        Ok(Self { listener, state, tls, first_password })
     }
 
     /// The application state (for seeding the demo).
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The server's TLS certificate, if it speaks TLS.
+    pub fn tls(&self) -> Option<&TlsIdentity> {
+        self.tls.as_ref()
     }
 
     /// The address actually bound (useful with port 0).
@@ -55,7 +74,23 @@ impl Server {
     /// Serves until `shutdown` completes, then finishes in-flight requests and closes the database.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let store = self.state.store.clone();
-        let result = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await;
+        // The peer address is what the rate limit counts by (`http::limits`).
+        let app = router(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = match self.tls {
+            None => axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await,
+            Some(tls) => {
+                // `tap_io` also gives the TLS listener its `ConnectInfo<SocketAddr>`.
+                match TlsListener::new(self.listener, tls.acceptor()) {
+                    Ok(listener) => {
+                        let listener = listener.tap_io(|tls| {
+                            let _ = tls.get_ref().0.set_nodelay(true);
+                        });
+                        axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        };
         store.close().await;
         result
     }

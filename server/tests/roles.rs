@@ -9,6 +9,7 @@ use common::{Client, PASSWORD, call, setup};
 use hallvote_server::auth::Role;
 use hallvote_server::db::Store;
 use hallvote_server::http::{AppState, router};
+use hallvote_server::stations_protocol::StationKind;
 use serde_json::{Value, json};
 
 /// (method, path, body, roles allowed; empty = any logged-in account)
@@ -57,6 +58,47 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
         ),
         (Method::GET, "/api/stations", None, vec![Role::Organiser, Role::Observer]),
         (Method::POST, "/api/stations/1/revoke", None, vec![Role::Organiser]),
+        (Method::GET, "/api/polls/1/officers", None, vec![]),
+        (Method::GET, "/api/polls/1/status", None, vec![]),
+    ]
+}
+
+/// Organiser steps of a poll's lifecycle: the allowed role passes the role check and
+/// reaches the poll's state check (the poll is a draft without officers, so each is
+/// refused with `poll_wrong_state` or a validation error, never 401/403); every
+/// other role gets 403. The steps themselves succeed in tests/casting.rs.
+fn lifecycle_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
+    vec![
+        (Method::POST, "/api/polls/1/officers", Some(json!({"threshold": 1, "scrutineers": []}))),
+        (Method::POST, "/api/polls/1/ceremony", None),
+        (Method::POST, "/api/polls/1/open", None),
+        (Method::POST, "/api/polls/1/close", None),
+        (Method::POST, "/api/polls/1/tally", None),
+        (Method::POST, "/api/polls/1/publish", None),
+    ]
+}
+
+/// Public: anyone, logged in or not (the board and the published record).
+fn public_endpoints() -> Vec<&'static str> {
+    vec!["/api/polls/1/board", "/healthz"]
+}
+
+/// Station endpoints (spec §15.5) and the station kinds that pass their kind check.
+fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
+    use StationKind::{Booth, Desk, Scrutineer};
+    vec![
+        (Method::GET, "/api/station/polls/1/ceremony", vec![Scrutineer]),
+        (Method::POST, "/api/station/polls/1/ceremony/recipient", vec![Scrutineer]),
+        (Method::POST, "/api/station/polls/1/ceremony/dealing", vec![Scrutineer]),
+        (Method::POST, "/api/station/polls/1/ceremony/confirm", vec![Scrutineer]),
+        (Method::POST, "/api/station/polls/1/issue", vec![Desk]),
+        (Method::GET, "/api/station/polls/1/ballot", vec![Booth, Desk]),
+        (Method::POST, "/api/station/polls/1/cast", vec![Booth]),
+        (Method::POST, "/api/station/polls/1/challenge", vec![Booth]),
+        (Method::GET, "/api/station/polls/1/aggregates", vec![Scrutineer]),
+        (Method::POST, "/api/station/polls/1/decryption", vec![Scrutineer]),
+        (Method::GET, "/api/station/polls/1/result", vec![Scrutineer]),
+        (Method::POST, "/api/station/polls/1/signature", vec![Scrutineer]),
     ]
 }
 
@@ -87,6 +129,61 @@ async fn every_endpoint_checks_its_role(store: Store) {
             } else {
                 assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path} as {role}");
                 assert_eq!(json["error"]["code"], "forbidden");
+            }
+        }
+    }
+    for (method, path, body) in lifecycle_endpoints() {
+        let (status, json, _) = call(&app, method.clone(), path, None, body.clone(), "zh-CN").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} without login");
+        assert_eq!(json["error"]["code"], "unauthenticated");
+        for (role, client) in &clients {
+            let (status, json, _) = call(&app, method.clone(), path, Some(client), body.clone(), "zh-CN").await;
+            if *role == Role::Organiser {
+                assert!(
+                    status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY,
+                    "{method} {path} as {role}: {status} {json}"
+                );
+            } else {
+                assert_eq!(
+                    (status, &json["error"]["code"]),
+                    (StatusCode::FORBIDDEN, &json!("forbidden")),
+                    "{method} {path} as {role}"
+                );
+            }
+        }
+    }
+    for path in public_endpoints() {
+        let (status, json, _) = call(&app, Method::GET, path, None, None, "zh-CN").await;
+        assert!(status.is_success(), "{path} without login: {status} {json}");
+        for (role, client) in &clients {
+            let (status, _, _) = call(&app, Method::GET, path, Some(client), None, "zh-CN").await;
+            assert!(status.is_success(), "{path} as {role}");
+        }
+    }
+    // A logged-in account is not a station: station endpoints want a station's signature.
+    let stations = [
+        (StationKind::Desk, common::enrol_station(&app, &clients[0].1, "desk", "报到处").await),
+        (StationKind::Booth, common::enrol_station(&app, &clients[0].1, "booth", "投票机").await),
+        (StationKind::Scrutineer, common::enrol_station(&app, &clients[0].1, "scrutineer", "监票").await),
+    ];
+    for (method, path, allowed) in station_endpoints() {
+        for (role, client) in &clients {
+            let (status, json, _) = call(&app, method.clone(), path, Some(client), Some(json!({})), "zh-CN").await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} as account {role}: {json}");
+        }
+        let (status, json, _) = call(&app, method.clone(), path, None, None, "zh-CN").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} unsigned: {json}");
+        for (kind, station) in &stations {
+            let (status, json) = common::station_call(&app, station, method.clone(), path, Some(json!({}))).await;
+            if allowed.contains(kind) {
+                assert_ne!(json["error"]["code"], "wrong_station_kind", "{method} {path} as {kind:?}: {status} {json}");
+                assert_ne!(status, StatusCode::UNAUTHORIZED, "{method} {path} as {kind:?}: {json}");
+            } else {
+                assert_eq!(
+                    (status, &json["error"]["code"]),
+                    (StatusCode::FORBIDDEN, &json!("wrong_station_kind")),
+                    "{method} {path} as {kind:?}"
+                );
             }
         }
     }

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod attendance;
 pub mod audit;
+pub mod casting;
 pub mod congress;
 pub mod polls;
 pub mod roster;

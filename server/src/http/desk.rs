@@ -28,15 +28,15 @@ pub fn router() -> Router<AppState> {
 /// card number typed by hand when a card is lost or unreadable.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CardScan {
+pub(crate) struct CardScan {
     #[serde(default)]
-    qr: Option<String>,
+    pub(crate) qr: Option<String>,
     #[serde(default)]
-    card: Option<String>,
+    pub(crate) card: Option<String>,
 }
 
 /// The card number a scan names, after checking a QR's signature and congress.
-fn scanned_card(state: &AppState, congress_id: i64, scan: CardScan) -> Result<String, ApiError> {
+pub(crate) fn scanned_card(state: &AppState, congress_id: i64, scan: CardScan) -> Result<String, ApiError> {
     match (scan.qr, scan.card) {
         (Some(qr), None) => {
             let (congress, card) = verify_qr(&state.server_key.verifying_key(), &qr).map_err(|e| match e {

@@ -3,15 +3,19 @@
 pub mod audit;
 pub mod auth;
 pub mod cards;
+pub mod ceremony;
 pub mod congress;
 pub mod console;
 pub mod desk;
 pub mod display;
 pub mod extract;
 pub mod health;
+pub mod limits;
 pub mod polls;
+pub mod results;
 pub mod station_auth;
 pub mod stations;
+pub mod voting;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -26,12 +30,31 @@ pub struct AppState {
     pub store: Store,
     /// The server's signing key (tree heads, receipts, delegate cards, records).
     pub server_key: std::sync::Arc<hallvote_crypto::sign::SigningKey>,
+    /// The fingerprint of the server's TLS certificate (`sha256:…`), carried in
+    /// enrolment QR codes; `None` while the server speaks plain HTTP.
+    pub tls_fingerprint: Option<String>,
+    /// The boards' Merkle logs (spec §7), kept in memory per poll.
+    pub board: std::sync::Arc<crate::board::BoardCache>,
+    /// The polls' frozen cryptographic contexts.
+    pub contexts: std::sync::Arc<crate::casting::ContextCache>,
 }
 
 impl AppState {
     /// State for a store and the server's key.
     pub fn new(store: Store, server_key: hallvote_crypto::sign::SigningKey) -> Self {
-        Self { store, server_key: std::sync::Arc::new(server_key) }
+        Self {
+            store,
+            server_key: std::sync::Arc::new(server_key),
+            tls_fingerprint: None,
+            board: Default::default(),
+            contexts: Default::default(),
+        }
+    }
+
+    /// The same state, for a server that speaks TLS with the certificate of this fingerprint.
+    pub fn with_tls_fingerprint(mut self, fingerprint: String) -> Self {
+        self.tls_fingerprint = Some(fingerprint);
+        self
     }
 }
 
@@ -53,7 +76,14 @@ pub fn router(state: AppState) -> Router {
         .merge(cards::router())
         .merge(polls::router())
         .merge(stations::router())
+        .merge(ceremony::router())
+        .merge(voting::router())
+        .merge(results::router())
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            limits::RateLimiter::new(limits::RateLimit::PER_CLIENT),
+            limits::rate_limit,
+        ))
         .with_state(state)
 }

@@ -105,9 +105,9 @@ async fn create_enrolment(
             "Give the station a name of 1–60 characters without control characters.",
         ));
     }
-    // Set once the server speaks TLS (`--tls-self-signed`): `sha256:` and the hex
-    // SHA-256 of its certificate, and the URL becomes https (spec §15.3).
-    let tls_fingerprint: Option<String> = None;
+    // Set when the server speaks TLS: `sha256:` and the hex SHA-256 of its
+    // certificate, and the URL becomes https (spec §15.3).
+    let tls_fingerprint: Option<String> = state.tls_fingerprint.clone();
     let server_url = match req.server_url {
         Some(url) => {
             check_server_url(&url).map_err(|_| {

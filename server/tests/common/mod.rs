@@ -174,3 +174,67 @@ pub async fn upload(
 pub fn as_role(clients: &[(Role, Client)], role: Role) -> Client {
     clients.iter().find(|(r, _)| *r == role).unwrap().1.clone()
 }
+
+/// An enrolled hall station: its id and the key that signs its requests.
+pub struct Station {
+    pub id: u64,
+    pub key: hallvote_crypto::sign::SigningKey,
+}
+
+/// Enrols a station through the HTTP API: the organiser issues a one-time token,
+/// the station enrols its new key with it (spec §15.2–§15.4).
+pub async fn enrol_station(app: &Router, organiser: &Client, kind: &str, name: &str) -> Station {
+    let (status, issued, _) = call(
+        app,
+        Method::POST,
+        "/api/stations/enrolments",
+        Some(organiser),
+        Some(json!({"kind": kind, "name": name, "server_url": "http://hall.local:8080"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let key = hallvote_crypto::sign::SigningKey::generate(&mut rand::rng());
+    let body = json!({"token": issued["token"], "public_key": hex::encode(key.verifying_key().as_bytes())});
+    let (status, station, _) = call(app, Method::POST, "/api/stations/enrol", None, Some(body), "zh-CN").await;
+    assert_eq!(status, StatusCode::CREATED, "{station}");
+    Station { id: station["id"].as_u64().unwrap(), key }
+}
+
+/// A request signed by a station (spec §15.5), with a raw body; the answer as JSON.
+pub async fn station_raw(app: &Router, st: &Station, method: Method, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let nonce: [u8; 16] = rand::rng().random();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let mut req = Request::builder().method(method.clone()).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+    for (name, value) in
+        hallvote_server::stations_protocol::sign_request(&st.key, st.id, &method, path, now, &nonce, &body)
+    {
+        req = req.header(name, value);
+    }
+    if !body.is_empty() {
+        req = req.header(header::CONTENT_TYPE, "application/json");
+    }
+    let res = app.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() })
+}
+
+/// A station request with a JSON body (or none).
+pub async fn station_call(
+    app: &Router,
+    st: &Station,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    station_raw(app, st, method, path, body.map(|b| b.to_string().into_bytes()).unwrap_or_default()).await
+}
+
+/// A GET whose answer is bytes (a download).
+pub async fn get_bytes(app: &Router, path: &str) -> (StatusCode, Vec<u8>) {
+    let req = Request::builder().method(Method::GET).uri(path).body(Body::empty()).unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+}

@@ -58,6 +58,11 @@ impl TrackingCode {
         Self(out)
     }
 
+    /// The code with these 10 bytes.
+    pub fn from_bytes(bytes: [u8; 10]) -> Self {
+        Self(bytes)
+    }
+
     /// The 10 bytes of the code.
     pub fn as_bytes(&self) -> &[u8; 10] {
         &self.0

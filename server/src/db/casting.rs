@@ -1,0 +1,752 @@
+//! The casting pipeline of a poll (docs/adr/0008): officers, the relayed key
+//! ceremony, credential issuance, the bulletin board, decryption shares, result
+//! signatures and the record. Each write that matters is one transaction.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreError};
+use crate::board::{BoardCache, BoardLeaves};
+
+/// The lifecycle columns of a poll.
+#[derive(Clone, Debug, Default)]
+pub struct PollRun {
+    /// Row id.
+    pub id: i64,
+    /// The session.
+    pub session_id: i64,
+    /// draft, ceremony, ready, open, closed, tallied, published.
+    pub state: String,
+    /// `k`, once officers are appointed.
+    pub threshold: Option<u32>,
+    /// The ceremony id (spec §5.1).
+    pub ceremony_id: Option<Vec<u8>>,
+    /// The manifest bytes (spec §11.2).
+    pub manifest: Option<Vec<u8>>,
+    /// The sealed credential key (spec §14.6).
+    pub credential_secret: Option<Vec<u8>>,
+    /// `Y`.
+    pub joint_key: Option<Vec<u8>>,
+    /// `E`.
+    pub election_hash: Option<Vec<u8>>,
+    /// 应到, frozen at open.
+    pub expected: Option<u32>,
+    /// 实到, frozen at open.
+    pub present: Option<u32>,
+    /// Credentials issued.
+    pub issued: u32,
+    /// Entries on the board.
+    pub board_size: u64,
+    /// The sealing tree head and its signature (104 bytes).
+    pub final_head: Option<Vec<u8>>,
+    /// The totals (JSON array), once tallied.
+    pub totals: Option<Vec<u64>>,
+    /// The outcome bytes (spec §12.7).
+    pub outcome: Option<Vec<u8>>,
+    /// The result digest (spec §12.8).
+    pub result_digest: Option<Vec<u8>>,
+    /// The aggregate ciphertexts (64 bytes each), computed at close.
+    pub aggregates: Option<Vec<u8>>,
+    /// Whether the record has been stored.
+    pub has_record: bool,
+}
+
+const RUN_COLUMNS: &str = "id, session_id, state, threshold, ceremony_id, manifest, credential_secret, joint_key, \
+     election_hash, expected, present, issued, board_size, final_head, totals, outcome, result_digest, aggregates, \
+     CASE WHEN record IS NULL THEN 0 ELSE 1 END AS has_record";
+
+fn u32_of(v: Option<i64>) -> Result<Option<u32>, StoreError> {
+    v.map(|x| u32::try_from(x).map_err(|_| StoreError::Corrupt(format!("count {x} out of range")))).transpose()
+}
+
+fn run_from_row(row: &AnyRow) -> Result<PollRun, StoreError> {
+    let totals: Option<String> = row.try_get("totals")?;
+    let has_record: i64 = row.try_get("has_record")?;
+    Ok(PollRun {
+        id: row.try_get("id")?,
+        session_id: row.try_get("session_id")?,
+        state: row.try_get("state")?,
+        threshold: u32_of(row.try_get("threshold")?)?,
+        ceremony_id: row.try_get("ceremony_id")?,
+        manifest: row.try_get("manifest")?,
+        credential_secret: row.try_get("credential_secret")?,
+        joint_key: row.try_get("joint_key")?,
+        election_hash: row.try_get("election_hash")?,
+        expected: u32_of(row.try_get("expected")?)?,
+        present: u32_of(row.try_get("present")?)?,
+        issued: u32_of(Some(row.try_get("issued")?))?.unwrap_or(0),
+        board_size: u64::try_from(row.try_get::<i64, _>("board_size")?)
+            .map_err(|_| StoreError::Corrupt("negative board size".into()))?,
+        final_head: row.try_get("final_head")?,
+        totals: totals
+            .map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("totals: {e}"))))
+            .transpose()?,
+        outcome: row.try_get("outcome")?,
+        result_digest: row.try_get("result_digest")?,
+        aggregates: row.try_get("aggregates")?,
+        has_record: has_record != 0,
+    })
+}
+
+/// The lifecycle columns of poll `id`.
+pub async fn run(store: &Store, id: i64) -> Result<Option<PollRun>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {RUN_COLUMNS} FROM polls WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(run_from_row).transpose()
+}
+
+/// Scrutineer (监票人) or counter (计票人).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfficerRole {
+    /// Holds a key share; decrypts; signs the result.
+    Scrutineer,
+    /// Signs the result.
+    Counter,
+}
+
+impl OfficerRole {
+    /// The column value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scrutineer => "scrutineer",
+            Self::Counter => "counter",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "scrutineer" => Ok(Self::Scrutineer),
+            "counter" => Ok(Self::Counter),
+            other => Err(StoreError::Corrupt(format!("officer role {other}"))),
+        }
+    }
+}
+
+/// An appointed officer of a poll.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Officer {
+    /// The role.
+    pub role: OfficerRole,
+    /// 1-based; for scrutineers the ceremony index `j`.
+    pub position: u32,
+    /// The delegate.
+    pub delegate_id: i64,
+    /// The scrutineer station that signs for the officer.
+    pub station_id: i64,
+    /// The name printed on the result sheet.
+    pub name: String,
+}
+
+/// Appoints the officers of a draft poll and sets `k`, in one transaction.
+/// Returns false if the poll is not a draft or already has officers.
+pub async fn appoint(store: &Store, poll_id: i64, threshold: u32, officers: &[Officer]) -> Result<bool, StoreError> {
+    let mut tx = store.begin_write().await?;
+    let updated =
+        sqlx::query("UPDATE polls SET threshold = $1 WHERE id = $2 AND state = 'draft' AND threshold IS NULL")
+            .bind(i64::from(threshold))
+            .bind(poll_id)
+            .execute(&mut *tx)
+            .await?;
+    if updated.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    for o in officers {
+        sqlx::query(
+            "INSERT INTO poll_officers (poll_id, role, position, delegate_id, station_id, name) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(poll_id)
+        .bind(o.role.as_str())
+        .bind(i64::from(o.position))
+        .bind(o.delegate_id)
+        .bind(o.station_id)
+        .bind(&o.name)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "officer"))?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The officers of a poll, scrutineers first, each in position order.
+pub async fn officers(store: &Store, poll_id: i64) -> Result<Vec<Officer>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT role, position, delegate_id, station_id, name FROM poll_officers WHERE poll_id = $1 \
+         ORDER BY CASE role WHEN 'scrutineer' THEN 0 ELSE 1 END, position",
+    )
+    .bind(poll_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Officer {
+                role: OfficerRole::parse(&r.try_get::<String, _>("role")?)?,
+                position: u32_of(Some(r.try_get("position")?))?.unwrap_or(0),
+                delegate_id: r.try_get("delegate_id")?,
+                station_id: r.try_get("station_id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// Freezes the manifest and starts the ceremony: draft → ceremony.
+pub async fn start_ceremony(
+    store: &Store,
+    poll_id: i64,
+    ceremony_id: &[u8],
+    manifest: &[u8],
+    credential_secret: &[u8],
+) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE polls SET state = 'ceremony', ceremony_id = $1, manifest = $2, credential_secret = $3 \
+         WHERE id = $4 AND state = 'draft' AND threshold IS NOT NULL",
+    )
+    .bind(ceremony_id.to_vec())
+    .bind(manifest.to_vec())
+    .bind(credential_secret.to_vec())
+    .bind(poll_id)
+    .execute(store.pool())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A ceremony message of scrutineer or dealer `index`.
+pub type Indexed = (u32, Vec<u8>);
+
+fn indexed(rows: &[AnyRow], col: &str, blob: &str) -> Result<Vec<Indexed>, StoreError> {
+    rows.iter().map(|r| Ok((u32_of(Some(r.try_get(col)?))?.unwrap_or(0), r.try_get::<Vec<u8>, _>(blob)?))).collect()
+}
+
+/// Stores scrutineer `j`'s key for receiving shares (once).
+pub async fn put_recipient(store: &Store, poll_id: i64, j: u32, key: &[u8]) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO ceremony_recipients (poll_id, scrutineer, public_key) VALUES ($1, $2, $3)")
+        .bind(poll_id)
+        .bind(i64::from(j))
+        .bind(key.to_vec())
+        .execute(store.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "recipient key"))?;
+    Ok(())
+}
+
+/// Every scrutineer's receiving key, by index.
+pub async fn recipients(store: &Store, poll_id: i64) -> Result<Vec<Indexed>, StoreError> {
+    let rows =
+        sqlx::query("SELECT scrutineer, public_key FROM ceremony_recipients WHERE poll_id = $1 ORDER BY scrutineer")
+            .bind(poll_id)
+            .fetch_all(store.pool())
+            .await?;
+    indexed(&rows, "scrutineer", "public_key")
+}
+
+/// Stores dealer `i`'s message and its sealed shares, in one transaction (once).
+pub async fn put_dealing(
+    store: &Store,
+    poll_id: i64,
+    dealer: u32,
+    message: &[u8],
+    sealed: &[Indexed],
+) -> Result<(), StoreError> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("INSERT INTO ceremony_dealings (poll_id, dealer, message) VALUES ($1, $2, $3)")
+        .bind(poll_id)
+        .bind(i64::from(dealer))
+        .bind(message.to_vec())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "dealer message"))?;
+    for (recipient, bytes) in sealed {
+        sqlx::query("INSERT INTO ceremony_shares (poll_id, dealer, recipient, sealed) VALUES ($1, $2, $3, $4)")
+            .bind(poll_id)
+            .bind(i64::from(dealer))
+            .bind(i64::from(*recipient))
+            .bind(bytes.clone())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every dealer message, by dealer.
+pub async fn dealings(store: &Store, poll_id: i64) -> Result<Vec<Indexed>, StoreError> {
+    let rows = sqlx::query("SELECT dealer, message FROM ceremony_dealings WHERE poll_id = $1 ORDER BY dealer")
+        .bind(poll_id)
+        .fetch_all(store.pool())
+        .await?;
+    indexed(&rows, "dealer", "message")
+}
+
+/// The sealed shares addressed to scrutineer `j`, by dealer.
+pub async fn shares_for(store: &Store, poll_id: i64, j: u32) -> Result<Vec<Indexed>, StoreError> {
+    let rows =
+        sqlx::query("SELECT dealer, sealed FROM ceremony_shares WHERE poll_id = $1 AND recipient = $2 ORDER BY dealer")
+            .bind(poll_id)
+            .bind(i64::from(j))
+            .fetch_all(store.pool())
+            .await?;
+    indexed(&rows, "dealer", "sealed")
+}
+
+/// Stores scrutineer `j`'s confirmation with its complaints (once).
+pub async fn confirm(store: &Store, poll_id: i64, j: u32, complaints: &[u8]) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO ceremony_confirmations (poll_id, scrutineer, complaints) VALUES ($1, $2, $3)")
+        .bind(poll_id)
+        .bind(i64::from(j))
+        .bind(complaints.to_vec())
+        .execute(store.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "confirmation"))?;
+    Ok(())
+}
+
+/// Every confirmation, by scrutineer.
+pub async fn confirmations(store: &Store, poll_id: i64) -> Result<Vec<Indexed>, StoreError> {
+    let rows =
+        sqlx::query("SELECT scrutineer, complaints FROM ceremony_confirmations WHERE poll_id = $1 ORDER BY scrutineer")
+            .bind(poll_id)
+            .fetch_all(store.pool())
+            .await?;
+    indexed(&rows, "scrutineer", "complaints")
+}
+
+/// Ends the ceremony with its joint key and the election hash: ceremony → ready.
+pub async fn finish_ceremony(
+    store: &Store,
+    poll_id: i64,
+    joint_key: &[u8],
+    election: &[u8],
+) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE polls SET state = 'ready', joint_key = $1, election_hash = $2 WHERE id = $3 AND state = 'ceremony'",
+    )
+    .bind(joint_key.to_vec())
+    .bind(election.to_vec())
+    .bind(poll_id)
+    .execute(store.pool())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Opens the poll with the attendance frozen: ready → open.
+pub async fn open(store: &Store, poll_id: i64, expected: u32, present: u32) -> Result<bool, StoreError> {
+    let r =
+        sqlx::query("UPDATE polls SET state = 'open', expected = $1, present = $2 WHERE id = $3 AND state = 'ready'")
+            .bind(i64::from(expected))
+            .bind(i64::from(present))
+            .bind(poll_id)
+            .execute(store.pool())
+            .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Why an issuance was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError<E> {
+    /// The delegate already has a credential for this poll.
+    #[error("already issued")]
+    AlreadyIssued,
+    /// The poll is not open.
+    #[error("poll not open")]
+    NotOpen,
+    /// Signing failed.
+    #[error("signing failed")]
+    Sign(E),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<E> From<sqlx::Error> for IssueError<E> {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// Records that `delegate_id` was issued a credential for the poll and counts it,
+/// signs (`sign`), and commits: the signature is returned only if the issuance is
+/// stored, and a second issuance for the same delegate and poll is refused.
+pub async fn issue<T, E>(
+    store: &Store,
+    poll_id: i64,
+    delegate_id: i64,
+    sign: impl FnOnce() -> Result<T, E>,
+) -> Result<T, IssueError<E>> {
+    let mut tx = store.begin_write().await?;
+    let counted = sqlx::query("UPDATE polls SET issued = issued + 1 WHERE id = $1 AND state = 'open'")
+        .bind(poll_id)
+        .execute(&mut *tx)
+        .await?;
+    if counted.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Err(IssueError::NotOpen);
+    }
+    let inserted = sqlx::query("INSERT INTO issuances (poll_id, delegate_id) VALUES ($1, $2)")
+        .bind(poll_id)
+        .bind(delegate_id)
+        .execute(&mut *tx)
+        .await;
+    if let Err(e) = inserted {
+        tx.rollback().await?;
+        return match StoreError::conflict_on_unique(e, "issuance") {
+            StoreError::Conflict(_) => Err(IssueError::AlreadyIssued),
+            other => Err(other.into()),
+        };
+    }
+    let signed = sign().map_err(IssueError::Sign)?;
+    tx.commit().await?;
+    Ok(signed)
+}
+
+/// Whether `delegate_id` has been issued a credential for the poll.
+pub async fn was_issued(store: &Store, poll_id: i64, delegate_id: i64) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT 1 AS x FROM issuances WHERE poll_id = $1 AND delegate_id = $2")
+        .bind(poll_id)
+        .bind(delegate_id)
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Cast or spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A cast ballot.
+    Cast,
+    /// A challenged ballot with its opening.
+    Spoiled,
+}
+
+impl EntryKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Cast => "cast",
+            Self::Spoiled => "spoiled",
+        }
+    }
+}
+
+/// An entry to append.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    /// Cast or spoiled.
+    pub kind: EntryKind,
+    /// The credential's serial.
+    pub serial: [u8; 32],
+    /// The ballot's tracking code.
+    pub tracking: [u8; 10],
+    /// The encoded board entry (spec §12.4).
+    pub entry: Vec<u8>,
+    /// Its Merkle leaf hash.
+    pub leaf_hash: [u8; 32],
+}
+
+/// A stored board entry with the signed head of its receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEntry {
+    /// 0-based position.
+    pub position: u64,
+    /// Cast or spoiled.
+    pub cast: bool,
+    /// The tracking code.
+    pub tracking: [u8; 10],
+    /// The encoded entry.
+    pub entry: Vec<u8>,
+    /// The tree head at `position + 1` (40 bytes).
+    pub head: Vec<u8>,
+    /// The server's signature on it.
+    pub signature: Vec<u8>,
+}
+
+/// What happened to an append.
+#[derive(Clone, Debug)]
+pub enum Appended {
+    /// Appended now.
+    New(StoredEntry),
+    /// The same cast was already on the board (a retry): its entry.
+    Again(StoredEntry),
+    /// A different ballot was already cast under this credential.
+    Spent,
+    /// The poll is not open.
+    NotOpen,
+}
+
+fn entry_from_row(row: &AnyRow) -> Result<StoredEntry, StoreError> {
+    let tracking: Vec<u8> = row.try_get("tracking")?;
+    Ok(StoredEntry {
+        position: u64::try_from(row.try_get::<i64, _>("position")?)
+            .map_err(|_| StoreError::Corrupt("negative position".into()))?,
+        cast: row.try_get::<String, _>("kind")? == "cast",
+        tracking: tracking.try_into().map_err(|_| StoreError::Corrupt("tracking code length".into()))?,
+        entry: row.try_get("entry")?,
+        head: row.try_get("head")?,
+        signature: row.try_get("signature")?,
+    })
+}
+
+const ENTRY_COLUMNS: &str = "position, kind, tracking, entry, head, signature";
+
+/// Appends an entry to an open poll's board in one transaction (ADR 0008 §7): takes
+/// the poll's lock by advancing its size, refuses a second cast under the same serial
+/// (a retry of the same cast gets its stored entry back), computes and signs the tree
+/// head at the new size (`sign`: head bytes → signature), inserts, commits.
+pub async fn append(
+    store: &Store,
+    cache: &BoardCache,
+    poll_id: i64,
+    new: &NewEntry,
+    sign: impl FnOnce(&[u8; 40]) -> [u8; 64],
+) -> Result<Appended, StoreError> {
+    let mut tx = store.begin_write().await?;
+    let size = sqlx::query(
+        "UPDATE polls SET board_size = board_size + 1 WHERE id = $1 AND state = 'open' RETURNING board_size",
+    )
+    .bind(poll_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(size) = size else {
+        tx.rollback().await?;
+        return Ok(Appended::NotOpen);
+    };
+    let size: i64 = size.try_get("board_size")?;
+    let earlier = sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND serial = $2 AND kind = 'cast'"
+    ))
+    .bind(poll_id)
+    .bind(new.serial.to_vec())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = earlier {
+        tx.rollback().await?;
+        let stored = entry_from_row(&row)?;
+        return Ok(if new.kind == EntryKind::Cast && stored.entry == new.entry {
+            Appended::Again(stored)
+        } else {
+            Appended::Spent
+        });
+    }
+    let position = size - 1;
+    let before = u64::try_from(position).map_err(|_| StoreError::Corrupt("board size".into()))?;
+    let head = {
+        let missing = cache.missing(poll_id, before);
+        let mut leaves = Vec::new();
+        if let Some(from) = missing {
+            let rows =
+                sqlx::query("SELECT entry FROM board_entries WHERE poll_id = $1 AND position >= $2 ORDER BY position")
+                    .bind(poll_id)
+                    .bind(i64::try_from(from).unwrap_or(i64::MAX))
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for r in &rows {
+                leaves.push(r.try_get::<Vec<u8>, _>("entry")?);
+            }
+        }
+        cache.append(poll_id, before, missing.map(|from| BoardLeaves { from, entries: leaves }), new.leaf_hash)?
+    };
+    let signature = sign(&head);
+    let stored = StoredEntry {
+        position: before,
+        cast: new.kind == EntryKind::Cast,
+        tracking: new.tracking,
+        entry: new.entry.clone(),
+        head: head.to_vec(),
+        signature: signature.to_vec(),
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO board_entries (poll_id, position, kind, serial, tracking, entry, head, signature) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(poll_id)
+    .bind(position)
+    .bind(new.kind.as_str())
+    .bind(new.serial.to_vec())
+    .bind(new.tracking.to_vec())
+    .bind(new.entry.clone())
+    .bind(head.to_vec())
+    .bind(signature.to_vec())
+    .execute(&mut *tx)
+    .await;
+    let committed = match inserted {
+        Ok(_) => tx.commit().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = committed {
+        // The cache holds a leaf that is not in the database: forget the poll's log.
+        cache.forget(poll_id);
+        return Err(StoreError::conflict_on_unique(e, "board entry"));
+    }
+    Ok(Appended::New(stored))
+}
+
+/// The board entries of a poll in order.
+pub async fn entries(store: &Store, poll_id: i64) -> Result<Vec<StoredEntry>, StoreError> {
+    let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 ORDER BY position"))
+        .bind(poll_id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(entry_from_row).collect()
+}
+
+/// The entries with a tracking code (normally one; a challenged ballot re-sent is another).
+pub async fn by_tracking(store: &Store, poll_id: i64, tracking: &[u8; 10]) -> Result<Vec<StoredEntry>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND tracking = $2 ORDER BY position"
+    ))
+    .bind(poll_id)
+    .bind(tracking.to_vec())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(entry_from_row).collect()
+}
+
+/// Whether a credential serial has been cast in the poll.
+pub async fn is_spent(store: &Store, poll_id: i64, serial: &[u8; 32]) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT 1 AS x FROM board_entries WHERE poll_id = $1 AND serial = $2 AND kind = 'cast'")
+        .bind(poll_id)
+        .bind(serial.to_vec())
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Closes an open poll and seals its board with `final_head` (head ‖ signature),
+/// computed by `seal` from the board size under the poll's lock: open → closed.
+pub async fn close(
+    store: &Store,
+    poll_id: i64,
+    seal: impl FnOnce(u64) -> Result<Vec<u8>, StoreError>,
+) -> Result<bool, StoreError> {
+    let mut tx = store.begin_write().await?;
+    let row = sqlx::query("UPDATE polls SET state = 'closed' WHERE id = $1 AND state = 'open' RETURNING board_size")
+        .bind(poll_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let size = u64::try_from(row.try_get::<i64, _>("board_size")?).map_err(|_| StoreError::Corrupt("size".into()))?;
+    let sealed = seal(size)?;
+    sqlx::query("UPDATE polls SET final_head = $1 WHERE id = $2").bind(sealed).bind(poll_id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Stores the aggregate ciphertexts of a closed poll (once).
+pub async fn set_aggregates(store: &Store, poll_id: i64, aggregates: &[u8]) -> Result<bool, StoreError> {
+    let r = sqlx::query("UPDATE polls SET aggregates = $1 WHERE id = $2 AND state = 'closed' AND aggregates IS NULL")
+        .bind(aggregates.to_vec())
+        .bind(poll_id)
+        .execute(store.pool())
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Stores scrutineer `j`'s verified decryption shares (once).
+pub async fn put_decryption(store: &Store, poll_id: i64, j: u32, shares: &[u8]) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO decryptions (poll_id, scrutineer, shares) VALUES ($1, $2, $3)")
+        .bind(poll_id)
+        .bind(i64::from(j))
+        .bind(shares.to_vec())
+        .execute(store.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "decryption"))?;
+    Ok(())
+}
+
+/// Every decryption, by scrutineer.
+pub async fn decryptions(store: &Store, poll_id: i64) -> Result<Vec<Indexed>, StoreError> {
+    let rows = sqlx::query("SELECT scrutineer, shares FROM decryptions WHERE poll_id = $1 ORDER BY scrutineer")
+        .bind(poll_id)
+        .fetch_all(store.pool())
+        .await?;
+    indexed(&rows, "scrutineer", "shares")
+}
+
+/// Stores the tally: closed → tallied.
+pub async fn tallied(
+    store: &Store,
+    poll_id: i64,
+    totals: &[u64],
+    outcome: &[u8],
+    digest: &[u8],
+) -> Result<bool, StoreError> {
+    let totals = serde_json::to_string(totals).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let r = sqlx::query(
+        "UPDATE polls SET state = 'tallied', totals = $1, outcome = $2, result_digest = $3 \
+         WHERE id = $4 AND state = 'closed'",
+    )
+    .bind(totals)
+    .bind(outcome.to_vec())
+    .bind(digest.to_vec())
+    .bind(poll_id)
+    .execute(store.pool())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Stores an officer's signature on the result (once).
+pub async fn put_signature(
+    store: &Store,
+    poll_id: i64,
+    role: OfficerRole,
+    position: u32,
+    signature: &[u8],
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO result_signatures (poll_id, role, position, signature) VALUES ($1, $2, $3, $4)")
+        .bind(poll_id)
+        .bind(role.as_str())
+        .bind(i64::from(position))
+        .bind(signature.to_vec())
+        .execute(store.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "signature"))?;
+    Ok(())
+}
+
+/// Every result signature: (role, position, signature).
+pub async fn signatures(store: &Store, poll_id: i64) -> Result<Vec<(OfficerRole, u32, Vec<u8>)>, StoreError> {
+    let rows = sqlx::query("SELECT role, position, signature FROM result_signatures WHERE poll_id = $1")
+        .bind(poll_id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                OfficerRole::parse(&r.try_get::<String, _>("role")?)?,
+                u32_of(Some(r.try_get("position")?))?.unwrap_or(0),
+                r.try_get("signature")?,
+            ))
+        })
+        .collect()
+}
+
+/// Stores the record and publishes: tallied → published.
+pub async fn publish(store: &Store, poll_id: i64, record: &[u8]) -> Result<bool, StoreError> {
+    let r = sqlx::query("UPDATE polls SET state = 'published', record = $1 WHERE id = $2 AND state = 'tallied'")
+        .bind(record.to_vec())
+        .bind(poll_id)
+        .execute(store.pool())
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The published record of a poll.
+pub async fn record(store: &Store, poll_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+    let row = sqlx::query("SELECT record FROM polls WHERE id = $1").bind(poll_id).fetch_optional(store.pool()).await?;
+    Ok(row.map(|r| r.try_get::<Option<Vec<u8>>, _>("record")).transpose()?.flatten())
+}
+
+/// The number of cast (not spoiled) ballots on a poll's board.
+pub async fn cast_count(store: &Store, poll_id: i64) -> Result<u64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM board_entries WHERE poll_id = $1 AND kind = 'cast'")
+        .bind(poll_id)
+        .fetch_one(store.pool())
+        .await?;
+    u64::try_from(row.try_get::<i64, _>("n")?).map_err(|_| StoreError::Corrupt("count".into()))
+}

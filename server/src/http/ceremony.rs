@@ -1,0 +1,643 @@
+//! Officers and the scrutineers' key ceremony (docs/adr/0008 steps 2–4, spec §5,
+//! §14.5): the organiser appoints scrutineers and counters and starts the ceremony
+//! (the manifest is frozen and the poll's credential key made); the scrutineer
+//! stations publish their receiving keys, deal (dealer message and shares sealed to
+//! each recipient, spec §5.6), read what was dealt to them, and confirm with their
+//! complaints; when all have confirmed the server computes the joint key.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hallvote_crypto::credential::{CredentialSecretKey, DEFAULT_MODULUS_BITS};
+use hallvote_crypto::dkg::{DealerCommitments, Params};
+use hallvote_crypto::sealed::{RecipientKey, SEALED_SHARE_LEN};
+use hallvote_tally::Ruleset;
+use hallvote_tally::model::ContestKind;
+use hallvote_tally::record::{Manifest, Signer};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::congress::{load_congress, load_session, not_found};
+use super::extract::{Json as JsonBody, b64, unb64, unb64_array};
+use super::station_auth::SignedStationRequest;
+use crate::ApiError;
+use crate::auth::Role;
+use crate::casting::{CeremonyFailure, ceremony_id, ceremony_result, seal_credential_key};
+use crate::db::casting::{self, Officer, OfficerRole, PollRun};
+use crate::db::polls::{self, PollRecord};
+use crate::db::{StoreError, audit, roster, stations};
+use crate::serve::now;
+use crate::stations_protocol::StationKind;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/polls/{id}/officers", post(appoint).get(list_officers))
+        .route("/api/polls/{id}/ceremony", post(start))
+        .route("/api/station/polls/{id}/ceremony", get(ceremony_view))
+        .route("/api/station/polls/{id}/ceremony/recipient", post(post_recipient))
+        .route("/api/station/polls/{id}/ceremony/dealing", post(post_dealing))
+        .route("/api/station/polls/{id}/ceremony/confirm", post(post_confirm))
+}
+
+pub(crate) fn conflict(code: &'static str, zh: &str, en: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, zh, en)
+}
+
+pub(crate) fn invalid(code: &'static str, zh: &str, en: &str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh, en)
+}
+
+fn wrong_state(run: &PollRun, want_zh: &str, want_en: &str) -> ApiError {
+    conflict(
+        "poll_wrong_state",
+        &format!("本次投票当前状态为「{}」，{want_zh}", state_zh(&run.state)),
+        &format!("The poll is {}; {want_en}", run.state),
+    )
+}
+
+/// The state's name in Chinese.
+pub(crate) fn state_zh(state: &str) -> &'static str {
+    match state {
+        "draft" => "草稿",
+        "ceremony" => "密钥生成中",
+        "ready" => "待开始",
+        "open" => "投票中",
+        "closed" => "已结束投票",
+        "tallied" => "已计票",
+        "published" => "已公布",
+        _ => "未知",
+    }
+}
+
+/// The poll and its lifecycle columns, or 404.
+pub(crate) async fn load_run(state: &AppState, id: i64) -> Result<(PollRecord, PollRun), ApiError> {
+    let poll = polls::get(&state.store, id).await?.ok_or_else(|| not_found("投票", "poll"))?;
+    let run = casting::run(&state.store, id).await?.ok_or_else(|| not_found("投票", "poll"))?;
+    Ok((poll, run))
+}
+
+/// The officer a scrutineer station signs for in this poll (scrutineers first), or 403.
+pub(crate) async fn officer_of(
+    state: &AppState,
+    req: &SignedStationRequest,
+    poll_id: i64,
+) -> Result<Vec<Officer>, ApiError> {
+    let station = req.require(&[StationKind::Scrutineer])?;
+    let mine: Vec<Officer> =
+        casting::officers(&state.store, poll_id).await?.into_iter().filter(|o| o.station_id == station.id).collect();
+    if mine.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_an_officer",
+            "该终端未被指定为本次投票的监票人或计票人终端。",
+            "This station is not appointed to a scrutineer or counter of this poll.",
+        ));
+    }
+    Ok(mine)
+}
+
+fn scrutineer_index(mine: &[Officer]) -> Result<u32, ApiError> {
+    mine.iter().find(|o| o.role == OfficerRole::Scrutineer).map(|o| o.position).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_a_scrutineer",
+            "只有监票人参与密钥生成和解密。",
+            "Only scrutineers take part in the key ceremony and the decryption.",
+        )
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Appointee {
+    /// 代表证号.
+    card: String,
+    /// The enrolled scrutineer station that signs for this officer.
+    station: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Appointment {
+    threshold: u32,
+    scrutineers: Vec<Appointee>,
+    #[serde(default)]
+    counters: Vec<Appointee>,
+}
+
+#[derive(Serialize)]
+struct OfficerView {
+    role: &'static str,
+    position: u32,
+    name: String,
+    station: i64,
+}
+
+#[derive(Serialize)]
+struct OfficersView {
+    threshold: Option<u32>,
+    officers: Vec<OfficerView>,
+}
+
+fn officers_view(run: &PollRun, officers: &[Officer]) -> OfficersView {
+    OfficersView {
+        threshold: run.threshold,
+        officers: officers
+            .iter()
+            .map(|o| OfficerView {
+                role: o.role.as_str(),
+                position: o.position,
+                name: o.name.clone(),
+                station: o.station_id,
+            })
+            .collect(),
+    }
+}
+
+/// The people a poll is about: candidates, members under confidence vote or evaluation.
+fn people_in(poll: &PollRecord) -> Vec<String> {
+    poll.poll
+        .contests
+        .iter()
+        .flat_map(|c| match &c.kind {
+            ContestKind::Election(e) => e.candidates.iter().map(|x| x.name.clone()).collect(),
+            ContestKind::Confidence(v) => v.members.clone(),
+            ContestKind::Evaluation(v) => v.members.clone(),
+            ContestKind::Motion(_) => Vec::new(),
+        })
+        .collect()
+}
+
+async fn appoint(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<Appointment>,
+) -> Result<(StatusCode, Json<OfficersView>), ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let (poll, run) = load_run(&state, id).await?;
+    if run.state != "draft" || run.threshold.is_some() {
+        return Err(wrong_state(
+            &run,
+            "只能在草稿状态下指定一次监票人。",
+            "officers are appointed once, in the draft state.",
+        ));
+    }
+    let n = req.scrutineers.len();
+    if n == 0 || n > 255 || req.threshold == 0 || req.threshold as usize > n {
+        return Err(invalid(
+            "bad_threshold",
+            "须指定 1–255 名监票人，解密门限 k 须在 1 与监票人数之间。",
+            "Appoint 1–255 scrutineers, with a threshold k between 1 and their number.",
+        ));
+    }
+    if req.counters.len() > 255 {
+        return Err(invalid("too_many_counters", "计票人过多。", "Too many counters."));
+    }
+    let session = load_session(&state, poll.session_id).await?;
+    let people = people_in(&poll);
+    let mut officers = Vec::new();
+    for (role, list) in [(OfficerRole::Scrutineer, &req.scrutineers), (OfficerRole::Counter, &req.counters)] {
+        for (i, a) in list.iter().enumerate() {
+            let d = roster::by_card(&state.store, session.congress_id, a.card.trim()).await?.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "not_a_delegate",
+                    &format!("代表证号 {} 不在本届代表名册中。", a.card),
+                    &format!("Card {} is not on this congress's roll.", a.card),
+                )
+            })?;
+            if people.contains(&d.name) {
+                return Err(invalid(
+                    "officer_is_candidate",
+                    &format!("{} 是本次投票的候选人或被表决对象，不能担任监票人或计票人。", d.name),
+                    &format!("{} is a candidate or a member voted on in this poll and cannot be an officer.", d.name),
+                ));
+            }
+            let st = stations::by_id(&state.store, a.station).await?;
+            if !st.as_ref().is_some_and(|s| s.kind == StationKind::Scrutineer && !s.revoked) {
+                return Err(invalid(
+                    "not_a_scrutineer_station",
+                    &format!("终端 {} 不是已登记的监票终端。", a.station),
+                    &format!("Station {} is not an enrolled scrutineer station.", a.station),
+                ));
+            }
+            officers.push(Officer {
+                role,
+                position: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                delegate_id: d.id,
+                station_id: a.station,
+                name: d.name,
+            });
+        }
+    }
+    match casting::appoint(&state.store, id, req.threshold, &officers).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(wrong_state(
+                &run,
+                "只能在草稿状态下指定一次监票人。",
+                "officers are appointed once, in the draft state.",
+            ));
+        }
+        Err(StoreError::Conflict(_)) => {
+            return Err(invalid(
+                "officer_twice",
+                "同一名代表或同一台终端只能担任一个职务。",
+                "A delegate or a station can hold only one office in a poll.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let names: Vec<&str> = officers.iter().map(|o| o.name.as_str()).collect();
+    audit::append(
+        &state.store,
+        now(),
+        &who.username,
+        "poll.officers",
+        &format!("poll {id}: k={} {}", req.threshold, names.join("、")),
+    )
+    .await?;
+    let run = casting::run(&state.store, id).await?.unwrap_or(run);
+    Ok((StatusCode::CREATED, Json(officers_view(&run, &officers))))
+}
+
+async fn list_officers(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<OfficersView>, ApiError> {
+    auth.require(&Role::ALL)?;
+    let (_, run) = load_run(&state, id).await?;
+    Ok(Json(officers_view(&run, &casting::officers(&state.store, id).await?)))
+}
+
+#[derive(Serialize)]
+struct Started {
+    state: &'static str,
+    ceremony_id: String,
+    manifest: String,
+}
+
+/// Freezes the manifest: officers' station keys, the ruleset, a new credential key.
+async fn start(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<Started>), ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let (poll, run) = load_run(&state, id).await?;
+    let Some(threshold) = run.threshold.filter(|_| run.state == "draft") else {
+        return Err(wrong_state(
+            &run,
+            "须先指定监票人，且只能启动一次。",
+            "appoint the officers first; the ceremony starts once.",
+        ));
+    };
+    let session = load_session(&state, poll.session_id).await?;
+    let congress = load_congress(&state, session.congress_id).await?;
+    let ruleset = Ruleset::builtin(&session.ruleset).map_err(|e| ApiError::internal(format!("{e:?}")))?;
+    let officers = casting::officers(&state.store, id).await?;
+    let mut scrutineers = Vec::new();
+    let mut counters = Vec::new();
+    for o in &officers {
+        let st =
+            stations::by_id(&state.store, o.station_id).await?.ok_or_else(|| ApiError::internal("officer station"))?;
+        let signer = Signer { name: o.name.clone(), key: st.public_key };
+        match o.role {
+            OfficerRole::Scrutineer => scrutineers.push(signer),
+            OfficerRole::Counter => counters.push(signer),
+        }
+    }
+    let session_id = session.id;
+    // RSA key generation takes a second or more: off the async runtime.
+    let key = state.server_key.clone();
+    let (cred_sk, ceremony, sealed) = tokio::task::spawn_blocking(move || {
+        let mut rng = rand::rng();
+        let sk = CredentialSecretKey::generate(&mut rng, DEFAULT_MODULUS_BITS).map_err(|e| e.to_string())?;
+        let sealed = seal_credential_key(&key, id, &sk, &mut rng)?;
+        Ok::<_, String>((sk, ceremony_id(session_id, id, &mut rng), sealed))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let mut definition = poll.poll.clone();
+    definition.attendance = None;
+    let manifest = Manifest {
+        congress: congress.name.clone(),
+        session: format!("第{}次会议", session.number),
+        poll: definition,
+        ruleset,
+        scrutineers,
+        threshold,
+        counters,
+        ceremony: ceremony.clone(),
+        credential_key: cred_sk.public_key().clone(),
+        server_key: state.server_key.verifying_key(),
+    };
+    let bytes = manifest.to_bytes().map_err(|e| {
+        invalid("poll_invalid", &format!("投票定义无法生成清单：{e}"), &format!("The poll cannot be frozen: {e}"))
+    })?;
+    if !casting::start_ceremony(&state.store, id, &ceremony, &bytes, &sealed).await? {
+        return Err(wrong_state(&run, "只能启动一次。", "the ceremony starts once."));
+    }
+    audit::append(
+        &state.store,
+        now(),
+        &who.username,
+        "poll.ceremony",
+        &format!("poll {id}: manifest frozen, {} bytes", bytes.len()),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Started { state: "ceremony", ceremony_id: b64(&ceremony), manifest: b64(&bytes) })))
+}
+
+#[derive(Serialize)]
+struct Indexed {
+    index: u32,
+    data: String,
+}
+
+fn indexed(v: &[(u32, Vec<u8>)]) -> Vec<Indexed> {
+    v.iter().map(|(i, d)| Indexed { index: *i, data: b64(d) }).collect()
+}
+
+/// What a scrutineer station needs at each step of the ceremony.
+#[derive(Serialize)]
+struct CeremonyView {
+    state: String,
+    /// This station's scrutineer index `j`.
+    index: u32,
+    participants: u32,
+    threshold: u32,
+    ceremony_id: String,
+    manifest: String,
+    /// Receiving keys with their publication signatures, `key ‖ signature` (spec §5.6.2), by scrutineer.
+    recipients: Vec<Indexed>,
+    /// Dealer messages (spec §5.2), by dealer.
+    dealings: Vec<Indexed>,
+    /// Shares sealed to this station, by dealer.
+    shares: Vec<Indexed>,
+    /// Scrutineers who have confirmed.
+    confirmed: Vec<u32>,
+    /// Once complete: the qualified dealers, `Y` and `X₁…Xₙ`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qualified: Option<Vec<u32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    joint_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_shares: Option<Vec<String>>,
+}
+
+fn in_ceremony(run: &PollRun) -> Result<(u32, Vec<u8>), ApiError> {
+    match (&run.ceremony_id, run.threshold) {
+        (Some(c), Some(k)) if run.state != "draft" => Ok((k, c.clone())),
+        _ => Err(wrong_state(run, "密钥生成尚未开始。", "the key ceremony has not started.")),
+    }
+}
+
+async fn ceremony_view(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<CeremonyView>, ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    let mine = officer_of(&state, &req, id).await?;
+    let j = scrutineer_index(&mine)?;
+    let (k, ceremony) = in_ceremony(&run)?;
+    let n = casting::officers(&state.store, id).await?.iter().filter(|o| o.role == OfficerRole::Scrutineer).count();
+    let confirmations = casting::confirmations(&state.store, id).await?;
+    let mut view = CeremonyView {
+        state: run.state.clone(),
+        index: j,
+        participants: u32::try_from(n).unwrap_or(0),
+        threshold: k,
+        ceremony_id: b64(&ceremony),
+        manifest: b64(run.manifest.as_deref().unwrap_or_default()),
+        recipients: indexed(&casting::recipients(&state.store, id).await?),
+        dealings: indexed(&casting::dealings(&state.store, id).await?),
+        shares: indexed(&casting::shares_for(&state.store, id, j).await?),
+        confirmed: confirmations.iter().map(|(i, _)| *i).collect(),
+        qualified: None,
+        joint_key: None,
+        public_shares: None,
+    };
+    if run.state != "ceremony" {
+        let params = Params::new(k, view.participants).map_err(ApiError::internal)?;
+        let messages = casting::dealings(&state.store, id).await?;
+        let result = ceremony_result(params, &ceremony, &messages, &confirmations).map_err(ApiError::internal)?;
+        view.qualified = Some(result.output.qualified.clone());
+        view.joint_key = Some(b64(result.output.joint_key.element().as_bytes()));
+        view.public_shares = Some(result.output.public_shares.iter().map(|x| b64(x.as_bytes())).collect());
+    }
+    Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecipientBody {
+    key: String,
+    /// The station's signature publishing the key (spec §5.6.2).
+    signature: String,
+}
+
+async fn post_recipient(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<StatusCode, ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
+    let body: RecipientBody = req.json()?;
+    if run.state != "ceremony" {
+        return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
+    }
+    let key = unb64("key", &body.key)?;
+    let recipient = RecipientKey::from_bytes(&key).map_err(|_| {
+        invalid(
+            "bad_recipient_key",
+            "接收密钥无效（须为 32 字节 X25519 公钥）。",
+            "The receiving key is not a valid X25519 key.",
+        )
+    })?;
+    let signature = unb64("signature", &body.signature)?;
+    let (_, ceremony) = in_ceremony(&run)?;
+    recipient.verify_publication(&req.station.public_key, &ceremony, j, &signature).map_err(|_| {
+        invalid(
+            "bad_recipient_signature",
+            "接收密钥的签名无效（须由本监票终端对本次密钥生成签名）。",
+            "The receiving key's signature does not verify (this station, this ceremony).",
+        )
+    })?;
+    let mut published = key.clone();
+    published.extend_from_slice(&signature);
+    match casting::put_recipient(&state.store, id, j, &published).await {
+        Ok(()) => Ok(StatusCode::CREATED),
+        Err(StoreError::Conflict(_)) => {
+            Err(conflict("already_done", "该步骤已完成，不能重复提交。", "This step was already done."))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SealedShareBody {
+    recipient: u32,
+    sealed: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DealingBody {
+    message: String,
+    shares: Vec<SealedShareBody>,
+}
+
+async fn post_dealing(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<StatusCode, ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    let mine = officer_of(&state, &req, id).await?;
+    let j = scrutineer_index(&mine)?;
+    let body: DealingBody = req.json()?;
+    if run.state != "ceremony" {
+        return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
+    }
+    let (k, ceremony) = in_ceremony(&run)?;
+    let n = casting::officers(&state.store, id).await?.iter().filter(|o| o.role == OfficerRole::Scrutineer).count();
+    let n = u32::try_from(n).unwrap_or(0);
+    if casting::recipients(&state.store, id).await?.len() != n as usize {
+        return Err(conflict(
+            "recipients_missing",
+            "尚有监票人未提交接收密钥，请稍候再分发。",
+            "Not every scrutineer has published a receiving key yet; deal when all have.",
+        ));
+    }
+    let params = Params::new(k, n).map_err(ApiError::internal)?;
+    let message = unb64("message", &body.message)?;
+    let bad_message = || {
+        invalid(
+            "bad_dealer_message",
+            "分发消息无效（承诺或证明不正确）。",
+            "The dealer message is invalid (commitments or proof).",
+        )
+    };
+    let commitments = DealerCommitments::decode(&message).map_err(|_| bad_message())?;
+    if commitments.dealer != j || commitments.verify(&ceremony, params).is_err() {
+        return Err(bad_message());
+    }
+    let mut sealed = Vec::new();
+    for (want, s) in (1..=n).zip(&body.shares) {
+        let bytes = unb64("sealed", &s.sealed)?;
+        if s.recipient != want || bytes.len() != SEALED_SHARE_LEN {
+            return Err(invalid(
+                "bad_sealed_shares",
+                "加密份额须为每位监票人各一份，按编号排列，每份 88 字节。",
+                "Give one sealed share per scrutineer, in index order, 88 bytes each.",
+            ));
+        }
+        sealed.push((want, bytes));
+    }
+    if body.shares.len() != n as usize {
+        return Err(invalid(
+            "bad_sealed_shares",
+            "加密份额须为每位监票人各一份，按编号排列，每份 88 字节。",
+            "Give one sealed share per scrutineer, in index order, 88 bytes each.",
+        ));
+    }
+    match casting::put_dealing(&state.store, id, j, &message, &sealed).await {
+        Ok(()) => Ok(StatusCode::CREATED),
+        Err(StoreError::Conflict(_)) => {
+            Err(conflict("already_done", "该步骤已完成，不能重复提交。", "This step was already done."))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfirmBody {
+    /// Dealer shares (40 bytes each) that failed the check of spec §5.3.
+    #[serde(default)]
+    complaints: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Confirmed {
+    state: String,
+}
+
+async fn post_confirm(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<(StatusCode, Json<Confirmed>), ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
+    let body: ConfirmBody = req.json()?;
+    if run.state != "ceremony" {
+        return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
+    }
+    let (k, ceremony) = in_ceremony(&run)?;
+    let n = casting::officers(&state.store, id).await?.iter().filter(|o| o.role == OfficerRole::Scrutineer).count();
+    let n = u32::try_from(n).unwrap_or(0);
+    if casting::dealings(&state.store, id).await?.len() != n as usize {
+        return Err(conflict("dealings_missing", "尚有监票人未完成分发。", "Not every scrutineer has dealt yet."));
+    }
+    let mut complaints = Vec::new();
+    for c in &body.complaints {
+        let bytes: [u8; 40] = unb64_array("complaints", c)?;
+        let share = hallvote_crypto::dkg::DealerShare::decode(&bytes)
+            .map_err(|_| invalid("bad_complaint", "异议中的份额格式不正确。", "A complaint's share is malformed."))?;
+        if share.recipient != j {
+            return Err(invalid(
+                "bad_complaint",
+                "异议只能针对发给本人的份额。",
+                "A complaint must be about a share sent to you.",
+            ));
+        }
+        complaints.extend_from_slice(&bytes);
+    }
+    match casting::confirm(&state.store, id, j, &complaints).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(conflict("already_done", "该步骤已完成，不能重复提交。", "This step was already done."));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let confirmations = casting::confirmations(&state.store, id).await?;
+    if confirmations.len() < n as usize {
+        return Ok((StatusCode::CREATED, Json(Confirmed { state: "ceremony".into() })));
+    }
+    let params = Params::new(k, n).map_err(ApiError::internal)?;
+    let messages = casting::dealings(&state.store, id).await?;
+    let result = match ceremony_result(params, &ceremony, &messages, &confirmations) {
+        Ok(r) => r,
+        Err(CeremonyFailure::TooFewQualified(q)) => {
+            return Err(conflict(
+                "ceremony_failed",
+                &format!("合格的分发者只有 {q} 名，少于门限 {k}，密钥生成失败，请重新指定监票人。"),
+                &format!("Only {q} dealers qualified, fewer than the threshold {k}: the ceremony failed."),
+            ));
+        }
+        Err(e) => return Err(ApiError::internal(e)),
+    };
+    let manifest = run.manifest.clone().unwrap_or_default();
+    let election = Manifest::election_hash(&manifest, &result.output.joint_key);
+    casting::finish_ceremony(&state.store, id, result.output.joint_key.element().as_bytes(), &election).await?;
+    audit::append(
+        &state.store,
+        now(),
+        "server",
+        "poll.ceremony_done",
+        &format!("poll {id}: qualified {:?}", result.output.qualified),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Confirmed { state: "ready".into() })))
+}

@@ -1,0 +1,631 @@
+//! Opening and closing a poll, decryption, the tally, signatures, publication and
+//! the election record (docs/adr/0008 steps 5 and 9, spec §12, §14.8).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hallvote_crypto::dkg::Params;
+use hallvote_crypto::elgamal::Ciphertext;
+use hallvote_crypto::sign::{Signature, sign, verify};
+use hallvote_crypto::tags;
+use hallvote_tally::record::builder::{
+    aggregate, combine_totals, head_message, outcome, poll_counts, result_digest, sign_record,
+};
+use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Decryption, Record, SignedHead};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::ceremony::{conflict, invalid, load_run, officer_of, state_zh};
+use super::congress::{attendance_figures, load_session};
+use super::extract::{b64, unb64};
+use super::station_auth::SignedStationRequest;
+use super::voting::context;
+use crate::ApiError;
+use crate::auth::Role;
+use crate::casting::{PollContext, ceremony_result, decode_aggregates};
+use crate::db::casting::{self, OfficerRole, PollRun};
+use crate::db::{StoreError, audit};
+use crate::serve::now;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/polls/{id}/open", post(open))
+        .route("/api/polls/{id}/close", post(close))
+        .route("/api/polls/{id}/status", get(status))
+        .route("/api/polls/{id}/tally", post(tally))
+        .route("/api/polls/{id}/publish", post(publish))
+        .route("/api/polls/{id}/record", get(record))
+        .route("/api/station/polls/{id}/aggregates", get(aggregates_view))
+        .route("/api/station/polls/{id}/decryption", post(post_decryption))
+        .route("/api/station/polls/{id}/result", get(result_view))
+        .route("/api/station/polls/{id}/signature", post(post_signature))
+}
+
+fn wrong_state(run: &PollRun, zh: &str, en: &str) -> ApiError {
+    conflict(
+        "poll_wrong_state",
+        &format!("本次投票当前状态为「{}」，{zh}", state_zh(&run.state)),
+        &format!("The poll is {}; {en}", run.state),
+    )
+}
+
+#[derive(Serialize)]
+struct Status {
+    id: i64,
+    state: String,
+    threshold: Option<u32>,
+    expected: Option<u32>,
+    present: Option<u32>,
+    issued: u32,
+    board_size: u64,
+    decryptions: Vec<u32>,
+    signatures: usize,
+    signatures_needed: usize,
+}
+
+async fn status(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<Status>, ApiError> {
+    auth.require(&Role::ALL)?;
+    let (_, run) = load_run(&state, id).await?;
+    let officers = casting::officers(&state.store, id).await?.len();
+    Ok(Json(Status {
+        id,
+        state: run.state.clone(),
+        threshold: run.threshold,
+        expected: run.expected,
+        present: run.present,
+        issued: run.issued,
+        board_size: run.board_size,
+        decryptions: casting::decryptions(&state.store, id).await?.iter().map(|(j, _)| *j).collect(),
+        signatures: casting::signatures(&state.store, id).await?.len(),
+        signatures_needed: officers,
+    }))
+}
+
+/// Opens a ready poll: refused without quorum (R3); attendance is frozen.
+async fn open(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<Status>, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let (poll, run) = load_run(&state, id).await?;
+    if run.state != "ready" {
+        return Err(wrong_state(
+            &run,
+            "须在密钥生成完成后、开始投票前开启。",
+            "a poll opens once, after its key ceremony.",
+        ));
+    }
+    let session = load_session(&state, poll.session_id).await?;
+    let figures = attendance_figures(&state, &session).await?;
+    if !figures.quorum_met {
+        return Err(conflict(
+            "quorum_not_met",
+            &format!("实到 {} 人，应到 {} 人，未达到法定人数，不能开始投票。", figures.present, figures.expected),
+            &format!("{} present of {} expected: no quorum, the poll cannot open.", figures.present, figures.expected),
+        ));
+    }
+    if !casting::open(&state.store, id, figures.expected, figures.present).await? {
+        return Err(wrong_state(&run, "不能开启。", "it cannot be opened."));
+    }
+    audit::append(
+        &state.store,
+        now(),
+        &who.username,
+        "poll.open",
+        &format!("poll {id}: expected {}, present {}", figures.expected, figures.present),
+    )
+    .await?;
+    status(State(state), auth, Path(id)).await
+}
+
+/// Closes an open poll: the board is sealed with a signed tree head and the
+/// aggregates are computed.
+async fn close(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<Status>, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let (_, run) = load_run(&state, id).await?;
+    if run.state != "open" {
+        return Err(wrong_state(&run, "只有投票中的投票可以结束。", "only an open poll can be closed."));
+    }
+    let ctx = context(&state, &run)?;
+    let entries: Vec<Vec<u8>> = casting::entries(&state.store, id).await?.into_iter().map(|e| e.entry).collect();
+    state.board.load(id, &entries)?;
+    let key = Arc::clone(&state.server_key);
+    let board = &state.board;
+    let election = ctx.election;
+    let closed = casting::close(&state.store, id, |size| {
+        let head = board.head_at(id, size).ok_or_else(|| StoreError::Corrupt("board changed while closing".into()))?;
+        let sig = sign(&key, tags::SIG_TREE_HEAD, &head_message(&head, &election)).to_bytes();
+        let mut out = head.to_vec();
+        out.extend_from_slice(&sig);
+        Ok(out)
+    })
+    .await;
+    let closed = match closed {
+        Err(StoreError::Corrupt(_)) => {
+            // A cast committed between loading and closing: load again and retry once.
+            let entries: Vec<Vec<u8>> =
+                casting::entries(&state.store, id).await?.into_iter().map(|e| e.entry).collect();
+            state.board.load(id, &entries)?;
+            casting::close(&state.store, id, |size| {
+                let head = board.head_at(id, size).ok_or_else(|| StoreError::Corrupt("board changed".into()))?;
+                let sig = sign(&key, tags::SIG_TREE_HEAD, &head_message(&head, &election)).to_bytes();
+                let mut out = head.to_vec();
+                out.extend_from_slice(&sig);
+                Ok(out)
+            })
+            .await?
+        }
+        other => other?,
+    };
+    if !closed {
+        return Err(wrong_state(&run, "不能结束。", "it cannot be closed."));
+    }
+    compute_aggregates(&state, id, &ctx).await?;
+    audit::append(&state.store, now(), &who.username, "poll.close", &format!("poll {id}: board sealed")).await?;
+    status(State(state), auth, Path(id)).await
+}
+
+async fn compute_aggregates(state: &AppState, id: i64, ctx: &Arc<PollContext>) -> Result<Vec<Ciphertext>, ApiError> {
+    let run = casting::run(&state.store, id).await?.ok_or_else(|| ApiError::internal("poll vanished"))?;
+    if let Some(a) = &run.aggregates {
+        return Ok(decode_aggregates(a)?);
+    }
+    let stored = casting::entries(&state.store, id).await?;
+    let ctx = Arc::clone(ctx);
+    let aggregates = tokio::task::spawn_blocking(move || {
+        let entries: Vec<BoardEntry> = stored.iter().filter_map(|e| BoardEntry::decode(&e.entry).ok()).collect();
+        aggregate(&ctx.shape, &entries)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|e| ApiError::internal(format!("aggregate: {e}")))?;
+    let bytes: Vec<u8> = aggregates.iter().flat_map(Ciphertext::to_bytes).collect();
+    casting::set_aggregates(&state.store, id, &bytes).await?;
+    Ok(aggregates)
+}
+
+async fn aggregates_of(state: &AppState, run: &PollRun) -> Result<Vec<Ciphertext>, ApiError> {
+    match &run.aggregates {
+        Some(a) => Ok(decode_aggregates(a)?),
+        None => {
+            let ctx = context(state, run)?;
+            compute_aggregates(state, run.id, &ctx).await
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AggregatesView {
+    election: String,
+    aggregates: Vec<String>,
+}
+
+/// The aggregates a scrutineer decrypts (it may recompute them from the board).
+async fn aggregates_view(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<AggregatesView>, ApiError> {
+    officer_of(&state, &req, id).await?;
+    let (_, run) = load_run(&state, id).await?;
+    if !matches!(run.state.as_str(), "closed" | "tallied" | "published") {
+        return Err(wrong_state(&run, "投票结束后才能解密。", "decryption starts after the poll closes."));
+    }
+    let ctx = context(&state, &run)?;
+    let aggregates = aggregates_of(&state, &run).await?;
+    Ok(Json(AggregatesView {
+        election: b64(&ctx.election),
+        aggregates: aggregates.iter().map(|c| b64(&c.to_bytes())).collect(),
+    }))
+}
+
+/// Public shares `X₁…Xₙ` of the poll's ceremony.
+fn public_shares(
+    run: &PollRun,
+    n: u32,
+    messages: &[(u32, Vec<u8>)],
+    confirmations: &[(u32, Vec<u8>)],
+) -> Result<crate::casting::CeremonyResult, ApiError> {
+    let k = run.threshold.ok_or_else(|| ApiError::internal("no threshold"))?;
+    let params = Params::new(k, n).map_err(ApiError::internal)?;
+    ceremony_result(params, run.ceremony_id.as_deref().unwrap_or_default(), messages, confirmations)
+        .map_err(ApiError::internal)
+}
+
+async fn scrutineer_count(state: &AppState, id: i64) -> Result<u32, ApiError> {
+    let n = casting::officers(&state.store, id).await?.iter().filter(|o| o.role == OfficerRole::Scrutineer).count();
+    Ok(u32::try_from(n).unwrap_or(0))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecryptionBody {
+    /// One 132-byte decryption share per selection, in ballot order (spec §5.4).
+    shares: Vec<String>,
+}
+
+async fn post_decryption(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<StatusCode, ApiError> {
+    let mine = officer_of(&state, &req, id).await?;
+    let j = mine.iter().find(|o| o.role == OfficerRole::Scrutineer).map(|o| o.position).ok_or_else(|| {
+        ApiError::new(StatusCode::FORBIDDEN, "not_a_scrutineer", "只有监票人参与解密。", "Only scrutineers decrypt.")
+    })?;
+    let body: DecryptionBody = req.json()?;
+    let (_, run) = load_run(&state, id).await?;
+    if run.state != "closed" {
+        return Err(wrong_state(
+            &run,
+            "只能在投票结束后、计票前提交解密份额。",
+            "decryption shares are taken after close, before the tally.",
+        ));
+    }
+    let ctx = context(&state, &run)?;
+    let aggregates = aggregates_of(&state, &run).await?;
+    let mut shares = Vec::with_capacity(body.shares.len());
+    let mut blob = Vec::new();
+    for s in &body.shares {
+        let bytes: [u8; 132] = super::extract::unb64_array("shares", s)?;
+        blob.extend_from_slice(&bytes);
+        shares.push(bytes);
+    }
+    let n = scrutineer_count(&state, id).await?;
+    let messages = casting::dealings(&state.store, id).await?;
+    let confirmations = casting::confirmations(&state.store, id).await?;
+    let ceremony = public_shares(&run, n, &messages, &confirmations)?;
+    let decryption = Decryption { scrutineer: j, shares };
+    let bad = |detail: String| {
+        invalid(
+            "decryption_share_invalid",
+            &format!("解密份额无效：{detail}"),
+            &format!("The decryption shares are invalid: {detail}"),
+        )
+    };
+    if decryption.shares.len() != aggregates.len() {
+        return Err(bad(format!("{} shares for {} selections", decryption.shares.len(), aggregates.len())));
+    }
+    // Verify every share against Xⱼ (spec §5.4): combine_totals with k = 1 checks the
+    // shares without needing the others (the combined value is not used).
+    let ctx2 = Arc::clone(&ctx);
+    let public = ceremony.output.public_shares.clone();
+    let d = decryption.clone();
+    let checked = tokio::task::spawn_blocking(move || check_shares(&ctx2, &public, &aggregates, &d))
+        .await
+        .map_err(ApiError::internal)?;
+    checked.map_err(bad)?;
+    match casting::put_decryption(&state.store, id, j, &blob).await {
+        Ok(()) => Ok(StatusCode::CREATED),
+        Err(StoreError::Conflict(_)) => {
+            Err(conflict("already_done", "该步骤已完成，不能重复提交。", "This step was already done."))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn check_shares(
+    ctx: &PollContext,
+    public: &[hallvote_crypto::group::Element],
+    aggregates: &[Ciphertext],
+    d: &Decryption,
+) -> Result<(), String> {
+    use hallvote_crypto::threshold::DecryptionShare;
+    use hallvote_tally::record::builder::tally_context;
+    let x = public.get((d.scrutineer as usize).wrapping_sub(1)).ok_or("scrutineer out of range")?;
+    let mut s = 0;
+    for (c, contest) in ctx.shape.contests.iter().enumerate() {
+        for (i, item) in contest.items.iter().enumerate() {
+            for o in 0..usize::from(item.options) {
+                let share = DecryptionShare::decode(&d.shares[s]).map_err(|e| format!("selection {s}: {e}"))?;
+                if share.index != d.scrutineer {
+                    return Err(format!("selection {s}: share of scrutineer {}", share.index));
+                }
+                share
+                    .verify(&tally_context(&ctx.election, c, i, o), x, &aggregates[s])
+                    .map_err(|_| format!("selection {s}: proof does not verify"))?;
+                s += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Combines `k` scrutineers' shares, recovers the totals and counts the result.
+async fn tally(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<Status>, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let (_, run) = load_run(&state, id).await?;
+    if run.state != "closed" {
+        return Err(wrong_state(&run, "只能在投票结束后计票。", "the tally follows the close."));
+    }
+    let ctx = context(&state, &run)?;
+    let k = run.threshold.unwrap_or(0);
+    let stored = casting::decryptions(&state.store, id).await?;
+    if stored.len() < k as usize {
+        return Err(conflict(
+            "not_enough_decryptions",
+            &format!("已有 {} 名监票人提交解密份额，至少需要 {k} 名。", stored.len()),
+            &format!("{} scrutineers have decrypted; {k} are needed.", stored.len()),
+        ));
+    }
+    let decryptions = decryptions_of(&stored)?;
+    let aggregates = aggregates_of(&state, &run).await?;
+    let n = scrutineer_count(&state, id).await?;
+    let ceremony = public_shares(
+        &run,
+        n,
+        &casting::dealings(&state.store, id).await?,
+        &casting::confirmations(&state.store, id).await?,
+    )?;
+    let cast = casting::cast_count(&state.store, id).await?;
+    let attendance = attendance_of(&run);
+    let ctx2 = Arc::clone(&ctx);
+    let (totals, outcome_bytes, digest) = tokio::task::spawn_blocking(move || {
+        let totals = combine_totals(
+            k,
+            &ceremony.output.public_shares,
+            &ctx2.election,
+            &ctx2.shape,
+            &aggregates,
+            &decryptions,
+            cast,
+        )
+        .map_err(|e| e.to_string())?;
+        let counts =
+            poll_counts(&ctx2.manifest.poll, &ctx2.shape, attendance, u32::try_from(cast).unwrap_or(u32::MAX), &totals)
+                .map_err(|e| e.to_string())?;
+        let (_, bytes) = outcome(&ctx2.manifest.poll, &ctx2.manifest.ruleset, &counts).map_err(|e| format!("{e:?}"))?;
+        let digest = result_digest(&ctx2.election, attendance, cast, &totals, &bytes);
+        Ok::<_, String>((totals, bytes, digest))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|e| invalid("tally_failed", &format!("计票失败：{e}"), &format!("The tally failed: {e}")))?;
+    if !casting::tallied(&state.store, id, &totals, &outcome_bytes, &digest).await? {
+        return Err(wrong_state(&run, "不能计票。", "it cannot be tallied."));
+    }
+    audit::append(&state.store, now(), &who.username, "poll.tally", &format!("poll {id}: {cast} ballots counted"))
+        .await?;
+    status(State(state), auth, Path(id)).await
+}
+
+fn attendance_of(run: &PollRun) -> Attendance {
+    Attendance { expected: run.expected.unwrap_or(0), present: run.present.unwrap_or(0), issued: run.issued }
+}
+
+fn decryptions_of(stored: &[(u32, Vec<u8>)]) -> Result<Vec<Decryption>, ApiError> {
+    stored
+        .iter()
+        .map(|(j, blob)| {
+            if !blob.len().is_multiple_of(132) {
+                return Err(ApiError::internal("stored decryption length"));
+            }
+            let shares = blob.chunks_exact(132).filter_map(|c| c.try_into().ok()).collect();
+            Ok(Decryption { scrutineer: *j, shares })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ResultView {
+    state: String,
+    election: String,
+    expected: u32,
+    present: u32,
+    issued: u32,
+    cast: u64,
+    totals: Vec<u64>,
+    outcome: String,
+    digest: String,
+}
+
+/// What an officer checks and signs: the figures, totals and outcome, and the digest
+/// (spec §12.8), which the station recomputes before signing.
+async fn result_view(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<ResultView>, ApiError> {
+    officer_of(&state, &req, id).await?;
+    let (_, run) = load_run(&state, id).await?;
+    let (Some(totals), Some(outcome), Some(digest)) = (&run.totals, &run.outcome, &run.result_digest) else {
+        return Err(wrong_state(&run, "尚未计票。", "it has not been tallied."));
+    };
+    let ctx = context(&state, &run)?;
+    let a = attendance_of(&run);
+    Ok(Json(ResultView {
+        state: run.state.clone(),
+        election: b64(&ctx.election),
+        expected: a.expected,
+        present: a.present,
+        issued: a.issued,
+        cast: casting::cast_count(&state.store, id).await?,
+        totals: totals.clone(),
+        outcome: b64(outcome),
+        digest: b64(digest),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureBody {
+    /// `scrutineer` or `counter`: the office this signature is for.
+    role: String,
+    signature: String,
+}
+
+async fn post_signature(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<StatusCode, ApiError> {
+    let mine = officer_of(&state, &req, id).await?;
+    let body: SignatureBody = req.json()?;
+    let (_, run) = load_run(&state, id).await?;
+    if run.state != "tallied" {
+        return Err(wrong_state(
+            &run,
+            "只能在计票后、公布前签名。",
+            "signatures are taken after the tally, before publication.",
+        ));
+    }
+    let role = match body.role.as_str() {
+        "scrutineer" => OfficerRole::Scrutineer,
+        "counter" => OfficerRole::Counter,
+        _ => {
+            return Err(invalid(
+                "bad_role",
+                "职务须为 scrutineer 或 counter。",
+                "The role must be scrutineer or counter.",
+            ));
+        }
+    };
+    let officer = mine.iter().find(|o| o.role == role).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_an_officer",
+            "该终端不代表此职务。",
+            "This station does not hold this office.",
+        )
+    })?;
+    let sig = unb64("signature", &body.signature)?;
+    let digest = run.result_digest.clone().unwrap_or_default();
+    let ok = Signature::decode(&sig)
+        .ok()
+        .is_some_and(|s| verify(&req.station.public_key, tags::SIG_RESULT, &digest, &s).is_ok());
+    if !ok {
+        return Err(invalid(
+            "signature_invalid",
+            "签名无效：与计票结果不符。",
+            "The signature does not verify over the result.",
+        ));
+    }
+    match casting::put_signature(&state.store, id, role, officer.position, &sig).await {
+        Ok(()) => Ok(StatusCode::CREATED),
+        Err(StoreError::Conflict(_)) => Err(conflict("already_done", "已签名。", "Already signed.")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Assembles the record (spec §12), signs it, stores it and publishes the poll.
+async fn publish(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<Status>, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let (_, run) = load_run(&state, id).await?;
+    if run.state != "tallied" {
+        return Err(wrong_state(&run, "只能在计票并签名后公布。", "publication follows the tally and the signatures."));
+    }
+    let ctx = context(&state, &run)?;
+    let officers = casting::officers(&state.store, id).await?;
+    let signatures = casting::signatures(&state.store, id).await?;
+    let mut scrutineer_signatures = Vec::new();
+    let mut counter_signatures = Vec::new();
+    for o in &officers {
+        let Some((_, _, sig)) = signatures.iter().find(|(r, p, _)| *r == o.role && *p == o.position) else {
+            return Err(conflict(
+                "signatures_missing",
+                &format!("{} 尚未签名，全部监票人和计票人签名后才能公布。", o.name),
+                &format!("{} has not signed; every scrutineer and counter must sign first.", o.name),
+            ));
+        };
+        let sig: [u8; 64] = sig.as_slice().try_into().map_err(|_| ApiError::internal("signature length"))?;
+        match o.role {
+            OfficerRole::Scrutineer => scrutineer_signatures.push(sig),
+            OfficerRole::Counter => counter_signatures.push(sig),
+        }
+    }
+    let n = scrutineer_count(&state, id).await?;
+    let messages = casting::dealings(&state.store, id).await?;
+    let ceremony = public_shares(&run, n, &messages, &casting::confirmations(&state.store, id).await?)?;
+    let stored = casting::entries(&state.store, id).await?;
+    let mut board = Vec::with_capacity(stored.len());
+    let mut receipt_heads = Vec::with_capacity(stored.len());
+    for e in &stored {
+        board.push(BoardEntry::decode(&e.entry).map_err(|e| ApiError::internal(format!("board entry: {e}")))?);
+        receipt_heads.push(signed_head(&e.head, &e.signature)?);
+    }
+    let final_head = run.final_head.as_deref().ok_or_else(|| ApiError::internal("no final head"))?;
+    let final_head = signed_head(&final_head[..40.min(final_head.len())], final_head.get(40..).unwrap_or_default())?;
+    let aggregates = aggregates_of(&state, &run).await?;
+    let mut record = Record {
+        manifest: ctx.manifest_bytes.clone(),
+        ceremony: CeremonyTranscript {
+            dealer_messages: ceremony.messages.clone(),
+            complaints: ceremony.complaints.clone(),
+            qualified: ceremony.output.qualified.clone(),
+            joint_key: *ceremony.output.joint_key.element().as_bytes(),
+            public_shares: ceremony.output.public_shares.iter().map(|x| *x.as_bytes()).collect(),
+        },
+        attendance: attendance_of(&run),
+        board,
+        receipt_heads,
+        final_head,
+        aggregates: aggregates.iter().map(Ciphertext::to_bytes).collect(),
+        decryptions: decryptions_of(&casting::decryptions(&state.store, id).await?)?,
+        totals: run.totals.clone().unwrap_or_default(),
+        outcome: run.outcome.clone().unwrap_or_default(),
+        server_signature: [0; 64],
+        scrutineer_signatures,
+        counter_signatures,
+    };
+    sign_record(&state.server_key, &mut record);
+    let bytes = record.to_bytes();
+    if !casting::publish(&state.store, id, &bytes).await? {
+        return Err(wrong_state(&run, "不能公布。", "it cannot be published."));
+    }
+    audit::append(
+        &state.store,
+        now(),
+        &who.username,
+        "poll.publish",
+        &format!("poll {id}: record {} bytes", bytes.len()),
+    )
+    .await?;
+    status(State(state), auth, Path(id)).await
+}
+
+fn signed_head(head: &[u8], signature: &[u8]) -> Result<SignedHead, ApiError> {
+    Ok(SignedHead {
+        head: head.try_into().map_err(|_| ApiError::internal("tree head length"))?,
+        signature: signature.try_into().map_err(|_| ApiError::internal("tree head signature length"))?,
+    })
+}
+
+/// The published election record (spec §12), for anyone to download and verify.
+async fn record(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    if run.state != "published" {
+        return Err(wrong_state(&run, "选举记录在公布后提供下载。", "the record is available once published."));
+    }
+    let bytes = casting::record(&state.store, id).await?.ok_or_else(|| ApiError::internal("record missing"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"poll-{id}.hvrec\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

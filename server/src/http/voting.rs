@@ -1,0 +1,433 @@
+//! Issuing and casting (docs/adr/0008 steps 6–8, spec §14.7): the desk station has
+//! a credential blind-signed for a present delegate, once per poll; a booth station
+//! fetches the ballot definition, casts or challenges; anyone looks a tracking code
+//! up on the board and checks its inclusion proof.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hallvote_crypto::credential::{BlindRequest, sign_blinded};
+use hallvote_crypto::sign::sign;
+use hallvote_crypto::tags;
+use hallvote_tally::ballot::{BallotError, TrackingCode};
+use hallvote_tally::record::builder::head_message;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::ceremony::{conflict, invalid, load_run, state_zh};
+use super::congress::load_session;
+use super::extract::{b64, unb64};
+use super::station_auth::SignedStationRequest;
+use crate::ApiError;
+use crate::casting::{BallotRefusal, PollContext, check_ballot, open_credential_key};
+use crate::db::casting::{self, Appended, IssueError, PollRun, StoredEntry};
+use crate::db::{attendance, roster};
+use crate::stations_protocol::StationKind;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/station/polls/{id}/issue", post(issue))
+        .route("/api/station/polls/{id}/ballot", get(ballot_definition))
+        .route("/api/station/polls/{id}/cast", post(cast))
+        .route("/api/station/polls/{id}/challenge", post(challenge))
+        .route("/api/polls/{id}/board", get(board_summary))
+        .route("/api/polls/{id}/board/{tracking}", get(lookup))
+}
+
+fn not_open(run: &PollRun) -> ApiError {
+    conflict(
+        "poll_not_open",
+        &format!("本次投票当前状态为「{}」，不在投票中。", state_zh(&run.state)),
+        &format!("The poll is {}, not open for voting.", run.state),
+    )
+}
+
+/// The poll's context; 409 if its ceremony has not completed.
+pub(crate) fn context(state: &AppState, run: &PollRun) -> Result<Arc<PollContext>, ApiError> {
+    state.contexts.get_or_build(run)?.ok_or_else(|| {
+        conflict(
+            "poll_not_ready",
+            "本次投票的密钥尚未生成，请等待监票人完成密钥生成。",
+            "The poll's key ceremony has not completed.",
+        )
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssueBody {
+    /// The delegate card's QR text, or the card number typed by hand.
+    #[serde(default)]
+    qr: Option<String>,
+    #[serde(default)]
+    card: Option<String>,
+    /// The blinded message (spec §6.3), base64.
+    blinded: String,
+}
+
+#[derive(Serialize)]
+struct Issued {
+    name: String,
+    blind_signature: String,
+}
+
+async fn issue(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<(StatusCode, Json<Issued>), ApiError> {
+    req.require(&[StationKind::Desk])?;
+    let body: IssueBody = req.json()?;
+    let (poll, run) = load_run(&state, id).await?;
+    if run.state != "open" {
+        return Err(not_open(&run));
+    }
+    let ctx = context(&state, &run)?;
+    let session = load_session(&state, poll.session_id).await?;
+    let card =
+        super::desk::scanned_card(&state, session.congress_id, super::desk::CardScan { qr: body.qr, card: body.card })?;
+    let delegate = roster::by_card(&state.store, session.congress_id, &card).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_a_delegate",
+            &format!("代表证号 {card} 不在本届代表名册中。"),
+            &format!("Card {card} is not on this congress's roll."),
+        )
+    })?;
+    if !attendance::present_cards(&state.store, session.id).await?.contains(&delegate.card) {
+        return Err(conflict(
+            "not_present",
+            &format!("{} 尚未报到（或已离场），不能领取选票。请先在报到处报到。", delegate.name),
+            &format!("{} has not checked in (or has left) and cannot be issued a ballot.", delegate.name),
+        ));
+    }
+    let blinded = unb64("blinded", &body.blinded)?;
+    let request = BlindRequest::from_bytes(&blinded).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "blinded_malformed",
+            "盲化请求格式不正确。",
+            "The blinded request is malformed.",
+        )
+    })?;
+    let sealed = run.credential_secret.clone().ok_or_else(|| ApiError::internal("credential key missing"))?;
+    let sk = open_credential_key(&state.server_key, id, &ctx.manifest.credential_key, &sealed)?;
+    let result = casting::issue(&state.store, id, delegate.id, || sign_blinded(&sk, &request, &mut rand::rng())).await;
+    match result {
+        Ok(sig) => {
+            Ok((StatusCode::CREATED, Json(Issued { name: delegate.name, blind_signature: b64(sig.as_bytes()) })))
+        }
+        Err(IssueError::AlreadyIssued) => Err(conflict(
+            "already_issued",
+            &format!("{} 已领取过本次投票的选票，不能再次领取。", delegate.name),
+            &format!("{} has already been issued a ballot for this poll.", delegate.name),
+        )),
+        Err(IssueError::NotOpen) => Err(not_open(&run)),
+        Err(IssueError::Sign(_)) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "blinded_malformed",
+            "盲化请求与本次投票的密钥不符。",
+            "The blinded request does not fit this poll's key.",
+        )),
+        Err(IssueError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Serialize)]
+struct BallotDefinition {
+    state: String,
+    /// The manifest (spec §11.2).
+    manifest: String,
+    /// `Y`.
+    joint_key: String,
+    /// `E`.
+    election: String,
+    /// The credential poll id `H(manifest)`.
+    poll_id: String,
+}
+
+async fn ballot_definition(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<BallotDefinition>, ApiError> {
+    req.require(&[StationKind::Booth, StationKind::Desk])?;
+    let (_, run) = load_run(&state, id).await?;
+    let ctx = context(&state, &run)?;
+    Ok(Json(BallotDefinition {
+        state: run.state,
+        manifest: b64(&ctx.manifest_bytes),
+        joint_key: b64(ctx.joint_key.element().as_bytes()),
+        election: b64(&ctx.election),
+        poll_id: b64(&ctx.poll_id),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CastBody {
+    credential: String,
+    ballot: String,
+    #[serde(default)]
+    opening: Option<String>,
+}
+
+/// A receipt (spec §14.7): tracking code, position, the signed tree head at
+/// `position + 1`, and the inclusion proof of the entry in that tree.
+#[derive(Serialize)]
+pub(crate) struct Receipt {
+    kind: &'static str,
+    tracking: String,
+    position: u64,
+    tree_size: u64,
+    head: String,
+    signature: String,
+    inclusion: Vec<String>,
+}
+
+fn receipt(state: &AppState, poll_id: i64, e: &StoredEntry) -> Result<Receipt, ApiError> {
+    let size = e.position + 1;
+    let proof = state
+        .board
+        .inclusion(poll_id, e.position, size)
+        .ok_or_else(|| ApiError::internal("board log does not hold the entry"))?;
+    Ok(Receipt {
+        kind: if e.cast { "cast" } else { "spoiled" },
+        tracking: TrackingCode::from_bytes(e.tracking).to_string(),
+        position: e.position,
+        tree_size: size,
+        head: b64(&e.head),
+        signature: b64(&e.signature),
+        inclusion: proof.path().iter().map(|h| b64(h)).collect(),
+    })
+}
+
+fn refusal(r: BallotRefusal) -> ApiError {
+    match r {
+        BallotRefusal::CredentialMalformed => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "credential_malformed",
+            "选票凭证无法读取，请重新扫描。",
+            "The ballot credential cannot be read; please scan it again.",
+        ),
+        BallotRefusal::CredentialInvalid => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "credential_invalid",
+            "选票凭证签名无效：不是本次投票发出的凭证。",
+            "The ballot credential's signature is not valid: it was not issued for this poll.",
+        ),
+        BallotRefusal::BallotMalformed(detail) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "ballot_malformed",
+            &format!("选票数据格式不正确：{detail}"),
+            &format!("The ballot is malformed: {detail}"),
+        ),
+        BallotRefusal::BallotInvalid(e) => {
+            let (zh, en) = match &e {
+                BallotError::Proof { item: None, option: None, contest, .. } => (
+                    format!("第 {} 项表决的合计证明无效（例如赞成票多于应选名额）。", contest + 1),
+                    format!("Contest {}: the proof on the total is invalid (more for-votes than seats?).", contest + 1),
+                ),
+                other => (
+                    format!("选票的有效性证明无效：{other}"),
+                    format!("A validity proof of the ballot is invalid: {other}"),
+                ),
+            };
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "ballot_proof_invalid", &zh, &en)
+        }
+        BallotRefusal::Opening(detail) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "opening_invalid",
+            &format!("核验用的选票揭示数据与选票不符：{detail}"),
+            &format!("The opening does not match the ballot: {detail}"),
+        ),
+    }
+}
+
+async fn cast(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<Receipt>, ApiError> {
+    post_ballot(state, id, req, false).await
+}
+
+async fn challenge(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<Receipt>, ApiError> {
+    post_ballot(state, id, req, true).await
+}
+
+async fn post_ballot(
+    state: AppState,
+    id: i64,
+    req: SignedStationRequest,
+    challenge: bool,
+) -> Result<Json<Receipt>, ApiError> {
+    req.require(&[StationKind::Booth])?;
+    let body: CastBody = req.json()?;
+    let (_, run) = load_run(&state, id).await?;
+    if run.state != "open" {
+        return Err(not_open(&run));
+    }
+    let ctx = context(&state, &run)?;
+    let credential = unb64("credential", &body.credential)?;
+    let ballot = unb64("ballot", &body.ballot)?;
+    let opening = match (challenge, body.opening) {
+        (true, Some(o)) => Some(unb64("opening", &o)?),
+        (false, None) => None,
+        (true, None) => {
+            return Err(invalid(
+                "opening_missing",
+                "核验选票须附揭示数据。",
+                "A challenge needs the ballot's opening.",
+            ));
+        }
+        (false, Some(_)) => {
+            return Err(invalid(
+                "opening_unexpected",
+                "投出的选票不能附揭示数据。",
+                "A cast ballot must not carry an opening.",
+            ));
+        }
+    };
+    let checked = {
+        let ctx = Arc::clone(&ctx);
+        tokio::task::spawn_blocking(move || check_ballot(&ctx, &credential, &ballot, opening.as_deref()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(refusal)?
+    };
+    let key = Arc::clone(&state.server_key);
+    let election = ctx.election;
+    let appended = casting::append(&state.store, &state.board, id, &checked, |head| {
+        sign(&key, tags::SIG_TREE_HEAD, &head_message(head, &election)).to_bytes()
+    })
+    .await?;
+    match appended {
+        Appended::New(e) => Ok(Json(receipt(&state, id, &e)?)),
+        Appended::Again(e) => {
+            ensure_log(&state, id, e.position + 1).await?;
+            Ok(Json(receipt(&state, id, &e)?))
+        }
+        Appended::Spent => Err(conflict(
+            "credential_already_spent",
+            "该选票凭证已投出过另一张选票，不能再次使用。",
+            "This credential has already been used to cast a different ballot.",
+        )),
+        Appended::NotOpen => Err(not_open(&run)),
+    }
+}
+
+/// Makes sure this process's log of the poll holds at least `size` entries.
+pub(crate) async fn ensure_log(state: &AppState, poll_id: i64, size: u64) -> Result<(), ApiError> {
+    if state.board.len(poll_id) >= size {
+        return Ok(());
+    }
+    let entries: Vec<Vec<u8>> = casting::entries(&state.store, poll_id).await?.into_iter().map(|e| e.entry).collect();
+    state.board.load(poll_id, &entries)?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct BoardSummary {
+    state: String,
+    size: u64,
+    /// The latest signed tree head: the sealing head once closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    head: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
+}
+
+/// The latest signed head: the final head once sealed, else the last receipt's.
+async fn latest_head(state: &AppState, run: &PollRun) -> Result<Option<(Vec<u8>, Vec<u8>)>, ApiError> {
+    if let Some(f) = &run.final_head
+        && f.len() == 104
+    {
+        return Ok(Some((f[..40].to_vec(), f[40..].to_vec())));
+    }
+    if run.board_size == 0 {
+        return Ok(None);
+    }
+    let last = casting::entries(&state.store, run.id).await?.pop();
+    Ok(last.map(|e| (e.head, e.signature)))
+}
+
+async fn board_summary(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<BoardSummary>, ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    let head = latest_head(&state, &run).await?;
+    Ok(Json(BoardSummary {
+        state: run.state.clone(),
+        size: run.board_size,
+        head: head.as_ref().map(|h| b64(&h.0)),
+        signature: head.as_ref().map(|h| b64(&h.1)),
+    }))
+}
+
+#[derive(Serialize)]
+struct Lookup {
+    tracking: String,
+    entries: Vec<LookupEntry>,
+}
+
+#[derive(Serialize)]
+struct LookupEntry {
+    #[serde(flatten)]
+    receipt: Receipt,
+    /// Inclusion in the latest signed tree (the sealed board once closed).
+    latest_size: u64,
+    latest_head: String,
+    latest_signature: String,
+    latest_inclusion: Vec<String>,
+}
+
+/// The board explorer: a tracking code's entries, each with its receipt and its
+/// inclusion proof in the latest signed tree. Public.
+async fn lookup(
+    State(state): State<AppState>,
+    Path((id, tracking)): Path<(i64, String)>,
+) -> Result<Json<Lookup>, ApiError> {
+    let code = TrackingCode::parse(&tracking).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "tracking_code_malformed",
+            "追踪码格式不正确（应为 16 个字符，如 ABCD-EFGH-JKLM-NPQR）。",
+            "The tracking code is malformed.",
+        )
+    })?;
+    let (_, run) = load_run(&state, id).await?;
+    let found = casting::by_tracking(&state.store, id, code.as_bytes()).await?;
+    if found.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "tracking_code_not_found",
+            "公告板上没有这个追踪码。",
+            "No ballot with this tracking code is on the board.",
+        ));
+    }
+    let (head, signature) = latest_head(&state, &run).await?.ok_or_else(|| ApiError::internal("no head"))?;
+    let latest = hallvote_crypto::merkle::TreeHead::from_bytes(&head).map_err(ApiError::internal)?;
+    ensure_log(&state, id, latest.size).await?;
+    let mut entries = Vec::new();
+    for e in &found {
+        let proof = state
+            .board
+            .inclusion(id, e.position, latest.size)
+            .ok_or_else(|| ApiError::internal("board log does not hold the entry"))?;
+        entries.push(LookupEntry {
+            receipt: receipt(&state, id, e)?,
+            latest_size: latest.size,
+            latest_head: b64(&head),
+            latest_signature: b64(&signature),
+            latest_inclusion: proof.path().iter().map(|h| b64(h)).collect(),
+        });
+    }
+    Ok(Json(Lookup { tracking: code.to_string(), entries }))
+}

@@ -1,0 +1,581 @@
+//! `hallvote loadtest`: a real server on a local port, a poll with the 11-candidate
+//! election set up through the HTTP API (roster, check-in, officers, key ceremony,
+//! credentials), then many booths casting over keep-alive HTTP/1.1 connections.
+//!
+//! Two measurements: **throughput**, every booth casting as fast as the server
+//! answers (closed loop); and **latency at a given rate**, casts started on a fixed
+//! schedule spread over the booths, as a hall's booths would send them (open loop).
+//! Ballots are encrypted and credentials issued before the clock starts: what is
+//! measured is the server's cast path (signature check, credential, every proof,
+//! the transaction, the signed tree head, the receipt).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hallvote_crypto::credential::{BlindSignature, Credential, blind, finalize};
+use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params};
+use hallvote_crypto::elgamal::PublicKey;
+use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, seal_share};
+use hallvote_crypto::sign::SigningKey;
+use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
+use hallvote_tally::record::Manifest;
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, StatusCode, header};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+
+use crate::auth::Role;
+use crate::auth::password::hash_password;
+use crate::db::Store;
+use crate::db::accounts::{self, NewAccount};
+use crate::http::{AppState, router};
+use crate::stations_protocol::sign_request;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct LoadConfig {
+    /// Booths casting at once.
+    pub booths: usize,
+    /// Ballots cast in each of the two measurements.
+    pub ballots: usize,
+    /// The rate of the open-loop measurement, casts per second.
+    pub rate: f64,
+}
+
+/// One measurement.
+#[derive(Clone, Debug)]
+pub struct Phase {
+    /// Casts receipted.
+    pub casts: usize,
+    /// Wall time from the first send to the last receipt.
+    pub seconds: f64,
+    /// Latency percentiles in milliseconds: p50, p90, p99, max.
+    pub latency_ms: [f64; 4],
+}
+
+impl Phase {
+    /// Receipted casts per second.
+    pub fn per_second(&self) -> f64 {
+        self.casts as f64 / self.seconds
+    }
+}
+
+/// The outcome of a load test.
+#[derive(Clone, Debug)]
+pub struct LoadReport {
+    /// Every booth as fast as it can.
+    pub throughput: Phase,
+    /// Casts on a fixed schedule at the configured rate.
+    pub at_rate: Phase,
+    /// The board's size at the end (every cast receipted once).
+    pub board_size: u64,
+}
+
+/// A load test step failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LoadError(String);
+
+fn fail(what: impl std::fmt::Display) -> LoadError {
+    LoadError(what.to_string())
+}
+
+/// One keep-alive HTTP/1.1 connection to the server.
+struct Conn {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+}
+
+impl Conn {
+    async fn open(addr: SocketAddr) -> Result<Self, LoadError> {
+        let stream = TcpStream::connect(addr).await.map_err(fail)?;
+        stream.set_nodelay(true).map_err(fail)?;
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(fail)?;
+        tokio::spawn(conn);
+        Ok(Self { sender })
+    }
+
+    async fn send(&mut self, req: Request<Full<Bytes>>) -> Result<(StatusCode, Value), LoadError> {
+        self.sender.ready().await.map_err(fail)?;
+        let res = self.sender.send_request(req).await.map_err(fail)?;
+        let status = res.status();
+        let bytes = res.into_body().collect().await.map_err(fail)?.to_bytes();
+        let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        Ok((status, json))
+    }
+}
+
+/// A logged-in organiser.
+struct Account {
+    cookie: String,
+    csrf: String,
+}
+
+/// An enrolled station.
+struct Station {
+    id: u64,
+    key: SigningKey,
+}
+
+fn request(method: Method, path: &str, body: Vec<u8>) -> hyper::http::request::Builder {
+    let mut req = Request::builder().method(method).uri(path).header(header::HOST, "localhost");
+    if !body.is_empty() {
+        req = req.header(header::CONTENT_TYPE, "application/json");
+    }
+    req
+}
+
+async fn as_account(
+    conn: &mut Conn,
+    who: &Account,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Result<Value, LoadError> {
+    let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+    let req = request(method, path, body.clone())
+        .header(header::COOKIE, &who.cookie)
+        .header("x-csrf-token", &who.csrf)
+        .body(Full::new(Bytes::from(body)))
+        .map_err(fail)?;
+    let (status, json) = conn.send(req).await?;
+    if !status.is_success() {
+        return Err(fail(format!("{path}: {status} {json}")));
+    }
+    Ok(json)
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn signed(st: &Station, method: Method, path: &str, body: Vec<u8>) -> Result<Request<Full<Bytes>>, LoadError> {
+    let nonce: [u8; 16] = rand::random();
+    let mut req = request(method.clone(), path, body.clone());
+    for (name, value) in sign_request(&st.key, st.id, &method, path, unix_now(), &nonce, &body) {
+        req = req.header(name, value);
+    }
+    req.body(Full::new(Bytes::from(body))).map_err(fail)
+}
+
+async fn as_station(
+    conn: &mut Conn,
+    st: &Station,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Result<Value, LoadError> {
+    let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+    let (status, json) = conn.send(signed(st, method, path, body)?).await?;
+    if !status.is_success() {
+        return Err(fail(format!("{path}: {status} {json}")));
+    }
+    Ok(json)
+}
+
+fn unb64(v: &Value) -> Result<Vec<u8>, LoadError> {
+    STANDARD.decode(v.as_str().ok_or_else(|| fail("missing field"))?).map_err(fail)
+}
+
+async fn enrol(conn: &mut Conn, org: &Account, kind: &str, name: &str) -> Result<Station, LoadError> {
+    let issued = as_account(
+        conn,
+        org,
+        Method::POST,
+        "/api/stations/enrolments",
+        Some(json!({"kind": kind, "name": name, "server_url": "http://127.0.0.1"})),
+    )
+    .await?;
+    let key = SigningKey::generate(&mut rand::rng());
+    let body = json!({"token": issued["token"], "public_key": hex::encode(key.verifying_key().as_bytes())}).to_string();
+    let req = request(Method::POST, "/api/stations/enrol", body.clone().into_bytes())
+        .body(Full::new(Bytes::from(body)))
+        .map_err(fail)?;
+    let (status, station) = conn.send(req).await?;
+    if status != StatusCode::CREATED {
+        return Err(fail(format!("enrol: {status} {station}")));
+    }
+    Ok(Station { id: station["id"].as_u64().ok_or_else(|| fail("station id"))?, key })
+}
+
+fn progress(what: &str) {
+    eprintln!("hallvote loadtest: {what}");
+}
+
+/// The 11-candidate election for 9 seats.
+fn poll_definition() -> Value {
+    let names = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周强", "吴刚", "徐丽"];
+    json!({ "name": "选举镇党委委员", "contests": [
+        { "id": "committee", "title": "选举镇党委委员", "type": "election", "kind": "competitive",
+          "by_election": false, "seats": 9, "candidates": names.iter().map(|n| json!({"name": n})).collect::<Vec<_>>() }
+    ]})
+}
+
+/// Runs the key ceremony of `poll` with three scrutineer stations (2 of 3).
+async fn ceremony(conn: &mut Conn, scrutineers: &[Station], poll: i64) -> Result<(), LoadError> {
+    let path = format!("/api/station/polls/{poll}/ceremony");
+    let mut rng = rand::rng();
+    let n = u32::try_from(scrutineers.len()).map_err(fail)?;
+    let params = Params::new(2, n).map_err(fail)?;
+    let first = as_station(conn, &scrutineers[0], Method::GET, &path, None).await?;
+    let ceremony = unb64(&first["ceremony_id"])?;
+    let manifest = Manifest::decode(&unb64(&first["manifest"])?).map_err(fail)?;
+    let mut secrets = Vec::new();
+    for (j, st) in (1..=n).zip(scrutineers) {
+        let sk = RecipientSecret::generate(&mut rng);
+        let sig = sk.public().sign_publication(&st.key, &ceremony, j);
+        let body = json!({"key": STANDARD.encode(sk.public().as_bytes()), "signature": STANDARD.encode(sig)});
+        as_station(conn, st, Method::POST, &format!("{path}/recipient"), Some(body)).await?;
+        secrets.push(sk);
+    }
+    for (j, st) in (1..=n).zip(scrutineers) {
+        let view = as_station(conn, st, Method::GET, &path, None).await?;
+        let dealer = Dealer::new(params, j, &mut rng).map_err(fail)?;
+        let mut shares = Vec::new();
+        for r in view["recipients"].as_array().ok_or_else(|| fail("recipients"))? {
+            let to = u32::try_from(r["index"].as_u64().unwrap_or(0)).map_err(fail)?;
+            let published = unb64(&r["data"])?;
+            let key = RecipientKey::from_bytes(published.get(..32).unwrap_or_default()).map_err(fail)?;
+            let signer = &manifest.scrutineers.get(to as usize - 1).ok_or_else(|| fail("recipient index"))?.key;
+            key.verify_publication(signer, &ceremony, to, published.get(32..).unwrap_or_default()).map_err(fail)?;
+            let sealed = seal_share(&key, &ceremony, &dealer.share_for(to).map_err(fail)?, &mut rng).map_err(fail)?;
+            shares.push(json!({"recipient": to, "sealed": STANDARD.encode(sealed)}));
+        }
+        let message = dealer.commitments(&ceremony, &mut rng).to_bytes();
+        let body = json!({"message": STANDARD.encode(message), "shares": shares});
+        as_station(conn, st, Method::POST, &format!("{path}/dealing"), Some(body)).await?;
+    }
+    for (j, (st, sk)) in (1..=n).zip(scrutineers.iter().zip(&secrets)) {
+        let view = as_station(conn, st, Method::GET, &path, None).await?;
+        let dealings = view["dealings"].as_array().ok_or_else(|| fail("dealings"))?;
+        for s in view["shares"].as_array().ok_or_else(|| fail("shares"))? {
+            let dealer = u32::try_from(s["index"].as_u64().unwrap_or(0)).map_err(fail)?;
+            let share =
+                hallvote_crypto::sealed::open_share(sk, &ceremony, dealer, j, &unb64(&s["data"])?).map_err(fail)?;
+            let msg = DealerCommitments::decode(&unb64(&dealings[dealer as usize - 1]["data"])?).map_err(fail)?;
+            share.verify(&msg).map_err(fail)?;
+        }
+        as_station(conn, st, Method::POST, &format!("{path}/confirm"), Some(json!({"complaints": []}))).await?;
+    }
+    Ok(())
+}
+
+/// A ballot ready to cast: its request body.
+type Prepared = Vec<u8>;
+
+fn random_marks(shape: &BallotShape) -> PlainBallot {
+    let marks = shape
+        .contests
+        .iter()
+        .map(|c| {
+            let mut fors = 0;
+            c.items
+                .iter()
+                .map(|item| {
+                    let n = usize::from(item.options);
+                    let mut pick = rand::random_range(0..n);
+                    if let Some(cap) = c.cap
+                        && pick == usize::from(cap.option)
+                    {
+                        if fors == cap.max {
+                            pick = (pick + 1) % n;
+                        } else {
+                            fors += 1;
+                        }
+                    }
+                    (0..n).map(|o| u8::from(o == pick)).collect()
+                })
+                .collect()
+        })
+        .collect();
+    PlainBallot { marks }
+}
+
+/// Encrypts one ballot per credential, on every core.
+async fn prepare(
+    shape: &Arc<BallotShape>,
+    key: &Arc<PublicKey>,
+    election: [u8; 64],
+    credentials: Vec<Credential>,
+) -> Result<Vec<Prepared>, LoadError> {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let chunk = credentials.len().div_ceil(cores).max(1);
+    let mut tasks = Vec::new();
+    for part in credentials.chunks(chunk).map(<[Credential]>::to_vec) {
+        let (shape, key) = (Arc::clone(shape), Arc::clone(key));
+        tasks.push(tokio::task::spawn_blocking(move || {
+            let mut rng = rand::rng();
+            part.iter()
+                .map(|cred| {
+                    let ctx = BallotContext { election, serial: cred.serial() };
+                    let (ballot, _) = encrypt_ballot(&shape, &key, &ctx, &random_marks(&shape), &mut rng).map_err(fail)?;
+                    Ok(json!({"credential": STANDARD.encode(cred.to_bytes()), "ballot": STANDARD.encode(ballot.to_bytes())})
+                        .to_string()
+                        .into_bytes())
+                })
+                .collect::<Result<Vec<_>, LoadError>>()
+        }));
+    }
+    let mut out = Vec::with_capacity(credentials.len());
+    for t in tasks {
+        out.extend(t.await.map_err(fail)??);
+    }
+    Ok(out)
+}
+
+fn percentiles(mut ms: Vec<f64>) -> [f64; 4] {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms.get(((ms.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
+    [at(0.50), at(0.90), at(0.99), ms.last().copied().unwrap_or(0.0)]
+}
+
+/// Casts every prepared ballot from `booths` connections. With `rate`, cast `i`
+/// starts at `i / rate` seconds (open loop); without, each booth casts its next
+/// ballot as soon as the last is receipted (closed loop).
+async fn drive(
+    addr: SocketAddr,
+    booths: &[Arc<Station>],
+    poll: i64,
+    ballots: Vec<Prepared>,
+    rate: Option<f64>,
+) -> Result<Phase, LoadError> {
+    let ballots = Arc::new(ballots);
+    let next = Arc::new(AtomicUsize::new(0));
+    let path = Arc::new(format!("/api/station/polls/{poll}/cast"));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for booth in booths {
+        let (ballots, next, path, booth) =
+            (Arc::clone(&ballots), Arc::clone(&next), Arc::clone(&path), Arc::clone(booth));
+        let mut conn = Conn::open(addr).await?;
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(body) = ballots.get(i) else { break };
+                let due = rate.map(|r| start + Duration::from_secs_f64(i as f64 / r));
+                if let Some(due) = due {
+                    tokio::time::sleep_until(due.into()).await;
+                }
+                let sent = due.unwrap_or_else(Instant::now);
+                let req = signed(&booth, Method::POST, &path, body.clone())?;
+                let (status, json) = conn.send(req).await?;
+                if status != StatusCode::OK {
+                    return Err(fail(format!("cast {i}: {status} {json}")));
+                }
+                latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+            }
+            Ok::<_, LoadError>(latencies)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.map_err(fail)??);
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    Ok(Phase { casts: all.len(), seconds, latency_ms: percentiles(all) })
+}
+
+/// Runs the load test on `store` (a new, empty database).
+pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError> {
+    let state = AppState::new(store.clone(), SigningKey::generate(&mut rand::rng()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(fail)?;
+    let addr = listener.local_addr().map_err(fail)?;
+    // Without the client's address: every simulated booth comes from 127.0.0.1, which
+    // the per-address rate limit (ADR 0011) would otherwise treat as one client.
+    let app = router(state).into_make_service();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let voters = cfg.ballots * 2;
+
+    progress(&format!("setting up: {voters} delegates, {} booths, the 11-candidate election", cfg.booths));
+    let password = "loadtest-organiser-password";
+    let hash = hash_password(password, &mut rand::rng()).map_err(fail)?;
+    let new = NewAccount {
+        username: "loadtest",
+        display_name: "loadtest",
+        role: Role::Organiser,
+        password_hash: &hash,
+        must_change_password: false,
+    };
+    accounts::create(&store, &new, 0).await.map_err(fail)?;
+    let mut conn = Conn::open(addr).await?;
+    let login = json!({"username": "loadtest", "password": password}).to_string();
+    let req = request(Method::POST, "/api/login", login.clone().into_bytes())
+        .body(Full::new(Bytes::from(login)))
+        .map_err(fail)?;
+    conn.sender.ready().await.map_err(fail)?;
+    let res = conn.sender.send_request(req).await.map_err(fail)?;
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or_else(|| fail("no session cookie"))?
+        .to_owned();
+    let body = res.into_body().collect().await.map_err(fail)?.to_bytes();
+    let answer: Value = serde_json::from_slice(&body).map_err(fail)?;
+    let org = Account { cookie, csrf: answer["csrf_token"].as_str().unwrap_or_default().to_owned() };
+
+    let c = as_account(
+        &mut conn,
+        &org,
+        Method::POST,
+        "/api/congresses",
+        Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
+    )
+    .await?;
+    let cid = c["id"].as_i64().ok_or_else(|| fail("congress id"))?;
+    let s = as_account(
+        &mut conn,
+        &org,
+        Method::POST,
+        &format!("/api/congresses/{cid}/sessions"),
+        Some(json!({"number": 3, "place": "礼堂", "date": "今天"})),
+    )
+    .await?;
+    let sid = s["id"].as_i64().ok_or_else(|| fail("session id"))?;
+    let mut csv = String::from("姓名,代表团,代表证号\n");
+    for i in 1..=voters {
+        csv.push_str(&format!("代表{i},第一代表团,L{i:05}\n"));
+    }
+    let req = request(Method::PUT, &format!("/api/congresses/{cid}/roster"), Vec::new())
+        .header(header::CONTENT_TYPE, "text/csv")
+        .header(header::COOKIE, &org.cookie)
+        .header("x-csrf-token", &org.csrf)
+        .body(Full::new(Bytes::from(csv)))
+        .map_err(fail)?;
+    let (status, report) = conn.send(req).await?;
+    if !status.is_success() {
+        return Err(fail(format!("roster: {status} {report}")));
+    }
+    for i in 1..=voters {
+        as_account(
+            &mut conn,
+            &org,
+            Method::POST,
+            &format!("/api/sessions/{sid}/checkin"),
+            Some(json!({"card": format!("L{i:05}")})),
+        )
+        .await?;
+    }
+    let p = as_account(&mut conn, &org, Method::POST, &format!("/api/sessions/{sid}/polls"), Some(poll_definition()))
+        .await?;
+    let poll = p["id"].as_i64().ok_or_else(|| fail("poll id"))?;
+    // Officers: three scrutineers from the last delegates (not candidates).
+    let mut scrutineers = Vec::new();
+    for j in 1..=3 {
+        scrutineers.push(enrol(&mut conn, &org, "scrutineer", &format!("监票{j}")).await?);
+    }
+    let desk = enrol(&mut conn, &org, "desk", "报到处").await?;
+    let mut booths = Vec::new();
+    for b in 1..=cfg.booths {
+        booths.push(Arc::new(enrol(&mut conn, &org, "booth", &format!("投票机{b}")).await?));
+    }
+    let officers: Vec<Value> = scrutineers
+        .iter()
+        .enumerate()
+        .map(|(i, st)| json!({"card": format!("L{:05}", voters - i), "station": st.id}))
+        .collect();
+    as_account(
+        &mut conn,
+        &org,
+        Method::POST,
+        &format!("/api/polls/{poll}/officers"),
+        Some(json!({"threshold": 2, "scrutineers": officers})),
+    )
+    .await?;
+    progress("key ceremony (2 of 3 scrutineers) and a new RSA credential key");
+    as_account(&mut conn, &org, Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await?;
+    ceremony(&mut conn, &scrutineers, poll).await?;
+    as_account(&mut conn, &org, Method::POST, &format!("/api/polls/{poll}/open"), None).await?;
+
+    progress(&format!("issuing {voters} credentials at the desk"));
+    let def =
+        as_station(&mut conn, &booths[0], Method::GET, &format!("/api/station/polls/{poll}/ballot"), None).await?;
+    let manifest = Manifest::decode(&unb64(&def["manifest"])?).map_err(fail)?;
+    let poll_id: [u8; 32] = unb64(&def["poll_id"])?.try_into().map_err(|_| fail("poll id"))?;
+    let election: [u8; 64] = unb64(&def["election"])?.try_into().map_err(|_| fail("election"))?;
+    let joint: [u8; 32] = unb64(&def["joint_key"])?.try_into().map_err(|_| fail("joint key"))?;
+    let key = Arc::new(hallvote_tally::record::builder::joint_key(&joint).map_err(fail)?);
+    let shape = Arc::new(manifest.shape().map_err(fail)?);
+    let mut credentials = Vec::with_capacity(voters);
+    for i in 1..=voters {
+        let (req, state) = blind(&manifest.credential_key, &poll_id, &mut rand::rng()).map_err(fail)?;
+        let body = json!({"card": format!("L{i:05}"), "blinded": STANDARD.encode(req.as_bytes())});
+        let v =
+            as_station(&mut conn, &desk, Method::POST, &format!("/api/station/polls/{poll}/issue"), Some(body)).await?;
+        let sig = BlindSignature::from_bytes(&unb64(&v["blind_signature"])?).map_err(fail)?;
+        credentials.push(finalize(&manifest.credential_key, state, &sig).map_err(fail)?);
+    }
+    progress(&format!("encrypting {voters} ballots"));
+    let mut prepared = prepare(&shape, &key, election, credentials).await?;
+    let second = prepared.split_off(cfg.ballots);
+
+    progress(&format!(
+        "throughput: {} ballots from {} booths, each casting as fast as it is answered",
+        cfg.ballots, cfg.booths
+    ));
+    let throughput = drive(addr, &booths, poll, prepared, None).await?;
+    progress(&format!("latency: {} ballots at {} per second over {} booths", cfg.ballots, cfg.rate, cfg.booths));
+    let at_rate = drive(addr, &booths, poll, second, Some(cfg.rate)).await?;
+    let status = as_account(&mut conn, &org, Method::GET, &format!("/api/polls/{poll}/status"), None).await?;
+    Ok(LoadReport { throughput, at_rate, board_size: status["board_size"].as_u64().unwrap_or(0) })
+}
+
+/// Opens the store to measure: a new SQLite file in `dir`, or a new schema in the
+/// PostgreSQL database at `url`. Returns the store, the backend's name, and the
+/// schema to drop afterwards.
+pub async fn open_store(
+    url: Option<&str>,
+    dir: &std::path::Path,
+) -> Result<(Store, &'static str, Option<String>), LoadError> {
+    match url {
+        None => {
+            let url = format!("sqlite://{}?mode=rwc", dir.join("loadtest.db").display());
+            Ok((Store::open(&url).await.map_err(fail)?, "SQLite", None))
+        }
+        Some(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
+            let schema = format!("hallvote_loadtest_{:08x}", rand::random::<u32>());
+            let admin = Store::connect(url).await.map_err(fail)?;
+            sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.map_err(fail)?;
+            admin.close().await;
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let store = Store::open(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.map_err(fail)?;
+            Ok((store, "PostgreSQL", Some(schema)))
+        }
+        Some(other) => Err(fail(format!("--db takes a postgres:// URL (SQLite is the default): {other}"))),
+    }
+}
+
+/// Drops the schema a PostgreSQL load test made.
+pub async fn drop_schema(url: &str, schema: &str) {
+    if let Ok(admin) = Store::connect(url).await {
+        let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(admin.pool()).await;
+        admin.close().await;
+    }
+}
+
+/// The report as lines for people.
+pub fn render(r: &LoadReport, backend: &str, cfg: &LoadConfig) -> String {
+    let line = |name: &str, p: &Phase| {
+        let [p50, p90, p99, max] = p.latency_ms;
+        format!(
+            "{name}: {} casts in {:.2} s = {:.0} casts/s; latency p50 {p50:.1} ms, p90 {p90:.1} ms, p99 {p99:.1} ms, max {max:.1} ms",
+            p.casts,
+            p.seconds,
+            p.per_second()
+        )
+    };
+    format!(
+        "hallvote loadtest on {backend}: {} booths, the 11-candidate election (9 seats)\n{}\n{}\nboard: {} entries",
+        cfg.booths,
+        line("throughput (closed loop)", &r.throughput),
+        line(&format!("at {} casts/s (open loop)", cfg.rate), &r.at_rate),
+        r.board_size
+    )
+}

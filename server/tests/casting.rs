@@ -1,0 +1,670 @@
+//! A whole poll through the HTTP API only, on both backends: roster import,
+//! check-in, quorum, officers, the relayed key ceremony with sealed shares,
+//! issuance, casting with receipts, challenge, refusals that change nothing, close,
+//! decryption by 3 of 5 scrutineers, tally, signatures, publication, and a record
+//! that the verifier accepts with totals equal to what was voted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::Router;
+use axum::http::{Method, StatusCode};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use common::{Client, Station, as_role, call, enrol_station, get_bytes, setup, station_call, station_raw, upload};
+use hallvote_crypto::credential::{BlindSignature, Credential, CredentialSecretKey, blind, finalize, sign_blinded};
+use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
+use hallvote_crypto::elgamal::Ciphertext;
+use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
+use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
+use hallvote_crypto::sign::{Signature, VerifyingKey, verify};
+use hallvote_crypto::tags;
+use hallvote_crypto::threshold::KeyShare;
+use hallvote_server::auth::Role;
+use hallvote_server::db::Store;
+use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
+use hallvote_tally::record::builder::{decrypt, head_message, joint_key, result_digest, sign_result};
+use hallvote_tally::record::verify_record;
+use hallvote_tally::record::{Attendance, BoardEntry, Manifest, Record};
+use rand::RngExt;
+use serde_json::{Value, json};
+use sqlx::Row;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn unb64(v: &Value) -> Vec<u8> {
+    STANDARD.decode(v.as_str().unwrap()).unwrap()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+fn code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("")
+}
+
+/// The poll: an election of 2 from 3, a confidence vote on 2 members, one motion.
+fn poll_definition() -> Value {
+    json!({ "name": "第一次投票", "contests": [
+        { "id": "committee", "title": "选举镇党委委员", "type": "election", "kind": "competitive",
+          "by_election": false, "seats": 2,
+          "candidates": [{"name": "张伟"}, {"name": "王芳"}, {"name": "李娜"}] },
+        { "id": "confidence", "title": "信任投票", "type": "confidence", "members": ["赵磊", "范勇"] },
+        { "id": "report", "title": "表决", "type": "motion", "items": ["工作报告"] }
+    ]})
+}
+
+/// Everything the test needs along the way.
+struct Hall {
+    app: Router,
+    org: Client,
+    desk: Station,
+    booth: Station,
+    scrutineers: Vec<Station>,
+    counters: Vec<Station>,
+    poll: i64,
+}
+
+async fn db_counts(store: &Store, poll: i64) -> (i64, i64, i64) {
+    let q = |sql: &'static str| async move {
+        sqlx::query(sql).bind(poll).fetch_one(store.pool()).await.unwrap().get::<i64, _>("n")
+    };
+    (
+        q("SELECT COUNT(*) AS n FROM board_entries WHERE poll_id = $1").await,
+        q("SELECT COUNT(*) AS n FROM issuances WHERE poll_id = $1").await,
+        q("SELECT board_size AS n FROM polls WHERE id = $1").await,
+    )
+}
+
+async fn set_up_hall(store: &Store) -> (Hall, i64) {
+    let (app, clients) = setup(store.clone()).await;
+    let org = as_role(&clients, Role::Organiser);
+    let desk_account = as_role(&clients, Role::Desk);
+    let (status, c, _) = call(
+        &app,
+        Method::POST,
+        "/api/congresses",
+        Some(&org),
+        Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let cid = c["id"].as_i64().unwrap();
+    let (status, s, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/congresses/{cid}/sessions"),
+        Some(&org),
+        Some(json!({"number": 3, "place": "镇政府大礼堂", "date": "2026年11月28日"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let sid = s["id"].as_i64().unwrap();
+    let (status, report) =
+        upload(&app, &format!("/api/congresses/{cid}/roster"), &org, XLSX, data("roster-120.xlsx"), "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    // 100 of 120 present: more than four fifths (R3).
+    for k in 1..=100 {
+        let (status, body, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/sessions/{sid}/checkin"),
+            Some(&desk_account),
+            Some(json!({"card": format!("QS15-{k:03}")})),
+            "zh-CN",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, p, _) =
+        call(&app, Method::POST, &format!("/api/sessions/{sid}/polls"), Some(&org), Some(poll_definition()), "zh-CN")
+            .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let poll = p["id"].as_i64().unwrap();
+    let desk = enrol_station(&app, &org, "desk", "报到处1").await;
+    let booth = enrol_station(&app, &org, "booth", "投票机1").await;
+    let mut scrutineers = Vec::new();
+    for j in 1..=5 {
+        scrutineers.push(enrol_station(&app, &org, "scrutineer", &format!("监票终端{j}")).await);
+    }
+    let mut counters = Vec::new();
+    for j in 1..=2 {
+        counters.push(enrol_station(&app, &org, "scrutineer", &format!("计票终端{j}")).await);
+    }
+    (Hall { app, org, desk, booth, scrutineers, counters, poll }, sid)
+}
+
+/// Appointment: refused for a candidate, a non-scrutineer station and a bad k; then 3 of 5.
+async fn appoint(h: &Hall) {
+    let path = format!("/api/polls/{}/officers", h.poll);
+    let body = |cards: &[&str], threshold: u32, stations: &[u64]| {
+        json!({
+            "threshold": threshold,
+            "scrutineers": cards.iter().zip(stations).map(|(c, s)| json!({"card": c, "station": s})).collect::<Vec<_>>(),
+            "counters": [
+                {"card": "QS15-110", "station": h.counters[0].id},
+                {"card": "QS15-111", "station": h.counters[1].id}
+            ]
+        })
+    };
+    let cards = ["QS15-101", "QS15-102", "QS15-103", "QS15-104", "QS15-105"];
+    let ids: Vec<u64> = h.scrutineers.iter().map(|s| s.id).collect();
+    // 范勇 (QS15-001) is voted on in the confidence vote: not an officer.
+    let with_member = ["QS15-001", "QS15-102", "QS15-103", "QS15-104", "QS15-105"];
+    let (status, err, _) =
+        call(&h.app, Method::POST, &path, Some(&h.org), Some(body(&with_member, 3, &ids)), "en").await;
+    assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "officer_is_candidate"), "{err}");
+    let mut wrong = ids.clone();
+    wrong[0] = h.booth.id;
+    let (status, err, _) = call(&h.app, Method::POST, &path, Some(&h.org), Some(body(&cards, 3, &wrong)), "en").await;
+    assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "not_a_scrutineer_station"));
+    let (status, err, _) = call(&h.app, Method::POST, &path, Some(&h.org), Some(body(&cards, 6, &ids)), "en").await;
+    assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "bad_threshold"));
+    let (status, v, _) = call(&h.app, Method::POST, &path, Some(&h.org), Some(body(&cards, 3, &ids)), "zh-CN").await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(v["officers"].as_array().unwrap().len(), 7);
+    let (status, _, _) = call(&h.app, Method::POST, &path, Some(&h.org), Some(body(&cards, 3, &ids)), "en").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+/// The key ceremony as five scrutineer stations run it; returns their key shares.
+async fn ceremony(h: &Hall) -> Vec<KeyShare> {
+    let (status, started, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/ceremony", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!(status, StatusCode::CREATED, "{started}");
+    let view_path = format!("/api/station/polls/{}/ceremony", h.poll);
+    // A booth is not a scrutineer station.
+    let (status, err) = station_call(&h.app, &h.booth, Method::GET, &view_path, None).await;
+    assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "wrong_station_kind"));
+    // A counter's station does not take part.
+    let (status, err) = station_call(&h.app, &h.counters[0], Method::GET, &view_path, None).await;
+    assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "not_a_scrutineer"));
+
+    let mut rng = rand::rng();
+    let secrets: Vec<RecipientSecret> = (0..5).map(|_| RecipientSecret::generate(&mut rng)).collect();
+    let ceremony_id = unb64(&started["ceremony_id"]);
+    // A key published without its station's signature over this ceremony is refused.
+    let bad = json!({"key": b64(secrets[0].public().as_bytes()), "signature": b64(&[0; 64])});
+    let (status, err) =
+        station_call(&h.app, &h.scrutineers[0], Method::POST, &format!("{view_path}/recipient"), Some(bad)).await;
+    assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "bad_recipient_signature"));
+    for ((j, st), sk) in (1..=5u32).zip(&h.scrutineers).zip(&secrets) {
+        let signature = sk.public().sign_publication(&st.key, &ceremony_id, j);
+        let body = json!({"key": b64(sk.public().as_bytes()), "signature": b64(&signature)});
+        let (status, v) = station_call(&h.app, st, Method::POST, &format!("{view_path}/recipient"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let params = Params::new(3, 5).unwrap();
+    let mut dealers = Vec::new();
+    let manifest = Manifest::decode(&unb64(&started["manifest"])).unwrap();
+    for (j, st) in (1..=5).zip(&h.scrutineers) {
+        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
+        assert_eq!(view["index"], j);
+        assert_eq!(unb64(&view["ceremony_id"]), ceremony_id);
+        let dealer = Dealer::new(params, j, &mut rng).unwrap();
+        let message = dealer.commitments(&ceremony_id, &mut rng);
+        let shares: Vec<Value> = view["recipients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let to = r["index"].as_u64().unwrap() as u32;
+                // Seal only to a key the recipient's station published (its key is in the manifest).
+                let published = unb64(&r["data"]);
+                let key = RecipientKey::from_bytes(&published[..32]).unwrap();
+                let station_key = &manifest.scrutineers[to as usize - 1].key;
+                key.verify_publication(station_key, &ceremony_id, to, &published[32..]).unwrap();
+                let sealed = seal_share(&key, &ceremony_id, &dealer.share_for(to).unwrap(), &mut rng).unwrap();
+                json!({"recipient": to, "sealed": b64(&sealed)})
+            })
+            .collect();
+        let body = json!({"message": b64(&message.to_bytes()), "shares": shares});
+        let (status, v) = station_call(&h.app, st, Method::POST, &format!("{view_path}/dealing"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        dealers.push(dealer);
+    }
+    // Each scrutineer opens what was dealt to it and checks it (spec §5.3).
+    let mut received = Vec::new();
+    for (j, (st, sk)) in (1..=5u32).zip(h.scrutineers.iter().zip(&secrets)) {
+        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
+        let ceremony_id = unb64(&view["ceremony_id"]);
+        let messages: Vec<DealerCommitments> = view["dealings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| DealerCommitments::decode(&unb64(&d["data"])).unwrap())
+            .collect();
+        let mut mine = Vec::new();
+        for s in view["shares"].as_array().unwrap() {
+            let dealer = s["index"].as_u64().unwrap() as u32;
+            let share = open_share(sk, &ceremony_id, dealer, j, &unb64(&s["data"])).unwrap();
+            share.verify(&messages[dealer as usize - 1]).unwrap();
+            mine.push(share);
+        }
+        assert_eq!(mine.len(), 5);
+        received.push((messages, mine));
+        let (status, v) =
+            station_call(&h.app, st, Method::POST, &format!("{view_path}/confirm"), Some(json!({"complaints": []})))
+                .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        assert_eq!(v["state"], if j == 5 { "ready" } else { "ceremony" });
+    }
+    // The outcome agrees with what every scrutineer computes itself.
+    let mut key_shares = Vec::new();
+    for (j, (st, (messages, shares))) in (1..=5u32).zip(h.scrutineers.iter().zip(received)) {
+        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
+        let out = ceremony_output(params, &messages).unwrap();
+        assert_eq!(unb64(&view["joint_key"]), out.joint_key.element().as_bytes());
+        assert_eq!(view["qualified"], json!([1, 2, 3, 4, 5]));
+        key_shares.push(key_share(j, &shares, &out).unwrap());
+    }
+    drop(dealers);
+    key_shares
+}
+
+/// A booth's view of the poll.
+struct BallotDef {
+    manifest: Manifest,
+    shape: BallotShape,
+    key: hallvote_crypto::elgamal::PublicKey,
+    election: [u8; 64],
+    poll_id: [u8; 32],
+}
+
+async fn ballot_definition(h: &Hall) -> BallotDef {
+    let (status, def) =
+        station_call(&h.app, &h.booth, Method::GET, &format!("/api/station/polls/{}/ballot", h.poll), None).await;
+    assert_eq!(status, StatusCode::OK, "{def}");
+    let manifest = Manifest::decode(&unb64(&def["manifest"])).unwrap();
+    let shape = manifest.shape().unwrap();
+    let key = joint_key(&unb64(&def["joint_key"]).try_into().unwrap()).unwrap();
+    BallotDef {
+        shape,
+        key,
+        election: unb64(&def["election"]).try_into().unwrap(),
+        poll_id: unb64(&def["poll_id"]).try_into().unwrap(),
+        manifest,
+    }
+}
+
+/// The desk issues a credential to the delegate with `card`: blind, sign, finalize.
+async fn issue(h: &Hall, def: &BallotDef, card: &str) -> Result<Credential, (StatusCode, Value)> {
+    let mut rng = rand::rng();
+    let (req, state) = blind(&def.manifest.credential_key, &def.poll_id, &mut rng).unwrap();
+    let body = json!({"card": card, "blinded": b64(req.as_bytes())});
+    let (status, v) =
+        station_call(&h.app, &h.desk, Method::POST, &format!("/api/station/polls/{}/issue", h.poll), Some(body)).await;
+    if status != StatusCode::CREATED {
+        return Err((status, v));
+    }
+    let sig = BlindSignature::from_bytes(&unb64(&v["blind_signature"])).unwrap();
+    Ok(finalize(&def.manifest.credential_key, state, &sig).unwrap())
+}
+
+fn random_marks(shape: &BallotShape) -> PlainBallot {
+    let mut rng = rand::rng();
+    let marks = shape
+        .contests
+        .iter()
+        .map(|c| {
+            let mut fors = 0;
+            c.items
+                .iter()
+                .map(|item| {
+                    let n = usize::from(item.options);
+                    let mut pick = rng.random_range(0..n);
+                    if let Some(cap) = c.cap
+                        && pick == usize::from(cap.option)
+                    {
+                        if fors == cap.max {
+                            pick = (pick + 1) % n;
+                        } else {
+                            fors += 1;
+                        }
+                    }
+                    (0..n).map(|o| u8::from(o == pick)).collect()
+                })
+                .collect()
+        })
+        .collect();
+    PlainBallot { marks }
+}
+
+/// Checks a receipt: the head is signed by the server over `head ‖ E`, and the
+/// entry's leaf is in it.
+fn check_receipt(receipt: &Value, entry: &BoardEntry, server: &VerifyingKey, election: &[u8; 64]) {
+    let head_bytes: [u8; 40] = unb64(&receipt["head"]).try_into().unwrap();
+    let sig = Signature::decode(&unb64(&receipt["signature"])).unwrap();
+    verify(server, tags::SIG_TREE_HEAD, &head_message(&head_bytes, election), &sig).unwrap();
+    let head = TreeHead::from_bytes(&head_bytes).unwrap();
+    let path: Vec<[u8; 32]> =
+        receipt["inclusion"].as_array().unwrap().iter().map(|p| unb64(p).try_into().unwrap()).collect();
+    let proof = InclusionProof::new(receipt["position"].as_u64().unwrap(), head.size, path).unwrap();
+    proof.verify_tree_head(&leaf_hash(&entry.leaf()), &head).unwrap();
+}
+
+async fn a_whole_poll_through_the_api(store: Store) {
+    let (h, sid) = set_up_hall(&store).await;
+    appoint(&h).await;
+    let key_shares = ceremony(&h).await;
+    let def = ballot_definition(&h).await;
+    let server_key = def.manifest.server_key;
+    let cast_path = format!("/api/station/polls/{}/cast", h.poll);
+    let status_path = format!("/api/polls/{}/status", h.poll);
+
+    // Not open yet: no credential.
+    let err = issue(&h, &def, "QS15-001").await.unwrap_err();
+    assert_eq!((err.0, code(&err.1)), (StatusCode::CONFLICT, "poll_not_open"));
+    // Opening is refused without quorum: 5 delegates leave, 95 of 120 is not more than four fifths.
+    for k in 96..=100 {
+        let (status, _, _) = call(
+            &h.app,
+            Method::POST,
+            &format!("/api/sessions/{sid}/checkout"),
+            Some(&h.org),
+            Some(json!({"card": format!("QS15-{k:03}")})),
+            "zh-CN",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let open_path = format!("/api/polls/{}/open", h.poll);
+    let (status, err, _) = call(&h.app, Method::POST, &open_path, Some(&h.org), None, "zh-CN").await;
+    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "quorum_not_met"), "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("未达到法定人数"), "{err}");
+    let (status, _, _) = call(
+        &h.app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&h.org),
+        Some(json!({"card": "QS15-096"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, st, _) = call(&h.app, Method::POST, &open_path, Some(&h.org), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{st}");
+    assert_eq!(
+        (st["state"].as_str(), st["expected"].as_u64(), st["present"].as_u64()),
+        (Some("open"), Some(120), Some(96))
+    );
+
+    // Issuance: once per delegate; only to someone present.
+    let mut credentials = Vec::new();
+    for k in 1..=12 {
+        credentials.push(issue(&h, &def, &format!("QS15-{k:03}")).await.unwrap());
+    }
+    let err = issue(&h, &def, "QS15-001").await.unwrap_err();
+    assert_eq!((err.0, code(&err.1)), (StatusCode::CONFLICT, "already_issued"), "{}", err.1);
+    let err = issue(&h, &def, "QS15-099").await.unwrap_err();
+    assert_eq!((err.0, code(&err.1)), (StatusCode::CONFLICT, "not_present"));
+    assert_eq!(db_counts(&store, h.poll).await, (0, 12, 0));
+
+    // Cast ten ballots, keeping what each says; check every receipt.
+    let mut rng = rand::rng();
+    let mut truth = vec![0u64; def.shape.selections()];
+    let mut cast_bytes = Vec::new();
+    for cred in &credentials[..10] {
+        let plain = random_marks(&def.shape);
+        for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
+            *t += u64::from(*m);
+        }
+        let ctx = BallotContext { election: def.election, serial: cred.serial() };
+        let (ballot, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &plain, &mut rng).unwrap();
+        let body = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot.to_bytes())});
+        let (status, receipt) = station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(body.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{receipt}");
+        let entry = BoardEntry::Cast { credential: cred.to_bytes(), ballot: ballot.to_bytes() };
+        check_receipt(&receipt, &entry, &server_key, &def.election);
+        cast_bytes.push((body, receipt, ballot));
+    }
+    assert_eq!(db_counts(&store, h.poll).await, (10, 12, 10));
+
+    // The same ballot again: the same receipt, nothing new on the board.
+    let (body, first, _) = &cast_bytes[3];
+    let (status, again) = station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(body.clone())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&again, first);
+    // The board explorer finds it by tracking code, with its proof in the latest tree.
+    let tracking = first["tracking"].as_str().unwrap();
+    let (status, found, _) =
+        call(&h.app, Method::GET, &format!("/api/polls/{}/board/{tracking}", h.poll), None, None, "en").await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["entries"][0]["position"], 3);
+    assert_eq!(found["entries"][0]["latest_size"], 10);
+
+    // Refusals, each with its code and no change in the database.
+    let before = db_counts(&store, h.poll).await;
+    let spent = &credentials[3];
+    let ctx = BallotContext { election: def.election, serial: spent.serial() };
+    let (other, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &random_marks(&def.shape), &mut rng).unwrap();
+    let replay = json!({"credential": b64(&spent.to_bytes()), "ballot": b64(&other.to_bytes())});
+    // A forged credential: signed with a key that is not the poll's.
+    let rogue = CredentialSecretKey::generate(&mut rng, 2048).unwrap();
+    let (req, state) = blind(rogue.public_key(), &def.poll_id, &mut rng).unwrap();
+    let forged = finalize(rogue.public_key(), state, &sign_blinded(&rogue, &req, &mut rng).unwrap()).unwrap();
+    let fctx = BallotContext { election: def.election, serial: forged.serial() };
+    let (fb, _) = encrypt_ballot(&def.shape, &def.key, &fctx, &random_marks(&def.shape), &mut rng).unwrap();
+    let forged_cred = json!({"credential": b64(&forged.to_bytes()), "ballot": b64(&fb.to_bytes())});
+    // A forged proof: ballot 0's proofs under credential 10 (they are bound to ballot 0's serial).
+    let fresh = &credentials[10];
+    let copied = json!({"credential": b64(&fresh.to_bytes()), "ballot": b64(&cast_bytes[0].2.to_bytes())});
+    // An over-voted ballot: all three candidates "for" with a cap proof that lies.
+    let overvoted = json!({"credential": b64(&fresh.to_bytes()), "ballot": b64(&over_vote(&def, fresh))});
+    let mut garbled = cast_bytes[0].2.to_bytes();
+    garbled.truncate(garbled.len() - 5);
+    let malformed_ballot = json!({"credential": b64(&fresh.to_bytes()), "ballot": b64(&garbled)});
+    let cases: Vec<(Vec<u8>, StatusCode, &str)> = vec![
+        (replay.to_string().into_bytes(), StatusCode::CONFLICT, "credential_already_spent"),
+        (forged_cred.to_string().into_bytes(), StatusCode::FORBIDDEN, "credential_invalid"),
+        (copied.to_string().into_bytes(), StatusCode::UNPROCESSABLE_ENTITY, "ballot_proof_invalid"),
+        (overvoted.to_string().into_bytes(), StatusCode::UNPROCESSABLE_ENTITY, "ballot_proof_invalid"),
+        (malformed_ballot.to_string().into_bytes(), StatusCode::BAD_REQUEST, "ballot_malformed"),
+        (
+            json!({"credential": "AAAA", "ballot": "AAAA"}).to_string().into_bytes(),
+            StatusCode::BAD_REQUEST,
+            "credential_malformed",
+        ),
+        (
+            json!({"credential": "@@@", "ballot": ""}).to_string().into_bytes(),
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+        ),
+        (b"{\"credential\": ".to_vec(), StatusCode::BAD_REQUEST, "malformed_request"),
+        (
+            json!({"credential": "", "ballot": "", "extra": 1}).to_string().into_bytes(),
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+        ),
+        (vec![b' '; 5 * 1024 * 1024], StatusCode::PAYLOAD_TOO_LARGE, "request_too_large"),
+    ];
+    for (body, want_status, want_code) in cases {
+        let (status, err) = station_raw(&h.app, &h.booth, Method::POST, &cast_path, body).await;
+        assert_eq!((status, code(&err)), (want_status, want_code), "{err}");
+        assert_eq!(db_counts(&store, h.poll).await, before, "{want_code} changed the database");
+    }
+    // The over-vote's refusal says which proof failed.
+    let (_, err) = station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(overvoted)).await;
+    assert!(err["error"]["message"].as_str().unwrap().contains("Contest 1"), "{err}");
+    // A desk cannot cast.
+    let (status, err) = station_call(&h.app, &h.desk, Method::POST, &cast_path, Some(replay.clone())).await;
+    assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "wrong_station_kind"));
+
+    // Challenge: the opened ballot is posted as spoiled, the credential stays unspent.
+    let cred = &credentials[10];
+    let ctx = BallotContext { election: def.election, serial: cred.serial() };
+    let (ballot, opening) = encrypt_ballot(&def.shape, &def.key, &ctx, &random_marks(&def.shape), &mut rng).unwrap();
+    let challenge = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot.to_bytes()), "opening": b64(&opening.to_bytes())});
+    let (status, spoiled) = station_call(
+        &h.app,
+        &h.booth,
+        Method::POST,
+        &format!("/api/station/polls/{}/challenge", h.poll),
+        Some(challenge),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{spoiled}");
+    assert_eq!((spoiled["kind"].as_str(), spoiled["position"].as_u64()), (Some("spoiled"), Some(10)));
+    // A wrong opening is refused.
+    let (ballot2, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &random_marks(&def.shape), &mut rng).unwrap();
+    let bad_challenge = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot2.to_bytes()), "opening": b64(&opening.to_bytes())});
+    let (status, err) = station_call(
+        &h.app,
+        &h.booth,
+        Method::POST,
+        &format!("/api/station/polls/{}/challenge", h.poll),
+        Some(bad_challenge),
+    )
+    .await;
+    assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "opening_invalid"), "{err}");
+    // Then the delegate votes for real with the same credential.
+    for cred in &credentials[10..12] {
+        let plain = random_marks(&def.shape);
+        for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
+            *t += u64::from(*m);
+        }
+        let ctx = BallotContext { election: def.election, serial: cred.serial() };
+        let (ballot, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &plain, &mut rng).unwrap();
+        let body = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot.to_bytes())});
+        let (status, receipt) = station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{receipt}");
+    }
+    assert_eq!(db_counts(&store, h.poll).await, (13, 12, 13));
+
+    // Close: sealed; no more casts.
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/close", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("closed")), "{st}");
+    let (status, err) = station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(cast_bytes[0].0.clone())).await;
+    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "poll_not_open"));
+
+    // Decryption by scrutineers 1, 3 and 5 only; a share made with another's key is refused.
+    let (status, agg) = station_call(
+        &h.app,
+        &h.scrutineers[0],
+        Method::GET,
+        &format!("/api/station/polls/{}/aggregates", h.poll),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{agg}");
+    let aggregates: Vec<Ciphertext> =
+        agg["aggregates"].as_array().unwrap().iter().map(|a| Ciphertext::decode(&unb64(a)).unwrap()).collect();
+    let decryption_path = format!("/api/station/polls/{}/decryption", h.poll);
+    let shares_body = |j: usize| {
+        let d = decrypt(&key_shares[j], &def.election, &def.shape, &aggregates, &mut rand::rng());
+        json!({"shares": d.shares.iter().map(|s| b64(s)).collect::<Vec<_>>()})
+    };
+    let (status, err) =
+        station_call(&h.app, &h.scrutineers[1], Method::POST, &decryption_path, Some(shares_body(3))).await;
+    assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "decryption_share_invalid"), "{err}");
+    let (status, err, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/tally", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_enough_decryptions"));
+    for j in [0, 2, 4] {
+        let (status, v) =
+            station_call(&h.app, &h.scrutineers[j], Method::POST, &decryption_path, Some(shares_body(j))).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/tally", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("tallied")), "{st}");
+
+    // Every officer checks the result digest and signs; publication waits for all.
+    let result_path = format!("/api/station/polls/{}/result", h.poll);
+    let signature_path = format!("/api/station/polls/{}/signature", h.poll);
+    let officers: Vec<(&Station, &str)> =
+        h.scrutineers.iter().map(|s| (s, "scrutineer")).chain(h.counters.iter().map(|s| (s, "counter"))).collect();
+    for (i, (st, role)) in officers.iter().enumerate() {
+        let (status, r) = station_call(&h.app, st, Method::GET, &result_path, None).await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        let totals: Vec<u64> = r["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();
+        assert_eq!(totals, truth);
+        let attendance = Attendance {
+            expected: r["expected"].as_u64().unwrap() as u32,
+            present: r["present"].as_u64().unwrap() as u32,
+            issued: r["issued"].as_u64().unwrap() as u32,
+        };
+        assert_eq!((attendance.expected, attendance.present, attendance.issued), (120, 96, 12));
+        let digest =
+            result_digest(&def.election, attendance, r["cast"].as_u64().unwrap(), &totals, &unb64(&r["outcome"]));
+        assert_eq!(digest.to_vec(), unb64(&r["digest"]));
+        if i == 0 {
+            let (status, err) = station_call(
+                &h.app,
+                st,
+                Method::POST,
+                &signature_path,
+                Some(json!({"role": role, "signature": b64(&sign_result(&h.booth.key, &digest))})),
+            )
+            .await;
+            assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "signature_invalid"));
+        }
+        if i == 6 {
+            let (status, err, _) =
+                call(&h.app, Method::POST, &format!("/api/polls/{}/publish", h.poll), Some(&h.org), None, "en").await;
+            assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "signatures_missing"));
+        }
+        let body = json!({"role": role, "signature": b64(&sign_result(&st.key, &digest))});
+        let (status, v) = station_call(&h.app, st, Method::POST, &signature_path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let (status, _) = get_bytes(&h.app, &format!("/api/polls/{}/record", h.poll)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/publish", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("published")), "{st}");
+    let (_, st, _) = call(&h.app, Method::GET, &status_path, Some(&h.org), None, "en").await;
+    assert_eq!((st["issued"].as_u64(), st["board_size"].as_u64()), (Some(12), Some(13)));
+
+    // The record: the verifier accepts it, and its totals are what was voted.
+    let (status, bytes) = get_bytes(&h.app, &format!("/api/polls/{}/record", h.poll)).await;
+    assert_eq!(status, StatusCode::OK);
+    let report = verify_record(&bytes, &mut rand::rng());
+    assert!(
+        report.ok(),
+        "{:#?}",
+        report.steps.iter().filter(|s| s.status != hallvote_tally::record::Status::Pass).collect::<Vec<_>>()
+    );
+    let (record, _) = Record::decode(&bytes).unwrap();
+    assert_eq!(record.totals, truth);
+    assert_eq!(record.board.len(), 13);
+    assert_eq!(record.decryptions.iter().map(|d| d.scrutineer).collect::<Vec<_>>(), [1, 3, 5]);
+    assert!(record.board.iter().any(|e| matches!(e, BoardEntry::Spoiled { .. })));
+}
+
+/// A ballot whose every candidate is marked "for" (3 for 2 seats), with a cap
+/// proof that claims the sum is at most 2: it encodes, but its proof fails.
+fn over_vote(def: &BallotDef, cred: &Credential) -> Vec<u8> {
+    use hallvote_crypto::elgamal::Nonce;
+    use hallvote_crypto::proofs::range::{RangeProof, RangeStatement};
+    use hallvote_tally::ballot::{Cap, ContestShape};
+    let mut rng = rand::rng();
+    let ctx = BallotContext { election: def.election, serial: cred.serial() };
+    // The same shape with a looser cap, so the booth code builds it.
+    let mut loose = def.shape.clone();
+    let cap = loose.contests[0].cap.unwrap();
+    loose.contests[0] = ContestShape { cap: Some(Cap { max: 3, ..cap }), ..loose.contests[0].clone() };
+    let mut plain = random_marks(&def.shape);
+    for item in &mut plain.marks[0] {
+        *item = (0..item.len()).map(|o| u8::from(o == usize::from(cap.option))).collect();
+    }
+    let (mut ballot, opening) = encrypt_ballot(&loose, &def.key, &ctx, &plain, &mut rng).unwrap();
+    let fors: Vec<Ciphertext> =
+        ballot.contests[0].items.iter().map(|i| i.ciphertexts[usize::from(cap.option)]).collect();
+    let nonce = Nonce::sum(opening.nonces[0].iter().map(|n| &n[usize::from(cap.option)]));
+    let sum = Ciphertext::sum(&fors);
+    let cap_ctx = ctx.cap(0);
+    let st = RangeStatement { ctx: &cap_ctx, key: &def.key, ciphertext: &sum, lo: 0, hi: 2 };
+    ballot.contests[0].cap_proof = Some(RangeProof::prove(&st, 2, &nonce, &mut rng).unwrap());
+    ballot.to_bytes()
+}
+
+both_backends!(whole_poll, a_whole_poll_through_the_api);
