@@ -398,14 +398,14 @@ async fn a_whole_poll_through_the_api(store: Store) {
 
     // Issuance: once per delegate; only to someone present.
     let mut credentials = Vec::new();
-    for k in 1..=12 {
+    for k in 1..=15 {
         credentials.push(issue(&h, &def, &format!("QS15-{k:03}")).await.unwrap());
     }
     let err = issue(&h, &def, "QS15-001").await.unwrap_err();
     assert_eq!((err.0, code(&err.1)), (StatusCode::CONFLICT, "already_issued"), "{}", err.1);
     let err = issue(&h, &def, "QS15-099").await.unwrap_err();
     assert_eq!((err.0, code(&err.1)), (StatusCode::CONFLICT, "not_present"));
-    assert_eq!(db_counts(&store, h.poll).await, (0, 12, 0));
+    assert_eq!(db_counts(&store, h.poll).await, (0, 15, 0));
 
     // Cast ten ballots, keeping what each says; check every receipt.
     let mut rng = rand::rng();
@@ -425,7 +425,7 @@ async fn a_whole_poll_through_the_api(store: Store) {
         check_receipt(&receipt, &entry, &server_key, &def.election);
         cast_bytes.push((body, receipt, ballot));
     }
-    assert_eq!(db_counts(&store, h.poll).await, (10, 12, 10));
+    assert_eq!(db_counts(&store, h.poll).await, (10, 15, 10));
 
     // The same ballot again: the same receipt, nothing new on the board.
     let (body, first, _) = &cast_bytes[3];
@@ -536,7 +536,40 @@ async fn a_whole_poll_through_the_api(store: Store) {
         let (status, receipt) = station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(body)).await;
         assert_eq!(status, StatusCode::OK, "{receipt}");
     }
-    assert_eq!(db_counts(&store, h.poll).await, (13, 12, 13));
+    assert_eq!(db_counts(&store, h.poll).await, (13, 15, 13));
+
+    // Casts arriving together are verified in one batch and written in one
+    // transaction: a bad ballot among them is refused alone, and the same cast sent
+    // three times at once is on the board once, with one receipt.
+    let mut concurrent = Vec::new();
+    for cred in &credentials[12..15] {
+        let plain = random_marks(&def.shape);
+        let ctx = BallotContext { election: def.election, serial: cred.serial() };
+        let (ballot, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &plain, &mut rng).unwrap();
+        concurrent.push((plain, ballot));
+    }
+    let body = |i: usize, ballot: &hallvote_tally::ballot::EncryptedBallot| json!({"credential": b64(&credentials[12 + i].to_bytes()), "ballot": b64(&ballot.to_bytes())});
+    let a = body(0, &concurrent[0].1);
+    let bad = body(1, &concurrent[0].1);
+    let c = body(2, &concurrent[2].1);
+    let (r1, r2, r3, rb, rc) = tokio::join!(
+        station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(a.clone())),
+        station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(a.clone())),
+        station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(a.clone())),
+        station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(bad)),
+        station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(c)),
+    );
+    for r in [&r1, &r2, &r3, &rc] {
+        assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+    }
+    assert_eq!((&r1.1, &r1.1), (&r2.1, &r3.1));
+    assert_eq!((rb.0, code(&rb.1)), (StatusCode::UNPROCESSABLE_ENTITY, "ballot_proof_invalid"), "{}", rb.1);
+    for i in [0, 2] {
+        for (t, m) in truth.iter_mut().zip(concurrent[i].0.marks.iter().flatten().flatten()) {
+            *t += u64::from(*m);
+        }
+    }
+    assert_eq!(db_counts(&store, h.poll).await, (15, 15, 15));
 
     // Close: sealed; no more casts.
     let (status, st, _) =
@@ -592,7 +625,7 @@ async fn a_whole_poll_through_the_api(store: Store) {
             present: r["present"].as_u64().unwrap() as u32,
             issued: r["issued"].as_u64().unwrap() as u32,
         };
-        assert_eq!((attendance.expected, attendance.present, attendance.issued), (120, 96, 12));
+        assert_eq!((attendance.expected, attendance.present, attendance.issued), (120, 96, 15));
         let digest =
             result_digest(&def.election, attendance, r["cast"].as_u64().unwrap(), &totals, &unb64(&r["outcome"]));
         assert_eq!(digest.to_vec(), unb64(&r["digest"]));
@@ -622,7 +655,7 @@ async fn a_whole_poll_through_the_api(store: Store) {
         call(&h.app, Method::POST, &format!("/api/polls/{}/publish", h.poll), Some(&h.org), None, "en").await;
     assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("published")), "{st}");
     let (_, st, _) = call(&h.app, Method::GET, &status_path, Some(&h.org), None, "en").await;
-    assert_eq!((st["issued"].as_u64(), st["board_size"].as_u64()), (Some(12), Some(13)));
+    assert_eq!((st["issued"].as_u64(), st["board_size"].as_u64()), (Some(15), Some(15)));
 
     // The record: the verifier accepts it, and its totals are what was voted.
     let (status, bytes) = get_bytes(&h.app, &format!("/api/polls/{}/record", h.poll)).await;
@@ -635,7 +668,7 @@ async fn a_whole_poll_through_the_api(store: Store) {
     );
     let (record, _) = Record::decode(&bytes).unwrap();
     assert_eq!(record.totals, truth);
-    assert_eq!(record.board.len(), 13);
+    assert_eq!(record.board.len(), 15);
     assert_eq!(record.decryptions.iter().map(|d| d.scrutineer).collect::<Vec<_>>(), [1, 3, 5]);
     assert!(record.board.iter().any(|e| matches!(e, BoardEntry::Spoiled { .. })));
 }

@@ -491,96 +491,131 @@ fn entry_from_row(row: &AnyRow) -> Result<StoredEntry, StoreError> {
 
 const ENTRY_COLUMNS: &str = "position, kind, tracking, entry, head, signature";
 
-/// Appends an entry to an open poll's board in one transaction (ADR 0008 §7): takes
-/// the poll's lock by advancing its size, refuses a second cast under the same serial
-/// (a retry of the same cast gets its stored entry back), computes and signs the tree
-/// head at the new size (`sign`: head bytes → signature), inserts, commits.
-pub async fn append(
+/// Appends entries to an open poll's board in one transaction (ADR 0008 §7, with
+/// group commit): takes the poll's lock, refuses a cast or challenge under a serial
+/// already cast (a retry of the same cast gets its stored entry back, also within the
+/// batch), computes and signs the tree head at each new entry's size (`sign`: head
+/// bytes → signature), inserts the entries, advances the board size, commits. The
+/// answers, one per entry in order, hold only once the transaction has committed.
+pub async fn append_batch(
     store: &Store,
     cache: &BoardCache,
     poll_id: i64,
-    new: &NewEntry,
-    sign: impl FnOnce(&[u8; 40]) -> [u8; 64],
-) -> Result<Appended, StoreError> {
+    batch: &[NewEntry],
+    sign: impl Fn(&[u8; 40]) -> [u8; 64],
+) -> Result<Vec<Appended>, StoreError> {
     let mut tx = store.begin_write().await?;
-    let size = sqlx::query(
-        "UPDATE polls SET board_size = board_size + 1 WHERE id = $1 AND state = 'open' RETURNING board_size",
-    )
-    .bind(poll_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let size =
+        sqlx::query("UPDATE polls SET board_size = board_size WHERE id = $1 AND state = 'open' RETURNING board_size")
+            .bind(poll_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some(size) = size else {
         tx.rollback().await?;
-        return Ok(Appended::NotOpen);
+        return Ok(batch.iter().map(|_| Appended::NotOpen).collect());
     };
-    let size: i64 = size.try_get("board_size")?;
-    let earlier = sqlx::query(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND serial = $2 AND kind = 'cast'"
-    ))
-    .bind(poll_id)
-    .bind(new.serial.to_vec())
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(row) = earlier {
-        tx.rollback().await?;
-        let stored = entry_from_row(&row)?;
-        return Ok(if new.kind == EntryKind::Cast && stored.entry == new.entry {
-            Appended::Again(stored)
-        } else {
-            Appended::Spent
-        });
-    }
-    let position = size - 1;
-    let before = u64::try_from(position).map_err(|_| StoreError::Corrupt("board size".into()))?;
-    let head = {
-        let missing = cache.missing(poll_id, before);
-        let mut leaves = Vec::new();
-        if let Some(from) = missing {
-            let rows =
-                sqlx::query("SELECT entry FROM board_entries WHERE poll_id = $1 AND position >= $2 ORDER BY position")
-                    .bind(poll_id)
-                    .bind(i64::try_from(from).unwrap_or(i64::MAX))
-                    .fetch_all(&mut *tx)
-                    .await?;
-            for r in &rows {
-                leaves.push(r.try_get::<Vec<u8>, _>("entry")?);
-            }
+    let size =
+        u64::try_from(size.try_get::<i64, _>("board_size")?).map_err(|_| StoreError::Corrupt("board size".into()))?;
+    // Casts already on the board under the batch's serials.
+    let mut cast: std::collections::HashMap<[u8; 32], StoredEntry> = std::collections::HashMap::new();
+    for chunk in batch.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT serial, {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND kind = 'cast' AND serial IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(poll_id);
+        for e in chunk {
+            q = q.bind(e.serial.to_vec());
         }
-        cache.append(poll_id, before, missing.map(|from| BoardLeaves { from, entries: leaves }), new.leaf_hash)?
-    };
-    let signature = sign(&head);
-    let stored = StoredEntry {
-        position: before,
-        cast: new.kind == EntryKind::Cast,
-        tracking: new.tracking,
-        entry: new.entry.clone(),
-        head: head.to_vec(),
-        signature: signature.to_vec(),
-    };
-    let inserted = sqlx::query(
-        "INSERT INTO board_entries (poll_id, position, kind, serial, tracking, entry, head, signature) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(poll_id)
-    .bind(position)
-    .bind(new.kind.as_str())
-    .bind(new.serial.to_vec())
-    .bind(new.tracking.to_vec())
-    .bind(new.entry.clone())
-    .bind(head.to_vec())
-    .bind(signature.to_vec())
-    .execute(&mut *tx)
-    .await;
-    let committed = match inserted {
-        Ok(_) => tx.commit().await,
+        for row in q.fetch_all(&mut *tx).await? {
+            let serial: Vec<u8> = row.try_get("serial")?;
+            let serial: [u8; 32] = serial.try_into().map_err(|_| StoreError::Corrupt("serial length".into()))?;
+            cast.insert(serial, entry_from_row(&row)?);
+        }
+    }
+    let missing = cache.missing(poll_id, size);
+    let mut leaves = None;
+    if let Some(from) = missing {
+        let rows =
+            sqlx::query("SELECT entry FROM board_entries WHERE poll_id = $1 AND position >= $2 ORDER BY position")
+                .bind(poll_id)
+                .bind(i64::try_from(from).unwrap_or(i64::MAX))
+                .fetch_all(&mut *tx)
+                .await?;
+        let entries = rows.iter().map(|r| r.try_get::<Vec<u8>, _>("entry")).collect::<Result<Vec<_>, _>>()?;
+        leaves = Some(BoardLeaves { from, entries });
+    }
+    let mut answers = Vec::with_capacity(batch.len());
+    let mut fresh: Vec<(&NewEntry, StoredEntry)> = Vec::new();
+    let mut next = size;
+    for e in batch {
+        if let Some(stored) = cast.get(&e.serial) {
+            answers.push(if e.kind == EntryKind::Cast && stored.entry == e.entry {
+                Appended::Again(stored.clone())
+            } else {
+                Appended::Spent
+            });
+            continue;
+        }
+        let head = cache.append(poll_id, next, leaves.take(), e.leaf_hash)?;
+        let stored = StoredEntry {
+            position: next,
+            cast: e.kind == EntryKind::Cast,
+            tracking: e.tracking,
+            entry: e.entry.clone(),
+            head: head.to_vec(),
+            signature: sign(&head).to_vec(),
+        };
+        if e.kind == EntryKind::Cast {
+            cast.insert(e.serial, stored.clone());
+        }
+        answers.push(Appended::New(stored.clone()));
+        fresh.push((e, stored));
+        next += 1;
+    }
+    let written = write_entries(&mut tx, poll_id, &fresh, next).await;
+    let committed = match written {
+        Ok(()) => tx.commit().await.map_err(StoreError::from),
         Err(e) => Err(e),
     };
     if let Err(e) = committed {
-        // The cache holds a leaf that is not in the database: forget the poll's log.
+        // The cache holds leaves that are not in the database: forget the poll's log.
         cache.forget(poll_id);
-        return Err(StoreError::conflict_on_unique(e, "board entry"));
+        return Err(e);
     }
-    Ok(Appended::New(stored))
+    Ok(answers)
+}
+
+async fn write_entries(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    poll_id: i64,
+    fresh: &[(&NewEntry, StoredEntry)],
+    size: u64,
+) -> Result<(), StoreError> {
+    for (e, stored) in fresh {
+        sqlx::query(
+            "INSERT INTO board_entries (poll_id, position, kind, serial, tracking, entry, head, signature) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(poll_id)
+        .bind(i64::try_from(stored.position).unwrap_or(i64::MAX))
+        .bind(e.kind.as_str())
+        .bind(e.serial.to_vec())
+        .bind(e.tracking.to_vec())
+        .bind(e.entry.clone())
+        .bind(stored.head.clone())
+        .bind(stored.signature.clone())
+        .execute(&mut **tx)
+        .await
+        .map_err(|err| StoreError::conflict_on_unique(err, "board entry"))?;
+    }
+    sqlx::query("UPDATE polls SET board_size = $1 WHERE id = $2")
+        .bind(i64::try_from(size).unwrap_or(i64::MAX))
+        .bind(poll_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// The board entries of a poll in order.

@@ -227,27 +227,34 @@ pub async fn revoke(store: &Store, id: i64) -> Result<Revocation, StoreError> {
 
 /// Records the nonce of an accepted request. `false` if the station used it
 /// before (a replay). `at` is the request's signed timestamp.
-///
-/// Also forgets this station's nonces whose timestamps are more than twice the
-/// freshness window before `now`: a replay of one of those is refused as stale,
-/// and the margin covers clocks of several server processes that differ a little.
 pub async fn use_nonce(store: &Store, station_id: i64, nonce: &[u8], at: i64, now: i64) -> Result<bool, StoreError> {
-    sqlx::query("DELETE FROM station_nonces WHERE station_id = $1 AND at < $2")
-        .bind(station_id)
+    Ok(use_nonces(store, &[(station_id, nonce.to_vec(), at)], now).await?.first().copied().unwrap_or(false))
+}
+
+/// Records the nonces of accepted requests `(station, nonce, timestamp)` in one
+/// transaction; for each, `false` if it was used before (a replay, also within the
+/// batch). Also forgets nonces whose timestamps are more than twice the freshness
+/// window before `now`: a replay of one of those is refused as stale, and the
+/// margin covers clocks of several server processes that differ a little.
+pub async fn use_nonces(store: &Store, nonces: &[(i64, Vec<u8>, i64)], now: i64) -> Result<Vec<bool>, StoreError> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("DELETE FROM station_nonces WHERE at < $1")
         .bind(now - 2 * MAX_CLOCK_SKEW_SECONDS)
-        .execute(store.pool())
+        .execute(&mut *tx)
         .await?;
-    let inserted = sqlx::query("INSERT INTO station_nonces (station_id, nonce, at) VALUES ($1, $2, $3)")
-        .bind(station_id)
-        .bind(nonce.to_vec())
-        .bind(at)
-        .execute(store.pool())
-        .await;
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(e) => match StoreError::conflict_on_unique(e, "nonce") {
-            StoreError::Conflict(_) => Ok(false),
-            other => Err(other),
-        },
+    let mut fresh = Vec::with_capacity(nonces.len());
+    for (station_id, nonce, at) in nonces {
+        let r = sqlx::query(
+            "INSERT INTO station_nonces (station_id, nonce, at) VALUES ($1, $2, $3) \
+             ON CONFLICT (station_id, nonce) DO NOTHING",
+        )
+        .bind(*station_id)
+        .bind(nonce.clone())
+        .bind(*at)
+        .execute(&mut *tx)
+        .await?;
+        fresh.push(r.rows_affected() == 1);
     }
+    tx.commit().await?;
+    Ok(fresh)
 }

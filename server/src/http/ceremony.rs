@@ -328,7 +328,7 @@ async fn start(
     definition.attendance = None;
     let manifest = Manifest {
         congress: congress.name.clone(),
-        session: format!("第{}次会议", session.number),
+        session: format!("第{}次会议", super::display::chinese_number(session.number)),
         poll: definition,
         ruleset,
         scrutineers,

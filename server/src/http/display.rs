@@ -1,7 +1,9 @@
 //! The hall display (大屏幕) for a projector: the session's name and live expected,
-//! present and quorum, pushed by server-sent events. Public: these are the figures
-//! announced in the hall. Every process polls the database once a second and
-//! pushes only changes, so it works the same with several server processes.
+//! present and quorum, ballots issued and cast while a poll runs, and a published
+//! poll's results as bar charts (`super::public`), pushed by server-sent events.
+//! Public: these are the figures announced in the hall. Every process polls the
+//! database once a second and pushes only changes, so it works the same with several
+//! server processes.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -43,24 +45,32 @@ pub struct Figures {
     pub quorum_met: bool,
     /// The polls: name and state.
     pub polls: Vec<(String, String)>,
+    /// Ballots issued and cast in the polls being voted on or counted.
+    pub turnout: Vec<super::public::Turnout>,
+    /// The published polls' results as bar charts, newest first.
+    pub results: Vec<super::public::PublishedResult>,
 }
 
-async fn load(state: &AppState, session_id: i64) -> Result<Figures, ApiError> {
+async fn load(state: &AppState, session_id: i64, lang: Lang) -> Result<Figures, ApiError> {
     let s = load_session(state, session_id).await?;
     let c = load_congress(state, s.congress_id).await?;
     let a = attendance_figures(state, &s).await?;
-    let polls = polls::of_session(&state.store, s.id).await?.into_iter().map(|p| (p.poll.name, p.state)).collect();
+    let records = polls::of_session(&state.store, s.id).await?;
+    let (turnout, results) = super::public::display_figures(state, &records, lang).await?;
+    let polls = records.into_iter().map(|p| (p.poll.name, p.state)).collect();
     Ok(Figures {
         session: format!("{}第{}次会议", c.name, chinese_number(s.number)),
         expected: a.expected,
         present: a.present,
         quorum_met: a.quorum_met,
         polls,
+        turnout,
+        results,
     })
 }
 
 /// 1 → 一, 12 → 十二, 23 → 二十三 (session numbers are below 100).
-fn chinese_number(n: i64) -> String {
+pub(crate) fn chinese_number(n: i64) -> String {
     const D: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         0..=9 => D[n as usize].to_owned(),
@@ -70,29 +80,35 @@ fn chinese_number(n: i64) -> String {
     }
 }
 
-async fn figures(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Figures>, ApiError> {
-    Ok(Json(load(&state, id).await?))
+async fn figures(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<i64>,
+) -> Result<Json<Figures>, ApiError> {
+    Ok(Json(load(&state, id, lang).await?))
 }
 
 async fn events(
     State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let first = load(&state, id).await?;
-    let stream = stream::unfold((state, id, None::<Figures>, Some(first)), |(state, id, last, ready)| async move {
-        let mut next = ready;
-        loop {
-            if let Some(f) = next.take()
-                && last.as_ref() != Some(&f)
-            {
-                let event = Event::default().event("figures").json_data(&f).unwrap_or_default();
-                return Some((Ok(event), (state, id, Some(f), None)));
+    let first = load(&state, id, lang).await?;
+    let stream =
+        stream::unfold((state, id, None::<Figures>, Some(first)), move |(state, id, last, ready)| async move {
+            let mut next = ready;
+            loop {
+                if let Some(f) = next.take()
+                    && last.as_ref() != Some(&f)
+                {
+                    let event = Event::default().event("figures").json_data(&f).unwrap_or_default();
+                    return Some((Ok(event), (state, id, Some(f), None)));
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                // A failed read (a restart of the database, say) skips a beat; the page keeps its last figures.
+                next = load(&state, id, lang).await.ok();
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            // A failed read (a restart of the database, say) skips a beat; the page keeps its last figures.
-            next = load(&state, id).await.ok();
-        }
-    });
+        });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
@@ -101,7 +117,7 @@ async fn page(
     RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let f = load(&state, id).await?;
+    let f = load(&state, id, lang).await?;
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let html = format!(
@@ -113,14 +129,19 @@ h1 {{ font-size: 4vw; margin: 4vh 2vw 2vh; }}
 .fig {{ font-size: 3vw; }} .fig b {{ display: block; font-size: 12vw; line-height: 1.1; }}
 #quorum {{ font-size: 4vw; font-weight: bold; margin: 2vh; }}
 ul {{ list-style: none; padding: 0; font-size: 2.5vw; }}
+.turnout {{ font-size: 3.5vw; font-weight: bold; margin: 1vh 2vw; }}
+.result h2 {{ font-size: 3.5vw; margin: 3vh 2vw 1vh; }} .chart {{ margin: 1vh 3vw; }}
+.chart figcaption {{ font-size: 2.6vw; text-align: left; margin-bottom: 1vh; }} .void {{ font-size: 3vw; font-weight: bold; }}
 </style></head><body>
 <h1 id="session">{session}</h1>
 <div class="row"><div class="fig">{expected_word}<b id="expected">{expected}</b></div><div class="fig">{present_word}<b id="present">{present}</b></div></div>
 <div id="quorum" aria-live="polite">{quorum}</div>
 <ul id="polls"></ul>
+<div id="turnout">{turnout_html}</div>
+<div id="results">{results_html}</div>
 <script>
 "use strict";
-const W = {{ met: "{met}", not_met: "{not_met}", states: {states} }};
+const W = {{ met: "{met}", not_met: "{not_met}", states: {states}, issued: "{issued_word}", cast: "{cast_word}", sep: "{sep}" }};
 function show(f) {{
   document.getElementById("session").textContent = f.session;
   document.getElementById("expected").textContent = f.expected;
@@ -128,6 +149,11 @@ function show(f) {{
   document.getElementById("quorum").textContent = f.quorum_met ? W.met : W.not_met;
   const ul = document.getElementById("polls"); ul.replaceChildren();
   for (const [name, state] of f.polls) {{ const li = document.createElement("li"); li.textContent = name + " — " + (W.states[state] || state); ul.append(li); }}
+  const turnout = document.getElementById("turnout"); turnout.replaceChildren();
+  for (const t of f.turnout) {{ const p = document.createElement("p"); p.className = "turnout"; p.textContent = t.poll + W.sep + W.issued + " " + t.issued + "　" + W.cast + " " + t.cast; turnout.append(p); }}
+  const results = document.getElementById("results"); results.replaceChildren();
+  // The charts are markup the server made, every text in them escaped.
+  for (const r of f.results) {{ const s = document.createElement("section"); s.className = "result"; const h = document.createElement("h2"); h.textContent = r.poll; s.append(h); s.insertAdjacentHTML("beforeend", r.charts); results.append(s); }}
 }}
 const es = new EventSource("/api/sessions/{id}/events");
 es.addEventListener("figures", (e) => show(JSON.parse(e.data)));
@@ -144,6 +170,11 @@ es.addEventListener("figures", (e) => show(JSON.parse(e.data)));
         } else {
             t("未达到法定人数", "Quorum not met")
         },
+        turnout_html = super::public::turnout_html(&f.turnout, lang),
+        results_html = super::public::results_html(&f.results),
+        issued_word = t("发出选票", "Ballots issued"),
+        cast_word = t("收回选票", "Ballots cast"),
+        sep = t("：", ": "),
         met = t("已达到法定人数", "Quorum met"),
         not_met = t("未达到法定人数", "Quorum not met"),
         states = if zh {

@@ -11,7 +11,9 @@ pub mod display;
 pub mod extract;
 pub mod health;
 pub mod limits;
+pub mod openapi;
 pub mod polls;
+pub mod public;
 pub mod results;
 pub mod station_auth;
 pub mod stations;
@@ -22,6 +24,10 @@ use axum::extract::DefaultBodyLimit;
 
 use crate::db::Store;
 use crate::error;
+
+/// Station request nonces `(station, nonce, timestamp)` waiting to be recorded; each
+/// answer says whether the nonce was fresh.
+pub type NonceQueue = crate::batch::Batcher<(i64, Vec<u8>, i64), Result<bool, String>>;
 
 /// Shared state of every handler.
 #[derive(Clone, Debug)]
@@ -35,6 +41,12 @@ pub struct AppState {
     pub tls_fingerprint: Option<String>,
     /// The boards' Merkle logs (spec §7), kept in memory per poll.
     pub board: std::sync::Arc<crate::board::BoardCache>,
+    /// Station request nonces, recorded in batches (group commit).
+    pub nonces: std::sync::Arc<NonceQueue>,
+    /// Casts and challenges, appended to each poll's board in batches (group commit).
+    pub casts: std::sync::Arc<crate::casting::CastQueues>,
+    /// Ballots waiting for verification, checked in batches over the cores.
+    pub checks: std::sync::Arc<crate::casting::BallotChecks>,
     /// The polls' frozen cryptographic contexts.
     pub contexts: std::sync::Arc<crate::casting::ContextCache>,
 }
@@ -47,6 +59,9 @@ impl AppState {
             server_key: std::sync::Arc::new(server_key),
             tls_fingerprint: None,
             board: Default::default(),
+            nonces: Default::default(),
+            casts: Default::default(),
+            checks: Default::default(),
             contexts: Default::default(),
         }
     }
@@ -75,10 +90,12 @@ pub fn router(state: AppState) -> Router {
         .merge(display::router())
         .merge(cards::router())
         .merge(polls::router())
+        .merge(public::router())
         .merge(stations::router())
         .merge(ceremony::router())
         .merge(voting::router())
         .merge(results::router())
+        .merge(openapi::router())
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(

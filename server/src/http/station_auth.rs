@@ -126,7 +126,25 @@ impl FromRequest<AppState> for SignedStationRequest {
                 ),
             ));
         }
-        if !stations::use_nonce(&state.store, station.id, &headers.nonce, timestamp, t).await? {
+        let job = (station.id, headers.nonce.to_vec(), timestamp);
+        let store = state.store.clone();
+        let fresh = state
+            .nonces
+            .submit(job, move || {
+                move |jobs: Vec<(i64, Vec<u8>, i64)>| {
+                    let store = store.clone();
+                    async move {
+                        match stations::use_nonces(&store, &jobs, now()).await {
+                            Ok(fresh) => fresh.into_iter().map(Ok).collect(),
+                            Err(e) => jobs.iter().map(|_| Err(e.to_string())).collect(),
+                        }
+                    }
+                }
+            })
+            .await
+            .ok_or_else(|| ApiError::internal("nonce writer stopped"))?
+            .map_err(ApiError::internal)?;
+        if !fresh {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "replayed_request",

@@ -22,8 +22,8 @@ use super::congress::load_session;
 use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
 use crate::ApiError;
-use crate::casting::{BallotRefusal, PollContext, check_ballot, open_credential_key};
-use crate::db::casting::{self, Appended, IssueError, PollRun, StoredEntry};
+use crate::casting::{BallotJob, BallotRefusal, PollContext, open_credential_key};
+use crate::db::casting::{self, Appended, IssueError, NewEntry, PollRun, StoredEntry};
 use crate::db::{attendance, roster};
 use crate::stations_protocol::StationKind;
 
@@ -297,19 +297,30 @@ async fn post_ballot(
             ));
         }
     };
-    let checked = {
-        let ctx = Arc::clone(&ctx);
-        tokio::task::spawn_blocking(move || check_ballot(&ctx, &credential, &ballot, opening.as_deref()))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(refusal)?
-    };
-    let key = Arc::clone(&state.server_key);
-    let election = ctx.election;
-    let appended = casting::append(&state.store, &state.board, id, &checked, |head| {
-        sign(&key, tags::SIG_TREE_HEAD, &head_message(head, &election)).to_bytes()
-    })
-    .await?;
+    let job = BallotJob { ctx: Arc::clone(&ctx), credential, ballot, opening };
+    let checked =
+        state.checks.check(job).await.ok_or_else(|| ApiError::internal("ballot verifier stopped"))?.map_err(refusal)?;
+    let (store, board, key, election) =
+        (state.store.clone(), Arc::clone(&state.board), Arc::clone(&state.server_key), ctx.election);
+    let appended = state
+        .casts
+        .of(id)
+        .submit(checked, move || {
+            move |batch: Vec<NewEntry>| {
+                let (store, board, key) = (store.clone(), Arc::clone(&board), Arc::clone(&key));
+                async move {
+                    let sign_head =
+                        |head: &[u8; 40]| sign(&key, tags::SIG_TREE_HEAD, &head_message(head, &election)).to_bytes();
+                    match casting::append_batch(&store, &board, id, &batch, sign_head).await {
+                        Ok(answers) => answers.into_iter().map(Ok).collect(),
+                        Err(e) => batch.iter().map(|_| Err(e.to_string())).collect(),
+                    }
+                }
+            }
+        })
+        .await
+        .ok_or_else(|| ApiError::internal("board writer stopped"))?
+        .map_err(ApiError::internal)?;
     match appended {
         Appended::New(e) => Ok(Json(receipt(&state, id, &e)?)),
         Appended::Again(e) => {

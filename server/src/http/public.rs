@@ -1,0 +1,926 @@
+//! The public pages of a poll: the board explorer (`GET /polls/{id}/board`: look a
+//! tracking code up, see its entry and its inclusion proof in the latest signed tree
+//! head, checked by the server and again in the browser), the same lookup as JSON
+//! for any verifier (`GET /api/polls/{id}/board-proof/{tracking}`), the result sheet
+//! (计票结果报告单) as a printable A4 page and as PDF, and the results as SVG bar
+//! charts and the ballot counts for the hall display (`super::display`).
+//!
+//! Pages are server-rendered in the request's language (zh-CN by default, `?lang=en`
+//! switches and remembers it), self-contained (no external assets) and work without
+//! JavaScript; the board explorer's script only adds the browser's own check.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use hallvote_crypto::merkle::{InclusionProof, TreeHead};
+use hallvote_crypto::sign::sign;
+use hallvote_crypto::tags;
+use hallvote_tally::ballot::TrackingCode;
+use hallvote_tally::count::{CandidateStatus, ContestResult, PollResult};
+use hallvote_tally::record::builder::{head_message, outcome, poll_counts};
+use hallvote_tally::record::{Attendance, Manifest};
+use hallvote_tally::{Lang, Text};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::ceremony::{conflict, load_run, state_zh};
+use super::congress::load_session;
+use super::extract::b64;
+use super::voting::ensure_log;
+use crate::ApiError;
+use crate::auth::Role;
+use crate::board::entry_leaf_hash;
+use crate::db::casting::{self, OfficerRole, PollRun, StoredEntry};
+use crate::db::polls::PollRecord;
+use crate::html::escape;
+use crate::i18n::{LANG_COOKIE, RequestLang};
+use crate::sheet::{SheetHeading, Signer, Signers};
+
+const BOARD_PAGE: &str = include_str!("pages/board.html");
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/polls/{id}/board", get(board_page))
+        .route("/api/polls/{id}/board-proof/{tracking}", get(board_proof))
+        .route("/polls/{id}/sheet", get(sheet_page))
+        .route("/polls/{id}/sheet.pdf", get(sheet_pdf))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    lang: Option<String>,
+    code: Option<String>,
+}
+
+/// The page's language: `?lang=` if given (and then remembered in a cookie), else the request's.
+fn page_lang(request: Lang, query: Option<&str>) -> (Lang, bool) {
+    match query.and_then(Lang::parse) {
+        Some(l) => (l, true),
+        None => (request, false),
+    }
+}
+
+fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "zh-CN",
+        Lang::En => "en",
+    }
+}
+
+fn remember_lang(mut res: Response, lang: Lang, set: bool) -> Response {
+    if set && let Ok(v) = format!("{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", lang_tag(lang)).parse()
+    {
+        res.headers_mut().insert(SET_COOKIE, v);
+    }
+    res
+}
+
+// ---------------------------------------------------------------------------------
+// The board explorer.
+
+/// A signed tree head of a poll's board (spec §12.5).
+struct SignedTreeHead {
+    head: TreeHead,
+    bytes: [u8; 40],
+    signature: [u8; 64],
+}
+
+/// One entry found under a tracking code, with its inclusion proof in the latest head.
+struct FoundEntry {
+    stored: StoredEntry,
+    leaf_hash: [u8; 32],
+    proof: InclusionProof,
+    /// The server checked the proof against the latest head.
+    verified: bool,
+}
+
+/// A tracking code looked up on a poll's board.
+struct Lookup {
+    code: TrackingCode,
+    head: SignedTreeHead,
+    entries: Vec<FoundEntry>,
+}
+
+/// Why a lookup found nothing to show.
+enum Miss {
+    /// The text is not a tracking code: what is wrong with it.
+    Malformed(Text),
+    /// No entry of the board has this code.
+    NotFound(TrackingCode),
+}
+
+impl Miss {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Malformed(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+        }
+    }
+
+    fn text(&self) -> Text {
+        match self {
+            Self::Malformed(t) => t.clone(),
+            Self::NotFound(code) => Text::new(
+                format!("公告板上没有追踪码为 {code} 的选票。请核对回执上的追踪码后重试。"),
+                format!("No ballot with tracking code {code} is on the board. Check the code on your receipt."),
+            ),
+        }
+    }
+
+    fn into_error(self) -> ApiError {
+        let t = self.text();
+        let code = match self {
+            Self::Malformed(_) => "tracking_code_malformed",
+            Self::NotFound(_) => "tracking_code_not_found",
+        };
+        ApiError::new(self.status(), code, &t.zh, &t.en)
+    }
+}
+
+/// What is wrong with a typed tracking code, in words a voter can act on.
+fn code_problem(text: &str) -> Text {
+    const ALPHABET: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZOIL";
+    let bad: Vec<char> =
+        text.chars().filter(|c| !matches!(c, ' ' | '-') && !ALPHABET.contains(c.to_ascii_uppercase())).collect();
+    let count = text.chars().filter(|c| !matches!(c, ' ' | '-')).count();
+    let example = "ABCD-EFGH-JKMN-PQRS";
+    if let Some(c) = bad.first() {
+        Text::new(
+            format!(
+                "追踪码格式不正确：“{c}”不是追踪码中的字符。追踪码由 16 个数字和字母组成（不含 U），如 {example}。"
+            ),
+            format!(
+                "The tracking code is malformed: “{c}” is not a tracking-code character. A code has 16 digits and \
+                 letters (no U), like {example}."
+            ),
+        )
+    } else {
+        Text::new(
+            format!("追踪码格式不正确：应为 16 个字符，您输入了 {count} 个。示例：{example}。"),
+            format!("The tracking code is malformed: it has 16 characters, you typed {count}. Example: {example}."),
+        )
+    }
+}
+
+/// The latest signed head: the sealing head once the poll is closed, else the head at
+/// the board's size. While the poll is open that head is the one the last receipt
+/// carries; its signature is made again here (Ed25519 is deterministic, so it is the
+/// receipt's signature byte for byte: the server signs no head it had not signed).
+async fn latest_head(state: &AppState, run: &PollRun) -> Result<Option<SignedTreeHead>, ApiError> {
+    if let Some(f) = &run.final_head {
+        let bytes: [u8; 40] = f.get(..40).and_then(|b| b.try_into().ok()).ok_or_else(|| bad_head("final"))?;
+        let signature: [u8; 64] = f.get(40..).and_then(|b| b.try_into().ok()).ok_or_else(|| bad_head("final"))?;
+        let head = TreeHead::from_bytes(&bytes).map_err(ApiError::internal)?;
+        return Ok(Some(SignedTreeHead { head, bytes, signature }));
+    }
+    let (size, Some(election)) = (run.board_size, run.election_hash.as_deref()) else {
+        return Ok(None);
+    };
+    if size == 0 {
+        return Ok(None);
+    }
+    let election: [u8; 64] = election.try_into().map_err(|_| bad_head("election hash"))?;
+    ensure_log(state, run.id, size).await?;
+    let bytes = state.board.head_at(run.id, size).ok_or_else(|| bad_head("log"))?;
+    let signature = sign(&state.server_key, tags::SIG_TREE_HEAD, &head_message(&bytes, &election)).to_bytes();
+    let head = TreeHead::from_bytes(&bytes).map_err(ApiError::internal)?;
+    Ok(Some(SignedTreeHead { head, bytes, signature }))
+}
+
+fn bad_head(what: &str) -> ApiError {
+    ApiError::internal(format!("tree head: {what}"))
+}
+
+/// Looks `text` up on the poll's board; each entry with its proof in the latest head,
+/// checked here.
+async fn lookup(state: &AppState, run: &PollRun, text: &str) -> Result<Result<Lookup, Miss>, ApiError> {
+    let Some(code) = TrackingCode::parse(text) else {
+        return Ok(Err(Miss::Malformed(code_problem(text))));
+    };
+    let found = casting::by_tracking(&state.store, run.id, code.as_bytes()).await?;
+    let head = match latest_head(state, run).await? {
+        Some(h) if !found.is_empty() => h,
+        _ => return Ok(Err(Miss::NotFound(code))),
+    };
+    ensure_log(state, run.id, head.head.size).await?;
+    let mut entries = Vec::with_capacity(found.len());
+    for stored in found {
+        let leaf_hash = entry_leaf_hash(&stored.entry)?;
+        let proof = state
+            .board
+            .inclusion(run.id, stored.position, head.head.size)
+            .ok_or_else(|| ApiError::internal("board log does not hold the entry"))?;
+        let verified = proof.verify_tree_head(&leaf_hash, &head.head).is_ok();
+        if !verified {
+            tracing::error!(poll = run.id, position = stored.position, "inclusion proof does not verify");
+        }
+        entries.push(FoundEntry { stored, leaf_hash, proof, verified });
+    }
+    Ok(Ok(Lookup { code, head, entries }))
+}
+
+/// The lookup as JSON (binary values in base64, spec §14.2).
+fn proof_json(state: &AppState, run: &PollRun, l: &Lookup) -> serde_json::Value {
+    let entries: Vec<_> = l
+        .entries
+        .iter()
+        .map(|e| {
+            json!({
+                "position": e.stored.position,
+                "kind": if e.stored.cast { "cast" } else { "spoiled" },
+                "entry": b64(&e.stored.entry),
+                "leaf_hash": b64(&e.leaf_hash),
+                "index": e.proof.index(),
+                "tree_size": e.proof.tree_size(),
+                "root": b64(&l.head.head.root),
+                "path": e.proof.path().iter().map(|h| b64(h)).collect::<Vec<_>>(),
+                "receipt_head": b64(&e.stored.head),
+                "receipt_signature": b64(&e.stored.signature),
+                "verified": e.verified,
+            })
+        })
+        .collect();
+    json!({
+        "tracking": l.code.to_string(),
+        "tree_size": l.head.head.size,
+        "head": b64(&l.head.bytes),
+        "signature": b64(&l.head.signature),
+        "root": b64(&l.head.head.root),
+        "election": b64(run.election_hash.as_deref().unwrap_or_default()),
+        "server_key": b64(state.server_key.verifying_key().as_bytes()),
+        "entries": entries,
+    })
+}
+
+/// The inclusion proof of each entry with a tracking code in the latest signed tree
+/// head, with the entry bytes and leaf hash (spec §7.3, §12.4). Public.
+async fn board_proof(
+    State(state): State<AppState>,
+    Path((id, tracking)): Path<(i64, String)>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    match lookup(&state, &run, &tracking).await? {
+        Ok(l) => Ok(Json(proof_json(&state, &run, &l))),
+        Err(miss) => Err(miss.into_error()),
+    }
+}
+
+async fn board_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Query(q): Query<PageQuery>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (lang, set) = page_lang(lang, q.lang.as_deref());
+    let (poll, run) = load_run(&state, id).await?;
+    let head = latest_head(&state, &run).await?;
+    let code = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let looked_up = match code {
+        Some(c) => Some(lookup(&state, &run, c).await?),
+        None => None,
+    };
+    let status = match &looked_up {
+        Some(Err(miss)) => miss.status(),
+        _ => StatusCode::OK,
+    };
+    // A code that was found is shown back as the receipt prints it.
+    let shown = match &looked_up {
+        Some(Ok(l)) => Some(l.code.to_string()),
+        _ => code.map(str::to_owned),
+    };
+    let page = render_board(&state, &poll, &run, head.as_ref(), shown.as_deref(), looked_up.as_ref(), lang);
+    Ok(remember_lang((status, Html(page)).into_response(), lang, set))
+}
+
+/// Hex in groups of eight, so a person can compare it by eye.
+fn grouped_hex(bytes: &[u8]) -> String {
+    let h = hex::encode(bytes);
+    h.as_bytes().chunks(8).filter_map(|c| std::str::from_utf8(c).ok()).collect::<Vec<_>>().join(" ")
+}
+
+fn render_board(
+    state: &AppState,
+    poll: &PollRecord,
+    run: &PollRun,
+    head: Option<&SignedTreeHead>,
+    code: Option<&str>,
+    looked_up: Option<&Result<Lookup, Miss>>,
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::ZhCn;
+    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
+    let state_words = if zh { state_zh(&run.state).to_owned() } else { run.state.clone() };
+    let mut summary = format!(
+        "<dl><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd class=\"big\" id=\"board-size\">{}</dd>",
+        t("状态", "State"),
+        escape(&state_words),
+        t("公告板条目数", "Entries on the board"),
+        run.board_size,
+    );
+    match head {
+        Some(h) => summary.push_str(&format!(
+            "<dt>{}</dt><dd>{}<br><span class=\"hex\" id=\"head-root\">{}</span></dd>\
+             <dt>{}</dt><dd class=\"hex\">{}</dd><dt>{}</dt><dd class=\"hex\">{}</dd>",
+            if run.final_head.is_some() {
+                t("最终签名树头（已封存）", "Final signed tree head (sealed)")
+            } else {
+                t("最新签名树头", "Latest signed tree head")
+            },
+            escape(&if zh {
+                format!("条目数 {}，根哈希：", h.head.size)
+            } else {
+                format!("size {}, root:", h.head.size)
+            }),
+            grouped_hex(&h.head.root),
+            t("服务器签名", "Server signature"),
+            grouped_hex(&h.signature),
+            t("服务器公钥", "Server key"),
+            grouped_hex(state.server_key.verifying_key().as_bytes()),
+        )),
+        None => summary.push_str(&format!(
+            "<dt>{}</dt><dd>{}</dd>",
+            t("签名树头", "Signed tree head"),
+            t("公告板上尚无选票。", "No ballot is on the board yet.")
+        )),
+    }
+    summary.push_str("</dl>");
+
+    let (message, result) = match looked_up {
+        None => (String::new(), String::new()),
+        Some(Err(miss)) => (format!("<p class=\"message\">{}</p>", escape(miss.text().get(lang))), String::new()),
+        Some(Ok(l)) => (String::new(), render_lookup(state, run, l, lang)),
+    };
+    let other = match lang {
+        Lang::ZhCn => Lang::En,
+        Lang::En => Lang::ZhCn,
+    };
+    let other_href = match code {
+        Some(c) => format!("?lang={}&code={}", lang_tag(other), url_encode(c)),
+        None => format!("?lang={}", lang_tag(other)),
+    };
+    let texts = json!({
+        "leaf_tag": tags::RECORD_BOARD_ENTRY,
+        "sig_tag": tags::SIG_TREE_HEAD,
+        "browser_ok": t(
+            "本浏览器已用 SHA-256（RFC 9162）独立核验：条目的叶哈希正确，包含证明算出的根哈希与签名树头一致。",
+            "Checked independently in this browser with SHA-256 (RFC 9162): the entry's leaf hash is right and the inclusion proof leads to the signed tree head's root."
+        ),
+        "sig_ok": t("树头上的服务器签名（Ed25519）也已核验。", "The server's Ed25519 signature on the tree head also verifies."),
+        "sig_bad": t("但树头上的服务器签名无效！", "But the server's signature on the tree head does NOT verify!"),
+        "sig_unsupported": t("此浏览器不能核验 Ed25519 签名。", "This browser cannot check Ed25519 signatures."),
+        "leaf_mismatch": t("叶哈希与条目内容不符！", "The leaf hash does not match the entry!"),
+        "size_mismatch": t("证明的树大小与签名树头不符！", "The proof's tree size does not match the signed tree head!"),
+        "root_mismatch": t("包含证明算出的根哈希与签名树头不符！", "The inclusion proof does not lead to the signed tree head's root!"),
+        "no_webcrypto": t(
+            "此浏览器在当前连接下不提供 WebCrypto（需 HTTPS 或本机访问），未能独立核验；上面是服务器的核验结果。",
+            "This browser offers no WebCrypto on this connection (it needs HTTPS or localhost), so it could not check; the server's check is shown above."
+        ),
+        "check_failed": t("核验出错：", "The check failed:"),
+    });
+    // (placeholder, value, whether the value is text to escape rather than markup)
+    let fills: Vec<(&str, String, bool)> = vec![
+        ("lang", lang_tag(lang).into(), true),
+        ("other_lang", lang_tag(other).into(), true),
+        ("other_lang_name", t("English", "中文").into(), true),
+        ("other_lang_href", other_href, true),
+        ("title", t("公告板查询", "Bulletin board explorer").into(), true),
+        ("poll", poll.poll.name.clone(), true),
+        ("label", t("追踪码", "Tracking code").into(), true),
+        (
+            "hint",
+            t(
+                "输入选票回执上的 16 位追踪码，如 ABCD-EFGH-JKMN-PQRS（大小写、空格、短横线均可）。",
+                "Type the 16-character tracking code from your ballot receipt, like ABCD-EFGH-JKMN-PQRS (any case; spaces and dashes are fine).",
+            )
+            .into(),
+            true,
+        ),
+        ("button", t("查询", "Look up").into(), true),
+        ("code", code.unwrap_or_default().to_owned(), true),
+        ("autofocus", if code.is_none() { "autofocus".into() } else { String::new() }, false),
+        ("summary", summary, false),
+        ("message", message, false),
+        ("result", result, false),
+        // JSON in a script element: escape '<' so no "</script>" can appear.
+        ("texts", texts.to_string().replace('<', "\\u003c"), false),
+    ];
+    let mut page = BOARD_PAGE.to_owned();
+    for (key, value, plain) in fills {
+        let value = if plain { escape(&value) } else { value };
+        page = page.replace(&format!("{{{{{key}}}}}"), &value);
+    }
+    page
+}
+
+/// Percent-encodes a query value (only unreserved characters pass as they are).
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn render_lookup(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> String {
+    let zh = lang == Lang::ZhCn;
+    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
+    let mut out = String::new();
+    for (k, e) in l.entries.iter().enumerate() {
+        let position = e.stored.position;
+        let nth =
+            if zh { format!("（公告板第 {} 条）", position + 1) } else { format!(" (entry {})", position + 1) };
+        let receipt_head = TreeHead::from_bytes(&e.stored.head).ok();
+        let path: String =
+            e.proof.path().iter().map(|h| format!("<li class=\"hex\">{}</li>", grouped_hex(h))).collect();
+        let server_check = if e.verified {
+            format!(
+                "<p class=\"check ok\">✔ {}</p>",
+                t(
+                    "服务器已核验此包含证明：该条目在最新签名树头所代表的公告板中。",
+                    "The server has checked this inclusion proof: the entry is on the board the latest signed tree head stands for."
+                )
+            )
+        } else {
+            format!(
+                "<p class=\"check bad\">✘ {}</p>",
+                t(
+                    "包含证明核验失败，请立即告知监票人。",
+                    "The inclusion proof does NOT verify: tell the scrutineers at once."
+                )
+            )
+        };
+        out.push_str(&format!(
+            "<section class=\"card entry\" aria-labelledby=\"entry-{k}\">\
+             <h2 id=\"entry-{k}\">{found}</h2><dl>\
+             <dt>{tracking_w}</dt><dd class=\"big\">{tracking}</dd>\
+             <dt>{position_w}</dt><dd><span class=\"big position\">{position}</span>{nth}</dd>\
+             <dt>{kind_w}</dt><dd class=\"kind\">{kind}</dd>\
+             <dt>{receipt_w}</dt><dd>{receipt}</dd>\
+             <dt>{leaf_w}</dt><dd class=\"hex\">{leaf}</dd>\
+             <dt>{proof_w}</dt><dd>{proof}<ol class=\"path\" start=\"1\">{path}</ol></dd>\
+             </dl>{server_check}\
+             <p class=\"check muted\" id=\"browser-check-{k}\" aria-live=\"polite\">{noscript}</p></section>",
+            found = t("已在公告板上找到", "Found on the board"),
+            tracking_w = t("追踪码", "Tracking code"),
+            tracking = l.code,
+            position_w = t("位置", "Position"),
+            kind_w = t("类型", "Kind"),
+            kind = if e.stored.cast {
+                t("已投出的选票", "cast ballot")
+            } else {
+                t("已核验作废的选票（揭示核验，不计票）", "spoiled ballot (opened to check the booth, not counted)")
+            },
+            receipt_w = t("回执树头", "Receipt tree head"),
+            receipt = match receipt_head {
+                Some(h) => format!(
+                    "{}<br><span class=\"hex\">{}</span>",
+                    if zh { format!("条目数 {}，根哈希：", h.size) } else { format!("size {}, root:", h.size) },
+                    grouped_hex(&h.root)
+                ),
+                None => String::new(),
+            },
+            leaf_w = t("叶哈希", "Leaf hash"),
+            leaf = grouped_hex(&e.leaf_hash),
+            proof_w = t("包含证明", "Inclusion proof"),
+            proof = escape(&if zh {
+                format!(
+                    "在条目数为 {} 的树中，第 {} 号叶（从 0 起），路径 {} 个哈希：",
+                    e.proof.tree_size(),
+                    e.proof.index(),
+                    e.proof.path().len()
+                )
+            } else {
+                format!(
+                    "leaf {} (from 0) in the tree of {} entries, path of {} hashes:",
+                    e.proof.index(),
+                    e.proof.tree_size(),
+                    e.proof.path().len()
+                )
+            }),
+            noscript = t(
+                "启用 JavaScript 后，本浏览器也会独立核验此证明。",
+                "With JavaScript on, this browser also checks the proof itself."
+            ),
+        ));
+    }
+    let data = proof_json(state, run, l).to_string().replace('<', "\\u003c");
+    out.push_str(&format!("<script type=\"application/json\" id=\"proof-data\">{data}</script>"));
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// The result sheet.
+
+/// A counted poll: the result recounted from the stored totals, and what heads and
+/// signs its sheet.
+struct Counted {
+    result: PollResult,
+    heading: SheetHeading,
+    signers: Signers,
+}
+
+/// The result of a tallied or published poll, recounted from its stored totals under
+/// the manifest's poll and ruleset (spec §12.6–§12.7); refused if the recount does not
+/// give the stored outcome.
+pub(crate) async fn recount(state: &AppState, run: &PollRun) -> Result<(Manifest, PollResult), ApiError> {
+    let missing = |what: &str| ApiError::internal(format!("poll {}: {what} missing", run.id));
+    let manifest = Manifest::decode(run.manifest.as_deref().ok_or_else(|| missing("manifest"))?)
+        .map_err(|e| ApiError::internal(format!("manifest: {e}")))?;
+    let shape = manifest.shape().map_err(|e| ApiError::internal(format!("shape: {e}")))?;
+    let totals = run.totals.as_deref().ok_or_else(|| missing("totals"))?;
+    let cast = casting::cast_count(&state.store, run.id).await?;
+    let attendance =
+        Attendance { expected: run.expected.unwrap_or(0), present: run.present.unwrap_or(0), issued: run.issued };
+    let cast = u32::try_from(cast).map_err(ApiError::internal)?;
+    let counts = poll_counts(&manifest.poll, &shape, attendance, cast, totals)
+        .map_err(|e| ApiError::internal(format!("counts: {e}")))?;
+    let (result, bytes) =
+        outcome(&manifest.poll, &manifest.ruleset, &counts).map_err(|e| ApiError::internal(format!("count: {e:?}")))?;
+    if run.outcome.as_deref() != Some(bytes.as_slice()) {
+        return Err(ApiError::internal(format!("poll {}: the recount differs from the stored outcome", run.id)));
+    }
+    Ok((manifest, result))
+}
+
+/// The sheet of a poll, for who may see it: before the tally nobody (409); tallied,
+/// the organisers, scrutineers and observers; published, anyone.
+async fn counted(state: &AppState, id: i64, auth: Result<&Authenticated, &ApiError>) -> Result<Counted, ApiError> {
+    let (_, run) = load_run(state, id).await?;
+    match run.state.as_str() {
+        "published" => {}
+        "tallied" => {
+            auth.map_err(Clone::clone)?.require(&[Role::Organiser, Role::Scrutineer, Role::Observer])?;
+        }
+        _ => {
+            return Err(conflict(
+                "poll_not_counted",
+                &format!("本次投票当前状态为「{}」，计票完成后才有计票结果报告单。", state_zh(&run.state)),
+                &format!("The poll is {}; the result sheet exists once the votes are counted.", run.state),
+            ));
+        }
+    }
+    let (manifest, result) = recount(state, &run).await?;
+    let session = load_session(state, run.session_id).await?;
+    let heading = SheetHeading {
+        session: format!("{}{}", manifest.congress, manifest.session),
+        poll: manifest.poll.name.clone(),
+        date: session.date,
+        place: session.place,
+        ruleset: String::new(),
+    };
+    let signed = casting::signatures(&state.store, id).await?;
+    let mut signers = Signers::default();
+    for o in casting::officers(&state.store, id).await? {
+        let has = signed.iter().any(|(r, p, _)| *r == o.role && *p == o.position);
+        let s = if has { Signer::signed(o.name) } else { Signer::new(o.name) };
+        match o.role {
+            OfficerRole::Scrutineer => signers.scrutineers.push(s),
+            OfficerRole::Counter => signers.counters.push(s),
+        }
+    }
+    Ok(Counted { result, heading, signers })
+}
+
+async fn sheet_page(
+    State(state): State<AppState>,
+    auth: Result<Authenticated, ApiError>,
+    RequestLang(lang): RequestLang,
+    Query(q): Query<PageQuery>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (lang, set) = page_lang(lang, q.lang.as_deref());
+    let c = counted(&state, id, auth.as_ref()).await?;
+    let page = crate::sheet::html(&c.result, &c.heading, &c.signers, lang);
+    Ok(remember_lang(Html(page).into_response(), lang, set))
+}
+
+async fn sheet_pdf(
+    State(state): State<AppState>,
+    auth: Result<Authenticated, ApiError>,
+    RequestLang(lang): RequestLang,
+    Query(q): Query<PageQuery>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (lang, _) = page_lang(lang, q.lang.as_deref());
+    let c = counted(&state, id, auth.as_ref()).await?;
+    let pdf = tokio::task::spawn_blocking(move || crate::sheet::pdf(&c.result, &c.heading, &c.signers, lang))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "result sheet PDF");
+            let t = e.text();
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "sheet_pdf_unavailable", &t.zh, &t.en)
+        })?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (CONTENT_DISPOSITION, format!("inline; filename=\"poll-{id}-sheet.pdf\"")),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------------------------
+// The hall display: ballot counts while a poll runs, bar charts once it is published.
+
+/// Credentials issued and ballots cast in a poll (发出选票 / 收回选票).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Turnout {
+    /// The poll's name.
+    pub poll: String,
+    /// open, closed or tallied.
+    pub state: String,
+    /// Ballots (credentials) issued.
+    pub issued: u32,
+    /// Ballots cast (spoiled ones not counted).
+    pub cast: u64,
+}
+
+/// A published poll's results as markup: its name and a chart per contest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublishedResult {
+    /// The poll's name.
+    pub poll: String,
+    /// `<figure>`s with an `<svg>` each, every text escaped: markup to insert as it is.
+    pub charts: String,
+}
+
+/// The hall display's figures of a session's polls: the counts of those being voted
+/// on or counted, and the results of those published (newest first).
+pub(crate) async fn display_figures(
+    state: &AppState,
+    polls: &[PollRecord],
+    lang: Lang,
+) -> Result<(Vec<Turnout>, Vec<PublishedResult>), ApiError> {
+    let mut turnout = Vec::new();
+    let mut results = Vec::new();
+    for p in polls {
+        if !matches!(p.state.as_str(), "open" | "closed" | "tallied" | "published") {
+            continue;
+        }
+        let Some(run) = casting::run(&state.store, p.id).await? else { continue };
+        if run.state == "published" {
+            // A poll whose recount fails (logged) is left off rather than blanking the display.
+            if let Ok((_, result)) = recount(state, &run).await {
+                results.push(PublishedResult { poll: p.poll.name.clone(), charts: result_charts(&result, lang) });
+            }
+        } else {
+            let cast = casting::cast_count(&state.store, p.id).await?;
+            turnout.push(Turnout { poll: p.poll.name.clone(), state: run.state, issued: run.issued, cast });
+        }
+    }
+    results.reverse();
+    Ok((turnout, results))
+}
+
+/// The ballot counts as the hall display first shows them (its script redraws them
+/// the same way from each update).
+pub(crate) fn turnout_html(turnout: &[Turnout], lang: Lang) -> String {
+    let t = |z: &'static str, e: &'static str| if lang == Lang::ZhCn { z } else { e };
+    turnout
+        .iter()
+        .map(|x| {
+            format!(
+                "<p class=\"turnout\">{}{}{} {}　{} {}</p>",
+                escape(&x.poll),
+                t("：", ": "),
+                t("发出选票", "Ballots issued"),
+                x.issued,
+                t("收回选票", "Ballots cast"),
+                x.cast
+            )
+        })
+        .collect()
+}
+
+/// The published results as the hall display first shows them.
+pub(crate) fn results_html(results: &[PublishedResult]) -> String {
+    results
+        .iter()
+        .map(|r| format!("<section class=\"result\"><h2>{}</h2>{}</section>", escape(&r.poll), r.charts))
+        .collect()
+}
+
+/// One bar of a chart.
+struct Bar {
+    label: String,
+    value: u32,
+    /// The outcome in words, at the right.
+    note: String,
+    /// Elected, adopted: drawn in the accent colour.
+    strong: bool,
+}
+
+/// A group of bars under an optional heading (a member, a motion item).
+struct Group {
+    heading: Option<(String, String, bool)>,
+    bars: Vec<Bar>,
+}
+
+/// The results as bar charts in SVG, for a projector: one chart per contest with one
+/// bar per candidate (for-votes, with the threshold marked), per member and option, or
+/// per item and option, each with its count and the outcome in words. A void poll
+/// gets its reason instead.
+pub fn result_charts(result: &PollResult, lang: Lang) -> String {
+    let zh = lang == Lang::ZhCn;
+    let t = |z: &str, e: &str| Text::new(z, e).get(lang).to_owned();
+    if let Some(reason) = &result.void_reason {
+        return format!("<p class=\"void\">{}{}</p>", t("投票无效：", "Void: "), escape(reason.get(lang)));
+    }
+    let scale = result.valid_ballots.max(1);
+    let mut out = String::new();
+    for c in &result.contests {
+        let (title, groups, threshold) = match c {
+            ContestResult::Election(e) => {
+                let mut bars: Vec<Bar> = e
+                    .candidates
+                    .iter()
+                    .map(|c| Bar {
+                        label: c.name.clone(),
+                        value: c.for_votes,
+                        note: status_words(c.status, lang),
+                        strong: c.status == CandidateStatus::Elected,
+                    })
+                    .collect();
+                bars.extend(e.write_ins.iter().map(|w| Bar {
+                    label: format!("{}{}", w.name, t("（另选）", " (write-in)")),
+                    value: w.votes,
+                    note: status_words(w.status, lang),
+                    strong: w.status == CandidateStatus::Elected,
+                }));
+                let title = if zh {
+                    format!("{}（应选 {} 名，得赞成票数）", e.title, e.seats)
+                } else {
+                    format!("{} ({} seat(s); for-votes)", e.title, e.seats)
+                };
+                (title, vec![Group { heading: None, bars }], Some(e.threshold))
+            }
+            ContestResult::Confidence(g) | ContestResult::Evaluation(g) => {
+                let groups = g
+                    .members
+                    .iter()
+                    .map(|m| Group {
+                        heading: Some((m.name.clone(), m.outcome.get(lang).to_owned(), false)),
+                        bars: m
+                            .counts
+                            .iter()
+                            .map(|s| Bar {
+                                label: s.option.get(lang).to_owned(),
+                                value: s.votes,
+                                note: s.percent.as_ref().map(|p| format!("{p}%")).unwrap_or_default(),
+                                strong: false,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                (g.title.clone(), groups, None)
+            }
+            ContestResult::Motion(m) => {
+                let groups = m
+                    .items
+                    .iter()
+                    .map(|i| Group {
+                        heading: Some((
+                            i.title.clone(),
+                            if i.passed { t("通过", "adopted") } else { t("未通过", "not adopted") },
+                            i.passed,
+                        )),
+                        bars: [
+                            (t("赞成", "For"), i.for_votes),
+                            (t("反对", "Against"), i.against),
+                            (t("弃权", "Abstain"), i.abstain),
+                        ]
+                        .into_iter()
+                        .map(|(label, value)| Bar { label, value, note: String::new(), strong: false })
+                        .collect(),
+                    })
+                    .collect();
+                (m.title.clone(), groups, None)
+            }
+        };
+        let threshold_label = threshold.map(|n| if zh { format!("当选票数 {n}") } else { format!("needed: {n}") });
+        out.push_str(&chart_svg(&title, &groups, scale, threshold.zip(threshold_label)));
+    }
+    out
+}
+
+fn status_words(st: CandidateStatus, lang: Lang) -> String {
+    match st {
+        CandidateStatus::Elected => Text::new("当选", "elected"),
+        CandidateStatus::Runoff => Text::new("并列，再次投票", "tied: new vote"),
+        CandidateStatus::NotElected => Text::new("未当选", "not elected"),
+    }
+    .get(lang)
+    .to_owned()
+}
+
+/// Chart geometry, in SVG user units (the chart scales to the page's width).
+const WIDTH: u32 = 1200;
+const ROW: u32 = 56;
+const LABEL_END: u32 = 250;
+const BAR_START: u32 = 270;
+const BAR_MAX: u32 = 600;
+const GOLD: &str = "#ffd54f";
+
+fn chart_svg(title: &str, groups: &[Group], scale: u32, threshold: Option<(u64, String)>) -> String {
+    let mut body = String::new();
+    let mut y = if threshold.is_some() { 48 } else { 8 };
+    let top = y;
+    let bar_x = |v: u64| {
+        BAR_START + u32::try_from(v.min(u64::from(scale)) * u64::from(BAR_MAX) / u64::from(scale)).unwrap_or(BAR_MAX)
+    };
+    for g in groups {
+        if let Some((name, outcome, strong)) = &g.heading {
+            let fill = if *strong { GOLD } else { "#ffffff" };
+            body.push_str(&format!(
+                "<text x=\"8\" y=\"{}\" font-size=\"32\" font-weight=\"bold\" fill=\"#ffffff\">{}</text>\
+                 <text x=\"{}\" y=\"{}\" font-size=\"32\" font-weight=\"bold\" text-anchor=\"end\" fill=\"{fill}\">{}</text>",
+                y + 38,
+                escape(name),
+                WIDTH - 8,
+                y + 38,
+                escape(outcome),
+            ));
+            y += ROW;
+        }
+        for b in &g.bars {
+            let end = bar_x(u64::from(b.value));
+            let fill = if b.strong { GOLD } else { "#f0f0f0" };
+            let weight = if b.strong { "bold" } else { "normal" };
+            body.push_str(&format!(
+                "<g class=\"bar\"><text x=\"{LABEL_END}\" y=\"{ty}\" font-size=\"30\" text-anchor=\"end\" fill=\"#ffffff\" font-weight=\"{weight}\">{label}</text>\
+                 <rect x=\"{BAR_START}\" y=\"{ry}\" width=\"{w}\" height=\"40\" fill=\"{fill}\"/>\
+                 <text x=\"{vx}\" y=\"{ty}\" font-size=\"30\" font-weight=\"bold\" fill=\"#ffffff\">{value}</text>\
+                 <text x=\"{nx}\" y=\"{ty}\" font-size=\"30\" text-anchor=\"end\" fill=\"{nfill}\" font-weight=\"{weight}\">{note}</text></g>",
+                ty = y + 38,
+                label = escape(&b.label),
+                ry = y + 8,
+                w = end - BAR_START,
+                vx = end + 12,
+                value = b.value,
+                nx = WIDTH - 8,
+                nfill = if b.strong { GOLD } else { "#ffffff" },
+                note = escape(&b.note),
+            ));
+            y += ROW;
+        }
+    }
+    if let Some((n, label)) = threshold {
+        let x = bar_x(n);
+        body.push_str(&format!(
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{GOLD}\" stroke-width=\"4\" stroke-dasharray=\"10 6\"/>\
+             <text x=\"{x}\" y=\"34\" font-size=\"26\" text-anchor=\"middle\" fill=\"{GOLD}\">{}</text>",
+            top - 4,
+            y + 4,
+            escape(&label),
+        ));
+    }
+    let height = y + 12;
+    format!(
+        "<figure class=\"chart\"><figcaption>{title}</figcaption>\
+         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"{title}\" \
+         font-family=\"Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif\"><title>{title}</title>{body}</svg></figure>",
+        title = escape(title),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_code_is_explained() {
+        assert!(code_problem("ABCD-EFGH").zh.contains("您输入了 8 个"));
+        assert!(code_problem("ABCD-EFGH-JKMN-PQRU").en.contains("“U”"));
+        assert!(TrackingCode::parse("abcd efgh-jkmn pqrs").is_some(), "lowercase, spaces and dashes are accepted");
+    }
+
+    #[test]
+    fn hex_is_grouped_and_queries_are_encoded() {
+        assert_eq!(grouped_hex(&[0xab; 6]), "abababab abab");
+        assert_eq!(url_encode("ab cd-<&"), "ab%20cd-%3C%26");
+    }
+
+    #[test]
+    fn bars_scale_to_the_valid_ballots_and_escape_text() {
+        let groups = [Group {
+            heading: None,
+            bars: vec![
+                Bar { label: "<b>".into(), value: 10, note: "当选".into(), strong: true },
+                Bar { label: "乙".into(), value: 5, note: "未当选".into(), strong: false },
+            ],
+        }];
+        let svg = chart_svg("t&t", &groups, 10, Some((6, "当选票数 6".into())));
+        assert!(svg.contains(&format!("width=\"{BAR_MAX}\"")) && svg.contains(&format!("width=\"{}\"", BAR_MAX / 2)));
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>") && svg.contains("t&amp;t"));
+        assert!(svg.contains("当选票数 6") && svg.contains(">未当选<"));
+    }
+}

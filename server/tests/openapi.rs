@@ -1,0 +1,322 @@
+//! `GET /api/openapi.json` (spec §14.9): the document is OpenAPI 3.x JSON and names
+//! exactly the routes the router serves. The routes are read from the routers'
+//! source at test time, so an endpoint added without documentation fails here, and
+//! so does a documented one that is gone. Also: who may call each route, and every
+//! error code the handlers answer with is in the document.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use axum::http::{Method, StatusCode};
+use common::{call, setup, sqlite};
+use serde_json::Value;
+
+/// The methods axum's `routing` functions are named after.
+const METHODS: [&str; 8] = ["get", "post", "put", "delete", "patch", "head", "options", "trace"];
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// The source of a file without its test module and without comment lines.
+fn code_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+    text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+/// The files of `src/http` whose routers the application merges, and `mod.rs`.
+fn router_files() -> Vec<PathBuf> {
+    let dir = src().join("http");
+    let app = code_of(&dir.join("mod.rs"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .filter(|p| {
+            let stem = p.file_stem().unwrap().to_str().unwrap();
+            stem == "mod" || app.contains(&format!(".merge({stem}::router())"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The end (exclusive) of the string literal starting at `start` (a `"`).
+fn literal_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while bytes[i] != b'"' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    i + 1
+}
+
+/// Every (method, path) of `.route("PATH", METHOD(handler).METHOD(handler)…)` in `code`.
+fn routes_in(code: &str, file: &Path) -> Vec<(String, String)> {
+    for unread in [".nest(", ".nest_service(", ".route_service("] {
+        assert!(!code.contains(unread), "{}: {unread} is not read by this test; teach it", file.display());
+    }
+    let bytes = code.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = code[from..].find(".route(") {
+        let mut i = from + found + ".route(".len();
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        assert_eq!(bytes[i], b'"', "{}: a route whose path is not a literal", file.display());
+        let end = literal_end(bytes, i);
+        let path = code[i + 1..end - 1].to_owned();
+        // The methods: identifiers followed by `(` at the top level of the call.
+        let (mut depth, mut ident, mut j) = (1, String::new(), end);
+        let mut methods = Vec::new();
+        while depth > 0 {
+            let c = bytes[j] as char;
+            match c {
+                '"' => {
+                    j = literal_end(bytes, j);
+                    ident.clear();
+                    continue;
+                }
+                '(' => {
+                    if depth == 1 {
+                        assert!(
+                            METHODS.contains(&ident.as_str()),
+                            "{}: `{ident}(` in the route of {path} is not a method this test reads",
+                            file.display()
+                        );
+                        methods.push(ident.clone());
+                    }
+                    depth += 1;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+            if c.is_ascii_alphanumeric() || c == '_' {
+                ident.push(c);
+            } else {
+                ident.clear();
+            }
+            j += 1;
+        }
+        assert!(!methods.is_empty(), "{}: no method read for {path}", file.display());
+        out.extend(methods.into_iter().map(|m| (m, path.clone())));
+        from = j;
+    }
+    out
+}
+
+/// Every route the application serves, read from its source.
+fn served() -> BTreeSet<(String, String)> {
+    let mut all = BTreeSet::new();
+    for file in router_files() {
+        for route in routes_in(&code_of(&file), &file) {
+            assert!(all.insert(route.clone()), "{route:?} is routed twice");
+        }
+    }
+    all
+}
+
+/// Error codes the handlers construct: `StatusCode::X, "code"` and `conflict("code"` /
+/// `invalid("code"` (the helpers of ceremony.rs), where the code is a literal.
+fn error_codes_in_source() -> BTreeSet<String> {
+    let mut files = router_files();
+    files.extend(
+        ["http/extract.rs", "http/station_auth.rs", "http/auth.rs", "http/limits.rs", "error.rs"]
+            .map(|f| src().join(f)),
+    );
+    let mut codes = BTreeSet::new();
+    for file in files {
+        let code = code_of(&file);
+        let bytes = code.as_bytes();
+        for (at, _) in code
+            .match_indices("StatusCode::")
+            .chain(code.match_indices("conflict("))
+            .chain(code.match_indices("invalid("))
+        {
+            let mut i = at + code[at..].find(['(', ':']).unwrap() + 1;
+            if code[at..].starts_with("StatusCode::") {
+                i = at + "StatusCode::".len();
+                while bytes[i].is_ascii_uppercase() || bytes[i] == b'_' {
+                    i += 1;
+                }
+                if bytes[i] != b',' {
+                    continue;
+                }
+                i += 1;
+            }
+            while bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if bytes[i] != b'"' {
+                continue;
+            }
+            let lit = &code[i + 1..literal_end(bytes, i) - 1];
+            if !lit.is_empty() && lit.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+                codes.insert(lit.to_owned());
+            }
+        }
+    }
+    codes
+}
+
+fn documented(doc: &Value) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for m in METHODS {
+            if item.get(m).is_some() {
+                out.insert((m.to_owned(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Calls `f` on every JSON object in `v`.
+fn walk<'a>(v: &'a Value, f: &mut impl FnMut(&'a serde_json::Map<String, Value>)) {
+    match v {
+        Value::Object(map) => {
+            f(map);
+            map.values().for_each(|x| walk(x, f));
+        }
+        Value::Array(items) => items.iter().for_each(|x| walk(x, f)),
+        _ => {}
+    }
+}
+
+async fn the_document() -> Value {
+    let (store, _dir) = sqlite().await;
+    let (app, _) = setup(store).await;
+    let (status, doc, _) = call(&app, Method::GET, "/api/openapi.json", None, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    doc
+}
+
+#[tokio::test]
+async fn the_document_names_exactly_the_routes_the_router_serves() {
+    let doc = the_document().await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
+    assert_eq!(doc["info"]["title"], "hallvote");
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+
+    let served = served();
+    assert!(served.len() > 40, "the source scan found only {} routes: {served:?}", served.len());
+    assert!(served.contains(&("get".into(), "/api/openapi.json".into())));
+    assert!(served.contains(&("put".into(), "/api/congresses/{id}/roster".into())));
+    let documented = documented(&doc);
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    assert!(undocumented.is_empty(), "routes missing from server/src/http/openapi.rs: {undocumented:?}");
+    let extra: Vec<_> = documented.difference(&served).collect();
+    assert!(extra.is_empty(), "the document names routes the router does not serve: {extra:?}");
+}
+
+#[tokio::test]
+async fn every_operation_says_who_may_call_it_and_how_it_answers() {
+    let doc = the_document().await;
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["session"]["type"], "apiKey");
+    assert_eq!(schemes["session"]["in"], "cookie");
+    assert_eq!(schemes["csrf"]["in"], "header");
+    assert_eq!(schemes["station"]["in"], "header");
+    for header in ["X-Hallvote-Station", "X-Hallvote-Timestamp", "X-Hallvote-Nonce", "X-Hallvote-Signature"] {
+        assert!(schemes["station"]["description"].as_str().unwrap().contains(header), "{header}");
+    }
+    assert!(doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"].is_object());
+
+    for (method, path) in documented(&doc) {
+        let op = &doc["paths"][&path][&method];
+        let what = format!("{method} {path}");
+        assert!(!op["summary"].as_str().unwrap_or_default().is_empty(), "{what}: no summary");
+        let description = op["description"].as_str().unwrap_or_default();
+        assert!(description.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{what}: no zh-CN words");
+        assert!(description.contains("Who may call it"), "{what}: does not say who may call it");
+        assert_eq!(op["tags"].as_array().map(Vec::len), Some(1), "{what}: one tag");
+
+        let responses = op["responses"].as_object().unwrap();
+        assert!(responses.keys().any(|s| s.starts_with('2')), "{what}: no success answer");
+        for (status, response) in responses {
+            let response = match response["$ref"].as_str() {
+                Some(r) => doc.pointer(r.strip_prefix('#').unwrap()).expect(r),
+                None => response,
+            };
+            if status.starts_with('4') || status.starts_with('5') {
+                let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(schema, "#/components/schemas/Error", "{what} {status}");
+                assert!(!response["x-hallvote-error-codes"].as_array().unwrap().is_empty(), "{what} {status}");
+            }
+        }
+
+        let security: Vec<&Value> = op["security"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+        let station = security.iter().any(|s| s.get("station").is_some());
+        let session = security.iter().any(|s| s.get("session").is_some());
+        if path.starts_with("/api/station/") || path == "/api/stations/whoami" {
+            assert!(station && security.len() == 1, "{what}: a station request");
+            assert!(op["x-hallvote-station-kinds"].as_array().is_some_and(|k| !k.is_empty()), "{what}");
+            let headers: Vec<&str> = op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["in"] == "header")
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(headers.len(), 4, "{what}: the four station headers");
+        } else {
+            assert!(!station, "{what}: not a station request");
+        }
+        if session && method != "get" {
+            assert!(security.iter().any(|s| s.get("csrf").is_some()), "{what}: changes something, so needs CSRF");
+        }
+        if ["/healthz", "/api/login", "/api/stations/enrol", "/api/openapi.json", "/api/polls/{id}/board"]
+            .contains(&path.as_str())
+        {
+            assert!(security.is_empty(), "{what}: public");
+        }
+        if ["/api/polls/{id}/open", "/api/stations/enrolments", "/api/audit"].contains(&path.as_str()) {
+            assert!(session, "{what}: needs a login");
+            assert!(op["x-hallvote-roles"].as_array().unwrap().contains(&Value::from("organiser")), "{what}");
+        }
+        for p in op["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "path") {
+            let name = p["name"].as_str().unwrap();
+            assert!(path.contains(&format!("{{{name}}}")), "{what}: parameter {name} is not in the path");
+        }
+        let in_path = path.matches('{').count();
+        let declared = op["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "path").count();
+        assert_eq!(in_path, declared, "{what}: every path parameter declared");
+    }
+
+    // Every reference points into the document.
+    let mut refs = Vec::new();
+    walk(&doc, &mut |map| {
+        if let Some(Value::String(r)) = map.get("$ref") {
+            refs.push(r.clone());
+        }
+    });
+    assert!(!refs.is_empty());
+    for r in refs {
+        let pointer = r.strip_prefix('#').unwrap();
+        assert!(doc.pointer(pointer).is_some(), "dangling $ref {r}");
+    }
+}
+
+#[tokio::test]
+async fn every_error_code_the_handlers_answer_with_is_documented() {
+    let doc = the_document().await;
+    let mut documented = BTreeSet::new();
+    walk(&doc, &mut |map| {
+        if let Some(Value::Array(codes)) = map.get("x-hallvote-error-codes") {
+            documented.extend(codes.iter().map(|c| c.as_str().unwrap().to_owned()));
+        }
+    });
+    let in_source = error_codes_in_source();
+    for expected in ["poll_wrong_state", "credential_already_spent", "replayed_request", "rate_limited", "internal"] {
+        assert!(in_source.contains(expected), "the source scan missed {expected}: {in_source:?}");
+    }
+    let missing: Vec<_> = in_source.difference(&documented).collect();
+    assert!(
+        missing.is_empty(),
+        "error codes the handlers use but server/src/http/openapi.rs does not name: {missing:?}"
+    );
+}

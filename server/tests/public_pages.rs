@@ -1,0 +1,573 @@
+//! The public pages of a poll, through the HTTP API only, on both backends: a small
+//! poll (12 delegates, 2 of 2 scrutineers, 1 counter) run to publication, and along
+//! the way the board explorer (zh and en, lookup by tracking code, a malformed and an
+//! unknown code), the inclusion-proof endpoint checked with the crypto crate, the
+//! result sheet (409 before the tally, roles while tallied, anyone once published; its
+//! PDF rendered by poppler), and the hall display's ballot counts and result charts.
+//!
+//! The PDF check needs a CJK font (Debian package `fonts-wqy-microhei`) and poppler's
+//! `pdftoppm` (Debian package `poppler-utils`): without them it fails, it never skips.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use common::{Client, Station, as_role, call, enrol_station, get_bytes, setup, station_call, upload};
+use hallvote_crypto::credential::{BlindSignature, Credential, blind, finalize};
+use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
+use hallvote_crypto::elgamal::Ciphertext;
+use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
+use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
+use hallvote_crypto::sign::{Signature, verify};
+use hallvote_crypto::tags;
+use hallvote_crypto::threshold::KeyShare;
+use hallvote_server::auth::Role;
+use hallvote_server::db::Store;
+use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
+use hallvote_tally::model::ContestKind;
+use hallvote_tally::record::builder::{decrypt, head_message, joint_key, result_digest, sign_result};
+use hallvote_tally::record::{Attendance, BoardEntry, Manifest};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn unb64(v: &Value) -> Vec<u8> {
+    STANDARD.decode(v.as_str().unwrap()).unwrap()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+fn code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("")
+}
+
+/// The first 12 delegates of the 120-delegate roster.
+fn roster_12() -> Vec<u8> {
+    let all = std::fs::read_to_string(format!("{}/tests/data/roster-120.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    all.split_inclusive('\n').take(13).collect::<String>().into_bytes()
+}
+
+/// An election of 2 from 3, a confidence vote on 范勇 (QS15-001), a motion.
+fn poll_definition() -> Value {
+    json!({ "name": "第一次投票", "contests": [
+        { "id": "committee", "title": "选举镇党委委员", "type": "election", "kind": "competitive",
+          "by_election": false, "seats": 2,
+          "candidates": [{"name": "张伟"}, {"name": "王芳"}, {"name": "李娜"}] },
+        { "id": "confidence", "title": "信任投票", "type": "confidence", "members": ["范勇"] },
+        { "id": "report", "title": "表决", "type": "motion", "items": ["工作报告"] }
+    ]})
+}
+
+struct Hall {
+    app: Router,
+    org: Client,
+    observer: Client,
+    desk_account: Client,
+    desk: Station,
+    booth: Station,
+    scrutineers: Vec<Station>,
+    counter: Station,
+    session: i64,
+    poll: i64,
+}
+
+/// A GET whose answer is a page: status, text, Set-Cookie.
+async fn page(app: &Router, path: &str, client: Option<&Client>, lang: &str) -> (StatusCode, String, Option<String>) {
+    let mut req = Request::builder().method(Method::GET).uri(path).header(header::ACCEPT_LANGUAGE, lang);
+    if let Some(c) = client {
+        req = req.header(header::COOKIE, &c.cookie);
+    }
+    let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap(), cookie)
+}
+
+async fn set_up_hall(store: &Store) -> Hall {
+    let (app, clients) = setup(store.clone()).await;
+    let org = as_role(&clients, Role::Organiser);
+    let desk_account = as_role(&clients, Role::Desk);
+    let observer = as_role(&clients, Role::Observer);
+    let (status, c, _) = call(
+        &app,
+        Method::POST,
+        "/api/congresses",
+        Some(&org),
+        Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let cid = c["id"].as_i64().unwrap();
+    let (status, s, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/congresses/{cid}/sessions"),
+        Some(&org),
+        Some(json!({"number": 3, "place": "镇政府大礼堂", "date": "2026年11月28日"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let session = s["id"].as_i64().unwrap();
+    let (status, report) =
+        upload(&app, &format!("/api/congresses/{cid}/roster"), &org, "text/csv", roster_12(), "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    for k in 1..=12 {
+        let (status, body, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/sessions/{session}/checkin"),
+            Some(&desk_account),
+            Some(json!({"card": format!("QS15-{k:03}")})),
+            "zh-CN",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, p, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{session}/polls"),
+        Some(&org),
+        Some(poll_definition()),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let poll = p["id"].as_i64().unwrap();
+    let desk = enrol_station(&app, &org, "desk", "报到处1").await;
+    let booth = enrol_station(&app, &org, "booth", "投票机1").await;
+    let mut scrutineers = Vec::new();
+    for j in 1..=2 {
+        scrutineers.push(enrol_station(&app, &org, "scrutineer", &format!("监票终端{j}")).await);
+    }
+    let counter = enrol_station(&app, &org, "scrutineer", "计票终端1").await;
+    let body = json!({
+        "threshold": 2,
+        "scrutineers": [
+            {"card": "QS15-010", "station": scrutineers[0].id},
+            {"card": "QS15-011", "station": scrutineers[1].id}
+        ],
+        "counters": [{"card": "QS15-012", "station": counter.id}]
+    });
+    let (status, v, _) =
+        call(&app, Method::POST, &format!("/api/polls/{poll}/officers"), Some(&org), Some(body), "zh-CN").await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    Hall { app, org, observer, desk_account, desk, booth, scrutineers, counter, session, poll }
+}
+
+/// The key ceremony of the two scrutineer stations; returns their key shares.
+async fn ceremony(h: &Hall) -> Vec<KeyShare> {
+    let (status, started, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/ceremony", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!(status, StatusCode::CREATED, "{started}");
+    let view_path = format!("/api/station/polls/{}/ceremony", h.poll);
+    let mut rng = rand::rng();
+    let n = h.scrutineers.len() as u32;
+    let secrets: Vec<RecipientSecret> = (0..n).map(|_| RecipientSecret::generate(&mut rng)).collect();
+    let ceremony_id = unb64(&started["ceremony_id"]);
+    for ((j, st), sk) in (1..=n).zip(&h.scrutineers).zip(&secrets) {
+        let signature = sk.public().sign_publication(&st.key, &ceremony_id, j);
+        let body = json!({"key": b64(sk.public().as_bytes()), "signature": b64(&signature)});
+        let (status, v) = station_call(&h.app, st, Method::POST, &format!("{view_path}/recipient"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let params = Params::new(n, n).unwrap();
+    for (j, st) in (1..=n).zip(&h.scrutineers) {
+        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
+        let dealer = Dealer::new(params, j, &mut rng).unwrap();
+        let message = dealer.commitments(&ceremony_id, &mut rng);
+        let shares: Vec<Value> = view["recipients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let to = r["index"].as_u64().unwrap() as u32;
+                let key = RecipientKey::from_bytes(&unb64(&r["data"])[..32]).unwrap();
+                let sealed = seal_share(&key, &ceremony_id, &dealer.share_for(to).unwrap(), &mut rng).unwrap();
+                json!({"recipient": to, "sealed": b64(&sealed)})
+            })
+            .collect();
+        let body = json!({"message": b64(&message.to_bytes()), "shares": shares});
+        let (status, v) = station_call(&h.app, st, Method::POST, &format!("{view_path}/dealing"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let mut key_shares = Vec::new();
+    for (j, (st, sk)) in (1..=n).zip(h.scrutineers.iter().zip(&secrets)) {
+        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
+        let messages: Vec<DealerCommitments> = view["dealings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| DealerCommitments::decode(&unb64(&d["data"])).unwrap())
+            .collect();
+        let mine: Vec<_> = view["shares"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| open_share(sk, &ceremony_id, s["index"].as_u64().unwrap() as u32, j, &unb64(&s["data"])).unwrap())
+            .collect();
+        let (status, v) =
+            station_call(&h.app, st, Method::POST, &format!("{view_path}/confirm"), Some(json!({"complaints": []})))
+                .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let out = ceremony_output(params, &messages).unwrap();
+        key_shares.push(key_share(j, &mine, &out).unwrap());
+    }
+    key_shares
+}
+
+/// A booth's view of the poll.
+struct BallotDef {
+    manifest: Manifest,
+    shape: BallotShape,
+    key: hallvote_crypto::elgamal::PublicKey,
+    election: [u8; 64],
+    poll_id: [u8; 32],
+}
+
+async fn ballot_definition(h: &Hall) -> BallotDef {
+    let (status, def) =
+        station_call(&h.app, &h.booth, Method::GET, &format!("/api/station/polls/{}/ballot", h.poll), None).await;
+    assert_eq!(status, StatusCode::OK, "{def}");
+    let manifest = Manifest::decode(&unb64(&def["manifest"])).unwrap();
+    BallotDef {
+        shape: manifest.shape().unwrap(),
+        key: joint_key(&unb64(&def["joint_key"]).try_into().unwrap()).unwrap(),
+        election: unb64(&def["election"]).try_into().unwrap(),
+        poll_id: unb64(&def["poll_id"]).try_into().unwrap(),
+        manifest,
+    }
+}
+
+async fn issue(h: &Hall, def: &BallotDef, card: &str) -> Credential {
+    let mut rng = rand::rng();
+    let (req, state) = blind(&def.manifest.credential_key, &def.poll_id, &mut rng).unwrap();
+    let body = json!({"card": card, "blinded": b64(req.as_bytes())});
+    let (status, v) =
+        station_call(&h.app, &h.desk, Method::POST, &format!("/api/station/polls/{}/issue", h.poll), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let sig = BlindSignature::from_bytes(&unb64(&v["blind_signature"])).unwrap();
+    finalize(&def.manifest.credential_key, state, &sig).unwrap()
+}
+
+/// Every ballot alike: 张伟 and 王芳 for, 李娜 against; 范勇 信任; the report for.
+/// (Candidates are on the ballot in stroke order, so 李娜 is looked up in the manifest.)
+fn marks(def: &BallotDef) -> PlainBallot {
+    let against = match &def.manifest.poll.contests[0].kind {
+        ContestKind::Election(e) => e.candidates.iter().position(|c| c.name == "李娜").unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let shape = &def.shape;
+    let one = |n: u8, pick: usize| (0..usize::from(n)).map(|o| u8::from(o == pick)).collect::<Vec<u8>>();
+    let marks = shape
+        .contests
+        .iter()
+        .enumerate()
+        .map(|(c, contest)| {
+            contest
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| one(item.options, usize::from(c == 0 && i == against)))
+                .collect()
+        })
+        .collect();
+    PlainBallot { marks }
+}
+
+fn election_of(v: &Value) -> [u8; 64] {
+    unb64(v).try_into().unwrap()
+}
+
+/// The board explorer and the proof endpoint while the poll is open.
+async fn board_explorer(h: &Hall, def: &BallotDef, receipts: &[Value]) {
+    let board = format!("/polls/{}/board", h.poll);
+    // The page, in Chinese by default and in English on request.
+    let (status, zh, _) = page(&h.app, &board, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("公告板查询") && zh.contains("第一次投票"), "{zh}");
+    assert!(zh.contains("id=\"board-size\">8<") && zh.contains("最新签名树头"), "{zh}");
+    assert!(zh.contains("<form method=\"get\"") && zh.contains("name=\"code\""));
+    assert!(!zh.contains("{{") && !zh.contains("http://") && !zh.contains("https://"), "self-contained, all filled");
+    let (status, en, cookie) = page(&h.app, &format!("{board}?lang=en"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Bulletin board explorer"), "{en}");
+    assert!(cookie.unwrap().contains("hallvote_lang=en"));
+    let (_, en, _) = page(&h.app, &board, None, "en-GB,en;q=0.9").await;
+    assert!(en.contains("Latest signed tree head"));
+
+    // A lookup by the fourth receipt's code, typed in lowercase without dashes.
+    let receipt = &receipts[3];
+    let tracking = receipt["tracking"].as_str().unwrap();
+    let typed = tracking.replace('-', "").to_lowercase();
+    let (status, found, _) = page(&h.app, &format!("{board}?code={typed}"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert!(found.contains(&format!("<dd class=\"big\">{tracking}</dd>")), "the code as XXXX-XXXX-XXXX-XXXX");
+    assert!(found.contains(&format!("value=\"{tracking}\"")), "the form shows the code as printed");
+    assert!(found.contains("<span class=\"big position\">3</span>"), "{found}");
+    assert!(found.contains("已投出的选票") && found.contains("服务器已核验此包含证明"), "{found}");
+    assert!(found.contains("id=\"proof-data\"") && found.contains("crypto.subtle.digest(\"SHA-256\""));
+    let (_, found_en, _) = page(&h.app, &format!("{board}?code={typed}&lang=en"), None, "zh-CN").await;
+    assert!(found_en.contains("cast ballot") && found_en.contains("The server has checked this inclusion proof"));
+
+    // The proof endpoint: the entry, its leaf hash and a path that verifies.
+    let (status, p, _) =
+        call(&h.app, Method::GET, &format!("/api/polls/{}/board-proof/{typed}", h.poll), None, None, "en").await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!((p["tracking"].as_str(), p["tree_size"].as_u64()), (Some(tracking), Some(8)));
+    let head_bytes: [u8; 40] = unb64(&p["head"]).try_into().unwrap();
+    let head = TreeHead::from_bytes(&head_bytes).unwrap();
+    assert_eq!(head.root.to_vec(), unb64(&p["root"]));
+    // While the poll is open the latest head is the last receipt's, signature and all.
+    assert_eq!((&p["head"], &p["signature"]), (&receipts[7]["head"], &receipts[7]["signature"]));
+    let sig = Signature::decode(&unb64(&p["signature"])).unwrap();
+    assert_eq!(election_of(&p["election"]), def.election);
+    verify(&def.manifest.server_key, tags::SIG_TREE_HEAD, &head_message(&head_bytes, &def.election), &sig).unwrap();
+    let e = &p["entries"][0];
+    assert_eq!(
+        (e["position"].as_u64(), e["kind"].as_str(), e["verified"].as_bool()),
+        (Some(3), Some("cast"), Some(true))
+    );
+    let entry = BoardEntry::decode(&unb64(&e["entry"])).unwrap();
+    let leaf = leaf_hash(&entry.leaf());
+    assert_eq!(leaf.to_vec(), unb64(&e["leaf_hash"]));
+    let path: Vec<[u8; 32]> = e["path"].as_array().unwrap().iter().map(|x| unb64(x).try_into().unwrap()).collect();
+    let proof =
+        InclusionProof::new(e["index"].as_u64().unwrap(), e["tree_size"].as_u64().unwrap(), path.clone()).unwrap();
+    proof.verify_tree_head(&leaf, &head).unwrap();
+    // A path for another position does not verify: the check can fail.
+    let wrong = InclusionProof::new(2, 8, path).unwrap();
+    assert!(wrong.verify_tree_head(&leaf, &head).is_err());
+    // The entry is the one the receipt was given for.
+    assert_eq!(unb64(&e["receipt_head"]), unb64(&receipt["head"]));
+
+    // Malformed and unknown codes: a clear message, on the page and as JSON.
+    let (status, short, _) = page(&h.app, &format!("{board}?code=ABCD-EFGH"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(short.contains("追踪码格式不正确：应为 16 个字符，您输入了 8 个。"), "{short}");
+    let (status, bad_char, _) = page(&h.app, &format!("{board}?code=ABCD-EFGH-JKMN-PQRU&lang=en"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(bad_char.contains("“U” is not a tracking-code character"), "{bad_char}");
+    let (status, err, _) =
+        call(&h.app, Method::GET, &format!("/api/polls/{}/board-proof/not-a-code", h.poll), None, None, "en").await;
+    assert_eq!((status, code(&err)), (StatusCode::BAD_REQUEST, "tracking_code_malformed"));
+    let (status, missing, _) = page(&h.app, &format!("{board}?code=0000-0000-0000-0000"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("公告板上没有追踪码为 0000-0000-0000-0000 的选票"), "{missing}");
+    let (status, err, _) = call(
+        &h.app,
+        Method::GET,
+        &format!("/api/polls/{}/board-proof/0000-0000-0000-0000", h.poll),
+        None,
+        None,
+        "zh-CN",
+    )
+    .await;
+    assert_eq!((status, code(&err)), (StatusCode::NOT_FOUND, "tracking_code_not_found"));
+}
+
+/// The sheet and its PDF as anyone sees them once published.
+async fn published_sheet(h: &Hall) {
+    let sheet = format!("/polls/{}/sheet", h.poll);
+    let (status, html, _) = page(&h.app, &sheet, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("计票结果报告单") && html.contains("@page { size: A4;"));
+    assert!(html.contains("中国共产党青山镇第十五届代表大会") && html.contains("镇政府大礼堂"), "{html}");
+    for name in ["张伟", "王芳", "李娜", "范勇", "工作报告", "王晓冬", "贺艳", "冯丽晓", "已电子签名"]
+    {
+        assert!(html.contains(name), "{name}");
+    }
+    assert!(html.contains("<td class=\"c\">当选</td>") && html.contains("<td class=\"c\">未当选</td>"), "{html}");
+    assert!(html.contains("当选（按姓氏笔画为序）：王芳、张伟"), "{html}");
+    let (status, en, _) = page(&h.app, &format!("{sheet}?lang=en"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(en.contains("Result sheet") && en.contains("elected"), "{en}");
+
+    let (status, pdf) = get_bytes(&h.app, &format!("{sheet}.pdf")).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf));
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sheet.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let prefix = dir.path().join("page");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png".as_ref(), "-r".as_ref(), "40".as_ref(), file.as_os_str(), prefix.as_os_str()])
+        .output()
+        .unwrap_or_else(|e| panic!("pdftoppm (Debian package poppler-utils) is needed: {e}"));
+    assert!(out.status.success(), "pdftoppm: {}", String::from_utf8_lossy(&out.stderr));
+    let pngs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert!(!pngs.is_empty(), "no page rendered");
+    assert!(pngs.iter().all(|p| std::fs::read(p).unwrap().starts_with(b"\x89PNG\r\n\x1a\n")));
+}
+
+/// The next server-sent event (skipping keep-alive comments), within 10 seconds.
+async fn read_event(body: &mut Body) -> String {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut text = String::new();
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream is open")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(std::str::from_utf8(&data).unwrap());
+            if text.contains("event:") && text.ends_with("\n\n") {
+                return text;
+            }
+        }
+    }
+}
+
+async fn public_pages_of_a_poll(store: Store) {
+    let h = set_up_hall(&store).await;
+    let key_shares = ceremony(&h).await;
+    let def = ballot_definition(&h).await;
+    let sheet = format!("/polls/{}/sheet", h.poll);
+    let figures = format!("/api/sessions/{}/figures", h.session);
+
+    // Before the tally there is no sheet, for anyone.
+    for client in [None, Some(&h.org)] {
+        let (status, err, _) = call(&h.app, Method::GET, &sheet, client, None, "zh-CN").await;
+        assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "poll_not_counted"), "{err}");
+        assert!(err["error"]["message"].as_str().unwrap().contains("计票完成后"), "{err}");
+    }
+    let (status, err, _) = call(&h.app, Method::GET, &format!("{sheet}.pdf"), None, None, "en").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(err["error"]["message"].as_str().unwrap().contains("once the votes are counted"), "{err}");
+    // An empty board.
+    let (status, empty, _) = page(&h.app, &format!("/polls/{}/board", h.poll), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(empty.contains("公告板上尚无选票。"), "{empty}");
+
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/open", h.poll), Some(&h.org), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{st}");
+
+    // Nine credentials issued, eight ballots cast.
+    let mut credentials = Vec::new();
+    for k in 1..=9 {
+        credentials.push(issue(&h, &def, &format!("QS15-{k:03}")).await);
+    }
+    let mut rng = rand::rng();
+    let mut receipts = Vec::new();
+    for cred in &credentials[..8] {
+        let ctx = BallotContext { election: def.election, serial: cred.serial() };
+        let (ballot, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &marks(&def), &mut rng).unwrap();
+        let body = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot.to_bytes())});
+        let (status, receipt) =
+            station_call(&h.app, &h.booth, Method::POST, &format!("/api/station/polls/{}/cast", h.poll), Some(body))
+                .await;
+        assert_eq!(status, StatusCode::OK, "{receipt}");
+        receipts.push(receipt);
+    }
+    let (status, f, _) = call(&h.app, Method::GET, &figures, None, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{f}");
+    assert_eq!(f["turnout"], json!([{"poll": "第一次投票", "state": "open", "issued": 9, "cast": 8}]), "{f}");
+    assert_eq!(f["results"], json!([]));
+    let (_, display, _) = page(&h.app, &format!("/display/sessions/{}", h.session), None, "zh-CN").await;
+    assert!(display.contains("第一次投票：发出选票 9　收回选票 8"), "{display}");
+
+    board_explorer(&h, &def, &receipts).await;
+
+    // Close, decrypt, tally.
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/close", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!(status, StatusCode::OK, "{st}");
+    let (_, sealed, _) = page(&h.app, &format!("/polls/{}/board", h.poll), None, "zh-CN").await;
+    assert!(sealed.contains("最终签名树头（已封存）"), "{sealed}");
+    let (status, agg) = station_call(
+        &h.app,
+        &h.scrutineers[0],
+        Method::GET,
+        &format!("/api/station/polls/{}/aggregates", h.poll),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{agg}");
+    let aggregates: Vec<Ciphertext> =
+        agg["aggregates"].as_array().unwrap().iter().map(|a| Ciphertext::decode(&unb64(a)).unwrap()).collect();
+    for (j, st) in h.scrutineers.iter().enumerate() {
+        let d = decrypt(&key_shares[j], &def.election, &def.shape, &aggregates, &mut rand::rng());
+        let body = json!({"shares": d.shares.iter().map(|s| b64(s)).collect::<Vec<_>>()});
+        let (status, v) =
+            station_call(&h.app, st, Method::POST, &format!("/api/station/polls/{}/decryption", h.poll), Some(body))
+                .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/tally", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("tallied")), "{st}");
+
+    // Tallied: the organisers, scrutineers and observers see the sheet; nobody else yet.
+    let (status, _, _) = call(&h.app, Method::GET, &sheet, None, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = call(&h.app, Method::GET, &sheet, Some(&h.desk_account), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, html, _) = page(&h.app, &sheet, Some(&h.observer), "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("张伟") && !html.contains("已电子签名"), "nobody has signed yet");
+
+    // Every officer signs; publication.
+    let officers = [(&h.scrutineers[0], "scrutineer"), (&h.scrutineers[1], "scrutineer"), (&h.counter, "counter")];
+    for (st, role) in officers {
+        let (status, r) =
+            station_call(&h.app, st, Method::GET, &format!("/api/station/polls/{}/result", h.poll), None).await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        let totals: Vec<u64> = r["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();
+        let attendance = Attendance {
+            expected: r["expected"].as_u64().unwrap() as u32,
+            present: r["present"].as_u64().unwrap() as u32,
+            issued: r["issued"].as_u64().unwrap() as u32,
+        };
+        let digest =
+            result_digest(&def.election, attendance, r["cast"].as_u64().unwrap(), &totals, &unb64(&r["outcome"]));
+        let body = json!({"role": role, "signature": b64(&sign_result(&st.key, &digest))});
+        let (status, v) =
+            station_call(&h.app, st, Method::POST, &format!("/api/station/polls/{}/signature", h.poll), Some(body))
+                .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/publish", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("published")), "{st}");
+
+    published_sheet(&h).await;
+
+    // The hall display: no more counts, the results as bar charts.
+    let (_, f, _) = call(&h.app, Method::GET, &figures, None, None, "zh-CN").await;
+    assert_eq!(f["turnout"], json!([]));
+    assert_eq!(f["results"][0]["poll"], "第一次投票");
+    let charts = f["results"][0]["charts"].as_str().unwrap();
+    assert_eq!(charts.matches("<svg").count(), 3, "one chart per contest: {charts}");
+    assert_eq!(charts.matches("<rect").count(), 3 + 3 + 3, "a bar per candidate, option and item option");
+    for text in [">张伟<", ">王芳<", ">李娜<", ">当选<", ">未当选<", ">8<", ">0<", "当选票数", ">通过<"]
+    {
+        assert!(charts.contains(text), "{text} in {charts}");
+    }
+    let (_, f_en, _) = call(&h.app, Method::GET, &figures, None, None, "en").await;
+    let charts_en = f_en["results"][0]["charts"].as_str().unwrap();
+    assert!(charts_en.contains(">elected<") && charts_en.contains(">not elected<"), "{charts_en}");
+    let (_, display, _) = page(&h.app, &format!("/display/sessions/{}", h.session), None, "zh-CN").await;
+    assert!(display.contains("<section class=\"result\"><h2>第一次投票</h2>") && display.contains("<svg"));
+    // The event stream carries the charts too.
+    let req = Request::get(format!("/api/sessions/{}/events", h.session)).body(Body::empty()).unwrap();
+    let res = h.app.clone().oneshot(req).await.unwrap();
+    let first = read_event(&mut res.into_body()).await;
+    assert!(first.contains("event: figures") && first.contains("<svg"), "{first}");
+}
+
+both_backends!(public_pages, public_pages_of_a_poll);
