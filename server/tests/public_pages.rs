@@ -512,6 +512,19 @@ async fn public_pages_of_a_poll(store: Store) {
         call(&h.app, Method::POST, &format!("/api/polls/{}/tally", h.poll), Some(&h.org), None, "en").await;
     assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("tallied")), "{st}");
 
+    // Both seats are filled: no runoff, no separate election to set up.
+    for kind in ["runoff", "separate_election"] {
+        let (status, err, _) = call(
+            &h.app,
+            Method::POST,
+            &format!("/api/polls/{}/follow-up", h.poll),
+            Some(&h.org),
+            Some(json!({"kind": kind})),
+            "zh-CN",
+        )
+        .await;
+        assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "no_follow_up"), "{err}");
+    }
     // Tallied: the organisers, scrutineers and observers see the sheet; nobody else yet.
     let (status, _, _) = call(&h.app, Method::GET, &sheet, None, None, "zh-CN").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

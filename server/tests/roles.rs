@@ -75,6 +75,7 @@ fn lifecycle_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::POST, "/api/polls/1/close", None),
         (Method::POST, "/api/polls/1/tally", None),
         (Method::POST, "/api/polls/1/publish", None),
+        (Method::POST, "/api/polls/1/follow-up", Some(json!({"kind": "runoff"}))),
     ]
 }
 

@@ -9,6 +9,7 @@ pub mod console;
 pub mod desk;
 pub mod display;
 pub mod extract;
+pub mod followup;
 pub mod health;
 pub mod limits;
 pub mod openapi;
@@ -95,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ceremony::router())
         .merge(voting::router())
         .merge(results::router())
+        .merge(followup::router())
         .merge(openapi::router())
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1031,6 +1031,14 @@ const ROUTES: &[Route] = &[
             (409, "not_enough_decryptions"),
             (422, "tally_failed"),
         ]),
+    at(Post, "/api/polls/{id}/follow-up", "polls", Who::Roles(ORGANISER))
+        .says(
+            "Set up the runoff or separate election a result calls for",
+            "据计票结果一键建立再次投票（得票相等，R12）或另行选举（名额未满，R13）的新投票（草稿）。",
+        )
+        .takes(Ty::Obj(&[f("kind", Str, "`runoff` or `separate_election`.")]))
+        .answers_json(201, Ty::Obj(&[f("id", Int, "The new poll."), f("name", Str, ""), f("state", Str, "`draft`.")]))
+        .refuses(&[(409, "poll_not_counted"), (409, "no_follow_up"), (422, "follow_up_needs_candidates")]),
     at(Post, "/api/polls/{id}/publish", "results", Who::Roles(ORGANISER))
         .says(
             "Publish the result and the election record",
