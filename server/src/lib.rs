@@ -25,8 +25,10 @@ pub mod loadtest;
 pub mod roster;
 pub mod serve;
 pub mod sheet;
-pub mod stations_protocol;
 pub mod tls;
+
+/// The wire protocol between stations and the server (spec §15), shared with the kiosk.
+pub use hallvote_protocol::stations as stations_protocol;
 
 pub use config::ServeConfig;
 pub use error::ApiError;

@@ -17,12 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
-use sha2::{Digest, Sha256};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use thiserror::Error;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc};
@@ -93,21 +89,9 @@ pub enum TlsError {
     /// rustls refuses the certificate and key (e.g. the key is not the certificate's).
     #[error("the TLS certificate and key cannot be used: {0}")]
     Rustls(#[from] rustls::Error),
-    /// A fingerprint that is not `sha256:` and 64 lowercase hex digits.
-    #[error("invalid TLS fingerprint {0:?} (expected sha256: and 64 lowercase hex digits)")]
-    Fingerprint(String),
 }
 
-/// The crypto provider of every TLS connection here: ring (docs/adr/0011).
-pub fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
-
-/// `sha256:` and the lowercase hex SHA-256 of a DER certificate: the fingerprint
-/// an enrolment QR code carries (spec §15.3).
-pub fn fingerprint(cert_der: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(cert_der)))
-}
+pub use hallvote_protocol::pinned::{PinnedCertVerifier, fingerprint, provider};
 
 /// The server's TLS certificate and key, ready to serve.
 #[derive(Clone, Debug)]
@@ -334,76 +318,6 @@ impl axum::serve::Listener for TlsListener {
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
         Ok(self.local_addr)
-    }
-}
-
-/// What a station does with the fingerprint from its enrolment QR code (spec
-/// §15.3): it accepts exactly the server certificate with that fingerprint,
-/// whatever its names, issuer or dates, and checks the handshake signatures
-/// with that certificate's key.
-#[derive(Debug)]
-pub struct PinnedCertVerifier {
-    fingerprint: String,
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl PinnedCertVerifier {
-    /// A verifier for `fingerprint` (`sha256:` and 64 lowercase hex digits).
-    pub fn new(fingerprint: &str) -> Result<Self, TlsError> {
-        crate::stations_protocol::check_tls_fingerprint(fingerprint)
-            .map_err(|_| TlsError::Fingerprint(fingerprint.to_owned()))?;
-        Ok(Self { fingerprint: fingerprint.to_owned(), algorithms: provider().signature_verification_algorithms })
-    }
-
-    /// A client configuration that trusts only the certificate with `fingerprint`.
-    pub fn client_config(fingerprint: &str) -> Result<rustls::ClientConfig, TlsError> {
-        let verifier = Arc::new(Self::new(fingerprint)?);
-        let mut config = rustls::ClientConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()?
-            .dangerous()
-            .with_custom_certificate_verifier(verifier)
-            .with_no_client_auth();
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(config)
-    }
-}
-
-impl ServerCertVerifier for PinnedCertVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        if fingerprint(end_entity) == self.fingerprint {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
     }
 }
 

@@ -5,18 +5,18 @@
 //! Nothing here touches storage, the clock or the network: the time, the nonce
 //! and the token's randomness are passed in. A station (the kiosk) needs exactly
 //! this module to enrol and to sign its requests, and the server's
-//! [`crate::http::station_auth`] extractor checks requests with the same
+//! `station_auth` extractor checks requests with the same
 //! [`station_request_message`], so the two cannot drift apart.
 
 use core::fmt;
 use std::str::FromStr;
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hallvote_crypto::CryptoRng;
 use hallvote_crypto::sign::{self, SigningKey};
 use hallvote_crypto::tags;
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -345,7 +345,7 @@ fn enc(out: &mut Vec<u8>, x: &[u8]) {
 }
 
 /// The four headers that authenticate one station request (spec §15.5.1): the
-/// station side of [`crate::http::station_auth::SignedStationRequest`].
+/// station side of the server's `SignedStationRequest` extractor.
 ///
 /// `path_and_query` is the request target exactly as it will be sent (e.g.
 /// `/api/stations/whoami`), `timestamp` the station's Unix time in seconds and
