@@ -74,6 +74,30 @@ enum Command {
         #[arg(long, default_value_t = 500.0)]
         rate: f64,
     },
+    /// A voting booth (投票机): enrols with the one-time code from the organiser's
+    /// console, then serves the booth's touch pages on 127.0.0.1 for a Chromium
+    /// window in kiosk mode. With --headless it casts one ballot and prints the
+    /// receipt as JSON (docs/stations.md).
+    Booth {
+        /// The station's folder: station.json and station.key (mode 0600).
+        #[arg(long, value_name = "DIR", default_value = "hallvote-booth")]
+        dir: PathBuf,
+        /// Enrol first with this enrolment QR text (HVENROL1:…).
+        #[arg(long, value_name = "TEXT")]
+        enrol: Option<String>,
+        /// Where the booth's pages listen.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8181")]
+        listen: std::net::SocketAddr,
+        /// Cast one ballot without pages and print the receipt as JSON.
+        #[arg(long, requires_all = ["credential", "choices"])]
+        headless: bool,
+        /// The ballot credential's QR text (HVCRED1:…), with --headless.
+        #[arg(long, value_name = "TEXT", requires = "headless")]
+        credential: Option<String>,
+        /// The choices file (JSON), with --headless.
+        #[arg(long, value_name = "FILE", requires = "headless")]
+        choices: Option<PathBuf>,
+    },
     /// Check election records step by step (docs/spec/13-verifier.md), like `hallvote-verify`.
     Verify {
         /// Print one JSON document instead of the step lines.
@@ -104,6 +128,44 @@ enum Command {
     },
 }
 
+type Headless = (Option<String>, Option<PathBuf>);
+
+fn booth(dir: PathBuf, enrol: Option<String>, listen: std::net::SocketAddr, headless: Option<Headless>) -> ExitCode {
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hallvote booth: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async {
+        match headless {
+            None => hallvote_kiosk::run::booth(hallvote_kiosk::run::BoothOptions { dir, enrol, listen }).await,
+            Some((credential, choices)) => {
+                if let Some(code) = &enrol {
+                    hallvote_kiosk::run::station(&dir, Some(code), hallvote_kiosk::run::BOOTH).await?;
+                }
+                let path = choices.unwrap_or_default();
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let choices: serde_json::Value =
+                    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                let receipt =
+                    hallvote_kiosk::run::headless_cast(&dir, credential.as_deref().unwrap_or_default(), &choices)
+                        .await?;
+                println!("{}", serde_json::to_string_pretty(&receipt).map_err(|e| e.to_string())?);
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hallvote booth: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Exit status for bad input (a file that cannot be read or parsed, inconsistent figures).
 const BAD_INPUT: u8 = 2;
 
@@ -118,6 +180,9 @@ fn main() -> ExitCode {
             serve(&db, listen, key_file, tls)
         }
         Command::Demo { listen } => demo(listen),
+        Command::Booth { dir, enrol, listen, headless, credential, choices } => {
+            booth(dir, enrol, listen, headless.then_some((credential, choices)))
+        }
         Command::Loadtest { db, booths, ballots, rate } => loadtest(db, booths, ballots, rate),
         Command::Verify { dump: true, records, .. } => dump(&records),
         Command::Verify { json, records, .. } => verify(&records, json),

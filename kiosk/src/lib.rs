@@ -1,7 +1,15 @@
 //! hallvote-kiosk: the hall stations — booth, desk and scrutineer — each a local
 //! touch UI on 127.0.0.1 that does all cryptography natively and talks to the
-//! server over HTTP(S) (DESIGN.md, "Architecture").
-//!
-//! Nothing is here yet: the stations are built after the server. This crate exists
-//! now so that the workspace has its final shape and kiosk never depends on server.
+//! server over HTTP(S) (DESIGN.md, "Architecture"). It never depends on the
+//! server crate: the wire protocol is in `hallvote-protocol`.
 #![forbid(unsafe_code)]
+
+pub mod booth;
+pub mod booth_ui;
+pub mod credential_text;
+pub mod desk;
+pub mod link;
+pub mod organiser;
+pub mod run;
+pub mod station;
+pub mod ui;

@@ -1,0 +1,382 @@
+//! The booth's work, without its pages: read a scanned credential, fetch and check
+//! the ballot, encrypt the delegate's marks with every proof, and cast or challenge
+//! the sealed ballot (spec §10, §14.6, §15.7).
+//!
+//! The booth shows a receipt only after it has checked the server's signed
+//! confirmation: the entry's leaf is in the signed tree head by the inclusion
+//! proof, and the head is signed by the server key named in the manifest. A cast
+//! whose answer was lost is sent again byte for byte; the server answers a repeat
+//! with the receipt it gave the first time (spec §14.6).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hallvote_crypto::credential::Credential;
+use hallvote_crypto::elgamal::PublicKey;
+use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
+use hallvote_crypto::sign::{Signature, verify};
+use hallvote_crypto::tags;
+use hallvote_tally::ballot::{
+    BallotContext, BallotShape, EncryptedBallot, Opening, PlainBallot, TrackingCode, encrypt_ballot,
+};
+use hallvote_tally::record::builder::{head_message, joint_key};
+use hallvote_tally::record::{BoardEntry, Manifest};
+use http::{Method, StatusCode};
+use serde::Serialize;
+use serde_json::{Value, json};
+use thiserror::Error;
+
+use crate::credential_text::{CredentialText, CredentialTextError};
+use crate::link::{Answer, Link, LinkError};
+
+/// How often a cast whose answer was lost is sent again before the booth asks the
+/// delegate to wait for help, and the pause before each try.
+pub const CAST_RETRIES: u32 = 6;
+const RETRY_PAUSE: Duration = Duration::from_millis(700);
+
+/// Why the booth cannot go on. Each has a message for the delegate in both languages.
+#[derive(Debug, Error)]
+pub enum BoothError {
+    /// The scanned text is not a ballot credential.
+    #[error("credential text: {0}")]
+    Text(#[from] CredentialTextError),
+    /// The credential is not signed for this poll (forged, or for another poll).
+    #[error("the credential is not valid for this poll")]
+    CredentialInvalid,
+    /// The server cannot be reached (after the retries, for a cast).
+    #[error("{0}")]
+    Unreachable(LinkError),
+    /// The server refused: its stable code and its message.
+    #[error("{code}: {message}")]
+    Refused {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The stable error code.
+        code: String,
+        /// The server's message, in the booth's language.
+        message: String,
+    },
+    /// The server's answer does not check out (a receipt without a valid signature
+    /// or inclusion proof, a manifest that cannot be read).
+    #[error("the server's answer does not check out: {0}")]
+    Untrusted(String),
+    /// The marks break the ballot's rules (an over-vote, an unmarked item).
+    #[error("marks: {0}")]
+    Marks(String),
+}
+
+impl BoothError {
+    /// What the delegate reads: (zh-CN, en).
+    pub fn words(&self) -> (String, String) {
+        match self {
+            Self::Text(CredentialTextError::NotACredential) => (
+                "这不是选票凭证。请扫描报到处发给您的选票二维码（不是代表证）。".into(),
+                "This is not a ballot credential. Scan the ballot QR code the desk gave you (not your delegate card)."
+                    .into(),
+            ),
+            Self::Text(CredentialTextError::Empty) => {
+                ("没有读到内容，请重新扫描。".into(), "Nothing was read; scan again.".into())
+            }
+            Self::Text(_) => (
+                "选票二维码无法识别（可能有污损）。请重新扫描；仍不行请到报到处。".into(),
+                "The ballot QR code cannot be read (it may be damaged). Scan again; if it still fails, go to the desk."
+                    .into(),
+            ),
+            Self::CredentialInvalid => (
+                "这张选票凭证不是本次投票签发的，不能使用。请到报到处。".into(),
+                "This credential was not issued for this poll and cannot be used. Please go to the desk.".into(),
+            ),
+            Self::Unreachable(_) => (
+                "暂时连接不上服务器，正在重试。请稍候，不要离开；您的选票不会丢失。".into(),
+                "The server cannot be reached; retrying. Please wait here: your ballot will not be lost.".into(),
+            ),
+            Self::Refused { code, message, .. } => (message.clone(), format!("{message} ({code})")),
+            Self::Untrusted(_) => (
+                "服务器的确认未通过核验，选票未视为已投出。请联系工作人员。".into(),
+                "The server's confirmation did not check out; the ballot is not taken as cast. Please call staff."
+                    .into(),
+            ),
+            Self::Marks(m) => (m.clone(), m.clone()),
+        }
+    }
+}
+
+fn refused(a: &Answer) -> BoothError {
+    BoothError::Refused {
+        status: a.status,
+        code: a.error_code().unwrap_or("unknown").to_owned(),
+        message: a.error_message().unwrap_or("").to_owned(),
+    }
+}
+
+fn field<const N: usize>(v: &Value, name: &str) -> Result<[u8; N], BoothError> {
+    let s = v[name].as_str().ok_or_else(|| BoothError::Untrusted(format!("no {name}")))?;
+    STANDARD.decode(s).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| BoothError::Untrusted(format!("bad {name}")))
+}
+
+/// A poll's ballot as the booth fetched it from the server.
+#[derive(Debug)]
+pub struct BallotDefinition {
+    /// The poll's number on the server.
+    pub poll: i64,
+    /// `open`, `closed`, …
+    pub state: String,
+    /// The manifest (spec §11.2).
+    pub manifest: Manifest,
+    /// The ballot's shape.
+    pub shape: BallotShape,
+    /// `Y`.
+    pub joint_key: PublicKey,
+    /// `E`.
+    pub election: [u8; 64],
+    /// The credential poll id.
+    pub poll_id: [u8; 32],
+}
+
+/// A delegate's visit: the credential and the ballot it opens.
+#[derive(Debug, Clone)]
+pub struct Visit {
+    /// The ballot.
+    pub ballot: Arc<BallotDefinition>,
+    /// The delegate's credential (checked).
+    pub credential: Credential,
+}
+
+impl Visit {
+    fn context(&self) -> BallotContext {
+        BallotContext { election: self.ballot.election, serial: self.credential.serial() }
+    }
+}
+
+/// An encrypted, proven ballot waiting for the delegate's cast or challenge.
+#[derive(Debug)]
+pub struct Sealed {
+    /// The encoded ballot (spec §10.4).
+    pub bytes: Vec<u8>,
+    /// Its tracking code.
+    pub tracking: TrackingCode,
+    opening: Opening,
+}
+
+impl Sealed {
+    /// The encoded opening (spec §10.6): what a challenge reveals.
+    pub fn opening_bytes(&self) -> Vec<u8> {
+        self.opening.to_bytes()
+    }
+}
+
+/// A receipt the booth has checked (spec §14.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// `cast` or `spoiled`.
+    pub kind: String,
+    /// The tracking code, as shown.
+    pub tracking: String,
+    /// The entry's position on the board, from 0.
+    pub position: u64,
+    /// The size of the signed tree head.
+    pub tree_size: u64,
+    /// The signed tree head, base64.
+    pub head: String,
+    /// Its signature, base64.
+    pub signature: String,
+}
+
+/// The booth.
+#[derive(Debug)]
+pub struct Booth {
+    link: Link,
+    ballots: Mutex<HashMap<i64, Arc<BallotDefinition>>>,
+}
+
+impl Booth {
+    /// A booth talking to the server over `link` (signed as a booth station).
+    pub fn new(link: Link) -> Self {
+        Self { link, ballots: Mutex::new(HashMap::new()) }
+    }
+
+    /// The link, to change its language.
+    pub fn link(&self) -> &Link {
+        &self.link
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Answer, BoothError> {
+        self.link.call(method, path, body).await.map_err(BoothError::Unreachable)
+    }
+
+    /// The ballot of poll `poll`, fetched once and kept.
+    pub async fn ballot(&self, poll: i64) -> Result<Arc<BallotDefinition>, BoothError> {
+        if let Some(b) = self.ballots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&poll) {
+            return Ok(Arc::clone(b));
+        }
+        let a = self.call(Method::GET, &format!("/api/station/polls/{poll}/ballot"), None).await?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        let manifest_bytes = STANDARD
+            .decode(a.json["manifest"].as_str().unwrap_or_default())
+            .map_err(|_| BoothError::Untrusted("manifest".into()))?;
+        let manifest = Manifest::decode(&manifest_bytes).map_err(|e| BoothError::Untrusted(e.to_string()))?;
+        let shape = manifest.shape().map_err(|e| BoothError::Untrusted(e.to_string()))?;
+        let joint: [u8; 32] = field(&a.json, "joint_key")?;
+        let election: [u8; 64] = field(&a.json, "election")?;
+        let poll_id: [u8; 32] = field(&a.json, "poll_id")?;
+        // The poll id the credentials are signed for is the manifest's hash (spec §11.3):
+        // a server cannot show one manifest and accept credentials for another.
+        if Manifest::poll_id(&manifest_bytes) != poll_id {
+            return Err(BoothError::Untrusted("the poll id is not the manifest's".into()));
+        }
+        let def = Arc::new(BallotDefinition {
+            poll,
+            state: a.json["state"].as_str().unwrap_or_default().to_owned(),
+            manifest,
+            shape,
+            joint_key: joint_key(&joint).map_err(|e| BoothError::Untrusted(e.to_string()))?,
+            election,
+            poll_id,
+        });
+        if def.state == "open" {
+            self.ballots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(poll, Arc::clone(&def));
+        }
+        Ok(def)
+    }
+
+    /// Reads a scanned credential, fetches its ballot and checks the credential's
+    /// signature for that poll, before anything is shown.
+    pub async fn begin(&self, scanned: &str) -> Result<Visit, BoothError> {
+        let text = CredentialText::decode(scanned)?;
+        let ballot = self.ballot(text.poll).await?;
+        text.credential
+            .verify(&ballot.manifest.credential_key, &ballot.poll_id)
+            .map_err(|_| BoothError::CredentialInvalid)?;
+        if ballot.state != "open" {
+            return Err(BoothError::Refused {
+                status: StatusCode::CONFLICT,
+                code: "poll_not_open".into(),
+                message: "本次投票未开始或已结束。".into(),
+            });
+        }
+        Ok(Visit { ballot, credential: text.credential })
+    }
+
+    /// Encrypts and proves the marks (a new encryption every time). Marks that
+    /// break the ballot's rules cannot be sealed.
+    pub fn seal(&self, visit: &Visit, marks: &PlainBallot) -> Result<Sealed, BoothError> {
+        let ctx = visit.context();
+        let (ballot, opening) =
+            encrypt_ballot(&visit.ballot.shape, &visit.ballot.joint_key, &ctx, marks, &mut rand::rng())
+                .map_err(|e| BoothError::Marks(e.to_string()))?;
+        let bytes = ballot.to_bytes();
+        let tracking = TrackingCode::of(&ctx, &bytes);
+        Ok(Sealed { bytes, tracking, opening })
+    }
+
+    /// Casts the sealed ballot, sending it again (the same bytes) while no answer
+    /// comes, and checks the receipt.
+    pub async fn cast(&self, visit: &Visit, sealed: &Sealed) -> Result<Receipt, BoothError> {
+        let entry = BoardEntry::Cast { credential: visit.credential.to_bytes(), ballot: sealed.bytes.clone() };
+        let body = json!({"credential": STANDARD.encode(visit.credential.to_bytes()), "ballot": STANDARD.encode(&sealed.bytes)});
+        self.post_entry(visit, sealed, "cast", &entry, &body).await
+    }
+
+    /// Challenges the sealed ballot: posts it with its opening, as spoiled, never
+    /// counted. The delegate then marks again and gets a new encryption.
+    pub async fn challenge(&self, visit: &Visit, sealed: &Sealed) -> Result<Receipt, BoothError> {
+        let opening = sealed.opening_bytes();
+        let entry = BoardEntry::Spoiled {
+            credential: visit.credential.to_bytes(),
+            ballot: sealed.bytes.clone(),
+            opening: opening.clone(),
+        };
+        let body = json!({
+            "credential": STANDARD.encode(visit.credential.to_bytes()),
+            "ballot": STANDARD.encode(&sealed.bytes),
+            "opening": STANDARD.encode(&opening),
+        });
+        self.post_entry(visit, sealed, "challenge", &entry, &body).await
+    }
+
+    async fn post_entry(
+        &self,
+        visit: &Visit,
+        sealed: &Sealed,
+        what: &str,
+        entry: &BoardEntry,
+        body: &Value,
+    ) -> Result<Receipt, BoothError> {
+        let path = format!("/api/station/polls/{}/{what}", visit.ballot.poll);
+        let mut tries = 0;
+        let answer = loop {
+            match self.link.call(Method::POST, &path, Some(body)).await {
+                Ok(a) => break a,
+                Err(e) => {
+                    tries += 1;
+                    if tries > CAST_RETRIES {
+                        return Err(BoothError::Unreachable(e));
+                    }
+                    tracing::warn!(tries, "no answer to a {what}; sending the same ballot again");
+                    tokio::time::sleep(RETRY_PAUSE).await;
+                }
+            }
+        };
+        if !answer.status.is_success() {
+            return Err(refused(&answer));
+        }
+        check_receipt(&visit.ballot, entry, sealed, &answer.json)
+    }
+}
+
+/// Checks a receipt against what the booth sent: the tracking code, the entry's
+/// inclusion in the signed tree head, and the server's signature on the head.
+pub fn check_receipt(
+    ballot: &BallotDefinition,
+    entry: &BoardEntry,
+    sealed: &Sealed,
+    r: &Value,
+) -> Result<Receipt, BoothError> {
+    let bad = |what: &str| BoothError::Untrusted(what.to_owned());
+    let tracking = r["tracking"].as_str().ok_or_else(|| bad("no tracking code"))?;
+    if TrackingCode::parse(tracking) != Some(sealed.tracking) {
+        return Err(bad("the tracking code is not the ballot's"));
+    }
+    let kind = r["kind"].as_str().ok_or_else(|| bad("no kind"))?;
+    let expected_kind = if matches!(entry, BoardEntry::Cast { .. }) { "cast" } else { "spoiled" };
+    if kind != expected_kind {
+        return Err(bad("the entry's kind"));
+    }
+    let position = r["position"].as_u64().ok_or_else(|| bad("no position"))?;
+    let head_bytes: [u8; 40] = field(r, "head")?;
+    let sig: [u8; 64] = field(r, "signature")?;
+    let head = TreeHead::from_bytes(&head_bytes).map_err(|_| bad("tree head"))?;
+    let path = r["inclusion"]
+        .as_array()
+        .ok_or_else(|| bad("no inclusion proof"))?
+        .iter()
+        .map(|h| field::<32>(&json!({ "h": h }), "h"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let proof = InclusionProof::new(position, head.size, path).map_err(|_| bad("inclusion proof"))?;
+    proof.verify_tree_head(&leaf_hash(&entry.leaf()), &head).map_err(|_| bad("inclusion proof"))?;
+    let signature = Signature::from_bytes(&sig).map_err(|_| bad("signature"))?;
+    verify(&ballot.manifest.server_key, tags::SIG_TREE_HEAD, &head_message(&head_bytes, &ballot.election), &signature)
+        .map_err(|_| bad("the tree head's signature"))?;
+    Ok(Receipt {
+        kind: kind.to_owned(),
+        tracking: sealed.tracking.to_string(),
+        position,
+        tree_size: head.size,
+        head: STANDARD.encode(head_bytes),
+        signature: STANDARD.encode(sig),
+    })
+}
+
+/// Checks an opened (challenged) ballot: the opening reproduces the ballot's
+/// ciphertexts (spec §10.6). Any station can do it with the ballot definition.
+pub fn check_challenged(ballot: &BallotDefinition, bytes: &[u8], opening: &[u8]) -> Result<PlainBallot, BoothError> {
+    let decoded = EncryptedBallot::decode(bytes, &ballot.shape).map_err(|e| BoothError::Untrusted(e.to_string()))?;
+    let op = Opening::decode(opening, &ballot.shape).map_err(|e| BoothError::Untrusted(e.to_string()))?;
+    hallvote_tally::ballot::check_opening(&ballot.shape, &ballot.joint_key, &decoded, &op)
+        .map_err(|e| BoothError::Untrusted(e.to_string()))
+}

@@ -1,0 +1,232 @@
+//! The station's link to the server: HTTP/1.1 over TCP, or over TLS pinned to the
+//! fingerprint from the enrolment QR code (spec §15.3), with every request signed
+//! by the station's key (spec §15.5).
+//!
+//! A request that never got an answer (the server unreachable, the connection
+//! dropped, no reply in time) is [`LinkError::Unreachable`]: the caller may send
+//! the same request again. An answer, whatever its status, is an [`Answer`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hallvote_crypto::sign::SigningKey;
+use hallvote_protocol::pinned::PinnedCertVerifier;
+use hallvote_protocol::stations::sign_request;
+use http::{Method, Request, StatusCode, Uri, header};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use thiserror::Error;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+/// How long one request may take, connection included, before it counts as unanswered.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// The largest answer a station reads (a ballot definition is well under this).
+const MAX_ANSWER: usize = 16 << 20;
+
+/// Why a request got no usable answer.
+#[derive(Debug, Error)]
+pub enum LinkError {
+    /// No answer came: the server could not be reached, or the connection broke.
+    #[error("the server cannot be reached: {0}")]
+    Unreachable(String),
+    /// The answer is not what the protocol says (not JSON, too long).
+    #[error("the server's answer cannot be read: {0}")]
+    BadAnswer(String),
+    /// The server address or the pinned fingerprint cannot be used.
+    #[error("the server address cannot be used: {0}")]
+    Config(String),
+}
+
+/// The server's answer: its status, headers and JSON body (`null` if it had none).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: http::HeaderMap,
+    /// The body.
+    pub json: Value,
+}
+
+impl Answer {
+    /// The stable error code of a refusal (`{"error": {"code": …}}`), if any.
+    pub fn error_code(&self) -> Option<&str> {
+        self.json["error"]["code"].as_str()
+    }
+
+    /// The refusal's message, in the language the request asked for.
+    pub fn error_message(&self) -> Option<&str> {
+        self.json["error"]["message"].as_str()
+    }
+}
+
+/// Who signs the station's requests.
+pub struct StationIdentity {
+    /// The id the server gave the station at enrolment.
+    pub id: u64,
+    /// Its Ed25519 key.
+    pub key: SigningKey,
+}
+
+impl std::fmt::Debug for StationIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StationIdentity").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// A server, as one station talks to it.
+#[derive(Clone)]
+pub struct Link {
+    host: String,
+    port: u16,
+    authority: String,
+    tls: Option<TlsConnector>,
+    station: Option<Arc<StationIdentity>>,
+    language: &'static str,
+}
+
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Link").field("authority", &self.authority).field("tls", &self.tls.is_some()).finish()
+    }
+}
+
+impl Link {
+    /// A link to `server_url` (`http://host:port` or `https://host:port`); an https
+    /// link needs the certificate's `fingerprint` and accepts no other certificate.
+    pub fn new(server_url: &str, fingerprint: Option<&str>) -> Result<Self, LinkError> {
+        let uri: Uri = server_url.parse().map_err(|e| LinkError::Config(format!("{server_url}: {e}")))?;
+        let https = match uri.scheme_str() {
+            Some("http") => false,
+            Some("https") => true,
+            _ => return Err(LinkError::Config(format!("{server_url}: not http:// or https://"))),
+        };
+        let host = uri.host().ok_or_else(|| LinkError::Config(format!("{server_url}: no host")))?;
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let tls = match (https, fingerprint) {
+            (false, _) => None,
+            (true, None) => {
+                return Err(LinkError::Config(format!("{server_url}: https without a certificate fingerprint")));
+            }
+            (true, Some(fp)) => {
+                let config = PinnedCertVerifier::client_config(fp).map_err(|e| LinkError::Config(e.to_string()))?;
+                Some(TlsConnector::from(Arc::new(config)))
+            }
+        };
+        let authority = uri.authority().map_or_else(|| host.clone(), |a| a.as_str().to_owned());
+        Ok(Self { host, port, authority, tls, station: None, language: "zh-CN" })
+    }
+
+    /// The same link, signing every request as `station`.
+    #[must_use]
+    pub fn signed_by(mut self, station: Arc<StationIdentity>) -> Self {
+        self.station = Some(station);
+        self
+    }
+
+    /// The same link, asking for messages in English (`en`) or Chinese (anything else).
+    #[must_use]
+    pub fn language(mut self, lang: &str) -> Self {
+        self.language = if lang == "en" { "en" } else { "zh-CN" };
+        self
+    }
+
+    /// The station this link signs as, if any.
+    pub fn station(&self) -> Option<&StationIdentity> {
+        self.station.as_deref()
+    }
+
+    /// Sends `method path` with `body` as JSON (signed if the link has a station)
+    /// and waits for the answer, at most [`REQUEST_TIMEOUT`].
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Answer, LinkError> {
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        self.call_raw(method, path, bytes, "application/json", &[]).await
+    }
+
+    /// Sends `body` of type `content_type` with extra `headers` (a login cookie, a
+    /// CSRF token) and waits for the answer, at most [`REQUEST_TIMEOUT`].
+    pub async fn call_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, LinkError> {
+        match tokio::time::timeout(REQUEST_TIMEOUT, self.send(method, path, body, content_type, headers)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(LinkError::Unreachable(format!("no answer in {} s", REQUEST_TIMEOUT.as_secs()))),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, LinkError> {
+        let mut req = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(header::HOST, &self.authority)
+            .header(header::ACCEPT_LANGUAGE, self.language);
+        if !body.is_empty() {
+            req = req.header(header::CONTENT_TYPE, content_type);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(st) = &self.station {
+            let nonce: [u8; 16] = rand::random();
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            for (name, value) in sign_request(&st.key, st.id, &method, path, now, &nonce, &body) {
+                req = req.header(name, value);
+            }
+        }
+        let req = req.body(Full::new(Bytes::from(body))).map_err(|e| LinkError::Config(e.to_string()))?;
+        let tcp = TcpStream::connect((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| LinkError::Unreachable(format!("{}: {e}", self.authority)))?;
+        let _ = tcp.set_nodelay(true);
+        match &self.tls {
+            None => exchange(tcp, req).await,
+            Some(tls) => {
+                let name = rustls::pki_types::ServerName::try_from(self.host.clone())
+                    .map_err(|e| LinkError::Config(e.to_string()))?;
+                let stream = tls.connect(name, tcp).await.map_err(|e| LinkError::Unreachable(format!("TLS: {e}")))?;
+                exchange(stream, req).await
+            }
+        }
+    }
+}
+
+async fn exchange<S>(stream: S, req: Request<Full<Bytes>>) -> Result<Answer, LinkError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| LinkError::Unreachable(e.to_string()))?;
+    tokio::spawn(conn);
+    let res = sender.send_request(req).await.map_err(|e| LinkError::Unreachable(e.to_string()))?;
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = http_body_util::Limited::new(res.into_body(), MAX_ANSWER)
+        .collect()
+        .await
+        .map_err(|e| LinkError::Unreachable(e.to_string()))?
+        .to_bytes();
+    let json = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body).map_err(|e| LinkError::BadAnswer(format!("{status}: {e}")))?
+    };
+    Ok(Answer { status, headers, json })
+}

@@ -1,0 +1,141 @@
+//! What every station page shares: the layout, the style sheet (large type, large
+//! targets, high contrast, a visible focus ring), the language switch, HTML escaping
+//! and the check that a form was posted by the station's own page.
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// The page language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 简体中文 (the default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Picks the text in this language.
+    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Self::Zh => zh,
+            Self::En => en,
+        }
+    }
+
+    /// The `lang` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Zh => "zh-CN",
+            Self::En => "en",
+        }
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The style sheet of every station page. Colours pass WCAG AA at these sizes
+/// (dark text on white ≥ 12:1; white on the blue and red buttons ≥ 7:1).
+pub const CSS: &str = r#"
+*{box-sizing:border-box}
+html{font-size:24px}
+body{margin:0;font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;color:#111;background:#fff;line-height:1.5}
+header{display:flex;justify-content:space-between;align-items:center;background:#0b3d91;color:#fff;padding:.5rem 1rem}
+header .station{font-size:1.1rem;font-weight:bold}
+header a{color:#fff;font-size:1rem;padding:.4rem .8rem;border:2px solid #fff;border-radius:.4rem;text-decoration:none}
+main{max-width:60rem;margin:0 auto;padding:1rem}
+h1{font-size:1.8rem;margin:.5rem 0 1rem}
+h2{font-size:1.4rem;margin:1rem 0 .5rem}
+p{margin:.5rem 0}
+.hint{color:#333}
+.error{border:4px solid #b00020;background:#fff0f0;color:#7a0015;padding:.8rem 1rem;border-radius:.5rem;font-weight:bold}
+.ok{border:4px solid #1b5e20;background:#f0fff0;color:#0d3b12;padding:.8rem 1rem;border-radius:.5rem}
+button,.button{display:inline-block;font:inherit;font-size:1.2rem;min-height:3.2rem;min-width:10rem;padding:.6rem 1.4rem;margin:.4rem .4rem .4rem 0;border-radius:.6rem;border:3px solid #0b3d91;background:#0b3d91;color:#fff;cursor:pointer;text-decoration:none;text-align:center}
+button.secondary,.button.secondary{background:#fff;color:#0b3d91}
+button.danger{background:#a4001d;border-color:#a4001d}
+button:focus,a:focus,input:focus,label:focus-within{outline:5px solid #ffb000;outline-offset:3px}
+input[type=text],input[type=password]{font:inherit;font-size:1.2rem;width:100%;padding:.6rem;border:3px solid #333;border-radius:.5rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{border:2px solid #555;padding:.4rem .6rem;text-align:left}
+th{background:#e8eef8}
+fieldset{border:2px solid #555;border-radius:.5rem;margin:.6rem 0;padding:.4rem .8rem}
+legend{font-size:1.3rem;font-weight:bold;padding:0 .4rem}
+.choices{display:flex;flex-wrap:wrap;gap:.4rem}
+.choices label{display:flex;align-items:center;gap:.4rem;min-height:3rem;padding:.3rem .9rem;border:2px solid #555;border-radius:.5rem;cursor:pointer;font-size:1.15rem}
+.choices input{width:1.6rem;height:1.6rem}
+.choices label:has(input:checked){background:#0b3d91;color:#fff;border-color:#0b3d91}
+.tracking{font-family:"DejaVu Sans Mono",monospace;font-size:2.2rem;font-weight:bold;letter-spacing:.1rem;background:#f4f4f4;border:3px dashed #333;padding:.6rem 1rem;display:inline-block}
+.counter{font-size:1.3rem;font-weight:bold}
+.qr svg{width:14rem;height:14rem}
+@media print{header,form,.noprint{display:none}}
+"#;
+
+/// A whole page: `title` in the header and `<title>`, `body` inside `<main>`.
+/// `refresh` sends the page to `/timeout` after that many seconds of no activity.
+pub fn page(lang: Lang, station: &str, title: &str, body: &str, refresh: Option<u64>) -> Html<String> {
+    let other = match lang {
+        Lang::Zh => ("/lang/en", "English", "en"),
+        Lang::En => ("/lang/zh", "中文", "zh-CN"),
+    };
+    let meta =
+        refresh.map_or_else(String::new, |s| format!(r#"<meta http-equiv="refresh" content="{s};url=/timeout">"#));
+    Html(format!(
+        r#"<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">{meta}
+<title>{title} — {station}</title><style>{CSS}</style></head>
+<body><header><span class="station">{station}</span><a href="{href}" lang="{olang}">{olabel}</a></header>
+<main id="main">
+<h1>{title}</h1>
+{body}
+</main></body></html>"#,
+        lang = lang.code(),
+        title = escape(title),
+        station = escape(station),
+        href = other.0,
+        olabel = other.1,
+        olang = other.2,
+    ))
+}
+
+/// Refuses a POST that another site's page sent to the station (the browser names
+/// the page's origin; a station's own pages are same-origin).
+pub fn refuse_cross_site(headers: &HeaderMap) -> Option<Response> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()) {
+        let ok = origin.strip_prefix("http://").is_some_and(|o| o == host);
+        if !ok {
+            return Some((StatusCode::FORBIDDEN, "cross-site request refused / 拒绝跨站请求").into_response());
+        }
+    }
+    if headers.get("sec-fetch-site").and_then(|h| h.to_str().ok()).is_some_and(|s| s == "cross-site") {
+        return Some((StatusCode::FORBIDDEN, "cross-site request refused / 拒绝跨站请求").into_response());
+    }
+    None
+}
+
+/// An SVG QR code of `text` (for receipts and credentials), or nothing if it cannot be made.
+pub fn qr_svg(text: &str, label: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).quiet_zone(true).build();
+            let svg = svg.strip_prefix(r#"<?xml version="1.0" standalone="yes"?>"#).unwrap_or(&svg);
+            svg.replacen("<svg ", &format!(r#"<svg role="img" aria-label="{}" "#, escape(label)), 1)
+        }
+        Err(_) => String::new(),
+    }
+}

@@ -1,0 +1,221 @@
+//! A real server on a local port, set up through its HTTP API as a hall would be,
+//! for the stations' tests: organiser account, congress, session, roster, check-in,
+//! a poll, scrutineers, the key ceremony, and enrolment codes for the stations.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::net::SocketAddr;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params};
+use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
+use hallvote_kiosk::link::Link;
+use hallvote_kiosk::organiser::Organiser;
+use hallvote_kiosk::station::Station;
+use hallvote_protocol::stations::StationKind;
+use hallvote_server::auth::Role;
+use hallvote_server::auth::password::hash_password;
+use hallvote_server::db::Store;
+use hallvote_server::db::accounts::{self, NewAccount};
+use hallvote_server::http::{AppState, router};
+use hallvote_tally::record::Manifest;
+use http::Method;
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "organiser-password-for-tests";
+
+/// A running server and the organiser logged in to it.
+pub struct Hall {
+    pub url: String,
+    pub addr: SocketAddr,
+    pub org: Organiser,
+    pub session: i64,
+    pub poll: i64,
+    pub dir: tempfile::TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Hall {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// The 5-candidate election for 3 seats and a motion: small, but every rule the booth shows.
+pub fn poll_definition() -> Value {
+    let candidates: Vec<Value> = ["王芳", "李娜", "张伟", "刘洋", "陈静"].iter().map(|n| json!({"name": n})).collect();
+    json!({ "name": "选举镇党委委员", "contests": [
+        { "id": "committee", "title": "选举镇党委委员", "type": "election", "kind": "competitive",
+          "by_election": false, "seats": 3,
+          "candidates": candidates },
+        { "id": "report", "title": "表决镇党委工作报告", "type": "motion", "items": ["关于镇党委工作报告的决议"] }
+    ]})
+}
+
+/// Starts a server on SQLite in a temporary folder with `delegates` delegates
+/// (cards L00001…), all checked in, and a draft poll.
+pub async fn hall(delegates: usize, poll: Value) -> Hall {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("hallvote.db").display());
+    let store = Store::open(&url).await.unwrap();
+    organiser_account(&store).await;
+    let state = AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    let url = format!("http://{addr}");
+    let org = Organiser::login(Link::new(&url, None).unwrap(), "organiser", PASSWORD).await.unwrap();
+    let c = org
+        .call(Method::POST, "/api/congresses", Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})))
+        .await
+        .unwrap();
+    let cid = c["id"].as_i64().unwrap();
+    let s = org
+        .call(
+            Method::POST,
+            &format!("/api/congresses/{cid}/sessions"),
+            Some(json!({"number": 3, "place": "镇政府礼堂", "date": "2026-11-28"})),
+        )
+        .await
+        .unwrap();
+    let session = s["id"].as_i64().unwrap();
+    let mut csv = String::from("姓名,代表团,代表证号\n");
+    for i in 1..=delegates {
+        csv.push_str(&format!("代表{i},第一代表团,L{i:05}\n"));
+    }
+    org.send(Method::PUT, &format!("/api/congresses/{cid}/roster"), csv.into_bytes(), "text/csv").await.unwrap();
+    for i in 1..=delegates {
+        org.call(Method::POST, &format!("/api/sessions/{session}/checkin"), Some(json!({"card": format!("L{i:05}")})))
+            .await
+            .unwrap();
+    }
+    let p = org.call(Method::POST, &format!("/api/sessions/{session}/polls"), Some(poll)).await.unwrap();
+    let poll = p["id"].as_i64().unwrap();
+    Hall { url, addr, org, session, poll, dir, server }
+}
+
+async fn organiser_account(store: &Store) {
+    let hash = hash_password(PASSWORD, &mut rand::rng()).unwrap();
+    let new = NewAccount {
+        username: "organiser",
+        display_name: "会务组",
+        role: Role::Organiser,
+        password_hash: &hash,
+        must_change_password: false,
+    };
+    accounts::create(store, &new, 0).await.unwrap();
+}
+
+impl Hall {
+    /// A one-time enrolment code for a station of `kind`.
+    pub async fn enrolment_code(&self, kind: &str, name: &str) -> String {
+        let issued = self
+            .org
+            .call(
+                Method::POST,
+                "/api/stations/enrolments",
+                Some(json!({"kind": kind, "name": name, "server_url": self.url})),
+            )
+            .await
+            .unwrap();
+        issued["qr_text"].as_str().unwrap().to_owned()
+    }
+
+    /// Enrols a station of `kind` into a folder of its own under the hall's folder.
+    pub async fn station(&self, kind: StationKind, name: &str) -> Station {
+        let code = self.enrolment_code(kind.as_str(), name).await;
+        let dir = self.dir.path().join(format!("station-{name}"));
+        Station::enrol(&dir, &code, kind).await.unwrap()
+    }
+
+    /// Appoints `n` scrutineer stations (k of n) from the last delegates, runs the
+    /// key ceremony with them and opens the poll. `delegates` is the roll's size.
+    pub async fn ceremony_and_open(&self, delegates: usize, k: u32, n: u32) -> Vec<Station> {
+        let mut stations = Vec::new();
+        for j in 1..=n {
+            stations.push(self.station(StationKind::Scrutineer, &format!("监票{j}")).await);
+        }
+        let officers: Vec<Value> = stations
+            .iter()
+            .enumerate()
+            .map(|(i, st)| json!({"card": format!("L{:05}", delegates - i), "station": st.config.id}))
+            .collect();
+        let poll = self.poll;
+        self.org
+            .call(
+                Method::POST,
+                &format!("/api/polls/{poll}/officers"),
+                Some(json!({"threshold": k, "scrutineers": officers})),
+            )
+            .await
+            .unwrap();
+        self.org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+        ceremony(&stations, poll).await;
+        self.org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+        stations
+    }
+
+    /// The board's entries of the poll, as the public API lists them.
+    pub async fn board(&self) -> Value {
+        let link = Link::new(&self.url, None).unwrap();
+        link.call(Method::GET, &format!("/api/polls/{}/board", self.poll), None).await.unwrap().json
+    }
+}
+
+fn unb64(v: &Value) -> Vec<u8> {
+    STANDARD.decode(v.as_str().unwrap()).unwrap()
+}
+
+async fn station_call(st: &Station, method: Method, path: &str, body: Option<Value>) -> Value {
+    let a = st.link().unwrap().call(method, path, body.as_ref()).await.unwrap();
+    assert!(a.status.is_success(), "{path}: {} {}", a.status, a.json);
+    a.json
+}
+
+/// The scrutineers' side of the key ceremony, all of them in turn (spec §5).
+async fn ceremony(scrutineers: &[Station], poll: i64) {
+    let path = format!("/api/station/polls/{poll}/ceremony");
+    let mut rng = rand::rng();
+    let n = u32::try_from(scrutineers.len()).unwrap();
+    let first = station_call(&scrutineers[0], Method::GET, &path, None).await;
+    let ceremony_id = unb64(&first["ceremony_id"]);
+    let manifest = Manifest::decode(&unb64(&first["manifest"])).unwrap();
+    let params = Params::new(manifest.threshold, n).unwrap();
+    let mut secrets = Vec::new();
+    for (j, st) in (1..=n).zip(scrutineers) {
+        let sk = RecipientSecret::generate(&mut rng);
+        let sig = sk.public().sign_publication(&st.identity.key, &ceremony_id, j);
+        let body = json!({"key": STANDARD.encode(sk.public().as_bytes()), "signature": STANDARD.encode(sig)});
+        station_call(st, Method::POST, &format!("{path}/recipient"), Some(body)).await;
+        secrets.push(sk);
+    }
+    for (j, st) in (1..=n).zip(scrutineers) {
+        let view = station_call(st, Method::GET, &path, None).await;
+        let dealer = Dealer::new(params, j, &mut rng).unwrap();
+        let mut shares = Vec::new();
+        for r in view["recipients"].as_array().unwrap() {
+            let to = u32::try_from(r["index"].as_u64().unwrap()).unwrap();
+            let published = unb64(&r["data"]);
+            let key = RecipientKey::from_bytes(&published[..32]).unwrap();
+            let sealed = seal_share(&key, &ceremony_id, &dealer.share_for(to).unwrap(), &mut rng).unwrap();
+            shares.push(json!({"recipient": to, "sealed": STANDARD.encode(sealed)}));
+        }
+        let message = dealer.commitments(&ceremony_id, &mut rng).to_bytes();
+        let body = json!({"message": STANDARD.encode(message), "shares": shares});
+        station_call(st, Method::POST, &format!("{path}/dealing"), Some(body)).await;
+    }
+    for (j, (st, sk)) in (1..=n).zip(scrutineers.iter().zip(&secrets)) {
+        let view = station_call(st, Method::GET, &path, None).await;
+        let dealings = view["dealings"].as_array().unwrap();
+        for s in view["shares"].as_array().unwrap() {
+            let dealer = u32::try_from(s["index"].as_u64().unwrap()).unwrap();
+            let share = open_share(sk, &ceremony_id, dealer, j, &unb64(&s["data"])).unwrap();
+            let msg = DealerCommitments::decode(&unb64(&dealings[dealer as usize - 1]["data"])).unwrap();
+            share.verify(&msg).unwrap();
+        }
+        station_call(st, Method::POST, &format!("{path}/confirm"), Some(json!({"complaints": []}))).await;
+    }
+}
