@@ -98,6 +98,20 @@ enum Command {
         #[arg(long, value_name = "FILE", requires = "headless")]
         choices: Option<PathBuf>,
     },
+    /// A desk (报到处): enrols with the one-time code from the organiser's console,
+    /// then serves the desk's pages on 127.0.0.1: scan a delegate card, check in,
+    /// issue and print a ballot credential for each open poll (docs/stations.md).
+    Desk {
+        /// The station's folder: station.json and station.key (mode 0600).
+        #[arg(long, value_name = "DIR", default_value = "hallvote-desk")]
+        dir: PathBuf,
+        /// Enrol first with this enrolment QR text (HVENROL1:…).
+        #[arg(long, value_name = "TEXT")]
+        enrol: Option<String>,
+        /// Where the desk's pages listen.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8182")]
+        listen: std::net::SocketAddr,
+    },
     /// Check election records step by step (docs/spec/13-verifier.md), like `hallvote-verify`.
     Verify {
         /// Print one JSON document instead of the step lines.
@@ -130,17 +144,24 @@ enum Command {
 
 type Headless = (Option<String>, Option<PathBuf>);
 
-fn booth(dir: PathBuf, enrol: Option<String>, listen: std::net::SocketAddr, headless: Option<Headless>) -> ExitCode {
-    let rt = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("hallvote booth: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
+fn station_process(what: &str, work: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    let result = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt.block_on(work),
+        Err(e) => Err(format!("cannot start: {e}")),
     };
-    let result = rt.block_on(async {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hallvote {what}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn booth(dir: PathBuf, enrol: Option<String>, listen: std::net::SocketAddr, headless: Option<Headless>) -> ExitCode {
+    station_process("booth", async move {
         match headless {
-            None => hallvote_kiosk::run::booth(hallvote_kiosk::run::BoothOptions { dir, enrol, listen }).await,
+            None => hallvote_kiosk::run::booth(hallvote_kiosk::run::StationOptions { dir, enrol, listen }).await,
             Some((credential, choices)) => {
                 if let Some(code) = &enrol {
                     hallvote_kiosk::run::station(&dir, Some(code), hallvote_kiosk::run::BOOTH).await?;
@@ -156,14 +177,7 @@ fn booth(dir: PathBuf, enrol: Option<String>, listen: std::net::SocketAddr, head
                 Ok(())
             }
         }
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("hallvote booth: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }
 
 /// Exit status for bad input (a file that cannot be read or parsed, inconsistent figures).
@@ -180,6 +194,9 @@ fn main() -> ExitCode {
             serve(&db, listen, key_file, tls)
         }
         Command::Demo { listen } => demo(listen),
+        Command::Desk { dir, enrol, listen } => station_process("desk", async move {
+            hallvote_kiosk::run::desk(hallvote_kiosk::run::StationOptions { dir, enrol, listen }).await
+        }),
         Command::Booth { dir, enrol, listen, headless, credential, choices } => {
             booth(dir, enrol, listen, headless.then_some((credential, choices)))
         }

@@ -8,7 +8,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hallvote_crypto::credential::{BlindSignature, blind, finalize};
 use http::Method;
-use serde_json::json;
+use serde::Deserialize;
+use serde_json::{Value, json};
 
 use crate::booth::{Booth, BoothError};
 use crate::credential_text::CredentialText;
@@ -30,7 +31,93 @@ pub struct Desk {
     ballots: Booth,
 }
 
+/// A session as the desk sees it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeskSession {
+    /// Its number on the server.
+    pub id: i64,
+    /// The congress's name.
+    pub congress: String,
+    /// 第×次会议.
+    pub number: i64,
+    /// Its date.
+    pub date: String,
+    /// Its polls.
+    pub polls: Vec<DeskPoll>,
+}
+
+/// A poll as the desk sees it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeskPoll {
+    /// Its number on the server.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// draft, ceremony, ready, open, closed, tallied, published.
+    pub state: String,
+}
+
+/// Who was checked in.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Delegate {
+    /// Card number.
+    pub card: String,
+    /// Name.
+    pub name: String,
+    /// Delegation (代表团).
+    pub group: String,
+    /// `checked_in`, `already_present`, `departed`, `not_present`.
+    pub status: String,
+}
+
+fn refused(a: &crate::link::Answer) -> BoothError {
+    BoothError::Refused {
+        status: a.status,
+        code: a.error_code().unwrap_or("unknown").to_owned(),
+        message: a.error_message().unwrap_or("").to_owned(),
+    }
+}
+
+fn scan_body(card: &CardScan) -> Value {
+    match card {
+        CardScan::Qr(t) => json!({ "qr": t.trim() }),
+        CardScan::Number(n) => json!({ "card": n.trim() }),
+    }
+}
+
+impl CardScan {
+    /// What the desk's scanner or keyboard gave: a card's QR text if it looks like
+    /// one, else a card number.
+    pub fn from_input(text: &str) -> Self {
+        let t = text.trim();
+        if t.contains(':') { Self::Qr(t.to_owned()) } else { Self::Number(t.to_owned()) }
+    }
+}
+
 impl Desk {
+    /// The sessions and their polls, newest first.
+    pub async fn sessions(&self) -> Result<Vec<DeskSession>, BoothError> {
+        let a = self.link.call(Method::GET, "/api/station/sessions", None).await.map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        serde_json::from_value(a.json).map_err(|e| BoothError::Untrusted(e.to_string()))
+    }
+
+    /// Checks a delegate in to `session` (or records a departure with `arrive` false).
+    pub async fn check_in(&self, session: i64, card: &CardScan, arrive: bool) -> Result<Delegate, BoothError> {
+        let what = if arrive { "checkin" } else { "checkout" };
+        let a = self
+            .link
+            .call(Method::POST, &format!("/api/station/sessions/{session}/{what}"), Some(&scan_body(card)))
+            .await
+            .map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        serde_json::from_value(a.json).map_err(|e| BoothError::Untrusted(e.to_string()))
+    }
+
     /// A desk talking to the server over `link` (signed as a desk station).
     pub fn new(link: Link) -> Self {
         Self { ballots: Booth::new(link.clone()), link }
@@ -43,22 +130,15 @@ impl Desk {
         let def = self.ballots.ballot(poll).await?;
         let (request, state) = blind(&def.manifest.credential_key, &def.poll_id, &mut rand::rng())
             .map_err(|e| BoothError::Untrusted(e.to_string()))?;
-        let mut body = json!({ "blinded": STANDARD.encode(request.as_bytes()) });
-        match card {
-            CardScan::Qr(t) => body["qr"] = json!(t.trim()),
-            CardScan::Number(n) => body["card"] = json!(n.trim()),
-        }
+        let mut body = scan_body(card);
+        body["blinded"] = json!(STANDARD.encode(request.as_bytes()));
         let a = self
             .link
             .call(Method::POST, &format!("/api/station/polls/{poll}/issue"), Some(&body))
             .await
             .map_err(BoothError::Unreachable)?;
         if !a.status.is_success() {
-            return Err(BoothError::Refused {
-                status: a.status,
-                code: a.error_code().unwrap_or("unknown").to_owned(),
-                message: a.error_message().unwrap_or("").to_owned(),
-            });
+            return Err(refused(&a));
         }
         let sig = STANDARD
             .decode(a.json["blind_signature"].as_str().unwrap_or_default())

@@ -12,6 +12,8 @@ use serde_json::Value;
 
 use crate::booth::{Booth, Receipt};
 use crate::booth_ui::{BoothApp, DEFAULT_IDLE};
+use crate::desk::Desk;
+use crate::desk_ui::DeskApp;
 use crate::station::Station;
 
 /// The booth kind, for callers without the protocol crate.
@@ -32,9 +34,9 @@ pub async fn station(dir: &Path, enrol: Option<&str>, kind: StationKind) -> Resu
     Ok(st)
 }
 
-/// What the booth serves, and where.
+/// Where a station keeps its files and serves its pages.
 #[derive(Debug, Clone)]
-pub struct BoothOptions {
+pub struct StationOptions {
     /// The station's folder.
     pub dir: PathBuf,
     /// An enrolment QR text to enrol with first.
@@ -44,14 +46,26 @@ pub struct BoothOptions {
 }
 
 /// Serves the booth's pages until Ctrl-C.
-pub async fn booth(opts: BoothOptions) -> Result<(), String> {
+pub async fn booth(opts: StationOptions) -> Result<(), String> {
     let st = station(&opts.dir, opts.enrol.as_deref(), StationKind::Booth).await?;
     let link = st.link().map_err(|e| e.to_string())?;
     let app = BoothApp::new(Booth::new(link), &st.config.name, &st.config.server_url, DEFAULT_IDLE);
-    let listener = tokio::net::TcpListener::bind(opts.listen).await.map_err(|e| format!("{}: {e}", opts.listen))?;
+    serve(opts.listen, app.router(), "booth", &st).await
+}
+
+/// Serves the desk's pages until Ctrl-C.
+pub async fn desk(opts: StationOptions) -> Result<(), String> {
+    let st = station(&opts.dir, opts.enrol.as_deref(), StationKind::Desk).await?;
+    let link = st.link().map_err(|e| e.to_string())?;
+    let app = DeskApp::new(Desk::new(link), &st.config.name);
+    serve(opts.listen, app.router(), "desk", &st).await
+}
+
+async fn serve(listen: SocketAddr, router: axum::Router, what: &str, st: &Station) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("hallvote booth「{}」: http://{addr}/  (server {})", st.config.name, st.config.server_url);
-    axum::serve(listener, app.router())
+    println!("hallvote {what}「{}」: http://{addr}/  (server {})", st.config.name, st.config.server_url);
+    axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

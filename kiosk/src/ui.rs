@@ -86,23 +86,31 @@ legend{font-size:1.3rem;font-weight:bold;padding:0 .4rem}
 "#;
 
 /// A whole page: `title` in the header and `<title>`, `body` inside `<main>`.
-/// `refresh` sends the page to `/timeout` after that many seconds of no activity.
+/// `refresh` sends the page to `/timeout` after that many seconds without a touch,
+/// key press or scan.
 pub fn page(lang: Lang, station: &str, title: &str, body: &str, refresh: Option<u64>) -> Html<String> {
     let other = match lang {
         Lang::Zh => ("/lang/en", "English", "en"),
         Lang::En => ("/lang/zh", "中文", "zh-CN"),
     };
-    let meta =
-        refresh.map_or_else(String::new, |s| format!(r#"<meta http-equiv="refresh" content="{s};url=/timeout">"#));
+    // The idle timer restarts on every touch, key or scan; when it runs out the
+    // station forgets the visit (a script, not a meta refresh, so that it waits
+    // while someone is still at the page).
+    let idle = refresh.map_or_else(String::new, |s| {
+        format!(
+            r#"<script>(function(){{var t,go=function(){{location.href='/timeout'}},reset=function(){{clearTimeout(t);t=setTimeout(go,{ms})}};['keydown','pointerdown','input'].forEach(function(e){{addEventListener(e,reset,true)}});reset()}})();</script>"#,
+            ms = s * 1000
+        )
+    });
     Html(format!(
         r#"<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">{meta}
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{title} — {station}</title><style>{CSS}</style></head>
 <body><header><span class="station">{station}</span><a href="{href}" lang="{olang}">{olabel}</a></header>
 <main id="main">
 <h1>{title}</h1>
 {body}
-</main></body></html>"#,
+</main>{idle}</body></html>"#,
         lang = lang.code(),
         title = escape(title),
         station = escape(station),

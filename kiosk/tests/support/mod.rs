@@ -9,6 +9,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params};
 use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
+pub mod webdriver;
+
 use hallvote_kiosk::link::Link;
 use hallvote_kiosk::organiser::Organiser;
 use hallvote_kiosk::station::Station;

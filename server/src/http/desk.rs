@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
@@ -10,18 +10,24 @@ use super::AppState;
 use super::auth::Authenticated;
 use super::congress::load_session;
 use super::extract::Json as JsonBody;
+use super::station_auth::SignedStationRequest;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::cards::{CardError, verify_qr};
 use crate::db::attendance::{self, Movement};
 use crate::db::roster;
+use crate::db::{congress, polls};
 use crate::serve::now;
+use crate::stations_protocol::StationKind;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/sessions/{id}/checkin", post(check_in))
         .route("/api/sessions/{id}/checkout", post(check_out))
+        .route("/api/station/sessions", get(station_sessions))
+        .route("/api/station/sessions/{id}/checkin", post(station_check_in))
+        .route("/api/station/sessions/{id}/checkout", post(station_check_out))
 }
 
 /// What the desk scanned: the delegate card's QR text (the normal case), or the
@@ -91,6 +97,17 @@ async fn movement(
     m: Movement,
 ) -> Result<Json<DeskAnswer>, ApiError> {
     let who = auth.require(&[Role::Desk, Role::Organiser])?;
+    move_delegate(state, &who.username, session_id, scan, m).await
+}
+
+/// Records an arrival or departure by `actor` (an account's name, or a desk station's).
+async fn move_delegate(
+    state: &AppState,
+    actor: &str,
+    session_id: i64,
+    scan: CardScan,
+    m: Movement,
+) -> Result<Json<DeskAnswer>, ApiError> {
     let s = load_session(state, session_id).await?;
     let card = scanned_card(state, s.congress_id, scan)?;
     let card = card.trim();
@@ -118,7 +135,7 @@ async fn movement(
             "This delegate is excluded from the expected count; ask the organisers to withdraw the exclusion first.",
         ));
     }
-    let recorded = attendance::record(&state.store, s.id, d.id, m, now(), &who.username).await?;
+    let recorded = attendance::record(&state.store, s.id, d.id, m, now(), actor).await?;
     let status = match (m, recorded) {
         (Movement::Arrive, true) => "checked_in",
         (Movement::Arrive, false) => "already_present",
@@ -144,4 +161,70 @@ async fn check_out(
     JsonBody(req): JsonBody<CardScan>,
 ) -> Result<Json<DeskAnswer>, ApiError> {
     movement(&state, &auth, session_id, req, Movement::Depart).await
+}
+
+/// A session as a desk station sees it: its congress, and its polls with their state.
+#[derive(Serialize)]
+struct DeskSession {
+    id: i64,
+    congress: String,
+    number: i64,
+    date: String,
+    polls: Vec<DeskPoll>,
+}
+
+#[derive(Serialize)]
+struct DeskPoll {
+    id: i64,
+    name: String,
+    state: String,
+}
+
+/// Every session with its polls, newest first: what a desk station chooses from and
+/// issues for (the polls that are `open`).
+async fn station_sessions(
+    State(state): State<AppState>,
+    req: SignedStationRequest,
+) -> Result<Json<Vec<DeskSession>>, ApiError> {
+    req.require(&[StationKind::Desk])?;
+    let mut out = Vec::new();
+    for c in congress::congresses(&state.store).await? {
+        for s in congress::sessions_of(&state.store, c.id).await? {
+            let polls = polls::of_session(&state.store, s.id)
+                .await?
+                .into_iter()
+                .map(|p| DeskPoll { id: p.id, name: p.poll.name, state: p.state })
+                .collect();
+            out.push(DeskSession { id: s.id, congress: c.name.clone(), number: s.number, date: s.date, polls });
+        }
+    }
+    out.sort_by_key(|s| std::cmp::Reverse(s.id));
+    Ok(Json(out))
+}
+
+async fn station_movement(
+    state: &AppState,
+    req: &SignedStationRequest,
+    session_id: i64,
+    m: Movement,
+) -> Result<Json<DeskAnswer>, ApiError> {
+    let st = req.require(&[StationKind::Desk])?;
+    let scan: CardScan = req.json()?;
+    move_delegate(state, &format!("station:{}", st.name), session_id, scan, m).await
+}
+
+async fn station_check_in(
+    State(state): State<AppState>,
+    Path(session_id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<DeskAnswer>, ApiError> {
+    station_movement(&state, &req, session_id, Movement::Arrive).await
+}
+
+async fn station_check_out(
+    State(state): State<AppState>,
+    Path(session_id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<DeskAnswer>, ApiError> {
+    station_movement(&state, &req, session_id, Movement::Depart).await
 }

@@ -726,6 +726,45 @@ const ROUTES: &[Route] = &[
         .says("Printable delegate cards", "可打印的代表证页面（A4，每页八张）。")
         .answers(Html),
     // desk
+    at(Get, "/api/station/sessions", "desk", Who::Station(&[StationKind::Desk]))
+        .says("Sessions for a desk station", "报到处终端可选的会议及其各项投票（含状态），最新的在前。")
+        .answers_json(
+            200,
+            Ty::Arr(&Ty::Obj(&[
+                f("id", Int, ""),
+                f("congress", Str, ""),
+                f("number", Int, ""),
+                f("date", Str, ""),
+                f(
+                    "polls",
+                    Ty::Arr(&Ty::Obj(&[f("id", Int, ""), f("name", Str, ""), f("state", Ty::Enum(POLL_STATES), "")])),
+                    "",
+                ),
+            ])),
+        ),
+    at(Post, "/api/station/sessions/{id}/checkin", "desk", Who::Station(&[StationKind::Desk]))
+        .says("Check a delegate in at a desk station", "报到处终端报到：扫描代表证二维码或输入代表证号。")
+        .takes(Ty::Obj(CARD_SCAN))
+        .answers_json(200, Ty::Ref("Movement"))
+        .refuses(&[
+            (400, "malformed_request"),
+            (400, "card_qr_unreadable"),
+            (400, "card_qr_forged"),
+            (404, "not_a_delegate"),
+            (409, "delegate_status_lost"),
+            (409, "delegate_excluded"),
+        ]),
+    at(Post, "/api/station/sessions/{id}/checkout", "desk", Who::Station(&[StationKind::Desk]))
+        .says("Record a departure at a desk station", "报到处终端登记代表离场。")
+        .takes(Ty::Obj(CARD_SCAN))
+        .answers_json(200, Ty::Ref("Movement"))
+        .refuses(&[
+            (400, "malformed_request"),
+            (400, "card_qr_unreadable"),
+            (400, "card_qr_forged"),
+            (404, "not_a_delegate"),
+            (409, "delegate_status_lost"),
+        ]),
     at(Post, "/api/sessions/{id}/checkin", "desk", Who::Roles(&[Role::Desk, Role::Organiser]))
         .says("Check a delegate in", "报到：扫描代表证二维码或输入代表证号。")
         .more("Checking in twice answers `already_present`.")

@@ -1,0 +1,216 @@
+//! A small W3C WebDriver client for the browser tests: Debian's chromedriver and
+//! chromium, headless. The tests fail (they do not skip) when either is missing:
+//! `.ci/run` installs them.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hallvote_kiosk::link::Link;
+use http::Method;
+use serde_json::{Value, json};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// The WebDriver key code of Enter, which a USB scanner sends after the text.
+pub const ENTER: &str = "\u{E007}";
+
+/// The workspace's `target/` folder.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// A headless Chromium driven through chromedriver.
+pub struct Browser {
+    driver: Child,
+    link: Link,
+    session: String,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and opens a headless Chromium window.
+    pub async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is needed for the browser tests (Debian: apt-get install chromium chromium-driver)");
+        let link = Link::new(&format!("http://127.0.0.1:{port}"), None).unwrap();
+        let mut ready = false;
+        for _ in 0..100 {
+            if let Ok(a) = link.call(Method::GET, "/status", None).await
+                && a.json["value"]["ready"] == true
+            {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(ready, "chromedriver did not start");
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--window-size=1280,1600", "--lang=zh-CN", "--force-device-scale-factor=1"]
+            }
+        }}});
+        let a = link.call(Method::POST, "/session", Some(&caps)).await.unwrap();
+        assert!(a.status.is_success(), "new session: {}", a.json);
+        let session = a.json["value"]["sessionId"].as_str().unwrap().to_owned();
+        Self { driver, link, session }
+    }
+
+    async fn cmd(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let a = self.link.call(method, &format!("/session/{}{path}", self.session), body.as_ref()).await.unwrap();
+        assert!(a.status.is_success(), "{path}: {} {}", a.status, a.json);
+        a.json["value"].clone()
+    }
+
+    /// Loads `url` and waits for it.
+    pub async fn goto(&self, url: &str) {
+        self.cmd(Method::POST, "/url", Some(json!({ "url": url }))).await;
+    }
+
+    /// The current address.
+    pub async fn url(&self) -> String {
+        self.cmd(Method::GET, "/url", None).await.as_str().unwrap().to_owned()
+    }
+
+    /// Waits (up to 20 s) until the address ends with `suffix`, as after a click
+    /// that posts a form; fails the test with the page if it never does.
+    pub async fn wait_for(&self, suffix: &str) {
+        for _ in 0..200 {
+            if self.url().await.ends_with(suffix) && self.execute("return document.readyState").await == "complete" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("never reached …{suffix}: at {} with {}", self.url().await, self.source().await);
+    }
+
+    /// Waits (up to 20 s) for an element matching `css`.
+    pub async fn wait_element(&self, css: &str) {
+        for _ in 0..200 {
+            if self.try_find(css).await.is_some() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no {css} appeared: at {} with {}", self.url().await, self.source().await);
+    }
+
+    /// The first element matching `css`, if any.
+    pub async fn try_find(&self, css: &str) -> Option<String> {
+        let a = self
+            .link
+            .call(
+                Method::POST,
+                &format!("/session/{}/element", self.session),
+                Some(&json!({"using": "css selector", "value": css})),
+            )
+            .await
+            .unwrap();
+        a.status.is_success().then(|| a.json["value"][ELEMENT].as_str().unwrap().to_owned())
+    }
+
+    /// The first element matching `css`; fails the test if there is none.
+    pub async fn find(&self, css: &str) -> String {
+        match self.try_find(css).await {
+            Some(e) => e,
+            None => panic!("no element {css} on {}", self.url().await),
+        }
+    }
+
+    /// Types `text` into the element, as a keyboard or a scanner does.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        self.cmd(Method::POST, &format!("/element/{el}/value"), Some(json!({ "text": text }))).await;
+    }
+
+    /// Clicks the element.
+    pub async fn click(&self, css: &str) {
+        let el = self.find(css).await;
+        self.cmd(Method::POST, &format!("/element/{el}/click"), Some(json!({}))).await;
+    }
+
+    /// The element's visible text.
+    pub async fn text(&self, css: &str) -> String {
+        let el = self.find(css).await;
+        self.cmd(Method::GET, &format!("/element/{el}/text"), None).await.as_str().unwrap().to_owned()
+    }
+
+    /// Whether the element is selected (a radio button).
+    pub async fn selected(&self, css: &str) -> bool {
+        let el = self.find(css).await;
+        self.cmd(Method::GET, &format!("/element/{el}/selected"), None).await == true
+    }
+
+    /// Whether the element is shown.
+    pub async fn displayed(&self, css: &str) -> bool {
+        let el = self.find(css).await;
+        self.cmd(Method::GET, &format!("/element/{el}/displayed"), None).await == true
+    }
+
+    /// The page's HTML.
+    pub async fn source(&self) -> String {
+        self.cmd(Method::GET, "/source", None).await.as_str().unwrap().to_owned()
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn execute(&self, script: &str) -> Value {
+        self.cmd(Method::POST, "/execute/sync", Some(json!({"script": script, "args": []}))).await
+    }
+
+    /// Saves a PNG screenshot of the window under `target/browser-screenshots/` and
+    /// returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = STANDARD.decode(self.cmd(Method::GET, "/screenshot", None).await.as_str().unwrap()).unwrap();
+        let dir = target_dir().join("browser-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Runs axe-core on the page and returns its serious and critical violations.
+    pub async fn accessibility_violations(&self) -> Vec<Value> {
+        let axe = std::env::var_os("HALLVOTE_AXE")
+            .map_or_else(|| target_dir().join("browser-tools/node_modules/axe-core/axe.min.js"), PathBuf::from);
+        let source = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
+            panic!("{}: {e} (npm install --prefix target/browser-tools axe-core@4, as .ci/run does)", axe.display())
+        });
+        self.execute(&format!("{source}\n;return true;")).await;
+        let script = "var done = arguments[arguments.length - 1];
+            axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+              done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+                .map(function (v) { return {id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.map(function (n) { return n.html; })}; }));
+            }).catch(function (e) { done([{id: 'axe-error', help: String(e)}]); });";
+        let v = self.cmd(Method::POST, "/execute/async", Some(json!({"script": script, "args": []}))).await;
+        v.as_array().unwrap().clone()
+    }
+}
+
+/// The texts of every QR code `zbarimg` finds in an image.
+pub fn decode_qr(image: &Path) -> Vec<String> {
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
+        .arg(image)
+        .output()
+        .expect("zbarimg is needed for the browser tests (Debian: apt-get install zbar-tools)");
+    String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).filter(|l| !l.is_empty()).collect()
+}
