@@ -22,7 +22,7 @@ use hallvote_tally::model::{Contest, ContestKind};
 use tokio::sync::Mutex;
 
 use crate::booth::{Booth, BoothError, Receipt, Sealed, Visit};
-use crate::ui::{Lang, escape, page, qr_svg, refuse_cross_site};
+use crate::ui::{Lang, camera, escape, jsqr, page, qr_svg, refuse_cross_site};
 
 /// How long a page waits for the delegate before it forgets everything.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(180);
@@ -95,6 +95,7 @@ impl BoothApp {
             .route("/done", post(done))
             .route("/timeout", get(timeout))
             .route("/lang/{l}", get(set_lang))
+            .route("/assets/jsQR.js", get(jsqr))
             .route("/healthz", get(|| async { "ok" }))
             .with_state(Arc::clone(self))
     }
@@ -133,37 +134,18 @@ fn welcome_body(lang: Lang, error: Option<&str>) -> String {
         r#"{err}<p class="hint">{hint}</p>
 <form method="post" action="/scan" autocomplete="off">
 <label for="credential">{label}</label>
-<input type="text" id="credential" name="credential" autofocus required inputmode="none" spellcheck="false">
-<p><button type="submit">{go}</button>
-<button type="button" class="secondary" id="camera" hidden>{camera}</button></p>
+<input type="text" id="credential" name="credential" autofocus required spellcheck="false">
+<p><button type="submit">{go}</button></p>
 </form>
-<video id="preview" hidden playsinline muted style="max-width:100%"></video>
-<script>
-(function(){{
-  var f=document.getElementById('credential');
-  f.focus();
-  if(!('BarcodeDetector' in window)||!navigator.mediaDevices)return;
-  var b=document.getElementById('camera');b.hidden=false;
-  b.onclick=async function(){{
-    var v=document.getElementById('preview');v.hidden=false;
-    var s=await navigator.mediaDevices.getUserMedia({{video:{{facingMode:'environment'}}}});
-    v.srcObject=s;await v.play();
-    var d=new BarcodeDetector({{formats:['qr_code']}});
-    var t=setInterval(async function(){{
-      var c=await d.detect(v);
-      if(c.length){{clearInterval(t);s.getTracks().forEach(function(x){{x.stop()}});f.value=c[0].rawValue;f.form.submit();}}
-    }},300);
-  }};
-}})();
-</script>"#,
+{camera}"#,
         err = error.map(error_box).unwrap_or_default(),
         hint = lang.t(
-            "请将报到处发给您的选票二维码对准扫描器，或点“用摄像头扫描”。也可以输入二维码下方的文字。",
-            "Hold the ballot QR code the desk gave you to the scanner, or use the camera. You may also type the text under the code."
+            "请将报到处发给您的选票二维码对准扫描器，或点“用摄像头扫描”。实在无法扫描时，可以输入凭证上二维码下方的文字。",
+            "Hold the ballot QR code the desk gave you to the scanner, or use the camera. If neither works, type the text printed under the code."
         ),
         label = lang.t("选票凭证", "Ballot credential"),
         go = lang.t("开始投票", "Start voting"),
-        camera = lang.t("用摄像头扫描", "Scan with the camera"),
+        camera = camera(lang, "credential"),
     )
 }
 

@@ -19,7 +19,7 @@ use tokio::sync::Mutex;
 
 use crate::booth::BoothError;
 use crate::desk::{CardScan, Delegate, Desk};
-use crate::ui::{CSS, Lang, escape, page, qr_svg, refuse_cross_site};
+use crate::ui::{CSS, Lang, camera, escape, jsqr, page, qr_svg, refuse_cross_site};
 
 /// How long the desk shows a delegate's credentials before it forgets them.
 pub const DESK_IDLE: Duration = Duration::from_secs(120);
@@ -74,9 +74,11 @@ impl DeskApp {
             .route("/session", post(choose_session))
             .route("/scan", post(scan))
             .route("/print/{n}/{size}", get(print))
+            .route("/credential/{n}", get(credential_png))
             .route("/done", post(done))
             .route("/timeout", get(done_get))
             .route("/lang/{l}", get(set_lang))
+            .route("/assets/jsQR.js", get(jsqr))
             .route("/healthz", get(|| async { "ok" }))
             .with_state(Arc::clone(self))
     }
@@ -104,9 +106,10 @@ fn scan_form(lang: Lang) -> String {
         r#"<form method="post" action="/scan" autocomplete="off">
 <label for="card">{label}</label>
 <input type="text" id="card" name="card" autofocus required spellcheck="false">
-<p><button type="submit" id="check-in">{go}</button></p></form>"#,
+<p><button type="submit" id="check-in">{go}</button></p></form>{camera}"#,
         label = lang.t("扫描代表证二维码，或输入代表证号", "Scan the delegate card, or type the card number"),
         go = lang.t("报到并发放选票", "Check in and issue ballots"),
+        camera = camera(lang, "card"),
     )
 }
 
@@ -188,7 +191,7 @@ async fn render(app: &DeskApp, s: &DeskScreen, error: Option<&str>) -> Response 
                     let _ = write!(
                         body,
                         r#"<div class="qr credential" id="credential-{n}">{qr}</div>
-<p class="noprint"><a class="button" href="/print/{n}/80mm" target="_blank">{p80}</a> <a class="button secondary" href="/print/{n}/a6" target="_blank">{pa6}</a></p>"#,
+<p class="noprint"><a class="button" href="/print/{n}/80mm" target="_blank">{p80}</a> <a class="button secondary" href="/print/{n}/a6" target="_blank">{pa6}</a> <a class="button secondary" href="/credential/{n}" download="credential-{n}.png">PNG</a></p>"#,
                         qr = qr_svg(text, lang.t("选票凭证二维码", "Ballot credential QR code")),
                         p80 = lang.t("打印（80 毫米小票）", "Print (80 mm receipt)"),
                         pa6 = lang.t("打印（A6 卡片）", "Print (A6 card)"),
@@ -279,15 +282,32 @@ async fn print(State(app): App, Path((n, size)): Path<(usize, String)>) -> Respo
     Html(format!(
         r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><title>{title}</title>
 <style>{CSS}@page{{size:{page_size};margin:4mm}}body{{text-align:center}}.qr svg{{width:{width};height:{width}}}</style></head>
-<body><main><h1>{poll}</h1><div class="qr">{qr}</div><p>{note}</p></main>
+<body><main><h1>{poll}</h1><div class="qr">{qr}</div><p>{note}</p>
+<p style="font-family:monospace;font-size:7pt;word-break:break-all;text-align:left">{text}</p></main>
 <script>window.onload=function(){{window.print()}}</script></body></html>"#,
         code = lang.code(),
         title = lang.t("选票凭证", "Ballot credential"),
         poll = escape(poll),
         qr = qr_svg(text, lang.t("选票凭证二维码", "Ballot credential QR code")),
         note = lang.t("一次有效。请到投票机扫描此码投票。", "Valid once. Scan it at a voting booth to vote."),
+        text = escape(text),
     ))
     .into_response()
+}
+
+/// The credential's QR code as a PNG image (8 pixels per module).
+async fn credential_png(State(app): App, Path(n): Path<usize>) -> Response {
+    let s = app.screen().await;
+    let Some(Issued { outcome: Ok(text), .. }) = s.issued.get(n) else {
+        return (StatusCode::NOT_FOUND, s.lang.t("没有这张选票凭证。", "No such credential.")).into_response();
+    };
+    match hallvote_protocol::qr::qr_png(text, 8) {
+        Some(png) => {
+            ([(axum::http::header::CONTENT_TYPE, "image/png"), (axum::http::header::CACHE_CONTROL, "no-store")], png)
+                .into_response()
+        }
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 async fn done(State(app): App, headers: HeaderMap) -> Response {

@@ -48,8 +48,10 @@ pub struct Answer {
     pub status: StatusCode,
     /// The headers.
     pub headers: http::HeaderMap,
-    /// The body.
+    /// The body, if it was JSON (`null` otherwise).
     pub json: Value,
+    /// The body as it came.
+    pub body: Bytes,
 }
 
 impl Answer {
@@ -223,10 +225,14 @@ where
         .await
         .map_err(|e| LinkError::Unreachable(e.to_string()))?
         .to_bytes();
-    let json = if body.is_empty() {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|t| t.starts_with("application/json") || t.ends_with("+json"));
+    let json = if body.is_empty() || !is_json {
         Value::Null
     } else {
         serde_json::from_slice(&body).map_err(|e| LinkError::BadAnswer(format!("{status}: {e}")))?
     };
-    Ok(Answer { status, headers, json })
+    Ok(Answer { status, headers, json, body })
 }

@@ -136,6 +136,51 @@ pub fn refuse_cross_site(headers: &HeaderMap) -> Option<Response> {
     None
 }
 
+/// jsQR 1.4.0 (npm `jsqr`, Apache-2.0; kiosk/assets/vendor/README.md): decodes QR
+/// codes from camera frames where the browser has no `BarcodeDetector`.
+pub const JSQR: &str = include_str!("../assets/vendor/jsqr-1.4.0/jsQR.js");
+
+/// `GET /assets/jsQR.js`.
+pub async fn jsqr() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=86400")], JSQR)
+        .into_response()
+}
+
+/// A camera button for the form whose text field is `input`: it reads a QR code
+/// with the browser's `BarcodeDetector`, or with the vendored jsQR where there is
+/// none, puts the text in the field and submits the form, as a scanner would.
+/// The button stays hidden where there is no camera.
+pub fn camera(lang: Lang, input: &str) -> String {
+    format!(
+        r#"<p><button type="button" class="secondary" id="camera" hidden>{label}</button></p>
+<video id="preview" hidden playsinline muted style="max-width:100%"></video>
+<script>
+(function(){{
+  var field=document.getElementById('{input}');
+  if(!navigator.mediaDevices||!navigator.mediaDevices.getUserMedia)return;
+  var b=document.getElementById('camera');b.hidden=false;
+  function load(cb){{if(window.jsQR)return cb();var s=document.createElement('script');s.src='/assets/jsQR.js';s.onload=cb;document.head.appendChild(s);}}
+  b.onclick=async function(){{
+    var v=document.getElementById('preview');v.hidden=false;
+    var stream=await navigator.mediaDevices.getUserMedia({{video:{{facingMode:'environment'}}}});
+    v.srcObject=stream;await v.play();
+    var detector=('BarcodeDetector' in window)?new BarcodeDetector({{formats:['qr_code']}}):null;
+    var canvas=document.createElement('canvas'),ctx=canvas.getContext('2d');
+    function found(text){{stream.getTracks().forEach(function(t){{t.stop()}});v.hidden=true;field.value=text;field.form.submit();}}
+    async function tick(){{
+      if(detector){{var c=await detector.detect(v);if(c.length)return found(c[0].rawValue);}}
+      else if(window.jsQR&&v.videoWidth){{canvas.width=v.videoWidth;canvas.height=v.videoHeight;ctx.drawImage(v,0,0);
+        var img=ctx.getImageData(0,0,canvas.width,canvas.height);var r=jsQR(img.data,img.width,img.height);if(r)return found(r.data);}}
+      setTimeout(tick,250);
+    }}
+    if(detector)tick();else load(tick);
+  }};
+}})();
+</script>"#,
+        label = lang.t("用摄像头扫描", "Scan with the camera"),
+    )
+}
+
 /// An SVG QR code of `text` (for receipts and credentials), or nothing if it cannot be made.
 pub fn qr_svg(text: &str, label: &str) -> String {
     match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {

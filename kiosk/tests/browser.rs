@@ -63,6 +63,16 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     assert_eq!(codes.len(), 1, "one QR code on the desk page: {codes:?}");
     let credential = codes[0].clone();
     assert!(credential.starts_with("HVCRED1:"), "{credential}");
+    // The same credential as a PNG image, for a card printer.
+    let png = hallvote_kiosk::link::Link::new(&desk, None)
+        .unwrap()
+        .call(http::Method::GET, "/credential/0", None)
+        .await
+        .unwrap();
+    assert_eq!(png.headers["content-type"], "image/png");
+    let png_path = support::webdriver::target_dir().join("browser-screenshots/desk-credential.png");
+    std::fs::write(&png_path, &png.body).unwrap();
+    assert_eq!(decode_qr(&png_path), vec![credential.clone()]);
     // A second scan of the same card: present already, and no second credential.
     b.execute("document.getElementById('delegate').remove(); return true;").await;
     b.type_into("#card", &format!("L00001{ENTER}")).await;

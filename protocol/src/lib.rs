@@ -6,4 +6,5 @@
 //! no clock and no network code: a station (the kiosk) and the server bring those.
 
 pub mod pinned;
+pub mod qr;
 pub mod stations;
