@@ -112,6 +112,25 @@ enum Command {
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8182")]
         listen: std::net::SocketAddr,
     },
+    /// A scrutineer's station (监票人): enrols with the one-time code from the
+    /// organiser's console, then serves on 127.0.0.1 the key ceremony, the share file
+    /// (saved with a passphrase, with a paper backup), the decryption and the review
+    /// and signature of the result (docs/stations.md).
+    Scrutineer {
+        /// The station's folder: station.json and station.key (mode 0600).
+        #[arg(long, value_name = "DIR", default_value = "hallvote-scrutineer")]
+        dir: PathBuf,
+        /// Enrol first with this enrolment QR text (HVENROL1:…).
+        #[arg(long, value_name = "TEXT")]
+        enrol: Option<String>,
+        /// Where the station's pages listen (a loopback address only).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8183")]
+        listen: std::net::SocketAddr,
+        /// Where share files are saved (the station folder's shares/ if not given);
+        /// a USB stick kept by the scrutineer is a good place.
+        #[arg(long, value_name = "DIR")]
+        share_dir: Option<PathBuf>,
+    },
     /// Check election records step by step (docs/spec/13-verifier.md), like `hallvote-verify`.
     Verify {
         /// Print one JSON document instead of the step lines.
@@ -196,6 +215,15 @@ fn main() -> ExitCode {
         Command::Demo { listen } => demo(listen),
         Command::Desk { dir, enrol, listen } => station_process("desk", async move {
             hallvote_kiosk::run::desk(hallvote_kiosk::run::StationOptions { dir, enrol, listen }).await
+        }),
+        Command::Scrutineer { dir, enrol, listen, share_dir } => station_process("scrutineer", async move {
+            hallvote_kiosk::scrutineer::serve(hallvote_kiosk::scrutineer::ScrutineerOptions {
+                dir,
+                enrol,
+                listen,
+                share_dir,
+            })
+            .await
         }),
         Command::Booth { dir, enrol, listen, headless, credential, choices } => {
             booth(dir, enrol, listen, headless.then_some((credential, choices)))

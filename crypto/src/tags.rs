@@ -46,6 +46,9 @@ pub const SIG_DKG_MESSAGE: &str = "hallvote/sig/dkg-message/v1";
 // §9 Share file (sharefile.rs)
 /// Checksum of one line of a share file's paper backup (spec §9.6).
 pub const SHARE_PAPER_LINE: &str = "hallvote/share-paper/line/v1";
+/// The 32-byte ceremony identifier a share file carries, from the ceremony id of
+/// spec §5.1: the first 32 bytes of `H(tag, ceremony_id)` (spec §9.4).
+pub const SHARE_FILE_CEREMONY: &str = "hallvote/share-file/ceremony/v1";
 
 // §10 Ballots (hallvote-tally, ballot/)
 /// Context of the 0/1 proof of one option on a ballot (spec §10.2).
@@ -93,6 +96,7 @@ pub const ALL: &[&str] = &[
     SIG_RECEIPT,
     SIG_DKG_MESSAGE,
     SHARE_PAPER_LINE,
+    SHARE_FILE_CEREMONY,
     BALLOT_SELECTION,
     BALLOT_ITEM,
     BALLOT_CAP,

@@ -12,5 +12,6 @@ pub mod desk_ui;
 pub mod link;
 pub mod organiser;
 pub mod run;
+pub mod scrutineer;
 pub mod station;
 pub mod ui;

@@ -1,0 +1,496 @@
+//! The scrutineer station end to end: a real server on a local port, five
+//! scrutineer stations enrolled with the organiser's QR codes, each driven only
+//! through its own HTTP interface (served on a port of its own) through a 3-of-5 key
+//! ceremony, the share files saved under passphrases; a desk issues credentials and a
+//! booth casts ballots whose plaintexts are kept; three of the five decrypt, the
+//! organiser tallies, and the totals are the plaintexts' counts. A wrong passphrase is
+//! refused with its clear message, in both languages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use common::{Organiser, poll_definition, start_server};
+use hallvote_crypto::sharefile;
+use hallvote_kiosk::booth::Booth;
+use hallvote_kiosk::desk::{CardScan, Desk};
+use hallvote_kiosk::link::{Answer, Link};
+use hallvote_kiosk::scrutineer::{Scrutineer, ScrutineerApp, router};
+use hallvote_kiosk::station::Station;
+use hallvote_protocol::stations::StationKind;
+use hallvote_tally::ballot::{BallotShape, PlainBallot};
+use hallvote_tally::record::{Record, verify_record};
+use http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// One scrutineer station: enrolled, its interface served on its own port.
+struct Ui {
+    station: Station,
+    addr: std::net::SocketAddr,
+    zh: Link,
+    en: Link,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Ui {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Ui {
+    async fn start(station: Station, share_dir: std::path::PathBuf) -> Self {
+        let app = ScrutineerApp::new(Scrutineer::new(&station, share_dir).unwrap(), &station.config.name);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let url = format!("http://{addr}");
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router(app)).await.unwrap();
+        });
+        let zh = Link::new(&url, None).unwrap();
+        Self { station, addr, en: zh.clone().language("en"), zh, task }
+    }
+
+    /// A GET whose answer is text (a page, a paper backup).
+    async fn text(&self, path: &str) -> (StatusCode, String) {
+        let (status, body, _) = common::http(self.addr, Method::GET, path, &[], None, Vec::new()).await;
+        (status, body.as_str().unwrap_or_default().to_owned())
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.zh.call(method, path, body.as_ref()).await.unwrap()
+    }
+
+    /// The same, asking for English.
+    async fn call_en(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.en.call(method, path, body.as_ref()).await.unwrap()
+    }
+
+    /// A call that must succeed.
+    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let a = self.call(method, path, body).await;
+        assert!(a.status.is_success(), "{} {path}: {} {}", self.station.config.name, a.status, a.json);
+        a.json
+    }
+}
+
+fn code(a: &Answer) -> (StatusCode, &str) {
+    (a.status, a.error_code().unwrap_or(""))
+}
+
+/// Random marks that keep every election's cap.
+fn random_marks(shape: &BallotShape) -> PlainBallot {
+    let marks = shape
+        .contests
+        .iter()
+        .map(|c| {
+            let mut fors = 0;
+            c.items
+                .iter()
+                .map(|item| {
+                    let n = usize::from(item.options);
+                    let mut pick = rand::random_range(0..n);
+                    if let Some(cap) = c.cap
+                        && pick == usize::from(cap.option)
+                    {
+                        if fors == cap.max {
+                            pick = (pick + 1) % n;
+                        } else {
+                            fors += 1;
+                        }
+                    }
+                    (0..n).map(|o| u8::from(o == pick)).collect()
+                })
+                .collect()
+        })
+        .collect();
+    PlainBallot { marks }
+}
+
+const DELEGATES: usize = 20;
+const BALLOTS: usize = 6;
+
+fn passphrase(j: usize) -> String {
+    format!("监票人{j}的口令 correct horse battery")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_scrutineer_stations_through_their_http_interfaces() {
+    let server = start_server().await;
+    let org = Organiser::login(&server).await;
+    let sid = org.session(DELEGATES).await;
+    let p = org.call(Method::POST, &format!("/api/sessions/{sid}/polls"), Some(poll_definition())).await;
+    let poll = p["id"].as_i64().unwrap();
+    let folders = tempfile::tempdir().unwrap();
+
+    // Enrolment by the organiser's QR codes; a desk's code does not make a scrutineer.
+    let desk_code = org.enrolment_code("desk", "报到处1", &server.url).await;
+    let wrong = Station::enrol(&folders.path().join("wrong"), &desk_code, StationKind::Scrutineer).await;
+    assert!(wrong.is_err());
+    let desk = Station::enrol(&folders.path().join("desk"), &desk_code, StationKind::Desk).await.unwrap();
+    let booth_code = org.enrolment_code("booth", "投票机1", &server.url).await;
+    let booth = Station::enrol(&folders.path().join("booth"), &booth_code, StationKind::Booth).await.unwrap();
+    let mut uis = Vec::new();
+    for j in 1..=5 {
+        let name = format!("监票终端{j}");
+        let qr = org.enrolment_code("scrutineer", &name, &server.url).await;
+        let dir = folders.path().join(format!("scrutineer{j}"));
+        let st = Station::enrol(&dir, &qr, StationKind::Scrutineer).await.unwrap();
+        assert_eq!(st.config.name, name);
+        uis.push(Ui::start(st, dir.join("shares")).await);
+    }
+    let station = uis[0].ok(Method::GET, "/api/station", None).await;
+    assert_eq!(
+        (station["id"].as_u64(), station["kind"].as_str()),
+        (Some(uis[0].station.config.id), Some("scrutineer"))
+    );
+
+    // Officers: 3 of 5, the last five delegates, each with its station.
+    let officers: Vec<Value> = uis
+        .iter()
+        .enumerate()
+        .map(|(i, ui)| json!({"card": format!("L{:05}", DELEGATES - i), "station": ui.station.config.id}))
+        .collect();
+    org.call(
+        Method::POST,
+        &format!("/api/polls/{poll}/officers"),
+        Some(json!({"threshold": 3, "scrutineers": officers})),
+    )
+    .await;
+    let ceremony = format!("/api/polls/{poll}/ceremony");
+    // Not started yet: the server's refusal comes through with its code.
+    let a = uis[0].call(Method::POST, &format!("{ceremony}/recipient"), None).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "poll_wrong_state"), "{}", a.json);
+    assert!(a.error_message().unwrap().contains("密钥生成尚未开始"), "{}", a.json);
+    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await;
+
+    // Step 1: scrutineer 1 publishes; it cannot deal before the others have.
+    let s = uis[0].ok(Method::POST, &format!("{ceremony}/recipient"), None).await;
+    assert_eq!((s["index"].as_u64(), s["published"].clone(), s["next"].as_str()), (Some(1), json!([1]), Some("wait")));
+    let again = uis[0].ok(Method::POST, &format!("{ceremony}/recipient"), None).await;
+    assert_eq!(again["published"], json!([1]), "publishing again changes nothing");
+    let a = uis[0].call(Method::POST, &format!("{ceremony}/dealing"), None).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "waiting_for_others"), "{}", a.json);
+    assert!(a.error_message().unwrap().contains("5 名监票人中已有 1 名"), "{}", a.json);
+    let a = uis[1].call(Method::POST, &format!("{ceremony}/confirm"), None).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "step_out_of_order"), "{}", a.json);
+    for ui in &uis[1..] {
+        ui.ok(Method::POST, &format!("{ceremony}/recipient"), None).await;
+    }
+    // Step 2: dealing (scrutineer 5 through the generic "next step").
+    for ui in &uis[..4] {
+        let s = ui.ok(Method::POST, &format!("{ceremony}/dealing"), None).await;
+        assert!(s["dealt"].as_array().unwrap().contains(&json!(s["index"])), "{s}");
+    }
+    let a = uis[0].call_en(Method::POST, &format!("{ceremony}/confirm"), None).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "waiting_for_others"), "{}", a.json);
+    assert!(a.error_message().unwrap().contains("4 of 5 scrutineers have dealt"), "{}", a.json);
+    let s = uis[4].ok(Method::POST, &format!("{ceremony}/step"), None).await;
+    assert_eq!(s["dealt"], json!([1, 2, 3, 4, 5]), "{s}");
+    // Step 3: each opens and checks its shares and confirms; the last one completes it.
+    for (i, ui) in uis.iter().enumerate() {
+        let s = ui.ok(Method::POST, &format!("{ceremony}/confirm"), None).await;
+        assert_eq!(s["complaints"], json!([]), "{s}");
+        let last = i == 4;
+        assert_eq!(s["state"].as_str(), Some(if last { "ready" } else { "ceremony" }), "{s}");
+    }
+    let mut joint = None;
+    for ui in &uis {
+        let s = ui.ok(Method::GET, &ceremony, None).await;
+        assert_eq!(s["next"], "save_share", "{s}");
+        assert!(joint.is_none() || joint.as_ref() == Some(&s["joint_key"]));
+        joint = Some(s["joint_key"].clone());
+    }
+
+    // The share files, each under its scrutineer's passphrase.
+    let share = format!("/api/polls/{poll}/share");
+    let a = uis[0].call(Method::POST, &share, Some(json!({"passphrase": "short", "again": "short"}))).await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "passphrase_too_short"));
+    let a = uis[0]
+        .call(Method::POST, &share, Some(json!({"passphrase": passphrase(1), "again": "something else entirely"})))
+        .await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "passphrase_mismatch"));
+    assert_eq!(a.error_message(), Some("两次输入的口令不一致，请重新输入。"));
+    let mut papers = Vec::new();
+    for (i, ui) in uis.iter().enumerate() {
+        let j = i + 1;
+        let saved =
+            ui.ok(Method::POST, &share, Some(json!({"passphrase": passphrase(j), "again": passphrase(j)}))).await;
+        assert_eq!(saved["index"], j, "{saved}");
+        let file = STANDARD.decode(saved["file"].as_str().unwrap()).unwrap();
+        assert_eq!(file.len(), sharefile::FILE_LEN);
+        assert_eq!(std::fs::read(saved["path"].as_str().unwrap()).unwrap(), file);
+        let paper = saved["paper"].as_str().unwrap().to_owned();
+        assert!(paper.contains(&format!("{j} / 5")) && paper.contains(sharefile::BEGIN_LINE), "{paper}");
+        assert!(paper.contains(saved["ceremony"].as_str().unwrap()), "the paper names the ceremony");
+        assert_eq!(sharefile::from_paper(&paper).unwrap(), file);
+        // The paper backup a page prints is the same text.
+        assert_eq!(ui.text(&format!("{share}/paper")).await, (StatusCode::OK, paper.clone()));
+        papers.push(paper);
+    }
+    let a = uis[0].call(Method::POST, &share, Some(json!({"passphrase": passphrase(1), "again": passphrase(1)}))).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "share_already_saved"));
+    let s = uis[0].ok(Method::GET, &ceremony, None).await;
+    assert_eq!(s["next"], "share_saved", "{s}");
+
+    // Voting: a desk issues credentials, a booth casts; the plaintexts are kept.
+    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await;
+    let desk = Desk::new(desk.link().unwrap());
+    let booth = Booth::new(booth.link().unwrap());
+    let mut truth: Vec<u64> = Vec::new();
+    for k in 1..=BALLOTS {
+        let (_, credential) = desk.issue(poll, &CardScan::Number(format!("L{k:05}"))).await.unwrap();
+        let visit = booth.begin(&credential).await.unwrap();
+        let plain = random_marks(&visit.ballot.shape);
+        if truth.is_empty() {
+            truth = vec![0; visit.ballot.shape.selections()];
+        }
+        for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
+            *t += u64::from(*m);
+        }
+        let sealed = booth.seal(&visit, &plain).unwrap();
+        let receipt = booth.cast(&visit, &sealed).await.unwrap();
+        assert_eq!(receipt.kind, "cast");
+    }
+    // Decryption waits for the close.
+    let load = format!("/api/polls/{poll}/share/load");
+    let decrypt = format!("/api/polls/{poll}/decrypt");
+    uis[0].ok(Method::POST, &load, Some(json!({"passphrase": passphrase(1)}))).await;
+    let a = uis[0].call(Method::POST, &decrypt, None).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "poll_wrong_state"), "{}", a.json);
+    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await;
+
+    // A wrong passphrase: refused, with the clear message, in both languages.
+    let a = uis[1].call(Method::POST, &load, Some(json!({"passphrase": "not the passphrase at all"}))).await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "wrong_passphrase"), "{}", a.json);
+    assert_eq!(a.error_message(), Some("口令不正确，无法打开密钥份额文件。"));
+    let a = uis[1].call_en(Method::POST, &load, Some(json!({"passphrase": passphrase(1)}))).await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "wrong_passphrase"));
+    assert!(a.error_message().unwrap().starts_with("The passphrase is not correct"), "{}", a.json);
+    let a = uis[1].call(Method::POST, &decrypt, None).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "share_not_loaded"));
+    // Another scrutineer's file (here: 1's, typed from its paper backup) is refused.
+    let a = uis[1].call(Method::POST, &load, Some(json!({"passphrase": passphrase(1), "paper": papers[0]}))).await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "share_file_other_scrutineer"), "{}", a.json);
+    // A paper backup with a mistyped line names the line.
+    let typo = papers[2].replacen("03: ", "03: f", 1);
+    let a = uis[2].call_en(Method::POST, &load, Some(json!({"passphrase": passphrase(3), "paper": typo}))).await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "paper_backup_invalid"), "{}", a.json);
+    assert!(a.error_message().unwrap().contains("line 3"), "{}", a.json);
+
+    // Scrutineers 1, 3 and 5 decrypt: 1 from its saved file (loaded above), 3 from the
+    // paper backup, 5 from the file as a USB stick would give it.
+    uis[2].ok(Method::POST, &load, Some(json!({"passphrase": passphrase(3), "paper": papers[2]}))).await;
+    let s5 = uis[4].ok(Method::GET, &ceremony, None).await;
+    let file5 = std::fs::read(s5["share_file"].as_str().unwrap()).unwrap();
+    let loaded = uis[4]
+        .ok(Method::POST, &load, Some(json!({"passphrase": passphrase(5), "file": STANDARD.encode(&file5)})))
+        .await;
+    assert_eq!((loaded["index"].as_u64(), loaded["threshold"].as_u64()), (Some(5), Some(3)), "{loaded}");
+    assert_eq!(Some(&loaded["joint_key"]), joint.as_ref());
+    let (status, err) = org.try_call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("not_enough_decryptions")));
+    for j in [0, 2, 4] {
+        let d = uis[j].ok(Method::POST, &decrypt, None).await;
+        assert_eq!((d["index"].as_u64(), d["selections"].as_u64()), (Some(j as u64 + 1), Some(truth.len() as u64)));
+    }
+    // The key share is forgotten once the decryption is posted.
+    let a = uis[0].call(Method::POST, &decrypt, None).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "share_not_loaded"));
+
+    // The organiser tallies; every scrutineer reviews the result and signs it.
+    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await;
+    assert_eq!(st["state"], "tallied", "{st}");
+    let result = format!("/api/polls/{poll}/result");
+    let signature = format!("/api/polls/{poll}/signature");
+    let review = uis[0].ok(Method::GET, &result, None).await;
+    let totals: Vec<u64> = review["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();
+    assert_eq!(totals, truth, "the totals are the plaintexts' counts");
+    assert_eq!((review["cast"].as_u64(), review["issued"].as_u64()), (Some(BALLOTS as u64), Some(BALLOTS as u64)));
+    assert!(review["sheet"].as_str().unwrap().contains("计票结果报告单"), "{review}");
+    let en = uis[0].call_en(Method::GET, &result, None).await;
+    assert!(en.json["sheet"].as_str().unwrap().contains("RESULT SHEET"), "{}", en.json);
+    let digest = review["digest"].as_str().unwrap().to_owned();
+    assert_eq!(digest.len(), 128);
+    let a = uis[0].call(Method::POST, &signature, Some(json!({"digest": "00".repeat(64)}))).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "result_changed"));
+    for ui in &uis {
+        let r = ui.ok(Method::GET, &result, None).await;
+        assert_eq!(r["digest"], digest.as_str());
+        let s = ui.ok(Method::POST, &signature, Some(json!({"digest": r["digest"]}))).await;
+        assert_eq!(s["digest"], digest.as_str());
+    }
+    let a = uis[0].call(Method::POST, &signature, Some(json!({"digest": digest}))).await;
+    assert_eq!(code(&a), (StatusCode::CONFLICT, "already_done"), "{}", a.json);
+
+    // Published: the record verifies, its totals are what was voted, decrypted by 1, 3, 5.
+    let st = org.call(Method::POST, &format!("/api/polls/{poll}/publish"), None).await;
+    assert_eq!(st["state"], "published", "{st}");
+    let (status, bytes) = record(&server, poll).await;
+    assert_eq!(status, StatusCode::OK);
+    let report = verify_record(&bytes, &mut rand::rng());
+    assert!(report.ok(), "{:#?}", report.steps);
+    let (record, _) = Record::decode(&bytes).unwrap();
+    assert_eq!(record.totals, truth);
+    assert_eq!(record.decryptions.iter().map(|d| d.scrutineer).collect::<Vec<_>>(), [1, 3, 5]);
+    assert_eq!(record.scrutineer_signatures.len(), 5);
+
+    // The page.
+    let (status, page) = uis[0].text("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("监票人终端") && page.contains("保存密钥份额文件"), "{page}");
+}
+
+/// The published record's bytes.
+async fn record(server: &common::Server, poll: i64) -> (StatusCode, Vec<u8>) {
+    use http_body_util::BodyExt;
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+    tokio::spawn(conn);
+    let req = http::Request::builder()
+        .uri(format!("/api/polls/{poll}/record"))
+        .header(http::header::HOST, server.addr.to_string())
+        .body(http_body_util::Full::new(axum::body::Bytes::new()))
+        .unwrap();
+    let res = sender.send_request(req).await.unwrap();
+    let status = res.status();
+    (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+/// A request signed by `st` straight to the server; the answer must be a success.
+async fn as_station(st: &Station, method: Method, path: &str, body: Option<Value>) -> Value {
+    let a = st.link().unwrap().call(method, path, body.as_ref()).await.unwrap();
+    assert!(a.status.is_success(), "{path}: {} {}", a.status, a.json);
+    a.json
+}
+
+fn unb64(v: &Value) -> Vec<u8> {
+    STANDARD.decode(v.as_str().unwrap()).unwrap()
+}
+
+/// A dealer that cheats: scrutineer 4, played here with its station's key, seals
+/// garbage to scrutineer 1 and a share of another polynomial to scrutineer 2. Both
+/// stations complain instead of failing; the dealer is left out, and the other three
+/// still make a working 3-of-4 key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
+    use hallvote_crypto::dkg::{Dealer, Params};
+    use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, seal_share};
+
+    const N: usize = 4;
+    let server = start_server().await;
+    let org = Organiser::login(&server).await;
+    let sid = org.session(DELEGATES).await;
+    let p = org.call(Method::POST, &format!("/api/sessions/{sid}/polls"), Some(poll_definition())).await;
+    let poll = p["id"].as_i64().unwrap();
+    let folders = tempfile::tempdir().unwrap();
+    let mut stations = Vec::new();
+    for j in 1..=N {
+        let qr = org.enrolment_code("scrutineer", &format!("监票终端{j}"), &server.url).await;
+        let dir = folders.path().join(format!("scrutineer{j}"));
+        stations.push((Station::enrol(&dir, &qr, StationKind::Scrutineer).await.unwrap(), dir));
+    }
+    let officers: Vec<Value> = stations
+        .iter()
+        .enumerate()
+        .map(|(i, (st, _))| json!({"card": format!("L{:05}", DELEGATES - i), "station": st.config.id}))
+        .collect();
+    org.call(
+        Method::POST,
+        &format!("/api/polls/{poll}/officers"),
+        Some(json!({"threshold": 3, "scrutineers": officers})),
+    )
+    .await;
+    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await;
+    let (cheat, _) = stations.pop().unwrap();
+    let mut uis = Vec::new();
+    for (st, dir) in stations {
+        uis.push(Ui::start(st, dir.join("shares")).await);
+    }
+
+    let ceremony = format!("/api/polls/{poll}/ceremony");
+    let server_view = format!("/api/station/polls/{poll}/ceremony");
+    for ui in &uis {
+        ui.ok(Method::POST, &format!("{ceremony}/recipient"), None).await;
+    }
+    let view = as_station(&cheat, Method::GET, &server_view, None).await;
+    let ceremony_id = unb64(&view["ceremony_id"]);
+    let mut rng = rand::rng();
+    let sk = RecipientSecret::generate(&mut rng);
+    let signature = sk.public().sign_publication(&cheat.identity.key, &ceremony_id, 4);
+    let body = json!({"key": STANDARD.encode(sk.public().as_bytes()), "signature": STANDARD.encode(signature)});
+    as_station(&cheat, Method::POST, &format!("{server_view}/recipient"), Some(body)).await;
+    for ui in &uis {
+        ui.ok(Method::POST, &format!("{ceremony}/dealing"), None).await;
+    }
+    let view = as_station(&cheat, Method::GET, &server_view, None).await;
+    let params = Params::new(3, 4).unwrap();
+    let dealer = Dealer::new(params, 4, &mut rng).unwrap();
+    let other = Dealer::new(params, 4, &mut rng).unwrap();
+    let shares: Vec<Value> = view["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let to = r["index"].as_u64().unwrap() as u32;
+            let key = RecipientKey::from_bytes(&unb64(&r["data"])[..32]).unwrap();
+            let sealed = match to {
+                1 => (0..88).map(|_| rand::random::<u8>()).collect::<Vec<_>>(),
+                2 => seal_share(&key, &ceremony_id, &other.share_for(2).unwrap(), &mut rng).unwrap().to_vec(),
+                _ => seal_share(&key, &ceremony_id, &dealer.share_for(to).unwrap(), &mut rng).unwrap().to_vec(),
+            };
+            json!({"recipient": to, "sealed": STANDARD.encode(sealed)})
+        })
+        .collect();
+    let message = dealer.commitments(&ceremony_id, &mut rng).to_bytes();
+    let body = json!({"message": STANDARD.encode(message), "shares": shares});
+    as_station(&cheat, Method::POST, &format!("{server_view}/dealing"), Some(body)).await;
+
+    for (ui, complaints) in uis.iter().zip([json!([4]), json!([4]), json!([])]) {
+        let s = ui.ok(Method::POST, &format!("{ceremony}/confirm"), None).await;
+        assert_eq!(s["complaints"], complaints, "{s}");
+        assert_eq!(s["state"], "ceremony");
+    }
+    let done =
+        as_station(&cheat, Method::POST, &format!("{server_view}/confirm"), Some(json!({"complaints": []}))).await;
+    assert_eq!(done["state"], "ready", "{done}");
+    let view = as_station(&cheat, Method::GET, &server_view, None).await;
+    assert_eq!(view["qualified"], json!([1, 2, 3]), "the cheating dealer is left out");
+
+    let share = format!("/api/polls/{poll}/share");
+    for (i, ui) in uis.iter().enumerate() {
+        let p = passphrase(i + 1);
+        let saved = ui.ok(Method::POST, &share, Some(json!({"passphrase": p, "again": p}))).await;
+        assert_eq!(saved["index"], i + 1);
+    }
+
+    let desk_code = org.enrolment_code("desk", "报到处1", &server.url).await;
+    let desk = Station::enrol(&folders.path().join("desk"), &desk_code, StationKind::Desk).await.unwrap();
+    let booth_code = org.enrolment_code("booth", "投票机1", &server.url).await;
+    let booth = Station::enrol(&folders.path().join("booth"), &booth_code, StationKind::Booth).await.unwrap();
+    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await;
+    let desk = Desk::new(desk.link().unwrap());
+    let booth = Booth::new(booth.link().unwrap());
+    let mut truth: Vec<u64> = Vec::new();
+    for k in 1..=3 {
+        let (_, credential) = desk.issue(poll, &CardScan::Number(format!("L{k:05}"))).await.unwrap();
+        let visit = booth.begin(&credential).await.unwrap();
+        let plain = random_marks(&visit.ballot.shape);
+        truth.resize(visit.ballot.shape.selections(), 0);
+        for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
+            *t += u64::from(*m);
+        }
+        booth.cast(&visit, &booth.seal(&visit, &plain).unwrap()).await.unwrap();
+    }
+    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await;
+    for (i, ui) in uis.iter().enumerate() {
+        ui.ok(Method::POST, &format!("{share}/load"), Some(json!({"passphrase": passphrase(i + 1)}))).await;
+        ui.ok(Method::POST, &format!("/api/polls/{poll}/decrypt"), None).await;
+    }
+    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await;
+    assert_eq!(st["state"], "tallied", "{st}");
+    let review = uis[1].ok(Method::GET, &format!("/api/polls/{poll}/result"), None).await;
+    let totals: Vec<u64> = review["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();
+    assert_eq!(totals, truth);
+}
