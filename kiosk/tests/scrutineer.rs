@@ -239,6 +239,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     let desk = Desk::new(desk.link().unwrap());
     let booth = Booth::new(booth.link().unwrap());
     let mut truth: Vec<u64> = Vec::new();
+    let mut challenged = None;
     for k in 1..=BALLOTS {
         let (_, credential) = desk.issue(poll, &CardScan::Number(format!("L{k:05}"))).await.unwrap();
         let visit = booth.begin(&credential).await.unwrap();
@@ -248,6 +249,15 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
         }
         for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
             *t += u64::from(*m);
+        }
+        if k == 1 {
+            // The first delegate challenges once: a ballot of other marks, opened on the
+            // board as spoiled; it must not be counted (the truth does not hold it).
+            let other = random_marks(&visit.ballot.shape);
+            let spoiled = booth.seal(&visit, &other).unwrap();
+            let r = booth.challenge(&visit, &spoiled).await.unwrap();
+            assert_eq!(r.kind, "spoiled");
+            challenged = Some((spoiled.bytes.clone(), other));
         }
         let sealed = booth.seal(&visit, &plain).unwrap();
         let receipt = booth.cast(&visit, &sealed).await.unwrap();
@@ -333,6 +343,23 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert!(report.ok(), "{:#?}", report.steps);
     let (record, _) = Record::decode(&bytes).unwrap();
     assert_eq!(record.totals, truth);
+    // The challenged ballot is in the record as spoiled, with the opening the verifier
+    // checked (spec §13), and is not among the cast ballots that were counted.
+    let (spoiled_bytes, spoiled_marks) = challenged.unwrap();
+    let spoiled: Vec<_> = record
+        .board
+        .iter()
+        .filter_map(|e| match e {
+            hallvote_tally::record::BoardEntry::Spoiled { ballot, opening, .. } => Some((ballot, opening)),
+            hallvote_tally::record::BoardEntry::Cast { .. } => None,
+        })
+        .collect();
+    assert_eq!(spoiled.len(), 1);
+    assert_eq!(spoiled[0].0, &spoiled_bytes);
+    let shape = hallvote_tally::record::Manifest::decode(&record.manifest).unwrap().shape().unwrap();
+    let opened = hallvote_tally::ballot::Opening::decode(spoiled[0].1, &shape).unwrap();
+    assert_eq!(opened.plain, spoiled_marks);
+    assert_eq!(record.board.len(), BALLOTS + 1, "every cast ballot and the spoiled one");
     assert_eq!(record.decryptions.iter().map(|d| d.scrutineer).collect::<Vec<_>>(), [1, 3, 5]);
     assert_eq!(record.scrutineer_signatures.len(), 5);
 
