@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod demo;
 use hallvote_tally::ruleset::{BUILTIN, Ruleset};
 use hallvote_tally::scenario::{Scenario, result_json};
 use hallvote_tally::sheet::{Heading, render};
@@ -55,6 +57,18 @@ enum Command {
         /// Address to listen on.
         #[arg(long, value_name = "ADDR", default_value = hallvote_server::config::DEFAULT_LISTEN)]
         listen: std::net::SocketAddr,
+        /// Run the session end to end without pages, with N delegates: check-in,
+        /// issuance, voting with random valid choices and a few challenges, the key
+        /// ceremonies and decryption by 3 of 5 scrutineers, signatures; prints the
+        /// result sheets, writes the records and verifies them (exit 0 only if all do).
+        #[arg(long, value_name = "N")]
+        simulate: Option<usize>,
+        /// Where --simulate writes one election record per poll.
+        #[arg(long, value_name = "DIR", requires = "simulate")]
+        record_dir: Option<PathBuf>,
+        /// Language of the printed result sheets: zh-CN (default) or en.
+        #[arg(long, default_value = "zh-CN")]
+        lang: String,
     },
     /// Measure the cast endpoint: a server on a local port, a poll with the
     /// 11-candidate election, and many booths casting over HTTP (docs/PERFORMANCE.md).
@@ -212,7 +226,12 @@ fn main() -> ExitCode {
             };
             serve(&db, listen, key_file, tls)
         }
-        Command::Demo { listen } => demo(listen),
+        Command::Demo { listen, simulate, record_dir, lang } => demo::run(demo::DemoOptions {
+            listen,
+            simulate,
+            record_dir,
+            lang: if lang == "en" { hallvote_kiosk::ui::Lang::En } else { hallvote_kiosk::ui::Lang::Zh },
+        }),
         Command::Desk { dir, enrol, listen } => station_process("desk", async move {
             hallvote_kiosk::run::desk(hallvote_kiosk::run::StationOptions { dir, enrol, listen }).await
         }),
@@ -354,101 +373,6 @@ fn loadtest(db: Option<String>, booths: usize, ballots: usize, rate: f64) -> Exi
             }
         }
     })
-}
-
-fn demo(listen: std::net::SocketAddr) -> ExitCode {
-    let dir = std::env::temp_dir().join(format!("hallvote-demo-{}", std::process::id()));
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("hallvote demo: {}: {e}", dir.display());
-        return ExitCode::FAILURE;
-    }
-    let config = hallvote_server::ServeConfig {
-        database_url: hallvote_server::ServeConfig::database_url_from_arg(
-            &dir.join("hallvote.db").display().to_string(),
-        ),
-        listen,
-        key_file: dir.join("hallvote-server.key"),
-        tls: None,
-    };
-    let code = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt.block_on(run_demo(config)),
-        Err(e) => {
-            eprintln!("hallvote demo: cannot start: {e}");
-            ExitCode::FAILURE
-        }
-    };
-    let _ = std::fs::remove_dir_all(&dir);
-    code
-}
-
-async fn run_demo(config: hallvote_server::ServeConfig) -> ExitCode {
-    let server = match hallvote_server::Server::bind(&config).await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("hallvote demo: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let seeded = match hallvote_server::demo::seed(server.state(), hallvote_server::serve::now()).await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("hallvote demo: seeding failed: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let addr = server.local_addr().map_or_else(|_| config.listen.to_string(), |a| a.to_string());
-    let base = format!("http://{addr}");
-    println!("hallvote demo — 中国共产党青山镇第十五届代表大会第三次会议（120 名代表，6 个代表团）");
-    println!();
-    println!("  服务器 / server:            {base}/healthz");
-    println!(
-        "  代表证（打印）/ cards:       {base}/congresses/{}/cards   (会务组登录后 / after organiser login)",
-        seeded.congress_id
-    );
-    println!("  应到·实到 / attendance:     {base}/api/sessions/{}/attendance", seeded.session_id);
-    if let Some(p) = &server.first_password {
-        println!(
-            "  会务组 / organiser:         organiser  {}   (首次登录须改密码 / change on first login)",
-            p.as_str()
-        );
-    }
-    for (role, user, password) in &seeded.logins {
-        let label = match role {
-            hallvote_server::auth::Role::Desk => "报到处 / desk:",
-            _ => "观察员 / observer:",
-        };
-        println!("  {label:<27} {user}  {password}");
-    }
-    println!();
-    println!("  投票 / polls:");
-    for (id, name) in &seeded.polls {
-        println!("    #{id} {name}");
-    }
-    println!();
-    println!("  代表证二维码 / delegate card QR texts (报到处扫描 / scan at the desk):");
-    for (card, name, qr) in &seeded.sample_cards {
-        println!("    {card} {name}: {qr}");
-    }
-    println!();
-    println!("  报到 / check in (desk1 登录后 / after logging in as desk1):");
-    println!("    POST {base}/api/sessions/{}/checkin  {{\"qr\": \"HVCARD1:…\"}}", seeded.session_id);
-    println!();
-    println!("  尚未完成 / not built yet: the desk, booth and scrutineer stations and the casting");
-    println!("  pipeline (docs/adr/0008); today the demo covers set-up, cards, check-in and quorum.");
-    println!("  按 Ctrl-C 停止 / press Ctrl-C to stop.");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    match server.run(shutdown).await {
-        Ok(()) => {
-            println!("hallvote demo: stopped; temporary data removed.");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("hallvote demo: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 /// A database URL without any password in it, for printing.

@@ -13,5 +13,6 @@ pub mod link;
 pub mod organiser;
 pub mod run;
 pub mod scrutineer;
+pub mod simulate;
 pub mod station;
 pub mod ui;

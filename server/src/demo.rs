@@ -13,7 +13,8 @@ use crate::http::AppState;
 use crate::roster::parse_csv;
 
 /// The 120-delegate roll of the demo (six delegate groups), as a delegate office keeps it.
-const ROSTER: &[u8] = include_bytes!("../tests/data/roster-120.csv");
+/// The demo's roll: 120 delegates of a township congress in 6 delegations (CSV).
+pub const ROSTER: &[u8] = include_bytes!("../tests/data/roster-120.csv");
 
 /// What the demo seeded, for printing.
 pub struct DemoSession {

@@ -24,6 +24,9 @@ pub struct Server {
     tls: Option<TlsIdentity>,
     /// Set on the first start: the one-time password of the first organiser.
     pub first_password: Option<Zeroizing<String>>,
+    /// Whether each client address is rate-limited (ADR 0011); off only for a
+    /// simulation whose stations all share the loopback address.
+    client_limits: bool,
 }
 
 impl Server {
@@ -53,7 +56,16 @@ impl Server {
         if let Some(tls) = &tls {
             state = state.with_tls_fingerprint(tls.fingerprint.clone());
         }
-        Ok(Self { listener, state, tls, first_password })
+        Ok(Self { listener, state, tls, first_password, client_limits: true })
+    }
+
+    /// The same server without the per-address rate limit: for `hallvote demo
+    /// --simulate`, whose desk, booths and scrutineers all reach it from 127.0.0.1
+    /// at machine speed. A hall's server keeps the limit.
+    #[must_use]
+    pub fn without_client_limits(mut self) -> Self {
+        self.client_limits = false;
+        self
     }
 
     /// The application state (for seeding the demo).
@@ -74,8 +86,15 @@ impl Server {
     /// Serves until `shutdown` completes, then finishes in-flight requests and closes the database.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let store = self.state.store.clone();
-        // The peer address is what the rate limit counts by (`http::limits`).
-        let app = router(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        // The peer address is what the rate limit counts by (`http::limits`); without
+        // it, the limit lets every request through.
+        let routes = router(self.state);
+        if self.tls.is_none() && !self.client_limits {
+            let result = axum::serve(self.listener, routes.into_make_service()).with_graceful_shutdown(shutdown).await;
+            store.close().await;
+            return result;
+        }
+        let app = routes.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let result = match self.tls {
             None => axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await,
             Some(tls) => {
