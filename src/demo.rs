@@ -17,8 +17,6 @@ use hallvote_kiosk::organiser::Organiser;
 use hallvote_kiosk::scrutineer::{ScrutineerApp, router as scrutineer_router};
 use hallvote_kiosk::simulate::{self, Hall};
 use hallvote_kiosk::ui::Lang;
-use http::Method;
-use serde_json::json;
 use tokio::sync::oneshot;
 
 /// What the demo does.
@@ -100,13 +98,7 @@ async fn start_server(
     let url = format!("http://{addr}");
     let link = Link::new(&url, None).map_err(|e| e.to_string())?;
     // The first organiser's one-time password must be replaced before anything else.
-    let org = Organiser::login(link.clone(), "organiser", &first).await.map_err(|e| e.to_string())?;
-    let password: String =
-        (0..16).map(|_| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[rand::random_range(0..31)])).collect();
-    org.call(Method::POST, "/api/password", Some(json!({"current": first.as_str(), "new": password})))
-        .await
-        .map_err(|e| format!("organiser password: {e}"))?;
-    let org = Organiser::login(link, "organiser", &password).await.map_err(|e| e.to_string())?;
+    let (org, password) = Organiser::first_login(link, "organiser", &first).await.map_err(|e| e.to_string())?;
     Ok((url, state, org, password, stop))
 }
 
@@ -190,10 +182,25 @@ async fn interactive(listen: SocketAddr, dir: &Path) -> Result<ExitCode, String>
     }
     println!();
     println!("  按 Ctrl-C 停止 / press Ctrl-C to stop.");
-    let _ = tokio::signal::ctrl_c().await;
+    stop_signal().await;
     let _ = stop.send(());
     println!("hallvote demo: stopped; temporary data removed.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C, or SIGTERM (a service manager's stop): either stops the demo cleanly.
+async fn stop_signal() {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
 
 /// The whole session with `n` delegates, headless; writes the records into

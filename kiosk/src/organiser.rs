@@ -51,6 +51,18 @@ impl Organiser {
         Ok(Self { link, cookie, csrf })
     }
 
+    /// Logs in with an account's one-time password (the first organiser's, printed
+    /// by `hallvote serve` on first start), replaces it with a new random password
+    /// as the server requires, and logs in again. Returns the new password too.
+    pub async fn first_login(link: Link, username: &str, one_time: &str) -> Result<(Self, String), OrganiserError> {
+        let first = Self::login(link.clone(), username, one_time).await?;
+        let password: String =
+            (0..16).map(|_| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[rand::random_range(0..31)])).collect();
+        first.call(Method::POST, "/api/password", Some(json!({"current": one_time, "new": password}))).await?;
+        let again = Self::login(link, username, &password).await?;
+        Ok((again, password))
+    }
+
     /// Calls the API with a JSON body; the answer's JSON if it succeeded.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Result<Value, OrganiserError> {
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
