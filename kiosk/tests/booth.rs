@@ -146,7 +146,11 @@ async fn a_challenged_ballot_opens_to_the_marks_encrypted_and_is_spoiled_not_cas
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_over_vote_cannot_be_sealed_and_a_forged_credential_is_refused_before_the_ballot_shows() {
     let hall = support::hall(DELEGATES, support::poll_definition()).await;
+    // L00004 leaves before the poll opens and comes back after: not present for it.
+    let movement = |what: &str| format!("/api/sessions/{}/{what}", hall.session);
+    hall.org.call(Method::POST, &movement("checkout"), Some(json!({"card": "L00004"}))).await.unwrap();
     hall.ceremony_and_open(DELEGATES, 2, 3).await;
+    hall.org.call(Method::POST, &movement("checkin"), Some(json!({"card": "L00004"}))).await.unwrap();
     let desk = Desk::new(hall.station(StationKind::Desk, "报到处").await.link().unwrap());
     let (_, credential) = desk.issue(hall.poll, &CardScan::Number("L00003".into())).await.unwrap();
     let booth = Booth::new(hall.station(StationKind::Booth, "投票机1").await.link().unwrap());
@@ -155,6 +159,15 @@ async fn an_over_vote_cannot_be_sealed_and_a_forged_credential_is_refused_before
         parse_choices(&visit.ballot.manifest.poll, &json!({"committee": ["for", "for", "for", "for", null]})).unwrap();
     assert!(matches!(booth.seal(&visit, &four_for), Err(BoothError::Marks(_))));
 
+    // A delegate who arrived after the poll opened is not issued its ballot (issued
+    // may never exceed the present frozen at opening).
+    match desk.issue(hall.poll, &CardScan::Number("L00004".into())).await {
+        Err(BoothError::Refused { code, message, .. }) => {
+            assert_eq!(code, "arrived_after_opening");
+            assert!(message.contains("不计入本次投票的实到人数"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
     // A second credential for the same delegate is refused with its reason.
     match desk.issue(hall.poll, &CardScan::Number("L00003".into())).await {
         Err(BoothError::Refused { code, .. }) => assert_eq!(code, "already_issued"),

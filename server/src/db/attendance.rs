@@ -71,3 +71,18 @@ pub async fn present_cards(store: &Store, session_id: i64) -> Result<Vec<String>
     .await?;
     rows.iter().map(|r| Ok(r.try_get("card")?)).collect()
 }
+
+/// Whether a delegate was present in a session when the attendance log stood at
+/// event `mark` (their last event up to it was an arrival).
+pub async fn present_at(store: &Store, session_id: i64, delegate_id: i64, mark: i64) -> Result<bool, StoreError> {
+    let last = sqlx::query(
+        "SELECT kind FROM attendance_events WHERE session_id = $1 AND delegate_id = $2 AND id <= $3 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(session_id)
+    .bind(delegate_id)
+    .bind(mark)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(matches!(last.map(|r| r.try_get::<String, _>("kind")).transpose()?.as_deref(), Some("arrive")))
+}

@@ -49,11 +49,14 @@ pub struct PollRun {
     pub aggregates: Option<Vec<u8>>,
     /// Whether the record has been stored.
     pub has_record: bool,
+    /// The last attendance event of the session when the poll opened: who was
+    /// present then is the poll's 实到, and only they may be issued a ballot.
+    pub open_mark: Option<i64>,
 }
 
 const RUN_COLUMNS: &str = "id, session_id, state, threshold, ceremony_id, manifest, credential_secret, joint_key, \
      election_hash, expected, present, issued, board_size, final_head, totals, outcome, result_digest, aggregates, \
-     CASE WHEN record IS NULL THEN 0 ELSE 1 END AS has_record";
+     CASE WHEN record IS NULL THEN 0 ELSE 1 END AS has_record, open_mark";
 
 fn u32_of(v: Option<i64>) -> Result<Option<u32>, StoreError> {
     v.map(|x| u32::try_from(x).map_err(|_| StoreError::Corrupt(format!("count {x} out of range")))).transpose()
@@ -85,6 +88,7 @@ fn run_from_row(row: &AnyRow) -> Result<PollRun, StoreError> {
         result_digest: row.try_get("result_digest")?,
         aggregates: row.try_get("aggregates")?,
         has_record: has_record != 0,
+        open_mark: row.try_get("open_mark")?,
     })
 }
 
@@ -335,13 +339,15 @@ pub async fn finish_ceremony(
 
 /// Opens the poll with the attendance frozen: ready → open.
 pub async fn open(store: &Store, poll_id: i64, expected: u32, present: u32) -> Result<bool, StoreError> {
-    let r =
-        sqlx::query("UPDATE polls SET state = 'open', expected = $1, present = $2 WHERE id = $3 AND state = 'ready'")
-            .bind(i64::from(expected))
-            .bind(i64::from(present))
-            .bind(poll_id)
-            .execute(store.pool())
-            .await?;
+    let r = sqlx::query(
+        "UPDATE polls SET state = 'open', expected = $1, present = $2, open_mark = (SELECT COALESCE(MAX(a.id), 0) \
+             FROM attendance_events a WHERE a.session_id = polls.session_id) WHERE id = $3 AND state = 'ready'",
+    )
+    .bind(i64::from(expected))
+    .bind(i64::from(present))
+    .bind(poll_id)
+    .execute(store.pool())
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 

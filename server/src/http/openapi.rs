@@ -998,6 +998,7 @@ const ROUTES: &[Route] = &[
             (400, "card_qr_forged"),
             (404, "not_a_delegate"),
             (409, "not_present"),
+            (409, "arrived_after_opening"),
             (400, "blinded_malformed"),
             (409, "already_issued"),
         ]),

@@ -105,6 +105,20 @@ async fn issue(
             &format!("{} has not checked in (or has left) and cannot be issued a ballot.", delegate.name),
         ));
     }
+    // 实到 is frozen when the poll opens; a delegate who arrived later is not counted
+    // present for this poll and gets no ballot for it (issued never exceeds present).
+    if let Some(mark) = run.open_mark
+        && !attendance::present_at(&state.store, session.id, delegate.id, mark).await?
+    {
+        return Err(conflict(
+            "arrived_after_opening",
+            &format!("{} 在本次投票开始后才报到，不计入本次投票的实到人数，不能领取本次选票。", delegate.name),
+            &format!(
+                "{} checked in after this poll opened, is not counted present for it, and cannot be issued its ballot.",
+                delegate.name
+            ),
+        ));
+    }
     let blinded = unb64("blinded", &body.blinded)?;
     let request = BlindRequest::from_bytes(&blinded).map_err(|_| {
         ApiError::new(
