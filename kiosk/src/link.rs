@@ -24,8 +24,9 @@ use tokio_rustls::TlsConnector;
 
 /// How long one request may take, connection included, before it counts as unanswered.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
-/// The largest answer a station reads (a ballot definition is well under this).
-const MAX_ANSWER: usize = 16 << 20;
+/// The largest answer a station reads by default (a ballot definition is well
+/// under this); an election record can be far larger ([`Link::max_answer`]).
+pub const MAX_ANSWER: usize = 16 << 20;
 
 /// Why a request got no usable answer.
 #[derive(Debug, Error)]
@@ -89,6 +90,7 @@ pub struct Link {
     tls: Option<TlsConnector>,
     station: Option<Arc<StationIdentity>>,
     language: &'static str,
+    max_answer: usize,
 }
 
 impl std::fmt::Debug for Link {
@@ -121,7 +123,7 @@ impl Link {
             }
         };
         let authority = uri.authority().map_or_else(|| host.clone(), |a| a.as_str().to_owned());
-        Ok(Self { host, port, authority, tls, station: None, language: "zh-CN" })
+        Ok(Self { host, port, authority, tls, station: None, language: "zh-CN", max_answer: MAX_ANSWER })
     }
 
     /// The same link, signing every request as `station`.
@@ -135,6 +137,14 @@ impl Link {
     #[must_use]
     pub fn language(mut self, lang: &str) -> Self {
         self.language = if lang == "en" { "en" } else { "zh-CN" };
+        self
+    }
+
+    /// The same link, reading answers of up to `bytes` (an election record of
+    /// thousands of ballots is hundreds of megabytes).
+    #[must_use]
+    pub fn max_answer(mut self, bytes: usize) -> Self {
+        self.max_answer = bytes;
         self
     }
 
@@ -198,18 +208,18 @@ impl Link {
             .map_err(|e| LinkError::Unreachable(format!("{}: {e}", self.authority)))?;
         let _ = tcp.set_nodelay(true);
         match &self.tls {
-            None => exchange(tcp, req).await,
+            None => exchange(tcp, req, self.max_answer).await,
             Some(tls) => {
                 let name = rustls::pki_types::ServerName::try_from(self.host.clone())
                     .map_err(|e| LinkError::Config(e.to_string()))?;
                 let stream = tls.connect(name, tcp).await.map_err(|e| LinkError::Unreachable(format!("TLS: {e}")))?;
-                exchange(stream, req).await
+                exchange(stream, req, self.max_answer).await
             }
         }
     }
 }
 
-async fn exchange<S>(stream: S, req: Request<Full<Bytes>>) -> Result<Answer, LinkError>
+async fn exchange<S>(stream: S, req: Request<Full<Bytes>>, max_answer: usize) -> Result<Answer, LinkError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -220,11 +230,13 @@ where
     let res = sender.send_request(req).await.map_err(|e| LinkError::Unreachable(e.to_string()))?;
     let status = res.status();
     let headers = res.headers().clone();
-    let body = http_body_util::Limited::new(res.into_body(), MAX_ANSWER)
-        .collect()
-        .await
-        .map_err(|e| LinkError::Unreachable(e.to_string()))?
-        .to_bytes();
+    let body = match http_body_util::Limited::new(res.into_body(), max_answer).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err(LinkError::BadAnswer(format!("{status}: the answer is larger than {max_answer} bytes")));
+        }
+        Err(e) => return Err(LinkError::Unreachable(e.to_string())),
+    };
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -448,7 +448,8 @@ impl Hall {
     pub async fn count(&self, record_dir: &Path, lang: Lang, show: bool) -> Result<Vec<(String, PathBuf)>, RunError> {
         std::fs::create_dir_all(record_dir).map_err(|e| format!("{}: {e}", record_dir.display()))?;
         let progress = Progress::new("计票 counting", self.polls.len(), show);
-        let public = Link::new(&self.url, None).map_err(|e| e.to_string())?;
+        // Records of thousands of ballots run to hundreds of megabytes.
+        let public = Link::new(&self.url, None).map_err(|e| e.to_string())?.max_answer(2 << 30);
         let mut out = Vec::new();
         for (poll, name) in &self.polls {
             let say = |e: crate::scrutineer::ScrutineerError| format!("{name}: {}", e.message(Lang::En));
