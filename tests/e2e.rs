@@ -281,6 +281,10 @@ async fn session(db: &str) {
         truth[CANDIDATES * 3 + motion] += 1;
     }
 
+    // A delegate leaves: the desk records the departure; the ballot cast stays counted.
+    let page = html(&desk.form("/depart", &[("card", &cards[0])]).await);
+    assert!(page.contains(r#"id="notice""#) && page.contains("离场"), "{page}");
+
     // Close; scrutineers 1 and 2 decrypt from their share files; tally; all three sign.
     org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
     for s in &sc[..2] {

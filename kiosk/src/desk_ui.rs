@@ -73,6 +73,7 @@ impl DeskApp {
             .route("/", get(home))
             .route("/session", post(choose_session))
             .route("/scan", post(scan))
+            .route("/depart", post(depart))
             .route("/print/{n}/{size}", get(print))
             .route("/credential/{n}", get(credential_png))
             .route("/done", post(done))
@@ -106,14 +107,21 @@ fn scan_form(lang: Lang) -> String {
         r#"<form method="post" action="/scan" autocomplete="off">
 <label for="card">{label}</label>
 <input type="text" id="card" name="card" autofocus required spellcheck="false">
-<p><button type="submit" id="check-in">{go}</button></p></form>{camera}"#,
+<p><button type="submit" id="check-in">{go}</button>
+<button type="submit" class="secondary" id="depart" formaction="/depart">{depart}</button></p></form>{camera}"#,
         label = lang.t("扫描代表证二维码，或输入代表证号", "Scan the delegate card, or type the card number"),
         go = lang.t("报到并发放选票", "Check in and issue ballots"),
+        depart = lang.t("登记离场", "Record a departure"),
         camera = camera(lang, "card"),
     )
 }
 
 async fn render(app: &DeskApp, s: &DeskScreen, error: Option<&str>) -> Response {
+    render_with(app, s, error, None).await
+}
+
+/// The desk page, with an error or a notice (a departure recorded) at the top.
+async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice: Option<&str>) -> Response {
     let lang = s.lang;
     let sessions = match app.desk.sessions().await {
         Ok(v) => v,
@@ -125,6 +133,9 @@ async fn render(app: &DeskApp, s: &DeskScreen, error: Option<&str>) -> Response 
     let mut body = String::new();
     if let Some(e) = error {
         let _ = write!(body, r#"<p class="error" role="alert" id="error">{}</p>"#, escape(e));
+    }
+    if let Some(n) = notice {
+        let _ = write!(body, r#"<p class="ok" role="status" id="notice">{}</p>"#, escape(n));
     }
     let current = s.session.or_else(|| sessions.first().map(|x| x.id));
     match sessions.iter().find(|x| Some(x.id) == current) {
@@ -265,6 +276,38 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
         return render(&app, &s, Some(msg)).await;
     }
     render(&app, &s, None).await
+}
+
+/// Records that a delegate left the hall. Credentials already issued stay valid.
+async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    if let Some(r) = refuse_cross_site(&headers) {
+        return r;
+    }
+    let mut s = app.screen().await;
+    s.delegate = None;
+    s.issued.clear();
+    let lang = s.lang;
+    let card = CardScan::from_input(f.get("card").map(String::as_str).unwrap_or_default());
+    let sessions = match app.desk.sessions().await {
+        Ok(v) => v,
+        Err(e) => return render(&app, &s, Some(&say(lang, &e))).await,
+    };
+    let Some(session) = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first())
+    else {
+        return render(&app, &s, Some(lang.t("没有会议。", "No session."))).await;
+    };
+    match app.desk.check_in(session.id, &card, false).await {
+        Ok(d) => {
+            let msg = match (d.status.as_str(), lang) {
+                ("departed", Lang::Zh) => format!("已登记 {}（{}）离场。", d.name, d.card),
+                ("departed", Lang::En) => format!("{} ({}) is recorded as having left.", d.name, d.card),
+                (_, Lang::Zh) => format!("{}（{}）本不在场，未作登记。", d.name, d.card),
+                (_, Lang::En) => format!("{} ({}) was not present; nothing recorded.", d.name, d.card),
+            };
+            render_with(&app, &s, None, Some(&msg)).await
+        }
+        Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
+    }
 }
 
 /// A credential sized for printing: an 80 mm receipt roll or an A6 card.

@@ -124,6 +124,17 @@ impl Station {
         if payload.kind != kind {
             return Err(StationError::WrongKind { found: payload.kind.as_str(), wanted: kind.as_str() });
         }
+        // Before the one-time code is spent: a folder that already holds a station
+        // would make the enrolment fail after the server has registered it.
+        for file in [KEY_FILE, CONFIG_FILE] {
+            if dir.join(file).exists() {
+                return Err(StationError::Config(format!(
+                    "{} already holds an enrolled station ({file}); start it without --enrol, or enrol into a new folder \
+                     (该文件夹已有登记的终端，请不带 --enrol 启动，或换一个文件夹登记)",
+                    dir.display()
+                )));
+            }
+        }
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let key = SigningKey::generate(&mut rand::rng());
         let link = Link::new(&payload.server_url, payload.tls_fingerprint.as_deref())?;
