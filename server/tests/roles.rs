@@ -57,6 +57,13 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             vec![Role::Organiser],
         ),
         (Method::GET, "/api/stations", None, vec![Role::Organiser, Role::Observer]),
+        (
+            Method::POST,
+            "/api/accounts",
+            Some(json!({"username": "observer9", "display_name": "观察员九", "role": "observer"})),
+            vec![Role::Organiser],
+        ),
+        (Method::GET, "/api/accounts", None, vec![Role::Organiser, Role::Observer]),
         (Method::POST, "/api/stations/1/revoke", None, vec![Role::Organiser]),
         (Method::GET, "/api/polls/1/officers", None, vec![]),
         (Method::GET, "/api/polls/1/status", None, vec![]),

@@ -98,3 +98,9 @@ pub async fn set_password(store: &Store, id: i64, password_hash: &str) -> Result
         .await?;
     Ok(())
 }
+
+/// Every account, by id (no password hashes).
+pub async fn list(store: &Store) -> Result<Vec<Account>, StoreError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts ORDER BY id")).fetch_all(store.pool()).await?;
+    rows.iter().map(from_row).collect()
+}

@@ -1,5 +1,6 @@
 //! The HTTP interface: one file per resource, each with its own `router()`.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod cards;
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(voting::router())
         .merge(results::router())
         .merge(followup::router())
+        .merge(accounts::router())
         .merge(openapi::router())
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -604,6 +604,47 @@ const ROUTES: &[Route] = &[
     at(Get, "/api/me", "accounts", Who::Login)
         .says("Who is logged in", "当前登录的账户。")
         .answers_json(200, Ty::Ref("SessionInfo")),
+    at(Post, "/api/accounts", "accounts", Who::Roles(&[Role::Organiser]))
+        .says(
+            "Create an account",
+            "新建账号（会务组、报到处、投票机、监票人或观察员），返回只显示一次的一次性密码，首次登录须更换。",
+        )
+        .takes(Ty::Obj(&[
+            f("username", Str, "3–32 of a–z, 0–9, `.`, `_`, `-`."),
+            f("display_name", Str, "1–60 characters."),
+            f("role", Ty::Enum(&["organiser", "desk", "booth", "scrutineer", "observer"]), ""),
+        ]))
+        .answers_json(
+            201,
+            Ty::Obj(&[
+                f("id", Int, ""),
+                f("username", Str, ""),
+                f("display_name", Str, ""),
+                f("role", Str, ""),
+                f("must_change_password", Bool, "Always true for a new account."),
+                f("disabled", Bool, ""),
+                f("one_time_password", Str, "Shown once; the person replaces it at the first login."),
+            ]),
+        )
+        .refuses(&[
+            (400, "malformed_request"),
+            (422, "bad_username"),
+            (422, "bad_display_name"),
+            (409, "username_taken"),
+        ]),
+    at(Get, "/api/accounts", "accounts", Who::Roles(&[Role::Organiser, Role::Observer]))
+        .says("The accounts", "全部账号（不含密码）。")
+        .answers_json(
+            200,
+            Ty::Arr(&Ty::Obj(&[
+                f("id", Int, ""),
+                f("username", Str, ""),
+                f("display_name", Str, ""),
+                f("role", Str, ""),
+                f("must_change_password", Bool, ""),
+                f("disabled", Bool, ""),
+            ])),
+        ),
     at(Post, "/api/password", "accounts", Who::Login)
         .says("Change the password", "修改密码（新密码至少 10 个字符）；首次登录须先替换一次性密码。")
         .takes(Ty::Obj(&[f("current", Str, ""), f("new", Str, "At least 10 characters.")]))

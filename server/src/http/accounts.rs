@@ -1,0 +1,150 @@
+//! Accounts for people (organiser, desk, booth, scrutineer, observer): the organiser
+//! creates them, each with a one-time password shown once and to be replaced at
+//! the first login (the first organiser's is printed by `hallvote serve`).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::extract::Json as JsonBody;
+use crate::ApiError;
+use crate::auth::Role;
+use crate::auth::password::{generate_password, hash_password};
+use crate::db::accounts::{self, Account, NewAccount};
+use crate::db::{StoreError, audit};
+use crate::serve::now;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/accounts", get(list).post(create))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewAccountBody {
+    username: String,
+    display_name: String,
+    role: Role,
+}
+
+#[derive(Serialize)]
+struct AccountView {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: Role,
+    must_change_password: bool,
+    disabled: bool,
+}
+
+impl From<Account> for AccountView {
+    fn from(a: Account) -> Self {
+        Self {
+            id: a.id,
+            username: a.username,
+            display_name: a.display_name,
+            role: a.role,
+            must_change_password: a.must_change_password,
+            disabled: a.disabled,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Created {
+    #[serde(flatten)]
+    account: AccountView,
+    /// Shown once, never stored in clear: give it to the person, who must replace it.
+    one_time_password: String,
+}
+
+/// A login name: 3 to 32 of a–z, 0–9, `.`, `_`, `-`, starting with a letter or digit.
+fn username_ok(u: &str) -> bool {
+    (3..=32).contains(&u.len())
+        && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        && u.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    JsonBody(body): JsonBody<NewAccountBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    if !username_ok(&body.username) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_username",
+            "登录名须为 3–32 个小写字母、数字或 . _ -，并以字母或数字开头。",
+            "A login name is 3–32 lowercase letters, digits or . _ -, starting with a letter or digit.",
+        ));
+    }
+    let display = body.display_name.trim();
+    if display.is_empty() || display.chars().count() > 60 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_display_name",
+            "姓名须为 1–60 个字符。",
+            "The name shown must be 1–60 characters.",
+        ));
+    }
+    let (password, hash) = {
+        let mut rng = rand::rng();
+        let password = generate_password(&mut rng);
+        let hash = hash_password(&password, &mut rng).map_err(ApiError::internal)?;
+        (password, hash)
+    };
+    let new = NewAccount {
+        username: &body.username,
+        display_name: display,
+        role: body.role,
+        password_hash: &hash,
+        must_change_password: true,
+    };
+    let account = match accounts::create(&state.store, &new, now()).await {
+        Ok(a) => a,
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "username_taken",
+                &format!("登录名 {} 已被使用。", body.username),
+                &format!("The login name {} is taken.", body.username),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::append(
+        &state.store,
+        now(),
+        &who.username,
+        "account.create",
+        &format!("{} ({}, {})", account.username, account.display_name, account.role),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Created { account: account.into(), one_time_password: password.as_str().to_owned() }),
+    ))
+}
+
+async fn list(State(state): State<AppState>, auth: Authenticated) -> Result<Json<Vec<AccountView>>, ApiError> {
+    auth.require(&[Role::Organiser, Role::Observer])?;
+    Ok(Json(accounts::list(&state.store).await?.into_iter().map(AccountView::from).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn login_names() {
+        for ok in ["desk1", "wang.fang", "obs_2", "a-b"] {
+            assert!(super::username_ok(ok), "{ok}");
+        }
+        for bad in ["ab", "Desk1", "_x1", "王芳", "a b c", &"x".repeat(33)] {
+            assert!(!super::username_ok(bad), "{bad}");
+        }
+    }
+}
