@@ -3,6 +3,11 @@
 //! (spec §5.4, §12.6) and the signature on the result (spec §12.8), with the JSON
 //! interface and the page the station serves on 127.0.0.1.
 //!
+//! A counter (计票人) uses a station of the same kind, for the result alone: it
+//! reviews and signs ([`Scrutineer::review`], [`Scrutineer::sign`]) without taking
+//! part in the ceremony. The station finds its office in the poll's manifest, by
+//! its own key ([`Office`]).
+//!
 //! The ceremony runs in three steps that each scrutineer's station takes on its own,
 //! in any order relative to the others, through the server's relay:
 //!
@@ -56,7 +61,7 @@ use hallvote_crypto::sign::VerifyingKey;
 use hallvote_crypto::threshold::KeyShare;
 use hallvote_protocol::stations::StationKind;
 use hallvote_tally::record::builder::{decrypt, joint_key, outcome, poll_counts, result_digest, sign_result};
-use hallvote_tally::record::{Attendance, Manifest};
+use hallvote_tally::record::{Attendance, Manifest, Signer};
 use hallvote_tally::sheet::{Heading, render};
 use http::Method;
 use serde::{Deserialize, Serialize};
@@ -146,6 +151,45 @@ impl Step {
     }
 }
 
+/// The office a station of this kind holds in a poll, as the poll's manifest lists
+/// its key: the office it reviews and signs the result in (spec §12.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Office {
+    /// 监票人: takes part in the key ceremony and the decryption, and signs.
+    Scrutineer,
+    /// 计票人: reviews the result and signs.
+    Counter,
+}
+
+impl Office {
+    /// The role the server takes with a signature: `scrutineer` or `counter`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scrutineer => "scrutineer",
+            Self::Counter => "counter",
+        }
+    }
+
+    /// The office's name: (zh-CN, en).
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Scrutineer => ("监票人", "scrutineer"),
+            Self::Counter => ("计票人", "counter"),
+        }
+    }
+
+    /// The office and the position (1-based) under which `manifest` lists `key`:
+    /// among the scrutineers first, then the counters. A station holds at most one
+    /// office in a poll (the server refuses to appoint it twice).
+    pub fn of(manifest: &Manifest, key: &VerifyingKey) -> Option<(Self, u32)> {
+        let find = |list: &[Signer]| list.iter().position(|s| &s.key == key).and_then(|i| u32::try_from(i + 1).ok());
+        find(&manifest.scrutineers)
+            .map(|j| (Self::Scrutineer, j))
+            .or_else(|| find(&manifest.counters).map(|j| (Self::Counter, j)))
+    }
+}
+
 /// Why a step of the scrutineer station cannot be done. Each has a message for the
 /// scrutineer in zh-CN and en ([`ScrutineerError::words`]).
 #[derive(Debug, Error)]
@@ -198,6 +242,9 @@ pub enum ScrutineerError {
     /// The manifest does not list this station's key as the scrutineer the server says it is.
     #[error("this station is not scrutineer {0} of the manifest")]
     NotInManifest(u32),
+    /// The manifest lists this station's key neither as a scrutineer nor as a counter.
+    #[error("this station is neither a scrutineer nor a counter in the manifest")]
+    NotAnOfficer,
     /// The summed key share does not match this scrutineer's public share.
     #[error("the key share does not match the public share")]
     KeyShareMismatch,
@@ -275,6 +322,7 @@ impl ScrutineerError {
             | Self::Untrusted(_)
             | Self::BadRecipientKey(_)
             | Self::NotInManifest(_)
+            | Self::NotAnOfficer
             | Self::KeyShareMismatch
             | Self::ResultMismatch(_) => StatusCode::BAD_GATEWAY,
             Self::Refused { status, .. } => *status,
@@ -316,6 +364,7 @@ impl ScrutineerError {
             Self::SecretLost => "receiving_key_lost",
             Self::BadRecipientKey(_) => "recipient_key_unsigned",
             Self::NotInManifest(_) => "station_not_in_manifest",
+            Self::NotAnOfficer => "station_not_an_officer",
             Self::KeyShareMismatch => "key_share_mismatch",
             Self::ShareAlreadySaved => "share_already_saved",
             Self::PassphraseTooShort => "passphrase_too_short",
@@ -391,6 +440,10 @@ impl ScrutineerError {
                 format!(
                     "The manifest does not list this station's key as scrutineer {j}; stopped. Call the organiser."
                 ),
+            ),
+            Self::NotAnOfficer => s(
+                "投票清单中没有把本终端的密钥列为本次投票的监票人或计票人，已停止。请联系组织者。",
+                "The manifest lists this station's key neither as a scrutineer nor as a counter of this poll; stopped. Call the organiser.",
             ),
             Self::KeyShareMismatch => s(
                 "由收到的份额算出的密钥份额与公开的份额不符，未保存。请联系组织者。",
@@ -819,6 +872,10 @@ pub struct Decrypted {
 pub struct ResultReview {
     /// The poll.
     pub poll: i64,
+    /// The office this station reviews (and signs) in.
+    pub role: Office,
+    /// Its position among the poll's scrutineers or counters (1-based).
+    pub position: u32,
     /// The poll's state (`tallied`, `published`).
     pub state: String,
     /// 应到.
@@ -848,6 +905,8 @@ pub struct ResultReview {
 pub struct Signed {
     /// The poll.
     pub poll: i64,
+    /// The office signed in.
+    pub role: Office,
     /// The digest signed, hex.
     pub digest: String,
     /// What happened, in the request's language.
@@ -1536,14 +1595,32 @@ impl Scrutineer {
         })
     }
 
-    /// Fetches the result of poll `poll` and checks it (spec §12.7–§12.8): the
-    /// election context, the outcome recounted here from the totals under the
-    /// manifest's ruleset, and the digest recomputed here. Returns the figures, the
-    /// digest and the result sheet.
+    /// Fetches the result of poll `poll` and checks it (spec §12.7–§12.8): finds
+    /// this station's office by its key in the manifest the result comes with; a
+    /// scrutineer also checks that manifest and joint key are the ones of the
+    /// ceremony it took part in (a counter reads no ceremony). Then the election
+    /// context `E` recomputed here from the manifest and joint key, the outcome
+    /// recounted here from the totals under the manifest's ruleset, and the digest
+    /// recomputed here. Returns the office, the figures, the digest and the result
+    /// sheet.
     pub async fn review(&self, poll: i64, lang: Lang) -> Result<ResultReview> {
-        let view = self.view(poll, lang).await?;
-        let election = view.election()?;
         let r = self.get(lang, &format!("/api/station/polls/{poll}/result")).await?;
+        let manifest_bytes = unb64(&r, "manifest")?;
+        let manifest = Manifest::decode(&manifest_bytes).map_err(|e| untrusted(format!("manifest: {e}")))?;
+        let (role, position) =
+            Office::of(&manifest, &self.identity.key.verifying_key()).ok_or(ScrutineerError::NotAnOfficer)?;
+        let joint_bytes = unb64_array::<32>(&r, "joint_key")?;
+        if role == Office::Scrutineer {
+            let view = self.view(poll, lang).await?;
+            if view.manifest_bytes != manifest_bytes {
+                return Err(ScrutineerError::ResultMismatch("manifest".into()));
+            }
+            if view.finished()?.joint_key != joint_bytes {
+                return Err(ScrutineerError::ResultMismatch("joint key".into()));
+            }
+        }
+        let joint = joint_key(&joint_bytes).map_err(|e| untrusted(format!("joint key: {e}")))?;
+        let election = Manifest::election_hash(&manifest_bytes, &joint);
         if unb64_array::<64>(&r, "election")? != election {
             return Err(ScrutineerError::ResultMismatch("election context".into()));
         }
@@ -1561,11 +1638,11 @@ impl Scrutineer {
             .collect::<Result<_>>()?;
         let server_outcome = unb64(&r, "outcome")?;
         let server_digest = unb64_array::<64>(&r, "digest")?;
-        let shape = view.manifest.shape().map_err(|e| untrusted(format!("ballot shape: {e}")))?;
-        let poll_def = &view.manifest.poll;
+        let shape = manifest.shape().map_err(|e| untrusted(format!("ballot shape: {e}")))?;
+        let poll_def = &manifest.poll;
         let counts = poll_counts(poll_def, &shape, attendance, u32::try_from(cast).unwrap_or(u32::MAX), &totals)
             .map_err(|e| ScrutineerError::ResultMismatch(format!("totals: {e}")))?;
-        let (result, outcome_bytes) = outcome(poll_def, &view.manifest.ruleset, &counts)
+        let (result, outcome_bytes) = outcome(poll_def, &manifest.ruleset, &counts)
             .map_err(|e| ScrutineerError::ResultMismatch(format!("count: {e:?}")))?;
         if outcome_bytes != server_outcome {
             return Err(ScrutineerError::ResultMismatch("outcome".into()));
@@ -1574,14 +1651,16 @@ impl Scrutineer {
         if digest != server_digest {
             return Err(ScrutineerError::ResultMismatch("digest".into()));
         }
-        let heading =
-            Heading { session: format!("{}{}", view.manifest.congress, view.manifest.session), ..Heading::default() };
+        let heading = Heading { session: format!("{}{}", manifest.congress, manifest.session), ..Heading::default() };
         let sheet_lang = match lang {
             Lang::Zh => hallvote_tally::Lang::ZhCn,
             Lang::En => hallvote_tally::Lang::En,
         };
+        let (office_zh, office_en) = role.words();
         Ok(ResultReview {
             poll,
+            role,
+            position,
             state: r["state"].as_str().unwrap_or_default().to_owned(),
             expected: attendance.expected,
             present: attendance.present,
@@ -1594,15 +1673,19 @@ impl Scrutineer {
             sheet: render(&result, &heading, sheet_lang),
             message: say(
                 lang,
-                "本终端已根据各项总数重新计票并复算结果摘要，与服务器一致。请核对结果报告单后签名。".into(),
-                "This station recounted the result from the totals and recomputed the digest: they agree with the server. Check the result sheet, then sign.".into(),
+                format!(
+                    "本终端是第 {position} 号{office_zh}的终端，已根据各项总数重新计票并复算结果摘要，与服务器一致。请核对结果报告单后签名。"
+                ),
+                format!(
+                    "This is the station of {office_en} {position}. It recounted the result from the totals and recomputed the digest: they agree with the server. Check the result sheet, then sign."
+                ),
             ),
         })
     }
 
-    /// Signs the result of poll `poll` as a scrutineer (spec §12.8), after checking it
-    /// again as [`Scrutineer::review`] does, and only if its digest is `reviewed`
-    /// (hex, as the review showed it).
+    /// Signs the result of poll `poll` in this station's office, scrutineer or
+    /// counter (spec §12.8), after checking it again as [`Scrutineer::review`] does,
+    /// and only if its digest is `reviewed` (hex, as the review showed it).
     pub async fn sign(&self, poll: i64, reviewed: &str, lang: Lang) -> Result<Signed> {
         let review = self.review(poll, lang).await?;
         let reviewed: String = reviewed.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
@@ -1614,15 +1697,21 @@ impl Scrutineer {
             .and_then(|d| d.try_into().ok())
             .ok_or_else(|| ScrutineerError::Internal("digest".into()))?;
         let signature = sign_result(&self.identity.key, &digest);
-        let body = json!({"role": "scrutineer", "signature": b64(&signature)});
+        let body = json!({"role": review.role.as_str(), "signature": b64(&signature)});
         let a = self.post(lang, &format!("/api/station/polls/{poll}/signature"), &body).await?;
         if !a.status.is_success() {
             return Err(refused(&a));
         }
+        let (office_zh, office_en) = review.role.words();
         Ok(Signed {
             poll,
+            role: review.role,
             digest: review.digest,
-            message: say(lang, "已签名，签名已提交服务器。".into(), "Signed; the signature is with the server.".into()),
+            message: say(
+                lang,
+                format!("已以第 {} 号{office_zh}的身份签名，签名已提交服务器。", review.position),
+                format!("Signed as {office_en} {}; the signature is with the server.", review.position),
+            ),
         })
     }
 }
@@ -2008,8 +2097,8 @@ async fn home(State(app): App) -> Html<String> {
 </script>"#,
         lang = lang.code(),
         intro = t(
-            "本终端是监票人的终端：密钥生成、保存密钥份额、解密和结果签名都在这里进行。请先输入投票编号。",
-            "This is a scrutineer's station: key ceremony, key share file, decryption and the result signature. Enter the poll number first."
+            "本终端是监票人或计票人的终端：监票人在这里进行密钥生成、保存密钥份额、解密和结果签名；计票人只需核对结果并签名（第四步）。请先输入投票编号。",
+            "This is a scrutineer's or counter's station: a scrutineer takes the key ceremony, the key share file, the decryption and the result signature here; a counter only reviews and signs the result (step 4). Enter the poll number first."
         ),
         poll_label = t("投票编号", "Poll number"),
         h1 = t("一、密钥生成", "1. Key ceremony"),

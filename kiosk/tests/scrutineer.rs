@@ -3,15 +3,17 @@
 //! through its own HTTP interface (served on a port of its own) through a 3-of-5 key
 //! ceremony, the share files saved under passphrases; a desk issues credentials and a
 //! booth casts ballots whose plaintexts are kept; three of the five decrypt, the
-//! organiser tallies, and the totals are the plaintexts' counts. A wrong passphrase is
-//! refused with its clear message, in both languages.
+//! organiser tallies, and the totals are the plaintexts' counts. The five scrutineers
+//! and two counters, whose stations are of the same kind, review the result and sign
+//! it through their stations' interfaces, each in its own office; the published record
+//! holds every signature and verifies. A wrong passphrase is refused with its clear
+//! message, in both languages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+mod support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::{Organiser, poll_definition, start_server};
 use hallvote_crypto::sharefile;
 use hallvote_kiosk::booth::Booth;
 use hallvote_kiosk::desk::{CardScan, Desk};
@@ -23,11 +25,11 @@ use hallvote_tally::ballot::{BallotShape, PlainBallot};
 use hallvote_tally::record::{Record, verify_record};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
+use support::{error_code, poll_definition, refusal, station_call, unb64};
 
 /// One scrutineer station: enrolled, its interface served on its own port.
 struct Ui {
     station: Station,
-    addr: std::net::SocketAddr,
     zh: Link,
     en: Link,
     task: tokio::task::JoinHandle<()>,
@@ -49,13 +51,13 @@ impl Ui {
             axum::serve(listener, router(app)).await.unwrap();
         });
         let zh = Link::new(&url, None).unwrap();
-        Self { station, addr, en: zh.clone().language("en"), zh, task }
+        Self { station, en: zh.clone().language("en"), zh, task }
     }
 
     /// A GET whose answer is text (a page, a paper backup).
     async fn text(&self, path: &str) -> (StatusCode, String) {
-        let (status, body, _) = common::http(self.addr, Method::GET, path, &[], None, Vec::new()).await;
-        (status, body.as_str().unwrap_or_default().to_owned())
+        let a = self.zh.call(Method::GET, path, None).await.unwrap();
+        (a.status, String::from_utf8(a.body.to_vec()).unwrap())
     }
 
     async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
@@ -117,28 +119,28 @@ fn passphrase(j: usize) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn five_scrutineer_stations_through_their_http_interfaces() {
-    let server = start_server().await;
-    let org = Organiser::login(&server).await;
-    let sid = org.session(DELEGATES).await;
-    let p = org.call(Method::POST, &format!("/api/sessions/{sid}/polls"), Some(poll_definition())).await;
-    let poll = p["id"].as_i64().unwrap();
-    let folders = tempfile::tempdir().unwrap();
+    let hall = support::hall(DELEGATES, poll_definition()).await;
+    let (org, poll) = (&hall.org, hall.poll);
 
     // Enrolment by the organiser's QR codes; a desk's code does not make a scrutineer.
-    let desk_code = org.enrolment_code("desk", "报到处1", &server.url).await;
-    let wrong = Station::enrol(&folders.path().join("wrong"), &desk_code, StationKind::Scrutineer).await;
+    let desk_code = hall.enrolment_code("desk", "报到处1").await;
+    let wrong = Station::enrol(&hall.folder("wrong"), &desk_code, StationKind::Scrutineer).await;
     assert!(wrong.is_err());
-    let desk = Station::enrol(&folders.path().join("desk"), &desk_code, StationKind::Desk).await.unwrap();
-    let booth_code = org.enrolment_code("booth", "投票机1", &server.url).await;
-    let booth = Station::enrol(&folders.path().join("booth"), &booth_code, StationKind::Booth).await.unwrap();
+    let desk = Station::enrol(&hall.folder("报到处1"), &desk_code, StationKind::Desk).await.unwrap();
+    let booth = hall.station(StationKind::Booth, "投票机1").await;
     let mut uis = Vec::new();
     for j in 1..=5 {
         let name = format!("监票终端{j}");
-        let qr = org.enrolment_code("scrutineer", &name, &server.url).await;
-        let dir = folders.path().join(format!("scrutineer{j}"));
-        let st = Station::enrol(&dir, &qr, StationKind::Scrutineer).await.unwrap();
+        let st = hall.station(StationKind::Scrutineer, &name).await;
         assert_eq!(st.config.name, name);
-        uis.push(Ui::start(st, dir.join("shares")).await);
+        uis.push(Ui::start(st, hall.folder(&name).join("shares")).await);
+    }
+    // The counters' stations are scrutineer stations too.
+    let mut counters = Vec::new();
+    for j in 1..=2 {
+        let name = format!("计票终端{j}");
+        let st = hall.station(StationKind::Scrutineer, &name).await;
+        counters.push(Ui::start(st, hall.folder(&name).join("shares")).await);
     }
     let station = uis[0].ok(Method::GET, "/api/station", None).await;
     assert_eq!(
@@ -146,24 +148,22 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
         (Some(uis[0].station.config.id), Some("scrutineer"))
     );
 
-    // Officers: 3 of 5, the last five delegates, each with its station.
-    let officers: Vec<Value> = uis
-        .iter()
-        .enumerate()
-        .map(|(i, ui)| json!({"card": format!("L{:05}", DELEGATES - i), "station": ui.station.config.id}))
-        .collect();
-    org.call(
-        Method::POST,
-        &format!("/api/polls/{poll}/officers"),
-        Some(json!({"threshold": 3, "scrutineers": officers})),
-    )
-    .await;
+    // Officers: 3 of 5 scrutineers and 2 counters, the last seven delegates, each
+    // with its station.
+    let ids = |uis: &[Ui]| uis.iter().map(|ui| ui.station.config.id).collect::<Vec<_>>();
+    let appointed = hall.appoint(DELEGATES, 3, &ids(&uis), &ids(&counters)).await;
+    let roles: Vec<&str> =
+        appointed["officers"].as_array().unwrap().iter().map(|o| o["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["scrutineer"; 5].iter().chain(&["counter"; 2]).copied().collect::<Vec<_>>(), "{appointed}");
     let ceremony = format!("/api/polls/{poll}/ceremony");
     // Not started yet: the server's refusal comes through with its code.
     let a = uis[0].call(Method::POST, &format!("{ceremony}/recipient"), None).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "poll_wrong_state"), "{}", a.json);
     assert!(a.error_message().unwrap().contains("密钥生成尚未开始"), "{}", a.json);
-    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await;
+    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    // A counter takes no part in the ceremony: the server's refusal comes through.
+    let a = counters[0].call(Method::POST, &format!("{ceremony}/step"), None).await;
+    assert_eq!(code(&a), (StatusCode::FORBIDDEN, "not_a_scrutineer"), "{}", a.json);
 
     // Step 1: scrutineer 1 publishes; it cannot deal before the others have.
     let s = uis[0].ok(Method::POST, &format!("{ceremony}/recipient"), None).await;
@@ -235,7 +235,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert_eq!(s["next"], "share_saved", "{s}");
 
     // Voting: a desk issues credentials, a booth casts; the plaintexts are kept.
-    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await;
+    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     let desk = Desk::new(desk.link().unwrap());
     let booth = Booth::new(booth.link().unwrap());
     let mut truth: Vec<u64> = Vec::new();
@@ -269,7 +269,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     uis[0].ok(Method::POST, &load, Some(json!({"passphrase": passphrase(1)}))).await;
     let a = uis[0].call(Method::POST, &decrypt, None).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "poll_wrong_state"), "{}", a.json);
-    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await;
+    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
 
     // A wrong passphrase: refused, with the clear message, in both languages.
     let a = uis[1].call(Method::POST, &load, Some(json!({"passphrase": "not the passphrase at all"}))).await;
@@ -299,8 +299,8 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
         .await;
     assert_eq!((loaded["index"].as_u64(), loaded["threshold"].as_u64()), (Some(5), Some(3)), "{loaded}");
     assert_eq!(Some(&loaded["joint_key"]), joint.as_ref());
-    let (status, err) = org.try_call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await;
-    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("not_enough_decryptions")));
+    let (status, err) = refusal(org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await);
+    assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "not_enough_decryptions"));
     for j in [0, 2, 4] {
         let d = uis[j].ok(Method::POST, &decrypt, None).await;
         assert_eq!((d["index"].as_u64(), d["selections"].as_u64()), (Some(j as u64 + 1), Some(truth.len() as u64)));
@@ -310,7 +310,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert_eq!(code(&a), (StatusCode::CONFLICT, "share_not_loaded"));
 
     // The organiser tallies; every scrutineer reviews the result and signs it.
-    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await;
+    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
     assert_eq!(st["state"], "tallied", "{st}");
     let result = format!("/api/polls/{poll}/result");
     let signature = format!("/api/polls/{poll}/signature");
@@ -325,19 +325,46 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert_eq!(digest.len(), 128);
     let a = uis[0].call(Method::POST, &signature, Some(json!({"digest": "00".repeat(64)}))).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "result_changed"));
-    for ui in &uis {
+    for (j, ui) in (1..).zip(&uis) {
         let r = ui.ok(Method::GET, &result, None).await;
-        assert_eq!(r["digest"], digest.as_str());
+        assert_eq!(
+            (r["digest"].as_str(), r["role"].as_str(), r["position"].as_u64()),
+            (Some(&*digest), Some("scrutineer"), Some(j))
+        );
         let s = ui.ok(Method::POST, &signature, Some(json!({"digest": r["digest"]}))).await;
-        assert_eq!(s["digest"], digest.as_str());
+        assert_eq!((s["digest"].as_str(), s["role"].as_str()), (Some(&*digest), Some("scrutineer")), "{s}");
     }
     let a = uis[0].call(Method::POST, &signature, Some(json!({"digest": digest}))).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "already_done"), "{}", a.json);
+    // Not published while the counters have not signed.
+    let (status, err) = refusal(org.call(Method::POST, &format!("/api/polls/{poll}/publish"), None).await);
+    assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "signatures_missing"), "{err}");
+
+    // The counters review the result at their stations, which read no ceremony, and
+    // sign it as counters.
+    for (j, ui) in (1..).zip(&counters) {
+        let r = ui.ok(Method::GET, &result, None).await;
+        assert_eq!(
+            (r["digest"].as_str(), r["role"].as_str(), r["position"].as_u64()),
+            (Some(&*digest), Some("counter"), Some(j))
+        );
+        assert_eq!(r["totals"], review["totals"]);
+        assert!(r["message"].as_str().unwrap().contains(&format!("第 {j} 号计票人")), "{r}");
+        assert!(r["sheet"].as_str().unwrap().contains("计票结果报告单"), "{r}");
+        let a = ui.call(Method::POST, &signature, Some(json!({"digest": "00".repeat(64)}))).await;
+        assert_eq!(code(&a), (StatusCode::CONFLICT, "result_changed"));
+        let s = ui.ok(Method::POST, &signature, Some(json!({"digest": r["digest"]}))).await;
+        assert_eq!((s["digest"].as_str(), s["role"].as_str()), (Some(&*digest), Some("counter")), "{s}");
+        let a = ui.call(Method::POST, &signature, Some(json!({"digest": digest}))).await;
+        assert_eq!(code(&a), (StatusCode::CONFLICT, "already_done"), "{}", a.json);
+    }
+    let en = counters[1].call_en(Method::GET, &result, None).await;
+    assert!(en.json["message"].as_str().unwrap().contains("counter 2"), "{}", en.json);
 
     // Published: the record verifies, its totals are what was voted, decrypted by 1, 3, 5.
-    let st = org.call(Method::POST, &format!("/api/polls/{poll}/publish"), None).await;
+    let st = org.call(Method::POST, &format!("/api/polls/{poll}/publish"), None).await.unwrap();
     assert_eq!(st["state"], "published", "{st}");
-    let (status, bytes) = record(&server, poll).await;
+    let (status, bytes) = hall.record().await;
     assert_eq!(status, StatusCode::OK);
     let report = verify_record(&bytes, &mut rand::rng());
     assert!(report.ok(), "{:#?}", report.steps);
@@ -362,38 +389,16 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert_eq!(record.board.len(), BALLOTS + 1, "every cast ballot and the spoiled one");
     assert_eq!(record.decryptions.iter().map(|d| d.scrutineer).collect::<Vec<_>>(), [1, 3, 5]);
     assert_eq!(record.scrutineer_signatures.len(), 5);
+    assert_eq!(record.counter_signatures.len(), 2);
+    let manifest = hallvote_tally::record::Manifest::decode(&record.manifest).unwrap();
+    let keys = |uis: &[Ui]| uis.iter().map(|ui| ui.station.identity.key.verifying_key()).collect::<Vec<_>>();
+    assert_eq!(manifest.counters.iter().map(|c| c.key).collect::<Vec<_>>(), keys(&counters));
+    assert_eq!(manifest.scrutineers.iter().map(|c| c.key).collect::<Vec<_>>(), keys(&uis));
 
     // The page.
     let (status, page) = uis[0].text("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("监票人终端") && page.contains("保存密钥份额文件"), "{page}");
-}
-
-/// The published record's bytes.
-async fn record(server: &common::Server, poll: i64) -> (StatusCode, Vec<u8>) {
-    use http_body_util::BodyExt;
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
-    tokio::spawn(conn);
-    let req = http::Request::builder()
-        .uri(format!("/api/polls/{poll}/record"))
-        .header(http::header::HOST, server.addr.to_string())
-        .body(http_body_util::Full::new(axum::body::Bytes::new()))
-        .unwrap();
-    let res = sender.send_request(req).await.unwrap();
-    let status = res.status();
-    (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
-}
-
-/// A request signed by `st` straight to the server; the answer must be a success.
-async fn as_station(st: &Station, method: Method, path: &str, body: Option<Value>) -> Value {
-    let a = st.link().unwrap().call(method, path, body.as_ref()).await.unwrap();
-    assert!(a.status.is_success(), "{path}: {} {}", a.status, a.json);
-    a.json
-}
-
-fn unb64(v: &Value) -> Vec<u8> {
-    STANDARD.decode(v.as_str().unwrap()).unwrap()
 }
 
 /// A dealer that cheats: scrutineer 4, played here with its station's key, seals
@@ -406,30 +411,16 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
     use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, seal_share};
 
     const N: usize = 4;
-    let server = start_server().await;
-    let org = Organiser::login(&server).await;
-    let sid = org.session(DELEGATES).await;
-    let p = org.call(Method::POST, &format!("/api/sessions/{sid}/polls"), Some(poll_definition())).await;
-    let poll = p["id"].as_i64().unwrap();
-    let folders = tempfile::tempdir().unwrap();
+    let hall = support::hall(DELEGATES, poll_definition()).await;
+    let (org, poll) = (&hall.org, hall.poll);
     let mut stations = Vec::new();
     for j in 1..=N {
-        let qr = org.enrolment_code("scrutineer", &format!("监票终端{j}"), &server.url).await;
-        let dir = folders.path().join(format!("scrutineer{j}"));
-        stations.push((Station::enrol(&dir, &qr, StationKind::Scrutineer).await.unwrap(), dir));
+        let name = format!("监票终端{j}");
+        stations.push((hall.station(StationKind::Scrutineer, &name).await, hall.folder(&name)));
     }
-    let officers: Vec<Value> = stations
-        .iter()
-        .enumerate()
-        .map(|(i, (st, _))| json!({"card": format!("L{:05}", DELEGATES - i), "station": st.config.id}))
-        .collect();
-    org.call(
-        Method::POST,
-        &format!("/api/polls/{poll}/officers"),
-        Some(json!({"threshold": 3, "scrutineers": officers})),
-    )
-    .await;
-    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await;
+    let ids: Vec<u64> = stations.iter().map(|(st, _)| st.config.id).collect();
+    hall.appoint(DELEGATES, 3, &ids, &[]).await;
+    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
     let (cheat, _) = stations.pop().unwrap();
     let mut uis = Vec::new();
     for (st, dir) in stations {
@@ -441,17 +432,17 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
     for ui in &uis {
         ui.ok(Method::POST, &format!("{ceremony}/recipient"), None).await;
     }
-    let view = as_station(&cheat, Method::GET, &server_view, None).await;
+    let view = station_call(&cheat, Method::GET, &server_view, None).await;
     let ceremony_id = unb64(&view["ceremony_id"]);
     let mut rng = rand::rng();
     let sk = RecipientSecret::generate(&mut rng);
     let signature = sk.public().sign_publication(&cheat.identity.key, &ceremony_id, 4);
     let body = json!({"key": STANDARD.encode(sk.public().as_bytes()), "signature": STANDARD.encode(signature)});
-    as_station(&cheat, Method::POST, &format!("{server_view}/recipient"), Some(body)).await;
+    station_call(&cheat, Method::POST, &format!("{server_view}/recipient"), Some(body)).await;
     for ui in &uis {
         ui.ok(Method::POST, &format!("{ceremony}/dealing"), None).await;
     }
-    let view = as_station(&cheat, Method::GET, &server_view, None).await;
+    let view = station_call(&cheat, Method::GET, &server_view, None).await;
     let params = Params::new(3, 4).unwrap();
     let dealer = Dealer::new(params, 4, &mut rng).unwrap();
     let other = Dealer::new(params, 4, &mut rng).unwrap();
@@ -472,7 +463,7 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
         .collect();
     let message = dealer.commitments(&ceremony_id, &mut rng).to_bytes();
     let body = json!({"message": STANDARD.encode(message), "shares": shares});
-    as_station(&cheat, Method::POST, &format!("{server_view}/dealing"), Some(body)).await;
+    station_call(&cheat, Method::POST, &format!("{server_view}/dealing"), Some(body)).await;
 
     for (ui, complaints) in uis.iter().zip([json!([4]), json!([4]), json!([])]) {
         let s = ui.ok(Method::POST, &format!("{ceremony}/confirm"), None).await;
@@ -480,9 +471,9 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
         assert_eq!(s["state"], "ceremony");
     }
     let done =
-        as_station(&cheat, Method::POST, &format!("{server_view}/confirm"), Some(json!({"complaints": []}))).await;
+        station_call(&cheat, Method::POST, &format!("{server_view}/confirm"), Some(json!({"complaints": []}))).await;
     assert_eq!(done["state"], "ready", "{done}");
-    let view = as_station(&cheat, Method::GET, &server_view, None).await;
+    let view = station_call(&cheat, Method::GET, &server_view, None).await;
     assert_eq!(view["qualified"], json!([1, 2, 3]), "the cheating dealer is left out");
 
     let share = format!("/api/polls/{poll}/share");
@@ -492,11 +483,9 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
         assert_eq!(saved["index"], i + 1);
     }
 
-    let desk_code = org.enrolment_code("desk", "报到处1", &server.url).await;
-    let desk = Station::enrol(&folders.path().join("desk"), &desk_code, StationKind::Desk).await.unwrap();
-    let booth_code = org.enrolment_code("booth", "投票机1", &server.url).await;
-    let booth = Station::enrol(&folders.path().join("booth"), &booth_code, StationKind::Booth).await.unwrap();
-    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await;
+    let desk = hall.station(StationKind::Desk, "报到处1").await;
+    let booth = hall.station(StationKind::Booth, "投票机1").await;
+    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     let desk = Desk::new(desk.link().unwrap());
     let booth = Booth::new(booth.link().unwrap());
     let mut truth: Vec<u64> = Vec::new();
@@ -510,12 +499,12 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
         }
         booth.cast(&visit, &booth.seal(&visit, &plain).unwrap()).await.unwrap();
     }
-    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await;
+    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
     for (i, ui) in uis.iter().enumerate() {
         ui.ok(Method::POST, &format!("{share}/load"), Some(json!({"passphrase": passphrase(i + 1)}))).await;
         ui.ok(Method::POST, &format!("/api/polls/{poll}/decrypt"), None).await;
     }
-    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await;
+    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
     assert_eq!(st["state"], "tallied", "{st}");
     let review = uis[1].ok(Method::GET, &format!("/api/polls/{poll}/result"), None).await;
     let totals: Vec<u64> = review["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();

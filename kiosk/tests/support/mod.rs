@@ -1,18 +1,22 @@
 //! A real server on a local port, set up through its HTTP API as a hall would be,
 //! for the stations' tests: organiser account, congress, session, roster, check-in,
-//! a poll, scrutineers, the key ceremony, and enrolment codes for the stations.
+//! a poll, enrolment codes for the stations, officers, a scripted key ceremony, and
+//! the published record. The organiser's side goes through
+//! [`hallvote_kiosk::organiser::Organiser`], the stations' through their signed
+//! [`Link`]s.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod webdriver;
+
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params};
 use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
-pub mod webdriver;
-
 use hallvote_kiosk::link::Link;
-use hallvote_kiosk::organiser::Organiser;
+use hallvote_kiosk::organiser::{Organiser, OrganiserError};
 use hallvote_kiosk::station::Station;
 use hallvote_protocol::stations::StationKind;
 use hallvote_server::auth::Role;
@@ -21,18 +25,21 @@ use hallvote_server::db::Store;
 use hallvote_server::db::accounts::{self, NewAccount};
 use hallvote_server::http::{AppState, router};
 use hallvote_tally::record::Manifest;
-use http::Method;
+use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+/// The organiser's password.
 pub const PASSWORD: &str = "organiser-password-for-tests";
 
-/// A running server and the organiser logged in to it.
+/// A running server and the organiser logged in to it, with a session whose roll
+/// is checked in and a draft poll.
 pub struct Hall {
     pub url: String,
     pub addr: SocketAddr,
     pub org: Organiser,
     pub session: i64,
     pub poll: i64,
+    /// The database and the stations' folders.
     pub dir: tempfile::TempDir,
     server: tokio::task::JoinHandle<()>,
 }
@@ -55,7 +62,7 @@ pub fn poll_definition() -> Value {
 }
 
 /// Starts a server on SQLite in a temporary folder with `delegates` delegates
-/// (cards L00001…), all checked in, and a draft poll.
+/// (代表1… with cards L00001…), all checked in, and `poll` as a draft poll.
 pub async fn hall(delegates: usize, poll: Value) -> Hall {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("hallvote.db").display());
@@ -64,7 +71,9 @@ pub async fn hall(delegates: usize, poll: Value) -> Hall {
     let state = AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // Without the client's address, as the load test does: every station of a test
+    // comes from 127.0.0.1, which the per-address rate limit would take for one client.
+    let app = router(state).into_make_service();
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
@@ -111,8 +120,21 @@ async fn organiser_account(store: &Store) {
     accounts::create(store, &new, 0).await.unwrap();
 }
 
+/// The status and body of an organiser call that the server refused.
+pub fn refusal(r: Result<Value, OrganiserError>) -> (StatusCode, Value) {
+    match r {
+        Err(OrganiserError::Refused { status, body, .. }) => (status, body),
+        other => panic!("expected a refusal: {other:?}"),
+    }
+}
+
+/// The stable code of a refusal's body.
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_default()
+}
+
 impl Hall {
-    /// A one-time enrolment code for a station of `kind`.
+    /// A one-time enrolment code (the QR text) for a station of `kind`.
     pub async fn enrolment_code(&self, kind: &str, name: &str) -> String {
         let issued = self
             .org
@@ -126,11 +148,28 @@ impl Hall {
         issued["qr_text"].as_str().unwrap().to_owned()
     }
 
-    /// Enrols a station of `kind` into a folder of its own under the hall's folder.
+    /// The folder of the station named `name`, under the hall's folder.
+    pub fn folder(&self, name: &str) -> PathBuf {
+        self.dir.path().join(format!("station-{name}"))
+    }
+
+    /// Enrols a station of `kind` into its folder ([`Hall::folder`]).
     pub async fn station(&self, kind: StationKind, name: &str) -> Station {
         let code = self.enrolment_code(kind.as_str(), name).await;
-        let dir = self.dir.path().join(format!("station-{name}"));
-        Station::enrol(&dir, &code, kind).await.unwrap()
+        Station::enrol(&self.folder(name), &code, kind).await.unwrap()
+    }
+
+    /// Appoints the officers of the poll, k of the scrutineers, each signing at the
+    /// station of the id given: the last delegates of a roll of `delegates`, the
+    /// scrutineers first (L{delegates}, L{delegates - 1}, …), then the counters.
+    pub async fn appoint(&self, delegates: usize, k: u32, scrutineers: &[u64], counters: &[u64]) -> Value {
+        let mut cards = (0..).map(|i| format!("L{:05}", delegates - i));
+        let mut officers = |stations: &[u64]| -> Vec<Value> {
+            stations.iter().map(|st| json!({"card": cards.next().unwrap(), "station": st})).collect()
+        };
+        let (scrutineers, counters) = (officers(scrutineers), officers(counters));
+        let body = json!({"threshold": k, "scrutineers": scrutineers, "counters": counters});
+        self.org.call(Method::POST, &format!("/api/polls/{}/officers", self.poll), Some(body)).await.unwrap()
     }
 
     /// Appoints `n` scrutineer stations (k of n) from the last delegates, runs the
@@ -140,20 +179,9 @@ impl Hall {
         for j in 1..=n {
             stations.push(self.station(StationKind::Scrutineer, &format!("监票{j}")).await);
         }
-        let officers: Vec<Value> = stations
-            .iter()
-            .enumerate()
-            .map(|(i, st)| json!({"card": format!("L{:05}", delegates - i), "station": st.config.id}))
-            .collect();
+        let ids: Vec<u64> = stations.iter().map(|st| st.config.id).collect();
+        self.appoint(delegates, k, &ids, &[]).await;
         let poll = self.poll;
-        self.org
-            .call(
-                Method::POST,
-                &format!("/api/polls/{poll}/officers"),
-                Some(json!({"threshold": k, "scrutineers": officers})),
-            )
-            .await
-            .unwrap();
         self.org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
         ceremony(&stations, poll).await;
         self.org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
@@ -165,13 +193,22 @@ impl Hall {
         let link = Link::new(&self.url, None).unwrap();
         link.call(Method::GET, &format!("/api/polls/{}/board", self.poll), None).await.unwrap().json
     }
+
+    /// The published election record's bytes (or the refusal's), with the status.
+    pub async fn record(&self) -> (StatusCode, Vec<u8>) {
+        let link = Link::new(&self.url, None).unwrap();
+        let a = link.call(Method::GET, &format!("/api/polls/{}/record", self.poll), None).await.unwrap();
+        (a.status, a.body.to_vec())
+    }
 }
 
-fn unb64(v: &Value) -> Vec<u8> {
+/// A base64 string of a JSON answer, decoded.
+pub fn unb64(v: &Value) -> Vec<u8> {
     STANDARD.decode(v.as_str().unwrap()).unwrap()
 }
 
-async fn station_call(st: &Station, method: Method, path: &str, body: Option<Value>) -> Value {
+/// A request signed by `st` straight to the server; the answer must be a success.
+pub async fn station_call(st: &Station, method: Method, path: &str, body: Option<Value>) -> Value {
     let a = st.link().unwrap().call(method, path, body.as_ref()).await.unwrap();
     assert!(a.status.is_success(), "{path}: {} {}", a.status, a.json);
     a.json

@@ -1146,12 +1146,14 @@ const ROUTES: &[Route] = &[
             (409, "already_done"),
         ]),
     at(Get, "/api/station/polls/{id}/result", "results", Who::Station(SCRUTINEER))
-        .says("The result to check and sign", "监票人终端读取待签名的计票结果与结果摘要（规范 §12.8）。")
+        .says("The result to check and sign", "监票人或计票人终端读取待签名的计票结果与结果摘要（规范 §12.8）。")
         .more("For the station of a scrutineer or counter; the station recomputes the digest before signing.")
         .answers_json(
             200,
             Ty::Obj(&[
                 f("state", Ty::Enum(POLL_STATES), ""),
+                f("manifest", B64, "The frozen manifest (spec §11.2), for the counters' recount."),
+                f("joint_key", B64, "`Y` (32 bytes)."),
                 f("election", B64, "`E`."),
                 f("expected", Int, ""),
                 f("present", Int, ""),

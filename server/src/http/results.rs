@@ -428,6 +428,11 @@ fn decryptions_of(stored: &[(u32, Vec<u8>)]) -> Result<Vec<Decryption>, ApiError
 #[derive(Serialize)]
 struct ResultView {
     state: String,
+    /// The manifest (spec §11.2): the officers, the poll and its ruleset. A counter,
+    /// who does not read the ceremony, recomputes `E` and the outcome from it.
+    manifest: String,
+    /// `Y`, for `E = H(manifest ‖ Y)` (spec §11.3).
+    joint_key: String,
     election: String,
     expected: u32,
     present: u32,
@@ -438,8 +443,9 @@ struct ResultView {
     digest: String,
 }
 
-/// What an officer checks and signs: the figures, totals and outcome, and the digest
-/// (spec §12.8), which the station recomputes before signing.
+/// What an officer checks and signs: the manifest and joint key, the figures, totals
+/// and outcome, and the digest (spec §12.8), which the station recomputes before
+/// signing.
 async fn result_view(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -454,6 +460,8 @@ async fn result_view(
     let a = attendance_of(&run);
     Ok(Json(ResultView {
         state: run.state.clone(),
+        manifest: b64(&ctx.manifest_bytes),
+        joint_key: b64(ctx.joint_key.element().as_bytes()),
         election: b64(&ctx.election),
         expected: a.expected,
         present: a.present,
