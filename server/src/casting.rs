@@ -89,6 +89,11 @@ impl ContextCache {
         Ok(Some(ctx))
     }
 
+    /// The cached context of a poll, if this process has built it.
+    pub fn get(&self, poll_id: i64) -> Option<Arc<PollContext>> {
+        self.lock().get(&poll_id).map(Arc::clone)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<PollContext>>> {
         self.contexts.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -315,40 +320,63 @@ pub fn check_ballot(ctx: &Arc<PollContext>, credential: &[u8], ballot: &[u8], op
     check_ballots(std::slice::from_ref(&job)).pop().unwrap_or(Err(BallotRefusal::BallotMalformed("not checked".into())))
 }
 
-/// Ballots waiting to be verified, checked in batches split over the cores: while
-/// one round runs, new ballots queue for the next, so batches grow with the load.
+/// Most ballots one verifier takes at once: enough to share a multiscalar
+/// multiplication well, few enough that a batch is over in tens of milliseconds.
+pub const MAX_CHECK_BATCH: usize = 32;
+
+type CheckJob = (BallotJob, tokio::sync::oneshot::Sender<Checked>);
+
+/// Ballots waiting to be verified, and one verifier thread per core. Each verifier,
+/// when it is free, takes every ballot waiting (up to [`MAX_CHECK_BATCH`]) and checks
+/// them in one batch ([`check_ballots`]); the verifiers never wait for each other, so
+/// a core is never idle while a ballot waits, and batches grow with the load.
 #[derive(Debug, Default)]
 pub struct BallotChecks {
-    batcher: crate::batch::Batcher<BallotJob, Checked>,
+    queue: std::sync::OnceLock<std::sync::mpsc::Sender<CheckJob>>,
 }
 
 impl BallotChecks {
     /// Verifies a ballot with whatever else is waiting (see [`check_ballots`]).
+    /// `None` if the verifier has gone (a panic in verification).
     pub async fn check(&self, job: BallotJob) -> Option<Checked> {
-        self.batcher
-            .submit(job, || {
-                |jobs: Vec<BallotJob>| async move {
-                    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-                    let per = jobs.len().div_ceil(cores).max(1);
-                    let mut parts = Vec::new();
-                    let mut rest = jobs;
-                    while !rest.is_empty() {
-                        let tail = rest.split_off(per.min(rest.len()));
-                        parts.push(tokio::task::spawn_blocking(move || check_ballots(&rest)));
-                        rest = tail;
-                    }
-                    let mut out = Vec::new();
-                    for p in parts {
-                        match p.await {
-                            Ok(answers) => out.extend(answers),
-                            // A panic in verification: the batcher answers None to the rest.
-                            Err(_) => break,
-                        }
-                    }
-                    out
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = std::sync::mpsc::channel::<CheckJob>();
+            let rx = Arc::new(Mutex::new(rx));
+            let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+            for n in 0..cores {
+                let rx = Arc::clone(&rx);
+                // The threads end when the queue's sender is dropped with this value.
+                let _ = std::thread::Builder::new().name(format!("ballot-check-{n}")).spawn(move || check_loop(&rx));
+            }
+            tx
+        });
+        let (answer, wait) = tokio::sync::oneshot::channel();
+        queue.send((job, answer)).ok()?;
+        wait.await.ok()
+    }
+}
+
+/// One verifier: waits for a ballot, takes whatever else has queued, checks them
+/// together, answers each; until the queue closes.
+fn check_loop(rx: &Mutex<std::sync::mpsc::Receiver<CheckJob>>) {
+    loop {
+        let jobs = {
+            let Ok(rx) = rx.lock() else { return };
+            let Ok(first) = rx.recv() else { return };
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_CHECK_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
                 }
-            })
-            .await
+            }
+            jobs
+        };
+        let (jobs, answers): (Vec<BallotJob>, Vec<_>) = jobs.into_iter().unzip();
+        for (answer, checked) in answers.into_iter().zip(check_ballots(&jobs)) {
+            // A requester that has gone away no longer needs the answer.
+            let _ = answer.send(checked);
+        }
     }
 }
 

@@ -370,6 +370,47 @@ async fn old_nonces_are_forgotten(store: Store) {
 }
 both_backends!(nonce_pruning, old_nonces_are_forgotten);
 
+/// A batch of nonces is one statement: each answer must still be its own nonce's,
+/// a nonce sent twice in one batch is fresh once, and one used before is a replay.
+async fn a_batch_of_nonces_answers_each(store: Store) {
+    let (a, _) = enrolled(&store, StationKind::Booth, "1号").await;
+    let (b, _) = enrolled(&store, StationKind::Booth, "2号").await;
+    let (a, b, t) = (a as i64, b as i64, now());
+    let (n1, n2) = (vec![1u8; NONCE_LEN], vec![2u8; NONCE_LEN]);
+    assert!(stations::use_nonce(&store, a, &n2, t, t).await.unwrap());
+    let batch = vec![(a, n1.clone(), t), (b, n1.clone(), t), (a, n1.clone(), t), (a, n2.clone(), t), (b, n2, t)];
+    let fresh = stations::use_nonces(&store, &batch, t).await.unwrap();
+    assert_eq!(fresh, [true, true, false, false, true]);
+    assert_eq!(nonce_count(&store).await, 4);
+    // More than one statement's worth: 1,200 fresh ones and a replay at the end.
+    let mut big: Vec<(i64, Vec<u8>, i64)> =
+        (0..1200u32).map(|i| (b, i.to_be_bytes().repeat(NONCE_LEN / 4), t)).collect();
+    big.push((a, n1, t));
+    let fresh = stations::use_nonces(&store, &big, t).await.unwrap();
+    assert_eq!(fresh.iter().filter(|f| **f).count(), 1200);
+    assert!(!fresh[1200]);
+}
+both_backends!(nonce_batches, a_batch_of_nonces_answers_each);
+
+/// Writers of one process that meet take turns at the write lock (on SQLite, a
+/// queue in the process): 64 nonce writes at once all commit, none is lost and
+/// none waits forever for a turn.
+async fn concurrent_writers_take_turns(store: Store) {
+    let (a, _) = enrolled(&store, StationKind::Booth, "1号").await;
+    let t = now();
+    let writes = (0..64u32).map(|i| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            stations::use_nonce(&store, a as i64, &i.to_be_bytes().repeat(NONCE_LEN / 4), t, t).await
+        })
+    });
+    for w in writes {
+        assert!(w.await.unwrap().unwrap());
+    }
+    assert_eq!(nonce_count(&store).await, 64);
+}
+both_backends!(concurrent_writes, concurrent_writers_take_turns);
+
 trait Tap: Sized {
     fn tap(self, f: impl FnOnce(&mut Self)) -> Self;
 }

@@ -33,7 +33,7 @@ pub async fn record(
     at: i64,
     actor: &str,
 ) -> Result<bool, StoreError> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     let last = sqlx::query(
         "SELECT kind FROM attendance_events WHERE session_id = $1 AND delegate_id = $2 ORDER BY id DESC LIMIT 1",
     )

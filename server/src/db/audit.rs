@@ -56,7 +56,7 @@ pub async fn append(store: &Store, at: i64, actor: &str, action: &str, detail: &
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let mut tx = store.begin_write().await?;
+        let (_turn, mut tx) = store.begin_write().await?;
         let last = sqlx::query("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&mut *tx)
             .await?;

@@ -146,7 +146,7 @@ pub struct Officer {
 /// Appoints the officers of a draft poll and sets `k`, in one transaction.
 /// Returns false if the poll is not a draft or already has officers.
 pub async fn appoint(store: &Store, poll_id: i64, threshold: u32, officers: &[Officer]) -> Result<bool, StoreError> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     let updated =
         sqlx::query("UPDATE polls SET threshold = $1 WHERE id = $2 AND state = 'draft' AND threshold IS NULL")
             .bind(i64::from(threshold))
@@ -256,7 +256,7 @@ pub async fn put_dealing(
     message: &[u8],
     sealed: &[Indexed],
 ) -> Result<(), StoreError> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     sqlx::query("INSERT INTO ceremony_dealings (poll_id, dealer, message) VALUES ($1, $2, $3)")
         .bind(poll_id)
         .bind(i64::from(dealer))
@@ -383,7 +383,7 @@ pub async fn issue<T, E>(
     delegate_id: i64,
     sign: impl FnOnce() -> Result<T, E>,
 ) -> Result<T, IssueError<E>> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     let counted = sqlx::query("UPDATE polls SET issued = issued + 1 WHERE id = $1 AND state = 'open'")
         .bind(poll_id)
         .execute(&mut *tx)
@@ -510,7 +510,7 @@ pub async fn append_batch(
     batch: &[NewEntry],
     sign: impl Fn(&[u8; 40]) -> [u8; 64],
 ) -> Result<Vec<Appended>, StoreError> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     let size =
         sqlx::query("UPDATE polls SET board_size = board_size WHERE id = $1 AND state = 'open' RETURNING board_size")
             .bind(poll_id)
@@ -593,28 +593,41 @@ pub async fn append_batch(
     Ok(answers)
 }
 
+/// Board entries inserted by one statement (8 parameters each).
+const ENTRIES_PER_STATEMENT: usize = 64;
+
 async fn write_entries(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     poll_id: i64,
     fresh: &[(&NewEntry, StoredEntry)],
     size: u64,
 ) -> Result<(), StoreError> {
-    for (e, stored) in fresh {
-        sqlx::query(
-            "INSERT INTO board_entries (poll_id, position, kind, serial, tracking, entry, head, signature) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(poll_id)
-        .bind(i64::try_from(stored.position).unwrap_or(i64::MAX))
-        .bind(e.kind.as_str())
-        .bind(e.serial.to_vec())
-        .bind(e.tracking.to_vec())
-        .bind(e.entry.clone())
-        .bind(stored.head.clone())
-        .bind(stored.signature.clone())
-        .execute(&mut **tx)
-        .await
-        .map_err(|err| StoreError::conflict_on_unique(err, "board entry"))?;
+    // One statement per chunk of entries: a group commit is a few round trips to
+    // the database, not one per ballot.
+    for chunk in fresh.chunks(ENTRIES_PER_STATEMENT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=8).map(|k| format!("${}", 8 * i + k)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO board_entries (poll_id, position, kind, serial, tracking, entry, head, signature) VALUES {}",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (e, stored) in chunk {
+            q = q
+                .bind(poll_id)
+                .bind(i64::try_from(stored.position).unwrap_or(i64::MAX))
+                .bind(e.kind.as_str())
+                .bind(e.serial.to_vec())
+                .bind(e.tracking.to_vec())
+                .bind(e.entry.clone())
+                .bind(stored.head.clone())
+                .bind(stored.signature.clone());
+        }
+        q.execute(&mut **tx).await.map_err(|err| StoreError::conflict_on_unique(err, "board entry"))?;
     }
     sqlx::query("UPDATE polls SET board_size = $1 WHERE id = $2")
         .bind(i64::try_from(size).unwrap_or(i64::MAX))
@@ -662,7 +675,7 @@ pub async fn close(
     poll_id: i64,
     seal: impl FnOnce(u64) -> Result<Vec<u8>, StoreError>,
 ) -> Result<bool, StoreError> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     let row = sqlx::query("UPDATE polls SET state = 'closed' WHERE id = $1 AND state = 'open' RETURNING board_size")
         .bind(poll_id)
         .fetch_optional(&mut *tx)

@@ -16,7 +16,7 @@ pub mod server_key;
 pub mod sessions;
 pub mod stations;
 
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers};
@@ -68,7 +68,14 @@ impl StoreError {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite: whose turn it is to write (see [`Store::begin_write`]).
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// A turn at writing: held until the transaction it was taken for has ended.
+/// On SQLite it is this process's turn at the file's single write lock.
+#[derive(Debug)]
+pub struct WriteTurn(#[allow(dead_code)] Option<tokio::sync::OwnedMutexGuard<()>>);
 
 static DRIVERS: Once = Once::new();
 
@@ -119,7 +126,7 @@ impl Store {
                     .await?
             }
         };
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, writer: Arc::default() })
     }
 
     /// Applies the numbered migrations of this backend (server/migrations/).
@@ -142,13 +149,23 @@ impl Store {
         &self.pool
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write lock at
-    /// once (`BEGIN IMMEDIATE`), so a transaction that reads before it writes
-    /// waits for its turn instead of failing when it tries to upgrade its lock.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    /// Starts a transaction that will write, with the turn that must be held until
+    /// it ends (keep it in scope past the commit: `let (_turn, mut tx) = …`).
+    ///
+    /// On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`),
+    /// so one that reads before it writes waits for its turn instead of failing
+    /// when it tries to upgrade its lock; and the writers of this process queue
+    /// for the lock here, in order, instead of in SQLite's busy handler, which
+    /// polls with sleeps of up to 100 ms and under load put tens of milliseconds
+    /// on a cast whose group commit met the station-nonce writer's (measured in
+    /// docs/PERFORMANCE.md). PostgreSQL locks rows, so writers do not queue.
+    pub async fn begin_write(&self) -> Result<(WriteTurn, sqlx::Transaction<'static, sqlx::Any>), StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let turn = WriteTurn(Some(Arc::clone(&self.writer).lock_owned().await));
+                (turn, self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Backend::Postgres => (WriteTurn(None), self.pool.begin().await?),
         })
     }
 

@@ -49,7 +49,7 @@ fn from_row(row: &AnyRow) -> Result<DelegateRecord, StoreError> {
 /// Imports rows into a congress's roll in one transaction: a new card is added,
 /// a known card's details are updated (its status is kept). Returns (added, updated).
 pub async fn import(store: &Store, congress_id: i64, rows: &[RosterRow]) -> Result<(usize, usize), StoreError> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     let (mut added, mut updated) = (0, 0);
     for r in rows {
         let gender = match r.gender {

@@ -7,7 +7,7 @@ use super::{Store, StoreError};
 /// Registers `public_key` on first start; afterwards, checks that it is the one
 /// registered. Returns `Ok(false)` if the database belongs to another key.
 pub async fn register(store: &Store, public_key: &[u8; 32], now: i64) -> Result<bool, StoreError> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     let existing = sqlx::query("SELECT public_key FROM server_keys").fetch_all(&mut *tx).await?;
     let same = match existing.as_slice() {
         [] => {

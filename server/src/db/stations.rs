@@ -138,7 +138,7 @@ pub async fn enrol(
     now: i64,
 ) -> Result<StationRecord, EnrolError> {
     let hash = token.stored_hash().to_vec();
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     // The conditional update is the claim: on PostgreSQL a concurrent claim waits
     // for this row and then finds `used_at` set.
     let claimed = sqlx::query(
@@ -231,30 +231,50 @@ pub async fn use_nonce(store: &Store, station_id: i64, nonce: &[u8], at: i64, no
     Ok(use_nonces(store, &[(station_id, nonce.to_vec(), at)], now).await?.first().copied().unwrap_or(false))
 }
 
+/// Nonces inserted by one statement (3 parameters each; SQLite allows 32,766).
+const NONCES_PER_STATEMENT: usize = 500;
+
 /// Records the nonces of accepted requests `(station, nonce, timestamp)` in one
 /// transaction; for each, `false` if it was used before (a replay, also within the
 /// batch). Also forgets nonces whose timestamps are more than twice the freshness
 /// window before `now`: a replay of one of those is refused as stale, and the
 /// margin covers clocks of several server processes that differ a little.
 pub async fn use_nonces(store: &Store, nonces: &[(i64, Vec<u8>, i64)], now: i64) -> Result<Vec<bool>, StoreError> {
-    let mut tx = store.begin_write().await?;
+    let (_turn, mut tx) = store.begin_write().await?;
     sqlx::query("DELETE FROM station_nonces WHERE at < $1")
         .bind(now - 2 * MAX_CLOCK_SKEW_SECONDS)
         .execute(&mut *tx)
         .await?;
-    let mut fresh = Vec::with_capacity(nonces.len());
-    for (station_id, nonce, at) in nonces {
-        let r = sqlx::query(
-            "INSERT INTO station_nonces (station_id, nonce, at) VALUES ($1, $2, $3) \
-             ON CONFLICT (station_id, nonce) DO NOTHING",
-        )
-        .bind(*station_id)
-        .bind(nonce.clone())
-        .bind(*at)
-        .execute(&mut *tx)
-        .await?;
-        fresh.push(r.rows_affected() == 1);
+    // One statement per chunk (not one per nonce): the batch is one round trip to
+    // the database however many requests it holds. A nonce is fresh iff its row was
+    // inserted; RETURNING names those (a pair sent twice in one batch returns once).
+    let mut inserted: std::collections::HashMap<(i64, Vec<u8>), usize> = std::collections::HashMap::new();
+    for chunk in nonces.chunks(NONCES_PER_STATEMENT) {
+        let rows: Vec<String> =
+            (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+        let sql = format!(
+            "INSERT INTO station_nonces (station_id, nonce, at) VALUES {} \
+             ON CONFLICT (station_id, nonce) DO NOTHING RETURNING station_id, nonce",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (station_id, nonce, at) in chunk {
+            q = q.bind(*station_id).bind(nonce.clone()).bind(*at);
+        }
+        for row in q.fetch_all(&mut *tx).await? {
+            *inserted.entry((row.try_get("station_id")?, row.try_get("nonce")?)).or_default() += 1;
+        }
     }
+    let fresh = nonces
+        .iter()
+        .map(|(station_id, nonce, _)| match inserted.get_mut(&(*station_id, nonce.clone())) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        })
+        .collect();
     tx.commit().await?;
     Ok(fresh)
 }

@@ -286,11 +286,19 @@ async fn post_ballot(
 ) -> Result<Json<Receipt>, ApiError> {
     req.require(&[StationKind::Booth])?;
     let body: CastBody = req.json()?;
-    let (_, run) = load_run(&state, id).await?;
-    if run.state != "open" {
-        return Err(not_open(&run));
-    }
-    let ctx = context(&state, &run)?;
+    // A poll's context never changes once built. While it is cached, the poll is
+    // not read here: the board's transaction refuses a poll that is no longer open
+    // (then read to say so), so each cast costs the database its writes alone.
+    let ctx = match state.contexts.get(id) {
+        Some(ctx) => ctx,
+        None => {
+            let (_, run) = load_run(&state, id).await?;
+            if run.state != "open" {
+                return Err(not_open(&run));
+            }
+            context(&state, &run)?
+        }
+    };
     let credential = unb64("credential", &body.credential)?;
     let ballot = unb64("ballot", &body.ballot)?;
     let opening = match (challenge, body.opening) {
@@ -346,7 +354,7 @@ async fn post_ballot(
             "该选票凭证已投出过另一张选票，不能再次使用。",
             "This credential has already been used to cast a different ballot.",
         )),
-        Appended::NotOpen => Err(not_open(&run)),
+        Appended::NotOpen => Err(not_open(&load_run(&state, id).await?.1)),
     }
 }
 
