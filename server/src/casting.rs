@@ -324,6 +324,9 @@ pub fn check_ballot(ctx: &Arc<PollContext>, credential: &[u8], ballot: &[u8], op
 /// multiplication well, few enough that a batch is over in tens of milliseconds.
 pub const MAX_CHECK_BATCH: usize = 32;
 
+/// How much lower the verifiers' priority is than the rest of the server's (nice).
+const VERIFIER_NICENESS: i32 = 10;
+
 type CheckJob = (BallotJob, tokio::sync::oneshot::Sender<Checked>);
 
 /// Ballots waiting to be verified, and one verifier thread per core. Each verifier,
@@ -359,6 +362,12 @@ impl BallotChecks {
 /// One verifier: waits for a ballot, takes whatever else has queued, checks them
 /// together, answers each; until the queue closes.
 fn check_loop(rx: &Mutex<std::sync::mpsc::Receiver<CheckJob>>) {
+    // Verification is long work that batches better the longer it waits; the
+    // requests' short steps (HTTP, the station signature, the database's round
+    // trips) are not. A lower priority lets those run first when both are ready;
+    // verification still has every idle cycle. Linux sets a nice value per thread.
+    // Best effort: without it, verification merely competes evenly.
+    let _ = rustix::process::nice(VERIFIER_NICENESS);
     loop {
         let jobs = {
             let Ok(rx) = rx.lock() else { return };
