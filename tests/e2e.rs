@@ -197,8 +197,13 @@ async fn session(db: &str) {
     for j in 1..=3 {
         scrutineers.push(station(&org, &url, dir.path(), "scrutineer", &format!("监票人{j}")).await);
     }
+    let mut counters = Vec::new();
+    for j in 1..=2 {
+        counters.push(station(&org, &url, dir.path(), "scrutineer", &format!("计票人{j}")).await);
+    }
     let (desk, booth) = (Page::new(&desk), Page::new(&booth));
     let sc: Vec<Page> = scrutineers.iter().map(|(_, u)| Page::new(u)).collect();
+    let co: Vec<Page> = counters.iter().map(|(_, u)| Page::new(u)).collect();
 
     // Check-in at the desk, before the poll opens.
     for card in &cards {
@@ -206,16 +211,18 @@ async fn session(db: &str) {
         assert!(page.contains("已报到"), "{card}: {page}");
     }
 
-    // Officers, and the 2-of-3 key ceremony through the scrutineer stations.
+    // Officers (three scrutineers and two counters, from the end of the roll), and
+    // the 2-of-3 key ceremony through the scrutineer stations.
     let mut officers = Vec::new();
-    for (i, s) in sc.iter().enumerate() {
+    for (i, s) in sc.iter().chain(&co).enumerate() {
         let id = s.json(Method::GET, "/api/station", None).await["id"].clone();
         officers.push(json!({"card": cards[DELEGATES - 1 - i], "station": id}));
     }
+    let counter_officers = officers.split_off(sc.len());
     org.call(
         Method::POST,
         &format!("/api/polls/{poll}/officers"),
-        Some(json!({"threshold": 2, "scrutineers": officers})),
+        Some(json!({"threshold": 2, "scrutineers": officers, "counters": counter_officers})),
     )
     .await
     .unwrap();
@@ -285,14 +292,15 @@ async fn session(db: &str) {
     let page = html(&desk.form("/depart", &[("card", &cards[0])]).await);
     assert!(page.contains(r#"id="notice""#) && page.contains("离场"), "{page}");
 
-    // Close; scrutineers 1 and 2 decrypt from their share files; tally; all three sign.
+    // Close; scrutineers 1 and 2 decrypt from their share files; tally; all three
+    // scrutineers and both counters review and sign.
     org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
     for s in &sc[..2] {
         s.json(Method::POST, &format!("/api/polls/{poll}/share/load"), Some(json!({"passphrase": PASSPHRASE}))).await;
         s.json(Method::POST, &format!("/api/polls/{poll}/decrypt"), None).await;
     }
     org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
-    for s in &sc {
+    for s in sc.iter().chain(&co) {
         let r = s.json(Method::GET, &format!("/api/polls/{poll}/result"), None).await;
         s.json(Method::POST, &format!("/api/polls/{poll}/signature"), Some(json!({"digest": r["digest"]}))).await;
     }
@@ -306,6 +314,7 @@ async fn session(db: &str) {
     assert!(report.ok(), "{:#?}", report.steps);
     let (rec, _) = hallvote_tally::record::Record::decode(&record.body).unwrap();
     assert_eq!(rec.totals, truth, "published totals against the ground truth");
+    assert_eq!((rec.scrutineer_signatures.len(), rec.counter_signatures.len()), (3, 2), "every officer signed");
     assert_eq!(rec.board.len(), DELEGATES + 1, "every ballot cast and the one challenged");
     // Every receipt's tracking code is on the public board.
     for code in &codes {

@@ -68,6 +68,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use thiserror::Error;
 use tokio::sync::Mutex;
+use unicode_normalization::UnicodeNormalization as _;
 use zeroize::Zeroizing;
 
 use crate::link::{Answer, Link, LinkError, StationIdentity};
@@ -930,6 +931,13 @@ fn say(lang: Lang, zh: String, en: String) -> String {
     }
 }
 
+/// The passphrase as the share file's key derivation takes it: UTF-8 in Unicode
+/// Normalization Form C (spec §9.1), so that "é" typed as one character or as "e"
+/// and a combining accent, through whatever input method, gives the same key.
+fn normalized(passphrase: &str) -> Zeroizing<String> {
+    Zeroizing::new(passphrase.nfc().collect())
+}
+
 fn check_passphrase(passphrase: &str, again: Option<&str>) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(ScrutineerError::PassphraseTooShort);
@@ -1385,6 +1393,7 @@ impl Scrutineer {
         again: Option<Zeroizing<String>>,
         lang: Lang,
     ) -> Result<SavedShare> {
+        let (passphrase, again) = (normalized(&passphrase), again.map(|a| normalized(&a)));
         check_passphrase(&passphrase, again.as_ref().map(|a| a.as_str()))?;
         let mut polls = self.polls.lock().await;
         let work = polls.entry(poll).or_default();
@@ -1511,6 +1520,7 @@ impl Scrutineer {
             ShareSource::File(bytes) => bytes,
             ShareSource::Paper(text) => sharefile::from_paper(&text).map_err(ScrutineerError::Paper)?,
         };
+        let passphrase = normalized(&passphrase);
         let payload = blocking(move || sharefile::open(&file, passphrase.as_bytes(), ParamLimits::STANDARD))
             .await?
             .map_err(|e| match e {

@@ -32,6 +32,8 @@ use crate::ui::Lang;
 pub const SCRUTINEERS: u32 = 5;
 /// `k` of the key ceremony.
 pub const THRESHOLD: u32 = 3;
+/// Counters per poll (计票人): they review and sign the result with the scrutineers.
+pub const COUNTERS: u32 = 2;
 
 /// Why the run stopped.
 pub type RunError = String;
@@ -40,15 +42,20 @@ fn err(what: &str) -> impl Fn(String) -> RunError + '_ {
     move |e| format!("{what}: {e}")
 }
 
+/// The committee members the township polls vote on.
+const COMMITTEE: [&str; 7] = ["范勇", "吕丽建", "夏淑", "郭红", "欧阳胜", "刘刚", "蔡国国"];
+/// The by-election's candidates.
+const BY_ELECTION_CANDIDATES: [&str; 3] = ["孙菊", "王晓冬", "冯丽晓"];
+
 /// The congress, the session's name and the polls of a township session: a
 /// competitive by-election, a confidence vote and an evaluation of each committee
 /// member, and the motion on the work report.
 pub fn township_polls() -> Vec<Value> {
-    let committee = ["范勇", "吕丽建", "夏淑", "郭红", "欧阳胜", "刘刚", "蔡国国"];
+    let committee = COMMITTEE;
     vec![
         json!({ "name": "增补镇党委委员", "contests": [{ "id": "by-election", "title": "增补镇党委委员",
             "type": "election", "kind": "competitive", "by_election": true, "seats": 2,
-            "candidates": [{"name": "孙菊"}, {"name": "王晓冬"}, {"name": "冯丽晓"}] }] }),
+            "candidates": BY_ELECTION_CANDIDATES.map(|n| json!({"name": n})) }] }),
         json!({ "name": "对镇党委委员进行信任投票", "contests": [{ "id": "confidence", "title": "信任投票",
             "type": "confidence", "members": committee }] }),
         json!({ "name": "民主评议镇党委委员", "contests": [{ "id": "evaluation", "title": "民主评议",
@@ -103,6 +110,11 @@ pub struct Hall {
     pub booths: Vec<Station>,
     /// The scrutineer stations, 1 to 5, and their clients.
     pub scrutineers: Vec<(Station, Scrutineer)>,
+    /// The counters' stations, 1 and 2, and their clients (scrutineer-kind stations).
+    pub counters: Vec<(Station, Scrutineer)>,
+    /// The cards of the delegates appointed to every poll: the scrutineers', then
+    /// the counters' (from the end of the roll, none a candidate or member voted on).
+    pub officer_cards: Vec<String>,
     /// Where the stations keep their files.
     pub dir: PathBuf,
 }
@@ -131,6 +143,32 @@ async fn enrol(org: &Organiser, url: &str, dir: &Path, kind: StationKind, name: 
     Station::enrol(&dir.join(name), code, kind).await.map_err(|e| format!("enrol {name}: {e}"))
 }
 
+/// Officers from the end of a roll in CSV (姓名 and 代表证号 columns), skipping
+/// anyone named as a candidate or member in the township polls (RULES: officers
+/// are not candidates).
+fn officer_cards(csv: &str, count: usize) -> Result<Vec<String>, RunError> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').map(str::trim).collect();
+    let col = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
+    let (Some(name), Some(card)) = (col(&["姓名", "name"]), col(&["代表证号", "card"])) else {
+        return Err("the roll has no 姓名 or 代表证号 column".into());
+    };
+    let people: Vec<&str> = COMMITTEE.iter().chain(&BY_ELECTION_CANDIDATES).copied().collect();
+    let cards: Vec<String> = lines
+        .rev()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split(',').map(str::trim).collect();
+            let (n, c) = (cells.get(name)?, cells.get(card)?);
+            (!c.is_empty() && !people.contains(n)).then(|| (*c).to_owned())
+        })
+        .take(count)
+        .collect();
+    if cards.len() < count {
+        return Err(format!("the roll is too short for {count} officers"));
+    }
+    Ok(cards)
+}
+
 /// The card numbers of a roll in CSV: the column headed 代表证号 (or card).
 pub fn roster_cards(csv: &str) -> Vec<String> {
     let mut lines = csv.lines();
@@ -143,7 +181,7 @@ pub fn roster_cards(csv: &str) -> Vec<String> {
 
 /// Creates the congress, the session, the roll (`roster`: CSV and its card numbers)
 /// and the township polls through the organiser's API, and enrols a desk, `booths`
-/// booths and five scrutineer stations in folders under `dir`.
+/// booths, five scrutineer stations and two counter stations in folders under `dir`.
 pub async fn set_up(
     url: &str,
     org: Organiser,
@@ -166,6 +204,7 @@ pub async fn set_up(
         .map_err(|e| err("session")(e.to_string()))?;
     let session = s["id"].as_i64().ok_or("session id")?;
     let (csv, cards) = roster;
+    let officer_cards = officer_cards(&csv, (SCRUTINEERS + COUNTERS) as usize)?;
     org.send(Method::PUT, &format!("/api/congresses/{congress}/roster"), csv.into_bytes(), "text/csv")
         .await
         .map_err(|e| err("roster")(e.to_string()))?;
@@ -189,6 +228,12 @@ pub async fn set_up(
         let client = Scrutineer::new(&st, dir.join(format!("监票人{j}-shares"))).map_err(|e| e.to_string())?;
         scrutineers.push((st, client));
     }
+    let mut counters = Vec::new();
+    for j in 1..=COUNTERS {
+        let st = enrol(&org, url, dir, StationKind::Scrutineer, &format!("计票人{j}")).await?;
+        let client = Scrutineer::new(&st, dir.join(format!("计票人{j}-files"))).map_err(|e| e.to_string())?;
+        counters.push((st, client));
+    }
     Ok(Hall {
         url: url.to_owned(),
         org,
@@ -199,6 +244,8 @@ pub async fn set_up(
         desk,
         booths: booth_stations,
         scrutineers,
+        counters,
+        officer_cards,
         dir: dir.to_owned(),
     })
 }
@@ -277,24 +324,27 @@ impl Hall {
         Ok(())
     }
 
-    /// Appoints the five scrutineers (delegates from the end of the roll, not
-    /// candidates) to every poll, runs each poll's 3-of-5 key ceremony through the
+    /// Appoints the five scrutineers and two counters (delegates from the end of the
+    /// roll, not candidates) to every poll, runs each poll's 3-of-5 key ceremony through the
     /// scrutineer stations, saves their share files, and opens the polls.
     pub async fn ceremonies_and_open(&self, show: bool) -> Result<(), RunError> {
         let progress = Progress::new("密钥生成 key ceremonies", self.polls.len(), show);
         for (poll, name) in &self.polls {
-            let officers: Vec<Value> = self
-                .scrutineers
-                .iter()
-                .enumerate()
-                .map(|(i, (st, _))| json!({"card": self.cards[self.cards.len() - 1 - i], "station": st.config.id}))
-                .collect();
+            let appoint = |stations: &[(Station, Scrutineer)], cards: &[String]| -> Vec<Value> {
+                stations
+                    .iter()
+                    .zip(cards)
+                    .map(|((st, _), card)| json!({"card": card, "station": st.config.id}))
+                    .collect()
+            };
+            let (sc, co) = self.officer_cards.split_at(self.scrutineers.len());
+            let body = json!({
+                "threshold": THRESHOLD,
+                "scrutineers": appoint(&self.scrutineers, sc),
+                "counters": appoint(&self.counters, co),
+            });
             self.org
-                .call(
-                    Method::POST,
-                    &format!("/api/polls/{poll}/officers"),
-                    Some(json!({"threshold": THRESHOLD, "scrutineers": officers})),
-                )
+                .call(Method::POST, &format!("/api/polls/{poll}/officers"), Some(body))
                 .await
                 .map_err(|e| format!("{name}: officers: {e}"))?;
             self.org
@@ -442,7 +492,7 @@ impl Hall {
     }
 
     /// Closes every poll, decrypts with scrutineers 1 to 3 from their share files,
-    /// tallies, has all five review and sign, publishes, and writes one election
+    /// tallies, has all five and the two counters review and sign, publishes, and writes one election
     /// record per poll into `record_dir`. Returns each poll's result sheet (text, in
     /// `lang`) and record path.
     pub async fn count(&self, record_dir: &Path, lang: Lang, show: bool) -> Result<Vec<(String, PathBuf)>, RunError> {
@@ -466,7 +516,7 @@ impl Hall {
                 .await
                 .map_err(|e| format!("{name}: tally: {e}"))?;
             let mut sheet = String::new();
-            for (_, s) in &self.scrutineers {
+            for (_, s) in self.scrutineers.iter().chain(&self.counters) {
                 let review = s.review(*poll, lang).await.map_err(say)?;
                 s.sign(*poll, &review.digest, Lang::Zh).await.map_err(say)?;
                 sheet = review.sheet;

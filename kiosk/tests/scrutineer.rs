@@ -114,7 +114,13 @@ const DELEGATES: usize = 20;
 const BALLOTS: usize = 6;
 
 fn passphrase(j: usize) -> String {
-    format!("监票人{j}的口令 correct horse battery")
+    format!("监票人{j}的口令 caf\u{e9} correct horse battery")
+}
+
+/// The same passphrase typed through an input method that sends "é" as "e" and a
+/// combining acute accent: other bytes, the same text (spec §9.1, NFC).
+fn passphrase_decomposed(j: usize) -> String {
+    format!("监票人{j}的口令 cafe\u{301} correct horse battery")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -266,7 +272,8 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     // Decryption waits for the close.
     let load = format!("/api/polls/{poll}/share/load");
     let decrypt = format!("/api/polls/{poll}/decrypt");
-    uis[0].ok(Method::POST, &load, Some(json!({"passphrase": passphrase(1)}))).await;
+    assert_ne!(passphrase(1).as_bytes(), passphrase_decomposed(1).as_bytes());
+    uis[0].ok(Method::POST, &load, Some(json!({"passphrase": passphrase_decomposed(1)}))).await;
     let a = uis[0].call(Method::POST, &decrypt, None).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "poll_wrong_state"), "{}", a.json);
     org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
