@@ -10,6 +10,7 @@ use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use common::{Client, as_role, call, setup};
 use hallvote_crypto::sign::SigningKey;
 use hallvote_server::auth::Role;
+use hallvote_server::db::stations::NonceUse;
 use hallvote_server::db::{Store, audit, stations};
 use hallvote_server::serve::now;
 use hallvote_server::stations_protocol::{
@@ -354,6 +355,16 @@ async fn stations_sign_every_request(store: Store) {
     let res = send(&app, whoami(&key2, id2, now() as u64, &nonce())).await;
     assert_eq!(res.0, StatusCode::OK, "{}", res.1);
     assert_eq!(res.1["kind"], "desk");
+
+    // This process now knows the station's key; another server process on the same
+    // database revokes it. The next request is still refused, and uses no nonce.
+    let before = nonce_count(&store).await;
+    assert_eq!(stations::revoke(&store, id2 as i64).await.unwrap(), stations::Revocation::Revoked);
+    let res = send(&app, whoami(&key2, id2, now() as u64, &nonce())).await;
+    assert_eq!(code(&res), (StatusCode::FORBIDDEN, "station_revoked"));
+    let res = send(&app, whoami(&key2, id2, now() as u64, &nonce())).await;
+    assert_eq!(code(&res), (StatusCode::FORBIDDEN, "station_revoked"));
+    assert_eq!(nonce_count(&store).await, before);
 }
 both_backends!(signed_requests, stations_sign_every_request);
 
@@ -361,12 +372,12 @@ async fn old_nonces_are_forgotten(store: Store) {
     let (id, _) = enrolled(&store, StationKind::Booth, "1号").await;
     let t = now();
     let n = [9u8; NONCE_LEN];
-    assert!(stations::use_nonce(&store, id as i64, &n, t - 500, t - 500).await.unwrap());
-    assert!(!stations::use_nonce(&store, id as i64, &n, t - 500, t - 500).await.unwrap(), "a replay");
+    assert!(stations::use_nonce(&store, id as i64, &n, t - 500, t - 500).await.unwrap().is_fresh());
+    assert!(!stations::use_nonce(&store, id as i64, &n, t - 500, t - 500).await.unwrap().is_fresh(), "a replay");
     // 500 s later than that request's own time, it could only be replayed as stale: pruned.
-    assert!(stations::use_nonce(&store, id as i64, &[1; NONCE_LEN], t, t).await.unwrap());
+    assert!(stations::use_nonce(&store, id as i64, &[1; NONCE_LEN], t, t).await.unwrap().is_fresh());
     assert_eq!(nonce_count(&store).await, 1);
-    assert!(stations::use_nonce(&store, id as i64, &n, t, t).await.unwrap());
+    assert!(stations::use_nonce(&store, id as i64, &n, t, t).await.unwrap().is_fresh());
 }
 both_backends!(nonce_pruning, old_nonces_are_forgotten);
 
@@ -377,9 +388,11 @@ async fn a_batch_of_nonces_answers_each(store: Store) {
     let (b, _) = enrolled(&store, StationKind::Booth, "2号").await;
     let (a, b, t) = (a as i64, b as i64, now());
     let (n1, n2) = (vec![1u8; NONCE_LEN], vec![2u8; NONCE_LEN]);
-    assert!(stations::use_nonce(&store, a, &n2, t, t).await.unwrap());
-    let batch = vec![(a, n1.clone(), t), (b, n1.clone(), t), (a, n1.clone(), t), (a, n2.clone(), t), (b, n2, t)];
+    assert!(stations::use_nonce(&store, a, &n2, t, t).await.unwrap().is_fresh());
+    let batch =
+        vec![(a, n1.clone(), t), (b, n1.clone(), t), (a, n1.clone(), t), (a, n2.clone(), t), (b, n2.clone(), t)];
     let fresh = stations::use_nonces(&store, &batch, t).await.unwrap();
+    let fresh: Vec<bool> = fresh.iter().map(|u| u.is_fresh()).collect();
     assert_eq!(fresh, [true, true, false, false, true]);
     assert_eq!(nonce_count(&store).await, 4);
     // More than one statement's worth: 1,200 fresh ones and a replay at the end.
@@ -387,8 +400,17 @@ async fn a_batch_of_nonces_answers_each(store: Store) {
         (0..1200u32).map(|i| (b, i.to_be_bytes().repeat(NONCE_LEN / 4), t)).collect();
     big.push((a, n1, t));
     let fresh = stations::use_nonces(&store, &big, t).await.unwrap();
-    assert_eq!(fresh.iter().filter(|f| **f).count(), 1200);
-    assert!(!fresh[1200]);
+    assert_eq!(fresh.iter().filter(|f| f.is_fresh()).count(), 1200);
+    assert_eq!(fresh[1200], NonceUse::Replayed);
+    // A revoked station's nonces are not recorded, fresh or not; the others' are.
+    assert_eq!(stations::revoke(&store, a).await.unwrap(), stations::Revocation::Revoked);
+    let before = nonce_count(&store).await;
+    let (n3, n4) = (vec![3u8; NONCE_LEN], vec![4u8; NONCE_LEN]);
+    let batch = vec![(a, n3.clone(), t), (b, n3, t), (a, n2.clone(), t), (b, n4.clone(), t), (b, n4, t)];
+    let uses = stations::use_nonces(&store, &batch, t).await.unwrap();
+    use NonceUse::{Fresh, Replayed, Revoked};
+    assert_eq!(uses, [Revoked, Fresh, Revoked, Fresh, Replayed]);
+    assert_eq!(nonce_count(&store).await, before + 2);
 }
 both_backends!(nonce_batches, a_batch_of_nonces_answers_each);
 
@@ -401,7 +423,9 @@ async fn concurrent_writers_take_turns(store: Store) {
     let writes = (0..64u32).map(|i| {
         let store = store.clone();
         tokio::spawn(async move {
-            stations::use_nonce(&store, a as i64, &i.to_be_bytes().repeat(NONCE_LEN / 4), t, t).await
+            stations::use_nonce(&store, a as i64, &i.to_be_bytes().repeat(NONCE_LEN / 4), t, t)
+                .await
+                .map(NonceUse::is_fresh)
         })
     });
     for w in writes {

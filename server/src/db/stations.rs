@@ -225,21 +225,52 @@ pub async fn revoke(store: &Store, id: i64) -> Result<Revocation, StoreError> {
     Ok(if by_id(store, id).await?.is_some() { Revocation::AlreadyRevoked } else { Revocation::NotFound })
 }
 
-/// Records the nonce of an accepted request. `false` if the station used it
-/// before (a replay). `at` is the request's signed timestamp.
-pub async fn use_nonce(store: &Store, station_id: i64, nonce: &[u8], at: i64, now: i64) -> Result<bool, StoreError> {
-    Ok(use_nonces(store, &[(station_id, nonce.to_vec(), at)], now).await?.first().copied().unwrap_or(false))
+/// What recording a request's nonce found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NonceUse {
+    /// Not used before: recorded now, the request may go on.
+    Fresh,
+    /// The station used it before (a replay); nothing was recorded.
+    Replayed,
+    /// The station is revoked; nothing was recorded.
+    Revoked,
+}
+
+impl NonceUse {
+    /// Whether the nonce was recorded now.
+    pub fn is_fresh(self) -> bool {
+        self == Self::Fresh
+    }
+}
+
+/// Records the nonce of an accepted request (see [`use_nonces`]). `at` is the
+/// request's signed timestamp.
+pub async fn use_nonce(
+    store: &Store,
+    station_id: i64,
+    nonce: &[u8],
+    at: i64,
+    now: i64,
+) -> Result<NonceUse, StoreError> {
+    Ok(use_nonces(store, &[(station_id, nonce.to_vec(), at)], now)
+        .await?
+        .first()
+        .copied()
+        .unwrap_or(NonceUse::Replayed))
 }
 
 /// Nonces inserted by one statement (3 parameters each; SQLite allows 32,766).
 const NONCES_PER_STATEMENT: usize = 500;
 
 /// Records the nonces of accepted requests `(station, nonce, timestamp)` in one
-/// transaction; for each, `false` if it was used before (a replay, also within the
-/// batch). Also forgets nonces whose timestamps are more than twice the freshness
-/// window before `now`: a replay of one of those is refused as stale, and the
-/// margin covers clocks of several server processes that differ a little.
-pub async fn use_nonces(store: &Store, nonces: &[(i64, Vec<u8>, i64)], now: i64) -> Result<Vec<bool>, StoreError> {
+/// transaction. A nonce is recorded only if its station is not revoked and has not
+/// used it before (also within the batch): checking revocation here, in the same
+/// statement, is what lets a process keep stations' keys in memory and still refuse
+/// a station that another process revoked a moment ago. Also forgets nonces whose
+/// timestamps are more than twice the freshness window before `now`: a replay of one
+/// of those is refused as stale, and the margin covers clocks of several server
+/// processes that differ a little.
+pub async fn use_nonces(store: &Store, nonces: &[(i64, Vec<u8>, i64)], now: i64) -> Result<Vec<NonceUse>, StoreError> {
     let (_turn, mut tx) = store.begin_write().await?;
     sqlx::query("DELETE FROM station_nonces WHERE at < $1")
         .bind(now - 2 * MAX_CLOCK_SKEW_SECONDS)
@@ -252,8 +283,12 @@ pub async fn use_nonces(store: &Store, nonces: &[(i64, Vec<u8>, i64)], now: i64)
     for chunk in nonces.chunks(NONCES_PER_STATEMENT) {
         let rows: Vec<String> =
             (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+        // `column1…3` are the standard names of a VALUES list's columns (both
+        // databases); the WHERE also keeps SQLite from reading ON CONFLICT as a join.
         let sql = format!(
-            "INSERT INTO station_nonces (station_id, nonce, at) VALUES {} \
+            "INSERT INTO station_nonces (station_id, nonce, at) \
+             SELECT v.column1, v.column2, v.column3 FROM (VALUES {}) AS v \
+             JOIN stations ON stations.id = v.column1 WHERE stations.revoked = 0 \
              ON CONFLICT (station_id, nonce) DO NOTHING RETURNING station_id, nonce",
             rows.join(", ")
         );
@@ -265,16 +300,36 @@ pub async fn use_nonces(store: &Store, nonces: &[(i64, Vec<u8>, i64)], now: i64)
             *inserted.entry((row.try_get("station_id")?, row.try_get("nonce")?)).or_default() += 1;
         }
     }
-    let fresh = nonces
+    let mut uses: Vec<NonceUse> = nonces
         .iter()
         .map(|(station_id, nonce, _)| match inserted.get_mut(&(*station_id, nonce.clone())) {
             Some(n) if *n > 0 => {
                 *n -= 1;
-                true
+                NonceUse::Fresh
             }
-            _ => false,
+            _ => NonceUse::Replayed,
         })
         .collect();
+    // Rarely any: tell a revoked station's nonces from replays.
+    let mut refused: Vec<i64> =
+        nonces.iter().zip(&uses).filter(|(_, u)| !u.is_fresh()).map(|((station_id, _, _), _)| *station_id).collect();
+    refused.sort_unstable();
+    refused.dedup();
+    for chunk in refused.chunks(NONCES_PER_STATEMENT) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id FROM stations WHERE revoked <> 0 AND id IN ({})", marks.join(", "));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        let revoked: Vec<i64> =
+            q.fetch_all(&mut *tx).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        for ((station_id, _, _), u) in nonces.iter().zip(uses.iter_mut()) {
+            if revoked.contains(station_id) {
+                *u = NonceUse::Revoked;
+            }
+        }
+    }
     tx.commit().await?;
-    Ok(fresh)
+    Ok(uses)
 }

@@ -28,8 +28,8 @@ use crate::db::Store;
 use crate::error;
 
 /// Station request nonces `(station, nonce, timestamp)` waiting to be recorded; each
-/// answer says whether the nonce was fresh.
-pub type NonceQueue = crate::batch::Batcher<(i64, Vec<u8>, i64), Result<bool, String>>;
+/// answer says what recording it found.
+pub type NonceQueue = crate::batch::Batcher<(i64, Vec<u8>, i64), Result<crate::db::stations::NonceUse, String>>;
 
 /// Shared state of every handler.
 #[derive(Clone, Debug)]
@@ -45,6 +45,8 @@ pub struct AppState {
     pub board: std::sync::Arc<crate::board::BoardCache>,
     /// Station request nonces, recorded in batches (group commit).
     pub nonces: std::sync::Arc<NonceQueue>,
+    /// Enrolled stations this process has seen live, by id.
+    pub stations: std::sync::Arc<station_auth::StationCache>,
     /// Casts and challenges, appended to each poll's board in batches (group commit).
     pub casts: std::sync::Arc<crate::casting::CastQueues>,
     /// Ballots waiting for verification, checked in batches over the cores.
@@ -62,6 +64,7 @@ impl AppState {
             tls_fingerprint: None,
             board: Default::default(),
             nonces: Default::default(),
+            stations: Default::default(),
             casts: Default::default(),
             checks: Default::default(),
             contexts: Default::default(),

@@ -16,7 +16,8 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use crate::ApiError;
-use crate::db::stations::{self, StationRecord};
+use crate::db::stations::{self, NonceUse, StationRecord};
+use crate::db::{Store, StoreError};
 use crate::serve::now;
 use crate::stations_protocol::{
     HeaderError, MAX_CLOCK_SKEW_SECONDS, StationHeaders, StationKind, station_request_message,
@@ -71,7 +72,7 @@ impl FromRequest<AppState> for SignedStationRequest {
         let method = req.method().clone();
         let target = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
         let station = match i64::try_from(headers.station_id) {
-            Ok(id) => stations::by_id(&state.store, id).await?,
+            Ok(id) => state.stations.get(&state.store, id).await?,
             Err(_) => None,
         }
         .ok_or_else(unknown_station)?;
@@ -106,12 +107,7 @@ impl FromRequest<AppState> for SignedStationRequest {
             ));
         }
         if station.revoked {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "station_revoked",
-                "该终端已被注销，请联系会务组重新登记。",
-                "This station has been revoked; ask the organisers to enrol it again.",
-            ));
+            return Err(revoked());
         }
         let t = now();
         let timestamp = i64::try_from(headers.timestamp).unwrap_or(i64::MAX);
@@ -128,14 +124,14 @@ impl FromRequest<AppState> for SignedStationRequest {
         }
         let job = (station.id, headers.nonce.to_vec(), timestamp);
         let store = state.store.clone();
-        let fresh = state
+        let used = state
             .nonces
             .submit(job, move || {
                 move |jobs: Vec<(i64, Vec<u8>, i64)>| {
                     let store = store.clone();
                     async move {
                         match stations::use_nonces(&store, &jobs, now()).await {
-                            Ok(fresh) => fresh.into_iter().map(Ok).collect(),
+                            Ok(uses) => uses.into_iter().map(Ok).collect(),
                             Err(e) => jobs.iter().map(|_| Err(e.to_string())).collect(),
                         }
                     }
@@ -144,15 +140,20 @@ impl FromRequest<AppState> for SignedStationRequest {
             .await
             .ok_or_else(|| ApiError::internal("nonce writer stopped"))?
             .map_err(ApiError::internal)?;
-        if !fresh {
-            return Err(ApiError::new(
+        match used {
+            NonceUse::Fresh => Ok(Self { station, body }),
+            NonceUse::Revoked => {
+                // Revoked by another server process since this one cached the station.
+                state.stations.forget(station.id);
+                Err(revoked())
+            }
+            NonceUse::Replayed => Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "replayed_request",
                 "该请求已经处理过（随机数重复），未再次执行。",
                 "This request was already received (its nonce was used before); it was not carried out again.",
-            ));
+            )),
         }
-        Ok(Self { station, body })
     }
 }
 
@@ -171,6 +172,44 @@ fn header_error(e: HeaderError) -> ApiError {
             err.message.en.push_str(&detail);
             err
         }
+    }
+}
+
+fn revoked() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "station_revoked",
+        "该终端已被注销，请联系会务组重新登记。",
+        "This station has been revoked; ask the organisers to enrol it again.",
+    )
+}
+
+/// The live stations this process has seen, by id. A station's key and kind never
+/// change, so a signed request need not read them from the database each time
+/// (ADR 0008). Only stations not revoked are kept; a revocation through this process
+/// forgets its station at once, and one made through another process is found
+/// where the request's nonce is recorded ([`stations::use_nonces`]).
+#[derive(Debug, Default)]
+pub struct StationCache {
+    live: std::sync::RwLock<std::collections::HashMap<i64, StationRecord>>,
+}
+
+impl StationCache {
+    /// The station with this id, from memory or the database.
+    pub async fn get(&self, store: &Store, id: i64) -> Result<Option<StationRecord>, StoreError> {
+        if let Some(station) = self.live.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&id) {
+            return Ok(Some(station.clone()));
+        }
+        let station = stations::by_id(store, id).await?;
+        if let Some(live) = station.as_ref().filter(|s| !s.revoked) {
+            self.live.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id, live.clone());
+        }
+        Ok(station)
+    }
+
+    /// Forgets a station (it was revoked).
+    pub fn forget(&self, id: i64) {
+        self.live.write().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&id);
     }
 }
 

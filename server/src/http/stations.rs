@@ -287,7 +287,9 @@ async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let station = stations::by_id(&state.store, id).await?.ok_or_else(|| not_found("终端", "station"))?;
-    match stations::revoke(&state.store, id).await? {
+    let revocation = stations::revoke(&state.store, id).await?;
+    state.stations.forget(id);
+    match revocation {
         Revocation::Revoked => {
             let detail = format!("#{id} {} {}", station.kind, station.name);
             audit::append(&state.store, now(), &who.username, "station.revoke", &detail).await?;
