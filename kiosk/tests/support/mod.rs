@@ -215,7 +215,7 @@ pub async fn station_call(st: &Station, method: Method, path: &str, body: Option
 }
 
 /// The scrutineers' side of the key ceremony, all of them in turn (spec §5).
-async fn ceremony(scrutineers: &[Station], poll: i64) {
+pub async fn ceremony(scrutineers: &[Station], poll: i64) {
     let path = format!("/api/station/polls/{poll}/ceremony");
     let mut rng = rand::rng();
     let n = u32::try_from(scrutineers.len()).unwrap();

@@ -1,11 +1,14 @@
-//! `GET /`: the organiser console's start page — log in, replace a one-time
-//! password, and see each congress's sessions with their attendance, quorum and
-//! polls, and the printable delegate cards. Server-rendered in the request's
+//! The organiser console. `GET /`: the start page — log in, replace a one-time
+//! password, set up congresses and sessions, import the roll, and see each session's
+//! attendance, quorum and polls, and the printable delegate cards.
+//! `GET /sessions/{id}`: one session's work — exclusions, polls from templates,
+//! officers, the key ceremony, open, close, tally, publish, follow-up votes, and the
+//! hall's stations (enrolment QR codes, revocation). Server-rendered in the request's
 //! language (`?lang=en` switches and remembers it), no external assets, large
 //! touch targets, usable with the keyboard alone.
 
 use axum::Router;
-use axum::extract::Query;
+use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -18,10 +21,11 @@ use crate::html::escape;
 use crate::i18n::{LANG_COOKIE, RequestLang};
 
 const PAGE: &str = include_str!("pages/console.html");
+const SESSION_PAGE: &str = include_str!("pages/session.html");
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(page))
+    Router::new().route("/", get(page)).route("/sessions/{id}", get(session_page))
 }
 
 #[derive(Deserialize)]
@@ -30,11 +34,37 @@ struct LangQuery {
 }
 
 async fn page(RequestLang(lang): RequestLang, Query(q): Query<LangQuery>) -> Response {
-    let (lang, set_cookie) = match q.lang.as_deref().and_then(Lang::parse) {
+    let (lang, set_cookie) = chosen(lang, &q);
+    remember(Html(render(lang)).into_response(), lang, set_cookie)
+}
+
+/// The session page: a shell whose data comes from the API, each call checked
+/// against the logged-in account's role. An unknown session is a 404 page.
+async fn session_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, crate::ApiError> {
+    let (lang, set_cookie) = chosen(lang, &q);
+    let session = super::congress::load_session(&state, id).await?;
+    let congress = crate::db::congress::congress(&state.store, session.congress_id).await?;
+    let title = match (&congress, lang) {
+        (Some(c), Lang::ZhCn) => format!("{} 第{}次会议", c.name, session.number),
+        (Some(c), Lang::En) => format!("{}, session {}", c.name, session.number),
+        (None, _) => String::new(),
+    };
+    Ok(remember(Html(render_session(lang, id, &title)).into_response(), lang, set_cookie))
+}
+
+fn chosen(lang: Lang, q: &LangQuery) -> (Lang, bool) {
+    match q.lang.as_deref().and_then(Lang::parse) {
         Some(l) => (l, true),
         None => (lang, false),
-    };
-    let mut res = Html(render(lang)).into_response();
+    }
+}
+
+fn remember(mut res: Response, lang: Lang, set_cookie: bool) -> Response {
     if set_cookie {
         let value = match lang {
             Lang::ZhCn => "zh-CN",
@@ -60,8 +90,19 @@ pub fn render(lang: Lang) -> String {
         "present": t("实到", "Present"),
         "quorum_met": t("已达到法定人数", "quorum met"),
         "quorum_not_met": t("未达到法定人数", "quorum not met"),
+        "new_session": t("新建会议", "New session"),
+        "session_number": t("第几次会议", "Session number"),
+        "session_place": t("地点", "Place"),
+        "session_date": t("日期", "Date"),
+        "create": t("建立", "Create"),
+        "created": t("已建立：{name}", "Created: {name}"),
+        "roster": t("代表名册", "Roll of delegates"),
+        "roster_file": t("名册文件（CSV 或 Excel .xlsx）", "Roll file (CSV or Excel .xlsx)"),
+        "import": t("导入", "Import"),
+        "imported": t("新增 {a} 人，更新 {u} 人，{e} 行有误未导入。", "{a} added, {u} updated, {e} rows refused."),
+        "line": t("第 {n} 行：", "Line {n}: "),
     });
-    let fills: [(&str, String); 14] = [
+    let fills = [
         ("lang", t("zh-CN", "en").into()),
         ("other_lang", t("en", "zh-CN").into()),
         ("other_lang_name", t("English", "中文").into()),
@@ -82,10 +123,166 @@ pub fn render(lang: Lang) -> String {
         ("new_password", t("新密码", "New password").into()),
         ("change_button", t("保存新密码", "Save new password").into()),
         ("logout", t("退出登录", "Log out").into()),
+        ("new_congress", t("新建代表大会", "New congress").into()),
+        ("congress_name", t("名称", "Name").into()),
+        ("congress_name_example", t("中国共产党××镇第×届代表大会", "e.g. the 15th Congress of … Township").into()),
+        ("congress_number", t("第几届", "Congress number (届)").into()),
+        ("create", t("建立", "Create").into()),
         // JSON in a script element: escape '<' so no "</script>" can appear.
         ("texts", texts.to_string().replace('<', "\\u003c")),
     ];
     let mut page = PAGE.to_owned();
+    for (key, value) in fills {
+        let value = if key == "texts" { value } else { escape(&value) };
+        page = page.replace(&format!("{{{{{key}}}}}"), &value);
+    }
+    page
+}
+
+/// The session page in `lang`, for session `id` titled `title`.
+pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
+    let zh = lang == Lang::ZhCn;
+    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
+    let mut texts = json!({
+        "login_again": t("请重新登录。", "Please log in again."),
+        "expected": t("应到", "Expected"),
+        "present": t("实到", "Present"),
+        "quorum_met": t("已达到法定人数", "quorum met"),
+        "quorum_not_met": t("未达到法定人数", "quorum not met"),
+        "reasons": {
+            "illness": t("因病丧失行为能力", "incapacitated by illness"),
+            "abroad": t("出国半年以上", "abroad for six months or more"),
+            "detained": t("被羁押或正在服刑", "detained or serving a sentence"),
+            "other": t("其他（经批准，请在说明中写明）", "other (approved; say which in the note)"),
+        },
+        "excluded": t("代表证号 {card} 已不计入应到人数。", "Card {card} no longer counts towards the expected number."),
+        "kinds": {
+            "desk": t("报到终端", "check-in desk"),
+            "booth": t("投票终端", "voting booth"),
+            "scrutineer": t("监票终端", "scrutineer station"),
+        },
+        "live": t("在用", "in use"),
+        "revoked": t("已注销", "revoked"),
+        "revoke": t("注销", "Revoke"),
+        "revoke_confirm": t("注销终端“{s}”？注销后不能恢复，该机器须重新登记。",
+            "Revoke station “{s}”? This cannot be undone; the machine must enrol again."),
+        "revoked_note": t("终端“{s}”已注销。", "Station “{s}” is revoked."),
+        "enrol_scan": t("请在终端“{s}”上扫描此二维码完成登记（{t} 前有效，只能使用一次）。",
+            "Scan this code on station “{s}” to enrol it (valid until {t}, once)."),
+        "enrol_qr": t("终端“{s}”的登记二维码", "Enrolment QR code for station “{s}”"),
+        "template_names": {
+            "election": t("选举（差额）", "election (more candidates than seats)"),
+            "by_election": t("补选", "by-election"),
+            "confidence": t("信任投票", "confidence vote"),
+            "evaluation": t("民主评议", "evaluation"),
+            "motion": t("表决", "motion"),
+        },
+        "names_candidates": t("候选人（每行一人，按姓氏笔画排列）", "Candidates (one per line, in stroke order)"),
+        "names_members": t("委员（每行一人，按述职顺序）", "Members (one per line, in the order they reported)"),
+        "names_items": t("表决事项（每行一项）", "Items to vote on (one per line)"),
+    });
+    // In two parts: one json! of this size exceeds the macro's recursion limit.
+    let more = json!({
+        "poll_created": t("已建立投票：{name}", "Poll created: {name}"),
+        "no_polls": t("本次会议尚无投票。", "This session has no polls yet."),
+        "states": {
+            "draft": t("草稿", "draft"),
+            "ceremony": t("密钥生成中", "key ceremony"),
+            "ready": t("待开始", "ready to open"),
+            "open": t("投票中", "open"),
+            "closed": t("已结束", "closed"),
+            "tallied": t("已计票", "tallied"),
+            "published": t("已公布", "published"),
+        },
+        "officers": t("监票人、计票人：", "Scrutineers and counters: "),
+        "appoint": t("确定监票人、计票人", "Appoint scrutineers and counters"),
+        "appoint_help": t(
+            "为每台监票终端选择身份并填写使用它的代表的代表证号（候选人不能担任）。k 为解密所需的最少监票人数。",
+            "For each scrutineer station choose a role and the card number of the delegate who uses it (not a candidate). k is how many scrutineers it takes to decrypt."
+        ),
+        "no_scrutineer_station": t("还没有已登记的监票终端：请先在下方登记。", "No scrutineer station is enrolled yet: enrol them below first."),
+        "role": t("身份", "Role"),
+        "station_name": t("监票终端", "Scrutineer station"),
+        "role_none": t("不参加", "not taking part"),
+        "role_scrutineer": t("监票人", "scrutineer"),
+        "role_counter": t("计票人", "counter"),
+        "card": t("代表证号", "Card number"),
+        "card_missing": t("请填写终端“{s}”的代表证号。", "Enter the card number for station “{s}”."),
+        "threshold": t("解密所需监票人数 k", "Scrutineers needed to decrypt (k)"),
+        "appoint_button": t("确定", "Appoint"),
+        "appointed": t("已确定监票人、计票人。", "Officers appointed."),
+        "start_ceremony": t("开始生成密钥", "Start the key ceremony"),
+        "ceremony_started": t("密钥生成已开始：请各监票人在监票终端上完成。", "The key ceremony has started: each scrutineer completes it at their station."),
+        "ceremony_wait": t("等待各监票终端完成密钥生成。", "Waiting for the scrutineer stations to finish the key ceremony."),
+        "refresh": t("刷新", "Refresh"),
+        "open": t("开始投票", "Open the poll"),
+        "opened": t("投票已开始。", "The poll is open."),
+        "close": t("结束投票", "Close the poll"),
+        "close_confirm": t("结束投票？结束后不能再投票。", "Close the poll? No more ballots can be cast."),
+        "closed": t("投票已结束：请监票人在监票终端上解密。", "The poll is closed: the scrutineers decrypt at their stations."),
+        "decrypt_wait": t("监票人解密后即可计票。", "Once the scrutineers have decrypted, count the result."),
+        "tally": t("计票", "Count the result"),
+        "tallied": t("已计票：请监票人、计票人核对并签名。", "Counted: the scrutineers and counters review and sign."),
+        "sign_wait": t("监票人、计票人签名后即可公布。", "Once the scrutineers and counters have signed, publish."),
+        "publish": t("公布结果", "Publish the result"),
+        "publish_confirm": t("公布结果？公布后结果和选举记录向所有人公开。", "Publish? The result and the election record become public."),
+        "published": t("结果已公布。", "The result is published."),
+        "runoff": t("对票数相等者再次投票", "Runoff among the tied"),
+        "separate": t("另行选举空缺名额", "Separate election for empty seats"),
+        "follow_up_made": t("已建立：{name}", "Created: {name}"),
+        "board": t("公告板", "Bulletin board"),
+        "sheet": t("计票结果报告单", "Result sheet"),
+        "sheet_pdf": t("报告单 PDF", "Result sheet (PDF)"),
+        "record": t("下载选举记录", "Download the election record"),
+    });
+    if let (Some(all), Some(more)) = (texts.as_object_mut(), more.as_object()) {
+        all.extend(more.clone());
+    }
+    let heading = if title.is_empty() { t("会议", "Session").to_owned() } else { title.to_owned() };
+    let fills = [
+        ("lang", t("zh-CN", "en").into()),
+        ("other_lang", t("en", "zh-CN").into()),
+        ("other_lang_name", t("English", "中文").into()),
+        ("title", heading),
+        ("session", id.to_string()),
+        ("back", t("返回控制台", "Back to the console").into()),
+        ("display", t("大屏幕", "Hall display").into()),
+        ("attendance", t("出席", "Attendance").into()),
+        ("exclusion", t("不计入应到人数的代表", "Delegates not counted as expected").into()),
+        ("card", t("代表证号", "Card number").into()),
+        ("reason", t("原因", "Reason").into()),
+        ("note_label", t("说明", "Note").into()),
+        ("exclude", t("确认", "Confirm").into()),
+        ("polls", t("投票", "Polls").into()),
+        ("new_poll", t("新建投票", "New poll").into()),
+        ("template", t("类型", "Kind").into()),
+        ("poll_name", t("名称", "Name").into()),
+        ("seats", t("应选名额", "Seats").into()),
+        ("names", t("候选人", "Candidates").into()),
+        (
+            "names_help",
+            t("名称、人数差额等按选举办法检查，不符合时会说明原因。", "The poll is checked against the rules; what is wrong is explained.")
+                .into(),
+        ),
+        ("create_poll", t("建立投票", "Create poll").into()),
+        ("stations", t("会场终端", "Hall stations").into()),
+        ("station_kind", t("类型", "Kind").into()),
+        ("station_name", t("名称", "Name").into()),
+        ("station_state", t("状态", "State").into()),
+        ("enrol", t("登记新终端", "Enrol a new station").into()),
+        ("enrol_button", t("生成登记二维码", "Make an enrolment QR code").into()),
+        ("server_url", t("终端访问服务器的地址", "The server's address, as stations reach it").into()),
+        (
+            "server_url_help",
+            t(
+                "默认为本页的地址；若终端经会场局域网访问，请填写服务器在局域网中的地址。",
+                "This page's address by default; if stations reach the server over the hall's network, give that address.",
+            )
+            .into(),
+        ),
+        ("texts", texts.to_string().replace('<', "\\u003c")),
+    ];
+    let mut page = SESSION_PAGE.to_owned();
     for (key, value) in fills {
         let value = if key == "texts" { value } else { escape(&value) };
         page = page.replace(&format!("{{{{{key}}}}}"), &value);
@@ -107,5 +304,38 @@ mod tests {
         assert!(render(Lang::ZhCn).contains("会务组控制台"));
         assert!(render(Lang::En).contains("organiser console"));
         assert!(render(Lang::En).contains("lang=\"en\""));
+    }
+
+    /// Every `T.name` a page's script uses is among the texts it is given.
+    #[test]
+    fn every_text_the_scripts_use_is_defined() {
+        for lang in [Lang::ZhCn, Lang::En] {
+            for (template, page) in [(PAGE, render(lang)), (SESSION_PAGE, render_session(lang, 1, ""))] {
+                let line = page.lines().find(|l| l.starts_with("const T = ")).expect("texts");
+                let texts: serde_json::Value =
+                    serde_json::from_str(line.trim_start_matches("const T = ").trim_end_matches(';')).expect("JSON");
+                let mut rest = template;
+                while let Some(at) = rest.find("T.") {
+                    rest = &rest[at + 2..];
+                    let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                    if !name.is_empty() {
+                        assert!(texts.get(&name).is_some(), "T.{name} is not defined ({lang:?})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_session_page_fills_every_placeholder_and_escapes_its_title() {
+        for lang in [Lang::ZhCn, Lang::En] {
+            let page = render_session(lang, 7, "<b>镇</b>");
+            assert!(!page.contains("{{"), "unfilled placeholder");
+            assert!(page.contains("const SESSION = 7;"));
+            assert!(page.contains("&lt;b&gt;镇&lt;/b&gt;"));
+            assert!(!page.contains("<b>镇"));
+        }
+        assert!(render_session(Lang::ZhCn, 1, "").contains("结束投票"));
+        assert!(render_session(Lang::En, 1, "").contains("Close the poll"));
     }
 }

@@ -492,6 +492,14 @@ const ROUTES: &[Route] = &[
         .more("Server-rendered in the request's language; `?lang=` switches it and sets a cookie.")
         .query(LANG)
         .answers(Html),
+    at(Get, "/sessions/{id}", "public", Who::Public)
+        .says(
+            "The console's page for one session",
+            "会务组控制台的会议页面：不计入应到人数的代表、新建投票、监票人、密钥生成、开始与结束投票、计票、公布，以及会场终端的登记与注销。",
+        )
+        .more("A page shell; everything it shows and does goes through the API, each call checked against the logged-in account's role.")
+        .query(LANG)
+        .answers(Html),
     at(Get, "/api/openapi.json", "public", Who::Public)
         .says("This OpenAPI document", "本接口文档（OpenAPI 3.1）：每个接口、调用者、请求与应答。")
         .more("Every route of the server, who may call it, what it takes and answers (spec §14.9).")

@@ -1,0 +1,153 @@
+//! The organiser console in a real browser (Debian's Chromium, headless) against a
+//! real server: log in, go to the session, create a poll from a template, enrol
+//! scrutineer stations by the QR code the page shows, appoint the officers, start
+//! the key ceremony (the stations take part), open and close the poll, see a refused
+//! step explained, revoke a station, and import a roll with a bad row. The pages
+//! pass axe-core with no serious or critical violation. Screenshots go to
+//! `target/browser-screenshots/`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use hallvote_kiosk::station::Station;
+use hallvote_protocol::stations::StationKind;
+use serde_json::Value;
+use support::webdriver::{Browser, ENTER, decode_qr};
+
+const DELEGATES: usize = 8;
+
+async fn assert_accessible(b: &Browser, page: &str) {
+    let v = b.accessibility_violations().await;
+    assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
+}
+
+/// Waits (up to 20 s) until the element's text contains `want`.
+async fn wait_text(b: &Browser, css: &str, want: &str) {
+    for _ in 0..200 {
+        if b.try_find(css).await.is_some() && b.text(css).await.contains(want) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {want:?}: {}", b.source().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organiser_runs_a_poll_from_the_console_pages() {
+    let hall = support::hall(DELEGATES, support::poll_definition()).await;
+    let b = Browser::start().await;
+
+    // Log in; the start page lists the congress and links to its session.
+    b.goto(&format!("{}/?lang=zh-CN", hall.url)).await;
+    b.type_into("#username", "organiser").await;
+    b.type_into("#password", &format!("{}{ENTER}", support::PASSWORD)).await;
+    let link = format!("#session-link-{}", hall.session);
+    b.wait_element(&link).await;
+    assert_accessible(&b, "console start page").await;
+
+    // A roll with a bad row: imported, and the bad row named by its line.
+    let roll = hall.dir.path().join("roll.csv");
+    std::fs::write(&roll, "姓名,代表团,代表证号\n新代表,第二代表团,L00100\n,第二代表团,L00101\n").unwrap();
+    let file_input = b.execute("return document.querySelector('[id^=roster-file-]').id").await;
+    let file_input = file_input.as_str().unwrap().to_owned();
+    b.type_into(&format!("#{file_input}"), roll.to_str().unwrap()).await;
+    let form = file_input.replace("roster-file-", "roster-");
+    b.execute(&format!("document.getElementById('{form}').requestSubmit(); return true;")).await;
+    let report = format!("#{}", file_input.replace("roster-file-", "roster-report-"));
+    wait_text(&b, &report, "新增 1 人").await;
+    assert!(b.text(&report).await.contains("第 3 行"), "{}", b.text(&report).await);
+
+    b.click(&link).await;
+    b.wait_for(&format!("/sessions/{}", hall.session)).await;
+    wait_text(&b, "#figures", "实到 8").await;
+    wait_text(&b, &format!("#state-{}", hall.poll), "草稿").await;
+
+    // A motion from its template.
+    b.execute(
+        "const s = document.getElementById('np-template'); s.value = 'motion'; \
+               s.dispatchEvent(new Event('change')); return true;",
+    )
+    .await;
+    b.execute(
+        "document.getElementById('np-name').value = ''; document.getElementById('np-items').value = ''; return true;",
+    )
+    .await;
+    b.type_into("#np-name", "表决财务工作报告").await;
+    b.type_into("#np-items", "关于财务工作报告的决议").await;
+    b.execute("document.getElementById('new-poll').requestSubmit(); return true;").await;
+    wait_text(&b, "#note", "已建立投票：表决财务工作报告").await;
+    wait_text(&b, "#polls", "表决财务工作报告").await;
+
+    // Three scrutineer stations enrolled from the QR codes the page shows.
+    let mut stations = Vec::new();
+    for j in 1..=3 {
+        b.execute(
+            "document.getElementById('en-kind').value = 'scrutineer'; \
+                   document.getElementById('en-name').value = ''; return true;",
+        )
+        .await;
+        b.type_into("#en-name", &format!("监票{j}")).await;
+        b.execute(
+            "document.getElementById('enrol-text') && document.getElementById('enrol-text').remove(); \
+                   document.getElementById('enrol').requestSubmit(); return true;",
+        )
+        .await;
+        b.wait_element("#enrol-text").await;
+        let text = b.text("#enrol-text").await;
+        if j == 1 {
+            b.execute("document.querySelector('#enrol-code svg').scrollIntoView(); return true;").await;
+            let shot = b.screenshot("console-enrolment-qr").await;
+            assert_eq!(decode_qr(&shot), vec![text.clone()], "the QR code on the page is the enrolment code");
+        }
+        stations.push(Station::enrol(&hall.folder(&format!("监票{j}")), &text, StationKind::Scrutineer).await.unwrap());
+    }
+
+    // Officers: the page lists the live scrutineer stations once reloaded.
+    b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
+    let poll = hall.poll;
+    b.wait_element(&format!("#appoint-{poll}")).await;
+    assert_accessible(&b, "session page").await;
+    for (st, card) in stations.iter().zip(["L00008", "L00007", "L00006"]) {
+        let id = st.config.id;
+        b.execute(&format!("document.getElementById('role-{poll}-{id}').value = 'scrutineer'; return true;")).await;
+        b.type_into(&format!("#card-{poll}-{id}"), card).await;
+    }
+    b.type_into(&format!("#threshold-{poll}"), "2").await;
+    b.click(&format!("#appoint-{poll}")).await;
+    wait_text(&b, "#note", "已确定监票人").await;
+
+    // The key ceremony: started on the page, done at the stations, then open.
+    b.wait_element(&format!("#ceremony-{poll}")).await;
+    b.click(&format!("#ceremony-{poll}")).await;
+    wait_text(&b, &format!("#state-{poll}"), "密钥生成中").await;
+    support::ceremony(&stations, poll).await;
+    b.click(&format!("#refresh-{poll}")).await;
+    wait_text(&b, &format!("#state-{poll}"), "待开始").await;
+    b.click(&format!("#open-{poll}")).await;
+    wait_text(&b, &format!("#state-{poll}"), "投票中").await;
+    b.screenshot("console-session-open").await;
+
+    // Close (the page asks first), then a step the server refuses is explained.
+    b.execute("window.confirm = () => true; return true;").await;
+    b.click(&format!("#close-{poll}")).await;
+    wait_text(&b, &format!("#state-{poll}"), "已结束").await;
+    b.click(&format!("#tally-{poll}")).await;
+    b.wait_element("#error:not(:empty)").await;
+    assert_eq!(b.text(&format!("#state-{poll}")).await, "已结束");
+
+    // Revoking a station from its row.
+    let desk = hall.station(StationKind::Desk, "报到处1").await;
+    b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
+    let revoke = format!("#revoke-{}", desk.config.id);
+    b.wait_element(&revoke).await;
+    b.execute("window.confirm = () => true; return true;").await;
+    b.click(&revoke).await;
+    wait_text(&b, &format!("#station-{}", desk.config.id), "已注销").await;
+    let refused = desk.link().unwrap().call(http::Method::GET, "/api/stations/whoami", None).await.unwrap();
+    assert_eq!(refused.status, http::StatusCode::FORBIDDEN);
+
+    // The same page in English.
+    b.goto(&format!("{}/sessions/{}?lang=en", hall.url, hall.session)).await;
+    wait_text(&b, &format!("#state-{poll}"), "closed").await;
+    assert!(b.text("#stations-h").await.contains("Hall stations"));
+}
