@@ -121,7 +121,7 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     b.click(&format!("#ceremony-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "密钥生成中").await;
     support::ceremony(&stations, poll).await;
-    b.click(&format!("#refresh-{poll}")).await;
+    // The page notices by itself (it looks every 5 s); no refresh needed.
     wait_text(&b, &format!("#state-{poll}"), "待开始").await;
     b.click(&format!("#open-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "投票中").await;
