@@ -747,6 +747,10 @@ struct Received {
 /// on drop ([`RecipientSecret`], [`DealerShare`], [`SharePayload`]'s secret scalar).
 #[derive(Default)]
 struct PollWork {
+    /// The ceremony this work belongs to. The organiser may abandon a ceremony and
+    /// start another for the same poll (spec §14.3); the work of the old one is then
+    /// dropped (zeroized), never reused.
+    ceremony: Vec<u8>,
     /// The receiving key of this ceremony (spec §5.6.1), from step 1 until the key
     /// share is computed.
     recipient: Option<RecipientSecret>,
@@ -760,6 +764,15 @@ struct PollWork {
     key_share: Option<SharePayload>,
     /// The key share loaded from the share file, until the decryption is posted.
     loaded: Option<SharePayload>,
+}
+
+impl PollWork {
+    /// Starts afresh if the server's ceremony is not the one this work is for.
+    fn follow(&mut self, ceremony: &[u8]) {
+        if self.ceremony != ceremony {
+            *self = Self { ceremony: ceremony.to_vec(), ..Self::default() };
+        }
+    }
 }
 
 /// A scrutineer station's work: the ceremony steps, the share file, the decryption
@@ -1141,6 +1154,7 @@ impl Scrutineer {
         let work = polls.entry(poll).or_default();
         let view = self.view(poll, lang).await?;
         view.in_ceremony()?;
+        work.follow(&view.ceremony);
         let j = view.index;
         if let Some(published) = view.published(j) {
             return match &work.recipient {
@@ -1171,6 +1185,7 @@ impl Scrutineer {
         let work = polls.entry(poll).or_default();
         let view = self.view(poll, lang).await?;
         view.in_ceremony()?;
+        work.follow(&view.ceremony);
         let j = view.index;
         if view.dealing(j).is_some() {
             work.dealing = None;
@@ -1248,6 +1263,7 @@ impl Scrutineer {
         let work = polls.entry(poll).or_default();
         let view = self.view(poll, lang).await?;
         view.in_ceremony()?;
+        work.follow(&view.ceremony);
         let j = view.index;
         if view.confirmed.contains(&j) {
             return Ok(self.status_of(poll, &view, work, lang));

@@ -21,15 +21,44 @@ async fn assert_accessible(b: &Browser, page: &str) {
     assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
 }
 
-/// Waits (up to 20 s) until the element's text contains `want`.
+/// Waits (up to 20 s) until the element's text contains `want`. Read in the page
+/// (not through an element reference), as the page rebuilds its lists.
 async fn wait_text(b: &Browser, css: &str, want: &str) {
+    let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
     for _ in 0..200 {
-        if b.try_find(css).await.is_some() && b.text(css).await.contains(want) {
+        if b.execute(&script).await.as_str().unwrap_or_default().contains(want) {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("{css} never showed {want:?}: {}", b.source().await);
+}
+
+/// Clicks the element from within the page (no element reference to go stale while
+/// the page rebuilds a list).
+async fn click(b: &Browser, css: &str) {
+    b.wait_element(css).await;
+    let script = format!("document.querySelector({}).click(); return true;", Value::from(css));
+    b.execute(&script).await;
+}
+
+/// The element's text, read in the page.
+async fn text_of(b: &Browser, css: &str) -> String {
+    let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
+    b.execute(&script).await.as_str().unwrap_or_default().to_owned()
+}
+
+/// Appoints the stations' delegates (L00008, L00007, L00006) as scrutineers, 2 of 3,
+/// on the session page.
+async fn appoint_in_page(b: &Browser, poll: i64, stations: &[Station]) {
+    for (st, card) in stations.iter().zip(["L00008", "L00007", "L00006"]) {
+        let id = st.config.id;
+        b.execute(&format!("document.getElementById('role-{poll}-{id}').value = 'scrutineer'; return true;")).await;
+        b.type_into(&format!("#card-{poll}-{id}"), card).await;
+    }
+    b.type_into(&format!("#threshold-{poll}"), "2").await;
+    click(b, &format!("#appoint-{poll}")).await;
+    wait_text(b, "#note", "已确定监票人").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,9 +84,9 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     b.execute(&format!("document.getElementById('{form}').requestSubmit(); return true;")).await;
     let report = format!("#{}", file_input.replace("roster-file-", "roster-report-"));
     wait_text(&b, &report, "新增 1 人").await;
-    assert!(b.text(&report).await.contains("第 3 行"), "{}", b.text(&report).await);
+    assert!(text_of(&b, &report).await.contains("第 3 行"), "{}", text_of(&b, &report).await);
 
-    b.click(&link).await;
+    click(&b, &link).await;
     b.wait_for(&format!("/sessions/{}", hall.session)).await;
     wait_text(&b, "#figures", "实到 8").await;
     wait_text(&b, &format!("#state-{}", hall.poll), "草稿").await;
@@ -93,7 +122,7 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
         )
         .await;
         b.wait_element("#enrol-text").await;
-        let text = b.text("#enrol-text").await;
+        let text = text_of(&b, "#enrol-text").await;
         if j == 1 {
             b.execute("document.querySelector('#enrol-code svg').scrollIntoView(); return true;").await;
             let shot = b.screenshot("console-enrolment-qr").await;
@@ -107,33 +136,38 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     let poll = hall.poll;
     b.wait_element(&format!("#appoint-{poll}")).await;
     assert_accessible(&b, "session page").await;
-    for (st, card) in stations.iter().zip(["L00008", "L00007", "L00006"]) {
-        let id = st.config.id;
-        b.execute(&format!("document.getElementById('role-{poll}-{id}').value = 'scrutineer'; return true;")).await;
-        b.type_into(&format!("#card-{poll}-{id}"), card).await;
-    }
-    b.type_into(&format!("#threshold-{poll}"), "2").await;
-    b.click(&format!("#appoint-{poll}")).await;
-    wait_text(&b, "#note", "已确定监票人").await;
+    appoint_in_page(&b, poll, &stations).await;
+
+    // A ceremony started and abandoned (as when a station cannot go on): the poll is
+    // a draft again and the officers are appointed anew.
+    b.wait_element(&format!("#ceremony-{poll}")).await;
+    click(&b, &format!("#ceremony-{poll}")).await;
+    wait_text(&b, &format!("#state-{poll}"), "密钥生成中").await;
+    b.execute("window.confirm = () => true; return true;").await;
+    click(&b, &format!("#restart-{poll}")).await;
+    wait_text(&b, "#note", "已放弃本次密钥生成").await;
+    wait_text(&b, &format!("#state-{poll}"), "草稿").await;
+    b.wait_element(&format!("#appoint-{poll}")).await;
+    appoint_in_page(&b, poll, &stations).await;
 
     // The key ceremony: started on the page, done at the stations, then open.
     b.wait_element(&format!("#ceremony-{poll}")).await;
-    b.click(&format!("#ceremony-{poll}")).await;
+    click(&b, &format!("#ceremony-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "密钥生成中").await;
     support::ceremony(&stations, poll).await;
     // The page notices by itself (it looks every 5 s); no refresh needed.
     wait_text(&b, &format!("#state-{poll}"), "待开始").await;
-    b.click(&format!("#open-{poll}")).await;
+    click(&b, &format!("#open-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "投票中").await;
     b.screenshot("console-session-open").await;
 
     // Close (the page asks first), then a step the server refuses is explained.
     b.execute("window.confirm = () => true; return true;").await;
-    b.click(&format!("#close-{poll}")).await;
+    click(&b, &format!("#close-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "已结束").await;
-    b.click(&format!("#tally-{poll}")).await;
+    click(&b, &format!("#tally-{poll}")).await;
     b.wait_element("#error:not(:empty)").await;
-    assert_eq!(b.text(&format!("#state-{poll}")).await, "已结束");
+    assert_eq!(text_of(&b, &format!("#state-{poll}")).await, "已结束");
 
     // Revoking a station from its row.
     let desk = hall.station(StationKind::Desk, "报到处1").await;
@@ -141,7 +175,7 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     let revoke = format!("#revoke-{}", desk.config.id);
     b.wait_element(&revoke).await;
     b.execute("window.confirm = () => true; return true;").await;
-    b.click(&revoke).await;
+    click(&b, &revoke).await;
     wait_text(&b, &format!("#station-{}", desk.config.id), "已注销").await;
     let refused = desk.link().unwrap().call(http::Method::GET, "/api/stations/whoami", None).await.unwrap();
     assert_eq!(refused.status, http::StatusCode::FORBIDDEN);
@@ -149,5 +183,5 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     // The same page in English.
     b.goto(&format!("{}/sessions/{}?lang=en", hall.url, hall.session)).await;
     wait_text(&b, &format!("#state-{poll}"), "closed").await;
-    assert!(b.text("#stations-h").await.contains("Hall stations"));
+    assert!(text_of(&b, "#stations-h").await.contains("Hall stations"));
 }

@@ -517,3 +517,81 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
     let totals: Vec<u64> = review["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();
     assert_eq!(totals, truth);
 }
+
+/// A scrutineer's station loses its secrets mid-ceremony (a restart, a broken
+/// machine): the ceremony cannot finish. The organiser starts it again; the poll is
+/// a draft without officers, they are appointed again, and the new ceremony (a new
+/// identifier) runs to the end at the same stations — the two that kept their old
+/// work drop it rather than reuse it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_ceremony_that_cannot_finish_is_started_again() {
+    use hallvote_kiosk::scrutineer::ScrutineerError;
+    use hallvote_kiosk::ui::Lang;
+    use zeroize::Zeroizing;
+
+    let hall = support::hall(DELEGATES, poll_definition()).await;
+    let (org, poll) = (&hall.org, hall.poll);
+    let mut stations = Vec::new();
+    for j in 1..=3 {
+        stations.push(hall.station(StationKind::Scrutineer, &format!("监票终端{j}")).await);
+    }
+    let ids: Vec<u64> = stations.iter().map(|st| st.config.id).collect();
+    let restart = format!("/api/polls/{poll}/ceremony/restart");
+    // Nothing to restart before a ceremony.
+    let (status, body) = refusal(org.call(Method::POST, &restart, None).await);
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "poll_wrong_state"));
+
+    hall.appoint(DELEGATES, 2, &ids, &[]).await;
+    let first = org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    let scrutineer = |j: usize| Scrutineer::new(&stations[j], hall.folder(&format!("监票终端{}", j + 1))).unwrap();
+    let mut s: Vec<Scrutineer> = (0..3).map(scrutineer).collect();
+    // All three publish their receiving keys; two deal.
+    for x in &s {
+        x.step(poll, Lang::Zh).await.unwrap();
+    }
+    s[0].step(poll, Lang::Zh).await.unwrap();
+    s[1].step(poll, Lang::Zh).await.unwrap();
+    let view_path = format!("/api/station/polls/{poll}/ceremony");
+    let keys = |v: &Value| -> Vec<Vec<u8>> {
+        v["recipients"].as_array().unwrap().iter().map(|r| unb64(&r["data"])[..32].to_vec()).collect()
+    };
+    let old_keys = keys(&station_call(&stations[0], Method::GET, &view_path, None).await);
+    // Station 3 restarts: its receiving key's secret is gone, and it cannot deal.
+    s[2] = scrutineer(2);
+    assert!(matches!(s[2].step(poll, Lang::Zh).await, Err(ScrutineerError::SecretLost)));
+
+    let again = org.call(Method::POST, &restart, None).await.unwrap();
+    assert_eq!(again["state"], "draft");
+    let officers = org.call(Method::GET, &format!("/api/polls/{poll}/officers"), None).await.unwrap();
+    assert_eq!(officers["officers"], json!([]), "{officers}");
+    assert_eq!(officers["threshold"], Value::Null);
+
+    hall.appoint(DELEGATES, 2, &ids, &[]).await;
+    let second = org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    assert_ne!(first["ceremony_id"], second["ceremony_id"], "a new ceremony has a new identifier");
+    for _round in 0..6 {
+        let mut done = true;
+        for x in &s {
+            match x.step(poll, Lang::Zh).await {
+                Ok(st) => done &= st.next == "save_share",
+                Err(ScrutineerError::Waiting { .. }) => done = false,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        if done {
+            break;
+        }
+    }
+    // Every receiving key is new: none carried over from the abandoned ceremony.
+    let new_keys = keys(&station_call(&stations[0], Method::GET, &view_path, None).await);
+    assert_eq!(new_keys.len(), 3);
+    assert!(new_keys.iter().all(|k| !old_keys.contains(k)), "a receiving key was reused");
+    for (j, x) in s.iter().enumerate() {
+        let p = Zeroizing::new(passphrase(j + 1));
+        x.save_share(poll, p.clone(), Some(p), Lang::Zh).await.unwrap();
+    }
+    let opened = org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+    assert_eq!(opened["state"], "open", "{opened}");
+    let (status, body) = refusal(org.call(Method::POST, &restart, None).await);
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "poll_wrong_state"));
+}

@@ -80,3 +80,65 @@ async fn polls_from_templates(store: Store) {
     assert_eq!(all.as_array().unwrap().len(), 7);
 }
 both_backends!(templates_and_rules, polls_from_templates);
+
+/// Abandoning a key ceremony (`casting::restart_ceremony`): one transaction takes
+/// the poll back to a draft without officers and removes the ceremony's messages;
+/// only a poll in its ceremony can be taken back.
+async fn a_ceremony_is_abandoned_in_one_step(store: Store) {
+    use hallvote_server::db::casting;
+    use sqlx::Row;
+    let c = congress::create_congress(&store, "中国共产党青山镇第十五届代表大会", 15, 5, 1).await.unwrap();
+    let s = congress::create_session(&store, c.id, 3, "礼堂", "今天", "township-2020", 1).await.unwrap();
+    let (app, clients) = setup(store.clone()).await;
+    let org = as_role(&clients, Role::Organiser);
+    let (status, p, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{}/polls", s.id),
+        Some(&org),
+        Some(election(1, &["张伟", "丁一"])),
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let poll = p["id"].as_i64().unwrap();
+    assert!(!casting::restart_ceremony(&store, poll).await.unwrap(), "a draft has no ceremony");
+    sqlx::query("UPDATE polls SET state = 'ceremony', threshold = 2, ceremony_id = $1, manifest = $1 WHERE id = $2")
+        .bind(vec![7u8; 64])
+        .bind(poll)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    for j in 1..=3i64 {
+        sqlx::query("INSERT INTO ceremony_recipients (poll_id, scrutineer, public_key) VALUES ($1, $2, $3)")
+            .bind(poll)
+            .bind(j)
+            .bind(vec![j as u8; 96])
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    assert!(casting::restart_ceremony(&store, poll).await.unwrap());
+    let row = sqlx::query("SELECT state, threshold, ceremony_id FROM polls WHERE id = $1")
+        .bind(poll)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.try_get::<String, _>("state").unwrap(), "draft");
+    assert_eq!(row.try_get::<Option<i64>, _>("threshold").unwrap(), None);
+    assert_eq!(row.try_get::<Option<Vec<u8>>, _>("ceremony_id").unwrap(), None);
+    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM ceremony_recipients WHERE poll_id = $1")
+        .bind(poll)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(left, 0);
+    assert!(!casting::restart_ceremony(&store, poll).await.unwrap(), "only once");
+    // Through the API: a draft is refused with the state named.
+    let (status, err, _) =
+        call(&app, Method::POST, &format!("/api/polls/{poll}/ceremony/restart"), Some(&org), None, "en").await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("poll_wrong_state")));
+}
+both_backends!(ceremony_restart, a_ceremony_is_abandoned_in_one_step);

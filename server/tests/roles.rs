@@ -78,6 +78,7 @@ fn lifecycle_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
     vec![
         (Method::POST, "/api/polls/1/officers", Some(json!({"threshold": 1, "scrutineers": []}))),
         (Method::POST, "/api/polls/1/ceremony", None),
+        (Method::POST, "/api/polls/1/ceremony/restart", None),
         (Method::POST, "/api/polls/1/open", None),
         (Method::POST, "/api/polls/1/close", None),
         (Method::POST, "/api/polls/1/tally", None),

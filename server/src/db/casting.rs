@@ -337,6 +337,35 @@ pub async fn finish_ceremony(
     Ok(r.rows_affected() == 1)
 }
 
+/// Abandons a key ceremony that cannot finish (a scrutineer station lost its
+/// secrets, or too few dealers qualified): ceremony → draft, in one transaction.
+/// The ceremony's messages, its identifier, manifest and credential key, and the
+/// appointment of officers are removed, so the organiser can appoint again (the
+/// same stations or others) and start a new ceremony with a new identifier. Nothing
+/// has been issued or cast before a poll opens, so nothing that counts is lost.
+/// `false` if the poll is not in its ceremony.
+pub async fn restart_ceremony(store: &Store, poll_id: i64) -> Result<bool, StoreError> {
+    let (_turn, mut tx) = store.begin_write().await?;
+    let updated = sqlx::query(
+        "UPDATE polls SET state = 'draft', threshold = NULL, ceremony_id = NULL, manifest = NULL, \
+         credential_secret = NULL WHERE id = $1 AND state = 'ceremony'",
+    )
+    .bind(poll_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    for table in
+        ["ceremony_confirmations", "ceremony_shares", "ceremony_dealings", "ceremony_recipients", "poll_officers"]
+    {
+        sqlx::query(&format!("DELETE FROM {table} WHERE poll_id = $1")).bind(poll_id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Opens the poll with the attendance frozen: ready → open.
 pub async fn open(store: &Store, poll_id: i64, expected: u32, present: u32) -> Result<bool, StoreError> {
     let r = sqlx::query(

@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/polls/{id}/officers", post(appoint).get(list_officers))
         .route("/api/polls/{id}/ceremony", post(start))
+        .route("/api/polls/{id}/ceremony/restart", post(restart))
         .route("/api/station/polls/{id}/ceremony", get(ceremony_view))
         .route("/api/station/polls/{id}/ceremony/recipient", post(post_recipient))
         .route("/api/station/polls/{id}/ceremony/dealing", post(post_dealing))
@@ -356,6 +357,39 @@ async fn start(
 }
 
 #[derive(Serialize)]
+struct Restarted {
+    state: &'static str,
+}
+
+/// Abandons a key ceremony that cannot finish (a scrutineer's station lost its
+/// secrets, a machine broke, too few dealers qualified): back to draft without
+/// officers, so they can be appointed again and a new ceremony started.
+async fn restart(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<Restarted>, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let (_, run) = load_run(&state, id).await?;
+    if !casting::restart_ceremony(&state.store, id).await? {
+        return Err(wrong_state(
+            &run,
+            "只有密钥生成中的投票可以重新开始密钥生成。",
+            "only a poll in its key ceremony can have the ceremony started again.",
+        ));
+    }
+    audit::append(
+        &state.store,
+        now(),
+        &who.username,
+        "poll.ceremony_restart",
+        &format!("poll {id}: ceremony abandoned, officers to be appointed again"),
+    )
+    .await?;
+    Ok(Json(Restarted { state: "draft" }))
+}
+
+#[derive(Serialize)]
 struct Indexed {
     index: u32,
     data: String,
@@ -622,8 +656,11 @@ async fn post_confirm(
         Err(CeremonyFailure::TooFewQualified(q)) => {
             return Err(conflict(
                 "ceremony_failed",
-                &format!("合格的分发者只有 {q} 名，少于门限 {k}，密钥生成失败，请重新指定监票人。"),
-                &format!("Only {q} dealers qualified, fewer than the threshold {k}: the ceremony failed."),
+                &format!("合格的分发者只有 {q} 名，少于门限 {k}，密钥生成失败。请会务组重新开始密钥生成。"),
+                &format!(
+                    "Only {q} dealers qualified, fewer than the threshold {k}: the ceremony failed. \
+                     The organisers can start it again."
+                ),
             ));
         }
         Err(e) => return Err(ApiError::internal(e)),

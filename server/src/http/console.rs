@@ -181,7 +181,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
         "names_members": t("委员（每行一人，按述职顺序）", "Members (one per line, in the order they reported)"),
         "names_items": t("表决事项（每行一项）", "Items to vote on (one per line)"),
     });
-    // In two parts: one json! of this size exceeds the macro's recursion limit.
+    // In parts: one json! of this size exceeds the macro's recursion limit.
     let more = json!({
         "poll_created": t("已建立投票：{name}", "Poll created: {name}"),
         "no_polls": t("本次会议尚无投票。", "This session has no polls yet."),
@@ -213,8 +213,19 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
         "appointed": t("已确定监票人、计票人。", "Officers appointed."),
         "start_ceremony": t("开始生成密钥", "Start the key ceremony"),
         "ceremony_started": t("密钥生成已开始：请各监票人在监票终端上完成。", "The key ceremony has started: each scrutineer completes it at their station."),
-        "ceremony_wait": t("等待各监票终端完成密钥生成。", "Waiting for the scrutineer stations to finish the key ceremony."),
+        "ceremony_wait": t(
+            "等待各监票终端完成密钥生成。若某台监票终端无法继续（重启后丢失了数据、机器故障），可重新开始。",
+            "Waiting for the scrutineer stations to finish the key ceremony. If a station cannot go on (it lost its data on a restart, the machine broke), start again."
+        ),
         "refresh": t("刷新", "Refresh"),
+        "restart": t("重新开始密钥生成", "Start the key ceremony again"),
+        "restart_confirm": t(
+            "放弃本次密钥生成并重新开始？须重新指定监票人，各监票终端重新生成密钥。只在某台监票终端无法继续时使用。",
+            "Abandon this key ceremony and start again? The officers must be appointed again and every scrutineer station starts afresh. Use this only when a station cannot go on."
+        ),
+        "restarted": t("已放弃本次密钥生成：请重新指定监票人，再开始生成密钥。", "The ceremony was abandoned: appoint the officers again, then start a new ceremony."),
+    });
+    let rest = json!({
         "open": t("开始投票", "Open the poll"),
         "opened": t("投票已开始。", "The poll is open."),
         "close": t("结束投票", "Close the poll"),
@@ -235,8 +246,12 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
         "sheet_pdf": t("报告单 PDF", "Result sheet (PDF)"),
         "record": t("下载选举记录", "Download the election record"),
     });
-    if let (Some(all), Some(more)) = (texts.as_object_mut(), more.as_object()) {
-        all.extend(more.clone());
+    if let Some(all) = texts.as_object_mut() {
+        for part in [more, rest] {
+            if let serde_json::Value::Object(part) = part {
+                all.extend(part);
+            }
+        }
     }
     let heading = if title.is_empty() { t("会议", "Session").to_owned() } else { title.to_owned() };
     let fills = [

@@ -952,6 +952,14 @@ const ROUTES: &[Route] = &[
             ]),
         )
         .refuses(&[(409, "poll_wrong_state"), (422, "poll_invalid")]),
+    at(Post, "/api/polls/{id}/ceremony/restart", "ceremony", Who::Roles(ORGANISER))
+        .says(
+            "Abandon a key ceremony that cannot finish",
+            "重新开始密钥生成：放弃无法完成的密钥生成（某台监票终端丢失了秘密、机器损坏或合格者少于门限），投票回到草稿，须重新指定监票人。",
+        )
+        .more("ceremony → draft in one transaction: the ceremony's messages, identifier, manifest, credential key and the officers are removed (spec §14.3).")
+        .answers_json(200, Ty::Obj(&[f("state", Ty::Enum(&["draft"]), "")]))
+        .refuses(&[(409, "poll_wrong_state")]),
     at(Get, "/api/station/polls/{id}/ceremony", "ceremony", Who::Station(SCRUTINEER))
         .says(
             "The ceremony as a scrutineer station sees it",
