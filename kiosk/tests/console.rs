@@ -88,7 +88,19 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
 
     click(&b, &link).await;
     b.wait_for(&format!("/sessions/{}", hall.session)).await;
+    wait_text(&b, "#figures", "应到 9").await;
     wait_text(&b, "#figures", "实到 8").await;
+
+    // The delegate added by the import is excluded, then the exclusion withdrawn.
+    b.type_into("#ex-card", "L00100").await;
+    b.execute("document.getElementById('exclusion').requestSubmit(); return true;").await;
+    wait_text(&b, "#figures", "应到 8").await;
+    wait_text(&b, "#exclusions", "L00100：因病丧失行为能力").await;
+    b.execute("window.confirm = () => true; return true;").await;
+    click(&b, "#withdraw-L00100").await;
+    wait_text(&b, "#note", "已撤销对 L00100 的核减").await;
+    wait_text(&b, "#figures", "应到 9").await;
+    assert_eq!(text_of(&b, "#exclusions").await, "");
     wait_text(&b, &format!("#state-{}", hall.poll), "草稿").await;
 
     // A motion from its template.

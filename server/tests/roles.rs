@@ -34,6 +34,8 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             Some(json!({"card": "A2", "reason": "illness"})),
             vec![Role::Organiser],
         ),
+        (Method::GET, "/api/sessions/1/exclusions", None, vec![Role::Organiser, Role::Observer]),
+        (Method::POST, "/api/sessions/1/exclusions/A2/withdraw", None, vec![Role::Organiser]),
         (Method::GET, "/api/poll-templates", None, vec![Role::Organiser]),
         (Method::GET, "/api/congresses", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
         (Method::GET, "/api/congresses/1/sessions", None, vec![Role::Organiser, Role::Desk, Role::Observer]),

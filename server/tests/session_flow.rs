@@ -111,6 +111,32 @@ async fn setup_and_check_in(store: Store) {
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
+    // One made in error (QS15-001) is withdrawn: listed, then gone, and expected is back.
+    let (status, body, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/sessions/{sid}/exclusions"),
+        Some(&org),
+        Some(json!({"card": "QS15-001", "reason": "other", "note": "误录"})),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let listed = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|e| e["card"].as_str().unwrap().to_owned()).collect()
+    };
+    let (_, list, _) =
+        call(&app, Method::GET, &format!("/api/sessions/{sid}/exclusions"), Some(&org), None, "en").await;
+    assert_eq!(listed(&list), ["QS15-001", "QS15-119", "QS15-120"]);
+    assert_eq!(list[1]["reason"], "illness");
+    let withdraw = format!("/api/sessions/{sid}/exclusions/QS15-001/withdraw");
+    let (status, body, _) = call(&app, Method::POST, &withdraw, Some(&org), None, "en").await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, body, _) = call(&app, Method::POST, &withdraw, Some(&org), None, "en").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_excluded")));
+    let (_, list, _) =
+        call(&app, Method::GET, &format!("/api/sessions/{sid}/exclusions"), Some(&org), None, "en").await;
+    assert_eq!(listed(&list), ["QS15-119", "QS15-120"]);
     let (_, att, _) =
         call(&app, Method::GET, &format!("/api/sessions/{sid}/attendance"), Some(&desk), None, "zh-CN").await;
     assert_eq!(

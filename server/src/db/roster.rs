@@ -149,6 +149,17 @@ pub async fn exclude(
     Ok(())
 }
 
+/// Withdraws an exclusion made in error: the delegate counts as expected again
+/// (polls already open keep the figures they froze). `false` if there was none.
+pub async fn withdraw_exclusion(store: &Store, session_id: i64, delegate_id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM exclusions WHERE session_id = $1 AND delegate_id = $2")
+        .bind(session_id)
+        .bind(delegate_id)
+        .execute(store.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The exclusions of a session.
 pub async fn exclusions(store: &Store, session_id: i64) -> Result<Vec<ExclusionRecord>, StoreError> {
     let rows = sqlx::query(

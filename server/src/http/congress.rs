@@ -29,7 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/congresses", post(create_congress).get(list_congresses))
         .route("/api/congresses/{id}/sessions", post(create_session).get(list_sessions))
         .route("/api/congresses/{id}/roster", get(get_roster).put(import_roster))
-        .route("/api/sessions/{id}/exclusions", post(add_exclusion))
+        .route("/api/sessions/{id}/exclusions", post(add_exclusion).get(list_exclusions))
+        .route("/api/sessions/{id}/exclusions/{card}/withdraw", post(withdraw_exclusion))
         .route("/api/sessions/{id}/attendance", get(get_attendance))
 }
 
@@ -254,6 +255,41 @@ async fn add_exclusion(
             "This delegate has checked in and cannot be excluded.",
         ))
     }
+}
+
+/// The session's exclusions, with their reasons (organiser and observer only: a
+/// reason may be a delegate's illness).
+async fn list_exclusions(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(session_id): Path<i64>,
+) -> Result<Json<Vec<roster::ExclusionRecord>>, ApiError> {
+    auth.require(&[Role::Organiser, Role::Observer])?;
+    let s = load_session(&state, session_id).await?;
+    Ok(Json(roster::exclusions(&state.store, s.id).await?))
+}
+
+/// Withdraws an exclusion made in error: the delegate counts as expected again.
+async fn withdraw_exclusion(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((session_id, card)): Path<(i64, String)>,
+) -> Result<StatusCode, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let s = load_session(&state, session_id).await?;
+    let d = roster::by_card(&state.store, s.congress_id, card.trim())
+        .await?
+        .ok_or_else(|| not_found("代表", "delegate"))?;
+    if !roster::withdraw_exclusion(&state.store, s.id, d.id).await? {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_excluded",
+            "该代表未被核减。",
+            "This delegate is not excluded.",
+        ));
+    }
+    audit::append(&state.store, now(), &who.username, "exclusion.withdraw", &format!("{} {}", d.card, d.name)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Expected, present and quorum now (R1–R3), as the hall display shows them.

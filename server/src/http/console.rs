@@ -155,6 +155,10 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
             "detained": t("被羁押或正在服刑", "detained or serving a sentence"),
             "other": t("其他（经批准，请在说明中写明）", "other (approved; say which in the note)"),
         },
+        "excluded_item": t("{card}：{reason}", "{card}: {reason}"),
+        "withdraw": t("撤销核减", "Withdraw"),
+        "withdraw_confirm": t("撤销对 {card} 的核减？该代表将重新计入应到人数。", "Withdraw the exclusion of {card}? The delegate counts as expected again."),
+        "withdrawn": t("已撤销对 {card} 的核减。", "The exclusion of {card} is withdrawn."),
         "excluded": t("代表证号 {card} 已不计入应到人数。", "Card {card} no longer counts towards the expected number."),
         "kinds": {
             "desk": t("报到终端", "check-in desk"),

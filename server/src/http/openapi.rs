@@ -757,6 +757,20 @@ const ROUTES: &[Route] = &[
         ]))
         .answers(Empty(201))
         .refuses(&[(409, "already_excluded"), (409, "delegate_present")]),
+    at(Get, "/api/sessions/{id}/exclusions", "roster", Who::Roles(&[Role::Organiser, Role::Observer]))
+        .says("The session's exclusions", "本次会议核减的代表及原因。")
+        .answers_json(
+            200,
+            Ty::Arr(&Ty::Obj(&[
+                f("card", Str, "代表证号."),
+                f("reason", Ty::Enum(&["illness", "abroad", "detained", "other"]), ""),
+                f("note", Str, ""),
+            ])),
+        ),
+    at(Post, "/api/sessions/{id}/exclusions/{card}/withdraw", "roster", Who::Roles(ORGANISER))
+        .says("Withdraw an exclusion made in error", "撤销核减：该代表重新计入应到人数（已开始的投票保持其冻结的人数）。")
+        .answers(Empty(204))
+        .refuses(&[(404, "not_excluded")]),
     at(Get, "/api/congresses/{id}/cards", "roster", Who::Roles(ORGANISER))
         .says("Delegate cards with their signed QR text", "代表证列表（含签名的二维码内容）。")
         .answers_json(
