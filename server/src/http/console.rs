@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use crate::html::escape;
+use crate::html::{fill, script_json};
 use crate::i18n::{LANG_COOKIE, RequestLang};
 
 const PAGE: &str = include_str!("pages/console.html");
@@ -128,15 +128,8 @@ pub fn render(lang: Lang) -> String {
         ("congress_name_example", t("中国共产党××镇第×届代表大会", "e.g. the 15th Congress of … Township").into()),
         ("congress_number", t("第几届", "Congress number (届)").into()),
         ("create", t("建立", "Create").into()),
-        // JSON in a script element: escape '<' so no "</script>" can appear.
-        ("texts", texts.to_string().replace('<', "\\u003c")),
     ];
-    let mut page = PAGE.to_owned();
-    for (key, value) in fills {
-        let value = if key == "texts" { value } else { escape(&value) };
-        page = page.replace(&format!("{{{{{key}}}}}"), &value);
-    }
-    page
+    fill(PAGE, &fills, &[("texts", script_json(&texts))])
 }
 
 /// The session page in `lang`, for session `id` titled `title`.
@@ -299,14 +292,8 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
             )
             .into(),
         ),
-        ("texts", texts.to_string().replace('<', "\\u003c")),
     ];
-    let mut page = SESSION_PAGE.to_owned();
-    for (key, value) in fills {
-        let value = if key == "texts" { value } else { escape(&value) };
-        page = page.replace(&format!("{{{{{key}}}}}"), &value);
-    }
-    page
+    fill(SESSION_PAGE, &fills, &[("texts", script_json(&texts))])
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ use crate::auth::Role;
 use crate::board::entry_leaf_hash;
 use crate::db::casting::{self, OfficerRole, PollRun, StoredEntry};
 use crate::db::polls::PollRecord;
-use crate::html::escape;
+use crate::html::{escape, fill, script_json};
 use crate::i18n::{LANG_COOKIE, RequestLang};
 use crate::sheet::{SheetHeading, Signer, Signers};
 
@@ -408,14 +408,11 @@ fn render_board(
         ("message", message, false),
         ("result", result, false),
         // JSON in a script element: escape '<' so no "</script>" can appear.
-        ("texts", texts.to_string().replace('<', "\\u003c"), false),
+        ("texts", script_json(&texts), false),
     ];
-    let mut page = BOARD_PAGE.to_owned();
-    for (key, value, plain) in fills {
-        let value = if plain { escape(&value) } else { value };
-        page = page.replace(&format!("{{{{{key}}}}}"), &value);
-    }
-    page
+    let (text, raw): (Vec<_>, Vec<_>) = fills.into_iter().partition(|(_, _, plain)| *plain);
+    let pairs = |v: Vec<(&'static str, String, bool)>| v.into_iter().map(|(k, v, _)| (k, v)).collect::<Vec<_>>();
+    fill(BOARD_PAGE, &pairs(text), &pairs(raw))
 }
 
 /// Percent-encodes a query value (only unreserved characters pass as they are).
