@@ -535,6 +535,30 @@ fn dkg_and_decryption_cases(out: &mut Cases, rng: &mut StdRng) {
     share_case("index-0", false, &ctx, &ctb, &flip(s0, 3, 0x01));
     share_case("index-6", false, &ctx, &ctb, &flip(s0, 3, 0x07));
     share_case("z-plus-ell", false, &ctx, &ctb, &add_ell(s0, 100));
+    // §5.4 v2 binds B as well: a ballot with nonce 0 added to the sum leaves A (the
+    // proof's base) unchanged and moves B; the share is no longer a share of the sum.
+    let zero = Nonce::from_revealed(curve25519_dalek::scalar::Scalar::ZERO);
+    let moved_b = total.add(&elgamal::encrypt_with_nonce(&output.joint_key, 1, &zero));
+    share_case("nonce-0-ballot-added", false, &ctx, &moved_b.to_bytes(), s0);
+    // A public share that is the identity (xⱼ = 0): anyone can prove Dⱼ = identity.
+    let null = KeyShare::new(1, SecretScalar::new(curve25519_dalek::scalar::Scalar::ZERO));
+    let null_share = null.decryption_share(&ctx, &total, rng).to_bytes().to_vec();
+    let mut with_identity = public_shares.clone();
+    with_identity[0] = Element::identity().as_bytes().to_vec();
+    let v = {
+        let share = DecryptionShare::decode(&null_share).unwrap();
+        share.verify(&ctx, &Element::identity(), &total).is_ok()
+    };
+    out.push(
+        "decryption-share",
+        "identity-public-share",
+        false,
+        v,
+        json!({
+            "ctx": hx(ctx), "ciphertext": hx(ctb), "share": hx(&null_share),
+            "public_shares": with_identity.iter().map(hx).collect::<Vec<_>>(),
+        }),
+    );
 
     // Combination (§5.5) and recovery of the total (§3.4).
     let cts_b: Vec<Vec<u8>> = cts.iter().map(|c| c.to_bytes().to_vec()).collect();

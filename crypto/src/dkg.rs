@@ -256,8 +256,13 @@ pub fn ceremony_output(params: Params, qualified: &[DealerCommitments]) -> Resul
     }
     let y: RistrettoPoint = qualified.iter().map(|d| d.commitments[0].point()).sum();
     let joint_key = PublicKey::new(Element::new(y)).map_err(|_| VerifyError::Equation)?;
-    let public_shares =
+    let public_shares: Vec<Element> =
         (1..=params.participants).map(|j| Element::new(qualified.iter().map(|d| d.evaluate(j)).sum())).collect();
+    // An identity public share would let anyone make scrutineer j's decryption
+    // shares (`Dⱼ = identity` for every ciphertext): the ceremony fails (spec §5.3).
+    if public_shares.iter().any(Element::is_identity) {
+        return Err(VerifyError::Equation);
+    }
     Ok(CeremonyOutput { joint_key, public_shares, qualified: dealers })
 }
 

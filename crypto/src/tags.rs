@@ -15,8 +15,9 @@ pub const EQUALITY: &str = "hallvote/proof/equality/v1";
 pub const DKG_DEALER: &str = "hallvote/dkg/dealer/v1";
 /// HPKE `info` of a dealer share sealed to its recipient (spec §5.6).
 pub const DKG_SEALED_SHARE: &str = "hallvote/dkg/sealed-share/v1";
-/// Context of a decryption share proof (spec §5.4).
-pub const DECRYPTION_SHARE: &str = "hallvote/decryption-share/v1";
+/// Context of a decryption share proof (spec §5.4); v2 binds both halves of the
+/// ciphertext (v1, which bound only `A` through the proof's base, is retired).
+pub const DECRYPTION_SHARE: &str = "hallvote/decryption-share/v2";
 
 // §6 Blind credentials (credential.rs)
 /// First field of the message a ballot credential signs (spec §6.2).
@@ -73,6 +74,10 @@ pub const RECORD_TALLY: &str = "hallvote/record/tally/v1";
 pub const RECORD_RESULT: &str = "hallvote/record/result/v1";
 /// The digest of a record's body that the server signs (spec §12.9).
 pub const RECORD_BODY: &str = "hallvote/record/body/v1";
+/// The election fingerprint: everything fixed before the poll opens (spec §11.4).
+pub const RECORD_FINGERPRINT: &str = "hallvote/record/fingerprint/v1";
+/// The fingerprint of a scrutineer's or counter's signing key (spec §11.4).
+pub const RECORD_OFFICER_KEY: &str = "hallvote/record/officer-key/v1";
 
 // §14 Server (hallvote-server)
 /// An entry of the server's hash-chained audit log (spec §14.1).
@@ -108,6 +113,8 @@ pub const ALL: &[&str] = &[
     RECORD_TALLY,
     RECORD_RESULT,
     RECORD_BODY,
+    RECORD_FINGERPRINT,
+    RECORD_OFFICER_KEY,
 ];
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl KeyShare {
     ) -> DecryptionShare {
         let d = Element::new(self.secret.expose() * ciphertext.a.point());
         let x = self.public();
-        let share_ctx = share_context(ctx, self.index);
+        let share_ctx = share_context(ctx, self.index, ciphertext);
         let statement = EqualityStatement { ctx: &share_ctx, x: &x, base: &ciphertext.a, d: &d };
         let proof = EqualityProof::prove(&statement, &self.secret, rng);
         DecryptionShare { index: self.index, d, proof }
@@ -100,7 +100,10 @@ impl DecryptionShare {
         public_share: &Element,
         ciphertext: &Ciphertext,
     ) -> Result<VerifiedShare, VerifyError> {
-        let share_ctx = share_context(ctx, self.index);
+        if public_share.is_identity() {
+            return Err(VerifyError::Equation);
+        }
+        let share_ctx = share_context(ctx, self.index, ciphertext);
         let statement = EqualityStatement { ctx: &share_ctx, x: public_share, base: &ciphertext.a, d: &self.d };
         self.proof.verify(&statement)?;
         Ok(VerifiedShare { index: self.index, d: *self.d.point() })
@@ -116,8 +119,13 @@ impl DecryptionShare {
         batch: &mut BatchVerifier,
         rng: &mut R,
     ) {
-        let share_ctx = share_context(ctx, self.index);
+        let share_ctx = share_context(ctx, self.index, ciphertext);
         let statement = EqualityStatement { ctx: &share_ctx, x: public_share, base: &ciphertext.a, d: &self.d };
+        if public_share.is_identity() {
+            // An identity public share makes every `Dⱼ = identity` provable; the
+            // batch is made to fail (spec §5.4), as a single verification does.
+            batch.reject();
+        }
         self.proof.queue(&statement, batch, rng);
     }
 
@@ -201,9 +209,12 @@ pub fn lagrange_at_zero(indices: &[u32]) -> Result<Vec<Scalar>, VerifyError> {
 }
 
 /// The context of scrutineer `j`'s share proof (spec §5.4):
-/// `H("hallvote/decryption-share/v1", ctx, u64(j))`.
-fn share_context(ctx: &[u8], index: u32) -> [u8; 64] {
+/// `H("hallvote/decryption-share/v2", ctx, u64(j), A, B)`. The equality proof itself
+/// covers `A` (its base); binding `B` here makes the share a share of this one
+/// ciphertext, so a ballot with nonce 0 (which leaves `A` unchanged but moves `B`)
+/// cannot be added to an aggregate after the scrutineers have decrypted it.
+fn share_context(ctx: &[u8], index: u32, ciphertext: &Ciphertext) -> [u8; 64] {
     let mut h = Hasher::new(tags::DECRYPTION_SHARE);
-    h.bytes(ctx).u64(u64::from(index));
+    h.bytes(ctx).u64(u64::from(index)).element(&ciphertext.a).element(&ciphertext.b);
     h.finalize()
 }

@@ -259,6 +259,41 @@ fn a_cheating_decryption_share_is_caught() {
 }
 
 #[test]
+fn a_share_binds_both_halves_of_the_ciphertext() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let params = Params::new(3, 5).unwrap();
+    let (output, key_shares, _) = ceremony(params, None, &mut rng);
+    let (c, _) = encrypt(&output.joint_key, 5, &mut rng);
+    let share = key_shares[0].decryption_share(b"ctx", &c, &mut rng);
+    assert!(share.verify(b"ctx", &output.public_shares[0], &c).is_ok());
+    // A ballot with nonce 0 added: A unchanged, B moved by G. Spec §5.4 v2.
+    let zero = Nonce::from_revealed(curve25519_dalek::scalar::Scalar::ZERO);
+    let moved = c.add(&hallvote_crypto::elgamal::encrypt_with_nonce(&output.joint_key, 1, &zero));
+    assert_eq!(moved.a, c.a);
+    assert_eq!(share.verify(b"ctx", &output.public_shares[0], &moved).unwrap_err(), VerifyError::Equation);
+    let mut batch = BatchVerifier::new();
+    share.queue(b"ctx", &output.public_shares[0], &moved, &mut batch, &mut rng);
+    assert!(threshold::verify_batch(batch).is_err());
+}
+
+#[test]
+fn an_identity_public_share_is_refused() {
+    let mut rng = StdRng::seed_from_u64(10);
+    let params = Params::new(3, 5).unwrap();
+    let (output, _, _) = ceremony(params, None, &mut rng);
+    let (c, _) = encrypt(&output.joint_key, 5, &mut rng);
+    // With xⱼ = 0 anyone proves Dⱼ = identity; the proof is valid, the share is not.
+    let null = KeyShare::new(1, hallvote_crypto::group::SecretScalar::new(curve25519_dalek::scalar::Scalar::ZERO));
+    let share = null.decryption_share(b"ctx", &c, &mut rng);
+    assert!(share.d.is_identity());
+    let identity = Element::identity();
+    assert!(share.verify(b"ctx", &identity, &c).is_err());
+    let mut batch = BatchVerifier::new();
+    share.queue(b"ctx", &identity, &c, &mut batch, &mut rng);
+    assert!(threshold::verify_batch(batch).is_err());
+}
+
+#[test]
 fn a_cheating_dealer_is_caught_and_the_rest_still_make_a_key() {
     let mut rng = StdRng::seed_from_u64(9);
     let params = Params::new(3, 5).unwrap();

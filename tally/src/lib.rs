@@ -17,6 +17,7 @@
 
 pub mod ballot;
 pub mod count;
+mod crockford;
 pub mod model;
 pub mod record;
 pub mod ruleset;

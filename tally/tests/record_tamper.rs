@@ -133,7 +133,7 @@ fn an_altered_total_is_caught_even_when_every_signer_re_signs() {
     r.totals[0] += 1;
     r.totals[1] -= 1;
     // Recount from the false totals and re-sign with every key: signatures hold.
-    let mut s2 = Session { record: r.clone(), ..clone_keys(s) };
+    let mut s2 = Session { record: r.clone(), ..record_common::clone_session(s) };
     finish(&mut s2, &mut r);
     rejected_at(&r, "13.11", "selection 0: the shares decrypt to");
 }
@@ -158,7 +158,7 @@ fn an_altered_outcome_is_caught_even_when_every_signer_re_signs() {
     for c in 0..3 {
         fake.totals.swap(3 * c, 3 * c + 1);
     }
-    let mut s2 = Session { record: r.clone(), ..clone_keys(s) };
+    let mut s2 = Session { record: r.clone(), ..record_common::clone_session(s) };
     finish(&mut s2, &mut fake);
     assert_ne!(fake.outcome, r.outcome);
     r.outcome = fake.outcome;
@@ -191,23 +191,4 @@ fn unsigned_changes_are_caught_by_the_signatures() {
     let mut r = s.record.clone();
     r.counter_signatures[1][5] ^= 1;
     rejected_at(&r, "13.13", "计票人2");
-}
-
-/// A session sharing `s`'s keys (signing keys are not `Clone`: rebuilt from seeds).
-fn clone_keys(s: &Session) -> Session {
-    use hallvote_crypto::sign::SigningKey;
-    let k = |key: &SigningKey| SigningKey::from_bytes(&key.to_bytes());
-    Session {
-        record: s.record.clone(),
-        manifest: s.manifest.clone(),
-        shape: s.shape.clone(),
-        election: s.election,
-        server: k(&s.server),
-        scrutineers: s.scrutineers.iter().map(k).collect(),
-        counters: s.counters.iter().map(k).collect(),
-        key_shares: s.key_shares.clone(),
-        public_shares: s.public_shares.clone(),
-        truth: s.truth.clone(),
-        rng: <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1),
-    }
 }

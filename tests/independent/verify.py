@@ -145,7 +145,7 @@ TAG_SCHNORR = "hallvote/proof/schnorr/v1"
 TAG_RANGE = "hallvote/proof/range/v1"
 TAG_EQUALITY = "hallvote/proof/equality/v1"
 TAG_DEALER = "hallvote/dkg/dealer/v1"
-TAG_DECRYPTION_SHARE = "hallvote/decryption-share/v1"
+TAG_DECRYPTION_SHARE = "hallvote/decryption-share/v2"
 
 
 def H(tag: str, *parts: bytes) -> bytes:
@@ -332,6 +332,7 @@ def run_ceremony(case: dict) -> None:
     y = element_sum(dealers[i][0] for i in qualified)
     require(y != IDENTITY, "joint key is the identity")
     public = [element_sum(evaluate_commitments(dealers[i], j) for i in qualified) for j in range(1, n + 1)]
+    require(IDENTITY not in public, "a public share is the identity")
     require(unhex(case["joint_key"]) == y, "joint key differs from the one derived")
     require([unhex(p) for p in case["public_shares"]] == public, "public shares differ from those derived")
     for j in range(1, n + 1):
@@ -340,13 +341,15 @@ def run_ceremony(case: dict) -> None:
         require(base_mul(xj) == public[j - 1], f"x_{j}·G ≠ X_{j}")
 
 
-def verify_decryption_share(ctx: bytes, a: bytes, public_shares: list[bytes], share: bytes) -> tuple[int, bytes]:
-    """§5.4: u32be(j) ‖ Dⱼ ‖ T₁ ‖ T₂ ‖ z, checked against Xⱼ of §5.3; returns (j, Dⱼ)."""
+def verify_decryption_share(ctx: bytes, a: bytes, b: bytes, public_shares: list[bytes], share: bytes) -> tuple[int, bytes]:
+    """§5.4: u32be(j) ‖ Dⱼ ‖ T₁ ‖ T₂ ‖ z, checked against Xⱼ of §5.3 for the ciphertext
+    (A, B), both halves bound by the context; returns (j, Dⱼ)."""
     require(len(share) == 132, "decryption share is not 132 bytes")
     j = int.from_bytes(share[0:4], "big")
     require(1 <= j <= len(public_shares), "no such scrutineer")
+    require(public_shares[j - 1] != IDENTITY, "the public share is the identity")
     d = decode_element(share[4:36])
-    ctx_j = H(TAG_DECRYPTION_SHARE, ctx, u64be(j))
+    ctx_j = H(TAG_DECRYPTION_SHARE, ctx, u64be(j), a, b)
     verify_equality(ctx_j, public_shares[j - 1], a, d, share[36:])
     return j, d
 
@@ -507,9 +510,9 @@ def case_dkg_dealer(c: dict) -> None:
 
 
 def case_decryption_share(c: dict) -> None:
-    a, _ = decode_ciphertext(unhex(c["ciphertext"]))
+    a, b = decode_ciphertext(unhex(c["ciphertext"]))
     public = [decode_element(unhex(p)) for p in c["public_shares"]]
-    verify_decryption_share(unhex(c["ctx"]), a, public, unhex(c["share"]))
+    verify_decryption_share(unhex(c["ctx"]), a, b, public, unhex(c["share"]))
 
 
 def case_decryption_combine(c: dict) -> None:
@@ -522,7 +525,7 @@ def case_decryption_combine(c: dict) -> None:
     require(ciphertext_sum(decode_ciphertext(unhex(x)) for x in c["ciphertexts"]) == (a, b), "sum differs")
     shares: dict[int, bytes] = {}
     for s in c["shares"]:
-        j, d = verify_decryption_share(ctx, a, public, unhex(s))
+        j, d = verify_decryption_share(ctx, a, b, public, unhex(s))
         require(j not in shares, "repeated scrutineer index")
         shares[j] = d
     require(len(shares) >= k, "fewer than k shares")
@@ -559,6 +562,16 @@ def case_consistency(c: dict) -> None:
     verify_consistency(m, n, path, r1, r2)
 
 
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def fingerprint_short(digest: bytes) -> str:
+    """§11.4: the first 100 bits in Crockford base32, four groups of five."""
+    bits = int.from_bytes(digest, "big") >> (len(digest) * 8 - 100)
+    s = "".join(CROCKFORD[(bits >> (5 * (19 - i))) & 31] for i in range(20))
+    return "-".join(s[i : i + 5] for i in range(0, 20, 5))
+
+
 def spec_examples_self_check() -> None:
     """The worked examples printed in the spec come out of this implementation."""
     # §2.1
@@ -570,6 +583,13 @@ def spec_examples_self_check() -> None:
         "07cd8cca8d5042b67252839b744feb6e92c52c9de89ae5b6b07629fc952ff227"
         "0657e581d367a31e9c257f02ccbe7a700ba5251022cea328fcf101659e59cd9f"
     )
+    # §11.4: the election fingerprint and its short form (Crockford base32, 100 bits).
+    f = H("hallvote/record/fingerprint/v1", b"manifest", bytes([7]) * 32, u64be(2), bytes([1]) * 32, bytes([2]) * 32)
+    assert f.hex() == (
+        "9f50b710edcecad879c05c9ba97dc1d458d6ce77b4f65a6f4e7af18c41ca0da0"
+        "82b6895ec7c310e8dc21c33f2e8b6ef8c715d0a89da8074f2085f2cdd51c37a6"
+    )
+    assert fingerprint_short(f) == "KX8BE-47DSV-5DGYE-0BJDT"
     # §7.1 and §7.5.1, on the RFC 6962 reference tree (google/certificate-transparency
     # merkle_tree_test.cc kInputs / kSHA256Roots; transparency-dev/merkle
     # testonly/constants.go LeafInputs / RootHashes).

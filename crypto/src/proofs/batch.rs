@@ -24,6 +24,7 @@ pub struct BatchVerifier {
     key: Option<(RistrettoPoint, Scalar)>,
     scalars: Vec<Scalar>,
     points: Vec<RistrettoPoint>,
+    rejected: bool,
 }
 
 impl BatchVerifier {
@@ -63,6 +64,12 @@ impl BatchVerifier {
         self.points.push(p);
     }
 
+    /// Marks the batch as failed whatever else is added: for a statement that is
+    /// refused before any equation (an identity public share, spec §5.4).
+    pub(crate) fn reject(&mut self) {
+        self.rejected = true;
+    }
+
     /// The number of points in the combined multiplication so far.
     pub fn len(&self) -> usize {
         self.points.len() + 1 + usize::from(self.key.is_some())
@@ -75,6 +82,9 @@ impl BatchVerifier {
 
     /// Checks that the weighted sum of every equation added is the identity.
     pub fn verify(self) -> Result<(), VerifyError> {
+        if self.rejected {
+            return Err(VerifyError::Batch);
+        }
         let (key_point, key_scalar) = self.key.unwrap_or((RistrettoPoint::default(), Scalar::ZERO));
         let sum = RistrettoPoint::vartime_multiscalar_mul(
             self.scalars.iter().chain([&self.g, &key_scalar]),

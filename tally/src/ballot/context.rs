@@ -5,6 +5,8 @@ use core::fmt;
 use hallvote_crypto::hash::Hasher;
 use hallvote_crypto::tags;
 
+use crate::crockford;
+
 /// The context of one ballot: the election it belongs to and the credential that
 /// authorises it. Every proof on the ballot hashes its position within this
 /// context, so a proof cannot be moved to another place, ballot or election.
@@ -45,8 +47,6 @@ impl BallotContext {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TrackingCode([u8; 10]);
 
-const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 impl TrackingCode {
     /// The tracking code of an encoded ballot in its context.
     pub fn of(ctx: &BallotContext, ballot_bytes: &[u8]) -> Self {
@@ -71,46 +71,16 @@ impl TrackingCode {
     /// Parses a code as a person types it: case, spaces and dashes are ignored,
     /// and the letters O, I and L read as 0, 1 and 1 (Crockford).
     pub fn parse(text: &str) -> Option<Self> {
-        let mut bits: u128 = 0;
-        let mut count = 0;
-        for ch in text.chars() {
-            let v = match ch.to_ascii_uppercase() {
-                ' ' | '-' => continue,
-                'O' => 0,
-                'I' | 'L' => 1,
-                c => CROCKFORD.iter().position(|x| char::from(*x) == c)? as u128,
-            };
-            bits = (bits << 5) | v;
-            count += 1;
-            if count > 16 {
-                return None;
-            }
-        }
-        if count != 16 {
-            return None;
-        }
-        let bytes = bits.to_be_bytes();
+        let bytes = crockford::decode_exact(text, 10)?;
         let mut out = [0; 10];
-        out.copy_from_slice(&bytes[6..]);
+        out.copy_from_slice(&bytes);
         Some(Self(out))
     }
 }
 
 impl fmt::Display for TrackingCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut buf = [0u8; 16];
-        let bits = self.0.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
-        for (k, slot) in buf.iter_mut().enumerate() {
-            *slot = CROCKFORD[((bits >> (75 - 5 * k)) & 31) as usize];
-        }
-        for (k, chunk) in buf.chunks(4).enumerate() {
-            if k > 0 {
-                f.write_str("-")?;
-            }
-            // The alphabet is ASCII, so every chunk is valid UTF-8.
-            f.write_str(core::str::from_utf8(chunk).map_err(|_| fmt::Error)?)?;
-        }
-        Ok(())
+        f.write_str(&crockford::grouped(&crockford::encode(&self.0, 16), 4))
     }
 }
 

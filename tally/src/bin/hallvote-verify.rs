@@ -7,10 +7,16 @@
 
 use std::process::ExitCode;
 
-use hallvote_tally::record::{dump_record, render_reports, verify_record};
+use hallvote_tally::record::{Pins, dump_record, render_reports, verify_record_pinned};
 
-const USAGE: &str = "usage: hallvote-verify [--json] RECORD...\n       hallvote-verify --dump RECORD\n\
+const USAGE: &str = "usage: hallvote-verify [--json] [PINS] RECORD...\n       hallvote-verify --dump RECORD\n\
     Checks each election record (a .hvrec file) step by step (docs/spec/13-verifier.md).\n\
+    PINS tie the record to what the hall wrote down (without them only its consistency is checked):\n\
+      --expect FINGERPRINT     the election fingerprint from the scrutineers' minutes (XXXXX-XXXXX-XXXXX-XXXXX)\n\
+      --officer-key FP         a scrutineer's or counter's key fingerprint from the minutes (repeatable)\n\
+      --receipt TEXT           a delegate's receipt (HVRCPT1:…, the text of the receipt's QR code; repeatable)\n\
+      --receipts FILE          receipts, one per line\n\
+      --heads FILE             tree heads observed on the hall display (HVHEAD1:…, one per line)\n\
     Exit status: 0 if every record passes every step, 1 if any fails, 2 on a usage or read error.\n\
     --dump prints the record's contents as JSON for people (docs/spec/12-record.md §12.10). It does NOT\n\
     verify the record: exit status 0 if the file decodes as a record, 2 if it does not.";
@@ -18,8 +24,39 @@ const USAGE: &str = "usage: hallvote-verify [--json] RECORD...\n       hallvote-
 fn main() -> ExitCode {
     let (mut json, mut dump) = (false, false);
     let mut files = Vec::new();
-    for arg in std::env::args().skip(1) {
+    let mut pins = Pins::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--expect" | "--officer-key" | "--receipt" | "--receipts" | "--heads" => {
+                let Some(value) = args.next() else {
+                    eprintln!("hallvote-verify: {arg} needs a value\n{USAGE}");
+                    return ExitCode::from(2);
+                };
+                match arg.as_str() {
+                    "--expect" if pins.fingerprint.is_some() => {
+                        eprintln!("hallvote-verify: --expect given twice");
+                        return ExitCode::from(2);
+                    }
+                    "--expect" => pins.fingerprint = Some(value),
+                    "--officer-key" => pins.officer_keys.push(value),
+                    "--receipt" => pins.receipts.push(value),
+                    _ => match std::fs::read_to_string(&value) {
+                        Ok(text) => {
+                            let lines = text
+                                .lines()
+                                .map(str::trim)
+                                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                                .map(str::to_owned);
+                            if arg == "--heads" { pins.heads.extend(lines) } else { pins.receipts.extend(lines) }
+                        }
+                        Err(e) => {
+                            eprintln!("hallvote-verify: {value}: {e}");
+                            return ExitCode::from(2);
+                        }
+                    },
+                }
+            }
             "--json" => json = true,
             "--dump" => dump = true,
             "-h" | "--help" => {
@@ -56,7 +93,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let report = verify_record(&bytes, &mut rng);
+        let report = verify_record_pinned(&bytes, &pins, &mut rng);
         reports.push((file, report));
     }
     let (out, all_ok) = render_reports(&reports, json);

@@ -12,8 +12,9 @@ use super::codec::{FormatError, Reader, Writer};
 
 /// The first bytes of a record file (spec §12.1).
 pub const RECORD_MAGIC: &[u8; 8] = b"HVRECORD";
-/// Version byte of the record format (spec §12.1).
-pub const RECORD_VERSION: u8 = 1;
+/// Version byte of the record format (spec §12.1). Version 2: decryption shares bind
+/// both halves of the aggregate (spec §5.4 `v2`); version 1 records are refused.
+pub const RECORD_VERSION: u8 = 2;
 /// Length of a signature.
 pub const SIG_LEN: usize = 64;
 /// Length of an encoded tree head (spec §7.5.1).
@@ -254,8 +255,16 @@ impl Record {
         if r.take(8)? != RECORD_MAGIC {
             return Err(FormatError::Unknown("record magic"));
         }
-        if r.u8()? != RECORD_VERSION {
-            return Err(FormatError::Unknown("record version"));
+        match r.u8()? {
+            RECORD_VERSION => {}
+            1 => {
+                return Err(FormatError::Mismatch(
+                    "record version 1, whose decryption shares are bound to only half of each aggregate, \
+                     is no longer accepted (spec §5.4, §12.1)"
+                        .into(),
+                ));
+            }
+            _ => return Err(FormatError::Unknown("record version")),
         }
         let manifest = r.blob()?.to_vec();
         let mut ceremony = CeremonyTranscript::default();

@@ -46,6 +46,7 @@ pub struct Session {
     pub counters: Vec<SigningKey>,
     pub key_shares: Vec<KeyShare>,
     pub public_shares: Vec<Element>,
+    pub cred_sk: CredentialSecretKey,
     pub truth: Vec<u64>,
     pub rng: StdRng,
 }
@@ -147,11 +148,21 @@ pub fn random_marks(shape: &BallotShape, rng: &mut StdRng) -> PlainBallot {
 
 /// Runs a whole session and returns its signed record.
 pub fn run(spec: Spec) -> Session {
+    run_with(spec, None)
+}
+
+/// Runs a whole session; with `keys`, under that server key and credential key
+/// (what someone who runs the server holds) and officers and a ceremony of its own.
+pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> Session {
     let mut rng = StdRng::seed_from_u64(spec.seed);
-    let server = SigningKey::generate(&mut rng);
+    let (server, cred_sk) = match keys {
+        Some((server, cred_sk)) => (Some(server), Some(cred_sk)),
+        None => (None, None),
+    };
+    let server = server.unwrap_or_else(|| SigningKey::generate(&mut rng));
     let scrutineers: Vec<SigningKey> = (0..5).map(|_| SigningKey::generate(&mut rng)).collect();
     let counters: Vec<SigningKey> = (0..2).map(|_| SigningKey::generate(&mut rng)).collect();
-    let cred_sk = CredentialSecretKey::generate(&mut rng, 2048).unwrap();
+    let cred_sk = cred_sk.unwrap_or_else(|| CredentialSecretKey::generate(&mut rng, 2048).unwrap());
     let manifest = Manifest {
         congress: "中国共产党青山镇第十五届代表大会".into(),
         session: "第三次会议".into(),
@@ -268,6 +279,7 @@ pub fn run(spec: Spec) -> Session {
         counters,
         key_shares,
         public_shares: out.public_shares,
+        cred_sk,
         truth,
         rng,
     };
@@ -310,4 +322,23 @@ pub fn rewrite_history(s: &Session, record: &mut Record) {
         record.receipt_heads.push(sign_head(&s.server, &s.election, &log));
     }
     reseal(s, record);
+}
+
+/// A copy of a session with every key (keys are not `Clone`, on purpose).
+pub fn clone_session(s: &Session) -> Session {
+    let k = |key: &SigningKey| SigningKey::from_bytes(&key.to_bytes());
+    Session {
+        record: s.record.clone(),
+        manifest: s.manifest.clone(),
+        shape: s.shape.clone(),
+        election: s.election,
+        server: k(&s.server),
+        scrutineers: s.scrutineers.iter().map(k).collect(),
+        counters: s.counters.iter().map(k).collect(),
+        key_shares: s.key_shares.clone(),
+        public_shares: s.public_shares.clone(),
+        cred_sk: CredentialSecretKey::from_pkcs8_der(&s.cred_sk.to_pkcs8_der().unwrap()).unwrap(),
+        truth: s.truth.clone(),
+        rng: StdRng::seed_from_u64(77),
+    }
 }

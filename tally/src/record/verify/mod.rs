@@ -41,9 +41,37 @@ pub struct StepReport {
     pub detail: String,
 }
 
+/// What the hall wrote down, to pin a record to (spec §13.14, §13.15). Without
+/// any, the verifier checks only that the record is consistent with itself.
+#[derive(Clone, Debug, Default)]
+pub struct Pins {
+    /// The election fingerprint from the scrutineers' minutes (`--expect`).
+    pub fingerprint: Option<String>,
+    /// Officers' key fingerprints from their minutes (`--officer-key`, repeatable).
+    pub officer_keys: Vec<String>,
+    /// Receipt texts (`--receipt`, `--receipts FILE`).
+    pub receipts: Vec<String>,
+    /// Observed head texts (`--heads FILE`).
+    pub heads: Vec<String>,
+}
+
+impl Pins {
+    /// Whether anything ties the record to the hall: the fingerprint or an officer key.
+    pub fn pinned(&self) -> bool {
+        self.fingerprint.is_some() || !self.officer_keys.is_empty()
+    }
+}
+
 /// The verdict on one record.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// The election fingerprint's short form (spec §11.4), when the record decodes.
+    pub fingerprint: Option<String>,
+    /// The whole fingerprint in hex.
+    pub fingerprint_full: Option<String>,
+    /// Whether the record was pinned to a fingerprint or officer key (spec §13.14);
+    /// if not, an accepted record is only consistent with itself.
+    pub pinned: bool,
     /// Every step, in order.
     pub steps: Vec<StepReport>,
     /// The outcome as recomputed by the verifier (for people), when it could be.
@@ -67,9 +95,16 @@ impl Report {
         self.steps.iter().find(|s| s.status != Status::Pass)
     }
 
-    /// The report as JSON (`--json`): `{"ok": …, "steps": […], "result": …}`.
+    /// The report as JSON (`--json`): `{"ok": …, "fingerprint": …, "pinned": …, "steps": […], "result": …}`.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "ok": self.ok(), "steps": self.steps, "result": self.result })
+        serde_json::json!({
+            "ok": self.ok(),
+            "fingerprint": self.fingerprint,
+            "fingerprint_full": self.fingerprint_full,
+            "pinned": self.pinned,
+            "steps": self.steps,
+            "result": self.result,
+        })
     }
 }
 
@@ -77,6 +112,10 @@ impl fmt::Display for Report {
     /// One line per step: `✓ 13.5 ballot proofs (200 ballots, 18,000 proofs)` or
     /// `✗ 13.4 credentials: …`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.fingerprint {
+            Some(fp) => writeln!(f, "election fingerprint 选举指纹: {fp}")?,
+            None => writeln!(f, "election fingerprint 选举指纹: — (the record does not decode)")?,
+        }
         for s in &self.steps {
             match s.status {
                 Status::Pass => writeln!(f, "✓ {} {} ({})", s.section, s.name, s.detail)?,
@@ -104,10 +143,17 @@ impl From<String> for StepError {
 
 type StepFn<R> = fn(&mut State<'_>, &mut R) -> Result<String, StepError>;
 
-/// Verifies a record file (spec §13). `rng` draws the batch-verification weights
-/// (spec §4.4) and must be a secure generator seeded at verification time.
+/// Verifies a record file (spec §13) with no pins: only its consistency with
+/// itself. `rng` draws the batch-verification weights (spec §4.4) and must be a
+/// secure generator seeded at verification time.
 pub fn verify_record<R: CryptoRng + ?Sized>(bytes: &[u8], rng: &mut R) -> Report {
-    let table: [(&'static str, &'static str, StepFn<R>); 13] = [
+    verify_record_pinned(bytes, &Pins::default(), rng)
+}
+
+/// Verifies a record file (spec §13) and checks it against what the hall wrote
+/// down: the election fingerprint, officers' keys, receipts and observed heads.
+pub fn verify_record_pinned<R: CryptoRng + ?Sized>(bytes: &[u8], pins: &Pins, rng: &mut R) -> Report {
+    let table: [(&'static str, &'static str, StepFn<R>); 15] = [
         ("13.1", "format", steps::step_13_1_format),
         ("13.2", "manifest", steps::step_13_2_manifest),
         ("13.3", "key ceremony", steps::step_13_3_ceremony),
@@ -121,8 +167,10 @@ pub fn verify_record<R: CryptoRng + ?Sized>(bytes: &[u8], rng: &mut R) -> Report
         ("13.11", "totals", steps::step_13_11_totals),
         ("13.12", "outcome", steps::step_13_12_outcome),
         ("13.13", "signatures", steps::step_13_13_signatures),
+        ("13.14", "fingerprint and officer keys", steps::step_13_14_pins),
+        ("13.15", "receipts and observed heads", steps::step_13_15_receipts),
     ];
-    let mut state = State::new(bytes);
+    let mut state = State::new(bytes, pins);
     let mut out = Vec::with_capacity(table.len());
     for (section, name, step) in table {
         let (status, detail) = match step(&mut state, rng) {
@@ -132,7 +180,13 @@ pub fn verify_record<R: CryptoRng + ?Sized>(bytes: &[u8], rng: &mut R) -> Report
         };
         out.push(StepReport { section, name, status, detail });
     }
-    Report { steps: out, result: state.result.take() }
+    Report {
+        fingerprint: state.fingerprint.map(|f| f.short()),
+        fingerprint_full: state.fingerprint.map(|f| f.full_hex()),
+        pinned: pins.pinned(),
+        steps: out,
+        result: state.result.take(),
+    }
 }
 
 /// `18000` → `18,000`.
@@ -171,7 +225,16 @@ pub fn render_reports(reports: &[(String, Report)], json: bool) -> (String, bool
             out.push_str(&format!("{file}:\n"));
         }
         out.push_str(&r.to_string());
-        out.push_str(if r.ok() { "record verified\n" } else { "RECORD REJECTED\n" });
+        match (r.ok(), r.pinned) {
+            (true, true) => out.push_str("record verified: it is the poll whose fingerprint the hall wrote down\n"),
+            (true, false) => out.push_str(&format!(
+                "record consistent, NOT pinned: only its consistency with itself was checked.\n\
+                 Compare its election fingerprint {fp} with the one in the scrutineers' minutes, or run again with --expect FINGERPRINT.\n\
+                 记录自身一致，但未与会场核对：请将选举指纹 {fp} 与监票记录中抄写的指纹比对，或加 --expect 指纹 重新核验。\n",
+                fp = r.fingerprint.as_deref().unwrap_or("—")
+            )),
+            (false, _) => out.push_str("RECORD REJECTED 记录未通过核验\n"),
+        }
     }
     (out, all_ok)
 }

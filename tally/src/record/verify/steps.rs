@@ -14,17 +14,22 @@ use hallvote_crypto::sign::{Signature, verify};
 use hallvote_crypto::tags;
 use hallvote_crypto::threshold::{DecryptionShare, VerifiedShare, combine, verify_batch};
 
-use super::{StepError, thousands};
+use super::{Pins, StepError, thousands};
+use crate::ballot::{BallotContext, TrackingCode};
 use crate::ballot::{BallotShape, EncryptedBallot, Opening, check_opening};
 use crate::count::PollResult;
 use crate::record::builder::{board_log, head_message, outcome, poll_counts, result_digest, tally_context};
+use crate::record::fingerprint::{Fingerprint, KeyFingerprint};
 use crate::record::format::{BoardEntry, Record};
 use crate::record::manifest::Manifest;
+use crate::record::receipt::{Receipt, ReceiptKind, head_summary, parse_head};
 use crate::record::shape::selections;
 
 /// What the steps learn and pass on.
 pub(crate) struct State<'a> {
     bytes: &'a [u8],
+    pins: &'a Pins,
+    pub(crate) fingerprint: Option<Fingerprint>,
     record: Option<Record>,
     body_len: usize,
     manifest: Option<Manifest>,
@@ -40,9 +45,11 @@ pub(crate) struct State<'a> {
 }
 
 impl<'a> State<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8], pins: &'a Pins) -> Self {
         Self {
             bytes,
+            pins,
+            fingerprint: None,
             record: None,
             body_len: 0,
             manifest: None,
@@ -82,7 +89,14 @@ fn cast_count(record: &Record) -> usize {
 /// §13.1: the file has the record structure of spec §12.1, version 1, nothing trailing.
 pub(crate) fn step_13_1_format<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
     let (record, body_len) = Record::decode(st.bytes).map_err(|e| format!("not a record: {e}"))?;
-    let detail = format!("record v1, {} bytes, {} board entries", thousands(st.bytes.len()), record.board.len());
+    let detail = format!(
+        "record v{}, {} bytes, {} board entries",
+        crate::record::format::RECORD_VERSION,
+        thousands(st.bytes.len()),
+        record.board.len()
+    );
+    st.fingerprint =
+        Some(Fingerprint::of(&record.manifest, &record.ceremony.joint_key, &record.ceremony.public_shares));
     st.record = Some(record);
     st.body_len = body_len;
     Ok(detail)
@@ -145,6 +159,12 @@ pub(crate) fn step_13_3_ceremony<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &
         if share.verify(msg).is_err() {
             disqualified.insert(share.dealer);
         }
+    }
+    if let Some(j) = c.public_shares.iter().position(|x| x == Element::identity().as_bytes()) {
+        return fail(format!(
+            "scrutineer {}'s public share is the identity: anyone could make that scrutineer's decryption shares",
+            j + 1
+        ));
     }
     let qualified: Vec<u32> = (1..=n).filter(|i| dealers.contains_key(i) && !disqualified.contains(i)).collect();
     if qualified != c.qualified {
@@ -248,6 +268,7 @@ pub(crate) fn step_13_7_board<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut
         ));
     }
     let mut last = 0;
+    let mut largest = 0;
     for (k, h) in record.receipt_heads.iter().enumerate() {
         let th = check_head(st, manifest, h)?;
         if th.size <= last || th.size > log.len() {
@@ -260,6 +281,20 @@ pub(crate) fn step_13_7_board<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut
             ));
         }
         last = th.size;
+        largest = th.size;
+    }
+    // Every entry was receipted (its cast or challenge answered with a signed head
+    // that includes it, §12.5): the largest receipt head covers the whole board.
+    if largest != log.len() {
+        return fail(if record.receipt_heads.is_empty() {
+            format!("the record has no receipt tree heads for its {} entries: none of them was receipted", log.len())
+        } else {
+            format!(
+                "the receipt tree heads cover only the first {largest} of the {} entries: entries from position \
+                 {largest} on were never receipted",
+                log.len()
+            )
+        });
     }
     Ok(format!(
         "{} entries, signed tree head matches, {} receipt tree heads consistent",
@@ -460,4 +495,129 @@ pub(crate) fn step_13_13_signatures<R: CryptoRng + ?Sized>(st: &mut State<'_>, _
         }
     }
     Ok(format!("server, {} scrutineers and {} counters", manifest.scrutineers.len(), manifest.counters.len()))
+}
+
+/// §13.14: the record's election fingerprint (spec §11.4) and officers' keys are the
+/// ones the hall wrote down, when the verifier is given them.
+pub(crate) fn step_13_14_pins<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
+    let pins = st.pins;
+    let (_, manifest, _, _) = st.basics()?;
+    let fp = st.fingerprint.ok_or(StepError::Skipped("the record could not be read (13.1)"))?;
+    if !pins.pinned() {
+        return Ok(format!(
+            "none given: only consistency checked; compare fingerprint {fp} with the scrutineers' minutes"
+        ));
+    }
+    let mut said = Vec::new();
+    if let Some(expect) = &pins.fingerprint {
+        match fp.matches(expect) {
+            Err(e) => return fail(format!("--expect: {e}")),
+            Ok(false) => {
+                return fail(format!(
+                    "the record's election fingerprint is {fp}, not {} as the hall wrote down: this record is not \
+                     that poll (its manifest, server or credential key, officers or key ceremony differ)",
+                    expect.trim()
+                ));
+            }
+            Ok(true) => said.push(format!("fingerprint {fp} as expected")),
+        }
+    }
+    let officers: Vec<(&str, &crate::record::Signer)> = manifest
+        .scrutineers
+        .iter()
+        .map(|s| ("scrutineer", s))
+        .chain(manifest.counters.iter().map(|c| ("counter", c)))
+        .collect();
+    for pin in &pins.officer_keys {
+        let mut found = None;
+        for (role, officer) in &officers {
+            match KeyFingerprint::of(&officer.key).matches(pin) {
+                Err(e) => return fail(format!("--officer-key: {e}")),
+                Ok(true) => found = Some((*role, officer.name.as_str())),
+                Ok(false) => {}
+            }
+        }
+        match found {
+            Some((role, name)) => said.push(format!("{role} {name}'s key {}", pin.trim())),
+            None => {
+                let listed: Vec<String> =
+                    officers.iter().map(|(_, o)| format!("{} {}", o.name, KeyFingerprint::of(&o.key))).collect();
+                return fail(format!(
+                    "no scrutineer or counter of this record has the key fingerprint {}; the record's officers are: {}",
+                    pin.trim(),
+                    listed.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(said.join("; "))
+}
+
+/// §13.15: every receipt given is for an entry of this board, at its position, with
+/// its tracking code, under a signed head the final board extends; every observed
+/// head given is a signed earlier state of the final board.
+pub(crate) fn step_13_15_receipts<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
+    let pins = st.pins;
+    if pins.receipts.is_empty() && pins.heads.is_empty() {
+        return Ok("none given".into());
+    }
+    let (record, manifest, _, _) = st.basics()?;
+    let fp = st.fingerprint.ok_or(StepError::Skipped("the record could not be read (13.1)"))?;
+    let log = board_log(&record.board);
+    let extends = |th: &TreeHead| th.size <= log.len() && log.root_at(th.size).ok() == Some(th.root);
+    let (mut cast, mut spoiled) = (0, 0);
+    for (k, text) in pins.receipts.iter().enumerate() {
+        let n = k + 1;
+        let r = Receipt::parse(text).map_err(|e| format!("receipt {n}: not a receipt: {e}"))?;
+        let who = format!("receipt {n} (tracking code {}, position {})", r.tracking, r.position);
+        if r.fingerprint != fp.prefix() {
+            return fail(format!("{who}: it belongs to another poll, not the one with fingerprint {fp}"));
+        }
+        let th = check_head(st, manifest, &r.head).map_err(|e| format!("{who}: {e}"))?;
+        if !extends(&th) {
+            return fail(format!(
+                "{who}: the record's board is not a continuation of the board the receipt was signed on ({}): \
+                 an entry up to position {} was removed, moved or changed",
+                head_summary(&r.head),
+                th.size.saturating_sub(1)
+            ));
+        }
+        let entry = usize::try_from(r.position).ok().and_then(|p| record.board.get(p));
+        let Some(entry) = entry else {
+            return fail(format!("{who}: the board has no entry at that position"));
+        };
+        let serial = Credential::from_bytes(entry.credential())
+            .map(|c| c.serial())
+            .map_err(|e| format!("{who}: the entry's credential: {e}"))?;
+        let code = TrackingCode::of(&BallotContext { election: st.election, serial }, entry.ballot());
+        if code != r.tracking {
+            return fail(format!("{who}: the entry at that position has tracking code {code}, not the receipt's"));
+        }
+        match (r.kind, entry) {
+            (ReceiptKind::Cast, BoardEntry::Cast { .. }) => cast += 1,
+            (ReceiptKind::Spoiled, BoardEntry::Spoiled { .. }) => spoiled += 1,
+            (ReceiptKind::Cast, _) => return fail(format!("{who}: a cast ballot, but the record has it as spoiled")),
+            (ReceiptKind::Spoiled, _) => {
+                return fail(format!("{who}: a challenged ballot, but the record counts it as cast"));
+            }
+        }
+    }
+    for (k, text) in pins.heads.iter().enumerate() {
+        let n = k + 1;
+        let head = parse_head(text).map_err(|e| format!("observed head {n}: {e}"))?;
+        let th = check_head(st, manifest, &head).map_err(|e| format!("observed head {n}: {e}"))?;
+        if !extends(&th) {
+            return fail(format!(
+                "observed head {n} ({}): the record's board is not a continuation of it: an entry was removed, moved \
+                 or changed after the display showed it",
+                head_summary(&head)
+            ));
+        }
+    }
+    Ok(format!(
+        "{} receipts ({cast} cast, {spoiled} challenged) at their positions with their tracking codes; {} observed \
+         heads; the final board extends each",
+        pins.receipts.len(),
+        pins.heads.len()
+    ))
 }
