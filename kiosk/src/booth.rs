@@ -24,6 +24,7 @@ use hallvote_tally::ballot::{
 };
 use hallvote_tally::record::builder::{head_message, joint_key};
 use hallvote_tally::record::{BoardEntry, Manifest};
+use hallvote_tally::record::{Fingerprint, ReceiptKind, SignedHead};
 use http::{Method, StatusCode};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -134,6 +135,9 @@ pub struct BallotDefinition {
     pub election: [u8; 64],
     /// The credential poll id.
     pub poll_id: [u8; 32],
+    /// The election fingerprint (spec §11.4), computed here from the manifest, `Y`
+    /// and the public shares.
+    pub fingerprint: Fingerprint,
 }
 
 /// A delegate's visit: the credential and the ballot it opens.
@@ -171,6 +175,13 @@ impl Sealed {
 /// A receipt the booth has checked (spec §14.7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Receipt {
+    /// The election fingerprint, short form (spec §11.4).
+    pub fingerprint: String,
+    /// The receipt as text (`HVRCPT1:…`, spec §12.11): what the printed QR code
+    /// carries and `hallvote-verify --receipt` checks.
+    pub text: String,
+    /// The first 8 hex digits of the signed head's root.
+    pub root: String,
     /// `cast` or `spoiled`.
     pub kind: String,
     /// The tracking code, as shown.
@@ -229,12 +240,23 @@ impl Booth {
         if Manifest::poll_id(&manifest_bytes) != poll_id {
             return Err(BoothError::Untrusted("the poll id is not the manifest's".into()));
         }
+        let joint_key = joint_key(&joint).map_err(|e| BoothError::Untrusted(e.to_string()))?;
+        if Manifest::election_hash(&manifest_bytes, &joint_key) != election {
+            return Err(BoothError::Untrusted("the election hash is not the manifest's and the joint key's".into()));
+        }
+        let shares = a.json["public_shares"].as_array().ok_or_else(|| BoothError::Untrusted("public shares".into()))?;
+        let public_shares =
+            shares.iter().map(|x| field::<32>(&json!({ "x": x }), "x")).collect::<Result<Vec<_>, _>>()?;
+        if public_shares.len() != manifest.scrutineers.len() {
+            return Err(BoothError::Untrusted("one public share per scrutineer".into()));
+        }
         let def = Arc::new(BallotDefinition {
             poll,
             state: a.json["state"].as_str().unwrap_or_default().to_owned(),
+            fingerprint: Fingerprint::of(&manifest_bytes, &joint, &public_shares),
             manifest,
             shape,
-            joint_key: joint_key(&joint).map_err(|e| BoothError::Untrusted(e.to_string()))?,
+            joint_key,
             election,
             poll_id,
         });
@@ -362,7 +384,18 @@ pub fn check_receipt(
     let signature = Signature::from_bytes(&sig).map_err(|_| bad("signature"))?;
     verify(&ballot.manifest.server_key, tags::SIG_TREE_HEAD, &head_message(&head_bytes, &ballot.election), &signature)
         .map_err(|_| bad("the tree head's signature"))?;
+    let text = hallvote_tally::record::Receipt {
+        kind: if expected_kind == "cast" { ReceiptKind::Cast } else { ReceiptKind::Spoiled },
+        fingerprint: ballot.fingerprint.prefix(),
+        position,
+        tracking: sealed.tracking,
+        head: SignedHead { head: head_bytes, signature: sig },
+    }
+    .to_text();
     Ok(Receipt {
+        fingerprint: ballot.fingerprint.short(),
+        text,
+        root: head.root[..4].iter().map(|b| format!("{b:02x}")).collect(),
         kind: kind.to_owned(),
         tracking: sealed.tracking.to_string(),
         position,

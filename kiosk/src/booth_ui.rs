@@ -549,6 +549,12 @@ async fn challenged_page(State(app): App) -> Response {
         ),
     );
     body.push_str(&marks_table(lang, &visit.ballot.manifest.poll.contests, plain, false));
+    body.push_str(&receipt_block(&app, lang, visit.ballot.poll, r));
+    let _ = write!(
+        body,
+        r#"<p class="noprint"><button type="button" class="secondary" onclick="window.print()">{}</button></p>"#,
+        lang.t("打印作废回执", "Print the challenge receipt")
+    );
     let _ = write!(
         body,
         r#"<p><a class="button" id="mark-again" href="/contest/0">{}</a></p>"#,
@@ -557,31 +563,59 @@ async fn challenged_page(State(app): App) -> Response {
     app.page(lang, lang.t("核验结果", "What the ballot held"), &body, true).into_response()
 }
 
+/// What a receipt shows and prints (spec §12.11): the election fingerprint, the
+/// tracking code, the board position, the signed head, and a QR code holding the
+/// board page's address with the whole receipt, which `hallvote-verify --receipt`
+/// and the board page check.
+fn receipt_block(app: &BoothApp, lang: Lang, poll: i64, r: &Receipt) -> String {
+    let url = format!("{}/polls/{poll}/board?code={}&receipt={}", app.server_url, r.tracking.replace(' ', ""), r.text);
+    format!(
+        r#"<dl class="receipt">
+<dt>{fp_label}</dt><dd class="fingerprint" id="fingerprint">{fp}</dd>
+<dt>{code_label}</dt><dd class="tracking" id="tracking">{code}</dd>
+<dt>{pos_label}</dt><dd id="position">{pos}</dd>
+<dt>{head_label}</dt><dd id="head">{head}</dd>
+</dl>
+<div class="qr">{qr}</div>
+<p class="hint">{hint}</p>
+<p class="receipt-text" id="receipt-text">{text}</p>"#,
+        fp_label = lang.t("选举指纹（应与监票记录一致）", "Election fingerprint (as in the scrutineers' minutes)"),
+        fp = escape(&r.fingerprint),
+        code_label = lang.t("追踪码", "Tracking code"),
+        code = escape(&r.tracking),
+        pos_label = lang.t("公告板位置", "Board position"),
+        pos = escape(&match lang {
+            Lang::Zh => format!("第 {} 条", r.position + 1),
+            Lang::En => format!("entry {}", r.position + 1),
+        }),
+        head_label = lang.t("服务器签名的树头", "Tree head signed by the server"),
+        head = escape(&match lang {
+            Lang::Zh => format!("共 {} 条，根 {}…", r.tree_size, r.root),
+            Lang::En => format!("{} entries, root {}…", r.tree_size, r.root),
+        }),
+        qr = qr_svg(&url, lang.t("回执二维码：用于日后核对", "Receipt QR code, to check it later")),
+        hint = lang.t(
+            "扫描二维码或在公告板页面输入追踪码，可随时核对您的选票已被记录；任何人可用 hallvote-verify --receipt 以回执核对公布的选举记录。追踪码不显示您投了谁。",
+            "Scan the code or type the tracking code on the board page to check any time that your ballot was recorded; anyone can check the published record against this receipt with hallvote-verify --receipt. It does not show how you voted."
+        ),
+        text = escape(&r.text),
+    )
+}
+
 async fn receipt_page(State(app): App) -> Response {
     let s = app.screen().await;
     let (Some(visit), Some(r)) = (&s.visit, &s.receipt) else { return Redirect::to("/").into_response() };
     let lang = s.lang;
-    let url = format!("{}/polls/{}/board?code={}", app.server_url, visit.ballot.poll, r.tracking.replace(' ', ""));
     let body = format!(
         r#"<p class="ok" role="status">{done}</p>
-<p>{code_label}</p><p class="tracking" id="tracking">{code}</p>
-<p>{pos}</p>
-<div class="qr">{qr}</div>
-<p class="hint">{hint}</p>
+{block}
 <p class="noprint"><button type="button" class="secondary" onclick="window.print()">{print}</button></p>
 <form method="post" action="/done"><button type="submit" id="done">{finish}</button></form>"#,
-        done = lang.t("您的选票已投出，服务器已签名确认。", "Your ballot is cast, and the server has signed its confirmation."),
-        code_label = lang.t("追踪码：", "Tracking code:"),
-        code = escape(&r.tracking),
-        pos = escape(&match lang {
-            Lang::Zh => format!("公告板位置：第 {} 条（共 {} 条时确认）", r.position + 1, r.tree_size),
-            Lang::En => format!("Board position: entry {} (confirmed at {} entries)", r.position + 1, r.tree_size),
-        }),
-        qr = qr_svg(&url, lang.t("用于日后核对的二维码", "QR code to check it later")),
-        hint = lang.t(
-            "扫描二维码或在公告板页面输入追踪码，可随时核对您的选票已被记录。追踪码不显示您投了谁。",
-            "Scan the code or type the tracking code on the board page to check any time that your ballot was recorded. It does not show how you voted."
+        done = lang.t(
+            "您的选票已投出，服务器已签名确认。",
+            "Your ballot is cast, and the server has signed its confirmation."
         ),
+        block = receipt_block(&app, lang, visit.ballot.poll, r),
         print = lang.t("打印回执", "Print the receipt"),
         finish = lang.t("完成", "Done"),
     );

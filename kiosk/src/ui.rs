@@ -82,6 +82,10 @@ legend{font-size:1.3rem;font-weight:bold;padding:0 .4rem}
 .tracking{font-family:"DejaVu Sans Mono",monospace;font-size:2.2rem;font-weight:bold;letter-spacing:.1rem;background:#f4f4f4;border:3px dashed #333;padding:.6rem 1rem;display:inline-block}
 .counter{font-size:1.3rem;font-weight:bold}
 .qr svg{width:14rem;height:14rem}
+.receipt{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;align-items:baseline;font-size:1.2rem}
+.receipt dt{font-weight:bold}.receipt dd{margin:0}
+.fingerprint{font-family:"DejaVu Sans Mono",monospace;font-size:1.8rem;font-weight:bold;letter-spacing:.1rem}
+.receipt-text{font-family:"DejaVu Sans Mono",monospace;font-size:.8rem;overflow-wrap:anywhere;color:#333}
 @media print{header,form,.noprint{display:none}}
 "#;
 

@@ -151,6 +151,13 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     let receipt_qr = decode_qr(&shot);
     assert_eq!(receipt_qr.len(), 1);
     assert!(receipt_qr[0].starts_with(&format!("{}/polls/{}/board?code=", hall.url, hall.poll)), "{receipt_qr:?}");
+    // The QR code carries the whole receipt (spec §12.11), the same as the text under it.
+    let scanned = hallvote_tally::record::Receipt::parse(&receipt_qr[0]).expect("the QR code holds a receipt");
+    let printed = hallvote_tally::record::Receipt::parse(&b.text("#receipt-text").await).unwrap();
+    assert_eq!(scanned, printed);
+    assert_eq!(scanned.tracking.to_string(), second_code);
+    let fingerprint = b.text("#fingerprint").await;
+    assert_eq!((fingerprint.len(), fingerprint.matches('-').count()), (23, 3), "{fingerprint}");
 
     // The English pages pass too.
     b.click("header a[lang=en]").await;

@@ -17,7 +17,7 @@ use hallvote_crypto::sign::SigningKey;
 use hallvote_tally::ballot::{
     BallotContext, BallotError, BallotShape, BallotVerifier, EncryptedBallot, Opening, TrackingCode, check_opening,
 };
-use hallvote_tally::record::{BoardEntry, Manifest};
+use hallvote_tally::record::{BoardEntry, Fingerprint, Manifest};
 use zeroize::Zeroizing;
 
 use crate::db::StoreError;
@@ -96,6 +96,69 @@ impl ContextCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<PollContext>>> {
         self.contexts.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// What the hall checks a poll's keys by, once its key ceremony has finished: the
+/// public shares `X₁…Xₙ` (spec §5.3) and the election fingerprint (spec §11.4).
+#[derive(Debug)]
+pub struct PollKeys {
+    /// The election fingerprint.
+    pub fingerprint: Fingerprint,
+    /// `X₁ … Xₙ`, encoded.
+    pub public_shares: Vec<[u8; 32]>,
+}
+
+/// A poll's row id and its ceremony id.
+type CeremonyKey = (i64, Vec<u8>);
+
+/// [`PollKeys`] by poll and ceremony id: computed once from the stored ceremony.
+#[derive(Debug, Default)]
+pub struct FingerprintCache {
+    known: Mutex<HashMap<CeremonyKey, Arc<PollKeys>>>,
+}
+
+impl FingerprintCache {
+    /// The election fingerprint of `run` once its ceremony has finished; `None` before.
+    pub async fn of(&self, store: &crate::db::Store, run: &PollRun) -> Result<Option<Fingerprint>, StoreError> {
+        Ok(self.keys(store, run).await?.map(|k| k.fingerprint))
+    }
+
+    /// The public shares and fingerprint of `run` once its ceremony has finished
+    /// (a joint key is stored); `None` before. A ceremony that does not recompute to
+    /// the stored joint key is corrupt data.
+    pub async fn keys(&self, store: &crate::db::Store, run: &PollRun) -> Result<Option<Arc<PollKeys>>, StoreError> {
+        let (Some(ceremony), Some(manifest), Some(joint), Some(k)) =
+            (&run.ceremony_id, &run.manifest, &run.joint_key, run.threshold)
+        else {
+            return Ok(None);
+        };
+        let key = (run.id, ceremony.clone());
+        if let Some(f) = self.lock().get(&key) {
+            return Ok(Some(Arc::clone(f)));
+        }
+        let n = crate::db::casting::officers(store, run.id)
+            .await?
+            .iter()
+            .filter(|o| o.role == crate::db::casting::OfficerRole::Scrutineer)
+            .count();
+        let corrupt = |what: &str| StoreError::Corrupt(format!("poll {}: {what}", run.id));
+        let params = Params::new(k, u32::try_from(n).unwrap_or(0)).map_err(|_| corrupt("threshold"))?;
+        let messages = crate::db::casting::dealings(store, run.id).await?;
+        let confirmations = crate::db::casting::confirmations(store, run.id).await?;
+        let result = ceremony_result(params, ceremony, &messages, &confirmations).map_err(|_| corrupt("ceremony"))?;
+        let joint: [u8; 32] = joint.as_slice().try_into().map_err(|_| corrupt("joint key length"))?;
+        if result.output.joint_key.element().as_bytes() != &joint {
+            return Err(corrupt("the stored joint key is not the ceremony's"));
+        }
+        let public_shares: Vec<[u8; 32]> = result.output.public_shares.iter().map(|x| *x.as_bytes()).collect();
+        let keys = Arc::new(PollKeys { fingerprint: Fingerprint::of(manifest, &joint, &public_shares), public_shares });
+        self.lock().insert(key, Arc::clone(&keys));
+        Ok(Some(keys))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CeremonyKey, Arc<PollKeys>>> {
+        self.known.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

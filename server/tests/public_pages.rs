@@ -30,7 +30,8 @@ use hallvote_server::db::Store;
 use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
 use hallvote_tally::model::ContestKind;
 use hallvote_tally::record::builder::{decrypt, head_message, joint_key, result_digest, sign_result};
-use hallvote_tally::record::{Attendance, BoardEntry, Manifest};
+use hallvote_tally::record::receipt::head_to_text;
+use hallvote_tally::record::{Attendance, BoardEntry, Fingerprint, Manifest, SignedHead};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -376,10 +377,11 @@ async fn board_explorer(h: &Hall, def: &BallotDef, receipts: &[Value]) {
 }
 
 /// The sheet and its PDF as anyone sees them once published.
-async fn published_sheet(h: &Hall) {
+async fn published_sheet(h: &Hall, fingerprint: &str) {
     let sheet = format!("/polls/{}/sheet", h.poll);
     let (status, html, _) = page(&h.app, &sheet, None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&format!("选举指纹：{fingerprint}")), "{html}");
     assert!(html.contains("计票结果报告单") && html.contains("@page { size: A4;"));
     assert!(html.contains("中国共产党青山镇第十五届代表大会") && html.contains("镇政府大礼堂"), "{html}");
     for name in ["张伟", "王芳", "李娜", "范勇", "工作报告", "王晓冬", "贺艳", "冯丽晓", "已电子签名"]
@@ -411,6 +413,13 @@ async fn published_sheet(h: &Hall) {
         .collect();
     assert!(!pngs.is_empty(), "no page rendered");
     assert!(pngs.iter().all(|p| std::fs::read(p).unwrap().starts_with(b"\x89PNG\r\n\x1a\n")));
+    // The fingerprint beside the signature lines, read back from the PDF.
+    let out = std::process::Command::new("pdftotext")
+        .args([file.as_os_str(), "-".as_ref()])
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext (Debian package poppler-utils) is needed: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(fingerprint), "{text}");
 }
 
 /// The next server-sent event (skipping keep-alive comments), within 10 seconds.
@@ -480,6 +489,31 @@ async fn public_pages_of_a_poll(store: Store) {
     assert_eq!(f["results"], json!([]));
     let (_, display, _) = page(&h.app, &format!("/display/sessions/{}", h.session), None, "zh-CN").await;
     assert!(display.contains("第一次投票：发出选票 9　收回选票 8"), "{display}");
+    // The display shows the poll's election fingerprint and its newest signed head,
+    // which is the last receipt's (spec §11.4, §12.11).
+    let (_, booth_def) =
+        station_call(&h.app, &h.booth, Method::GET, &format!("/api/station/polls/{}/ballot", h.poll), None).await;
+    let shares: Vec<[u8; 32]> =
+        booth_def["public_shares"].as_array().unwrap().iter().map(|x| unb64(x).try_into().unwrap()).collect();
+    let fingerprint =
+        Fingerprint::of(&unb64(&booth_def["manifest"]), &unb64(&booth_def["joint_key"]).try_into().unwrap(), &shares);
+    assert_eq!(booth_def["fingerprint"], fingerprint.short());
+    let last = &receipts[7];
+    let head = SignedHead {
+        head: unb64(&last["head"]).try_into().unwrap(),
+        signature: unb64(&last["signature"]).try_into().unwrap(),
+    };
+    assert_eq!(
+        f["boards"],
+        json!([{
+            "poll": "第一次投票",
+            "fingerprint": fingerprint.short(),
+            "size": 8,
+            "root": head.head[8..12].iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            "head": head_to_text(&head),
+        }]),
+        "{f}"
+    );
 
     board_explorer(&h, &def, &receipts).await;
 
@@ -558,7 +592,7 @@ async fn public_pages_of_a_poll(store: Store) {
         call(&h.app, Method::POST, &format!("/api/polls/{}/publish", h.poll), Some(&h.org), None, "en").await;
     assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("published")), "{st}");
 
-    published_sheet(&h).await;
+    published_sheet(&h, &fingerprint.short()).await;
 
     // The hall display: no more counts, the results as bar charts.
     let (_, f, _) = call(&h.app, Method::GET, &figures, None, None, "zh-CN").await;

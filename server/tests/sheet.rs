@@ -56,6 +56,7 @@ fn count(json: &str) -> (PollResult, SheetHeading) {
         date: scenario.date.clone(),
         place: scenario.place.clone(),
         ruleset: String::new(),
+        fingerprint: String::new(),
     };
     (result, heading)
 }

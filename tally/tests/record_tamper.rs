@@ -89,7 +89,7 @@ fn an_altered_ciphertext_is_caught() {
     b.contests[0].items[0].ciphertexts.swap(0, 1);
     *ballot = b.to_bytes();
     rewrite_history(s, &mut r);
-    rejected_at(&r, "13.5", &format!("entry {k}: contest 0, item Some(0), option Some(0)"));
+    rejected_at(&r, "13.5", &format!("entry {k}: contest 1, item 1, option 1: the 0/1 proof"));
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn a_proof_copied_from_another_ballot_is_caught() {
     target.contests[0].items[0] = donor.contests[0].items[0].clone();
     *ballot = target.to_bytes();
     rewrite_history(s, &mut r);
-    rejected_at(&r, "13.5", &format!("entry {a}: contest 0"));
+    rejected_at(&r, "13.5", &format!("entry {a}: contest 1, item 1"));
 }
 
 #[test]

@@ -675,6 +675,20 @@ pub async fn entries(store: &Store, poll_id: i64) -> Result<Vec<StoredEntry>, St
     rows.iter().map(entry_from_row).collect()
 }
 
+/// The newest signed tree head of a poll's board while it runs (`head ‖ signature`
+/// of its last entry, spec §12.5), or `None` while the board is empty.
+pub async fn latest_head(store: &Store, poll_id: i64) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError> {
+    let row =
+        sqlx::query("SELECT head, signature FROM board_entries WHERE poll_id = $1 ORDER BY position DESC LIMIT 1")
+            .bind(poll_id)
+            .fetch_optional(store.pool())
+            .await?;
+    match row {
+        Some(r) => Ok(Some((r.try_get("head")?, r.try_get("signature")?))),
+        None => Ok(None),
+    }
+}
+
 /// The entries with a tracking code (normally one; a challenged ballot re-sent is another).
 pub async fn by_tracking(store: &Store, poll_id: i64, tracking: &[u8; 10]) -> Result<Vec<StoredEntry>, StoreError> {
     let rows = sqlx::query(&format!(

@@ -192,6 +192,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
             "published": t("已公布", "published"),
         },
         "officers": t("监票人、计票人：", "Scrutineers and counters: "),
+        "fingerprint": t("选举指纹（与监票记录核对）：", "Election fingerprint (compare with the scrutineers' minutes): "),
         "appoint": t("确定监票人、计票人", "Appoint scrutineers and counters"),
         "appoint_help": t(
             "为每台监票终端选择身份并填写使用它的代表的代表证号（候选人不能担任）。k 为解密所需的最少监票人数。",

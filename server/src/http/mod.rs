@@ -53,6 +53,8 @@ pub struct AppState {
     pub checks: std::sync::Arc<crate::casting::BallotChecks>,
     /// The polls' frozen cryptographic contexts.
     pub contexts: std::sync::Arc<crate::casting::ContextCache>,
+    /// The polls' election fingerprints (spec §11.4), once their ceremony has finished.
+    pub fingerprints: std::sync::Arc<crate::casting::FingerprintCache>,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
             casts: Default::default(),
             checks: Default::default(),
             contexts: Default::default(),
+            fingerprints: Default::default(),
         }
     }
 

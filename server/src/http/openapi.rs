@@ -403,6 +403,7 @@ const POLL: &[F] = &[
         ])),
         "",
     ),
+    o("fingerprint", Str, "The election fingerprint's short form, once the key ceremony has finished (spec §11.4)."),
 ];
 const POLL_STATES: &[&str] = &["draft", "ceremony", "ready", "open", "closed", "tallied", "published"];
 const OFFICERS: &[F] = &[
@@ -1083,6 +1084,8 @@ const ROUTES: &[Route] = &[
                 f("joint_key", B64, "`Y`."),
                 f("election", B64, "`E`."),
                 f("poll_id", B64, "The credential poll id `H(manifest)`."),
+                f("public_shares", Ty::Arr(&B64), "`X₁…Xₙ` (spec §5.3)."),
+                f("fingerprint", Ty::Str, "The election fingerprint's short form (spec §11.4)."),
             ]),
         )
         .refuses(&[(409, "poll_not_ready")]),

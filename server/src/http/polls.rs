@@ -51,6 +51,9 @@ struct PollView {
     state: String,
     name: String,
     contests: Vec<ContestView>,
+    /// The election fingerprint's short form once the key ceremony has finished (spec §11.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
 }
 
 fn view(p: &PollRecord, lang: Lang) -> PollView {
@@ -60,7 +63,19 @@ fn view(p: &PollRecord, lang: Lang) -> PollView {
         state: p.state.clone(),
         name: p.poll.name.clone(),
         contests: p.poll.contests.iter().map(|c| contest_view(c, lang)).collect(),
+        fingerprint: None,
     }
+}
+
+/// [`view`] with the election fingerprint, for polls past their key ceremony.
+async fn full_view(state: &AppState, p: &PollRecord, lang: Lang) -> Result<PollView, ApiError> {
+    let mut v = view(p, lang);
+    if !matches!(p.state.as_str(), "draft" | "ceremony")
+        && let Some(run) = crate::db::casting::run(&state.store, p.id).await?
+    {
+        v.fingerprint = state.fingerprints.of(&state.store, &run).await?.map(|f| f.short());
+    }
+    Ok(v)
 }
 
 fn contest_view(c: &Contest, lang: Lang) -> ContestView {
@@ -114,7 +129,11 @@ async fn list(
 ) -> Result<Json<Vec<PollView>>, ApiError> {
     auth.require(&Role::ALL)?;
     let s = load_session(&state, session_id).await?;
-    Ok(Json(polls::of_session(&state.store, s.id).await?.iter().map(|p| view(p, lang)).collect()))
+    let mut out = Vec::new();
+    for p in polls::of_session(&state.store, s.id).await? {
+        out.push(full_view(&state, &p, lang).await?);
+    }
+    Ok(Json(out))
 }
 
 async fn show(
@@ -125,7 +144,7 @@ async fn show(
 ) -> Result<Json<PollView>, ApiError> {
     auth.require(&Role::ALL)?;
     let p = polls::get(&state.store, id).await?.ok_or_else(|| not_found("投票", "poll"))?;
-    Ok(Json(view(&p, lang)))
+    Ok(Json(full_view(&state, &p, lang).await?))
 }
 
 /// Starting points for the console's poll form, one per kind of contest. Names are

@@ -571,6 +571,7 @@ async fn counted(state: &AppState, id: i64, auth: Result<&Authenticated, &ApiErr
         date: session.date,
         place: session.place,
         ruleset: String::new(),
+        fingerprint: state.fingerprints.of(&state.store, &run).await?.map(|f| f.short()).unwrap_or_default(),
     };
     let signed = casting::signatures(&state.store, id).await?;
     let mut signers = Signers::default();

@@ -162,6 +162,12 @@ struct BallotDefinition {
     election: String,
     /// The credential poll id `H(manifest)`.
     poll_id: String,
+    /// The public shares `X₁…Xₙ` (spec §5.3), from which, with the manifest and `Y`,
+    /// the booth computes the election fingerprint it prints on receipts (spec §11.4).
+    public_shares: Vec<String>,
+    /// The election fingerprint's short form, as the server computes it (informative:
+    /// the booth computes its own).
+    fingerprint: String,
 }
 
 async fn ballot_definition(
@@ -172,12 +178,19 @@ async fn ballot_definition(
     req.require(&[StationKind::Booth, StationKind::Desk])?;
     let (_, run) = load_run(&state, id).await?;
     let ctx = context(&state, &run)?;
+    let keys = state
+        .fingerprints
+        .keys(&state.store, &run)
+        .await?
+        .ok_or_else(|| ApiError::internal("a poll with a context has no finished ceremony"))?;
     Ok(Json(BallotDefinition {
         state: run.state,
         manifest: b64(&ctx.manifest_bytes),
         joint_key: b64(ctx.joint_key.element().as_bytes()),
         election: b64(&ctx.election),
         poll_id: b64(&ctx.poll_id),
+        public_shares: keys.public_shares.iter().map(|x| b64(x)).collect(),
+        fingerprint: keys.fingerprint.short(),
     }))
 }
 

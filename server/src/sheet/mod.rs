@@ -39,6 +39,10 @@ pub struct SheetHeading {
     /// The ruleset's name as people know it; the result's ruleset name when empty. The
     /// sheet always also prints the name and SHA-256 the result was counted under.
     pub ruleset: String,
+    /// The election fingerprint's short form (spec §11.4), printed beside the
+    /// signature lines for the signers to compare with their minutes; none on a sheet
+    /// of a paper count.
+    pub fingerprint: String,
 }
 
 /// The people who sign the sheet (RULES: scrutineers sign the result, counters the
@@ -338,6 +342,21 @@ pub(crate) fn build(result: &PollResult, heading: &SheetHeading, signers: &Signe
     }
 
     b.push(Block::Heading(t("监票人、计票人签名", "Signatures of scrutineers and counters")));
+    if !heading.fingerprint.is_empty() {
+        let f = &heading.fingerprint;
+        b.push(para(
+            Text::new(
+                format!("选举指纹：{f}（签名前请与监票记录中抄写的选举指纹核对，一致方可签名）"),
+                format!(
+                    "Election fingerprint: {f} (before signing, compare it with the one copied into the scrutineers' \
+                     minutes; sign only if they are the same)"
+                ),
+            )
+            .get(lang)
+            .to_owned(),
+            true,
+        ));
+    }
     let mut rows = Vec::new();
     for (role, people) in
         [(t("监票人", "Scrutineer"), &signers.scrutineers), (t("计票人", "Counter"), &signers.counters)]

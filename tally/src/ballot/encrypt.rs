@@ -20,7 +20,7 @@ pub enum BallotError {
     #[error("ballot does not match the poll: {0}")]
     Structure(&'static str),
     /// A proof at this position does not verify.
-    #[error("contest {contest}, item {item:?}, option {option:?}: {error}")]
+    #[error("{}: {error}", proof_place(*contest, *item, *option))]
     Proof {
         /// The contest.
         contest: usize,
@@ -45,6 +45,16 @@ pub enum BallotError {
         /// The option.
         option: usize,
     },
+}
+
+/// Where a ballot proof sits, in words (positions from 1, as people count): the
+/// 0/1 proof of an option, an item's sum proof, or a contest's cap proof.
+fn proof_place(contest: usize, item: Option<usize>, option: Option<usize>) -> String {
+    match (item, option) {
+        (Some(i), Some(o)) => format!("contest {}, item {}, option {}: the 0/1 proof", contest + 1, i + 1, o + 1),
+        (Some(i), None) => format!("contest {}, item {}: the proof of the item's number of marks", contest + 1, i + 1),
+        _ => format!("contest {}: the proof that no more are elected than there are seats", contest + 1),
+    }
 }
 
 /// One item: a ciphertext and a 0/1 proof per option, and the proof of the item's sum.

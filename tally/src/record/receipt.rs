@@ -92,8 +92,26 @@ impl Receipt {
 
     /// Parses a receipt text strictly (surrounding white space, which a scanner
     /// adds, is ignored; the prefix is case-insensitive as a QR reader may lower it).
+    /// The printed QR code holds the board page's address with the text as its
+    /// `receipt` parameter (`https://…/board?code=…&receipt=HVRCPT1:…`); that form is
+    /// read too.
     pub fn parse(text: &str) -> Result<Self, ReceiptTextError> {
-        let b = unprefixed(text, RECEIPT_PREFIX, RECEIPT_LEN)?;
+        let text = text.trim();
+        let lower = text.get(..8).unwrap_or_default().to_ascii_lowercase();
+        let text = if lower.starts_with("http://") || lower.starts_with("https://") {
+            let query = text.split_once('?').map_or("", |(_, q)| q);
+            let value = query.split('&').find_map(|kv| kv.strip_prefix("receipt="));
+            value.ok_or(ReceiptTextError::Prefix(RECEIPT_PREFIX))?
+        } else {
+            text
+        };
+        let b = match text.get(..RECEIPT_PREFIX.len() + 2) {
+            // A QR reader or browser may have percent-encoded the colon.
+            Some(p) if p.eq_ignore_ascii_case("HVRCPT1%3A") => {
+                unprefixed(&format!("{RECEIPT_PREFIX}{}", &text[p.len()..]), RECEIPT_PREFIX, RECEIPT_LEN)?
+            }
+            _ => unprefixed(text, RECEIPT_PREFIX, RECEIPT_LEN)?,
+        };
         let kind = match b[0] {
             0 => ReceiptKind::Cast,
             1 => ReceiptKind::Spoiled,
@@ -205,6 +223,11 @@ mod tests {
         assert_eq!(text.len(), RECEIPT_PREFIX.len() + 248);
         assert_eq!(Receipt::parse(&text).unwrap(), r);
         assert_eq!(Receipt::parse(&format!("  {}\n", text.to_lowercase())).unwrap(), r);
+        let url =
+            format!("https://10.0.0.2:8443/polls/3/board?code=ABCD&{}", text.replace("HVRCPT1:", "receipt=HVRCPT1:"));
+        assert_eq!(Receipt::parse(&url).unwrap(), r);
+        assert_eq!(Receipt::parse(&url.replace("HVRCPT1:", "HVRCPT1%3A")).unwrap(), r);
+        assert_eq!(Receipt::parse("https://x/board?code=ABCD"), Err(ReceiptTextError::Prefix(RECEIPT_PREFIX)));
         assert_eq!(Receipt::parse(&text[1..]), Err(ReceiptTextError::Prefix(RECEIPT_PREFIX)));
         assert!(matches!(Receipt::parse(&text[..text.len() - 1]), Err(ReceiptTextError::Encoding(..))));
         let beyond = Receipt { position: 12, ..r };

@@ -198,6 +198,14 @@ pub(crate) fn step_13_4_credentials<R: CryptoRng + ?Sized>(st: &mut State<'_>, _
     let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
     for (pos, entry) in record.board.iter().enumerate() {
         let cred = Credential::from_bytes(entry.credential()).map_err(|e| format!("entry {pos}: credential: {e}"))?;
+        let (len, want) = (cred.signature().len(), manifest.credential_key.modulus_len());
+        if len != want {
+            return fail(format!(
+                "entry {pos}: the credential's signature is {len} bytes long; the poll's {}-bit credential key \
+                 makes signatures of {want} bytes",
+                manifest.credential_key.modulus_bits()
+            ));
+        }
         if cred.verify(&manifest.credential_key, &st.poll_id).is_err() {
             return fail(format!("entry {pos}: the credential is not signed by the poll's credential key"));
         }
