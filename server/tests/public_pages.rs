@@ -618,3 +618,71 @@ async fn public_pages_of_a_poll(store: Store) {
 }
 
 both_backends!(public_pages, public_pages_of_a_poll);
+
+/// Text in a URL, percent-encoded.
+fn query_value(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// What a visitor might type as a tracking code to run a script in the page.
+const HOSTILE: [&str; 7] = [
+    "{{texts}}",
+    "{{message}}\" autofocus onfocus=\"alert(1)",
+    "\"><img src=x onerror=alert(1)>",
+    "'><svg onload=alert(1)>",
+    "</script><script>alert(1)</script>",
+    "{{summary}}{{result}}{{autofocus}}{{code}}{{poll}}{{lang}}",
+    "\u{2028}<!-- {{other_lang_href}}",
+];
+
+/// The board page shows `typed` back as text, in its search field, and made nothing of it.
+fn shows_only_as_text(page: &str, typed: &str) {
+    let value = page.split("id=\"code\" name=\"code\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert_eq!(value, hallvote_server::html::escape(typed.trim()), "{page}");
+    // The page's own script, and one set of its texts, in that script.
+    assert_eq!(page.matches("<script").count(), 1, "{page}");
+    assert_eq!(page.matches("\"leaf_tag\"").count(), 1, "{page}");
+    if !typed.is_empty() {
+        assert!(page.contains("required >"), "no autofocus once a code is typed: {page}");
+    }
+    for made in ["<img", "<svg", "onfocus=\"", "<!--", "alert(1)</script>"] {
+        assert!(!page.contains(made), "{made} in {page}");
+    }
+}
+
+/// Issue 14, item 1: a tracking code typed as `{{texts}}` was expanded into the
+/// page's script texts inside the search field's value, and a handler ran. Whatever
+/// is typed comes back as text; a poll's name too.
+async fn typed_text_stays_text(store: Store) {
+    let h = set_up_hall(&store).await;
+    for typed in HOSTILE {
+        for lang in ["zh-CN", "en"] {
+            let path = format!("/polls/{}/board?lang={lang}&code={}", h.poll, query_value(typed));
+            let (status, html, _) = page(&h.app, &path, None, "zh-CN").await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{typed}: {html}");
+            shows_only_as_text(&html, typed);
+        }
+    }
+    let mut definition = poll_definition();
+    definition["name"] = json!(HOSTILE.concat());
+    let (status, p, _) = call(
+        &h.app,
+        Method::POST,
+        &format!("/api/sessions/{}/polls", h.session),
+        Some(&h.org),
+        Some(definition),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let (status, html, _) = page(&h.app, &format!("/polls/{}/board", p["id"]), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    shows_only_as_text(&html, "");
+    assert!(
+        html.contains(&format!("<h2 id=\"summary-title\">{}</h2>", hallvote_server::html::escape(&HOSTILE.concat())))
+    );
+}
+
+both_backends!(typed_text, typed_text_stays_text);

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use crate::html::{fill, script_json};
+use crate::html::{Slot, fill};
 use crate::i18n::{LANG_COOKIE, RequestLang};
 
 const PAGE: &str = include_str!("pages/console.html");
@@ -129,7 +129,12 @@ pub fn render(lang: Lang) -> String {
         ("congress_number", t("第几届", "Congress number (届)").into()),
         ("create", t("建立", "Create").into()),
     ];
-    fill(PAGE, &fills, &[("texts", script_json(&texts))])
+    fill(PAGE, &slots(fills, texts))
+}
+
+/// The page's texts as text slots, and the script's texts as JSON.
+fn slots<const N: usize>(texts: [(&'static str, String); N], script: serde_json::Value) -> Vec<(&'static str, Slot)> {
+    texts.into_iter().map(|(k, v)| (k, Slot::Text(v))).chain([("texts", Slot::Json(script))]).collect()
 }
 
 /// The session page in `lang`, for session `id` titled `title`.
@@ -257,7 +262,6 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
         ("other_lang", t("en", "zh-CN").into()),
         ("other_lang_name", t("English", "中文").into()),
         ("title", heading),
-        ("session", id.to_string()),
         ("back", t("返回控制台", "Back to the console").into()),
         ("display", t("大屏幕", "Hall display").into()),
         ("attendance", t("出席", "Attendance").into()),
@@ -294,7 +298,10 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
             .into(),
         ),
     ];
-    fill(SESSION_PAGE, &fills, &[("texts", script_json(&texts))])
+    let mut slots = slots(fills, texts);
+    // A number in the script (`const SESSION = 7;`), in a link outside it.
+    slots.push(("session", Slot::Json(json!(id))));
+    fill(SESSION_PAGE, &slots)
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ use crate::auth::Role;
 use crate::board::entry_leaf_hash;
 use crate::db::casting::{self, OfficerRole, PollRun, StoredEntry};
 use crate::db::polls::PollRecord;
-use crate::html::{escape, fill, script_json};
+use crate::html::{Slot, escape, fill, script_json};
 use crate::i18n::{LANG_COOKIE, RequestLang};
 use crate::sheet::{SheetHeading, Signer, Signers};
 
@@ -383,36 +383,30 @@ fn render_board(
         ),
         "check_failed": t("核验出错：", "The check failed:"),
     });
-    // (placeholder, value, whether the value is text to escape rather than markup)
-    let fills: Vec<(&str, String, bool)> = vec![
-        ("lang", lang_tag(lang).into(), true),
-        ("other_lang", lang_tag(other).into(), true),
-        ("other_lang_name", t("English", "中文").into(), true),
-        ("other_lang_href", other_href, true),
-        ("title", t("公告板查询", "Bulletin board explorer").into(), true),
-        ("poll", poll.poll.name.clone(), true),
-        ("label", t("追踪码", "Tracking code").into(), true),
+    let slots = [
+        ("lang", Slot::text(lang_tag(lang))),
+        ("other_lang", Slot::text(lang_tag(other))),
+        ("other_lang_name", Slot::text(t("English", "中文"))),
+        ("other_lang_href", Slot::text(other_href)),
+        ("title", Slot::text(t("公告板查询", "Bulletin board explorer"))),
+        ("poll", Slot::text(poll.poll.name.as_str())),
+        ("label", Slot::text(t("追踪码", "Tracking code"))),
         (
             "hint",
-            t(
+            Slot::text(t(
                 "输入选票回执上的 16 位追踪码，如 ABCD-EFGH-JKMN-PQRS（大小写、空格、短横线均可）。",
                 "Type the 16-character tracking code from your ballot receipt, like ABCD-EFGH-JKMN-PQRS (any case; spaces and dashes are fine).",
-            )
-            .into(),
-            true,
+            )),
         ),
-        ("button", t("查询", "Look up").into(), true),
-        ("code", code.unwrap_or_default().to_owned(), true),
-        ("autofocus", if code.is_none() { "autofocus".into() } else { String::new() }, false),
-        ("summary", summary, false),
-        ("message", message, false),
-        ("result", result, false),
-        // JSON in a script element: escape '<' so no "</script>" can appear.
-        ("texts", script_json(&texts), false),
+        ("button", Slot::text(t("查询", "Look up"))),
+        ("code", Slot::text(code.unwrap_or_default())),
+        ("autofocus", Slot::Markup(if code.is_none() { "autofocus".into() } else { String::new() })),
+        ("summary", Slot::Markup(summary)),
+        ("message", Slot::Markup(message)),
+        ("result", Slot::Markup(result)),
+        ("texts", Slot::Json(texts)),
     ];
-    let (text, raw): (Vec<_>, Vec<_>) = fills.into_iter().partition(|(_, _, plain)| *plain);
-    let pairs = |v: Vec<(&'static str, String, bool)>| v.into_iter().map(|(k, v, _)| (k, v)).collect::<Vec<_>>();
-    fill(BOARD_PAGE, &pairs(text), &pairs(raw))
+    fill(BOARD_PAGE, &slots)
 }
 
 /// Percent-encodes a query value (only unreserved characters pass as they are).
@@ -507,7 +501,7 @@ fn render_lookup(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> Str
             ),
         ));
     }
-    let data = proof_json(state, run, l).to_string().replace('<', "\\u003c");
+    let data = script_json(&proof_json(state, run, l));
     out.push_str(&format!("<script type=\"application/json\" id=\"proof-data\">{data}</script>"));
     out
 }
