@@ -177,12 +177,8 @@ async fn import_roster(
             "The roster must be a CSV or Excel (.xlsx) file.",
         ));
     };
-    let import = parsed.map_err(|e| {
-        let t = e.text();
-        let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "roster_unreadable", "", "");
-        err.message = t;
-        err
-    })?;
+    let import =
+        parsed.map_err(|e| ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code(), message: e.text() })?;
     let (added, updated) = roster::import(&state.store, c.id, &import.rows).await?;
     audit::append(
         &state.store,

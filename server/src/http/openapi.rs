@@ -745,7 +745,7 @@ const ROUTES: &[Route] = &[
                 f("notes", Ty::Arr(&Ty::Obj(&[f("line", Int, ""), f("message", Str, "")])), ""),
             ]),
         )
-        .refuses(&[(415, "unsupported_media_type"), (422, "roster_unreadable")]),
+        .refuses(&[(415, "unsupported_media_type"), (422, "roster_unreadable"), (422, "roster_too_large")]),
     at(Post, "/api/sessions/{id}/exclusions", "roster", Who::Roles(ORGANISER))
         .says(
             "Exclude a delegate from the expected count",

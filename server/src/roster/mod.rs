@@ -8,11 +8,16 @@
 //! its 序号, and is not imported; the other rows are. Leading and trailing
 //! spaces are trimmed and noted, not refused.
 
+//!
+//! A file is read within the bounds of [`limits`] (rows, columns, cell and file
+//! sizes, and for .xlsx what it unpacks to and its shared strings), checked as it
+//! is streamed, before anything is allocated for what the file claims to hold.
+
+pub mod limits;
+mod package;
 mod parse;
 mod row;
 
+pub use limits::{Limit, MAX_ROWS};
 pub use parse::{RosterFileError, parse_csv, parse_xlsx};
 pub use row::{Gender, RosterImport, RosterRow, RowError, RowNote, RowProblem};
-
-/// The most rows a roster may have: far above any assembly hallvote serves.
-pub const MAX_ROWS: usize = 10_000;

@@ -1,11 +1,13 @@
-//! Reading the table out of a CSV or .xlsx file.
+//! Reading the table out of a CSV or .xlsx file, within the roster's bounds.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use calamine::{Data, DataRef, Reader, Xlsx, open_workbook_from_rs};
 use hallvote_tally::Text;
 
-use super::MAX_ROWS;
+use super::limits::{Limit, MAX_CELL_BYTES, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_TEXT_BYTES, cell_name, within};
+use super::package;
 use super::row::{RawRow, RosterImport};
 
 /// A file that cannot be read as a roster at all.
@@ -13,21 +15,38 @@ use super::row::{RawRow, RosterImport};
 pub enum RosterFileError {
     /// Not a CSV or .xlsx file this reader understands.
     Unreadable(String),
+    /// An .xlsx names a cell that no spreadsheet has (as `AAAA1`).
+    BadReference(String),
     /// The heading lacks required columns.
     MissingColumns(Vec<&'static str>),
     /// No delegate rows.
     Empty,
     /// More rows than any assembly has.
     TooManyRows,
+    /// Beyond one of the bounds every roster file is read within.
+    TooLarge(Limit),
 }
 
 impl RosterFileError {
+    /// The error's stable machine code: `roster_too_large` for a file beyond the
+    /// roster's bounds, `roster_unreadable` for the rest.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::TooManyRows | Self::TooLarge(_) => "roster_too_large",
+            _ => "roster_unreadable",
+        }
+    }
+
     /// The error in words.
     pub fn text(&self) -> Text {
         match self {
             Self::Unreadable(why) => {
                 Text::new(format!("无法读取名册文件：{why}"), format!("cannot read the roster file: {why}"))
             }
+            Self::BadReference(r) => Text::new(
+                format!("无法读取名册文件：“{r}”不是有效的单元格引用。"),
+                format!("cannot read the roster file: “{r}” is not a cell reference"),
+            ),
             Self::MissingColumns(cols) => Text::new(
                 format!("名册第 1 行缺少列：{}", cols.join("、")),
                 format!("the roster's first line lacks the columns: {}", cols.join(", ")),
@@ -36,6 +55,7 @@ impl RosterFileError {
             Self::TooManyRows => {
                 Text::new(format!("名册超过 {MAX_ROWS} 行。"), format!("the roster has more than {MAX_ROWS} rows"))
             }
+            Self::TooLarge(limit) => limit.text(),
         }
     }
 }
@@ -51,36 +71,79 @@ const COLUMNS: [(&str, &[&str], bool); 7] = [
     ("card", &["代表证号", "card", "card number", "delegate card"], true),
 ];
 
-/// Reads a CSV roster.
+/// Reads a CSV roster: at most [`MAX_FILE_BYTES`], the heading and [`MAX_ROWS`]
+/// rows of at most [`MAX_COLUMNS`] fields of at most [`MAX_CELL_BYTES`] each.
 pub fn parse_csv(bytes: &[u8]) -> Result<RosterImport, RosterFileError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(RosterFileError::TooLarge(Limit::FileSize));
+    }
     let text = decode_text(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut table = Vec::new();
     for (k, record) in reader.records().enumerate() {
         let record = record.map_err(|e| RosterFileError::Unreadable(e.to_string()))?;
-        table.push((k + 1, record.iter().map(str::to_owned).collect::<Vec<_>>()));
-        if table.len() > MAX_ROWS + 1 {
+        if table.len() > MAX_ROWS {
             return Err(RosterFileError::TooManyRows);
         }
+        if record.len() > MAX_COLUMNS {
+            return Err(RosterFileError::TooLarge(Limit::Cell(cell_name(k as u64, MAX_COLUMNS as u64))));
+        }
+        if let Some(column) = record.iter().position(|field| field.len() > MAX_CELL_BYTES) {
+            return Err(RosterFileError::TooLarge(Limit::CellText(cell_name(k as u64, column as u64))));
+        }
+        table.push((k + 1, record.iter().map(str::to_owned).collect::<Vec<_>>()));
     }
     from_table(table)
 }
 
-/// Reads the first sheet of an .xlsx roster.
+/// Reads the first sheet of an .xlsx roster. The package is checked first
+/// ([`package::check`]); the sheet is then streamed cell by cell, each cell checked
+/// against the roster's bounds before it is kept, so no grid is ever allocated for
+/// the cells a sheet claims to span.
 pub fn parse_xlsx(bytes: &[u8]) -> Result<RosterImport, RosterFileError> {
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| RosterFileError::Unreadable(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| RosterFileError::Unreadable("the workbook has no sheet".into()))?
-        .map_err(|e| RosterFileError::Unreadable(e.to_string()))?;
-    if range.height() > MAX_ROWS + 1 {
-        return Err(RosterFileError::TooManyRows);
+    package::check(bytes)?;
+    let unreadable = |e: calamine::XlsxError| RosterFileError::Unreadable(e.to_string());
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| RosterFileError::Unreadable("the workbook has no sheet".into()))?;
+    let mut cells = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+    // Row (0-based) → its cells, up to the last one with a value.
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut text = 0;
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let (row, column) = cell.get_position();
+        let name = || cell_name(row.into(), column.into());
+        if !within(row.into(), column.into()) {
+            return Err(RosterFileError::TooLarge(Limit::Cell(name())));
+        }
+        if let DataRef::SharedString(s) = cell.get_value()
+            && s.len() > MAX_CELL_BYTES
+        {
+            return Err(RosterFileError::TooLarge(Limit::CellText(name())));
+        }
+        let value = cell_text(&Data::from(cell.get_value().clone()));
+        if value.is_empty() {
+            continue;
+        }
+        if value.len() > MAX_CELL_BYTES {
+            return Err(RosterFileError::TooLarge(Limit::CellText(name())));
+        }
+        text += value.len();
+        if text > MAX_TEXT_BYTES {
+            return Err(RosterFileError::TooLarge(Limit::Text));
+        }
+        let kept = rows.entry(row).or_default();
+        let column = column as usize; // below MAX_COLUMNS: checked above
+        if kept.len() <= column {
+            kept.resize(column + 1, String::new());
+        }
+        kept[column] = value;
     }
     // Lines count from the sheet's first row, even if the used range starts lower.
-    let first = range.start().map_or(0, |(row, _)| row as usize);
-    let table =
-        range.rows().enumerate().map(|(k, cells)| (first + k + 1, cells.iter().map(cell_text).collect())).collect();
+    let table = rows.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect();
     from_table(table)
 }
 
