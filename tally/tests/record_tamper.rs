@@ -164,6 +164,11 @@ fn an_altered_outcome_is_caught_even_when_every_signer_re_signs() {
     r.outcome = fake.outcome;
     resign_result(s, &mut r);
     rejected_at(&r, "13.12", "not the one the totals give");
+    // The reason names the figure and both values.
+    let report = check(&r);
+    let why = &report.step("13.12").unwrap().detail;
+    assert!(why.contains("contest committee, candidate ") && why.contains(": recorded "), "{why}");
+    assert!(why.contains(", recounted "), "{why}");
 }
 
 #[test]

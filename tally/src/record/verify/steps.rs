@@ -469,8 +469,9 @@ pub(crate) fn step_13_12_outcome<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &
     let verdict = if bytes == record.outcome {
         Ok(summary)
     } else {
+        let what = crate::record::outcome::first_difference(&result, &record.outcome).unwrap_or_default();
         fail(format!(
-            "the recorded outcome is not the one the totals give under ruleset {}: {summary}",
+            "the recorded outcome is not the one the totals give under ruleset {}: {what}; the totals give: {summary}",
             manifest.ruleset.name
         ))
     };
