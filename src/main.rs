@@ -154,6 +154,22 @@ enum Command {
         /// exit 0 if the file decodes as a record, 2 if not. Takes one record.
         #[arg(long, conflicts_with = "json")]
         dump: bool,
+        /// The election fingerprint from the scrutineers' minutes (XXXXX-XXXXX-XXXXX-XXXXX):
+        /// without it (or an officer key) only the record's consistency is checked.
+        #[arg(long, value_name = "FINGERPRINT")]
+        expect: Option<String>,
+        /// A scrutineer's or counter's key fingerprint from the minutes (repeatable).
+        #[arg(long = "officer-key", value_name = "FINGERPRINT")]
+        officer_keys: Vec<String>,
+        /// A delegate's receipt (HVRCPT1:…, or the address its QR code holds; repeatable).
+        #[arg(long = "receipt", value_name = "TEXT")]
+        receipts: Vec<String>,
+        /// A file of receipts, one per line.
+        #[arg(long = "receipts", value_name = "FILE")]
+        receipts_file: Option<PathBuf>,
+        /// A file of tree heads observed on the hall display (HVHEAD1:…, one per line).
+        #[arg(long, value_name = "FILE")]
+        heads: Option<PathBuf>,
         /// The record files (.hvrec).
         #[arg(required = true)]
         records: Vec<PathBuf>,
@@ -249,7 +265,20 @@ fn main() -> ExitCode {
         }
         Command::Loadtest { db, booths, ballots, rate } => loadtest(db, booths, ballots, rate),
         Command::Verify { dump: true, records, .. } => dump(&records),
-        Command::Verify { json, records, .. } => verify(&records, json),
+        Command::Verify { json, records, expect, officer_keys, receipts, receipts_file, heads, .. } => {
+            let mut pins = hallvote_tally::record::Pins { fingerprint: expect, officer_keys, receipts, heads: vec![] };
+            for (file, into) in [(receipts_file, &mut pins.receipts), (heads, &mut pins.heads)] {
+                let Some(file) = file else { continue };
+                match std::fs::read_to_string(&file) {
+                    Ok(text) => into.extend(hallvote_tally::record::Pins::lines(&text)),
+                    Err(e) => {
+                        eprintln!("hallvote verify: {}: {e}", file.display());
+                        return ExitCode::from(BAD_INPUT);
+                    }
+                }
+            }
+            verify(&records, &pins, json)
+        }
         Command::Count { scenario, json, ruleset, lang } => match count(&scenario, ruleset.as_deref(), json, lang) {
             Ok(out) => {
                 println!("{out}");
@@ -389,7 +418,7 @@ fn redact_url(url: &str) -> String {
     }
 }
 
-fn verify(records: &[PathBuf], json: bool) -> ExitCode {
+fn verify(records: &[PathBuf], pins: &hallvote_tally::record::Pins, json: bool) -> ExitCode {
     let mut rng = rand::rng();
     let mut reports = Vec::new();
     for path in records {
@@ -400,7 +429,8 @@ fn verify(records: &[PathBuf], json: bool) -> ExitCode {
                 return ExitCode::from(BAD_INPUT);
             }
         };
-        reports.push((path.display().to_string(), hallvote_tally::record::verify_record(&bytes, &mut rng)));
+        let report = hallvote_tally::record::verify_record_pinned(&bytes, pins, &mut rng);
+        reports.push((path.display().to_string(), report));
     }
     let (out, ok) = hallvote_tally::record::render_reports(&reports, json);
     print!("{out}");

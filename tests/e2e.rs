@@ -246,6 +246,15 @@ async fn session(db: &str) {
         .await;
     }
     org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+    // The election fingerprint (spec §11.4): in the console, and on the hall display.
+    let fingerprint = org.call(Method::GET, &format!("/api/polls/{poll}"), None).await.unwrap()["fingerprint"]
+        .as_str()
+        .expect("the console shows the fingerprint once the ceremony is done")
+        .to_owned();
+    let public = Page::new(&url);
+    let figures = public.json(Method::GET, &format!("/api/sessions/{session}/figures"), None).await;
+    assert_eq!(figures["boards"][0]["fingerprint"], fingerprint.as_str(), "{figures}");
+    let mut receipts = Vec::new();
 
     // Each delegate: credential at the desk, ballot at the booth; the marks are kept.
     // Selections in ballot order: 5 candidates × (for, against, abstain), then the motion's 3.
@@ -276,11 +285,15 @@ async fn session(db: &str) {
             assert_eq!(location(&booth.form("/challenge", &[]).await), "/challenged");
             let opened = html(&booth.get("/challenged").await);
             assert!(opened.contains("王芳"), "{opened}");
+            assert_eq!(between(&opened, r#"id="fingerprint">"#), fingerprint);
+            receipts.push(between(&opened, r#"id="receipt-text">"#));
             assert_eq!(location(&booth.form("/seal", &[]).await), "/sealed");
         }
         assert_eq!(location(&booth.form("/cast", &[]).await), "/receipt");
         let receipt = html(&booth.get("/receipt").await);
         codes.push(between(&receipt, r#"id="tracking">"#));
+        assert_eq!(between(&receipt, r#"id="fingerprint">"#), fingerprint, "the receipt's fingerprint");
+        receipts.push(between(&receipt, r#"id="receipt-text">"#));
         assert_eq!(location(&booth.form("/done", &[]).await), "/");
         for (c, m) in marks.iter().enumerate() {
             truth[c * 3 + m] += 1;
@@ -307,7 +320,6 @@ async fn session(db: &str) {
     org.call(Method::POST, &format!("/api/polls/{poll}/publish"), None).await.unwrap();
 
     // The published record verifies, and its totals are the marks cast.
-    let public = Page::new(&url);
     let record = public.get(&format!("/api/polls/{poll}/record")).await;
     assert_eq!(record.status, StatusCode::OK);
     let report = hallvote_tally::record::verify_record(&record.body, &mut rand::rng());
@@ -316,6 +328,41 @@ async fn session(db: &str) {
     assert_eq!(rec.totals, truth, "published totals against the ground truth");
     assert_eq!((rec.scrutineer_signatures.len(), rec.counter_signatures.len()), (3, 2), "every officer signed");
     assert_eq!(rec.board.len(), DELEGATES + 1, "every ballot cast and the one challenged");
+    // The result sheet PDF prints the same fingerprint beside the signature lines.
+    let pdf = public.get(&format!("/polls/{poll}/sheet.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let sheet = dir.path().join("sheet.pdf");
+    std::fs::write(&sheet, &pdf.body).unwrap();
+    let text = Command::new("pdftotext")
+        .arg(&sheet)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext (Debian package poppler-utils) is needed: {e}"));
+    assert!(String::from_utf8_lossy(&text.stdout).contains(&fingerprint), "the sheet's fingerprint");
+    // The verifier prints that fingerprint first, and accepts the record pinned to it
+    // with every receipt the booth printed.
+    assert_eq!(report.fingerprint.as_deref(), Some(fingerprint.as_str()));
+    let file = dir.path().join("poll.hvrec");
+    std::fs::write(&file, &record.body).unwrap();
+    let list = dir.path().join("receipts.txt");
+    std::fs::write(&list, receipts.join("\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hallvote"))
+        .args(["verify", "--expect", &fingerprint, "--receipts"])
+        .arg(&list)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(said.starts_with(&format!("election fingerprint 选举指纹: {fingerprint}\n")), "{said}");
+    assert!(
+        said.contains(&format!(
+            "✓ 13.15 receipts and observed heads ({} receipts ({DELEGATES} cast, 1 challenged)",
+            DELEGATES + 1
+        )),
+        "{said}"
+    );
+    assert!(said.contains("record verified: it is the poll whose fingerprint the hall wrote down"), "{said}");
     // Every receipt's tracking code is on the public board.
     for code in &codes {
         let a = public.get(&format!("/api/polls/{poll}/board/{}", code.replace('-', ""))).await;

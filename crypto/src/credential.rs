@@ -76,6 +76,11 @@ pub enum CredentialError {
     /// The blinded message, read as an integer, is not below the modulus.
     #[error("blinded message is not below the RSA modulus")]
     BlindedMessageOutOfRange,
+    /// The blinded message is 0, 1 or n − 1, whose signature is itself: no desk
+    /// that blinds as RFC 9474 does sends one, and signing it would spend a
+    /// delegate's credential on nothing.
+    #[error("blinded message is 0, 1 or n − 1")]
+    BlindedMessageDegenerate,
     /// The blind signature is not exactly as long as the modulus.
     #[error("blind signature has {actual} bytes; this key needs {expected}")]
     BlindSignatureLength {
@@ -266,6 +271,15 @@ pub fn sign_blinded<R: CryptoRng + ?Sized>(
     // Variable time is fine: the blinded message and the modulus are public.
     if blinded >= modulus.as_slice() {
         return Err(CredentialError::BlindedMessageOutOfRange);
+    }
+    let (last, rest) = blinded.split_last().unwrap_or((&0, &[]));
+    let small = rest.iter().all(|b| *b == 0) && *last <= 1;
+    // n − 1: equal to the modulus but for its last byte, one less (n is odd).
+    let minus_one = blinded.len() == modulus.len()
+        && blinded[..blinded.len() - 1] == modulus[..modulus.len() - 1]
+        && modulus.last().is_some_and(|m| m.checked_sub(1) == blinded.last().copied());
+    if small || minus_one {
+        return Err(CredentialError::BlindedMessageDegenerate);
     }
     let raw = sk.inner.blind_sign_with_rng(rng, blinded).map_err(|_| CredentialError::Signing)?;
     Ok(BlindSignature(raw.0))

@@ -141,8 +141,17 @@ fn sign_blinded_refuses_a_message_out_of_range() {
     assert_eq!(sign(&n), Err(CredentialError::BlindedMessageOutOfRange));
     assert_eq!(sign(&[0xff; 512]), Err(CredentialError::BlindedMessageOutOfRange));
     let mut below = n.clone();
-    *below.last_mut().unwrap() -= 1; // n - 1 (n is odd)
+    *below.last_mut().unwrap() -= 1; // n - 1 (n is odd): its own signature, refused
+    assert_eq!(sign(&below), Err(CredentialError::BlindedMessageDegenerate));
+    *below.last_mut().unwrap() -= 1; // n - 2
     assert!(sign(&below).is_ok());
+    // 0 and 1 sign to themselves: refused, so no credential is spent on them.
+    let mut small = vec![0u8; 512];
+    assert_eq!(sign(&small), Err(CredentialError::BlindedMessageDegenerate));
+    small[511] = 1;
+    assert_eq!(sign(&small), Err(CredentialError::BlindedMessageDegenerate));
+    small[511] = 2;
+    assert!(sign(&small).is_ok());
     assert_eq!(sign(&n[1..]), Err(CredentialError::BlindedMessageLength { expected: 512, actual: 511 }));
     assert_eq!(sign(&n[..400]), Err(CredentialError::BlindedMessageLength { expected: 512, actual: 400 }));
     assert!(matches!(BlindRequest::from_bytes(&[1u8; 255]), Err(DecodeError::OutOfRange { .. })));

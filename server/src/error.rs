@@ -78,12 +78,60 @@ impl From<StoreError> for ApiError {
     }
 }
 
-/// Middleware: renders any [`ApiError`] in the language of the request.
+/// Middleware: renders any [`ApiError`] in the language of the request, and turns
+/// every other refusal — the router's 404 and 405, axum's own rejections of a path,
+/// query or body it cannot read (plain text), a body over the limit — into the same
+/// JSON error schema, so a client never has to parse two kinds of error.
 pub async fn localize(req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
     let mut res = next.run(req).await;
     match res.extensions_mut().remove::<ApiError>() {
         Some(err) if lang != Lang::ZhCn => err.render(lang),
-        _ => res,
+        Some(_) => res,
+        None if is_bare_refusal(&res) => {
+            let (parts, body) = res.into_parts();
+            // A rejection's text is a line or two; more is not read.
+            let detail = axum::body::to_bytes(body, 2048).await.map(|b| String::from_utf8_lossy(&b).into_owned());
+            refusal(parts.status, detail.unwrap_or_default().trim()).render(lang)
+        }
+        None => res,
+    }
+}
+
+/// An error answer that is not JSON and not a page: empty or plain text.
+fn is_bare_refusal(res: &Response) -> bool {
+    let plain = match res.headers().get(axum::http::header::CONTENT_TYPE) {
+        None => true,
+        Some(v) => v.to_str().is_ok_and(|t| t.starts_with("text/plain")),
+    };
+    (res.status().is_client_error() || res.status().is_server_error()) && plain
+}
+
+/// The error schema's form of a refusal made below the handlers.
+fn refusal(status: StatusCode, detail: &str) -> ApiError {
+    let with = |code, zh: &str, en: &str| {
+        let mut e = ApiError::new(status, code, zh, en);
+        if !detail.is_empty() {
+            e.message.zh.push_str(&format!("（{detail}）"));
+            e.message.en.push_str(&format!(" ({detail})"));
+        }
+        e
+    };
+    match status {
+        StatusCode::NOT_FOUND => ApiError::new(status, "not_found", "没有这个地址。", "No such address."),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
+            "method_not_allowed",
+            "此地址不接受这种请求方法。",
+            "This address does not take that method.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(status, "request_too_large", "请求过大。", "The request is too large.")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            with("unsupported_media_type", "请求的内容类型不受支持。", "The request's content type is not accepted.")
+        }
+        s if s.is_server_error() => ApiError::internal(format!("{s}: {detail}")),
+        _ => with("malformed_request", "请求格式不正确。", "Malformed request."),
     }
 }

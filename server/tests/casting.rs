@@ -396,6 +396,14 @@ async fn a_whole_poll_through_the_api(store: Store) {
         (Some("open"), Some(120), Some(96))
     );
 
+    // A blinded message of zeros signs to zeros: refused, and nothing is spent.
+    let zeros = vec![0u8; def.manifest.credential_key.modulus_len()];
+    let body = json!({"card": "QS15-001", "blinded": b64(&zeros)});
+    let (status, v) =
+        station_call(&h.app, &h.desk, Method::POST, &format!("/api/station/polls/{}/issue", h.poll), Some(body)).await;
+    assert_eq!((status, code(&v)), (StatusCode::BAD_REQUEST, "blinded_malformed"), "{v}");
+    assert_eq!(db_counts(&store, h.poll).await, (0, 0, 0));
+
     // Issuance: once per delegate; only to someone present.
     let mut credentials = Vec::new();
     for k in 1..=15 {

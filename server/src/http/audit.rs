@@ -22,14 +22,17 @@ pub fn router() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 struct Page {
     #[serde(default)]
-    after: i64,
+    after: u64,
     #[serde(default = "default_limit")]
-    limit: i64,
+    limit: u32,
 }
 
-fn default_limit() -> i64 {
+fn default_limit() -> u32 {
     500
 }
+
+/// The most entries one page returns.
+const MAX_LIMIT: u32 = 5000;
 
 #[derive(Serialize)]
 struct AuditPage {
@@ -44,8 +47,16 @@ async fn list(
     Query(page): Query<Page>,
 ) -> Result<Json<AuditPage>, ApiError> {
     auth.require(&[Role::Organiser, Role::Observer])?;
-    let limit = page.limit.clamp(1, 5000);
-    let entries = audit::list(&state.store, page.after.max(0), limit).await?;
+    if !(1..=MAX_LIMIT).contains(&page.limit) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "malformed_request",
+            &format!("limit 须为 1 至 {MAX_LIMIT}。"),
+            &format!("limit must be 1 to {MAX_LIMIT}."),
+        ));
+    }
+    let after = i64::try_from(page.after).unwrap_or(i64::MAX);
+    let entries = audit::list(&state.store, after, i64::from(page.limit)).await?;
     // The chain is checked from its start, so a page is vouched for by every entry before it.
     let last = entries.last().map_or(0, |e| e.seq);
     let prefix = audit::list(&state.store, 0, last).await?;

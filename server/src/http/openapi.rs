@@ -664,8 +664,8 @@ const ROUTES: &[Route] = &[
         .says("The audit log", "操作日志：会务组的每项操作，以及哈希链校验结果（规范 §14.1）。")
         .more("A page of entries after `after`, and whether the hash chain from entry 1 to the last one verifies.")
         .query(&[
-            o("after", Int, "Entries with `seq` above this (default 0)."),
-            o("limit", Int, "At most this many entries, 1–5000 (default 500)."),
+            o("after", Int, "Entries with `seq` above this (default 0); not negative."),
+            o("limit", Int, "At most this many entries, 1–5000 (default 500); others are refused."),
         ])
         .answers_json(
             200,

@@ -43,12 +43,8 @@ fn main() -> ExitCode {
                     "--receipt" => pins.receipts.push(value),
                     _ => match std::fs::read_to_string(&value) {
                         Ok(text) => {
-                            let lines = text
-                                .lines()
-                                .map(str::trim)
-                                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                                .map(str::to_owned);
-                            if arg == "--heads" { pins.heads.extend(lines) } else { pins.receipts.extend(lines) }
+                            let into = if arg == "--heads" { &mut pins.heads } else { &mut pins.receipts };
+                            into.extend(Pins::lines(&text));
                         }
                         Err(e) => {
                             eprintln!("hallvote-verify: {value}: {e}");

@@ -56,6 +56,12 @@ pub struct Pins {
 }
 
 impl Pins {
+    /// The entries of a receipts or heads file: one a line, blank lines and lines
+    /// starting with `#` skipped.
+    pub fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned)
+    }
+
     /// Whether anything ties the record to the hall: the fingerprint or an officer key.
     pub fn pinned(&self) -> bool {
         self.fingerprint.is_some() || !self.officer_keys.is_empty()
