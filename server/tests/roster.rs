@@ -96,3 +96,34 @@ fn files_that_are_not_rosters_are_refused_clearly() {
     );
     assert_eq!(RosterFileError::MissingColumns(vec!["代表团"]).text().zh, "名册第 1 行缺少列：代表团");
 }
+
+#[test]
+fn hostile_text_in_a_roster_is_refused_row_by_row() {
+    let heading = "序号,姓名,性别,民族,代表团,工作单位及职务,代表证号\n";
+    let rows = [
+        "1,王芳,女,汉族,机关代表团,镇党委,QS15-001",
+        "2,王\u{202E}芳李,女,汉族,机关代表团,镇党委,QS15-002",
+        "3,李\u{7}娜,女,汉族,机关代表团,镇党委,QS15-003",
+        "4,\u{200B},男,汉族,机关代表团,镇党委,QS15-004",
+        "5,张伟,男,汉族,机关代表团,\"=HYPERLINK(\"\"http://x\"\",\"\"点此\"\")\",QS15-005",
+        "6,刘洋,男,汉族,机关代表团,@SUM(A1),QS15-006",
+        "7,陈静,女,汉族,机关代表团\u{1b}[31m,镇党委,QS15-007",
+    ];
+    let csv = format!("{heading}{}\n", rows.join("\n"));
+    let r = parse_csv(csv.as_bytes()).unwrap();
+    assert_eq!(r.rows.len(), 1, "{:?}", r.errors);
+    let seen: Vec<(usize, String)> = r.errors.iter().map(|e| (e.line, e.text().en)).collect();
+    let expect = [
+        (3, "\"姓名\" contains the text-direction character U+202E"),
+        (4, "\"姓名\" contains the control character U+0007"),
+        (5, "\"姓名\" contains the invisible character U+200B"),
+        (6, "\"工作单位及职务\" begins with = + - or @"),
+        (7, "\"工作单位及职务\" begins with = + - or @"),
+        (8, "\"代表团\" contains the control character U+001B"),
+    ];
+    assert_eq!(seen.len(), expect.len(), "{seen:?}");
+    for ((line, text), (want_line, want)) in seen.iter().zip(expect) {
+        assert_eq!(*line, want_line, "{text}");
+        assert!(text.contains(want), "{text} lacks {want}");
+    }
+}

@@ -117,3 +117,23 @@ async fn the_console_page_is_served_in_the_request_language(store: Store) {
     assert!(html.contains("organiser console"));
 }
 both_backends!(console_page, the_console_page_is_served_in_the_request_language);
+
+/// The SQLite file holds password hashes and sealed credential keys: it is created
+/// readable by its owner only, and an existing file is narrowed to that (issue 14).
+#[tokio::test]
+async fn the_sqlite_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hallvote.db");
+    let store = Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
+    sqlx::query("SELECT 1").execute(store.pool()).await.unwrap();
+    for file in [path.clone(), dir.path().join("hallvote.db-wal")] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+    store.close().await;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let again = Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    again.close().await;
+}

@@ -146,3 +146,106 @@ mod tests {
         assert_eq!((j.zh.as_str(), j.en.as_str()), ("甲；乙", "a; b"));
     }
 }
+
+/// The most characters a name or title may have (a candidate's name, a poll's or
+/// contest's title, a congress's name). Real ones are far shorter; the bound keeps
+/// pages, ballots and records to a sane size.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// What is wrong with a name or title as typed or imported: the one rule for every
+/// text that enters — the console, the roster, a scenario file of `hallvote count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameProblem {
+    /// Nothing but white space.
+    Empty,
+    /// White space before or after.
+    Spaces,
+    /// A control character (NUL, BEL, ESC, a line break, a tab …).
+    Control(char),
+    /// A character that changes the direction of the text around it (a right-to-left
+    /// override can make one name read as another).
+    Direction(char),
+    /// An invisible character (a zero-width space or joiner, a byte-order mark).
+    Invisible(char),
+    /// More than [`MAX_NAME_CHARS`] characters.
+    TooLong(usize),
+}
+
+impl NameProblem {
+    /// What is wrong, in words.
+    pub fn text(self) -> Text {
+        match self {
+            Self::Empty => Text::new("为空", "is empty"),
+            Self::Spaces => Text::new("前后有空格", "has spaces before or after it"),
+            Self::Control(c) => Text::new(
+                format!("含控制字符 U+{:04X}", u32::from(c)),
+                format!("contains the control character U+{:04X}", u32::from(c)),
+            ),
+            Self::Direction(c) => Text::new(
+                format!("含改变文字方向的字符 U+{:04X}", u32::from(c)),
+                format!("contains the text-direction character U+{:04X}", u32::from(c)),
+            ),
+            Self::Invisible(c) => Text::new(
+                format!("含不可见字符 U+{:04X}", u32::from(c)),
+                format!("contains the invisible character U+{:04X}", u32::from(c)),
+            ),
+            Self::TooLong(n) => Text::new(
+                format!("有 {n} 个字符，超过上限 {MAX_NAME_CHARS}"),
+                format!("has {n} characters, more than {MAX_NAME_CHARS}"),
+            ),
+        }
+    }
+}
+
+/// Checks a name or title (see [`NameProblem`]); `None` if it is fine.
+pub fn name_problem(name: &str) -> Option<NameProblem> {
+    if name.trim().is_empty() {
+        return Some(NameProblem::Empty);
+    }
+    if name.trim() != name {
+        return Some(NameProblem::Spaces);
+    }
+    for c in name.chars() {
+        match c {
+            c if c.is_control() => return Some(NameProblem::Control(c)),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
+                return Some(NameProblem::Direction(c));
+            }
+            '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' => {
+                return Some(NameProblem::Invisible(c));
+            }
+            _ => {}
+        }
+    }
+    let n = name.chars().count();
+    if n > MAX_NAME_CHARS {
+        return Some(NameProblem::TooLong(n));
+    }
+    None
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_are_refused_and_real_ones_pass() {
+        for ok in ["王芳", "欧阳修", "阿依古丽·买买提", "Li Na", "O'Brien", "张 伟", "关于镇党委工作报告的决议"]
+        {
+            assert_eq!(name_problem(ok), None, "{ok}");
+        }
+        assert_eq!(name_problem(""), Some(NameProblem::Empty));
+        assert_eq!(name_problem(" \u{3000}"), Some(NameProblem::Empty));
+        assert_eq!(name_problem(" 王芳"), Some(NameProblem::Spaces));
+        assert_eq!(name_problem("王\0芳"), Some(NameProblem::Control('\0')));
+        assert_eq!(name_problem("王\u{7}芳"), Some(NameProblem::Control('\u{7}')));
+        assert_eq!(name_problem("王\u{1b}[31m芳"), Some(NameProblem::Control('\u{1b}')));
+        assert_eq!(name_problem("王\n芳"), Some(NameProblem::Control('\n')));
+        assert_eq!(name_problem("王\u{202E}芳李"), Some(NameProblem::Direction('\u{202E}')));
+        assert_eq!(name_problem("\u{200B}"), Some(NameProblem::Invisible('\u{200B}')));
+        assert_eq!(name_problem("王\u{200D}芳"), Some(NameProblem::Invisible('\u{200D}')));
+        assert_eq!(name_problem(&"王".repeat(101)), Some(NameProblem::TooLong(101)));
+        assert_eq!(name_problem(&"王".repeat(100)), None);
+        assert!(NameProblem::Direction('\u{202E}').text().en.contains("U+202E"));
+    }
+}

@@ -51,6 +51,9 @@ pub enum StoreError {
     /// The database holds a value the schema does not allow (a bug or tampering).
     #[error("corrupt data in the database: {0}")]
     Corrupt(String),
+    /// The SQLite file could not be created or its permissions set.
+    #[error("database file: {0}")]
+    Io(String),
 }
 
 impl StoreError {
@@ -89,6 +92,10 @@ impl Store {
     }
 
     /// Connects without migrating.
+    ///
+    /// A SQLite file is created (or kept) readable by its owner only (0600): it holds
+    /// password hashes and the sealed credential keys. SQLite gives its `-wal` and
+    /// `-shm` files the database file's permissions.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         DRIVERS.call_once(install_default_drivers);
         let backend = if url.starts_with("sqlite:") {
@@ -98,6 +105,9 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
+        if backend == Backend::Sqlite {
+            private_sqlite_file(url)?;
+        }
         let options: AnyConnectOptions = url.parse()?;
         let pool = match backend {
             Backend::Sqlite => {
@@ -179,4 +189,24 @@ impl Store {
 pub async fn ping(store: &Store) -> Result<(), StoreError> {
     sqlx::query("SELECT 1").execute(store.pool()).await?;
     Ok(())
+}
+
+/// The file of a `sqlite://PATH?…` or `sqlite:PATH` URL, created empty with mode 0600
+/// if it does not exist, and narrowed to 0600 if it does. In-memory databases are
+/// left alone.
+fn private_sqlite_file(url: &str) -> Result<(), StoreError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or_default();
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || rest.contains("mode=memory") {
+        return Ok(());
+    }
+    let io = |e: std::io::Error| StoreError::Io(format!("{path}: {e}"));
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)
+        }
+        Err(e) => Err(io(e)),
+    }
 }

@@ -84,6 +84,15 @@ async fn create(
         ));
     }
     let display = body.display_name.trim();
+    if let Some(p) = hallvote_tally::text::name_problem(display).filter(|_| !display.is_empty()) {
+        let t = p.text();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_display_name",
+            &format!("姓名{}。", t.zh),
+            &format!("The name shown {}.", t.en),
+        ));
+    }
     if display.is_empty() || display.chars().count() > 60 {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

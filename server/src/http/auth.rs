@@ -180,8 +180,12 @@ async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginReque
     if account.role == Role::Organiser {
         audit::append(&state.store, t, &account.username, "account.login", "").await?;
     }
-    let cookie =
-        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", sessions::SESSION_SECONDS);
+    // Under TLS the cookie is `Secure`: a browser never sends it over plain HTTP.
+    let secure = if state.tls_fingerprint.is_some() { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        sessions::SESSION_SECONDS
+    );
     let mut res = Json(SessionInfo::of(&account, Some(csrf))).into_response();
     res.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
     Ok(res)
@@ -195,7 +199,8 @@ const DUMMY_HASH: &str =
 async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<Response, ApiError> {
     sessions::delete(&state.store, &auth.token).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
-    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let secure = if state.tls_fingerprint.is_some() { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}");
     res.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
     Ok(res)
 }

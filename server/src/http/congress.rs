@@ -70,11 +70,11 @@ async fn create_congress(
 ) -> Result<(StatusCode, Json<Congress>), ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let name = req.name.trim();
-    if name.is_empty()
-        || name.chars().count() > 100
-        || !(1..=999).contains(&req.number)
-        || !(1..=10).contains(&req.term_years)
-    {
+    if let Some(p) = hallvote_tally::text::name_problem(name) {
+        let t = p.text();
+        return Err(invalid(&format!("代表大会名称{}。", t.zh), &format!("The congress's name {}.", t.en)));
+    }
+    if !(1..=999).contains(&req.number) || !(1..=10).contains(&req.term_years) {
         return Err(invalid(
             "名称不能为空，届次为 1–999，任期为 1–10 年。",
             "Give a name, a number 1–999 and a term of 1–10 years.",
@@ -121,6 +121,14 @@ async fn create_session(
     let ruleset = req.ruleset.unwrap_or_else(|| "township-2020".to_owned());
     if Ruleset::builtin(&ruleset).is_err() {
         return Err(invalid("未知的计票规则。", "Unknown ruleset."));
+    }
+    for (zh, en, text) in [("地点", "place", &req.place), ("日期", "date", &req.date)] {
+        if !text.is_empty()
+            && let Some(p) = hallvote_tally::text::name_problem(text.trim())
+        {
+            let t = p.text();
+            return Err(invalid(&format!("会议{zh}{}。", t.zh), &format!("The session's {en} {}.", t.en)));
+        }
     }
     if !(1..=99).contains(&req.number) || req.place.chars().count() > 100 || req.date.chars().count() > 40 {
         return Err(invalid(

@@ -63,6 +63,20 @@ pub enum RowProblem {
         /// The column's heading.
         column: &'static str,
     },
+    /// A cell holds a control, text-direction or invisible character (the rule for
+    /// names, `hallvote_tally::text::name_problem`), or a name is over 100 characters.
+    BadText {
+        /// The column's heading.
+        column: &'static str,
+        /// What is wrong.
+        reason: Text,
+    },
+    /// A cell starts like a spreadsheet formula (`=`, `+`, `-`, `@`): refused rather
+    /// than stored, so no later export of the roll can run it.
+    Formula {
+        /// The column's heading.
+        column: &'static str,
+    },
 }
 
 impl RowProblem {
@@ -83,6 +97,13 @@ impl RowProblem {
             Self::TooLong { column } => {
                 Text::new(format!("“{column}”超过 200 个字符"), format!("\"{column}\" is longer than 200 characters"))
             }
+            Self::BadText { column, reason } => {
+                Text::new(format!("“{column}”{}", reason.zh), format!("\"{column}\" {}", reason.en))
+            }
+            Self::Formula { column } => Text::new(
+                format!("“{column}”以 = + - @ 开头，像电子表格公式：请去掉这个符号"),
+                format!("\"{column}\" begins with = + - or @, like a spreadsheet formula: remove that sign"),
+            ),
         }
     }
 }
@@ -171,6 +192,23 @@ impl RosterImport {
             ];
             if let Some((column, _)) = cells.iter().find(|(_, v)| v.chars().count() > MAX_CELL_CHARS) {
                 err(RowProblem::TooLong { column });
+                continue;
+            }
+            // The rule for names, for every text cell that is not empty: no control,
+            // direction or invisible characters (and a name of at most 100 characters).
+            let bad = cells.iter().filter(|(_, v)| !v.is_empty()).find_map(|(column, v)| {
+                match hallvote_tally::text::name_problem(v) {
+                    // Other columns may hold up to 200 characters (checked above).
+                    Some(hallvote_tally::text::NameProblem::TooLong(_)) if *column != "姓名" => None,
+                    p => p.map(|p| (*column, p)),
+                }
+            });
+            if let Some((column, problem)) = bad {
+                err(RowProblem::BadText { column, reason: problem.text() });
+                continue;
+            }
+            if let Some((column, _)) = cells.iter().find(|(_, v)| v.starts_with(['=', '+', '-', '@'])) {
+                err(RowProblem::Formula { column });
                 continue;
             }
             let gender = match r.gender.trim() {

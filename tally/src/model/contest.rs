@@ -108,8 +108,13 @@ impl Contest {
 
     /// Checks the definition (see each kind's `validate`).
     pub fn validate(&self, ruleset: &Ruleset) -> Result<(), DefinitionError> {
-        if self.id.trim().is_empty() {
+        if self.id.trim().is_empty() || crate::text::name_problem(&self.id).is_some() {
             return Err(DefinitionError::BadContestId { id: self.id.clone() });
+        }
+        if !self.title.is_empty()
+            && let Some(problem) = crate::text::name_problem(&self.title)
+        {
+            return Err(DefinitionError::BadTitle { of: self.id.clone(), title: self.title.clone(), problem });
         }
         match &self.kind {
             ContestKind::Election(e) => e.validate(&self.id, ruleset),

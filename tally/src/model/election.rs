@@ -125,14 +125,22 @@ impl Election {
     }
 }
 
-/// Names must be non-empty (after trimming), trimmed, and distinct within a contest.
+/// The most candidates, members or items one contest may have.
+pub const MAX_ITEMS: usize = 200;
+
+/// Names must pass the rule for names ([`crate::text::name_problem`]: not empty, no
+/// spaces around, no control, direction or invisible characters, at most 100
+/// characters), be distinct within a contest, and number at most [`MAX_ITEMS`].
 pub(crate) fn check_names<'a>(contest: &str, names: impl IntoIterator<Item = &'a str>) -> Result<(), DefinitionError> {
     let mut seen = BTreeSet::new();
     let mut any = false;
     for name in names {
         any = true;
-        if name.trim().is_empty() || name.trim() != name {
-            return Err(DefinitionError::BadName { contest: contest.to_owned(), name: name.to_owned() });
+        if let Some(problem) = crate::text::name_problem(name) {
+            return Err(DefinitionError::BadName { contest: contest.to_owned(), name: name.to_owned(), problem });
+        }
+        if seen.len() == MAX_ITEMS {
+            return Err(DefinitionError::TooMany { contest: contest.to_owned(), count: MAX_ITEMS + 1, max: MAX_ITEMS });
         }
         if !seen.insert(name) {
             return Err(DefinitionError::DuplicateName { contest: contest.to_owned(), name: name.to_owned() });

@@ -1,6 +1,6 @@
 //! Errors in the definition of a roll, poll or contest.
 
-use crate::text::Text;
+use crate::text::{NameProblem, Text};
 
 /// A definition that breaks a rule; each says what is wrong in zh-CN and en.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -41,12 +41,32 @@ pub enum DefinitionError {
         /// The contest.
         contest: String,
     },
-    /// An empty name, or one with leading or trailing spaces.
+    /// A name that breaks the rule for names ([`crate::text::name_problem`]).
     BadName {
         /// The contest.
         contest: String,
         /// The name.
         name: String,
+        /// What is wrong with it.
+        problem: NameProblem,
+    },
+    /// A poll's name or a contest's title that breaks the rule for names.
+    BadTitle {
+        /// The poll's name or the contest's id.
+        of: String,
+        /// The title.
+        title: String,
+        /// What is wrong with it.
+        problem: NameProblem,
+    },
+    /// More contests in a poll, or items in a contest, than hallvote takes.
+    TooMany {
+        /// The contest (empty for the poll's contests).
+        contest: String,
+        /// How many were given.
+        count: usize,
+        /// The most allowed.
+        max: usize,
     },
     /// The same name twice in one contest.
     DuplicateName {
@@ -127,9 +147,24 @@ impl DefinitionError {
                 format!("{contest}：没有候选人、评议对象或表决事项"),
                 format!("{contest}: no candidates, members or items"),
             ),
-            Self::BadName { contest, name } => Text::new(
-                format!("{contest}：姓名 {name:?} 为空或前后有空格"),
-                format!("{contest}: name {name:?} is empty or has leading or trailing spaces"),
+            Self::BadName { contest, name, problem } => {
+                let p = problem.text();
+                Text::new(
+                    format!("{contest}：名称 {name:?} {}", p.zh),
+                    format!("{contest}: the name {name:?} {}", p.en),
+                )
+            }
+            Self::BadTitle { of, title, problem } => {
+                let p = problem.text();
+                Text::new(format!("{of}：标题 {title:?} {}", p.zh), format!("{of}: the title {title:?} {}", p.en))
+            }
+            Self::TooMany { contest, count, max } if contest.is_empty() => Text::new(
+                format!("一次投票有 {count} 个事项，最多 {max} 个"),
+                format!("the poll has {count} contests; at most {max}"),
+            ),
+            Self::TooMany { contest, count, max } => Text::new(
+                format!("{contest}：有 {count} 个候选人、评议对象或表决事项，最多 {max} 个"),
+                format!("{contest}: {count} candidates, members or items; at most {max}"),
             ),
             Self::DuplicateName { contest, name } => {
                 Text::new(format!("{contest}：{name} 重复出现"), format!("{contest}: {name} appears twice"))

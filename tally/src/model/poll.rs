@@ -20,9 +20,25 @@ pub struct Poll {
     pub attendance: Option<AttendanceSnapshot>,
 }
 
+/// The most contests one poll may have.
+pub const MAX_CONTESTS: usize = 20;
+
 impl Poll {
     /// Checks every contest and that contest ids are distinct.
     pub fn validate(&self, ruleset: &Ruleset) -> Result<(), DefinitionError> {
+        // An unnamed poll (a scenario of `hallvote count`) is fine; a name is checked.
+        if !self.name.is_empty()
+            && let Some(problem) = crate::text::name_problem(&self.name)
+        {
+            return Err(DefinitionError::BadTitle { of: "poll".into(), title: self.name.clone(), problem });
+        }
+        if self.contests.len() > MAX_CONTESTS {
+            return Err(DefinitionError::TooMany {
+                contest: String::new(),
+                count: self.contests.len(),
+                max: MAX_CONTESTS,
+            });
+        }
         let mut ids = BTreeSet::new();
         for c in &self.contests {
             if !ids.insert(c.id.as_str()) {
