@@ -22,9 +22,11 @@ pub mod http;
 pub mod i18n;
 pub mod keys;
 pub mod loadtest;
+pub mod receipts;
 pub mod roster;
 pub mod serve;
 pub mod sheet;
+pub mod spoiled;
 pub mod tls;
 
 /// The wire protocol between stations and the server (spec §15), shared with the kiosk.

@@ -4,6 +4,8 @@
 //! unknown code), the inclusion-proof endpoint checked with the crypto crate, the
 //! result sheet (409 before the tally, roles while tallied, anyone once published; its
 //! PDF rendered by poppler), and the hall display's ballot counts and result charts.
+//! Also: the board's list (page and JSON, paging), spoiled ballots opened to their
+//! marks, and receipts checked on the board page.
 //!
 //! The PDF check needs a CJK font (Debian package `fonts-wqy-microhei`) and poppler's
 //! `pdftoppm` (Debian package `poppler-utils`): without them it fails, it never skips.
@@ -27,11 +29,11 @@ use hallvote_crypto::tags;
 use hallvote_crypto::threshold::KeyShare;
 use hallvote_server::auth::Role;
 use hallvote_server::db::Store;
-use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
+use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, TrackingCode, encrypt_ballot};
 use hallvote_tally::model::ContestKind;
 use hallvote_tally::record::builder::{decrypt, head_message, joint_key, result_digest, sign_result};
 use hallvote_tally::record::receipt::head_to_text;
-use hallvote_tally::record::{Attendance, BoardEntry, Fingerprint, Manifest, SignedHead};
+use hallvote_tally::record::{Attendance, BoardEntry, Fingerprint, Manifest, Receipt, ReceiptKind, SignedHead};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -686,3 +688,334 @@ async fn typed_text_stays_text(store: Store) {
 }
 
 both_backends!(typed_text, typed_text_stays_text);
+
+/// Every item marked on its last option: 弃权 for each candidate, 不信任 for 范勇,
+/// 弃权 on the report — what the spoiled ballots of the board-list test hold.
+fn last_options(def: &BallotDef) -> PlainBallot {
+    let marks = def
+        .shape
+        .contests
+        .iter()
+        .map(|c| c.items.iter().map(|i| (0..i.options).map(|o| u8::from(o + 1 == i.options)).collect()).collect())
+        .collect();
+    PlainBallot { marks }
+}
+
+/// A receipt text (spec §12.11) for a cast or challenge answer of the server.
+fn receipt_text(answer: &Value, fingerprint: &Fingerprint) -> Receipt {
+    Receipt {
+        kind: if answer["kind"] == "cast" { ReceiptKind::Cast } else { ReceiptKind::Spoiled },
+        fingerprint: fingerprint.prefix(),
+        position: answer["position"].as_u64().unwrap(),
+        tracking: TrackingCode::parse(answer["tracking"].as_str().unwrap()).unwrap(),
+        head: SignedHead {
+            head: unb64(&answer["head"]).try_into().unwrap(),
+            signature: unb64(&answer["signature"]).try_into().unwrap(),
+        },
+    }
+}
+
+/// The JSON of the `<script type="application/json" id="{id}">` element of a page.
+fn page_json(page: &str, id: &str) -> Value {
+    let start = page.find(&format!("id=\"{id}\">")).unwrap_or_else(|| panic!("no {id} in {page}")) + id.len() + 6;
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
+}
+
+/// How many of a receipt card's checks passed, of four.
+fn receipt_checks_passed(page: &str) -> usize {
+    page.matches("data-ok=\"true\"").count()
+}
+
+/// Issue 13, item 6 and the board page's half of item 3: the board's list (page and
+/// JSON, with paging and bad page numbers), spoiled entries opened to their marks
+/// with the data the browser checks, the assets that check runs on, and receipts
+/// checked on the board page (good ones, tampered ones, another poll's, malformed).
+async fn board_list_and_receipts(store: Store) {
+    let h = set_up_hall(&store).await;
+    ceremony(&h).await;
+    let def = ballot_definition(&h).await;
+    let (_, booth_def) =
+        station_call(&h.app, &h.booth, Method::GET, &format!("/api/station/polls/{}/ballot", h.poll), None).await;
+    let shares: Vec<[u8; 32]> =
+        booth_def["public_shares"].as_array().unwrap().iter().map(|x| unb64(x).try_into().unwrap()).collect();
+    let fingerprint =
+        Fingerprint::of(&unb64(&booth_def["manifest"]), &unb64(&booth_def["joint_key"]).try_into().unwrap(), &shares);
+    let entries = format!("/api/polls/{}/board/entries", h.poll);
+    let list = format!("/polls/{}/board/list", h.poll);
+    let board = format!("/polls/{}/board", h.poll);
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/open", h.poll), Some(&h.org), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{st}");
+
+    // An empty board has one empty page.
+    let (status, empty, _) = call(&h.app, Method::GET, &entries, None, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{empty}");
+    assert_eq!((empty["size"].as_u64(), empty["pages"].as_u64(), &empty["entries"]), (Some(0), Some(1), &json!([])));
+    let (status, html, _) = page(&h.app, &list, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("公告板上尚无选票。") && html.contains("第 1 / 1 页"), "{html}");
+
+    // Five delegates; the first and the third challenge a ballot before they cast:
+    // positions 0 and 3 are spoiled.
+    let mut answers = Vec::new();
+    for (k, card) in ["QS15-001", "QS15-002", "QS15-003", "QS15-004", "QS15-005"].into_iter().enumerate() {
+        let cred = issue(&h, &def, card).await;
+        let ctx = BallotContext { election: def.election, serial: cred.serial() };
+        if k % 2 == 0 && k < 4 {
+            let (ballot, opening) =
+                encrypt_ballot(&def.shape, &def.key, &ctx, &last_options(&def), &mut rand::rng()).unwrap();
+            let body = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot.to_bytes()),
+                              "opening": b64(&opening.to_bytes())});
+            let path = format!("/api/station/polls/{}/challenge", h.poll);
+            let (status, a) = station_call(&h.app, &h.booth, Method::POST, &path, Some(body)).await;
+            assert_eq!((status, a["kind"].as_str()), (StatusCode::OK, Some("spoiled")), "{a}");
+            answers.push(a);
+        }
+        let (ballot, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &marks(&def), &mut rand::rng()).unwrap();
+        let body = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot.to_bytes())});
+        let path = format!("/api/station/polls/{}/cast", h.poll);
+        let (status, a) = station_call(&h.app, &h.booth, Method::POST, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+        answers.push(a);
+    }
+    let kinds: Vec<&str> = answers.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["spoiled", "cast", "cast", "spoiled", "cast", "cast", "cast"]);
+
+    // The JSON list, three a page: every entry once, in order, with its code and kind.
+    let mut listed = Vec::new();
+    for p in 1..=3 {
+        let (status, v, _) =
+            call(&h.app, Method::GET, &format!("{entries}?page={p}&per_page=3"), None, None, "en").await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!((v["page"].as_u64(), v["per_page"].as_u64(), v["pages"].as_u64()), (Some(p), Some(3), Some(3)));
+        assert_eq!(
+            (v["size"].as_u64(), v["state"].as_str(), v["sealed"].as_bool()),
+            (Some(7), Some("open"), Some(false))
+        );
+        listed.extend(v["entries"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(listed.len(), 7);
+    for (k, (e, a)) in listed.iter().zip(&answers).enumerate() {
+        assert_eq!((e["position"].as_u64(), &e["tracking"], &e["kind"]), (Some(k as u64), &a["tracking"], &a["kind"]));
+    }
+    let (_, whole, _) = call(&h.app, Method::GET, &entries, None, None, "en").await;
+    assert_eq!((whole["per_page"].as_u64(), whole["pages"].as_u64()), (Some(50), Some(1)));
+    assert_eq!(whole["entries"].as_array().unwrap(), &listed);
+
+    // Bad page numbers, in the JSON error schema and the request's language.
+    let (status, err, _) = call(&h.app, Method::GET, &format!("{entries}?page=4&per_page=3"), None, None, "en").await;
+    assert_eq!((status, code(&err)), (StatusCode::NOT_FOUND, "page_out_of_range"), "{err}");
+    assert_eq!(err["error"]["message"], "The board's list has 3 page(s); there is no page 4.");
+    let (status, err, _) = call(&h.app, Method::GET, &format!("{entries}?page=2"), None, None, "zh-CN").await;
+    assert_eq!((status, code(&err)), (StatusCode::NOT_FOUND, "page_out_of_range"), "{err}");
+    assert_eq!(err["error"]["message"], "公告板列表共 1 页，没有第 2 页。");
+    for bad in ["page=0", "page=-1", "page=abc", "page=1.5", "page=%201", "page=", "per_page=0", "per_page=201"] {
+        let (status, err, _) = call(&h.app, Method::GET, &format!("{entries}?{bad}"), None, None, "zh-CN").await;
+        assert_eq!((status, code(&err)), (StatusCode::BAD_REQUEST, "page_malformed"), "{bad}: {err}");
+        assert!(err["error"]["message"].as_str().unwrap().contains("不正确"), "{bad}: {err}");
+        assert_eq!(err.as_object().unwrap().len(), 1, "only the error object: {err}");
+    }
+    let (_, err, _) = call(&h.app, Method::GET, &format!("{entries}?page=abc"), None, None, "en").await;
+    assert_eq!(err["error"]["message"], "The page number is malformed: “abc” is not a page number (1, 2, 3 …).");
+    let (status, err, _) = call(&h.app, Method::GET, "/api/polls/999999/board/entries", None, None, "en").await;
+    assert_eq!((status, code(&err)), (StatusCode::NOT_FOUND, "not_found"), "{err}");
+
+    // The list page: Chinese first, rows by position from 1, spoiled ones linking to
+    // what they held, and a pager.
+    let (status, html, _) = page(&h.app, &format!("{list}?per_page=3"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("公告板全部条目") && html.contains("第一次投票"));
+    assert!(html.contains("第 1 / 3 页：第 1 至 3 条（共 7 条）"), "{html}");
+    let first = answers[0]["tracking"].as_str().unwrap();
+    assert!(html.contains(&format!(
+        "<tr class=\"spoiled\" id=\"entry-1\"><td class=\"n\">1</td><td><a class=\"code\" href=\"/polls/{}/board?lang=zh-CN&amp;code={first}\">{first}</a></td><td class=\"kind\">核验作废</td>",
+        h.poll
+    )), "{html}");
+    assert!(html.contains(&format!("code={first}#spoiled-0\">查看所加密的内容</a>")), "{html}");
+    assert!(html.contains("<td class=\"kind\">投出</td>") && !html.contains("id=\"entry-4\""), "{html}");
+    assert!(html.contains("<span class=\"off\" id=\"prev-page\" aria-disabled=\"true\">‹ 上一页</span>"), "{html}");
+    assert!(
+        html.contains("<a id=\"next-page\" rel=\"next\" href=\"?lang=zh-CN&amp;page=2&amp;per_page=3\">下一页 ›</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a id=\"last-page\" rel=\"last\" href=\"?lang=zh-CN&amp;page=3&amp;per_page=3\">"),
+        "{html}"
+    );
+    assert!(!html.contains("{{") && !html.contains("<script"), "filled, and no script");
+    let (status, en, cookie) = page(&h.app, &format!("{list}?lang=en&page=3&per_page=3"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(cookie.unwrap().contains("hallvote_lang=en"));
+    assert!(en.contains("Page 3 of 3: entries 7 to 7 (of 7)") && en.contains("id=\"entry-7\""), "{en}");
+    assert!(en.contains("<span class=\"off\" id=\"next-page\" aria-disabled=\"true\">Next ›</span>"), "{en}");
+    let (_, en2, _) = page(&h.app, &format!("{list}?lang=en&page=1&per_page=3"), None, "zh-CN").await;
+    assert!(en2.contains(">spoiled (challenged)<") && en2.contains(">See what it held</a>"), "{en2}");
+    let (status, bad, _) = page(&h.app, &format!("{list}?page=x%3Cb%3E"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(bad.contains("页码不正确：“x&lt;b&gt;”不是页码。") && bad.contains("回到第 1 页"), "{bad}");
+    let (status, beyond, _) = page(&h.app, &format!("{list}?page=9"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(beyond.contains("公告板列表共 1 页，没有第 9 页。"), "{beyond}");
+    // The board page links to the list.
+    let (_, explorer, _) = page(&h.app, &board, None, "zh-CN").await;
+    assert!(explorer.contains(&format!("href=\"/polls/{}/board/list?lang=zh-CN\"", h.poll)), "{explorer}");
+
+    // A spoiled ballot looked up: its marks in words, the server's check, and the
+    // data for the browser's check, which is a valid opening of the board's entry.
+    let (status, spoiled, _) = page(&h.app, &format!("{board}?code={first}"), None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK, "{spoiled}");
+    assert!(spoiled.contains("id=\"spoiled-0\"") && spoiled.contains("这张作废选票加密的内容"), "{spoiled}");
+    assert!(spoiled.contains("服务器已核对这次揭示"), "{spoiled}");
+    assert!(spoiled.contains("<caption>选举镇党委委员</caption>") && spoiled.contains("<caption>信任投票</caption>"));
+    assert!(spoiled.contains("<tr><th scope=\"row\">张伟</th><td id=\"opening-0-0-"), "{spoiled}");
+    assert_eq!(spoiled.matches("\">弃权</td>").count(), 4, "three candidates and the report: {spoiled}");
+    assert!(spoiled.contains("<tr><th scope=\"row\">范勇</th><td id=\"opening-0-1-0\">不信任</td></tr>"), "{spoiled}");
+    assert!(spoiled.contains("<script type=\"module\" src=\"/assets/spoiled-check.js\"></script>"));
+    assert!(!spoiled.contains(" onload=") && !spoiled.contains(" onclick="), "no inline handlers");
+    let data = page_json(&spoiled, "opening-data-0");
+    assert_eq!((data["k"].as_u64(), data["position"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(unb64(&data["joint_key"]), unb64(&booth_def["joint_key"]));
+    let proof = page_json(&spoiled, "proof-data");
+    assert_eq!(data["entry"], proof["entries"][0]["entry"], "the entry whose inclusion the page checks");
+    let selections = data["selections"].as_array().unwrap();
+    assert_eq!(selections.len(), def.shape.selections());
+    let plain = last_options(&def);
+    for s in selections {
+        let (c, i, o) = (s["contest"].as_u64().unwrap(), s["item"].as_u64().unwrap(), s["option"].as_u64().unwrap());
+        let m = plain.marks[c as usize][i as usize][o as usize];
+        assert_eq!(s["mark"].as_u64(), Some(u64::from(m)));
+        let ct = Ciphertext::decode(&unb64(&s["ciphertext"])).unwrap();
+        let r = hallvote_crypto::group::decode_scalar(&unb64(&s["nonce"])).unwrap();
+        assert!(ct.is_opened_by(&def.key, u64::from(m), &r), "{s}");
+        assert!(!ct.is_opened_by(&def.key, u64::from(1 - m), &r), "the other mark does not open it");
+    }
+    assert_eq!(data["contests"][0]["options"], json!(["赞成", "不赞成", "弃权"]));
+    assert_eq!(data["contests"][0]["shape"]["cap"], json!({"option": 0, "max": 2}));
+    let texts = page_json(&spoiled, "opening-texts");
+    assert!(texts["ok"].as_str().unwrap().starts_with("已在本浏览器中核对：这张作废选票确实加密的是以下内容"));
+    let (_, spoiled_en, _) = page(&h.app, &format!("{board}?code={first}&lang=en"), None, "zh-CN").await;
+    assert!(spoiled_en.contains("What this spoiled ballot held") && spoiled_en.contains(">distrust</td>"));
+    assert!(page_json(&spoiled_en, "opening-texts")["ok"].as_str().unwrap().starts_with("Checked in this browser: "));
+    // A cast ballot opens to nothing.
+    let cast_code = answers[1]["tracking"].as_str().unwrap();
+    let (_, cast, _) = page(&h.app, &format!("{board}?code={cast_code}"), None, "zh-CN").await;
+    assert!(!cast.contains("opening-data") && !cast.contains("spoiled-check.js"), "{cast}");
+
+    // The scripts the check runs on.
+    for (path, needle) in [
+        ("/assets/spoiled-check.js", "import { ristretto255 } from \"/assets/noble-curves-2.4.0/ristretto255.js\";"),
+        ("/assets/noble-curves-2.4.0/ristretto255.js", "export {\n  ristretto255\n};"),
+    ] {
+        let res = h.app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "text/javascript; charset=utf-8", "{path}");
+        assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(std::str::from_utf8(&body).unwrap().contains(needle), "{path}");
+    }
+
+    // Receipts, as the booth's QR code opens the page: each checks out.
+    let receipts: Vec<Receipt> = answers.iter().map(|a| receipt_text(a, &fingerprint)).collect();
+    let with_receipt =
+        |r: &Receipt, extra: &str| format!("{board}?code={}&receipt={}{extra}", r.tracking, query_value(&r.to_text()));
+    for r in [&receipts[0], &receipts[3], &receipts[6]] {
+        let (status, html, _) = page(&h.app, &with_receipt(r, ""), None, "zh-CN").await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("✔ 回执核对通过。"), "{html}");
+        assert_eq!(receipt_checks_passed(&html), 4, "{html}");
+        assert!(html.contains(&format!("公告板第 {} 条正是这张选票：追踪码 {}", r.position + 1, r.tracking)));
+        assert!(html.contains(&format!("其选举指纹与本次投票的一致（{}）", fingerprint.short())), "{html}");
+        assert!(html.contains("hallvote-verify 记录文件 --receipt 回执文本"), "{html}");
+    }
+    let (_, en, _) = page(&h.app, &with_receipt(&receipts[3], "&lang=en"), None, "zh-CN").await;
+    assert!(
+        en.contains("✔ The receipt checks out.") && en.contains("tracking code") && en.contains("spoiled (challenged)")
+    );
+    assert!(en.contains("hallvote-verify RECORD --receipt TEXT"), "{en}");
+    // The URL as the QR code holds it (the receipt's colon not encoded), and the
+    // language switch keeps the receipt.
+    let raw = format!("{board}?code={}&receipt={}", receipts[4].tracking, receipts[4].to_text());
+    let (status, html, _) = page(&h.app, &raw, None, "zh-CN").await;
+    assert_eq!((status, receipt_checks_passed(&html)), (StatusCode::OK, 4), "{html}");
+    assert!(html.contains(&format!("receipt={}", query_value(&receipts[4].to_text()))), "the English link keeps it");
+
+    // Tampered receipts: each claim that does not hold is named.
+    let mut other_fp = receipts[4];
+    other_fp.fingerprint[0] ^= 1;
+    let mut moved = receipts[4];
+    moved.position = 2;
+    let mut other_kind = receipts[4];
+    other_kind.kind = ReceiptKind::Spoiled;
+    let mut forged = receipts[4];
+    forged.head.head[20] ^= 1;
+    let cases = [
+        (other_fp, "回执不属于本次投票", 3),
+        (
+            moved,
+            &*format!(
+                "公告板第 3 条的追踪码是 {}，不是回执上的 {}。",
+                answers[2]["tracking"].as_str().unwrap(),
+                receipts[4].tracking
+            ),
+            3,
+        ),
+        (other_kind, "公告板第 5 条的追踪码相符，但不是回执所说的“核验作废”。", 3),
+        (forged, "不延续回执的树头：由前 5 条重算的根哈希与回执上的不同", 2),
+    ];
+    for (r, said, passed) in cases {
+        let (status, html, _) = page(&h.app, &with_receipt(&r, ""), None, "zh-CN").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("✘ 回执核对未通过。") && html.contains(said), "{said}: {html}");
+        assert_eq!(receipt_checks_passed(&html), passed, "{said}: {html}");
+    }
+    assert!(receipts[4].to_text() != forged.to_text());
+
+    // A receipt of this poll on another poll's board page.
+    let (status, p2, _) = call(
+        &h.app,
+        Method::POST,
+        &format!("/api/sessions/{}/polls", h.session),
+        Some(&h.org),
+        Some(poll_definition()),
+        "zh-CN",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{p2}");
+    let other = format!("/polls/{}/board?receipt={}", p2["id"], query_value(&receipts[4].to_text()));
+    let (status, html, _) = page(&h.app, &other, None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("回执不属于本次投票") && html.contains("✘ 回执核对未通过。"), "{html}");
+    assert!(html.contains("公告板只有 0 条，少于回执树头的 5 条"), "{html}");
+    assert_eq!(receipt_checks_passed(&html), 0, "{html}");
+
+    // Malformed receipts: a clear message in the page's language, and 400.
+    let text = receipts[4].to_text();
+    for (bad, zh, en) in [
+        ("hello".to_owned(), "回执文本应以 HVRCPT1: 开头", "its text starts with HVRCPT1:"),
+        (text[..text.len() - 1].to_owned(), "有字符缺失、多余或抄错", "one is missing, extra or mistyped"),
+        (format!("{}U", &text[..text.len() - 1]), "有字符缺失、多余或抄错", "one is missing, extra or mistyped"),
+    ] {
+        let path = format!("{board}?receipt={}", query_value(&bad));
+        let (status, html, _) = page(&h.app, &path, None, "zh-CN").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(html.contains("<p class=\"message\">回执格式不正确：") && html.contains(zh), "{bad}: {html}");
+        assert!(!html.contains("id=\"receipt\""), "no check of what is not a receipt");
+        let (_, html, _) = page(&h.app, &format!("{path}&lang=en"), None, "zh-CN").await;
+        assert!(html.contains("The receipt is malformed: ") && html.contains(en), "{bad}: {html}");
+    }
+
+    // Sealed: the final head extends every receipt.
+    let (status, st, _) =
+        call(&h.app, Method::POST, &format!("/api/polls/{}/close", h.poll), Some(&h.org), None, "en").await;
+    assert_eq!(status, StatusCode::OK, "{st}");
+    let (_, html, _) = page(&h.app, &with_receipt(&receipts[0], ""), None, "zh-CN").await;
+    assert!(html.contains("公告板最终签名树头（已封存）（7 条）延续回执的树头（1 条）"), "{html}");
+    assert_eq!(receipt_checks_passed(&html), 4, "{html}");
+    let (_, v, _) = call(&h.app, Method::GET, &entries, None, None, "en").await;
+    assert_eq!((v["state"].as_str(), v["sealed"].as_bool()), (Some("closed"), Some(true)));
+    let (_, html, _) = page(&h.app, &list, None, "zh-CN").await;
+    assert!(html.contains("公告板已封存，不再增加条目。"), "{html}");
+}
+
+both_backends!(board_list, board_list_and_receipts);

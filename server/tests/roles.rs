@@ -91,7 +91,7 @@ fn lifecycle_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
 
 /// Public: anyone, logged in or not (the board and the published record).
 fn public_endpoints() -> Vec<&'static str> {
-    vec!["/api/polls/1/board", "/healthz"]
+    vec!["/api/polls/1/board", "/api/polls/1/board/entries", "/healthz"]
 }
 
 /// Station endpoints (spec §15.5) and the station kinds that pass their kind check.

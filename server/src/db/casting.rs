@@ -675,6 +675,69 @@ pub async fn entries(store: &Store, poll_id: i64) -> Result<Vec<StoredEntry>, St
     rows.iter().map(entry_from_row).collect()
 }
 
+/// One line of a board's list: an entry's position, kind and tracking code, without
+/// its bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListedEntry {
+    /// 0-based position.
+    pub position: u64,
+    /// Cast or spoiled.
+    pub cast: bool,
+    /// The tracking code.
+    pub tracking: [u8; 10],
+}
+
+/// One page of a board's list: the entries from position `from` on, at most `count`
+/// of them and none at or past `size` (the board's size the page was counted for,
+/// so that a page stays what its page count said while casts go on), in order.
+/// Reads the primary key's range, not the whole board.
+pub async fn list_entries(
+    store: &Store,
+    poll_id: i64,
+    from: u64,
+    count: u64,
+    size: u64,
+) -> Result<Vec<ListedEntry>, StoreError> {
+    let to = from.saturating_add(count).min(size);
+    if from >= to {
+        return Ok(Vec::new());
+    }
+    let bound = |v: u64| i64::try_from(v).map_err(|_| StoreError::Corrupt(format!("position {v} out of range")));
+    let rows = sqlx::query(
+        "SELECT position, kind, tracking FROM board_entries WHERE poll_id = $1 AND position >= $2 AND position < $3 \
+         ORDER BY position",
+    )
+    .bind(poll_id)
+    .bind(bound(from)?)
+    .bind(bound(to)?)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let tracking: Vec<u8> = row.try_get("tracking")?;
+            Ok(ListedEntry {
+                position: u64::try_from(row.try_get::<i64, _>("position")?)
+                    .map_err(|_| StoreError::Corrupt("negative position".into()))?,
+                cast: row.try_get::<String, _>("kind")? == "cast",
+                tracking: tracking.try_into().map_err(|_| StoreError::Corrupt("tracking code length".into()))?,
+            })
+        })
+        .collect()
+}
+
+/// The entry at `position` of a poll's board, if there is one.
+pub async fn entry_at(store: &Store, poll_id: i64, position: u64) -> Result<Option<StoredEntry>, StoreError> {
+    let Ok(position) = i64::try_from(position) else {
+        return Ok(None);
+    };
+    let row = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND position = $2"))
+        .bind(poll_id)
+        .bind(position)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(entry_from_row).transpose()
+}
+
 /// The newest signed tree head of a poll's board while it runs (`head ‖ signature`
 /// of its last entry, spec §12.5), or `None` while the board is empty.
 pub async fn latest_head(store: &Store, poll_id: i64) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError> {

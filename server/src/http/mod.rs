@@ -1,8 +1,11 @@
 //! The HTTP interface: one file per resource, each with its own `router()`.
 
 pub mod accounts;
+pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod board_checks;
+pub mod board_list;
 pub mod cards;
 pub mod ceremony;
 pub mod congress;
@@ -129,6 +132,8 @@ pub fn router(state: AppState) -> Router {
         .merge(cards::router())
         .merge(polls::router())
         .merge(public::router())
+        .merge(board_list::router())
+        .merge(assets::router())
         .merge(stations::router())
         .merge(ceremony::router())
         .merge(voting::router())

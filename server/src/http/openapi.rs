@@ -125,6 +125,15 @@ const ROLL_READERS: &[Role] = &[Role::Organiser, Role::Desk, Role::Observer];
 /// Who may read a result sheet before it is published.
 const SHEET_READERS: &[Role] = &[Role::Organiser, Role::Scrutineer, Role::Observer];
 const LANG_DOC: &str = "The page's language, remembered in a cookie.";
+/// The query of the board's list as JSON.
+const BOARD_ENTRIES_QUERY: &[F] =
+    &[o("page", Int, "From 1; default 1."), o("per_page", Int, "Entries a page, 1 to 200; default 50.")];
+/// The query of the board's list page.
+const BOARD_LIST_QUERY: &[F] = &[
+    o("page", Int, "From 1; default 1."),
+    o("per_page", Int, "Entries a page, 1 to 200; default 50."),
+    o("lang", Ty::Enum(&["zh-CN", "en"]), LANG_DOC),
+];
 /// The query of a server-rendered page.
 const LANG: &[F] = &[o("lang", Ty::Enum(&["zh-CN", "en"]), LANG_DOC)];
 
@@ -543,9 +552,63 @@ const ROUTES: &[Route] = &[
             "The board explorer page",
             "公告板查询页面：输入追踪码，查看选票条目及其包含证明（服务器与浏览器各核验一次）。",
         )
-        .more("`?code=` looks a tracking code up; a malformed or unknown code answers the page with 400 or 404.")
-        .query(&[o("code", Str, "A tracking code to look up."), o("lang", Ty::Enum(&["zh-CN", "en"]), LANG_DOC)])
+        .more(
+            "`?code=` looks a tracking code up; a malformed or unknown code answers the page with 400 or 404. A \
+             spoiled entry is opened to its marks in words, with the data for the browser's own check of the \
+             opening (`/assets/spoiled-check.js`). `?receipt=` checks a receipt (spec §12.11) against the board: \
+             its fingerprint, its head's signature, the entry at its position, and that the latest signed head \
+             extends its head; a malformed receipt answers the page with 400.",
+        )
+        .query(&[
+            o("code", Str, "A tracking code to look up."),
+            o("receipt", Str, "A receipt text `HVRCPT1:…` (spec §12.11), as the booth's receipt QR code carries it."),
+            o("lang", Ty::Enum(&["zh-CN", "en"]), LANG_DOC),
+        ])
         .answers(Html),
+    at(Get, "/polls/{id}/board/list", "public", Who::Public)
+        .says(
+            "The board's list page",
+            "公告板全部条目页面：按位置逐条列出追踪码及投出或核验作废，分页显示；核验作废的选票可查看其加密的内容。",
+        )
+        .more("A bad `page` or `per_page` answers the page with 400, a page past the last with 404.")
+        .query(BOARD_LIST_QUERY)
+        .answers(Html),
+    at(Get, "/api/polls/{id}/board/entries", "public", Who::Public)
+        .says("One page of the board's entries", "公告板条目列表（分页）：位置、追踪码、投出或核验作废。")
+        .more("Reads only the page's range of positions. An empty board has one empty page.")
+        .query(BOARD_ENTRIES_QUERY)
+        .answers_json(
+            200,
+            Ty::Obj(&[
+                f("state", Ty::Enum(POLL_STATES), ""),
+                f("size", Int, "Entries on the board when the page was read."),
+                f("sealed", Bool, "The board is sealed (the poll is closed)."),
+                f("page", Int, "From 1."),
+                f("per_page", Int, ""),
+                f("pages", Int, "At least 1."),
+                f(
+                    "entries",
+                    Ty::Arr(&Ty::Obj(&[
+                        f("position", Int, "From 0."),
+                        f("tracking", Str, "`XXXX-XXXX-XXXX-XXXX`."),
+                        f("kind", Ty::Enum(&["cast", "spoiled"]), ""),
+                    ])),
+                    "In board order.",
+                ),
+            ]),
+        )
+        .refuses(&[(400, "malformed_request"), (400, "page_malformed"), (404, "page_out_of_range")]),
+    at(Get, "/assets/spoiled-check.js", "public", Who::Public)
+        .says(
+            "The board page's check of a spoiled ballot",
+            "公告板页面在浏览器中核对作废选票揭示内容的脚本（ES 模块）。",
+        )
+        .more("Recomputes every ciphertext of a spoiled entry as (r·G, m·G + r·Y) on ristretto255 (spec §3.5, §10.6).")
+        .answers(Answer::File("text/javascript", "An ES module.")),
+    at(Get, "/assets/noble-curves-2.4.0/ristretto255.js", "public", Who::Public)
+        .says("The ristretto255 group of @noble/curves 2.4.0", "@noble/curves 2.4.0 的 ristretto255 群运算（ES 模块，MIT 许可）。")
+        .more("Vendored and served from the binary (server/assets/vendor/README.md, docs/adr/0012).")
+        .answers(Answer::File("text/javascript", "An ES module.")),
     at(Get, "/api/polls/{id}/board-proof/{tracking}", "public", Who::Public)
         .says(
             "A tracking code's entries with their inclusion proofs",

@@ -21,13 +21,15 @@ use hallvote_crypto::tags;
 use hallvote_tally::ballot::TrackingCode;
 use hallvote_tally::count::{CandidateStatus, ContestResult, PollResult};
 use hallvote_tally::record::builder::{head_message, outcome, poll_counts};
-use hallvote_tally::record::{Attendance, Manifest};
+use hallvote_tally::record::{Attendance, Manifest, Receipt};
 use hallvote_tally::{Lang, Text};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::sync::Arc;
 
 use super::AppState;
 use super::auth::Authenticated;
+use super::board_checks;
 use super::ceremony::{conflict, load_run, state_zh};
 use super::congress::load_session;
 use super::extract::b64;
@@ -35,11 +37,14 @@ use super::voting::ensure_log;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::board::entry_leaf_hash;
+use crate::casting::PollContext;
 use crate::db::casting::{self, OfficerRole, PollRun, StoredEntry};
 use crate::db::polls::PollRecord;
 use crate::html::{Slot, escape, fill, script_json};
 use crate::i18n::{LANG_COOKIE, RequestLang};
+use crate::receipts::{self, ReceiptCheck};
 use crate::sheet::{SheetHeading, Signer, Signers};
+use crate::spoiled::{self, OpenedBallot};
 
 const BOARD_PAGE: &str = include_str!("pages/board.html");
 
@@ -56,24 +61,26 @@ pub fn router() -> Router<AppState> {
 struct PageQuery {
     lang: Option<String>,
     code: Option<String>,
+    /// A receipt text (spec §12.11), as the booth's receipt QR code carries it.
+    receipt: Option<String>,
 }
 
 /// The page's language: `?lang=` if given (and then remembered in a cookie), else the request's.
-fn page_lang(request: Lang, query: Option<&str>) -> (Lang, bool) {
+pub(crate) fn page_lang(request: Lang, query: Option<&str>) -> (Lang, bool) {
     match query.and_then(Lang::parse) {
         Some(l) => (l, true),
         None => (request, false),
     }
 }
 
-fn lang_tag(lang: Lang) -> &'static str {
+pub(crate) fn lang_tag(lang: Lang) -> &'static str {
     match lang {
         Lang::ZhCn => "zh-CN",
         Lang::En => "en",
     }
 }
 
-fn remember_lang(mut res: Response, lang: Lang, set: bool) -> Response {
+pub(crate) fn remember_lang(mut res: Response, lang: Lang, set: bool) -> Response {
     if set && let Ok(v) = format!("{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", lang_tag(lang)).parse()
     {
         res.headers_mut().insert(SET_COOKIE, v);
@@ -98,6 +105,8 @@ struct FoundEntry {
     proof: InclusionProof,
     /// The server checked the proof against the latest head.
     verified: bool,
+    /// A spoiled entry's ballot with its opening.
+    opened: Option<OpenedBallot>,
 }
 
 /// A tracking code looked up on a poll's board.
@@ -105,6 +114,8 @@ struct Lookup {
     code: TrackingCode,
     head: SignedTreeHead,
     entries: Vec<FoundEntry>,
+    /// The poll's context (manifest, shape, joint key), for a spoiled entry's opening.
+    context: Option<Arc<PollContext>>,
 }
 
 /// Why a lookup found nothing to show.
@@ -209,8 +220,13 @@ async fn lookup(state: &AppState, run: &PollRun, text: &str) -> Result<Result<Lo
         _ => return Ok(Err(Miss::NotFound(code))),
     };
     ensure_log(state, run.id, head.head.size).await?;
+    let context = state.contexts.get_or_build(run)?;
     let mut entries = Vec::with_capacity(found.len());
     for stored in found {
+        let opened = match &context {
+            Some(ctx) if !stored.cast => spoiled::open(ctx, &stored.entry)?,
+            _ => None,
+        };
         let leaf_hash = entry_leaf_hash(&stored.entry)?;
         let proof = state
             .board
@@ -220,9 +236,9 @@ async fn lookup(state: &AppState, run: &PollRun, text: &str) -> Result<Result<Lo
         if !verified {
             tracing::error!(poll = run.id, position = stored.position, "inclusion proof does not verify");
         }
-        entries.push(FoundEntry { stored, leaf_hash, proof, verified });
+        entries.push(FoundEntry { stored, leaf_hash, proof, verified, opened });
     }
-    Ok(Ok(Lookup { code, head, entries }))
+    Ok(Ok(Lookup { code, head, entries, context }))
 }
 
 /// The lookup as JSON (binary values in base64, spec §14.2).
@@ -285,8 +301,13 @@ async fn board_page(
         Some(c) => Some(lookup(&state, &run, c).await?),
         None => None,
     };
-    let status = match &looked_up {
-        Some(Err(miss)) => miss.status(),
+    let receipt = match q.receipt.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(text) => Some(check_receipt(&state, &run, head.as_ref(), text).await?),
+        None => None,
+    };
+    let status = match (&receipt, &looked_up) {
+        (Some(Err(_)), _) => StatusCode::BAD_REQUEST,
+        (_, Some(Err(miss))) => miss.status(),
         _ => StatusCode::OK,
     };
     // A code that was found is shown back as the receipt prints it.
@@ -294,8 +315,51 @@ async fn board_page(
         Some(Ok(l)) => Some(l.code.to_string()),
         _ => code.map(str::to_owned),
     };
-    let page = render_board(&state, &poll, &run, head.as_ref(), shown.as_deref(), looked_up.as_ref(), lang);
+    let fingerprint = state.fingerprints.of(&state.store, &run).await?.map(|f| f.short());
+    let receipt = receipt.map(|r| match r {
+        Ok(check) => Ok(board_checks::receipt_card(&check, fingerprint.as_deref(), lang)),
+        Err(text) => Err(text),
+    });
+    let found = BoardFound {
+        code: shown.as_deref(),
+        looked_up: looked_up.as_ref(),
+        receipt: receipt.as_ref(),
+        receipt_text: q.receipt.as_deref().map(str::trim).filter(|r| !r.is_empty()),
+    };
+    let page = render_board(&state, &poll, &run, head.as_ref(), &found, lang);
     Ok(remember_lang((status, Html(page)).into_response(), lang, set))
+}
+
+/// What a visitor asked the board page for.
+struct BoardFound<'a> {
+    /// The tracking code, as typed or (when found) as printed.
+    code: Option<&'a str>,
+    looked_up: Option<&'a Result<Lookup, Miss>>,
+    /// The receipt check as a card, or what is wrong with the receipt's text.
+    receipt: Option<&'a Result<String, Text>>,
+    /// The receipt's text, as given.
+    receipt_text: Option<&'a str>,
+}
+
+/// Checks a receipt text against the board (spec §12.11): `Err` with what is wrong
+/// with a text that is not a receipt.
+async fn check_receipt(
+    state: &AppState,
+    run: &PollRun,
+    head: Option<&SignedTreeHead>,
+    text: &str,
+) -> Result<Result<ReceiptCheck, Text>, ApiError> {
+    let receipt = match Receipt::parse(text) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(board_checks::receipt_problem(&e))),
+    };
+    if let Some(h) = head {
+        ensure_log(state, run.id, h.head.size).await?;
+    }
+    let fingerprint = state.fingerprints.keys(&state.store, run).await?.map(|k| k.fingerprint.prefix());
+    let latest = head.map(|h| (h.head, run.final_head.is_some()));
+    let server_key = state.server_key.verifying_key();
+    Ok(Ok(receipts::check(&state.store, &state.board, run, fingerprint, &server_key, latest, receipt).await?))
 }
 
 /// Hex in groups of eight, so a person can compare it by eye.
@@ -309,10 +373,10 @@ fn render_board(
     poll: &PollRecord,
     run: &PollRun,
     head: Option<&SignedTreeHead>,
-    code: Option<&str>,
-    looked_up: Option<&Result<Lookup, Miss>>,
+    found: &BoardFound<'_>,
     lang: Lang,
 ) -> String {
+    let (code, looked_up) = (found.code, found.looked_up);
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let state_words = if zh { state_zh(&run.state).to_owned() } else { run.state.clone() };
@@ -350,20 +414,34 @@ fn render_board(
         )),
     }
     summary.push_str("</dl>");
+    summary.push_str(&format!(
+        "<p><a class=\"button\" id=\"list-link\" href=\"/polls/{}/board/list?lang={}\">{}</a></p>",
+        run.id,
+        lang_tag(lang),
+        t("公告板全部条目（逐条列出）", "Every entry on the board, one by one"),
+    ));
 
-    let (message, result) = match looked_up {
+    let (mut message, mut result) = match found.receipt {
         None => (String::new(), String::new()),
-        Some(Err(miss)) => (format!("<p class=\"message\">{}</p>", escape(miss.text().get(lang))), String::new()),
-        Some(Ok(l)) => (String::new(), render_lookup(state, run, l, lang)),
+        Some(Err(problem)) => (format!("<p class=\"message\">{}</p>", escape(problem.get(lang))), String::new()),
+        Some(Ok(card)) => (String::new(), card.clone()),
     };
+    match looked_up {
+        None => {}
+        Some(Err(miss)) => message.push_str(&format!("<p class=\"message\">{}</p>", escape(miss.text().get(lang)))),
+        Some(Ok(l)) => result.push_str(&render_lookup(state, run, l, lang)),
+    }
     let other = match lang {
         Lang::ZhCn => Lang::En,
         Lang::En => Lang::ZhCn,
     };
-    let other_href = match code {
-        Some(c) => format!("?lang={}&code={}", lang_tag(other), url_encode(c)),
-        None => format!("?lang={}", lang_tag(other)),
-    };
+    let mut other_href = format!("?lang={}", lang_tag(other));
+    if let Some(c) = code {
+        other_href.push_str(&format!("&code={}", url_encode(c)));
+    }
+    if let Some(r) = found.receipt_text {
+        other_href.push_str(&format!("&receipt={}", url_encode(r)));
+    }
     let texts = json!({
         "leaf_tag": tags::RECORD_BOARD_ENTRY,
         "sig_tag": tags::SIG_TREE_HEAD,
@@ -410,7 +488,7 @@ fn render_board(
 }
 
 /// Percent-encodes a query value (only unreserved characters pass as they are).
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
@@ -503,6 +581,16 @@ fn render_lookup(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> Str
     }
     let data = script_json(&proof_json(state, run, l));
     out.push_str(&format!("<script type=\"application/json\" id=\"proof-data\">{data}</script>"));
+    let mut opened = false;
+    for (k, e) in l.entries.iter().enumerate() {
+        if let (Some(o), Some(ctx)) = (&e.opened, &l.context) {
+            out.push_str(&board_checks::opening_section(k, e.stored.position, o, ctx, &e.stored.entry, lang));
+            opened = true;
+        }
+    }
+    if opened {
+        out.push_str(&board_checks::opening_script(lang));
+    }
     out
 }
 

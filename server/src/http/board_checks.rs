@@ -1,0 +1,349 @@
+//! What the board page (`super::public`) shows of the two things a delegate takes
+//! home from the booth: a receipt, checked against the board by the server
+//! (`crate::receipts`), and a challenged ballot, opened to its marks in words and
+//! handed to the browser, whose script (`/assets/spoiled-check.js`) checks the
+//! opening again with @noble/curves (docs/adr/0012). Every text is escaped here.
+
+use hallvote_crypto::merkle::TreeHead;
+use hallvote_tally::record::ReceiptKind;
+use hallvote_tally::record::receipt::ReceiptTextError;
+use hallvote_tally::{Lang, Text};
+use serde_json::json;
+
+use super::assets::SPOILED_CHECK_PATH;
+use super::extract::b64;
+use crate::casting::PollContext;
+use crate::html::{escape, script_json};
+use crate::receipts::{EntryFinding, History, ReceiptCheck};
+use crate::spoiled::OpenedBallot;
+
+/// Between two options marked on one item.
+fn separator(lang: Lang) -> &'static str {
+    if lang == Lang::ZhCn { "、" } else { ", " }
+}
+
+/// For an item with no option marked.
+fn none_marked(lang: Lang) -> &'static str {
+    if lang == Lang::ZhCn { "（未选）" } else { "(none marked)" }
+}
+
+/// What is wrong with a receipt text, in words a delegate can act on.
+pub(crate) fn receipt_problem(e: &ReceiptTextError) -> Text {
+    let (zh, en) = match e {
+        ReceiptTextError::Prefix(_) => (
+            "回执格式不正确：回执文本应以 HVRCPT1: 开头。请重新扫描回执上的二维码。".to_owned(),
+            "The receipt is malformed: its text starts with HVRCPT1:. Scan the receipt's QR code again.".to_owned(),
+        ),
+        ReceiptTextError::Encoding(..) => (
+            "回执格式不正确：HVRCPT1: 之后应为 248 个字符（0–9 与 A–Z，不含 I、L、O、U），有字符缺失、多余或抄错。"
+                .to_owned(),
+            "The receipt is malformed: after HVRCPT1: come 248 characters (0–9 and A–Z without I, L, O, U); one is \
+             missing, extra or mistyped."
+                .to_owned(),
+        ),
+        ReceiptTextError::Kind(k) => (
+            format!("回执格式不正确：回执类型 {k} 既不是投出（0）也不是核验作废（1）。"),
+            format!("The receipt is malformed: its kind {k} is neither cast (0) nor spoiled (1)."),
+        ),
+        ReceiptTextError::Head => (
+            "回执格式不正确：其中的树头无法解读。".to_owned(),
+            "The receipt is malformed: its tree head does not decode.".to_owned(),
+        ),
+        ReceiptTextError::Position { position, size } => (
+            format!("回执格式不正确：位置第 {} 条不在回执树头的 {size} 条之内。", position.saturating_add(1)),
+            format!(
+                "The receipt is malformed: entry {} is not within its tree head of {size}.",
+                position.saturating_add(1)
+            ),
+        ),
+        _ => ("回执格式不正确。".to_owned(), "The receipt is malformed.".to_owned()),
+    };
+    Text::new(zh, en)
+}
+
+fn kind_words(kind: ReceiptKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (ReceiptKind::Cast, Lang::ZhCn) => "投出",
+        (ReceiptKind::Cast, Lang::En) => "cast",
+        (ReceiptKind::Spoiled, Lang::ZhCn) => "核验作废",
+        (ReceiptKind::Spoiled, Lang::En) => "spoiled (challenged)",
+    }
+}
+
+fn line(ok: bool, id: &str, text: &str) -> String {
+    let (class, mark) = if ok { ("ok", "✔") } else { ("bad", "✘") };
+    format!("<li class=\"check {class}\" id=\"{id}\" data-ok=\"{ok}\">{mark} {}</li>", escape(text))
+}
+
+/// The receipt check as a card: the receipt's claims, and for each whether the board
+/// bears it out. `fingerprint`: the poll's short fingerprint, once it has one.
+pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: Lang) -> String {
+    let zh = lang == Lang::ZhCn;
+    let r = &c.receipt;
+    let n = r.position.saturating_add(1);
+    let size = TreeHead::from_bytes(&r.head.head).map_or(0, |h| h.size);
+    let code = r.tracking.to_string();
+    let kind = kind_words(r.kind, lang);
+    let t = |z: String, e: String| if zh { z } else { e };
+    let mut lines = String::new();
+    lines.push_str(&line(
+        c.fingerprint,
+        "receipt-fingerprint",
+        &match (c.fingerprint, fingerprint) {
+            (true, Some(f)) => t(
+                format!("回执属于本次投票：其选举指纹与本次投票的一致（{f}）。"),
+                format!("The receipt is for this poll: its election fingerprint is this poll's ({f})."),
+            ),
+            _ => t(
+                "回执不属于本次投票：其选举指纹与本次投票的不同。".to_owned(),
+                "The receipt is not for this poll: its election fingerprint is not this poll's.".to_owned(),
+            ),
+        },
+    ));
+    lines.push_str(&line(
+        c.signature,
+        "receipt-signature",
+        &if c.signature {
+            t(
+                "回执上的树头确由本服务器为本次投票签名。".to_owned(),
+                "The tree head on the receipt was signed by this server for this poll.".to_owned(),
+            )
+        } else {
+            t(
+                "回执上树头的签名无效：不是本服务器为本次投票所签。".to_owned(),
+                "The signature on the receipt's tree head does not verify: this server did not sign it for this poll."
+                    .to_owned(),
+            )
+        },
+    ));
+    lines.push_str(&line(
+        c.entry == EntryFinding::Matches,
+        "receipt-entry",
+        &match c.entry {
+            EntryFinding::Matches => t(
+                format!("公告板第 {n} 条正是这张选票：追踪码 {code}，{kind}。"),
+                format!("Entry {n} of the board is this ballot: tracking code {code}, {kind}."),
+            ),
+            EntryFinding::Missing => t(format!("公告板上没有第 {n} 条。"), format!("The board has no entry {n}.")),
+            EntryFinding::OtherCode(other) => t(
+                format!("公告板第 {n} 条的追踪码是 {other}，不是回执上的 {code}。"),
+                format!("Entry {n} of the board has tracking code {other}, not the receipt's {code}."),
+            ),
+            EntryFinding::OtherKind => t(
+                format!("公告板第 {n} 条的追踪码相符，但不是回执所说的“{kind}”。"),
+                format!("Entry {n} of the board has the code, but it is not {kind} as the receipt says."),
+            ),
+        },
+    ));
+    let which = |sealed: bool| match (sealed, zh) {
+        (true, true) => "最终签名树头（已封存）",
+        (true, false) => "the final signed tree head (sealed)",
+        (false, true) => "最新签名树头",
+        (false, false) => "the latest signed tree head",
+    };
+    lines.push_str(&line(
+        matches!(c.history, History::Extends { .. }),
+        "receipt-history",
+        &match c.history {
+            History::Extends { latest, sealed } => t(
+                format!(
+                    "公告板{}（{latest} 条）延续回执的树头（{size} 条）：由前 {size} 条重算的根哈希与回执上的一致，回执签发后没有条目被删除、移动或改动。",
+                    which(sealed)
+                ),
+                format!(
+                    "The board's {} ({latest} entries) extends the receipt's tree head ({size} entries): the root \
+                     recomputed from the first {size} entries is the receipt's, so no entry was removed, moved or \
+                     changed since the receipt was given.",
+                    which(sealed)
+                ),
+            ),
+            History::Rewritten { latest, sealed } => t(
+                format!(
+                    "公告板{}（{latest} 条）不延续回执的树头：由前 {size} 条重算的根哈希与回执上的不同，回执签发后有条目被删除、移动或改动。",
+                    which(sealed)
+                ),
+                format!(
+                    "The board's {} ({latest} entries) does not extend the receipt's tree head: the root recomputed \
+                     from the first {size} entries differs, so an entry was removed, moved or changed since the \
+                     receipt was given.",
+                    which(sealed)
+                ),
+            ),
+            History::Shorter { latest } => t(
+                format!("公告板只有 {latest} 条，少于回执树头的 {size} 条：有条目被删除。"),
+                format!("The board has {latest} entries, fewer than the receipt's tree head ({size}): entries were removed."),
+            ),
+        },
+    ));
+    let (verdict_class, verdict) = if c.holds() {
+        ("ok", t("✔ 回执核对通过。".to_owned(), "✔ The receipt checks out.".to_owned()))
+    } else {
+        (
+            "bad",
+            t(
+                "✘ 回执核对未通过。请立即告知监票人，并保留回执。".to_owned(),
+                "✘ The receipt does NOT check out. Tell the scrutineers at once and keep the receipt.".to_owned(),
+            ),
+        )
+    };
+    let summary = t(
+        format!("{kind}，追踪码 {code}，公告板第 {n} 条；回执树头 {size} 条。"),
+        format!("{kind}, tracking code {code}, board entry {n}; the receipt's tree head has {size} entries."),
+    );
+    format!(
+        "<section class=\"card receipt\" id=\"receipt\" aria-labelledby=\"receipt-title\">\
+         <h2 id=\"receipt-title\">{title}</h2><p>{summary}</p><ul class=\"checks\">{lines}</ul>\
+         <p class=\"check {verdict_class}\" id=\"receipt-verdict\">{verdict}</p><p class=\"muted\">{note}</p></section>",
+        title = if zh { "回执核对" } else { "Receipt check" },
+        summary = escape(&summary),
+        verdict = escape(&verdict),
+        note = escape(if zh {
+            "以上由服务器核对。投票结果公布后，任何人都可下载选举记录，用 hallvote-verify 记录文件 --receipt 回执文本 独立核对同样的内容，不必信任本服务器。"
+        } else {
+            "The server made these checks. Once the result is published, anyone can download the election record and \
+             check the same independently with hallvote-verify RECORD --receipt TEXT, without trusting this server."
+        }),
+    )
+}
+
+/// A spoiled entry's section: what it held, contest by contest, in words; the
+/// server's check of the opening; a place for the browser's verdict; and the data
+/// for the browser's check. `k` numbers the entries of the page's lookup;
+/// `position` is the entry's (for the `#spoiled-N` anchor).
+pub(crate) fn opening_section(
+    k: usize,
+    position: u64,
+    opened: &OpenedBallot,
+    ctx: &PollContext,
+    entry: &[u8],
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::ZhCn;
+    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
+    let mut tables = String::new();
+    let mut contests = Vec::new();
+    for (c, ((contest, shape), marks)) in
+        ctx.manifest.poll.contests.iter().zip(&ctx.shape.contests).zip(&opened.plain.marks).enumerate()
+    {
+        let items = contest.items();
+        let options: Vec<String> = contest.options().iter().map(|o| o.get(lang).to_owned()).collect();
+        let mut rows = String::new();
+        for (i, (item, m)) in items.iter().zip(marks).enumerate() {
+            let chosen: Vec<&str> =
+                m.iter().zip(&options).filter(|(x, _)| **x == 1).map(|(_, label)| label.as_str()).collect();
+            let words = if chosen.is_empty() { none_marked(lang).to_owned() } else { chosen.join(separator(lang)) };
+            rows.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th><td id=\"opening-{k}-{c}-{i}\">{}</td></tr>",
+                escape(item),
+                escape(&words)
+            ));
+        }
+        tables.push_str(&format!(
+            "<table class=\"opening\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\
+             <tbody>{rows}</tbody></table>",
+            escape(&contest.title),
+            t("对象", "Name"),
+            t("所加密的选择", "What it held"),
+        ));
+        let shape_items: Vec<_> =
+            shape.items.iter().map(|i| json!({"options": i.options, "min": i.min_marks, "max": i.max_marks})).collect();
+        contests.push(json!({
+            "title": contest.title,
+            "items": items,
+            "options": options,
+            "shape": {"items": shape_items, "cap": shape.cap.map(|cap| json!({"option": cap.option, "max": cap.max}))},
+        }));
+    }
+    let selections: Vec<_> = opened
+        .selections
+        .iter()
+        .map(|s| {
+            json!({
+                "contest": s.contest, "item": s.item, "option": s.option,
+                "ciphertext": b64(&s.ciphertext), "mark": s.mark, "nonce": b64(&s.nonce),
+            })
+        })
+        .collect();
+    let data = json!({
+        "k": k,
+        "position": position,
+        "entry": b64(entry),
+        "joint_key": b64(ctx.joint_key.element().as_bytes()),
+        "contests": contests,
+        "selections": selections,
+    });
+    let server = if opened.valid {
+        format!(
+            "<p class=\"check ok\">✔ {}</p>",
+            t(
+                "服务器已核对这次揭示：每个密文都等于 (r·G, m·G + r·Y)，所选构成一张有效选票。",
+                "The server has checked this opening: every ciphertext is (r·G, m·G + r·Y) and the marks are a valid ballot."
+            )
+        )
+    } else {
+        format!(
+            "<p class=\"check bad\">✘ {}</p>",
+            t("这次揭示核对失败，请立即告知监票人。", "This opening does NOT check: tell the scrutineers at once.")
+        )
+    };
+    format!(
+        "<section class=\"card spoiled\" id=\"spoiled-{position}\" aria-labelledby=\"opening-title-{k}\">\
+         <h2 id=\"opening-title-{k}\">{title}</h2><p>{intro}</p>{server}\
+         <p class=\"check muted\" id=\"opening-check-{k}\" aria-live=\"polite\">{noscript}</p>{tables}\
+         <p class=\"muted\">{key_note}</p></section>\
+         <script type=\"application/json\" class=\"opening-data\" id=\"opening-data-{k}\">{data}</script>",
+        title = t("这张作废选票加密的内容", "What this spoiled ballot held"),
+        intro = t(
+            "投票人在投票机上选择了“核验”：这张加密选票不计票，投票机公开了它的每个选择和随机数，任何人都可以核对密文确实加密了下列选择。",
+            "The voter chose Check at the booth: this encrypted ballot is not counted, and the booth revealed every choice and nonce in it, so anyone can check that its ciphertexts hold the choices below."
+        ),
+        noscript = t(
+            "启用 JavaScript 后，本浏览器会用 ristretto255 独立核对这次揭示。",
+            "With JavaScript on, this browser checks the opening itself on ristretto255."
+        ),
+        key_note = t(
+            "联合公钥 Y 由服务器提供；hallvote-verify 核对它属于选举指纹所代表的这次投票。",
+            "The joint key Y comes from the server; hallvote-verify checks that it is the key of the poll the election fingerprint stands for."
+        ),
+        data = script_json(&data),
+    )
+}
+
+/// The texts of the browser's check, and the script, once per page.
+pub(crate) fn opening_script(lang: Lang) -> String {
+    let zh = lang == Lang::ZhCn;
+    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
+    let texts = json!({
+        "ok": t(
+            "已在本浏览器中核对：这张作废选票确实加密的是以下内容（{count} 个密文逐一用 ristretto255 重算 r·G 与 m·G + r·Y，均与公告板条目中的一致）。",
+            "Checked in this browser: this spoiled ballot did encrypt what is shown below ({count} ciphertexts, each recomputed on ristretto255 as r·G and m·G + r·Y, all equal to the board entry's)."
+        ),
+        "where": t("“{contest}”中“{item}”的“{option}”", "“{option}” for “{item}” in “{contest}”"),
+        "not_opened": t(
+            "核对失败：{where}的密文与揭示的内容不符！请立即告知监票人。",
+            "The check FAILED: the ciphertext of {where} does not match what was revealed! Tell the scrutineers at once."
+        ),
+        "server_differs": t(
+            "核对失败：服务器列出的密文或揭示内容与公告板条目不一致！",
+            "The check FAILED: what the server lists differs from the board entry!"
+        ),
+        "invalid_marks": t(
+            "核对失败：“{contest}”中的选择不构成一张有效选票！",
+            "The check FAILED: the marks in “{contest}” are not a valid ballot!"
+        ),
+        "words_differ": t(
+            "核对失败：表中“{contest}”的“{item}”所写的选择与揭示的内容不符！",
+            "The check FAILED: the table's words for “{item}” in “{contest}” are not what was revealed!"
+        ),
+        "bad_key": t("核对失败：联合公钥无效。", "The check FAILED: the joint key is not valid."),
+        "malformed": t("核对失败：公告板条目格式不正确：", "The check FAILED: the board entry is malformed:"),
+        "failed": t("核对未能进行：", "The check could not run:"),
+        "separator": separator(lang),
+        "none": none_marked(lang),
+    });
+    format!(
+        "<script type=\"application/json\" id=\"opening-texts\">{}</script>\
+         <script type=\"module\" src=\"{SPOILED_CHECK_PATH}\"></script>",
+        script_json(&texts)
+    )
+}
