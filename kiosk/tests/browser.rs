@@ -3,8 +3,10 @@
 //! its QR code is read back from the rendered page by `zbarimg`, the booth is given
 //! that text as a scanner types it, an over-vote is refused on the page, the ballot
 //! is challenged once and then cast, and the receipt's tracking code is found on
-//! the server's board explorer. Every booth page passes axe-core with no serious or
-//! critical violation. Screenshots go to `target/browser-screenshots/`.
+//! the server's board explorer, which checks the receipt. Also: the board's list, a
+//! spoiled ballot opened to its marks and its opening checked by the browser. Every
+//! page passes axe-core with no serious or critical violation. Screenshots go to
+//! `target/browser-screenshots/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -172,6 +174,152 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     b.goto(&receipt_qr[0]).await;
     let board = b.source().await;
     assert!(board.contains(&second_code), "the board explorer shows {second_code}");
+    // It checks the receipt the QR code carries (spec §12.11): all four claims hold.
+    assert_eq!(b.execute("return document.querySelectorAll('#receipt li[data-ok=true]').length").await, 4);
+    b.find("#receipt-verdict.ok").await;
+    assert_accessible(&b, "board page with the receipt").await;
     b.screenshot("board-explorer").await;
     assert_eq!(hall.board().await["size"], 2, "one spoiled and one cast ballot");
+}
+
+/// The element's `data-verdict` (`ok` or `bad`) once the page's script has set it
+/// (waiting up to 20 s), and the element's text.
+async fn verdict(b: &Browser, css: &str) -> (String, String) {
+    let script = format!(
+        "const e = document.querySelector({}); return e ? [e.dataset.verdict || '', e.textContent] : ['', ''];",
+        serde_json::Value::from(css)
+    );
+    for _ in 0..200 {
+        let v = b.execute(&script).await;
+        if v[0].as_str().is_some_and(|s| !s.is_empty()) {
+            return (v[0].as_str().unwrap().to_owned(), v[1].as_str().unwrap().to_owned());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never got a verdict: {}", b.source().await);
+}
+
+/// Issue 13, item 6: an observer opens the board's list, finds the spoiled ballot,
+/// opens it and sees its marks and this browser's own check of the opening — which
+/// fails, naming the selection, once a nonce of the entry is changed. The challenge
+/// receipt's QR address checks the receipt on the board page. The pages pass axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_observer_finds_a_spoiled_ballot_on_the_board_list_and_the_browser_checks_its_opening() {
+    use hallvote_kiosk::booth::Booth;
+    use hallvote_kiosk::desk::{CardScan, Desk};
+    use hallvote_tally::ballot::PlainBallot;
+
+    let hall = support::hall(DELEGATES, support::poll_definition()).await;
+    hall.ceremony_and_open(DELEGATES, 2, 3).await;
+    let desk = Desk::new(hall.station(StationKind::Desk, "报到处1").await.link().unwrap());
+    let booth = Booth::new(hall.station(StationKind::Booth, "投票机1").await.link().unwrap());
+    // The election's items are candidates for 3 seats: for, for, for, against, against;
+    // the motion for. The spoiled ballot: for, abstain, against, against, abstain; the
+    // motion against.
+    let cast = |shape: &hallvote_tally::ballot::BallotShape| PlainBallot {
+        marks: shape
+            .contests
+            .iter()
+            .map(|c| c.items.iter().enumerate().map(|(i, it)| one(it.options, usize::from(i >= 3))).collect())
+            .collect(),
+    };
+    let spoiled_choice = [0, 2, 1, 1, 2];
+    let spoiled = |shape: &hallvote_tally::ballot::BallotShape| PlainBallot {
+        marks: shape
+            .contests
+            .iter()
+            .enumerate()
+            .map(|(c, contest)| {
+                contest
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| one(it.options, if c == 0 { spoiled_choice[i] } else { 1 }))
+                    .collect()
+            })
+            .collect(),
+    };
+    let mut challenge = None;
+    for (k, card) in ["L00001", "L00002", "L00003"].into_iter().enumerate() {
+        let (_, text) = desk.issue(hall.poll, &CardScan::Number(card.into())).await.unwrap();
+        let visit = booth.begin(&text).await.unwrap();
+        if k == 1 {
+            let sealed = booth.seal(&visit, &spoiled(&visit.ballot.shape)).unwrap();
+            challenge = Some((booth.challenge(&visit, &sealed).await.unwrap(), visit.ballot.clone()));
+        }
+        let sealed = booth.seal(&visit, &cast(&visit.ballot.shape)).unwrap();
+        booth.cast(&visit, &sealed).await.unwrap();
+    }
+    let (receipt, ballot) = challenge.unwrap();
+    assert_eq!((receipt.kind.as_str(), receipt.position), ("spoiled", 1));
+    let b = Browser::start().await;
+
+    // The list: three cast, one spoiled, each with its code.
+    b.goto(&format!("{}/polls/{}/board/list?lang=zh-CN", hall.url, hall.poll)).await;
+    assert_eq!(b.text("#page-at").await, "第 1 / 1 页");
+    assert_eq!(b.execute("return document.querySelectorAll('#entries tbody tr').length").await, 4);
+    assert_eq!(b.text("tr.spoiled td.kind").await, "核验作废");
+    assert_eq!(b.text("tr.spoiled a.code").await, receipt.tracking);
+    assert_accessible(&b, "board list").await;
+    b.screenshot("board-1-list").await;
+
+    // The spoiled entry opens to its marks, checked in this browser.
+    b.click("tr.spoiled a.open").await;
+    b.wait_for("#spoiled-1").await;
+    let (ok, text) = verdict(&b, "#opening-check-0").await;
+    assert_eq!(ok, "ok", "{text}");
+    assert!(text.starts_with("✔ 已在本浏览器中核对：这张作废选票确实加密的是以下内容"), "{text}");
+    let contests = &ballot.manifest.poll.contests;
+    for (c, contest) in contests.iter().enumerate() {
+        let options = contest.options();
+        for (i, item) in contest.items().iter().enumerate() {
+            let want = if c == 0 { spoiled_choice[i] } else { 1 };
+            assert_eq!(b.text(&format!("#opening-0-{c}-{i}")).await, options[want].zh, "{item}");
+        }
+    }
+    assert_eq!(b.text("#opening-0-1-0").await, "反对");
+    assert_accessible(&b, "spoiled ballot").await;
+    b.screenshot("board-2-spoiled-checked").await;
+
+    // The check can fail: one nonce of the entry changed (and the server's list with
+    // it), the script run again, and the browser names the selection that no longer opens.
+    let tamper = "const d = document.querySelector('script.opening-data');
+        const data = JSON.parse(d.textContent);
+        const entry = Uint8Array.from(atob(data.entry), (c) => c.charCodeAt(0));
+        entry[entry.length - 32] ^= 1;
+        const last = data.selections[data.selections.length - 1];
+        const nonce = Uint8Array.from(atob(last.nonce), (c) => c.charCodeAt(0));
+        nonce[0] ^= 1;
+        last.nonce = btoa(String.fromCharCode(...nonce));
+        data.entry = btoa(String.fromCharCode(...entry));
+        d.textContent = JSON.stringify(data);
+        const out = document.getElementById('opening-check-0');
+        out.dataset.verdict = '';
+        import('/assets/spoiled-check.js?again');
+        return true;";
+    b.execute(tamper).await;
+    let (ok, text) = verdict(&b, "#opening-check-0").await;
+    assert_eq!(ok, "bad", "{text}");
+    assert!(text.starts_with("✘ 核对失败：") && text.contains("的密文与揭示的内容不符"), "{text}");
+    assert!(text.contains(&contests[1].items()[0]), "names the item: {text}");
+    b.screenshot("board-3-tampered-opening-refused").await;
+
+    // English, and the challenge receipt's QR address: the receipt checks out.
+    let qr = format!("{}/polls/{}/board?code={}&receipt={}", hall.url, hall.poll, receipt.tracking, receipt.text);
+    b.goto(&format!("{qr}&lang=en")).await;
+    assert_eq!(b.text("#receipt-verdict").await, "✔ The receipt checks out.");
+    assert_eq!(b.execute("return document.querySelectorAll('#receipt li[data-ok=true]').length").await, 4);
+    let (ok, text) = verdict(&b, "#opening-check-0").await;
+    assert_eq!(ok, "ok", "{text}");
+    assert!(text.starts_with("✔ Checked in this browser: this spoiled ballot did encrypt what is shown below"));
+    assert_accessible(&b, "board page with a receipt (English)").await;
+    b.screenshot("board-4-receipt-en").await;
+    b.goto(&format!("{}/polls/{}/board/list?lang=en", hall.url, hall.poll)).await;
+    assert_eq!(b.text("tr.spoiled td.kind").await, "spoiled (challenged)");
+    assert_accessible(&b, "board list (English)").await;
+}
+
+/// The marks of one item: `pick` of `options`.
+fn one(options: u8, pick: usize) -> Vec<u8> {
+    (0..usize::from(options)).map(|o| u8::from(o == pick)).collect()
 }

@@ -137,9 +137,9 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
     ));
     let which = |sealed: bool| match (sealed, zh) {
         (true, true) => "最终签名树头（已封存）",
-        (true, false) => "the final signed tree head (sealed)",
+        (true, false) => "final signed tree head (sealed)",
         (false, true) => "最新签名树头",
-        (false, false) => "the latest signed tree head",
+        (false, false) => "latest signed tree head",
     };
     lines.push_str(&line(
         matches!(c.history, History::Extends { .. }),
