@@ -178,7 +178,7 @@ function check(d, T) {
     for (const [i, m] of marks[c].entries()) {
       const words = m.flatMap((x, o) => (x === 1 ? [contest.options[o]] : [])).join(T.separator) || T.none;
       const cell = document.getElementById(`opening-${d.k}-${c}-${i}`);
-      if (!cell || cell.textContent.trim() !== words) {
+      if (!cell || cell.textContent.trim() !== words.trim()) {
         return [false, fill(T.words_differ, { contest: contest.title, item: contest.items[i] })];
       }
     }
