@@ -18,6 +18,9 @@ pub const DKG_SEALED_SHARE: &str = "hallvote/dkg/sealed-share/v1";
 /// Context of a decryption share proof (spec §5.4); v2 binds both halves of the
 /// ciphertext (v1, which bound only `A` through the proof's base, is retired).
 pub const DECRYPTION_SHARE: &str = "hallvote/decryption-share/v2";
+/// Context of the decryption share a scrutineer's station makes of its test
+/// ciphertext before the poll opens, binding `E` and `j` (spec §5.7).
+pub const KEY_CHECK: &str = "hallvote/ceremony/key-check/v1";
 
 // §6 Blind credentials (credential.rs)
 /// First field of the message a ballot credential signs (spec §6.2).
@@ -91,6 +94,7 @@ pub const ALL: &[&str] = &[
     DKG_DEALER,
     DKG_SEALED_SHARE,
     DECRYPTION_SHARE,
+    KEY_CHECK,
     CREDENTIAL,
     CREDENTIAL_SERIAL,
     SIG_TREE_HEAD,

@@ -6,6 +6,7 @@
 //! | [`stroke_order`] | candidate order by surname strokes (R7, ADR 0005) |
 //! | [`ruleset`] | the counting rules as data: built-in and user-defined rulesets |
 //! | [`count`] | from a poll's figures and a ruleset to its result |
+//! | [`key_check`] | a scrutineer's proof, before the poll opens, that its key share works |
 //! | [`scenario`] | the `hallvote count` input format, and the result in JSON |
 //! | [`sheet`] | the printable result sheet (计票结果报告单) as text |
 //! | [`text`] | reasons and labels in zh-CN and en |
@@ -18,6 +19,7 @@
 pub mod ballot;
 pub mod count;
 mod crockford;
+pub mod key_check;
 pub mod model;
 pub mod record;
 pub mod ruleset;
