@@ -166,9 +166,19 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     b.wait_element(&format!("#ceremony-{poll}")).await;
     click(&b, &format!("#ceremony-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "密钥生成中").await;
-    support::ceremony(&stations, poll).await;
+    let shares = support::ceremony(&stations, poll).await;
     // The page notices by itself (it looks every 5 s); no refresh needed.
     wait_text(&b, &format!("#state-{poll}"), "待开始").await;
+    // Not before every scrutineer's key check has passed (spec §5.7): refused, naming them.
+    wait_text(&b, &format!("#key-check-{poll}-1"), "尚未通过").await;
+    click(&b, &format!("#open-{poll}")).await;
+    wait_text(&b, "#error", "尚未通过密钥检查").await;
+    assert_eq!(text_of(&b, &format!("#state-{poll}")).await, "待开始");
+    support::key_checks(&stations, poll, &shares).await;
+    click(&b, &format!("#refresh-{poll}")).await;
+    for j in 1..=stations.len() {
+        wait_text(&b, &format!("#key-check-{poll}-{j}"), "已通过").await;
+    }
     click(&b, &format!("#open-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "投票中").await;
     b.screenshot("console-session-open").await;

@@ -69,7 +69,10 @@ impl PollContext {
     }
 }
 
-/// The contexts of the polls this process serves (they never change once built).
+/// The contexts of the polls this process serves. A context never changes once its
+/// poll opens; before that, a restarted ceremony (spec §14.3) gives the poll another
+/// `E`: a ready poll's context is built afresh each time, never cached, and a cached
+/// context of another `E` is built again.
 #[derive(Debug, Default)]
 pub struct ContextCache {
     contexts: Mutex<HashMap<i64, Arc<PollContext>>>,
@@ -78,14 +81,18 @@ pub struct ContextCache {
 impl ContextCache {
     /// The cached context of a poll, or `build` it and cache it.
     pub fn get_or_build(&self, run: &PollRun) -> Result<Option<Arc<PollContext>>, StoreError> {
-        if let Some(c) = self.lock().get(&run.id) {
+        if let Some(c) = self.lock().get(&run.id)
+            && run.election_hash.as_deref() == Some(&c.election[..])
+        {
             return Ok(Some(Arc::clone(c)));
         }
         let Some(ctx) = PollContext::of(run)? else {
             return Ok(None);
         };
         let ctx = Arc::new(ctx);
-        self.lock().insert(run.id, Arc::clone(&ctx));
+        if !matches!(run.state.as_str(), "draft" | "ceremony" | "ready") {
+            self.lock().insert(run.id, Arc::clone(&ctx));
+        }
         Ok(Some(ctx))
     }
 

@@ -18,8 +18,8 @@ use axum::body::Bytes;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hallvote_crypto::credential::{BlindSignature, Credential, blind, finalize};
-use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params};
-use hallvote_crypto::elgamal::PublicKey;
+use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
+use hallvote_crypto::elgamal::{Ciphertext, PublicKey};
 use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, seal_share};
 use hallvote_crypto::sign::SigningKey;
 use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
@@ -216,7 +216,8 @@ fn poll_definition() -> Value {
     ]})
 }
 
-/// Runs the key ceremony of `poll` with three scrutineer stations (2 of 3).
+/// Runs the key ceremony of `poll` with three scrutineer stations (2 of 3), then each
+/// station's key check (spec §5.7), so that the poll can open.
 async fn ceremony(conn: &mut Conn, scrutineers: &[Station], poll: i64) -> Result<(), LoadError> {
     let path = format!("/api/station/polls/{poll}/ceremony");
     let mut rng = rand::rng();
@@ -250,17 +251,36 @@ async fn ceremony(conn: &mut Conn, scrutineers: &[Station], poll: i64) -> Result
         let body = json!({"message": STANDARD.encode(message), "shares": shares});
         as_station(conn, st, Method::POST, &format!("{path}/dealing"), Some(body)).await?;
     }
+    let mut received = Vec::new();
+    let mut messages = Vec::new();
     for (j, (st, sk)) in (1..=n).zip(scrutineers.iter().zip(&secrets)) {
         let view = as_station(conn, st, Method::GET, &path, None).await?;
         let dealings = view["dealings"].as_array().ok_or_else(|| fail("dealings"))?;
+        messages = dealings
+            .iter()
+            .map(|d| DealerCommitments::decode(&unb64(&d["data"])?).map_err(fail))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut mine = Vec::new();
         for s in view["shares"].as_array().ok_or_else(|| fail("shares"))? {
             let dealer = u32::try_from(s["index"].as_u64().unwrap_or(0)).map_err(fail)?;
             let share =
                 hallvote_crypto::sealed::open_share(sk, &ceremony, dealer, j, &unb64(&s["data"])?).map_err(fail)?;
-            let msg = DealerCommitments::decode(&unb64(&dealings[dealer as usize - 1]["data"])?).map_err(fail)?;
-            share.verify(&msg).map_err(fail)?;
+            let msg = messages.get((dealer as usize).wrapping_sub(1)).ok_or_else(|| fail("dealer index"))?;
+            share.verify(msg).map_err(fail)?;
+            mine.push(share);
         }
+        received.push(mine);
         as_station(conn, st, Method::POST, &format!("{path}/confirm"), Some(json!({"complaints": []}))).await?;
+    }
+    let output = ceremony_output(params, &messages).map_err(fail)?;
+    for ((j, st), mine) in (1..=n).zip(scrutineers).zip(&received) {
+        let share = key_share(j, mine, &output).map_err(fail)?;
+        let check = format!("/api/station/polls/{poll}/key-check");
+        let test = as_station(conn, st, Method::POST, &format!("{check}/test"), None).await?;
+        let election: [u8; 64] = unb64(&test["election"])?.try_into().map_err(|_| fail("election"))?;
+        let ciphertext = Ciphertext::decode(&unb64(&test["ciphertext"])?).map_err(fail)?;
+        let answer = hallvote_tally::key_check::answer(&share, &election, &ciphertext, &mut rng);
+        as_station(conn, st, Method::POST, &check, Some(json!({"share": STANDARD.encode(answer)}))).await?;
     }
     Ok(())
 }

@@ -376,6 +376,10 @@ async fn a_whole_poll_through_the_api(store: Store) {
         assert_eq!(status, StatusCode::OK);
     }
     let open_path = format!("/api/polls/{}/open", h.poll);
+    // Not before every scrutineer has shown that its key share works (spec §5.7).
+    let (status, err, _) = call(&h.app, Method::POST, &open_path, Some(&h.org), None, "zh-CN").await;
+    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
+    common::pass_key_checks(&h.app, h.poll, &h.scrutineers, &key_shares).await;
     let (status, err, _) = call(&h.app, Method::POST, &open_path, Some(&h.org), None, "zh-CN").await;
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "quorum_not_met"), "{err}");
     assert!(err["error"]["message"].as_str().unwrap().contains("未达到法定人数"), "{err}");
@@ -598,6 +602,7 @@ async fn a_whole_poll_through_the_api(store: Store) {
     assert_eq!(status, StatusCode::OK, "{agg}");
     let aggregates: Vec<Ciphertext> =
         agg["aggregates"].as_array().unwrap().iter().map(|a| Ciphertext::decode(&unb64(a)).unwrap()).collect();
+    check_sealed_board(&h, &def, &agg, &aggregates).await;
     let decryption_path = format!("/api/station/polls/{}/decryption", h.poll);
     let shares_body = |j: usize| {
         let d = decrypt(&key_shares[j], &def.election, &def.shape, &aggregates, &mut rand::rng());
@@ -679,6 +684,57 @@ async fn a_whole_poll_through_the_api(store: Store) {
     assert_eq!(record.board.len(), 15);
     assert_eq!(record.decryptions.iter().map(|d| d.scrutineer).collect::<Vec<_>>(), [1, 3, 5]);
     assert!(record.board.iter().any(|e| matches!(e, BoardEntry::Spoiled { .. })));
+}
+
+/// The sealed board as a scrutineer's station downloads it (spec §14.8): every entry
+/// in pages, their Merkle tree has the final signed head, and the aggregates
+/// recomputed from them are the server's.
+async fn check_sealed_board(h: &Hall, def: &BallotDef, agg: &Value, aggregates: &[Ciphertext]) {
+    use hallvote_tally::record::builder::{aggregate, board_log};
+    let path = format!("/api/station/polls/{}/board-entries", h.poll);
+    let (status, err) = station_raw(&h.app, &h.booth, Method::GET, &format!("{path}?from=0"), vec![]).await;
+    assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "wrong_station_kind"));
+    let size = agg["board_size"].as_u64().unwrap();
+    let mut entries = Vec::new();
+    while (entries.len() as u64) < size {
+        let page = station_bytes(&h.app, &h.counters[0], &format!("{path}?from={}", entries.len())).await;
+        let mut rest = page.as_slice();
+        assert!(!rest.is_empty(), "an empty page before the end");
+        while !rest.is_empty() {
+            let len = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+            entries.push(BoardEntry::decode(&rest[4..4 + len]).unwrap());
+            rest = &rest[4 + len..];
+        }
+    }
+    assert_eq!(entries.len() as u64, size);
+    assert!(station_bytes(&h.app, &h.scrutineers[0], &format!("{path}?from={size}")).await.is_empty());
+    // From the middle: the same entries from there on.
+    let tail = station_bytes(&h.app, &h.scrutineers[0], &format!("{path}?from=14")).await;
+    assert_eq!(tail[4..], entries[14].to_bytes()[..]);
+    let head: [u8; 40] = unb64(&agg["head"]).try_into().unwrap();
+    let sig = Signature::decode(&unb64(&agg["signature"])).unwrap();
+    verify(&def.manifest.server_key, tags::SIG_TREE_HEAD, &head_message(&head, &def.election), &sig).unwrap();
+    assert_eq!(board_log(&entries).tree_head().to_bytes(), head);
+    assert_eq!(aggregate(&def.shape, &entries).unwrap(), aggregates);
+}
+
+/// A station GET whose answer is bytes (the board's pages).
+async fn station_bytes(app: &Router, st: &Station, path: &str) -> Vec<u8> {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let nonce: [u8; 16] = rand::rng().random();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let mut req = axum::http::Request::builder().method(Method::GET).uri(path);
+    for (name, value) in
+        hallvote_server::stations_protocol::sign_request(&st.key, st.id, &Method::GET, path, now, &nonce, &[])
+    {
+        req = req.header(name, value);
+    }
+    let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert_eq!(res.headers()["content-type"], "application/octet-stream");
+    res.into_body().collect().await.unwrap().to_bytes().to_vec()
 }
 
 /// A ballot whose every candidate is marked "for" (3 for 2 seats), with a cap

@@ -464,6 +464,7 @@ async fn public_pages_of_a_poll(store: Store) {
     assert_eq!(status, StatusCode::OK);
     assert!(empty.contains("公告板上尚无选票。"), "{empty}");
 
+    common::pass_key_checks(&h.app, h.poll, &h.scrutineers, &key_shares).await;
     let (status, st, _) =
         call(&h.app, Method::POST, &format!("/api/polls/{}/open", h.poll), Some(&h.org), None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK, "{st}");

@@ -13,8 +13,10 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params};
+use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
+use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
+use hallvote_crypto::threshold::KeyShare;
 use hallvote_kiosk::link::Link;
 use hallvote_kiosk::organiser::{Organiser, OrganiserError};
 use hallvote_kiosk::station::Station;
@@ -173,7 +175,8 @@ impl Hall {
     }
 
     /// Appoints `n` scrutineer stations (k of n) from the last delegates, runs the
-    /// key ceremony with them and opens the poll. `delegates` is the roll's size.
+    /// key ceremony with them, takes their key checks and opens the poll. `delegates`
+    /// is the roll's size.
     pub async fn ceremony_and_open(&self, delegates: usize, k: u32, n: u32) -> Vec<Station> {
         let mut stations = Vec::new();
         for j in 1..=n {
@@ -183,7 +186,8 @@ impl Hall {
         self.appoint(delegates, k, &ids, &[]).await;
         let poll = self.poll;
         self.org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
-        ceremony(&stations, poll).await;
+        let shares = ceremony(&stations, poll).await;
+        key_checks(&stations, poll, &shares).await;
         self.org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
         stations
     }
@@ -214,8 +218,9 @@ pub async fn station_call(st: &Station, method: Method, path: &str, body: Option
     a.json
 }
 
-/// The scrutineers' side of the key ceremony, all of them in turn (spec §5).
-pub async fn ceremony(scrutineers: &[Station], poll: i64) {
+/// The scrutineers' side of the key ceremony, all of them in turn (spec §5): their
+/// key shares.
+pub async fn ceremony(scrutineers: &[Station], poll: i64) -> Vec<KeyShare> {
     let path = format!("/api/station/polls/{poll}/ceremony");
     let mut rng = rand::rng();
     let n = u32::try_from(scrutineers.len()).unwrap();
@@ -246,15 +251,39 @@ pub async fn ceremony(scrutineers: &[Station], poll: i64) {
         let body = json!({"message": STANDARD.encode(message), "shares": shares});
         station_call(st, Method::POST, &format!("{path}/dealing"), Some(body)).await;
     }
+    let mut received = Vec::new();
+    let mut messages = Vec::new();
     for (j, (st, sk)) in (1..=n).zip(scrutineers.iter().zip(&secrets)) {
         let view = station_call(st, Method::GET, &path, None).await;
-        let dealings = view["dealings"].as_array().unwrap();
+        messages = view["dealings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| DealerCommitments::decode(&unb64(&d["data"])).unwrap())
+            .collect::<Vec<_>>();
+        let mut mine = Vec::new();
         for s in view["shares"].as_array().unwrap() {
             let dealer = u32::try_from(s["index"].as_u64().unwrap()).unwrap();
             let share = open_share(sk, &ceremony_id, dealer, j, &unb64(&s["data"])).unwrap();
-            let msg = DealerCommitments::decode(&unb64(&dealings[dealer as usize - 1]["data"])).unwrap();
-            share.verify(&msg).unwrap();
+            share.verify(&messages[dealer as usize - 1]).unwrap();
+            mine.push(share);
         }
+        received.push(mine);
         station_call(st, Method::POST, &format!("{path}/confirm"), Some(json!({"complaints": []}))).await;
+    }
+    let output = ceremony_output(params, &messages).unwrap();
+    (1..=n).zip(&received).map(|(j, mine)| key_share(j, mine, &output).unwrap()).collect()
+}
+
+/// Each scrutineer's key check (spec §5.7), answered straight to the server with its
+/// key share, as its station would after opening its share file.
+pub async fn key_checks(scrutineers: &[Station], poll: i64, shares: &[KeyShare]) {
+    let path = format!("/api/station/polls/{poll}/key-check");
+    for (st, share) in scrutineers.iter().zip(shares) {
+        let test = station_call(st, Method::POST, &format!("{path}/test"), None).await;
+        let election: [u8; 64] = unb64(&test["election"]).try_into().unwrap();
+        let ciphertext = Ciphertext::decode(&unb64(&test["ciphertext"])).unwrap();
+        let answer = hallvote_tally::key_check::answer(share, &election, &ciphertext, &mut rand::rng());
+        station_call(st, Method::POST, &path, Some(json!({"share": STANDARD.encode(answer)}))).await;
     }
 }

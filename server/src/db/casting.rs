@@ -338,17 +338,19 @@ pub async fn finish_ceremony(
 }
 
 /// Abandons a key ceremony that cannot finish (a scrutineer station lost its
-/// secrets, or too few dealers qualified): ceremony → draft, in one transaction.
-/// The ceremony's messages, its identifier, manifest and credential key, and the
-/// appointment of officers are removed, so the organiser can appoint again (the
-/// same stations or others) and start a new ceremony with a new identifier. Nothing
-/// has been issued or cast before a poll opens, so nothing that counts is lost.
-/// `false` if the poll is not in its ceremony.
+/// secrets, or too few dealers qualified), or whose key a scrutineer cannot use (its
+/// key check fails, spec §5.7): ceremony or ready → draft, in one transaction. The
+/// ceremony's messages, its identifier, manifest, credential key and outcome, the key
+/// checks, and the appointment of officers are removed, so the organiser can appoint
+/// again (the same stations or others) and start a new ceremony with a new
+/// identifier. Nothing has been issued or cast before a poll opens, so nothing that
+/// counts is lost. `false` if the poll is neither in its ceremony nor ready.
 pub async fn restart_ceremony(store: &Store, poll_id: i64) -> Result<bool, StoreError> {
     let (_turn, mut tx) = store.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE polls SET state = 'draft', threshold = NULL, ceremony_id = NULL, manifest = NULL, \
-         credential_secret = NULL WHERE id = $1 AND state = 'ceremony'",
+         credential_secret = NULL, joint_key = NULL, election_hash = NULL \
+         WHERE id = $1 AND state IN ('ceremony', 'ready')",
     )
     .bind(poll_id)
     .execute(&mut *tx)
@@ -357,9 +359,14 @@ pub async fn restart_ceremony(store: &Store, poll_id: i64) -> Result<bool, Store
         tx.rollback().await?;
         return Ok(false);
     }
-    for table in
-        ["ceremony_confirmations", "ceremony_shares", "ceremony_dealings", "ceremony_recipients", "poll_officers"]
-    {
+    for table in [
+        "key_checks",
+        "ceremony_confirmations",
+        "ceremony_shares",
+        "ceremony_dealings",
+        "ceremony_recipients",
+        "poll_officers",
+    ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE poll_id = $1")).bind(poll_id).execute(&mut *tx).await?;
     }
     tx.commit().await?;

@@ -8,8 +8,10 @@
 pub mod accounts;
 pub mod attendance;
 pub mod audit;
+pub mod board;
 pub mod casting;
 pub mod congress;
+pub mod key_checks;
 pub mod polls;
 pub mod roster;
 pub mod server_key;

@@ -27,7 +27,7 @@ use crate::auth::Role;
 use crate::casting::{CeremonyFailure, ceremony_id, ceremony_result, seal_credential_key};
 use crate::db::casting::{self, Officer, OfficerRole, PollRun};
 use crate::db::polls::{self, PollRecord};
-use crate::db::{StoreError, audit, roster, stations};
+use crate::db::{StoreError, audit, key_checks, roster, stations};
 use crate::serve::now;
 use crate::stations_protocol::StationKind;
 
@@ -100,7 +100,7 @@ pub(crate) async fn officer_of(
     Ok(mine)
 }
 
-fn scrutineer_index(mine: &[Officer]) -> Result<u32, ApiError> {
+pub(crate) fn scrutineer_index(mine: &[Officer]) -> Result<u32, ApiError> {
     mine.iter().find(|o| o.role == OfficerRole::Scrutineer).map(|o| o.position).ok_or_else(|| {
         ApiError::new(
             StatusCode::FORBIDDEN,
@@ -135,6 +135,9 @@ struct OfficerView {
     position: u32,
     name: String,
     station: i64,
+    /// For a scrutineer: whether its key check has passed (spec §5.7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_checked: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -143,7 +146,8 @@ struct OfficersView {
     officers: Vec<OfficerView>,
 }
 
-fn officers_view(run: &PollRun, officers: &[Officer]) -> OfficersView {
+/// The officers, with the scrutineers whose key check has passed (`checked`).
+fn officers_view(run: &PollRun, officers: &[Officer], checked: &[u32]) -> OfficersView {
     OfficersView {
         threshold: run.threshold,
         officers: officers
@@ -153,6 +157,7 @@ fn officers_view(run: &PollRun, officers: &[Officer]) -> OfficersView {
                 position: o.position,
                 name: o.name.clone(),
                 station: o.station_id,
+                key_checked: (o.role == OfficerRole::Scrutineer).then(|| checked.contains(&o.position)),
             })
             .collect(),
     }
@@ -263,7 +268,7 @@ async fn appoint(
     )
     .await?;
     let run = casting::run(&state.store, id).await?.unwrap_or(run);
-    Ok((StatusCode::CREATED, Json(officers_view(&run, &officers))))
+    Ok((StatusCode::CREATED, Json(officers_view(&run, &officers, &[]))))
 }
 
 async fn list_officers(
@@ -273,7 +278,8 @@ async fn list_officers(
 ) -> Result<Json<OfficersView>, ApiError> {
     auth.require(&Role::ALL)?;
     let (_, run) = load_run(&state, id).await?;
-    Ok(Json(officers_view(&run, &casting::officers(&state.store, id).await?)))
+    let checked = key_checks::passed(&state.store, id).await?;
+    Ok(Json(officers_view(&run, &casting::officers(&state.store, id).await?, &checked)))
 }
 
 #[derive(Serialize)]
@@ -362,8 +368,9 @@ struct Restarted {
 }
 
 /// Abandons a key ceremony that cannot finish (a scrutineer's station lost its
-/// secrets, a machine broke, too few dealers qualified): back to draft without
-/// officers, so they can be appointed again and a new ceremony started.
+/// secrets, a machine broke, too few dealers qualified), or whose key a scrutineer
+/// cannot use (its key check fails, spec §5.7): back to draft without officers, so
+/// they can be appointed again and a new ceremony started.
 async fn restart(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -374,8 +381,8 @@ async fn restart(
     if !casting::restart_ceremony(&state.store, id).await? {
         return Err(wrong_state(
             &run,
-            "只有密钥生成中的投票可以重新开始密钥生成。",
-            "only a poll in its key ceremony can have the ceremony started again.",
+            "只有密钥生成中或待开始（尚未开始投票）的投票可以重新开始密钥生成。",
+            "only a poll in its key ceremony, or ready and not yet open, can have the ceremony started again.",
         ));
     }
     audit::append(
@@ -417,6 +424,8 @@ struct CeremonyView {
     shares: Vec<Indexed>,
     /// Scrutineers who have confirmed.
     confirmed: Vec<u32>,
+    /// Scrutineers whose key check has passed (spec §5.7).
+    key_checked: Vec<u32>,
     /// Once complete: the qualified dealers, `Y` and `X₁…Xₙ`.
     #[serde(skip_serializing_if = "Option::is_none")]
     qualified: Option<Vec<u32>>,
@@ -455,6 +464,7 @@ async fn ceremony_view(
         dealings: indexed(&casting::dealings(&state.store, id).await?),
         shares: indexed(&casting::shares_for(&state.store, id, j).await?),
         confirmed: confirmations.iter().map(|(i, _)| *i).collect(),
+        key_checked: key_checks::passed(&state.store, id).await?,
         qualified: None,
         joint_key: None,
         public_shares: None,

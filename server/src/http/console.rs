@@ -227,6 +227,14 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
             "Abandon this key ceremony and start again? The officers must be appointed again and every scrutineer station starts afresh. Use this only when a station cannot go on."
         ),
         "restarted": t("已放弃本次密钥生成：请重新指定监票人，再开始生成密钥。", "The ceremony was abandoned: appoint the officers again, then start a new ceremony."),
+        "key_checks": t("密钥检查（全部监票人通过后才能开始投票）：", "Key checks (the poll opens once every scrutineer has passed):"),
+        "key_check_item": t("第 {j} 号监票人 {name}：{state}", "Scrutineer {j}, {name}: {state}"),
+        "key_check_passed": t("已通过", "passed"),
+        "key_check_pending": t("尚未通过", "not yet passed"),
+        "key_check_wait": t(
+            "请每位监票人在监票终端上用保存的密钥份额文件和口令「检查密钥份额」。若某位监票人的份额文件丢失或检查无法通过，请重新开始密钥生成。",
+            "Each scrutineer checks their key share at their station, with the saved share file and its passphrase. If a scrutineer's share file is lost or cannot pass the check, start the key ceremony again."
+        ),
     });
     let rest = json!({
         "open": t("开始投票", "Open the poll"),

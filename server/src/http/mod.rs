@@ -8,6 +8,7 @@ pub mod board_checks;
 pub mod board_list;
 pub mod cards;
 pub mod ceremony;
+pub mod ceremony_outcome;
 pub mod congress;
 pub mod console;
 pub mod desk;
@@ -15,11 +16,13 @@ pub mod display;
 pub mod extract;
 pub mod followup;
 pub mod health;
+pub mod key_check;
 pub mod limits;
 pub mod openapi;
 pub mod polls;
 pub mod public;
 pub mod results;
+pub mod sealed_board;
 pub mod station_auth;
 pub mod stations;
 pub mod voting;
@@ -136,8 +139,11 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .merge(stations::router())
         .merge(ceremony::router())
+        .merge(ceremony_outcome::router())
+        .merge(key_check::router())
         .merge(voting::router())
         .merge(results::router())
+        .merge(sealed_board::router())
         .merge(followup::router())
         .merge(accounts::router())
         .merge(openapi::router())

@@ -424,6 +424,7 @@ const OFFICERS: &[F] = &[
             f("position", Int, "Scrutineer `j` is the `j`-th appointed, from 1."),
             f("name", Str, ""),
             f("station", Int, "The scrutineer station that signs for this officer."),
+            o("key_checked", Bool, "For a scrutineer: whether its key check has passed (spec §5.7)."),
         ])),
         "",
     ),
@@ -1032,10 +1033,10 @@ const ROUTES: &[Route] = &[
         .refuses(&[(409, "poll_wrong_state"), (422, "poll_invalid")]),
     at(Post, "/api/polls/{id}/ceremony/restart", "ceremony", Who::Roles(ORGANISER))
         .says(
-            "Abandon a key ceremony that cannot finish",
-            "重新开始密钥生成：放弃无法完成的密钥生成（某台监票终端丢失了秘密、机器损坏或合格者少于门限），投票回到草稿，须重新指定监票人。",
+            "Abandon a key ceremony that cannot finish, or whose key fails its check",
+            "重新开始密钥生成：放弃无法完成的密钥生成（某台监票终端丢失了秘密、机器损坏或合格者少于门限），或某位监票人的密钥检查无法通过，投票回到草稿，须重新指定监票人。",
         )
-        .more("ceremony → draft in one transaction: the ceremony's messages, identifier, manifest, credential key and the officers are removed (spec §14.3).")
+        .more("ceremony or ready → draft in one transaction: the ceremony's messages, identifier, manifest, credential key, joint key, key checks and the officers are removed (spec §14.3).")
         .answers_json(200, Ty::Obj(&[f("state", Ty::Enum(&["draft"]), "")]))
         .refuses(&[(409, "poll_wrong_state")]),
     at(Get, "/api/station/polls/{id}/ceremony", "ceremony", Who::Station(SCRUTINEER))
@@ -1057,6 +1058,7 @@ const ROUTES: &[Route] = &[
                 f("dealings", Ty::Arr(&Ty::Ref("Indexed")), "Dealer messages (spec §5.2)."),
                 f("shares", Ty::Arr(&Ty::Ref("Indexed")), "Shares sealed to this station, by dealer."),
                 f("confirmed", Ty::Arr(&Int), "Scrutineers who have confirmed."),
+                f("key_checked", Ty::Arr(&Int), "Scrutineers whose key check has passed (spec §5.7)."),
                 o("qualified", Ty::Arr(&Int), "Once complete: the qualified dealers."),
                 o("joint_key", B64, "Once complete: `Y`."),
                 o("public_shares", Ty::Arr(&B64), "Once complete: `X₁…Xₙ`."),
@@ -1113,6 +1115,63 @@ const ROUTES: &[Route] = &[
             (422, "bad_complaint"),
             (409, "already_done"),
             (409, "ceremony_failed"),
+        ]),
+    at(Get, "/api/station/polls/{id}/ceremony/outcome", "ceremony", Who::Station(SCRUTINEER))
+        .says(
+            "The key ceremony's public outcome, for the fingerprints",
+            "监票人或计票人终端读取密钥生成的公开结果（投票清单、合格分发者的分发消息、联合公钥与公开份额），自行重算并显示选举指纹（规范 §11.4）。",
+        )
+        .more("For the station of a scrutineer or counter, once the ceremony has completed. The station recomputes `Y` and `X₁…Xₙ` from the dealer messages before it shows the fingerprint.")
+        .answers_json(
+            200,
+            Ty::Obj(&[
+                f("state", Ty::Enum(POLL_STATES), ""),
+                f("manifest", B64, "The manifest (spec §11.2)."),
+                f("qualified", Ty::Arr(&Int), "The qualified dealers (spec §5.3)."),
+                f("dealings", Ty::Arr(&Ty::Ref("Indexed")), "The qualified dealers' messages (spec §5.2)."),
+                f("joint_key", B64, "`Y`."),
+                f("public_shares", Ty::Arr(&B64), "`X₁…Xₙ`."),
+            ]),
+        )
+        .refuses(&[(403, "not_an_officer"), (409, "poll_wrong_state")]),
+    at(Post, "/api/station/polls/{id}/key-check/test", "ceremony", Who::Station(SCRUTINEER))
+        .says(
+            "A fresh test ciphertext for this scrutineer's key check",
+            "监票人终端开始密钥检查：服务器用联合公钥加密一个随机小数，生成本监票人专用的检查密文（规范 §5.7）。",
+        )
+        .more("In the ready state, for the station of scrutineer `j`. Each call makes a new one; only the latest is accepted.")
+        .answers_json(
+            201,
+            Ty::Obj(&[
+                f("index", Int, "This station's scrutineer index `j`."),
+                f("election", B64, "`E` (64 bytes), which the station recomputes."),
+                f("ciphertext", B64, "The test ciphertext `(A, B)` (64 bytes)."),
+            ]),
+        )
+        .refuses(&[(403, "not_an_officer"), (403, "not_a_scrutineer"), (409, "poll_wrong_state"), (409, "poll_not_ready")]),
+    at(Post, "/api/station/polls/{id}/key-check", "ceremony", Who::Station(SCRUTINEER))
+        .says(
+            "Answer the key check",
+            "监票人终端提交对检查密文的解密份额及证明；服务器用该监票人的公开份额核验，通过后记录（规范 §5.7）。",
+        )
+        .more("The share's proof is checked against `Xⱼ` in the context `H(\"hallvote/ceremony/key-check/v1\", E, u64be(j))`.")
+        .takes(Ty::Obj(&[f("share", B64, "The decryption share of the latest test ciphertext (132 bytes, spec §5.4).")]))
+        .answers_json(
+            201,
+            Ty::Obj(&[
+                f("index", Int, "`j`."),
+                f("passed", Bool, "Always true: a failed check is refused."),
+                f("pending", Ty::Arr(&Int), "The scrutineers who have not passed yet."),
+            ]),
+        )
+        .refuses(&[
+            (403, "not_an_officer"),
+            (403, "not_a_scrutineer"),
+            (409, "poll_wrong_state"),
+            (409, "poll_not_ready"),
+            (409, "key_check_no_test"),
+            (422, "key_check_failed"),
+            (409, "key_check_stale"),
         ]),
     // voting
     at(Post, "/api/station/polls/{id}/issue", "voting", Who::Station(&[StationKind::Desk]))
@@ -1189,9 +1248,10 @@ const ROUTES: &[Route] = &[
         ]),
     // results
     at(Post, "/api/polls/{id}/open", "results", Who::Roles(ORGANISER))
-        .says("Open the poll", "开始投票：须达到法定人数（R3），应到、实到人数随即冻结。")
+        .says("Open the poll", "开始投票：须全部监票人通过密钥检查（规范 §5.7）并达到法定人数（R3），应到、实到人数随即冻结。")
+        .more("Refused with `key_check_pending`, naming them, while any scrutineer of the poll (all n, not only k) has not passed the key check.")
         .answers_json(200, Ty::Ref("PollStatus"))
-        .refuses(&[(409, "poll_wrong_state"), (409, "quorum_not_met")]),
+        .refuses(&[(409, "poll_wrong_state"), (409, "key_check_pending"), (409, "quorum_not_met")]),
     at(Post, "/api/polls/{id}/close", "results", Who::Roles(ORGANISER))
         .says("Close the poll", "结束投票：公告板封存并签名，计算密文合计。")
         .answers_json(200, Ty::Ref("PollStatus"))
@@ -1224,10 +1284,25 @@ const ROUTES: &[Route] = &[
         .answers_json(200, Ty::Ref("PollStatus"))
         .refuses(&[(409, "poll_wrong_state"), (409, "poll_not_ready"), (409, "signatures_missing")]),
     at(Get, "/api/station/polls/{id}/aggregates", "results", Who::Station(SCRUTINEER))
-        .says("The aggregates to decrypt", "监票人终端读取密文合计（投票结束后）。")
-        .more("For the station of a scrutineer or counter of the poll.")
-        .answers_json(200, Ty::Obj(&[f("election", B64, "`E`."), f("aggregates", Ty::Arr(&B64), "")]))
+        .says("The aggregates and the final signed tree head", "监票人终端读取服务器算出的密文合计及封存公告板的签名树头（投票结束后）。")
+        .more("For the station of a scrutineer or counter of the poll. The station recomputes the aggregates from the board it checks against the head and decrypts only if they are these (spec §14.8).")
+        .answers_json(
+            200,
+            Ty::Obj(&[
+                f("election", B64, "`E`."),
+                f("aggregates", Ty::Arr(&B64), "One ciphertext (64 bytes) per selection, in ballot order."),
+                f("board_size", Int, "Entries on the sealed board."),
+                f("head", B64, "The final tree head (40 bytes, spec §7.5.1)."),
+                f("signature", B64, "The server's signature over `head ‖ E` (64 bytes, spec §12.5)."),
+            ]),
+        )
         .refuses(&[(403, "not_an_officer"), (409, "poll_wrong_state"), (409, "poll_not_ready")]),
+    at(Get, "/api/station/polls/{id}/board-entries", "results", Who::Station(SCRUTINEER))
+        .says("The sealed board's entries, in pages of binary", "监票人终端分页下载封存的公告板全部条目（二进制），自行核验并重算密文合计。")
+        .more("For the station of a scrutineer or counter, once closed. The body is `u32be(len) ‖ entry` for each entry (spec §12.4) from position `from` on, in order, up to 4 MiB (at least one entry); empty once `from` is the board's size (spec §14.8).")
+        .query(&[o("from", Int, "The first position wanted, from 0 (default 0).")])
+        .answers(Answer::File("application/octet-stream", "Length-prefixed board entries (spec §12.4)."))
+        .refuses(&[(403, "not_an_officer"), (409, "poll_wrong_state")]),
     at(Post, "/api/station/polls/{id}/decryption", "results", Who::Station(SCRUTINEER))
         .says("Submit decryption shares", "监票人终端提交解密份额，到达时即核验（规范 §5.4）。")
         .more("After close, before the tally.")

@@ -91,7 +91,8 @@ async fn status(
     }))
 }
 
-/// Opens a ready poll: refused without quorum (R3); attendance is frozen.
+/// Opens a ready poll: refused until every scrutineer has passed the key check
+/// (spec §5.7) and without quorum (R3); attendance is frozen.
 async fn open(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -106,6 +107,7 @@ async fn open(
             "a poll opens once, after its key ceremony.",
         ));
     }
+    super::key_check::refuse_unless_all_passed(&state, id).await?;
     let session = load_session(&state, poll.session_id).await?;
     let figures = attendance_figures(&state, &session).await?;
     if !figures.quorum_met {
@@ -213,9 +215,16 @@ async fn aggregates_of(state: &AppState, run: &PollRun) -> Result<Vec<Ciphertext
 struct AggregatesView {
     election: String,
     aggregates: Vec<String>,
+    /// The sealed board's size and its final signed tree head (spec §12.5), against
+    /// which the station checks the entries of `GET …/board-entries`.
+    board_size: u64,
+    head: String,
+    signature: String,
 }
 
-/// The aggregates a scrutineer decrypts (it may recompute them from the board).
+/// The aggregates as the server computed them, with the final signed tree head: a
+/// scrutineer's station recomputes the aggregates from the board it checks against
+/// that head, and decrypts only if they are these (spec §14.8).
 async fn aggregates_view(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -228,9 +237,14 @@ async fn aggregates_view(
     }
     let ctx = context(&state, &run)?;
     let aggregates = aggregates_of(&state, &run).await?;
+    let sealed =
+        run.final_head.as_deref().filter(|f| f.len() == 104).ok_or_else(|| ApiError::internal("no final head"))?;
     Ok(Json(AggregatesView {
         election: b64(&ctx.election),
         aggregates: aggregates.iter().map(|c| b64(&c.to_bytes())).collect(),
+        board_size: run.board_size,
+        head: b64(&sealed[..40]),
+        signature: b64(&sealed[40..]),
     }))
 }
 

@@ -238,3 +238,104 @@ pub async fn get_bytes(app: &Router, path: &str) -> (StatusCode, Vec<u8>) {
     let status = res.status();
     (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
 }
+
+/// Each scrutineer's station takes its key check (spec §5.7) with its key share:
+/// a fresh test ciphertext, its decryption share of it; every one must pass.
+pub async fn pass_key_checks(
+    app: &Router,
+    poll: i64,
+    scrutineers: &[Station],
+    key_shares: &[hallvote_crypto::threshold::KeyShare],
+) {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    assert_eq!(scrutineers.len(), key_shares.len());
+    for (st, share) in scrutineers.iter().zip(key_shares) {
+        let path = format!("/api/station/polls/{poll}/key-check");
+        let (status, test) = station_call(app, st, Method::POST, &format!("{path}/test"), None).await;
+        assert_eq!(status, StatusCode::CREATED, "{test}");
+        assert_eq!(test["index"], share.index());
+        let election: [u8; 64] = STANDARD.decode(test["election"].as_str().unwrap()).unwrap().try_into().unwrap();
+        let ciphertext = STANDARD.decode(test["ciphertext"].as_str().unwrap()).unwrap();
+        let ciphertext = hallvote_crypto::elgamal::Ciphertext::decode(&ciphertext).unwrap();
+        let answer = hallvote_tally::key_check::answer(share, &election, &ciphertext, &mut rand::rng());
+        let body = json!({"share": STANDARD.encode(answer)});
+        let (status, passed) = station_call(app, st, Method::POST, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{passed}");
+        assert_eq!(passed["passed"], true);
+    }
+}
+
+/// The key ceremony of a started poll, as its scrutineer stations run it (spec §5,
+/// §5.6), each honest; returns their key shares, scrutineer 1 first.
+pub async fn run_ceremony(
+    app: &Router,
+    poll: i64,
+    scrutineers: &[Station],
+) -> Vec<hallvote_crypto::threshold::KeyShare> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
+    use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
+    let unb64 = |v: &Value| STANDARD.decode(v.as_str().unwrap()).unwrap();
+    let path = format!("/api/station/polls/{poll}/ceremony");
+    let mut rng = rand::rng();
+    let n = u32::try_from(scrutineers.len()).unwrap();
+    let (status, view) = station_call(app, &scrutineers[0], Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let ceremony = unb64(&view["ceremony_id"]);
+    let params = Params::new(u32::try_from(view["threshold"].as_u64().unwrap()).unwrap(), n).unwrap();
+    let secrets: Vec<RecipientSecret> = (0..n).map(|_| RecipientSecret::generate(&mut rng)).collect();
+    for ((j, st), sk) in (1..=n).zip(scrutineers).zip(&secrets) {
+        let signature = sk.public().sign_publication(&st.key, &ceremony, j);
+        let body = json!({"key": STANDARD.encode(sk.public().as_bytes()), "signature": STANDARD.encode(signature)});
+        let (status, v) = station_call(app, st, Method::POST, &format!("{path}/recipient"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    for (j, st) in (1..=n).zip(scrutineers) {
+        let (_, view) = station_call(app, st, Method::GET, &path, None).await;
+        let dealer = Dealer::new(params, j, &mut rng).unwrap();
+        let shares: Vec<Value> = view["recipients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let to = u32::try_from(r["index"].as_u64().unwrap()).unwrap();
+                let key = RecipientKey::from_bytes(&unb64(&r["data"])[..32]).unwrap();
+                let sealed = seal_share(&key, &ceremony, &dealer.share_for(to).unwrap(), &mut rng).unwrap();
+                json!({"recipient": to, "sealed": STANDARD.encode(sealed)})
+            })
+            .collect();
+        let message = dealer.commitments(&ceremony, &mut rng).to_bytes();
+        let body = json!({"message": STANDARD.encode(message), "shares": shares});
+        let (status, v) = station_call(app, st, Method::POST, &format!("{path}/dealing"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let mut received = Vec::new();
+    for ((j, st), sk) in (1..=n).zip(scrutineers).zip(&secrets) {
+        let (_, view) = station_call(app, st, Method::GET, &path, None).await;
+        let mine: Vec<_> = view["shares"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let dealer = u32::try_from(s["index"].as_u64().unwrap()).unwrap();
+                open_share(sk, &ceremony, dealer, j, &unb64(&s["data"])).unwrap()
+            })
+            .collect();
+        received.push(mine);
+        let body = json!({"complaints": []});
+        let (status, v) = station_call(app, st, Method::POST, &format!("{path}/confirm"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    let (_, view) = station_call(app, &scrutineers[0], Method::GET, &path, None).await;
+    assert_eq!(view["state"], "ready", "{view}");
+    let messages: Vec<DealerCommitments> = view["dealings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| DealerCommitments::decode(&unb64(&d["data"])).unwrap())
+        .collect();
+    let out = ceremony_output(params, &messages).unwrap();
+    (1..=n).zip(&received).map(|(j, mine)| key_share(j, mine, &out).unwrap()).collect()
+}

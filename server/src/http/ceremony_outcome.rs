@@ -1,0 +1,90 @@
+//! The key ceremony's public outcome for every officer's station (spec §11.4, §14.3):
+//! the manifest, the qualified dealers' messages, the joint key and the public
+//! shares. From them a scrutineer's or counter's station recomputes `Y` and
+//! `X₁ … Xₙ` itself and shows the election fingerprint, with its officer's own key
+//! fingerprint, to copy into the paper minutes. A counter takes no part in the
+//! ceremony, so this is where its station learns what it will sign for.
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use hallvote_crypto::dkg::Params;
+use serde::Serialize;
+
+use super::AppState;
+use super::ceremony::{conflict, load_run, officer_of, state_zh};
+use super::extract::b64;
+use super::station_auth::SignedStationRequest;
+use crate::ApiError;
+use crate::casting::ceremony_result;
+use crate::db::casting::{self, OfficerRole};
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/station/polls/{id}/ceremony/outcome", get(outcome))
+}
+
+#[derive(Serialize)]
+struct Indexed {
+    index: u32,
+    data: String,
+}
+
+#[derive(Serialize)]
+struct Outcome {
+    state: String,
+    /// The manifest (spec §11.2).
+    manifest: String,
+    /// The qualified dealers (spec §5.3).
+    qualified: Vec<u32>,
+    /// Their dealer messages (spec §5.2), by dealer.
+    dealings: Vec<Indexed>,
+    /// `Y`.
+    joint_key: String,
+    /// `X₁ … Xₙ`.
+    public_shares: Vec<String>,
+}
+
+/// `GET /api/station/polls/{id}/ceremony/outcome`, for the station of any officer of
+/// the poll once its ceremony has completed.
+async fn outcome(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<Outcome>, ApiError> {
+    officer_of(&state, &req, id).await?;
+    let (_, run) = load_run(&state, id).await?;
+    let (Some(manifest), Some(ceremony), Some(k)) = (&run.manifest, &run.ceremony_id, run.threshold) else {
+        return Err(not_finished(&run.state));
+    };
+    if matches!(run.state.as_str(), "draft" | "ceremony") {
+        return Err(not_finished(&run.state));
+    }
+    let officers = casting::officers(&state.store, id).await?;
+    let n = u32::try_from(officers.iter().filter(|o| o.role == OfficerRole::Scrutineer).count()).unwrap_or(0);
+    let params = Params::new(k, n).map_err(ApiError::internal)?;
+    let messages = casting::dealings(&state.store, id).await?;
+    let result = ceremony_result(params, ceremony, &messages, &casting::confirmations(&state.store, id).await?)
+        .map_err(ApiError::internal)?;
+    let qualified = result.output.qualified.clone();
+    Ok(Json(Outcome {
+        state: run.state.clone(),
+        manifest: b64(manifest),
+        dealings: messages
+            .iter()
+            .filter(|(i, _)| qualified.contains(i))
+            .map(|(i, m)| Indexed { index: *i, data: b64(m) })
+            .collect(),
+        qualified,
+        joint_key: b64(result.output.joint_key.element().as_bytes()),
+        public_shares: result.output.public_shares.iter().map(|x| b64(x.as_bytes())).collect(),
+    }))
+}
+
+fn not_finished(state: &str) -> ApiError {
+    conflict(
+        "poll_wrong_state",
+        &format!("本次投票当前状态为「{}」，密钥生成完成后才有结果。", state_zh(state)),
+        &format!("The poll is {state}; the key ceremony has no outcome yet."),
+    )
+}

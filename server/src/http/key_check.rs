@@ -1,0 +1,186 @@
+//! The key check before a poll opens (spec §5.7, §14.3): after the key ceremony each
+//! scrutineer's station proves that the share file it saved opens and works. The
+//! server makes a fresh test ciphertext for scrutineer `j` under the joint key; the
+//! station answers with its decryption share of it, whose proof the server checks
+//! against `Xⱼ`. The poll opens only when every scrutineer of the manifest has passed
+//! ([`refuse_unless_all_passed`]); a restarted ceremony clears the checks.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use hallvote_crypto::dkg::Params;
+use hallvote_crypto::elgamal::Ciphertext;
+use hallvote_tally::key_check::{self, KeyCheckError};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::ceremony::{conflict, invalid, load_run, officer_of, scrutineer_index, state_zh};
+use super::extract::{b64, unb64};
+use super::station_auth::SignedStationRequest;
+use super::voting::context;
+use crate::ApiError;
+use crate::casting::ceremony_result;
+use crate::db::casting::{self, OfficerRole, PollRun};
+use crate::db::{audit, key_checks};
+use crate::serve::now;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/station/polls/{id}/key-check/test", post(new_test))
+        .route("/api/station/polls/{id}/key-check", post(answer))
+}
+
+fn not_ready(run: &PollRun) -> ApiError {
+    conflict(
+        "poll_wrong_state",
+        &format!("本次投票当前状态为「{}」，密钥检查在密钥生成完成后、开始投票前进行。", state_zh(&run.state)),
+        &format!("The poll is {}; the key check is taken after the key ceremony, before the poll opens.", run.state),
+    )
+}
+
+/// A test ciphertext for this station's scrutineer.
+#[derive(Serialize)]
+struct Test {
+    /// The scrutineer `j`.
+    index: u32,
+    /// `E`, which the station recomputes from the manifest and `Y`.
+    election: String,
+    /// `(A, B)`, 64 bytes.
+    ciphertext: String,
+}
+
+/// Makes a fresh test ciphertext for the calling scrutineer's station (spec §5.7).
+async fn new_test(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<(StatusCode, Json<Test>), ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
+    if run.state != "ready" {
+        return Err(not_ready(&run));
+    }
+    let ctx = context(&state, &run)?;
+    let test = key_check::challenge(&ctx.joint_key, &mut rand::rng()).to_bytes();
+    key_checks::set_test(&state.store, id, j, &test).await?;
+    Ok((StatusCode::CREATED, Json(Test { index: j, election: b64(&ctx.election), ciphertext: b64(&test) })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerBody {
+    /// The decryption share of the test ciphertext (132 bytes, spec §5.4).
+    share: String,
+}
+
+#[derive(Serialize)]
+struct Passed {
+    index: u32,
+    passed: bool,
+    /// The scrutineers who have not passed yet.
+    pending: Vec<u32>,
+}
+
+/// Checks the calling scrutineer's answer to its latest test ciphertext against its
+/// public share `Xⱼ` and records the pass (spec §5.7).
+async fn answer(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<(StatusCode, Json<Passed>), ApiError> {
+    let (_, run) = load_run(&state, id).await?;
+    let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
+    let body: AnswerBody = req.json()?;
+    if run.state != "ready" {
+        return Err(not_ready(&run));
+    }
+    let share = unb64("share", &body.share)?;
+    let Some(test_bytes) = key_checks::test_of(&state.store, id, j).await? else {
+        return Err(conflict(
+            "key_check_no_test",
+            "服务器尚未为本监票人生成检查用的密文，请重新开始密钥检查。",
+            "The server has made no test ciphertext for this scrutineer; start the key check again.",
+        ));
+    };
+    let test = Ciphertext::decode(&test_bytes).map_err(|e| ApiError::internal(format!("key check test: {e}")))?;
+    let ctx = context(&state, &run)?;
+    let scrutineers = casting::officers(&state.store, id).await?;
+    let n = u32::try_from(scrutineers.iter().filter(|o| o.role == OfficerRole::Scrutineer).count()).unwrap_or(0);
+    let k = run.threshold.ok_or_else(|| ApiError::internal("no threshold"))?;
+    let params = Params::new(k, n).map_err(ApiError::internal)?;
+    let outcome = ceremony_result(
+        params,
+        run.ceremony_id.as_deref().unwrap_or_default(),
+        &casting::dealings(&state.store, id).await?,
+        &casting::confirmations(&state.store, id).await?,
+    )
+    .map_err(ApiError::internal)?;
+    let public =
+        outcome.output.public_shares.get((j as usize).wrapping_sub(1)).ok_or_else(|| ApiError::internal("no Xⱼ"))?;
+    if let Err(e) = key_check::check(&ctx.election, j, public, &test, &share) {
+        let (zh, en) = match e {
+            KeyCheckError::Malformed => {
+                ("提交的内容不是解密份额".to_owned(), "the answer is not a decryption share".into())
+            }
+            KeyCheckError::OtherScrutineer(i) => {
+                (format!("提交的是第 {i} 号监票人的份额"), format!("the share is scrutineer {i}'s"))
+            }
+            _ => (
+                "份额的证明与本监票人的公开份额不符：所用的密钥份额不是本次密钥生成中本监票人的".to_owned(),
+                "its proof does not verify against this scrutineer's public share: the key share used is not \
+                 this scrutineer's of this ceremony"
+                    .into(),
+            ),
+        };
+        return Err(invalid(
+            "key_check_failed",
+            &format!("第 {j} 号监票人的密钥检查未通过：{zh}。请确认使用的是本次投票的密钥份额文件。"),
+            &format!("Scrutineer {j}'s key check failed: {en}. Make sure the key share file is this poll's."),
+        ));
+    }
+    if !key_checks::pass(&state.store, id, j, &test_bytes, &share, now()).await? {
+        return Err(conflict(
+            "key_check_stale",
+            "检查用的密文已更新（同一监票人又开始了一次检查），请重新检查。",
+            "A newer test ciphertext was made for this scrutineer meanwhile; check again.",
+        ));
+    }
+    audit::append(&state.store, now(), "server", "poll.key_check", &format!("poll {id}: scrutineer {j} passed"))
+        .await?;
+    let passed = key_checks::passed(&state.store, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Passed { index: j, passed: true, pending: (1..=n).filter(|i| !passed.contains(i)).collect() }),
+    ))
+}
+
+/// Refuses (409 `key_check_pending`, naming them) while any scrutineer of the poll has
+/// not passed the key check (spec §5.7): a poll opens only when every one of the `n`
+/// scrutineers, not just `k`, has shown that its key share works.
+pub(crate) async fn refuse_unless_all_passed(state: &AppState, id: i64) -> Result<(), ApiError> {
+    let passed = key_checks::passed(&state.store, id).await?;
+    let pending: Vec<_> = casting::officers(&state.store, id)
+        .await?
+        .into_iter()
+        .filter(|o| o.role == OfficerRole::Scrutineer && !passed.contains(&o.position))
+        .collect();
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let zh: Vec<String> = pending.iter().map(|o| format!("第 {} 号监票人 {}", o.position, o.name)).collect();
+    let en: Vec<String> = pending.iter().map(|o| format!("scrutineer {} ({})", o.position, o.name)).collect();
+    Err(conflict(
+        "key_check_pending",
+        &format!(
+            "{}尚未通过密钥检查：请在其监票终端上用保存的密钥份额文件和口令「检查密钥份额」。全部监票人通过后才能开始投票。",
+            zh.join("、")
+        ),
+        &format!(
+            "Not every scrutineer has passed the key check: {} must check their key share at their station, \
+             with the saved share file and its passphrase. The poll opens once every scrutineer has passed.",
+            en.join(", ")
+        ),
+    ))
+}

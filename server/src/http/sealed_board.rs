@@ -1,0 +1,80 @@
+//! The sealed board for the officers' stations (spec §14.8): after close, a
+//! scrutineer's station downloads every entry of the board, checks it against the
+//! final signed tree head, checks every cast ballot and recomputes the aggregates
+//! itself, and decrypts only those (never a ciphertext the server hands it: a tally
+//! of a chosen few ballots would reveal them). The entries come in pages of binary,
+//! each entry as the record stores it (spec §12.4) with its length in front, so a
+//! board of thousands of ballots costs a few requests and no base64.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::AppState;
+use super::ceremony::{conflict, load_run, officer_of, state_zh};
+use super::extract::Query;
+use super::station_auth::SignedStationRequest;
+use crate::ApiError;
+use crate::db::board;
+
+/// The routes of this resource.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/station/polls/{id}/board-entries", get(entries))
+}
+
+/// A page holds entries up to this many bytes (at least one entry, whatever its size):
+/// far below what a station accepts in one answer, and a few seconds on a hall's LAN.
+pub const PAGE_BYTES: usize = 4 << 20;
+
+/// Entries read from the database at a time while a page fills.
+const ROWS_AT_A_TIME: u32 = 64;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    /// The first position wanted (0-based); 0 if not given.
+    #[serde(default)]
+    from: u64,
+}
+
+/// `GET /api/station/polls/{id}/board-entries?from=N`: the board's entries from
+/// position `N` on, as `u32be(len) ‖ entry` each, in order, as many as fit in
+/// [`PAGE_BYTES`]; an empty body once `N` is the board's size. For a scrutineer or
+/// counter station of the poll, once the poll is closed.
+async fn entries(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<Page>,
+    req: SignedStationRequest,
+) -> Result<Response, ApiError> {
+    officer_of(&state, &req, id).await?;
+    let (_, run) = load_run(&state, id).await?;
+    if !matches!(run.state.as_str(), "closed" | "tallied" | "published") {
+        return Err(conflict(
+            "poll_wrong_state",
+            &format!("本次投票当前状态为「{}」，投票结束后才能下载公告板。", state_zh(&run.state)),
+            &format!("The poll is {}; the board is served once the poll is closed.", run.state),
+        ));
+    }
+    let mut body = Vec::new();
+    let mut next = q.from;
+    'page: while next < run.board_size {
+        let rows = board::entries_from(&state.store, id, next, ROWS_AT_A_TIME).await?;
+        if rows.is_empty() {
+            break;
+        }
+        for entry in rows {
+            if !body.is_empty() && body.len() + 4 + entry.len() > PAGE_BYTES {
+                break 'page;
+            }
+            let len = u32::try_from(entry.len()).map_err(|_| ApiError::internal("board entry over 4 GiB"))?;
+            body.extend_from_slice(&len.to_be_bytes());
+            body.extend_from_slice(&entry);
+            next += 1;
+        }
+    }
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response())
+}
