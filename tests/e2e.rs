@@ -245,6 +245,17 @@ async fn session(db: &str) {
         )
         .await;
     }
+    // Every officer's station shows the same election fingerprint to copy into the
+    // minutes; each scrutineer checks its saved share file before the poll opens.
+    let mut fingerprints = Vec::new();
+    for s in sc.iter().chain(&co) {
+        fingerprints
+            .push(s.json(Method::GET, &format!("/api/polls/{poll}/fingerprints"), None).await["fingerprint"].clone());
+    }
+    assert!(fingerprints.iter().all(|f| f == &fingerprints[0] && f.is_string()), "{fingerprints:?}");
+    for s in &sc {
+        s.json(Method::POST, &format!("/api/polls/{poll}/key-check"), Some(json!({"passphrase": PASSPHRASE}))).await;
+    }
     org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     // The election fingerprint (spec §11.4): in the console, and on the hall display.
     let fingerprint = org.call(Method::GET, &format!("/api/polls/{poll}"), None).await.unwrap()["fingerprint"]
@@ -326,6 +337,9 @@ async fn session(db: &str) {
     assert!(report.ok(), "{:#?}", report.steps);
     let (rec, _) = hallvote_tally::record::Record::decode(&record.body).unwrap();
     assert_eq!(rec.totals, truth, "published totals against the ground truth");
+    let fingerprint =
+        hallvote_tally::record::Fingerprint::of(&rec.manifest, &rec.ceremony.joint_key, &rec.ceremony.public_shares);
+    assert_eq!(fingerprints[0], fingerprint.short().as_str(), "the stations showed the record's fingerprint");
     assert_eq!((rec.scrutineer_signatures.len(), rec.counter_signatures.len()), (3, 2), "every officer signed");
     assert_eq!(rec.board.len(), DELEGATES + 1, "every ballot cast and the one challenged");
     // The result sheet PDF prints the same fingerprint beside the signature lines.

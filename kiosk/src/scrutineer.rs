@@ -53,7 +53,6 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hallvote_crypto::dkg::{Dealer, DealerCommitments, DealerShare, Params, ceremony_output, key_share};
-use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_crypto::hash::Hasher;
 use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
 use hallvote_crypto::sharefile::{self, PaperError, ParamLimits, SealParams, ShareFileError, SharePayload};
@@ -61,7 +60,7 @@ use hallvote_crypto::sign::VerifyingKey;
 use hallvote_crypto::threshold::KeyShare;
 use hallvote_protocol::stations::StationKind;
 use hallvote_tally::record::builder::{decrypt, joint_key, outcome, poll_counts, result_digest, sign_result};
-use hallvote_tally::record::{Attendance, Manifest, Signer};
+use hallvote_tally::record::{Attendance, KeyFingerprint, Manifest, Signer};
 use hallvote_tally::sheet::{Heading, render};
 use http::Method;
 use serde::{Deserialize, Serialize};
@@ -72,8 +71,15 @@ use unicode_normalization::UnicodeNormalization as _;
 use zeroize::Zeroizing;
 
 use crate::link::{Answer, Link, LinkError, StationIdentity};
+
+mod board_check;
+mod fingerprints;
+mod key_check;
+
 use crate::station::Station;
 use crate::ui::{Lang, page};
+pub use fingerprints::Fingerprints;
+pub use key_check::KeyChecked;
 
 /// The domain tag of the 32-byte ceremony identifier a share file carries (spec §9.4):
 /// the server's ceremony identifiers (spec §5.1) are 64 bytes, so the file holds the
@@ -291,6 +297,15 @@ pub enum ScrutineerError {
     /// The server's result does not agree with what the station recomputes.
     #[error("the result does not check out: {0}")]
     ResultMismatch(String),
+    /// The board the server serves does not pass the station's check against the
+    /// final signed tree head (spec §14.8): the station decrypts nothing.
+    #[error("the board does not check out: {0}")]
+    BoardInvalid(String),
+    /// The ciphertexts the server hands over to decrypt are not the totals of the
+    /// board's cast ballots as the station recomputes them (Helios issue #170: a
+    /// "total" of a chosen few ballots would reveal them): the station decrypts nothing.
+    #[error("the aggregates to decrypt are not the board's totals (selection {0} differs)")]
+    NotTheBoardTotal(usize),
     /// The result digest is not the one the scrutineer reviewed.
     #[error("the result changed since it was reviewed")]
     ResultChanged,
@@ -325,7 +340,9 @@ impl ScrutineerError {
             | Self::NotInManifest(_)
             | Self::NotAnOfficer
             | Self::KeyShareMismatch
-            | Self::ResultMismatch(_) => StatusCode::BAD_GATEWAY,
+            | Self::ResultMismatch(_)
+            | Self::BoardInvalid(_)
+            | Self::NotTheBoardTotal(_) => StatusCode::BAD_GATEWAY,
             Self::Refused { status, .. } => *status,
             Self::Waiting { .. }
             | Self::OutOfOrder(_)
@@ -379,6 +396,8 @@ impl ScrutineerError {
             Self::JointKeyMismatch => "joint_key_mismatch",
             Self::ShareNotLoaded => "share_not_loaded",
             Self::ResultMismatch(_) => "result_mismatch",
+            Self::BoardInvalid(_) => "board_invalid",
+            Self::NotTheBoardTotal(_) => "aggregate_not_board_total",
             Self::ResultChanged => "result_changed",
             Self::BadRequest(_) => "malformed_request",
             Self::CrossSite => "cross_site_request",
@@ -501,6 +520,22 @@ impl ScrutineerError {
                     "The server's result does not agree with this station's recomputation ({what}). Do not sign; call the organiser at once."
                 ),
             ),
+            Self::BoardInvalid(what) => (
+                format!("服务器提供的公告板未通过本终端的核验（{what}），本终端拒绝解密。请立即联系组织者。"),
+                format!(
+                    "The board the server serves does not pass this station's check ({what}); this station will not decrypt. Call the organiser at once."
+                ),
+            ),
+            Self::NotTheBoardTotal(s) => (
+                format!(
+                    "服务器交给本终端解密的密文不是公告板上全部有效选票的合计（第 {} 项不同），本终端拒绝解密：解密部分选票的“合计”会泄露这些选票的内容。请勿解密，并立即联系组织者。",
+                    s + 1
+                ),
+                format!(
+                    "The server handed this station a ciphertext that is not the board's total (selection {} differs): decrypting a \"total\" of a chosen few ballots would reveal them. This station will not decrypt; call the organiser at once.",
+                    s + 1
+                ),
+            ),
             Self::ResultChanged => s(
                 "计票结果与您核对时显示的不一致，请重新核对后再签名。",
                 "The result is not the one you reviewed; review it again before signing.",
@@ -526,7 +561,15 @@ impl ScrutineerError {
 
     /// The JSON answer `{"error": {"code", "message"}}` in `lang`.
     pub fn response(&self, lang: Lang) -> Response {
-        if matches!(self, Self::Io { .. } | Self::Internal(_) | Self::Untrusted(_) | Self::ResultMismatch(_)) {
+        if matches!(
+            self,
+            Self::Io { .. }
+                | Self::Internal(_)
+                | Self::Untrusted(_)
+                | Self::ResultMismatch(_)
+                | Self::BoardInvalid(_)
+                | Self::NotTheBoardTotal(_)
+        ) {
             tracing::warn!(code = self.code(), "{self}");
         }
         let body = json!({"error": {"code": self.code(), "message": self.message(lang)}});
@@ -616,6 +659,8 @@ struct View {
     dealings: Vec<(u32, Vec<u8>)>,
     shares: Vec<(u32, Vec<u8>)>,
     confirmed: Vec<u32>,
+    /// Scrutineers whose key check has passed (spec §5.7).
+    key_checked: Vec<u32>,
     finished: Option<Finished>,
 }
 
@@ -672,6 +717,13 @@ impl View {
                 .iter()
                 .map(|c| c.as_u64().and_then(|c| u32::try_from(c).ok()).ok_or_else(|| untrusted("confirmed")))
                 .collect::<Result<_>>()?,
+            key_checked: match v.get("key_checked") {
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .map(|c| c.as_u64().and_then(|c| u32::try_from(c).ok()).ok_or_else(|| untrusted("key_checked")))
+                    .collect::<Result<_>>()?,
+                _ => Vec::new(),
+            },
             finished,
         })
     }
@@ -813,7 +865,9 @@ pub struct CeremonyStatus {
     /// Scrutineers who have confirmed.
     pub confirmed: Vec<u32>,
     /// This station's next step: `publish`, `deal`, `confirm`, `wait`, `save_share`,
-    /// `share_saved` or `lost` (the ceremony's secrets are gone from this station).
+    /// `check_key` (the share file is saved; its key check has not passed),
+    /// `key_checked` (it has: nothing left before the poll opens) or `lost` (the
+    /// ceremony's secrets are gone from this station).
     pub next: String,
     /// Dealers this station complained about.
     pub complaints: Vec<u32>,
@@ -823,6 +877,14 @@ pub struct CeremonyStatus {
     /// The share file, once saved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_file: Option<String>,
+    /// Scrutineers whose key check has passed (spec §5.7).
+    pub key_checked: Vec<u32>,
+    /// Once the ceremony has finished: the election fingerprint (spec §11.4) in its
+    /// short form, computed here, to copy into the paper minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// This station's key fingerprint (spec §11.4), to copy beside it.
+    pub key_fingerprint: String,
     /// What to do now, in the request's language.
     pub message: String,
 }
@@ -1035,6 +1097,20 @@ impl Scrutineer {
         self.share_dir.join(format!("poll-{poll}.hvshare.json"))
     }
 
+    /// Whether the share folder holds this poll's share file of the ceremony
+    /// `ceremony`: a file of an abandoned ceremony (spec §14.3) does not count. A file
+    /// without its note of public facts is taken to be this ceremony's.
+    fn share_saved_for(&self, poll: i64, ceremony: &[u8]) -> bool {
+        if !self.share_path(poll).exists() {
+            return false;
+        }
+        let Ok(text) = std::fs::read_to_string(self.meta_path(poll)) else {
+            return true;
+        };
+        serde_json::from_str::<ShareMeta>(&text)
+            .map_or(true, |m| m.ceremony == hex::encode(share_ceremony_id(ceremony)))
+    }
+
     fn link(&self, lang: Lang) -> Link {
         self.link.clone().language(lang.code())
     }
@@ -1058,7 +1134,8 @@ impl Scrutineer {
 
     fn status_of(&self, poll: i64, view: &View, work: &PollWork, lang: Lang) -> CeremonyStatus {
         let j = view.index;
-        let saved = self.share_path(poll).exists();
+        let saved = self.share_saved_for(poll, &view.ceremony);
+        let checked = view.key_checked.contains(&j);
         let next = match view.next_step() {
             Some(Step::Publish) => "publish",
             Some(Step::Deal) if work.recipient.is_none() => "lost",
@@ -1070,6 +1147,8 @@ impl Scrutineer {
             Some(Step::SaveShare) => "save_share",
             None if view.state == "draft" => "not_started",
             None if view.state == "ceremony" => "wait",
+            None if saved && checked => "key_checked",
+            None if saved && view.state == "ready" => "check_key",
             None if saved => "share_saved",
             None if work.key_share.is_some() || work.received.is_some() => "save_share",
             None => "lost",
@@ -1093,6 +1172,16 @@ impl Scrutineer {
                 "密钥份额文件已保存。请妥善保管U盘和纸质备份，牢记口令。".into(),
                 "The key share file is saved. Keep the USB stick and the paper backup safe, and remember the passphrase.".into(),
             ),
+            "check_key" => say(
+                lang,
+                "密钥份额文件已保存。下一步：输入口令「检查密钥份额」，证明文件能打开并能解密。全部监票人通过后才能开始投票。请把选举指纹和本人密钥指纹抄入监票记录。".into(),
+                "The key share file is saved. Next: enter the passphrase and check your key share, to prove the file opens and decrypts. The poll opens once every scrutineer has passed. Copy the election fingerprint and your key fingerprint into the minutes.".into(),
+            ),
+            "key_checked" => say(
+                lang,
+                "密钥检查已通过：密钥份额文件能打开并能解密。请妥善保管U盘和纸质备份，牢记口令，并把选举指纹和本人密钥指纹抄入监票记录。".into(),
+                "The key check has passed: the key share file opens and decrypts. Keep the USB stick and the paper backup safe, remember the passphrase, and copy the election fingerprint and your key fingerprint into the minutes.".into(),
+            ),
             "not_started" => ScrutineerError::NotStarted.message(lang),
             _ => ScrutineerError::SecretLost.message(lang),
         };
@@ -1109,6 +1198,9 @@ impl Scrutineer {
             complaints: work.received.as_ref().map(|r| r.complained.clone()).unwrap_or_default(),
             joint_key: view.finished.as_ref().map(|f| grouped_hex(&f.joint_key)),
             share_file: saved.then(|| self.share_path(poll).display().to_string()),
+            key_checked: view.key_checked.clone(),
+            fingerprint: view.fingerprint().ok().map(|f| f.short()),
+            key_fingerprint: KeyFingerprint::of(&self.identity.key.verifying_key()).short(),
             message,
         }
     }
@@ -1138,7 +1230,7 @@ impl Scrutineer {
             _ => {
                 let mut polls = self.polls.lock().await;
                 let work = polls.entry(poll).or_default();
-                if work.key_share.is_none() && !self.share_path(poll).exists() {
+                if work.key_share.is_none() && !self.share_saved_for(poll, &view.ceremony) {
                     Self::finish(&view, work)?;
                 }
                 Ok(self.status_of(poll, &view, work, lang))
@@ -1414,10 +1506,12 @@ impl Scrutineer {
         let mut polls = self.polls.lock().await;
         let work = polls.entry(poll).or_default();
         if work.key_share.is_none() {
-            if self.share_path(poll).exists() {
+            let view = self.view(poll, lang).await?;
+            // A file of an abandoned ceremony (spec §14.3) is replaced: its key never
+            // encrypted anything, as the poll never opened under it.
+            if self.share_saved_for(poll, &view.ceremony) {
                 return Err(ScrutineerError::ShareAlreadySaved);
             }
-            let view = self.view(poll, lang).await?;
             if view.state == "ceremony" {
                 return Err(match view.next_step() {
                     Some(step) => ScrutineerError::OutOfOrder(step),
@@ -1521,6 +1615,23 @@ impl Scrutineer {
         Ok(())
     }
 
+    /// Opens a share file of poll `poll` with `passphrase` (spec §9.5): the saved one,
+    /// the bytes given, or the paper backup typed in. Not yet checked against the poll.
+    async fn open_share_file(&self, poll: i64, passphrase: &str, source: ShareSource) -> Result<SharePayload> {
+        let file = match source {
+            ShareSource::Saved => self.share_file(poll)?,
+            ShareSource::File(bytes) => bytes,
+            ShareSource::Paper(text) => sharefile::from_paper(&text).map_err(ScrutineerError::Paper)?,
+        };
+        let passphrase = normalized(passphrase);
+        blocking(move || sharefile::open(&file, passphrase.as_bytes(), ParamLimits::STANDARD)).await?.map_err(|e| {
+            match e {
+                ShareFileError::WrongPassphraseOrCorrupt => ScrutineerError::WrongPassphrase,
+                other => ScrutineerError::ShareFile(other),
+            }
+        })
+    }
+
     /// Opens the share file of poll `poll` with `passphrase` (spec §9.5) and checks it
     /// belongs to the poll's ceremony, this scrutineer and the poll's joint key; the
     /// share is then held in memory for [`Scrutineer::decrypt`].
@@ -1531,18 +1642,7 @@ impl Scrutineer {
         source: ShareSource,
         lang: Lang,
     ) -> Result<LoadedShare> {
-        let file = match source {
-            ShareSource::Saved => self.share_file(poll)?,
-            ShareSource::File(bytes) => bytes,
-            ShareSource::Paper(text) => sharefile::from_paper(&text).map_err(ScrutineerError::Paper)?,
-        };
-        let passphrase = normalized(&passphrase);
-        let payload = blocking(move || sharefile::open(&file, passphrase.as_bytes(), ParamLimits::STANDARD))
-            .await?
-            .map_err(|e| match e {
-                ShareFileError::WrongPassphraseOrCorrupt => ScrutineerError::WrongPassphrase,
-                other => ScrutineerError::ShareFile(other),
-            })?;
+        let payload = self.open_share_file(poll, &passphrase, source).await?;
         let mut polls = self.polls.lock().await;
         let work = polls.entry(poll).or_default();
         let view = self.view(poll, lang).await?;
@@ -1566,10 +1666,12 @@ impl Scrutineer {
         Ok(loaded)
     }
 
-    /// Decrypts poll `poll` with the loaded key share (spec §5.4, §12.6): fetches the
-    /// aggregates, checks the election context is the one the manifest and joint key
-    /// give, makes one decryption share with its proof per selection and posts them.
-    /// The key share is forgotten once the server has them.
+    /// Decrypts poll `poll` with the loaded key share (spec §5.4, §12.6, §15.9):
+    /// downloads the sealed board, checks it against the server's signed final tree
+    /// head, checks every cast ballot, recomputes the aggregates and refuses unless
+    /// they are the server's ([`ScrutineerError::NotTheBoardTotal`]); then makes one
+    /// decryption share with its proof per selection of those aggregates and posts
+    /// them. The key share is forgotten once the server has them.
     pub async fn decrypt(&self, poll: i64, lang: Lang) -> Result<Decrypted> {
         let mut polls = self.polls.lock().await;
         let work = polls.entry(poll).or_default();
@@ -1578,21 +1680,14 @@ impl Scrutineer {
         Self::check_share(&payload, &view)?;
         let election = view.election()?;
         let shape = view.manifest.shape().map_err(|e| untrusted(format!("ballot shape: {e}")))?;
-        let agg = self.get(lang, &format!("/api/station/polls/{poll}/aggregates")).await?;
-        if unb64_array::<64>(&agg, "election")? != election {
-            return Err(untrusted("the election context is not the manifest's"));
-        }
-        let aggregates: Vec<Ciphertext> = agg["aggregates"]
-            .as_array()
-            .ok_or_else(|| untrusted("no aggregates"))?
-            .iter()
-            .map(|a| {
-                a.as_str()
-                    .and_then(|s| STANDARD.decode(s).ok())
-                    .and_then(|b| Ciphertext::decode(&b).ok())
-                    .ok_or_else(|| untrusted("aggregate"))
-            })
-            .collect::<Result<_>>()?;
+        let checked = board_check::Poll {
+            manifest_bytes: view.manifest_bytes.clone(),
+            manifest: view.manifest.clone(),
+            shape: shape.clone(),
+            joint_key: view.joint_key()?,
+            election,
+        };
+        let aggregates = self.board_total(poll, lang, checked).await?;
         if aggregates.len() != shape.selections() {
             return Err(untrusted(format!("{} aggregates for {} selections", aggregates.len(), shape.selections())));
         }
@@ -1787,6 +1882,8 @@ type App = State<Arc<ScrutineerApp>>;
 /// | `POST /api/polls/{poll}/share` | `{"passphrase", "again"}` → [`SavedShare`] |
 /// | `GET /api/polls/{poll}/share/file` | the saved file |
 /// | `GET /api/polls/{poll}/share/paper` | its paper backup, text |
+/// | `POST /api/polls/{poll}/key-check` | `{"passphrase", "file"?: base64, "paper"?: text}` → [`KeyChecked`] |
+/// | `GET /api/polls/{poll}/fingerprints` | [`Fingerprints`] (scrutineer or counter) |
 /// | `POST /api/polls/{poll}/share/load` | `{"passphrase", "file"?: base64, "paper"?: text}` → [`LoadedShare`] |
 /// | `POST /api/polls/{poll}/decrypt` | [`Decrypted`] |
 /// | `GET /api/polls/{poll}/result` | [`ResultReview`] |
@@ -1807,6 +1904,8 @@ pub fn router(app: Arc<ScrutineerApp>) -> Router {
         .route("/api/polls/{poll}/share/file", get(api_share_file))
         .route("/api/polls/{poll}/share/paper", get(api_share_paper))
         .route("/api/polls/{poll}/share/load", post(api_load_share))
+        .route("/api/polls/{poll}/key-check", post(api_key_check))
+        .route("/api/polls/{poll}/fingerprints", get(api_fingerprints))
         .route("/api/polls/{poll}/decrypt", post(api_decrypt))
         .route("/api/polls/{poll}/result", get(api_result))
         .route("/api/polls/{poll}/signature", post(api_sign))
@@ -1968,24 +2067,48 @@ async fn api_save_share(State(app): App, Path(poll): Path<String>, headers: Head
     reply(lang, StatusCode::CREATED, r)
 }
 
+/// The passphrase and the share file a [`LoadBody`] names.
+fn share_source(b: LoadBody) -> Result<(Zeroizing<String>, ShareSource)> {
+    let source = match (b.file, b.paper) {
+        (Some(_), Some(_)) => {
+            return Err(ScrutineerError::BadRequest("give a file or a paper backup, not both".into()));
+        }
+        (Some(f), None) => ShareSource::File(
+            STANDARD.decode(f.trim()).map_err(|_| ScrutineerError::BadRequest("file: not base64".into()))?,
+        ),
+        (None, Some(p)) => ShareSource::Paper(p),
+        (None, None) => ShareSource::Saved,
+    };
+    Ok((Zeroizing::new(b.passphrase), source))
+}
+
 async fn api_load_share(State(app): App, Path(poll): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
     let lang = request_lang(&headers);
     let r = async {
         let b: LoadBody = posted(&headers, &body)?;
         let poll = poll_of(&poll)?;
-        let source = match (b.file, b.paper) {
-            (Some(_), Some(_)) => {
-                return Err(ScrutineerError::BadRequest("give a file or a paper backup, not both".into()));
-            }
-            (Some(f), None) => ShareSource::File(
-                STANDARD.decode(f.trim()).map_err(|_| ScrutineerError::BadRequest("file: not base64".into()))?,
-            ),
-            (None, Some(p)) => ShareSource::Paper(p),
-            (None, None) => ShareSource::Saved,
-        };
-        app.scrutineer.load_share(poll, Zeroizing::new(b.passphrase), source, lang).await
+        let (passphrase, source) = share_source(b)?;
+        app.scrutineer.load_share(poll, passphrase, source, lang).await
     }
     .await;
+    reply(lang, StatusCode::OK, r)
+}
+
+async fn api_key_check(State(app): App, Path(poll): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let lang = request_lang(&headers);
+    let r = async {
+        let b: LoadBody = posted(&headers, &body)?;
+        let poll = poll_of(&poll)?;
+        let (passphrase, source) = share_source(b)?;
+        app.scrutineer.check_key(poll, passphrase, source, lang).await
+    }
+    .await;
+    reply(lang, StatusCode::CREATED, r)
+}
+
+async fn api_fingerprints(State(app): App, Path(poll): Path<String>, headers: HeaderMap) -> Response {
+    let lang = request_lang(&headers);
+    let r = async { app.scrutineer.fingerprints(poll_of(&poll)?, lang).await }.await;
     reply(lang, StatusCode::OK, r)
 }
 
@@ -2067,6 +2190,19 @@ async fn home(State(app): App) -> Html<String> {
 <p><button type="button" id="save">{save}</button>
 <button type="button" class="secondary" id="paper">{paper}</button>
 <button type="button" class="secondary" id="download">{download}</button></p>
+<h2>{h_check}</h2>
+<p class="hint">{check_hint}</p>
+<p><label for="pass4">{pass}</label><input type="password" id="pass4" autocomplete="current-password"></p>
+<p><button type="button" id="keycheck">{check}</button></p>
+<h2>{h_minutes}</h2>
+<p class="hint">{minutes_hint}</p>
+<p><button type="button" class="secondary" data-get="fingerprints">{show_fp}</button></p>
+<div id="fp" hidden>
+<p>{fp_label}</p>
+<p id="fingerprint" class="tracking" style="font-size:2.8rem"></p>
+<p>{key_fp_label}</p>
+<p id="key-fingerprint" class="tracking"></p>
+</div>
 <h2>{h3}</h2>
 <p><label for="pass3">{pass}</label><input type="password" id="pass3" autocomplete="current-password"></p>
 <p><button type="button" id="load">{load}</button>
@@ -2090,7 +2226,13 @@ async fn home(State(app): App) -> Html<String> {
     if(body!==undefined){{opt.headers['Content-Type']='application/json';opt.body=JSON.stringify(body);}}
     var r=await fetch(base()+path,opt);var j=await r.json();
     if(!r.ok){{show(false,j.error?j.error.message:String(r.status));return null;}}
-    show(true,j.message||'OK');return j;
+    show(true,j.message||'OK');
+    if(j.fingerprint){{
+      document.getElementById('fingerprint').textContent=j.fingerprint;
+      document.getElementById('key-fingerprint').textContent=j.key_fingerprint;
+      document.getElementById('fp').hidden=false;
+    }}
+    return j;
   }}
   document.querySelectorAll('[data-post]').forEach(function(b){{b.onclick=function(){{call('POST',b.dataset.post,{{}});}};}});
   document.querySelectorAll('[data-get]').forEach(function(b){{b.onclick=function(){{call('GET',b.dataset.get);}};}});
@@ -2106,6 +2248,10 @@ async fn home(State(app): App) -> Html<String> {
     pre.style.fontSize='14pt';pre.textContent=await r.text();w.document.body.appendChild(pre);w.print();
   }};
   document.getElementById('download').onclick=function(){{window.location=base()+'share/file';}};
+  document.getElementById('keycheck').onclick=async function(){{
+    var p=document.getElementById('pass4');var j=await call('POST','key-check',{{passphrase:p.value}});
+    if(j){{p.value='';}}
+  }};
   document.getElementById('load').onclick=async function(){{
     var p=document.getElementById('pass3');var j=await call('POST','share/load',{{passphrase:p.value}});
     if(j){{p.value='';}}
@@ -2123,8 +2269,8 @@ async fn home(State(app): App) -> Html<String> {
 </script>"#,
         lang = lang.code(),
         intro = t(
-            "本终端是监票人或计票人的终端：监票人在这里进行密钥生成、保存密钥份额、解密和结果签名；计票人只需核对结果并签名（第四步）。请先输入投票编号。",
-            "This is a scrutineer's or counter's station: a scrutineer takes the key ceremony, the key share file, the decryption and the result signature here; a counter only reviews and signs the result (step 4). Enter the poll number first."
+            "本终端是监票人或计票人的终端：监票人在这里进行密钥生成、保存并检查密钥份额、解密和结果签名；计票人在密钥生成完成后抄录选举指纹，计票后核对结果并签名（第五步）。请先输入投票编号。",
+            "This is a scrutineer's or counter's station: a scrutineer takes the key ceremony, saves and checks the key share file, decrypts and signs the result here; a counter copies the election fingerprint once the key ceremony has finished, and reviews and signs the result after the count (step 5). Enter the poll number first."
         ),
         poll_label = t("投票编号", "Poll number"),
         h1 = t("一、密钥生成", "1. Key ceremony"),
@@ -2136,10 +2282,24 @@ async fn home(State(app): App) -> Html<String> {
         save = t("保存密钥份额文件", "Save the key share file"),
         paper = t("打印纸质备份", "Print the paper backup"),
         download = t("下载文件（存入U盘）", "Download (to the USB stick)"),
-        h3 = t("三、解密", "3. Decrypt"),
+        h_check = t("三、检查密钥份额", "3. Check my key share"),
+        check_hint = t(
+            "保存后，请再输入一次口令检查密钥份额：本终端打开保存的文件，解密服务器专为您生成的一个检查密文，由服务器核验。全部监票人通过后才能开始投票。",
+            "Once the file is saved, enter the passphrase again to check your key share: this station opens the saved file and decrypts a test ciphertext the server made for you, and the server checks it. The poll opens once every scrutineer has passed."
+        ),
+        check = t("检查密钥份额", "Check my key share"),
+        h_minutes = t("抄入监票记录", "For the minutes"),
+        minutes_hint = t(
+            "密钥生成完成后，请把下面的选举指纹和本人密钥指纹，逐字抄入您签名的监票记录。大屏幕、选票回执和计票结果报告单上的选举指纹必须与此相同。",
+            "Once the key ceremony has finished, copy the election fingerprint and your key fingerprint below, character by character, into the minutes you sign. The fingerprint on the hall display, on every receipt and on the result sheet must be this one."
+        ),
+        show_fp = t("显示选举指纹", "Show the fingerprints"),
+        fp_label = t("选举指纹：", "Election fingerprint:"),
+        key_fp_label = t("本人密钥指纹：", "My key fingerprint:"),
+        h3 = t("四、解密", "4. Decrypt"),
         load = t("载入密钥份额", "Load the key share"),
         decrypt = t("解密并提交", "Decrypt and submit"),
-        h4 = t("四、核对结果并签名", "4. Review and sign the result"),
+        h4 = t("五、核对结果并签名", "5. Review and sign the result"),
         review = t("核对计票结果", "Review the result"),
         sign = t("签名", "Sign"),
         need_review = t("请先核对计票结果。", "Review the result first."),

@@ -326,7 +326,9 @@ impl Hall {
 
     /// Appoints the five scrutineers and two counters (delegates from the end of the
     /// roll, not candidates) to every poll, runs each poll's 3-of-5 key ceremony through the
-    /// scrutineer stations, saves their share files, and opens the polls.
+    /// scrutineer stations, saves their share files, checks each saved file with its
+    /// passphrase (the key check, spec §5.7, without which a poll does not open), and
+    /// opens the polls.
     pub async fn ceremonies_and_open(&self, show: bool) -> Result<(), RunError> {
         let progress = Progress::new("密钥生成 key ceremonies", self.polls.len(), show);
         for (poll, name) in &self.polls {
@@ -367,6 +369,9 @@ impl Hall {
                 s.save_share(*poll, demo_passphrase(j + 1), Some(demo_passphrase(j + 1)), Lang::Zh)
                     .await
                     .map_err(|e| format!("{name}: share file: {}", e.message(Lang::En)))?;
+                s.check_key(*poll, demo_passphrase(j + 1), ShareSource::Saved, Lang::Zh)
+                    .await
+                    .map_err(|e| format!("{name}: key check: {}", e.message(Lang::En)))?;
             }
             self.org
                 .call(Method::POST, &format!("/api/polls/{poll}/open"), None)

@@ -22,7 +22,7 @@ use hallvote_kiosk::scrutineer::{Scrutineer, ScrutineerApp, router};
 use hallvote_kiosk::station::Station;
 use hallvote_protocol::stations::StationKind;
 use hallvote_tally::ballot::{BallotShape, PlainBallot};
-use hallvote_tally::record::{Record, verify_record};
+use hallvote_tally::record::{Fingerprint, KeyFingerprint, Record, verify_record};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{error_code, poll_definition, refusal, station_call, unb64};
@@ -238,10 +238,52 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     let a = uis[0].call(Method::POST, &share, Some(json!({"passphrase": passphrase(1), "again": passphrase(1)}))).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "share_already_saved"));
     let s = uis[0].ok(Method::GET, &ceremony, None).await;
-    assert_eq!(s["next"], "share_saved", "{s}");
+    assert_eq!(s["next"], "check_key", "{s}");
+
+    // The fingerprints to copy into the minutes: the same election fingerprint on every
+    // officer's station (the counters' too), each with the officer's own key's.
+    let mut fingerprint = None;
+    for (ui, (role, j)) in
+        uis.iter().chain(&counters).zip((1..=5).map(|j| ("scrutineer", j)).chain([("counter", 1), ("counter", 2)]))
+    {
+        let f = ui.ok(Method::GET, &format!("/api/polls/{poll}/fingerprints"), None).await;
+        assert_eq!((f["role"].as_str(), f["position"].as_u64()), (Some(role), Some(j)), "{f}");
+        let key = KeyFingerprint::of(&ui.station.identity.key.verifying_key()).short();
+        assert_eq!(f["key_fingerprint"], key.as_str());
+        assert!(f["message"].as_str().unwrap().contains("抄入监票记录"), "{f}");
+        assert!(fingerprint.is_none() || fingerprint.as_ref() == Some(&f["fingerprint"]), "{f}");
+        fingerprint = Some(f["fingerprint"].clone());
+    }
+    let fingerprint = fingerprint.unwrap().as_str().unwrap().to_owned();
+    assert_eq!(s["fingerprint"], fingerprint.as_str(), "the ceremony's status shows it too");
+    let manifest = unb64(
+        &station_call(&uis[0].station, Method::GET, &format!("/api/station/polls/{poll}/ceremony"), None).await["manifest"],
+    );
+
+    // The key check: the poll does not open before every scrutineer has shown that
+    // the file it saved opens with its passphrase and decrypts (spec §5.7).
+    let open = format!("/api/polls/{poll}/open");
+    let (status, err) = refusal(org.call(Method::POST, &open, None).await);
+    assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
+    let key_check = format!("/api/polls/{poll}/key-check");
+    let a = uis[0].call(Method::POST, &key_check, Some(json!({"passphrase": "not the passphrase at all"}))).await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "wrong_passphrase"), "{}", a.json);
+    let a = uis[1].call(Method::POST, &key_check, Some(json!({"passphrase": passphrase(1), "paper": papers[0]}))).await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "share_file_other_scrutineer"), "{}", a.json);
+    for (i, ui) in uis.iter().enumerate() {
+        let c = ui.ok(Method::POST, &key_check, Some(json!({"passphrase": passphrase(i + 1)}))).await;
+        assert_eq!(c["index"], i + 1, "{c}");
+        assert_eq!(c["pending"], json!(((i + 2)..=5).collect::<Vec<_>>()), "{c}");
+        if i < 4 {
+            let (_, err) = refusal(org.call(Method::POST, &open, None).await);
+            assert!(err["error"]["message"].as_str().unwrap().contains(&format!("第 {} 号监票人", i + 2)), "{err}");
+        }
+    }
+    let s = uis[0].ok(Method::GET, &ceremony, None).await;
+    assert_eq!((s["next"].as_str(), s["key_checked"].clone()), (Some("key_checked"), json!([1, 2, 3, 4, 5])), "{s}");
 
     // Voting: a desk issues credentials, a booth casts; the plaintexts are kept.
-    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+    org.call(Method::POST, &open, None).await.unwrap();
     let desk = Desk::new(desk.link().unwrap());
     let booth = Booth::new(booth.link().unwrap());
     let mut truth: Vec<u64> = Vec::new();
@@ -377,6 +419,10 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert!(report.ok(), "{:#?}", report.steps);
     let (record, _) = Record::decode(&bytes).unwrap();
     assert_eq!(record.totals, truth);
+    // The fingerprint every officer's station showed is the record's.
+    assert_eq!(record.manifest, manifest);
+    let of_record = Fingerprint::of(&record.manifest, &record.ceremony.joint_key, &record.ceremony.public_shares);
+    assert_eq!(of_record.short(), fingerprint);
     // The challenged ballot is in the record as spoiled, with the opening the verifier
     // checked (spec §13), and is not among the cast ballots that were counted.
     let (spoiled_bytes, spoiled_marks) = challenged.unwrap();
@@ -406,6 +452,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     let (status, page) = uis[0].text("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("监票人终端") && page.contains("保存密钥份额文件"), "{page}");
+    assert!(page.contains("检查密钥份额") && page.contains("监票记录"), "{page}");
 }
 
 /// A dealer that cheats: scrutineer 4, played here with its station's key, seals
@@ -414,7 +461,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
 /// still make a working 3-of-4 key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
-    use hallvote_crypto::dkg::{Dealer, Params};
+    use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params};
     use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, seal_share};
 
     const N: usize = 4;
@@ -490,6 +537,30 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
         assert_eq!(saved["index"], i + 1);
     }
 
+    // The key checks: all four scrutineers, the one whose dealing was left out too,
+    // for it holds a share of the key like the others. Three pass at their stations;
+    // the poll waits for the fourth.
+    for (i, ui) in uis.iter().enumerate() {
+        ui.ok(Method::POST, &format!("/api/polls/{poll}/key-check"), Some(json!({"passphrase": passphrase(i + 1)})))
+            .await;
+    }
+    let (status, err) = refusal(org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await);
+    assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("第 4 号监票人"), "{err}");
+    let messages: Vec<DealerCommitments> = view["dealings"].as_array().unwrap()[..3]
+        .iter()
+        .map(|d| DealerCommitments::decode(&unb64(&d["data"])).unwrap())
+        .collect();
+    let dealt_to_4: Vec<_> = view["shares"].as_array().unwrap()[..3]
+        .iter()
+        .map(|s| {
+            let dealer = s["index"].as_u64().unwrap() as u32;
+            hallvote_crypto::sealed::open_share(&sk, &ceremony_id, dealer, 4, &unb64(&s["data"])).unwrap()
+        })
+        .collect();
+    let output = hallvote_crypto::dkg::ceremony_output(params, &messages).unwrap();
+    let share4 = hallvote_crypto::dkg::key_share(4, &dealt_to_4, &output).unwrap();
+    support::key_checks(std::slice::from_ref(&cheat), poll, &[share4]).await;
     let desk = hall.station(StationKind::Desk, "报到处1").await;
     let booth = hall.station(StationKind::Booth, "投票机1").await;
     org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
@@ -525,7 +596,7 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
 /// work drop it rather than reuse it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_ceremony_that_cannot_finish_is_started_again() {
-    use hallvote_kiosk::scrutineer::ScrutineerError;
+    use hallvote_kiosk::scrutineer::{ScrutineerError, ShareSource};
     use hallvote_kiosk::ui::Lang;
     use zeroize::Zeroizing;
 
@@ -588,10 +659,194 @@ async fn a_ceremony_that_cannot_finish_is_started_again() {
     assert!(new_keys.iter().all(|k| !old_keys.contains(k)), "a receiving key was reused");
     for (j, x) in s.iter().enumerate() {
         let p = Zeroizing::new(passphrase(j + 1));
-        x.save_share(poll, p.clone(), Some(p), Lang::Zh).await.unwrap();
+        x.save_share(poll, p.clone(), Some(p.clone()), Lang::Zh).await.unwrap();
+        x.check_key(poll, p, ShareSource::Saved, Lang::Zh).await.unwrap();
     }
     let opened = org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     assert_eq!(opened["state"], "open", "{opened}");
     let (status, body) = refusal(org.call(Method::POST, &restart, None).await);
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "poll_wrong_state"));
+}
+
+/// Three scrutineer stations (2 of 3) through their interfaces: appointed, the
+/// ceremony taken step by step until each can save its share file, the files saved.
+async fn three_stations_with_saved_shares(hall: &support::Hall, prefix: &str) -> Vec<Ui> {
+    let mut uis = Vec::new();
+    for j in 1..=3 {
+        let name = format!("{prefix}{j}");
+        let st = hall.station(StationKind::Scrutineer, &name).await;
+        uis.push(Ui::start(st, hall.folder(&name).join("shares")).await);
+    }
+    appoint_and_save(hall, &uis).await;
+    uis
+}
+
+/// Appoints `uis` (2 of 3), starts a ceremony, takes it to the end at the stations
+/// and saves the share files.
+async fn appoint_and_save(hall: &support::Hall, uis: &[Ui]) {
+    let poll = hall.poll;
+    let ids: Vec<u64> = uis.iter().map(|ui| ui.station.config.id).collect();
+    hall.appoint(DELEGATES, 2, &ids, &[]).await;
+    hall.org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    let step = format!("/api/polls/{poll}/ceremony/step");
+    for _round in 0..6 {
+        let mut done = true;
+        for ui in uis {
+            let a = ui.call(Method::POST, &step, None).await;
+            match a.error_code() {
+                None => done &= a.json["next"] == "save_share",
+                Some("waiting_for_others") => done = false,
+                Some(other) => panic!("{other}: {}", a.json),
+            }
+        }
+        if done {
+            break;
+        }
+    }
+    for (i, ui) in uis.iter().enumerate() {
+        let p = passphrase(i + 1);
+        ui.ok(Method::POST, &format!("/api/polls/{poll}/share"), Some(json!({"passphrase": p, "again": p}))).await;
+    }
+}
+
+/// A share file that fails the key check keeps the poll closed: here scrutineer 3's
+/// check is never taken and the organiser starts the ceremony again from the ready
+/// state; then scrutineer 1 offers the file of the abandoned ceremony, which its
+/// station refuses, and the poll does not open until it checks this ceremony's file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_share_file_that_fails_the_key_check_keeps_the_poll_from_opening() {
+    let hall = support::hall(DELEGATES, poll_definition()).await;
+    let (org, poll) = (&hall.org, hall.poll);
+    let uis = three_stations_with_saved_shares(&hall, "监票终端").await;
+    let key_check = format!("/api/polls/{poll}/key-check");
+    let open = format!("/api/polls/{poll}/open");
+    let old_file = std::fs::read(hall.folder("监票终端1").join("shares").join(format!("poll-{poll}.hvshare"))).unwrap();
+    let first = uis[0].ok(Method::GET, &format!("/api/polls/{poll}/fingerprints"), None).await;
+    for (i, ui) in uis[..2].iter().enumerate() {
+        ui.ok(Method::POST, &key_check, Some(json!({"passphrase": passphrase(i + 1)}))).await;
+    }
+    let (status, err) = refusal(org.call(Method::POST, &open, None).await);
+    assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
+    let words = err["error"]["message"].as_str().unwrap();
+    assert!(words.contains("第 3 号监票人") && !words.contains("第 1 号监票人"), "{err}");
+
+    // Scrutineer 3 has lost its file: a new ceremony, from the ready state.
+    let again = org.call(Method::POST, &format!("/api/polls/{poll}/ceremony/restart"), None).await.unwrap();
+    assert_eq!(again["state"], "draft");
+    appoint_and_save(&hall, &uis).await;
+    let s = uis[0].ok(Method::GET, &format!("/api/polls/{poll}/ceremony"), None).await;
+    assert_eq!((s["next"].as_str(), s["key_checked"].clone()), (Some("check_key"), json!([])), "checks cleared: {s}");
+    let second = uis[0].ok(Method::GET, &format!("/api/polls/{poll}/fingerprints"), None).await;
+    assert_ne!(first["fingerprint"], second["fingerprint"], "another ceremony, another fingerprint");
+
+    // The abandoned ceremony's file: refused at the station, and the poll stays shut.
+    let body = json!({"passphrase": passphrase(1), "file": STANDARD.encode(&old_file)});
+    let a = uis[0].call(Method::POST, &key_check, Some(body)).await;
+    assert_eq!(code(&a), (StatusCode::UNPROCESSABLE_ENTITY, "share_file_other_ceremony"), "{}", a.json);
+    for (i, ui) in uis.iter().enumerate().skip(1) {
+        ui.ok(Method::POST, &key_check, Some(json!({"passphrase": passphrase(i + 1)}))).await;
+    }
+    let (status, err) = refusal(org.call(Method::POST, &open, None).await);
+    assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("第 1 号监票人"), "{err}");
+    let c = uis[0].ok(Method::POST, &key_check, Some(json!({"passphrase": passphrase(1)}))).await;
+    assert_eq!(c["pending"], json!([]), "{c}");
+    assert!(c["message"].as_str().unwrap().contains("全部监票人均已通过"), "{c}");
+    let opened = org.call(Method::POST, &open, None).await.unwrap();
+    assert_eq!(opened["state"], "open", "{opened}");
+}
+
+/// A lying server, played by changing its database: the aggregates it hands the
+/// stations are the sum of one chosen ballot (decrypting that "total" would reveal
+/// the ballot), then the board's signed head is not the server's signature. A
+/// station refuses to decrypt either, and posts nothing; told the truth, it decrypts,
+/// and the count is what was voted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_station_decrypts_the_boards_total_and_nothing_else() {
+    use hallvote_tally::ballot::{EncryptedBallot, selection_sums};
+    use sqlx::Row;
+
+    let hall = support::hall(DELEGATES, poll_definition()).await;
+    let (org, poll) = (&hall.org, hall.poll);
+    let uis = three_stations_with_saved_shares(&hall, "监票终端").await;
+    for (i, ui) in uis.iter().enumerate() {
+        ui.ok(Method::POST, &format!("/api/polls/{poll}/key-check"), Some(json!({"passphrase": passphrase(i + 1)})))
+            .await;
+    }
+    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+    let desk = Desk::new(hall.station(StationKind::Desk, "报到处1").await.link().unwrap());
+    let booth = Booth::new(hall.station(StationKind::Booth, "投票机1").await.link().unwrap());
+    let mut truth: Vec<u64> = Vec::new();
+    let mut first = None;
+    for k in 1..=4 {
+        let (_, credential) = desk.issue(poll, &CardScan::Number(format!("L{k:05}"))).await.unwrap();
+        let visit = booth.begin(&credential).await.unwrap();
+        let plain = random_marks(&visit.ballot.shape);
+        truth.resize(visit.ballot.shape.selections(), 0);
+        for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
+            *t += u64::from(*m);
+        }
+        let sealed = booth.seal(&visit, &plain).unwrap();
+        booth.cast(&visit, &sealed).await.unwrap();
+        first.get_or_insert((sealed.bytes.clone(), visit.ballot.shape.clone()));
+    }
+    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
+
+    let url = format!("sqlite://{}", hall.dir.path().join("hallvote.db").display());
+    let db = hallvote_server::db::Store::open(&url).await.unwrap();
+    let row = sqlx::query("SELECT aggregates, final_head FROM polls WHERE id = $1")
+        .bind(poll)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let (honest, head): (Vec<u8>, Vec<u8>) = (row.get("aggregates"), row.get("final_head"));
+    let set = |column: &'static str, value: Vec<u8>| {
+        let db = db.clone();
+        async move {
+            sqlx::query(&format!("UPDATE polls SET {column} = $1 WHERE id = $2"))
+                .bind(value)
+                .bind(poll)
+                .execute(db.pool())
+                .await
+                .unwrap();
+        }
+    };
+    let (ballot, shape) = first.unwrap();
+    let one = EncryptedBallot::decode(&ballot, &shape).unwrap();
+    let chosen: Vec<u8> = selection_sums(&shape, [&one]).iter().flat_map(|c| c.to_bytes()).collect();
+    assert_eq!(chosen.len(), honest.len());
+    set("aggregates", chosen).await;
+
+    let load = format!("/api/polls/{poll}/share/load");
+    let decrypt = format!("/api/polls/{poll}/decrypt");
+    uis[0].ok(Method::POST, &load, Some(json!({"passphrase": passphrase(1)}))).await;
+    let a = uis[0].call(Method::POST, &decrypt, None).await;
+    assert_eq!(code(&a), (StatusCode::BAD_GATEWAY, "aggregate_not_board_total"), "{}", a.json);
+    assert!(a.error_message().unwrap().contains("不是公告板上全部有效选票的合计"), "{}", a.json);
+    let a = uis[0].call_en(Method::POST, &decrypt, None).await;
+    assert!(a.error_message().unwrap().contains("a ciphertext that is not the board's total"), "{}", a.json);
+    // A board whose final head the server did not sign: refused too.
+    set("aggregates", honest.clone()).await;
+    let mut forged = head.clone();
+    forged[50] ^= 1;
+    set("final_head", forged).await;
+    let a = uis[0].call(Method::POST, &decrypt, None).await;
+    assert_eq!(code(&a), (StatusCode::BAD_GATEWAY, "board_invalid"), "{}", a.json);
+    let status = org.call(Method::GET, &format!("/api/polls/{poll}/status"), None).await.unwrap();
+    assert_eq!(status["decryptions"], json!([]), "nothing was posted: {status}");
+
+    // The truth: the station decrypts (its key share still loaded), and so does another.
+    set("final_head", head).await;
+    for (i, ui) in uis.iter().enumerate().take(2) {
+        if i > 0 {
+            ui.ok(Method::POST, &load, Some(json!({"passphrase": passphrase(i + 1)}))).await;
+        }
+        let d = ui.ok(Method::POST, &decrypt, None).await;
+        assert_eq!(d["selections"], truth.len(), "{d}");
+    }
+    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
+    assert_eq!(st["state"], "tallied", "{st}");
+    let review = uis[2].ok(Method::GET, &format!("/api/polls/{poll}/result"), None).await;
+    let totals: Vec<u64> = review["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();
+    assert_eq!(totals, truth);
 }
