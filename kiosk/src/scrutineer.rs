@@ -27,9 +27,15 @@
 //! passphrase ([`Scrutineer::save_share`]). The receiving key and the opened shares
 //! are kept in memory only, are zeroized when dropped, and are dropped as soon as the
 //! key share is computed; the key share is dropped once the file is written and read
-//! back. To decrypt, the scrutineer loads the file with the passphrase
-//! ([`Scrutineer::load_share`]); the station checks it belongs to the poll's ceremony
-//! and joint key before it uses it ([`Scrutineer::decrypt`]).
+//! back. Before the poll opens, the scrutineer checks the saved file with the
+//! passphrase ([`Scrutineer::check_key`], spec §5.7): the poll opens only when every
+//! scrutineer's check has passed. Scrutineers and counters copy the election
+//! fingerprint and their own key fingerprint into the minutes
+//! ([`Scrutineer::fingerprints`], spec §11.4). To decrypt, the scrutineer loads the
+//! file with the passphrase ([`Scrutineer::load_share`]); the station checks it belongs
+//! to the poll's ceremony and joint key before it uses it, and decrypts only the
+//! aggregates it recomputes from the sealed board it has checked
+//! ([`Scrutineer::decrypt`], spec §15.9).
 //!
 //! A station that restarts in the middle of the ceremony has lost its receiving key
 //! and cannot finish it ([`ScrutineerError::SecretLost`]): the secret never touches
