@@ -337,9 +337,10 @@ async fn session(db: &str) {
     assert!(report.ok(), "{:#?}", report.steps);
     let (rec, _) = hallvote_tally::record::Record::decode(&record.body).unwrap();
     assert_eq!(rec.totals, truth, "published totals against the ground truth");
-    let fingerprint =
+    let recorded =
         hallvote_tally::record::Fingerprint::of(&rec.manifest, &rec.ceremony.joint_key, &rec.ceremony.public_shares);
-    assert_eq!(fingerprints[0], fingerprint.short().as_str(), "the stations showed the record's fingerprint");
+    assert_eq!(recorded.short(), fingerprint, "the record's fingerprint is the one the hall saw");
+    assert_eq!(fingerprints[0], fingerprint.as_str(), "every officer's station showed it");
     assert_eq!((rec.scrutineer_signatures.len(), rec.counter_signatures.len()), (3, 2), "every officer signed");
     assert_eq!(rec.board.len(), DELEGATES + 1, "every ballot cast and the one challenged");
     // The result sheet PDF prints the same fingerprint beside the signature lines.
