@@ -66,6 +66,10 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             vec![Role::Organiser],
         ),
         (Method::GET, "/api/accounts", None, vec![Role::Organiser, Role::Observer]),
+        // observer9, made just above (after the five accounts of the roles).
+        (Method::POST, "/api/accounts/6/disable", None, vec![Role::Organiser]),
+        (Method::POST, "/api/accounts/6/enable", None, vec![Role::Organiser]),
+        (Method::POST, "/api/accounts/6/end-sessions", None, vec![Role::Organiser]),
         (Method::POST, "/api/stations/1/revoke", None, vec![Role::Organiser]),
         (Method::GET, "/api/polls/1/officers", None, vec![]),
         (Method::GET, "/api/polls/1/status", None, vec![]),

@@ -89,14 +89,54 @@ pub async fn count_with_role(store: &Store, role: Role) -> Result<i64, StoreErro
     Ok(row.try_get("n")?)
 }
 
-/// Replaces an account's password and clears the one-time flag.
-pub async fn set_password(store: &Store, id: i64, password_hash: &str) -> Result<(), StoreError> {
+/// Replaces an account's password, clears the one-time flag and ends every other
+/// session of the account (all but the one whose token hash is `keep`), in one
+/// transaction: whoever had the old password is logged out with it.
+pub async fn set_password(store: &Store, id: i64, password_hash: &str, keep: Option<&[u8]>) -> Result<(), StoreError> {
+    let mut tx = store.pool().begin().await?;
     sqlx::query("UPDATE accounts SET password_hash = $1, must_change_password = 0 WHERE id = $2")
         .bind(password_hash)
         .bind(id)
-        .execute(store.pool())
+        .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM login_sessions WHERE account_id = $1 AND token_hash <> $2")
+        .bind(id)
+        .bind(keep.unwrap_or_default().to_vec())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// Disables or re-enables an account. Disabling also ends every session of the
+/// account, in the same transaction. `false` if there is no such account.
+pub async fn set_disabled(store: &Store, id: i64, disabled: bool) -> Result<bool, StoreError> {
+    let mut tx = store.pool().begin().await?;
+    let r = sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM login_sessions WHERE account_id = $1").bind(id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Ends every session of an account; the number ended.
+pub async fn end_sessions(store: &Store, id: i64) -> Result<u64, StoreError> {
+    let r = sqlx::query("DELETE FROM login_sessions WHERE account_id = $1").bind(id).execute(store.pool()).await?;
+    Ok(r.rows_affected())
+}
+
+/// The account with this id.
+pub async fn by_id(store: &Store, id: i64) -> Result<Option<Account>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
 }
 
 /// Every account, by id (no password hashes).

@@ -2,9 +2,10 @@
 //! creates them, each with a one-time password shown once and to be replaced at
 //! the first login (the first organiser's is printed by `hallvote serve`).
 
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +21,11 @@ use crate::serve::now;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/accounts", get(list).post(create))
+    Router::new()
+        .route("/api/accounts", get(list).post(create))
+        .route("/api/accounts/{id}/disable", post(disable))
+        .route("/api/accounts/{id}/enable", post(enable))
+        .route("/api/accounts/{id}/end-sessions", post(end_sessions))
 }
 
 #[derive(Deserialize)]
@@ -143,6 +148,74 @@ async fn create(
 async fn list(State(state): State<AppState>, auth: Authenticated) -> Result<Json<Vec<AccountView>>, ApiError> {
     auth.require(&[Role::Organiser, Role::Observer])?;
     Ok(Json(accounts::list(&state.store).await?.into_iter().map(AccountView::from).collect()))
+}
+
+/// The account `id`, or 404.
+async fn account(state: &AppState, id: i64) -> Result<Account, ApiError> {
+    accounts::by_id(&state.store, id)
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个账号。", "No such account."))
+}
+
+/// Disables an account (a lost phone, a person who left, a password seen by others):
+/// it can no longer log in, and every session it has ends at once. An organiser
+/// cannot disable their own account, so one who can log in always remains.
+async fn disable(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<AccountView>, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let target = account(&state, id).await?;
+    if target.id == who.id {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "cannot_disable_self",
+            "不能停用自己的账号：请由另一位会务组成员操作。",
+            "You cannot disable your own account; ask another organiser.",
+        ));
+    }
+    accounts::set_disabled(&state.store, id, true).await?;
+    audit::append(&state.store, now(), &who.username, "account.disable", &target.username).await?;
+    Ok(Json(account(&state, id).await?.into()))
+}
+
+/// Re-enables a disabled account (its password is unchanged).
+async fn enable(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<AccountView>, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let target = account(&state, id).await?;
+    accounts::set_disabled(&state.store, id, false).await?;
+    audit::append(&state.store, now(), &who.username, "account.enable", &target.username).await?;
+    Ok(Json(account(&state, id).await?.into()))
+}
+
+#[derive(Serialize)]
+struct Ended {
+    ended: u64,
+}
+
+/// Ends every session of an account (it logs in again with its password).
+async fn end_sessions(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Json<Ended>, ApiError> {
+    let who = auth.require(&[Role::Organiser])?;
+    let target = account(&state, id).await?;
+    let ended = accounts::end_sessions(&state.store, id).await?;
+    audit::append(
+        &state.store,
+        now(),
+        &who.username,
+        "account.end_sessions",
+        &format!("{} ({ended})", target.username),
+    )
+    .await?;
+    Ok(Json(Ended { ended }))
 }
 
 #[cfg(test)]

@@ -244,7 +244,9 @@ async fn change_password(
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    accounts::set_password(&state.store, auth.account.id, &new_hash).await?;
+    // Every other session of the account ends with the old password.
+    let keep = crate::db::sessions::token_hash(&auth.token);
+    accounts::set_password(&state.store, auth.account.id, &new_hash, Some(&keep)).await?;
     audit::append(&state.store, now(), &auth.account.username, "account.password", "").await?;
     Ok(StatusCode::NO_CONTENT)
 }

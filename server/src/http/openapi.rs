@@ -414,6 +414,14 @@ const POLL: &[F] = &[
     ),
     o("fingerprint", Str, "The election fingerprint's short form, once the key ceremony has finished (spec §11.4)."),
 ];
+const ACCOUNT: &[F] = &[
+    f("id", Int, ""),
+    f("username", Str, ""),
+    f("display_name", Str, ""),
+    f("role", Str, ""),
+    f("must_change_password", Bool, ""),
+    f("disabled", Bool, ""),
+];
 const POLL_STATES: &[&str] = &["draft", "ceremony", "ready", "open", "closed", "tallied", "published"];
 const OFFICERS: &[F] = &[
     f("threshold", IntOrNull, "k: how many scrutineers must decrypt; null until appointed."),
@@ -718,8 +726,21 @@ const ROUTES: &[Route] = &[
                 f("disabled", Bool, ""),
             ])),
         ),
+    at(Post, "/api/accounts/{id}/disable", "accounts", Who::Roles(&[Role::Organiser]))
+        .says("Disable an account", "停用账号：不能再登录，其全部登录会话立即结束。")
+        .more("Not one's own account (so an organiser who can log in always remains).")
+        .answers_json(200, Ty::Obj(ACCOUNT))
+        .refuses(&[(404, "not_found"), (409, "cannot_disable_self")]),
+    at(Post, "/api/accounts/{id}/enable", "accounts", Who::Roles(&[Role::Organiser]))
+        .says("Re-enable an account", "重新启用账号（密码不变）。")
+        .answers_json(200, Ty::Obj(ACCOUNT))
+        .refuses(&[(404, "not_found")]),
+    at(Post, "/api/accounts/{id}/end-sessions", "accounts", Who::Roles(&[Role::Organiser]))
+        .says("End an account's sessions", "结束账号的全部登录会话（须重新登录）。")
+        .answers_json(200, Ty::Obj(&[f("ended", Int, "How many sessions ended.")]))
+        .refuses(&[(404, "not_found")]),
     at(Post, "/api/password", "accounts", Who::Login)
-        .says("Change the password", "修改密码（新密码至少 10 个字符）；首次登录须先替换一次性密码。")
+        .says("Change the password", "修改密码（新密码至少 10 个字符，其他登录会话随之结束）；首次登录须先替换一次性密码。")
         .takes(Ty::Obj(&[f("current", Str, ""), f("new", Str, "At least 10 characters.")]))
         .answers(Empty(204))
         .refuses(&[(401, "bad_credentials"), (422, "password_too_short")]),
