@@ -86,6 +86,31 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     wait_text(&b, &report, "新增 1 人").await;
     assert!(text_of(&b, &report).await.contains("第 3 行"), "{}", text_of(&b, &report).await);
 
+    // Accounts (issue 14, item 6): the organiser disables an observer's account from
+    // the start page, which ends its session; then re-enables it.
+    let made = hall
+        .org
+        .call(
+            http::Method::POST,
+            "/api/accounts",
+            Some(serde_json::json!({"username": "observer7", "display_name": "观察员七", "role": "observer"})),
+        )
+        .await
+        .unwrap();
+    let id = made["id"].as_i64().unwrap();
+    b.goto(&format!("{}/?lang=zh-CN", hall.url)).await;
+    wait_text(&b, "#accounts", "observer7").await;
+    b.execute("window.confirm = () => true; return true;").await;
+    click(&b, &format!("#disable-{id}")).await;
+    wait_text(&b, "#note", "已停用 observer7").await;
+    wait_text(&b, "#accounts", "已停用").await;
+    let listed = hall.org.call(http::Method::GET, "/api/accounts", None).await.unwrap();
+    let observer = listed.as_array().unwrap().iter().find(|a| a["id"] == id).unwrap().clone();
+    assert_eq!(observer["disabled"], true, "{observer}");
+    click(&b, &format!("#enable-{id}")).await;
+    wait_text(&b, "#note", "已重新启用 observer7").await;
+    assert_accessible(&b, "console start page with accounts").await;
+
     click(&b, &link).await;
     b.wait_for(&format!("/sessions/{}", hall.session)).await;
     wait_text(&b, "#figures", "应到 9").await;

@@ -692,9 +692,7 @@ async fn typed_text_stays_text(store: Store) {
     let (status, html, _) = page(&h.app, &format!("/polls/{}/board", p["id"]), None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK);
     shows_only_as_text(&html, "");
-    assert!(
-        html.contains(&format!("<h2 id=\"summary-title\">{}</h2>", hallvote_server::html::escape(&name)))
-    );
+    assert!(html.contains(&format!("<h2 id=\"summary-title\">{}</h2>", hallvote_server::html::escape(&name))));
 }
 
 both_backends!(typed_text, typed_text_stays_text);

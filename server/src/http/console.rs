@@ -101,6 +101,18 @@ pub fn render(lang: Lang) -> String {
         "import": t("导入", "Import"),
         "imported": t("新增 {a} 人，更新 {u} 人，{e} 行有误未导入。", "{a} added, {u} updated, {e} rows refused."),
         "line": t("第 {n} 行：", "Line {n}: "),
+        "accounts": t("账号", "Accounts"),
+        "disable": t("停用", "Disable"),
+        "enable": t("重新启用", "Re-enable"),
+        "end_sessions": t("结束其登录", "Log out everywhere"),
+        "disabled": t("已停用", "disabled"),
+        "disable_confirm": t(
+            "停用账号 {name}？其全部登录立即结束，不能再登录，直至重新启用。",
+            "Disable the account {name}? Every session it has ends now, and it cannot log in until re-enabled.",
+        ),
+        "done_disabled": t("已停用 {name}，其登录已全部结束。", "{name} is disabled; its sessions have ended."),
+        "done_enabled": t("已重新启用 {name}。", "{name} is enabled again."),
+        "done_ended": t("已结束 {name} 的 {n} 个登录。", "{n} session(s) of {name} ended."),
     });
     let fills = [
         ("lang", t("zh-CN", "en").into()),
