@@ -160,14 +160,24 @@ async fn account(state: &AppState, id: i64) -> Result<Account, ApiError> {
 /// Disables an account (a lost phone, a person who left, a password seen by others):
 /// it can no longer log in, and every session it has ends at once. An organiser
 /// cannot disable their own account, so one who can log in always remains.
-async fn disable(
+async fn disable(state: State<AppState>, auth: Authenticated, id: Path<i64>) -> Result<Json<AccountView>, ApiError> {
+    switch(state, auth, id, true).await
+}
+
+/// Re-enables a disabled account (its password is unchanged).
+async fn enable(state: State<AppState>, auth: Authenticated, id: Path<i64>) -> Result<Json<AccountView>, ApiError> {
+    switch(state, auth, id, false).await
+}
+
+async fn switch(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<i64>,
+    disabled: bool,
 ) -> Result<Json<AccountView>, ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let target = account(&state, id).await?;
-    if target.id == who.id {
+    if disabled && target.id == who.id {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "cannot_disable_self",
@@ -175,21 +185,9 @@ async fn disable(
             "You cannot disable your own account; ask another organiser.",
         ));
     }
-    accounts::set_disabled(&state.store, id, true).await?;
-    audit::append(&state.store, now(), &who.username, "account.disable", &target.username).await?;
-    Ok(Json(account(&state, id).await?.into()))
-}
-
-/// Re-enables a disabled account (its password is unchanged).
-async fn enable(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    Path(id): Path<i64>,
-) -> Result<Json<AccountView>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
-    let target = account(&state, id).await?;
-    accounts::set_disabled(&state.store, id, false).await?;
-    audit::append(&state.store, now(), &who.username, "account.enable", &target.username).await?;
+    accounts::set_disabled(&state.store, id, disabled).await?;
+    let action = if disabled { "account.disable" } else { "account.enable" };
+    audit::append(&state.store, now(), &who.username, action, &target.username).await?;
     Ok(Json(account(&state, id).await?.into()))
 }
 
