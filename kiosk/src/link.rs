@@ -27,6 +27,10 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// The largest answer a station reads by default (a ballot definition is well
 /// under this); an election record can be far larger ([`Link::max_answer`]).
 pub const MAX_ANSWER: usize = 16 << 20;
+/// How often a request refused with 429 (the server's rate limit) is sent again.
+pub const RATE_LIMIT_RETRIES: u32 = 5;
+/// The longest wait for a `Retry-After` this link honours; a longer one is cut to it.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 
 /// Why a request got no usable answer.
 #[derive(Debug, Error)]
@@ -170,9 +174,29 @@ impl Link {
         content_type: &str,
         headers: &[(&str, &str)],
     ) -> Result<Answer, LinkError> {
-        match tokio::time::timeout(REQUEST_TIMEOUT, self.send(method, path, body, content_type, headers)).await {
-            Ok(answer) => answer,
-            Err(_) => Err(LinkError::Unreachable(format!("no answer in {} s", REQUEST_TIMEOUT.as_secs()))),
+        // A 429 is the server's rate limit, answered before any handler runs: nothing
+        // was done, so the same body is sent again (with a fresh signature) after the
+        // server's `Retry-After`, a few times.
+        let mut refused = 0;
+        loop {
+            let sent = self.send(method.clone(), path, body.clone(), content_type, headers);
+            let answer = match tokio::time::timeout(REQUEST_TIMEOUT, sent).await {
+                Ok(answer) => answer?,
+                Err(_) => return Err(LinkError::Unreachable(format!("no answer in {} s", REQUEST_TIMEOUT.as_secs()))),
+            };
+            if answer.status != StatusCode::TOO_MANY_REQUESTS || refused == RATE_LIMIT_RETRIES {
+                return Ok(answer);
+            }
+            refused += 1;
+            let wait = answer
+                .headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map_or(Duration::from_secs(1), Duration::from_secs)
+                .min(MAX_RETRY_AFTER);
+            tracing::warn!(path, refused, wait_s = wait.as_secs(), "rate limited by the server; sending again");
+            tokio::time::sleep(wait).await;
         }
     }
 
