@@ -274,6 +274,43 @@ async fn password_guessing_is_throttled(store: Store) {
 }
 both_backends!(throttling, password_guessing_is_throttled);
 
+/// A login from a given client address (as the server's connection would give it).
+async fn login_from(app: &axum::Router, address: &str, username: &str, password: &str) -> StatusCode {
+    use tower::ServiceExt;
+    let body = json!({"username": username, "password": password}).to_string();
+    let mut req = axum::http::Request::post("/api/login")
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let peer: std::net::SocketAddr = address.parse().unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    app.clone().oneshot(req).await.unwrap().status()
+}
+
+/// Issue 14, item 4: guesses from one address cannot lock the account out from
+/// another, and guesses sent together are counted together (the throttle cannot be raced).
+async fn throttling_is_per_address_and_cannot_be_raced(store: Store) {
+    let (app, _) = setup(store).await;
+    for _ in 0..5 {
+        assert_eq!(login_from(&app, "192.0.2.66:4000", "organiser1", "guess").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(login_from(&app, "192.0.2.66:4001", "organiser1", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    // The organiser, at another desk, still logs in.
+    assert_eq!(login_from(&app, "192.0.2.10:5000", "organiser1", PASSWORD).await, StatusCode::OK);
+    // Forty guesses at once from one address: at most five are checked.
+    let guesses = (0..40).map(|i| {
+        let app = app.clone();
+        async move { login_from(&app, &format!("198.51.100.7:{}", 6000 + i), "desk1", "guess").await }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let checked = answers.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = answers.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(checked <= 5, "{checked} of 40 guesses were checked");
+    assert_eq!(checked + refused, 40, "{answers:?}");
+}
+
+both_backends!(throttling_by_address, throttling_is_per_address_and_cannot_be_raced);
+
 async fn a_one_time_password_must_be_replaced_first(store: Store) {
     let password = hallvote_server::first_organiser(&store, 1).await.unwrap().unwrap();
     let app = router(AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng())));

@@ -5,7 +5,7 @@
 //! that changes something must also carry the session's CSRF token in the
 //! `X-CSRF-Token` header (or the `csrf` form field of a console form).
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -30,8 +30,26 @@ use crate::serve::now;
 pub const SESSION_COOKIE: &str = "hallvote_session";
 /// The header that carries the CSRF token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Failed logins allowed per account per minute before further tries are refused.
+/// Failed logins allowed per account from one client address per minute before that
+/// address's further tries are refused (others are not: no one can lock an account
+/// out from elsewhere).
 pub const MAX_FAILURES_PER_MINUTE: i64 = 5;
+/// Attempts per account per minute, from every address together, beyond which each
+/// further attempt waits a second more (up to [`MAX_SLOWDOWN`]) before its password
+/// is checked: a slower path for everyone, never a wall.
+pub const SLOW_AFTER_PER_MINUTE: i64 = 20;
+/// The longest such wait.
+pub const MAX_SLOWDOWN: std::time::Duration = std::time::Duration::from_secs(5);
+/// Password hashes computed at once (Argon2id takes 19 MiB and tens of milliseconds
+/// each); further logins wait their turn instead of exhausting memory and cores.
+pub const ARGON2_AT_ONCE: usize = 4;
+static ARGON2: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(ARGON2_AT_ONCE);
+
+/// Runs an Argon2 computation on the blocking pool, at most [`ARGON2_AT_ONCE`] at once.
+pub(crate) async fn argon2<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    let _permit = ARGON2.acquire().await.map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)
+}
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -148,32 +166,39 @@ fn random_hex(bytes: usize) -> String {
     hex::encode(buf)
 }
 
-async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<Response, ApiError> {
+async fn login(State(state): State<AppState>, request: axum::extract::Request) -> Result<Response, ApiError> {
+    let address = super::limits::client_address(request.extensions());
+    let JsonBody(req) = JsonBody::<LoginRequest>::from_request(request, &state).await?;
     let t = now();
     if req.username.len() > 64 || req.password.len() > 256 {
         return Err(bad_credentials());
     }
-    if sessions::failures_since(&state.store, &req.username, t - 60).await? >= MAX_FAILURES_PER_MINUTE {
+    // The attempt is recorded before the password is checked, so guesses sent
+    // together count against each other; it is forgotten if the password is right.
+    let attempt = sessions::begin_attempt(&state.store, &req.username, &address, t).await?;
+    if sessions::attempts_since(&state.store, &req.username, Some(&address), t - 60).await? > MAX_FAILURES_PER_MINUTE {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
-            "登录失败次数过多，请一分钟后再试。",
-            "Too many failed logins; please wait a minute and try again.",
+            "从这台设备登录失败次数过多，请一分钟后再试。",
+            "Too many failed logins from this device; please wait a minute and try again.",
         ));
+    }
+    let everywhere = sessions::attempts_since(&state.store, &req.username, None, t - 60).await?;
+    if everywhere > SLOW_AFTER_PER_MINUTE {
+        let extra = u64::try_from(everywhere - SLOW_AFTER_PER_MINUTE).unwrap_or(u64::MAX);
+        tokio::time::sleep(std::time::Duration::from_secs(extra).min(MAX_SLOWDOWN)).await;
     }
     let found = accounts::by_username(&state.store, &req.username).await?;
     // An unknown user costs the same Argon2 work as a wrong password.
     let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.to_owned());
     let password = req.password.clone();
-    let ok =
-        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(ApiError::internal)?;
+    let ok = argon2(move || verify_password(&password, &hash)).await?;
     let account = match found {
         Some((account, _)) if ok && !account.disabled => account,
-        _ => {
-            sessions::record_failure(&state.store, &req.username, t).await?;
-            return Err(bad_credentials());
-        }
+        _ => return Err(bad_credentials()),
     };
+    sessions::forget_attempt(&state.store, attempt).await?;
     let token = random_hex(32);
     let csrf = random_hex(16);
     sessions::create(&state.store, &token, account.id, &csrf, t).await?;
@@ -235,15 +260,12 @@ async fn change_password(
     let (_, hash) =
         accounts::by_username(&state.store, &auth.account.username).await?.ok_or_else(ApiError::unauthenticated)?;
     let current = req.current.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await.map_err(ApiError::internal)?;
+    let ok = argon2(move || verify_password(&current, &hash)).await?;
     if !ok {
         return Err(bad_credentials());
     }
     let new = req.new.clone();
-    let new_hash = tokio::task::spawn_blocking(move || hash_password(&new, &mut rand::rng()))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let new_hash = argon2(move || hash_password(&new, &mut rand::rng())).await?.map_err(ApiError::internal)?;
     // Every other session of the account ends with the old password.
     let keep = crate::db::sessions::token_hash(&auth.token);
     accounts::set_password(&state.store, auth.account.id, &new_hash, Some(&keep)).await?;

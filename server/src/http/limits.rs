@@ -123,6 +123,12 @@ fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// The client's address as the limits count it (see `client_key`), from the
+/// connection; `-` for a request without one (a router called in-process).
+pub fn client_address(extensions: &axum::http::Extensions) -> String {
+    extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "-".to_owned(), |c| client_key(c.0.ip()).to_string())
+}
+
 /// Middleware: the rate limit, for `axum::middleware::from_fn_with_state`.
 pub async fn rate_limit(State(limiter): State<RateLimiter>, req: Request, next: Next) -> Response {
     let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() else {
