@@ -27,6 +27,7 @@ pub mod scenario;
 pub mod sheet;
 pub mod stroke_order;
 pub mod text;
+mod words;
 
 pub use count::{PollCounts, PollResult, count};
 pub use ruleset::Ruleset;

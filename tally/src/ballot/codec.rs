@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use super::encrypt::{EncryptedBallot, EncryptedContest, EncryptedItem, Opening};
 use super::shape::{BallotShape, PlainBallot};
+use crate::text::Text;
 
 /// Version byte of the ballot encoding.
 pub const BALLOT_VERSION: u8 = 1;
@@ -25,6 +26,21 @@ pub enum BallotDecodeError {
     /// An element, scalar or proof is not canonical.
     #[error("malformed ballot: {0}")]
     Value(#[from] DecodeError),
+}
+
+impl BallotDecodeError {
+    /// What is wrong, in words.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::Structure(what) => {
+                Text::new(format!("选票格式有误：{}", crate::words::field(what)), self.to_string())
+            }
+            Self::Value(e) => {
+                let t = crate::words::decode_error(e);
+                Text::new(format!("选票格式有误：{}", t.zh), format!("malformed ballot: {}", t.en))
+            }
+        }
+    }
 }
 
 struct Reader<'a>(&'a [u8]);

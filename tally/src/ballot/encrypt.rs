@@ -8,6 +8,7 @@ use thiserror::Error;
 
 use super::context::BallotContext;
 use super::shape::{BallotShape, PlainBallot, ShapeError};
+use crate::text::Text;
 
 /// Why a ballot could not be built or does not verify.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -45,6 +46,50 @@ pub enum BallotError {
         /// The option.
         option: usize,
     },
+}
+
+impl BallotError {
+    /// What is wrong, in words; contests, items and options counted from 1, as
+    /// people count.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::Marks(e) => e.text(),
+            Self::Structure(what) => {
+                Text::new(format!("选票与本次投票不符：{}", crate::words::field(what)), self.to_string())
+            }
+            Self::Proof { contest, item, option, error } => {
+                let why = crate::words::verify_error(error);
+                Text::new(
+                    format!("{}：{}", proof_place_zh(*contest, *item, *option), why.zh),
+                    format!("{}: {}", proof_place(*contest, *item, *option), why.en),
+                )
+            }
+            Self::Batch => Text::new("选票的证明未通过核验", self.to_string()),
+            Self::Opening { contest, item, option } => Text::new(
+                format!(
+                    "公开的内容与选票不符：第 {} 个事项第 {} 项第 {} 个选项的密文不是所公开标记的加密",
+                    contest + 1,
+                    item + 1,
+                    option + 1
+                ),
+                format!(
+                    "the opening does not match the ballot at contest {}, item {}, option {}",
+                    contest + 1,
+                    item + 1,
+                    option + 1
+                ),
+            ),
+        }
+    }
+}
+
+/// [`proof_place`] in Chinese.
+fn proof_place_zh(contest: usize, item: Option<usize>, option: Option<usize>) -> String {
+    match (item, option) {
+        (Some(i), Some(o)) => format!("第 {} 个事项第 {} 项第 {} 个选项的 0/1 证明", contest + 1, i + 1, o + 1),
+        (Some(i), None) => format!("第 {} 个事项第 {} 项的标记数证明", contest + 1, i + 1),
+        _ => format!("第 {} 个事项“当选人数不超过应选名额”的证明", contest + 1),
+    }
 }
 
 /// Where a ballot proof sits, in words (positions from 1, as people count): the

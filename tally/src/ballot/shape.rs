@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::text::Text;
+
 /// The largest number of options an item may have.
 pub const MAX_OPTIONS: u8 = 16;
 
@@ -88,6 +90,30 @@ pub enum ShapeError {
         /// The cap.
         max: u32,
     },
+}
+
+impl ShapeError {
+    /// What is wrong, in words; contests and items counted from 1, as people count.
+    pub fn text(&self) -> Text {
+        use crate::words::field;
+        match self {
+            Self::Shape { contest, reason } => Text::new(
+                format!("第 {} 个事项：{}", contest + 1, field(reason)),
+                format!("contest {}: {reason}", contest + 1),
+            ),
+            Self::Structure(what) => {
+                Text::new(format!("标记与选票不符：{}", field(what)), format!("marks do not match the ballot: {what}"))
+            }
+            Self::ItemMarks { contest, item, marks, min, max } => Text::new(
+                format!("第 {} 个事项第 {} 项：标记了 {marks} 个，应为 {min} 至 {max} 个", contest + 1, item + 1),
+                format!("contest {}, item {}: {marks} marks, allowed {min}..={max}", contest + 1, item + 1),
+            ),
+            Self::OverVote { contest, marks, max } => Text::new(
+                format!("第 {} 个事项：赞成 {marks} 人，超过应选名额 {max} 名", contest + 1),
+                format!("contest {}: {marks} for-votes, only {max} seats", contest + 1),
+            ),
+        }
+    }
 }
 
 impl BallotShape {

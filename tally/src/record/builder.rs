@@ -57,7 +57,7 @@ pub fn aggregate(shape: &BallotShape, entries: &[BoardEntry]) -> Result<Vec<Ciph
     let mut ballots = Vec::new();
     for e in entries {
         if let BoardEntry::Cast { ballot, .. } = e {
-            ballots.push(EncryptedBallot::decode(ballot, shape).map_err(|e| FormatError::Mismatch(e.to_string()))?);
+            ballots.push(EncryptedBallot::decode(ballot, shape).map_err(|e| FormatError::Mismatch(e.text()))?);
         }
     }
     Ok(crate::ballot::selection_sums(shape, &ballots))

@@ -23,7 +23,21 @@ pub enum FormatError {
     Invalid(&'static str),
     /// A field holds a value that does not agree with what the rest implies.
     #[error("{0}")]
-    Mismatch(String),
+    Mismatch(Text),
+}
+
+impl FormatError {
+    /// What is wrong, in words (the English is the error's `Display`).
+    pub fn text(&self) -> Text {
+        use crate::words::field;
+        match self {
+            Self::Truncated(w) => Text::new(format!("{}不完整：数据提前结束", field(w)), self.to_string()),
+            Self::Trailing(w) => Text::new(format!("{}之后有多余的字节", field(w)), self.to_string()),
+            Self::Unknown(w) => Text::new(format!("{}未知", field(w)), self.to_string()),
+            Self::Invalid(w) => Text::new(format!("{}无效", field(w)), self.to_string()),
+            Self::Mismatch(t) => t.clone(),
+        }
+    }
 }
 
 /// Appends the encodings of spec §11.1 to a byte vector.

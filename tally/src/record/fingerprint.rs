@@ -13,6 +13,7 @@ use hallvote_crypto::sign::VerifyingKey;
 use hallvote_crypto::tags;
 
 use crate::crockford;
+use crate::text::Text;
 
 /// Symbols in the short form: 20 × 5 = 100 bits, shown as 4 groups of 5.
 const SHORT_SYMBOLS: usize = 20;
@@ -118,6 +119,20 @@ impl fmt::Debug for KeyFingerprint {
      (or the full digest, 128 hex digits)"
 )]
 pub struct PinError(pub String);
+
+impl PinError {
+    /// What is wrong, in words.
+    pub fn text(&self) -> Text {
+        Text::new(
+            format!(
+                "「{}」不是指纹：应为 20 个字符（0–9 与 A–Z，不含 I、L、O、U），形如 XXXXX-XXXXX-XXXXX-XXXXX\
+                 （或完整摘要，128 位十六进制数）",
+                self.0
+            ),
+            self.to_string(),
+        )
+    }
+}
 
 fn pin_matches(digest: &[u8; 64], text: &str) -> Result<bool, PinError> {
     let trimmed = text.trim();

@@ -9,6 +9,7 @@ use hallvote_crypto::hash::Hasher;
 use hallvote_crypto::tags;
 
 use super::codec::{FormatError, Reader, Writer};
+use crate::text::Text;
 
 /// The first bytes of a record file (spec §12.1).
 pub const RECORD_MAGIC: &[u8; 8] = b"HVRECORD";
@@ -258,11 +259,11 @@ impl Record {
         match r.u8()? {
             RECORD_VERSION => {}
             1 => {
-                return Err(FormatError::Mismatch(
+                return Err(FormatError::Mismatch(Text::new(
+                    "选举记录为第 1 版：其解密份额只约束每个密文汇总的一半，已不再接受（规范 §5.4、§12.1）",
                     "record version 1, whose decryption shares are bound to only half of each aggregate, \
-                     is no longer accepted (spec §5.4, §12.1)"
-                        .into(),
-                ));
+                     is no longer accepted (spec §5.4, §12.1)",
+                )));
             }
             _ => return Err(FormatError::Unknown("record version")),
         }

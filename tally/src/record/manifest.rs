@@ -16,6 +16,7 @@ use crate::model::{
     Poll,
 };
 use crate::ruleset::Ruleset;
+use crate::text::Text;
 
 /// Version byte of the manifest encoding (spec §11.2).
 pub const MANIFEST_VERSION: u8 = 1;
@@ -66,9 +67,10 @@ impl Manifest {
     /// The canonical encoding (spec §11.2). Fails if the poll is not a valid poll
     /// under the ruleset or has no ballot shape.
     pub fn to_bytes(&self) -> Result<Vec<u8>, FormatError> {
-        self.poll
-            .validate(&self.ruleset)
-            .map_err(|e| FormatError::Mismatch(format!("poll definition: {}", e.text().en)))?;
+        self.poll.validate(&self.ruleset).map_err(|e| {
+            let t = e.text();
+            FormatError::Mismatch(Text::new(format!("投票设置：{}", t.zh), format!("poll definition: {}", t.en)))
+        })?;
         if self.poll.attendance.is_some() {
             return Err(FormatError::Invalid("attendance in the manifest"));
         }
@@ -148,10 +150,10 @@ impl Manifest {
         // Every field was read strictly; re-encoding catches what remains (a shape or
         // labels that differ from those derived, candidates out of stroke order).
         if m.to_bytes()? != bytes {
-            return Err(FormatError::Mismatch(
-                "manifest is not canonical: the ballot shape, option labels or candidate order differ from the poll's"
-                    .into(),
-            ));
+            return Err(FormatError::Mismatch(Text::new(
+                "投票清单不是规范编码：选票结构、选项名称或候选人顺序与投票设置不符",
+                "manifest is not canonical: the ballot shape, option labels or candidate order differ from the poll's",
+            )));
         }
         Ok(m)
     }

@@ -5,6 +5,7 @@
 use super::codec::Writer;
 use super::rules::base_code;
 use crate::count::{CandidateStatus, ContestResult, PollResult};
+use crate::text::Text;
 
 /// Version byte of the outcome encoding.
 pub const OUTCOME_VERSION: u8 = 1;
@@ -31,10 +32,11 @@ pub fn encode_outcome(result: &PollResult) -> Vec<u8> {
 }
 
 /// Where two outcome encodings first differ, in words: the figure (or name, or
-/// decision) and both values, as `expected (应到): recorded 120, recounted 118`.
+/// decision) and both values, as `expected (应到): recorded 120, recounted 118`
+/// (应到人数：记录为 120，重新计票为 118).
 /// `None` if they are the same bytes. Bytes before the first difference are equal,
 /// so the recorded value is read at the same place with the same width.
-pub fn first_difference(recounted: &PollResult, recorded: &[u8]) -> Option<String> {
+pub fn first_difference(recounted: &PollResult, recorded: &[u8]) -> Option<Text> {
     let mut marks = Some(Vec::new());
     let ours = encode(recounted, &mut marks);
     let at = ours
@@ -44,24 +46,37 @@ pub fn first_difference(recounted: &PollResult, recorded: &[u8]) -> Option<Strin
         .or_else(|| (ours.len() != recorded.len()).then(|| ours.len().min(recorded.len())))?;
     let marks = marks.unwrap_or_default();
     let Some(m) = marks.iter().rev().find(|m| m.start <= at) else {
-        return Some(format!("the outcome's bytes differ from byte {at} on"));
+        return Some(Text::new(
+            format!("计票结果自第 {} 个字节起不同", at + 1),
+            format!("the outcome's bytes differ from byte {at} on"),
+        ));
     };
-    let read = |bytes: &[u8]| -> String {
+    let read = |bytes: &[u8]| -> Text {
         let field = bytes.get(m.start..m.start + m.width.len());
         match (m.width, field) {
-            (Width::U8, Some(b)) => b[0].to_string(),
+            (Width::U8, Some(b)) => Text::new(b[0].to_string(), b[0].to_string()),
             (Width::Bool, Some(b)) => match b[0] {
-                0 => "no".into(),
-                1 => "yes".into(),
-                x => format!("invalid ({x})"),
+                0 => Text::new("否", "no"),
+                1 => Text::new("是", "yes"),
+                x => Text::new(format!("无效值（{x}）"), format!("invalid ({x})")),
             },
-            (Width::U32, Some(b)) => u32::from_be_bytes([b[0], b[1], b[2], b[3]]).to_string(),
-            (Width::U64, Some(b)) => u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]).to_string(),
-            (Width::Other, _) => "another value".into(),
-            (_, None) => "nothing (the outcome ends)".into(),
+            (Width::U32, Some(b)) => {
+                let v = u32::from_be_bytes([b[0], b[1], b[2], b[3]]).to_string();
+                Text::new(v.clone(), v)
+            }
+            (Width::U64, Some(b)) => {
+                let v = u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]).to_string();
+                Text::new(v.clone(), v)
+            }
+            (Width::Other, _) => Text::new("另一个值", "another value"),
+            (_, None) => Text::new("无（计票结果到此结束）", "nothing (the outcome ends)"),
         }
     };
-    Some(format!("{}: recorded {}, recounted {}", m.label, read(recorded), read(&ours)))
+    let (was, now) = (read(recorded), read(&ours));
+    Some(Text::new(
+        format!("{}：记录为 {}，重新计票为 {}", m.label.zh, was.zh, now.zh),
+        format!("{}: recorded {}, recounted {}", m.label.en, was.en, now.en),
+    ))
 }
 
 #[derive(Clone, Copy)]
@@ -87,12 +102,12 @@ impl Width {
 /// A field of the encoding: where it starts, what it is, how wide it is.
 struct Mark {
     start: usize,
-    label: String,
+    label: Text,
     width: Width,
 }
 
 /// Records the field about to be written, when asked to (`marks` is `Some`).
-fn mark(w: &Writer, marks: &mut Option<Vec<Mark>>, width: Width, label: impl FnOnce() -> String) {
+fn mark(w: &Writer, marks: &mut Option<Vec<Mark>>, width: Width, label: impl FnOnce() -> Text) {
     if let Some(m) = marks {
         m.push(Mark { start: w.0.len(), label: label(), width });
     }
@@ -101,72 +116,116 @@ fn mark(w: &Writer, marks: &mut Option<Vec<Mark>>, width: Width, label: impl FnO
 fn encode(result: &PollResult, marks: &mut Option<Vec<Mark>>) -> Vec<u8> {
     let mut w = Writer::default();
     w.u8(OUTCOME_VERSION);
-    mark(&w, marks, Width::Other, || "the poll's name".into());
+    mark(&w, marks, Width::Other, || Text::new("投票名称", "the poll's name"));
     w.str(&result.poll);
-    mark(&w, marks, Width::Other, || "the ruleset's name".into());
+    mark(&w, marks, Width::Other, || Text::new("规则集名称", "the ruleset's name"));
     w.str(&result.ruleset.name);
-    mark(&w, marks, Width::Bool, || "whether the poll stands (有效)".into());
+    mark(&w, marks, Width::Bool, || Text::new("投票是否有效", "whether the poll stands (有效)"));
     w.bool(result.valid);
-    mark(&w, marks, Width::Bool, || "whether the quorum is met (达到法定人数)".into());
+    mark(&w, marks, Width::Bool, || Text::new("是否达到法定人数", "whether the quorum is met (达到法定人数)"));
     w.bool(result.quorum_met);
     let figures = [
-        ("expected (应到)", result.expected),
-        ("present (实到)", result.present),
-        ("issued (发出)", result.issued),
-        ("returned (收回)", result.returned),
-        ("valid ballots (有效票)", result.valid_ballots),
-        ("invalid ballots (无效票)", result.invalid_ballots),
+        ("应到人数", "expected (应到)", result.expected),
+        ("实到人数", "present (实到)", result.present),
+        ("发出票数", "issued (发出)", result.issued),
+        ("收回票数", "returned (收回)", result.returned),
+        ("有效票数", "valid ballots (有效票)", result.valid_ballots),
+        ("无效票数", "invalid ballots (无效票)", result.invalid_ballots),
     ];
-    for (label, v) in figures {
-        mark(&w, marks, Width::U32, || label.into());
+    for (zh, en, v) in figures {
+        mark(&w, marks, Width::U32, || Text::new(zh, en));
         w.u32(v);
     }
-    mark(&w, marks, Width::U64, || "the election threshold (当选票数)".into());
+    mark(&w, marks, Width::U64, || Text::new("当选所需票数", "the election threshold (当选票数)"));
     w.u64(result.threshold);
-    mark(&w, marks, Width::U32, || "the number of contests".into());
+    mark(&w, marks, Width::U32, || Text::new("事项数", "the number of contests"));
     w.count(result.contests.len());
     for contest in &result.contests {
         match contest {
             ContestResult::Election(e) => {
                 let c = &e.id;
                 w.u8(0);
-                mark(&w, marks, Width::Other, || format!("contest {c}: its id"));
+                mark(&w, marks, Width::Other, || Text::new(format!("事项 {c}：编号"), format!("contest {c}: its id")));
                 w.str(&e.id);
-                mark(&w, marks, Width::U32, || format!("contest {c}: seats (应选)"));
+                mark(&w, marks, Width::U32, || {
+                    Text::new(format!("事项 {c}：应选名额"), format!("contest {c}: seats (应选)"))
+                });
                 w.u32(e.seats);
-                mark(&w, marks, Width::U64, || format!("contest {c}: the threshold (当选票数)"));
+                mark(&w, marks, Width::U64, || {
+                    Text::new(format!("事项 {c}：当选所需票数"), format!("contest {c}: the threshold (当选票数)"))
+                });
                 w.u64(e.threshold);
-                mark(&w, marks, Width::U32, || format!("contest {c}: the number of candidates"));
+                mark(&w, marks, Width::U32, || {
+                    Text::new(format!("事项 {c}：候选人数"), format!("contest {c}: the number of candidates"))
+                });
                 w.count(e.candidates.len());
                 for x in &e.candidates {
                     let n = &x.name;
-                    mark(&w, marks, Width::Other, || format!("contest {c}: a candidate's name ({n})"));
+                    mark(&w, marks, Width::Other, || {
+                        Text::new(
+                            format!("事项 {c}：候选人姓名（{n}）"),
+                            format!("contest {c}: a candidate's name ({n})"),
+                        )
+                    });
                     w.str(&x.name);
-                    mark(&w, marks, Width::U32, || format!("contest {c}, candidate {n}: for-votes (赞成)"));
+                    mark(&w, marks, Width::U32, || {
+                        Text::new(
+                            format!("事项 {c}，候选人 {n}：赞成票"),
+                            format!("contest {c}, candidate {n}: for-votes (赞成)"),
+                        )
+                    });
                     w.u32(x.for_votes);
-                    mark(&w, marks, Width::U32, || format!("contest {c}, candidate {n}: against (不赞成)"));
+                    mark(&w, marks, Width::U32, || {
+                        Text::new(
+                            format!("事项 {c}，候选人 {n}：不赞成票"),
+                            format!("contest {c}, candidate {n}: against (不赞成)"),
+                        )
+                    });
                     w.u32(x.against);
-                    mark(&w, marks, Width::U32, || format!("contest {c}, candidate {n}: abstentions (弃权)"));
+                    mark(&w, marks, Width::U32, || {
+                        Text::new(
+                            format!("事项 {c}，候选人 {n}：弃权票"),
+                            format!("contest {c}, candidate {n}: abstentions (弃权)"),
+                        )
+                    });
                     w.u32(x.abstain);
-                    mark(&w, marks, Width::Bool, || format!("contest {c}, candidate {n}: reached the threshold"));
+                    mark(&w, marks, Width::Bool, || {
+                        Text::new(
+                            format!("事项 {c}，候选人 {n}：是否达到当选票数"),
+                            format!("contest {c}, candidate {n}: reached the threshold"),
+                        )
+                    });
                     w.bool(x.passed_threshold);
                     mark(&w, marks, Width::U8, || {
-                        format!("contest {c}, candidate {n}: status (0 elected, 1 runoff, 2 not elected)")
+                        Text::new(
+                            format!("事项 {c}，候选人 {n}：结果（0 当选，1 再次投票，2 未当选）"),
+                            format!("contest {c}, candidate {n}: status (0 elected, 1 runoff, 2 not elected)"),
+                        )
                     });
                     w.u8(status_code(x.status));
                 }
-                mark(&w, marks, Width::U32, || format!("contest {c}: the number of write-ins"));
+                mark(&w, marks, Width::U32, || {
+                    Text::new(format!("事项 {c}：另选他人的人数"), format!("contest {c}: the number of write-ins"))
+                });
                 w.count(e.write_ins.len());
                 for x in &e.write_ins {
                     let n = &x.name;
-                    mark(&w, marks, Width::Other, || format!("contest {c}: a write-in ({n})"));
+                    mark(&w, marks, Width::Other, || {
+                        Text::new(format!("事项 {c}：另选他人（{n}）"), format!("contest {c}: a write-in ({n})"))
+                    });
                     w.str(&x.name);
-                    mark(&w, marks, Width::U32, || format!("contest {c}, write-in {n}: votes"));
+                    mark(&w, marks, Width::U32, || {
+                        Text::new(format!("事项 {c}，另选他人 {n}：得票"), format!("contest {c}, write-in {n}: votes"))
+                    });
                     w.u32(x.votes).bool(x.passed_threshold).u8(status_code(x.status));
                 }
-                mark(&w, marks, Width::Other, || format!("contest {c}: the elected (当选人)"));
+                mark(&w, marks, Width::Other, || {
+                    Text::new(format!("事项 {c}：当选人"), format!("contest {c}: the elected (当选人)"))
+                });
                 names(&mut w, &e.elected);
-                mark(&w, marks, Width::Other, || format!("contest {c}: the runoff (另行选举)"));
+                mark(&w, marks, Width::Other, || {
+                    Text::new(format!("事项 {c}：再次投票"), format!("contest {c}: the runoff (另行选举)"))
+                });
                 match &e.runoff {
                     Some(r) => {
                         w.u8(1);
@@ -177,9 +236,13 @@ fn encode(result: &PollResult, marks: &mut Option<Vec<Mark>>) -> Vec<u8> {
                         w.u8(0);
                     }
                 }
-                mark(&w, marks, Width::U32, || format!("contest {c}: unfilled seats"));
+                mark(&w, marks, Width::U32, || {
+                    Text::new(format!("事项 {c}：未选出的名额"), format!("contest {c}: unfilled seats"))
+                });
                 w.u32(e.unfilled_seats);
-                mark(&w, marks, Width::Other, || format!("contest {c}: the separate election"));
+                mark(&w, marks, Width::Other, || {
+                    Text::new(format!("事项 {c}：另行选举"), format!("contest {c}: the separate election"))
+                });
                 match &e.separate_election {
                     Some(s) => {
                         w.u8(1);
@@ -195,46 +258,83 @@ fn encode(result: &PollResult, marks: &mut Option<Vec<Mark>>) -> Vec<u8> {
                 let c = &g.id;
                 let kind = if matches!(contest, ContestResult::Confidence(_)) { 1 } else { 2 };
                 w.u8(kind);
-                mark(&w, marks, Width::Other, || format!("contest {c}: its id and denominator"));
+                mark(&w, marks, Width::Other, || {
+                    Text::new(format!("事项 {c}：编号与计算基数"), format!("contest {c}: its id and denominator"))
+                });
                 w.str(&g.id).u8(base_code(g.denominator));
-                mark(&w, marks, Width::U32, || format!("contest {c}: the denominator's value"));
+                mark(&w, marks, Width::U32, || {
+                    Text::new(format!("事项 {c}：计算基数的值"), format!("contest {c}: the denominator's value"))
+                });
                 w.u32(g.denominator_value);
-                mark(&w, marks, Width::U32, || format!("contest {c}: the number of members"));
+                mark(&w, marks, Width::U32, || {
+                    Text::new(format!("事项 {c}：被评议人数"), format!("contest {c}: the number of members"))
+                });
                 w.count(g.members.len());
                 for m in &g.members {
                     let n = &m.name;
-                    mark(&w, marks, Width::Other, || format!("contest {c}: a member's name ({n})"));
+                    mark(&w, marks, Width::Other, || {
+                        Text::new(
+                            format!("事项 {c}：被评议人姓名（{n}）"),
+                            format!("contest {c}: a member's name ({n})"),
+                        )
+                    });
                     w.str(&m.name).count(m.counts.len());
                     for (k, s) in m.counts.iter().enumerate() {
-                        mark(&w, marks, Width::U32, || format!("contest {c}, member {n}: votes for option {}", k + 1));
+                        mark(&w, marks, Width::U32, || {
+                            Text::new(
+                                format!("事项 {c}，{n}：第 {} 个选项的票数", k + 1),
+                                format!("contest {c}, member {n}: votes for option {}", k + 1),
+                            )
+                        });
                         w.u32(s.votes);
                     }
-                    mark(&w, marks, Width::U32, || format!("contest {c}, member {n}: unmarked"));
+                    mark(&w, marks, Width::U32, || {
+                        Text::new(format!("事项 {c}，{n}：未标记的票数"), format!("contest {c}, member {n}: unmarked"))
+                    });
                     w.u32(m.unmarked);
-                    mark(&w, marks, Width::Other, || format!("contest {c}, member {n}: the outcome"));
+                    mark(&w, marks, Width::Other, || {
+                        Text::new(format!("事项 {c}，{n}：结论"), format!("contest {c}, member {n}: the outcome"))
+                    });
                     w.text(&m.outcome);
                 }
             }
             ContestResult::Motion(m) => {
                 let c = &m.id;
                 w.u8(3);
-                mark(&w, marks, Width::Other, || format!("contest {c}: its id"));
+                mark(&w, marks, Width::Other, || Text::new(format!("事项 {c}：编号"), format!("contest {c}: its id")));
                 w.str(&m.id);
-                mark(&w, marks, Width::U64, || format!("contest {c}: the threshold"));
+                mark(&w, marks, Width::U64, || {
+                    Text::new(format!("事项 {c}：通过所需票数"), format!("contest {c}: the threshold"))
+                });
                 w.u64(m.threshold);
-                mark(&w, marks, Width::U32, || format!("contest {c}: the number of items"));
+                mark(&w, marks, Width::U32, || {
+                    Text::new(format!("事项 {c}：表决项数"), format!("contest {c}: the number of items"))
+                });
                 w.count(m.items.len());
                 for it in &m.items {
                     let n = &it.title;
-                    mark(&w, marks, Width::Other, || format!("contest {c}: an item's title ({n})"));
+                    mark(&w, marks, Width::Other, || {
+                        Text::new(format!("事项 {c}：表决项标题（{n}）"), format!("contest {c}: an item's title ({n})"))
+                    });
                     w.str(&it.title);
-                    mark(&w, marks, Width::U32, || format!("contest {c}, item {n}: for (赞成)"));
+                    mark(&w, marks, Width::U32, || {
+                        Text::new(format!("事项 {c}，{n}：赞成票"), format!("contest {c}, item {n}: for (赞成)"))
+                    });
                     w.u32(it.for_votes);
-                    mark(&w, marks, Width::U32, || format!("contest {c}, item {n}: against (反对)"));
+                    mark(&w, marks, Width::U32, || {
+                        Text::new(format!("事项 {c}，{n}：反对票"), format!("contest {c}, item {n}: against (反对)"))
+                    });
                     w.u32(it.against);
-                    mark(&w, marks, Width::U32, || format!("contest {c}, item {n}: abstentions (弃权)"));
+                    mark(&w, marks, Width::U32, || {
+                        Text::new(
+                            format!("事项 {c}，{n}：弃权票"),
+                            format!("contest {c}, item {n}: abstentions (弃权)"),
+                        )
+                    });
                     w.u32(it.abstain);
-                    mark(&w, marks, Width::Bool, || format!("contest {c}, item {n}: passed"));
+                    mark(&w, marks, Width::Bool, || {
+                        Text::new(format!("事项 {c}，{n}：是否通过"), format!("contest {c}, item {n}: passed"))
+                    });
                     w.bool(it.passed);
                 }
             }

@@ -9,6 +9,7 @@ use hallvote_crypto::merkle::TreeHead;
 use super::format::{SIG_LEN, SignedHead, TREE_HEAD_LEN};
 use crate::ballot::TrackingCode;
 use crate::crockford;
+use crate::text::Text;
 
 /// The prefix of a receipt text.
 pub const RECEIPT_PREFIX: &str = "HVRCPT1:";
@@ -71,6 +72,28 @@ pub enum ReceiptTextError {
         /// The head's size.
         size: u64,
     },
+}
+
+impl ReceiptTextError {
+    /// What is wrong, in words; an entry counted from 1, as people count (entry 1
+    /// is position 0).
+    pub fn text(&self) -> Text {
+        match self {
+            Self::Prefix(p) => Text::new(format!("不是以 {p} 开头"), self.to_string()),
+            Self::Encoding(p, n) => Text::new(
+                format!("{p} 之后应为 {n} 字节的 base32 文本（0–9 与 A–Z，不含 I、L、O、U），有字符缺失、多余或抄错"),
+                self.to_string(),
+            ),
+            Self::Kind(k) => {
+                Text::new(format!("回执类型 {k} 未知（应为 0 投出或 1 作废）"), format!("unknown receipt kind {k}"))
+            }
+            Self::Head => Text::new("其中的树头无法解读", self.to_string()),
+            Self::Position { position, size } => Text::new(
+                format!("所载位置公告板第 {} 条不在回执树头的 {size} 条之内", position.saturating_add(1)),
+                format!("entry {} is outside the receipt's tree of size {size}", position.saturating_add(1)),
+            ),
+        }
+    }
 }
 
 impl Receipt {

@@ -10,6 +10,7 @@ use crate::ruleset::{
     Base, ConfidenceOutcomeRule, ConfidenceRule, ElectionRule, EvaluationRule, Fraction, GradeOutcomeRule, MotionRule,
     Ruleset, Threshold,
 };
+use crate::text::Text;
 
 /// `u8 kind (0 more than, 1 at least) ‖ u32be num ‖ u32be den` (spec §11.2.2).
 pub(crate) fn put_threshold(w: &mut Writer, t: Threshold) {
@@ -133,6 +134,9 @@ pub(crate) fn get_ruleset(r: &mut Reader<'_>) -> Result<Ruleset, FormatError> {
     }
     let evaluation = EvaluationRule { grades, denominator, rules, otherwise: r.text("evaluation otherwise")? };
     let rs = Ruleset { name, description, quorum, election, motion, confidence, evaluation };
-    rs.validate().map_err(|e| FormatError::Mismatch(format!("ruleset: {}", e.text().en)))?;
+    rs.validate().map_err(|e| {
+        let t = e.text();
+        FormatError::Mismatch(Text::new(format!("规则集：{}", t.zh), format!("ruleset: {}", t.en)))
+    })?;
     Ok(rs)
 }

@@ -3,6 +3,7 @@
 use super::codec::FormatError;
 use crate::ballot::{BallotShape, Cap, ContestShape, ItemShape};
 use crate::model::{ContestKind, Poll};
+use crate::text::Text;
 
 /// The ballot shape of `poll` (spec §11.2.3): every item of an election, motion or
 /// confidence vote takes exactly one of its options (an unmarked candidate counts as
@@ -22,7 +23,10 @@ pub fn poll_shape(poll: &Poll) -> Result<BallotShape, FormatError> {
         contests.push(ContestShape { items: vec![item; items], cap });
     }
     let shape = BallotShape { contests };
-    shape.validate().map_err(|e| FormatError::Mismatch(format!("ballot shape: {e}")))?;
+    shape.validate().map_err(|e| {
+        let t = e.text();
+        FormatError::Mismatch(Text::new(format!("选票结构：{}", t.zh), format!("ballot shape: {}", t.en)))
+    })?;
     Ok(shape)
 }
 
