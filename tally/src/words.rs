@@ -6,6 +6,7 @@
 //! `#[non_exhaustive]`: a variant added later is said in general words until it is
 //! given its own.
 
+use hallvote_crypto::sign::Ed25519DecodeError;
 use hallvote_crypto::{DecodeError, VerifyError};
 
 use crate::text::Text;
@@ -48,6 +49,21 @@ pub(crate) fn verify_error(e: &VerifyError) -> Text {
         _ => "核验未通过",
     };
     Text::new(zh, e.to_string())
+}
+
+/// Bytes that are not an Ed25519 key or signature.
+pub(crate) fn ed25519_error(e: &Ed25519DecodeError) -> Text {
+    match *e {
+        Ed25519DecodeError::Length { expected, actual } => Text::new(
+            format!("长度不对：应为 {expected} 字节，实为 {actual} 字节"),
+            format!("wrong length: expected {expected} bytes, got {actual}"),
+        ),
+        Ed25519DecodeError::NonCanonicalKey => Text::new("不是 Ed25519 公钥的规范编码", e.to_string()),
+        Ed25519DecodeError::WeakKey => Text::new("是小阶的 Ed25519 公钥（可被伪造签名）", e.to_string()),
+        Ed25519DecodeError::TorsionKey => Text::new("Ed25519 公钥含小阶分量", e.to_string()),
+        Ed25519DecodeError::NonCanonicalS => Text::new("Ed25519 签名的标量不是规范编码", e.to_string()),
+        _ => Text::new(format!("Ed25519 编码有误（{e}）"), e.to_string()),
+    }
 }
 
 /// The Chinese name of an encoded field, given by its English name in the decoders

@@ -5,7 +5,7 @@
 mod record_common;
 
 use hallvote_tally::record::verify_record;
-use record_common::{Spec, run, small_poll};
+use record_common::{Spec, run, said_in_chinese, small_poll};
 
 #[test]
 fn any_changed_removed_or_added_byte_is_rejected() {
@@ -21,23 +21,30 @@ fn any_changed_removed_or_added_byte_is_rejected() {
     let stride = 61;
     let tail = bytes.len() - 300;
     let positions: Vec<usize> = (0..tail).step_by(stride).chain(tail..bytes.len()).collect();
+    // Every reason a changed file is refused is said in Chinese too (issue 13, item 8).
+    let mut failures = 0;
     for &p in &positions {
         let mut bad = bytes.clone();
         bad[p] ^= 1 << (p % 8);
         let report = verify_record(&bad, &mut rng);
         assert!(!report.ok(), "flipping bit {} of byte {p} of {} was not noticed", p % 8, bytes.len());
+        failures += said_in_chinese(&report);
     }
     for &p in positions.iter().step_by(9) {
         let mut removed = bytes.clone();
         removed.remove(p);
-        assert!(!verify_record(&removed, &mut rng).ok(), "removing byte {p} was not noticed");
+        let report = verify_record(&removed, &mut rng);
+        assert!(!report.ok(), "removing byte {p} was not noticed");
+        failures += said_in_chinese(&report);
         let mut added = bytes.clone();
         added.insert(p, 0);
-        assert!(!verify_record(&added, &mut rng).ok(), "inserting a byte at {p} was not noticed");
+        let report = verify_record(&added, &mut rng);
+        assert!(!report.ok(), "inserting a byte at {p} was not noticed");
+        failures += said_in_chinese(&report);
     }
     let mut longer = bytes.clone();
     longer.push(0);
     assert!(!verify_record(&longer, &mut rng).ok());
     assert!(!verify_record(&bytes[..bytes.len() - 1], &mut rng).ok());
-    println!("{} bytes, {} flips", bytes.len(), positions.len());
+    println!("{} bytes, {} flips, {failures} reasons said in Chinese", bytes.len(), positions.len());
 }

@@ -38,7 +38,9 @@ fn genuine() -> &'static Session {
 }
 
 fn check(record: &Record, pins: &Pins) -> Report {
-    verify_record_pinned(&record.to_bytes(), pins, &mut StdRng::seed_from_u64(9))
+    let report = verify_record_pinned(&record.to_bytes(), pins, &mut StdRng::seed_from_u64(9));
+    record_common::said_in_chinese(&report);
+    report
 }
 
 fn fingerprint(r: &Record) -> Fingerprint {

@@ -34,6 +34,7 @@ fn rejected_at(record: &Record, section: &str, why: &str) {
     assert_eq!(first.section, section, "\n{report}");
     assert_eq!(first.status, Status::Fail, "\n{report}");
     assert!(first.detail.contains(why), "{:?} lacks {why:?}\n{report}", first.detail);
+    assert!(record_common::said_in_chinese(&report) > 0);
 }
 
 fn first_cast(r: &Record) -> usize {
@@ -89,7 +90,8 @@ fn an_altered_ciphertext_is_caught() {
     b.contests[0].items[0].ciphertexts.swap(0, 1);
     *ballot = b.to_bytes();
     rewrite_history(s, &mut r);
-    rejected_at(&r, "13.5", &format!("entry {k}: contest 1, item 1, option 1: the 0/1 proof"));
+    // Entries are counted from 1 in the words: entry k + 1 is at position k.
+    rejected_at(&r, "13.5", &format!("entry {}: contest 1, item 1, option 1: the 0/1 proof", k + 1));
 }
 
 #[test]
@@ -105,7 +107,7 @@ fn a_proof_copied_from_another_ballot_is_caught() {
     target.contests[0].items[0] = donor.contests[0].items[0].clone();
     *ballot = target.to_bytes();
     rewrite_history(s, &mut r);
-    rejected_at(&r, "13.5", &format!("entry {a}: contest 1, item 1"));
+    rejected_at(&r, "13.5", &format!("entry {}: contest 1, item 1", a + 1));
 }
 
 #[test]
@@ -135,7 +137,11 @@ fn an_altered_total_is_caught_even_when_every_signer_re_signs() {
     // Recount from the false totals and re-sign with every key: signatures hold.
     let mut s2 = Session { record: r.clone(), ..record_common::clone_session(s) };
     finish(&mut s2, &mut r);
-    rejected_at(&r, "13.11", "selection 0: the shares decrypt to");
+    // The selection is counted from 1 and named as the result sheet names it.
+    rejected_at(&r, "13.11", "selection 1 (选举镇党委委员: 王芳, for): the shares decrypt to");
+    let report = check(&r);
+    let zh = &report.step("13.11").unwrap().detail_zh;
+    assert!(zh.starts_with("第 1 个计票项（选举镇党委委员：王芳，赞成）：解密份额解出 "), "{zh}");
 }
 
 #[test]
@@ -145,7 +151,7 @@ fn a_wrong_decryption_share_is_caught() {
     // Scrutineer 3's share of selection 0 replaced by its share of selection 1.
     r.decryptions[1].shares[0] = r.decryptions[1].shares[1];
     reseal(s, &mut r);
-    rejected_at(&r, "13.10", "scrutineer 3, selection 0");
+    rejected_at(&r, "13.10", "scrutineer 3, selection 1 (");
 }
 
 #[test]

@@ -342,3 +342,40 @@ pub fn clone_session(s: &Session) -> Session {
         rng: StdRng::seed_from_u64(77),
     }
 }
+
+/// Words an English sentence has and a Chinese one does not.
+const ENGLISH: [&str; 16] = [
+    "the ",
+    " is ",
+    "does not",
+    " not ",
+    " of ",
+    "entry ",
+    "selection ",
+    "scrutineer ",
+    "receipt ",
+    "ballot",
+    "proof",
+    "signature",
+    "malformed",
+    "invalid",
+    "unknown",
+    "truncated",
+];
+
+/// Every step of `report` is named and explained in Chinese (issue 13, item 8): the
+/// Chinese detail is not empty, has a Chinese character and no English sentence.
+/// Returns how many steps did not pass (whose reasons were so checked).
+pub fn said_in_chinese(report: &hallvote_tally::record::Report) -> usize {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for s in &report.steps {
+        assert!(s.name_zh.chars().any(cjk), "{}: {:?}", s.section, s.name_zh);
+        let zh = &s.detail_zh;
+        assert!(zh.chars().any(cjk), "{} {:?}: no Chinese in {zh:?} (en: {:?})", s.section, s.status, s.detail);
+        let lower = zh.to_lowercase();
+        for w in ENGLISH {
+            assert!(!lower.contains(w), "{} {:?}: English {w:?} in {zh:?} (en: {:?})", s.section, s.status, s.detail);
+        }
+    }
+    report.steps.iter().filter(|s| s.status != hallvote_tally::record::Status::Pass).count()
+}

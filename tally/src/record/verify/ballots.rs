@@ -12,8 +12,11 @@ use hallvote_crypto::proofs::BatchVerifier;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use super::say::{at, entry as place, t};
+use super::steps::bad_credential;
 use crate::ballot::{BallotContext, BallotShape, BallotVerifier, EncryptedBallot};
 use crate::record::format::BoardEntry;
+use crate::text::Text;
 
 /// Ballots per batch: large enough for Pippenger's multiscalar multiplication to
 /// reach its per-point cost, small enough to keep memory modest and the work spread.
@@ -21,7 +24,7 @@ const CHUNK: usize = 64;
 
 /// A worker's outcome: its ballots with their board positions, or the first
 /// problem it found, with the board position it was found at.
-type WorkerResult = Result<Vec<(usize, EncryptedBallot)>, (usize, String)>;
+type WorkerResult = Result<Vec<(usize, EncryptedBallot)>, (usize, Text)>;
 
 /// Decodes and verifies the cast entries `(board position, entry)`; returns the
 /// ballots in the order given, or the first problem found (by board position).
@@ -31,7 +34,7 @@ pub(crate) fn verify_cast<R: CryptoRng + ?Sized>(
     key: &PublicKey,
     election: &[u8; 64],
     rng: &mut R,
-) -> Result<Vec<EncryptedBallot>, String> {
+) -> Result<Vec<EncryptedBallot>, Text> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
     let seeds: Vec<[u8; 32]> = (0..workers)
         .map(|_| {
@@ -63,11 +66,11 @@ pub(crate) fn verify_cast<R: CryptoRng + ?Sized>(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err((0, "a verifier thread failed".to_owned()))))
+            .map(|h| h.join().unwrap_or_else(|_| Err((0, t("一个核验线程异常终止", "a verifier thread failed")))))
             .collect()
     });
     let mut ballots = Vec::with_capacity(entries.len());
-    let mut first_error: Option<(usize, String)> = None;
+    let mut first_error: Option<(usize, Text)> = None;
     for r in results {
         match r {
             Ok(v) => ballots.extend(v),
@@ -94,9 +97,8 @@ fn verify_chunk(
 ) -> WorkerResult {
     let mut decoded = Vec::with_capacity(chunk.len());
     for &(pos, entry) in chunk {
-        let cred =
-            Credential::from_bytes(entry.credential()).map_err(|e| (pos, format!("entry {pos}: credential: {e}")))?;
-        let ballot = EncryptedBallot::decode(entry.ballot(), shape).map_err(|e| (pos, format!("entry {pos}: {e}")))?;
+        let cred = Credential::from_bytes(entry.credential()).map_err(|e| (pos, bad_credential(pos, &e)))?;
+        let ballot = EncryptedBallot::decode(entry.ballot(), shape).map_err(|e| (pos, at(&place(pos), &e.text())))?;
         decoded.push((pos, BallotContext { election: *election, serial: cred.serial() }, ballot));
     }
     // 6 points per 0/1 proof, plus the item and cap proofs' points.
@@ -105,10 +107,20 @@ fn verify_chunk(
     if !(queued && batch.verify().is_ok()) {
         // Find the culprit, one proof at a time.
         for (pos, ctx, b) in &decoded {
-            verifier.verify_one_by_one(ctx, b).map_err(|e| (*pos, format!("entry {pos}: {e}")))?;
+            verifier.verify_one_by_one(ctx, b).map_err(|e| (*pos, at(&place(*pos), &e.text())))?;
         }
         let first = chunk.first().map_or(0, |(p, _)| *p);
-        return Err((first, "the batch of ballot proofs fails although each proof verifies alone".to_owned()));
+        let (a, b) = (first + 1, chunk.last().map_or(0, |(p, _)| *p) + 1);
+        return Err((
+            first,
+            t(
+                format!("公告板第 {a} 至 {b} 条投出选票的证明成批核验未通过，但逐个核验均通过"),
+                format!(
+                    "the batch of ballot proofs fails although each proof verifies alone (the cast ballots among \
+                     entries {a} to {b})"
+                ),
+            ),
+        ));
     }
     Ok(decoded.into_iter().map(|(pos, _, b)| (pos, b)).collect())
 }

@@ -3,9 +3,13 @@
 //! [`verify_record`] runs every step of spec §13 in order, each in a function named
 //! for its section (`step_13_5_ballot_proofs` checks §13.5), and reports each as
 //! passed, failed (with the reason) or not checked (when a step it needs failed).
-//! A record is accepted if and only if every step passes.
+//! A record is accepted if and only if every step passes. Every name and reason is
+//! in zh-CN and en; positions in the words count from 1 (`say`).
 
 mod ballots;
+mod counts;
+mod pins;
+mod say;
 mod steps;
 
 use core::fmt;
@@ -14,6 +18,7 @@ use hallvote_crypto::CryptoRng;
 use serde::Serialize;
 
 use crate::count::PollResult;
+use crate::text::{Lang, Text};
 use steps::State;
 
 /// What a step found.
@@ -28,17 +33,41 @@ pub enum Status {
     Skipped,
 }
 
-/// One line of the report.
+/// One line of the report, in both languages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StepReport {
     /// The spec section, "13.5".
     pub section: &'static str,
-    /// What the step checks, "ballot proofs".
+    /// What the step checks, in English: "ballot proofs".
     pub name: &'static str,
+    /// What the step checks, in Chinese: "选票证明".
+    pub name_zh: &'static str,
     /// The verdict.
     pub status: Status,
-    /// On a pass, what was checked; otherwise, why not.
+    /// On a pass, what was checked; otherwise, why not; in English. A failure names
+    /// the item (entries and other positions counted from 1) and the figure found
+    /// and the one expected.
     pub detail: String,
+    /// The same in Chinese.
+    pub detail_zh: String,
+}
+
+impl StepReport {
+    /// What the step checks, in `lang`.
+    pub fn name_in(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => self.name_zh,
+            Lang::En => self.name,
+        }
+    }
+
+    /// The detail in `lang`.
+    pub fn detail_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.detail_zh,
+            Lang::En => &self.detail,
+        }
+    }
 }
 
 /// What the hall wrote down, to pin a record to (spec §13.14, §13.15). Without
@@ -136,18 +165,18 @@ impl fmt::Display for Report {
 /// Why a step did not pass.
 pub(crate) enum StepError {
     /// The check failed.
-    Fail(String),
+    Fail(Text),
     /// A step this one needs did not pass.
-    Skipped(&'static str),
+    Skipped(Text),
 }
 
-impl From<String> for StepError {
-    fn from(s: String) -> Self {
-        Self::Fail(s)
+impl From<Text> for StepError {
+    fn from(t: Text) -> Self {
+        Self::Fail(t)
     }
 }
 
-type StepFn<R> = fn(&mut State<'_>, &mut R) -> Result<String, StepError>;
+type StepFn<R> = fn(&mut State<'_>, &mut R) -> Result<Text, StepError>;
 
 /// Verifies a record file (spec §13) with no pins: only its consistency with
 /// itself. `rng` draws the batch-verification weights (spec §4.4) and must be a
@@ -159,32 +188,32 @@ pub fn verify_record<R: CryptoRng + ?Sized>(bytes: &[u8], rng: &mut R) -> Report
 /// Verifies a record file (spec §13) and checks it against what the hall wrote
 /// down: the election fingerprint, officers' keys, receipts and observed heads.
 pub fn verify_record_pinned<R: CryptoRng + ?Sized>(bytes: &[u8], pins: &Pins, rng: &mut R) -> Report {
-    let table: [(&'static str, &'static str, StepFn<R>); 15] = [
-        ("13.1", "format", steps::step_13_1_format),
-        ("13.2", "manifest", steps::step_13_2_manifest),
-        ("13.3", "key ceremony", steps::step_13_3_ceremony),
-        ("13.4", "credentials", steps::step_13_4_credentials),
-        ("13.5", "ballot proofs", steps::step_13_5_ballot_proofs),
-        ("13.6", "spoiled ballots", steps::step_13_6_spoiled),
-        ("13.7", "bulletin board", steps::step_13_7_board),
-        ("13.8", "attendance and ballots", steps::step_13_8_counts),
-        ("13.9", "aggregate", steps::step_13_9_aggregate),
-        ("13.10", "decryption shares", steps::step_13_10_decryption_shares),
-        ("13.11", "totals", steps::step_13_11_totals),
-        ("13.12", "outcome", steps::step_13_12_outcome),
-        ("13.13", "signatures", steps::step_13_13_signatures),
-        ("13.14", "fingerprint and officer keys", steps::step_13_14_pins),
-        ("13.15", "receipts and observed heads", steps::step_13_15_receipts),
+    let table: [(&'static str, &'static str, &'static str, StepFn<R>); 15] = [
+        ("13.1", "格式", "format", steps::step_13_1_format),
+        ("13.2", "投票清单", "manifest", steps::step_13_2_manifest),
+        ("13.3", "密钥生成", "key ceremony", steps::step_13_3_ceremony),
+        ("13.4", "凭证", "credentials", steps::step_13_4_credentials),
+        ("13.5", "选票证明", "ballot proofs", steps::step_13_5_ballot_proofs),
+        ("13.6", "作废选票", "spoiled ballots", steps::step_13_6_spoiled),
+        ("13.7", "公告板", "bulletin board", steps::step_13_7_board),
+        ("13.8", "到会人数与选票", "attendance and ballots", counts::step_13_8_counts),
+        ("13.9", "密文汇总", "aggregate", counts::step_13_9_aggregate),
+        ("13.10", "解密份额", "decryption shares", counts::step_13_10_decryption_shares),
+        ("13.11", "各项总数", "totals", counts::step_13_11_totals),
+        ("13.12", "计票结果", "outcome", counts::step_13_12_outcome),
+        ("13.13", "签名", "signatures", counts::step_13_13_signatures),
+        ("13.14", "选举指纹与密钥指纹", "fingerprint and officer keys", pins::step_13_14_pins),
+        ("13.15", "回执与大屏幕树头", "receipts and observed heads", pins::step_13_15_receipts),
     ];
     let mut state = State::new(bytes, pins);
     let mut out = Vec::with_capacity(table.len());
-    for (section, name, step) in table {
+    for (section, name_zh, name, step) in table {
         let (status, detail) = match step(&mut state, rng) {
             Ok(detail) => (Status::Pass, detail),
             Err(StepError::Fail(reason)) => (Status::Fail, reason),
-            Err(StepError::Skipped(why)) => (Status::Skipped, why.to_owned()),
+            Err(StepError::Skipped(why)) => (Status::Skipped, why),
         };
-        out.push(StepReport { section, name, status, detail });
+        out.push(StepReport { section, name, name_zh, status, detail: detail.en, detail_zh: detail.zh });
     }
     Report {
         fingerprint: state.fingerprint.map(|f| f.short()),

@@ -1,46 +1,48 @@
-//! The steps of spec §13, one function per section.
+//! The steps of spec §13 that read the record and its board (§13.1–§13.7), and
+//! what every step learns and passes on; the tally's steps are in `counts`, the
+//! pins' in `pins`.
 
 use std::collections::{BTreeSet, HashMap};
 
 use hallvote_crypto::CryptoRng;
 use hallvote_crypto::credential::Credential;
 use hallvote_crypto::dkg::{DealerCommitments, DealerShare, Params, ceremony_output};
-use hallvote_crypto::dlog::DlogTable;
 use hallvote_crypto::elgamal::{Ciphertext, PublicKey};
 use hallvote_crypto::group::Element;
 use hallvote_crypto::merkle::TreeHead;
-use hallvote_crypto::proofs::BatchVerifier;
 use hallvote_crypto::sign::{Signature, verify};
 use hallvote_crypto::tags;
-use hallvote_crypto::threshold::{DecryptionShare, VerifiedShare, combine, verify_batch};
+use hallvote_crypto::threshold::VerifiedShare;
 
+use super::say::{at, entry, no_basics, no_record, numbers, scrutineer, selection_names, t};
 use super::{Pins, StepError, thousands};
-use crate::ballot::{BallotContext, TrackingCode};
 use crate::ballot::{BallotShape, EncryptedBallot, Opening, check_opening};
 use crate::count::PollResult;
-use crate::record::builder::{board_log, head_message, outcome, poll_counts, result_digest, tally_context};
-use crate::record::fingerprint::{Fingerprint, KeyFingerprint};
-use crate::record::format::{BoardEntry, Record};
+use crate::record::builder::{board_log, head_message};
+use crate::record::fingerprint::Fingerprint;
+use crate::record::format::{BoardEntry, Record, SignedHead};
 use crate::record::manifest::Manifest;
-use crate::record::receipt::{Receipt, ReceiptKind, head_summary, parse_head};
-use crate::record::shape::selections;
+use crate::text::Text;
+use crate::words::{decode_error, ed25519_error, verify_error};
 
 /// What the steps learn and pass on.
 pub(crate) struct State<'a> {
-    bytes: &'a [u8],
-    pins: &'a Pins,
+    pub(super) bytes: &'a [u8],
+    pub(super) pins: &'a Pins,
     pub(crate) fingerprint: Option<Fingerprint>,
-    record: Option<Record>,
-    body_len: usize,
-    manifest: Option<Manifest>,
-    shape: Option<BallotShape>,
-    poll_id: [u8; 32],
-    election: [u8; 64],
-    joint_key: Option<PublicKey>,
-    public_shares: Option<Vec<Element>>,
-    cast: Option<Vec<EncryptedBallot>>,
-    aggregates: Option<Vec<Ciphertext>>,
-    shares: Option<Vec<Vec<VerifiedShare>>>,
+    pub(super) record: Option<Record>,
+    pub(super) body_len: usize,
+    pub(super) manifest: Option<Manifest>,
+    pub(super) shape: Option<BallotShape>,
+    /// Each selection's name (contest, item, option), for the report's words.
+    pub(super) names: Vec<Text>,
+    pub(super) poll_id: [u8; 32],
+    pub(super) election: [u8; 64],
+    pub(super) joint_key: Option<PublicKey>,
+    pub(super) public_shares: Option<Vec<Element>>,
+    pub(super) cast: Option<Vec<EncryptedBallot>>,
+    pub(super) aggregates: Option<Vec<Ciphertext>>,
+    pub(super) shares: Option<Vec<Vec<VerifiedShare>>>,
     pub(crate) result: Option<PollResult>,
 }
 
@@ -54,6 +56,7 @@ impl<'a> State<'a> {
             body_len: 0,
             manifest: None,
             shape: None,
+            names: Vec::new(),
             poll_id: [0; 32],
             election: [0; 64],
             joint_key: None,
@@ -66,34 +69,44 @@ impl<'a> State<'a> {
     }
 
     /// The record, manifest, shape and key: what every step after §13.2 needs.
-    fn basics(&self) -> Result<(&Record, &Manifest, &BallotShape, &PublicKey), StepError> {
+    pub(super) fn basics(&self) -> Result<(&Record, &Manifest, &BallotShape, &PublicKey), StepError> {
         match (&self.record, &self.manifest, &self.shape, &self.joint_key) {
             (Some(r), Some(m), Some(s), Some(k)) => Ok((r, m, s, k)),
-            _ => Err(StepError::Skipped("the record or its manifest could not be read (13.1, 13.2)")),
+            _ => Err(no_basics()),
         }
     }
 }
 
-fn fail<T>(s: impl Into<String>) -> Result<T, StepError> {
-    Err(StepError::Fail(s.into()))
+pub(super) fn fail<T>(why: Text) -> Result<T, StepError> {
+    Err(StepError::Fail(why))
 }
 
-fn cast_entries(record: &Record) -> impl Iterator<Item = (usize, &BoardEntry)> {
+pub(super) fn cast_entries(record: &Record) -> impl Iterator<Item = (usize, &BoardEntry)> {
     record.board.iter().enumerate().filter(|(_, e)| matches!(e, BoardEntry::Cast { .. }))
 }
 
-fn cast_count(record: &Record) -> usize {
+pub(super) fn cast_count(record: &Record) -> usize {
     cast_entries(record).count()
 }
 
+/// An entry's credential that does not decode: 公告板第 4 条的凭证格式有误：…
+pub(super) fn bad_credential(pos: usize, e: &hallvote_crypto::DecodeError) -> Text {
+    let (place, why) = (entry(pos), decode_error(e));
+    t(format!("{}的凭证格式有误：{}", place.zh, why.zh), format!("{}: credential: {}", place.en, why.en))
+}
+
+/// Dealers in Chinese: 第 1、2、3 号监票人, or 无 (none).
+fn dealers_zh(list: &[u32]) -> String {
+    if list.is_empty() { "无".to_owned() } else { format!("第 {} 号监票人", numbers(list).zh) }
+}
+
 /// §13.1: the file has the record structure of spec §12.1, version 1, nothing trailing.
-pub(crate) fn step_13_1_format<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let (record, body_len) = Record::decode(st.bytes).map_err(|e| format!("not a record: {e}"))?;
-    let detail = format!(
-        "record v{}, {} bytes, {} board entries",
-        crate::record::format::RECORD_VERSION,
-        thousands(st.bytes.len()),
-        record.board.len()
+pub(crate) fn step_13_1_format<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
+    let (record, body_len) = Record::decode(st.bytes).map_err(|e| at(&t("不是选举记录", "not a record"), &e.text()))?;
+    let (version, size, n) = (crate::record::format::RECORD_VERSION, thousands(st.bytes.len()), record.board.len());
+    let detail = t(
+        format!("选举记录第 {version} 版，{size} 字节，公告板 {n} 条"),
+        format!("record v{version}, {size} bytes, {n} board entries"),
     );
     st.fingerprint =
         Some(Fingerprint::of(&record.manifest, &record.ceremony.joint_key, &record.ceremony.public_shares));
@@ -104,23 +117,29 @@ pub(crate) fn step_13_1_format<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mu
 
 /// §13.2: the manifest decodes canonically; the poll is valid under its ruleset; the
 /// poll id and the election context hash `E` are derived from it (spec §11.3).
-pub(crate) fn step_13_2_manifest<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let record = st.record.as_ref().ok_or(StepError::Skipped("the record could not be read (13.1)"))?;
-    let manifest = Manifest::decode(&record.manifest).map_err(|e| format!("manifest: {e}"))?;
-    let shape = manifest.shape().map_err(|e| format!("manifest: {e}"))?;
-    let key = PublicKey::decode(&record.ceremony.joint_key).map_err(|e| format!("joint key: {e}"))?;
+pub(crate) fn step_13_2_manifest<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
+    let record = st.record.as_ref().ok_or_else(no_record)?;
+    let manifest_words = t("投票清单", "manifest");
+    let manifest = Manifest::decode(&record.manifest).map_err(|e| at(&manifest_words, &e.text()))?;
+    let shape = manifest.shape().map_err(|e| at(&manifest_words, &e.text()))?;
+    let key = PublicKey::decode(&record.ceremony.joint_key)
+        .map_err(|e| at(&t("联合公钥", "joint key"), &decode_error(&e)))?;
     st.poll_id = Manifest::poll_id(&record.manifest);
     st.election = Manifest::election_hash(&record.manifest, &key);
-    let detail = format!(
-        "{}: {} contests, {} selections a ballot, ruleset {}, {}-of-{} scrutineers, {} counters",
-        manifest.poll.name,
-        manifest.poll.contests.len(),
-        shape.selections(),
-        manifest.ruleset.name,
-        manifest.threshold,
-        manifest.scrutineers.len(),
-        manifest.counters.len()
+    let (name, contests, selections) = (&manifest.poll.name, manifest.poll.contests.len(), shape.selections());
+    let (ruleset, k, n, m) =
+        (&manifest.ruleset.name, manifest.threshold, manifest.scrutineers.len(), manifest.counters.len());
+    let detail = t(
+        format!(
+            "{name}：{contests} 个事项，每张选票 {selections} 个计票项，规则集 {ruleset}，\
+             {n} 名监票人中任意 {k} 名可解密，{m} 名计票人"
+        ),
+        format!(
+            "{name}: {contests} contests, {selections} selections a ballot, ruleset {ruleset}, \
+             {k}-of-{n} scrutineers, {m} counters"
+        ),
     );
+    st.names = selection_names(&manifest.poll);
     st.manifest = Some(manifest);
     st.shape = Some(shape);
     st.joint_key = Some(key);
@@ -129,63 +148,123 @@ pub(crate) fn step_13_2_manifest<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &
 
 /// §13.3: every dealer message and complaint re-checked (spec §5.2, §5.3); the
 /// qualified set, the joint key and every public share recomputed and compared.
-pub(crate) fn step_13_3_ceremony<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
+pub(crate) fn step_13_3_ceremony<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
     let (record, manifest, _, _) = st.basics()?;
     let n = manifest.scrutineers.len() as u32;
-    let params = Params::new(manifest.threshold, n).map_err(|_| "threshold parameters".to_owned())?;
+    let k = manifest.threshold;
+    let params = Params::new(k, n).map_err(|_| {
+        t(
+            format!("监票人门限不合规定：{n} 名监票人中任意 {k} 名（须 1 ≤ k ≤ n ≤ 255）"),
+            format!("threshold parameters not allowed: {k} of {n} scrutineers (1 ≤ k ≤ n ≤ 255 required)"),
+        )
+    })?;
     let c = &record.ceremony;
-    let mut dealers: HashMap<u32, DealerCommitments> = HashMap::new();
+    let mut dealers: HashMap<u32, (usize, DealerCommitments)> = HashMap::new();
     let mut disqualified = BTreeSet::new();
     for (pos, bytes) in c.dealer_messages.iter().enumerate() {
-        let Ok(msg) = DealerCommitments::decode(bytes) else {
-            return fail(format!("dealer message {pos} is malformed"));
-        };
-        if msg.dealer == 0 || msg.dealer > n || dealers.contains_key(&msg.dealer) {
-            return fail(format!("dealer message {pos}: dealer {} out of range or repeated", msg.dealer));
+        let m = pos + 1;
+        let msg = DealerCommitments::decode(bytes).map_err(|e| {
+            let why = decode_error(&e);
+            t(
+                format!("第 {m} 份分发者消息格式有误：{}", why.zh),
+                format!("dealer message {m} is malformed: {}", why.en),
+            )
+        })?;
+        let d = msg.dealer;
+        if d == 0 || d > n {
+            return fail(t(
+                format!("第 {m} 份分发者消息：分发者编号 {d} 超出范围（投票清单中有 {n} 名监票人）"),
+                format!("dealer message {m}: dealer {d} out of range (the manifest has {n} scrutineers)"),
+            ));
+        }
+        if let Some((first, _)) = dealers.get(&d) {
+            let first = first + 1;
+            return fail(t(
+                format!("第 {m} 份分发者消息：分发者第 {d} 号监票人重复（第 {first} 份消息也是该监票人的）"),
+                format!("dealer message {m}: dealer {d} repeated (dealer message {first} is also theirs)"),
+            ));
         }
         if msg.verify(&manifest.ceremony, params).is_err() {
-            disqualified.insert(msg.dealer);
+            disqualified.insert(d);
         }
-        dealers.insert(msg.dealer, msg);
+        dealers.insert(d, (pos, msg));
     }
     for (pos, bytes) in c.complaints.iter().enumerate() {
-        let share = DealerShare::decode(bytes).map_err(|e| format!("complaint {pos}: {e}"))?;
-        let Some(msg) = dealers.get(&share.dealer) else {
-            return fail(format!("complaint {pos} names dealer {}, who sent no message", share.dealer));
+        let m = pos + 1;
+        let share = DealerShare::decode(bytes).map_err(|e| {
+            let why = decode_error(&e);
+            t(format!("第 {m} 项异议格式有误：{}", why.zh), format!("complaint {m}: {}", why.en))
+        })?;
+        let (d, r) = (share.dealer, share.recipient);
+        let Some((_, msg)) = dealers.get(&d) else {
+            return fail(t(
+                format!("第 {m} 项异议针对分发者第 {d} 号监票人，但该监票人没有分发者消息"),
+                format!("complaint {m} names dealer {d}, who sent no message"),
+            ));
         };
-        if share.recipient == 0 || share.recipient > n {
-            return fail(format!("complaint {pos}: recipient {} out of range", share.recipient));
+        if r == 0 || r > n {
+            return fail(t(
+                format!("第 {m} 项异议：接收者编号 {r} 超出范围（投票清单中有 {n} 名监票人）"),
+                format!("complaint {m}: recipient {r} out of range (the manifest has {n} scrutineers)"),
+            ));
         }
         if share.verify(msg).is_err() {
-            disqualified.insert(share.dealer);
+            disqualified.insert(d);
         }
     }
     if let Some(j) = c.public_shares.iter().position(|x| x == Element::identity().as_bytes()) {
-        return fail(format!(
-            "scrutineer {}'s public share is the identity: anyone could make that scrutineer's decryption shares",
-            j + 1
+        let j = j + 1;
+        return fail(t(
+            format!("第 {j} 号监票人的公开份额是单位元：任何人都能伪造该监票人的解密份额"),
+            format!(
+                "scrutineer {j}'s public share is the identity: anyone could make that scrutineer's decryption shares"
+            ),
         ));
     }
     let qualified: Vec<u32> = (1..=n).filter(|i| dealers.contains_key(i) && !disqualified.contains(i)).collect();
     if qualified != c.qualified {
-        return fail(format!("qualified dealers are {qualified:?}, the record says {:?}", c.qualified));
+        let (ours, theirs) = (numbers(&qualified), numbers(&c.qualified));
+        return fail(t(
+            format!("合格的分发者应为{}，记录中为{}", dealers_zh(&qualified), dealers_zh(&c.qualified)),
+            format!("qualified dealers are {}, the record says {}", ours.en, theirs.en),
+        ));
     }
-    let msgs: Vec<DealerCommitments> = qualified.iter().filter_map(|i| dealers.get(i).cloned()).collect();
-    let out = ceremony_output(params, &msgs).map_err(|e| format!("ceremony outcome: {e}"))?;
+    let msgs: Vec<DealerCommitments> =
+        qualified.iter().filter_map(|i| dealers.get(i).map(|(_, m)| m.clone())).collect();
+    let out =
+        ceremony_output(params, &msgs).map_err(|e| at(&t("密钥生成结果", "ceremony outcome"), &verify_error(&e)))?;
     if out.joint_key.element().as_bytes() != &c.joint_key {
-        return fail("the joint key is not the sum of the qualified dealers' constant commitments");
+        return fail(t(
+            "联合公钥不等于各合格分发者常数项承诺之和",
+            "the joint key is not the sum of the qualified dealers' constant commitments",
+        ));
     }
-    let stored: Vec<&[u8; 32]> = c.public_shares.iter().collect();
-    let recomputed: Vec<&[u8; 32]> = out.public_shares.iter().map(Element::as_bytes).collect();
-    if stored != recomputed {
-        return fail("the public shares differ from those recomputed from the dealers' commitments");
+    if c.public_shares.len() != out.public_shares.len() {
+        let (stored, want) = (c.public_shares.len(), out.public_shares.len());
+        return fail(t(
+            format!("记录中有 {stored} 个公开份额，而监票人有 {want} 名"),
+            format!("the record has {stored} public shares for {want} scrutineers"),
+        ));
     }
-    let detail = format!(
-        "{} dealers, {} complaints, qualified {:?}; joint key and {} public shares recomputed",
-        c.dealer_messages.len(),
-        c.complaints.len(),
-        qualified,
-        n
+    let differs = c.public_shares.iter().zip(&out.public_shares).position(|(a, b)| a != b.as_bytes());
+    if let Some(j) = differs {
+        let j = j as u32 + 1;
+        let who = scrutineer(j);
+        return fail(t(
+            format!("{}的公开份额与根据分发者承诺重新计算的不同", who.zh),
+            format!("{}'s public share differs from the one recomputed from the dealers' commitments", who.en),
+        ));
+    }
+    let (messages, complaints, q) = (c.dealer_messages.len(), c.complaints.len(), numbers(&qualified));
+    let detail = t(
+        format!(
+            "分发者消息 {messages} 份，异议 {complaints} 项，合格分发者为{}；联合公钥与 {n} 个公开份额已重新计算核对",
+            dealers_zh(&qualified)
+        ),
+        format!(
+            "{messages} dealers, {complaints} complaints, qualified {}; joint key and {n} public shares recomputed",
+            q.en
+        ),
     );
     st.public_shares = Some(out.public_shares);
     Ok(detail)
@@ -193,29 +272,48 @@ pub(crate) fn step_13_3_ceremony<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &
 
 /// §13.4: every credential on the board verifies under the poll's key and poll id
 /// (spec §6.5); no serial occurs twice among the cast ballots.
-pub(crate) fn step_13_4_credentials<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
+pub(crate) fn step_13_4_credentials<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
     let (record, manifest, _, _) = st.basics()?;
     let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
-    for (pos, entry) in record.board.iter().enumerate() {
-        let cred = Credential::from_bytes(entry.credential()).map_err(|e| format!("entry {pos}: credential: {e}"))?;
+    for (pos, e) in record.board.iter().enumerate() {
+        let cred = Credential::from_bytes(e.credential()).map_err(|err| bad_credential(pos, &err))?;
+        let place = entry(pos);
         let (len, want) = (cred.signature().len(), manifest.credential_key.modulus_len());
         if len != want {
-            return fail(format!(
-                "entry {pos}: the credential's signature is {len} bytes long; the poll's {}-bit credential key \
-                 makes signatures of {want} bytes",
-                manifest.credential_key.modulus_bits()
+            let bits = manifest.credential_key.modulus_bits();
+            return fail(t(
+                format!(
+                    "{}：凭证的签名长 {len} 字节，而本次投票的 {bits} 位凭证公钥产生的签名为 {want} 字节",
+                    place.zh
+                ),
+                format!(
+                    "{}: the credential's signature is {len} bytes long; the poll's {bits}-bit credential key \
+                     makes signatures of {want} bytes",
+                    place.en
+                ),
             ));
         }
         if cred.verify(&manifest.credential_key, &st.poll_id).is_err() {
-            return fail(format!("entry {pos}: the credential is not signed by the poll's credential key"));
+            return fail(t(
+                format!("{}：凭证不是本次投票的凭证密钥所签", place.zh),
+                format!("{}: the credential is not signed by the poll's credential key", place.en),
+            ));
         }
-        if matches!(entry, BoardEntry::Cast { .. })
+        if matches!(e, BoardEntry::Cast { .. })
             && let Some(first) = seen.insert(cred.serial(), pos)
         {
-            return fail(format!("entries {first} and {pos}: one credential cast twice (serial reused)"));
+            let (a, b) = (first + 1, pos + 1);
+            return fail(t(
+                format!("公告板第 {a} 条与第 {b} 条：同一凭证投了两次（凭证序号重复）"),
+                format!("entries {a} and {b}: one credential cast twice (serial reused)"),
+            ));
         }
     }
-    Ok(format!("{} credentials valid, {} distinct serials cast", record.board.len(), seen.len()))
+    let (n, serials) = (record.board.len(), seen.len());
+    Ok(t(
+        format!("{n} 个凭证有效，投出的选票凭证序号互不相同，共 {serials} 个"),
+        format!("{n} credentials valid, {serials} distinct serials cast"),
+    ))
 }
 
 /// §13.5: every proof of every cast ballot (spec §10.3), in one batch (spec §4.4);
@@ -223,410 +321,117 @@ pub(crate) fn step_13_4_credentials<R: CryptoRng + ?Sized>(st: &mut State<'_>, _
 pub(crate) fn step_13_5_ballot_proofs<R: CryptoRng + ?Sized>(
     st: &mut State<'_>,
     rng: &mut R,
-) -> Result<String, StepError> {
+) -> Result<Text, StepError> {
     let (record, _, shape, key) = st.basics()?;
     let entries: Vec<(usize, &BoardEntry)> = cast_entries(record).collect();
     let per_ballot =
         shape.selections() + shape.contests.iter().map(|c| c.items.len() + usize::from(c.cap.is_some())).sum::<usize>();
     let ballots = super::ballots::verify_cast(&entries, shape, key, &st.election, rng)?;
-    let n = ballots.len();
+    let (n, proofs) = (thousands(ballots.len()), thousands(ballots.len() * per_ballot));
     st.cast = Some(ballots);
-    Ok(format!("{} ballots, {} proofs", thousands(n), thousands(n * per_ballot)))
+    Ok(t(format!("{n} 张选票，{proofs} 个证明"), format!("{n} ballots, {proofs} proofs")))
 }
 
 /// §13.6: every spoiled ballot's opening matches its ciphertexts and is a valid
 /// ballot (spec §10.6).
-pub(crate) fn step_13_6_spoiled<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
+pub(crate) fn step_13_6_spoiled<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
     let (record, _, shape, key) = st.basics()?;
     let mut n = 0;
-    for (pos, entry) in record.board.iter().enumerate() {
-        if let BoardEntry::Spoiled { ballot, opening, .. } = entry {
-            let b = EncryptedBallot::decode(ballot, shape).map_err(|e| format!("entry {pos}: {e}"))?;
-            let o = Opening::decode(opening, shape).map_err(|e| format!("entry {pos}: opening: {e}"))?;
-            check_opening(shape, key, &b, &o).map_err(|e| format!("entry {pos}: {e}"))?;
+    for (pos, e) in record.board.iter().enumerate() {
+        if let BoardEntry::Spoiled { ballot, opening, .. } = e {
+            let place = entry(pos);
+            let b = EncryptedBallot::decode(ballot, shape).map_err(|err| at(&place, &err.text()))?;
+            let o = Opening::decode(opening, shape).map_err(|err| {
+                let why = err.text();
+                t(format!("{}：所公开的内容：{}", place.zh, why.zh), format!("{}: opening: {}", place.en, why.en))
+            })?;
+            check_opening(shape, key, &b, &o).map_err(|err| at(&place, &err.text()))?;
             n += 1;
         }
     }
-    Ok(format!("{n} spoiled ballots opened and checked"))
+    Ok(t(format!("{n} 张作废选票已公开并核对"), format!("{n} spoiled ballots opened and checked")))
 }
 
-fn check_head(
-    st: &State<'_>,
-    manifest: &Manifest,
-    head: &crate::record::format::SignedHead,
-) -> Result<TreeHead, String> {
-    let th = TreeHead::from_bytes(&head.head).map_err(|e| format!("tree head: {e}"))?;
-    let sig = Signature::from_bytes(&head.signature).map_err(|e| format!("tree head signature: {e}"))?;
-    verify(&manifest.server_key, tags::SIG_TREE_HEAD, &head_message(&head.head, &st.election), &sig)
-        .map_err(|_| format!("the server's signature on the tree head of size {} does not verify", th.size))?;
+/// A signed tree head's signature, under the server's key for this poll (spec §12.5).
+pub(super) fn check_head(st: &State<'_>, manifest: &Manifest, h: &SignedHead) -> Result<TreeHead, Text> {
+    let th = TreeHead::from_bytes(&h.head).map_err(|e| at(&t("树头", "tree head"), &decode_error(&e)))?;
+    let sig = Signature::from_bytes(&h.signature)
+        .map_err(|e| at(&t("树头的签名", "tree head signature"), &ed25519_error(&e)))?;
+    verify(&manifest.server_key, tags::SIG_TREE_HEAD, &head_message(&h.head, &st.election), &sig).map_err(|_| {
+        t(
+            format!("服务器对 {} 条的树头所作的签名无效", th.size),
+            format!("the server's signature on the tree head of size {} does not verify", th.size),
+        )
+    })?;
     Ok(th)
 }
 
 /// §13.7: the Merkle tree of the board's entries (spec §7, §12.4) has the signed
 /// final tree head, and every receipt tree head is a signed earlier state of it.
-pub(crate) fn step_13_7_board<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
+pub(crate) fn step_13_7_board<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
     let (record, manifest, _, _) = st.basics()?;
     let log = board_log(&record.board);
-    let head = check_head(st, manifest, &record.final_head)?;
-    if head.size != log.len() || head.root != log.root() {
-        return fail(format!(
-            "the board's {} entries do not have the signed tree head (size {}): an entry was added, removed or changed",
-            log.len(),
-            head.size
+    let len = log.len();
+    let fin = check_head(st, manifest, &record.final_head).map_err(|e| at(&t("最终树头", "final tree head"), &e))?;
+    if fin.size != len || fin.root != log.root() {
+        let size = fin.size;
+        return fail(t(
+            format!("公告板的 {len} 条与签名树头（{size} 条）不符：有条目被添加、删除或改动"),
+            format!(
+                "the board's {len} entries do not have the signed tree head (size {size}): an entry was added, removed or changed"
+            ),
         ));
     }
     let mut last = 0;
-    let mut largest = 0;
     for (k, h) in record.receipt_heads.iter().enumerate() {
-        let th = check_head(st, manifest, h)?;
-        if th.size <= last || th.size > log.len() {
-            return fail(format!("receipt tree head {k}: size {} out of order", th.size));
-        }
-        if log.root_at(th.size).ok() != Some(th.root) {
-            return fail(format!(
-                "receipt tree head {k} (size {}) is not a state of this board: an entry before it was changed or removed",
-                th.size
+        let place = t(format!("第 {} 个回执树头", k + 1), format!("receipt tree head {}", k + 1));
+        let th = check_head(st, manifest, h).map_err(|e| at(&place, &e))?;
+        let size = th.size;
+        if size <= last {
+            return fail(t(
+                format!("{}：条数 {size} 顺序不对（前一个回执树头为 {last} 条，应逐个增加）", place.zh),
+                format!("{}: size {size} out of order (the one before has size {last})", place.en),
             ));
         }
-        last = th.size;
-        largest = th.size;
+        if size > len {
+            return fail(t(
+                format!("{}：条数 {size} 超过公告板的 {len} 条", place.zh),
+                format!("{}: size {size} is more than the board's {len} entries", place.en),
+            ));
+        }
+        if log.root_at(size).ok() != Some(th.root) {
+            return fail(t(
+                format!("{}（{size} 条）不是本公告板曾有的状态：前 {size} 条中有条目被改动或删除", place.zh),
+                format!(
+                    "{} (size {size}) is not a state of this board: an entry before it was changed or removed",
+                    place.en
+                ),
+            ));
+        }
+        last = size;
     }
     // Every entry was receipted (its cast or challenge answered with a signed head
     // that includes it, §12.5): the largest receipt head covers the whole board.
-    if largest != log.len() {
+    if last != len {
         return fail(if record.receipt_heads.is_empty() {
-            format!("the record has no receipt tree heads for its {} entries: none of them was receipted", log.len())
+            t(
+                format!("选举记录中没有回执树头：公告板的 {len} 条都没有回执"),
+                format!("the record has no receipt tree heads for its {len} entries: none of them was receipted"),
+            )
         } else {
-            format!(
-                "the receipt tree heads cover only the first {largest} of the {} entries: entries from position \
-                 {largest} on were never receipted",
-                log.len()
+            let next = last + 1;
+            t(
+                format!("回执树头只覆盖公告板 {len} 条中的前 {last} 条：第 {next} 至 {len} 条没有回执"),
+                format!(
+                    "the receipt tree heads cover only the first {last} of the {len} entries: entries {next} to {len} \
+                     were never receipted"
+                ),
             )
         });
     }
-    Ok(format!(
-        "{} entries, signed tree head matches, {} receipt tree heads consistent",
-        log.len(),
-        record.receipt_heads.len()
-    ))
-}
-
-/// §13.8: present ≤ expected, issued ≤ present; ballots cast against credentials
-/// issued (more cast than issued voids the poll, R6, which §13.12 then requires).
-pub(crate) fn step_13_8_counts<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let (record, _, _, _) = st.basics()?;
-    let a = record.attendance;
-    if a.present > a.expected || a.issued > a.present {
-        return fail(format!(
-            "expected {}, present {}, issued {}: impossible figures",
-            a.expected, a.present, a.issued
-        ));
-    }
-    let cast = cast_count(record);
-    let spoiled = record.board.len() - cast;
-    let verdict = if cast as u64 <= u64::from(a.issued) { "≤ issued" } else { "> issued: the poll is void (R6)" };
-    Ok(format!(
-        "expected {}, present {}, issued {}, cast {cast} {verdict}, spoiled {spoiled}",
-        a.expected, a.present, a.issued
-    ))
-}
-
-/// §13.9: the aggregate of every selection is the sum of that selection over the cast ballots.
-pub(crate) fn step_13_9_aggregate<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let (record, _, shape, _) = st.basics()?;
-    if record.aggregates.len() != shape.selections() {
-        return fail(format!("{} aggregates for {} selections", record.aggregates.len(), shape.selections()));
-    }
-    let stored: Vec<Ciphertext> = record
-        .aggregates
-        .iter()
-        .map(|a| Ciphertext::decode(a))
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("aggregate: {e}"))?;
-    let ballots = st.cast.as_ref().ok_or(StepError::Skipped("the cast ballots could not be read (13.5)"))?;
-    let sums = crate::ballot::selection_sums(shape, ballots);
-    let cast = ballots.len();
-    st.aggregates = Some(stored.clone());
-    if let Some(s) = sums.iter().zip(&stored).position(|(a, b)| a != b) {
-        return fail(format!("selection {s}: the aggregate is not the sum of the cast ballots"));
-    }
-    Ok(format!("{} selections over {} ballots", sums.len(), cast))
-}
-
-/// §13.10: at least `k` distinct scrutineers; each share's proof verifies against
-/// the public share recomputed in §13.3 and the aggregate (spec §5.4), in one batch.
-pub(crate) fn step_13_10_decryption_shares<R: CryptoRng + ?Sized>(
-    st: &mut State<'_>,
-    rng: &mut R,
-) -> Result<String, StepError> {
-    let (record, manifest, shape, _) = st.basics()?;
-    let publics =
-        st.public_shares.as_ref().ok_or(StepError::Skipped("the public shares were not recomputed (13.3)"))?;
-    let aggregates = st.aggregates.as_ref().ok_or(StepError::Skipped("the aggregates could not be read (13.9)"))?;
-    let n = manifest.scrutineers.len() as u32;
-    let mut who = BTreeSet::new();
-    for d in &record.decryptions {
-        if d.scrutineer == 0 || d.scrutineer > n || !who.insert(d.scrutineer) {
-            return fail(format!("scrutineer {} out of range or repeated", d.scrutineer));
-        }
-        if d.shares.len() != aggregates.len() {
-            return fail(format!(
-                "scrutineer {}: {} shares for {} selections",
-                d.scrutineer,
-                d.shares.len(),
-                aggregates.len()
-            ));
-        }
-    }
-    if (who.len() as u32) < manifest.threshold {
-        return fail(format!("shares from {} scrutineers, {} needed", who.len(), manifest.threshold));
-    }
-    let sel = selections(shape);
-    let mut decoded = Vec::with_capacity(record.decryptions.len());
-    let mut batch = BatchVerifier::new();
-    for d in &record.decryptions {
-        let x = &publics[d.scrutineer as usize - 1];
-        let mut row = Vec::with_capacity(d.shares.len());
-        for (s, (bytes, &(c, i, o))) in d.shares.iter().zip(&sel).enumerate() {
-            let share = DecryptionShare::decode(bytes)
-                .map_err(|e| format!("scrutineer {}, selection {s}: {e}", d.scrutineer))?;
-            if share.index != d.scrutineer {
-                return fail(format!(
-                    "scrutineer {}, selection {s}: the share is scrutineer {}'s",
-                    d.scrutineer, share.index
-                ));
-            }
-            share.queue(&tally_context(&st.election, c, i, o), x, &aggregates[s], &mut batch, rng);
-            row.push(share);
-        }
-        decoded.push(row);
-    }
-    let proofs = decoded.iter().map(Vec::len).sum::<usize>();
-    let Ok(evidence) = verify_batch(batch) else {
-        for (d, row) in record.decryptions.iter().zip(&decoded) {
-            let x = &publics[d.scrutineer as usize - 1];
-            for (s, (share, &(c, i, o))) in row.iter().zip(&sel).enumerate() {
-                if share.verify(&tally_context(&st.election, c, i, o), x, &aggregates[s]).is_err() {
-                    return fail(format!(
-                        "scrutineer {}, selection {s}: the decryption share's proof fails",
-                        d.scrutineer
-                    ));
-                }
-            }
-        }
-        return fail("the batch of share proofs fails although each verifies alone");
-    };
-    let mut per_selection: Vec<Vec<VerifiedShare>> = vec![Vec::new(); sel.len()];
-    for row in &decoded {
-        for (s, share) in row.iter().enumerate() {
-            per_selection[s].push(share.assume_verified(&evidence));
-        }
-    }
-    st.shares = Some(per_selection);
-    Ok(format!("scrutineers {who:?}, {} proofs", thousands(proofs)))
-}
-
-/// §13.11: the shares combine (spec §5.5) to the recorded totals, each at most the
-/// number of cast ballots (spec §3.4).
-pub(crate) fn step_13_11_totals<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let (record, manifest, _, _) = st.basics()?;
-    let shares = st.shares.as_ref().ok_or(StepError::Skipped("the decryption shares did not verify (13.10)"))?;
-    let aggregates = st.aggregates.as_ref().ok_or(StepError::Skipped("the aggregates could not be read (13.9)"))?;
-    if record.totals.len() != aggregates.len() {
-        return fail(format!("{} totals for {} selections", record.totals.len(), aggregates.len()));
-    }
-    let bound = cast_count(record) as u64;
-    let table = DlogTable::new(bound);
-    for (s, ((ct, sh), stored)) in aggregates.iter().zip(shares).zip(&record.totals).enumerate() {
-        let m = combine(ct, sh, manifest.threshold).map_err(|e| format!("selection {s}: {e}"))?;
-        let total = table
-            .recover(&m)
-            .map_err(|_| format!("selection {s}: the decryption is not a count of at most {bound} ballots"))?;
-        if total != *stored {
-            return fail(format!("selection {s}: the shares decrypt to {total}, the record says {stored}"));
-        }
-    }
-    Ok(format!("{} totals decrypted and equal, each ≤ {bound} ballots", record.totals.len()))
-}
-
-/// §13.12: the outcome recomputed from the totals, attendance and the manifest's
-/// ruleset (the counting rules, RULES) equals the recorded outcome (spec §12.7).
-pub(crate) fn step_13_12_outcome<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let (record, manifest, shape, _) = st.basics()?;
-    let cast = u32::try_from(cast_count(record)).map_err(|_| "too many ballots".to_owned())?;
-    let counts = poll_counts(&manifest.poll, shape, record.attendance, cast, &record.totals)
-        .map_err(|e| format!("totals: {e}"))?;
-    let (result, bytes) = outcome(&manifest.poll, &manifest.ruleset, &counts)
-        .map_err(|e| format!("the totals cannot be counted: {}", e.text().en))?;
-    let summary = if result.valid {
-        format!(
-            "poll stands; elected: {}",
-            if result.elected.is_empty() { "—".to_owned() } else { result.elected.join("、") }
-        )
-    } else {
-        format!("poll void: {}", result.void_reason.as_ref().map_or("", |t| t.en.as_str()))
-    };
-    let verdict = if bytes == record.outcome {
-        Ok(summary)
-    } else {
-        let what = crate::record::outcome::first_difference(&result, &record.outcome).unwrap_or_default();
-        fail(format!(
-            "the recorded outcome is not the one the totals give under ruleset {}: {what}; the totals give: {summary}",
-            manifest.ruleset.name
-        ))
-    };
-    st.result = Some(result);
-    verdict
-}
-
-/// §13.13: the server's signature over the body (spec §12.9), and every scrutineer's
-/// and counter's over the result digest (spec §12.8).
-pub(crate) fn step_13_13_signatures<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let (record, manifest, _, _) = st.basics()?;
-    let body = &st.bytes[..st.body_len];
-    let sig = Signature::from_bytes(&record.server_signature).map_err(|e| format!("server signature: {e}"))?;
-    verify(&manifest.server_key, tags::SIG_RECORD, &Record::body_digest(body), &sig)
-        .map_err(|_| "the server's signature on the record does not verify".to_owned())?;
-    let digest =
-        result_digest(&st.election, record.attendance, cast_count(record) as u64, &record.totals, &record.outcome);
-    for (role, signers, sigs) in [
-        ("scrutineer", &manifest.scrutineers, &record.scrutineer_signatures),
-        ("counter", &manifest.counters, &record.counter_signatures),
-    ] {
-        if signers.len() != sigs.len() {
-            return fail(format!("{} {role} signatures for {} {role}s", sigs.len(), signers.len()));
-        }
-        for (signer, s) in signers.iter().zip(sigs) {
-            let ok = Signature::from_bytes(s).is_ok_and(|s| verify(&signer.key, tags::SIG_RESULT, &digest, &s).is_ok());
-            if !ok {
-                return fail(format!("{role} {}'s signature on the result does not verify", signer.name));
-            }
-        }
-    }
-    Ok(format!("server, {} scrutineers and {} counters", manifest.scrutineers.len(), manifest.counters.len()))
-}
-
-/// §13.14: the record's election fingerprint (spec §11.4) and officers' keys are the
-/// ones the hall wrote down, when the verifier is given them.
-pub(crate) fn step_13_14_pins<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let pins = st.pins;
-    let (_, manifest, _, _) = st.basics()?;
-    let fp = st.fingerprint.ok_or(StepError::Skipped("the record could not be read (13.1)"))?;
-    if !pins.pinned() {
-        return Ok(format!(
-            "none given: only consistency checked; compare fingerprint {fp} with the scrutineers' minutes"
-        ));
-    }
-    let mut said = Vec::new();
-    if let Some(expect) = &pins.fingerprint {
-        match fp.matches(expect) {
-            Err(e) => return fail(format!("--expect: {e}")),
-            Ok(false) => {
-                return fail(format!(
-                    "the record's election fingerprint is {fp}, not {} as the hall wrote down: this record is not \
-                     that poll (its manifest, server or credential key, officers or key ceremony differ)",
-                    expect.trim()
-                ));
-            }
-            Ok(true) => said.push(format!("fingerprint {fp} as expected")),
-        }
-    }
-    let officers: Vec<(&str, &crate::record::Signer)> = manifest
-        .scrutineers
-        .iter()
-        .map(|s| ("scrutineer", s))
-        .chain(manifest.counters.iter().map(|c| ("counter", c)))
-        .collect();
-    for pin in &pins.officer_keys {
-        let mut found = None;
-        for (role, officer) in &officers {
-            match KeyFingerprint::of(&officer.key).matches(pin) {
-                Err(e) => return fail(format!("--officer-key: {e}")),
-                Ok(true) => found = Some((*role, officer.name.as_str())),
-                Ok(false) => {}
-            }
-        }
-        match found {
-            Some((role, name)) => said.push(format!("{role} {name}'s key {}", pin.trim())),
-            None => {
-                let listed: Vec<String> =
-                    officers.iter().map(|(_, o)| format!("{} {}", o.name, KeyFingerprint::of(&o.key))).collect();
-                return fail(format!(
-                    "no scrutineer or counter of this record has the key fingerprint {}; the record's officers are: {}",
-                    pin.trim(),
-                    listed.join(", ")
-                ));
-            }
-        }
-    }
-    Ok(said.join("; "))
-}
-
-/// §13.15: every receipt given is for an entry of this board, at its position, with
-/// its tracking code, under a signed head the final board extends; every observed
-/// head given is a signed earlier state of the final board.
-pub(crate) fn step_13_15_receipts<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<String, StepError> {
-    let pins = st.pins;
-    if pins.receipts.is_empty() && pins.heads.is_empty() {
-        return Ok("none given".into());
-    }
-    let (record, manifest, _, _) = st.basics()?;
-    let fp = st.fingerprint.ok_or(StepError::Skipped("the record could not be read (13.1)"))?;
-    let log = board_log(&record.board);
-    let extends = |th: &TreeHead| th.size <= log.len() && log.root_at(th.size).ok() == Some(th.root);
-    let (mut cast, mut spoiled) = (0, 0);
-    for (k, text) in pins.receipts.iter().enumerate() {
-        let n = k + 1;
-        let r = Receipt::parse(text).map_err(|e| format!("receipt {n}: not a receipt: {e}"))?;
-        let who = format!("receipt {n} (tracking code {}, position {})", r.tracking, r.position);
-        if r.fingerprint != fp.prefix() {
-            return fail(format!("{who}: it belongs to another poll, not the one with fingerprint {fp}"));
-        }
-        let th = check_head(st, manifest, &r.head).map_err(|e| format!("{who}: {e}"))?;
-        if !extends(&th) {
-            return fail(format!(
-                "{who}: the record's board is not a continuation of the board the receipt was signed on ({}): \
-                 an entry up to position {} was removed, moved or changed",
-                head_summary(&r.head),
-                th.size.saturating_sub(1)
-            ));
-        }
-        let entry = usize::try_from(r.position).ok().and_then(|p| record.board.get(p));
-        let Some(entry) = entry else {
-            return fail(format!("{who}: the board has no entry at that position"));
-        };
-        let serial = Credential::from_bytes(entry.credential())
-            .map(|c| c.serial())
-            .map_err(|e| format!("{who}: the entry's credential: {e}"))?;
-        let code = TrackingCode::of(&BallotContext { election: st.election, serial }, entry.ballot());
-        if code != r.tracking {
-            return fail(format!("{who}: the entry at that position has tracking code {code}, not the receipt's"));
-        }
-        match (r.kind, entry) {
-            (ReceiptKind::Cast, BoardEntry::Cast { .. }) => cast += 1,
-            (ReceiptKind::Spoiled, BoardEntry::Spoiled { .. }) => spoiled += 1,
-            (ReceiptKind::Cast, _) => return fail(format!("{who}: a cast ballot, but the record has it as spoiled")),
-            (ReceiptKind::Spoiled, _) => {
-                return fail(format!("{who}: a challenged ballot, but the record counts it as cast"));
-            }
-        }
-    }
-    for (k, text) in pins.heads.iter().enumerate() {
-        let n = k + 1;
-        let head = parse_head(text).map_err(|e| format!("observed head {n}: {e}"))?;
-        let th = check_head(st, manifest, &head).map_err(|e| format!("observed head {n}: {e}"))?;
-        if !extends(&th) {
-            return fail(format!(
-                "observed head {n} ({}): the record's board is not a continuation of it: an entry was removed, moved \
-                 or changed after the display showed it",
-                head_summary(&head)
-            ));
-        }
-    }
-    Ok(format!(
-        "{} receipts ({cast} cast, {spoiled} challenged) at their positions with their tracking codes; {} observed \
-         heads; the final board extends each",
-        pins.receipts.len(),
-        pins.heads.len()
+    let heads = record.receipt_heads.len();
+    Ok(t(
+        format!("公告板 {len} 条，与签名树头相符；{heads} 个回执树头均与之一致"),
+        format!("{len} entries, signed tree head matches, {heads} receipt tree heads consistent"),
     ))
 }
