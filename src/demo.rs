@@ -228,7 +228,8 @@ async fn simulate(n: usize, record_dir: Option<&Path>, lang: Lang, dir: &Path) -
         println!("{sheet}");
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let report = hallvote_tally::record::verify_record(&bytes, &mut rng);
-        let (out, ok) = hallvote_tally::record::render_reports(&[(path.display().to_string(), report)], false);
+        let lang = if lang == Lang::En { hallvote_tally::Lang::En } else { hallvote_tally::Lang::ZhCn };
+        let (out, ok) = hallvote_tally::record::render_reports(&[(path.display().to_string(), report)], false, lang);
         print!("{out}");
         let totals = hallvote_tally::record::Record::decode(&bytes).map(|(r, _)| r.totals).unwrap_or_default();
         let truth_ok = totals == truth.totals[p];

@@ -147,9 +147,13 @@ enum Command {
     },
     /// Check election records step by step (docs/spec/13-verifier.md), like `hallvote-verify`.
     Verify {
-        /// Print one JSON document instead of the step lines.
+        /// Print one JSON document instead of the step lines (in both languages).
         #[arg(long)]
         json: bool,
+        /// Language of the report: zh-CN or en. Default: zh-CN if LC_ALL, or else LANG,
+        /// starts with zh (zh_CN.UTF-8); otherwise en.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
         /// Do not verify: print the record's contents as JSON for people (spec §12.10);
         /// exit 0 if the file decodes as a record, 2 if not. Takes one record.
         #[arg(long, conflicts_with = "json")]
@@ -265,7 +269,7 @@ fn main() -> ExitCode {
         }
         Command::Loadtest { db, booths, ballots, rate } => loadtest(db, booths, ballots, rate),
         Command::Verify { dump: true, records, .. } => dump(&records),
-        Command::Verify { json, records, expect, officer_keys, receipts, receipts_file, heads, .. } => {
+        Command::Verify { json, lang, records, expect, officer_keys, receipts, receipts_file, heads, .. } => {
             let mut pins = hallvote_tally::record::Pins { fingerprint: expect, officer_keys, receipts, heads: vec![] };
             for (file, into) in [(receipts_file, &mut pins.receipts), (heads, &mut pins.heads)] {
                 let Some(file) = file else { continue };
@@ -277,7 +281,11 @@ fn main() -> ExitCode {
                     }
                 }
             }
-            verify(&records, &pins, json)
+            let lang = lang.unwrap_or_else(|| {
+                let var = |name| std::env::var(name).ok();
+                hallvote_tally::record::lang_from_locale(var("LC_ALL").as_deref(), var("LANG").as_deref())
+            });
+            verify(&records, &pins, json, lang)
         }
         Command::Count { scenario, json, ruleset, lang } => match count(&scenario, ruleset.as_deref(), json, lang) {
             Ok(out) => {
@@ -418,7 +426,7 @@ fn redact_url(url: &str) -> String {
     }
 }
 
-fn verify(records: &[PathBuf], pins: &hallvote_tally::record::Pins, json: bool) -> ExitCode {
+fn verify(records: &[PathBuf], pins: &hallvote_tally::record::Pins, json: bool, lang: Lang) -> ExitCode {
     let mut rng = rand::rng();
     let mut reports = Vec::new();
     for path in records {
@@ -432,7 +440,7 @@ fn verify(records: &[PathBuf], pins: &hallvote_tally::record::Pins, json: bool) 
         let report = hallvote_tally::record::verify_record_pinned(&bytes, pins, &mut rng);
         reports.push((path.display().to_string(), report));
     }
-    let (out, ok) = hallvote_tally::record::render_reports(&reports, json);
+    let (out, ok) = hallvote_tally::record::render_reports(&reports, json, lang);
     print!("{out}");
     if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

@@ -362,7 +362,7 @@ async fn session(db: &str) {
     let list = dir.path().join("receipts.txt");
     std::fs::write(&list, receipts.join("\n")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_hallvote"))
-        .args(["verify", "--expect", &fingerprint, "--receipts"])
+        .args(["verify", "--lang", "en", "--expect", &fingerprint, "--receipts"])
         .arg(&list)
         .arg(&file)
         .output()

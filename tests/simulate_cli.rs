@@ -1,7 +1,7 @@
 //! `hallvote demo --simulate N --record-dir DIR` runs a whole session headless, prints
 //! the result sheets, writes one record per poll and exits 0 only if every record
-//! verifies; `hallvote verify` accepts those files and refuses any of them with a
-//! value changed, removed or added.
+//! verifies; `hallvote verify` accepts those files (reporting in the language asked
+//! for) and refuses any of them with a value changed, removed or added.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
@@ -35,6 +35,23 @@ fn a_simulated_session_writes_records_that_verify_and_any_change_is_refused() {
         Command::new(env!("CARGO_BIN_EXE_hallvote")).arg("verify").args(paths).output().unwrap()
     };
     assert!(verify(&records).status.success());
+    // The report in the language asked for (`--lang`), the step names included.
+    let report = |lang: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_hallvote"))
+            .args(["verify", "--lang", lang])
+            .arg(&records[0])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let zh = report("zh-CN");
+    assert!(zh.starts_with("选举指纹：") && zh.contains("\n✓ 13.5 选票证明（24 张选票，"), "{zh}");
+    assert!(zh.contains("\n✓ 13.7 公告板（公告板 ") && zh.contains("未与会场核对"), "{zh}");
+    assert!(!zh.contains("ballot proofs") && !zh.contains("NOT pinned"), "{zh}");
+    let en = report("en");
+    assert!(en.starts_with("election fingerprint 选举指纹: ") && en.contains("\n✓ 13.5 ballot proofs (24 ballots, "));
+    assert!(en.contains("NOT pinned") && !en.contains("选票证明"), "{en}");
 
     // One value changed, removed or added anywhere (first, middle, last) is refused.
     let bytes = std::fs::read(&records[0]).unwrap();

@@ -14,6 +14,7 @@ use hallvote_crypto::group::Element;
 use hallvote_crypto::proofs::RangeProof;
 use hallvote_crypto::proofs::range::RangeStatement;
 use hallvote_crypto::sign::SigningKey;
+use hallvote_tally::Lang;
 use hallvote_tally::ballot::{
     BallotContext, BallotShape, EncryptedBallot, EncryptedContest, EncryptedItem, PlainBallot, TrackingCode,
 };
@@ -85,17 +86,26 @@ fn a_record_fabricated_by_the_server_is_consistent_but_not_the_halls() {
     assert!(unpinned.ok(), "{unpinned}");
     assert!(!unpinned.pinned);
     assert_eq!(unpinned.fingerprint.as_deref(), Some(fake_fp.short().as_str()));
-    let (text, ok) = render_reports(&[("fake.hvrec".into(), unpinned)], false);
+    let (text, ok) = render_reports(&[("fake.hvrec".into(), unpinned.clone())], false, Lang::En);
     assert!(ok);
     assert!(text.starts_with(&format!("election fingerprint 选举指纹: {fake_fp}\n")), "{text}");
-    assert!(text.contains("NOT pinned") && text.contains("未与会场核对"), "{text}");
+    assert!(text.contains("NOT pinned") && !text.contains("未与会场核对"), "{text}");
     assert!(!text.contains("record verified"), "{text}");
+    let (text, _) = render_reports(&[("fake.hvrec".into(), unpinned)], false, Lang::ZhCn);
+    assert!(text.starts_with(&format!("选举指纹：{fake_fp}\n")), "{text}");
+    assert!(text.contains("未与会场核对") && !text.contains("NOT pinned"), "{text}");
 
     // Pinned to the genuine ceremony's fingerprint: rejected at the pin step alone.
     let pinned = check(&fake.record, &expect(&real_fp));
     rejected_only_at(&pinned, "13.14", &format!("the record's election fingerprint is {fake_fp}, not {real_fp}"));
-    let (text, ok) = render_reports(&[("fake.hvrec".into(), pinned)], false);
+    let (text, ok) = render_reports(&[("fake.hvrec".into(), pinned.clone())], false, Lang::En);
     assert!(!ok && text.contains("RECORD REJECTED"), "{text}");
+    let (text, _) = render_reports(&[("fake.hvrec".into(), pinned)], false, Lang::ZhCn);
+    assert!(
+        text.contains(&format!("✗ 13.14 选举指纹与密钥指纹：选举记录的选举指纹是 {fake_fp}，不是会场抄写的 {real_fp}")),
+        "{text}"
+    );
+    assert!(text.ends_with("记录未通过核验\n"), "{text}");
 
     // A genuine officer's key fingerprint is not among the fabricated record's officers.
     let officer = KeyFingerprint::of(&g.manifest.scrutineers[1].key).short();
@@ -112,7 +122,7 @@ fn a_record_fabricated_by_the_server_is_consistent_but_not_the_halls() {
     let real = check(&g.record, &pins);
     assert!(real.ok() && real.pinned, "{real}");
     assert!(real.step("13.14").unwrap().detail.contains("监票人2"), "{real}");
-    let (text, _) = render_reports(&[("real.hvrec".into(), real)], false);
+    let (text, _) = render_reports(&[("real.hvrec".into(), real)], false, Lang::En);
     assert!(text.ends_with("record verified: it is the poll whose fingerprint the hall wrote down\n"), "{text}");
 
     // A pin that is not a fingerprint is refused as such, not as a mismatch.
@@ -161,16 +171,23 @@ fn every_receipt_of_the_session_is_accepted() {
     std::fs::write(&file, g.record.to_bytes()).unwrap();
     let bin = env!("CARGO_BIN_EXE_hallvote-verify");
     let fp = fingerprint(&g.record).short();
-    let out =
-        std::process::Command::new(bin).args(["--expect", &fp, "--receipt", &texts[3]]).arg(&file).output().unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["--lang", "en", "--expect", &fp, "--receipt", &texts[3]])
+        .arg(&file)
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("✓ 13.15 receipts and observed heads (1 receipts"), "{text}");
     let heads = dir.join("heads.txt");
     let lines: Vec<String> = g.record.receipt_heads.iter().map(head_to_text).collect();
     std::fs::write(&heads, format!("# seen on the hall display\n{}\n", lines.join("\n"))).unwrap();
-    let out =
-        std::process::Command::new(bin).args(["--expect", &fp, "--heads"]).arg(&heads).arg(&file).output().unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["--lang", "en", "--expect", &fp, "--heads"])
+        .arg(&heads)
+        .arg(&file)
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains(&format!("; {} observed heads", lines.len())), "{text}");

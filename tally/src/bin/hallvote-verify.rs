@@ -1,16 +1,20 @@
 //! `hallvote-verify RECORD...`: checks election records step by step (spec §13).
 //!
-//! Prints one line per step (✓ or ✗ with the reason) for each record, or with
-//! `--json` one JSON document; exits 0 if and only if every record passes every step,
+//! Prints one line per step (✓ or ✗ with the reason) for each record, in Chinese or
+//! English (`--lang`), or with `--json` one JSON document carrying both; exits 0 if
+//! and only if every record passes every step,
 //! 1 if a record fails, 2 on a usage or I/O error. `--dump RECORD` prints the record
 //! itself as JSON for people (spec §12.10) without verifying it.
 
 use std::process::ExitCode;
 
-use hallvote_tally::record::{Pins, dump_record, render_reports, verify_record_pinned};
+use hallvote_tally::Lang;
+use hallvote_tally::record::{Pins, dump_record, lang_from_locale, render_reports, verify_record_pinned};
 
-const USAGE: &str = "usage: hallvote-verify [--json] [PINS] RECORD...\n       hallvote-verify --dump RECORD\n\
+const USAGE: &str = "usage: hallvote-verify [--lang zh-CN|en] [--json] [PINS] RECORD...\n       hallvote-verify --dump RECORD\n\
     Checks each election record (a .hvrec file) step by step (docs/spec/13-verifier.md).\n\
+      --lang zh-CN|en          the language of the report (default: zh-CN if LC_ALL, or else LANG, starts with zh;\n\
+                               otherwise en); --json gives both languages whatever --lang says\n\
     PINS tie the record to what the hall wrote down (without them only its consistency is checked):\n\
       --expect FINGERPRINT     the election fingerprint from the scrutineers' minutes (XXXXX-XXXXX-XXXXX-XXXXX)\n\
       --officer-key FP         a scrutineer's or counter's key fingerprint from the minutes (repeatable)\n\
@@ -25,6 +29,7 @@ fn main() -> ExitCode {
     let (mut json, mut dump) = (false, false);
     let mut files = Vec::new();
     let mut pins = Pins::default();
+    let mut lang = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -53,6 +58,13 @@ fn main() -> ExitCode {
                     },
                 }
             }
+            "--lang" => match args.next().as_deref().and_then(Lang::parse) {
+                Some(l) => lang = Some(l),
+                None => {
+                    eprintln!("hallvote-verify: --lang takes zh-CN or en\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "--json" => json = true,
             "--dump" => dump = true,
             "-h" | "--help" => {
@@ -92,7 +104,11 @@ fn main() -> ExitCode {
         let report = verify_record_pinned(&bytes, &pins, &mut rng);
         reports.push((file, report));
     }
-    let (out, all_ok) = render_reports(&reports, json);
+    let lang = lang.unwrap_or_else(|| {
+        let var = |name| std::env::var(name).ok();
+        lang_from_locale(var("LC_ALL").as_deref(), var("LANG").as_deref())
+    });
+    let (out, all_ok) = render_reports(&reports, json, lang);
     print!("{out}");
     if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

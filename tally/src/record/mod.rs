@@ -32,4 +32,6 @@ pub use json::dump_record;
 pub use manifest::{Manifest, Signer};
 pub use receipt::{Receipt, ReceiptKind};
 pub use shape::poll_shape;
-pub use verify::{Pins, Report, Status, StepReport, render_reports, verify_record, verify_record_pinned};
+pub use verify::{
+    Pins, Report, Status, StepReport, lang_from_locale, render_reports, verify_record, verify_record_pinned,
+};

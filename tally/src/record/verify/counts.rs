@@ -42,10 +42,10 @@ pub(crate) fn step_13_8_counts<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mu
     let (zh, en) = if cast as u64 <= u64::from(issued) {
         ("不多于发出", "≤ issued")
     } else {
-        ("多于发出：本次投票无效（R6）", "> issued: the poll is void (R6)")
+        ("多于发出（本次投票无效，R6）", "> issued: the poll is void (R6)")
     };
     Ok(t(
-        format!("应到 {expected}，实到 {present}，发出 {issued}，投出 {cast}（{zh}），作废 {spoiled}"),
+        format!("应到 {expected}，实到 {present}，发出 {issued}，投出 {cast}，{zh}，作废 {spoiled}"),
         format!("expected {expected}, present {present}, issued {issued}, cast {cast} {en}, spoiled {spoiled}"),
     ))
 }

@@ -143,22 +143,38 @@ impl Report {
     }
 }
 
-impl fmt::Display for Report {
-    /// One line per step: `✓ 13.5 ballot proofs (200 ballots, 18,000 proofs)` or
-    /// `✗ 13.4 credentials: …`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.fingerprint {
-            Some(fp) => writeln!(f, "election fingerprint 选举指纹: {fp}")?,
-            None => writeln!(f, "election fingerprint 选举指纹: — (the record does not decode)")?,
-        }
+impl Report {
+    /// The election fingerprint, then one line per step, in `lang`:
+    /// `✓ 13.5 ballot proofs (200 ballots, 18,000 proofs)`, `✗ 13.4 credentials: …`;
+    /// `✓ 13.5 选票证明（200 张选票，18,000 个证明）`, `✗ 13.4 凭证：…`. The English
+    /// fingerprint line says 选举指纹 too, the word people find in the minutes.
+    pub fn render(&self, lang: Lang) -> String {
+        let fp = self.fingerprint.as_deref();
+        let mut out = match (lang, fp) {
+            (Lang::En, Some(fp)) => format!("election fingerprint 选举指纹: {fp}\n"),
+            (Lang::En, None) => "election fingerprint 选举指纹: — (the record does not decode)\n".to_owned(),
+            (Lang::ZhCn, Some(fp)) => format!("选举指纹：{fp}\n"),
+            (Lang::ZhCn, None) => "选举指纹：—（选举记录无法读取）\n".to_owned(),
+        };
         for s in &self.steps {
-            match s.status {
-                Status::Pass => writeln!(f, "✓ {} {} ({})", s.section, s.name, s.detail)?,
-                Status::Fail => writeln!(f, "✗ {} {}: {}", s.section, s.name, s.detail)?,
-                Status::Skipped => writeln!(f, "✗ {} {}: not checked: {}", s.section, s.name, s.detail)?,
-            }
+            let (section, name, detail) = (s.section, s.name_in(lang), s.detail_in(lang));
+            out.push_str(&match (lang, s.status) {
+                (Lang::En, Status::Pass) => format!("✓ {section} {name} ({detail})\n"),
+                (Lang::En, Status::Fail) => format!("✗ {section} {name}: {detail}\n"),
+                (Lang::En, Status::Skipped) => format!("✗ {section} {name}: not checked: {detail}\n"),
+                (Lang::ZhCn, Status::Pass) => format!("✓ {section} {name}（{detail}）\n"),
+                (Lang::ZhCn, Status::Fail) => format!("✗ {section} {name}：{detail}\n"),
+                (Lang::ZhCn, Status::Skipped) => format!("✗ {section} {name}：未核验，因为{detail}\n"),
+            });
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Report {
+    /// [`Report::render`] in English (logs and test messages).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -238,9 +254,10 @@ pub(crate) fn thousands(n: usize) -> String {
 }
 
 /// The output of `hallvote-verify` (and `hallvote verify`) for checked records:
-/// per record its step lines and verdict, or with `json` one JSON document.
-/// Returns the text and whether every record passed.
-pub fn render_reports(reports: &[(String, Report)], json: bool) -> (String, bool) {
+/// per record its step lines and verdict in `lang`, or with `json` one JSON
+/// document (both languages, whatever `lang`). Returns the text and whether every
+/// record passed.
+pub fn render_reports(reports: &[(String, Report)], json: bool, lang: Lang) -> (String, bool) {
     let all_ok = reports.iter().all(|(_, r)| r.ok());
     if json {
         let records: Vec<serde_json::Value> = reports
@@ -259,17 +276,63 @@ pub fn render_reports(reports: &[(String, Report)], json: bool) -> (String, bool
         if reports.len() > 1 {
             out.push_str(&format!("{file}:\n"));
         }
-        out.push_str(&r.to_string());
-        match (r.ok(), r.pinned) {
-            (true, true) => out.push_str("record verified: it is the poll whose fingerprint the hall wrote down\n"),
-            (true, false) => out.push_str(&format!(
+        out.push_str(&r.render(lang));
+        let fp = r.fingerprint.as_deref().unwrap_or("—");
+        out.push_str(&match (lang, r.ok(), r.pinned) {
+            (Lang::En, true, true) => {
+                "record verified: it is the poll whose fingerprint the hall wrote down\n".to_owned()
+            }
+            (Lang::En, true, false) => format!(
                 "record consistent, NOT pinned: only its consistency with itself was checked.\n\
-                 Compare its election fingerprint {fp} with the one in the scrutineers' minutes, or run again with --expect FINGERPRINT.\n\
-                 记录自身一致，但未与会场核对：请将选举指纹 {fp} 与监票记录中抄写的指纹比对，或加 --expect 指纹 重新核验。\n",
-                fp = r.fingerprint.as_deref().unwrap_or("—")
-            )),
-            (false, _) => out.push_str("RECORD REJECTED 记录未通过核验\n"),
-        }
+                 Compare its election fingerprint {fp} with the one in the scrutineers' minutes, or run again with \
+                 --expect FINGERPRINT.\n"
+            ),
+            (Lang::En, false, _) => "RECORD REJECTED\n".to_owned(),
+            (Lang::ZhCn, true, true) => "记录核验通过：这正是会场抄写了选举指纹的那次投票\n".to_owned(),
+            (Lang::ZhCn, true, false) => format!(
+                "记录自身一致，但未与会场核对：只核验了记录自身是否一致。\n\
+                 请将选举指纹 {fp} 与监票记录中抄写的指纹比对，或加 --expect 指纹 重新核验。\n"
+            ),
+            (Lang::ZhCn, false, _) => "记录未通过核验\n".to_owned(),
+        });
     }
     (out, all_ok)
+}
+
+/// The report's language when none is asked for, from the locale's variables
+/// (`LC_ALL`, else `LANG`; empty counts as unset): zh-CN if it starts with `zh`
+/// (`zh_CN.UTF-8`), else en. The environment is read by the binaries and passed in.
+pub fn lang_from_locale(lc_all: Option<&str>, lang: Option<&str>) -> Lang {
+    let locale = [lc_all, lang].into_iter().flatten().find(|v| !v.is_empty()).unwrap_or("");
+    if locale.starts_with("zh") { Lang::ZhCn } else { Lang::En }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_follows_the_locale() {
+        assert_eq!(lang_from_locale(None, Some("zh_CN.UTF-8")), Lang::ZhCn);
+        assert_eq!(lang_from_locale(Some("en_US.UTF-8"), Some("zh_CN.UTF-8")), Lang::En);
+        assert_eq!(lang_from_locale(Some(""), Some("zh_TW.UTF-8")), Lang::ZhCn);
+        assert_eq!(lang_from_locale(None, Some("C.UTF-8")), Lang::En);
+        assert_eq!(lang_from_locale(None, None), Lang::En);
+    }
+
+    #[test]
+    fn a_record_that_does_not_decode_is_reported_in_either_language() {
+        let report = verify_record(b"not a record", &mut rand::rng());
+        let (zh, ok) = render_reports(&[("x.hvrec".into(), report.clone())], false, Lang::ZhCn);
+        assert!(!ok);
+        assert!(zh.starts_with("选举指纹：—（选举记录无法读取）\n✗ 13.1 格式：不是选举记录："), "{zh}");
+        assert!(zh.contains("✗ 13.2 投票清单：未核验，因为选举记录无法读取（13.1）\n"), "{zh}");
+        assert!(zh.ends_with("记录未通过核验\n") && !zh.contains("not"), "{zh}");
+        let (en, _) = render_reports(&[("x.hvrec".into(), report)], false, Lang::En);
+        assert!(en.starts_with(
+            "election fingerprint 选举指纹: — (the record does not decode)\n✗ 13.1 format: not a record: "
+        ));
+        assert!(en.contains("✗ 13.2 manifest: not checked: the record could not be read (13.1)\n"), "{en}");
+        assert!(en.ends_with("RECORD REJECTED\n") && !en.contains("未"), "{en}");
+    }
 }
