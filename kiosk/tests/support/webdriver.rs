@@ -47,7 +47,7 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("chromedriver is needed for the browser tests (Debian: apt-get install chromium chromium-driver)");
+            .expect("chromedriver is needed for the browser tests (scripts/test installs it: Debian chromium chromium-driver)");
         let link = Link::new(&format!("http://127.0.0.1:{port}"), None).unwrap();
         let mut ready = false;
         for _ in 0..100 {
@@ -191,7 +191,7 @@ impl Browser {
         let axe = std::env::var_os("HALLVOTE_AXE")
             .map_or_else(|| target_dir().join("browser-tools/node_modules/axe-core/axe.min.js"), PathBuf::from);
         let source = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
-            panic!("{}: {e} (npm install --prefix target/browser-tools axe-core@4, as .ci/run does)", axe.display())
+            panic!("{}: {e} (scripts/test fetches it: npm install --prefix target/browser-tools axe-core@4)", axe.display())
         });
         self.execute(&format!("{source}\n;return true;")).await;
         let script = "var done = arguments[arguments.length - 1];
