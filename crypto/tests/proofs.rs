@@ -66,11 +66,13 @@ fn every_byte_of_a_range_proof_is_checked() {
     let (y, c, proof) = range_fixture(1, 0, 1, 2);
     let st = RangeStatement { ctx: b"ctx", key: &y, ciphertext: &c, lo: 0, hi: 1 };
     let bytes = proof.to_bytes();
+    let mut verified = 0;
     for i in 0..bytes.len() {
         for bit in [0u8, 7] {
             let mut t = bytes.clone();
             t[i] ^= 1 << bit;
             if let Ok(p) = RangeProof::decode(&t, 2) {
+                verified += 1;
                 assert!(p.verify(&st).is_err(), "byte {i} bit {bit} went unnoticed");
                 let mut rng = StdRng::seed_from_u64(i as u64);
                 let mut batch = BatchVerifier::new();
@@ -80,6 +82,9 @@ fn every_byte_of_a_range_proof_is_checked() {
             }
         }
     }
+    // Many flips leave a canonical encoding (every scalar, about half the elements): the verifier, not only the
+    // decoder, must have been what refused them.
+    assert!(verified >= bytes.len() / 4, "only {verified} of {} tampered proofs decoded", 2 * bytes.len());
 }
 
 /// Each field of each branch, changed to another valid value, is caught.
@@ -180,13 +185,16 @@ fn equality_proof_every_field_and_context() {
     let proof = EqualityProof::prove(&st, &x, &mut rng);
     proof.verify(&st).unwrap();
     let bytes = proof.to_bytes();
+    let mut verified = 0;
     for i in 0..bytes.len() {
         let mut t = bytes;
         t[i] ^= 1;
         if let Ok(p) = EqualityProof::decode(&t) {
+            verified += 1;
             assert!(p.verify(&st).is_err(), "byte {i}");
         }
     }
+    assert!(verified >= bytes.len() / 4, "only {verified} of {} tampered proofs decoded", bytes.len());
     let wrong_d = Element::new(d.point() + hallvote_crypto::group::G);
     assert!(proof.verify(&EqualityStatement { d: &wrong_d, ..st }).is_err());
     assert!(proof.verify(&EqualityStatement { ctx: b"other", ..st }).is_err());
@@ -206,13 +214,20 @@ fn schnorr_every_byte_and_batch() {
     let public = x.public();
     let proof = SchnorrProof::prove(b"ctx", &x, &public, &mut rng);
     let bytes = proof.to_bytes();
+    let mut verified = 0;
     for i in 0..bytes.len() {
-        let mut t = bytes;
-        t[i] ^= 0x80;
-        if let Ok(p) = SchnorrProof::decode(&t) {
-            assert!(p.verify(b"ctx", &public).is_err(), "byte {i}");
+        for bit in [0u8, 7] {
+            let mut t = bytes;
+            t[i] ^= 1 << bit;
+            if let Ok(p) = SchnorrProof::decode(&t) {
+                verified += 1;
+                assert!(p.verify(b"ctx", &public).is_err(), "byte {i} bit {bit}");
+            }
         }
     }
+    // Bit 7 of a scalar's or an element's last byte makes it non-canonical (refused by
+    // the decoder); flips of bit 0 mostly decode and must be refused by the verifier.
+    assert!(verified >= bytes.len() / 4, "only {verified} of {} tampered proofs decoded", 2 * bytes.len());
     let mut batch = BatchVerifier::new();
     proof.queue(b"ctx", &public, &mut batch, &mut rng);
     batch.verify().unwrap();

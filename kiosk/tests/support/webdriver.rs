@@ -191,7 +191,10 @@ impl Browser {
         let axe = std::env::var_os("HALLVOTE_AXE")
             .map_or_else(|| target_dir().join("browser-tools/node_modules/axe-core/axe.min.js"), PathBuf::from);
         let source = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
-            panic!("{}: {e} (scripts/test fetches it: npm install --prefix target/browser-tools axe-core@4)", axe.display())
+            panic!(
+                "{}: {e} (scripts/test fetches it: npm install --prefix target/browser-tools axe-core@4)",
+                axe.display()
+            )
         });
         self.execute(&format!("{source}\n;return true;")).await;
         let script = "var done = arguments[arguments.length - 1];
