@@ -82,8 +82,8 @@ fn every_byte_of_a_range_proof_is_checked() {
             }
         }
     }
-    // Many flips leave a canonical encoding (every scalar, about half the elements): the verifier, not only the
-    // decoder, must have been what refused them.
+    // Many flips leave a canonical encoding (every scalar, about half the elements):
+    // the verifier, not only the decoder, must have been what refused them.
     assert!(verified >= bytes.len() / 4, "only {verified} of {} tampered proofs decoded", 2 * bytes.len());
 }
 
