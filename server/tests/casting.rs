@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use common::{Client, Station, as_role, call, enrol_station, get_bytes, setup, station_call, station_raw, upload};
 use hallvote_crypto::credential::{BlindSignature, Credential, CredentialSecretKey, blind, finalize, sign_blinded};
-use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
+use hallvote_crypto::dkg::{Dealer, Params, ceremony_output, key_share};
 use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
 use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
@@ -235,12 +235,7 @@ async fn ceremony(h: &Hall) -> Vec<KeyShare> {
     for (j, (st, sk)) in (1..=5u32).zip(h.scrutineers.iter().zip(&secrets)) {
         let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
         let ceremony_id = unb64(&view["ceremony_id"]);
-        let messages: Vec<DealerCommitments> = view["dealings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| DealerCommitments::decode(&unb64(&d["data"])).unwrap())
-            .collect();
+        let messages = common::dealings(&view);
         let mut mine = Vec::new();
         for s in view["shares"].as_array().unwrap() {
             let dealer = s["index"].as_u64().unwrap() as u32;

@@ -275,7 +275,7 @@ pub async fn run_ceremony(
 ) -> Vec<hallvote_crypto::threshold::KeyShare> {
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
-    use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
+    use hallvote_crypto::dkg::{Dealer, Params, ceremony_output, key_share};
     use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
     let unb64 = |v: &Value| STANDARD.decode(v.as_str().unwrap()).unwrap();
     let path = format!("/api/station/polls/{poll}/ceremony");
@@ -330,12 +330,22 @@ pub async fn run_ceremony(
     }
     let (_, view) = station_call(app, &scrutineers[0], Method::GET, &path, None).await;
     assert_eq!(view["state"], "ready", "{view}");
-    let messages: Vec<DealerCommitments> = view["dealings"]
+    let out = ceremony_output(params, &dealings(&view)).unwrap();
+    (1..=n).zip(&received).map(|(j, mine)| key_share(j, mine, &out).unwrap()).collect()
+}
+
+/// The dealers' messages in a station's view of the key ceremony
+/// (`GET /api/station/polls/{id}/ceremony`), dealer 1 first, each decoded strictly.
+pub fn dealings(view: &Value) -> Vec<hallvote_crypto::dkg::DealerCommitments> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    view["dealings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| DealerCommitments::decode(&unb64(&d["data"])).unwrap())
-        .collect();
-    let out = ceremony_output(params, &messages).unwrap();
-    (1..=n).zip(&received).map(|(j, mine)| key_share(j, mine, &out).unwrap()).collect()
+        .map(|d| {
+            let bytes = STANDARD.decode(d["data"].as_str().unwrap()).unwrap();
+            hallvote_crypto::dkg::DealerCommitments::decode(&bytes).unwrap()
+        })
+        .collect()
 }
