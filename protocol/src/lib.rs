@@ -5,6 +5,7 @@
 //! decodes the enrolment QR text the server's console shows. It holds no storage,
 //! no clock and no network code: a station (the kiosk) and the server bring those.
 
+pub mod lifecycle;
 pub mod pinned;
 pub mod qr;
 pub mod stations;

@@ -90,7 +90,7 @@ impl ContextCache {
             return Ok(None);
         };
         let ctx = Arc::new(ctx);
-        if !matches!(run.state.as_str(), "draft" | "ceremony" | "ready") {
+        if !run.state.before_open() {
             self.lock().insert(run.id, Arc::clone(&ctx));
         }
         Ok(Some(ctx))

@@ -21,6 +21,7 @@ pub mod html;
 pub mod http;
 pub mod i18n;
 pub mod keys;
+pub mod lifecycle;
 pub mod loadtest;
 pub mod receipts;
 pub mod roster;

@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::{Store, StoreError};
 use crate::board::{BoardCache, BoardLeaves};
+use crate::lifecycle::PollState;
 
 /// The lifecycle columns of a poll.
 #[derive(Clone, Debug, Default)]
@@ -15,8 +16,8 @@ pub struct PollRun {
     pub id: i64,
     /// The session.
     pub session_id: i64,
-    /// draft, ceremony, ready, open, closed, tallied, published.
-    pub state: String,
+    /// Where the poll is in its lifecycle.
+    pub state: PollState,
     /// `k`, once officers are appointed.
     pub threshold: Option<u32>,
     /// The ceremony id (spec §5.1).
@@ -68,7 +69,7 @@ fn run_from_row(row: &AnyRow) -> Result<PollRun, StoreError> {
     Ok(PollRun {
         id: row.try_get("id")?,
         session_id: row.try_get("session_id")?,
-        state: row.try_get("state")?,
+        state: super::poll_state(row)?,
         threshold: u32_of(row.try_get("threshold")?)?,
         ceremony_id: row.try_get("ceremony_id")?,
         manifest: row.try_get("manifest")?,

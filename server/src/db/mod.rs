@@ -34,6 +34,14 @@ pub enum Backend {
     Postgres,
 }
 
+/// The `state` column of a `polls` row, read strictly: a name the server does not
+/// know is corrupt data, not a state.
+pub(crate) fn poll_state(row: &sqlx::any::AnyRow) -> Result<crate::lifecycle::PollState, StoreError> {
+    use sqlx::Row as _;
+    let name: String = row.try_get("state")?;
+    crate::lifecycle::PollState::parse(&name).ok_or_else(|| StoreError::Corrupt(format!("poll state {name:?}")))
+}
+
 /// A failure of the storage layer.
 #[derive(Debug, Error)]
 #[non_exhaustive]

@@ -6,6 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Store, StoreError};
+use crate::lifecycle::PollState;
 
 /// A stored poll.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -14,8 +15,8 @@ pub struct PollRecord {
     pub id: i64,
     /// The session.
     pub session_id: i64,
-    /// draft, open, closed, tallied, published.
-    pub state: String,
+    /// Where the poll is in its lifecycle.
+    pub state: PollState,
     /// The definition.
     pub poll: Poll,
 }
@@ -25,7 +26,7 @@ fn from_row(row: &AnyRow) -> Result<PollRecord, StoreError> {
     Ok(PollRecord {
         id: row.try_get("id")?,
         session_id: row.try_get("session_id")?,
-        state: row.try_get("state")?,
+        state: super::poll_state(row)?,
         poll: serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("poll definition: {e}")))?,
     })
 }

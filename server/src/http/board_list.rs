@@ -19,13 +19,14 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use super::ceremony::{load_run, state_zh};
+use super::ceremony::load_run;
 use super::extract::Query;
 use super::public::{lang_tag, page_lang, remember_lang, url_encode};
 use crate::ApiError;
 use crate::db::casting::{self, ListedEntry};
 use crate::html::{Slot, escape, fill};
 use crate::i18n::RequestLang;
+use crate::lifecycle::PollState;
 
 const LIST_PAGE: &str = include_str!("pages/board_list.html");
 
@@ -203,7 +204,7 @@ async fn list_page(
     let view = ListView {
         poll: id,
         name: &poll.poll.name,
-        state: &run.state,
+        state: run.state,
         size: run.board_size,
         sealed: run.final_head.is_some(),
         per_page: q.per_page.as_deref().and(paging.as_ref().ok().map(|p| p.per_page)),
@@ -217,7 +218,7 @@ async fn list_page(
 struct ListView<'a> {
     poll: i64,
     name: &'a str,
-    state: &'a str,
+    state: PollState,
     size: u64,
     sealed: bool,
     /// `per_page` as asked for, kept in the page's links.
@@ -242,7 +243,7 @@ impl ListView<'_> {
     fn render(&self, paging: Result<&Paging, &PageError>, entries: &[ListedEntry]) -> String {
         let zh = self.lang == Lang::ZhCn;
         let other = if zh { Lang::En } else { Lang::ZhCn };
-        let state = if zh { state_zh(self.state).to_owned() } else { self.state.to_owned() };
+        let state = self.state.label(self.lang);
         let board_state = match (self.sealed, zh) {
             (true, true) => "公告板已封存，不再增加条目。",
             (true, false) => "The board is sealed: no entry will be added.",

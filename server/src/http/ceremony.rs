@@ -28,6 +28,8 @@ use crate::casting::{CeremonyFailure, ceremony_id, ceremony_result, seal_credent
 use crate::db::casting::{self, Officer, OfficerRole, PollRun};
 use crate::db::polls::{self, PollRecord};
 use crate::db::{StoreError, audit, key_checks, roster, stations};
+use crate::i18n::Lang;
+use crate::lifecycle::PollState;
 use crate::serve::now;
 use crate::stations_protocol::StationKind;
 
@@ -54,23 +56,9 @@ pub(crate) fn invalid(code: &'static str, zh: &str, en: &str) -> ApiError {
 fn wrong_state(run: &PollRun, want_zh: &str, want_en: &str) -> ApiError {
     conflict(
         "poll_wrong_state",
-        &format!("本次投票当前状态为「{}」，{want_zh}", state_zh(&run.state)),
-        &format!("The poll is {}; {want_en}", run.state),
+        &format!("本次投票当前状态为「{}」，{want_zh}", run.state.label(Lang::ZhCn)),
+        &format!("The poll's state is “{}”; {want_en}", run.state.label(Lang::En)),
     )
-}
-
-/// The state's name in Chinese.
-pub(crate) fn state_zh(state: &str) -> &'static str {
-    match state {
-        "draft" => "草稿",
-        "ceremony" => "密钥生成中",
-        "ready" => "待开始",
-        "open" => "投票中",
-        "closed" => "已结束投票",
-        "tallied" => "已计票",
-        "published" => "已公布",
-        _ => "未知",
-    }
 }
 
 /// The poll and its lifecycle columns, or 404.
@@ -185,7 +173,7 @@ async fn appoint(
 ) -> Result<(StatusCode, Json<OfficersView>), ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let (poll, run) = load_run(&state, id).await?;
-    if run.state != "draft" || run.threshold.is_some() {
+    if run.state != PollState::Draft || run.threshold.is_some() {
         return Err(wrong_state(
             &run,
             "只能在草稿状态下指定一次监票人。",
@@ -284,7 +272,7 @@ async fn list_officers(
 
 #[derive(Serialize)]
 struct Started {
-    state: &'static str,
+    state: PollState,
     ceremony_id: String,
     manifest: String,
 }
@@ -297,7 +285,7 @@ async fn start(
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let (poll, run) = load_run(&state, id).await?;
-    let Some(threshold) = run.threshold.filter(|_| run.state == "draft") else {
+    let Some(threshold) = run.threshold.filter(|_| run.state == PollState::Draft) else {
         return Err(wrong_state(
             &run,
             "须先指定监票人，且只能启动一次。",
@@ -359,12 +347,15 @@ async fn start(
         &format!("poll {id}: manifest frozen, {} bytes", bytes.len()),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(Started { state: "ceremony", ceremony_id: b64(&ceremony), manifest: b64(&bytes) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Started { state: PollState::Ceremony, ceremony_id: b64(&ceremony), manifest: b64(&bytes) }),
+    ))
 }
 
 #[derive(Serialize)]
 struct Restarted {
-    state: &'static str,
+    state: PollState,
 }
 
 /// Abandons a key ceremony that cannot finish (a scrutineer's station lost its
@@ -393,7 +384,7 @@ async fn restart(
         &format!("poll {id}: ceremony abandoned, officers to be appointed again"),
     )
     .await?;
-    Ok(Json(Restarted { state: "draft" }))
+    Ok(Json(Restarted { state: PollState::Draft }))
 }
 
 #[derive(Serialize)]
@@ -409,7 +400,7 @@ fn indexed(v: &[(u32, Vec<u8>)]) -> Vec<Indexed> {
 /// What a scrutineer station needs at each step of the ceremony.
 #[derive(Serialize)]
 struct CeremonyView {
-    state: String,
+    state: PollState,
     /// This station's scrutineer index `j`.
     index: u32,
     participants: u32,
@@ -437,7 +428,7 @@ struct CeremonyView {
 
 fn in_ceremony(run: &PollRun) -> Result<(u32, Vec<u8>), ApiError> {
     match (&run.ceremony_id, run.threshold) {
-        (Some(c), Some(k)) if run.state != "draft" => Ok((k, c.clone())),
+        (Some(c), Some(k)) if run.state != PollState::Draft => Ok((k, c.clone())),
         _ => Err(wrong_state(run, "密钥生成尚未开始。", "the key ceremony has not started.")),
     }
 }
@@ -454,7 +445,7 @@ async fn ceremony_view(
     let n = casting::officers(&state.store, id).await?.iter().filter(|o| o.role == OfficerRole::Scrutineer).count();
     let confirmations = casting::confirmations(&state.store, id).await?;
     let mut view = CeremonyView {
-        state: run.state.clone(),
+        state: run.state,
         index: j,
         participants: u32::try_from(n).unwrap_or(0),
         threshold: k,
@@ -469,7 +460,7 @@ async fn ceremony_view(
         joint_key: None,
         public_shares: None,
     };
-    if run.state != "ceremony" {
+    if run.state != PollState::Ceremony {
         let params = Params::new(k, view.participants).map_err(ApiError::internal)?;
         let messages = casting::dealings(&state.store, id).await?;
         let result = ceremony_result(params, &ceremony, &messages, &confirmations).map_err(ApiError::internal)?;
@@ -496,7 +487,7 @@ async fn post_recipient(
     let (_, run) = load_run(&state, id).await?;
     let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
     let body: RecipientBody = req.json()?;
-    if run.state != "ceremony" {
+    if run.state != PollState::Ceremony {
         return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
     }
     let key = unb64("key", &body.key)?;
@@ -550,7 +541,7 @@ async fn post_dealing(
     let mine = officer_of(&state, &req, id).await?;
     let j = scrutineer_index(&mine)?;
     let body: DealingBody = req.json()?;
-    if run.state != "ceremony" {
+    if run.state != PollState::Ceremony {
         return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
     }
     let (k, ceremony) = in_ceremony(&run)?;
@@ -614,7 +605,7 @@ struct ConfirmBody {
 
 #[derive(Serialize)]
 struct Confirmed {
-    state: String,
+    state: PollState,
 }
 
 async fn post_confirm(
@@ -625,7 +616,7 @@ async fn post_confirm(
     let (_, run) = load_run(&state, id).await?;
     let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
     let body: ConfirmBody = req.json()?;
-    if run.state != "ceremony" {
+    if run.state != PollState::Ceremony {
         return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
     }
     let (k, ceremony) = in_ceremony(&run)?;
@@ -657,7 +648,7 @@ async fn post_confirm(
     }
     let confirmations = casting::confirmations(&state.store, id).await?;
     if confirmations.len() < n as usize {
-        return Ok((StatusCode::CREATED, Json(Confirmed { state: "ceremony".into() })));
+        return Ok((StatusCode::CREATED, Json(Confirmed { state: PollState::Ceremony })));
     }
     let params = Params::new(k, n).map_err(ApiError::internal)?;
     let messages = casting::dealings(&state.store, id).await?;
@@ -686,5 +677,5 @@ async fn post_confirm(
         &format!("poll {id}: qualified {:?}", result.output.qualified),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(Confirmed { state: "ready".into() })))
+    Ok((StatusCode::CREATED, Json(Confirmed { state: PollState::Ready })))
 }

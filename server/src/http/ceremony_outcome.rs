@@ -12,12 +12,14 @@ use hallvote_crypto::dkg::Params;
 use serde::Serialize;
 
 use super::AppState;
-use super::ceremony::{conflict, load_run, officer_of, state_zh};
+use super::ceremony::{conflict, load_run, officer_of};
 use super::extract::b64;
 use super::station_auth::SignedStationRequest;
 use crate::ApiError;
 use crate::casting::ceremony_result;
 use crate::db::casting::{self, OfficerRole};
+use crate::i18n::Lang;
+use crate::lifecycle::PollState;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -32,7 +34,7 @@ struct Indexed {
 
 #[derive(Serialize)]
 struct Outcome {
-    state: String,
+    state: PollState,
     /// The manifest (spec §11.2).
     manifest: String,
     /// The qualified dealers (spec §5.3).
@@ -55,10 +57,10 @@ async fn outcome(
     officer_of(&state, &req, id).await?;
     let (_, run) = load_run(&state, id).await?;
     let (Some(manifest), Some(ceremony), Some(k)) = (&run.manifest, &run.ceremony_id, run.threshold) else {
-        return Err(not_finished(&run.state));
+        return Err(not_finished(run.state));
     };
-    if matches!(run.state.as_str(), "draft" | "ceremony") {
-        return Err(not_finished(&run.state));
+    if run.state.before_ready() {
+        return Err(not_finished(run.state));
     }
     let officers = casting::officers(&state.store, id).await?;
     let n = u32::try_from(officers.iter().filter(|o| o.role == OfficerRole::Scrutineer).count()).unwrap_or(0);
@@ -68,7 +70,7 @@ async fn outcome(
         .map_err(ApiError::internal)?;
     let qualified = result.output.qualified.clone();
     Ok(Json(Outcome {
-        state: run.state.clone(),
+        state: run.state,
         manifest: b64(manifest),
         dealings: messages
             .iter()
@@ -81,10 +83,10 @@ async fn outcome(
     }))
 }
 
-fn not_finished(state: &str) -> ApiError {
+fn not_finished(state: PollState) -> ApiError {
     conflict(
         "poll_wrong_state",
-        &format!("本次投票当前状态为「{}」，密钥生成完成后才有结果。", state_zh(state)),
-        &format!("The poll is {state}; the key ceremony has no outcome yet."),
+        &format!("本次投票当前状态为「{}」，密钥生成完成后才有结果。", state.label(Lang::ZhCn)),
+        &format!("The poll's state is “{}”; the key ceremony has no outcome yet.", state.label(Lang::En)),
     )
 }

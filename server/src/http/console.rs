@@ -199,15 +199,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
     let more = json!({
         "poll_created": t("已建立投票：{name}", "Poll created: {name}"),
         "no_polls": t("本次会议尚无投票。", "This session has no polls yet."),
-        "states": {
-            "draft": t("草稿", "draft"),
-            "ceremony": t("密钥生成中", "key ceremony"),
-            "ready": t("待开始", "ready to open"),
-            "open": t("投票中", "open"),
-            "closed": t("已结束", "closed"),
-            "tallied": t("已计票", "tallied"),
-            "published": t("已公布", "published"),
-        },
+        "states": crate::lifecycle::words(lang),
         "officers": t("监票人、计票人：", "Scrutineers and counters: "),
         "fingerprint": t("选举指纹（与监票记录核对）：", "Election fingerprint (compare with the scrutineers' minutes): "),
         "appoint": t("确定监票人、计票人", "Appoint scrutineers and counters"),

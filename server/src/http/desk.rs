@@ -17,6 +17,7 @@ use crate::cards::{CardError, verify_qr};
 use crate::db::attendance::{self, Movement};
 use crate::db::roster;
 use crate::db::{congress, polls};
+use crate::lifecycle::PollState;
 use crate::serve::now;
 use crate::stations_protocol::StationKind;
 
@@ -177,7 +178,7 @@ struct DeskSession {
 struct DeskPoll {
     id: i64,
     name: String,
-    state: String,
+    state: PollState,
 }
 
 /// Every session with its polls, newest first: what a desk station chooses from and

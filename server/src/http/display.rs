@@ -22,6 +22,7 @@ use crate::ApiError;
 use crate::db::{casting, polls};
 use crate::html::escape;
 use crate::i18n::RequestLang;
+use crate::lifecycle::PollState;
 use hallvote_tally::Lang;
 use hallvote_tally::record::SignedHead;
 use hallvote_tally::record::receipt::head_to_text;
@@ -46,7 +47,7 @@ pub struct Figures {
     /// Whether the quorum of the session's ruleset is met.
     pub quorum_met: bool,
     /// The polls: name and state.
-    pub polls: Vec<(String, String)>,
+    pub polls: Vec<(String, PollState)>,
     /// Ballots issued and cast in the polls being voted on or counted.
     pub turnout: Vec<super::public::Turnout>,
     /// The published polls' results as bar charts, newest first.
@@ -73,7 +74,7 @@ pub struct BoardShown {
 
 async fn boards(state: &AppState, records: &[polls::PollRecord]) -> Result<Vec<BoardShown>, ApiError> {
     let mut out = Vec::new();
-    for p in records.iter().filter(|p| matches!(p.state.as_str(), "open" | "closed")) {
+    for p in records.iter().filter(|p| matches!(p.state, PollState::Open | PollState::Closed)) {
         let Some(run) = casting::run(&state.store, p.id).await? else { continue };
         let Some(fingerprint) = state.fingerprints.of(&state.store, &run).await? else { continue };
         let latest = casting::latest_head(&state.store, p.id).await?;
@@ -251,11 +252,7 @@ es.addEventListener("figures", (e) => show(JSON.parse(e.data)));
         heads_word = t("下载本屏已显示的树头（供核验）", "Download the tree heads this display has shown (to verify)"),
         met = t("已达到法定人数", "Quorum met"),
         not_met = t("未达到法定人数", "Quorum not met"),
-        states = if zh {
-            r#"{"draft":"准备中","ceremony":"密钥生成中","ready":"待开始","open":"投票中","closed":"已结束","tallied":"已计票","published":"已公布"}"#
-        } else {
-            r#"{"draft":"in preparation","ceremony":"key ceremony","ready":"ready","open":"voting","closed":"closed","tallied":"counted","published":"published"}"#
-        },
+        states = crate::lifecycle::words(lang),
     );
     Ok(Html(html).into_response())
 }

@@ -19,6 +19,7 @@ use super::public::recount;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::{audit, polls};
+use crate::lifecycle::PollState;
 use crate::serve::now;
 
 /// The routes of this resource.
@@ -96,7 +97,7 @@ struct FollowUpBody {
 struct Created {
     id: i64,
     name: String,
-    state: &'static str,
+    state: PollState,
 }
 
 async fn follow_up(
@@ -107,7 +108,7 @@ async fn follow_up(
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let (poll, run) = load_run(&state, id).await?;
-    if !matches!(run.state.as_str(), "tallied" | "published") {
+    if !run.state.has_result() {
         return Err(conflict(
             "poll_not_counted",
             "计票完成后才能据结果安排再次投票或另行选举。",
@@ -146,7 +147,7 @@ async fn follow_up(
         &format!("{} (#{}) from poll #{id}", next.name, record.id),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(Created { id: record.id, name: next.name, state: "draft" })))
+    Ok((StatusCode::CREATED, Json(Created { id: record.id, name: next.name, state: PollState::Draft })))
 }
 
 #[cfg(test)]

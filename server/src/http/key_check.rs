@@ -15,7 +15,7 @@ use hallvote_tally::key_check::{self, KeyCheckError};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::ceremony::{conflict, invalid, load_run, officer_of, scrutineer_index, state_zh};
+use super::ceremony::{conflict, invalid, load_run, officer_of, scrutineer_index};
 use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
 use super::voting::context;
@@ -23,6 +23,8 @@ use crate::ApiError;
 use crate::casting::ceremony_result;
 use crate::db::casting::{self, OfficerRole, PollRun};
 use crate::db::{audit, key_checks};
+use crate::i18n::Lang;
+use crate::lifecycle::PollState;
 use crate::serve::now;
 
 /// The routes of this resource.
@@ -35,8 +37,11 @@ pub fn router() -> Router<AppState> {
 fn not_ready(run: &PollRun) -> ApiError {
     conflict(
         "poll_wrong_state",
-        &format!("本次投票当前状态为「{}」，密钥检查在密钥生成完成后、开始投票前进行。", state_zh(&run.state)),
-        &format!("The poll is {}; the key check is taken after the key ceremony, before the poll opens.", run.state),
+        &format!("本次投票当前状态为「{}」，密钥检查在密钥生成完成后、开始投票前进行。", run.state.label(Lang::ZhCn)),
+        &format!(
+            "The poll's state is “{}”; the key check is taken after the key ceremony, before the poll opens.",
+            run.state.label(Lang::En)
+        ),
     )
 }
 
@@ -59,7 +64,7 @@ async fn new_test(
 ) -> Result<(StatusCode, Json<Test>), ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
-    if run.state != "ready" {
+    if run.state != PollState::Ready {
         return Err(not_ready(&run));
     }
     let ctx = context(&state, &run)?;
@@ -93,7 +98,7 @@ async fn answer(
     let (_, run) = load_run(&state, id).await?;
     let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
     let body: AnswerBody = req.json()?;
-    if run.state != "ready" {
+    if run.state != PollState::Ready {
         return Err(not_ready(&run));
     }
     let share = unb64("share", &body.share)?;

@@ -20,6 +20,7 @@ use crate::auth::Role;
 use crate::db::audit;
 use crate::db::polls::{self, PollRecord};
 use crate::i18n::RequestLang;
+use crate::lifecycle::PollState;
 use crate::serve::now;
 
 /// The routes of this resource.
@@ -48,7 +49,7 @@ struct ContestView {
 struct PollView {
     id: i64,
     session_id: i64,
-    state: String,
+    state: PollState,
     name: String,
     contests: Vec<ContestView>,
     /// The election fingerprint's short form once the key ceremony has finished (spec §11.4).
@@ -60,7 +61,7 @@ fn view(p: &PollRecord, lang: Lang) -> PollView {
     PollView {
         id: p.id,
         session_id: p.session_id,
-        state: p.state.clone(),
+        state: p.state,
         name: p.poll.name.clone(),
         contests: p.poll.contests.iter().map(|c| contest_view(c, lang)).collect(),
         fingerprint: None,
@@ -70,7 +71,7 @@ fn view(p: &PollRecord, lang: Lang) -> PollView {
 /// [`view`] with the election fingerprint, for polls past their key ceremony.
 async fn full_view(state: &AppState, p: &PollRecord, lang: Lang) -> Result<PollView, ApiError> {
     let mut v = view(p, lang);
-    if !matches!(p.state.as_str(), "draft" | "ceremony")
+    if !p.state.before_ready()
         && let Some(run) = crate::db::casting::run(&state.store, p.id).await?
     {
         v.fingerprint = state.fingerprints.of(&state.store, &run).await?.map(|f| f.short());

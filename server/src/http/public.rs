@@ -30,7 +30,7 @@ use std::sync::Arc;
 use super::AppState;
 use super::auth::Authenticated;
 use super::board_checks;
-use super::ceremony::{conflict, load_run, state_zh};
+use super::ceremony::{conflict, load_run};
 use super::congress::load_session;
 use super::extract::b64;
 use super::voting::ensure_log;
@@ -42,6 +42,7 @@ use crate::db::casting::{self, OfficerRole, PollRun, StoredEntry};
 use crate::db::polls::PollRecord;
 use crate::html::{Slot, escape, fill, script_json};
 use crate::i18n::{LANG_COOKIE, RequestLang};
+use crate::lifecycle::PollState;
 use crate::receipts::{self, ReceiptCheck};
 use crate::sheet::{SheetHeading, Signer, Signers};
 use crate::spoiled::{self, OpenedBallot};
@@ -379,7 +380,7 @@ fn render_board(
     let (code, looked_up) = (found.code, found.looked_up);
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
-    let state_words = if zh { state_zh(&run.state).to_owned() } else { run.state.clone() };
+    let state_words = run.state.label(if zh { Lang::ZhCn } else { Lang::En }).to_owned();
     let mut summary = format!(
         "<dl><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd class=\"big\" id=\"board-size\">{}</dd>",
         t("状态", "State"),
@@ -632,16 +633,19 @@ pub(crate) async fn recount(state: &AppState, run: &PollRun) -> Result<(Manifest
 /// the organisers, scrutineers and observers; published, anyone.
 async fn counted(state: &AppState, id: i64, auth: Result<&Authenticated, &ApiError>) -> Result<Counted, ApiError> {
     let (_, run) = load_run(state, id).await?;
-    match run.state.as_str() {
-        "published" => {}
-        "tallied" => {
+    match run.state {
+        PollState::Published => {}
+        PollState::Tallied => {
             auth.map_err(Clone::clone)?.require(&[Role::Organiser, Role::Scrutineer, Role::Observer])?;
         }
         _ => {
             return Err(conflict(
                 "poll_not_counted",
-                &format!("本次投票当前状态为「{}」，计票完成后才有计票结果报告单。", state_zh(&run.state)),
-                &format!("The poll is {}; the result sheet exists once the votes are counted.", run.state),
+                &format!("本次投票当前状态为「{}」，计票完成后才有计票结果报告单。", run.state.label(Lang::ZhCn)),
+                &format!(
+                    "The poll's state is “{}”; the result sheet exists once the votes are counted.",
+                    run.state.label(Lang::En)
+                ),
             ));
         }
     }
@@ -717,7 +721,7 @@ pub struct Turnout {
     /// The poll's name.
     pub poll: String,
     /// open, closed or tallied.
-    pub state: String,
+    pub state: PollState,
     /// Ballots (credentials) issued.
     pub issued: u32,
     /// Ballots cast (spoiled ones not counted).
@@ -743,11 +747,11 @@ pub(crate) async fn display_figures(
     let mut turnout = Vec::new();
     let mut results = Vec::new();
     for p in polls {
-        if !matches!(p.state.as_str(), "open" | "closed" | "tallied" | "published") {
+        if !p.state.has_opened() {
             continue;
         }
         let Some(run) = casting::run(&state.store, p.id).await? else { continue };
-        if run.state == "published" {
+        if run.state == PollState::Published {
             // A poll whose recount fails (logged) is left off rather than blanking the display.
             if let Ok((_, result)) = recount(state, &run).await {
                 results.push(PublishedResult { poll: p.poll.name.clone(), charts: result_charts(&result, lang) });

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Authenticated;
-use super::ceremony::{conflict, invalid, load_run, officer_of, state_zh};
+use super::ceremony::{conflict, invalid, load_run, officer_of};
 use super::congress::{attendance_figures, load_session};
 use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
@@ -30,6 +30,8 @@ use crate::auth::Role;
 use crate::casting::{PollContext, ceremony_result, decode_aggregates};
 use crate::db::casting::{self, OfficerRole, PollRun};
 use crate::db::{StoreError, audit};
+use crate::i18n::Lang;
+use crate::lifecycle::PollState;
 use crate::serve::now;
 
 /// The routes of this resource.
@@ -50,15 +52,15 @@ pub fn router() -> Router<AppState> {
 fn wrong_state(run: &PollRun, zh: &str, en: &str) -> ApiError {
     conflict(
         "poll_wrong_state",
-        &format!("本次投票当前状态为「{}」，{zh}", state_zh(&run.state)),
-        &format!("The poll is {}; {en}", run.state),
+        &format!("本次投票当前状态为「{}」，{zh}", run.state.label(Lang::ZhCn)),
+        &format!("The poll's state is “{}”; {en}", run.state.label(Lang::En)),
     )
 }
 
 #[derive(Serialize)]
 struct Status {
     id: i64,
-    state: String,
+    state: PollState,
     threshold: Option<u32>,
     expected: Option<u32>,
     present: Option<u32>,
@@ -79,7 +81,7 @@ async fn status(
     let officers = casting::officers(&state.store, id).await?.len();
     Ok(Json(Status {
         id,
-        state: run.state.clone(),
+        state: run.state,
         threshold: run.threshold,
         expected: run.expected,
         present: run.present,
@@ -100,7 +102,7 @@ async fn open(
 ) -> Result<Json<Status>, ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let (poll, run) = load_run(&state, id).await?;
-    if run.state != "ready" {
+    if run.state != PollState::Ready {
         return Err(wrong_state(
             &run,
             "须在密钥生成完成后、开始投票前开启。",
@@ -140,7 +142,7 @@ async fn close(
 ) -> Result<Json<Status>, ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let (_, run) = load_run(&state, id).await?;
-    if run.state != "open" {
+    if run.state != PollState::Open {
         return Err(wrong_state(&run, "只有投票中的投票可以结束。", "only an open poll can be closed."));
     }
     let ctx = context(&state, &run)?;
@@ -232,7 +234,7 @@ async fn aggregates_view(
 ) -> Result<Json<AggregatesView>, ApiError> {
     officer_of(&state, &req, id).await?;
     let (_, run) = load_run(&state, id).await?;
-    if !matches!(run.state.as_str(), "closed" | "tallied" | "published") {
+    if !run.state.has_closed() {
         return Err(wrong_state(&run, "投票结束后才能解密。", "decryption starts after the poll closes."));
     }
     let ctx = context(&state, &run)?;
@@ -284,7 +286,7 @@ async fn post_decryption(
     })?;
     let body: DecryptionBody = req.json()?;
     let (_, run) = load_run(&state, id).await?;
-    if run.state != "closed" {
+    if run.state != PollState::Closed {
         return Err(wrong_state(
             &run,
             "只能在投票结束后、计票前提交解密份额。",
@@ -368,7 +370,7 @@ async fn tally(
 ) -> Result<Json<Status>, ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let (_, run) = load_run(&state, id).await?;
-    if run.state != "closed" {
+    if run.state != PollState::Closed {
         return Err(wrong_state(&run, "只能在投票结束后计票。", "the tally follows the close."));
     }
     let ctx = context(&state, &run)?;
@@ -441,7 +443,7 @@ fn decryptions_of(stored: &[(u32, Vec<u8>)]) -> Result<Vec<Decryption>, ApiError
 
 #[derive(Serialize)]
 struct ResultView {
-    state: String,
+    state: PollState,
     /// The manifest (spec §11.2): the officers, the poll and its ruleset. A counter,
     /// who does not read the ceremony, recomputes `E` and the outcome from it.
     manifest: String,
@@ -473,7 +475,7 @@ async fn result_view(
     let ctx = context(&state, &run)?;
     let a = attendance_of(&run);
     Ok(Json(ResultView {
-        state: run.state.clone(),
+        state: run.state,
         manifest: b64(&ctx.manifest_bytes),
         joint_key: b64(ctx.joint_key.element().as_bytes()),
         election: b64(&ctx.election),
@@ -503,7 +505,7 @@ async fn post_signature(
     let mine = officer_of(&state, &req, id).await?;
     let body: SignatureBody = req.json()?;
     let (_, run) = load_run(&state, id).await?;
-    if run.state != "tallied" {
+    if run.state != PollState::Tallied {
         return Err(wrong_state(
             &run,
             "只能在计票后、公布前签名。",
@@ -556,7 +558,7 @@ async fn publish(
 ) -> Result<Json<Status>, ApiError> {
     let who = auth.require(&[Role::Organiser])?;
     let (_, run) = load_run(&state, id).await?;
-    if run.state != "tallied" {
+    if run.state != PollState::Tallied {
         return Err(wrong_state(&run, "只能在计票并签名后公布。", "publication follows the tally and the signatures."));
     }
     let ctx = context(&state, &run)?;
@@ -638,7 +640,7 @@ fn signed_head(head: &[u8], signature: &[u8]) -> Result<SignedHead, ApiError> {
 /// The published election record (spec §12), for anyone to download and verify.
 async fn record(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
     let (_, run) = load_run(&state, id).await?;
-    if run.state != "published" {
+    if run.state != PollState::Published {
         return Err(wrong_state(&run, "选举记录在公布后提供下载。", "the record is available once published."));
     }
     let bytes = casting::record(&state.store, id).await?.ok_or_else(|| ApiError::internal("record missing"))?;

@@ -14,11 +14,12 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppState;
-use super::ceremony::{conflict, load_run, officer_of, state_zh};
+use super::ceremony::{conflict, load_run, officer_of};
 use super::extract::Query;
 use super::station_auth::SignedStationRequest;
 use crate::ApiError;
 use crate::db::board;
+use crate::i18n::Lang;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -52,11 +53,14 @@ async fn entries(
 ) -> Result<Response, ApiError> {
     officer_of(&state, &req, id).await?;
     let (_, run) = load_run(&state, id).await?;
-    if !matches!(run.state.as_str(), "closed" | "tallied" | "published") {
+    if !run.state.has_closed() {
         return Err(conflict(
             "poll_wrong_state",
-            &format!("本次投票当前状态为「{}」，投票结束后才能下载公告板。", state_zh(&run.state)),
-            &format!("The poll is {}; the board is served once the poll is closed.", run.state),
+            &format!("本次投票当前状态为「{}」，投票结束后才能下载公告板。", run.state.label(Lang::ZhCn)),
+            &format!(
+                "The poll's state is “{}”; the board is served once the poll is closed.",
+                run.state.label(Lang::En)
+            ),
         ));
     }
     let mut body = Vec::new();

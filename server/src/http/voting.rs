@@ -17,7 +17,7 @@ use hallvote_tally::record::builder::head_message;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::ceremony::{conflict, invalid, load_run, state_zh};
+use super::ceremony::{conflict, invalid, load_run};
 use super::congress::load_session;
 use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
@@ -25,6 +25,8 @@ use crate::ApiError;
 use crate::casting::{BallotJob, BallotRefusal, PollContext, open_credential_key};
 use crate::db::casting::{self, Appended, IssueError, NewEntry, PollRun, StoredEntry};
 use crate::db::{attendance, roster};
+use crate::i18n::Lang;
+use crate::lifecycle::PollState;
 use crate::stations_protocol::StationKind;
 
 /// The routes of this resource.
@@ -41,8 +43,8 @@ pub fn router() -> Router<AppState> {
 fn not_open(run: &PollRun) -> ApiError {
     conflict(
         "poll_not_open",
-        &format!("本次投票当前状态为「{}」，不在投票中。", state_zh(&run.state)),
-        &format!("The poll is {}, not open for voting.", run.state),
+        &format!("本次投票当前状态为「{}」，不在投票中。", run.state.label(Lang::ZhCn)),
+        &format!("The poll's state is “{}”: it is not open for voting.", run.state.label(Lang::En)),
     )
 }
 
@@ -83,7 +85,7 @@ async fn issue(
     req.require(&[StationKind::Desk])?;
     let body: IssueBody = req.json()?;
     let (poll, run) = load_run(&state, id).await?;
-    if run.state != "open" {
+    if run.state != PollState::Open {
         return Err(not_open(&run));
     }
     let ctx = context(&state, &run)?;
@@ -153,7 +155,7 @@ async fn issue(
 
 #[derive(Serialize)]
 struct BallotDefinition {
-    state: String,
+    state: PollState,
     /// The manifest (spec §11.2).
     manifest: String,
     /// `Y`.
@@ -306,7 +308,7 @@ async fn post_ballot(
         Some(ctx) => ctx,
         None => {
             let (_, run) = load_run(&state, id).await?;
-            if run.state != "open" {
+            if run.state != PollState::Open {
                 return Err(not_open(&run));
             }
             context(&state, &run)?
@@ -383,7 +385,7 @@ pub(crate) async fn ensure_log(state: &AppState, poll_id: i64, size: u64) -> Res
 
 #[derive(Serialize)]
 struct BoardSummary {
-    state: String,
+    state: PollState,
     size: u64,
     /// The latest signed tree head: the sealing head once closed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -410,7 +412,7 @@ async fn board_summary(State(state): State<AppState>, Path(id): Path<i64>) -> Re
     let (_, run) = load_run(&state, id).await?;
     let head = latest_head(&state, &run).await?;
     Ok(Json(BoardSummary {
-        state: run.state.clone(),
+        state: run.state,
         size: run.board_size,
         head: head.as_ref().map(|h| b64(&h.0)),
         signature: head.as_ref().map(|h| b64(&h.1)),
