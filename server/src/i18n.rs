@@ -33,9 +33,23 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
     }
 }
 
+/// A stored number (a congress's or session's) in Chinese numerals, as in
+/// "第三次会议" (`hallvote_tally::text::zh_numeral`); a number no numeral is made for
+/// stays in digits.
+pub fn zh_number(n: i64) -> String {
+    u32::try_from(n).map_or_else(|_| n.to_string(), hallvote_tally::text::zh_numeral)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_numbers_in_chinese() {
+        let n = zh_number;
+        assert_eq!([n(1), n(3), n(10), n(12), n(20), n(23)], ["一", "三", "十", "十二", "二十", "二十三"]);
+        assert_eq!(n(-1), "-1");
+    }
     use axum::http::HeaderValue;
 
     #[test]

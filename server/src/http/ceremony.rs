@@ -323,7 +323,7 @@ async fn start(
     definition.attendance = None;
     let manifest = Manifest {
         congress: congress.name.clone(),
-        session: format!("第{}次会议", super::display::chinese_number(session.number)),
+        session: format!("第{}次会议", crate::i18n::zh_number(session.number)),
         poll: definition,
         ruleset,
         scrutineers,

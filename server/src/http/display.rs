@@ -101,7 +101,7 @@ async fn load(state: &AppState, session_id: i64, lang: Lang) -> Result<Figures, 
     let boards = boards(state, &records).await?;
     let polls = records.into_iter().map(|p| (p.poll.name, p.state)).collect();
     Ok(Figures {
-        session: format!("{}第{}次会议", c.name, chinese_number(s.number)),
+        session: format!("{}第{}次会议", c.name, crate::i18n::zh_number(s.number)),
         expected: a.expected,
         present: a.present,
         quorum_met: a.quorum_met,
@@ -110,17 +110,6 @@ async fn load(state: &AppState, session_id: i64, lang: Lang) -> Result<Figures, 
         results,
         boards,
     })
-}
-
-/// 1 → 一, 12 → 十二, 23 → 二十三 (session numbers are below 100).
-pub(crate) fn chinese_number(n: i64) -> String {
-    const D: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0..=9 => D[n as usize].to_owned(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { D[(n % 10) as usize] }),
-        20..=99 => format!("{}十{}", D[(n / 10) as usize], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
-        _ => n.to_string(),
-    }
 }
 
 async fn figures(
@@ -255,13 +244,4 @@ es.addEventListener("figures", (e) => show(JSON.parse(e.data)));
         states = crate::lifecycle::words(lang),
     );
     Ok(Html(html).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn session_numbers_in_chinese() {
-        let n = super::chinese_number;
-        assert_eq!([n(1), n(3), n(10), n(12), n(20), n(23)], ["一", "三", "十", "十二", "二十", "二十三"]);
-    }
 }
