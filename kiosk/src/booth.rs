@@ -27,11 +27,13 @@ use hallvote_tally::record::{BoardEntry, Manifest};
 use hallvote_tally::record::{Fingerprint, ReceiptKind, SignedHead};
 use http::{Method, StatusCode};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use thiserror::Error;
 
 use crate::credential_text::{CredentialText, CredentialTextError};
 use crate::link::{Answer, Link, LinkError};
+use hallvote_protocol::lifecycle::PollState;
+use hallvote_protocol::wire::{self, EntryKind};
 
 /// How often a cast whose answer was lost is sent again before the booth asks the
 /// delegate to wait for help, and the pause before each try.
@@ -113,9 +115,10 @@ fn refused(a: &Answer) -> BoothError {
     }
 }
 
-fn field<const N: usize>(v: &Value, name: &str) -> Result<[u8; N], BoothError> {
-    let s = v[name].as_str().ok_or_else(|| BoothError::Untrusted(format!("no {name}")))?;
-    STANDARD.decode(s).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| BoothError::Untrusted(format!("bad {name}")))
+/// The server's answer decoded as `T` (hallvote_protocol::wire): an answer that is
+/// not what `T` says is untrusted, naming the field it fails on.
+pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(a: &Answer) -> Result<T, BoothError> {
+    serde_path_to_error::deserialize(&a.json).map_err(|e| BoothError::Untrusted(format!("the server's answer: {e}")))
 }
 
 /// A poll's ballot as the booth fetched it from the server.
@@ -123,8 +126,8 @@ fn field<const N: usize>(v: &Value, name: &str) -> Result<[u8; N], BoothError> {
 pub struct BallotDefinition {
     /// The poll's number on the server.
     pub poll: i64,
-    /// `open`, `closed`, …
-    pub state: String,
+    /// Where the poll was when the booth fetched it.
+    pub state: PollState,
     /// The manifest (spec §11.2).
     pub manifest: Manifest,
     /// The ballot's shape.
@@ -227,14 +230,11 @@ impl Booth {
         if !a.status.is_success() {
             return Err(refused(&a));
         }
-        let manifest_bytes = STANDARD
-            .decode(a.json["manifest"].as_str().unwrap_or_default())
-            .map_err(|_| BoothError::Untrusted("manifest".into()))?;
+        let wire: wire::BallotDefinition = decode_answer(&a)?;
+        let manifest_bytes = wire.manifest.0;
         let manifest = Manifest::decode(&manifest_bytes).map_err(|e| BoothError::Untrusted(e.to_string()))?;
         let shape = manifest.shape().map_err(|e| BoothError::Untrusted(e.to_string()))?;
-        let joint: [u8; 32] = field(&a.json, "joint_key")?;
-        let election: [u8; 64] = field(&a.json, "election")?;
-        let poll_id: [u8; 32] = field(&a.json, "poll_id")?;
+        let (joint, election, poll_id) = (wire.joint_key.0, wire.election.0, wire.poll_id.0);
         // The poll id the credentials are signed for is the manifest's hash (spec §11.3):
         // a server cannot show one manifest and accept credentials for another.
         if Manifest::poll_id(&manifest_bytes) != poll_id {
@@ -244,15 +244,13 @@ impl Booth {
         if Manifest::election_hash(&manifest_bytes, &joint_key) != election {
             return Err(BoothError::Untrusted("the election hash is not the manifest's and the joint key's".into()));
         }
-        let shares = a.json["public_shares"].as_array().ok_or_else(|| BoothError::Untrusted("public shares".into()))?;
-        let public_shares =
-            shares.iter().map(|x| field::<32>(&json!({ "x": x }), "x")).collect::<Result<Vec<_>, _>>()?;
+        let public_shares: Vec<[u8; 32]> = wire.public_shares.iter().map(|x| x.0).collect();
         if public_shares.len() != manifest.scrutineers.len() {
             return Err(BoothError::Untrusted("one public share per scrutineer".into()));
         }
         let def = Arc::new(BallotDefinition {
             poll,
-            state: a.json["state"].as_str().unwrap_or_default().to_owned(),
+            state: wire.state,
             fingerprint: Fingerprint::of(&manifest_bytes, &joint, &public_shares),
             manifest,
             shape,
@@ -260,7 +258,7 @@ impl Booth {
             election,
             poll_id,
         });
-        if def.state == "open" {
+        if def.state == PollState::Open {
             self.ballots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(poll, Arc::clone(&def));
         }
         Ok(def)
@@ -274,7 +272,7 @@ impl Booth {
         text.credential
             .verify(&ballot.manifest.credential_key, &ballot.poll_id)
             .map_err(|_| BoothError::CredentialInvalid)?;
-        if ballot.state != "open" {
+        if ballot.state != PollState::Open {
             return Err(BoothError::Refused {
                 status: StatusCode::CONFLICT,
                 code: "poll_not_open".into(),
@@ -300,7 +298,11 @@ impl Booth {
     /// comes, and checks the receipt.
     pub async fn cast(&self, visit: &Visit, sealed: &Sealed) -> Result<Receipt, BoothError> {
         let entry = BoardEntry::Cast { credential: visit.credential.to_bytes(), ballot: sealed.bytes.clone() };
-        let body = json!({"credential": STANDARD.encode(visit.credential.to_bytes()), "ballot": STANDARD.encode(&sealed.bytes)});
+        let body = wire::EntryRequest {
+            credential: visit.credential.to_bytes().into(),
+            ballot: sealed.bytes.clone().into(),
+            opening: None,
+        };
         self.post_entry(visit, sealed, "cast", &entry, &body).await
     }
 
@@ -313,11 +315,11 @@ impl Booth {
             ballot: sealed.bytes.clone(),
             opening: opening.clone(),
         };
-        let body = json!({
-            "credential": STANDARD.encode(visit.credential.to_bytes()),
-            "ballot": STANDARD.encode(&sealed.bytes),
-            "opening": STANDARD.encode(&opening),
-        });
+        let body = wire::EntryRequest {
+            credential: visit.credential.to_bytes().into(),
+            ballot: sealed.bytes.clone().into(),
+            opening: Some(opening.clone().into()),
+        };
         self.post_entry(visit, sealed, "challenge", &entry, &body).await
     }
 
@@ -327,12 +329,14 @@ impl Booth {
         sealed: &Sealed,
         what: &str,
         entry: &BoardEntry,
-        body: &Value,
+        body: &wire::EntryRequest,
     ) -> Result<Receipt, BoothError> {
+        // Serialising a struct of strings cannot fail; an empty body would be refused.
+        let body = serde_json::to_value(body).unwrap_or_default();
         let path = format!("/api/station/polls/{}/{what}", visit.ballot.poll);
         let mut tries = 0;
         let answer = loop {
-            match self.link.call(Method::POST, &path, Some(body)).await {
+            match self.link.call(Method::POST, &path, Some(&body)).await {
                 Ok(a) => break a,
                 Err(e) => {
                     tries += 1;
@@ -347,7 +351,7 @@ impl Booth {
         if !answer.status.is_success() {
             return Err(refused(&answer));
         }
-        check_receipt(&visit.ballot, entry, sealed, &answer.json)
+        check_receipt(&visit.ballot, entry, sealed, &decode_answer(&answer)?)
     }
 }
 
@@ -357,35 +361,27 @@ pub fn check_receipt(
     ballot: &BallotDefinition,
     entry: &BoardEntry,
     sealed: &Sealed,
-    r: &Value,
+    r: &wire::Receipt,
 ) -> Result<Receipt, BoothError> {
     let bad = |what: &str| BoothError::Untrusted(what.to_owned());
-    let tracking = r["tracking"].as_str().ok_or_else(|| bad("no tracking code"))?;
-    if TrackingCode::parse(tracking) != Some(sealed.tracking) {
+    if TrackingCode::parse(&r.tracking) != Some(sealed.tracking) {
         return Err(bad("the tracking code is not the ballot's"));
     }
-    let kind = r["kind"].as_str().ok_or_else(|| bad("no kind"))?;
-    let expected_kind = if matches!(entry, BoardEntry::Cast { .. }) { "cast" } else { "spoiled" };
-    if kind != expected_kind {
+    let expected_kind = if matches!(entry, BoardEntry::Cast { .. }) { EntryKind::Cast } else { EntryKind::Spoiled };
+    if r.kind != expected_kind {
         return Err(bad("the entry's kind"));
     }
-    let position = r["position"].as_u64().ok_or_else(|| bad("no position"))?;
-    let head_bytes: [u8; 40] = field(r, "head")?;
-    let sig: [u8; 64] = field(r, "signature")?;
+    let position = r.position;
+    let (head_bytes, sig) = (r.head.0, r.signature.0);
     let head = TreeHead::from_bytes(&head_bytes).map_err(|_| bad("tree head"))?;
-    let path = r["inclusion"]
-        .as_array()
-        .ok_or_else(|| bad("no inclusion proof"))?
-        .iter()
-        .map(|h| field::<32>(&json!({ "h": h }), "h"))
-        .collect::<Result<Vec<_>, _>>()?;
+    let path: Vec<[u8; 32]> = r.inclusion.iter().map(|h| h.0).collect();
     let proof = InclusionProof::new(position, head.size, path).map_err(|_| bad("inclusion proof"))?;
     proof.verify_tree_head(&leaf_hash(&entry.leaf()), &head).map_err(|_| bad("inclusion proof"))?;
     let signature = Signature::from_bytes(&sig).map_err(|_| bad("signature"))?;
     verify(&ballot.manifest.server_key, tags::SIG_TREE_HEAD, &head_message(&head_bytes, &ballot.election), &signature)
         .map_err(|_| bad("the tree head's signature"))?;
     let text = hallvote_tally::record::Receipt {
-        kind: if expected_kind == "cast" { ReceiptKind::Cast } else { ReceiptKind::Spoiled },
+        kind: if expected_kind == EntryKind::Cast { ReceiptKind::Cast } else { ReceiptKind::Spoiled },
         fingerprint: ballot.fingerprint.prefix(),
         position,
         tracking: sealed.tracking,
@@ -396,7 +392,11 @@ pub fn check_receipt(
         fingerprint: ballot.fingerprint.short(),
         text,
         root: head.root[..4].iter().map(|b| format!("{b:02x}")).collect(),
-        kind: kind.to_owned(),
+        kind: match r.kind {
+            EntryKind::Cast => "cast",
+            EntryKind::Spoiled => "spoiled",
+        }
+        .to_owned(),
         tracking: sealed.tracking.to_string(),
         position,
         tree_size: head.size,

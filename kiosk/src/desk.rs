@@ -4,8 +4,6 @@
 //! the desk unblinds: the server never sees the credential it signed, so it cannot
 //! link the ballot to the delegate.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use hallvote_crypto::credential::{BlindSignature, blind, finalize};
 use http::Method;
 use serde::Deserialize;
@@ -14,6 +12,8 @@ use serde_json::{Value, json};
 use crate::booth::{Booth, BoothError};
 use crate::credential_text::CredentialText;
 use crate::link::Link;
+use hallvote_protocol::lifecycle::PollState;
+use hallvote_protocol::wire;
 
 /// Which delegate: the text of the card's QR code, or the card number typed.
 #[derive(Debug, Clone)]
@@ -53,8 +53,8 @@ pub struct DeskPoll {
     pub id: i64,
     /// Its name.
     pub name: String,
-    /// draft, ceremony, ready, open, closed, tallied, published.
-    pub state: String,
+    /// Where the poll is.
+    pub state: PollState,
 }
 
 /// Who was checked in.
@@ -130,8 +130,13 @@ impl Desk {
         let def = self.ballots.ballot(poll).await?;
         let (request, state) = blind(&def.manifest.credential_key, &def.poll_id, &mut rand::rng())
             .map_err(|e| BoothError::Untrusted(e.to_string()))?;
-        let mut body = scan_body(card);
-        body["blinded"] = json!(STANDARD.encode(request.as_bytes()));
+        let (qr, card) = match card {
+            CardScan::Qr(t) => (Some(t.trim().to_owned()), None),
+            CardScan::Number(n) => (None, Some(n.trim().to_owned())),
+        };
+        let body = wire::IssueRequest { qr, card, blinded: request.as_bytes().into() };
+        // Serialising a struct of strings cannot fail; an empty body would be refused.
+        let body = serde_json::to_value(&body).unwrap_or_default();
         let a = self
             .link
             .call(Method::POST, &format!("/api/station/polls/{poll}/issue"), Some(&body))
@@ -140,14 +145,11 @@ impl Desk {
         if !a.status.is_success() {
             return Err(refused(&a));
         }
-        let sig = STANDARD
-            .decode(a.json["blind_signature"].as_str().unwrap_or_default())
-            .ok()
-            .and_then(|b| BlindSignature::from_bytes(&b).ok())
-            .ok_or_else(|| BoothError::Untrusted("blind signature".into()))?;
+        let issued: wire::Issued = crate::booth::decode_answer(&a)?;
+        let sig = BlindSignature::from_bytes(&issued.blind_signature.0)
+            .map_err(|_| BoothError::Untrusted("blind signature".into()))?;
         let credential = finalize(&def.manifest.credential_key, state, &sig)
             .map_err(|e| BoothError::Untrusted(format!("the server's signature does not verify: {e}")))?;
-        let name = a.json["name"].as_str().unwrap_or_default().to_owned();
-        Ok((name, CredentialText::encode(poll, &credential)))
+        Ok((issued.name, CredentialText::encode(poll, &credential)))
     }
 }

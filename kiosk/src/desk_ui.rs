@@ -20,6 +20,7 @@ use tokio::sync::Mutex;
 use crate::booth::BoothError;
 use crate::desk::{CardScan, Delegate, Desk};
 use crate::ui::{CSS, Lang, camera, escape, jsqr, page, qr_svg, refuse_cross_site};
+use hallvote_protocol::lifecycle::PollState;
 
 /// How long the desk shows a delegate's credentials before it forgets them.
 pub const DESK_IDLE: Duration = Duration::from_secs(120);
@@ -144,7 +145,8 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
             "<p>There is no session on the server yet. Ask the organisers to set one up.</p>",
         )),
         Some(cur) => {
-            let open: Vec<_> = cur.polls.iter().filter(|p| p.state == "open").map(|p| escape(&p.name)).collect();
+            let open: Vec<_> =
+                cur.polls.iter().filter(|p| p.state == PollState::Open).map(|p| escape(&p.name)).collect();
             let _ = write!(
                 body,
                 r#"<p><strong>{}</strong> {}</p><p>{}{}</p>"#,
@@ -261,7 +263,7 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
         Ok(d) => d,
         Err(e) => return render(&app, &s, Some(&say(lang, &e))).await,
     };
-    let open: Vec<_> = session.polls.iter().filter(|p| p.state == "open").cloned().collect();
+    let open: Vec<_> = session.polls.iter().filter(|p| p.state == PollState::Open).cloned().collect();
     for p in &open {
         let outcome = app.desk.issue(p.id, &card).await.map(|(_, text)| text).map_err(|e| say(lang, &e));
         s.issued.push(Issued { poll: p.name.clone(), outcome });

@@ -77,6 +77,7 @@ use unicode_normalization::UnicodeNormalization as _;
 use zeroize::Zeroizing;
 
 use crate::link::{Answer, Link, LinkError, StationIdentity};
+use hallvote_protocol::lifecycle::PollState;
 
 mod board_check;
 mod fingerprints;
@@ -655,7 +656,7 @@ struct Finished {
 /// What `GET /api/station/polls/{id}/ceremony` says, checked against the manifest.
 #[derive(Debug)]
 struct View {
-    state: String,
+    state: PollState,
     index: u32,
     params: Params,
     ceremony: Vec<u8>,
@@ -672,7 +673,7 @@ struct View {
 
 impl View {
     fn parse(v: &Value, me: &VerifyingKey) -> Result<Self> {
-        let state = v["state"].as_str().ok_or_else(|| untrusted("no state"))?.to_owned();
+        let state = v["state"].as_str().and_then(PollState::parse).ok_or_else(|| untrusted("no state"))?;
         let index = u32_of(v, "index")?;
         let n = u32_of(v, "participants")?;
         let k = u32_of(v, "threshold")?;
@@ -739,17 +740,17 @@ impl View {
     }
 
     fn in_ceremony(&self) -> Result<()> {
-        match self.state.as_str() {
-            "ceremony" => Ok(()),
-            "draft" => Err(ScrutineerError::NotStarted),
+        match self.state {
+            PollState::Ceremony => Ok(()),
+            PollState::Draft => Err(ScrutineerError::NotStarted),
             _ => Err(ScrutineerError::CeremonyOver),
         }
     }
 
     fn finished(&self) -> Result<&Finished> {
-        match (self.state.as_str(), &self.finished) {
-            ("draft", _) => Err(ScrutineerError::NotStarted),
-            ("ceremony", _) => Err(ScrutineerError::CeremonyNotFinished),
+        match (self.state, &self.finished) {
+            (PollState::Draft, _) => Err(ScrutineerError::NotStarted),
+            (PollState::Ceremony, _) => Err(ScrutineerError::CeremonyNotFinished),
             (_, Some(f)) => Ok(f),
             (_, None) => Err(untrusted("no ceremony outcome")),
         }
@@ -775,7 +776,7 @@ impl View {
 
     fn next_step(&self) -> Option<Step> {
         let j = self.index;
-        if self.state != "ceremony" {
+        if self.state != PollState::Ceremony {
             return None;
         }
         if self.published(j).is_none() {
@@ -856,8 +857,8 @@ impl std::fmt::Debug for Scrutineer {
 pub struct CeremonyStatus {
     /// The poll.
     pub poll: i64,
-    /// The poll's state on the server (`ceremony`, `ready`, `open`, …).
-    pub state: String,
+    /// The poll's state on the server.
+    pub state: PollState,
     /// This station's scrutineer index `j`.
     pub index: u32,
     /// `n`.
@@ -958,8 +959,8 @@ pub struct ResultReview {
     pub role: Office,
     /// Its position among the poll's scrutineers or counters (1-based).
     pub position: u32,
-    /// The poll's state (`tallied`, `published`).
-    pub state: String,
+    /// The poll's state (tallied or published).
+    pub state: PollState,
     /// 应到.
     pub expected: u32,
     /// 实到.
@@ -1151,10 +1152,10 @@ impl Scrutineer {
             Some(Step::Confirm) if view.dealings.len() < view.n() as usize => "wait",
             Some(Step::Confirm) => "confirm",
             Some(Step::SaveShare) => "save_share",
-            None if view.state == "draft" => "not_started",
-            None if view.state == "ceremony" => "wait",
+            None if view.state == PollState::Draft => "not_started",
+            None if view.state == PollState::Ceremony => "wait",
             None if saved && checked => "key_checked",
-            None if saved && view.state == "ready" => "check_key",
+            None if saved && view.state == PollState::Ready => "check_key",
             None if saved => "share_saved",
             None if work.key_share.is_some() || work.received.is_some() => "save_share",
             None => "lost",
@@ -1193,7 +1194,7 @@ impl Scrutineer {
         };
         CeremonyStatus {
             poll,
-            state: view.state.clone(),
+            state: view.state,
             index: j,
             participants: view.n(),
             threshold: view.params.threshold(),
@@ -1228,7 +1229,7 @@ impl Scrutineer {
             Some(Step::Publish) => self.publish_recipient_key(poll, lang).await,
             Some(Step::Deal) => self.deal(poll, lang).await,
             Some(Step::Confirm) => self.confirm(poll, lang).await,
-            _ if view.state == "ceremony" => Err(ScrutineerError::Waiting {
+            _ if view.state == PollState::Ceremony => Err(ScrutineerError::Waiting {
                 what: WaitFor::Confirmations,
                 have: view.confirmed.len(),
                 need: view.n() as usize,
@@ -1399,7 +1400,7 @@ impl Scrutineer {
             return Err(refused(&a));
         }
         let view = self.view(poll, lang).await?;
-        if view.state != "ceremony" && view.state != "draft" {
+        if !view.state.before_ready() {
             Self::finish(&view, work)?;
         }
         Ok(self.status_of(poll, &view, work, lang))
@@ -1518,7 +1519,7 @@ impl Scrutineer {
             if self.share_saved_for(poll, &view.ceremony) {
                 return Err(ScrutineerError::ShareAlreadySaved);
             }
-            if view.state == "ceremony" {
+            if view.state == PollState::Ceremony {
                 return Err(match view.next_step() {
                     Some(step) => ScrutineerError::OutOfOrder(step),
                     None => ScrutineerError::CeremonyNotFinished,
@@ -1788,7 +1789,7 @@ impl Scrutineer {
             poll,
             role,
             position,
-            state: r["state"].as_str().unwrap_or_default().to_owned(),
+            state: r["state"].as_str().and_then(PollState::parse).ok_or_else(|| untrusted("no state"))?,
             expected: attendance.expected,
             present: attendance.present,
             issued: attendance.issued,

@@ -229,6 +229,6 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
 
     // The same page in English.
     b.goto(&format!("{}/sessions/{}?lang=en", hall.url, hall.session)).await;
-    wait_text(&b, &format!("#state-{poll}"), "closed").await;
+    wait_text(&b, &format!("#state-{poll}"), "Closed").await;
     assert!(text_of(&b, "#stations-h").await.contains("Hall stations"));
 }

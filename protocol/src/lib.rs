@@ -9,3 +9,4 @@ pub mod lifecycle;
 pub mod pinned;
 pub mod qr;
 pub mod stations;
+pub mod wire;

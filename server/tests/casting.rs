@@ -497,6 +497,11 @@ async fn a_whole_poll_through_the_api(store: Store) {
         assert_eq!((status, code(&err)), (want_status, want_code), "{err}");
         assert_eq!(db_counts(&store, h.poll).await, before, "{want_code} changed the database");
     }
+    // A body that does not decode is refused naming the field it fails on (spec §14.2).
+    let body = json!({"credential": "@@@", "ballot": ""}).to_string().into_bytes();
+    let (_, err) = station_raw(&h.app, &h.booth, Method::POST, &cast_path, body).await;
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.contains("credential") && message.contains("base64"), "{message}");
     // The over-vote's refusal says which proof failed.
     let (_, err) = station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(overvoted)).await;
     assert!(err["error"]["message"].as_str().unwrap().contains("Contest 1"), "{err}");

@@ -14,12 +14,12 @@ use hallvote_crypto::sign::sign;
 use hallvote_crypto::tags;
 use hallvote_tally::ballot::{BallotError, TrackingCode};
 use hallvote_tally::record::builder::head_message;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::AppState;
 use super::ceremony::{conflict, invalid, load_run};
 use super::congress::load_session;
-use super::extract::{b64, unb64};
+use super::extract::b64;
 use super::station_auth::SignedStationRequest;
 use crate::ApiError;
 use crate::casting::{BallotJob, BallotRefusal, PollContext, open_credential_key};
@@ -28,6 +28,7 @@ use crate::db::{attendance, roster};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
 use crate::stations_protocol::StationKind;
+use hallvote_protocol::wire::{BallotDefinition, EntryKind, EntryRequest, Fixed, IssueRequest, Issued, Receipt};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -59,31 +60,13 @@ pub(crate) fn context(state: &AppState, run: &PollRun) -> Result<Arc<PollContext
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IssueBody {
-    /// The delegate card's QR text, or the card number typed by hand.
-    #[serde(default)]
-    qr: Option<String>,
-    #[serde(default)]
-    card: Option<String>,
-    /// The blinded message (spec §6.3), base64.
-    blinded: String,
-}
-
-#[derive(Serialize)]
-struct Issued {
-    name: String,
-    blind_signature: String,
-}
-
 async fn issue(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     req: SignedStationRequest,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     req.require(&[StationKind::Desk])?;
-    let body: IssueBody = req.json()?;
+    let body: IssueRequest = req.json()?;
     let (poll, run) = load_run(&state, id).await?;
     if run.state != PollState::Open {
         return Err(not_open(&run));
@@ -121,8 +104,7 @@ async fn issue(
             ),
         ));
     }
-    let blinded = unb64("blinded", &body.blinded)?;
-    let request = BlindRequest::from_bytes(&blinded).map_err(|_| {
+    let request = BlindRequest::from_bytes(&body.blinded.0).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "blinded_malformed",
@@ -135,7 +117,7 @@ async fn issue(
     let result = casting::issue(&state.store, id, delegate.id, || sign_blinded(&sk, &request, &mut rand::rng())).await;
     match result {
         Ok(sig) => {
-            Ok((StatusCode::CREATED, Json(Issued { name: delegate.name, blind_signature: b64(sig.as_bytes()) })))
+            Ok((StatusCode::CREATED, Json(Issued { name: delegate.name, blind_signature: sig.as_bytes().into() })))
         }
         Err(IssueError::AlreadyIssued) => Err(conflict(
             "already_issued",
@@ -153,25 +135,6 @@ async fn issue(
     }
 }
 
-#[derive(Serialize)]
-struct BallotDefinition {
-    state: PollState,
-    /// The manifest (spec §11.2).
-    manifest: String,
-    /// `Y`.
-    joint_key: String,
-    /// `E`.
-    election: String,
-    /// The credential poll id `H(manifest)`.
-    poll_id: String,
-    /// The public shares `X₁…Xₙ` (spec §5.3), from which, with the manifest and `Y`,
-    /// the booth computes the election fingerprint it prints on receipts (spec §11.4).
-    public_shares: Vec<String>,
-    /// The election fingerprint's short form, as the server computes it (informative:
-    /// the booth computes its own).
-    fingerprint: String,
-}
-
 async fn ballot_definition(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -187,35 +150,13 @@ async fn ballot_definition(
         .ok_or_else(|| ApiError::internal("a poll with a context has no finished ceremony"))?;
     Ok(Json(BallotDefinition {
         state: run.state,
-        manifest: b64(&ctx.manifest_bytes),
-        joint_key: b64(ctx.joint_key.element().as_bytes()),
-        election: b64(&ctx.election),
-        poll_id: b64(&ctx.poll_id),
-        public_shares: keys.public_shares.iter().map(|x| b64(x)).collect(),
+        manifest: ctx.manifest_bytes.clone().into(),
+        joint_key: Fixed(*ctx.joint_key.element().as_bytes()),
+        election: Fixed(ctx.election),
+        poll_id: Fixed(ctx.poll_id),
+        public_shares: keys.public_shares.iter().map(|x| Fixed(*x)).collect(),
         fingerprint: keys.fingerprint.short(),
     }))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CastBody {
-    credential: String,
-    ballot: String,
-    #[serde(default)]
-    opening: Option<String>,
-}
-
-/// A receipt (spec §14.7): tracking code, position, the signed tree head at
-/// `position + 1`, and the inclusion proof of the entry in that tree.
-#[derive(Serialize)]
-pub(crate) struct Receipt {
-    kind: &'static str,
-    tracking: String,
-    position: u64,
-    tree_size: u64,
-    head: String,
-    signature: String,
-    inclusion: Vec<String>,
 }
 
 fn receipt(state: &AppState, poll_id: i64, e: &StoredEntry) -> Result<Receipt, ApiError> {
@@ -225,13 +166,14 @@ fn receipt(state: &AppState, poll_id: i64, e: &StoredEntry) -> Result<Receipt, A
         .inclusion(poll_id, e.position, size)
         .ok_or_else(|| ApiError::internal("board log does not hold the entry"))?;
     Ok(Receipt {
-        kind: if e.cast { "cast" } else { "spoiled" },
+        kind: if e.cast { EntryKind::Cast } else { EntryKind::Spoiled },
         tracking: TrackingCode::from_bytes(e.tracking).to_string(),
         position: e.position,
         tree_size: size,
-        head: b64(&e.head),
-        signature: b64(&e.signature),
-        inclusion: proof.path().iter().map(|h| b64(h)).collect(),
+        head: Fixed::from_slice(&e.head).ok_or_else(|| ApiError::internal("stored tree head is not 40 bytes"))?,
+        signature: Fixed::from_slice(&e.signature)
+            .ok_or_else(|| ApiError::internal("stored tree head signature is not 64 bytes"))?,
+        inclusion: proof.path().iter().map(|h| Fixed(*h)).collect(),
     })
 }
 
@@ -300,7 +242,7 @@ async fn post_ballot(
     challenge: bool,
 ) -> Result<Json<Receipt>, ApiError> {
     req.require(&[StationKind::Booth])?;
-    let body: CastBody = req.json()?;
+    let body: EntryRequest = req.json()?;
     // A poll's context never changes once built. While it is cached, the poll is
     // not read here: the board's transaction refuses a poll that is no longer open
     // (then read to say so), so each cast costs the database its writes alone.
@@ -314,10 +256,9 @@ async fn post_ballot(
             context(&state, &run)?
         }
     };
-    let credential = unb64("credential", &body.credential)?;
-    let ballot = unb64("ballot", &body.ballot)?;
+    let (credential, ballot) = (body.credential.0, body.ballot.0);
     let opening = match (challenge, body.opening) {
-        (true, Some(o)) => Some(unb64("opening", &o)?),
+        (true, Some(o)) => Some(o.0),
         (false, None) => None,
         (true, None) => {
             return Err(invalid(
