@@ -22,7 +22,7 @@ use hallvote_tally::model::{Contest, ContestKind};
 use tokio::sync::Mutex;
 
 use crate::booth::{Booth, BoothError, Receipt, Sealed, Visit};
-use crate::ui::{Lang, camera, escape, jsqr, page, qr_svg, refuse_cross_site};
+use crate::ui::{Lang, assets, camera, escape, page, qr_svg, refuse_cross_site, secure};
 
 /// How long a page waits for the delegate before it forgets everything.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(180);
@@ -81,7 +81,7 @@ impl BoothApp {
 
     /// The booth's pages.
     pub fn router(self: &Arc<Self>) -> Router {
-        Router::new()
+        let router = Router::new()
             .route("/", get(welcome))
             .route("/scan", post(scan))
             .route("/contest/{c}", get(contest_page).post(contest_post))
@@ -95,9 +95,8 @@ impl BoothApp {
             .route("/done", post(done))
             .route("/timeout", get(timeout))
             .route("/lang/{l}", get(set_lang))
-            .route("/assets/jsQR.js", get(jsqr))
-            .route("/healthz", get(|| async { "ok" }))
-            .with_state(Arc::clone(self))
+            .route("/healthz", get(|| async { "ok" }));
+        secure(assets(router)).with_state(Arc::clone(self))
     }
 
     /// Takes the screen, forgetting the visit if it has been idle too long.
@@ -245,10 +244,13 @@ fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Re
         }),
     );
     if let Some(seats) = cap {
+        // The station script takes a for-vote past the seats back at once, saying why
+        // (`data-over`); the booth refuses such a form in any case.
         let _ = write!(
             body,
-            r#"<p class="counter" aria-live="polite" id="counter" data-seats="{seats}">{label}<span id="fors">{n}</span> / {seats}</p>
+            r#"<p class="counter" aria-live="polite" id="counter" data-seats="{seats}" data-over="{over}">{label}<span id="fors">{n}</span> / {seats}</p>
 <p class="error" role="alert" id="live" hidden></p>"#,
+            over = escape(&over_vote_words(lang, seats, seats + 1)),
             label = lang.t("已投赞成票：", "For-votes: "),
             n = for_count(&s.marks[c]),
         );
@@ -277,27 +279,6 @@ fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Re
     };
     let next = if c + 1 == contests.len() { lang.t("检查选票", "Review") } else { lang.t("下一页", "Next") };
     let _ = write!(body, r#"<p>{back}<button type="submit" name="go" value="next">{next}</button></p></form>"#);
-    if let Some(seats) = cap {
-        let msg = over_vote_words(lang, seats, seats + 1);
-        let _ = write!(
-            body,
-            r#"<script>
-(function(){{
-  var seats={seats},live=document.getElementById('live'),fors=document.getElementById('fors');
-  document.querySelectorAll('input[type=radio]').forEach(function(r){{
-    r.addEventListener('change',function(){{
-      var n=document.querySelectorAll('input[data-for]:checked').length;
-      if(r.dataset.for&&r.checked&&n>seats){{
-        r.checked=false;n-=1;
-        live.textContent={msg:?};live.hidden=false;
-      }} else {{ live.hidden=true; }}
-      fors.textContent=n;
-    }});
-  }});
-}})();
-</script>"#
-        );
-    }
     app.page(lang, &contest.title, &body, true).into_response()
 }
 
@@ -552,7 +533,7 @@ async fn challenged_page(State(app): App) -> Response {
     body.push_str(&receipt_block(&app, lang, visit.ballot.poll, r));
     let _ = write!(
         body,
-        r#"<p class="noprint"><button type="button" class="secondary" onclick="window.print()">{}</button></p>"#,
+        r#"<p class="noprint"><button type="button" class="secondary" data-action="print">{}</button></p>"#,
         lang.t("打印作废回执", "Print the challenge receipt")
     );
     let _ = write!(
@@ -609,7 +590,7 @@ async fn receipt_page(State(app): App) -> Response {
     let body = format!(
         r#"<p class="ok" role="status">{done}</p>
 {block}
-<p class="noprint"><button type="button" class="secondary" onclick="window.print()">{print}</button></p>
+<p class="noprint"><button type="button" class="secondary" data-action="print">{print}</button></p>
 <form method="post" action="/done"><button type="submit" id="done">{finish}</button></form>"#,
         done = lang.t(
             "您的选票已投出，服务器已签名确认。",

@@ -19,7 +19,7 @@ use tokio::sync::Mutex;
 
 use crate::booth::BoothError;
 use crate::desk::{CardScan, Delegate, Desk};
-use crate::ui::{CSS, Lang, camera, escape, jsqr, page, qr_svg, refuse_cross_site};
+use crate::ui::{Lang, assets, camera, escape, page, qr_svg, refuse_cross_site, secure};
 use hallvote_protocol::lifecycle::PollState;
 
 /// How long the desk shows a delegate's credentials before it forgets them.
@@ -70,7 +70,7 @@ impl DeskApp {
 
     /// The desk's pages.
     pub fn router(self: &Arc<Self>) -> Router {
-        Router::new()
+        let router = Router::new()
             .route("/", get(home))
             .route("/session", post(choose_session))
             .route("/scan", post(scan))
@@ -80,9 +80,8 @@ impl DeskApp {
             .route("/done", post(done))
             .route("/timeout", get(done_get))
             .route("/lang/{l}", get(set_lang))
-            .route("/assets/jsQR.js", get(jsqr))
-            .route("/healthz", get(|| async { "ok" }))
-            .with_state(Arc::clone(self))
+            .route("/healthz", get(|| async { "ok" }));
+        secure(assets(router)).with_state(Arc::clone(self))
     }
 
     async fn screen(&self) -> tokio::sync::MutexGuard<'_, DeskScreen> {
@@ -319,17 +318,18 @@ async fn print(State(app): App, Path((n, size)): Path<(usize, String)>) -> Respo
     let Some(Issued { poll, outcome: Ok(text) }) = s.issued.get(n) else {
         return (StatusCode::NOT_FOUND, lang.t("没有这张选票凭证。", "No such credential.")).into_response();
     };
-    let (page_size, width) = match size.as_str() {
-        "80mm" => ("80mm 120mm", "70mm"),
-        "a6" => ("A6", "90mm"),
+    // The page's size and the code's, in a style sheet of its own (no inline style).
+    let sheet = match size.as_str() {
+        "80mm" => "/assets/print-80mm.css",
+        "a6" => "/assets/print-a6.css",
         _ => return (StatusCode::NOT_FOUND, "80mm | a6").into_response(),
     };
     Html(format!(
         r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><title>{title}</title>
-<style>{CSS}@page{{size:{page_size};margin:4mm}}body{{text-align:center}}.qr svg{{width:{width};height:{width}}}</style></head>
-<body><main><h1>{poll}</h1><div class="qr">{qr}</div><p>{note}</p>
-<p style="font-family:monospace;font-size:7pt;word-break:break-all;text-align:left">{text}</p></main>
-<script>window.onload=function(){{window.print()}}</script></body></html>"#,
+<link rel="stylesheet" href="/assets/station.css"><link rel="stylesheet" href="{sheet}"></head>
+<body data-autoprint><main><h1>{poll}</h1><div class="qr">{qr}</div><p>{note}</p>
+<p class="credential-text">{text}</p></main>
+<script src="/assets/station.js"></script></body></html>"#,
         code = lang.code(),
         title = lang.t("选票凭证", "Ballot credential"),
         poll = escape(poll),

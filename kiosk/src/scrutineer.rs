@@ -65,6 +65,7 @@ use hallvote_crypto::sharefile::{self, PaperError, ParamLimits, SealParams, Shar
 use hallvote_crypto::sign::VerifyingKey;
 use hallvote_crypto::threshold::KeyShare;
 use hallvote_protocol::stations::StationKind;
+use hallvote_protocol::web::data_block;
 use hallvote_tally::record::builder::{decrypt, joint_key, outcome, poll_counts, result_digest, sign_result};
 use hallvote_tally::record::{Attendance, KeyFingerprint, Manifest, Signer};
 use hallvote_tally::sheet::{Heading, render};
@@ -84,7 +85,7 @@ mod fingerprints;
 mod key_check;
 
 use crate::station::Station;
-use crate::ui::{Lang, page};
+use crate::ui::{Lang, assets, page, secure};
 pub use fingerprints::Fingerprints;
 pub use key_check::KeyChecked;
 
@@ -1900,7 +1901,7 @@ type App = State<Arc<ScrutineerApp>>;
 /// English when the request's first `Accept-Language` is English. A POST from another
 /// site's page is refused.
 pub fn router(app: Arc<ScrutineerApp>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/", get(home))
         .route("/lang/{l}", get(set_lang))
         .route("/healthz", get(|| async { "ok" }))
@@ -1915,9 +1916,8 @@ pub fn router(app: Arc<ScrutineerApp>) -> Router {
         .route("/api/polls/{poll}/fingerprints", get(api_fingerprints))
         .route("/api/polls/{poll}/decrypt", post(api_decrypt))
         .route("/api/polls/{poll}/result", get(api_result))
-        .route("/api/polls/{poll}/signature", post(api_sign))
-        .layer(axum::middleware::from_fn(loopback_only))
-        .with_state(app)
+        .route("/api/polls/{poll}/signature", post(api_sign));
+    secure(assets(router).layer(axum::middleware::from_fn(loopback_only))).with_state(app)
 }
 
 /// Whether `Host` names this machine's loopback interface (`127.0.0.1`, `[::1]`,
@@ -2186,7 +2186,7 @@ async fn home(State(app): App) -> Html<String> {
     let body = format!(
         r#"<p class="hint">{intro}</p>
 <p><label for="poll">{poll_label}</label>
-<input type="text" id="poll" inputmode="numeric" autocomplete="off" style="max-width:12rem"></p>
+<input type="text" id="poll" inputmode="numeric" autocomplete="off"></p>
 <div id="out" role="status" aria-live="polite" class="hint"></div>
 <h2>{h1}</h2>
 <p><button type="button" data-post="ceremony/step">{step}</button>
@@ -2206,7 +2206,7 @@ async fn home(State(app): App) -> Html<String> {
 <p><button type="button" class="secondary" data-get="fingerprints">{show_fp}</button></p>
 <div id="fp" hidden>
 <p>{fp_label}</p>
-<p id="fingerprint" class="tracking" style="font-size:2.8rem"></p>
+<p id="fingerprint" class="tracking"></p>
 <p>{key_fp_label}</p>
 <p id="key-fingerprint" class="tracking"></p>
 </div>
@@ -2218,63 +2218,17 @@ async fn home(State(app): App) -> Html<String> {
 <p><button type="button" class="secondary" id="review">{review}</button>
 <button type="button" id="sign">{sign}</button></p>
 <p id="digest" class="tracking" hidden></p>
-<pre id="sheet" style="white-space:pre-wrap;font-size:1rem"></pre>
-<script>
-(function(){{
-  var LANG={lang:?};
-  var out=document.getElementById('out'),poll=document.getElementById('poll');
-  poll.value=localStorage.getItem('hv-poll')||'';
-  poll.onchange=function(){{localStorage.setItem('hv-poll',poll.value.trim());}};
-  var reviewed='';
-  function base(){{return '/api/polls/'+encodeURIComponent(poll.value.trim())+'/';}}
-  function show(ok,text){{out.className=ok?'ok':'error';out.setAttribute('role',ok?'status':'alert');out.textContent=text;}}
-  async function call(method,path,body){{
-    var opt={{method:method,headers:{{'Accept-Language':LANG}}}};
-    if(body!==undefined){{opt.headers['Content-Type']='application/json';opt.body=JSON.stringify(body);}}
-    var r=await fetch(base()+path,opt);var j=await r.json();
-    if(!r.ok){{show(false,j.error?j.error.message:String(r.status));return null;}}
-    show(true,j.message||'OK');
-    if(j.fingerprint){{
-      document.getElementById('fingerprint').textContent=j.fingerprint;
-      document.getElementById('key-fingerprint').textContent=j.key_fingerprint;
-      document.getElementById('fp').hidden=false;
-    }}
-    return j;
-  }}
-  document.querySelectorAll('[data-post]').forEach(function(b){{b.onclick=function(){{call('POST',b.dataset.post,{{}});}};}});
-  document.querySelectorAll('[data-get]').forEach(function(b){{b.onclick=function(){{call('GET',b.dataset.get);}};}});
-  document.getElementById('save').onclick=async function(){{
-    var p1=document.getElementById('pass1'),p2=document.getElementById('pass2');
-    var j=await call('POST','share',{{passphrase:p1.value,again:p2.value}});
-    if(j){{p1.value='';p2.value='';}}
-  }};
-  document.getElementById('paper').onclick=async function(){{
-    var r=await fetch(base()+'share/paper',{{headers:{{'Accept-Language':LANG}}}});
-    if(!r.ok){{var j=await r.json();show(false,j.error.message);return;}}
-    var w=window.open('','_blank');var pre=w.document.createElement('pre');
-    pre.style.fontSize='14pt';pre.textContent=await r.text();w.document.body.appendChild(pre);w.print();
-  }};
-  document.getElementById('download').onclick=function(){{window.location=base()+'share/file';}};
-  document.getElementById('keycheck').onclick=async function(){{
-    var p=document.getElementById('pass4');var j=await call('POST','key-check',{{passphrase:p.value}});
-    if(j){{p.value='';}}
-  }};
-  document.getElementById('load').onclick=async function(){{
-    var p=document.getElementById('pass3');var j=await call('POST','share/load',{{passphrase:p.value}});
-    if(j){{p.value='';}}
-  }};
-  document.getElementById('review').onclick=async function(){{
-    var j=await call('GET','result');if(!j)return;
-    reviewed=j.digest;var d=document.getElementById('digest');d.hidden=false;d.textContent=j.digest_short;
-    document.getElementById('sheet').textContent=j.sheet;
-  }};
-  document.getElementById('sign').onclick=function(){{
-    if(!reviewed){{show(false,{need_review:?});return;}}
-    call('POST','signature',{{digest:reviewed}});
-  }};
-}})();
-</script>"#,
-        lang = lang.code(),
+<pre id="sheet"></pre>
+{data}
+<script src="/assets/scrutineer.js"></script>"#,
+        data = data_block(
+            "scrutineer-data",
+            &json!({
+                "lang": lang.code(),
+                "need_review": t("请先核对计票结果。", "Review the result first."),
+            })
+            .to_string()
+        ),
         intro = t(
             "本终端是监票人或计票人的终端：监票人在这里进行密钥生成、保存并检查密钥份额、解密和结果签名；计票人在密钥生成完成后抄录选举指纹，计票后核对结果并签名（第五步）。请先输入投票编号。",
             "This is a scrutineer's or counter's station: a scrutineer takes the key ceremony, saves and checks the key share file, decrypts and signs the result here; a counter copies the election fingerprint once the key ceremony has finished, and reviews and signs the result after the count (step 5). Enter the poll number first."
@@ -2309,7 +2263,6 @@ async fn home(State(app): App) -> Html<String> {
         h4 = t("五、核对结果并签名", "5. Review and sign the result"),
         review = t("核对计票结果", "Review the result"),
         sign = t("签名", "Sign"),
-        need_review = t("请先核对计票结果。", "Review the result first."),
     );
     page(lang, &app.name, t("监票人终端", "Scrutineer station"), &body, None)
 }

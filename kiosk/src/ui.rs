@@ -1,9 +1,20 @@
 //! What every station page shares: the layout, the style sheet (large type, large
-//! targets, high contrast, a visible focus ring), the language switch, HTML escaping
-//! and the check that a form was posted by the station's own page.
+//! targets, high contrast, a visible focus ring) and script as files, the language
+//! switch, HTML escaping, the security headers with the strict Content-Security-Policy
+//! the server's pages have too, and the check that a form was posted by the station's
+//! own page.
+//!
+//! A station page holds markup only: no inline script, `<style>`, `style` attribute
+//! or `on…` handler (the policy refuses them). Its style sheet and script are files
+//! under `kiosk/assets/`, served by [`assets`] at fixed paths; what the script needs
+//! is in `data-*` attributes or a JSON data block
+//! ([`hallvote_protocol::web::data_block`]).
 
+use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use hallvote_protocol::web::{self, Asset, JAVASCRIPT};
 
 /// The page language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,45 +60,55 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The style sheet of every station page. Colours pass WCAG AA at these sizes
-/// (dark text on white ≥ 12:1; white on the blue and red buttons ≥ 7:1).
-pub const CSS: &str = r#"
-*{box-sizing:border-box}
-html{font-size:24px}
-body{margin:0;font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;color:#111;background:#fff;line-height:1.5}
-header{display:flex;justify-content:space-between;align-items:center;background:#0b3d91;color:#fff;padding:.5rem 1rem}
-header .station{font-size:1.1rem;font-weight:bold}
-header a{color:#fff;font-size:1rem;padding:.4rem .8rem;border:2px solid #fff;border-radius:.4rem;text-decoration:none}
-main{max-width:60rem;margin:0 auto;padding:1rem}
-h1{font-size:1.8rem;margin:.5rem 0 1rem}
-h2{font-size:1.4rem;margin:1rem 0 .5rem}
-p{margin:.5rem 0}
-.hint{color:#333}
-.error{border:4px solid #b00020;background:#fff0f0;color:#7a0015;padding:.8rem 1rem;border-radius:.5rem;font-weight:bold}
-.ok{border:4px solid #1b5e20;background:#f0fff0;color:#0d3b12;padding:.8rem 1rem;border-radius:.5rem}
-button,.button{display:inline-block;font:inherit;font-size:1.2rem;min-height:3.2rem;min-width:10rem;padding:.6rem 1.4rem;margin:.4rem .4rem .4rem 0;border-radius:.6rem;border:3px solid #0b3d91;background:#0b3d91;color:#fff;cursor:pointer;text-decoration:none;text-align:center}
-button.secondary,.button.secondary{background:#fff;color:#0b3d91}
-button.danger{background:#a4001d;border-color:#a4001d}
-button:focus,a:focus,input:focus,label:focus-within{outline:5px solid #ffb000;outline-offset:3px}
-input[type=text],input[type=password]{font:inherit;font-size:1.2rem;width:100%;padding:.6rem;border:3px solid #333;border-radius:.5rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}
-th,td{border:2px solid #555;padding:.4rem .6rem;text-align:left}
-th{background:#e8eef8}
-fieldset{border:2px solid #555;border-radius:.5rem;margin:.6rem 0;padding:.4rem .8rem}
-legend{font-size:1.3rem;font-weight:bold;padding:0 .4rem}
-.choices{display:flex;flex-wrap:wrap;gap:.4rem}
-.choices label{display:flex;align-items:center;gap:.4rem;min-height:3rem;padding:.3rem .9rem;border:2px solid #555;border-radius:.5rem;cursor:pointer;font-size:1.15rem}
-.choices input{width:1.6rem;height:1.6rem}
-.choices label:has(input:checked){background:#0b3d91;color:#fff;border-color:#0b3d91}
-.tracking{font-family:"DejaVu Sans Mono",monospace;font-size:2.2rem;font-weight:bold;letter-spacing:.1rem;background:#f4f4f4;border:3px dashed #333;padding:.6rem 1rem;display:inline-block}
-.counter{font-size:1.3rem;font-weight:bold}
-.qr svg{width:14rem;height:14rem}
-.receipt{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;align-items:baseline;font-size:1.2rem}
-.receipt dt{font-weight:bold}.receipt dd{margin:0}
-.fingerprint{font-family:"DejaVu Sans Mono",monospace;font-size:1.8rem;font-weight:bold;letter-spacing:.1rem}
-.receipt-text{font-family:"DejaVu Sans Mono",monospace;font-size:.8rem;overflow-wrap:anywhere;color:#333}
-@media print{header,form,.noprint{display:none}}
-"#;
+/// The style sheet of every station page (`kiosk/assets/station.css`). Colours pass
+/// WCAG AA at these sizes (dark text on white ≥ 12:1; white on the blue and red
+/// buttons ≥ 7:1).
+pub const CSS: &str = include_str!("../assets/station.css");
+
+/// The script of every station page (`kiosk/assets/station.js`): the idle timer, the
+/// print buttons, the for-vote counter and the camera button, each where its
+/// elements are.
+pub const SCRIPT: &str = include_str!("../assets/station.js");
+
+/// jsQR 1.4.0 (npm `jsqr`, Apache-2.0; kiosk/assets/vendor/README.md): decodes QR
+/// codes from camera frames where the browser has no `BarcodeDetector`. It runs
+/// without `eval`, so the strict policy suffices.
+pub const JSQR: &str = include_str!("../assets/vendor/jsqr-1.4.0/jsQR.js");
+
+/// Every file the station pages load, served by [`assets`] with `no-cache` and an
+/// `ETag` ([`Asset::answer`]).
+pub const ASSETS: &[Asset] = &[
+    Asset { path: "/assets/station.css", content_type: web::CSS, body: CSS },
+    Asset { path: "/assets/station.js", content_type: JAVASCRIPT, body: SCRIPT },
+    Asset { path: "/assets/jsQR.js", content_type: JAVASCRIPT, body: JSQR },
+    // The desk's printed credential, on an 80 mm receipt roll or an A6 card.
+    Asset { path: "/assets/print-80mm.css", content_type: web::CSS, body: include_str!("../assets/print-80mm.css") },
+    Asset { path: "/assets/print-a6.css", content_type: web::CSS, body: include_str!("../assets/print-a6.css") },
+    Asset {
+        path: "/assets/scrutineer.js",
+        content_type: JAVASCRIPT,
+        body: include_str!("../assets/scrutineer.js"),
+    },
+];
+
+/// `router` with the routes of the station pages' files.
+pub fn assets<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    ASSETS.iter().fold(router, |router, asset| {
+        router.route(asset.path, get(move |headers: HeaderMap| async move { asset.answer(&headers).map(axum::body::Body::from).into_response() }))
+    })
+}
+
+/// `router` with the security headers on every answer: the stations' pages are
+/// served under the same strict policy as the server's
+/// ([`hallvote_protocol::web::CONTENT_SECURITY_POLICY_VALUE`]).
+pub fn secure<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(axum::middleware::map_response(security_headers))
+}
+
+async fn security_headers(mut res: Response) -> Response {
+    web::security_headers(res.headers_mut());
+    res
+}
 
 /// A whole page: `title` in the header and `<title>`, `body` inside `<main>`.
 /// `refresh` sends the page to `/timeout` after that many seconds without a touch,
@@ -97,24 +118,17 @@ pub fn page(lang: Lang, station: &str, title: &str, body: &str, refresh: Option<
         Lang::Zh => ("/lang/en", "English", "en"),
         Lang::En => ("/lang/zh", "中文", "zh-CN"),
     };
-    // The idle timer restarts on every touch, key or scan; when it runs out the
-    // station forgets the visit (a script, not a meta refresh, so that it waits
-    // while someone is still at the page).
-    let idle = refresh.map_or_else(String::new, |s| {
-        format!(
-            r#"<script>(function(){{var t,go=function(){{location.href='/timeout'}},reset=function(){{clearTimeout(t);t=setTimeout(go,{ms})}};['keydown','pointerdown','input'].forEach(function(e){{addEventListener(e,reset,true)}});reset()}})();</script>"#,
-            ms = s * 1000
-        )
-    });
+    // The idle timer (station.js) sends the page to /timeout after this long.
+    let idle = refresh.map_or_else(String::new, |s| format!(" data-idle-ms=\"{}\"", s * 1000));
     Html(format!(
         r#"<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{title} — {station}</title><style>{CSS}</style></head>
-<body><header><span class="station">{station}</span><a href="{href}" lang="{olang}">{olabel}</a></header>
+<title>{title} — {station}</title><link rel="stylesheet" href="/assets/station.css"></head>
+<body{idle}><header><span class="station">{station}</span><a href="{href}" lang="{olang}">{olabel}</a></header>
 <main id="main">
 <h1>{title}</h1>
 {body}
-</main>{idle}</body></html>"#,
+</main><script src="/assets/station.js"></script></body></html>"#,
         lang = lang.code(),
         title = escape(title),
         station = escape(station),
@@ -140,47 +154,15 @@ pub fn refuse_cross_site(headers: &HeaderMap) -> Option<Response> {
     None
 }
 
-/// jsQR 1.4.0 (npm `jsqr`, Apache-2.0; kiosk/assets/vendor/README.md): decodes QR
-/// codes from camera frames where the browser has no `BarcodeDetector`.
-pub const JSQR: &str = include_str!("../assets/vendor/jsqr-1.4.0/jsQR.js");
-
-/// `GET /assets/jsQR.js`.
-pub async fn jsqr() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=86400")], JSQR)
-        .into_response()
-}
-
 /// A camera button for the form whose text field is `input`: it reads a QR code
 /// with the browser's `BarcodeDetector`, or with the vendored jsQR where there is
 /// none, puts the text in the field and submits the form, as a scanner would.
 /// The button stays hidden where there is no camera.
 pub fn camera(lang: Lang, input: &str) -> String {
     format!(
-        r#"<p><button type="button" class="secondary" id="camera" hidden>{label}</button></p>
-<video id="preview" hidden playsinline muted style="max-width:100%"></video>
-<script>
-(function(){{
-  var field=document.getElementById('{input}');
-  if(!navigator.mediaDevices||!navigator.mediaDevices.getUserMedia)return;
-  var b=document.getElementById('camera');b.hidden=false;
-  function load(cb){{if(window.jsQR)return cb();var s=document.createElement('script');s.src='/assets/jsQR.js';s.onload=cb;document.head.appendChild(s);}}
-  b.onclick=async function(){{
-    var v=document.getElementById('preview');v.hidden=false;
-    var stream=await navigator.mediaDevices.getUserMedia({{video:{{facingMode:'environment'}}}});
-    v.srcObject=stream;await v.play();
-    var detector=('BarcodeDetector' in window)?new BarcodeDetector({{formats:['qr_code']}}):null;
-    var canvas=document.createElement('canvas'),ctx=canvas.getContext('2d');
-    function found(text){{stream.getTracks().forEach(function(t){{t.stop()}});v.hidden=true;field.value=text;field.form.submit();}}
-    async function tick(){{
-      if(detector){{var c=await detector.detect(v);if(c.length)return found(c[0].rawValue);}}
-      else if(window.jsQR&&v.videoWidth){{canvas.width=v.videoWidth;canvas.height=v.videoHeight;ctx.drawImage(v,0,0);
-        var img=ctx.getImageData(0,0,canvas.width,canvas.height);var r=jsQR(img.data,img.width,img.height);if(r)return found(r.data);}}
-      setTimeout(tick,250);
-    }}
-    if(detector)tick();else load(tick);
-  }};
-}})();
-</script>"#,
+        r#"<p><button type="button" class="secondary" id="camera" data-field="{input}" hidden>{label}</button></p>
+<video id="preview" hidden playsinline muted></video>"#,
+        input = escape(input),
         label = lang.t("用摄像头扫描", "Scan with the camera"),
     )
 }

@@ -9,4 +9,5 @@ pub mod lifecycle;
 pub mod pinned;
 pub mod qr;
 pub mod stations;
+pub mod web;
 pub mod wire;

@@ -6,6 +6,20 @@
 //! tracking code typed as `{{texts}}`, a poll named `{{summary}}`) stays text. Each
 //! value is escaped for where the template puts it: HTML text and attribute values
 //! outside a `<script>` element, script-safe JSON inside one.
+//!
+//! A page holds markup only. Under the strict Content-Security-Policy
+//! (`super::http::CONTENT_SECURITY_POLICY`) it has no inline script, no `<style>`
+//! block, no `style` attribute and no `on…` handler: its script and style sheet are
+//! files (`server/assets/`, served by `super::http::assets` at fixed paths), loaded
+//! with `<script src>` and `<link rel="stylesheet">`. What a script needs from the
+//! server — its texts in the page's language, a session's number — is in `data-*`
+//! attributes or in a data block, `<script type="application/json" id="…">{{texts}}</script>`,
+//! which the browser does not run and the script reads with
+//! `JSON.parse(document.getElementById("…").textContent)`; [`fill`] puts a
+//! [`Slot::Json`] there as [`script_json`], so an organiser-typed `</script>` or `<!--`
+//! cannot end the block. The templates (`http/pages/*.html`) and the files are plain
+//! HTML, CSS and JavaScript with nothing of this module in them but the `{{key}}`
+//! placeholders, so a template engine can take them over as they are.
 
 use serde_json::Value;
 
@@ -67,24 +81,12 @@ pub fn fill(template: &str, slots: &[(&str, Slot)]) -> String {
     page
 }
 
-/// A value as JSON for a `<script>` element: `<`, `>` and `&` escaped, so no
-/// `</script>` or `<!--` can appear, and U+2028 and U+2029 escaped, which older
-/// JavaScript takes as line ends. These characters only occur inside JSON strings,
-/// where `\uXXXX` means the same character.
+/// A value as JSON for a `<script type="application/json">` data block: `<`, `>` and
+/// `&` escaped, so no `</script>` or `<!--` can appear, and U+2028 and U+2029 escaped.
+/// These characters only occur inside JSON strings, where `\uXXXX` means the same
+/// character ([`hallvote_protocol::web::script_safe_json`], the stations' too).
 pub fn script_json(value: &Value) -> String {
-    let json = value.to_string();
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
+    hallvote_protocol::web::script_safe_json(&value.to_string())
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -76,11 +76,13 @@ struct Hall {
     booth: Station,
     scrutineers: Vec<Station>,
     counter: Station,
+    congress: i64,
     session: i64,
     poll: i64,
 }
 
-/// A GET whose answer is a page: status, text, Set-Cookie.
+/// A GET whose answer is a page: status, text, Set-Cookie. Every HTML page is checked
+/// for the strict CSP on the way ([`assert_strict`]).
 async fn page(app: &Router, path: &str, client: Option<&Client>, lang: &str) -> (StatusCode, String, Option<String>) {
     let mut req = Request::builder().method(Method::GET).uri(path).header(header::ACCEPT_LANGUAGE, lang);
     if let Some(c) = client {
@@ -89,8 +91,43 @@ async fn page(app: &Router, path: &str, client: Option<&Client>, lang: &str) -> 
     let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
     let status = res.status();
     let cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
+    let html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.to_str().unwrap().starts_with("text/html"));
+    let csp = res.headers().get(header::CONTENT_SECURITY_POLICY).map(|v| v.to_str().unwrap().to_owned());
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).unwrap(), cookie)
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    if html {
+        assert_strict(app, path, &text, csp.as_deref()).await;
+    }
+    (status, text, cookie)
+}
+
+/// Issue 14, the strict CSP: a page comes with the policy that refuses inline script
+/// and style, carries no inline script, `<style>`, `style` attribute or `on…`
+/// handler, and every script and style sheet it names under `/assets/` is served,
+/// as a script or a style sheet.
+async fn assert_strict(app: &Router, path: &str, page: &str, csp: Option<&str>) {
+    let csp = csp.unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"));
+    assert_eq!(csp, hallvote_server::http::CONTENT_SECURITY_POLICY, "{path}");
+    assert!(csp.contains("script-src 'self';") && csp.contains("style-src 'self';") && !csp.contains("unsafe"));
+    if let Some(found) = hallvote_protocol::web::inline_code(page) {
+        panic!("{path}: inline code the policy refuses: {found}");
+    }
+    for attr in ["src=\"", "href=\""] {
+        for part in page.split(attr).skip(1) {
+            let url = part.split('"').next().unwrap();
+            if !url.starts_with("/assets/") {
+                continue;
+            }
+            let req = Request::get(url).body(Body::empty()).unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}: {url}");
+            let kind = res.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+            let want = if url.ends_with(".css") { "text/css" } else { "text/javascript" };
+            assert!(kind.starts_with(want), "{path}: {url} is {kind}");
+            assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache", "{url}");
+            assert!(res.headers().contains_key(header::ETAG), "{url}");
+        }
+    }
 }
 
 async fn set_up_hall(store: &Store) -> Hall {
@@ -164,7 +201,7 @@ async fn set_up_hall(store: &Store) -> Hall {
     let (status, v, _) =
         call(&app, Method::POST, &format!("/api/polls/{poll}/officers"), Some(&org), Some(body), "zh-CN").await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
-    Hall { app, org, observer, desk_account, desk, booth, scrutineers, counter, session, poll }
+    Hall { app, org, observer, desk_account, desk, booth, scrutineers, counter, congress: cid, session, poll }
 }
 
 /// The key ceremony of the two scrutineer stations; returns their key shares.
@@ -318,7 +355,7 @@ async fn board_explorer(h: &Hall, def: &BallotDef, receipts: &[Value]) {
     assert!(found.contains(&format!("value=\"{tracking}\"")), "the form shows the code as printed");
     assert!(found.contains("<span class=\"big position\">3</span>"), "{found}");
     assert!(found.contains("已投出的选票") && found.contains("服务器已核验此包含证明"), "{found}");
-    assert!(found.contains("id=\"proof-data\"") && found.contains("crypto.subtle.digest(\"SHA-256\""));
+    assert!(found.contains("id=\"proof-data\"") && found.contains("<script src=\"/assets/board.js\"></script>"));
     let (_, found_en, _) = page(&h.app, &format!("{board}?code={typed}&lang=en"), None, "zh-CN").await;
     assert!(found_en.contains("cast ballot") && found_en.contains("The server has checked this inclusion proof"));
 
@@ -384,7 +421,10 @@ async fn published_sheet(h: &Hall, fingerprint: &str) {
     let (status, html, _) = page(&h.app, &sheet, None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(&format!("选举指纹：{fingerprint}")), "{html}");
-    assert!(html.contains("计票结果报告单") && html.contains("@page { size: A4;"));
+    assert!(html.contains("计票结果报告单") && html.contains("<link rel=\"stylesheet\" href=\"/assets/sheet.css\">"));
+    let (status, css) = get_bytes(&h.app, "/assets/sheet.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8(css).unwrap().contains("@page { size: A4;"), "the sheet's style sheet sets A4");
     assert!(html.contains("中国共产党青山镇第十五届代表大会") && html.contains("镇政府大礼堂"), "{html}");
     for name in ["张伟", "王芳", "李娜", "范勇", "工作报告", "王晓冬", "贺艳", "冯丽晓", "已电子签名"]
     {
@@ -644,8 +684,9 @@ const HOSTILE: [&str; 7] = [
 fn shows_only_as_text(page: &str, typed: &str) {
     let value = page.split("id=\"code\" name=\"code\" value=\"").nth(1).unwrap().split('"').next().unwrap();
     assert_eq!(value, hallvote_server::html::escape(typed.trim()), "{page}");
-    // The page's own script, and one set of its texts, in that script.
-    assert_eq!(page.matches("<script").count(), 1, "{page}");
+    // The page's own script (a file), and one set of its texts, in its data block.
+    assert_eq!(page.matches("<script").count(), 2, "{page}");
+    assert_eq!(page.matches("<script src=\"/assets/board.js\"></script>").count(), 1, "{page}");
     assert_eq!(page.matches("\"leaf_tag\"").count(), 1, "{page}");
     if !typed.is_empty() {
         assert!(page.contains("required >"), "no autofocus once a code is typed: {page}");
@@ -693,6 +734,24 @@ async fn typed_text_stays_text(store: Store) {
     assert_eq!(status, StatusCode::OK);
     shows_only_as_text(&html, "");
     assert!(html.contains(&format!("<h2 id=\"summary-title\">{}</h2>", hallvote_server::html::escape(&name))));
+
+    // Every other page family passes the strict CSP too (checked by `page`), with the
+    // hostile poll in its session: the console's start and session pages, the
+    // delegate cards, the hall display and the board's list.
+    for (path, client) in [
+        ("/".to_owned(), None),
+        ("/?lang=en".to_owned(), None),
+        (format!("/sessions/{}", h.session), Some(&h.org)),
+        (format!("/congresses/{}/cards", h.congress), Some(&h.org)),
+        (format!("/display/sessions/{}", h.session), None),
+        (format!("/polls/{}/board/list", p["id"]), None),
+    ] {
+        let (status, html, _) = page(&h.app, &path, client, "zh-CN").await;
+        assert_eq!(status, StatusCode::OK, "{path}: {html}");
+        for made in ["<img", "<svg onload", "alert(1)</script>"] {
+            assert!(!html.contains(made), "{path}: {made} in {html}");
+        }
+    }
 }
 
 both_backends!(typed_text, typed_text_stays_text);

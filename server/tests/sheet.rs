@@ -84,7 +84,8 @@ fn html_of_example_3_has_every_figure_outcome_and_signature_line() {
     let html = sheet::html(&result, &heading, &signers(), Lang::ZhCn);
 
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"zh-CN\">"));
-    assert!(html.contains("@page { size: A4;"), "printable on A4");
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sheet.css")).unwrap();
+    assert!(css.contains("@page { size: A4;"), "printable on A4");
     for text in ["计票结果报告单", &heading.session, &heading.poll, &heading.date, &heading.place] {
         assert!(html.contains(text), "{text}");
     }
@@ -136,10 +137,14 @@ fn html_of_example_3_has_every_figure_outcome_and_signature_line() {
     }
     assert_eq!(html.matches("已电子签名").count(), 1);
 
-    // Self-contained: nothing fetched, nothing run.
-    for x in ["http:", "https:", "src=", "<link", "<script", "@import", "url("] {
-        assert!(!html.contains(x), "external or active content: {x}");
+    // Nothing from elsewhere and nothing run: one style sheet, from the server that
+    // serves the page (no inline style, for the strict CSP).
+    for x in ["http:", "https:", "src=", "<script", "<style", "style=", "@import", "url("] {
+        assert!(!html.contains(x), "external, inline or active content: {x}");
     }
+    assert_eq!(html.matches("<link").count(), 1);
+    assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/sheet.css\">"));
+    assert_eq!(hallvote_protocol::web::inline_code(&html), None);
 }
 
 #[test]

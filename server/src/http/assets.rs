@@ -1,13 +1,20 @@
-//! Scripts the public pages load, served from the binary (nothing is fetched from
-//! elsewhere at run time or build time): the board page's check of a spoiled
-//! ballot and the one library it uses, @noble/curves' ristretto255 group
-//! (server/assets/vendor/README.md, docs/adr/0012). Fixed paths; the library's
-//! path names its version.
+//! The script and style files of the server's pages, served from the binary
+//! (nothing is fetched from elsewhere at run time or build time): each page's script
+//! and style sheet (`server/assets/`), the board page's check of a spoiled ballot and
+//! the one library it uses, @noble/curves' ristretto255 group
+//! (server/assets/vendor/README.md, docs/adr/0012).
+//!
+//! The pages carry no inline script or style (docs/SECURITY.md, the CSP): every
+//! script and style is one of these files, at a fixed path; the library's path names
+//! its version. Each is served with `Cache-Control: no-cache` and a strong `ETag`
+//! (see [`hallvote_protocol::web::Asset::answer`]): the pages name fixed paths, and a
+//! new server version's files are used by the next page load.
 
 use axum::Router;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
-use axum::response::IntoResponse;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hallvote_protocol::web::{Asset, CSS, JAVASCRIPT};
 
 use super::AppState;
 
@@ -20,29 +27,33 @@ pub const SPOILED_CHECK_JS: &str = include_str!("../../assets/spoiled-check.js")
 /// Where the board page loads its check from.
 pub const SPOILED_CHECK_PATH: &str = "/assets/spoiled-check.js";
 
-/// The routes of this resource.
+/// Every file the server's pages load.
+pub const ASSETS: &[Asset] = &[
+    Asset { path: "/assets/noble-curves-2.4.0/ristretto255.js", content_type: JAVASCRIPT, body: RISTRETTO255_JS },
+    Asset { path: SPOILED_CHECK_PATH, content_type: JAVASCRIPT, body: SPOILED_CHECK_JS },
+    // The organiser console: the start page and a session's page.
+    Asset { path: "/assets/console.css", content_type: CSS, body: include_str!("../../assets/console.css") },
+    Asset { path: "/assets/console.js", content_type: JAVASCRIPT, body: include_str!("../../assets/console.js") },
+    Asset { path: "/assets/session.css", content_type: CSS, body: include_str!("../../assets/session.css") },
+    Asset { path: "/assets/session.js", content_type: JAVASCRIPT, body: include_str!("../../assets/session.js") },
+    // The public pages: the board explorer, the board's list, the hall display, the
+    // result sheet; and the printable delegate cards.
+    Asset { path: "/assets/board.css", content_type: CSS, body: include_str!("../../assets/board.css") },
+    Asset { path: "/assets/board.js", content_type: JAVASCRIPT, body: include_str!("../../assets/board.js") },
+    Asset { path: "/assets/board-list.css", content_type: CSS, body: include_str!("../../assets/board-list.css") },
+    Asset { path: "/assets/display.css", content_type: CSS, body: include_str!("../../assets/display.css") },
+    Asset { path: "/assets/display.js", content_type: JAVASCRIPT, body: include_str!("../../assets/display.js") },
+    Asset { path: "/assets/sheet.css", content_type: CSS, body: include_str!("../../assets/sheet.css") },
+    Asset { path: "/assets/cards.css", content_type: CSS, body: include_str!("../../assets/cards.css") },
+];
+
+/// The routes of this resource: one per file.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/assets/noble-curves-2.4.0/ristretto255.js", get(ristretto255))
-        .route("/assets/spoiled-check.js", get(spoiled_check))
+    ASSETS.iter().fold(Router::new(), |router, asset| {
+        router.route(asset.path, get(move |headers: HeaderMap| async move { serve(asset, &headers) }))
+    })
 }
 
-fn script(body: &'static str) -> impl IntoResponse {
-    (
-        [
-            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            // Revalidated on each use, so a new server version's script is used at once.
-            (CACHE_CONTROL, "no-cache"),
-        ],
-        body,
-    )
-}
-
-async fn ristretto255() -> impl IntoResponse {
-    script(RISTRETTO255_JS)
-}
-
-async fn spoiled_check() -> impl IntoResponse {
-    script(SPOILED_CHECK_JS)
+fn serve(asset: &Asset, headers: &HeaderMap) -> Response {
+    asset.answer(headers).map(axum::body::Body::from).into_response()
 }

@@ -105,12 +105,6 @@ async fn page(
         Lang::En => "en",
     };
     Ok(Html(format!(
-        "<!doctype html><html lang=\"{lang_attr}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>\
-         @page {{ size: A4; margin: 10mm; }} body {{ font-family: sans-serif; margin: 0; }}\
-         main {{ display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }}\
-         .card {{ border: 1px dashed #000; padding: 4mm; height: 62mm; break-inside: avoid; text-align: center; }}\
-         h2 {{ font-size: 11pt; margin: 0 0 2mm; }} .name {{ font-size: 20pt; font-weight: bold; margin: 1mm; }}\
-         p {{ margin: 1mm; font-size: 11pt; }} .qr svg {{ width: 30mm; height: 30mm; }}\
-         </style></head><body><main>\n{body}</main></body></html>"
+        "<!doctype html><html lang=\"{lang_attr}\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"stylesheet\" href=\"/assets/cards.css\"></head><body><main>\n{body}</main></body></html>"
     )))
 }

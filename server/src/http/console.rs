@@ -311,7 +311,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
         ),
     ];
     let mut slots = slots(fills, texts);
-    // A number in the script (`const SESSION = 7;`), in a link outside it.
+    // A number for the script (`<body data-session="7">`) and in a link.
     slots.push(("session", Slot::Json(json!(id))));
     fill(SESSION_PAGE, &slots)
 }
@@ -332,22 +332,28 @@ mod tests {
         assert!(render(Lang::En).contains("lang=\"en\""));
     }
 
-    /// Every `T.name` a page's script uses is among the texts it is given.
+    /// Every `T.name` a page's script uses is among the texts its data block gives.
     #[test]
     fn every_text_the_scripts_use_is_defined() {
+        const CONSOLE_JS: &str = include_str!("../../assets/console.js");
+        const SESSION_JS: &str = include_str!("../../assets/session.js");
         for lang in [Lang::ZhCn, Lang::En] {
-            for (template, page) in [(PAGE, render(lang)), (SESSION_PAGE, render_session(lang, 1, ""))] {
-                let line = page.lines().find(|l| l.starts_with("const T = ")).expect("texts");
-                let texts: serde_json::Value =
-                    serde_json::from_str(line.trim_start_matches("const T = ").trim_end_matches(';')).expect("JSON");
-                let mut rest = template;
+            for (script, page) in [(CONSOLE_JS, render(lang)), (SESSION_JS, render_session(lang, 1, ""))] {
+                let open = "<script type=\"application/json\" id=\"texts\">";
+                let block = &page[page.find(open).expect("texts") + open.len()..];
+                let block = &block[..block.find("</script>").expect("end of the texts")];
+                let texts: serde_json::Value = serde_json::from_str(block).expect("JSON");
+                let mut rest = script;
+                let mut used = 0;
                 while let Some(at) = rest.find("T.") {
                     rest = &rest[at + 2..];
                     let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
                     if !name.is_empty() {
+                        used += 1;
                         assert!(texts.get(&name).is_some(), "T.{name} is not defined ({lang:?})");
                     }
                 }
+                assert!(used > 5, "the script uses its texts");
             }
         }
     }
@@ -357,7 +363,7 @@ mod tests {
         for lang in [Lang::ZhCn, Lang::En] {
             let page = render_session(lang, 7, "<b>镇</b>");
             assert!(!page.contains("{{"), "unfilled placeholder");
-            assert!(page.contains("const SESSION = 7;"));
+            assert!(page.contains("<body data-session=\"7\">"));
             assert!(page.contains("&lt;b&gt;镇&lt;/b&gt;"));
             assert!(!page.contains("<b>镇"));
         }

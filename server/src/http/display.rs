@@ -20,12 +20,15 @@ use super::AppState;
 use super::congress::{attendance_figures, load_congress, load_session};
 use crate::ApiError;
 use crate::db::{casting, polls};
-use crate::html::escape;
+use crate::html::{Slot, fill};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
 use hallvote_tally::Lang;
 use hallvote_tally::record::SignedHead;
 use hallvote_tally::record::receipt::head_to_text;
+use serde_json::json;
+
+const DISPLAY_PAGE: &str = include_str!("pages/display.html");
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -144,6 +147,9 @@ async fn events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
+/// The page: a template (`pages/display.html`) with the figures as they are now,
+/// its style sheet and script as files, and the script's texts and session in a JSON
+/// data block; the script keeps the figures current from the event stream.
 async fn page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -152,96 +158,41 @@ async fn page(
     let f = load(&state, id, lang).await?;
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
-    let html = format!(
-        r##"<!doctype html><html lang="{lang_attr}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><style>
-body {{ margin: 0; background: #8b0000; color: #fff; font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; text-align: center; }}
-h1 {{ font-size: 4vw; margin: 4vh 2vw 2vh; }}
-.row {{ display: flex; justify-content: center; gap: 6vw; margin: 4vh 0; }}
-.fig {{ font-size: 3vw; }} .fig b {{ display: block; font-size: 12vw; line-height: 1.1; }}
-#quorum {{ font-size: 4vw; font-weight: bold; margin: 2vh; }}
-ul {{ list-style: none; padding: 0; font-size: 2.5vw; }}
-.turnout {{ font-size: 3.5vw; font-weight: bold; margin: 1vh 2vw; }}
-.result h2 {{ font-size: 3.5vw; margin: 3vh 2vw 1vh; }} .chart {{ margin: 1vh 3vw; }}
-.chart figcaption {{ font-size: 2.6vw; text-align: left; margin-bottom: 1vh; }} .void {{ font-size: 3vw; font-weight: bold; }}
-.board {{ font-size: 2.4vw; margin: 1vh 2vw; }} .board .fp {{ font-family: "DejaVu Sans Mono", monospace; font-size: 3.6vw; font-weight: bold; letter-spacing: .2vw; }}
-#heads-line {{ font-size: 1.6vw; }} #heads-line a {{ color: #fff; }}
-</style></head><body>
-<h1 id="session">{session}</h1>
-<div class="row"><div class="fig">{expected_word}<b id="expected">{expected}</b></div><div class="fig">{present_word}<b id="present">{present}</b></div></div>
-<div id="quorum" aria-live="polite">{quorum}</div>
-<ul id="polls"></ul>
-<div id="turnout">{turnout_html}</div>
-<div id="boards" aria-live="polite"></div>
-<p id="heads-line"><a id="heads-download" href="#" download="hallvote-heads.txt">{heads_word}</a></p>
-<div id="results">{results_html}</div>
-<script>
-"use strict";
-const W = {{ met: "{met}", not_met: "{not_met}", states: {states}, issued: "{issued_word}", cast: "{cast_word}", sep: "{sep}",
-  fp: "{fp_word}", head: "{head_word}", entries: "{entries_word}", root: "{root_word}" }};
-// Every signed head this display has shown, kept in the browser so an observer can
-// download them and check them against the published record (hallvote-verify --heads).
-const seenKey = "hallvote-heads-{id}";
-const seen = JSON.parse(localStorage.getItem(seenKey) || "[]");
-function keep(b) {{
-  if (!b.head || seen.some((s) => s.head === b.head)) return;
-  seen.push({{ poll: b.poll, size: b.size, head: b.head }});
-  localStorage.setItem(seenKey, JSON.stringify(seen));
-}}
-document.getElementById("heads-download").addEventListener("click", (e) => {{
-  const lines = seen.map((s) => "# " + s.poll.replace(/[\r\n]/g, " ") + " — " + s.size + "\n" + s.head);
-  e.currentTarget.href = URL.createObjectURL(new Blob([lines.join("\n") + "\n"], {{ type: "text/plain" }}));
-}});
-function show(f) {{
-  document.getElementById("session").textContent = f.session;
-  document.getElementById("expected").textContent = f.expected;
-  document.getElementById("present").textContent = f.present;
-  document.getElementById("quorum").textContent = f.quorum_met ? W.met : W.not_met;
-  const ul = document.getElementById("polls"); ul.replaceChildren();
-  for (const [name, state] of f.polls) {{ const li = document.createElement("li"); li.textContent = name + " — " + (W.states[state] || state); ul.append(li); }}
-  const turnout = document.getElementById("turnout"); turnout.replaceChildren();
-  for (const t of f.turnout) {{ const p = document.createElement("p"); p.className = "turnout"; p.textContent = t.poll + W.sep + W.issued + " " + t.issued + "　" + W.cast + " " + t.cast; turnout.append(p); }}
-  const boards = document.getElementById("boards"); boards.replaceChildren();
-  for (const b of f.boards) {{
-    keep(b);
-    const p = document.createElement("p"); p.className = "board";
-    const fp = document.createElement("span"); fp.className = "fp"; fp.textContent = b.fingerprint;
-    p.append(b.poll + W.sep + W.fp + " ", fp, document.createElement("br"),
-      W.head + W.sep + b.size + " " + W.entries + (b.root ? "，" + W.root + " " + b.root + "…" : ""));
-    boards.append(p);
-  }}
-  const results = document.getElementById("results"); results.replaceChildren();
-  // The charts are markup the server made, every text in them escaped.
-  for (const r of f.results) {{ const s = document.createElement("section"); s.className = "result"; const h = document.createElement("h2"); h.textContent = r.poll; s.append(h); s.insertAdjacentHTML("beforeend", r.charts); results.append(s); }}
-}}
-const es = new EventSource("/api/sessions/{id}/events");
-es.addEventListener("figures", (e) => show(JSON.parse(e.data)));
-</script></body></html>"##,
-        lang_attr = t("zh-CN", "en"),
-        title = escape(&f.session),
-        session = escape(&f.session),
-        expected_word = t("应到", "Expected"),
-        present_word = t("实到", "Present"),
-        expected = f.expected,
-        present = f.present,
-        quorum = if f.quorum_met {
-            t("已达到法定人数", "Quorum met")
-        } else {
-            t("未达到法定人数", "Quorum not met")
+    let states = crate::lifecycle::words(lang);
+    let data = json!({
+        "session": id,
+        "texts": {
+            "met": t("已达到法定人数", "Quorum met"),
+            "not_met": t("未达到法定人数", "Quorum not met"),
+            "states": states,
+            "issued": t("发出选票", "Ballots issued"),
+            "cast": t("收回选票", "Ballots cast"),
+            "sep": t("：", ": "),
+            "fp": t("选举指纹", "Election fingerprint"),
+            "head": t("票箱树头", "Board tree head"),
+            "entries": t("条", "entries"),
+            "root": t("根", "root"),
         },
-        turnout_html = super::public::turnout_html(&f.turnout, lang),
-        results_html = super::public::results_html(&f.results),
-        issued_word = t("发出选票", "Ballots issued"),
-        cast_word = t("收回选票", "Ballots cast"),
-        sep = t("：", ": "),
-        fp_word = t("选举指纹", "Election fingerprint"),
-        head_word = t("票箱树头", "Board tree head"),
-        entries_word = t("条", "entries"),
-        root_word = t("根", "root"),
-        heads_word = t("下载本屏已显示的树头（供核验）", "Download the tree heads this display has shown (to verify)"),
-        met = t("已达到法定人数", "Quorum met"),
-        not_met = t("未达到法定人数", "Quorum not met"),
-        states = crate::lifecycle::words(lang),
-    );
-    Ok(Html(html).into_response())
+    });
+    let slots = [
+        ("lang", Slot::text(t("zh-CN", "en"))),
+        ("title", Slot::text(f.session.as_str())),
+        ("session", Slot::text(f.session.as_str())),
+        ("expected_word", Slot::text(t("应到", "Expected"))),
+        ("present_word", Slot::text(t("实到", "Present"))),
+        ("expected", Slot::text(f.expected.to_string())),
+        ("present", Slot::text(f.present.to_string())),
+        (
+            "quorum",
+            Slot::text(if f.quorum_met { t("已达到法定人数", "Quorum met") } else { t("未达到法定人数", "Quorum not met") }),
+        ),
+        ("turnout", Slot::Markup(super::public::turnout_html(&f.turnout, lang))),
+        ("results", Slot::Markup(super::public::results_html(&f.results))),
+        (
+            "heads_word",
+            Slot::text(t("下载本屏已显示的树头（供核验）", "Download the tree heads this display has shown (to verify)")),
+        ),
+        ("data", Slot::Json(data)),
+    ];
+    Ok(Html(fill(DISPLAY_PAGE, &slots)).into_response())
 }

@@ -92,17 +92,17 @@ impl AppState {
 /// 3,000 delegates is well under 2 MiB).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// The Content-Security-Policy of every answer. Nothing is loaded from another origin
-/// and no page may be framed, nor a `<base>` or plugin injected. Pages still carry
-/// inline scripts and styles, so `'unsafe-inline'` remains until they move to files
-/// (docs/SECURITY.md).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
-     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; \
-     base-uri 'none'; form-action 'self'; object-src 'none'";
+/// The Content-Security-Policy of every answer, the stations' pages' too
+/// ([`hallvote_protocol::web::CONTENT_SECURITY_POLICY_VALUE`], where each source is
+/// explained): scripts and styles only as files of this origin, no inline script,
+/// style or handler and no `eval`; nothing loaded from another origin; no page
+/// framed, no `<base>` or plugin injected (docs/SECURITY.md).
+pub const CONTENT_SECURITY_POLICY: &str = hallvote_protocol::web::CONTENT_SECURITY_POLICY_VALUE;
 
 /// Security headers on every answer: the CSP, no MIME sniffing, no framing, no
-/// referrer leaving the hall, and under TLS a `Strict-Transport-Security` of a day
-/// (browsers ignore it for the bare IP addresses a hall LAN often uses).
+/// referrer leaving the hall (the same as the stations'), and under TLS a
+/// `Strict-Transport-Security` of a day (browsers ignore it for the bare IP addresses
+/// a hall LAN often uses).
 async fn security_headers(
     axum::extract::State(tls): axum::extract::State<bool>,
     req: axum::extract::Request,
@@ -111,10 +111,7 @@ async fn security_headers(
     use axum::http::{HeaderValue, header};
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    hallvote_protocol::web::security_headers(h);
     if tls {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=86400"));
     }

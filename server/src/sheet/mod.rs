@@ -150,9 +150,10 @@ fn list(paths: &[std::path::PathBuf]) -> String {
     paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
-/// The result sheet as a self-contained, printable A4 HTML page in `lang`: inline CSS,
-/// no scripts and no external assets; every text from the result, the heading or the
-/// signers is HTML-escaped.
+/// The result sheet as a printable A4 HTML page in `lang`: no script, and one style
+/// sheet, `/assets/sheet.css`, which the server serves (so the page passes the strict
+/// CSP: no inline style); nothing from another origin. Every text from the result,
+/// the heading or the signers is HTML-escaped.
 pub fn html(result: &PollResult, heading: &SheetHeading, signers: &Signers, lang: Lang) -> String {
     html::render(&build(result, heading, signers, lang))
 }

@@ -1,0 +1,193 @@
+"use strict";
+// The texts in the page's language, from its data block (not run: no inline script).
+const T = JSON.parse(document.getElementById("texts").textContent);
+const $ = (id) => document.getElementById(id);
+let csrf = sessionStorage.getItem("hallvote_csrf") || "";
+let currentPassword = "";
+
+function showError(message) { $("error").textContent = message || ""; }
+
+async function api(method, path, body, contentType) {
+  const headers = { "Accept": "application/json" };
+  if (body !== undefined) headers["Content-Type"] = contentType || "application/json";
+  if (method !== "GET") headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, { method, headers, credentials: "same-origin",
+    body: body === undefined ? undefined : (contentType ? body : JSON.stringify(body)) });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error((data && data.error && data.error.message) || res.statusText);
+  return data;
+}
+
+function el(tag, text, attrs) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  return e;
+}
+
+function showNote(message) { $("note").textContent = message || ""; if (message) showError(""); }
+
+function field(id, label, attrs) {
+  const d = el("div");
+  d.append(el("label", label, { for: id }), el("input", undefined, Object.assign({ id, autocomplete: "off" }, attrs || {})));
+  return d;
+}
+
+function sessionForm(c) {
+  const f = el("form", undefined, { class: "card", id: "new-session-" + c.id });
+  f.append(el("h3", T.new_session));
+  const row = el("div", undefined, { class: "row" });
+  row.append(field("ns-number-" + c.id, T.session_number, { type: "number", min: "1", required: "", inputmode: "numeric" }),
+    field("ns-place-" + c.id, T.session_place, { required: "" }),
+    field("ns-date-" + c.id, T.session_date, { type: "date", required: "" }));
+  f.append(row, el("button", T.create, { type: "submit" }));
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const s = await api("POST", "/api/congresses/" + c.id + "/sessions", { number: Number($("ns-number-" + c.id).value),
+        place: $("ns-place-" + c.id).value.trim(), date: $("ns-date-" + c.id).value });
+      location.href = "/sessions/" + s.id;
+    } catch (e) { showError(e.message); }
+  });
+  return f;
+}
+
+function rosterForm(c) {
+  const f = el("form", undefined, { class: "card", id: "roster-" + c.id });
+  f.append(el("h3", T.roster));
+  f.append(el("label", T.roster_file, { for: "roster-file-" + c.id }),
+    el("input", undefined, { id: "roster-file-" + c.id, type: "file", required: "",
+      accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
+  const report = el("div", undefined, { id: "roster-report-" + c.id, "aria-live": "polite" });
+  f.append(el("button", T.import, { type: "submit" }), report);
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const file = $("roster-file-" + c.id).files[0];
+    if (!file) return;
+    const xlsx = file.name.toLowerCase().endsWith(".xlsx");
+    const type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv";
+    try {
+      const r = await api("PUT", "/api/congresses/" + c.id + "/roster", await file.arrayBuffer(), type);
+      report.replaceChildren(el("p", T.imported.replace("{a}", r.added).replace("{u}", r.updated)
+        .replace("{e}", r.errors.length), { class: r.errors.length ? "error" : "note" }));
+      const ul = el("ul");
+      for (const e of r.errors) ul.append(el("li", T.line.replace("{n}", e.line) + e.message));
+      for (const n of r.notes) ul.append(el("li", T.line.replace("{n}", n.line) + n.message, { class: "muted" }));
+      report.append(ul);
+    } catch (e) { report.replaceChildren(el("p", e.message, { class: "error" })); }
+  });
+  return f;
+}
+
+async function showHome() {
+  $("login").hidden = true; $("change").hidden = true; $("home").hidden = false;
+  const me = await api("GET", "/api/me");
+  $("who").textContent = T.logged_in_as + " " + me.display_name + "（" + me.username + "）";
+  const list = $("congresses");
+  list.replaceChildren();
+  let congresses = [];
+  try { congresses = await api("GET", "/api/congresses"); } catch (e) { list.append(el("p", e.message)); return; }
+  if (congresses.length === 0) list.append(el("p", T.no_congress, { class: "muted" }));
+  for (const c of congresses) {
+    const box = el("div", undefined, { class: "card" });
+    box.append(el("h2", c.name));
+    const cards = el("a", T.cards, { href: "/congresses/" + c.id + "/cards" });
+    const cardsLine = el("p");
+    cardsLine.append(cards);
+    box.append(cardsLine);
+    box.append(rosterForm(c));
+    for (const s of await api("GET", "/api/congresses/" + c.id + "/sessions")) {
+      const h = el("h3");
+      h.append(el("a", T.session.replace("{n}", s.number) + " · " + s.place + " · " + s.date + " →",
+        { href: "/sessions/" + s.id, id: "session-link-" + s.id }));
+      box.append(h);
+      const fig = el("p", "…", { class: "figures", "aria-live": "polite" });
+      box.append(fig);
+      try {
+        const a = await api("GET", "/api/sessions/" + s.id + "/attendance");
+        fig.textContent = T.expected + " " + a.expected + "　" + T.present + " " + a.present + "　" +
+          (a.quorum_met ? T.quorum_met : T.quorum_not_met);
+      } catch (e) { fig.textContent = e.message; }
+      try {
+        const polls = await api("GET", "/api/sessions/" + s.id + "/polls");
+        const ul = el("ul");
+        for (const p of polls) ul.append(el("li", p.name + "（" + p.contests.map((k) => k.kind).join("、") + "）"));
+        box.append(ul);
+      } catch (e) { /* roles that cannot list polls see none */ }
+    }
+    box.append(sessionForm(c));
+    list.append(box);
+  }
+  if (me.role === "organiser") await showAccounts(me);
+}
+
+// The accounts, each with the controls to cut it off (issue 14): disable (ends its
+// sessions), re-enable, and end its sessions. Not one's own account.
+async function showAccounts(me) {
+  let accounts = [];
+  try { accounts = await api("GET", "/api/accounts"); } catch (e) { return; }
+  const box = el("div", undefined, { class: "card", id: "accounts" });
+  box.append(el("h2", T.accounts));
+  const ul = el("ul");
+  for (const a of accounts) {
+    const li = el("li", a.display_name + "（" + a.username + "，" + a.role + "）" + (a.disabled ? " · " + T.disabled : ""));
+    const act = (path, words, confirmText) => {
+      const b = el("button", words, { type: "button", class: "secondary", id: path + "-" + a.id });
+      b.addEventListener("click", async () => {
+        if (confirmText && !confirm(confirmText.replace("{name}", a.username))) return;
+        try {
+          const r = await api("POST", "/api/accounts/" + a.id + "/" + path);
+          const done = { disable: T.done_disabled, enable: T.done_enabled, "end-sessions": T.done_ended }[path];
+          showNote(done.replace("{name}", a.username).replace("{n}", r.ended === undefined ? "" : r.ended));
+          await showHome();
+        } catch (e) { showError(e.message); }
+      });
+      return b;
+    };
+    if (a.username !== me.username) {
+      li.append(" ");
+      if (a.disabled) li.append(act("enable", T.enable));
+      else li.append(act("disable", T.disable, T.disable_confirm), " ", act("end-sessions", T.end_sessions));
+    }
+    ul.append(li);
+  }
+  box.append(ul);
+  const old = $("accounts");
+  if (old) old.replaceWith(box); else $("congresses").after(box);
+}
+
+$("login").addEventListener("submit", async (ev) => {
+  ev.preventDefault(); showError("");
+  try {
+    currentPassword = $("password").value;
+    const s = await api("POST", "/api/login", { username: $("username").value, password: currentPassword });
+    csrf = s.csrf_token; sessionStorage.setItem("hallvote_csrf", csrf);
+    if (s.must_change_password) { $("login").hidden = true; $("change").hidden = false; $("new-password").focus(); }
+    else { currentPassword = ""; await showHome(); }
+  } catch (e) { showError(e.message); }
+});
+
+$("change").addEventListener("submit", async (ev) => {
+  ev.preventDefault(); showError("");
+  try {
+    await api("POST", "/api/password", { current: currentPassword, new: $("new-password").value });
+    currentPassword = ""; await showHome();
+  } catch (e) { showError(e.message); }
+});
+
+$("new-congress").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    const c = await api("POST", "/api/congresses", { name: $("nc-name").value.trim(), number: Number($("nc-number").value) });
+    showNote(T.created.replace("{name}", c.name));
+    await showHome();
+  } catch (e) { showError(e.message); }
+});
+
+$("logout").addEventListener("click", async () => {
+  try { await api("POST", "/api/logout"); } catch (e) { /* already logged out */ }
+  sessionStorage.removeItem("hallvote_csrf"); location.reload();
+});
+
+if (csrf) showHome().catch(() => { sessionStorage.removeItem("hallvote_csrf"); csrf = ""; });

@@ -1,0 +1,324 @@
+"use strict";
+// The texts in the page's language, from its data block (not run: no inline script).
+const T = JSON.parse(document.getElementById("texts").textContent);
+const SESSION = Number(document.body.dataset.session);
+const $ = (id) => document.getElementById(id);
+const csrf = sessionStorage.getItem("hallvote_csrf") || "";
+let templates = {};
+let stations = [];
+
+function showError(message) { $("error").textContent = message || ""; if (message) $("note").textContent = ""; }
+function showNote(message) { $("note").textContent = message || ""; if (message) $("error").textContent = ""; }
+
+async function api(method, path, body, contentType) {
+  const headers = { "Accept": "application/json" };
+  if (body !== undefined) headers["Content-Type"] = contentType || "application/json";
+  if (method !== "GET") headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, { method, headers, credentials: "same-origin",
+    body: body === undefined ? undefined : (contentType ? body : JSON.stringify(body)) });
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+  if (res.status === 401) { location.href = "/"; throw new Error(T.login_again); }
+  if (!res.ok) throw new Error((data && data.error && data.error.message) || res.statusText);
+  return data;
+}
+
+function el(tag, text, attrs) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = text;
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  return e;
+}
+
+function button(text, onClick, secondary, id) {
+  const b = el("button", text, id ? { type: "button", id } : { type: "button" });
+  if (secondary) b.className = "secondary";
+  b.addEventListener("click", async () => {
+    b.disabled = true;
+    try { await onClick(); } catch (e) { showError(e.message); } finally { b.disabled = false; }
+  });
+  return b;
+}
+
+async function loadFigures() {
+  try {
+    const a = await api("GET", "/api/sessions/" + SESSION + "/attendance");
+    $("figures").textContent = T.expected + " " + a.expected + "　" + T.present + " " + a.present + "　" +
+      (a.quorum_met ? T.quorum_met : T.quorum_not_met);
+  } catch (e) { $("figures").textContent = e.message; }
+}
+
+async function loadExclusions() {
+  let list = [];
+  try { list = await api("GET", "/api/sessions/" + SESSION + "/exclusions"); } catch (e) { return; }
+  const items = list.map((x) => {
+    const li = el("li", T.excluded_item.replace("{card}", x.card).replace("{reason}", T.reasons[x.reason] || x.reason) +
+      (x.note ? "（" + x.note + "）" : "") + " ", { id: "exclusion-" + x.card });
+    li.append(button(T.withdraw, async () => {
+      if (!window.confirm(T.withdraw_confirm.replace("{card}", x.card))) return;
+      await api("POST", "/api/sessions/" + SESSION + "/exclusions/" + encodeURIComponent(x.card) + "/withdraw");
+      showNote(T.withdrawn.replace("{card}", x.card));
+      await loadExclusions(); await loadFigures();
+    }, true, "withdraw-" + x.card));
+    return li;
+  });
+  $("exclusions").replaceChildren(...items);
+}
+
+function liveScrutineerStations() { return stations.filter((s) => s.kind === "scrutineer" && !s.revoked); }
+
+function officersForm(p) {
+  const form = el("form", undefined, { class: "card", id: "officers-" + p.id });
+  form.append(el("h4", T.appoint));
+  form.append(el("p", T.appoint_help, { class: "muted" }));
+  const live = liveScrutineerStations();
+  if (live.length === 0) { form.append(el("p", T.no_scrutineer_station)); return form; }
+  const table = el("table");
+  const head = el("tr");
+  for (const h of [T.station_name, T.role, T.card]) head.append(el("th", h));
+  const thead = el("thead");
+  thead.append(head);
+  table.append(thead);
+  const body = el("tbody");
+  for (const s of live) {
+    const row = el("tr");
+    row.append(el("td", s.name + "（#" + s.id + "）"));
+    const role = el("select", undefined, { id: "role-" + p.id + "-" + s.id, "aria-label": T.role + " " + s.name });
+    for (const [v, t] of [["", T.role_none], ["scrutineer", T.role_scrutineer], ["counter", T.role_counter]]) {
+      role.append(el("option", t, { value: v }));
+    }
+    const card = el("input", undefined, { id: "card-" + p.id + "-" + s.id, autocomplete: "off",
+      "aria-label": T.card + " " + s.name });
+    row.append(el("td")); row.lastChild.append(role);
+    row.append(el("td")); row.lastChild.append(card);
+    body.append(row);
+  }
+  table.append(body);
+  form.append(table);
+  const k = el("input", undefined, { id: "threshold-" + p.id, type: "number", min: "1", inputmode: "numeric", required: "" });
+  form.append(el("label", T.threshold, { for: "threshold-" + p.id }), k);
+  form.append(el("button", T.appoint_button, { type: "submit", id: "appoint-" + p.id }));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const scrutineers = [], counters = [];
+    for (const s of live) {
+      const role = $("role-" + p.id + "-" + s.id).value;
+      const card = $("card-" + p.id + "-" + s.id).value.trim();
+      if (!role) continue;
+      if (!card) { showError(T.card_missing.replace("{s}", s.name)); return; }
+      (role === "scrutineer" ? scrutineers : counters).push({ card, station: s.id });
+    }
+    try {
+      await api("POST", "/api/polls/" + p.id + "/officers", { threshold: Number(k.value), scrutineers, counters });
+      showNote(T.appointed);
+      await loadPolls();
+    } catch (e) { showError(e.message); }
+  });
+  return form;
+}
+
+function step(p, path, done, confirmText) {
+  return async () => {
+    if (confirmText && !window.confirm(confirmText)) return;
+    await api("POST", "/api/polls/" + p.id + "/" + path);
+    showNote(done);
+    await loadPolls();
+    await loadFigures();
+  };
+}
+
+async function pollCard(p) {
+  const box = el("div", undefined, { class: "card", id: "poll-" + p.id });
+  const title = el("h3", p.name + " ");
+  title.append(el("span", T.states[p.state] || p.state, { class: "state", id: "state-" + p.id }));
+  box.append(title);
+  box.append(el("p", p.contests.map((c) => c.title + "（" + c.items.length + "）").join("、"), { class: "muted" }));
+  if (p.fingerprint) {
+    const fp = el("p", T.fingerprint);
+    fp.append(el("strong", p.fingerprint, { class: "fingerprint", id: "fingerprint-" + p.id }));
+    box.append(fp);
+  }
+  let officers = [];
+  try { officers = await api("GET", "/api/polls/" + p.id + "/officers"); } catch (e) { officers = []; }
+  const list = Array.isArray(officers) ? officers : (officers && officers.officers) || [];
+  if (list.length > 0) {
+    box.append(el("p", T.officers + list.map((o) => (o.role === "counter" ? T.role_counter : T.role_scrutineer) +
+      " " + o.name).join("、")));
+  }
+  if (p.state === "ready") {
+    // Each scrutineer's key check (spec §5.7): the poll opens when all have passed.
+    const checks = el("ul", undefined, { class: "key-checks", id: "key-checks-" + p.id });
+    for (const o of list.filter((o) => o.role === "scrutineer")) {
+      checks.append(el("li", T.key_check_item.replace("{j}", o.position).replace("{name}", o.name)
+        .replace("{state}", o.key_checked ? T.key_check_passed : T.key_check_pending),
+        { class: o.key_checked ? "ok" : "pending", id: "key-check-" + p.id + "-" + o.position }));
+    }
+    box.append(el("p", T.key_checks), checks);
+  }
+  const actions = el("div");
+  if (p.state === "draft" && list.length === 0) box.append(officersForm(p));
+  if (p.state === "draft" && list.length > 0) actions.append(button(T.start_ceremony, step(p, "ceremony", T.ceremony_started), false, "ceremony-" + p.id));
+  if (p.state === "ceremony") {
+    actions.append(el("p", T.ceremony_wait), button(T.refresh, loadPolls, true, "refresh-" + p.id),
+      button(T.restart, step(p, "ceremony/restart", T.restarted, T.restart_confirm), true, "restart-" + p.id));
+  }
+  if (p.state === "ready") {
+    actions.append(el("p", T.key_check_wait), button(T.open, step(p, "open", T.opened), false, "open-" + p.id),
+      button(T.refresh, loadPolls, true, "refresh-" + p.id),
+      button(T.restart, step(p, "ceremony/restart", T.restarted, T.restart_confirm), true, "restart-" + p.id));
+  }
+  if (p.state === "open") actions.append(button(T.close, step(p, "close", T.closed, T.close_confirm), false, "close-" + p.id));
+  if (p.state === "closed") actions.append(el("p", T.decrypt_wait), button(T.tally, step(p, "tally", T.tallied), false, "tally-" + p.id));
+  if (p.state === "tallied") actions.append(el("p", T.sign_wait), button(T.publish, step(p, "publish", T.published, T.publish_confirm), false, "publish-" + p.id));
+  if (p.state === "published") {
+    for (const [kind, text] of [["runoff", T.runoff], ["separate_election", T.separate]]) {
+      actions.append(button(text, async () => {
+        const q = await api("POST", "/api/polls/" + p.id + "/follow-up", { kind });
+        showNote(T.follow_up_made.replace("{name}", q.name));
+        await loadPolls();
+      }, true, kind + "-" + p.id));
+    }
+  }
+  box.append(actions);
+  const links = el("p", undefined, { class: "links" });
+  links.append(el("a", T.board, { href: "/polls/" + p.id + "/board" }));
+  if (p.state === "tallied" || p.state === "published") {
+    links.append(el("a", T.sheet, { href: "/polls/" + p.id + "/sheet" }));
+    links.append(el("a", T.sheet_pdf, { href: "/polls/" + p.id + "/sheet.pdf" }));
+  }
+  if (p.state === "published") links.append(el("a", T.record, { href: "/api/polls/" + p.id + "/record" }));
+  box.append(links);
+  return box;
+}
+
+let shownStates = "";
+let pollLoads = 0;
+const statesOf = (polls) => polls.map((p) => p.id + ":" + p.state).join(",");
+
+async function loadPolls() {
+  pollLoads += 1;
+  const holder = $("polls");
+  try {
+    const polls = await api("GET", "/api/sessions/" + SESSION + "/polls");
+    shownStates = statesOf(polls);
+    const cards = [];
+    for (const p of polls) cards.push(await pollCard(p));
+    holder.replaceChildren(...cards);
+    if (polls.length === 0) holder.append(el("p", T.no_polls, { class: "muted" }));
+  } catch (e) { holder.replaceChildren(el("p", e.message)); }
+}
+
+async function loadStations() {
+  try { stations = await api("GET", "/api/stations"); } catch (e) { stations = []; showError(e.message); }
+  const rows = stations.map((s) => {
+    const row = el("tr", undefined, { id: "station-" + s.id });
+    row.append(el("td", String(s.id)), el("td", T.kinds[s.kind] || s.kind), el("td", s.name),
+      el("td", s.revoked ? T.revoked : T.live));
+    const cell = el("td");
+    if (!s.revoked) {
+      cell.append(button(T.revoke, async () => {
+        if (!window.confirm(T.revoke_confirm.replace("{s}", s.name))) return;
+        await api("POST", "/api/stations/" + s.id + "/revoke");
+        showNote(T.revoked_note.replace("{s}", s.name));
+        await loadStations(); await loadPolls();
+      }, true, "revoke-" + s.id));
+    }
+    row.append(cell);
+    return row;
+  });
+  $("station-list").replaceChildren(...rows);
+}
+
+function fillTemplate() {
+  const t = templates[$("np-template").value];
+  if (!t) return;
+  const c = t.contests[0];
+  $("np-name").value = t.name;
+  const election = c.type === "election";
+  $("np-seats").hidden = !election; $("np-seats-label").hidden = !election;
+  $("np-seats").required = election;
+  if (election) $("np-seats").value = c.seats;
+  $("np-items-label").textContent = election ? T.names_candidates : (c.type === "motion" ? T.names_items : T.names_members);
+  $("np-items").value = (c.items || []).join("\n");
+}
+
+$("np-template").addEventListener("change", fillTemplate);
+
+$("new-poll").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const t = JSON.parse(JSON.stringify(templates[$("np-template").value]));
+  const c = t.contests[0];
+  const names = $("np-items").value.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
+  t.name = $("np-name").value.trim();
+  c.title = t.name;
+  if (c.type === "election") { c.seats = Number($("np-seats").value); c.candidates = names.map((name) => ({ name })); }
+  else if (c.type === "motion") c.items = names;
+  else c.members = names;
+  try {
+    const p = await api("POST", "/api/sessions/" + SESSION + "/polls", t);
+    showNote(T.poll_created.replace("{name}", p.name));
+    await loadPolls();
+  } catch (e) { showError(e.message); }
+});
+
+$("exclusion").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    await api("POST", "/api/sessions/" + SESSION + "/exclusions",
+      { card: $("ex-card").value.trim(), reason: $("ex-reason").value, note: $("ex-note").value.trim() });
+    showNote(T.excluded.replace("{card}", $("ex-card").value.trim()));
+    $("ex-card").value = ""; $("ex-note").value = "";
+    await loadFigures(); await loadExclusions();
+  } catch (e) { showError(e.message); }
+});
+
+$("enrol").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    const e = await api("POST", "/api/stations/enrolments", { kind: $("en-kind").value, name: $("en-name").value.trim(),
+      server_url: $("en-url").value.trim() });
+    const holder = $("enrol-code");
+    holder.replaceChildren(el("p", T.enrol_scan.replace("{s}", e.name).replace("{t}",
+      new Date(e.expires_at * 1000).toLocaleTimeString())));
+    const svg = new DOMParser().parseFromString(e.qr_svg, "image/svg+xml").documentElement;
+    svg.setAttribute("role", "img"); svg.setAttribute("aria-label", T.enrol_qr.replace("{s}", e.name));
+    holder.append(document.importNode(svg, true));
+    holder.append(el("p", e.qr_text, { class: "muted", id: "enrol-text" }));
+    showNote("");
+  } catch (e) { showError(e.message); }
+});
+
+async function start() {
+  // In the order people expect (the texts arrive with their keys sorted).
+  for (const v of ["illness", "abroad", "detained", "other"]) $("ex-reason").append(el("option", T.reasons[v], { value: v }));
+  for (const v of ["booth", "desk", "scrutineer"]) $("en-kind").append(el("option", T.kinds[v], { value: v }));
+  $("en-url").value = location.origin;
+  try {
+    templates = await api("GET", "/api/poll-templates");
+    const order = ["election", "by_election", "confidence", "evaluation", "motion"];
+    const keys = Object.keys(templates).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    for (const k of keys) $("np-template").append(el("option", T.template_names[k] || k, { value: k }));
+    fillTemplate();
+  } catch (e) { $("new-poll").hidden = true; }
+  await loadFigures();
+  await loadExclusions();
+  await loadStations();
+  await loadPolls();
+}
+
+// Every 5 s: the figures, and the polls when one has moved on (a key ceremony done
+// at the stations, a poll decrypted or signed), unless a poll's form has been filled in.
+async function watch() {
+  await loadFigures();
+  try {
+    const seen = pollLoads;
+    const polls = await api("GET", "/api/sessions/" + SESSION + "/polls");
+    // Not over something typed or chosen, and not if the list was reloaded meanwhile.
+    const filled = [...document.querySelectorAll("#polls form select, #polls form input")].some((e) => e.value);
+    if (statesOf(polls) !== shownStates && !filled && seen === pollLoads) await loadPolls();
+  } catch (e) { /* shown on the next action */ }
+}
+
+if (!csrf) location.href = "/";
+else start().then(() => setInterval(watch, 5000)).catch((e) => showError(e.message));
