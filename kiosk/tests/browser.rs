@@ -27,9 +27,19 @@ async fn serve(router: axum::Router) -> String {
     format!("http://{addr}")
 }
 
+/// The page passes axe-core; and the strict CSP (issue 14): the browser refused
+/// nothing on it, and its markup, fetched again, carries no inline script or style.
 async fn assert_accessible(b: &Browser, page: &str) {
+    b.assert_no_csp_violation(page).await;
+    let url = b.url().await;
+    let url = url.split('#').next().unwrap();
+    let at = url.find("://").map_or(0, |i| i + 3);
+    let (base, path) = url.split_at(url[at..].find('/').map_or(url.len(), |i| at + i));
+    support::assert_strict_page(base, if path.is_empty() { "/" } else { path }).await;
     let v = b.accessibility_violations().await;
     assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", serde_json::Value::Array(v));
+    // What axe itself logged is not the page's.
+    b.console_log().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,6 +70,8 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     assert!(b.text("#delegate").await.contains("代表1"), "{}", b.source().await);
     assert!(b.text("#delegate").await.contains("已报到"));
     b.find("#credential-0 svg").await;
+    b.assert_no_csp_violation("desk, a delegate checked in").await;
+    support::assert_strict_page(&desk, "/").await;
     let shot = b.screenshot("desk-1-issued").await;
     let codes = decode_qr(&shot);
     assert_eq!(codes.len(), 1, "one QR code on the desk page: {codes:?}");
@@ -82,6 +94,11 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     assert!(b.text("#delegate").await.contains("此前已报到"));
     assert!(b.source().await.contains("已领取过本次投票的选票"), "a second issuance is refused plainly");
     b.screenshot("desk-2-already-issued").await;
+    // The credential printed on a receipt roll or a card: the pages print themselves.
+    b.goto(&format!("{desk}/print/0/a6")).await;
+    b.assert_no_csp_violation("desk, printed credential").await;
+    support::assert_strict_page(&desk, "/print/0/80mm").await;
+    support::assert_strict_page(&desk, "/print/0/a6").await;
 
     // Booth: welcome, then the credential typed as the scanner types it.
     b.goto(&booth).await;

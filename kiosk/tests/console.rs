@@ -16,9 +16,14 @@ use support::webdriver::{Browser, ENTER, decode_qr};
 
 const DELEGATES: usize = 8;
 
+/// The page passes axe-core, and the browser refused nothing on it under the strict
+/// CSP (issue 14).
 async fn assert_accessible(b: &Browser, page: &str) {
+    b.assert_no_csp_violation(page).await;
     let v = b.accessibility_violations().await;
     assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
+    // What axe itself logged is not the page's.
+    b.console_log().await;
 }
 
 /// Waits (up to 20 s) until the element's text contains `want`. Read in the page

@@ -32,6 +32,8 @@ struct Ui {
     station: Station,
     zh: Link,
     en: Link,
+    /// Where its pages are served.
+    url: String,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -51,7 +53,7 @@ impl Ui {
             axum::serve(listener, router(app)).await.unwrap();
         });
         let zh = Link::new(&url, None).unwrap();
-        Self { station, en: zh.clone().language("en"), zh, task }
+        Self { station, en: zh.clone().language("en"), zh, url, task }
     }
 
     /// A GET whose answer is text (a page, a paper backup).
@@ -448,9 +450,13 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert_eq!(manifest.counters.iter().map(|c| c.key).collect::<Vec<_>>(), keys(&counters));
     assert_eq!(manifest.scrutineers.iter().map(|c| c.key).collect::<Vec<_>>(), keys(&uis));
 
-    // The page.
+    // The page, under the strict CSP (issue 14): its script a file, its texts in a
+    // JSON data block, not Rust debug output in a script.
     let (status, page) = uis[0].text("/").await;
     assert_eq!(status, StatusCode::OK);
+    support::assert_strict_page(&uis[0].url, "/").await;
+    assert!(page.contains("<script type=\"application/json\" id=\"scrutineer-data\">{\"lang\":\"zh-CN\",\"need_review\":\"请先核对计票结果。\"}</script>"), "{page}");
+    assert!(page.contains("<script src=\"/assets/scrutineer.js\"></script>"));
     assert!(page.contains("监票人终端") && page.contains("保存密钥份额文件"), "{page}");
     assert!(page.contains("检查密钥份额") && page.contains("监票记录"), "{page}");
 }

@@ -287,3 +287,38 @@ pub async fn key_checks(scrutineers: &[Station], poll: i64, shares: &[KeyShare])
         station_call(st, Method::POST, &path, Some(json!({"share": STANDARD.encode(answer)}))).await;
     }
 }
+
+/// Issue 14, the strict CSP: fetches the page at `base` + `path` (a station's or the
+/// server's) and checks that it comes with the strict policy, carries no inline
+/// script, `<style>`, `style` attribute or `on…` handler, and that every script and
+/// style sheet it names under `/assets/` is served as one. Returns the page.
+pub async fn assert_strict_page(base: &str, path: &str) -> String {
+    let link = Link::new(base, None).unwrap();
+    let a = link.call(Method::GET, path, None).await.unwrap();
+    let page = String::from_utf8(a.body.to_vec()).unwrap();
+    assert!(a.status.is_success(), "{path}: {} {page}", a.status);
+    let csp = a.headers.get("content-security-policy").map(|v| v.to_str().unwrap()).unwrap_or_default();
+    assert_eq!(csp, hallvote_protocol::web::CONTENT_SECURITY_POLICY_VALUE, "{path}");
+    assert!(csp.contains("script-src 'self';") && csp.contains("style-src 'self';") && !csp.contains("unsafe"));
+    assert_eq!(a.headers["x-frame-options"], "DENY", "{path}");
+    assert_eq!(a.headers["x-content-type-options"], "nosniff", "{path}");
+    if let Some(found) = hallvote_protocol::web::inline_code(&page) {
+        panic!("{path}: inline code the policy refuses: {found}");
+    }
+    for attr in ["src=\"", "href=\""] {
+        for part in page.split(attr).skip(1) {
+            let url = part.split('"').next().unwrap();
+            if !url.starts_with("/assets/") {
+                continue;
+            }
+            let f = link.call(Method::GET, url, None).await.unwrap();
+            assert_eq!(f.status, StatusCode::OK, "{path}: {url}");
+            let kind = f.headers["content-type"].to_str().unwrap();
+            let want = if url.ends_with(".css") { "text/css" } else { "text/javascript" };
+            assert!(kind.starts_with(want), "{path}: {url} is {kind}");
+            assert_eq!(f.headers["cache-control"], "no-cache", "{url}");
+            assert!(f.headers.contains_key("etag"), "{url}");
+        }
+    }
+    page
+}

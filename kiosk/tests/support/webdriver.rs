@@ -62,6 +62,8 @@ impl Browser {
         assert!(ready, "chromedriver did not start");
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            // The browser's console, where Chromium reports every CSP violation.
+            "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -173,6 +175,37 @@ impl Browser {
     /// Runs `script` in the page and returns its value.
     pub async fn execute(&self, script: &str) -> Value {
         self.cmd(Method::POST, "/execute/sync", Some(json!({"script": script, "args": []}))).await
+    }
+
+    /// The browser console's messages since the last call (chromedriver's log).
+    pub async fn console_log(&self) -> Vec<Value> {
+        let v = self.cmd(Method::POST, "/se/log", Some(json!({"type": "browser"}))).await;
+        v.as_array().cloned().unwrap_or_default()
+    }
+
+    /// The Content-Security-Policy violations the browser reported since the last
+    /// call (of this or [`Self::console_log`]): a refused inline script, style or
+    /// handler, `eval`, or a load from elsewhere.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        self.console_log()
+            .await
+            .into_iter()
+            .filter_map(|e| e["message"].as_str().map(str::to_owned))
+            .filter(|m| m.contains("Content Security Policy") || m.contains("Content-Security-Policy"))
+            .collect()
+    }
+
+    /// Fails the test if the browser reported a CSP violation since the last look:
+    /// `page` names the page in the message.
+    pub async fn assert_no_csp_violation(&self, page: &str) {
+        let v = self.csp_violations().await;
+        assert!(v.is_empty(), "{page}: the browser refused what the page asked for under its CSP: {v:#?}");
+    }
+
+    /// Runs `script` in the page as an async function: it ends by calling its last
+    /// argument with the value to return.
+    pub async fn execute_async(&self, script: &str) -> Value {
+        self.cmd(Method::POST, "/execute/async", Some(json!({"script": script, "args": []}))).await
     }
 
     /// Saves a PNG screenshot of the window under `target/browser-screenshots/` and
