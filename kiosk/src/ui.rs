@@ -106,7 +106,9 @@ pub fn secure<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> 
 }
 
 async fn security_headers(mut res: Response) -> Response {
-    web::security_headers(res.headers_mut());
+    // `same-origin`, not the server's `no-referrer`: that would make the `Origin` of
+    // the pages' own form posts `null`, and `refuse_cross_site` would refuse them.
+    web::security_headers(res.headers_mut(), "same-origin");
     res
 }
 

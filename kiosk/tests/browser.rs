@@ -72,6 +72,13 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     b.find("#credential-0 svg").await;
     b.assert_no_csp_violation("desk, a delegate checked in").await;
     support::assert_strict_page(&desk, "/").await;
+    // The credential printed on a receipt roll or a card: the pages print themselves.
+    b.goto(&format!("{desk}/print/0/a6")).await;
+    b.assert_no_csp_violation("desk, printed credential").await;
+    support::assert_strict_page(&desk, "/print/0/80mm").await;
+    support::assert_strict_page(&desk, "/print/0/a6").await;
+    b.goto(&desk).await;
+    b.find("#credential-0 svg").await;
     let shot = b.screenshot("desk-1-issued").await;
     let codes = decode_qr(&shot);
     assert_eq!(codes.len(), 1, "one QR code on the desk page: {codes:?}");
@@ -94,11 +101,6 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     assert!(b.text("#delegate").await.contains("此前已报到"));
     assert!(b.source().await.contains("已领取过本次投票的选票"), "a second issuance is refused plainly");
     b.screenshot("desk-2-already-issued").await;
-    // The credential printed on a receipt roll or a card: the pages print themselves.
-    b.goto(&format!("{desk}/print/0/a6")).await;
-    b.assert_no_csp_violation("desk, printed credential").await;
-    support::assert_strict_page(&desk, "/print/0/80mm").await;
-    support::assert_strict_page(&desk, "/print/0/a6").await;
 
     // Booth: welcome, then the credential typed as the scanner types it.
     b.goto(&booth).await;

@@ -37,13 +37,16 @@ pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 
      frame-ancestors 'none'";
 
 /// Sets the security headers of every answer: the CSP above, no MIME sniffing, no
-/// framing (for browsers that predate `frame-ancestors`) and no referrer leaving the
-/// hall. `Strict-Transport-Security` is the server's to add, under TLS only.
-pub fn security_headers(headers: &mut HeaderMap) {
+/// framing (for browsers that predate `frame-ancestors`), and `referrer` as the
+/// `Referrer-Policy`: the server's `no-referrer`; the stations' `same-origin`, which
+/// sends no referrer to another origin either but keeps the `Origin` of their own
+/// forms' posts, which they check (`no-referrer` makes it `null`).
+/// `Strict-Transport-Security` is the server's to add, under TLS only.
+pub fn security_headers(headers: &mut HeaderMap, referrer: &'static str) {
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static(referrer));
 }
 
 /// A script or style file the pages load, compiled into the binary.

@@ -111,7 +111,7 @@ async fn security_headers(
     use axum::http::{HeaderValue, header};
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    hallvote_protocol::web::security_headers(h);
+    hallvote_protocol::web::security_headers(h, "no-referrer");
     if tls {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=86400"));
     }
