@@ -84,11 +84,7 @@ pub const ASSETS: &[Asset] = &[
     // The desk's printed credential, on an 80 mm receipt roll or an A6 card.
     Asset { path: "/assets/print-80mm.css", content_type: web::CSS, body: include_str!("../assets/print-80mm.css") },
     Asset { path: "/assets/print-a6.css", content_type: web::CSS, body: include_str!("../assets/print-a6.css") },
-    Asset {
-        path: "/assets/scrutineer.js",
-        content_type: JAVASCRIPT,
-        body: include_str!("../assets/scrutineer.js"),
-    },
+    Asset { path: "/assets/scrutineer.js", content_type: JAVASCRIPT, body: include_str!("../assets/scrutineer.js") },
 ];
 
 /// `router` with the routes of the station pages' files.

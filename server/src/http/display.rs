@@ -184,13 +184,20 @@ async fn page(
         ("present", Slot::text(f.present.to_string())),
         (
             "quorum",
-            Slot::text(if f.quorum_met { t("已达到法定人数", "Quorum met") } else { t("未达到法定人数", "Quorum not met") }),
+            Slot::text(if f.quorum_met {
+                t("已达到法定人数", "Quorum met")
+            } else {
+                t("未达到法定人数", "Quorum not met")
+            }),
         ),
         ("turnout", Slot::Markup(super::public::turnout_html(&f.turnout, lang))),
         ("results", Slot::Markup(super::public::results_html(&f.results))),
         (
             "heads_word",
-            Slot::text(t("下载本屏已显示的树头（供核验）", "Download the tree heads this display has shown (to verify)")),
+            Slot::text(t(
+                "下载本屏已显示的树头（供核验）",
+                "Download the tree heads this display has shown (to verify)",
+            )),
         ),
         ("data", Slot::Json(data)),
     ];

@@ -6,8 +6,10 @@
 //! charts and the ballot counts for the hall display (`super::display`).
 //!
 //! Pages are server-rendered in the request's language (zh-CN by default, `?lang=en`
-//! switches and remembers it), self-contained (no external assets) and work without
-//! JavaScript; the board explorer's script only adds the browser's own check.
+//! switches and remembers it), load nothing from another origin (their scripts and
+//! style sheets are files under `/assets/`, `super::assets`; no inline script or style,
+//! for the strict CSP) and work without JavaScript; the board explorer's script only
+//! adds the browser's own check.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
