@@ -176,3 +176,33 @@ pub fn qr_svg(text: &str, label: &str) -> String {
         Err(_) => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every station page is built by [`page`]: with the camera, a QR code and a name
+    /// that looks like markup, it carries nothing the strict CSP refuses, and what its
+    /// script needs is in `data-*` attributes.
+    #[test]
+    fn a_station_page_has_no_inline_code() {
+        let body = format!(
+            "{}<div class=\"qr\">{}</div><p>{}</p>",
+            camera(Lang::Zh, "credential"),
+            qr_svg("HVCRED1:abc", "二维码"),
+            escape("<img src=x onerror=alert(1)>")
+        );
+        let Html(html) = page(Lang::Zh, "投票机1", "欢迎投票", &body, Some(30));
+        assert_eq!(hallvote_protocol::web::inline_code(&html), None, "{html}");
+        assert!(html.contains("<body data-idle-ms=\"30000\">"));
+        assert!(html.contains("data-field=\"credential\""));
+        assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/station.css\">"));
+        assert!(html.contains("<script src=\"/assets/station.js\"></script>"));
+        let Html(html) = page(Lang::En, "Desk", "Desk", "", None);
+        assert!(html.contains("<body><header>"), "no idle timer unless asked: {html}");
+        // Every file the pages name is served.
+        for path in ["/assets/station.css", "/assets/station.js", "/assets/jsQR.js", "/assets/scrutineer.js"] {
+            assert!(ASSETS.iter().any(|a| a.path == path), "{path}");
+        }
+    }
+}

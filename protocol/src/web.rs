@@ -134,10 +134,10 @@ pub fn data_block(id: &str, json: &str) -> String {
 }
 
 /// Whether a page carries anything the strict policy refuses: an inline `<script>`
-/// (one without `src` that is not a JSON data block), a `<style>` element, a
-/// `style` attribute or an `on…` handler attribute. Returns the first such piece
-/// found, for a test's message. Looks at markup only: a page's text is escaped, so
-/// `<` in it is never a tag.
+/// (one without `src` that is not a JSON data block), a `<style>` element, a `style`
+/// attribute, an `on…` handler attribute or a `javascript:` address. Returns the
+/// first such piece found, for a test's message. Looks at markup only: a page's text
+/// is escaped, so `<` in it is never a tag.
 pub fn inline_code(page: &str) -> Option<String> {
     let lower = page.to_ascii_lowercase();
     let mut rest = lower.as_str();
@@ -154,7 +154,10 @@ pub fn inline_code(page: &str) -> Option<String> {
         if name == "style" {
             return Some(snippet());
         }
-        if attrs.iter().any(|(k, _)| k == "style" || (k.starts_with("on") && k.len() > 2)) {
+        let handler = |(k, v): &(String, String)| {
+            k == "style" || (k.starts_with("on") && k.len() > 2) || v.trim_start().starts_with("javascript:")
+        };
+        if attrs.iter().any(handler) {
             return Some(snippet());
         }
         let mut next = at + 1 + end;
@@ -247,6 +250,7 @@ mod tests {
             "<button onclick=\"window.print()\">",
             "<body onload=go()>",
             "<img src=x onerror=alert(1)>",
+            "<a href=\"javascript:alert(1)\">x</a>",
         ] {
             let page = format!("<p>before</p>{bad}<p>after</p>");
             assert!(inline_code(&page).is_some(), "not found: {bad}");

@@ -752,6 +752,14 @@ async fn typed_text_stays_text(store: Store) {
             assert!(!html.contains(made), "{path}: {made} in {html}");
         }
     }
+    // The files: an unknown one is refused in the error schema; a known one is not
+    // sent again while the browser's copy is current.
+    let (status, err, _) = call(&h.app, Method::GET, "/assets/nothing-here.js", None, None, "en").await;
+    assert_eq!((status, code(&err)), (StatusCode::NOT_FOUND, "not_found"), "{err}");
+    let res = h.app.clone().oneshot(Request::get("/assets/board.js").body(Body::empty()).unwrap()).await.unwrap();
+    let etag = res.headers()[header::ETAG].clone();
+    let again = Request::get("/assets/board.js").header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap();
+    assert_eq!(h.app.clone().oneshot(again).await.unwrap().status(), StatusCode::NOT_MODIFIED);
 }
 
 both_backends!(typed_text, typed_text_stays_text);

@@ -11,12 +11,13 @@
 //! new server version's files are used by the next page load.
 
 use axum::Router;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hallvote_protocol::web::{Asset, CSS, JAVASCRIPT};
 
 use super::AppState;
+use crate::ApiError;
 
 /// @noble/curves 2.4.0 with @noble/hashes 2.4.0, the ristretto255 group only, as one
 /// ES module (MIT; built by server/assets/vendor/noble-curves-2.4.0/build/build.sh).
@@ -47,13 +48,19 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/assets/cards.css", content_type: CSS, body: include_str!("../../assets/cards.css") },
 ];
 
-/// The routes of this resource: one per file.
+/// The routes of this resource: the library's versioned path, and every other file
+/// by its name (an unknown name is a 404 in the error schema).
 pub fn router() -> Router<AppState> {
-    ASSETS.iter().fold(Router::new(), |router, asset| {
-        router.route(asset.path, get(move |headers: HeaderMap| async move { serve(asset, &headers) }))
-    })
+    Router::new()
+        .route("/assets/noble-curves-2.4.0/ristretto255.js", get(file_at))
+        .route("/assets/{file}", get(file_at))
 }
 
-fn serve(asset: &Asset, headers: &HeaderMap) -> Response {
-    asset.answer(headers).map(axum::body::Body::from).into_response()
+/// The file at the request's path, or 404.
+async fn file_at(uri: Uri, headers: HeaderMap) -> Result<Response, ApiError> {
+    let asset = ASSETS
+        .iter()
+        .find(|a| a.path == uri.path())
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个文件。", "No such file."))?;
+    Ok(asset.answer(&headers).map(axum::body::Body::from).into_response())
 }

@@ -607,13 +607,15 @@ const ROUTES: &[Route] = &[
             ]),
         )
         .refuses(&[(400, "malformed_request"), (400, "page_malformed"), (404, "page_out_of_range")]),
-    at(Get, "/assets/spoiled-check.js", "public", Who::Public)
-        .says(
-            "The board page's check of a spoiled ballot",
-            "公告板页面在浏览器中核对作废选票揭示内容的脚本（ES 模块）。",
+    at(Get, "/assets/{file}", "public", Who::Public)
+        .says("A page's script or style sheet", "页面的脚本或样式表（页面不含内联脚本和样式，见严格的 CSP）。")
+        .more(
+            "The files the pages load (no inline script or style: docs/SECURITY.md), among them the board page's \
+             check of a spoiled ballot, `spoiled-check.js`, which recomputes every ciphertext of a spoiled entry as \
+             (r·G, m·G + r·Y) on ristretto255 (spec §3.5, §10.6). `Cache-Control: no-cache` with an `ETag`.",
         )
-        .more("Recomputes every ciphertext of a spoiled entry as (r·G, m·G + r·Y) on ristretto255 (spec §3.5, §10.6).")
-        .answers(Answer::File("text/javascript", "An ES module.")),
+        .answers(Answer::File("text/*", "A script (`text/javascript`) or a style sheet (`text/css`)."))
+        .refuses(&[(404, "not_found")]),
     at(Get, "/assets/noble-curves-2.4.0/ristretto255.js", "public", Who::Public)
         .says("The ristretto255 group of @noble/curves 2.4.0", "@noble/curves 2.4.0 的 ristretto255 群运算（ES 模块，MIT 许可）。")
         .more("Vendored and served from the binary (server/assets/vendor/README.md, docs/adr/0012).")
@@ -1599,6 +1601,7 @@ fn path_parameters(path: &str) -> Vec<Parameter> {
             ),
             "card" => ("The delegate's card number (代表证号).", Str),
             "tracking" => ("The tracking code, XXXX-XXXX-XXXX-XXXX (追踪码).", Str),
+            "file" => ("The file's name, as a page names it (`board.js`, `console.css`, …).", Str),
             _ => ("", Str),
         };
         out.push(
