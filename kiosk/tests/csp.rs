@@ -5,7 +5,8 @@
 //! own script did run (an element only its script fills is filled) and its style
 //! sheet applies. The pages with a hall in the middle of a vote (booth, desk, board
 //! explorer, board list, the browser's check of a spoiled ballot with
-//! @noble/curves) are checked the same way in `browser.rs` and `console.rs`.
+//! @noble/curves) are checked the same way in `browser.rs` and `console.rs`, the
+//! published result sheet in `scrutineer.rs`.
 //!
 //! And the policy bites: markup with an inline handler, slipped into a page, does not
 //! run and is reported.

@@ -457,6 +457,18 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     support::assert_strict_page(&uis[0].url, "/").await;
     assert!(page.contains("<script type=\"application/json\" id=\"scrutineer-data\">{\"lang\":\"zh-CN\",\"need_review\":\"请先核对计票结果。\"}</script>"), "{page}");
     assert!(page.contains("<script src=\"/assets/scrutineer.js\"></script>"));
+
+    // The published result sheet in the browser, under the strict CSP (issue 14):
+    // its style sheet is a file of the server's and applies, and nothing is refused.
+    let sheet = format!("/polls/{poll}/sheet");
+    support::assert_strict_page(&hall.url, &sheet).await;
+    let b = support::webdriver::Browser::start().await;
+    b.goto(&format!("{}{sheet}", hall.url)).await;
+    let collapse = b.execute("return getComputedStyle(document.querySelector('table')).borderCollapse;").await;
+    assert_eq!(collapse, "collapse", "the sheet's style sheet applies");
+    let title = b.text("h1").await;
+    assert!(title.contains("计票结果报告单") || title.contains("Result sheet"), "{title}");
+    b.assert_no_csp_violation("result sheet").await;
     assert!(page.contains("监票人终端") && page.contains("保存密钥份额文件"), "{page}");
     assert!(page.contains("检查密钥份额") && page.contains("监票记录"), "{page}");
 }

@@ -23,9 +23,11 @@ use sha2::{Digest, Sha256};
 ///   page's own origin, as files; no inline script, `on…` handler, `<style>` block or
 ///   `style` attribute, and no `eval` (neither the vendored @noble/curves nor jsQR
 ///   needs it).
-/// - `img-src 'self' data: blob:`: `data:` and `blob:` for images a script makes in
-///   the page (a QR code drawn to a canvas and shown as an image); nothing from
-///   elsewhere.
+/// - `img-src 'self' data: blob:`: images of the same origin, and `data:` and `blob:`
+///   images that a page's script makes itself (a QR code or a camera frame drawn to a
+///   canvas). No page needs them today (the QR codes are inline SVG, the hall
+///   display's `blob:` is a download link, not an image); they are kept because an
+///   image cannot run script, and nothing from elsewhere is allowed.
 /// - `connect-src 'self'`: `fetch` and the hall display's event stream to the same
 ///   origin only. The booth's camera needs no source: a camera stream is given to
 ///   the `<video>` element as an object, not loaded from an address.
