@@ -27,12 +27,27 @@ pub fn target_dir() -> PathBuf {
 /// A headless Chromium driven through chromedriver.
 pub struct Browser {
     driver: Child,
+    /// chromedriver's port.
+    port: u16,
     link: Link,
     session: String,
 }
 
 impl Drop for Browser {
+    /// Ends the session first, so that chromedriver quits Chromium (killing the driver
+    /// alone leaves the browser running), then stops the driver. Blocking: a drop
+    /// cannot wait on the async client.
     fn drop(&mut self) {
+        use std::io::{Read, Write};
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!(
+                "DELETE /session/{} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+                self.session, self.port
+            );
+            let _ = s.write_all(request.as_bytes());
+            let _ = s.read_to_end(&mut Vec::new());
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -73,7 +88,7 @@ impl Browser {
         let a = link.call(Method::POST, "/session", Some(&caps)).await.unwrap();
         assert!(a.status.is_success(), "new session: {}", a.json);
         let session = a.json["value"]["sessionId"].as_str().unwrap().to_owned();
-        Self { driver, link, session }
+        Self { driver, port, link, session }
     }
 
     async fn cmd(&self, method: Method, path: &str, body: Option<Value>) -> Value {
