@@ -37,5 +37,18 @@ function show(f) {
   // The charts are markup the server made, every text in them escaped.
   for (const r of f.results) { const s = document.createElement("section"); s.className = "result"; const h = document.createElement("h2"); h.textContent = r.poll; s.append(h); s.insertAdjacentHTML("beforeend", r.charts); results.append(s); }
 }
-const es = new EventSource("/api/sessions/" + D.session + "/events");
-es.addEventListener("figures", (e) => show(JSON.parse(e.data)));
+// EventSource connects again by itself after a dropped connection, but not after a
+// refusal (the server has all the display streams it takes: 503 or 429): then this
+// page tries again itself, after 5 s and up to a minute, spread so that refused
+// displays do not come back together. It shows its last figures meanwhile.
+let wait = 5000;
+function connect() {
+  const es = new EventSource("/api/sessions/" + D.session + "/events");
+  es.addEventListener("figures", (e) => { wait = 5000; show(JSON.parse(e.data)); });
+  es.addEventListener("error", () => {
+    if (es.readyState !== EventSource.CLOSED) return;
+    setTimeout(connect, wait * (0.5 + Math.random()));
+    wait = Math.min(2 * wait, 60000);
+  });
+}
+connect();

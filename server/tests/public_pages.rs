@@ -508,6 +508,11 @@ async fn public_pages_of_a_poll(store: Store) {
     let (status, st, _) =
         call(&h.app, Method::POST, &format!("/api/polls/{}/open", h.poll), Some(&h.org), None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK, "{st}");
+    // A hall display follows the poll from here (its figures come from the shared feed).
+    let req = Request::get(format!("/api/sessions/{}/events", h.session)).body(Body::empty()).unwrap();
+    let mut display_stream = h.app.clone().oneshot(req).await.unwrap().into_body();
+    let before = read_event(&mut display_stream).await;
+    assert!(before.contains(r#""issued":0,"cast":0"#), "{before}");
 
     // Nine credentials issued, eight ballots cast.
     let mut credentials = Vec::new();
@@ -529,6 +534,15 @@ async fn public_pages_of_a_poll(store: Store) {
     let (status, f, _) = call(&h.app, Method::GET, &figures, None, None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK, "{f}");
     assert_eq!(f["turnout"], json!([{"poll": "第一次投票", "state": "open", "issued": 9, "cast": 8}]), "{f}");
+    // The display's stream sees the casts: the newest figures reach it (a display
+    // that falls behind skips to the newest).
+    loop {
+        let event = read_event(&mut display_stream).await;
+        if event.contains(r#""issued":9,"cast":8"#) {
+            break;
+        }
+    }
+    drop(display_stream);
     assert_eq!(f["results"], json!([]));
     let (_, display, _) = page(&h.app, &format!("/display/sessions/{}", h.session), None, "zh-CN").await;
     assert!(display.contains("第一次投票：发出选票 9　收回选票 8"), "{display}");

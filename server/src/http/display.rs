@@ -1,19 +1,20 @@
 //! The hall display (大屏幕) for a projector: the session's name and live expected,
 //! present and quorum, ballots issued and cast while a poll runs, and a published
 //! poll's results as bar charts (`super::public`), pushed by server-sent events.
-//! Public: these are the figures announced in the hall. Every process polls the
-//! database once a second and pushes only changes, so it works the same with several
-//! server processes.
+//! Public: these are the figures announced in the hall. Each process reads them once a
+//! second per session shown, in one task shared by all its display streams
+//! (`super::display_feed`), and pushes only changes, so it works the same with several
+//! server processes. The number of open streams is capped (`super::stream_cap`).
 
 use std::convert::Infallible;
-use std::time::Duration;
+use std::net::SocketAddr;
 
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use futures_util::stream::{self, Stream};
+use axum::{Extension, Json, Router};
+use futures_util::stream;
 use serde::Serialize;
 
 use super::AppState;
@@ -123,28 +124,42 @@ async fn figures(
     Ok(Json(load(&state, id, lang).await?))
 }
 
+/// The figures as server-sent events: the session's shared feed (`super::display_feed`)
+/// forwarded to this stream, behind the cap on display streams (`super::stream_cap`).
 async fn events(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let first = load(&state, id, lang).await?;
-    let stream =
-        stream::unfold((state, id, None::<Figures>, Some(first)), move |(state, id, last, ready)| async move {
-            let mut next = ready;
-            loop {
-                if let Some(f) = next.take()
-                    && last.as_ref() != Some(&f)
-                {
-                    let event = Event::default().event("figures").json_data(&f).unwrap_or_default();
-                    return Some((Ok(event), (state, id, Some(f), None)));
-                }
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                // A failed read (a restart of the database, say) skips a beat; the page keeps its last figures.
-                next = load(&state, id, lang).await.ok();
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+) -> Result<Response, ApiError> {
+    let permit = match state.display_streams.admit(peer.map(|Extension(ConnectInfo(p))| p.ip())) {
+        Ok(permit) => permit,
+        Err(refusal) => return Ok(refusal.render(lang)),
+    };
+    load_session(&state, id).await?;
+    let feed = {
+        let state = state.clone();
+        state.display_feeds.clone().subscribe((id, lang), move || {
+            let state = state.clone();
+            async move {
+                let figures = load(&state, id, lang).await.ok()?;
+                serde_json::to_string(&figures).ok()
             }
-        });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+        })
+    };
+    let stream = stream::unfold((feed, permit), |(mut feed, permit)| async move {
+        loop {
+            // The feed ends only if its task failed; the stream ends with it and the
+            // browser's EventSource connects again.
+            feed.changed().await.ok()?;
+            let latest = feed.borrow_and_update().clone();
+            if let Some(json) = latest {
+                let event = Event::default().event("figures").data(&*json);
+                return Some((Ok::<_, Infallible>(event), (feed, permit)));
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }
 
 /// The page: a template (`pages/display.html`) with the figures as they are now,

@@ -113,7 +113,7 @@ impl RateLimiter {
 /// The bucket a client address counts against: an IPv4 address on its own (an
 /// IPv4-mapped IPv6 address as that IPv4 address); an IPv6 address by its /64,
 /// the block one machine can pick its addresses from.
-fn client_key(ip: IpAddr) -> IpAddr {
+pub fn client_key(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => {

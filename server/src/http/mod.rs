@@ -13,6 +13,7 @@ pub mod congress;
 pub mod console;
 pub mod desk;
 pub mod display;
+pub mod display_feed;
 pub mod extract;
 pub mod followup;
 pub mod health;
@@ -25,6 +26,7 @@ pub mod results;
 pub mod sealed_board;
 pub mod station_auth;
 pub mod stations;
+pub mod stream_cap;
 pub mod voting;
 
 use axum::Router;
@@ -61,6 +63,10 @@ pub struct AppState {
     pub contexts: std::sync::Arc<crate::casting::ContextCache>,
     /// The polls' election fingerprints (spec §11.4), once their ceremony has finished.
     pub fingerprints: std::sync::Arc<crate::casting::FingerprintCache>,
+    /// The hall display's figures, read once per tick per session shown.
+    pub display_feeds: std::sync::Arc<display_feed::DisplayFeeds>,
+    /// The cap on open hall-display streams.
+    pub display_streams: std::sync::Arc<stream_cap::StreamCap>,
 }
 
 impl AppState {
@@ -77,7 +83,15 @@ impl AppState {
             checks: Default::default(),
             contexts: Default::default(),
             fingerprints: Default::default(),
+            display_feeds: Default::default(),
+            display_streams: Default::default(),
         }
+    }
+
+    /// The same state with another cap on hall-display streams.
+    pub fn with_display_streams(mut self, cap: stream_cap::StreamCap) -> Self {
+        self.display_streams = std::sync::Arc::new(cap);
+        self
     }
 
     /// The same state, for a server that speaks TLS with the certificate of this fingerprint.

@@ -125,6 +125,13 @@ pub async fn login(app: &Router, username: &str) -> Client {
 }
 
 pub async fn setup(store: Store) -> (Router, Vec<(Role, Client)>) {
+    let state = AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng()));
+    setup_with(state).await
+}
+
+/// [`setup`] on a state of the test's own (other limits), which it may keep to look into.
+pub async fn setup_with(state: AppState) -> (Router, Vec<(Role, Client)>) {
+    let store = state.store.clone();
     let mut rng = rand::rng();
     let hash = hash_password(PASSWORD, &mut rng).unwrap();
     for role in Role::ALL {
@@ -138,7 +145,7 @@ pub async fn setup(store: Store) -> (Router, Vec<(Role, Client)>) {
         };
         accounts::create(&store, &new, 1).await.unwrap();
     }
-    let app = router(AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng())));
+    let app = router(state);
     let mut clients = Vec::new();
     for role in Role::ALL {
         clients.push((role, login(&app, &format!("{role}1")).await));
