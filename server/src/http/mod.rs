@@ -67,6 +67,11 @@ pub struct AppState {
     pub display_feeds: std::sync::Arc<display_feed::DisplayFeeds>,
     /// The cap on open hall-display streams.
     pub display_streams: std::sync::Arc<stream_cap::StreamCap>,
+    /// The rate limits: by verified station, by client host and IPv6 /64.
+    pub limits: std::sync::Arc<limits::Limits>,
+    /// Client hosts that made a verified station request lately (`mark`, `is_known`):
+    /// a hint for the connection layer to serve the hall's stations first.
+    pub known_stations: std::sync::Arc<limits::KnownStations>,
 }
 
 impl AppState {
@@ -85,7 +90,15 @@ impl AppState {
             fingerprints: Default::default(),
             display_feeds: Default::default(),
             display_streams: Default::default(),
+            limits: Default::default(),
+            known_stations: Default::default(),
         }
+    }
+
+    /// The same state with other rate limits (tests use small ones).
+    pub fn with_limits(mut self, limits: limits::Limits) -> Self {
+        self.limits = std::sync::Arc::new(limits);
+        self
     }
 
     /// The same state with another cap on hall-display streams.
@@ -160,10 +173,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router())
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(
-            limits::RateLimiter::new(limits::RateLimit::PER_CLIENT),
-            limits::rate_limit,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit))
         .layer(axum::middleware::from_fn_with_state(tls, security_headers))
         .with_state(state)
 }

@@ -2,14 +2,19 @@
 //! authenticated by its Ed25519 signature over the method, target, time, nonce
 //! and body (spec §15.5).
 //!
-//! Because the signature covers the body, the extractor reads the body itself
-//! and hands it to the handler, which decodes it with
-//! [`SignedStationRequest::json`]. As a body extractor it must be the handler's
-//! last argument.
+//! Because the signature covers the body, the body is read where the signature is
+//! verified, by [`verify_signature`], and handed to the handler, which decodes it
+//! with [`SignedStationRequest::json`]. The rate-limit middleware verifies the
+//! signature before it counts the request against its station (`super::limits`)
+//! and leaves a [`VerifiedSignature`] in the request's extensions; the extractor
+//! takes it from there and goes on with the checks that touch the database
+//! (revocation, clock, nonce), so a signature is verified once per request. As a
+//! body extractor it must be the handler's last argument.
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use hallvote_crypto::sign::{self, Signature};
 use hallvote_crypto::tags;
 use serde::de::DeserializeOwned;
@@ -66,51 +71,79 @@ impl SignedStationRequest {
     }
 }
 
+/// A station request whose signature verified (spec §15.5.3, steps up to the
+/// signature), as the rate-limit middleware leaves it in the request's extensions
+/// (`super::limits`), so that the extractor does not verify it again.
+#[derive(Clone, Debug)]
+pub struct VerifiedSignature {
+    /// The station whose key the signature verified under (it may have been revoked since).
+    pub station: StationRecord,
+    /// The request's authentication headers.
+    pub headers: StationHeaders,
+    /// The request body, exactly as signed.
+    pub body: Bytes,
+}
+
+/// Verifies a station request's signature: the station is enrolled, and its key
+/// signed this method, target, time, nonce and body. Reads the body (at most
+/// [`super::MAX_BODY_BYTES`]). Until the signature has verified, a caller learns
+/// only that the headers, the station or the signature are wrong.
+pub async fn verify_signature(
+    state: &AppState,
+    parts: &Parts,
+    headers: &StationHeaders,
+    body: Body,
+) -> Result<VerifiedSignature, ApiError> {
+    let target = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+    let station = match i64::try_from(headers.station_id) {
+        Ok(id) => state.stations.get(&state.store, id).await?,
+        Err(_) => None,
+    }
+    .ok_or_else(unknown_station)?;
+    let body = axum::body::to_bytes(body, super::MAX_BODY_BYTES).await.map_err(|e| {
+        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request_too_large", "请求过大。", "The request is too large.")
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_request",
+                "请求正文无法读取。",
+                "The request body could not be read.",
+            )
+        }
+    })?;
+    let message =
+        station_request_message(headers.station_id, &parts.method, &target, headers.timestamp, &headers.nonce, &body);
+    let verified = Signature::from_bytes(&headers.signature)
+        .ok()
+        .is_some_and(|sig| sign::verify(&station.public_key, tags::SIG_STATION_REQUEST, &message, &sig).is_ok());
+    if !verified {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_station_signature",
+            "终端签名无效。",
+            "The station's signature does not verify.",
+        ));
+    }
+    Ok(VerifiedSignature { station, headers: headers.clone(), body })
+}
+
 impl FromRequest<AppState> for SignedStationRequest {
     type Rejection = ApiError;
 
-    /// The checks of spec §15.5.3, in order. Until the signature has verified,
-    /// a caller learns only that the headers, the station or the signature are
-    /// wrong; revocation, clock skew and replays are reported to the station alone.
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        let headers = StationHeaders::parse(req.headers()).map_err(header_error)?;
-        let method = req.method().clone();
-        let target = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
-        let station = match i64::try_from(headers.station_id) {
-            Ok(id) => state.stations.get(&state.store, id).await?,
-            Err(_) => None,
-        }
-        .ok_or_else(unknown_station)?;
-        let body = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "request_too_large",
-                    "请求过大。",
-                    "The request is too large.",
-                )
-            } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_request",
-                    "请求正文无法读取。",
-                    "The request body could not be read.",
-                )
+    /// The checks of spec §15.5.3, in order. The signature is normally verified
+    /// already, by the rate-limit middleware; a router without it (none is built
+    /// so) has it verified here. Revocation, clock skew and replays are reported
+    /// to the station alone, after its signature verified.
+    async fn from_request(mut req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let VerifiedSignature { station, headers, body } = match req.extensions_mut().remove::<VerifiedSignature>() {
+            Some(verified) => verified,
+            None => {
+                let headers = StationHeaders::parse(req.headers()).map_err(header_error)?;
+                let (parts, body) = req.into_parts();
+                verify_signature(state, &parts, &headers, body).await?
             }
-        })?;
-        let message =
-            station_request_message(headers.station_id, &method, &target, headers.timestamp, &headers.nonce, &body);
-        let verified = Signature::from_bytes(&headers.signature)
-            .ok()
-            .is_some_and(|sig| sign::verify(&station.public_key, tags::SIG_STATION_REQUEST, &message, &sig).is_ok());
-        if !verified {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "bad_station_signature",
-                "终端签名无效。",
-                "The station's signature does not verify.",
-            ));
-        }
+        };
         if station.revoked {
             return Err(revoked());
         }
