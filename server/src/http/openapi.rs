@@ -950,8 +950,13 @@ const ROUTES: &[Route] = &[
         .answers_json(200, Ty::Ref("Figures")),
     at(Get, "/api/sessions/{id}/events", "display", Who::Public)
         .says("The figures as server-sent events", "大屏幕数据的实时推送（server-sent events，事件名 figures）。")
-        .more("An event `figures` at once and whenever the figures change.")
-        .answers(Answer::Events(Ty::Ref("Figures"))),
+        .more(
+            "An event `figures` at once and whenever the figures change. Open streams are capped (256 in all, 8 \
+             per client address); over the cap the answer is 503 `display_full` or 429 `too_many_streams` with \
+             `Retry-After`.",
+        )
+        .answers(Answer::Events(Ty::Ref("Figures")))
+        .refuses(&[(429, "too_many_streams"), (503, "display_full")]),
     // stations
     at(Get, "/api/stations", "stations", Who::Roles(&[Role::Organiser, Role::Observer]))
         .says("List the hall stations", "会场终端列表（报到处、投票机、监票人终端）。")
