@@ -66,3 +66,75 @@ async fn a_link_gives_up_after_a_few_refusals() {
     assert_eq!(a.error_code(), Some("rate_limited"));
     assert_eq!(seen.lock().unwrap().len(), RATE_LIMIT_RETRIES as usize + 1);
 }
+
+/// A real server whose stations may each make one request a second, counted by
+/// station (the server's own limits, connections with their peer address), with an
+/// organiser account; its URL and the organiser.
+async fn strict_server(dir: &std::path::Path) -> (String, hallvote_kiosk::organiser::Organiser) {
+    use hallvote_server::http::limits::{Limits, RateLimit};
+    let store = hallvote_server::db::Store::open(&format!("sqlite://{}?mode=rwc", dir.join("hallvote.db").display()))
+        .await
+        .unwrap();
+    let hash = hallvote_server::auth::password::hash_password("organiser-password", &mut rand::rng()).unwrap();
+    let new = hallvote_server::db::accounts::NewAccount {
+        username: "organiser",
+        display_name: "会务组",
+        role: hallvote_server::auth::Role::Organiser,
+        password_hash: &hash,
+        must_change_password: false,
+    };
+    hallvote_server::db::accounts::create(&store, &new, 0).await.unwrap();
+    let one_a_second = RateLimit { per_second: 1, burst: 1 };
+    let state =
+        hallvote_server::http::AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng()))
+            .with_limits(Limits::new(RateLimit::PER_HOST, RateLimit::PER_NETWORK, one_a_second));
+    let app = hallvote_server::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let org =
+        hallvote_kiosk::organiser::Organiser::login(Link::new(&url, None).unwrap(), "organiser", "organiser-password")
+            .await
+            .unwrap();
+    (url, org)
+}
+
+async fn enrol(
+    org: &hallvote_kiosk::organiser::Organiser,
+    url: &str,
+    dir: &std::path::Path,
+    kind: hallvote_protocol::stations::StationKind,
+) -> hallvote_kiosk::station::Station {
+    let body = json!({"kind": kind.as_str(), "name": kind.as_str(), "server_url": url});
+    let issued = org.call(Method::POST, "/api/stations/enrolments", Some(body)).await.unwrap();
+    let code = issued["qr_text"].as_str().unwrap();
+    hallvote_kiosk::station::Station::enrol(&dir.join(kind.as_str()), code, kind).await.unwrap()
+}
+
+/// The desk and the scrutineer station go through the same link: a request the
+/// server's limit refuses is sent again after its `Retry-After` (signed afresh),
+/// not shown to the clerk or the scrutineer as a failure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_and_the_scrutineer_wait_out_the_servers_limit() {
+    use hallvote_kiosk::desk::Desk;
+    use hallvote_kiosk::scrutineer::{Scrutineer, ScrutineerError};
+    use hallvote_protocol::stations::StationKind;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, org) = strict_server(dir.path()).await;
+    let desk = enrol(&org, &url, dir.path(), StationKind::Desk).await;
+    let desk = Desk::new(desk.link().unwrap());
+    // One request a second for this desk: the second and third are refused with
+    // 429 at first, and the link sends them again.
+    for _ in 0..3 {
+        desk.sessions().await.unwrap();
+    }
+    let station = enrol(&org, &url, dir.path(), StationKind::Scrutineer).await;
+    let scrutineer = Scrutineer::new(&station, dir.path().join("shares")).unwrap();
+    for _ in 0..2 {
+        // No poll 999999: the server's own refusal, not its rate limit.
+        match scrutineer.ceremony_status(999_999, hallvote_kiosk::ui::Lang::En).await {
+            Err(ScrutineerError::Refused { code, .. }) => assert_ne!(code, "rate_limited"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
