@@ -1,5 +1,5 @@
 //! Rate limits of the whole router, keyed by what a request is
-//! (docs/adr/0013-rate-limits-by-station.md, superseding that part of ADR 0011).
+//! (docs/adr/0015-rate-limits-by-station-and-shared-display-feed.md, superseding that part of ADR 0011).
 //!
 //! - A **signed station request** whose signature verifies is counted against its
 //!   station's own bucket, [`RateLimit::PER_STATION`], whatever address it comes
