@@ -175,3 +175,33 @@ async fn the_stream_cap_refuses_the_next_and_a_closed_stream_lets_another_in() {
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     assert_eq!(state.display_streams.open(), 0);
 }
+
+/// Two server processes on one database each have their own feed, and both show
+/// what either was told.
+async fn two_processes_show_the_same_figures(store: Store) {
+    let sid = session(&store).await;
+    let (one, clients) = setup_with(AppState::new(store.clone(), key())).await;
+    let two = hallvote_server::http::router(AppState::new(store, key()));
+    let desk = as_role(&clients, Role::Desk);
+    let mut streams = Vec::new();
+    for app in [&one, &two] {
+        let mut body = open(app, sid, None, "zh-CN").await.into_body();
+        assert!(read_event(&mut body).await.contains("\"present\":0"));
+        streams.push(body);
+    }
+    let (status, _, _) = call(
+        &one,
+        Method::POST,
+        &format!("/api/sessions/{sid}/checkin"),
+        Some(&desk),
+        Some(json!({"card": "A2"})),
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for body in &mut streams {
+        let next = read_event(body).await;
+        assert!(next.contains("\"present\":1"), "{next}");
+    }
+}
+both_backends!(two_processes, two_processes_show_the_same_figures);

@@ -58,7 +58,7 @@ use axum::response::Response;
 use super::AppState;
 use super::station_auth;
 use crate::ApiError;
-use crate::i18n::lang_of;
+use crate::i18n::{Lang, lang_of};
 use crate::stations_protocol::StationHeaders;
 
 /// Requests per second one client host may make, sustained. A console page loads
@@ -293,7 +293,7 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
             if let Some(ip) = peer
                 && let Err(wait) = state.limits.check_address(ip, now)
             {
-                return too_many_requests(&req, wait);
+                return too_many_requests(lang_of(req.headers()), wait);
             }
             return next.run(req).await;
         }
@@ -301,18 +301,20 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     if let Some(ip) = peer
         && let Err(wait) = state.limits.may_verify(ip, now)
     {
-        return too_many_requests(&req, wait);
+        return too_many_requests(lang_of(req.headers()), wait);
     }
     let lang = lang_of(req.headers());
     let (mut parts, body) = req.into_parts();
     match station_auth::verify_signature(&state, &parts, &headers, body).await {
         Ok(verified) => {
-            if let Some(ip) = peer {
+            if let Some(ip) = peer
+                && !verified.station.revoked
+            {
                 state.known_stations.mark(ip);
             }
             let body = verified.body.clone();
             if let Err(wait) = state.limits.check_station(verified.station.id, now) {
-                return too_many_requests(&Request::from_parts(parts, axum::body::Body::empty()), wait);
+                return too_many_requests(lang, wait);
             }
             parts.extensions.insert(verified);
             next.run(Request::from_parts(parts, axum::body::Body::from(body))).await
@@ -321,7 +323,7 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
             if let Some(ip) = peer
                 && let Err(wait) = state.limits.failed_claim(ip, now)
             {
-                return too_many_requests(&Request::from_parts(parts, axum::body::Body::empty()), wait);
+                return too_many_requests(lang, wait);
             }
             error.render(lang)
         }
@@ -329,14 +331,14 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
 }
 
 /// 429 `rate_limited` in the request's language, with `Retry-After` in whole seconds.
-fn too_many_requests(req: &Request, wait: Duration) -> Response {
+fn too_many_requests(lang: Lang, wait: Duration) -> Response {
     let error = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         "rate_limited",
         "请求过于频繁，请稍后再试。",
         "Too many requests from this address; please try again shortly.",
     );
-    let mut res = error.render(lang_of(req.headers()));
+    let mut res = error.render(lang);
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds.max(1)));
     res
