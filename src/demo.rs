@@ -83,6 +83,7 @@ async fn start_server(
         listen,
         key_file: dir.join("hallvote-server.key"),
         tls: None,
+        connections: Default::default(),
     };
     let mut server = hallvote_server::Server::bind(&config).await.map_err(|e| e.to_string())?;
     if !limits {

@@ -318,6 +318,7 @@ fn serve(
         listen,
         key_file,
         tls,
+        connections: Default::default(),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

@@ -18,6 +18,9 @@ pub struct ServeConfig {
     pub key_file: std::path::PathBuf,
     /// TLS, if the server speaks it; `None`: plain HTTP.
     pub tls: Option<TlsSource>,
+    /// Connection caps and timeouts; tests set small ones, `hallvote serve` the
+    /// defaults (`crate::listen`).
+    pub connections: crate::listen::ConnectionLimits,
 }
 
 /// Where the server's TLS certificate comes from (docs/adr/0011).

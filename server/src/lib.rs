@@ -22,6 +22,7 @@ pub mod http;
 pub mod i18n;
 pub mod keys;
 pub mod lifecycle;
+pub mod listen;
 pub mod loadtest;
 pub mod receipts;
 pub mod roster;

@@ -2,7 +2,6 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use zeroize::Zeroizing;
 
@@ -12,7 +11,8 @@ use crate::config::ServeConfig;
 use crate::db::accounts::{self, NewAccount};
 use crate::db::{Store, StoreError, audit};
 use crate::http::{AppState, router};
-use crate::tls::{TlsIdentity, TlsListener};
+use crate::listen::{ConnectionLimits, ServeOptions};
+use crate::tls::TlsIdentity;
 
 /// The login name of the organiser account created on first start.
 pub const FIRST_ORGANISER: &str = "organiser";
@@ -27,6 +27,7 @@ pub struct Server {
     /// Whether each client address is rate-limited (ADR 0011); off only for a
     /// simulation whose stations all share the loopback address.
     client_limits: bool,
+    connections: ConnectionLimits,
 }
 
 impl Server {
@@ -51,12 +52,14 @@ impl Server {
             None => None,
         };
         let first_password = first_organiser(&store, now()).await?;
+        // Before the listener: the connection cap is derived from the limit raised here.
+        crate::listen::raise_descriptor_limit();
         let listener = TcpListener::bind(config.listen).await?;
         let mut state = AppState::new(store, key);
         if let Some(tls) = &tls {
             state = state.with_tls_fingerprint(tls.fingerprint.clone());
         }
-        Ok(Self { listener, state, tls, first_password, client_limits: true })
+        Ok(Self { listener, state, tls, first_password, client_limits: true, connections: config.connections.clone() })
     }
 
     /// The same server without the per-address rate limit: for `hallvote demo
@@ -83,33 +86,20 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests and closes the database.
+    /// Serves until `shutdown` completes, then finishes in-flight requests and
+    /// closes the database. Connections are taken by the server's own accept loop
+    /// (`crate::listen`), under its caps and timeouts.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let store = self.state.store.clone();
-        // The peer address is what the rate limit counts by (`http::limits`); without
-        // it, the limit lets every request through.
-        let routes = router(self.state);
-        if self.tls.is_none() && !self.client_limits {
-            let result = axum::serve(self.listener, routes.into_make_service()).with_graceful_shutdown(shutdown).await;
-            store.close().await;
-            return result;
-        }
-        let app = routes.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let result = match self.tls {
-            None => axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await,
-            Some(tls) => {
-                // `tap_io` also gives the TLS listener its `ConnectInfo<SocketAddr>`.
-                match TlsListener::new(self.listener, tls.acceptor()) {
-                    Ok(listener) => {
-                        let listener = listener.tap_io(|tls| {
-                            let _ = tls.get_ref().0.set_nodelay(true);
-                        });
-                        axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-                    }
-                    Err(e) => Err(e),
-                }
-            }
+        let options = ServeOptions {
+            limits: self.connections,
+            // The peer address is what the rate limit counts by (`http::limits`);
+            // without it, the limit lets every request through.
+            connect_info: self.client_limits,
+            tls: self.tls.as_ref().map(TlsIdentity::acceptor),
+            stations: std::sync::Arc::clone(&self.state.known_stations),
         };
+        let result = crate::listen::serve(self.listener, router(self.state), options, shutdown).await;
         store.close().await;
         result
     }

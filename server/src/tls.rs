@@ -1,5 +1,6 @@
 //! TLS for `hallvote serve` (docs/adr/0011-tls-and-rate-limits.md): rustls on the
-//! ring provider, behind axum's own `serve` through a [`TlsListener`].
+//! ring provider. The handshakes run in the server's accept loop (`crate::listen`),
+//! under its handshake caps and timeout.
 //!
 //! The server speaks TLS with a certificate the operator gives (`--tls-cert`,
 //! `--tls-key`) or with a self-signed one it makes on first start for a hall LAN
@@ -20,10 +21,7 @@ use std::time::{Duration, SystemTime};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use thiserror::Error;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, mpsc};
 use tokio_rustls::TlsAcceptor;
-use tokio_rustls::server::TlsStream;
 use zeroize::Zeroizing;
 
 use crate::config::TlsSource;
@@ -36,13 +34,6 @@ pub const SELF_SIGNED_KEY_FILE: &str = "hallvote-tls.key";
 /// do not look at the dates; a browser warns about a self-signed certificate
 /// whatever they are. Ten years: a hall's server is not re-enrolled for expiry.
 const SELF_SIGNED_VALIDITY: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
-/// A client that has not finished its TLS handshake by then is dropped.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// At most this many TLS handshakes run at once; further connections wait in
-/// the kernel's accept queue.
-const MAX_CONCURRENT_HANDSHAKES: usize = 256;
-/// Accepted connections waiting for axum to take them.
-const ACCEPTED_QUEUE: usize = 64;
 
 /// A certificate or key that cannot be loaded, made or used.
 #[derive(Debug, Error)]
@@ -231,94 +222,6 @@ fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), TlsError> {
     let mut file = OpenOptions::new().write(true).create_new(true).mode(mode).open(path).map_err(io)?;
     file.write_all(contents).map_err(io)?;
     file.sync_all().map_err(io)
-}
-
-/// A listener for `axum::serve` that hands over connections once their TLS
-/// handshake has finished. Handshakes run in tasks of their own (at most
-/// [`MAX_CONCURRENT_HANDSHAKES`] at once, each within [`HANDSHAKE_TIMEOUT`]),
-/// so a client that stalls its handshake holds up no one else.
-#[derive(Debug)]
-pub struct TlsListener {
-    accepted: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    local_addr: SocketAddr,
-    accept_task: AbortOnDrop,
-}
-
-#[derive(Debug)]
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-impl TlsListener {
-    /// Starts accepting TCP connections on `tcp` and shaking hands with `acceptor`.
-    /// Must be called inside a Tokio runtime.
-    pub fn new(tcp: TcpListener, acceptor: TlsAcceptor) -> std::io::Result<Self> {
-        let local_addr = tcp.local_addr()?;
-        let (tx, accepted) = mpsc::channel(ACCEPTED_QUEUE);
-        let accept_task = AbortOnDrop(tokio::spawn(accept_loop(tcp, acceptor, tx)));
-        Ok(Self { accepted, local_addr, accept_task })
-    }
-}
-
-async fn accept_loop(
-    mut tcp: TcpListener,
-    acceptor: TlsAcceptor,
-    tx: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
-) {
-    let handshakes = Arc::new(Semaphore::new(MAX_CONCURRENT_HANDSHAKES));
-    loop {
-        let permit = tokio::select! {
-            () = tx.closed() => return,
-            permit = Arc::clone(&handshakes).acquire_owned() => match permit {
-                Ok(p) => p,
-                Err(_) => return,
-            },
-        };
-        // axum's own accept: it retries on connection errors and backs off on
-        // running out of file descriptors.
-        let (stream, addr) = tokio::select! {
-            () = tx.closed() => return,
-            accepted = axum::serve::Listener::accept(&mut tcp) => accepted,
-        };
-        let acceptor = acceptor.clone();
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
-                Ok(Ok(tls)) => {
-                    // Fails only when the server is shutting down.
-                    let _ = tx.send((tls, addr)).await;
-                }
-                Ok(Err(e)) => tracing::debug!(%addr, error = %e, "TLS handshake failed"),
-                Err(_) => tracing::debug!(%addr, "TLS handshake timed out"),
-            }
-            drop(permit);
-        });
-    }
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.accepted.recv().await {
-            Some(conn) => conn,
-            // The accept task has ended (it only does when this listener is
-            // dropped): no connection will come.
-            None => {
-                tracing::error!(finished = self.accept_task.0.is_finished(), "TLS accept task ended");
-                std::future::pending().await
-            }
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.local_addr)
-    }
 }
 
 #[cfg(test)]

@@ -286,6 +286,7 @@ async fn real_server_limits_by_peer_address(tls: Option<TlsSource>) {
         listen: "127.0.0.1:0".parse().unwrap(),
         key_file: dir.path().join("hallvote-server.key"),
         tls,
+        connections: Default::default(),
     };
     let server = hallvote_server::Server::bind(&config).await.unwrap();
     let addr = server.local_addr().unwrap();

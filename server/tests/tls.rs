@@ -50,6 +50,7 @@ fn config(dir: &Path, tls: TlsSource) -> ServeConfig {
         // the working directory.
         key_file: keys_dir(dir).join("hallvote-server.key"),
         tls: Some(tls),
+        connections: Default::default(),
     }
 }
 

@@ -271,6 +271,13 @@ pub fn network_key(ip: IpAddr) -> Option<IpAddr> {
     }
 }
 
+/// The key the connection caps count a client address by (`crate::listen`): an IPv4
+/// address on its own, an IPv6 address by its /64, so that one machine cannot escape
+/// its share by picking new addresses from its block.
+pub fn connection_key(ip: IpAddr) -> IpAddr {
+    network_key(ip).unwrap_or_else(|| client_key(ip))
+}
+
 /// The client's address as the login throttle counts it: an IPv4 address, an IPv6
 /// address by its /64 (so that guesses from one machine count together whatever
 /// address it picks); `-` for a request without one (a router called in-process).
@@ -307,11 +314,8 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     let (mut parts, body) = req.into_parts();
     match station_auth::verify_signature(&state, &parts, &headers, body).await {
         Ok(verified) => {
-            if let Some(ip) = peer
-                && !verified.station.revoked
-            {
-                state.known_stations.mark(ip);
-            }
+            // The connection caps' headroom for stations (`state.known_stations`) is
+            // marked by the station extractor, once the request's nonce proved fresh.
             let body = verified.body.clone();
             if let Err(wait) = state.limits.check_station(verified.station.id, now) {
                 return too_many_requests(lang, wait);
@@ -342,39 +346,6 @@ fn too_many_requests(lang: Lang, wait: Duration) -> Response {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds.max(1)));
     res
-}
-
-/// Client hosts that made a verified station request lately: a hint for the
-/// connection layer, which may keep such a host's connections served first when it
-/// must shed load. A host is marked by the rate-limit middleware each time one of
-/// its station requests verifies, and is forgotten [`KnownStations::FOR`] after its
-/// last one. A hint only: it grants nothing at the HTTP layer, where every request
-/// is still verified and limited.
-#[derive(Debug, Default)]
-pub struct KnownStations {
-    seen: Mutex<HashMap<IpAddr, Instant>>,
-}
-
-impl KnownStations {
-    /// How long a host stays known after its last verified station request: a
-    /// booth idle between voters sends nothing for minutes.
-    pub const FOR: Duration = Duration::from_secs(30 * 60);
-
-    /// Notes that a verified station request came from `addr` now.
-    pub fn mark(&self, addr: IpAddr) {
-        let now = Instant::now();
-        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if seen.len() >= PRUNE_AT && !seen.contains_key(&client_key(addr)) {
-            seen.retain(|_, at| now.saturating_duration_since(*at) < Self::FOR);
-        }
-        seen.insert(client_key(addr), now);
-    }
-
-    /// Whether a verified station request came from `addr` in the last [`Self::FOR`].
-    pub fn is_known(&self, addr: IpAddr) -> bool {
-        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        seen.get(&client_key(addr)).is_some_and(|at| at.elapsed() < Self::FOR)
-    }
 }
 
 #[cfg(test)]
@@ -445,16 +416,5 @@ mod tests {
         // 0.2 s later every bucket is full again: all are forgotten but the new one.
         limiter.check(IpAddr::from([192, 0, 2, 1]), t0 + Duration::from_millis(200)).unwrap();
         assert_eq!(limiter.keys(), 1);
-    }
-
-    #[test]
-    fn known_stations_are_known_by_address() {
-        let known = KnownStations::default();
-        let booth = IpAddr::from([192, 0, 2, 30]);
-        assert!(!known.is_known(booth));
-        known.mark(booth);
-        assert!(known.is_known(booth));
-        assert!(known.is_known("::ffff:192.0.2.30".parse().unwrap()));
-        assert!(!known.is_known(IpAddr::from([192, 0, 2, 31])));
     }
 }

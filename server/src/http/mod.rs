@@ -69,9 +69,10 @@ pub struct AppState {
     pub display_streams: std::sync::Arc<stream_cap::StreamCap>,
     /// The rate limits: by verified station, by client host and IPv6 /64.
     pub limits: std::sync::Arc<limits::Limits>,
-    /// Client hosts that made a verified station request lately (`mark`, `is_known`):
-    /// a hint for the connection layer to serve the hall's stations first.
-    pub known_stations: std::sync::Arc<limits::KnownStations>,
+    /// Addresses from which a station's signed request verified recently
+    /// (`mark`, `is_known`): the connection caps keep headroom for them
+    /// (`crate::listen`); marked by the rate-limit middleware.
+    pub known_stations: std::sync::Arc<crate::listen::KnownStations>,
 }
 
 impl AppState {

@@ -136,6 +136,7 @@ impl FromRequest<AppState> for SignedStationRequest {
     /// so) has it verified here. Revocation, clock skew and replays are reported
     /// to the station alone, after its signature verified.
     async fn from_request(mut req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let peer = req.extensions().get::<crate::listen::PeerAddr>().copied();
         let VerifiedSignature { station, headers, body } = match req.extensions_mut().remove::<VerifiedSignature>() {
             Some(verified) => verified,
             None => {
@@ -179,7 +180,13 @@ impl FromRequest<AppState> for SignedStationRequest {
             .ok_or_else(|| ApiError::internal("nonce writer stopped"))?
             .map_err(ApiError::internal)?;
         match used {
-            NonceUse::Fresh => Ok(Self { station, body }),
+            NonceUse::Fresh => {
+                // The connection caps keep headroom for the hall's stations' addresses.
+                if let Some(crate::listen::PeerAddr(peer)) = peer {
+                    state.known_stations.mark(peer.ip());
+                }
+                Ok(Self { station, body })
+            }
             NonceUse::Revoked => {
                 // Revoked by another server process since this one cached the station.
                 state.stations.forget(station.id);
