@@ -87,6 +87,11 @@ enum Command {
         /// Casts per second in the latency measurement.
         #[arg(long, default_value_t = 500.0)]
         rate: f64,
+        /// Then cast as many again at --rate while 2,000 idle connections, 300
+        /// hall-display event streams and 150 clients sending wrong logins, from
+        /// other loopback addresses, press on the server.
+        #[arg(long)]
+        hostile: bool,
     },
     /// A voting booth (投票机): enrols with the one-time code from the organiser's
     /// console, then serves the booth's touch pages on 127.0.0.1 for a Chromium
@@ -267,7 +272,7 @@ fn main() -> ExitCode {
         Command::Booth { dir, enrol, listen, headless, credential, choices } => {
             booth(dir, enrol, listen, headless.then_some((credential, choices)))
         }
-        Command::Loadtest { db, booths, ballots, rate } => loadtest(db, booths, ballots, rate),
+        Command::Loadtest { db, booths, ballots, rate, hostile } => loadtest(db, booths, ballots, rate, hostile),
         Command::Verify { dump: true, records, .. } => dump(&records),
         Command::Verify { json, lang, records, expect, officer_keys, receipts, receipts_file, heads, .. } => {
             let mut pins = hallvote_tally::record::Pins { fingerprint: expect, officer_keys, receipts, heads: vec![] };
@@ -368,7 +373,7 @@ fn serve(
     })
 }
 
-fn loadtest(db: Option<String>, booths: usize, ballots: usize, rate: f64) -> ExitCode {
+fn loadtest(db: Option<String>, booths: usize, ballots: usize, rate: f64, hostile: bool) -> ExitCode {
     if booths == 0 || ballots == 0 || rate.is_nan() || rate <= 0.0 {
         eprintln!("hallvote loadtest: --booths, --ballots and --rate must be positive");
         return ExitCode::from(BAD_INPUT);
@@ -380,7 +385,10 @@ fn loadtest(db: Option<String>, booths: usize, ballots: usize, rate: f64) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    let cfg = hallvote_server::loadtest::LoadConfig { booths, ballots, rate };
+    // The hostile clients and the server share this process's descriptors.
+    hallvote_server::listen::raise_descriptor_limit();
+    let hostile = hostile.then_some(hallvote_server::loadtest::Hostile::HALL_TEST);
+    let cfg = hallvote_server::loadtest::LoadConfig { booths, ballots, rate, hostile, quiet: true };
     runtime.block_on(async move {
         let dir = std::env::temp_dir().join(format!("hallvote-loadtest-{}", std::process::id()));
         if let Err(e) = std::fs::create_dir_all(&dir) {

@@ -8,6 +8,14 @@
 //! Ballots are encrypted and credentials issued before the clock starts: what is
 //! measured is the server's cast path (signature check, credential, every proof,
 //! the transaction, the signed tree head, the receipt).
+//!
+//! With `--hostile` ([`Hostile`]), a third measurement at the same rate runs while
+//! idle connections, hall-display event streams and wrong logins from other
+//! addresses press on the server's connection limits ([`hostile`]).
+
+mod hostile;
+
+pub use hostile::{AttackReport, Hostile};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,6 +43,7 @@ use crate::auth::password::hash_password;
 use crate::db::Store;
 use crate::db::accounts::{self, NewAccount};
 use crate::http::{AppState, router};
+use crate::listen::{ConnectionLimits, ServeOptions};
 use crate::stations_protocol::sign_request;
 
 /// What to run.
@@ -46,6 +55,11 @@ pub struct LoadConfig {
     pub ballots: usize,
     /// The rate of the open-loop measurement, casts per second.
     pub rate: f64,
+    /// A third measurement at `rate` under this hostile load, if any.
+    pub hostile: Option<Hostile>,
+    /// Whether to make the two measurements without load (off only for a test that
+    /// wants the one under load alone, sooner).
+    pub quiet: bool,
 }
 
 /// One measurement.
@@ -55,8 +69,8 @@ pub struct Phase {
     pub casts: usize,
     /// Wall time from the first send to the last receipt.
     pub seconds: f64,
-    /// Latency percentiles in milliseconds: p50, p90, p99, max.
-    pub latency_ms: [f64; 4],
+    /// Latency percentiles in milliseconds: p50, p90, p95, p99, max.
+    pub latency_ms: [f64; 5],
 }
 
 impl Phase {
@@ -69,10 +83,12 @@ impl Phase {
 /// The outcome of a load test.
 #[derive(Clone, Debug)]
 pub struct LoadReport {
-    /// Every booth as fast as it can.
-    pub throughput: Phase,
-    /// Casts on a fixed schedule at the configured rate.
-    pub at_rate: Phase,
+    /// Every booth as fast as it can (unless `quiet` was off).
+    pub throughput: Option<Phase>,
+    /// Casts on a fixed schedule at the configured rate (unless `quiet` was off).
+    pub at_rate: Option<Phase>,
+    /// Casts at `rate` under the hostile load, and what the hostile clients met.
+    pub under_load: Option<(Phase, AttackReport)>,
     /// The board's size at the end (every cast receipted once).
     pub board_size: u64,
 }
@@ -95,6 +111,15 @@ impl Conn {
     async fn open(addr: SocketAddr) -> Result<Self, LoadError> {
         let stream = TcpStream::connect(addr).await.map_err(fail)?;
         stream.set_nodelay(true).map_err(fail)?;
+        Self::over(stream).await
+    }
+
+    /// A connection from the loopback address `from` (a client of its own).
+    async fn open_from(addr: SocketAddr, from: std::net::Ipv4Addr) -> Result<Self, LoadError> {
+        Self::over(hostile::connect_from(from, addr).await.map_err(fail)?).await
+    }
+
+    async fn over(stream: TcpStream) -> Result<Self, LoadError> {
         let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(fail)?;
         tokio::spawn(conn);
         Ok(Self { sender })
@@ -348,10 +373,10 @@ async fn prepare(
     Ok(out)
 }
 
-fn percentiles(mut ms: Vec<f64>) -> [f64; 4] {
+fn percentiles(mut ms: Vec<f64>) -> [f64; 5] {
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| ms.get(((ms.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
-    [at(0.50), at(0.90), at(0.99), ms.last().copied().unwrap_or(0.0)]
+    [at(0.50), at(0.90), at(0.95), at(0.99), ms.last().copied().unwrap_or(0.0)]
 }
 
 /// Casts every prepared ballot from `booths` connections. With `rate`, cast `i`
@@ -406,11 +431,19 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     let state = AppState::new(store.clone(), SigningKey::generate(&mut rand::rng()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(fail)?;
     let addr = listener.local_addr().map_err(fail)?;
-    // Without the client's address: every simulated booth comes from 127.0.0.1, which
-    // the per-address rate limit (ADR 0011) would otherwise treat as one client.
-    let app = router(state).into_make_service();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let voters = cfg.ballots * 2;
+    // The server's own accept loop with its connection limits (the hostile clients
+    // meet them), but without `ConnectInfo`: every simulated booth comes from
+    // 127.0.0.1, which the per-address rate limit (ADR 0011) would otherwise treat
+    // as one client. Its booths keep their headroom as the hall's stations do.
+    let options = ServeOptions {
+        limits: ConnectionLimits::default(),
+        connect_info: false,
+        tls: None,
+        stations: Arc::clone(&state.known_stations),
+    };
+    tokio::spawn(crate::listen::serve(listener, router(state), options, std::future::pending()));
+    let rounds = 2 * usize::from(cfg.quiet) + usize::from(cfg.hostile.is_some());
+    let voters = cfg.ballots * rounds;
 
     progress(&format!("setting up: {voters} delegates, {} booths, the 11-candidate election", cfg.booths));
     let password = "loadtest-organiser-password";
@@ -534,17 +567,39 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     }
     progress(&format!("encrypting {voters} ballots"));
     let mut prepared = prepare(&shape, &key, election, credentials).await?;
-    let second = prepared.split_off(cfg.ballots);
 
-    progress(&format!(
-        "throughput: {} ballots from {} booths, each casting as fast as it is answered",
-        cfg.ballots, cfg.booths
-    ));
-    let throughput = drive(addr, &booths, poll, prepared, None).await?;
-    progress(&format!("latency: {} ballots at {} per second over {} booths", cfg.ballots, cfg.rate, cfg.booths));
-    let at_rate = drive(addr, &booths, poll, second, Some(cfg.rate)).await?;
+    let (mut throughput, mut at_rate) = (None, None);
+    if cfg.quiet {
+        let rest = prepared.split_off(cfg.ballots);
+        progress(&format!(
+            "throughput: {} ballots from {} booths, each casting as fast as it is answered",
+            cfg.ballots, cfg.booths
+        ));
+        throughput = Some(drive(addr, &booths, poll, prepared, None).await?);
+        prepared = rest;
+        let rest = prepared.split_off(cfg.ballots);
+        progress(&format!("latency: {} ballots at {} per second over {} booths", cfg.ballots, cfg.rate, cfg.booths));
+        at_rate = Some(drive(addr, &booths, poll, prepared, Some(cfg.rate)).await?);
+        prepared = rest;
+    }
+    let under_load = match cfg.hostile {
+        None => None,
+        Some(hostile) => {
+            progress(&format!(
+                "under load: {} idle connections, {} event streams, {} clients sending wrong logins",
+                hostile.idle, hostile.streams, hostile.logins
+            ));
+            let attack = hostile::start(addr, hostile, sid).await?;
+            progress(&format!("latency under load: {} ballots at {} per second", cfg.ballots, cfg.rate));
+            let health = tokio::spawn(hostile::health(addr));
+            let casts = drive(addr, &booths, poll, prepared, Some(cfg.rate)).await;
+            let health = health.await.map_err(fail)?;
+            let report = attack.stop(health);
+            Some((casts?, report))
+        }
+    };
     let status = as_account(&mut conn, &org, Method::GET, &format!("/api/polls/{poll}/status"), None).await?;
-    Ok(LoadReport { throughput, at_rate, board_size: status["board_size"].as_u64().unwrap_or(0) })
+    Ok(LoadReport { throughput, at_rate, under_load, board_size: status["board_size"].as_u64().unwrap_or(0) })
 }
 
 /// Opens the store to measure: a new SQLite file in `dir`, or a new schema in the
@@ -583,19 +638,44 @@ pub async fn drop_schema(url: &str, schema: &str) {
 /// The report as lines for people.
 pub fn render(r: &LoadReport, backend: &str, cfg: &LoadConfig) -> String {
     let line = |name: &str, p: &Phase| {
-        let [p50, p90, p99, max] = p.latency_ms;
+        let [p50, p90, p95, p99, max] = p.latency_ms;
         format!(
-            "{name}: {} casts in {:.2} s = {:.0} casts/s; latency p50 {p50:.1} ms, p90 {p90:.1} ms, p99 {p99:.1} ms, max {max:.1} ms",
+            "{name}: {} casts in {:.2} s = {:.0} casts/s; latency p50 {p50:.1} ms, p90 {p90:.1} ms, p95 {p95:.1} ms, \
+             p99 {p99:.1} ms, max {max:.1} ms",
             p.casts,
             p.seconds,
             p.per_second()
         )
     };
-    format!(
-        "hallvote loadtest on {backend}: {} booths, the 11-candidate election (9 seats)\n{}\n{}\nboard: {} entries",
-        cfg.booths,
-        line("throughput (closed loop)", &r.throughput),
-        line(&format!("at {} casts/s (open loop)", cfg.rate), &r.at_rate),
-        r.board_size
-    )
+    let mut out = format!("hallvote loadtest on {backend}: {} booths, the 11-candidate election (9 seats)", cfg.booths);
+    if let Some(p) = &r.throughput {
+        out.push_str(&format!("\n{}", line("throughput (closed loop)", p)));
+    }
+    if let Some(p) = &r.at_rate {
+        out.push_str(&format!("\n{}", line(&format!("at {} casts/s (open loop)", cfg.rate), p)));
+    }
+    if let Some((phase, a)) = &r.under_load {
+        let loaded = phase.latency_ms[3];
+        let ratio = r.at_rate.as_ref().map_or_else(String::new, |quiet| {
+            format!("p99 under load / p99 quiet: {:.2}; ", loaded / quiet.latency_ms[3].max(f64::MIN_POSITIVE))
+        });
+        out.push_str(&format!(
+            "\n{}\n  {ratio}p99 under load / 100 ms limit: {:.2}\n  \
+             hostile: {} idle connections and {} event streams open when the casts began ({} events read); \
+             wrong logins: {} checked, {} throttled; {} connections refused or failed\n  \
+             health during the load: {} in {:.0} ms",
+            line(&format!("at {} casts/s under load", cfg.rate), phase),
+            loaded / 100.0,
+            a.idle_open,
+            a.streams_open,
+            a.stream_chunks,
+            a.logins_checked,
+            a.logins_throttled,
+            a.refused,
+            a.health.0.map_or_else(|| "no answer".to_owned(), |s| s.to_string()),
+            a.health.1,
+        ));
+    }
+    out.push_str(&format!("\nboard: {} entries", r.board_size));
+    out
 }
