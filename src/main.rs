@@ -92,6 +92,15 @@ enum Command {
         /// other loopback addresses, press on the server.
         #[arg(long)]
         hostile: bool,
+        /// With --hostile: the idle connections, instead of 2,000.
+        #[arg(long, value_name = "N", requires = "hostile")]
+        idle: Option<usize>,
+        /// With --hostile: the event streams, instead of 300.
+        #[arg(long, value_name = "N", requires = "hostile")]
+        streams: Option<usize>,
+        /// With --hostile: the clients sending wrong logins, instead of 150.
+        #[arg(long, value_name = "N", requires = "hostile")]
+        logins: Option<usize>,
     },
     /// A voting booth (投票机): enrols with the one-time code from the organiser's
     /// console, then serves the booth's touch pages on 127.0.0.1 for a Chromium
@@ -272,7 +281,15 @@ fn main() -> ExitCode {
         Command::Booth { dir, enrol, listen, headless, credential, choices } => {
             booth(dir, enrol, listen, headless.then_some((credential, choices)))
         }
-        Command::Loadtest { db, booths, ballots, rate, hostile } => loadtest(db, booths, ballots, rate, hostile),
+        Command::Loadtest { db, booths, ballots, rate, hostile, idle, streams, logins } => {
+            let full = hallvote_server::loadtest::Hostile::HALL_TEST;
+            let hostile = hostile.then(|| hallvote_server::loadtest::Hostile {
+                idle: idle.unwrap_or(full.idle),
+                streams: streams.unwrap_or(full.streams),
+                logins: logins.unwrap_or(full.logins),
+            });
+            loadtest(db, booths, ballots, rate, hostile)
+        }
         Command::Verify { dump: true, records, .. } => dump(&records),
         Command::Verify { json, lang, records, expect, officer_keys, receipts, receipts_file, heads, .. } => {
             let mut pins = hallvote_tally::record::Pins { fingerprint: expect, officer_keys, receipts, heads: vec![] };
@@ -373,7 +390,13 @@ fn serve(
     })
 }
 
-fn loadtest(db: Option<String>, booths: usize, ballots: usize, rate: f64, hostile: bool) -> ExitCode {
+fn loadtest(
+    db: Option<String>,
+    booths: usize,
+    ballots: usize,
+    rate: f64,
+    hostile: Option<hallvote_server::loadtest::Hostile>,
+) -> ExitCode {
     if booths == 0 || ballots == 0 || rate.is_nan() || rate <= 0.0 {
         eprintln!("hallvote loadtest: --booths, --ballots and --rate must be positive");
         return ExitCode::from(BAD_INPUT);
@@ -387,7 +410,6 @@ fn loadtest(db: Option<String>, booths: usize, ballots: usize, rate: f64, hostil
     };
     // The hostile clients and the server share this process's descriptors.
     hallvote_server::listen::raise_descriptor_limit();
-    let hostile = hostile.then_some(hallvote_server::loadtest::Hostile::HALL_TEST);
     let cfg = hallvote_server::loadtest::LoadConfig { booths, ballots, rate, hostile, quiet: true };
     runtime.block_on(async move {
         let dir = std::env::temp_dir().join(format!("hallvote-loadtest-{}", std::process::id()));

@@ -1,4 +1,4 @@
-//! The server's own accept loop (docs/adr/0023-own-accept-loop.md): every TCP
+//! The server's own accept loop (docs/adr/0014-own-accept-loop.md): every TCP
 //! connection `hallvote serve` takes is admitted against the connection caps,
 //! shakes hands under the TLS handshake caps if the server speaks TLS, and is then
 //! served by hyper's HTTP/1.1 connection with a header-read and an idle timeout.
