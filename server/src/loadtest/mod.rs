@@ -598,6 +598,8 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
             Some((casts?, report))
         }
     };
+    // A connection of its own: the setup's has been idle longer than the server keeps one.
+    let mut conn = Conn::open(addr).await?;
     let status = as_account(&mut conn, &org, Method::GET, &format!("/api/polls/{poll}/status"), None).await?;
     Ok(LoadReport { throughput, at_rate, under_load, board_size: status["board_size"].as_u64().unwrap_or(0) })
 }
