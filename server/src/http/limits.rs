@@ -314,8 +314,14 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     let (mut parts, body) = req.into_parts();
     match station_auth::verify_signature(&state, &parts, &headers, body).await {
         Ok(verified) => {
-            // The connection caps' headroom for stations (`state.known_stations`) is
-            // marked by the station extractor, once the request's nonce proved fresh.
+            // The connection caps keep headroom for the hall's stations' addresses
+            // (the station extractor marks them too, where the accept loop gave the
+            // peer address but no `ConnectInfo`).
+            if let Some(ip) = peer
+                && !verified.station.revoked
+            {
+                state.known_stations.mark(ip);
+            }
             let body = verified.body.clone();
             if let Err(wait) = state.limits.check_station(verified.station.id, now) {
                 return too_many_requests(lang, wait);
