@@ -41,6 +41,9 @@ async fn booths_cast_while_the_hall_lan_is_hostile() {
     assert_eq!(casts.casts, 200, "every cast under load is receipted");
     assert_eq!(report.board_size, 200, "every cast is on the board once");
     assert_eq!(attack.health.0, Some(200), "the server answers a health request during the load: {attack:?}");
-    assert_eq!(attack.streams_open, 300, "{attack:?}");
+    // Every display stream was answered: with figures, or refused over the server's
+    // cap on display streams (server/src/http/stream_cap.rs).
+    assert_eq!(attack.streams_open + attack.streams_refused, 300, "{attack:?}");
+    assert!(attack.streams_open >= 1, "{attack:?}");
     assert!(attack.logins_checked + attack.logins_throttled > 0, "the wrong logins were answered: {attack:?}");
 }

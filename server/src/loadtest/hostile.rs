@@ -51,6 +51,9 @@ pub struct AttackReport {
     pub idle_open: usize,
     /// Event streams that had their first answer when the casts began.
     pub streams_open: usize,
+    /// Event stream clients the server refused (429 or 503: the display stream cap)
+    /// when the casts began, having answered them.
+    pub streams_refused: usize,
     /// Events (and keep-alive comments) the streams read, in all.
     pub stream_chunks: u64,
     /// Wrong logins answered 401 (the password was checked).
@@ -68,6 +71,7 @@ pub struct AttackReport {
 struct Counters {
     idle_open: AtomicUsize,
     streams_open: AtomicUsize,
+    streams_refused: AtomicUsize,
     stream_chunks: AtomicU64,
     logins_checked: AtomicU64,
     logins_throttled: AtomicU64,
@@ -80,6 +84,7 @@ pub(super) struct Attack {
     tasks: Vec<JoinHandle<()>>,
     idle_open: usize,
     streams_open: usize,
+    streams_refused: usize,
 }
 
 /// The loopback address of client `i` of a kind whose addresses are 127.0.`net`.x.
@@ -112,17 +117,24 @@ pub(super) async fn start(addr: SocketAddr, hostile: Hostile, session: i64) -> R
     for i in 0..hostile.logins {
         tasks.push(tokio::spawn(logins(addr, address(4, i), i, Arc::clone(&counters))));
     }
-    // The streams' first answers come after a read of the session's figures each.
+    // Every stream client has its first answer: figures, or a refusal over the
+    // server's cap on display streams.
+    let answered = |c: &Counters| c.streams_open.load(Ordering::Relaxed) + c.streams_refused.load(Ordering::Relaxed);
     let deadline = Instant::now() + Duration::from_secs(60);
-    while counters.streams_open.load(Ordering::Relaxed) < hostile.streams && Instant::now() < deadline {
+    while answered(&counters) < hostile.streams && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let idle_open = counters.idle_open.load(Ordering::Relaxed);
     let streams_open = counters.streams_open.load(Ordering::Relaxed);
-    if streams_open < hostile.streams {
-        return Err(fail(format!("only {streams_open} of {} event streams opened within a minute", hostile.streams)));
+    let streams_refused = counters.streams_refused.load(Ordering::Relaxed);
+    if streams_open + streams_refused < hostile.streams {
+        return Err(fail(format!(
+            "only {} of {} event streams were answered within a minute",
+            streams_open + streams_refused,
+            hostile.streams
+        )));
     }
-    Ok(Attack { counters, tasks, idle_open, streams_open })
+    Ok(Attack { counters, tasks, idle_open, streams_open, streams_refused })
 }
 
 impl Attack {
@@ -135,6 +147,7 @@ impl Attack {
         AttackReport {
             idle_open: self.idle_open,
             streams_open: self.streams_open,
+            streams_refused: self.streams_refused,
             stream_chunks: c.stream_chunks.load(Ordering::Relaxed),
             logins_checked: c.logins_checked.load(Ordering::Relaxed),
             logins_throttled: c.logins_throttled.load(Ordering::Relaxed),
@@ -178,9 +191,18 @@ async fn stream(addr: SocketAddr, from: Ipv4Addr, path: Arc<String>, counters: A
             let req = request(Method::GET, &path, Vec::new())
                 .header(header::ACCEPT, "text/event-stream")
                 .body(Full::new(Bytes::new()));
-            if let Ok(req) = req
-                && conn.sender.ready().await.is_ok()
-                && let Ok(res) = conn.sender.send_request(req).await
+            let answer = match req {
+                Ok(req) if conn.sender.ready().await.is_ok() => conn.sender.send_request(req).await.ok(),
+                _ => None,
+            };
+            if let Some(res) = &answer
+                && first
+                && matches!(res.status(), StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
+            {
+                counters.streams_refused.fetch_add(1, Ordering::Relaxed);
+                first = false;
+            }
+            if let Some(res) = answer
                 && res.status() == StatusCode::OK
             {
                 let mut body = res.into_body();

@@ -663,13 +663,15 @@ pub fn render(r: &LoadReport, backend: &str, cfg: &LoadConfig) -> String {
         });
         out.push_str(&format!(
             "\n{}\n  {ratio}p99 under load / 100 ms limit: {:.2}\n  \
-             hostile: {} idle connections and {} event streams open when the casts began ({} events read); \
+             hostile: {} idle connections and {} event streams open when the casts began, {} refused over the \
+             display stream cap ({} events read); \
              wrong logins: {} checked, {} throttled; {} connections refused or failed\n  \
              health during the load: {} in {:.0} ms",
             line(&format!("at {} casts/s under load", cfg.rate), phase),
             loaded / 100.0,
             a.idle_open,
             a.streams_open,
+            a.streams_refused,
             a.stream_chunks,
             a.logins_checked,
             a.logins_throttled,
