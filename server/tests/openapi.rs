@@ -320,3 +320,35 @@ async fn every_error_code_the_handlers_answer_with_is_documented() {
         "error codes the handlers use but server/src/http/openapi.rs does not name: {missing:?}"
     );
 }
+
+/// schemathesis (issue 14): a path id beyond i64 or a query given twice is refused
+/// with 400 `malformed_request` in the error schema, and the document says so for
+/// every operation with a path parameter or a query.
+#[tokio::test]
+async fn an_unparseable_path_or_query_is_a_documented_400() {
+    let doc = the_document().await;
+    for (method, path) in documented(&doc) {
+        let op = &doc["paths"][&path][&method];
+        let has_query = op["parameters"].as_array().into_iter().flatten().any(|p| p["in"] == "query");
+        if !path.contains('{') && !has_query {
+            continue;
+        }
+        let codes = &op["responses"]["400"]["x-hallvote-error-codes"];
+        assert!(
+            codes.as_array().is_some_and(|c| c.contains(&Value::from("malformed_request"))),
+            "{method} {path}: 400 malformed_request is not documented"
+        );
+    }
+    let (store, _dir) = sqlite().await;
+    let (app, _) = setup(store).await;
+    for uri in [
+        "/api/polls/9223372036854775808/board",
+        "/api/sessions/-9223372036854775809/figures",
+        "/polls/-9223372036854775808/board/list?per_page=null&per_page=null",
+        "/polls/-9223372036854775808/sheet?lang=null&lang=null",
+    ] {
+        let (status, body, _) = call(&app, Method::GET, uri, None, None, "en").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert_eq!(body["error"]["code"], "malformed_request", "{uri}: {body}");
+    }
+}

@@ -1407,6 +1407,12 @@ fn operation(route: &Route) -> Operation {
     if route.path.contains("{id}") {
         errors.push((404, "not_found"));
     }
+    // A path id that is not an i64 (`/api/polls/9223372036854775808`) or a query
+    // that does not parse (`?per_page=x`, a parameter given twice) is refused
+    // before the handler runs.
+    if route.path.contains('{') || !route.query.is_empty() {
+        errors.push((400, "malformed_request"));
+    }
     let changes = route.verb != Verb::Get;
     let mut extensions = Extensions::default();
     match route.who {
