@@ -352,3 +352,36 @@ async fn an_unparseable_path_or_query_is_a_documented_400() {
         assert_eq!(body["error"]["code"], "malformed_request", "{uri}: {body}");
     }
 }
+
+/// schemathesis (issue 14): the public pages answer a bad query with the page itself
+/// (HTML, the reason on it), and the document says so beside the error schema.
+#[tokio::test]
+async fn a_page_that_shows_its_own_refusal_is_documented_as_html() {
+    let doc = the_document().await;
+    for path in ["/polls/{id}/board", "/polls/{id}/board/list"] {
+        for status in ["400", "404"] {
+            let content = &doc["paths"][path]["get"]["responses"][status]["content"];
+            assert!(content["text/html; charset=utf-8"].is_object(), "{path} {status}: {content}");
+            assert!(content["application/json"].is_object(), "{path} {status}: {content}");
+        }
+    }
+    // Routes that do not answer errors as pages keep the error schema alone.
+    let content = &doc["paths"]["/api/polls/{id}/board/entries"]["get"]["responses"]["400"]["content"];
+    assert!(content.get("text/html; charset=utf-8").is_none(), "{content}");
+}
+
+/// schemathesis (issue 14): the hall display's stream is described event by event,
+/// its `data` a JSON text of the figures (as OpenAPI 3.2's `itemSchema`), not as if
+/// the event were the figures.
+#[tokio::test]
+async fn the_display_stream_is_described_per_event() {
+    let doc = the_document().await;
+    let schema =
+        &doc["paths"]["/api/sessions/{id}/events"]["get"]["responses"]["200"]["content"]["text/event-stream"]["schema"];
+    assert_eq!(schema["type"], "object", "{schema}");
+    assert_eq!(schema["properties"]["event"]["enum"][0], "figures", "{schema}");
+    let data = &schema["properties"]["data"];
+    assert_eq!(data["type"], "string", "{schema}");
+    assert_eq!(data["contentMediaType"], "application/json", "{schema}");
+    assert_eq!(data["contentSchema"]["$ref"], "#/components/schemas/Figures", "{schema}");
+}

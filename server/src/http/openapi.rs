@@ -222,6 +222,9 @@ struct Route {
     /// Refusals particular to this route, as (status, code); those of its kind of
     /// caller, body and path are added by [`operation`].
     errors: &'static [(u16, &'static str)],
+    /// Statuses a page answers with itself, the reason shown on the page (HTML), as
+    /// well as in the error schema when the request is refused before the page.
+    page_refusals: &'static [u16],
 }
 
 /// A route of the router, with nothing said about it yet.
@@ -238,6 +241,7 @@ const fn at(verb: Verb, path: &'static str, tag: &'static str, who: Who) -> Rout
         query: &[],
         answer: Answer::Empty(204),
         errors: &[],
+        page_refusals: &[],
     }
 }
 
@@ -280,6 +284,11 @@ impl Route {
     /// Its own refusals.
     const fn refuses(self, errors: &'static [(u16, &'static str)]) -> Route {
         Route { errors, ..self }
+    }
+
+    /// The page answers these statuses itself, as HTML.
+    const fn shows_refusals(self, page_refusals: &'static [u16]) -> Route {
+        Route { page_refusals, ..self }
     }
 }
 
@@ -573,7 +582,8 @@ const ROUTES: &[Route] = &[
             o("receipt", Str, "A receipt text `HVRCPT1:…` (spec §12.11), as the booth's receipt QR code carries it."),
             o("lang", Ty::Enum(&["zh-CN", "en"]), LANG_DOC),
         ])
-        .answers(Html),
+        .answers(Html)
+        .shows_refusals(&[400, 404]),
     at(Get, "/polls/{id}/board/list", "public", Who::Public)
         .says(
             "The board's list page",
@@ -581,7 +591,8 @@ const ROUTES: &[Route] = &[
         )
         .more("A bad `page` or `per_page` answers the page with 400, a page past the last with 404.")
         .query(BOARD_LIST_QUERY)
-        .answers(Html),
+        .answers(Html)
+        .shows_refusals(&[400, 404]),
     at(Get, "/api/polls/{id}/board/entries", "public", Who::Public)
         .says("One page of the board's entries", "公告板条目列表（分页）：位置、追踪码、投出或核验作废。")
         .more("Reads only the page's range of positions. An empty board has one empty page.")
@@ -1514,7 +1525,8 @@ fn operation(route: &Route) -> Operation {
         }
     }
     for (status, codes) in by_status {
-        op = op.response(status.to_string(), error_response(&codes));
+        let page = route.page_refusals.contains(&status);
+        op = op.response(status.to_string(), error_response(&codes, page));
     }
     if !extensions.is_empty() {
         op = op.extensions(Some(extensions));
@@ -1679,18 +1691,40 @@ fn success(answer: &Answer) -> (u16, Response) {
             200,
             "A stream of server-sent events named `figures`, whose data is this JSON.",
             "text/event-stream",
-            schema(ty, ""),
+            event_schema(ty),
         ),
     }
 }
 
-fn error_response(codes: &[&str]) -> Response {
+/// One server-sent event (the schema describes each event of the stream, as
+/// OpenAPI 3.2's `itemSchema` does): its name, and its `data`, a JSON text of `ty`.
+fn event_schema(ty: &Ty) -> RefOr<Schema> {
+    let data = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("The event's JSON."))
+        .content_media_type("application/json")
+        .extensions(Some(Extensions::from_iter([("contentSchema", json!(schema(ty, "")))])));
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("event", ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["figures"])))
+        .property("data", data)
+        .required("data")
+        .into()
+}
+
+/// A refusal in the error schema; with `page`, also the page itself (HTML) saying why.
+fn error_response(codes: &[&str], page: bool) -> Response {
     let list: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
-    ResponseBuilder::new()
+    let mut response = ResponseBuilder::new()
         .description(format!("Refused: {}.", list.join(", ")))
-        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Error"))).build())
-        .extensions(Some(Extensions::from_iter([("x-hallvote-error-codes", json!(codes))])))
-        .build()
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Error"))).build());
+    if page {
+        response = response.content(
+            "text/html; charset=utf-8",
+            ContentBuilder::new().schema(Some(ObjectBuilder::new().schema_type(Type::String))).build(),
+        );
+    }
+    response.extensions(Some(Extensions::from_iter([("x-hallvote-error-codes", json!(codes))]))).build()
 }
 
 fn schema(ty: &Ty, doc: &str) -> RefOr<Schema> {
@@ -1765,8 +1799,8 @@ fn components() -> Components {
              booth (投票机), scrutineer (监票人终端).",
         ))),
     )
-    .response("RateLimited", error_response(&["rate_limited"]))
-    .response("Internal", error_response(&["internal"]))
+    .response("RateLimited", error_response(&["rate_limited"], false))
+    .response("Internal", error_response(&["internal"], false))
     .build()
 }
 
