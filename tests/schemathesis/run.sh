@@ -21,7 +21,7 @@ MAX_TIME=${SCHEMATHESIS_MAX_TIME:-90}
 SEED=${SCHEMATHESIS_SEED:-14}
 RATE=40/s
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-VENV=$TARGET_DIR/schemathesis-venv
+VENV=$(realpath -m "$TARGET_DIR/schemathesis-venv")
 
 # schemathesis from PyPI, pinned, in a venv of its own.
 if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $VERSION" ]; then
@@ -95,10 +95,12 @@ run() {
   local who=$1
   shift
   echo "== schemathesis, $who =="
-  "$VENV/bin/schemathesis" "${CONFIG[@]}" run "$BASE/api/openapi.json" \
+  # From the private folder: schemathesis keeps a cache of what it found in the
+  # working directory, which is not the repository's.
+  (cd "$WORK" && "$VENV/bin/schemathesis" "${CONFIG[@]}" run "$BASE/api/openapi.json" \
     --checks "$CHECKS" --max-examples "$MAX_EXAMPLES" --max-time "$MAX_TIME" --seed "$SEED" \
     --rate-limit "$RATE" --workers 1 --request-timeout 20 --generation-database none \
-    --phases examples,coverage,fuzzing --suppress-health-check all --no-color "$@"
+    --phases examples,coverage,fuzzing --suppress-health-check all --no-color "$@")
 }
 
 status=0
