@@ -86,7 +86,7 @@ async fn every_page_family_runs_its_script_under_the_strict_policy() {
     b.goto(&format!("{}/display/sessions/{}", hall.url, hall.session)).await;
     wait_until(&b, "document.querySelector('#polls li')", "the display's poll list").await;
     let poll = b.text("#polls li").await;
-    assert!(poll.contains("准备中") || poll.contains("in preparation"), "the draft poll's state in words: {poll}");
+    assert!(poll.contains("草稿") || poll.contains("Draft"), "the draft poll's state in words: {poll}");
     assert_eq!(style(&b, "body", "background-color").await, "rgb(139, 0, 0)");
     b.assert_no_csp_violation("hall display").await;
     support::assert_strict_page(&hall.url, &format!("/display/sessions/{}", hall.session)).await;
