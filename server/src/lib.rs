@@ -13,6 +13,7 @@ pub mod batch;
 pub mod board;
 pub mod cards;
 pub mod casting;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -1,12 +1,11 @@
 //! `hallvote serve`: open the database, make sure an organiser exists, listen.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use tokio::net::TcpListener;
 use zeroize::Zeroizing;
 
 use crate::auth::Role;
 use crate::auth::password::{generate_password, hash_password};
+use crate::clock::system_now as now;
 use crate::config::ServeConfig;
 use crate::db::accounts::{self, NewAccount};
 use crate::db::{Store, StoreError, audit};
@@ -132,9 +131,4 @@ pub async fn first_organiser(store: &Store, now: i64) -> Result<Option<Zeroizing
         Err(StoreError::Conflict(_)) => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-/// Unix seconds now; the only place the server reads the clock for records.
-pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

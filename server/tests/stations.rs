@@ -10,9 +10,9 @@ use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use common::{Client, as_role, call, setup};
 use hallvote_crypto::sign::SigningKey;
 use hallvote_server::auth::Role;
+use hallvote_server::clock::system_now as now;
 use hallvote_server::db::stations::NonceUse;
 use hallvote_server::db::{Store, audit, stations};
-use hallvote_server::serve::now;
 use hallvote_server::stations_protocol::{
     ENROLMENT_SECONDS, EnrolmentPayload, EnrolmentToken, NONCE_HEADER, NONCE_LEN, StationKind, sign_request,
 };

@@ -17,7 +17,6 @@ use crate::auth::Role;
 use crate::auth::password::{generate_password, hash_password};
 use crate::db::accounts::{self, Account, NewAccount};
 use crate::db::{StoreError, audit};
-use crate::serve::now;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -119,7 +118,7 @@ async fn create(
         password_hash: &hash,
         must_change_password: true,
     };
-    let account = match accounts::create(&state.store, &new, now()).await {
+    let account = match accounts::create(&state.store, &new, state.clock.now()).await {
         Ok(a) => a,
         Err(StoreError::Conflict(_)) => {
             return Err(ApiError::new(
@@ -133,7 +132,7 @@ async fn create(
     };
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "account.create",
         &format!("{} ({}, {})", account.username, account.display_name, account.role),
@@ -187,7 +186,7 @@ async fn switch(
     }
     accounts::set_disabled(&state.store, id, disabled).await?;
     let action = if disabled { "account.disable" } else { "account.enable" };
-    audit::append(&state.store, now(), &who.username, action, &target.username).await?;
+    audit::append(&state.store, state.clock.now(), &who.username, action, &target.username).await?;
     Ok(Json(account(&state, id).await?.into()))
 }
 
@@ -207,7 +206,7 @@ async fn end_sessions(
     let ended = accounts::end_sessions(&state.store, id).await?;
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "account.end_sessions",
         &format!("{} ({ended})", target.username),

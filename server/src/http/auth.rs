@@ -24,7 +24,6 @@ use crate::auth::Role;
 use crate::auth::password::{hash_password, verify_password};
 use crate::db::accounts::{self, Account};
 use crate::db::{audit, sessions};
-use crate::serve::now;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "hallvote_session";
@@ -101,7 +100,7 @@ impl FromRequestParts<AppState> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = cookie_value(&parts.headers, SESSION_COOKIE).ok_or_else(ApiError::unauthenticated)?.to_owned();
         let (account, csrf) =
-            sessions::lookup(&state.store, &token, now()).await?.ok_or_else(ApiError::unauthenticated)?;
+            sessions::lookup(&state.store, &token, state.clock.now()).await?.ok_or_else(ApiError::unauthenticated)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD);
         if !safe {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -169,7 +168,7 @@ fn random_hex(bytes: usize) -> String {
 async fn login(State(state): State<AppState>, request: axum::extract::Request) -> Result<Response, ApiError> {
     let address = super::limits::client_address(request.extensions());
     let JsonBody(req) = JsonBody::<LoginRequest>::from_request(request, &state).await?;
-    let t = now();
+    let t = state.clock.now();
     if req.username.len() > 64 || req.password.len() > 256 {
         return Err(bad_credentials());
     }
@@ -269,7 +268,7 @@ async fn change_password(
     // Every other session of the account ends with the old password.
     let keep = crate::db::sessions::token_hash(&auth.token);
     accounts::set_password(&state.store, auth.account.id, &new_hash, Some(&keep)).await?;
-    audit::append(&state.store, now(), &auth.account.username, "account.password", "").await?;
+    audit::append(&state.store, state.clock.now(), &auth.account.username, "account.password", "").await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -30,7 +30,6 @@ use crate::db::polls::{self, PollRecord};
 use crate::db::{StoreError, audit, key_checks, roster, stations};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
-use crate::serve::now;
 use crate::stations_protocol::StationKind;
 
 /// The routes of this resource.
@@ -249,7 +248,7 @@ async fn appoint(
     let names: Vec<&str> = officers.iter().map(|o| o.name.as_str()).collect();
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "poll.officers",
         &format!("poll {id}: k={} {}", req.threshold, names.join("、")),
@@ -341,7 +340,7 @@ async fn start(
     }
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "poll.ceremony",
         &format!("poll {id}: manifest frozen, {} bytes", bytes.len()),
@@ -378,7 +377,7 @@ async fn restart(
     }
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "poll.ceremony_restart",
         &format!("poll {id}: ceremony abandoned, officers to be appointed again"),
@@ -671,7 +670,7 @@ async fn post_confirm(
     casting::finish_ceremony(&state.store, id, result.output.joint_key.element().as_bytes(), &election).await?;
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         "server",
         "poll.ceremony_done",
         &format!("poll {id}: qualified {:?}", result.output.qualified),

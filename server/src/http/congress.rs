@@ -21,7 +21,6 @@ use crate::db::congress::{self, Congress, Session};
 use crate::db::{StoreError, attendance, audit, roster};
 use crate::i18n::RequestLang;
 use crate::roster::{parse_csv, parse_xlsx};
-use crate::serve::now;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -80,8 +79,15 @@ async fn create_congress(
             "Give a name, a number 1–999 and a term of 1–10 years.",
         ));
     }
-    let c = congress::create_congress(&state.store, name, req.number, req.term_years, now()).await?;
-    audit::append(&state.store, now(), &who.username, "congress.create", &format!("{} (#{})", c.name, c.id)).await?;
+    let c = congress::create_congress(&state.store, name, req.number, req.term_years, state.clock.now()).await?;
+    audit::append(
+        &state.store,
+        state.clock.now(),
+        &who.username,
+        "congress.create",
+        &format!("{} (#{})", c.name, c.id),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -136,21 +142,28 @@ async fn create_session(
             "Give a session number 1–99 and a short place and date.",
         ));
     }
-    let s =
-        congress::create_session(&state.store, c.id, req.number, req.place.trim(), req.date.trim(), &ruleset, now())
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => ApiError::new(
-                    StatusCode::CONFLICT,
-                    "session_exists",
-                    "该次会议已经存在。",
-                    "A session with this number already exists.",
-                ),
-                other => other.into(),
-            })?;
+    let s = congress::create_session(
+        &state.store,
+        c.id,
+        req.number,
+        req.place.trim(),
+        req.date.trim(),
+        &ruleset,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::new(
+            StatusCode::CONFLICT,
+            "session_exists",
+            "该次会议已经存在。",
+            "A session with this number already exists.",
+        ),
+        other => other.into(),
+    })?;
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "session.create",
         &format!("{} 第{}次会议 (#{})", c.name, s.number, s.id),
@@ -190,7 +203,7 @@ async fn import_roster(
     let (added, updated) = roster::import(&state.store, c.id, &import.rows).await?;
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "roster.import",
         &format!("{}: {added} added, {updated} updated, {} rows refused", c.name, import.errors.len()),
@@ -239,17 +252,25 @@ async fn add_exclusion(
     if !attendance::present_cards(&state.store, s.id).await?.contains(&d.card) {
         let reason =
             serde_json::to_value(req.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        roster::exclude(&state.store, s.id, d.id, &reason, req.note.trim(), now()).await.map_err(|e| match e {
-            StoreError::Conflict(_) => ApiError::new(
-                StatusCode::CONFLICT,
-                "already_excluded",
-                "该代表已被核减。",
-                "This delegate is already excluded.",
-            ),
-            other => other.into(),
+        roster::exclude(&state.store, s.id, d.id, &reason, req.note.trim(), state.clock.now()).await.map_err(|e| {
+            match e {
+                StoreError::Conflict(_) => ApiError::new(
+                    StatusCode::CONFLICT,
+                    "already_excluded",
+                    "该代表已被核减。",
+                    "This delegate is already excluded.",
+                ),
+                other => other.into(),
+            }
         })?;
-        audit::append(&state.store, now(), &who.username, "exclusion.add", &format!("{} {}: {reason}", d.card, d.name))
-            .await?;
+        audit::append(
+            &state.store,
+            state.clock.now(),
+            &who.username,
+            "exclusion.add",
+            &format!("{} {}: {reason}", d.card, d.name),
+        )
+        .await?;
         Ok(StatusCode::CREATED)
     } else {
         Err(ApiError::new(
@@ -292,7 +313,14 @@ async fn withdraw_exclusion(
             "This delegate is not excluded.",
         ));
     }
-    audit::append(&state.store, now(), &who.username, "exclusion.withdraw", &format!("{} {}", d.card, d.name)).await?;
+    audit::append(
+        &state.store,
+        state.clock.now(),
+        &who.username,
+        "exclusion.withdraw",
+        &format!("{} {}", d.card, d.name),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

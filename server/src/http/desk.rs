@@ -18,7 +18,6 @@ use crate::db::attendance::{self, Movement};
 use crate::db::roster;
 use crate::db::{congress, polls};
 use crate::lifecycle::PollState;
-use crate::serve::now;
 use crate::stations_protocol::StationKind;
 
 /// The routes of this resource.
@@ -136,7 +135,7 @@ async fn move_delegate(
             "This delegate is excluded from the expected count; ask the organisers to withdraw the exclusion first.",
         ));
     }
-    let recorded = attendance::record(&state.store, s.id, d.id, m, now(), actor).await?;
+    let recorded = attendance::record(&state.store, s.id, d.id, m, state.clock.now(), actor).await?;
     let status = match (m, recorded) {
         (Movement::Arrive, true) => "checked_in",
         (Movement::Arrive, false) => "already_present",

@@ -20,7 +20,6 @@ use crate::ApiError;
 use crate::auth::Role;
 use crate::db::{audit, polls};
 use crate::lifecycle::PollState;
-use crate::serve::now;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -138,10 +137,10 @@ async fn follow_up(
             ),
         ));
     }
-    let record = polls::create(&state.store, session.id, &next, now()).await?;
+    let record = polls::create(&state.store, session.id, &next, state.clock.now()).await?;
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "poll.follow_up",
         &format!("{} (#{}) from poll #{id}", next.name, record.id),

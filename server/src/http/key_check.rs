@@ -25,7 +25,6 @@ use crate::db::casting::{self, OfficerRole, PollRun};
 use crate::db::{audit, key_checks};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
-use crate::serve::now;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -145,15 +144,21 @@ async fn answer(
             &format!("Scrutineer {j}'s key check failed: {en}. Make sure the key share file is this poll's."),
         ));
     }
-    if !key_checks::pass(&state.store, id, j, &test_bytes, &share, now()).await? {
+    if !key_checks::pass(&state.store, id, j, &test_bytes, &share, state.clock.now()).await? {
         return Err(conflict(
             "key_check_stale",
             "检查用的密文已更新（同一监票人又开始了一次检查），请重新检查。",
             "A newer test ciphertext was made for this scrutineer meanwhile; check again.",
         ));
     }
-    audit::append(&state.store, now(), "server", "poll.key_check", &format!("poll {id}: scrutineer {j} passed"))
-        .await?;
+    audit::append(
+        &state.store,
+        state.clock.now(),
+        "server",
+        "poll.key_check",
+        &format!("poll {id}: scrutineer {j} passed"),
+    )
+    .await?;
     let passed = key_checks::passed(&state.store, id).await?;
     Ok((
         StatusCode::CREATED,

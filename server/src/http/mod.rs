@@ -73,6 +73,8 @@ pub struct AppState {
     /// (`mark`, `is_known`): the connection caps keep headroom for them
     /// (`crate::listen`); marked by the rate-limit middleware.
     pub known_stations: std::sync::Arc<crate::listen::KnownStations>,
+    /// Where every handler reads the time for records, expiries and skew checks.
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
             display_streams: Default::default(),
             limits: Default::default(),
             known_stations: Default::default(),
+            clock: crate::clock::Clock::system(),
         }
     }
 
@@ -105,6 +108,12 @@ impl AppState {
     /// The same state with another cap on hall-display streams.
     pub fn with_display_streams(mut self, cap: stream_cap::StreamCap) -> Self {
         self.display_streams = std::sync::Arc::new(cap);
+        self
+    }
+
+    /// The same state reading the time from `clock` (tests set a fixed one).
+    pub fn with_clock(mut self, clock: crate::clock::Clock) -> Self {
+        self.clock = clock;
         self
     }
 

@@ -21,7 +21,6 @@ use crate::db::audit;
 use crate::db::polls::{self, PollRecord};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
-use crate::serve::now;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -116,9 +115,15 @@ async fn create(
         err.message = e.text();
         err
     })?;
-    let record = polls::create(&state.store, s.id, &poll, now()).await?;
-    audit::append(&state.store, now(), &who.username, "poll.create", &format!("{} (#{})", poll.name, record.id))
-        .await?;
+    let record = polls::create(&state.store, s.id, &poll, state.clock.now()).await?;
+    audit::append(
+        &state.store,
+        state.clock.now(),
+        &who.username,
+        "poll.create",
+        &format!("{} (#{})", poll.name, record.id),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(view(&record, lang))))
 }
 

@@ -32,7 +32,6 @@ use crate::db::casting::{self, OfficerRole, PollRun};
 use crate::db::{StoreError, audit};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
-use crate::serve::now;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -124,7 +123,7 @@ async fn open(
     }
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "poll.open",
         &format!("poll {id}: expected {}, present {}", figures.expected, figures.present),
@@ -180,7 +179,8 @@ async fn close(
         return Err(wrong_state(&run, "不能结束。", "it cannot be closed."));
     }
     compute_aggregates(&state, id, &ctx).await?;
-    audit::append(&state.store, now(), &who.username, "poll.close", &format!("poll {id}: board sealed")).await?;
+    audit::append(&state.store, state.clock.now(), &who.username, "poll.close", &format!("poll {id}: board sealed"))
+        .await?;
     status(State(state), auth, Path(id)).await
 }
 
@@ -419,8 +419,14 @@ async fn tally(
     if !casting::tallied(&state.store, id, &totals, &outcome_bytes, &digest).await? {
         return Err(wrong_state(&run, "不能计票。", "it cannot be tallied."));
     }
-    audit::append(&state.store, now(), &who.username, "poll.tally", &format!("poll {id}: {cast} ballots counted"))
-        .await?;
+    audit::append(
+        &state.store,
+        state.clock.now(),
+        &who.username,
+        "poll.tally",
+        &format!("poll {id}: {cast} ballots counted"),
+    )
+    .await?;
     status(State(state), auth, Path(id)).await
 }
 
@@ -621,7 +627,7 @@ async fn publish(
     }
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "poll.publish",
         &format!("poll {id}: record {} bytes", bytes.len()),

@@ -23,7 +23,6 @@ use super::AppState;
 use crate::ApiError;
 use crate::db::stations::{self, NonceUse, StationRecord};
 use crate::db::{Store, StoreError};
-use crate::serve::now;
 use crate::stations_protocol::{
     HeaderError, MAX_CLOCK_SKEW_SECONDS, StationHeaders, StationKind, station_request_message,
 };
@@ -148,7 +147,7 @@ impl FromRequest<AppState> for SignedStationRequest {
         if station.revoked {
             return Err(revoked());
         }
-        let t = now();
+        let t = state.clock.now();
         let timestamp = i64::try_from(headers.timestamp).unwrap_or(i64::MAX);
         if timestamp.abs_diff(t) > MAX_CLOCK_SKEW_SECONDS as u64 {
             return Err(ApiError::new(
@@ -163,13 +162,15 @@ impl FromRequest<AppState> for SignedStationRequest {
         }
         let job = (station.id, headers.nonce.to_vec(), timestamp);
         let store = state.store.clone();
+        let clock = state.clock.clone();
         let used = state
             .nonces
             .submit(job, move || {
                 move |jobs: Vec<(i64, Vec<u8>, i64)>| {
                     let store = store.clone();
+                    let now = clock.now();
                     async move {
-                        match stations::use_nonces(&store, &jobs, now()).await {
+                        match stations::use_nonces(&store, &jobs, now).await {
                             Ok(uses) => uses.into_iter().map(Ok).collect(),
                             Err(e) => jobs.iter().map(|_| Err(e.to_string())).collect(),
                         }

@@ -22,7 +22,6 @@ use crate::ApiError;
 use crate::auth::Role;
 use crate::db::audit;
 use crate::db::stations::{self, EnrolError, Revocation, StationRecord};
-use crate::serve::now;
 use crate::stations_protocol::{EnrolmentPayload, EnrolmentToken, StationKind, check_name, check_server_url};
 
 /// The routes of this resource.
@@ -128,14 +127,15 @@ async fn create_enrolment(
         })?,
     };
     let token = EnrolmentToken::generate(&mut rand::rng());
-    let enrolment = stations::create_enrolment(&state.store, &token, req.kind, name, &who.username, now()).await?;
+    let enrolment =
+        stations::create_enrolment(&state.store, &token, req.kind, name, &who.username, state.clock.now()).await?;
     let payload =
         EnrolmentPayload { server_url, token: token.clone(), kind: req.kind, name: name.to_owned(), tls_fingerprint };
     let qr_text = payload.to_qr_text().map_err(ApiError::internal)?;
     let qr_svg = qr_svg(&qr_text)?;
     audit::append(
         &state.store,
-        now(),
+        state.clock.now(),
         &who.username,
         "station.enrolment",
         &format!("{} {} (token expires at {})", req.kind, name, enrolment.expires_at),
@@ -218,7 +218,7 @@ async fn enrol(
             "The station's public key is not a valid Ed25519 key.",
         )
     })?;
-    let t = now();
+    let t = state.clock.now();
     let station = stations::enrol(&state.store, &token, &key, t).await.map_err(enrol_error)?;
     audit::append(
         &state.store,
@@ -292,7 +292,7 @@ async fn revoke(
     match revocation {
         Revocation::Revoked => {
             let detail = format!("#{id} {} {}", station.kind, station.name);
-            audit::append(&state.store, now(), &who.username, "station.revoke", &detail).await?;
+            audit::append(&state.store, state.clock.now(), &who.username, "station.revoke", &detail).await?;
             Ok(StatusCode::NO_CONTENT)
         }
         Revocation::AlreadyRevoked => Err(ApiError::new(
