@@ -19,9 +19,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use super::ceremony::load_run;
 use super::extract::Query;
 use super::public::{lang_tag, page_lang, remember_lang, url_encode};
+use super::support::load::load_run;
 use crate::ApiError;
 use crate::db::casting::{self, ListedEntry};
 use crate::html::{Slot, escape, fill};

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::AppState;
 use super::auth::Authenticated;
-use super::congress::{load_congress, not_found};
+use super::support::errors::not_found;
+use super::support::load::load_congress;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::cards::{qr_png, qr_svg, qr_text};

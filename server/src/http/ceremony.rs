@@ -19,14 +19,15 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Authenticated;
-use super::congress::{load_congress, load_session, not_found};
 use super::extract::{Json as JsonBody, b64, unb64, unb64_array};
 use super::station_auth::SignedStationRequest;
+use super::support::errors::{conflict, invalid};
+use super::support::load::{load_congress, load_run, load_session};
 use crate::ApiError;
 use crate::auth::Role;
 use crate::casting::{CeremonyFailure, ceremony_id, ceremony_result, seal_credential_key};
 use crate::db::casting::{self, Officer, OfficerRole, PollRun};
-use crate::db::polls::{self, PollRecord};
+use crate::db::polls::PollRecord;
 use crate::db::{StoreError, audit, key_checks, roster, stations};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
@@ -44,27 +45,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/station/polls/{id}/ceremony/confirm", post(post_confirm))
 }
 
-pub(crate) fn conflict(code: &'static str, zh: &str, en: &str) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, zh, en)
-}
-
-pub(crate) fn invalid(code: &'static str, zh: &str, en: &str) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh, en)
-}
-
 fn wrong_state(run: &PollRun, want_zh: &str, want_en: &str) -> ApiError {
     conflict(
         "poll_wrong_state",
         &format!("本次投票当前状态为「{}」，{want_zh}", run.state.label(Lang::ZhCn)),
         &format!("The poll's state is “{}”; {want_en}", run.state.label(Lang::En)),
     )
-}
-
-/// The poll and its lifecycle columns, or 404.
-pub(crate) async fn load_run(state: &AppState, id: i64) -> Result<(PollRecord, PollRun), ApiError> {
-    let poll = polls::get(&state.store, id).await?.ok_or_else(|| not_found("投票", "poll"))?;
-    let run = casting::run(&state.store, id).await?.ok_or_else(|| not_found("投票", "poll"))?;
-    Ok((poll, run))
 }
 
 /// The officer a scrutineer station signs for in this poll (scrutineers first), or 403.

@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::auth::Authenticated;
 use super::extract::Json as JsonBody;
+use super::support::errors::not_found;
+use super::support::load::{load_congress, load_session};
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::congress::{self, Congress, Session};
@@ -31,18 +33,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/sessions/{id}/exclusions", post(add_exclusion).get(list_exclusions))
         .route("/api/sessions/{id}/exclusions/{card}/withdraw", post(withdraw_exclusion))
         .route("/api/sessions/{id}/attendance", get(get_attendance))
-}
-
-pub(crate) fn not_found(what_zh: &str, what_en: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", &format!("找不到该{what_zh}。"), &format!("No such {what_en}."))
-}
-
-pub(crate) async fn load_congress(state: &AppState, id: i64) -> Result<Congress, ApiError> {
-    congress::congress(&state.store, id).await?.ok_or_else(|| not_found("代表大会", "congress"))
-}
-
-pub(crate) async fn load_session(state: &AppState, id: i64) -> Result<Session, ApiError> {
-    congress::session(&state.store, id).await?.ok_or_else(|| not_found("会议", "session"))
 }
 
 #[derive(Deserialize)]

@@ -47,7 +47,7 @@ async fn session_page(
     Query(q): Query<LangQuery>,
 ) -> Result<Response, crate::ApiError> {
     let (lang, set_cookie) = chosen(lang, &q);
-    let session = super::congress::load_session(&state, id).await?;
+    let session = super::support::load::load_session(&state, id).await?;
     let congress = crate::db::congress::congress(&state.store, session.congress_id).await?;
     let title = match (&congress, lang) {
         (Some(c), Lang::ZhCn) => format!("{} 第{}次会议", c.name, session.number),

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Authenticated;
-use super::congress::load_session;
 use super::extract::Json as JsonBody;
 use super::station_auth::SignedStationRequest;
+use super::support::load::load_session;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::cards::{CardError, verify_qr};

@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Authenticated;
-use super::ceremony::{conflict, load_run};
-use super::congress::load_session;
 use super::extract::Json as JsonBody;
 use super::public::recount;
+use super::support::errors::conflict;
+use super::support::load::{load_run, load_session};
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::{audit, polls};

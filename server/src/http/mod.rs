@@ -27,6 +27,7 @@ pub mod sealed_board;
 pub mod station_auth;
 pub mod stations;
 pub mod stream_cap;
+pub mod support;
 pub mod voting;
 
 use axum::Router;

@@ -13,8 +13,9 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::Authenticated;
-use super::congress::{load_session, not_found};
 use super::extract::Json as JsonBody;
+use super::support::errors::not_found;
+use super::support::load::load_session;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::audit;

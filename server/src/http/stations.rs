@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Authenticated;
-use super::congress::not_found;
 use super::extract::Json as JsonBody;
 use super::station_auth::SignedStationRequest;
+use super::support::errors::not_found;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::audit;

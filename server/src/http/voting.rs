@@ -17,10 +17,10 @@ use hallvote_tally::record::builder::head_message;
 use serde::Serialize;
 
 use super::AppState;
-use super::ceremony::{conflict, invalid, load_run};
-use super::congress::load_session;
 use super::extract::b64;
 use super::station_auth::SignedStationRequest;
+use super::support::errors::{conflict, invalid};
+use super::support::load::{load_run, load_session};
 use crate::ApiError;
 use crate::casting::{BallotJob, BallotRefusal, PollContext, open_credential_key};
 use crate::db::casting::{self, Appended, IssueError, NewEntry, PollRun, StoredEntry};

@@ -1,0 +1,7 @@
+//! What the handlers share: loading rows with their 404s, error answers, language
+//! negotiation, URL encoding and the like. Modules here hold no handlers and no
+//! routes; handler modules import them and never each other
+//! (`tests/module_layers.rs` holds the line).
+
+pub mod errors;
+pub mod load;
