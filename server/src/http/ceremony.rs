@@ -23,6 +23,7 @@ use super::extract::{Json as JsonBody, b64, unb64, unb64_array};
 use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_congress, load_run, load_session};
+use super::support::officers::{officer_of, scrutineer_index};
 use crate::ApiError;
 use crate::auth::Role;
 use crate::casting::{CeremonyFailure, ceremony_id, ceremony_result, seal_credential_key};
@@ -51,37 +52,6 @@ fn wrong_state(run: &PollRun, want_zh: &str, want_en: &str) -> ApiError {
         &format!("本次投票当前状态为「{}」，{want_zh}", run.state.label(Lang::ZhCn)),
         &format!("The poll's state is “{}”; {want_en}", run.state.label(Lang::En)),
     )
-}
-
-/// The officer a scrutineer station signs for in this poll (scrutineers first), or 403.
-pub(crate) async fn officer_of(
-    state: &AppState,
-    req: &SignedStationRequest,
-    poll_id: i64,
-) -> Result<Vec<Officer>, ApiError> {
-    let station = req.require(&[StationKind::Scrutineer])?;
-    let mine: Vec<Officer> =
-        casting::officers(&state.store, poll_id).await?.into_iter().filter(|o| o.station_id == station.id).collect();
-    if mine.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_an_officer",
-            "该终端未被指定为本次投票的监票人或计票人终端。",
-            "This station is not appointed to a scrutineer or counter of this poll.",
-        ));
-    }
-    Ok(mine)
-}
-
-pub(crate) fn scrutineer_index(mine: &[Officer]) -> Result<u32, ApiError> {
-    mine.iter().find(|o| o.role == OfficerRole::Scrutineer).map(|o| o.position).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_a_scrutineer",
-            "只有监票人参与密钥生成和解密。",
-            "Only scrutineers take part in the key ceremony and the decryption.",
-        )
-    })
 }
 
 #[derive(Deserialize)]

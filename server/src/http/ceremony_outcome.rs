@@ -12,11 +12,11 @@ use hallvote_crypto::dkg::Params;
 use serde::Serialize;
 
 use super::AppState;
-use super::ceremony::officer_of;
 use super::extract::b64;
 use super::station_auth::SignedStationRequest;
 use super::support::errors::conflict;
 use super::support::load::load_run;
+use super::support::officers::officer_of;
 use crate::ApiError;
 use crate::casting::ceremony_result;
 use crate::db::casting::{self, OfficerRole};

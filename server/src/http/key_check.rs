@@ -15,11 +15,11 @@ use hallvote_tally::key_check::{self, KeyCheckError};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::ceremony::{officer_of, scrutineer_index};
 use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::load_run;
+use super::support::officers::{officer_of, scrutineer_index};
 use super::voting::context;
 use crate::ApiError;
 use crate::casting::ceremony_result;

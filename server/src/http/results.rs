@@ -20,12 +20,12 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Authenticated;
-use super::ceremony::officer_of;
 use super::congress::attendance_figures;
 use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_run, load_session};
+use super::support::officers::officer_of;
 use super::voting::context;
 use crate::ApiError;
 use crate::auth::Role;

@@ -14,11 +14,11 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppState;
-use super::ceremony::officer_of;
 use super::extract::Query;
 use super::station_auth::SignedStationRequest;
 use super::support::errors::conflict;
 use super::support::load::load_run;
+use super::support::officers::officer_of;
 use crate::ApiError;
 use crate::db::board;
 use crate::i18n::Lang;

@@ -5,3 +5,4 @@
 
 pub mod errors;
 pub mod load;
+pub mod officers;
