@@ -20,7 +20,7 @@ use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::load_run;
 use super::support::officers::{officer_of, scrutineer_index};
-use super::voting::context;
+use super::support::poll::context;
 use crate::ApiError;
 use crate::casting::ceremony_result;
 use crate::db::casting::{self, OfficerRole, PollRun};

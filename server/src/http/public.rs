@@ -35,7 +35,7 @@ use super::board_checks;
 use super::extract::b64;
 use super::support::errors::conflict;
 use super::support::load::{load_run, load_session};
-use super::voting::ensure_log;
+use super::support::poll::ensure_log;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::board::entry_leaf_hash;

@@ -26,7 +26,7 @@ use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_run, load_session};
 use super::support::officers::officer_of;
-use super::voting::context;
+use super::support::poll::context;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::casting::{PollContext, ceremony_result, decode_aggregates};

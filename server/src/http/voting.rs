@@ -21,6 +21,7 @@ use super::extract::b64;
 use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_run, load_session};
+use super::support::poll::{context, ensure_log};
 use crate::ApiError;
 use crate::casting::{BallotJob, BallotRefusal, PollContext, open_credential_key};
 use crate::db::casting::{self, Appended, IssueError, NewEntry, PollRun, StoredEntry};
@@ -47,17 +48,6 @@ fn not_open(run: &PollRun) -> ApiError {
         &format!("本次投票当前状态为「{}」，不在投票中。", run.state.label(Lang::ZhCn)),
         &format!("The poll's state is “{}”: it is not open for voting.", run.state.label(Lang::En)),
     )
-}
-
-/// The poll's context; 409 if its ceremony has not completed.
-pub(crate) fn context(state: &AppState, run: &PollRun) -> Result<Arc<PollContext>, ApiError> {
-    state.contexts.get_or_build(run)?.ok_or_else(|| {
-        conflict(
-            "poll_not_ready",
-            "本次投票的密钥尚未生成，请等待监票人完成密钥生成。",
-            "The poll's key ceremony has not completed.",
-        )
-    })
 }
 
 async fn issue(
@@ -312,16 +302,6 @@ async fn post_ballot(
         )),
         Appended::NotOpen => Err(not_open(&load_run(&state, id).await?.1)),
     }
-}
-
-/// Makes sure this process's log of the poll holds at least `size` entries.
-pub(crate) async fn ensure_log(state: &AppState, poll_id: i64, size: u64) -> Result<(), ApiError> {
-    if state.board.len(poll_id) >= size {
-        return Ok(());
-    }
-    let entries: Vec<Vec<u8>> = casting::entries(&state.store, poll_id).await?.into_iter().map(|e| e.entry).collect();
-    state.board.load(poll_id, &entries)?;
-    Ok(())
 }
 
 #[derive(Serialize)]

@@ -6,3 +6,4 @@
 pub mod errors;
 pub mod load;
 pub mod officers;
+pub mod poll;

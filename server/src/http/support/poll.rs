@@ -1,0 +1,31 @@
+//! A poll's frozen cryptographic context and this process's copy of its board log,
+//! as the handlers that cast, check, decrypt and show the board need them.
+
+use std::sync::Arc;
+
+use super::errors::conflict;
+use crate::ApiError;
+use crate::casting::PollContext;
+use crate::db::casting::{self, PollRun};
+use crate::http::AppState;
+
+/// The poll's context; 409 if its ceremony has not completed.
+pub(crate) fn context(state: &AppState, run: &PollRun) -> Result<Arc<PollContext>, ApiError> {
+    state.contexts.get_or_build(run)?.ok_or_else(|| {
+        conflict(
+            "poll_not_ready",
+            "本次投票的密钥尚未生成，请等待监票人完成密钥生成。",
+            "The poll's key ceremony has not completed.",
+        )
+    })
+}
+
+/// Makes sure this process's log of the poll holds at least `size` entries.
+pub(crate) async fn ensure_log(state: &AppState, poll_id: i64, size: u64) -> Result<(), ApiError> {
+    if state.board.len(poll_id) >= size {
+        return Ok(());
+    }
+    let entries: Vec<Vec<u8>> = casting::entries(&state.store, poll_id).await?.into_iter().map(|e| e.entry).collect();
+    state.board.load(poll_id, &entries)?;
+    Ok(())
+}
