@@ -20,8 +20,9 @@ use serde_json::json;
 
 use super::AppState;
 use super::extract::Query;
-use super::public::{lang_tag, page_lang, remember_lang, url_encode};
+use super::support::lang::{lang_tag, page_lang, remember_lang};
 use super::support::load::load_run;
+use super::support::url::url_encode;
 use crate::ApiError;
 use crate::db::casting::{self, ListedEntry};
 use crate::html::{Slot, escape, fill};

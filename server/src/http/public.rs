@@ -13,7 +13,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -34,8 +34,10 @@ use super::auth::Authenticated;
 use super::board_checks;
 use super::extract::b64;
 use super::support::errors::conflict;
+use super::support::lang::{lang_tag, page_lang, remember_lang};
 use super::support::load::{load_run, load_session};
 use super::support::poll::ensure_log;
+use super::support::url::url_encode;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::board::entry_leaf_hash;
@@ -43,7 +45,7 @@ use crate::casting::PollContext;
 use crate::db::casting::{self, OfficerRole, PollRun, StoredEntry};
 use crate::db::polls::PollRecord;
 use crate::html::{Slot, escape, fill, script_json};
-use crate::i18n::{LANG_COOKIE, RequestLang};
+use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
 use crate::receipts::{self, ReceiptCheck};
 use crate::sheet::{SheetHeading, Signer, Signers};
@@ -66,29 +68,6 @@ struct PageQuery {
     code: Option<String>,
     /// A receipt text (spec §12.11), as the booth's receipt QR code carries it.
     receipt: Option<String>,
-}
-
-/// The page's language: `?lang=` if given (and then remembered in a cookie), else the request's.
-pub(crate) fn page_lang(request: Lang, query: Option<&str>) -> (Lang, bool) {
-    match query.and_then(Lang::parse) {
-        Some(l) => (l, true),
-        None => (request, false),
-    }
-}
-
-pub(crate) fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::ZhCn => "zh-CN",
-        Lang::En => "en",
-    }
-}
-
-pub(crate) fn remember_lang(mut res: Response, lang: Lang, set: bool) -> Response {
-    if set && let Ok(v) = format!("{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", lang_tag(lang)).parse()
-    {
-        res.headers_mut().insert(SET_COOKIE, v);
-    }
-    res
 }
 
 // ---------------------------------------------------------------------------------
@@ -488,16 +467,6 @@ fn render_board(
         ("texts", Slot::Json(texts)),
     ];
     fill(BOARD_PAGE, &slots)
-}
-
-/// Percent-encodes a query value (only unreserved characters pass as they are).
-pub(crate) fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn render_lookup(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> String {
@@ -990,9 +959,8 @@ mod tests {
     }
 
     #[test]
-    fn hex_is_grouped_and_queries_are_encoded() {
+    fn hex_is_grouped() {
         assert_eq!(grouped_hex(&[0xab; 6]), "abababab abab");
-        assert_eq!(url_encode("ab cd-<&"), "ab%20cd-%3C%26");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! (`tests/module_layers.rs` holds the line).
 
 pub mod errors;
+pub mod lang;
 pub mod load;
 pub mod officers;
 pub mod poll;
+pub mod url;

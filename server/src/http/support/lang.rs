@@ -1,0 +1,32 @@
+//! The language of a server-rendered page: `?lang=` if given (then remembered in a
+//! cookie), else the request's (`crate::i18n::RequestLang`).
+
+use axum::http::header::SET_COOKIE;
+use axum::response::Response;
+
+use crate::i18n::{LANG_COOKIE, Lang};
+
+/// The page's language: `?lang=` if given (and then remembered in a cookie), else the request's.
+pub(crate) fn page_lang(request: Lang, query: Option<&str>) -> (Lang, bool) {
+    match query.and_then(Lang::parse) {
+        Some(l) => (l, true),
+        None => (request, false),
+    }
+}
+
+/// The language's tag, as `lang` attributes, `?lang=` and the language cookie spell it.
+pub(crate) fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "zh-CN",
+        Lang::En => "en",
+    }
+}
+
+/// The answer with the language cookie set to `lang`, if the visitor chose it (`set`).
+pub(crate) fn remember_lang(mut res: Response, lang: Lang, set: bool) -> Response {
+    if set && let Ok(v) = format!("{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", lang_tag(lang)).parse()
+    {
+        res.headers_mut().insert(SET_COOKIE, v);
+    }
+    res
+}
