@@ -7,8 +7,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::extract::Query;
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::audit::{self, AuditEntry};

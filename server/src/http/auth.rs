@@ -1,14 +1,14 @@
-//! Accounts over HTTP: log in, log out, who am I, change password; and the
-//! [`Authenticated`] extractor every role-checked endpoint starts from.
+//! Accounts over HTTP: log in, log out, who am I, change password. The
+//! [`Authenticated`] extractor every role-checked endpoint starts from is in
+//! `super::support::session`.
 //!
 //! Sessions are cookies (`HttpOnly`, `SameSite=Strict`, `Path=/`); every request
 //! that changes something must also carry the session's CSRF token in the
 //! `X-CSRF-Token` header (or the `csrf` form field of a console form).
 
-use axum::extract::{FromRequest, FromRequestParts, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::{FromRequest, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,19 +16,15 @@ use axum::{Json, Router};
 use super::extract::Json as JsonBody;
 use hallvote_crypto::Rng;
 use serde::{Deserialize, Serialize};
-use subtle_eq::ct_eq;
 
 use super::AppState;
+use super::support::session::{Authenticated, SESSION_COOKIE};
 use crate::ApiError;
 use crate::auth::Role;
 use crate::auth::password::{hash_password, verify_password};
 use crate::db::accounts::{self, Account};
 use crate::db::{audit, sessions};
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "hallvote_session";
-/// The header that carries the CSRF token.
-pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Failed logins allowed per account from one client address per minute before that
 /// address's further tries are refused (others are not: no one can lock an account
 /// out from elsewhere).
@@ -57,72 +53,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/logout", post(logout))
         .route("/api/me", get(me))
         .route("/api/password", post(change_password))
-}
-
-/// A request made by a logged-in account.
-#[derive(Clone, Debug)]
-pub struct Authenticated {
-    /// The account.
-    pub account: Account,
-    token: String,
-}
-
-impl Authenticated {
-    /// Refuses (403) unless the account has one of `roles`, or while it still
-    /// has to replace its one-time password.
-    pub fn require(&self, roles: &[Role]) -> Result<&Account, ApiError> {
-        if self.account.must_change_password {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "password_change_required",
-                "请先修改一次性密码。",
-                "Please replace your one-time password first.",
-            ));
-        }
-        if roles.contains(&self.account.role) { Ok(&self.account) } else { Err(ApiError::forbidden()) }
-    }
-}
-
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
-impl FromRequestParts<AppState> for Authenticated {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = cookie_value(&parts.headers, SESSION_COOKIE).ok_or_else(ApiError::unauthenticated)?.to_owned();
-        let (account, csrf) =
-            sessions::lookup(&state.store, &token, state.clock.now()).await?.ok_or_else(ApiError::unauthenticated)?;
-        let safe = matches!(parts.method, Method::GET | Method::HEAD);
-        if !safe {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !ct_eq(sent.as_bytes(), csrf.as_bytes()) {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "csrf_failed",
-                    "页面已过期，请刷新后重试。",
-                    "This page has expired; please reload it and try again.",
-                ));
-            }
-        }
-        Ok(Self { account, token })
-    }
-}
-
-/// Constant-time comparison of secrets.
-mod subtle_eq {
-    pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-        use subtle::ConstantTimeEq;
-        a.len() == b.len() && bool::from(a.ct_eq(b))
-    }
 }
 
 #[derive(Deserialize)]

@@ -9,9 +9,9 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::support::errors::not_found;
 use super::support::load::load_congress;
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::cards::{qr_png, qr_svg, qr_text};

@@ -18,12 +18,12 @@ use hallvote_tally::record::{Manifest, Signer};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::extract::{Json as JsonBody, b64, unb64, unb64_array};
 use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_congress, load_run, load_session};
 use super::support::officers::{officer_of, scrutineer_index};
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::casting::{CeremonyFailure, ceremony_id, ceremony_result, seal_credential_key};

@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::extract::Json as JsonBody;
 use super::support::errors::not_found;
 use super::support::load::{load_congress, load_session};
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::congress::{self, Congress, Session};

@@ -7,10 +7,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::extract::Json as JsonBody;
 use super::station_auth::SignedStationRequest;
 use super::support::load::load_session;
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::cards::{CardError, verify_qr};

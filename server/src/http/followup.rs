@@ -11,11 +11,11 @@ use hallvote_tally::{Ruleset, Text};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::extract::Json as JsonBody;
 use super::public::recount;
 use super::support::errors::conflict;
 use super::support::load::{load_run, load_session};
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::{audit, polls};

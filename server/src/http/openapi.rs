@@ -27,7 +27,7 @@ use utoipa::openapi::{
 };
 
 use super::AppState;
-use super::auth::SESSION_COOKIE;
+use super::support::session::SESSION_COOKIE;
 use crate::auth::Role;
 use crate::stations_protocol::StationKind;
 

@@ -12,10 +12,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::extract::Json as JsonBody;
 use super::support::errors::not_found;
 use super::support::load::load_session;
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::audit;

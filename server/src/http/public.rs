@@ -30,13 +30,13 @@ use serde_json::json;
 use std::sync::Arc;
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::board_checks;
 use super::extract::b64;
 use super::support::errors::conflict;
 use super::support::lang::{lang_tag, page_lang, remember_lang};
 use super::support::load::{load_run, load_session};
 use super::support::poll::ensure_log;
+use super::support::session::Authenticated;
 use super::support::url::url_encode;
 use crate::ApiError;
 use crate::auth::Role;

@@ -19,7 +19,6 @@ use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Decrypt
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::congress::attendance_figures;
 use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
@@ -27,6 +26,7 @@ use super::support::errors::{conflict, invalid};
 use super::support::load::{load_run, load_session};
 use super::support::officers::officer_of;
 use super::support::poll::context;
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::casting::{PollContext, ceremony_result, decode_aggregates};

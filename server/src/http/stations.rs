@@ -14,10 +14,10 @@ use qrcode::{EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::Authenticated;
 use super::extract::Json as JsonBody;
 use super::station_auth::SignedStationRequest;
 use super::support::errors::not_found;
+use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::audit;

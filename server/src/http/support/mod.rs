@@ -8,4 +8,5 @@ pub mod lang;
 pub mod load;
 pub mod officers;
 pub mod poll;
+pub mod session;
 pub mod url;
