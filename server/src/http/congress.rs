@@ -8,12 +8,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hallvote_tally::Ruleset;
-use hallvote_tally::model::{AttendanceSnapshot, Delegate, DelegateStatus, Exclusion, ExclusionReason, Roll};
-use serde::{Deserialize, Serialize};
+use hallvote_tally::model::ExclusionReason;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
+use super::support::attendance::{AttendanceFigures, attendance_figures};
 use super::support::errors::not_found;
 use super::support::load::{load_congress, load_session};
 use super::support::session::Authenticated;
@@ -312,59 +313,6 @@ async fn withdraw_exclusion(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Expected, present and quorum now (R1–R3), as the hall display shows them.
-#[derive(Serialize)]
-pub struct AttendanceFigures {
-    /// 应到.
-    pub expected: u32,
-    /// 实到.
-    pub present: u32,
-    /// Whether the session's ruleset's quorum is met.
-    pub quorum_met: bool,
-    /// The ruleset.
-    pub ruleset: String,
-}
-
-/// Computes the figures from the roll, the exclusions and the check-ins.
-pub async fn attendance_figures(state: &AppState, s: &Session) -> Result<AttendanceFigures, ApiError> {
-    let roll = Roll {
-        delegates: roster::roll(&state.store, s.congress_id)
-            .await?
-            .into_iter()
-            .map(|d| Delegate {
-                status: if d.status == "active" {
-                    DelegateStatus::Active
-                } else {
-                    DelegateStatus::Lost(hallvote_tally::model::LossReason::Other)
-                },
-                id: d.card,
-                name: d.name,
-                surname: None,
-                group: d.group,
-            })
-            .collect(),
-    };
-    let exclusions: Vec<Exclusion> = roster::exclusions(&state.store, s.id)
-        .await?
-        .into_iter()
-        .map(|e| Exclusion {
-            delegate: e.card,
-            reason: serde_json::from_value(Value::from(e.reason)).unwrap_or(ExclusionReason::Other),
-            note: e.note,
-        })
-        .collect();
-    let present = attendance::present_cards(&state.store, s.id).await?;
-    let snapshot = AttendanceSnapshot::freeze(&roll, &exclusions, present.iter().map(String::as_str))
-        .map_err(|e| ApiError::internal(format!("attendance inconsistent: {e:?}")))?;
-    let ruleset = Ruleset::builtin(&s.ruleset).map_err(|e| ApiError::internal(format!("{e:?}")))?;
-    Ok(AttendanceFigures {
-        expected: snapshot.expected,
-        present: snapshot.present,
-        quorum_met: snapshot.quorum_met(&ruleset),
-        ruleset: s.ruleset.clone(),
-    })
 }
 
 async fn get_attendance(

@@ -18,7 +18,7 @@ use futures_util::stream;
 use serde::Serialize;
 
 use super::AppState;
-use super::congress::attendance_figures;
+use super::support::attendance::attendance_figures;
 use super::support::load::{load_congress, load_session};
 use crate::ApiError;
 use crate::db::{casting, polls};

@@ -19,9 +19,9 @@ use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Decrypt
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::congress::attendance_figures;
 use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
+use super::support::attendance::attendance_figures;
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_run, load_session};
 use super::support::officers::officer_of;

@@ -1,0 +1,65 @@
+//! A session's attendance figures (R1–R3): expected, present and quorum, as the
+//! attendance endpoint, the hall display and the poll's opening read them.
+
+use hallvote_tally::Ruleset;
+use hallvote_tally::model::{AttendanceSnapshot, Delegate, DelegateStatus, Exclusion, ExclusionReason, Roll};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::ApiError;
+use crate::db::congress::Session;
+use crate::db::{attendance, roster};
+use crate::http::AppState;
+
+/// Expected, present and quorum now (R1–R3), as the hall display shows them.
+#[derive(Serialize)]
+pub struct AttendanceFigures {
+    /// 应到.
+    pub expected: u32,
+    /// 实到.
+    pub present: u32,
+    /// Whether the session's ruleset's quorum is met.
+    pub quorum_met: bool,
+    /// The ruleset.
+    pub ruleset: String,
+}
+
+/// Computes the figures from the roll, the exclusions and the check-ins.
+pub async fn attendance_figures(state: &AppState, s: &Session) -> Result<AttendanceFigures, ApiError> {
+    let roll = Roll {
+        delegates: roster::roll(&state.store, s.congress_id)
+            .await?
+            .into_iter()
+            .map(|d| Delegate {
+                status: if d.status == "active" {
+                    DelegateStatus::Active
+                } else {
+                    DelegateStatus::Lost(hallvote_tally::model::LossReason::Other)
+                },
+                id: d.card,
+                name: d.name,
+                surname: None,
+                group: d.group,
+            })
+            .collect(),
+    };
+    let exclusions: Vec<Exclusion> = roster::exclusions(&state.store, s.id)
+        .await?
+        .into_iter()
+        .map(|e| Exclusion {
+            delegate: e.card,
+            reason: serde_json::from_value(Value::from(e.reason)).unwrap_or(ExclusionReason::Other),
+            note: e.note,
+        })
+        .collect();
+    let present = attendance::present_cards(&state.store, s.id).await?;
+    let snapshot = AttendanceSnapshot::freeze(&roll, &exclusions, present.iter().map(String::as_str))
+        .map_err(|e| ApiError::internal(format!("attendance inconsistent: {e:?}")))?;
+    let ruleset = Ruleset::builtin(&s.ruleset).map_err(|e| ApiError::internal(format!("{e:?}")))?;
+    Ok(AttendanceFigures {
+        expected: snapshot.expected,
+        present: snapshot.present,
+        quorum_met: snapshot.quorum_met(&ruleset),
+        ruleset: s.ruleset.clone(),
+    })
+}
