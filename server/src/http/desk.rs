@@ -4,16 +4,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::AppState;
 use super::extract::Json as JsonBody;
 use super::station_auth::SignedStationRequest;
+use super::support::card_scan::{CardScan, scanned_card};
 use super::support::load::load_session;
 use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
-use crate::cards::{CardError, verify_qr};
 use crate::db::attendance::{self, Movement};
 use crate::db::roster;
 use crate::db::{congress, polls};
@@ -28,55 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/station/sessions", get(station_sessions))
         .route("/api/station/sessions/{id}/checkin", post(station_check_in))
         .route("/api/station/sessions/{id}/checkout", post(station_check_out))
-}
-
-/// What the desk scanned: the delegate card's QR text (the normal case), or the
-/// card number typed by hand when a card is lost or unreadable.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct CardScan {
-    #[serde(default)]
-    pub(crate) qr: Option<String>,
-    #[serde(default)]
-    pub(crate) card: Option<String>,
-}
-
-/// The card number a scan names, after checking a QR's signature and congress.
-pub(crate) fn scanned_card(state: &AppState, congress_id: i64, scan: CardScan) -> Result<String, ApiError> {
-    match (scan.qr, scan.card) {
-        (Some(qr), None) => {
-            let (congress, card) = verify_qr(&state.server_key.verifying_key(), &qr).map_err(|e| match e {
-                CardError::Malformed => ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "card_qr_unreadable",
-                    "扫描的内容不是代表证二维码，请重新扫描。",
-                    "What was scanned is not a delegate card QR code; please scan again.",
-                ),
-                CardError::Forged => ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "card_qr_forged",
-                    "代表证二维码签名无效（不是本系统签发的代表证）。",
-                    "The delegate card's QR signature is not valid (not a card this system issued).",
-                ),
-            })?;
-            if congress != congress_id as u64 {
-                return Err(ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    "not_a_delegate",
-                    "此代表证属于另一届代表大会。",
-                    "This card belongs to another congress.",
-                ));
-            }
-            Ok(card)
-        }
-        (None, Some(card)) => Ok(card),
-        _ => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            "请提供代表证二维码（qr）或代表证号（card）之一。",
-            "Give either the card's QR text (qr) or the card number (card).",
-        )),
-    }
 }
 
 /// Who was scanned, and what the desk did.

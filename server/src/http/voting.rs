@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::AppState;
 use super::extract::b64;
 use super::station_auth::SignedStationRequest;
+use super::support::card_scan::{CardScan, scanned_card};
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_run, load_session};
 use super::support::poll::{context, ensure_log};
@@ -63,8 +64,7 @@ async fn issue(
     }
     let ctx = context(&state, &run)?;
     let session = load_session(&state, poll.session_id).await?;
-    let card =
-        super::desk::scanned_card(&state, session.congress_id, super::desk::CardScan { qr: body.qr, card: body.card })?;
+    let card = scanned_card(&state, session.congress_id, CardScan { qr: body.qr, card: body.card })?;
     let delegate = roster::by_card(&state.store, session.congress_id, &card).await?.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,

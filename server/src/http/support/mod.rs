@@ -4,6 +4,7 @@
 //! (`tests/module_layers.rs` holds the line).
 
 pub mod attendance;
+pub mod card_scan;
 pub mod errors;
 pub mod lang;
 pub mod load;
