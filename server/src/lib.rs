@@ -25,6 +25,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod listen;
 pub mod loadtest;
+pub mod poll;
 pub mod receipts;
 pub mod roster;
 pub mod serve;

@@ -34,6 +34,7 @@ use crate::db::casting::{self, OfficerRole, PollRun};
 use crate::db::{StoreError, audit};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
+use crate::poll::opening::refuse_unless_all_passed;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -110,7 +111,7 @@ async fn open(
             "a poll opens once, after its key ceremony.",
         ));
     }
-    super::key_check::refuse_unless_all_passed(&state, id).await?;
+    refuse_unless_all_passed(&state.store, id).await?;
     let session = load_session(&state, poll.session_id).await?;
     let figures = attendance_figures(&state, &session).await?;
     if !figures.quorum_met {
