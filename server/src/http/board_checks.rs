@@ -10,8 +10,8 @@ use hallvote_tally::record::receipt::ReceiptTextError;
 use hallvote_tally::{Lang, Text};
 use serde_json::json;
 
-use super::assets::SPOILED_CHECK_PATH;
 use super::extract::b64;
+use super::support::assets::SPOILED_CHECK_PATH;
 use crate::casting::PollContext;
 use crate::html::{escape, script_json};
 use crate::receipts::{EntryFinding, History, ReceiptCheck};

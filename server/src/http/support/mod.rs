@@ -3,6 +3,7 @@
 //! routes; handler modules import them and never each other
 //! (`tests/module_layers.rs` holds the line).
 
+pub mod assets;
 pub mod attendance;
 pub mod card_scan;
 pub mod errors;
