@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
-use super::public::recount;
 use super::support::errors::conflict;
 use super::support::load::{load_run, load_session};
 use super::support::session::Authenticated;
@@ -20,6 +19,7 @@ use crate::ApiError;
 use crate::auth::Role;
 use crate::db::{audit, polls};
 use crate::lifecycle::PollState;
+use crate::poll::recount::recount;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -114,7 +114,7 @@ async fn follow_up(
             "A runoff or separate election follows from a counted result.",
         ));
     }
-    let (manifest, result) = recount(&state, &run).await?;
+    let (manifest, result) = recount(&state.store, &run).await?;
     let words = body.kind.words();
     let Some(next) = follow_up_poll(&manifest.poll, &result, body.kind) else {
         return Err(conflict(

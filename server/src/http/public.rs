@@ -22,8 +22,8 @@ use hallvote_crypto::sign::sign;
 use hallvote_crypto::tags;
 use hallvote_tally::ballot::TrackingCode;
 use hallvote_tally::count::{CandidateStatus, ContestResult, PollResult};
-use hallvote_tally::record::builder::{head_message, outcome, poll_counts};
-use hallvote_tally::record::{Attendance, Manifest, Receipt};
+use hallvote_tally::record::Receipt;
+use hallvote_tally::record::builder::head_message;
 use hallvote_tally::{Lang, Text};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -47,6 +47,7 @@ use crate::db::polls::PollRecord;
 use crate::html::{Slot, escape, fill, script_json};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
+use crate::poll::recount::recount;
 use crate::receipts::{self, ReceiptCheck};
 use crate::sheet::{SheetHeading, Signer, Signers};
 use crate::spoiled::{self, OpenedBallot};
@@ -577,29 +578,6 @@ struct Counted {
     signers: Signers,
 }
 
-/// The result of a tallied or published poll, recounted from its stored totals under
-/// the manifest's poll and ruleset (spec §12.6–§12.7); refused if the recount does not
-/// give the stored outcome.
-pub(crate) async fn recount(state: &AppState, run: &PollRun) -> Result<(Manifest, PollResult), ApiError> {
-    let missing = |what: &str| ApiError::internal(format!("poll {}: {what} missing", run.id));
-    let manifest = Manifest::decode(run.manifest.as_deref().ok_or_else(|| missing("manifest"))?)
-        .map_err(|e| ApiError::internal(format!("manifest: {e}")))?;
-    let shape = manifest.shape().map_err(|e| ApiError::internal(format!("shape: {e}")))?;
-    let totals = run.totals.as_deref().ok_or_else(|| missing("totals"))?;
-    let cast = casting::cast_count(&state.store, run.id).await?;
-    let attendance =
-        Attendance { expected: run.expected.unwrap_or(0), present: run.present.unwrap_or(0), issued: run.issued };
-    let cast = u32::try_from(cast).map_err(ApiError::internal)?;
-    let counts = poll_counts(&manifest.poll, &shape, attendance, cast, totals)
-        .map_err(|e| ApiError::internal(format!("counts: {e}")))?;
-    let (result, bytes) =
-        outcome(&manifest.poll, &manifest.ruleset, &counts).map_err(|e| ApiError::internal(format!("count: {e:?}")))?;
-    if run.outcome.as_deref() != Some(bytes.as_slice()) {
-        return Err(ApiError::internal(format!("poll {}: the recount differs from the stored outcome", run.id)));
-    }
-    Ok((manifest, result))
-}
-
 /// The sheet of a poll, for who may see it: before the tally nobody (409); tallied,
 /// the organisers, scrutineers and observers; published, anyone.
 async fn counted(state: &AppState, id: i64, auth: Result<&Authenticated, &ApiError>) -> Result<Counted, ApiError> {
@@ -620,7 +598,7 @@ async fn counted(state: &AppState, id: i64, auth: Result<&Authenticated, &ApiErr
             ));
         }
     }
-    let (manifest, result) = recount(state, &run).await?;
+    let (manifest, result) = recount(&state.store, &run).await?;
     let session = load_session(state, run.session_id).await?;
     let heading = SheetHeading {
         session: format!("{}{}", manifest.congress, manifest.session),
@@ -724,7 +702,7 @@ pub(crate) async fn display_figures(
         let Some(run) = casting::run(&state.store, p.id).await? else { continue };
         if run.state == PollState::Published {
             // A poll whose recount fails (logged) is left off rather than blanking the display.
-            if let Ok((_, result)) = recount(state, &run).await {
+            if let Ok((_, result)) = recount(&state.store, &run).await {
                 results.push(PublishedResult { poll: p.poll.name.clone(), charts: result_charts(&result, lang) });
             }
         } else {

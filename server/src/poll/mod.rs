@@ -3,3 +3,4 @@
 //! and the parts of the state they need, never a request.
 
 pub mod opening;
+pub mod recount;
