@@ -1,4 +1,4 @@
-//! What the board page (`super::public`) shows of the two things a delegate takes
+//! What the board page (`super::board_lookup`) shows of the two things a delegate takes
 //! home from the booth: a receipt, checked against the board by the server
 //! (`crate::receipts`), and a challenged ballot, opened to its marks in words and
 //! handed to the browser, whose script (`/assets/spoiled-check.js`) checks the

@@ -1,6 +1,6 @@
 //! The hall display (大屏幕) for a projector: the session's name and live expected,
 //! present and quorum, ballots issued and cast while a poll runs, and a published
-//! poll's results as bar charts (`super::public`), pushed by server-sent events.
+//! poll's results as bar charts (`super::support::figures`), pushed by server-sent events.
 //! Public: these are the figures announced in the hall. Each process reads them once a
 //! second per session shown, in one task shared by all its display streams
 //! (`super::display_feed`), and pushes only changes, so it works the same with several
@@ -54,9 +54,9 @@ pub struct Figures {
     /// The polls: name and state.
     pub polls: Vec<(String, PollState)>,
     /// Ballots issued and cast in the polls being voted on or counted.
-    pub turnout: Vec<super::public::Turnout>,
+    pub turnout: Vec<super::support::figures::Turnout>,
     /// The published polls' results as bar charts, newest first.
-    pub results: Vec<super::public::PublishedResult>,
+    pub results: Vec<super::support::figures::PublishedResult>,
     /// The fingerprint and newest signed tree head of every poll being voted on or
     /// just closed, for the hall to compare and observers to keep (spec §11.4, §12.11).
     pub boards: Vec<BoardShown>,
@@ -102,7 +102,7 @@ async fn load(state: &AppState, session_id: i64, lang: Lang) -> Result<Figures, 
     let c = load_congress(state, s.congress_id).await?;
     let a = attendance_figures(state, &s).await?;
     let records = polls::of_session(&state.store, s.id).await?;
-    let (turnout, results) = super::public::display_figures(state, &records, lang).await?;
+    let (turnout, results) = super::support::figures::display_figures(state, &records, lang).await?;
     let boards = boards(state, &records).await?;
     let polls = records.into_iter().map(|p| (p.poll.name, p.state)).collect();
     Ok(Figures {
@@ -206,8 +206,8 @@ async fn page(
                 t("未达到法定人数", "Quorum not met")
             }),
         ),
-        ("turnout", Slot::Markup(super::public::turnout_html(&f.turnout, lang))),
-        ("results", Slot::Markup(super::public::results_html(&f.results))),
+        ("turnout", Slot::Markup(super::support::figures::turnout_html(&f.turnout, lang))),
+        ("results", Slot::Markup(super::support::figures::results_html(&f.results))),
         (
             "heads_word",
             Slot::text(t(

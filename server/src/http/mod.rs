@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod board_checks;
 pub mod board_list;
+pub mod board_lookup;
 pub mod cards;
 pub mod ceremony;
 pub mod ceremony_outcome;
@@ -21,7 +22,7 @@ pub mod key_check;
 pub mod limits;
 pub mod openapi;
 pub mod polls;
-pub mod public;
+pub mod result_sheet;
 pub mod results;
 pub mod sealed_board;
 pub mod station_auth;
@@ -169,7 +170,8 @@ pub fn router(state: AppState) -> Router {
         .merge(display::router())
         .merge(cards::router())
         .merge(polls::router())
-        .merge(public::router())
+        .merge(board_lookup::router())
+        .merge(result_sheet::router())
         .merge(board_list::router())
         .merge(assets::router())
         .merge(stations::router())

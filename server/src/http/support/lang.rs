@@ -3,8 +3,19 @@
 
 use axum::http::header::SET_COOKIE;
 use axum::response::Response;
+use serde::Deserialize;
 
 use crate::i18n::{LANG_COOKIE, Lang};
+
+/// The query of a server-rendered page: its language, and on the board page a
+/// tracking code or a receipt to look up.
+#[derive(Deserialize)]
+pub(crate) struct PageQuery {
+    pub(crate) lang: Option<String>,
+    pub(crate) code: Option<String>,
+    /// A receipt text (spec §12.11), as the booth's receipt QR code carries it.
+    pub(crate) receipt: Option<String>,
+}
 
 /// The page's language: `?lang=` if given (and then remembered in a cookie), else the request's.
 pub(crate) fn page_lang(request: Lang, query: Option<&str>) -> (Lang, bool) {

@@ -6,7 +6,9 @@
 pub mod assets;
 pub mod attendance;
 pub mod card_scan;
+pub mod charts;
 pub mod errors;
+pub mod figures;
 pub mod lang;
 pub mod load;
 pub mod officers;

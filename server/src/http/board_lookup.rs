@@ -1,19 +1,16 @@
-//! The public pages of a poll: the board explorer (`GET /polls/{id}/board`: look a
-//! tracking code up, see its entry and its inclusion proof in the latest signed tree
-//! head, checked by the server and again in the browser), the same lookup as JSON
-//! for any verifier (`GET /api/polls/{id}/board-proof/{tracking}`), the result sheet
-//! (计票结果报告单) as a printable A4 page and as PDF, and the results as SVG bar
-//! charts and the ballot counts for the hall display (`super::display`).
+//! The board explorer of a poll (`GET /polls/{id}/board`): look a tracking code up,
+//! see its entry and its inclusion proof in the latest signed tree head, checked by
+//! the server and again in the browser; and the same lookup as JSON for any verifier
+//! (`GET /api/polls/{id}/board-proof/{tracking}`).
 //!
-//! Pages are server-rendered in the request's language (zh-CN by default, `?lang=en`
-//! switches and remembers it), load nothing from another origin (their scripts and
-//! style sheets are files under `/assets/`, `super::assets`; no inline script or style,
-//! for the strict CSP) and work without JavaScript; the board explorer's script only
-//! adds the browser's own check.
+//! The page is server-rendered in the request's language (zh-CN by default, `?lang=en`
+//! switches and remembers it), loads nothing from another origin (its script and
+//! style sheet are files under `/assets/`, `super::support::assets`; no inline script
+//! or style, for the strict CSP) and works without JavaScript; its script only adds
+//! the browser's own check.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -21,35 +18,27 @@ use hallvote_crypto::merkle::{InclusionProof, TreeHead};
 use hallvote_crypto::sign::sign;
 use hallvote_crypto::tags;
 use hallvote_tally::ballot::TrackingCode;
-use hallvote_tally::count::{CandidateStatus, ContestResult, PollResult};
 use hallvote_tally::record::Receipt;
 use hallvote_tally::record::builder::head_message;
 use hallvote_tally::{Lang, Text};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
 
 use super::AppState;
 use super::board_checks;
 use super::extract::b64;
-use super::support::errors::conflict;
-use super::support::lang::{lang_tag, page_lang, remember_lang};
-use super::support::load::{load_run, load_session};
+use super::support::lang::{PageQuery, lang_tag, page_lang, remember_lang};
+use super::support::load::load_run;
 use super::support::poll::ensure_log;
-use super::support::session::Authenticated;
 use super::support::url::url_encode;
 use crate::ApiError;
-use crate::auth::Role;
 use crate::board::entry_leaf_hash;
 use crate::casting::PollContext;
-use crate::db::casting::{self, OfficerRole, PollRun, StoredEntry};
+use crate::db::casting::{self, PollRun, StoredEntry};
 use crate::db::polls::PollRecord;
 use crate::html::{Slot, escape, fill, script_json};
 use crate::i18n::RequestLang;
-use crate::lifecycle::PollState;
-use crate::poll::recount::recount;
 use crate::receipts::{self, ReceiptCheck};
-use crate::sheet::{SheetHeading, Signer, Signers};
 use crate::spoiled::{self, OpenedBallot};
 
 const BOARD_PAGE: &str = include_str!("pages/board.html");
@@ -59,20 +48,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/polls/{id}/board", get(board_page))
         .route("/api/polls/{id}/board-proof/{tracking}", get(board_proof))
-        .route("/polls/{id}/sheet", get(sheet_page))
-        .route("/polls/{id}/sheet.pdf", get(sheet_pdf))
 }
-
-#[derive(Deserialize)]
-struct PageQuery {
-    lang: Option<String>,
-    code: Option<String>,
-    /// A receipt text (spec §12.11), as the booth's receipt QR code carries it.
-    receipt: Option<String>,
-}
-
-// ---------------------------------------------------------------------------------
-// The board explorer.
 
 /// A signed tree head of a poll's board (spec §12.5).
 struct SignedTreeHead {
@@ -567,364 +543,6 @@ fn render_lookup(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> Str
     out
 }
 
-// ---------------------------------------------------------------------------------
-// The result sheet.
-
-/// A counted poll: the result recounted from the stored totals, and what heads and
-/// signs its sheet.
-struct Counted {
-    result: PollResult,
-    heading: SheetHeading,
-    signers: Signers,
-}
-
-/// The sheet of a poll, for who may see it: before the tally nobody (409); tallied,
-/// the organisers, scrutineers and observers; published, anyone.
-async fn counted(state: &AppState, id: i64, auth: Result<&Authenticated, &ApiError>) -> Result<Counted, ApiError> {
-    let (_, run) = load_run(state, id).await?;
-    match run.state {
-        PollState::Published => {}
-        PollState::Tallied => {
-            auth.map_err(Clone::clone)?.require(&[Role::Organiser, Role::Scrutineer, Role::Observer])?;
-        }
-        _ => {
-            return Err(conflict(
-                "poll_not_counted",
-                &format!("本次投票当前状态为「{}」，计票完成后才有计票结果报告单。", run.state.label(Lang::ZhCn)),
-                &format!(
-                    "The poll's state is “{}”; the result sheet exists once the votes are counted.",
-                    run.state.label(Lang::En)
-                ),
-            ));
-        }
-    }
-    let (manifest, result) = recount(&state.store, &run).await?;
-    let session = load_session(state, run.session_id).await?;
-    let heading = SheetHeading {
-        session: format!("{}{}", manifest.congress, manifest.session),
-        poll: manifest.poll.name.clone(),
-        date: session.date,
-        place: session.place,
-        ruleset: String::new(),
-        fingerprint: state.fingerprints.of(&state.store, &run).await?.map(|f| f.short()).unwrap_or_default(),
-    };
-    let signed = casting::signatures(&state.store, id).await?;
-    let mut signers = Signers::default();
-    for o in casting::officers(&state.store, id).await? {
-        let has = signed.iter().any(|(r, p, _)| *r == o.role && *p == o.position);
-        let s = if has { Signer::signed(o.name) } else { Signer::new(o.name) };
-        match o.role {
-            OfficerRole::Scrutineer => signers.scrutineers.push(s),
-            OfficerRole::Counter => signers.counters.push(s),
-        }
-    }
-    Ok(Counted { result, heading, signers })
-}
-
-async fn sheet_page(
-    State(state): State<AppState>,
-    auth: Result<Authenticated, ApiError>,
-    RequestLang(lang): RequestLang,
-    Query(q): Query<PageQuery>,
-    Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
-    let (lang, set) = page_lang(lang, q.lang.as_deref());
-    let c = counted(&state, id, auth.as_ref()).await?;
-    let page = crate::sheet::html(&c.result, &c.heading, &c.signers, lang);
-    Ok(remember_lang(Html(page).into_response(), lang, set))
-}
-
-async fn sheet_pdf(
-    State(state): State<AppState>,
-    auth: Result<Authenticated, ApiError>,
-    RequestLang(lang): RequestLang,
-    Query(q): Query<PageQuery>,
-    Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
-    let (lang, _) = page_lang(lang, q.lang.as_deref());
-    let c = counted(&state, id, auth.as_ref()).await?;
-    let pdf = tokio::task::spawn_blocking(move || crate::sheet::pdf(&c.result, &c.heading, &c.signers, lang))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "result sheet PDF");
-            let t = e.text();
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "sheet_pdf_unavailable", &t.zh, &t.en)
-        })?;
-    Ok((
-        [
-            (CONTENT_TYPE, "application/pdf".to_owned()),
-            (CONTENT_DISPOSITION, format!("inline; filename=\"poll-{id}-sheet.pdf\"")),
-        ],
-        pdf,
-    )
-        .into_response())
-}
-
-// ---------------------------------------------------------------------------------
-// The hall display: ballot counts while a poll runs, bar charts once it is published.
-
-/// Credentials issued and ballots cast in a poll (发出选票 / 收回选票).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Turnout {
-    /// The poll's name.
-    pub poll: String,
-    /// open, closed or tallied.
-    pub state: PollState,
-    /// Ballots (credentials) issued.
-    pub issued: u32,
-    /// Ballots cast (spoiled ones not counted).
-    pub cast: u64,
-}
-
-/// A published poll's results as markup: its name and a chart per contest.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PublishedResult {
-    /// The poll's name.
-    pub poll: String,
-    /// `<figure>`s with an `<svg>` each, every text escaped: markup to insert as it is.
-    pub charts: String,
-}
-
-/// The hall display's figures of a session's polls: the counts of those being voted
-/// on or counted, and the results of those published (newest first).
-pub(crate) async fn display_figures(
-    state: &AppState,
-    polls: &[PollRecord],
-    lang: Lang,
-) -> Result<(Vec<Turnout>, Vec<PublishedResult>), ApiError> {
-    let mut turnout = Vec::new();
-    let mut results = Vec::new();
-    for p in polls {
-        if !p.state.has_opened() {
-            continue;
-        }
-        let Some(run) = casting::run(&state.store, p.id).await? else { continue };
-        if run.state == PollState::Published {
-            // A poll whose recount fails (logged) is left off rather than blanking the display.
-            if let Ok((_, result)) = recount(&state.store, &run).await {
-                results.push(PublishedResult { poll: p.poll.name.clone(), charts: result_charts(&result, lang) });
-            }
-        } else {
-            let cast = casting::cast_count(&state.store, p.id).await?;
-            turnout.push(Turnout { poll: p.poll.name.clone(), state: run.state, issued: run.issued, cast });
-        }
-    }
-    results.reverse();
-    Ok((turnout, results))
-}
-
-/// The ballot counts as the hall display first shows them (its script redraws them
-/// the same way from each update).
-pub(crate) fn turnout_html(turnout: &[Turnout], lang: Lang) -> String {
-    let t = |z: &'static str, e: &'static str| if lang == Lang::ZhCn { z } else { e };
-    turnout
-        .iter()
-        .map(|x| {
-            format!(
-                "<p class=\"turnout\">{}{}{} {}　{} {}</p>",
-                escape(&x.poll),
-                t("：", ": "),
-                t("发出选票", "Ballots issued"),
-                x.issued,
-                t("收回选票", "Ballots cast"),
-                x.cast
-            )
-        })
-        .collect()
-}
-
-/// The published results as the hall display first shows them.
-pub(crate) fn results_html(results: &[PublishedResult]) -> String {
-    results
-        .iter()
-        .map(|r| format!("<section class=\"result\"><h2>{}</h2>{}</section>", escape(&r.poll), r.charts))
-        .collect()
-}
-
-/// One bar of a chart.
-struct Bar {
-    label: String,
-    value: u32,
-    /// The outcome in words, at the right.
-    note: String,
-    /// Elected, adopted: drawn in the accent colour.
-    strong: bool,
-}
-
-/// A group of bars under an optional heading (a member, a motion item).
-struct Group {
-    heading: Option<(String, String, bool)>,
-    bars: Vec<Bar>,
-}
-
-/// The results as bar charts in SVG, for a projector: one chart per contest with one
-/// bar per candidate (for-votes, with the threshold marked), per member and option, or
-/// per item and option, each with its count and the outcome in words. A void poll
-/// gets its reason instead.
-pub fn result_charts(result: &PollResult, lang: Lang) -> String {
-    let zh = lang == Lang::ZhCn;
-    let t = |z: &str, e: &str| Text::new(z, e).get(lang).to_owned();
-    if let Some(reason) = &result.void_reason {
-        return format!("<p class=\"void\">{}{}</p>", t("投票无效：", "Void: "), escape(reason.get(lang)));
-    }
-    let scale = result.valid_ballots.max(1);
-    let mut out = String::new();
-    for c in &result.contests {
-        let (title, groups, threshold) = match c {
-            ContestResult::Election(e) => {
-                let mut bars: Vec<Bar> = e
-                    .candidates
-                    .iter()
-                    .map(|c| Bar {
-                        label: c.name.clone(),
-                        value: c.for_votes,
-                        note: status_words(c.status, lang),
-                        strong: c.status == CandidateStatus::Elected,
-                    })
-                    .collect();
-                bars.extend(e.write_ins.iter().map(|w| Bar {
-                    label: format!("{}{}", w.name, t("（另选）", " (write-in)")),
-                    value: w.votes,
-                    note: status_words(w.status, lang),
-                    strong: w.status == CandidateStatus::Elected,
-                }));
-                let title = if zh {
-                    format!("{}（应选 {} 名，得赞成票数）", e.title, e.seats)
-                } else {
-                    format!("{} ({} seat(s); for-votes)", e.title, e.seats)
-                };
-                (title, vec![Group { heading: None, bars }], Some(e.threshold))
-            }
-            ContestResult::Confidence(g) | ContestResult::Evaluation(g) => {
-                let groups = g
-                    .members
-                    .iter()
-                    .map(|m| Group {
-                        heading: Some((m.name.clone(), m.outcome.get(lang).to_owned(), false)),
-                        bars: m
-                            .counts
-                            .iter()
-                            .map(|s| Bar {
-                                label: s.option.get(lang).to_owned(),
-                                value: s.votes,
-                                note: s.percent.as_ref().map(|p| format!("{p}%")).unwrap_or_default(),
-                                strong: false,
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                (g.title.clone(), groups, None)
-            }
-            ContestResult::Motion(m) => {
-                let groups = m
-                    .items
-                    .iter()
-                    .map(|i| Group {
-                        heading: Some((
-                            i.title.clone(),
-                            if i.passed { t("通过", "adopted") } else { t("未通过", "not adopted") },
-                            i.passed,
-                        )),
-                        bars: [
-                            (t("赞成", "For"), i.for_votes),
-                            (t("反对", "Against"), i.against),
-                            (t("弃权", "Abstain"), i.abstain),
-                        ]
-                        .into_iter()
-                        .map(|(label, value)| Bar { label, value, note: String::new(), strong: false })
-                        .collect(),
-                    })
-                    .collect();
-                (m.title.clone(), groups, None)
-            }
-        };
-        let threshold_label = threshold.map(|n| if zh { format!("当选票数 {n}") } else { format!("needed: {n}") });
-        out.push_str(&chart_svg(&title, &groups, scale, threshold.zip(threshold_label)));
-    }
-    out
-}
-
-fn status_words(st: CandidateStatus, lang: Lang) -> String {
-    match st {
-        CandidateStatus::Elected => Text::new("当选", "elected"),
-        CandidateStatus::Runoff => Text::new("并列，再次投票", "tied: new vote"),
-        CandidateStatus::NotElected => Text::new("未当选", "not elected"),
-    }
-    .get(lang)
-    .to_owned()
-}
-
-/// Chart geometry, in SVG user units (the chart scales to the page's width).
-const WIDTH: u32 = 1200;
-const ROW: u32 = 56;
-const LABEL_END: u32 = 250;
-const BAR_START: u32 = 270;
-const BAR_MAX: u32 = 600;
-const GOLD: &str = "#ffd54f";
-
-fn chart_svg(title: &str, groups: &[Group], scale: u32, threshold: Option<(u64, String)>) -> String {
-    let mut body = String::new();
-    let mut y = if threshold.is_some() { 48 } else { 8 };
-    let top = y;
-    let bar_x = |v: u64| {
-        BAR_START + u32::try_from(v.min(u64::from(scale)) * u64::from(BAR_MAX) / u64::from(scale)).unwrap_or(BAR_MAX)
-    };
-    for g in groups {
-        if let Some((name, outcome, strong)) = &g.heading {
-            let fill = if *strong { GOLD } else { "#ffffff" };
-            body.push_str(&format!(
-                "<text x=\"8\" y=\"{}\" font-size=\"32\" font-weight=\"bold\" fill=\"#ffffff\">{}</text>\
-                 <text x=\"{}\" y=\"{}\" font-size=\"32\" font-weight=\"bold\" text-anchor=\"end\" fill=\"{fill}\">{}</text>",
-                y + 38,
-                escape(name),
-                WIDTH - 8,
-                y + 38,
-                escape(outcome),
-            ));
-            y += ROW;
-        }
-        for b in &g.bars {
-            let end = bar_x(u64::from(b.value));
-            let fill = if b.strong { GOLD } else { "#f0f0f0" };
-            let weight = if b.strong { "bold" } else { "normal" };
-            body.push_str(&format!(
-                "<g class=\"bar\"><text x=\"{LABEL_END}\" y=\"{ty}\" font-size=\"30\" text-anchor=\"end\" fill=\"#ffffff\" font-weight=\"{weight}\">{label}</text>\
-                 <rect x=\"{BAR_START}\" y=\"{ry}\" width=\"{w}\" height=\"40\" fill=\"{fill}\"/>\
-                 <text x=\"{vx}\" y=\"{ty}\" font-size=\"30\" font-weight=\"bold\" fill=\"#ffffff\">{value}</text>\
-                 <text x=\"{nx}\" y=\"{ty}\" font-size=\"30\" text-anchor=\"end\" fill=\"{nfill}\" font-weight=\"{weight}\">{note}</text></g>",
-                ty = y + 38,
-                label = escape(&b.label),
-                ry = y + 8,
-                w = end - BAR_START,
-                vx = end + 12,
-                value = b.value,
-                nx = WIDTH - 8,
-                nfill = if b.strong { GOLD } else { "#ffffff" },
-                note = escape(&b.note),
-            ));
-            y += ROW;
-        }
-    }
-    if let Some((n, label)) = threshold {
-        let x = bar_x(n);
-        body.push_str(&format!(
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{GOLD}\" stroke-width=\"4\" stroke-dasharray=\"10 6\"/>\
-             <text x=\"{x}\" y=\"34\" font-size=\"26\" text-anchor=\"middle\" fill=\"{GOLD}\">{}</text>",
-            top - 4,
-            y + 4,
-            escape(&label),
-        ));
-    }
-    let height = y + 12;
-    format!(
-        "<figure class=\"chart\"><figcaption>{title}</figcaption>\
-         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"{title}\" \
-         font-family=\"Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif\"><title>{title}</title>{body}</svg></figure>",
-        title = escape(title),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -939,20 +557,5 @@ mod tests {
     #[test]
     fn hex_is_grouped() {
         assert_eq!(grouped_hex(&[0xab; 6]), "abababab abab");
-    }
-
-    #[test]
-    fn bars_scale_to_the_valid_ballots_and_escape_text() {
-        let groups = [Group {
-            heading: None,
-            bars: vec![
-                Bar { label: "<b>".into(), value: 10, note: "当选".into(), strong: true },
-                Bar { label: "乙".into(), value: 5, note: "未当选".into(), strong: false },
-            ],
-        }];
-        let svg = chart_svg("t&t", &groups, 10, Some((6, "当选票数 6".into())));
-        assert!(svg.contains(&format!("width=\"{BAR_MAX}\"")) && svg.contains(&format!("width=\"{}\"", BAR_MAX / 2)));
-        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>") && svg.contains("t&amp;t"));
-        assert!(svg.contains("当选票数 6") && svg.contains(">未当选<"));
     }
 }

@@ -1,0 +1,92 @@
+//! The hall display's figures: ballot counts while a poll runs, bar charts once it
+//! is published (`super::super::display` shows them).
+
+use hallvote_tally::Lang;
+use serde::Serialize;
+
+use super::charts::result_charts;
+use crate::ApiError;
+use crate::db::casting;
+use crate::db::polls::PollRecord;
+use crate::html::escape;
+use crate::http::AppState;
+use crate::lifecycle::PollState;
+use crate::poll::recount::recount;
+
+/// Credentials issued and ballots cast in a poll (发出选票 / 收回选票).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Turnout {
+    /// The poll's name.
+    pub poll: String,
+    /// open, closed or tallied.
+    pub state: PollState,
+    /// Ballots (credentials) issued.
+    pub issued: u32,
+    /// Ballots cast (spoiled ones not counted).
+    pub cast: u64,
+}
+
+/// A published poll's results as markup: its name and a chart per contest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublishedResult {
+    /// The poll's name.
+    pub poll: String,
+    /// `<figure>`s with an `<svg>` each, every text escaped: markup to insert as it is.
+    pub charts: String,
+}
+
+/// The hall display's figures of a session's polls: the counts of those being voted
+/// on or counted, and the results of those published (newest first).
+pub(crate) async fn display_figures(
+    state: &AppState,
+    polls: &[PollRecord],
+    lang: Lang,
+) -> Result<(Vec<Turnout>, Vec<PublishedResult>), ApiError> {
+    let mut turnout = Vec::new();
+    let mut results = Vec::new();
+    for p in polls {
+        if !p.state.has_opened() {
+            continue;
+        }
+        let Some(run) = casting::run(&state.store, p.id).await? else { continue };
+        if run.state == PollState::Published {
+            // A poll whose recount fails (logged) is left off rather than blanking the display.
+            if let Ok((_, result)) = recount(&state.store, &run).await {
+                results.push(PublishedResult { poll: p.poll.name.clone(), charts: result_charts(&result, lang) });
+            }
+        } else {
+            let cast = casting::cast_count(&state.store, p.id).await?;
+            turnout.push(Turnout { poll: p.poll.name.clone(), state: run.state, issued: run.issued, cast });
+        }
+    }
+    results.reverse();
+    Ok((turnout, results))
+}
+
+/// The ballot counts as the hall display first shows them (its script redraws them
+/// the same way from each update).
+pub(crate) fn turnout_html(turnout: &[Turnout], lang: Lang) -> String {
+    let t = |z: &'static str, e: &'static str| if lang == Lang::ZhCn { z } else { e };
+    turnout
+        .iter()
+        .map(|x| {
+            format!(
+                "<p class=\"turnout\">{}{}{} {}　{} {}</p>",
+                escape(&x.poll),
+                t("：", ": "),
+                t("发出选票", "Ballots issued"),
+                x.issued,
+                t("收回选票", "Ballots cast"),
+                x.cast
+            )
+        })
+        .collect()
+}
+
+/// The published results as the hall display first shows them.
+pub(crate) fn results_html(results: &[PublishedResult]) -> String {
+    results
+        .iter()
+        .map(|r| format!("<section class=\"result\"><h2>{}</h2>{}</section>", escape(&r.poll), r.charts))
+        .collect()
+}
