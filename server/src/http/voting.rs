@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hallvote_crypto::credential::{BlindRequest, sign_blinded};
 use hallvote_crypto::sign::sign;
 use hallvote_crypto::tags;
 use hallvote_tally::ballot::{BallotError, TrackingCode};
@@ -24,11 +23,10 @@ use super::support::errors::{conflict, invalid};
 use super::support::load::{load_run, load_session};
 use super::support::poll::{context, ensure_log};
 use crate::ApiError;
-use crate::casting::{BallotJob, BallotRefusal, PollContext, open_credential_key};
-use crate::db::casting::{self, Appended, IssueError, NewEntry, PollRun, StoredEntry};
-use crate::db::{attendance, roster};
-use crate::i18n::Lang;
+use crate::casting::{BallotJob, BallotRefusal};
+use crate::db::casting::{self, Appended, NewEntry, PollRun, StoredEntry};
 use crate::lifecycle::PollState;
+use crate::poll::issuance::{self, not_open};
 use crate::stations_protocol::StationKind;
 use hallvote_protocol::wire::{BallotDefinition, EntryKind, EntryRequest, Fixed, IssueRequest, Issued, Receipt};
 
@@ -41,14 +39,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/station/polls/{id}/challenge", post(challenge))
         .route("/api/polls/{id}/board", get(board_summary))
         .route("/api/polls/{id}/board/{tracking}", get(lookup))
-}
-
-fn not_open(run: &PollRun) -> ApiError {
-    conflict(
-        "poll_not_open",
-        &format!("本次投票当前状态为「{}」，不在投票中。", run.state.label(Lang::ZhCn)),
-        &format!("The poll's state is “{}”: it is not open for voting.", run.state.label(Lang::En)),
-    )
 }
 
 async fn issue(
@@ -65,64 +55,11 @@ async fn issue(
     let ctx = context(&state, &run)?;
     let session = load_session(&state, poll.session_id).await?;
     let card = scanned_card(&state, session.congress_id, CardScan { qr: body.qr, card: body.card })?;
-    let delegate = roster::by_card(&state.store, session.congress_id, &card).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_a_delegate",
-            &format!("代表证号 {card} 不在本届代表名册中。"),
-            &format!("Card {card} is not on this congress's roll."),
-        )
-    })?;
-    if !attendance::present_cards(&state.store, session.id).await?.contains(&delegate.card) {
-        return Err(conflict(
-            "not_present",
-            &format!("{} 尚未报到（或已离场），不能领取选票。请先在报到处报到。", delegate.name),
-            &format!("{} has not checked in (or has left) and cannot be issued a ballot.", delegate.name),
-        ));
-    }
-    // 实到 is frozen when the poll opens; a delegate who arrived later is not counted
-    // present for this poll and gets no ballot for it (issued never exceeds present).
-    if let Some(mark) = run.open_mark
-        && !attendance::present_at(&state.store, session.id, delegate.id, mark).await?
-    {
-        return Err(conflict(
-            "arrived_after_opening",
-            &format!("{} 在本次投票开始后才报到，不计入本次投票的实到人数，不能领取本次选票。", delegate.name),
-            &format!(
-                "{} checked in after this poll opened, is not counted present for it, and cannot be issued its ballot.",
-                delegate.name
-            ),
-        ));
-    }
-    let request = BlindRequest::from_bytes(&body.blinded.0).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "blinded_malformed",
-            "盲化请求格式不正确。",
-            "The blinded request is malformed.",
-        )
-    })?;
-    let sealed = run.credential_secret.clone().ok_or_else(|| ApiError::internal("credential key missing"))?;
-    let sk = open_credential_key(&state.server_key, id, &ctx.manifest.credential_key, &sealed)?;
-    let result = casting::issue(&state.store, id, delegate.id, || sign_blinded(&sk, &request, &mut rand::rng())).await;
-    match result {
-        Ok(sig) => {
-            Ok((StatusCode::CREATED, Json(Issued { name: delegate.name, blind_signature: sig.as_bytes().into() })))
-        }
-        Err(IssueError::AlreadyIssued) => Err(conflict(
-            "already_issued",
-            &format!("{} 已领取过本次投票的选票，不能再次领取。", delegate.name),
-            &format!("{} has already been issued a ballot for this poll.", delegate.name),
-        )),
-        Err(IssueError::NotOpen) => Err(not_open(&run)),
-        Err(IssueError::Sign(_)) => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "blinded_malformed",
-            "盲化请求与本次投票的密钥不符。",
-            "The blinded request does not fit this poll's key.",
-        )),
-        Err(IssueError::Store(e)) => Err(e.into()),
-    }
+    let issued = issuance::issue(&state.store, &state.server_key, &ctx, &run, &session, &card, &body.blinded.0).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Issued { name: issued.name, blind_signature: issued.blind_signature.as_bytes().into() }),
+    ))
 }
 
 async fn ballot_definition(
