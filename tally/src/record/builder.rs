@@ -7,7 +7,7 @@ use hallvote_crypto::group::Element;
 use hallvote_crypto::hash::Hasher;
 use hallvote_crypto::merkle::MerkleLog;
 use hallvote_crypto::sign::{SigningKey, sign};
-use hallvote_crypto::threshold::{DecryptionShare, KeyShare, combine};
+use hallvote_crypto::threshold::{DecryptionShare, KeyShare, VerifiedShare, combine};
 use hallvote_crypto::{CryptoRng, dlog::DlogTable, tags};
 
 use super::codec::FormatError;
@@ -99,8 +99,9 @@ pub enum TallyError {
     OutOfBound(usize),
 }
 
-/// Verifies every share one by one (spec §5.4) and combines them into the totals
-/// (spec §5.5, §3.4), each searched up to `bound` (the number of cast ballots).
+/// Verifies every share one by one (spec §5.4, [`verify_decryption`]) and combines
+/// them into the totals (spec §5.5, §3.4), each searched up to `bound` (the number
+/// of cast ballots).
 pub fn combine_totals(
     threshold: u32,
     public_shares: &[Element],
@@ -110,25 +111,46 @@ pub fn combine_totals(
     decryptions: &[Decryption],
     bound: u64,
 ) -> Result<Vec<u64>, TallyError> {
+    let verified = decryptions
+        .iter()
+        .map(|d| verify_decryption(public_shares, election, shape, aggregates, d))
+        .collect::<Result<Vec<_>, _>>()?;
     let table = DlogTable::new(bound);
-    let mut totals = Vec::with_capacity(aggregates.len());
-    for (s, ((c, i, o), ct)) in selections(shape).into_iter().zip(aggregates).enumerate() {
-        let ctx = tally_context(election, c, i, o);
-        let mut verified = Vec::with_capacity(decryptions.len());
-        for d in decryptions {
-            let bad = TallyError::Share { scrutineer: d.scrutineer, selection: s };
-            let x = public_shares.get((d.scrutineer as usize).wrapping_sub(1)).ok_or(TallyError::NotEnough)?;
-            let share = d.shares.get(s).ok_or(bad.clone())?;
-            let share = DecryptionShare::decode(share).map_err(|_| bad.clone())?;
-            if share.index != d.scrutineer {
-                return Err(bad);
-            }
-            verified.push(share.verify(&ctx, x, ct).map_err(|_| bad)?);
-        }
-        let m = combine(ct, &verified, threshold).map_err(|_| TallyError::NotEnough)?;
+    let count = selections(shape).len().min(aggregates.len());
+    let mut totals = Vec::with_capacity(count);
+    for (s, ct) in aggregates.iter().take(count).enumerate() {
+        let column: Vec<VerifiedShare> = verified.iter().filter_map(|row| row.get(s).cloned()).collect();
+        let m = combine(ct, &column, threshold).map_err(|_| TallyError::NotEnough)?;
         totals.push(table.recover(&m).map_err(|_| TallyError::OutOfBound(s))?);
     }
     Ok(totals)
+}
+
+/// Verifies one scrutineer's decryption shares, one per selection in ballot order
+/// (spec §5.4): each decodes, is that scrutineer's, and its proof verifies against
+/// the scrutineer's public share `Xⱼ` and the selection's aggregate. The server
+/// checks a scrutineer's shares with it when they arrive, [`combine_totals`] before
+/// it combines them.
+pub fn verify_decryption(
+    public_shares: &[Element],
+    election: &[u8; 64],
+    shape: &BallotShape,
+    aggregates: &[Ciphertext],
+    decryption: &Decryption,
+) -> Result<Vec<VerifiedShare>, TallyError> {
+    let j = decryption.scrutineer;
+    let mut verified = Vec::with_capacity(aggregates.len());
+    for (s, ((c, i, o), ct)) in selections(shape).into_iter().zip(aggregates).enumerate() {
+        let bad = TallyError::Share { scrutineer: j, selection: s };
+        let x = public_shares.get((j as usize).wrapping_sub(1)).ok_or(TallyError::NotEnough)?;
+        let share = decryption.shares.get(s).ok_or(bad.clone())?;
+        let share = DecryptionShare::decode(share).map_err(|_| bad.clone())?;
+        if share.index != j {
+            return Err(bad);
+        }
+        verified.push(share.verify(&tally_context(election, c, i, o), x, ct).map_err(|_| bad)?);
+    }
+    Ok(verified)
 }
 
 /// The figures [`count`] starts from (spec §12.7): attendance and issuance from the
