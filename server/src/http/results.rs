@@ -10,11 +10,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use hallvote_crypto::dkg::Params;
 use hallvote_crypto::elgamal::Ciphertext;
-use hallvote_crypto::sign::{Signature, sign, verify};
+use hallvote_crypto::sign::{Signature, verify};
 use hallvote_crypto::tags;
-use hallvote_tally::record::builder::{
-    aggregate, combine_totals, head_message, outcome, poll_counts, result_digest, sign_record,
-};
+use hallvote_tally::record::builder::{combine_totals, outcome, poll_counts, result_digest, sign_record};
 use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Decryption, Record, SignedHead};
 use serde::{Deserialize, Serialize};
 
@@ -29,11 +27,13 @@ use super::support::poll::context;
 use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
-use crate::casting::{PollContext, ceremony_result, decode_aggregates};
+use crate::casting::{ceremony_result, decode_aggregates};
 use crate::db::casting::{self, OfficerRole, PollRun};
 use crate::db::{StoreError, audit};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
+use crate::poll::closing::{self, compute_aggregates};
+use crate::poll::decryption;
 use crate::poll::opening::refuse_unless_all_passed;
 
 /// The routes of this resource.
@@ -148,62 +148,12 @@ async fn close(
         return Err(wrong_state(&run, "只有投票中的投票可以结束。", "only an open poll can be closed."));
     }
     let ctx = context(&state, &run)?;
-    let entries: Vec<Vec<u8>> = casting::entries(&state.store, id).await?.into_iter().map(|e| e.entry).collect();
-    state.board.load(id, &entries)?;
-    let key = Arc::clone(&state.server_key);
-    let board = &state.board;
-    let election = ctx.election;
-    let closed = casting::close(&state.store, id, |size| {
-        let head = board.head_at(id, size).ok_or_else(|| StoreError::Corrupt("board changed while closing".into()))?;
-        let sig = sign(&key, tags::SIG_TREE_HEAD, &head_message(&head, &election)).to_bytes();
-        let mut out = head.to_vec();
-        out.extend_from_slice(&sig);
-        Ok(out)
-    })
-    .await;
-    let closed = match closed {
-        Err(StoreError::Corrupt(_)) => {
-            // A cast committed between loading and closing: load again and retry once.
-            let entries: Vec<Vec<u8>> =
-                casting::entries(&state.store, id).await?.into_iter().map(|e| e.entry).collect();
-            state.board.load(id, &entries)?;
-            casting::close(&state.store, id, |size| {
-                let head = board.head_at(id, size).ok_or_else(|| StoreError::Corrupt("board changed".into()))?;
-                let sig = sign(&key, tags::SIG_TREE_HEAD, &head_message(&head, &election)).to_bytes();
-                let mut out = head.to_vec();
-                out.extend_from_slice(&sig);
-                Ok(out)
-            })
-            .await?
-        }
-        other => other?,
-    };
-    if !closed {
+    if !closing::close(&state.store, &state.board, &state.server_key, &ctx, id).await? {
         return Err(wrong_state(&run, "不能结束。", "it cannot be closed."));
     }
-    compute_aggregates(&state, id, &ctx).await?;
     audit::append(&state.store, state.clock.now(), &who.username, "poll.close", &format!("poll {id}: board sealed"))
         .await?;
     status(State(state), auth, Path(id)).await
-}
-
-async fn compute_aggregates(state: &AppState, id: i64, ctx: &Arc<PollContext>) -> Result<Vec<Ciphertext>, ApiError> {
-    let run = casting::run(&state.store, id).await?.ok_or_else(|| ApiError::internal("poll vanished"))?;
-    if let Some(a) = &run.aggregates {
-        return Ok(decode_aggregates(a)?);
-    }
-    let stored = casting::entries(&state.store, id).await?;
-    let ctx = Arc::clone(ctx);
-    let aggregates = tokio::task::spawn_blocking(move || {
-        let entries: Vec<BoardEntry> = stored.iter().filter_map(|e| BoardEntry::decode(&e.entry).ok()).collect();
-        aggregate(&ctx.shape, &entries)
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(|e| ApiError::internal(format!("aggregate: {e}")))?;
-    let bytes: Vec<u8> = aggregates.iter().flat_map(Ciphertext::to_bytes).collect();
-    casting::set_aggregates(&state.store, id, &bytes).await?;
-    Ok(aggregates)
 }
 
 async fn aggregates_of(state: &AppState, run: &PollRun) -> Result<Vec<Ciphertext>, ApiError> {
@@ -211,7 +161,7 @@ async fn aggregates_of(state: &AppState, run: &PollRun) -> Result<Vec<Ciphertext
         Some(a) => Ok(decode_aggregates(a)?),
         None => {
             let ctx = context(state, run)?;
-            compute_aggregates(state, run.id, &ctx).await
+            compute_aggregates(&state.store, run.id, &ctx).await
         }
     }
 }
@@ -310,25 +260,7 @@ async fn post_decryption(
     let confirmations = casting::confirmations(&state.store, id).await?;
     let ceremony = public_shares(&run, n, &messages, &confirmations)?;
     let decryption = Decryption { scrutineer: j, shares };
-    let bad = |detail: String| {
-        invalid(
-            "decryption_share_invalid",
-            &format!("解密份额无效：{detail}"),
-            &format!("The decryption shares are invalid: {detail}"),
-        )
-    };
-    if decryption.shares.len() != aggregates.len() {
-        return Err(bad(format!("{} shares for {} selections", decryption.shares.len(), aggregates.len())));
-    }
-    // Verify every share against Xⱼ (spec §5.4): combine_totals with k = 1 checks the
-    // shares without needing the others (the combined value is not used).
-    let ctx2 = Arc::clone(&ctx);
-    let public = ceremony.output.public_shares.clone();
-    let d = decryption.clone();
-    let checked = tokio::task::spawn_blocking(move || check_shares(&ctx2, &public, &aggregates, &d))
-        .await
-        .map_err(ApiError::internal)?;
-    checked.map_err(bad)?;
+    decryption::check_shares(&ctx, &ceremony.output.public_shares, aggregates, &decryption).await?;
     match casting::put_decryption(&state.store, id, j, &blob).await {
         Ok(()) => Ok(StatusCode::CREATED),
         Err(StoreError::Conflict(_)) => {
@@ -336,33 +268,6 @@ async fn post_decryption(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-fn check_shares(
-    ctx: &PollContext,
-    public: &[hallvote_crypto::group::Element],
-    aggregates: &[Ciphertext],
-    d: &Decryption,
-) -> Result<(), String> {
-    use hallvote_crypto::threshold::DecryptionShare;
-    use hallvote_tally::record::builder::tally_context;
-    let x = public.get((d.scrutineer as usize).wrapping_sub(1)).ok_or("scrutineer out of range")?;
-    let mut s = 0;
-    for (c, contest) in ctx.shape.contests.iter().enumerate() {
-        for (i, item) in contest.items.iter().enumerate() {
-            for o in 0..usize::from(item.options) {
-                let share = DecryptionShare::decode(&d.shares[s]).map_err(|e| format!("selection {s}: {e}"))?;
-                if share.index != d.scrutineer {
-                    return Err(format!("selection {s}: share of scrutineer {}", share.index));
-                }
-                share
-                    .verify(&tally_context(&ctx.election, c, i, o), x, &aggregates[s])
-                    .map_err(|_| format!("selection {s}: proof does not verify"))?;
-                s += 1;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Combines `k` scrutineers' shares, recovers the totals and counts the result.
