@@ -121,13 +121,24 @@ fn served() -> BTreeSet<(String, String)> {
 }
 
 /// Error codes the handlers construct: `StatusCode::X, "code"` and `conflict("code"` /
-/// `invalid("code"` (the helpers of ceremony.rs), where the code is a literal.
+/// `invalid("code"` (the helpers of http/support/errors.rs), where the code is a
+/// literal; in the handlers, what they share (`http/support/`) and the poll's rules
+/// (`poll/`) they call.
 fn error_codes_in_source() -> BTreeSet<String> {
     let mut files = router_files();
     files.extend(
         ["http/extract.rs", "http/station_auth.rs", "http/auth.rs", "http/limits.rs", "error.rs"]
             .map(|f| src().join(f)),
     );
+    for dir in ["http/support", "poll"] {
+        let mut more: Vec<PathBuf> = std::fs::read_dir(src().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .collect();
+        more.sort();
+        files.extend(more);
+    }
     let mut codes = BTreeSet::new();
     for file in files {
         let code = code_of(&file);
@@ -311,7 +322,16 @@ async fn every_error_code_the_handlers_answer_with_is_documented() {
         }
     });
     let in_source = error_codes_in_source();
-    for expected in ["poll_wrong_state", "credential_already_spent", "replayed_request", "rate_limited", "internal"] {
+    for expected in [
+        "poll_wrong_state",
+        "credential_already_spent",
+        "replayed_request",
+        "rate_limited",
+        "internal",
+        "not_an_officer",
+        "key_check_pending",
+        "already_issued",
+    ] {
         assert!(in_source.contains(expected), "the source scan missed {expected}: {in_source:?}");
     }
     let missing: Vec<_> = in_source.difference(&documented).collect();
