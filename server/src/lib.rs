@@ -3,9 +3,14 @@
 //! (several stateless server processes sharing one database).
 //!
 //! Layout (STYLE.md): `http/` one file per resource with its own router and thin
-//! handlers; `db/` all SQL, one file per aggregate, in functions that take the
-//! store or a transaction; `auth/` accounts, passwords and roles; `error` the one
-//! error type that becomes a JSON response in the request's language.
+//! handlers, which import no other handler module (`tests/module_layers.rs`):
+//! what they share (loading rows with their 404s, error answers, the session
+//! extractor, page language) is in `http/support/`; `poll/` the poll's rules the
+//! handlers call (opening, issuing a credential, closing, the decryption-share
+//! check, the recount); `db/` all SQL, one file per aggregate, in functions that
+//! take the store or a transaction; `auth/` accounts, passwords and roles; `clock`
+//! the time the handlers read from the application state; `error` the one error
+//! type that becomes a JSON response in the request's language.
 #![forbid(unsafe_code)]
 
 pub mod auth;
