@@ -395,7 +395,7 @@ pub fn check_ballot(ctx: &Arc<PollContext>, credential: &[u8], ballot: &[u8], op
 pub const MAX_CHECK_BATCH: usize = 32;
 
 /// How much lower the verifiers' priority is than the rest of the server's (nice).
-const VERIFIER_NICENESS: i32 = 10;
+pub const VERIFIER_NICENESS: i32 = 10;
 
 type CheckJob = (BallotJob, tokio::sync::oneshot::Sender<Checked>);
 

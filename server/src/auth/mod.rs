@@ -1,6 +1,8 @@
 //! Accounts, roles and passwords.
 
 pub mod password;
+pub mod throttle;
+pub mod work;
 
 use std::fmt;
 use std::str::FromStr;

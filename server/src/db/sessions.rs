@@ -1,4 +1,5 @@
-//! Login sessions (table `login_sessions`) and login attempts (`login_attempts`).
+//! Login sessions (table `login_sessions`). Login attempts are kept in memory
+//! (`crate::auth::throttle`).
 //!
 //! The cookie holds a random 32-byte token; the table holds only its SHA-256, so
 //! reading the database does not let anyone log in.
@@ -59,49 +60,4 @@ pub async fn delete(store: &Store, token: &str) -> Result<(), StoreError> {
         .execute(store.pool())
         .await?;
     Ok(())
-}
-
-/// Records a login attempt for `username` from `address` before its password is
-/// checked, so that concurrent guesses count against each other; its id.
-pub async fn begin_attempt(store: &Store, username: &str, address: &str, now: i64) -> Result<i64, StoreError> {
-    let row = sqlx::query("INSERT INTO login_attempts (username, address, at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(username)
-        .bind(address)
-        .bind(now)
-        .fetch_one(store.pool())
-        .await?;
-    Ok(row.try_get("id")?)
-}
-
-/// Forgets an attempt whose password was right.
-pub async fn forget_attempt(store: &Store, id: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM login_attempts WHERE id = $1").bind(id).execute(store.pool()).await?;
-    Ok(())
-}
-
-/// Attempts for `username` since `since`: from `address` only, or from anywhere.
-pub async fn attempts_since(
-    store: &Store,
-    username: &str,
-    address: Option<&str>,
-    since: i64,
-) -> Result<i64, StoreError> {
-    let row = match address {
-        Some(a) => {
-            sqlx::query("SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND address = $2 AND at >= $3")
-                .bind(username)
-                .bind(a)
-                .bind(since)
-                .fetch_one(store.pool())
-                .await?
-        }
-        None => {
-            sqlx::query("SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND at >= $2")
-                .bind(username)
-                .bind(since)
-                .fetch_one(store.pool())
-                .await?
-        }
-    };
-    Ok(row.try_get("n")?)
 }

@@ -28,22 +28,18 @@ use crate::db::{audit, sessions};
 /// Failed logins allowed per account from one client address per minute before that
 /// address's further tries are refused (others are not: no one can lock an account
 /// out from elsewhere).
-pub const MAX_FAILURES_PER_MINUTE: i64 = 5;
+pub const MAX_FAILURES_PER_MINUTE: usize = 5;
 /// Attempts per account per minute, from every address together, beyond which each
 /// further attempt waits a second more (up to [`MAX_SLOWDOWN`]) before its password
 /// is checked: a slower path for everyone, never a wall.
-pub const SLOW_AFTER_PER_MINUTE: i64 = 20;
+pub const SLOW_AFTER_PER_MINUTE: usize = 20;
 /// The longest such wait.
 pub const MAX_SLOWDOWN: std::time::Duration = std::time::Duration::from_secs(5);
-/// Password hashes computed at once (Argon2id takes 19 MiB and tens of milliseconds
-/// each); further logins wait their turn instead of exhausting memory and cores.
-pub const ARGON2_AT_ONCE: usize = 4;
-static ARGON2: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(ARGON2_AT_ONCE);
-
-/// Runs an Argon2 computation on the blocking pool, at most [`ARGON2_AT_ONCE`] at once.
+/// Runs an Argon2 computation on the password threads: fewer than the cores, below the
+/// ballot verifiers' priority ([`crate::auth::work`]); further logins wait their turn
+/// instead of exhausting memory and cores.
 pub(crate) async fn argon2<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    let _permit = ARGON2.acquire().await.map_err(ApiError::internal)?;
-    tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)
+    crate::auth::work::run(f).await.ok_or_else(|| ApiError::internal("password work did not finish"))
 }
 
 /// The routes of this resource.
@@ -102,10 +98,12 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
     if req.username.len() > 64 || req.password.len() > 256 {
         return Err(bad_credentials());
     }
-    // The attempt is recorded before the password is checked, so guesses sent
-    // together count against each other; it is forgotten if the password is right.
-    let attempt = sessions::begin_attempt(&state.store, &req.username, &address, t).await?;
-    if sessions::attempts_since(&state.store, &req.username, Some(&address), t - 60).await? > MAX_FAILURES_PER_MINUTE {
+    // The attempt is recorded before the password is checked, and counted in the same
+    // step, so guesses sent together count against each other; it is forgotten if the
+    // password is right. In memory (`auth::throttle`): a flood of wrong logins writes
+    // nothing to the database the casts are written to.
+    let (attempt, counts) = state.logins.begin(&req.username, &address, t);
+    if counts.from_address > MAX_FAILURES_PER_MINUTE {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -113,9 +111,8 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
             "Too many failed logins from this device; please wait a minute and try again.",
         ));
     }
-    let everywhere = sessions::attempts_since(&state.store, &req.username, None, t - 60).await?;
-    if everywhere > SLOW_AFTER_PER_MINUTE {
-        let extra = u64::try_from(everywhere - SLOW_AFTER_PER_MINUTE).unwrap_or(u64::MAX);
+    if counts.everywhere > SLOW_AFTER_PER_MINUTE {
+        let extra = u64::try_from(counts.everywhere - SLOW_AFTER_PER_MINUTE).unwrap_or(u64::MAX);
         tokio::time::sleep(std::time::Duration::from_secs(extra).min(MAX_SLOWDOWN)).await;
     }
     let found = accounts::by_username(&state.store, &req.username).await?;
@@ -127,7 +124,7 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
         Some((account, _)) if ok && !account.disabled => account,
         _ => return Err(bad_credentials()),
     };
-    sessions::forget_attempt(&state.store, attempt).await?;
+    state.logins.forget(&req.username, attempt);
     let token = random_hex(32);
     let csrf = random_hex(16);
     sessions::create(&state.store, &token, account.id, &csrf, t).await?;

@@ -77,6 +77,8 @@ pub struct AppState {
     pub known_stations: std::sync::Arc<crate::listen::KnownStations>,
     /// Where every handler reads the time for records, expiries and skew checks.
     pub clock: crate::clock::Clock,
+    /// The login attempts of the last minute, by account name and client address.
+    pub logins: std::sync::Arc<crate::auth::throttle::LoginAttempts>,
 }
 
 impl AppState {
@@ -98,6 +100,7 @@ impl AppState {
             limits: Default::default(),
             known_stations: Default::default(),
             clock: crate::clock::Clock::system(),
+            logins: Default::default(),
         }
     }
 
