@@ -196,12 +196,26 @@ async fn as_station(
     body: Option<Value>,
 ) -> Result<Value, LoadError> {
     let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-    let (status, json) = conn.send(signed(st, method, path, body)?).await?;
-    if !status.is_success() {
-        return Err(fail(format!("{path}: {status} {json}")));
+    // The set-up's requests come from one station as fast as they are answered (3,000
+    // issuances at the desk): over the station rate, the server answers 429, and the
+    // station waits and sends again, newly signed, as the hall's stations do.
+    let mut refused = 0;
+    loop {
+        let (status, json) = conn.send(signed(st, method.clone(), path, body.clone())?).await?;
+        if status == StatusCode::TOO_MANY_REQUESTS && refused < MAX_RATE_LIMITED {
+            refused += 1;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        if !status.is_success() {
+            return Err(fail(format!("{path}: {status} {json}")));
+        }
+        return Ok(json);
     }
-    Ok(json)
 }
+
+/// How many times in a row a set-up request is sent again after a 429.
+const MAX_RATE_LIMITED: u32 = 30;
 
 fn unb64(v: &Value) -> Result<Vec<u8>, LoadError> {
     STANDARD.decode(v.as_str().ok_or_else(|| fail("missing field"))?).map_err(fail)
