@@ -36,6 +36,7 @@ pub mod roster;
 pub mod serve;
 pub mod sheet;
 pub mod spoiled;
+pub mod templates;
 pub mod tls;
 
 /// The wire protocol between stations and the server (spec §15), shared with the kiosk.

@@ -335,6 +335,16 @@ async fn printable_cards_and_png(store: Store) {
     assert!(!html.contains("<b>甲"));
     assert!(html.contains("阿依古丽·买买提"));
     assert_eq!(html.matches("<svg").count(), 2);
+    // The sheet's markup, as the print style sheet reads it: one section a card.
+    assert!(html.starts_with("<!doctype html><html lang=\""), "{html}");
+    assert!(html.contains(
+        "<link rel=\"stylesheet\" href=\"/assets/cards.css\"></head><body><main>\n<section class=\"card\"><h2>第十五届</h2>\
+         <p class=\"name\">&lt;b&gt;甲&lt;/b&gt;</p><p>一团</p><p>代表证号: A1</p><div class=\"qr\">"
+    ));
+    assert!(
+        html.contains("</section>\n<section class=\"card\"><h2>第十五届</h2><p class=\"name\">阿依古丽·买买提</p>")
+    );
+    assert!(html.ends_with("</section>\n</main></body></html>"), "{html}");
     let req = axum::http::Request::get(format!("/api/congresses/{}/cards/A2/qr.png", c.id))
         .header("cookie", &org.cookie)
         .body(axum::body::Body::empty())

@@ -1,6 +1,7 @@
 //! Delegate cards (代表证): each with the delegate's signed QR code (spec §16), as
 //! JSON, as a printable A4 page, and one by one as PNG.
 
+use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
@@ -16,8 +17,8 @@ use crate::ApiError;
 use crate::auth::Role;
 use crate::cards::{qr_png, qr_svg, qr_text};
 use crate::db::roster;
-use crate::html::escape;
 use crate::i18n::RequestLang;
+use crate::templates::render;
 use hallvote_tally::Lang;
 
 /// The routes of this resource.
@@ -88,24 +89,38 @@ async fn page(
         Lang::ZhCn => ("代表证", "代表证号"),
         Lang::En => ("Delegate cards", "Card no."),
     };
-    let mut body = String::new();
-    for c in &cards {
-        let svg = qr_svg(&c.qr_text).ok_or_else(|| ApiError::internal("QR code could not be drawn"))?;
-        // The SVG is generated here from a fixed alphabet; it is markup we trust.
-        let svg = svg.split_once("?>").map_or(svg.as_str(), |(_, rest)| rest).to_owned();
-        body.push_str(&format!(
-            "<section class=\"card\"><h2>{}</h2><p class=\"name\">{}</p><p>{}</p><p>{card_word}: {}</p><div class=\"qr\">{svg}</div></section>\n",
-            escape(&congress),
-            escape(&c.name),
-            escape(&c.group),
-            escape(&c.card),
-        ));
-    }
-    let lang_attr = match lang {
+    let cards = cards
+        .iter()
+        .map(|c| {
+            let svg = qr_svg(&c.qr_text).ok_or_else(|| ApiError::internal("QR code could not be drawn"))?;
+            // The SVG is drawn here from a fixed alphabet: markup the page places as it is.
+            let svg = svg.split_once("?>").map_or(svg.as_str(), |(_, rest)| rest).to_owned();
+            Ok(CardItem { name: &c.name, group: &c.group, card: &c.card, svg })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let lang = match lang {
         Lang::ZhCn => "zh-CN",
         Lang::En => "en",
     };
-    Ok(Html(format!(
-        "<!doctype html><html lang=\"{lang_attr}\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"stylesheet\" href=\"/assets/cards.css\"></head><body><main>\n{body}</main></body></html>"
-    )))
+    render(&CardsPage { lang, title, card_word, congress: &congress, cards })
+}
+
+/// The printable sheet (`http/pages/cards.html`).
+#[derive(Template)]
+#[template(path = "cards.html")]
+struct CardsPage<'a> {
+    lang: &'a str,
+    title: &'a str,
+    card_word: &'a str,
+    congress: &'a str,
+    cards: Vec<CardItem<'a>>,
+}
+
+/// One card of the sheet.
+struct CardItem<'a> {
+    name: &'a str,
+    group: &'a str,
+    card: &'a str,
+    /// The QR code as SVG markup the server drew.
+    svg: String,
 }
