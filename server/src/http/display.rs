@@ -9,9 +9,10 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 
+use askama::Template;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use futures_util::stream;
@@ -22,15 +23,13 @@ use super::support::attendance::attendance_figures;
 use super::support::load::{load_congress, load_session};
 use crate::ApiError;
 use crate::db::{casting, polls};
-use crate::html::{Slot, fill};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
+use crate::templates::{ScriptJson, render};
 use hallvote_tally::Lang;
 use hallvote_tally::record::SignedHead;
 use hallvote_tally::record::receipt::head_to_text;
 use serde_json::json;
-
-const DISPLAY_PAGE: &str = include_str!("pages/display.html");
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -190,32 +189,41 @@ async fn page(
             "root": t("根", "root"),
         },
     });
-    let slots = [
-        ("lang", Slot::text(t("zh-CN", "en"))),
-        ("title", Slot::text(f.session.as_str())),
-        ("session", Slot::text(f.session.as_str())),
-        ("expected_word", Slot::text(t("应到", "Expected"))),
-        ("present_word", Slot::text(t("实到", "Present"))),
-        ("expected", Slot::text(f.expected.to_string())),
-        ("present", Slot::text(f.present.to_string())),
-        (
-            "quorum",
-            Slot::text(if f.quorum_met {
-                t("已达到法定人数", "Quorum met")
-            } else {
-                t("未达到法定人数", "Quorum not met")
-            }),
-        ),
-        ("turnout", Slot::Markup(super::support::figures::turnout_html(&f.turnout, lang))),
-        ("results", Slot::Markup(super::support::figures::results_html(&f.results))),
-        (
-            "heads_word",
-            Slot::text(t(
-                "下载本屏已显示的树头（供核验）",
-                "Download the tree heads this display has shown (to verify)",
-            )),
-        ),
-        ("data", Slot::Json(data)),
-    ];
-    Ok(Html(fill(DISPLAY_PAGE, &slots)).into_response())
+    let page = DisplayPage {
+        lang: t("zh-CN", "en"),
+        session: &f.session,
+        expected_word: t("应到", "Expected"),
+        present_word: t("实到", "Present"),
+        expected: f.expected,
+        present: f.present,
+        quorum: if f.quorum_met {
+            t("已达到法定人数", "Quorum met")
+        } else {
+            t("未达到法定人数", "Quorum not met")
+        },
+        turnout: super::support::figures::turnout_html(&f.turnout, lang),
+        results: super::support::figures::results_html(&f.results),
+        heads_word: t("下载本屏已显示的树头（供核验）", "Download the tree heads this display has shown (to verify)"),
+        data: ScriptJson::new(&data),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// The hall display's page (`pages/display.html`).
+#[derive(Template)]
+#[template(path = "display.html")]
+struct DisplayPage<'a> {
+    lang: &'a str,
+    session: &'a str,
+    expected_word: &'a str,
+    present_word: &'a str,
+    expected: u32,
+    present: u32,
+    quorum: &'a str,
+    /// Markup drawn by `figures`, every text in it escaped there.
+    turnout: String,
+    /// Markup drawn by `figures`, every text in it escaped there.
+    results: String,
+    heads_word: &'a str,
+    data: ScriptJson,
 }
