@@ -7,11 +7,12 @@
 //!
 //! A page reads only its own range of positions (`db::casting::list_entries`).
 
+use askama::Template;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hallvote_tally::ballot::TrackingCode;
 use hallvote_tally::{Lang, Text};
@@ -25,11 +26,9 @@ use super::support::load::load_run;
 use super::support::url::url_encode;
 use crate::ApiError;
 use crate::db::casting::{self, ListedEntry};
-use crate::html::{Slot, escape, fill};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
-
-const LIST_PAGE: &str = include_str!("pages/board_list.html");
+use crate::templates::render;
 
 /// Entries on a page unless `per_page` says otherwise.
 pub const PER_PAGE: u64 = 50;
@@ -211,8 +210,8 @@ async fn list_page(
         per_page: q.per_page.as_deref().and(paging.as_ref().ok().map(|p| p.per_page)),
         lang,
     };
-    let page = view.render(paging.as_ref(), &entries);
-    Ok(remember_lang((status, Html(page)).into_response(), lang, set))
+    let page = render(&view.page(paging.as_ref(), &entries))?;
+    Ok(remember_lang((status, page).into_response(), lang, set))
 }
 
 /// What the list page is drawn from.
@@ -241,7 +240,7 @@ impl ListView<'_> {
         h
     }
 
-    fn render(&self, paging: Result<&Paging, &PageError>, entries: &[ListedEntry]) -> String {
+    fn page(&self, paging: Result<&Paging, &PageError>, entries: &[ListedEntry]) -> ListPage<'_> {
         let zh = self.lang == Lang::ZhCn;
         let other = if zh { Lang::En } else { Lang::ZhCn };
         let state = self.state.label(self.lang);
@@ -256,46 +255,41 @@ impl ListView<'_> {
         } else {
             format!("State: {state}. The board has {} entries. {board_state}", self.size)
         };
-        let (message, table, pager, shown_page) = match paging {
-            Ok(p) => (String::new(), self.table(p, entries), self.pager(p), p.page),
+        let (error, table, pager, shown_page) = match paging {
+            Ok(p) => (None, Some(self.table(p, entries)), self.pager(p), p.page),
             Err(e) => (
-                format!(
-                    "<p class=\"message\">{}</p><p><a class=\"button\" href=\"{}\">{}</a></p>",
-                    escape(e.text().get(self.lang)),
-                    escape(&self.href(1, self.lang)),
-                    self.t("回到第 1 页", "Go to page 1"),
-                ),
-                String::new(),
-                String::new(),
+                Some(PageMessage {
+                    text: e.text().get(self.lang).to_owned(),
+                    href: self.href(1, self.lang),
+                    word: self.t("回到第 1 页", "Go to page 1"),
+                }),
+                None,
+                Vec::new(),
                 1,
             ),
         };
-        let slots = [
-            ("lang", Slot::text(lang_tag(self.lang))),
-            ("other_lang", Slot::text(lang_tag(other))),
-            ("other_lang_name", Slot::text(self.t("English", "中文"))),
-            ("other_lang_href", Slot::text(self.href(shown_page, other))),
-            ("title", Slot::text(self.t("公告板全部条目", "Every entry on the board"))),
-            ("poll", Slot::text(self.name)),
-            ("summary", Slot::text(summary)),
-            ("board_href", Slot::text(format!("/polls/{}/board?lang={}", self.poll, lang_tag(self.lang)))),
-            ("board_link", Slot::text(self.t("按追踪码查询", "Look up a tracking code"))),
-            (
-                "hint",
-                Slot::text(self.t(
-                    "每条选票按加入公告板的先后排列。点追踪码可查看该条目及其包含证明；核验作废的选票还可查看它加密的内容，并由本浏览器核对。",
-                    "Ballots in the order they joined the board. Choose a tracking code to see the entry and its inclusion proof; a spoiled ballot also shows what it held, checked in this browser.",
-                )),
+        ListPage {
+            lang: lang_tag(self.lang),
+            other_lang: lang_tag(other),
+            other_lang_name: self.t("English", "中文"),
+            other_lang_href: self.href(shown_page, other),
+            title: self.t("公告板全部条目", "Every entry on the board"),
+            poll: self.name,
+            summary,
+            board_href: format!("/polls/{}/board?lang={}", self.poll, lang_tag(self.lang)),
+            board_link: self.t("按追踪码查询", "Look up a tracking code"),
+            hint: self.t(
+                "每条选票按加入公告板的先后排列。点追踪码可查看该条目及其包含证明；核验作废的选票还可查看它加密的内容，并由本浏览器核对。",
+                "Ballots in the order they joined the board. Choose a tracking code to see the entry and its inclusion proof; a spoiled ballot also shows what it held, checked in this browser.",
             ),
-            ("message", Slot::Markup(message)),
-            ("table", Slot::Markup(table)),
-            ("pager", Slot::Markup(pager)),
-            ("pager_label", Slot::text(self.t("翻页", "Pages"))),
-        ];
-        fill(LIST_PAGE, &slots)
+            error,
+            table,
+            pager,
+            pager_label: self.t("翻页", "Pages"),
+        }
     }
 
-    fn table(&self, p: &Paging, entries: &[ListedEntry]) -> String {
+    fn table(&self, p: &Paging, entries: &[ListedEntry]) -> EntryTable {
         let zh = self.lang == Lang::ZhCn;
         let caption = match (entries.first(), entries.last()) {
             (Some(a), Some(b)) if zh => format!(
@@ -314,52 +308,44 @@ impl ListView<'_> {
                 b.position + 1,
                 self.size
             ),
-            _ => {
-                return format!(
-                    "<p class=\"empty\">{}</p>",
-                    self.t("公告板上尚无选票。", "No ballot is on the board yet.")
-                );
-            }
+            _ => String::new(),
         };
-        let mut rows = String::new();
-        for e in entries {
-            let code = TrackingCode::from_bytes(e.tracking).to_string();
-            let lookup = format!("/polls/{}/board?lang={}&code={}", self.poll, lang_tag(self.lang), url_encode(&code));
-            let open = if e.cast {
-                String::new()
-            } else {
-                format!(
-                    "<a class=\"open\" href=\"{}#spoiled-{}\">{}</a>",
-                    escape(&lookup),
-                    e.position,
-                    self.t("查看所加密的内容", "See what it held")
-                )
-            };
-            rows.push_str(&format!(
-                "<tr class=\"{class}\" id=\"entry-{n}\"><td class=\"n\">{n}</td>\
-                 <td><a class=\"code\" href=\"{href}\">{code}</a></td><td class=\"kind\">{kind}</td><td>{open}</td></tr>",
-                class = if e.cast { "cast" } else { "spoiled" },
-                n = e.position + 1,
-                href = escape(&lookup),
-                kind = kind_word(e.cast, self.lang),
-            ));
+        let rows = entries
+            .iter()
+            .map(|e| {
+                let code = TrackingCode::from_bytes(e.tracking).to_string();
+                EntryRow {
+                    class: if e.cast { "cast" } else { "spoiled" },
+                    n: e.position + 1,
+                    position: e.position,
+                    href: format!("/polls/{}/board?lang={}&code={}", self.poll, lang_tag(self.lang), url_encode(&code)),
+                    code,
+                    kind: kind_word(e.cast, self.lang),
+                    open: (!e.cast).then(|| self.t("查看所加密的内容", "See what it held")),
+                }
+            })
+            .collect();
+        EntryTable {
+            caption,
+            heads: [
+                self.t("位置", "No."),
+                self.t("追踪码", "Tracking code"),
+                self.t("类型", "Kind"),
+                self.t("内容", "Contents"),
+            ],
+            rows,
+            empty: self.t("公告板上尚无选票。", "No ballot is on the board yet."),
         }
-        format!(
-            "<table id=\"entries\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-             <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>{rows}</tbody></table>",
-            escape(&caption),
-            self.t("位置", "No."),
-            self.t("追踪码", "Tracking code"),
-            self.t("类型", "Kind"),
-            self.t("内容", "Contents"),
-        )
     }
 
     /// First, previous, "page p of n", next, last: links where they lead somewhere.
-    fn pager(&self, p: &Paging) -> String {
-        let link = |to: Option<u64>, rel: &str, id: &str, text: &str| match to {
-            Some(n) => format!("<a id=\"{id}\" rel=\"{rel}\" href=\"{}\">{text}</a>", escape(&self.href(n, self.lang))),
-            None => format!("<span class=\"off\" id=\"{id}\" aria-disabled=\"true\">{text}</span>"),
+    fn pager(&self, p: &Paging) -> Vec<PagerItem> {
+        let link = |to: Option<u64>, rel: &'static str, id: &'static str, text: &'static str| PagerItem {
+            at: false,
+            href: to.map(|n| self.href(n, self.lang)),
+            rel,
+            id,
+            text: text.to_owned(),
         };
         let (prev, next) = ((p.page > 1).then(|| p.page - 1), (p.page < p.pages).then(|| p.page + 1));
         let at = if self.lang == Lang::ZhCn {
@@ -367,15 +353,73 @@ impl ListView<'_> {
         } else {
             format!("Page {} of {}", p.page, p.pages)
         };
-        [
+        vec![
             link(prev.map(|_| 1), "first", "first-page", self.t("« 第一页", "« First")),
             link(prev, "prev", "prev-page", self.t("‹ 上一页", "‹ Previous")),
-            format!("<span class=\"at\" id=\"page-at\" aria-current=\"page\">{at}</span>"),
+            PagerItem { at: true, href: None, rel: "", id: "page-at", text: at },
             link(next, "next", "next-page", self.t("下一页 ›", "Next ›")),
             link(next.map(|_| p.pages), "last", "last-page", self.t("最后一页 »", "Last »")),
         ]
-        .concat()
     }
+}
+
+/// The list page (`pages/board_list.html`).
+#[derive(Template)]
+#[template(path = "board_list.html")]
+struct ListPage<'a> {
+    lang: &'static str,
+    other_lang: &'static str,
+    other_lang_name: &'static str,
+    other_lang_href: String,
+    title: &'static str,
+    poll: &'a str,
+    summary: String,
+    board_href: String,
+    board_link: &'static str,
+    hint: &'static str,
+    /// A page number that is not one, instead of the table.
+    error: Option<PageMessage>,
+    table: Option<EntryTable>,
+    pager: Vec<PagerItem>,
+    pager_label: &'static str,
+}
+
+/// Why the page asked for cannot be shown, with a link to the first.
+struct PageMessage {
+    text: String,
+    href: String,
+    word: &'static str,
+}
+
+/// The page's entries; without rows, a line saying the board is empty.
+struct EntryTable {
+    caption: String,
+    heads: [&'static str; 4],
+    rows: Vec<EntryRow>,
+    empty: &'static str,
+}
+
+/// One entry of the table.
+struct EntryRow {
+    class: &'static str,
+    /// The position from 1, as people count.
+    n: u64,
+    position: u64,
+    /// The board explorer's lookup of this entry's tracking code.
+    href: String,
+    code: String,
+    kind: &'static str,
+    /// For a spoiled ballot: the link to what it held.
+    open: Option<&'static str>,
+}
+
+/// A link of the pager, the words "page p of n" (`at`), or a link that leads nowhere (no `href`).
+struct PagerItem {
+    at: bool,
+    href: Option<String>,
+    rel: &'static str,
+    id: &'static str,
+    text: String,
 }
 
 #[cfg(test)]
