@@ -7,6 +7,7 @@
 //! language (`?lang=en` switches and remembers it), no external assets, large
 //! touch targets, usable with the keyboard alone.
 
+use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
@@ -17,11 +18,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use crate::html::{Slot, fill};
+use crate::ApiError;
 use crate::i18n::{LANG_COOKIE, RequestLang};
-
-const PAGE: &str = include_str!("pages/console.html");
-const SESSION_PAGE: &str = include_str!("pages/session.html");
+use crate::templates::ScriptJson;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -35,7 +34,10 @@ struct LangQuery {
 
 async fn page(RequestLang(lang): RequestLang, Query(q): Query<LangQuery>) -> Response {
     let (lang, set_cookie) = chosen(lang, &q);
-    remember(Html(render(lang)).into_response(), lang, set_cookie)
+    match render(lang) {
+        Ok(page) => remember(Html(page).into_response(), lang, set_cookie),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// The session page: a shell whose data comes from the API, each call checked
@@ -54,7 +56,7 @@ async fn session_page(
         (Some(c), Lang::En) => format!("{}, session {}", c.name, session.number),
         (None, _) => String::new(),
     };
-    Ok(remember(Html(render_session(lang, id, &title)).into_response(), lang, set_cookie))
+    Ok(remember(Html(render_session(lang, id, &title)?).into_response(), lang, set_cookie))
 }
 
 fn chosen(lang: Lang, q: &LangQuery) -> (Lang, bool) {
@@ -78,7 +80,7 @@ fn remember(mut res: Response, lang: Lang, set_cookie: bool) -> Response {
 }
 
 /// The page in `lang`.
-pub fn render(lang: Lang) -> String {
+pub fn render(lang: Lang) -> Result<String, ApiError> {
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let texts = json!({
@@ -114,43 +116,35 @@ pub fn render(lang: Lang) -> String {
         "done_enabled": t("已重新启用 {name}。", "{name} is enabled again."),
         "done_ended": t("已结束 {name} 的 {n} 个登录。", "{n} session(s) of {name} ended."),
     });
-    let fills = [
-        ("lang", t("zh-CN", "en").into()),
-        ("other_lang", t("en", "zh-CN").into()),
-        ("other_lang_name", t("English", "中文").into()),
-        ("title", t("hallvote 会务组控制台", "hallvote organiser console").into()),
-        ("login", t("登录", "Log in").into()),
-        ("username", t("用户名", "Username").into()),
-        ("password", t("密码", "Password").into()),
-        ("login_button", t("登录", "Log in").into()),
-        ("change_title", t("请设置新密码", "Choose a new password").into()),
-        (
-            "change_help",
-            t(
-                "首次登录须更换一次性密码（至少 10 个字符）。",
-                "Replace the one-time password first (at least 10 characters).",
-            )
-            .into(),
+    let page = ConsolePage {
+        lang: t("zh-CN", "en"),
+        other_lang: t("en", "zh-CN"),
+        other_lang_name: t("English", "中文"),
+        title: t("hallvote 会务组控制台", "hallvote organiser console"),
+        login: t("登录", "Log in"),
+        username: t("用户名", "Username"),
+        password: t("密码", "Password"),
+        login_button: t("登录", "Log in"),
+        change_title: t("请设置新密码", "Choose a new password"),
+        change_help: t(
+            "首次登录须更换一次性密码（至少 10 个字符）。",
+            "Replace the one-time password first (at least 10 characters).",
         ),
-        ("new_password", t("新密码", "New password").into()),
-        ("change_button", t("保存新密码", "Save new password").into()),
-        ("logout", t("退出登录", "Log out").into()),
-        ("new_congress", t("新建代表大会", "New congress").into()),
-        ("congress_name", t("名称", "Name").into()),
-        ("congress_name_example", t("中国共产党××镇第×届代表大会", "e.g. the 15th Congress of … Township").into()),
-        ("congress_number", t("第几届", "Congress number (届)").into()),
-        ("create", t("建立", "Create").into()),
-    ];
-    fill(PAGE, &slots(fills, texts))
-}
-
-/// The page's texts as text slots, and the script's texts as JSON.
-fn slots<const N: usize>(texts: [(&'static str, String); N], script: serde_json::Value) -> Vec<(&'static str, Slot)> {
-    texts.into_iter().map(|(k, v)| (k, Slot::Text(v))).chain([("texts", Slot::Json(script))]).collect()
+        new_password: t("新密码", "New password"),
+        change_button: t("保存新密码", "Save new password"),
+        logout: t("退出登录", "Log out"),
+        new_congress: t("新建代表大会", "New congress"),
+        congress_name: t("名称", "Name"),
+        congress_name_example: t("中国共产党××镇第×届代表大会", "e.g. the 15th Congress of … Township"),
+        congress_number: t("第几届", "Congress number (届)"),
+        create: t("建立", "Create"),
+        texts: ScriptJson::new(&texts),
+    };
+    crate::templates::render(&page).map(|Html(page)| page)
 }
 
 /// The session page in `lang`, for session `id` titled `title`.
-pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
+pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiError> {
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let mut texts = json!({
@@ -269,51 +263,109 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> String {
         }
     }
     let heading = if title.is_empty() { t("会议", "Session").to_owned() } else { title.to_owned() };
-    let fills = [
-        ("lang", t("zh-CN", "en").into()),
-        ("other_lang", t("en", "zh-CN").into()),
-        ("other_lang_name", t("English", "中文").into()),
-        ("title", heading),
-        ("back", t("返回控制台", "Back to the console").into()),
-        ("display", t("大屏幕", "Hall display").into()),
-        ("attendance", t("出席", "Attendance").into()),
-        ("exclusion", t("不计入应到人数的代表", "Delegates not counted as expected").into()),
-        ("card", t("代表证号", "Card number").into()),
-        ("reason", t("原因", "Reason").into()),
-        ("note_label", t("说明", "Note").into()),
-        ("exclude", t("确认", "Confirm").into()),
-        ("polls", t("投票", "Polls").into()),
-        ("new_poll", t("新建投票", "New poll").into()),
-        ("template", t("类型", "Kind").into()),
-        ("poll_name", t("名称", "Name").into()),
-        ("seats", t("应选名额", "Seats").into()),
-        ("names", t("候选人", "Candidates").into()),
-        (
-            "names_help",
-            t("名称、人数差额等按选举办法检查，不符合时会说明原因。", "The poll is checked against the rules; what is wrong is explained.")
-                .into(),
+    let page = SessionPage {
+        lang: t("zh-CN", "en"),
+        other_lang: t("en", "zh-CN"),
+        other_lang_name: t("English", "中文"),
+        title: heading,
+        back: t("返回控制台", "Back to the console"),
+        display: t("大屏幕", "Hall display"),
+        attendance: t("出席", "Attendance"),
+        exclusion: t("不计入应到人数的代表", "Delegates not counted as expected"),
+        card: t("代表证号", "Card number"),
+        reason: t("原因", "Reason"),
+        note_label: t("说明", "Note"),
+        exclude: t("确认", "Confirm"),
+        polls: t("投票", "Polls"),
+        new_poll: t("新建投票", "New poll"),
+        template: t("类型", "Kind"),
+        poll_name: t("名称", "Name"),
+        seats: t("应选名额", "Seats"),
+        names: t("候选人", "Candidates"),
+        names_help: t(
+            "名称、人数差额等按选举办法检查，不符合时会说明原因。",
+            "The poll is checked against the rules; what is wrong is explained.",
         ),
-        ("create_poll", t("建立投票", "Create poll").into()),
-        ("stations", t("会场终端", "Hall stations").into()),
-        ("station_kind", t("类型", "Kind").into()),
-        ("station_name", t("名称", "Name").into()),
-        ("station_state", t("状态", "State").into()),
-        ("enrol", t("登记新终端", "Enrol a new station").into()),
-        ("enrol_button", t("生成登记二维码", "Make an enrolment QR code").into()),
-        ("server_url", t("终端访问服务器的地址", "The server's address, as stations reach it").into()),
-        (
-            "server_url_help",
-            t(
-                "默认为本页的地址；若终端经会场局域网访问，请填写服务器在局域网中的地址。",
-                "This page's address by default; if stations reach the server over the hall's network, give that address.",
-            )
-            .into(),
+        create_poll: t("建立投票", "Create poll"),
+        stations: t("会场终端", "Hall stations"),
+        station_kind: t("类型", "Kind"),
+        station_name: t("名称", "Name"),
+        station_state: t("状态", "State"),
+        enrol: t("登记新终端", "Enrol a new station"),
+        enrol_button: t("生成登记二维码", "Make an enrolment QR code"),
+        server_url: t("终端访问服务器的地址", "The server's address, as stations reach it"),
+        server_url_help: t(
+            "默认为本页的地址；若终端经会场局域网访问，请填写服务器在局域网中的地址。",
+            "This page's address by default; if stations reach the server over the hall's network, give that address.",
         ),
-    ];
-    let mut slots = slots(fills, texts);
-    // A number for the script (`<body data-session="7">`) and in a link.
-    slots.push(("session", Slot::Json(json!(id))));
-    fill(SESSION_PAGE, &slots)
+        session: id,
+        texts: ScriptJson::new(&texts),
+    };
+    crate::templates::render(&page).map(|Html(page)| page)
+}
+
+/// The start page (`pages/console.html`).
+#[derive(Template)]
+#[template(path = "console.html")]
+struct ConsolePage {
+    lang: &'static str,
+    other_lang: &'static str,
+    other_lang_name: &'static str,
+    title: &'static str,
+    login: &'static str,
+    username: &'static str,
+    password: &'static str,
+    login_button: &'static str,
+    change_title: &'static str,
+    change_help: &'static str,
+    new_password: &'static str,
+    change_button: &'static str,
+    logout: &'static str,
+    new_congress: &'static str,
+    congress_name: &'static str,
+    congress_name_example: &'static str,
+    congress_number: &'static str,
+    create: &'static str,
+    /// The script's texts.
+    texts: ScriptJson,
+}
+
+/// The session page (`pages/session.html`).
+#[derive(Template)]
+#[template(path = "session.html")]
+struct SessionPage {
+    lang: &'static str,
+    other_lang: &'static str,
+    other_lang_name: &'static str,
+    title: String,
+    back: &'static str,
+    display: &'static str,
+    attendance: &'static str,
+    exclusion: &'static str,
+    card: &'static str,
+    reason: &'static str,
+    note_label: &'static str,
+    exclude: &'static str,
+    polls: &'static str,
+    new_poll: &'static str,
+    template: &'static str,
+    poll_name: &'static str,
+    seats: &'static str,
+    names: &'static str,
+    names_help: &'static str,
+    create_poll: &'static str,
+    stations: &'static str,
+    station_kind: &'static str,
+    station_name: &'static str,
+    station_state: &'static str,
+    enrol: &'static str,
+    enrol_button: &'static str,
+    server_url: &'static str,
+    server_url_help: &'static str,
+    /// For the script (`<body data-session="7">`) and in a link.
+    session: i64,
+    /// The script's texts.
+    texts: ScriptJson,
 }
 
 #[cfg(test)]
@@ -323,13 +375,13 @@ mod tests {
     #[test]
     fn every_placeholder_is_filled_in_both_languages() {
         for lang in [Lang::ZhCn, Lang::En] {
-            let page = render(lang);
+            let page = render(lang).unwrap();
             assert!(!page.contains("{{"), "unfilled placeholder");
             assert!(page.contains("<form id=\"login\""));
         }
-        assert!(render(Lang::ZhCn).contains("会务组控制台"));
-        assert!(render(Lang::En).contains("organiser console"));
-        assert!(render(Lang::En).contains("lang=\"en\""));
+        assert!(render(Lang::ZhCn).unwrap().contains("会务组控制台"));
+        assert!(render(Lang::En).unwrap().contains("organiser console"));
+        assert!(render(Lang::En).unwrap().contains("lang=\"en\""));
     }
 
     /// Every `T.name` a page's script uses is among the texts its data block gives.
@@ -338,7 +390,9 @@ mod tests {
         const CONSOLE_JS: &str = include_str!("../../assets/console.js");
         const SESSION_JS: &str = include_str!("../../assets/session.js");
         for lang in [Lang::ZhCn, Lang::En] {
-            for (script, page) in [(CONSOLE_JS, render(lang)), (SESSION_JS, render_session(lang, 1, ""))] {
+            for (script, page) in
+                [(CONSOLE_JS, render(lang).unwrap()), (SESSION_JS, render_session(lang, 1, "").unwrap())]
+            {
                 let open = "<script type=\"application/json\" id=\"texts\">";
                 let block = &page[page.find(open).expect("texts") + open.len()..];
                 let block = &block[..block.find("</script>").expect("end of the texts")];
@@ -361,13 +415,13 @@ mod tests {
     #[test]
     fn the_session_page_fills_every_placeholder_and_escapes_its_title() {
         for lang in [Lang::ZhCn, Lang::En] {
-            let page = render_session(lang, 7, "<b>镇</b>");
+            let page = render_session(lang, 7, "<b>镇</b>").unwrap();
             assert!(!page.contains("{{"), "unfilled placeholder");
             assert!(page.contains("<body data-session=\"7\">"));
             assert!(page.contains("&lt;b&gt;镇&lt;/b&gt;"));
             assert!(!page.contains("<b>镇"));
         }
-        assert!(render_session(Lang::ZhCn, 1, "").contains("结束投票"));
-        assert!(render_session(Lang::En, 1, "").contains("Close the poll"));
+        assert!(render_session(Lang::ZhCn, 1, "").unwrap().contains("结束投票"));
+        assert!(render_session(Lang::En, 1, "").unwrap().contains("Close the poll"));
     }
 }
