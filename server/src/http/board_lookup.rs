@@ -9,9 +9,10 @@
 //! or style, for the strict CSP) and works without JavaScript; its script only adds
 //! the browser's own check.
 
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use hallvote_crypto::merkle::{InclusionProof, TreeHead};
@@ -36,12 +37,11 @@ use crate::board::entry_leaf_hash;
 use crate::casting::PollContext;
 use crate::db::casting::{self, PollRun, StoredEntry};
 use crate::db::polls::PollRecord;
-use crate::html::{Slot, escape, fill, script_json};
+use crate::html::{escape, script_json};
 use crate::i18n::RequestLang;
 use crate::receipts::{self, ReceiptCheck};
 use crate::spoiled::{self, OpenedBallot};
-
-const BOARD_PAGE: &str = include_str!("pages/board.html");
+use crate::templates::{ScriptJson, render};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -285,8 +285,8 @@ async fn board_page(
         receipt: receipt.as_ref(),
         receipt_text: q.receipt.as_deref().map(str::trim).filter(|r| !r.is_empty()),
     };
-    let page = render_board(&state, &poll, &run, head.as_ref(), &found, lang);
-    Ok(remember_lang((status, Html(page)).into_response(), lang, set))
+    let page = render(&render_board(&state, &poll, &run, head.as_ref(), &found, lang))?;
+    Ok(remember_lang((status, page).into_response(), lang, set))
 }
 
 /// What a visitor asked the board page for.
@@ -327,14 +327,14 @@ fn grouped_hex(bytes: &[u8]) -> String {
     h.as_bytes().chunks(8).filter_map(|c| std::str::from_utf8(c).ok()).collect::<Vec<_>>().join(" ")
 }
 
-fn render_board(
+fn render_board<'a>(
     state: &AppState,
-    poll: &PollRecord,
+    poll: &'a PollRecord,
     run: &PollRun,
     head: Option<&SignedTreeHead>,
-    found: &BoardFound<'_>,
+    found: &BoardFound<'a>,
     lang: Lang,
-) -> String {
+) -> BoardPage<'a> {
     let (code, looked_up) = (found.code, found.looked_up);
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
@@ -420,30 +420,53 @@ fn render_board(
         ),
         "check_failed": t("核验出错：", "The check failed:"),
     });
-    let slots = [
-        ("lang", Slot::text(lang_tag(lang))),
-        ("other_lang", Slot::text(lang_tag(other))),
-        ("other_lang_name", Slot::text(t("English", "中文"))),
-        ("other_lang_href", Slot::text(other_href)),
-        ("title", Slot::text(t("公告板查询", "Bulletin board explorer"))),
-        ("poll", Slot::text(poll.poll.name.as_str())),
-        ("label", Slot::text(t("追踪码", "Tracking code"))),
-        (
-            "hint",
-            Slot::text(t(
-                "输入选票回执上的 16 位追踪码，如 ABCD-EFGH-JKMN-PQRS（大小写、空格、短横线均可）。",
-                "Type the 16-character tracking code from your ballot receipt, like ABCD-EFGH-JKMN-PQRS (any case; spaces and dashes are fine).",
-            )),
+    BoardPage {
+        lang: lang_tag(lang),
+        other_lang: lang_tag(other),
+        other_lang_name: t("English", "中文"),
+        other_lang_href: other_href,
+        title: t("公告板查询", "Bulletin board explorer"),
+        poll: &poll.poll.name,
+        label: t("追踪码", "Tracking code"),
+        hint: t(
+            "输入选票回执上的 16 位追踪码，如 ABCD-EFGH-JKMN-PQRS（大小写、空格、短横线均可）。",
+            "Type the 16-character tracking code from your ballot receipt, like ABCD-EFGH-JKMN-PQRS (any case; spaces and dashes are fine).",
         ),
-        ("button", Slot::text(t("查询", "Look up"))),
-        ("code", Slot::text(code.unwrap_or_default())),
-        ("autofocus", Slot::Markup(if code.is_none() { "autofocus".into() } else { String::new() })),
-        ("summary", Slot::Markup(summary)),
-        ("message", Slot::Markup(message)),
-        ("result", Slot::Markup(result)),
-        ("texts", Slot::Json(texts)),
-    ];
-    fill(BOARD_PAGE, &slots)
+        button: t("查询", "Look up"),
+        code: code.unwrap_or_default(),
+        autofocus: code.is_none(),
+        summary,
+        message,
+        result,
+        texts: ScriptJson::new(&texts),
+    }
+}
+
+/// The board explorer's page (`pages/board.html`).
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage<'a> {
+    lang: &'static str,
+    other_lang: &'static str,
+    other_lang_name: &'static str,
+    other_lang_href: String,
+    title: &'static str,
+    poll: &'a str,
+    label: &'static str,
+    hint: &'static str,
+    button: &'static str,
+    /// The tracking code as typed, put back in the field.
+    code: &'a str,
+    /// The field takes the focus when nothing was looked up yet.
+    autofocus: bool,
+    /// Markup drawn above, every text in it escaped where it was drawn.
+    summary: String,
+    /// Markup drawn above, every text in it escaped where it was drawn.
+    message: String,
+    /// Markup drawn by `render_lookup` and `board_checks`, every text in it escaped there.
+    result: String,
+    /// The script's texts.
+    texts: ScriptJson,
 }
 
 fn render_lookup(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> String {
