@@ -20,6 +20,7 @@ use hallvote_tally::Lang;
 /// Where a poll is in its life.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PollState {
     /// Defined; officers may be appointed; nothing is fixed yet.
     #[default]

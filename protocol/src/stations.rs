@@ -49,6 +49,7 @@ pub const SIGNATURE_HEADER: &str = "x-hallvote-signature";
 /// What a hall station is for (spec §15.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StationKind {
     /// 报到处: checks delegates in and issues credentials.
     Desk,

@@ -6,7 +6,10 @@
 //!
 //! Binary values travel as standard base64 with padding (RFC 4648 §4): [`Blob`] for
 //! values of any length, [`Fixed`] for values of a fixed length. Requests deny
-//! unknown fields; answers do not (a newer server may add one).
+//! unknown fields; answers do not (a newer server may add one). [`b64`] and [`unb64`] are
+//! the one codec for the few values that travel inside a text rather than as a field.
+//!
+//! With the `openapi` feature every type here implements `utoipa::ToSchema`.
 
 use std::fmt;
 
@@ -16,6 +19,34 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::lifecycle::PollState;
+
+mod ceremony;
+mod desk;
+mod results;
+#[cfg(feature = "openapi")]
+mod schema;
+mod stations;
+
+pub use ceremony::{
+    CeremonyOutcome, CeremonyView, ConfirmRequest, Confirmed, DealingRequest, Indexed, KeyCheckAnswer, KeyCheckPassed,
+    KeyCheckTest, RecipientRequest, SealedShare,
+};
+pub use desk::{CardScan, DeskAnswer, DeskPoll, DeskSession, Movement};
+pub use results::{Aggregates, DecryptionRequest, ResultToSign, SignatureRequest};
+pub use stations::{EnrolRequest, EnrolledStation};
+
+/// `bytes` as standard base64 with padding (RFC 4648 §4), as [`Blob`] serialises them.
+#[must_use]
+pub fn b64(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+/// The bytes of `text` in standard base64 with padding, as [`Blob`] reads them;
+/// `None` if it is not.
+#[must_use]
+pub fn unb64(text: &str) -> Option<Vec<u8>> {
+    STANDARD.decode(text).ok()
+}
 
 /// Bytes of any length, as standard base64 with padding.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -112,6 +143,7 @@ impl<'de, const N: usize> Deserialize<'de> for Fixed<N> {
 /// `POST /api/station/polls/{id}/issue` (desk): a credential for the delegate whose
 /// card was scanned or typed (spec §6.3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueRequest {
     /// The delegate card's QR text, as scanned.
@@ -126,6 +158,7 @@ pub struct IssueRequest {
 
 /// The answer to [`IssueRequest`]: the delegate's name and the blind signature.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Issued {
     /// The delegate's name, for the desk to show.
     pub name: String,
@@ -136,6 +169,7 @@ pub struct Issued {
 /// `GET /api/station/polls/{id}/ballot` (booth, desk): what a booth needs to show,
 /// encrypt and check a poll's ballot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BallotDefinition {
     /// Where the poll is: a booth takes ballots only while it is open.
     pub state: PollState,
@@ -158,6 +192,7 @@ pub struct BallotDefinition {
 /// `POST /api/station/polls/{id}/cast` and `…/challenge` (booth): an entry for the
 /// board (spec §14.7). The same body may be sent again while no answer came.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EntryRequest {
     /// The credential (spec §6.4).
@@ -171,6 +206,7 @@ pub struct EntryRequest {
 
 /// What kind of entry a receipt is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
     /// A ballot cast, to be counted.
@@ -182,6 +218,7 @@ pub enum EntryKind {
 /// A receipt (spec §14.7): tracking code, position, the signed tree head at
 /// `position + 1`, and the inclusion proof of the entry in that tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// Cast or spoiled.
     pub kind: EntryKind,

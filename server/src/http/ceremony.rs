@@ -18,7 +18,7 @@ use hallvote_tally::record::{Manifest, Signer};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::extract::{Json as JsonBody, b64, unb64, unb64_array};
+use super::extract::Json as JsonBody;
 use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_congress, load_run, load_session};
@@ -33,6 +33,9 @@ use crate::db::{StoreError, audit, key_checks, roster, stations};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
 use crate::stations_protocol::StationKind;
+use hallvote_protocol::wire::{
+    CeremonyView, ConfirmRequest, Confirmed, DealingRequest, Fixed, Indexed, RecipientRequest, b64,
+};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -342,43 +345,8 @@ async fn restart(
     Ok(Json(Restarted { state: PollState::Draft }))
 }
 
-#[derive(Serialize)]
-struct Indexed {
-    index: u32,
-    data: String,
-}
-
 fn indexed(v: &[(u32, Vec<u8>)]) -> Vec<Indexed> {
-    v.iter().map(|(i, d)| Indexed { index: *i, data: b64(d) }).collect()
-}
-
-/// What a scrutineer station needs at each step of the ceremony.
-#[derive(Serialize)]
-struct CeremonyView {
-    state: PollState,
-    /// This station's scrutineer index `j`.
-    index: u32,
-    participants: u32,
-    threshold: u32,
-    ceremony_id: String,
-    manifest: String,
-    /// Receiving keys with their publication signatures, `key ‖ signature` (spec §5.6.2), by scrutineer.
-    recipients: Vec<Indexed>,
-    /// Dealer messages (spec §5.2), by dealer.
-    dealings: Vec<Indexed>,
-    /// Shares sealed to this station, by dealer.
-    shares: Vec<Indexed>,
-    /// Scrutineers who have confirmed.
-    confirmed: Vec<u32>,
-    /// Scrutineers whose key check has passed (spec §5.7).
-    key_checked: Vec<u32>,
-    /// Once complete: the qualified dealers, `Y` and `X₁…Xₙ`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    qualified: Option<Vec<u32>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    joint_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    public_shares: Option<Vec<String>>,
+    v.iter().map(|(i, d)| Indexed { index: *i, data: d.as_slice().into() }).collect()
 }
 
 fn in_ceremony(run: &PollRun) -> Result<(u32, Vec<u8>), ApiError> {
@@ -404,8 +372,8 @@ async fn ceremony_view(
         index: j,
         participants: u32::try_from(n).unwrap_or(0),
         threshold: k,
-        ceremony_id: b64(&ceremony),
-        manifest: b64(run.manifest.as_deref().unwrap_or_default()),
+        ceremony_id: ceremony.as_slice().into(),
+        manifest: run.manifest.as_deref().unwrap_or_default().into(),
         recipients: indexed(&casting::recipients(&state.store, id).await?),
         dealings: indexed(&casting::dealings(&state.store, id).await?),
         shares: indexed(&casting::shares_for(&state.store, id, j).await?),
@@ -420,18 +388,10 @@ async fn ceremony_view(
         let messages = casting::dealings(&state.store, id).await?;
         let result = ceremony_result(params, &ceremony, &messages, &confirmations).map_err(ApiError::internal)?;
         view.qualified = Some(result.output.qualified.clone());
-        view.joint_key = Some(b64(result.output.joint_key.element().as_bytes()));
-        view.public_shares = Some(result.output.public_shares.iter().map(|x| b64(x.as_bytes())).collect());
+        view.joint_key = Some(Fixed(*result.output.joint_key.element().as_bytes()));
+        view.public_shares = Some(result.output.public_shares.iter().map(|x| Fixed(*x.as_bytes())).collect());
     }
     Ok(Json(view))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RecipientBody {
-    key: String,
-    /// The station's signature publishing the key (spec §5.6.2).
-    signature: String,
 }
 
 async fn post_recipient(
@@ -441,11 +401,11 @@ async fn post_recipient(
 ) -> Result<StatusCode, ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
-    let body: RecipientBody = req.json()?;
+    let body: RecipientRequest = req.json()?;
     if run.state != PollState::Ceremony {
         return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
     }
-    let key = unb64("key", &body.key)?;
+    let key = body.key.0;
     let recipient = RecipientKey::from_bytes(&key).map_err(|_| {
         invalid(
             "bad_recipient_key",
@@ -453,7 +413,7 @@ async fn post_recipient(
             "The receiving key is not a valid X25519 key.",
         )
     })?;
-    let signature = unb64("signature", &body.signature)?;
+    let signature = body.signature.0;
     let (_, ceremony) = in_ceremony(&run)?;
     recipient.verify_publication(&req.station.public_key, &ceremony, j, &signature).map_err(|_| {
         invalid(
@@ -473,20 +433,6 @@ async fn post_recipient(
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SealedShareBody {
-    recipient: u32,
-    sealed: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DealingBody {
-    message: String,
-    shares: Vec<SealedShareBody>,
-}
-
 async fn post_dealing(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -495,7 +441,7 @@ async fn post_dealing(
     let (_, run) = load_run(&state, id).await?;
     let mine = officer_of(&state, &req, id).await?;
     let j = scrutineer_index(&mine)?;
-    let body: DealingBody = req.json()?;
+    let body: DealingRequest = req.json()?;
     if run.state != PollState::Ceremony {
         return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
     }
@@ -510,7 +456,7 @@ async fn post_dealing(
         ));
     }
     let params = Params::new(k, n).map_err(ApiError::internal)?;
-    let message = unb64("message", &body.message)?;
+    let message = body.message.0;
     let bad_message = || {
         invalid(
             "bad_dealer_message",
@@ -524,15 +470,14 @@ async fn post_dealing(
     }
     let mut sealed = Vec::new();
     for (want, s) in (1..=n).zip(&body.shares) {
-        let bytes = unb64("sealed", &s.sealed)?;
-        if s.recipient != want || bytes.len() != SEALED_SHARE_LEN {
+        if s.recipient != want || s.sealed.0.len() != SEALED_SHARE_LEN {
             return Err(invalid(
                 "bad_sealed_shares",
                 "加密份额须为每位监票人各一份，按编号排列，每份 88 字节。",
                 "Give one sealed share per scrutineer, in index order, 88 bytes each.",
             ));
         }
-        sealed.push((want, bytes));
+        sealed.push((want, s.sealed.0.clone()));
     }
     if body.shares.len() != n as usize {
         return Err(invalid(
@@ -550,19 +495,6 @@ async fn post_dealing(
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfirmBody {
-    /// Dealer shares (40 bytes each) that failed the check of spec §5.3.
-    #[serde(default)]
-    complaints: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Confirmed {
-    state: PollState,
-}
-
 async fn post_confirm(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -570,7 +502,7 @@ async fn post_confirm(
 ) -> Result<(StatusCode, Json<Confirmed>), ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
-    let body: ConfirmBody = req.json()?;
+    let body: ConfirmRequest = req.json()?;
     if run.state != PollState::Ceremony {
         return Err(wrong_state(&run, "不在密钥生成阶段。", "the poll is not in its key ceremony."));
     }
@@ -581,9 +513,8 @@ async fn post_confirm(
         return Err(conflict("dealings_missing", "尚有监票人未完成分发。", "Not every scrutineer has dealt yet."));
     }
     let mut complaints = Vec::new();
-    for c in &body.complaints {
-        let bytes: [u8; 40] = unb64_array("complaints", c)?;
-        let share = hallvote_crypto::dkg::DealerShare::decode(&bytes)
+    for Fixed(bytes) in &body.complaints {
+        let share = hallvote_crypto::dkg::DealerShare::decode(bytes)
             .map_err(|_| invalid("bad_complaint", "异议中的份额格式不正确。", "A complaint's share is malformed."))?;
         if share.recipient != j {
             return Err(invalid(
@@ -592,7 +523,7 @@ async fn post_confirm(
                 "A complaint must be about a share sent to you.",
             ));
         }
-        complaints.extend_from_slice(&bytes);
+        complaints.extend_from_slice(bytes);
     }
     match casting::confirm(&state.store, id, j, &complaints).await {
         Ok(()) => {}

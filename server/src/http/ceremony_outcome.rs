@@ -9,10 +9,8 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use hallvote_crypto::dkg::Params;
-use serde::Serialize;
 
 use super::AppState;
-use super::extract::b64;
 use super::station_auth::SignedStationRequest;
 use super::support::errors::conflict;
 use super::support::load::load_run;
@@ -22,31 +20,11 @@ use crate::casting::ceremony_result;
 use crate::db::casting::{self, OfficerRole};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
+use hallvote_protocol::wire::{CeremonyOutcome, Fixed, Indexed};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/station/polls/{id}/ceremony/outcome", get(outcome))
-}
-
-#[derive(Serialize)]
-struct Indexed {
-    index: u32,
-    data: String,
-}
-
-#[derive(Serialize)]
-struct Outcome {
-    state: PollState,
-    /// The manifest (spec §11.2).
-    manifest: String,
-    /// The qualified dealers (spec §5.3).
-    qualified: Vec<u32>,
-    /// Their dealer messages (spec §5.2), by dealer.
-    dealings: Vec<Indexed>,
-    /// `Y`.
-    joint_key: String,
-    /// `X₁ … Xₙ`.
-    public_shares: Vec<String>,
 }
 
 /// `GET /api/station/polls/{id}/ceremony/outcome`, for the station of any officer of
@@ -55,7 +33,7 @@ async fn outcome(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     req: SignedStationRequest,
-) -> Result<Json<Outcome>, ApiError> {
+) -> Result<Json<CeremonyOutcome>, ApiError> {
     officer_of(&state, &req, id).await?;
     let (_, run) = load_run(&state, id).await?;
     let (Some(manifest), Some(ceremony), Some(k)) = (&run.manifest, &run.ceremony_id, run.threshold) else {
@@ -71,17 +49,17 @@ async fn outcome(
     let result = ceremony_result(params, ceremony, &messages, &casting::confirmations(&state.store, id).await?)
         .map_err(ApiError::internal)?;
     let qualified = result.output.qualified.clone();
-    Ok(Json(Outcome {
+    Ok(Json(CeremonyOutcome {
         state: run.state,
-        manifest: b64(manifest),
+        manifest: manifest.as_slice().into(),
         dealings: messages
             .iter()
             .filter(|(i, _)| qualified.contains(i))
-            .map(|(i, m)| Indexed { index: *i, data: b64(m) })
+            .map(|(i, m)| Indexed { index: *i, data: m.as_slice().into() })
             .collect(),
         qualified,
-        joint_key: b64(result.output.joint_key.element().as_bytes()),
-        public_shares: result.output.public_shares.iter().map(|x| b64(x.as_bytes())).collect(),
+        joint_key: Fixed(*result.output.joint_key.element().as_bytes()),
+        public_shares: result.output.public_shares.iter().map(|x| Fixed(*x.as_bytes())).collect(),
     }))
 }
 

@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Serialize;
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -17,8 +16,8 @@ use crate::auth::Role;
 use crate::db::attendance::{self, Movement};
 use crate::db::roster;
 use crate::db::{congress, polls};
-use crate::lifecycle::PollState;
 use crate::stations_protocol::StationKind;
+use hallvote_protocol::wire::{DeskAnswer, DeskPoll, DeskSession, Movement as Moved};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -28,16 +27,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/station/sessions", get(station_sessions))
         .route("/api/station/sessions/{id}/checkin", post(station_check_in))
         .route("/api/station/sessions/{id}/checkout", post(station_check_out))
-}
-
-/// Who was scanned, and what the desk did.
-#[derive(Serialize)]
-struct DeskAnswer {
-    card: String,
-    name: String,
-    group: String,
-    /// `checked_in`, `already_present`, `departed`, `not_present`.
-    status: &'static str,
 }
 
 async fn movement(
@@ -88,10 +77,10 @@ async fn move_delegate(
     }
     let recorded = attendance::record(&state.store, s.id, d.id, m, state.clock.now(), actor).await?;
     let status = match (m, recorded) {
-        (Movement::Arrive, true) => "checked_in",
-        (Movement::Arrive, false) => "already_present",
-        (Movement::Depart, true) => "departed",
-        (Movement::Depart, false) => "not_present",
+        (Movement::Arrive, true) => Moved::CheckedIn,
+        (Movement::Arrive, false) => Moved::AlreadyPresent,
+        (Movement::Depart, true) => Moved::Departed,
+        (Movement::Depart, false) => Moved::NotPresent,
     };
     Ok(Json(DeskAnswer { card: d.card, name: d.name, group: d.group, status }))
 }
@@ -112,23 +101,6 @@ async fn check_out(
     JsonBody(req): JsonBody<CardScan>,
 ) -> Result<Json<DeskAnswer>, ApiError> {
     movement(&state, &auth, session_id, req, Movement::Depart).await
-}
-
-/// A session as a desk station sees it: its congress, and its polls with their state.
-#[derive(Serialize)]
-struct DeskSession {
-    id: i64,
-    congress: String,
-    number: i64,
-    date: String,
-    polls: Vec<DeskPoll>,
-}
-
-#[derive(Serialize)]
-struct DeskPoll {
-    id: i64,
-    name: String,
-    state: PollState,
 }
 
 /// Every session with its polls, newest first: what a desk station chooses from and

@@ -67,33 +67,6 @@ fn query_error(rejection: &QueryRejection) -> ApiError {
     e
 }
 
-/// Binary data in a JSON body or answer: standard base64 with padding.
-pub fn b64(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-/// Decodes the base64 field `field` strictly (400 `malformed_request` naming the field).
-pub fn unb64(field: &str, text: &str) -> Result<Vec<u8>, ApiError> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.decode(text).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            &format!("字段 {field} 不是有效的 base64 数据。"),
-            &format!("Field {field} is not valid base64."),
-        )
-    })
-}
-
-/// Decodes the base64 field `field` of exactly `N` bytes.
-pub fn unb64_array<const N: usize>(field: &str, text: &str) -> Result<[u8; N], ApiError> {
-    unb64(field, text)?.try_into().map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            &format!("字段 {field} 的长度应为 {N} 字节。"),
-            &format!("Field {field} must be {N} bytes long."),
-        )
-    })
-}
+/// Binary data in a JSON answer: standard base64 with padding (the protocol's one
+/// encoder; typed bodies use `hallvote_protocol::wire::Blob` and `Fixed`).
+pub use hallvote_protocol::wire::b64;

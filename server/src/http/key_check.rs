@@ -12,10 +12,8 @@ use axum::{Json, Router};
 use hallvote_crypto::dkg::Params;
 use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_tally::key_check::{self, KeyCheckError};
-use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
 use super::support::errors::{conflict, invalid};
 use super::support::load::load_run;
@@ -27,6 +25,7 @@ use crate::db::casting::{self, OfficerRole, PollRun};
 use crate::db::{audit, key_checks};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
+use hallvote_protocol::wire::{Fixed, KeyCheckAnswer, KeyCheckPassed, KeyCheckTest};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -46,23 +45,12 @@ fn not_ready(run: &PollRun) -> ApiError {
     )
 }
 
-/// A test ciphertext for this station's scrutineer.
-#[derive(Serialize)]
-struct Test {
-    /// The scrutineer `j`.
-    index: u32,
-    /// `E`, which the station recomputes from the manifest and `Y`.
-    election: String,
-    /// `(A, B)`, 64 bytes.
-    ciphertext: String,
-}
-
 /// Makes a fresh test ciphertext for the calling scrutineer's station (spec §5.7).
 async fn new_test(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     req: SignedStationRequest,
-) -> Result<(StatusCode, Json<Test>), ApiError> {
+) -> Result<(StatusCode, Json<KeyCheckTest>), ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
     if run.state != PollState::Ready {
@@ -71,22 +59,10 @@ async fn new_test(
     let ctx = context(&state, &run)?;
     let test = key_check::challenge(&ctx.joint_key, &mut rand::rng()).to_bytes();
     key_checks::set_test(&state.store, id, j, &test).await?;
-    Ok((StatusCode::CREATED, Json(Test { index: j, election: b64(&ctx.election), ciphertext: b64(&test) })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnswerBody {
-    /// The decryption share of the test ciphertext (132 bytes, spec §5.4).
-    share: String,
-}
-
-#[derive(Serialize)]
-struct Passed {
-    index: u32,
-    passed: bool,
-    /// The scrutineers who have not passed yet.
-    pending: Vec<u32>,
+    Ok((
+        StatusCode::CREATED,
+        Json(KeyCheckTest { index: j, election: Fixed(ctx.election), ciphertext: test.as_slice().into() }),
+    ))
 }
 
 /// Checks the calling scrutineer's answer to its latest test ciphertext against its
@@ -95,14 +71,14 @@ async fn answer(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     req: SignedStationRequest,
-) -> Result<(StatusCode, Json<Passed>), ApiError> {
+) -> Result<(StatusCode, Json<KeyCheckPassed>), ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let j = scrutineer_index(&officer_of(&state, &req, id).await?)?;
-    let body: AnswerBody = req.json()?;
+    let body: KeyCheckAnswer = req.json()?;
     if run.state != PollState::Ready {
         return Err(not_ready(&run));
     }
-    let share = unb64("share", &body.share)?;
+    let share = body.share.0;
     let Some(test_bytes) = key_checks::test_of(&state.store, id, j).await? else {
         return Err(conflict(
             "key_check_no_test",
@@ -164,6 +140,6 @@ async fn answer(
     let passed = key_checks::passed(&state.store, id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(Passed { index: j, passed: true, pending: (1..=n).filter(|i| !passed.contains(i)).collect() }),
+        Json(KeyCheckPassed { index: j, passed: true, pending: (1..=n).filter(|i| !passed.contains(i)).collect() }),
     ))
 }

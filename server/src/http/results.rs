@@ -14,10 +14,9 @@ use hallvote_crypto::sign::{Signature, verify};
 use hallvote_crypto::tags;
 use hallvote_tally::record::builder::{combine_totals, outcome, poll_counts, result_digest, sign_record};
 use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Decryption, Record, SignedHead};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::AppState;
-use super::extract::{b64, unb64};
 use super::station_auth::SignedStationRequest;
 use super::support::attendance::attendance_figures;
 use super::support::errors::{conflict, invalid};
@@ -35,6 +34,7 @@ use crate::lifecycle::PollState;
 use crate::poll::closing::{self, compute_aggregates};
 use crate::poll::decryption;
 use crate::poll::opening::refuse_unless_all_passed;
+use hallvote_protocol::wire::{Aggregates, DecryptionRequest, Fixed, ResultToSign, SignatureRequest};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -166,17 +166,6 @@ async fn aggregates_of(state: &AppState, run: &PollRun) -> Result<Vec<Ciphertext
     }
 }
 
-#[derive(Serialize)]
-struct AggregatesView {
-    election: String,
-    aggregates: Vec<String>,
-    /// The sealed board's size and its final signed tree head (spec §12.5), against
-    /// which the station checks the entries of `GET …/board-entries`.
-    board_size: u64,
-    head: String,
-    signature: String,
-}
-
 /// The aggregates as the server computed them, with the final signed tree head: a
 /// scrutineer's station recomputes the aggregates from the board it checks against
 /// that head, and decrypts only if they are these (spec §14.8).
@@ -184,7 +173,7 @@ async fn aggregates_view(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     req: SignedStationRequest,
-) -> Result<Json<AggregatesView>, ApiError> {
+) -> Result<Json<Aggregates>, ApiError> {
     officer_of(&state, &req, id).await?;
     let (_, run) = load_run(&state, id).await?;
     if !run.state.has_closed() {
@@ -194,12 +183,13 @@ async fn aggregates_view(
     let aggregates = aggregates_of(&state, &run).await?;
     let sealed =
         run.final_head.as_deref().filter(|f| f.len() == 104).ok_or_else(|| ApiError::internal("no final head"))?;
-    Ok(Json(AggregatesView {
-        election: b64(&ctx.election),
-        aggregates: aggregates.iter().map(|c| b64(&c.to_bytes())).collect(),
+    let (head, signature) = sealed.split_at(40);
+    Ok(Json(Aggregates {
+        election: Fixed(ctx.election),
+        aggregates: aggregates.iter().map(|c| Fixed(c.to_bytes())).collect(),
         board_size: run.board_size,
-        head: b64(&sealed[..40]),
-        signature: b64(&sealed[40..]),
+        head: Fixed::from_slice(head).ok_or_else(|| ApiError::internal("final head"))?,
+        signature: Fixed::from_slice(signature).ok_or_else(|| ApiError::internal("final head signature"))?,
     }))
 }
 
@@ -221,13 +211,6 @@ async fn scrutineer_count(state: &AppState, id: i64) -> Result<u32, ApiError> {
     Ok(u32::try_from(n).unwrap_or(0))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DecryptionBody {
-    /// One 132-byte decryption share per selection, in ballot order (spec §5.4).
-    shares: Vec<String>,
-}
-
 async fn post_decryption(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -237,7 +220,7 @@ async fn post_decryption(
     let j = mine.iter().find(|o| o.role == OfficerRole::Scrutineer).map(|o| o.position).ok_or_else(|| {
         ApiError::new(StatusCode::FORBIDDEN, "not_a_scrutineer", "只有监票人参与解密。", "Only scrutineers decrypt.")
     })?;
-    let body: DecryptionBody = req.json()?;
+    let body: DecryptionRequest = req.json()?;
     let (_, run) = load_run(&state, id).await?;
     if run.state != PollState::Closed {
         return Err(wrong_state(
@@ -250,8 +233,7 @@ async fn post_decryption(
     let aggregates = aggregates_of(&state, &run).await?;
     let mut shares = Vec::with_capacity(body.shares.len());
     let mut blob = Vec::new();
-    for s in &body.shares {
-        let bytes: [u8; 132] = super::extract::unb64_array("shares", s)?;
+    for Fixed(bytes) in body.shares {
         blob.extend_from_slice(&bytes);
         shares.push(bytes);
     }
@@ -355,24 +337,6 @@ fn decryptions_of(stored: &[(u32, Vec<u8>)]) -> Result<Vec<Decryption>, ApiError
         .collect()
 }
 
-#[derive(Serialize)]
-struct ResultView {
-    state: PollState,
-    /// The manifest (spec §11.2): the officers, the poll and its ruleset. A counter,
-    /// who does not read the ceremony, recomputes `E` and the outcome from it.
-    manifest: String,
-    /// `Y`, for `E = H(manifest ‖ Y)` (spec §11.3).
-    joint_key: String,
-    election: String,
-    expected: u32,
-    present: u32,
-    issued: u32,
-    cast: u64,
-    totals: Vec<u64>,
-    outcome: String,
-    digest: String,
-}
-
 /// What an officer checks and signs: the manifest and joint key, the figures, totals
 /// and outcome, and the digest (spec §12.8), which the station recomputes before
 /// signing.
@@ -380,7 +344,7 @@ async fn result_view(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     req: SignedStationRequest,
-) -> Result<Json<ResultView>, ApiError> {
+) -> Result<Json<ResultToSign>, ApiError> {
     officer_of(&state, &req, id).await?;
     let (_, run) = load_run(&state, id).await?;
     let (Some(totals), Some(outcome), Some(digest)) = (&run.totals, &run.outcome, &run.result_digest) else {
@@ -388,27 +352,19 @@ async fn result_view(
     };
     let ctx = context(&state, &run)?;
     let a = attendance_of(&run);
-    Ok(Json(ResultView {
+    Ok(Json(ResultToSign {
         state: run.state,
-        manifest: b64(&ctx.manifest_bytes),
-        joint_key: b64(ctx.joint_key.element().as_bytes()),
-        election: b64(&ctx.election),
+        manifest: ctx.manifest_bytes.clone().into(),
+        joint_key: Fixed(*ctx.joint_key.element().as_bytes()),
+        election: Fixed(ctx.election),
         expected: a.expected,
         present: a.present,
         issued: a.issued,
         cast: casting::cast_count(&state.store, id).await?,
         totals: totals.clone(),
-        outcome: b64(outcome),
-        digest: b64(digest),
+        outcome: outcome.clone().into(),
+        digest: Fixed::from_slice(digest).ok_or_else(|| ApiError::internal("result digest is not 64 bytes"))?,
     }))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignatureBody {
-    /// `scrutineer` or `counter`: the office this signature is for.
-    role: String,
-    signature: String,
 }
 
 async fn post_signature(
@@ -417,7 +373,7 @@ async fn post_signature(
     req: SignedStationRequest,
 ) -> Result<StatusCode, ApiError> {
     let mine = officer_of(&state, &req, id).await?;
-    let body: SignatureBody = req.json()?;
+    let body: SignatureRequest = req.json()?;
     let (_, run) = load_run(&state, id).await?;
     if run.state != PollState::Tallied {
         return Err(wrong_state(
@@ -445,7 +401,7 @@ async fn post_signature(
             "This station does not hold this office.",
         )
     })?;
-    let sig = unb64("signature", &body.signature)?;
+    let sig = body.signature.0;
     let digest = run.result_digest.clone().unwrap_or_default();
     let ok = Signature::decode(&sig)
         .ok()

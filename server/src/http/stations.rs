@@ -23,6 +23,7 @@ use crate::auth::Role;
 use crate::db::audit;
 use crate::db::stations::{self, EnrolError, Revocation, StationRecord};
 use crate::stations_protocol::{EnrolmentPayload, EnrolmentToken, StationKind, check_name, check_server_url};
+use hallvote_protocol::wire::{EnrolRequest, EnrolledStation};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -175,33 +176,15 @@ fn qr_svg(text: &str) -> Result<String, ApiError> {
     Ok(code.render::<svg::Color<'_>>().min_dimensions(256, 256).quiet_zone(true).build())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EnrolRequest {
-    /// 32 lowercase hex digits.
-    token: String,
-    /// 64 lowercase hex digits (spec §8.1).
-    public_key: String,
-}
-
 /// What an enrolled station learns about itself.
-#[derive(Serialize)]
-struct StationIdentity {
-    id: i64,
-    kind: StationKind,
-    name: String,
-}
-
-impl From<&StationRecord> for StationIdentity {
-    fn from(s: &StationRecord) -> Self {
-        Self { id: s.id, kind: s.kind, name: s.name.clone() }
-    }
+fn identity(s: &StationRecord) -> EnrolledStation {
+    EnrolledStation { id: s.id, kind: s.kind, name: s.name.clone() }
 }
 
 async fn enrol(
     State(state): State<AppState>,
     JsonBody(req): JsonBody<EnrolRequest>,
-) -> Result<(StatusCode, Json<StationIdentity>), ApiError> {
+) -> Result<(StatusCode, Json<EnrolledStation>), ApiError> {
     let token = EnrolmentToken::from_hex(&req.token).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -235,7 +218,7 @@ async fn enrol(
         ),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(StationIdentity::from(&station))))
+    Ok((StatusCode::CREATED, Json(identity(&station))))
 }
 
 fn decode_key(text: &str) -> Option<VerifyingKey> {
@@ -305,6 +288,6 @@ async fn revoke(
     }
 }
 
-async fn whoami(req: SignedStationRequest) -> Json<StationIdentity> {
-    Json(StationIdentity::from(&req.station))
+async fn whoami(req: SignedStationRequest) -> Json<EnrolledStation> {
+    Json(identity(&req.station))
 }

@@ -2,7 +2,6 @@
 //! text (signed by this server for one congress) or its number typed by hand.
 
 use axum::http::StatusCode;
-use serde::Deserialize;
 
 use crate::ApiError;
 use crate::cards::{CardError, verify_qr};
@@ -10,14 +9,7 @@ use crate::http::AppState;
 
 /// What the desk scanned: the delegate card's QR text (the normal case), or the
 /// card number typed by hand when a card is lost or unreadable.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct CardScan {
-    #[serde(default)]
-    pub(crate) qr: Option<String>,
-    #[serde(default)]
-    pub(crate) card: Option<String>,
-}
+pub(crate) use hallvote_protocol::wire::CardScan;
 
 /// The card number a scan names, after checking a QR's signature and congress.
 pub(crate) fn scanned_card(state: &AppState, congress_id: i64, scan: CardScan) -> Result<String, ApiError> {
