@@ -12,8 +12,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use hallvote_crypto::credential::Credential;
 use hallvote_crypto::elgamal::PublicKey;
 use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
@@ -118,7 +116,7 @@ fn refused(a: &Answer) -> BoothError {
 /// The server's answer decoded as `T` (hallvote_protocol::wire): an answer that is
 /// not what `T` says is untrusted, naming the field it fails on.
 pub(crate) fn decode_answer<T: serde::de::DeserializeOwned>(a: &Answer) -> Result<T, BoothError> {
-    serde_path_to_error::deserialize(&a.json).map_err(|e| BoothError::Untrusted(format!("the server's answer: {e}")))
+    a.decode().map_err(|e| BoothError::Untrusted(e.to_string()))
 }
 
 /// A poll's ballot as the booth fetched it from the server.
@@ -331,12 +329,10 @@ impl Booth {
         entry: &BoardEntry,
         body: &wire::EntryRequest,
     ) -> Result<Receipt, BoothError> {
-        // Serialising a struct of strings cannot fail; an empty body would be refused.
-        let body = serde_json::to_value(body).unwrap_or_default();
         let path = format!("/api/station/polls/{}/{what}", visit.ballot.poll);
         let mut tries = 0;
         let answer = loop {
-            match self.link.call(Method::POST, &path, Some(&body)).await {
+            match self.link.call_json(Method::POST, &path, body).await {
                 Ok(a) => break a,
                 Err(e) => {
                     tries += 1;
@@ -400,8 +396,8 @@ pub fn check_receipt(
         tracking: sealed.tracking.to_string(),
         position,
         tree_size: head.size,
-        head: STANDARD.encode(head_bytes),
-        signature: STANDARD.encode(sig),
+        head: wire::b64(&head_bytes),
+        signature: wire::b64(&sig),
     })
 }
 

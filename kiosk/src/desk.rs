@@ -6,13 +6,10 @@
 
 use hallvote_crypto::credential::{BlindSignature, blind, finalize};
 use http::Method;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::booth::{Booth, BoothError};
 use crate::credential_text::CredentialText;
 use crate::link::Link;
-use hallvote_protocol::lifecycle::PollState;
 use hallvote_protocol::wire;
 
 /// Which delegate: the text of the card's QR code, or the card number typed.
@@ -32,43 +29,7 @@ pub struct Desk {
 }
 
 /// A session as the desk sees it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct DeskSession {
-    /// Its number on the server.
-    pub id: i64,
-    /// The congress's name.
-    pub congress: String,
-    /// 第×次会议.
-    pub number: i64,
-    /// Its date.
-    pub date: String,
-    /// Its polls.
-    pub polls: Vec<DeskPoll>,
-}
-
-/// A poll as the desk sees it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct DeskPoll {
-    /// Its number on the server.
-    pub id: i64,
-    /// Its name.
-    pub name: String,
-    /// Where the poll is.
-    pub state: PollState,
-}
-
-/// Who was checked in.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Delegate {
-    /// Card number.
-    pub card: String,
-    /// Name.
-    pub name: String,
-    /// Delegation (代表团).
-    pub group: String,
-    /// `checked_in`, `already_present`, `departed`, `not_present`.
-    pub status: String,
-}
+pub use hallvote_protocol::wire::{DeskAnswer as Delegate, DeskPoll, DeskSession};
 
 fn refused(a: &crate::link::Answer) -> BoothError {
     BoothError::Refused {
@@ -78,10 +39,10 @@ fn refused(a: &crate::link::Answer) -> BoothError {
     }
 }
 
-fn scan_body(card: &CardScan) -> Value {
+fn scan_body(card: &CardScan) -> wire::CardScan {
     match card {
-        CardScan::Qr(t) => json!({ "qr": t.trim() }),
-        CardScan::Number(n) => json!({ "card": n.trim() }),
+        CardScan::Qr(t) => wire::CardScan { qr: Some(t.trim().to_owned()), card: None },
+        CardScan::Number(n) => wire::CardScan { qr: None, card: Some(n.trim().to_owned()) },
     }
 }
 
@@ -101,7 +62,7 @@ impl Desk {
         if !a.status.is_success() {
             return Err(refused(&a));
         }
-        serde_json::from_value(a.json).map_err(|e| BoothError::Untrusted(e.to_string()))
+        crate::booth::decode_answer(&a)
     }
 
     /// Checks a delegate in to `session` (or records a departure with `arrive` false).
@@ -109,13 +70,13 @@ impl Desk {
         let what = if arrive { "checkin" } else { "checkout" };
         let a = self
             .link
-            .call(Method::POST, &format!("/api/station/sessions/{session}/{what}"), Some(&scan_body(card)))
+            .call_json(Method::POST, &format!("/api/station/sessions/{session}/{what}"), &scan_body(card))
             .await
             .map_err(BoothError::Unreachable)?;
         if !a.status.is_success() {
             return Err(refused(&a));
         }
-        serde_json::from_value(a.json).map_err(|e| BoothError::Untrusted(e.to_string()))
+        crate::booth::decode_answer(&a)
     }
 
     /// A desk talking to the server over `link` (signed as a desk station).
@@ -135,11 +96,9 @@ impl Desk {
             CardScan::Number(n) => (None, Some(n.trim().to_owned())),
         };
         let body = wire::IssueRequest { qr, card, blinded: request.as_bytes().into() };
-        // Serialising a struct of strings cannot fail; an empty body would be refused.
-        let body = serde_json::to_value(&body).unwrap_or_default();
         let a = self
             .link
-            .call(Method::POST, &format!("/api/station/polls/{poll}/issue"), Some(&body))
+            .call_json(Method::POST, &format!("/api/station/polls/{poll}/issue"), &body)
             .await
             .map_err(BoothError::Unreachable)?;
         if !a.status.is_success() {

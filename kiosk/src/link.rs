@@ -16,6 +16,8 @@ use http::{Method, Request, StatusCode, Uri, header};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use thiserror::Error;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -69,7 +71,19 @@ impl Answer {
     pub fn error_message(&self) -> Option<&str> {
         self.json["error"]["message"].as_str()
     }
+
+    /// The body decoded as `T` (a type of `hallvote_protocol::wire`), strictly: a
+    /// field missing, of another type, not base64 or not of its length fails, and
+    /// the error names the field (`public_shares[2]: 31 bytes where 32 are expected`).
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, AnswerError> {
+        serde_path_to_error::deserialize(&self.json).map_err(|e| AnswerError(e.to_string()))
+    }
 }
+
+/// An answer that is not what the protocol says, naming the field it fails on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("the server's answer: {0}")]
+pub struct AnswerError(pub String);
 
 /// Who signs the station's requests.
 pub struct StationIdentity {
@@ -161,6 +175,13 @@ impl Link {
     /// and waits for the answer, at most [`REQUEST_TIMEOUT`].
     pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Answer, LinkError> {
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        self.call_raw(method, path, bytes, "application/json", &[]).await
+    }
+
+    /// Sends `method path` with `body` serialised as JSON (a type of
+    /// `hallvote_protocol::wire`), like [`Link::call`].
+    pub async fn call_json<B: Serialize>(&self, method: Method, path: &str, body: &B) -> Result<Answer, LinkError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| LinkError::Config(format!("{path}: the body: {e}")))?;
         self.call_raw(method, path, bytes, "application/json", &[]).await
     }
 
@@ -271,4 +292,35 @@ where
         serde_json::from_slice(&body).map_err(|e| LinkError::BadAnswer(format!("{status}: {e}")))?
     };
     Ok(Answer { status, headers, json, body })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use hallvote_protocol::wire::{ResultToSign, b64};
+    use serde_json::json;
+
+    fn answer(json: Value) -> Answer {
+        Answer { status: StatusCode::OK, headers: http::HeaderMap::new(), body: Bytes::from(json.to_string()), json }
+    }
+
+    #[test]
+    fn an_answer_missing_a_field_fails_naming_it() {
+        let full = json!({
+            "state": "tallied", "manifest": "AQID", "joint_key": b64(&[1; 32]), "election": b64(&[2; 64]),
+            "expected": 120, "present": 110, "issued": 100, "cast": 99, "totals": [50, 49],
+            "outcome": "BAU=", "digest": b64(&[3; 64])
+        });
+        assert_eq!(answer(full.clone()).decode::<ResultToSign>().unwrap().cast, 99);
+        let mut missing = full.clone();
+        missing.as_object_mut().unwrap().remove("digest");
+        let err = answer(missing).decode::<ResultToSign>().unwrap_err();
+        assert!(err.0.contains("missing field `digest`"), "{err}");
+        let mut wrong = full;
+        wrong["totals"][1] = json!("49");
+        let err = answer(wrong).decode::<ResultToSign>().unwrap_err();
+        assert!(err.0.starts_with("totals[1]: invalid type"), "{err}");
+    }
 }

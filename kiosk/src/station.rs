@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use hallvote_crypto::sign::SigningKey;
 use hallvote_protocol::stations::{EnrolmentPayload, StationKind};
+use hallvote_protocol::wire::{EnrolRequest, EnrolledStation};
 use http::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
@@ -138,17 +138,18 @@ impl Station {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let key = SigningKey::generate(&mut rand::rng());
         let link = Link::new(&payload.server_url, payload.tls_fingerprint.as_deref())?;
-        let body = json!({
-            "token": payload.token.to_hex(),
-            "public_key": hex::encode(key.verifying_key().as_bytes()),
-        });
-        let answer = link.call(Method::POST, "/api/stations/enrol", Some(&body)).await?;
+        let body =
+            EnrolRequest { token: payload.token.to_hex(), public_key: hex::encode(key.verifying_key().as_bytes()) };
+        let answer = link.call_json(Method::POST, "/api/stations/enrol", &body).await?;
         if answer.status != StatusCode::CREATED {
             return Err(StationError::Refused(
                 answer.error_message().map_or_else(|| answer.status.to_string(), str::to_owned),
             ));
         }
-        let id = answer.json["id"].as_u64().ok_or_else(|| StationError::Refused("no station id".into()))?;
+        let enrolled: EnrolledStation = answer.decode().map_err(|e| StationError::Refused(e.to_string()))?;
+        let id = u64::try_from(enrolled.id).map_err(|_| {
+            StationError::Refused(format!("the server's answer: id: {} is not a station id", enrolled.id))
+        })?;
         let config = StationConfig {
             server_url: payload.server_url,
             tls_fingerprint: payload.tls_fingerprint,

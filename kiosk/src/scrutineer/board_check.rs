@@ -19,9 +19,10 @@ use hallvote_tally::ballot::{BallotContext, BallotShape, BallotVerifier, Encrypt
 use hallvote_tally::record::builder::{aggregate, board_log, head_message};
 use hallvote_tally::record::{BoardEntry, Manifest};
 use http::Method;
-use serde_json::Value;
 
-use super::{Result, Scrutineer, ScrutineerError, blocking, refused, unb64, unb64_array, untrusted};
+use hallvote_protocol::wire::Aggregates;
+
+use super::{Result, Scrutineer, ScrutineerError, blocking, refused, untrusted};
 use crate::ui::Lang;
 
 /// Ballots whose proofs are verified in one batch (spec §4.4).
@@ -41,14 +42,17 @@ impl Scrutineer {
     /// board, after checking the board (see the module's documentation); refuses with
     /// [`ScrutineerError::NotTheBoardTotal`] if they are not the server's.
     pub(super) async fn board_total(&self, poll: i64, lang: Lang, p: Poll) -> Result<Vec<Ciphertext>> {
-        let agg = self.get(lang, &format!("/api/station/polls/{poll}/aggregates")).await?;
-        if unb64_array::<64>(&agg, "election")? != p.election {
+        let agg: Aggregates = self.get(lang, &format!("/api/station/polls/{poll}/aggregates")).await?;
+        if agg.election.0 != p.election {
             return Err(untrusted("the election context is not the manifest's"));
         }
-        let theirs = server_aggregates(&agg)?;
-        let size = agg["board_size"].as_u64().ok_or_else(|| untrusted("no board size"))?;
-        let head: [u8; 40] = unb64_array(&agg, "head")?;
-        let signature: [u8; 64] = unb64_array(&agg, "signature")?;
+        let theirs = agg
+            .aggregates
+            .iter()
+            .enumerate()
+            .map(|(s, a)| Ciphertext::decode(&a.0).map_err(|_| untrusted(format!("aggregates[{s}]"))))
+            .collect::<Result<Vec<_>>>()?;
+        let (size, head, signature) = (agg.board_size, agg.head.0, agg.signature.0);
         let mut entries = Vec::new();
         while (entries.len() as u64) < size {
             let path = format!("/api/station/polls/{poll}/board-entries?from={}", entries.len());
@@ -66,18 +70,6 @@ impl Scrutineer {
         }
         blocking(move || check_board(&p, &head, &signature, &entries, &theirs)).await?
     }
-}
-
-fn server_aggregates(agg: &Value) -> Result<Vec<Ciphertext>> {
-    agg["aggregates"]
-        .as_array()
-        .ok_or_else(|| untrusted("no aggregates"))?
-        .iter()
-        .map(|a| {
-            let bytes = unb64(&serde_json::json!({ "a": a }), "a")?;
-            Ciphertext::decode(&bytes).map_err(|_| untrusted("aggregate"))
-        })
-        .collect()
 }
 
 /// Splits a page of `u32be(len) ‖ entry` items onto `entries`.

@@ -8,9 +8,10 @@
 use hallvote_crypto::dkg::{DealerCommitments, Params, ceremony_output};
 use hallvote_tally::record::{Fingerprint, KeyFingerprint, Manifest};
 use serde::Serialize;
-use serde_json::json;
 
-use super::{Office, Result, Scrutineer, ScrutineerError, View, indexed, say, unb64, unb64_array, untrusted};
+use hallvote_protocol::wire::CeremonyOutcome;
+
+use super::{Office, Result, Scrutineer, ScrutineerError, View, say, untrusted};
 use crate::ui::Lang;
 
 /// What an officer copies into the minutes.
@@ -87,30 +88,20 @@ impl Scrutineer {
     /// scrutineer's station also checks that the manifest and `Y` are those of the
     /// ceremony it took part in.
     pub async fn fingerprints(&self, poll: i64, lang: Lang) -> Result<Fingerprints> {
-        let v = self.get(lang, &format!("/api/station/polls/{poll}/ceremony/outcome")).await?;
-        let manifest_bytes = unb64(&v, "manifest")?;
+        let v: CeremonyOutcome = self.get(lang, &format!("/api/station/polls/{poll}/ceremony/outcome")).await?;
+        let manifest_bytes = v.manifest.0;
         let manifest = Manifest::decode(&manifest_bytes).map_err(|e| untrusted(format!("manifest: {e}")))?;
         let me = self.identity.key.verifying_key();
         let (role, position) = Office::of(&manifest, &me).ok_or(ScrutineerError::NotAnOfficer)?;
         let n = u32::try_from(manifest.scrutineers.len()).map_err(|_| untrusted("number of scrutineers"))?;
         let params = Params::new(manifest.threshold, n).map_err(|_| untrusted("threshold"))?;
-        let qualified: Vec<u32> = v["qualified"]
-            .as_array()
-            .ok_or_else(|| untrusted("no qualified dealers"))?
-            .iter()
-            .map(|q| q.as_u64().and_then(|q| u32::try_from(q).ok()).ok_or_else(|| untrusted("qualified")))
-            .collect::<Result<_>>()?;
-        let joint_key: [u8; 32] = unb64_array(&v, "joint_key")?;
-        let public_shares: Vec<[u8; 32]> = v["public_shares"]
-            .as_array()
-            .ok_or_else(|| untrusted("no public shares"))?
-            .iter()
-            .map(|x| unb64_array(&json!({ "x": x }), "x"))
-            .collect::<Result<_>>()?;
+        let qualified = v.qualified;
+        let joint_key = v.joint_key.0;
+        let public_shares: Vec<[u8; 32]> = v.public_shares.into_iter().map(|x| x.0).collect();
         if public_shares.len() != n as usize {
             return Err(untrusted(format!("{} public shares for {n} scrutineers", public_shares.len())));
         }
-        let dealings = indexed(&v, "dealings")?;
+        let dealings: Vec<(u32, Vec<u8>)> = v.dealings.into_iter().map(|d| (d.index, d.data.0)).collect();
         let fingerprint =
             recompute(params, &manifest.ceremony, &manifest_bytes, &qualified, &dealings, &joint_key, &public_shares)?;
         if role == Office::Scrutineer {

@@ -12,7 +12,9 @@ use serde::Serialize;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use super::{Result, Scrutineer, ShareSource, b64, refused, say, u32_of, unb64, unb64_array, untrusted};
+use hallvote_protocol::wire::{KeyCheckAnswer, KeyCheckPassed, KeyCheckTest};
+
+use super::{Result, Scrutineer, ShareSource, decode, refused, say, untrusted};
 use crate::ui::Lang;
 
 /// A key check that passed.
@@ -49,25 +51,21 @@ impl Scrutineer {
         if !a.status.is_success() {
             return Err(refused(&a));
         }
-        if u32_of(&a.json, "index")? != j || unb64_array::<64>(&a.json, "election")? != election {
+        let t: KeyCheckTest = decode(&a)?;
+        if t.index != j || t.election.0 != election {
             return Err(untrusted("the key check's test is not for this scrutineer of this poll"));
         }
-        let test = Ciphertext::decode(&unb64(&a.json, "ciphertext")?).map_err(|_| untrusted("test ciphertext"))?;
+        let test = Ciphertext::decode(&t.ciphertext.0).map_err(|_| untrusted("test ciphertext"))?;
         let share = KeyShare::new(payload.index(), payload.secret().clone());
         drop(payload);
         let answer = key_check::answer(&share, &election, &test, &mut rand::rng());
         drop(share);
-        let a =
-            self.post(lang, &format!("/api/station/polls/{poll}/key-check"), &json!({"share": b64(&answer)})).await?;
+        let body = KeyCheckAnswer { share: answer.as_slice().into() };
+        let a = self.post(lang, &format!("/api/station/polls/{poll}/key-check"), &body).await?;
         if !a.status.is_success() {
             return Err(refused(&a));
         }
-        let pending: Vec<u32> = a.json["pending"]
-            .as_array()
-            .ok_or_else(|| untrusted("no pending"))?
-            .iter()
-            .map(|p| p.as_u64().and_then(|p| u32::try_from(p).ok()).ok_or_else(|| untrusted("pending")))
-            .collect::<Result<_>>()?;
+        let KeyCheckPassed { pending, .. } = decode(&a)?;
         let (rest_zh, rest_en) = if pending.is_empty() {
             (
                 "全部监票人均已通过，可以开始投票。".to_owned(),
