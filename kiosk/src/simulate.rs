@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use hallvote_protocol::stations::StationKind;
+use hallvote_protocol::wire::{IssuedEnrolment, NewEnrolment};
 use hallvote_tally::ballot::{BallotShape, PlainBallot};
 use http::Method;
 use serde_json::{Value, json};
@@ -131,16 +132,15 @@ pub fn demo_passphrase(j: usize) -> Zeroizing<String> {
 }
 
 async fn enrol(org: &Organiser, url: &str, dir: &Path, kind: StationKind, name: &str) -> Result<Station, RunError> {
+    let body = serde_json::to_value(NewEnrolment { kind, name: name.to_owned(), server_url: Some(url.to_owned()) })
+        .map_err(|e| format!("enrolment code for {name}: {e}"))?;
     let issued = org
-        .call(
-            Method::POST,
-            "/api/stations/enrolments",
-            Some(json!({"kind": kind.as_str(), "name": name, "server_url": url})),
-        )
+        .call(Method::POST, "/api/stations/enrolments", Some(body))
         .await
         .map_err(|e| format!("enrolment code for {name}: {e}"))?;
-    let code = issued["qr_text"].as_str().ok_or("no enrolment code")?;
-    Station::enrol(&dir.join(name), code, kind).await.map_err(|e| format!("enrol {name}: {e}"))
+    let issued: IssuedEnrolment = serde_path_to_error::deserialize(issued)
+        .map_err(|e| format!("enrolment code for {name}: the server's answer: {e}"))?;
+    Station::enrol(&dir.join(name), &issued.qr_text, kind).await.map_err(|e| format!("enrol {name}: {e}"))
 }
 
 /// Officers from the end of a roll in CSV (姓名 and 代表证号 columns), skipping

@@ -33,7 +33,7 @@ pub use ceremony::{
 };
 pub use desk::{CardScan, DeskAnswer, DeskPoll, DeskSession, Movement};
 pub use results::{Aggregates, DecryptionRequest, ResultToSign, SignatureRequest};
-pub use stations::{EnrolRequest, EnrolledStation};
+pub use stations::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment};
 
 /// `bytes` as standard base64 with padding (RFC 4648 §4), as [`Blob`] serialises them.
 #[must_use]

@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use hallvote_crypto::sign::VerifyingKey;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -23,7 +23,7 @@ use crate::auth::Role;
 use crate::db::audit;
 use crate::db::stations::{self, EnrolError, Revocation, StationRecord};
 use crate::stations_protocol::{EnrolmentPayload, EnrolmentToken, StationKind, check_name, check_server_url};
-use hallvote_protocol::wire::{EnrolRequest, EnrolledStation};
+use hallvote_protocol::wire::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -60,31 +60,6 @@ impl From<&StationRecord> for StationView {
             revoked: s.revoked,
         }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewEnrolment {
-    kind: StationKind,
-    name: String,
-    /// Where stations reach the server, when the console's own address (its
-    /// `Host`) is not it, e.g. a console opened on `localhost`.
-    #[serde(default)]
-    server_url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct IssuedEnrolment {
-    /// 32 lowercase hex digits, for typing in when the QR code cannot be scanned.
-    token: String,
-    expires_at: i64,
-    kind: StationKind,
-    name: String,
-    server_url: String,
-    /// `HVENROL1:…` (spec §15.3).
-    qr_text: String,
-    /// The QR code of `qr_text` as an SVG document.
-    qr_svg: String,
 }
 
 fn invalid(zh: &str, en: &str) -> ApiError {
