@@ -127,3 +127,32 @@ fn hostile_text_in_a_roster_is_refused_row_by_row() {
         assert!(text.contains(want), "{text} lacks {want}");
     }
 }
+
+/// Found by fuzzing (fuzz/corpus/roster_csv/crash-formula-in-seq): 序号 was imported
+/// unchecked, so a formula or a control character there reached the roll.
+#[test]
+fn the_sequence_number_meets_the_rules_of_every_other_cell() {
+    let heading = "序号,姓名,性别,民族,代表团,工作单位及职务,代表证号\n";
+    let rows = [
+        "1,王芳,女,汉族,机关代表团,镇党委,QS15-001",
+        "@9,李娜,女,汉族,机关代表团,镇党委,QS15-002",
+        "=1+1,张伟,男,汉族,机关代表团,镇党委,QS15-003",
+        "4\u{202E},刘洋,男,汉族,机关代表团,镇党委,QS15-004",
+        "5,陈静,女,汉族,机关代表团,镇党委,QS15-005",
+    ];
+    let csv = format!("{heading}{}\n", rows.join("\r"));
+    let r = parse_csv(csv.as_bytes()).unwrap();
+    let imported: Vec<&str> = r.rows.iter().map(|row| row.seq.as_str()).collect();
+    assert_eq!(imported, ["1", "5"], "{:?}", r.errors);
+    let seen: Vec<(usize, String)> = r.errors.iter().map(|e| (e.line, e.text().en)).collect();
+    let expect = [
+        (3, "\"序号\" begins with = + - or @"),
+        (4, "\"序号\" begins with = + - or @"),
+        (5, "\"序号\" contains the text-direction character U+202E"),
+    ];
+    assert_eq!(seen.len(), expect.len(), "{seen:?}");
+    for ((line, text), (want_line, want)) in seen.iter().zip(expect) {
+        assert_eq!(*line, want_line, "{text}");
+        assert!(text.contains(want), "{text} lacks {want}");
+    }
+}

@@ -183,7 +183,10 @@ impl RosterImport {
                     ),
                 });
             }
+            // 序号 is stored and exported with the roll like any other cell, so it
+            // meets the same rules (length, characters, no formula).
             let cells = [
+                ("序号", r.seq.trim()),
                 ("姓名", name),
                 ("代表团", r.group.trim()),
                 ("代表证号", r.card.trim()),
