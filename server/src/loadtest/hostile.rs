@@ -39,10 +39,15 @@ impl Hostile {
     pub const HALL_TEST: Self = Self { idle: 2000, streams: 300, logins: 150 };
 }
 
-/// Clients of one kind per address: under the server's cap per address
-/// (`listen::PER_ADDRESS_CONNECTIONS`), so that what is measured is the server
-/// holding them all, not refusing most.
+/// Idle connections and login clients per address: under the server's connection cap
+/// per address (`listen::PER_ADDRESS_CONNECTIONS`), so that what is measured is the
+/// server holding them all, not refusing most.
 const PER_ADDRESS: usize = 50;
+
+/// Event streams per address: the server's own cap per address
+/// (`http::stream_cap::MAX_DISPLAY_STREAMS_PER_ADDRESS`), so that the streams reach
+/// the server's cap in all, as an attacker with many addresses would.
+const STREAMS_PER_ADDRESS: usize = crate::http::stream_cap::MAX_DISPLAY_STREAMS_PER_ADDRESS;
 
 /// What the hostile clients met.
 #[derive(Clone, Debug, Default)]
@@ -87,9 +92,10 @@ pub(super) struct Attack {
     streams_refused: usize,
 }
 
-/// The loopback address of client `i` of a kind whose addresses are 127.0.`net`.x.
-fn address(net: u8, i: usize) -> Ipv4Addr {
-    Ipv4Addr::new(127, 0, net, u8::try_from(1 + i / PER_ADDRESS).unwrap_or(u8::MAX))
+/// The loopback address of client `i` of a kind whose addresses are 127.0.`net`.x,
+/// `per` clients an address.
+fn address(net: u8, i: usize, per: usize) -> Ipv4Addr {
+    Ipv4Addr::new(127, 0, net, u8::try_from(1 + i / per).unwrap_or(u8::MAX))
 }
 
 /// A TCP connection to `addr` from the loopback address `from`.
@@ -107,15 +113,20 @@ pub(super) async fn start(addr: SocketAddr, hostile: Hostile, session: i64) -> R
     let counters = Arc::new(Counters::default());
     let mut tasks = Vec::new();
     for i in 0..hostile.idle {
-        let stream = connect_from(address(2, i), addr).await;
-        tasks.push(tokio::spawn(idle(addr, address(2, i), stream, Arc::clone(&counters))));
+        let stream = connect_from(address(2, i, PER_ADDRESS), addr).await;
+        tasks.push(tokio::spawn(idle(addr, address(2, i, PER_ADDRESS), stream, Arc::clone(&counters))));
     }
     let path = Arc::new(format!("/api/sessions/{session}/events"));
     for i in 0..hostile.streams {
-        tasks.push(tokio::spawn(stream(addr, address(3, i), Arc::clone(&path), Arc::clone(&counters))));
+        tasks.push(tokio::spawn(stream(
+            addr,
+            address(3, i, STREAMS_PER_ADDRESS),
+            Arc::clone(&path),
+            Arc::clone(&counters),
+        )));
     }
     for i in 0..hostile.logins {
-        tasks.push(tokio::spawn(logins(addr, address(4, i), i, Arc::clone(&counters))));
+        tasks.push(tokio::spawn(logins(addr, address(4, i, PER_ADDRESS), i, Arc::clone(&counters))));
     }
     // Every stream client has its first answer: figures, or a refusal over the
     // server's cap on display streams.

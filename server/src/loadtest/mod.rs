@@ -136,6 +136,7 @@ impl Conn {
 }
 
 /// A logged-in organiser.
+#[derive(Clone)]
 struct Account {
     cookie: String,
     csrf: String,
@@ -163,16 +164,38 @@ async fn as_account(
     body: Option<Value>,
 ) -> Result<Value, LoadError> {
     let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-    let req = request(method, path, body.clone())
-        .header(header::COOKIE, &who.cookie)
-        .header("x-csrf-token", &who.csrf)
-        .body(Full::new(Bytes::from(body)))
-        .map_err(fail)?;
-    let (status, json) = conn.send(req).await?;
-    if !status.is_success() {
-        return Err(fail(format!("{path}: {status} {json}")));
+    send_again_while_limited(conn, path, || {
+        request(method.clone(), path, body.clone())
+            .header(header::COOKIE, &who.cookie)
+            .header("x-csrf-token", &who.csrf)
+            .body(Full::new(Bytes::from(body.clone())))
+            .map_err(fail)
+    })
+    .await
+}
+
+/// Sends the request `make` builds; over a rate limit (429), waits a second and sends
+/// a new one, as the hall's stations and the console do, up to [`MAX_RATE_LIMITED`]
+/// times in a row. The set-up's requests come as fast as they are answered (3,000
+/// check-ins, 3,000 issuances), over the per-host and per-station rates.
+async fn send_again_while_limited(
+    conn: &mut Conn,
+    path: &str,
+    mut make: impl FnMut() -> Result<Request<Full<Bytes>>, LoadError>,
+) -> Result<Value, LoadError> {
+    let mut refused = 0;
+    loop {
+        let (status, json) = conn.send(make()?).await?;
+        if status == StatusCode::TOO_MANY_REQUESTS && refused < MAX_RATE_LIMITED {
+            refused += 1;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        if !status.is_success() {
+            return Err(fail(format!("{path}: {status} {json}")));
+        }
+        return Ok(json);
     }
-    Ok(json)
 }
 
 fn unix_now() -> u64 {
@@ -196,23 +219,12 @@ async fn as_station(
     body: Option<Value>,
 ) -> Result<Value, LoadError> {
     let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-    // The set-up's requests come from one station as fast as they are answered (3,000
-    // issuances at the desk): over the station rate, the server answers 429, and the
-    // station waits and sends again, newly signed, as the hall's stations do.
-    let mut refused = 0;
-    loop {
-        let (status, json) = conn.send(signed(st, method.clone(), path, body.clone())?).await?;
-        if status == StatusCode::TOO_MANY_REQUESTS && refused < MAX_RATE_LIMITED {
-            refused += 1;
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
-        if !status.is_success() {
-            return Err(fail(format!("{path}: {status} {json}")));
-        }
-        return Ok(json);
-    }
+    // Signed anew for each sending: a station's nonce is spent once.
+    send_again_while_limited(conn, path, || signed(st, method.clone(), path, body.clone())).await
 }
+
+/// Check-in desks (and desk stations issuing credentials) working at once in the set-up.
+const DESKS: u8 = 4;
 
 /// How many times in a row a set-up request is sent again after a 429.
 const MAX_RATE_LIMITED: u32 = 30;
@@ -232,13 +244,12 @@ async fn enrol(conn: &mut Conn, org: &Account, kind: &str, name: &str) -> Result
     .await?;
     let key = SigningKey::generate(&mut rand::rng());
     let body = json!({"token": issued["token"], "public_key": hex::encode(key.verifying_key().as_bytes())}).to_string();
-    let req = request(Method::POST, "/api/stations/enrol", body.clone().into_bytes())
-        .body(Full::new(Bytes::from(body)))
-        .map_err(fail)?;
-    let (status, station) = conn.send(req).await?;
-    if status != StatusCode::CREATED {
-        return Err(fail(format!("enrol: {status} {station}")));
-    }
+    let station = send_again_while_limited(conn, "/api/stations/enrol", || {
+        request(Method::POST, "/api/stations/enrol", body.clone().into_bytes())
+            .body(Full::new(Bytes::from(body.clone())))
+            .map_err(fail)
+    })
+    .await?;
     Ok(Station { id: station["id"].as_u64().ok_or_else(|| fail("station id"))?, key })
 }
 
@@ -393,6 +404,14 @@ fn percentiles(mut ms: Vec<f64>) -> [f64; 5] {
     [at(0.50), at(0.90), at(0.95), at(0.99), ms.last().copied().unwrap_or(0.0)]
 }
 
+/// The loopback address booth `b` connects from: a host of its own, as in a hall
+/// (Linux routes all of 127.0.0.0/8 to lo). 127.1.x.y, apart from the hostile
+/// clients' 127.0.x.y.
+fn booth_address(b: usize) -> std::net::Ipv4Addr {
+    let (net, host) = (b / 250, 1 + b % 250);
+    std::net::Ipv4Addr::new(127, 1, u8::try_from(net).unwrap_or(u8::MAX), u8::try_from(host).unwrap_or(u8::MAX))
+}
+
 /// Casts every prepared ballot from `booths` connections. With `rate`, cast `i`
 /// starts at `i / rate` seconds (open loop); without, each booth casts its next
 /// ballot as soon as the last is receipted (closed loop).
@@ -408,10 +427,10 @@ async fn drive(
     let path = Arc::new(format!("/api/station/polls/{poll}/cast"));
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for booth in booths {
+    for (b, booth) in booths.iter().enumerate() {
         let (ballots, next, path, booth) =
             (Arc::clone(&ballots), Arc::clone(&next), Arc::clone(&path), Arc::clone(booth));
-        let mut conn = Conn::open(addr).await?;
+        let mut conn = Conn::open_from(addr, booth_address(b)).await?;
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             loop {
@@ -445,13 +464,12 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     let state = AppState::new(store.clone(), SigningKey::generate(&mut rand::rng()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(fail)?;
     let addr = listener.local_addr().map_err(fail)?;
-    // The server's own accept loop with its connection limits (the hostile clients
-    // meet them), but without `ConnectInfo`: every simulated booth comes from
-    // 127.0.0.1, which the per-address rate limit (ADR 0011) would otherwise treat
-    // as one client. Its booths keep their headroom as the hall's stations do.
+    // The server's own accept loop with its connection limits and `ConnectInfo`, as
+    // `hallvote serve` runs it: the hostile clients meet the per-address limits, and
+    // each booth comes from an address of its own (its rate is its station's, ADR 0015).
     let options = ServeOptions {
         limits: ConnectionLimits::default(),
-        connect_info: false,
+        connect_info: true,
         tls: None,
         stations: Arc::clone(&state.known_stations),
     };
@@ -520,15 +538,20 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     if !status.is_success() {
         return Err(fail(format!("roster: {status} {report}")));
     }
-    for i in 1..=voters {
-        as_account(
-            &mut conn,
-            &org,
-            Method::POST,
-            &format!("/api/sessions/{sid}/checkin"),
-            Some(json!({"card": format!("L{i:05}")})),
-        )
-        .await?;
+    // Check-in at several desks at once, each a host of its own (127.0.6.x).
+    let mut tasks = Vec::new();
+    for k in 0..DESKS {
+        let (org, mut conn) = (org.clone(), Conn::open_from(addr, std::net::Ipv4Addr::new(127, 0, 6, 1 + k)).await?);
+        tasks.push(tokio::spawn(async move {
+            for i in (1..=voters).skip(usize::from(k)).step_by(usize::from(DESKS)) {
+                let card = json!({"card": format!("L{i:05}")});
+                as_account(&mut conn, &org, Method::POST, &format!("/api/sessions/{sid}/checkin"), Some(card)).await?;
+            }
+            Ok::<_, LoadError>(())
+        }));
+    }
+    for t in tasks {
+        t.await.map_err(fail)??;
     }
     let p = as_account(&mut conn, &org, Method::POST, &format!("/api/sessions/{sid}/polls"), Some(poll_definition()))
         .await?;
@@ -538,7 +561,10 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     for j in 1..=3 {
         scrutineers.push(enrol(&mut conn, &org, "scrutineer", &format!("监票{j}")).await?);
     }
-    let desk = enrol(&mut conn, &org, "desk", "报到处").await?;
+    let mut desks = Vec::new();
+    for k in 1..=DESKS {
+        desks.push(Arc::new(enrol(&mut conn, &org, "desk", &format!("报到处{k}")).await?));
+    }
     let mut booths = Vec::new();
     for b in 1..=cfg.booths {
         booths.push(Arc::new(enrol(&mut conn, &org, "booth", &format!("投票机{b}")).await?));
@@ -570,14 +596,28 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     let joint: [u8; 32] = unb64(&def["joint_key"])?.try_into().map_err(|_| fail("joint key"))?;
     let key = Arc::new(hallvote_tally::record::builder::joint_key(&joint).map_err(fail)?);
     let shape = Arc::new(manifest.shape().map_err(fail)?);
+    // Issuance at the desks at once, each a station and a host of its own (127.0.7.x).
+    let credential_key = Arc::new(manifest.credential_key.clone());
+    let mut tasks = Vec::new();
+    for (k, desk) in (0u8..).zip(&desks) {
+        let (desk, key) = (Arc::clone(desk), Arc::clone(&credential_key));
+        let mut conn = Conn::open_from(addr, std::net::Ipv4Addr::new(127, 0, 7, 1 + k)).await?;
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::new();
+            for i in (1..=voters).skip(usize::from(k)).step_by(usize::from(DESKS)) {
+                let (req, state) = blind(&key, &poll_id, &mut rand::rng()).map_err(fail)?;
+                let body = json!({"card": format!("L{i:05}"), "blinded": STANDARD.encode(req.as_bytes())});
+                let path = format!("/api/station/polls/{poll}/issue");
+                let v = as_station(&mut conn, &desk, Method::POST, &path, Some(body)).await?;
+                let sig = BlindSignature::from_bytes(&unb64(&v["blind_signature"])?).map_err(fail)?;
+                out.push(finalize(&key, state, &sig).map_err(fail)?);
+            }
+            Ok::<_, LoadError>(out)
+        }));
+    }
     let mut credentials = Vec::with_capacity(voters);
-    for i in 1..=voters {
-        let (req, state) = blind(&manifest.credential_key, &poll_id, &mut rand::rng()).map_err(fail)?;
-        let body = json!({"card": format!("L{i:05}"), "blinded": STANDARD.encode(req.as_bytes())});
-        let v =
-            as_station(&mut conn, &desk, Method::POST, &format!("/api/station/polls/{poll}/issue"), Some(body)).await?;
-        let sig = BlindSignature::from_bytes(&unb64(&v["blind_signature"])?).map_err(fail)?;
-        credentials.push(finalize(&manifest.credential_key, state, &sig).map_err(fail)?);
+    for t in tasks {
+        credentials.extend(t.await.map_err(fail)??);
     }
     progress(&format!("encrypting {voters} ballots"));
     let mut prepared = prepare(&shape, &key, election, credentials).await?;
