@@ -25,6 +25,15 @@ impl Lang {
             _ => None,
         }
     }
+
+    /// The language's tag, as written in a page's `lang` attribute and in
+    /// `Accept-Language`: `zh-CN` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::En => "en",
+        }
+    }
 }
 
 /// The same words in both languages.
@@ -142,6 +151,8 @@ mod tests {
         assert_eq!(t.get(Lang::En), "elected");
         assert_eq!(Lang::parse("zh-CN"), Some(Lang::ZhCn));
         assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(Lang::parse(Lang::En.code()), Some(Lang::En));
+        assert_eq!(Lang::parse(Lang::ZhCn.code()), Some(Lang::ZhCn));
         let j = Text::join(&[Text::new("甲", "a"), Text::new("乙", "b")]);
         assert_eq!((j.zh.as_str(), j.en.as_str()), ("甲；乙", "a; b"));
     }
