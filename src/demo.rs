@@ -16,7 +16,7 @@ use hallvote_kiosk::link::Link;
 use hallvote_kiosk::organiser::Organiser;
 use hallvote_kiosk::scrutineer::{ScrutineerApp, router as scrutineer_router};
 use hallvote_kiosk::simulate::{self, Hall};
-use hallvote_kiosk::ui::Lang;
+use hallvote_tally::Lang;
 use tokio::sync::oneshot;
 
 /// What the demo does.
@@ -229,7 +229,6 @@ async fn simulate(n: usize, record_dir: Option<&Path>, lang: Lang, dir: &Path) -
         println!("{sheet}");
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let report = hallvote_tally::record::verify_record(&bytes, &mut rng);
-        let lang = if lang == Lang::En { hallvote_tally::Lang::En } else { hallvote_tally::Lang::ZhCn };
         let (out, ok) = hallvote_tally::record::render_reports(&[(path.display().to_string(), report)], false, lang);
         print!("{out}");
         let totals = hallvote_tally::record::Record::decode(&bytes).map(|(r, _)| r.totals).unwrap_or_default();

@@ -264,7 +264,7 @@ fn main() -> ExitCode {
             listen,
             simulate,
             record_dir,
-            lang: if lang == "en" { hallvote_kiosk::ui::Lang::En } else { hallvote_kiosk::ui::Lang::Zh },
+            lang: if lang == "en" { Lang::En } else { Lang::ZhCn },
         }),
         Command::Desk { dir, enrol, listen } => station_process("desk", async move {
             hallvote_kiosk::run::desk(hallvote_kiosk::run::StationOptions { dir, enrol, listen }).await

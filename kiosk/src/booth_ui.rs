@@ -8,21 +8,24 @@
 //! "done", on a timeout, or when a new credential is scanned.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use hallvote_tally::Lang;
 use hallvote_tally::ballot::PlainBallot;
 use hallvote_tally::model::{Contest, ContestKind};
 use tokio::sync::Mutex;
 
 use crate::booth::{Booth, BoothError, Receipt, Sealed, Visit};
-use crate::ui::{Lang, assets, camera, escape, page, qr_svg, refuse_cross_site, secure};
+use crate::templates::render;
+use crate::ui::{Frame, assets, qr_svg, refuse_cross_site, secure};
+use crate::words::booth::Booth as Words;
 
 /// How long a page waits for the delegate before it forgets everything.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(180);
@@ -75,7 +78,7 @@ impl BoothApp {
             name: name.to_owned(),
             server_url: server_url.trim_end_matches('/').to_owned(),
             idle,
-            screen: Mutex::new(Screen::new(Lang::Zh)),
+            screen: Mutex::new(Screen::new(Lang::ZhCn)),
         })
     }
 
@@ -109,48 +112,37 @@ impl BoothApp {
         s
     }
 
-    fn page(&self, lang: Lang, title: &str, body: &str, idle: bool) -> Html<String> {
-        page(lang, &self.name, title, body, idle.then_some(self.idle.as_secs()))
+    /// The frame of a page titled `title`; `idle` sets the idle timer.
+    fn frame<'a>(&'a self, lang: Lang, title: &'a str, idle: bool) -> Frame<'a> {
+        Frame::new(lang, &self.name, title, idle.then_some(self.idle.as_secs()))
+    }
+
+    /// A page titled `title` saying why a step failed; with `retry`, a button to send
+    /// that request again. `idle` sets the idle timer.
+    fn failure(&self, lang: Lang, title: &str, e: &BoothError, retry: Option<&'static str>, idle: bool) -> Response {
+        let w = Words::of(lang);
+        render(&FailurePage { frame: self.frame(lang, title, idle), w, error: &words(lang, e), retry })
     }
 }
 
 type App = State<Arc<BoothApp>>;
 
-fn error_box(text: &str) -> String {
-    format!(r#"<p class="error" role="alert" id="error">{}</p>"#, escape(text))
-}
-
 fn words(lang: Lang, e: &BoothError) -> String {
     let (zh, en) = e.words();
     match lang {
-        Lang::Zh => zh,
+        Lang::ZhCn => zh,
         Lang::En => en,
     }
 }
 
-fn welcome_body(lang: Lang, error: Option<&str>) -> String {
-    format!(
-        r#"{err}<p class="hint">{hint}</p>
-<form method="post" action="/scan" autocomplete="off">
-<label for="credential">{label}</label>
-<input type="text" id="credential" name="credential" autofocus required spellcheck="false">
-<p><button type="submit">{go}</button></p>
-</form>
-{camera}"#,
-        err = error.map(error_box).unwrap_or_default(),
-        hint = lang.t(
-            "请将报到处发给您的选票二维码对准扫描器，或点“用摄像头扫描”。实在无法扫描时，可以输入凭证上二维码下方的文字。",
-            "Hold the ballot QR code the desk gave you to the scanner, or use the camera. If neither works, type the text printed under the code."
-        ),
-        label = lang.t("选票凭证", "Ballot credential"),
-        go = lang.t("开始投票", "Start voting"),
-        camera = camera(lang, "credential"),
-    )
+fn welcome_page(app: &BoothApp, lang: Lang, error: Option<&str>) -> Response {
+    let w = Words::of(lang);
+    render(&WelcomePage { frame: app.frame(lang, w.welcome, false), w, error })
 }
 
-async fn welcome(State(app): App) -> Html<String> {
+async fn welcome(State(app): App) -> Response {
     let s = app.screen().await;
-    app.page(s.lang, s.lang.t("欢迎投票", "Welcome"), &welcome_body(s.lang, None), false)
+    welcome_page(&app, s.lang, None)
 }
 
 async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
@@ -167,37 +159,7 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
             s.visit = Some(visit);
             Redirect::to("/contest/0").into_response()
         }
-        Err(e) => app
-            .page(lang, lang.t("欢迎投票", "Welcome"), &welcome_body(lang, Some(&words(lang, &e))), false)
-            .into_response(),
-    }
-}
-
-fn contest_hint(lang: Lang, c: &Contest) -> String {
-    match &c.kind {
-        ContestKind::Election(e) => match lang {
-            Lang::Zh => format!(
-                "应选 {} 名。请对每位候选人选择“赞成”“不赞成”或“弃权”；赞成票不能超过 {} 名。未选择的视为弃权。",
-                e.seats, e.seats
-            ),
-            Lang::En => format!(
-                "{} seats. For each candidate choose for, against or abstain; at most {} for-votes. An unmarked candidate counts as an abstention.",
-                e.seats, e.seats
-            ),
-        },
-        ContestKind::Confidence(_) => lang.t("请对每位成员选择一项。", "Choose one option for each member.").to_owned(),
-        ContestKind::Evaluation(_) => lang
-            .t(
-                "请对每位成员选择一个等次；不选的不计入。",
-                "Choose one grade for each member; an unmarked member is not graded.",
-            )
-            .to_owned(),
-        ContestKind::Motion(_) => lang
-            .t(
-                "请对每一项选择“赞成”“反对”或“弃权”；未选择的视为弃权。",
-                "Choose for, against or abstain on each item; unmarked counts as abstain.",
-            )
-            .to_owned(),
+        Err(e) => welcome_page(&app, lang, Some(&words(lang, &e))),
     }
 }
 
@@ -212,74 +174,44 @@ fn for_count(marks: &[Option<usize>]) -> u32 {
     marks.iter().filter(|m| **m == Some(0)).count() as u32
 }
 
-fn over_vote_words(lang: Lang, seats: u32, n: u32) -> String {
-    match lang {
-        Lang::Zh => {
-            format!("赞成票超过应选名额：应选 {seats} 名，您对 {n} 名投了赞成票。请改为不超过 {seats} 名后再继续。")
-        }
-        Lang::En => format!(
-            "Too many for-votes: {seats} seats, and you voted for {n}. Reduce them to at most {seats} to go on."
-        ),
-    }
-}
-
 fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Response {
     let Some(visit) = &s.visit else { return Redirect::to("/").into_response() };
     let contests = &visit.ballot.manifest.poll.contests;
     let Some(contest) = contests.get(c) else { return Redirect::to("/review").into_response() };
     let lang = s.lang;
+    let w = Words::of(lang);
     let options = contest.options();
     let cap = seats(contest);
-    let mut body = String::new();
-    if let Some(e) = error {
-        body.push_str(&error_box(e));
-    }
-    let _ = write!(
-        body,
-        r#"<p class="hint">{hint}</p><p>{page}</p>"#,
-        hint = escape(&contest_hint(lang, contest)),
-        page = escape(&match lang {
-            Lang::Zh => format!("第 {} 页，共 {} 页", c + 1, contests.len()),
-            Lang::En => format!("Page {} of {}", c + 1, contests.len()),
-        }),
-    );
-    if let Some(seats) = cap {
-        // The station script takes a for-vote past the seats back at once, saying why
-        // (`data-over`); the booth refuses such a form in any case.
-        let _ = write!(
-            body,
-            r#"<p class="counter" aria-live="polite" id="counter" data-seats="{seats}" data-over="{over}">{label}<span id="fors">{n}</span> / {seats}</p>
-<p class="error" role="alert" id="live" hidden></p>"#,
-            over = escape(&over_vote_words(lang, seats, seats + 1)),
-            label = lang.t("已投赞成票：", "For-votes: "),
-            n = for_count(&s.marks[c]),
-        );
-    }
-    let _ = write!(body, r#"<form method="post" action="/contest/{c}" id="ballot">"#);
-    for (i, item) in contest.items().iter().enumerate() {
-        let _ = write!(body, r#"<fieldset><legend>{}</legend><div class="choices">"#, escape(item));
-        for (o, label) in options.iter().enumerate() {
-            let checked = if s.marks[c].get(i).copied().flatten() == Some(o) { " checked" } else { "" };
-            let is_for = if cap.is_some() && o == 0 { r#" data-for="1""# } else { "" };
-            let _ = write!(
-                body,
-                r#"<label><input type="radio" name="i{i}" value="{o}"{checked}{is_for}> {}</label>"#,
-                escape(lang.t(&label.zh, &label.en)),
-            );
-        }
-        body.push_str("</div></fieldset>");
-    }
-    let back = if c == 0 {
-        String::new()
-    } else {
-        format!(
-            r#"<button type="submit" name="go" value="back" class="secondary">{}</button>"#,
-            lang.t("上一页", "Previous")
-        )
-    };
-    let next = if c + 1 == contests.len() { lang.t("检查选票", "Review") } else { lang.t("下一页", "Next") };
-    let _ = write!(body, r#"<p>{back}<button type="submit" name="go" value="next">{next}</button></p></form>"#);
-    app.page(lang, &contest.title, &body, true).into_response()
+    let names = contest.items();
+    let items = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| ItemView {
+            index,
+            name,
+            choices: options
+                .iter()
+                .enumerate()
+                .map(|(value, label)| ChoiceView {
+                    value,
+                    label: label.get(lang),
+                    checked: s.marks[c].get(index).copied().flatten() == Some(value),
+                    is_for: cap.is_some() && value == 0,
+                })
+                .collect(),
+        })
+        .collect();
+    render(&ContestPage {
+        frame: app.frame(lang, &contest.title, true),
+        w,
+        error,
+        hint: w.contest_hint(contest),
+        page_of: w.page_of(c + 1, contests.len()),
+        c,
+        pages: contests.len(),
+        counter: cap.map(|seats| Counter { seats, over: w.over_vote(seats, seats + 1), fors: for_count(&s.marks[c]) }),
+        items,
+    })
 }
 
 async fn contest_page(State(app): App, Path(c): Path<usize>) -> Response {
@@ -308,7 +240,7 @@ async fn contest_post(
     if let Some(seats) = seats(contest) {
         let n = for_count(&s.marks[c]);
         if n > seats {
-            let msg = over_vote_words(s.lang, seats, n);
+            let msg = Words::of(s.lang).over_vote(seats, n);
             return contest_html(&app, &s, c, Some(&msg));
         }
     }
@@ -344,61 +276,45 @@ fn plain_ballot(contests: &[Contest], marks: &[Vec<Option<usize>>]) -> Result<Pl
     Ok(PlainBallot { marks: out })
 }
 
-fn marks_table(lang: Lang, contests: &[Contest], plain: &PlainBallot, edit: bool) -> String {
-    let mut body = String::new();
-    for (c, (contest, cm)) in contests.iter().zip(&plain.marks).enumerate() {
-        let options = contest.options();
-        let _ = write!(
-            body,
-            r#"<h2>{}</h2><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
-            escape(&contest.title),
-            lang.t("对象", "Name"),
-            lang.t("您的选择", "Your choice"),
-        );
-        for (item, m) in contest.items().iter().zip(cm) {
-            let chosen = m.iter().position(|x| *x == 1).and_then(|o| options.get(o));
-            let text = chosen
-                .map_or_else(|| lang.t("（未评）", "(not graded)").to_owned(), |t| lang.t(&t.zh, &t.en).to_owned());
-            let _ = write!(body, "<tr><td>{}</td><td>{}</td></tr>", escape(item), escape(&text));
-        }
-        body.push_str("</tbody></table>");
-        if edit {
-            let _ = write!(
-                body,
-                r#"<p><a class="button secondary" href="/contest/{c}">{}</a></p>"#,
-                lang.t("修改本页", "Change this page")
-            );
-        }
-    }
-    body
+/// The marks of `plain` as the pages' tables show them.
+fn marks_tables<'a>(lang: Lang, contests: &'a [Contest], plain: &PlainBallot) -> Vec<MarksTable<'a>> {
+    let w = Words::of(lang);
+    contests
+        .iter()
+        .zip(&plain.marks)
+        .enumerate()
+        .map(|(c, (contest, cm))| {
+            let options = contest.options();
+            let rows = contest
+                .items()
+                .into_iter()
+                .zip(cm)
+                .map(|(name, m)| {
+                    let chosen = m.iter().position(|x| *x == 1).and_then(|o| options.get(o));
+                    MarksRow { name, choice: chosen.map_or(w.not_graded, |t| t.get(lang)).to_owned() }
+                })
+                .collect();
+            MarksTable { contest: c, title: &contest.title, rows }
+        })
+        .collect()
 }
 
 async fn review(State(app): App) -> Response {
     let s = app.screen().await;
     let Some(visit) = &s.visit else { return Redirect::to("/").into_response() };
     let lang = s.lang;
+    let w = Words::of(lang);
     let contests = &visit.ballot.manifest.poll.contests;
     let plain = match plain_ballot(contests, &s.marks) {
         Ok(p) => p,
-        Err(c) => {
-            let msg = lang.t("请对每位成员作出选择后再继续。", "Choose an option for every member to go on.");
-            return contest_html(&app, &s, c, Some(msg));
-        }
+        Err(c) => return contest_html(&app, &s, c, Some(w.choose_all)),
     };
-    let mut body = format!(
-        r#"<p class="hint">{}</p>"#,
-        lang.t(
-            "请核对您的选择。确认无误后，投票机将对选票加密。",
-            "Check your choices. When they are right, the booth encrypts your ballot."
-        )
-    );
-    body.push_str(&marks_table(lang, contests, &plain, true));
-    let _ = write!(
-        body,
-        r#"<form method="post" action="/seal"><button type="submit">{}</button></form>"#,
-        lang.t("确认并加密", "Confirm and encrypt")
-    );
-    app.page(lang, lang.t("核对选票", "Review your ballot"), &body, true).into_response()
+    render(&ReviewPage {
+        frame: app.frame(lang, w.review_title, true),
+        w,
+        tables: marks_tables(lang, contests, &plain),
+        edit: true,
+    })
 }
 
 async fn seal(State(app): App, headers: HeaderMap) -> Response {
@@ -417,10 +333,7 @@ async fn seal(State(app): App, headers: HeaderMap) -> Response {
             s.sealed = Some(Arc::new(sealed));
             Redirect::to("/sealed").into_response()
         }
-        Ok(Err(e)) => {
-            let lang = s.lang;
-            app.page(lang, lang.t("无法加密", "Cannot encrypt"), &error_box(&words(lang, &e)), true).into_response()
-        }
+        Ok(Err(e)) => app.failure(s.lang, Words::of(s.lang).cannot_encrypt, &e, None, true),
         Err(_) => Redirect::to("/review").into_response(),
     }
 }
@@ -429,30 +342,8 @@ async fn sealed_page(State(app): App) -> Response {
     let s = app.screen().await;
     let (Some(_), Some(sealed)) = (&s.visit, &s.sealed) else { return Redirect::to("/").into_response() };
     let lang = s.lang;
-    let body = format!(
-        r#"<p>{intro}</p><p class="tracking" id="tracking">{code}</p>
-<p class="hint">{explain}</p>
-<form method="post" action="/cast"><button type="submit" id="cast">{cast}</button></form>
-<form method="post" action="/challenge"><button type="submit" class="secondary" id="challenge">{challenge}</button></form>"#,
-        intro = lang.t("您的选票已加密。这是它的追踪码：", "Your ballot is encrypted. Its tracking code is:"),
-        code = escape(&sealed.tracking.to_string()),
-        explain = lang.t(
-            "点“投出选票”即正式投票。若想核验投票机是否如实加密，可点“核验并重新填写”：这张加密选票将被公开解密并作废（不计票），您再重新填写一次。",
-            "Cast makes it your vote. To check that the booth encrypted your choices faithfully, choose Check: this encrypted ballot is opened publicly and spoiled (never counted), and you mark a new one."
-        ),
-        cast = lang.t("投出选票", "Cast my ballot"),
-        challenge = lang.t("核验并重新填写", "Check it and mark again"),
-    );
-    app.page(lang, lang.t("投出或核验", "Cast or check"), &body, true).into_response()
-}
-
-fn link_failure(app: &BoothApp, lang: Lang, e: &BoothError, retry: &str) -> Response {
-    let body = format!(
-        r#"{err}<form method="post" action="{retry}"><button type="submit">{again}</button></form>"#,
-        err = error_box(&words(lang, e)),
-        again = lang.t("再试一次", "Try again"),
-    );
-    app.page(lang, lang.t("请稍候", "Please wait"), &body, false).into_response()
+    let w = Words::of(lang);
+    render(&SealedPage { frame: app.frame(lang, w.sealed_title, true), w, tracking: sealed.tracking.to_string() })
 }
 
 async fn cast(State(app): App, headers: HeaderMap) -> Response {
@@ -471,12 +362,10 @@ async fn cast(State(app): App, headers: HeaderMap) -> Response {
             s.receipt = Some(r);
             Redirect::to("/receipt").into_response()
         }
-        Err(e @ BoothError::Unreachable(_)) => link_failure(&app, s.lang, &e, "/cast"),
-        Err(e) => {
-            let lang = s.lang;
-            app.page(lang, lang.t("选票未投出", "The ballot was not cast"), &error_box(&words(lang, &e)), true)
-                .into_response()
+        Err(e @ BoothError::Unreachable(_)) => {
+            app.failure(s.lang, Words::of(s.lang).wait_title, &e, Some("/cast"), false)
         }
+        Err(e) => app.failure(s.lang, Words::of(s.lang).not_cast, &e, None, true),
     }
 }
 
@@ -497,18 +386,13 @@ async fn challenge(State(app): App, headers: HeaderMap) -> Response {
                     s.challenged = Some((r, p));
                     Redirect::to("/challenged").into_response()
                 }
-                Err(e) => {
-                    let lang = s.lang;
-                    app.page(lang, lang.t("核验失败", "Check failed"), &error_box(&words(lang, &e)), false)
-                        .into_response()
-                }
+                Err(e) => app.failure(s.lang, Words::of(s.lang).check_failed, &e, None, false),
             }
         }
-        Err(e @ BoothError::Unreachable(_)) => link_failure(&app, s.lang, &e, "/challenge"),
-        Err(e) => {
-            let lang = s.lang;
-            app.page(lang, lang.t("无法核验", "Cannot check"), &error_box(&words(lang, &e)), true).into_response()
+        Err(e @ BoothError::Unreachable(_)) => {
+            app.failure(s.lang, Words::of(s.lang).wait_title, &e, Some("/challenge"), false)
         }
+        Err(e) => app.failure(s.lang, Words::of(s.lang).cannot_check, &e, None, true),
     }
 }
 
@@ -516,91 +400,37 @@ async fn challenged_page(State(app): App) -> Response {
     let s = app.screen().await;
     let (Some(visit), Some((r, plain))) = (&s.visit, &s.challenged) else { return Redirect::to("/").into_response() };
     let lang = s.lang;
-    let mut body = format!(
-        r#"<p class="ok">{}</p><p>{}</p><p class="tracking" id="spoiled-tracking">{}</p><p>{}</p>"#,
-        lang.t(
-            "这张加密选票已公开解密并作废，不计入结果。下面是它实际加密的内容，请核对是否与您的选择一致：",
-            "This encrypted ballot has been opened publicly and spoiled; it is not counted. Below is what it actually held; check it against your choices:"
-        ),
-        lang.t("作废选票的追踪码：", "Tracking code of the spoiled ballot:"),
-        escape(&r.tracking),
-        lang.t(
-            "任何人都可以在公开记录中用此追踪码核对这次解密。如内容与您的选择不符，请立即告知监票人。",
-            "Anyone can check this opening on the public board with this code. If it does not match your choices, tell a scrutineer at once."
-        ),
-    );
-    body.push_str(&marks_table(lang, &visit.ballot.manifest.poll.contests, plain, false));
-    body.push_str(&receipt_block(&app, lang, visit.ballot.poll, r));
-    let _ = write!(
-        body,
-        r#"<p class="noprint"><button type="button" class="secondary" data-action="print">{}</button></p>"#,
-        lang.t("打印作废回执", "Print the challenge receipt")
-    );
-    let _ = write!(
-        body,
-        r#"<p><a class="button" id="mark-again" href="/contest/0">{}</a></p>"#,
-        lang.t("重新填写选票", "Mark a new ballot")
-    );
-    app.page(lang, lang.t("核验结果", "What the ballot held"), &body, true).into_response()
+    let w = Words::of(lang);
+    render(&ChallengedPage {
+        frame: app.frame(lang, w.challenged_title, true),
+        w,
+        tables: marks_tables(lang, &visit.ballot.manifest.poll.contests, plain),
+        edit: false,
+        receipt: r,
+        head: w.tree_head(r.tree_size, &r.root),
+        qr: receipt_qr(&app, w, visit.ballot.poll, r),
+    })
 }
 
-/// What a receipt shows and prints (spec §12.11): the election fingerprint, the
-/// tracking code, the board position, the signed head, and a QR code holding the
-/// board page's address with the whole receipt, which `hallvote-verify --receipt`
-/// and the board page check.
-fn receipt_block(app: &BoothApp, lang: Lang, poll: i64, r: &Receipt) -> String {
+/// The receipt's QR code (spec §12.11): the board page's address with the whole
+/// receipt, which `hallvote-verify --receipt` and the board page check.
+fn receipt_qr(app: &BoothApp, w: &Words, poll: i64, r: &Receipt) -> String {
     let url = format!("{}/polls/{poll}/board?code={}&receipt={}", app.server_url, r.tracking.replace(' ', ""), r.text);
-    format!(
-        r#"<dl class="receipt">
-<dt>{fp_label}</dt><dd class="fingerprint" id="fingerprint">{fp}</dd>
-<dt>{code_label}</dt><dd class="tracking" id="tracking">{code}</dd>
-<dt>{pos_label}</dt><dd id="position">{pos}</dd>
-<dt>{head_label}</dt><dd id="head">{head}</dd>
-</dl>
-<div class="qr">{qr}</div>
-<p class="hint">{hint}</p>
-<p class="receipt-text" id="receipt-text">{text}</p>"#,
-        fp_label = lang.t("选举指纹（应与监票记录一致）", "Election fingerprint (as in the scrutineers' minutes)"),
-        fp = escape(&r.fingerprint),
-        code_label = lang.t("追踪码", "Tracking code"),
-        code = escape(&r.tracking),
-        pos_label = lang.t("公告板位置", "Board position"),
-        pos = escape(&match lang {
-            Lang::Zh => format!("第 {} 条", r.position + 1),
-            Lang::En => format!("entry {}", r.position + 1),
-        }),
-        head_label = lang.t("服务器签名的树头", "Tree head signed by the server"),
-        head = escape(&match lang {
-            Lang::Zh => format!("共 {} 条，根 {}…", r.tree_size, r.root),
-            Lang::En => format!("{} entries, root {}…", r.tree_size, r.root),
-        }),
-        qr = qr_svg(&url, lang.t("回执二维码：用于日后核对", "Receipt QR code, to check it later")),
-        hint = lang.t(
-            "扫描二维码或在公告板页面输入追踪码，可随时核对您的选票已被记录；任何人可用 hallvote-verify --receipt 以回执核对公布的选举记录。追踪码不显示您投了谁。",
-            "Scan the code or type the tracking code on the board page to check any time that your ballot was recorded; anyone can check the published record against this receipt with hallvote-verify --receipt. It does not show how you voted."
-        ),
-        text = escape(&r.text),
-    )
+    qr_svg(&url, w.receipt_qr)
 }
 
 async fn receipt_page(State(app): App) -> Response {
     let s = app.screen().await;
     let (Some(visit), Some(r)) = (&s.visit, &s.receipt) else { return Redirect::to("/").into_response() };
     let lang = s.lang;
-    let body = format!(
-        r#"<p class="ok" role="status">{done}</p>
-{block}
-<p class="noprint"><button type="button" class="secondary" data-action="print">{print}</button></p>
-<form method="post" action="/done"><button type="submit" id="done">{finish}</button></form>"#,
-        done = lang.t(
-            "您的选票已投出，服务器已签名确认。",
-            "Your ballot is cast, and the server has signed its confirmation."
-        ),
-        block = receipt_block(&app, lang, visit.ballot.poll, r),
-        print = lang.t("打印回执", "Print the receipt"),
-        finish = lang.t("完成", "Done"),
-    );
-    app.page(lang, lang.t("投票完成", "Ballot cast"), &body, true).into_response()
+    let w = Words::of(lang);
+    render(&ReceiptPage {
+        frame: app.frame(lang, w.cast_title, true),
+        w,
+        receipt: r,
+        head: w.tree_head(r.tree_size, &r.root),
+        qr: receipt_qr(&app, w, visit.ballot.poll, r),
+    })
 }
 
 async fn done(State(app): App, headers: HeaderMap) -> Response {
@@ -620,7 +450,7 @@ async fn timeout(State(app): App) -> Redirect {
 
 async fn set_lang(State(app): App, Path(l): Path<String>, headers: HeaderMap) -> Redirect {
     let mut s = app.screen().await;
-    s.lang = if l == "en" { Lang::En } else { Lang::Zh };
+    s.lang = if l == "en" { Lang::En } else { Lang::ZhCn };
     // Back to the page the switch was pressed on, if it was one of ours.
     let back = headers
         .get(axum::http::header::REFERER)
@@ -630,6 +460,118 @@ async fn set_lang(State(app): App, Path(l): Path<String>, headers: HeaderMap) ->
         .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
         .unwrap_or_else(|| "/".to_owned());
     Redirect::to(&back)
+}
+
+/// The welcome page, with why the last scan failed.
+#[derive(Template)]
+#[template(path = "booth/welcome.html")]
+struct WelcomePage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    error: Option<&'a str>,
+}
+
+/// One contest, its items and their options.
+#[derive(Template)]
+#[template(path = "booth/contest.html")]
+struct ContestPage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    error: Option<&'a str>,
+    hint: String,
+    /// "Page 2 of 3".
+    page_of: String,
+    /// The contest's index, from 0, of `pages`.
+    c: usize,
+    pages: usize,
+    counter: Option<Counter>,
+    items: Vec<ItemView<'a>>,
+}
+
+/// The live count of for-votes of an election.
+struct Counter {
+    seats: u32,
+    /// What the script says when a for-vote would be one too many.
+    over: String,
+    fors: u32,
+}
+
+struct ItemView<'a> {
+    index: usize,
+    name: &'a str,
+    choices: Vec<ChoiceView<'a>>,
+}
+
+struct ChoiceView<'a> {
+    value: usize,
+    label: &'a str,
+    checked: bool,
+    /// The for-vote of an election's candidate, which the counter counts.
+    is_for: bool,
+}
+
+/// The marks of one contest (`booth/marks.html`).
+struct MarksTable<'a> {
+    contest: usize,
+    title: &'a str,
+    rows: Vec<MarksRow>,
+}
+
+struct MarksRow {
+    name: String,
+    choice: String,
+}
+
+#[derive(Template)]
+#[template(path = "booth/review.html")]
+struct ReviewPage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    tables: Vec<MarksTable<'a>>,
+    /// Each table links back to its contest.
+    edit: bool,
+}
+
+#[derive(Template)]
+#[template(path = "booth/sealed.html")]
+struct SealedPage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    tracking: String,
+}
+
+/// Why a step failed, with a button to send it again if that can help.
+#[derive(Template)]
+#[template(path = "booth/failure.html")]
+struct FailurePage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    error: &'a str,
+    retry: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "booth/challenged.html")]
+struct ChallengedPage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    tables: Vec<MarksTable<'a>>,
+    edit: bool,
+    receipt: &'a Receipt,
+    head: String,
+    /// [`receipt_qr`].
+    qr: String,
+}
+
+#[derive(Template)]
+#[template(path = "booth/receipt.html")]
+struct ReceiptPage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    receipt: &'a Receipt,
+    head: String,
+    /// [`receipt_qr`].
+    qr: String,
 }
 
 #[cfg(test)]
@@ -664,13 +606,5 @@ mod tests {
     fn unmarked_items_abstain_and_marks_are_kept() {
         let p = plain_ballot(&contests(), &[vec![Some(0), None], vec![Some(1)]]).unwrap();
         assert_eq!(p.marks, vec![vec![vec![1, 0, 0], vec![0, 0, 1]], vec![vec![0, 1, 0]]]);
-    }
-
-    #[test]
-    fn the_over_vote_message_names_seats_and_count() {
-        assert_eq!(
-            over_vote_words(Lang::Zh, 9, 10),
-            "赞成票超过应选名额：应选 9 名，您对 10 名投了赞成票。请改为不超过 9 名后再继续。"
-        );
     }
 }

@@ -6,21 +6,24 @@
 //! scan, "done" or a timeout; it never writes them anywhere.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use hallvote_protocol::lifecycle::PollState;
+use hallvote_tally::Lang;
 use tokio::sync::Mutex;
 
 use crate::booth::BoothError;
 use crate::desk::{CardScan, Delegate, Desk};
-use crate::ui::{Lang, assets, camera, escape, page, qr_svg, refuse_cross_site, secure};
-use hallvote_protocol::lifecycle::PollState;
+use crate::templates;
+use crate::ui::{Frame, assets, qr_svg, refuse_cross_site, secure};
+use crate::words::desk::Desk as Words;
 
 /// How long the desk shows a delegate's credentials before it forgets them.
 pub const DESK_IDLE: Duration = Duration::from_secs(120);
@@ -59,7 +62,7 @@ impl DeskApp {
             desk,
             name: name.to_owned(),
             screen: Mutex::new(DeskScreen {
-                lang: Lang::Zh,
+                lang: Lang::ZhCn,
                 session: None,
                 delegate: None,
                 issued: Vec::new(),
@@ -99,21 +102,10 @@ type App = State<Arc<DeskApp>>;
 
 fn say(lang: Lang, e: &BoothError) -> String {
     let (zh, en) = e.words();
-    if lang == Lang::En { en } else { zh }
-}
-
-fn scan_form(lang: Lang) -> String {
-    format!(
-        r#"<form method="post" action="/scan" autocomplete="off">
-<label for="card">{label}</label>
-<input type="text" id="card" name="card" autofocus required spellcheck="false">
-<p><button type="submit" id="check-in">{go}</button>
-<button type="submit" class="secondary" id="depart" formaction="/depart">{depart}</button></p></form>{camera}"#,
-        label = lang.t("扫描代表证二维码，或输入代表证号", "Scan the delegate card, or type the card number"),
-        go = lang.t("报到并发放选票", "Check in and issue ballots"),
-        depart = lang.t("登记离场", "Record a departure"),
-        camera = camera(lang, "card"),
-    )
+    match lang {
+        Lang::ZhCn => zh,
+        Lang::En => en,
+    }
 }
 
 async fn render(app: &DeskApp, s: &DeskScreen, error: Option<&str>) -> Response {
@@ -123,106 +115,65 @@ async fn render(app: &DeskApp, s: &DeskScreen, error: Option<&str>) -> Response 
 /// The desk page, with an error or a notice (a departure recorded) at the top.
 async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice: Option<&str>) -> Response {
     let lang = s.lang;
+    let w = Words::of(lang);
     let sessions = match app.desk.sessions().await {
         Ok(v) => v,
         Err(e) => {
-            let body = format!(r#"<p class="error" role="alert">{}</p>"#, escape(&say(lang, &e)));
-            return page(lang, &app.name, lang.t("报到处", "Desk"), &body, Some(30)).into_response();
+            let frame = Frame::new(lang, &app.name, w.title, Some(30));
+            return templates::render(&FailurePage { frame, error: &say(lang, &e) });
         }
     };
-    let mut body = String::new();
-    if let Some(e) = error {
-        let _ = write!(body, r#"<p class="error" role="alert" id="error">{}</p>"#, escape(e));
-    }
-    if let Some(n) = notice {
-        let _ = write!(body, r#"<p class="ok" role="status" id="notice">{}</p>"#, escape(n));
-    }
     let current = s.session.or_else(|| sessions.first().map(|x| x.id));
-    match sessions.iter().find(|x| Some(x.id) == current) {
-        None => body.push_str(lang.t(
-            "<p>服务器上还没有会议。请会务组先建立会议。</p>",
-            "<p>There is no session on the server yet. Ask the organisers to set one up.</p>",
-        )),
-        Some(cur) => {
-            let open: Vec<_> =
-                cur.polls.iter().filter(|p| p.state == PollState::Open).map(|p| escape(&p.name)).collect();
-            let _ = write!(
-                body,
-                r#"<p><strong>{}</strong> {}</p><p>{}{}</p>"#,
-                escape(&cur.congress),
-                escape(&match lang {
-                    Lang::Zh => format!("第{}次会议 {}", cur.number, cur.date),
-                    Lang::En => format!("session {} {}", cur.number, cur.date),
-                }),
-                lang.t("正在进行的投票：", "Open polls: "),
-                if open.is_empty() { lang.t("（无）", "(none)").to_owned() } else { open.join("、") },
-            );
-            if sessions.len() > 1 {
-                body.push_str(r#"<form method="post" action="/session"><label for="session">"#);
-                body.push_str(lang.t("会议", "Session"));
-                body.push_str(r#"</label> <select id="session" name="session">"#);
-                for x in &sessions {
-                    let sel = if x.id == cur.id { " selected" } else { "" };
-                    let _ = write!(
-                        body,
-                        r#"<option value="{}"{sel}>{} · {}</option>"#,
-                        x.id,
-                        escape(&x.congress),
-                        x.number
-                    );
-                }
-                let _ = write!(
-                    body,
-                    r#"</select> <button type="submit" class="secondary">{}</button></form>"#,
-                    lang.t("切换", "Switch")
-                );
-            }
-        }
-    }
-    if let Some(d) = &s.delegate {
-        let status = match (d.status.as_str(), lang) {
-            ("checked_in", Lang::Zh) => "已报到".to_owned(),
-            ("already_present", Lang::Zh) => "此前已报到".to_owned(),
-            ("checked_in", Lang::En) => "checked in".to_owned(),
-            ("already_present", Lang::En) => "was already checked in".to_owned(),
-            (other, _) => other.to_owned(),
-        };
-        let _ = write!(
-            body,
-            r#"<div class="ok" role="status" id="delegate"><p><strong>{}</strong>（{}）{} {}</p><p>{}</p></div>"#,
-            escape(&d.name),
-            escape(&d.group),
-            escape(lang.t("代表证号", "card")),
-            escape(&d.card),
-            escape(&status),
-        );
-        for (n, i) in s.issued.iter().enumerate() {
-            let _ = write!(body, "<h2>{}</h2>", escape(&i.poll));
-            match &i.outcome {
-                Ok(text) => {
-                    let _ = write!(
-                        body,
-                        r#"<div class="qr credential" id="credential-{n}">{qr}</div>
-<p class="noprint"><a class="button" href="/print/{n}/80mm" target="_blank">{p80}</a> <a class="button secondary" href="/print/{n}/a6" target="_blank">{pa6}</a> <a class="button secondary" href="/credential/{n}" download="credential-{n}.png">PNG</a></p>"#,
-                        qr = qr_svg(text, lang.t("选票凭证二维码", "Ballot credential QR code")),
-                        p80 = lang.t("打印（80 毫米小票）", "Print (80 mm receipt)"),
-                        pa6 = lang.t("打印（A6 卡片）", "Print (A6 card)"),
-                    );
-                }
-                Err(why) => {
-                    let _ = write!(body, r#"<p class="error" role="alert">{}</p>"#, escape(why));
-                }
-            }
-        }
-        let _ = write!(
-            body,
-            r#"<form method="post" action="/done"><button type="submit" class="secondary" id="next">{}</button></form>"#,
-            lang.t("下一位", "Next delegate")
-        );
-    }
-    body.push_str(&scan_form(lang));
-    page(lang, &app.name, lang.t("报到处", "Desk"), &body, s.delegate.as_ref().map(|_| DESK_IDLE.as_secs()))
-        .into_response()
+    let session = sessions.iter().find(|x| Some(x.id) == current).map(|cur| SessionView {
+        congress: &cur.congress,
+        when: w.session_when(cur.number, &cur.date),
+        open: cur
+            .polls
+            .iter()
+            .filter(|p| p.state == PollState::Open)
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
+    });
+    let choices = if sessions.len() > 1 {
+        sessions
+            .iter()
+            .map(|x| SessionChoice {
+                id: x.id,
+                congress: &x.congress,
+                number: x.number,
+                selected: Some(x.id) == current,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let delegate = s.delegate.as_ref().map(|d| DelegateView {
+        name: &d.name,
+        group: &d.group,
+        card: &d.card,
+        status: w.status(d.status),
+        issued: s
+            .issued
+            .iter()
+            .enumerate()
+            .map(|(n, i)| IssuedView {
+                n,
+                poll: &i.poll,
+                outcome: i.outcome.as_ref().map(|text| qr_svg(text, w.credential_qr)).map_err(String::as_str),
+            })
+            .collect(),
+    });
+    let idle = s.delegate.as_ref().map(|_| DESK_IDLE.as_secs());
+    templates::render(&HomePage {
+        frame: Frame::new(lang, &app.name, w.title, idle),
+        w,
+        error,
+        notice,
+        session,
+        sessions: choices,
+        delegate,
+    })
 }
 
 async fn home(State(app): App) -> Response {
@@ -256,7 +207,7 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
     };
     let Some(session) = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first())
     else {
-        return render(&app, &s, Some(lang.t("没有会议。", "No session."))).await;
+        return render(&app, &s, Some(Words::of(lang).no_session)).await;
     };
     let delegate = match app.desk.check_in(session.id, &card, true).await {
         Ok(d) => d,
@@ -270,11 +221,7 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
     s.delegate = Some(delegate);
     let none_open = open.is_empty();
     if none_open {
-        let msg = lang.t(
-            "已报到。目前没有正在进行的投票，无需发放选票。",
-            "Checked in. No poll is open, so no ballot is issued.",
-        );
-        return render(&app, &s, Some(msg)).await;
+        return render(&app, &s, Some(Words::of(lang).no_poll_open)).await;
     }
     render(&app, &s, None).await
 }
@@ -295,16 +242,11 @@ async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Strin
     };
     let Some(session) = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first())
     else {
-        return render(&app, &s, Some(lang.t("没有会议。", "No session."))).await;
+        return render(&app, &s, Some(Words::of(lang).no_session)).await;
     };
     match app.desk.check_in(session.id, &card, false).await {
         Ok(d) => {
-            let msg = match (d.status.as_str(), lang) {
-                ("departed", Lang::Zh) => format!("已登记 {}（{}）离场。", d.name, d.card),
-                ("departed", Lang::En) => format!("{} ({}) is recorded as having left.", d.name, d.card),
-                (_, Lang::Zh) => format!("{}（{}）本不在场，未作登记。", d.name, d.card),
-                (_, Lang::En) => format!("{} ({}) was not present; nothing recorded.", d.name, d.card),
-            };
+            let msg = Words::of(lang).departure(d.status, &d.name, &d.card);
             render_with(&app, &s, None, Some(&msg)).await
         }
         Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
@@ -315,8 +257,9 @@ async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Strin
 async fn print(State(app): App, Path((n, size)): Path<(usize, String)>) -> Response {
     let s = app.screen().await;
     let lang = s.lang;
+    let w = Words::of(lang);
     let Some(Issued { poll, outcome: Ok(text) }) = s.issued.get(n) else {
-        return (StatusCode::NOT_FOUND, lang.t("没有这张选票凭证。", "No such credential.")).into_response();
+        return (StatusCode::NOT_FOUND, w.no_credential).into_response();
     };
     // The page's size and the code's, in a style sheet of its own (no inline style).
     let sheet = match size.as_str() {
@@ -324,27 +267,14 @@ async fn print(State(app): App, Path((n, size)): Path<(usize, String)>) -> Respo
         "a6" => "/assets/print-a6.css",
         _ => return (StatusCode::NOT_FOUND, "80mm | a6").into_response(),
     };
-    Html(format!(
-        r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><title>{title}</title>
-<link rel="stylesheet" href="/assets/station.css"><link rel="stylesheet" href="{sheet}"></head>
-<body data-autoprint><main><h1>{poll}</h1><div class="qr">{qr}</div><p>{note}</p>
-<p class="credential-text">{text}</p></main>
-<script src="/assets/station.js"></script></body></html>"#,
-        code = lang.code(),
-        title = lang.t("选票凭证", "Ballot credential"),
-        poll = escape(poll),
-        qr = qr_svg(text, lang.t("选票凭证二维码", "Ballot credential QR code")),
-        note = lang.t("一次有效。请到投票机扫描此码投票。", "Valid once. Scan it at a voting booth to vote."),
-        text = escape(text),
-    ))
-    .into_response()
+    templates::render(&PrintPage { lang, w, sheet, poll, qr: qr_svg(text, w.credential_qr), text })
 }
 
 /// The credential's QR code as a PNG image (8 pixels per module).
 async fn credential_png(State(app): App, Path(n): Path<usize>) -> Response {
     let s = app.screen().await;
     let Some(Issued { outcome: Ok(text), .. }) = s.issued.get(n) else {
-        return (StatusCode::NOT_FOUND, s.lang.t("没有这张选票凭证。", "No such credential.")).into_response();
+        return (StatusCode::NOT_FOUND, Words::of(s.lang).no_credential).into_response();
     };
     match hallvote_protocol::qr::qr_png(text, 8) {
         Some(png) => {
@@ -371,6 +301,71 @@ async fn done_get(State(app): App) -> Redirect {
 
 async fn set_lang(State(app): App, Path(l): Path<String>) -> Redirect {
     let mut s = app.screen().await;
-    s.lang = if l == "en" { Lang::En } else { Lang::Zh };
+    s.lang = if l == "en" { Lang::En } else { Lang::ZhCn };
     Redirect::to("/")
+}
+
+/// The desk page: the session and its open polls, the delegate just checked in with
+/// a credential for each open poll, and the scan form.
+#[derive(Template)]
+#[template(path = "desk/home.html")]
+struct HomePage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    error: Option<&'a str>,
+    notice: Option<&'a str>,
+    session: Option<SessionView<'a>>,
+    /// The sessions to switch between, if there is more than one.
+    sessions: Vec<SessionChoice<'a>>,
+    delegate: Option<DelegateView<'a>>,
+}
+
+struct SessionView<'a> {
+    congress: &'a str,
+    when: String,
+    /// The open polls' names, joined.
+    open: String,
+}
+
+struct SessionChoice<'a> {
+    id: i64,
+    congress: &'a str,
+    number: i64,
+    selected: bool,
+}
+
+struct DelegateView<'a> {
+    name: &'a str,
+    group: &'a str,
+    card: &'a str,
+    status: &'static str,
+    issued: Vec<IssuedView<'a>>,
+}
+
+struct IssuedView<'a> {
+    n: usize,
+    poll: &'a str,
+    /// The credential's QR code, or why none was issued.
+    outcome: Result<String, &'a str>,
+}
+
+/// The desk page when the server cannot be asked for its sessions.
+#[derive(Template)]
+#[template(path = "desk/failure.html")]
+struct FailurePage<'a> {
+    frame: Frame<'a>,
+    error: &'a str,
+}
+
+/// A credential to print, on a page of its own (no station frame).
+#[derive(Template)]
+#[template(path = "desk/print.html")]
+struct PrintPage<'a> {
+    lang: Lang,
+    w: &'static Words,
+    /// The size's style sheet.
+    sheet: &'static str,
+    poll: &'a str,
+    qr: String,
+    text: &'a str,
 }

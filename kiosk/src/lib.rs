@@ -15,4 +15,6 @@ pub mod run;
 pub mod scrutineer;
 pub mod simulate;
 pub mod station;
+pub mod templates;
 pub mod ui;
+pub mod words;

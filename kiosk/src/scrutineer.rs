@@ -64,7 +64,6 @@ mod share;
 mod view;
 
 use crate::station::Station;
-use crate::ui::Lang;
 pub use ceremony::CeremonyStatus;
 use ceremony::PollWork;
 use client::decode;
@@ -72,6 +71,7 @@ pub use decryption::Decrypted;
 use error::{Result, blocking, io, refused, untrusted};
 pub use error::{ScrutineerError, Step, WaitFor};
 pub use fingerprints::Fingerprints;
+use hallvote_tally::Lang;
 use interface::App;
 pub use interface::{ScrutineerApp, ScrutineerOptions, router, serve};
 pub use key_check::KeyChecked;
@@ -133,7 +133,7 @@ impl std::fmt::Debug for Scrutineer {
 
 fn say(lang: Lang, zh: String, en: String) -> String {
     match lang {
-        Lang::Zh => zh,
+        Lang::ZhCn => zh,
         Lang::En => en,
     }
 }

@@ -27,7 +27,7 @@ use crate::link::Link;
 use crate::organiser::Organiser;
 use crate::scrutineer::{Scrutineer, ShareSource};
 use crate::station::Station;
-use crate::ui::Lang;
+use hallvote_tally::Lang;
 
 /// Scrutineers per poll, and how many decrypt.
 pub const SCRUTINEERS: u32 = 5;
@@ -358,7 +358,7 @@ impl Hall {
             for _round in 0..8 {
                 let mut all = true;
                 for (_, s) in &self.scrutineers {
-                    let st = s.step(*poll, Lang::Zh).await.map_err(|e| format!("{name}: {}", e.message(Lang::En)))?;
+                    let st = s.step(*poll, Lang::ZhCn).await.map_err(|e| format!("{name}: {}", e.message(Lang::En)))?;
                     all &= st.next == "save_share";
                 }
                 if all {
@@ -366,10 +366,10 @@ impl Hall {
                 }
             }
             for (j, (_, s)) in self.scrutineers.iter().enumerate() {
-                s.save_share(*poll, demo_passphrase(j + 1), Some(demo_passphrase(j + 1)), Lang::Zh)
+                s.save_share(*poll, demo_passphrase(j + 1), Some(demo_passphrase(j + 1)), Lang::ZhCn)
                     .await
                     .map_err(|e| format!("{name}: share file: {}", e.message(Lang::En)))?;
-                s.check_key(*poll, demo_passphrase(j + 1), ShareSource::Saved, Lang::Zh)
+                s.check_key(*poll, demo_passphrase(j + 1), ShareSource::Saved, Lang::ZhCn)
                     .await
                     .map_err(|e| format!("{name}: key check: {}", e.message(Lang::En)))?;
             }
@@ -513,8 +513,8 @@ impl Hall {
                 .await
                 .map_err(|e| format!("{name}: close: {e}"))?;
             for (j, (_, s)) in self.scrutineers.iter().enumerate().take(THRESHOLD as usize) {
-                s.load_share(*poll, demo_passphrase(j + 1), ShareSource::Saved, Lang::Zh).await.map_err(say)?;
-                s.decrypt(*poll, Lang::Zh).await.map_err(say)?;
+                s.load_share(*poll, demo_passphrase(j + 1), ShareSource::Saved, Lang::ZhCn).await.map_err(say)?;
+                s.decrypt(*poll, Lang::ZhCn).await.map_err(say)?;
             }
             self.org
                 .call(Method::POST, &format!("/api/polls/{poll}/tally"), None)
@@ -523,7 +523,7 @@ impl Hall {
             let mut sheet = String::new();
             for (_, s) in self.scrutineers.iter().chain(&self.counters) {
                 let review = s.review(*poll, lang).await.map_err(say)?;
-                s.sign(*poll, &review.digest, Lang::Zh).await.map_err(say)?;
+                s.sign(*poll, &review.digest, Lang::ZhCn).await.map_err(say)?;
                 sheet = review.sheet;
             }
             self.org

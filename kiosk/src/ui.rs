@@ -1,64 +1,24 @@
-//! What every station page shares: the layout, the style sheet (large type, large
-//! targets, high contrast, a visible focus ring) and script as files, the language
-//! switch, HTML escaping, the security headers with the strict Content-Security-Policy
-//! the server's pages have too, and the check that a form was posted by the station's
-//! own page.
+//! What every station page shares: the frame of the layout (`templates/station.html`,
+//! filled from [`Frame`]), the style sheet (large type, large targets, high contrast,
+//! a visible focus ring) and script as files, the security headers with the strict
+//! Content-Security-Policy the server's pages have too, QR codes, and the check that a
+//! form was posted by the station's own page.
 //!
-//! A station page holds markup only: no inline script, `<style>`, `style` attribute
-//! or `on…` handler (the policy refuses them). Its style sheet and script are files
-//! under `kiosk/assets/`, served by [`assets`] at fixed paths; what the script needs
-//! is in `data-*` attributes or a JSON data block
-//! ([`hallvote_protocol::web::data_block`]).
+//! A station page is a compiled template ([`crate::templates`]) holding markup only:
+//! no inline script, `<style>`, `style` attribute or `on…` handler (the policy
+//! refuses them). Its style sheet and script are files under `kiosk/assets/`, served
+//! by [`assets`] at fixed paths; what the script needs is in `data-*` attributes or a
+//! JSON data block ([`crate::templates::ScriptJson`]).
 
+use askama::Template;
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hallvote_protocol::web::{self, Asset, JAVASCRIPT};
+use hallvote_tally::Lang;
 
-/// The page language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// 简体中文 (the default).
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// Picks the text in this language.
-    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Self::Zh => zh,
-            Self::En => en,
-        }
-    }
-
-    /// The `lang` attribute.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Zh => "zh-CN",
-            Self::En => "en",
-        }
-    }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::words::station::Station;
 
 /// The style sheet of every station page (`kiosk/assets/station.css`). Colours pass
 /// WCAG AA at these sizes (dark text on white ≥ 12:1; white on the blue and red
@@ -108,32 +68,30 @@ async fn security_headers(mut res: Response) -> Response {
     res
 }
 
-/// A whole page: `title` in the header and `<title>`, `body` inside `<main>`.
-/// `refresh` sends the page to `/timeout` after that many seconds without a touch,
-/// key press or scan.
-pub fn page(lang: Lang, station: &str, title: &str, body: &str, refresh: Option<u64>) -> Html<String> {
-    let other = match lang {
-        Lang::Zh => ("/lang/en", "English", "en"),
-        Lang::En => ("/lang/zh", "中文", "zh-CN"),
-    };
-    // The idle timer (station.js) sends the page to /timeout after this long.
-    let idle = refresh.map_or_else(String::new, |s| format!(" data-idle-ms=\"{}\"", s * 1000));
-    Html(format!(
-        r#"<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{title} — {station}</title><link rel="stylesheet" href="/assets/station.css"></head>
-<body{idle}><header><span class="station">{station}</span><a href="{href}" lang="{olang}">{olabel}</a></header>
-<main id="main">
-<h1>{title}</h1>
-{body}
-</main><script src="/assets/station.js"></script></body></html>"#,
-        lang = lang.code(),
-        title = escape(title),
-        station = escape(station),
-        href = other.0,
-        olabel = other.1,
-        olang = other.2,
-    ))
+/// What the layout of every station page (`templates/station.html`) shows around the
+/// page's own body: the station's name, the title (in the header and `<title>`), the
+/// language switch, and the idle timer.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// The page's language.
+    pub lang: Lang,
+    /// The words every page shares, in `lang`.
+    pub words: &'static Station,
+    /// The station's name.
+    pub station: &'a str,
+    /// The page's title.
+    pub title: &'a str,
+    /// The idle timer (station.js) sends the page to `/timeout` after this many
+    /// milliseconds without a touch, key press or scan.
+    pub idle_ms: Option<u64>,
+}
+
+impl<'a> Frame<'a> {
+    /// The frame of a page titled `title` on the station `station`, sent to
+    /// `/timeout` after `idle` seconds without a touch if that is given.
+    pub fn new(lang: Lang, station: &'a str, title: &'a str, idle: Option<u64>) -> Self {
+        Self { lang, words: Station::of(lang), station, title, idle_ms: idle.map(|s| s.saturating_mul(1000)) }
+    }
 }
 
 /// Refuses a POST that another site's page sent to the station (the browser names
@@ -152,54 +110,71 @@ pub fn refuse_cross_site(headers: &HeaderMap) -> Option<Response> {
     None
 }
 
-/// A camera button for the form whose text field is `input`: it reads a QR code
-/// with the browser's `BarcodeDetector`, or with the vendored jsQR where there is
-/// none, puts the text in the field and submits the form, as a scanner would.
-/// The button stays hidden where there is no camera.
-pub fn camera(lang: Lang, input: &str) -> String {
-    format!(
-        r#"<p><button type="button" class="secondary" id="camera" data-field="{input}" hidden>{label}</button></p>
-<video id="preview" hidden playsinline muted></video>"#,
-        input = escape(input),
-        label = lang.t("用摄像头扫描", "Scan with the camera"),
-    )
-}
-
-/// An SVG QR code of `text` (for receipts and credentials), or nothing if it cannot be made.
+/// An SVG QR code of `text` (for receipts and credentials), labelled `label` for
+/// screen readers, or nothing if it cannot be made. It is markup the station drew,
+/// which a template prints with `|safe`.
 pub fn qr_svg(text: &str, label: &str) -> String {
     match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
         Ok(code) => {
             let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).quiet_zone(true).build();
-            let svg = svg.strip_prefix(r#"<?xml version="1.0" standalone="yes"?>"#).unwrap_or(&svg);
-            svg.replacen("<svg ", &format!(r#"<svg role="img" aria-label="{}" "#, escape(label)), 1)
+            // Drops the XML declaration before the `<svg`.
+            let Some((_, rest)) = svg.split_once("<svg ") else { return String::new() };
+            LabelledSvg { label, rest }.render().unwrap_or_default()
         }
         Err(_) => String::new(),
     }
 }
 
+/// The QR code's `<svg>` with its label (escaped); `rest` is the markup the
+/// `qrcode` crate drew after `<svg `.
+#[derive(Template)]
+#[template(source = r#"<svg role="img" aria-label="{{ label }}" {{ rest|safe }}"#, ext = "html")]
+struct LabelledSvg<'a> {
+    label: &'a str,
+    rest: &'a str,
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
-    /// Every station page is built by [`page`]: with the camera, a QR code and a name
-    /// that looks like markup, it carries nothing the strict CSP refuses, and what its
-    /// script needs is in `data-*` attributes.
+    #[derive(Template)]
+    #[template(
+        source = r#"{% extends "station.html" %}{% import "macros.html" as m %}{% block body %}{% call m::camera(frame, "credential") %}{% endcall %}<div class="qr">{{ qr|safe }}</div><p>{{ name }}</p>{% endblock %}"#,
+        ext = "html"
+    )]
+    struct Probe<'a> {
+        frame: Frame<'a>,
+        qr: String,
+        name: &'a str,
+    }
+
+    /// Every station page is laid out by `station.html`: with the camera, a QR code
+    /// and a name that looks like markup, it carries nothing the strict CSP refuses,
+    /// and what its script needs is in `data-*` attributes.
     #[test]
     fn a_station_page_has_no_inline_code() {
-        let body = format!(
-            "{}<div class=\"qr\">{}</div><p>{}</p>",
-            camera(Lang::Zh, "credential"),
-            qr_svg("HVCRED1:abc", "二维码"),
-            escape("<img src=x onerror=alert(1)>")
-        );
-        let Html(html) = page(Lang::Zh, "投票机1", "欢迎投票", &body, Some(30));
+        let page = Probe {
+            frame: Frame::new(Lang::ZhCn, "投票机1", "欢迎投票", Some(30)),
+            qr: qr_svg("HVCRED1:abc", "二维码\"<"),
+            name: "<img src=x onerror=alert(1)>",
+        };
+        let html = page.render().unwrap();
         assert_eq!(hallvote_protocol::web::inline_code(&html), None, "{html}");
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{html}");
         assert!(html.contains("<body data-idle-ms=\"30000\">"));
         assert!(html.contains("data-field=\"credential\""));
+        assert!(html.contains("<svg role=\"img\" aria-label=\"二维码&quot;&lt;\" "), "{html}");
+        assert!(html.contains("<p>&lt;img src=x onerror=alert(1)&gt;</p>"));
         assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/station.css\">"));
         assert!(html.contains("<script src=\"/assets/station.js\"></script>"));
-        let Html(html) = page(Lang::En, "Desk", "Desk", "", None);
+        assert!(html.contains("<a href=\"/lang/en\" lang=\"en\">English</a>"));
+        let page = Probe { frame: Frame::new(Lang::En, "Desk", "Desk", None), qr: String::new(), name: "" };
+        let html = page.render().unwrap();
         assert!(html.contains("<body><header>"), "no idle timer unless asked: {html}");
+        assert!(html.contains("<a href=\"/lang/zh\" lang=\"zh-CN\">中文</a>"), "{html}");
         // Every file the pages name is served.
         for path in ["/assets/station.css", "/assets/station.js", "/assets/jsQR.js", "/assets/scrutineer.js"] {
             assert!(ASSETS.iter().any(|a| a.path == path), "{path}");

@@ -615,7 +615,7 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_ceremony_that_cannot_finish_is_started_again() {
     use hallvote_kiosk::scrutineer::{ScrutineerError, ShareSource};
-    use hallvote_kiosk::ui::Lang;
+    use hallvote_tally::Lang;
     use zeroize::Zeroizing;
 
     let hall = support::hall(DELEGATES, poll_definition()).await;
@@ -636,10 +636,10 @@ async fn a_ceremony_that_cannot_finish_is_started_again() {
     let mut s: Vec<Scrutineer> = (0..3).map(scrutineer).collect();
     // All three publish their receiving keys; two deal.
     for x in &s {
-        x.step(poll, Lang::Zh).await.unwrap();
+        x.step(poll, Lang::ZhCn).await.unwrap();
     }
-    s[0].step(poll, Lang::Zh).await.unwrap();
-    s[1].step(poll, Lang::Zh).await.unwrap();
+    s[0].step(poll, Lang::ZhCn).await.unwrap();
+    s[1].step(poll, Lang::ZhCn).await.unwrap();
     let view_path = format!("/api/station/polls/{poll}/ceremony");
     let keys = |v: &Value| -> Vec<Vec<u8>> {
         v["recipients"].as_array().unwrap().iter().map(|r| unb64(&r["data"])[..32].to_vec()).collect()
@@ -647,7 +647,7 @@ async fn a_ceremony_that_cannot_finish_is_started_again() {
     let old_keys = keys(&station_call(&stations[0], Method::GET, &view_path, None).await);
     // Station 3 restarts: its receiving key's secret is gone, and it cannot deal.
     s[2] = scrutineer(2);
-    assert!(matches!(s[2].step(poll, Lang::Zh).await, Err(ScrutineerError::SecretLost)));
+    assert!(matches!(s[2].step(poll, Lang::ZhCn).await, Err(ScrutineerError::SecretLost)));
 
     let again = org.call(Method::POST, &restart, None).await.unwrap();
     assert_eq!(again["state"], "draft");
@@ -661,7 +661,7 @@ async fn a_ceremony_that_cannot_finish_is_started_again() {
     for _round in 0..6 {
         let mut done = true;
         for x in &s {
-            match x.step(poll, Lang::Zh).await {
+            match x.step(poll, Lang::ZhCn).await {
                 Ok(st) => done &= st.next == "save_share",
                 Err(ScrutineerError::Waiting { .. }) => done = false,
                 Err(e) => panic!("{e}"),
@@ -677,8 +677,8 @@ async fn a_ceremony_that_cannot_finish_is_started_again() {
     assert!(new_keys.iter().all(|k| !old_keys.contains(k)), "a receiving key was reused");
     for (j, x) in s.iter().enumerate() {
         let p = Zeroizing::new(passphrase(j + 1));
-        x.save_share(poll, p.clone(), Some(p.clone()), Lang::Zh).await.unwrap();
-        x.check_key(poll, p, ShareSource::Saved, Lang::Zh).await.unwrap();
+        x.save_share(poll, p.clone(), Some(p.clone()), Lang::ZhCn).await.unwrap();
+        x.check_key(poll, p, ShareSource::Saved, Lang::ZhCn).await.unwrap();
     }
     let opened = org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     assert_eq!(opened["state"], "open", "{opened}");

@@ -23,7 +23,7 @@ use http::Method;
 use hallvote_protocol::wire::Aggregates;
 
 use super::{Result, Scrutineer, ScrutineerError, blocking, refused, untrusted};
-use crate::ui::Lang;
+use hallvote_tally::Lang;
 
 /// Ballots whose proofs are verified in one batch (spec §4.4).
 const BATCH: usize = 64;

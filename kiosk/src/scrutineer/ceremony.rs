@@ -8,8 +8,8 @@ use hallvote_tally::record::KeyFingerprint;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::ui::Lang;
 use hallvote_protocol::lifecycle::PollState;
+use hallvote_tally::Lang;
 
 use hallvote_protocol::wire::{ConfirmRequest, DealingRequest, Fixed, RecipientRequest, SealedShare};
 

@@ -4,7 +4,7 @@ use http::Method;
 use serde::Serialize;
 
 use crate::link::{Answer, Link};
-use crate::ui::Lang;
+use hallvote_tally::Lang;
 
 use serde::de::DeserializeOwned;
 

@@ -5,7 +5,7 @@ use hallvote_crypto::threshold::KeyShare;
 use hallvote_tally::record::builder::decrypt;
 use serde::Serialize;
 
-use crate::ui::Lang;
+use hallvote_tally::Lang;
 
 use hallvote_protocol::wire::{DecryptionRequest, Fixed};
 

@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use super::MIN_PASSPHRASE_CHARS;
 use crate::link::{Answer, LinkError};
-use crate::ui::Lang;
+use hallvote_tally::Lang;
 
 /// What the station is waiting for from the other scrutineers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -407,7 +407,7 @@ impl ScrutineerError {
     pub fn message(&self, lang: Lang) -> String {
         let (zh, en) = self.words();
         match lang {
-            Lang::Zh => zh,
+            Lang::ZhCn => zh,
             Lang::En => en,
         }
     }
@@ -474,7 +474,7 @@ mod tests {
     #[test]
     fn wrong_passphrase_message() {
         let e = ScrutineerError::WrongPassphrase;
-        assert_eq!(e.message(Lang::Zh), "口令不正确，无法打开密钥份额文件。");
+        assert_eq!(e.message(Lang::ZhCn), "口令不正确，无法打开密钥份额文件。");
         assert!(e.message(Lang::En).starts_with("The passphrase is not correct"));
         assert_eq!((e.status(), e.code()), (StatusCode::UNPROCESSABLE_ENTITY, "wrong_passphrase"));
     }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use hallvote_protocol::wire::CeremonyOutcome;
 
 use super::{Office, Result, Scrutineer, ScrutineerError, View, say, untrusted};
-use crate::ui::Lang;
+use hallvote_tally::Lang;
 
 /// What an officer copies into the minutes.
 #[derive(Debug, Clone, Serialize)]

@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use crate::ui::{Lang, assets, secure};
+use hallvote_tally::Lang;
+
+use crate::ui::{assets, secure};
 
 use hallvote_protocol::wire::unb64;
 
@@ -38,7 +40,7 @@ impl std::fmt::Debug for ScrutineerApp {
 impl ScrutineerApp {
     /// The app of the station named `name` (shown on its page).
     pub fn new(scrutineer: Scrutineer, name: &str) -> Arc<Self> {
-        Arc::new(Self { scrutineer, name: name.to_owned(), page_lang: std::sync::Mutex::new(Lang::Zh) })
+        Arc::new(Self { scrutineer, name: name.to_owned(), page_lang: std::sync::Mutex::new(Lang::ZhCn) })
     }
 
     /// The scrutineer work behind the interface.
@@ -123,7 +125,7 @@ fn request_lang(headers: &HeaderMap) -> Lang {
         .map(|v| v.trim().to_ascii_lowercase());
     match first {
         Some(tag) if tag.starts_with("en") => Lang::En,
-        _ => Lang::Zh,
+        _ => Lang::ZhCn,
     }
 }
 
@@ -347,7 +349,7 @@ async fn api_sign(State(app): App, Path(poll): Path<String>, headers: HeaderMap,
 
 async fn set_lang(State(app): App, Path(l): Path<String>) -> Redirect {
     *app.page_lang.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-        if l == "en" { Lang::En } else { Lang::Zh };
+        if l == "en" { Lang::En } else { Lang::ZhCn };
     Redirect::to("/")
 }
 
@@ -413,10 +415,10 @@ mod tests {
     #[test]
     fn language_of_a_request() {
         let mut h = HeaderMap::new();
-        assert_eq!(request_lang(&h), Lang::Zh);
+        assert_eq!(request_lang(&h), Lang::ZhCn);
         h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en-GB,en;q=0.9"));
         assert_eq!(request_lang(&h), Lang::En);
         h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("zh-CN,en;q=0.5"));
-        assert_eq!(request_lang(&h), Lang::Zh);
+        assert_eq!(request_lang(&h), Lang::ZhCn);
     }
 }

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use hallvote_protocol::wire::{KeyCheckAnswer, KeyCheckPassed, KeyCheckTest};
 
 use super::{Result, Scrutineer, ShareSource, decode, refused, say, untrusted};
-use crate::ui::Lang;
+use hallvote_tally::Lang;
 
 /// A key check that passed.
 #[derive(Debug, Clone, Serialize)]

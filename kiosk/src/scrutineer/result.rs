@@ -7,8 +7,8 @@ use hallvote_tally::record::{Attendance, Manifest, Signer};
 use hallvote_tally::sheet::{Heading, render};
 use serde::Serialize;
 
-use crate::ui::Lang;
 use hallvote_protocol::lifecycle::PollState;
+use hallvote_tally::Lang;
 
 use hallvote_protocol::wire::{ResultToSign, SignatureRequest};
 
@@ -148,10 +148,6 @@ impl Scrutineer {
             return Err(ScrutineerError::ResultMismatch("digest".into()));
         }
         let heading = Heading { session: format!("{}{}", manifest.congress, manifest.session), ..Heading::default() };
-        let sheet_lang = match lang {
-            Lang::Zh => hallvote_tally::Lang::ZhCn,
-            Lang::En => hallvote_tally::Lang::En,
-        };
         let (office_zh, office_en) = role.words();
         Ok(ResultReview {
             poll,
@@ -166,7 +162,7 @@ impl Scrutineer {
             valid: result.valid,
             digest: hex::encode(digest),
             digest_short: grouped_hex(&digest[..16]),
-            sheet: render(&result, &heading, sheet_lang),
+            sheet: render(&result, &heading, lang),
             message: say(
                 lang,
                 format!(

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization as _;
 use zeroize::Zeroizing;
 
-use crate::ui::Lang;
 use hallvote_protocol::lifecycle::PollState;
+use hallvote_tally::Lang;
 
 use hallvote_protocol::wire::b64;
 

@@ -1,0 +1,276 @@
+//! The booth's words (投票机).
+
+use hallvote_tally::Lang;
+use hallvote_tally::model::{Contest, ContestKind};
+
+/// The booth's words in one language.
+#[derive(Debug)]
+pub struct Booth {
+    /// The language of this table.
+    pub lang: Lang,
+    /// The welcome page's title.
+    pub welcome: &'static str,
+    /// How to start.
+    pub welcome_hint: &'static str,
+    /// The credential field.
+    pub credential: &'static str,
+    /// Starts the visit.
+    pub start: &'static str,
+    /// Before the live count of for-votes.
+    pub fors: &'static str,
+    /// Back one contest.
+    pub previous: &'static str,
+    /// On to the next contest.
+    pub next: &'static str,
+    /// From the last contest to the review.
+    pub to_review: &'static str,
+    /// A contest with an unmarked item that must be marked.
+    pub choose_all: &'static str,
+    /// The marks table's columns.
+    pub name_column: &'static str,
+    /// The marks table's columns.
+    pub choice_column: &'static str,
+    /// An evaluation item left ungraded.
+    pub not_graded: &'static str,
+    /// Back to a contest from the review.
+    pub change_page: &'static str,
+    /// The review page's title.
+    pub review_title: &'static str,
+    /// What the review is for.
+    pub review_hint: &'static str,
+    /// Seals the ballot.
+    pub seal: &'static str,
+    /// The title when sealing failed.
+    pub cannot_encrypt: &'static str,
+    /// The sealed page's title.
+    pub sealed_title: &'static str,
+    /// Before the tracking code.
+    pub sealed_intro: &'static str,
+    /// Cast or challenge.
+    pub sealed_explain: &'static str,
+    /// Casts.
+    pub cast: &'static str,
+    /// Challenges.
+    pub challenge: &'static str,
+    /// The title while the server cannot be reached.
+    pub wait_title: &'static str,
+    /// Sends the request again.
+    pub try_again: &'static str,
+    /// The title when casting failed.
+    pub not_cast: &'static str,
+    /// The title when the challenged ballot did not hold the marks.
+    pub check_failed: &'static str,
+    /// The title when challenging failed.
+    pub cannot_check: &'static str,
+    /// The challenged page's title.
+    pub challenged_title: &'static str,
+    /// What the challenged page shows.
+    pub challenged_intro: &'static str,
+    /// Before the spoiled ballot's tracking code.
+    pub spoiled_code: &'static str,
+    /// Who can check the opening.
+    pub challenged_hint: &'static str,
+    /// Prints the challenge receipt.
+    pub print_challenge: &'static str,
+    /// Marks a new ballot.
+    pub mark_again: &'static str,
+    /// The receipt's election fingerprint.
+    pub fingerprint: &'static str,
+    /// The receipt's tracking code.
+    pub tracking_code: &'static str,
+    /// The receipt's board position.
+    pub position: &'static str,
+    /// The receipt's signed tree head.
+    pub head: &'static str,
+    /// The receipt QR code's label.
+    pub receipt_qr: &'static str,
+    /// What the receipt is for.
+    pub receipt_hint: &'static str,
+    /// The receipt page's title.
+    pub cast_title: &'static str,
+    /// The ballot was cast.
+    pub cast_done: &'static str,
+    /// Prints the receipt.
+    pub print_receipt: &'static str,
+    /// Ends the visit.
+    pub done: &'static str,
+}
+
+impl Booth {
+    /// The table in `lang`.
+    pub fn of(lang: Lang) -> &'static Self {
+        match lang {
+            Lang::ZhCn => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    /// How to mark `contest`.
+    pub fn contest_hint(&self, contest: &Contest) -> String {
+        let zh = self.lang == Lang::ZhCn;
+        match &contest.kind {
+            ContestKind::Election(e) if zh => format!(
+                "应选 {} 名。请对每位候选人选择“赞成”“不赞成”或“弃权”；赞成票不能超过 {} 名。未选择的视为弃权。",
+                e.seats, e.seats
+            ),
+            ContestKind::Election(e) => format!(
+                "{} seats. For each candidate choose for, against or abstain; at most {} for-votes. An unmarked candidate counts as an abstention.",
+                e.seats, e.seats
+            ),
+            ContestKind::Confidence(_) if zh => "请对每位成员选择一项。".to_owned(),
+            ContestKind::Confidence(_) => "Choose one option for each member.".to_owned(),
+            ContestKind::Evaluation(_) if zh => "请对每位成员选择一个等次；不选的不计入。".to_owned(),
+            ContestKind::Evaluation(_) => {
+                "Choose one grade for each member; an unmarked member is not graded.".to_owned()
+            }
+            ContestKind::Motion(_) if zh => "请对每一项选择“赞成”“反对”或“弃权”；未选择的视为弃权。".to_owned(),
+            ContestKind::Motion(_) => {
+                "Choose for, against or abstain on each item; unmarked counts as abstain.".to_owned()
+            }
+        }
+    }
+
+    /// Contest `page` (from 1) of `pages`.
+    pub fn page_of(&self, page: usize, pages: usize) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("第 {page} 页，共 {pages} 页"),
+            Lang::En => format!("Page {page} of {pages}"),
+        }
+    }
+
+    /// `n` for-votes in a contest of `seats` seats, too many.
+    pub fn over_vote(&self, seats: u32, n: u32) -> String {
+        match self.lang {
+            Lang::ZhCn => {
+                format!("赞成票超过应选名额：应选 {seats} 名，您对 {n} 名投了赞成票。请改为不超过 {seats} 名后再继续。")
+            }
+            Lang::En => format!(
+                "Too many for-votes: {seats} seats, and you voted for {n}. Reduce them to at most {seats} to go on."
+            ),
+        }
+    }
+
+    /// The board position of a receipt (from 1).
+    pub fn board_entry(&self, entry: u64) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("第 {entry} 条"),
+            Lang::En => format!("entry {entry}"),
+        }
+    }
+
+    /// A signed tree head: its size and the start of its root.
+    pub fn tree_head(&self, size: u64, root: &str) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("共 {size} 条，根 {root}…"),
+            Lang::En => format!("{size} entries, root {root}…"),
+        }
+    }
+}
+
+const ZH: Booth = Booth {
+    lang: Lang::ZhCn,
+    welcome: "欢迎投票",
+    welcome_hint: "请将报到处发给您的选票二维码对准扫描器，或点“用摄像头扫描”。实在无法扫描时，可以输入凭证上二维码下方的文字。",
+    credential: "选票凭证",
+    start: "开始投票",
+    fors: "已投赞成票：",
+    previous: "上一页",
+    next: "下一页",
+    to_review: "检查选票",
+    choose_all: "请对每位成员作出选择后再继续。",
+    name_column: "对象",
+    choice_column: "您的选择",
+    not_graded: "（未评）",
+    change_page: "修改本页",
+    review_title: "核对选票",
+    review_hint: "请核对您的选择。确认无误后，投票机将对选票加密。",
+    seal: "确认并加密",
+    cannot_encrypt: "无法加密",
+    sealed_title: "投出或核验",
+    sealed_intro: "您的选票已加密。这是它的追踪码：",
+    sealed_explain: "点“投出选票”即正式投票。若想核验投票机是否如实加密，可点“核验并重新填写”：这张加密选票将被公开解密并作废（不计票），您再重新填写一次。",
+    cast: "投出选票",
+    challenge: "核验并重新填写",
+    wait_title: "请稍候",
+    try_again: "再试一次",
+    not_cast: "选票未投出",
+    check_failed: "核验失败",
+    cannot_check: "无法核验",
+    challenged_title: "核验结果",
+    challenged_intro: "这张加密选票已公开解密并作废，不计入结果。下面是它实际加密的内容，请核对是否与您的选择一致：",
+    spoiled_code: "作废选票的追踪码：",
+    challenged_hint: "任何人都可以在公开记录中用此追踪码核对这次解密。如内容与您的选择不符，请立即告知监票人。",
+    print_challenge: "打印作废回执",
+    mark_again: "重新填写选票",
+    fingerprint: "选举指纹（应与监票记录一致）",
+    tracking_code: "追踪码",
+    position: "公告板位置",
+    head: "服务器签名的树头",
+    receipt_qr: "回执二维码：用于日后核对",
+    receipt_hint: "扫描二维码或在公告板页面输入追踪码，可随时核对您的选票已被记录；任何人可用 hallvote-verify --receipt 以回执核对公布的选举记录。追踪码不显示您投了谁。",
+    cast_title: "投票完成",
+    cast_done: "您的选票已投出，服务器已签名确认。",
+    print_receipt: "打印回执",
+    done: "完成",
+};
+
+const EN: Booth = Booth {
+    lang: Lang::En,
+    welcome: "Welcome",
+    welcome_hint: "Hold the ballot QR code the desk gave you to the scanner, or use the camera. If neither works, type the text printed under the code.",
+    credential: "Ballot credential",
+    start: "Start voting",
+    fors: "For-votes: ",
+    previous: "Previous",
+    next: "Next",
+    to_review: "Review",
+    choose_all: "Choose an option for every member to go on.",
+    name_column: "Name",
+    choice_column: "Your choice",
+    not_graded: "(not graded)",
+    change_page: "Change this page",
+    review_title: "Review your ballot",
+    review_hint: "Check your choices. When they are right, the booth encrypts your ballot.",
+    seal: "Confirm and encrypt",
+    cannot_encrypt: "Cannot encrypt",
+    sealed_title: "Cast or check",
+    sealed_intro: "Your ballot is encrypted. Its tracking code is:",
+    sealed_explain: "Cast makes it your vote. To check that the booth encrypted your choices faithfully, choose Check: this encrypted ballot is opened publicly and spoiled (never counted), and you mark a new one.",
+    cast: "Cast my ballot",
+    challenge: "Check it and mark again",
+    wait_title: "Please wait",
+    try_again: "Try again",
+    not_cast: "The ballot was not cast",
+    check_failed: "Check failed",
+    cannot_check: "Cannot check",
+    challenged_title: "What the ballot held",
+    challenged_intro: "This encrypted ballot has been opened publicly and spoiled; it is not counted. Below is what it actually held; check it against your choices:",
+    spoiled_code: "Tracking code of the spoiled ballot:",
+    challenged_hint: "Anyone can check this opening on the public board with this code. If it does not match your choices, tell a scrutineer at once.",
+    print_challenge: "Print the challenge receipt",
+    mark_again: "Mark a new ballot",
+    fingerprint: "Election fingerprint (as in the scrutineers' minutes)",
+    tracking_code: "Tracking code",
+    position: "Board position",
+    head: "Tree head signed by the server",
+    receipt_qr: "Receipt QR code, to check it later",
+    receipt_hint: "Scan the code or type the tracking code on the board page to check any time that your ballot was recorded; anyone can check the published record against this receipt with hallvote-verify --receipt. It does not show how you voted.",
+    cast_title: "Ballot cast",
+    cast_done: "Your ballot is cast, and the server has signed its confirmation.",
+    print_receipt: "Print the receipt",
+    done: "Done",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_over_vote_message_names_seats_and_count() {
+        assert_eq!(
+            Booth::of(Lang::ZhCn).over_vote(9, 10),
+            "赞成票超过应选名额：应选 9 名，您对 10 名投了赞成票。请改为不超过 9 名后再继续。"
+        );
+        assert!(Booth::of(Lang::En).over_vote(9, 10).starts_with("Too many for-votes: 9 seats"));
+    }
+}

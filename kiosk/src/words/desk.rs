@@ -1,0 +1,138 @@
+//! The desk's words (报到处).
+
+use hallvote_protocol::wire::Movement;
+use hallvote_tally::Lang;
+
+/// The desk's words in one language.
+#[derive(Debug)]
+pub struct Desk {
+    /// The language of this table.
+    pub lang: Lang,
+    /// The desk page's title.
+    pub title: &'static str,
+    /// The server has no session.
+    pub no_session_yet: &'static str,
+    /// A scan with no session to check in to.
+    pub no_session: &'static str,
+    /// Before the open polls.
+    pub open_polls: &'static str,
+    /// No poll is open.
+    pub none: &'static str,
+    /// The session choice.
+    pub session: &'static str,
+    /// Switches the session.
+    pub switch: &'static str,
+    /// Before a delegate's card number.
+    pub card: &'static str,
+    /// A credential QR code's label.
+    pub credential_qr: &'static str,
+    /// Prints on the receipt roll.
+    pub print_80mm: &'static str,
+    /// Prints on an A6 card.
+    pub print_a6: &'static str,
+    /// Clears the delegate for the next one.
+    pub next_delegate: &'static str,
+    /// The card field.
+    pub scan_label: &'static str,
+    /// Checks the delegate in.
+    pub check_in: &'static str,
+    /// Records a departure.
+    pub depart: &'static str,
+    /// Checked in, and no poll is open.
+    pub no_poll_open: &'static str,
+    /// A credential number the desk does not hold.
+    pub no_credential: &'static str,
+    /// The printed credential's title.
+    pub credential: &'static str,
+    /// What the printed credential is for.
+    pub credential_note: &'static str,
+}
+
+impl Desk {
+    /// The table in `lang`.
+    pub fn of(lang: Lang) -> &'static Self {
+        match lang {
+            Lang::ZhCn => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    /// A session's number and date.
+    pub fn session_when(&self, number: impl std::fmt::Display, date: &str) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("第{number}次会议 {date}"),
+            Lang::En => format!("session {number} {date}"),
+        }
+    }
+
+    /// What a scan at the desk did.
+    pub fn status(&self, movement: Movement) -> &'static str {
+        match (movement, self.lang) {
+            (Movement::CheckedIn, Lang::ZhCn) => "已报到",
+            (Movement::AlreadyPresent, Lang::ZhCn) => "此前已报到",
+            (Movement::Departed, Lang::ZhCn) => "已离场",
+            (Movement::NotPresent, Lang::ZhCn) => "本不在场",
+            (Movement::CheckedIn, Lang::En) => "checked in",
+            (Movement::AlreadyPresent, Lang::En) => "was already checked in",
+            (Movement::Departed, Lang::En) => "left",
+            (Movement::NotPresent, Lang::En) => "was not present",
+        }
+    }
+
+    /// What a departure did: recorded (`Departed`), or nothing, the delegate not
+    /// being present.
+    pub fn departure(&self, movement: Movement, name: &str, card: &str) -> String {
+        match (movement, self.lang) {
+            (Movement::Departed, Lang::ZhCn) => format!("已登记 {name}（{card}）离场。"),
+            (Movement::Departed, Lang::En) => format!("{name} ({card}) is recorded as having left."),
+            (_, Lang::ZhCn) => format!("{name}（{card}）本不在场，未作登记。"),
+            (_, Lang::En) => format!("{name} ({card}) was not present; nothing recorded."),
+        }
+    }
+}
+
+const ZH: Desk = Desk {
+    lang: Lang::ZhCn,
+    title: "报到处",
+    no_session_yet: "服务器上还没有会议。请会务组先建立会议。",
+    no_session: "没有会议。",
+    open_polls: "正在进行的投票：",
+    none: "（无）",
+    session: "会议",
+    switch: "切换",
+    card: "代表证号",
+    credential_qr: "选票凭证二维码",
+    print_80mm: "打印（80 毫米小票）",
+    print_a6: "打印（A6 卡片）",
+    next_delegate: "下一位",
+    scan_label: "扫描代表证二维码，或输入代表证号",
+    check_in: "报到并发放选票",
+    depart: "登记离场",
+    no_poll_open: "已报到。目前没有正在进行的投票，无需发放选票。",
+    no_credential: "没有这张选票凭证。",
+    credential: "选票凭证",
+    credential_note: "一次有效。请到投票机扫描此码投票。",
+};
+
+const EN: Desk = Desk {
+    lang: Lang::En,
+    title: "Desk",
+    no_session_yet: "There is no session on the server yet. Ask the organisers to set one up.",
+    no_session: "No session.",
+    open_polls: "Open polls: ",
+    none: "(none)",
+    session: "Session",
+    switch: "Switch",
+    card: "card",
+    credential_qr: "Ballot credential QR code",
+    print_80mm: "Print (80 mm receipt)",
+    print_a6: "Print (A6 card)",
+    next_delegate: "Next delegate",
+    scan_label: "Scan the delegate card, or type the card number",
+    check_in: "Check in and issue ballots",
+    depart: "Record a departure",
+    no_poll_open: "Checked in. No poll is open, so no ballot is issued.",
+    no_credential: "No such credential.",
+    credential: "Ballot credential",
+    credential_note: "Valid once. Scan it at a voting booth to vote.",
+};

@@ -1,0 +1,132 @@
+//! The scrutineer station's words (监票人终端).
+
+use hallvote_tally::Lang;
+
+/// The scrutineer station's words in one language.
+#[derive(Debug)]
+pub struct Scrutineer {
+    /// The page's title.
+    pub title: &'static str,
+    /// What the station is for.
+    pub intro: &'static str,
+    /// The poll number field.
+    pub poll: &'static str,
+    /// Step 1's heading.
+    pub h_ceremony: &'static str,
+    /// Takes the next ceremony step.
+    pub step: &'static str,
+    /// Shows the ceremony's progress.
+    pub progress: &'static str,
+    /// Step 2's heading.
+    pub h_save: &'static str,
+    /// A passphrase field.
+    pub passphrase: &'static str,
+    /// The passphrase repeated.
+    pub passphrase_again: &'static str,
+    /// Saves the share file.
+    pub save: &'static str,
+    /// Prints the paper backup.
+    pub paper: &'static str,
+    /// Downloads the share file.
+    pub download: &'static str,
+    /// Step 3's heading.
+    pub h_check: &'static str,
+    /// What the key check does.
+    pub check_hint: &'static str,
+    /// Checks the key share.
+    pub check: &'static str,
+    /// The minutes' heading.
+    pub h_minutes: &'static str,
+    /// What to copy into the minutes.
+    pub minutes_hint: &'static str,
+    /// Shows the fingerprints.
+    pub show_fingerprints: &'static str,
+    /// Before the election fingerprint.
+    pub fingerprint: &'static str,
+    /// Before the scrutineer's key fingerprint.
+    pub key_fingerprint: &'static str,
+    /// Step 4's heading.
+    pub h_decrypt: &'static str,
+    /// Loads the key share.
+    pub load: &'static str,
+    /// Decrypts and submits.
+    pub decrypt: &'static str,
+    /// Step 5's heading.
+    pub h_sign: &'static str,
+    /// Reviews the result.
+    pub review: &'static str,
+    /// Signs the result.
+    pub sign: &'static str,
+    /// Said by the page's script when Sign is pressed before the review.
+    pub need_review: &'static str,
+}
+
+impl Scrutineer {
+    /// The table in `lang`.
+    pub fn of(lang: Lang) -> &'static Self {
+        match lang {
+            Lang::ZhCn => &ZH,
+            Lang::En => &EN,
+        }
+    }
+}
+
+const ZH: Scrutineer = Scrutineer {
+    title: "监票人终端",
+    intro: "本终端是监票人或计票人的终端：监票人在这里进行密钥生成、保存并检查密钥份额、解密和结果签名；计票人在密钥生成完成后抄录选举指纹，计票后核对结果并签名（第五步）。请先输入投票编号。",
+    poll: "投票编号",
+    h_ceremony: "一、密钥生成",
+    step: "进行下一步",
+    progress: "查看进度",
+    h_save: "二、保存密钥份额",
+    passphrase: "口令",
+    passphrase_again: "再输入一次口令",
+    save: "保存密钥份额文件",
+    paper: "打印纸质备份",
+    download: "下载文件（存入U盘）",
+    h_check: "三、检查密钥份额",
+    check_hint: "保存后，请再输入一次口令检查密钥份额：本终端打开保存的文件，解密服务器专为您生成的一个检查密文，由服务器核验。全部监票人通过后才能开始投票。",
+    check: "检查密钥份额",
+    h_minutes: "抄入监票记录",
+    minutes_hint: "密钥生成完成后，请把下面的选举指纹和本人密钥指纹，逐字抄入您签名的监票记录。大屏幕、选票回执和计票结果报告单上的选举指纹必须与此相同。",
+    show_fingerprints: "显示选举指纹",
+    fingerprint: "选举指纹：",
+    key_fingerprint: "本人密钥指纹：",
+    h_decrypt: "四、解密",
+    load: "载入密钥份额",
+    decrypt: "解密并提交",
+    h_sign: "五、核对结果并签名",
+    review: "核对计票结果",
+    sign: "签名",
+    need_review: "请先核对计票结果。",
+};
+
+const EN: Scrutineer = Scrutineer {
+    title: "Scrutineer station",
+    intro: "This is a scrutineer's or counter's station: a scrutineer takes the key ceremony, saves and checks the key share file, decrypts and signs the result here; a counter copies the election fingerprint once the key ceremony has finished, and reviews and signs the result after the count (step 5). Enter the poll number first.",
+    poll: "Poll number",
+    h_ceremony: "1. Key ceremony",
+    step: "Take the next step",
+    progress: "Show progress",
+    h_save: "2. Save the key share",
+    passphrase: "Passphrase",
+    passphrase_again: "Passphrase again",
+    save: "Save the key share file",
+    paper: "Print the paper backup",
+    download: "Download (to the USB stick)",
+    h_check: "3. Check my key share",
+    check_hint: "Once the file is saved, enter the passphrase again to check your key share: this station opens the saved file and decrypts a test ciphertext the server made for you, and the server checks it. The poll opens once every scrutineer has passed.",
+    check: "Check my key share",
+    h_minutes: "For the minutes",
+    minutes_hint: "Once the key ceremony has finished, copy the election fingerprint and your key fingerprint below, character by character, into the minutes you sign. The fingerprint on the hall display, on every receipt and on the result sheet must be this one.",
+    show_fingerprints: "Show the fingerprints",
+    fingerprint: "Election fingerprint:",
+    key_fingerprint: "My key fingerprint:",
+    h_decrypt: "4. Decrypt",
+    load: "Load the key share",
+    decrypt: "Decrypt and submit",
+    h_sign: "5. Review and sign the result",
+    review: "Review the result",
+    sign: "Sign",
+    need_review: "Review the result first.",
+};
