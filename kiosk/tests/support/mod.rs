@@ -66,6 +66,13 @@ pub fn poll_definition() -> Value {
 /// Starts a server on SQLite in a temporary folder with `delegates` delegates
 /// (代表1… with cards L00001…), all checked in, and `poll` as a draft poll.
 pub async fn hall(delegates: usize, poll: Value) -> Hall {
+    let names: Vec<String> = (1..=delegates).map(|i| format!("代表{i}")).collect();
+    hall_with_roster(&names, poll).await
+}
+
+/// [`hall`] with a roster of these names (cards L00001… in their order).
+pub async fn hall_with_roster(names: &[String], poll: Value) -> Hall {
+    let delegates = names.len();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("hallvote.db").display());
     let store = Store::open(&url).await.unwrap();
@@ -96,8 +103,8 @@ pub async fn hall(delegates: usize, poll: Value) -> Hall {
         .unwrap();
     let session = s["id"].as_i64().unwrap();
     let mut csv = String::from("姓名,代表团,代表证号\n");
-    for i in 1..=delegates {
-        csv.push_str(&format!("代表{i},第一代表团,L{i:05}\n"));
+    for (i, name) in (1..).zip(names) {
+        csv.push_str(&format!("{name},第一代表团,L{i:05}\n"));
     }
     org.send(Method::PUT, &format!("/api/congresses/{cid}/roster"), csv.into_bytes(), "text/csv").await.unwrap();
     for i in 1..=delegates {
