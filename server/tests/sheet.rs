@@ -163,9 +163,11 @@ fn html_escapes_every_name() {
     let json = example3_json(83)
         .replace("\"A\"", "\"<script>alert(1)</script>\"")
         .replace("\"B\"", r#""\"><img src=x onerror=alert(2)>""#)
+        .replace("\"C\"", "\"<img src=x onerror=alert(1)>\"")
         .replace("镇党委委员\"", "镇党委委员</h2><script>x</script>\"");
     let (result, mut heading) = count(&json);
     heading.place = "<iframe src=//evil>".to_owned();
+    heading.date = "a'b\"c<d>e&f".to_owned();
     let signers = Signers { scrutineers: vec![Signer::new("</td><script>y</script>")], counters: vec![] };
     let html = sheet::html(&result, &heading, &signers, Lang::ZhCn);
     for bad in ["<script", "<img", "<iframe", "</h2><"] {
@@ -175,7 +177,8 @@ fn html_escapes_every_name() {
     assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
     assert!(html.contains("&lt;/td&gt;&lt;script&gt;y&lt;/script&gt;"));
     assert!(html.contains("&lt;iframe src=//evil&gt;"));
-    assert_eq!(sheet::escape("a'b\"c<d>e&f"), "a&#39;b&quot;c&lt;d&gt;e&amp;f");
+    assert!(html.contains("<td class=\"l\">&lt;img src=x onerror=alert(1)&gt;</td>"), "a candidate's name");
+    assert!(html.contains("a&#39;b&quot;c&lt;d&gt;e&amp;f"), "every character that could end an attribute");
 }
 
 #[test]

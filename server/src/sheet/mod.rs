@@ -22,7 +22,6 @@ mod pdf;
 use hallvote_tally::count::{CandidateStatus, ContestResult, ElectionResult, GradedResult, MotionResult, PollResult};
 use hallvote_tally::text::{Lang, Text, zh_numeral};
 
-pub use html::escape;
 pub use pdf::{FONT_ENV, FONT_PACKAGE, Fonts};
 
 /// What the sheet is headed with, beyond the result itself.
