@@ -201,8 +201,11 @@ async fn page(
         } else {
             t("未达到法定人数", "Quorum not met")
         },
-        turnout: super::support::figures::turnout_html(&f.turnout, lang),
-        results: super::support::figures::results_html(&f.results),
+        turnout: &f.turnout,
+        issued_word: t("发出选票", "Ballots issued"),
+        cast_word: t("收回选票", "Ballots cast"),
+        colon: t("：", ": "),
+        results: &f.results,
         heads_word: t("下载本屏已显示的树头（供核验）", "Download the tree heads this display has shown (to verify)"),
         data: ScriptJson::new(&data),
     };
@@ -220,10 +223,14 @@ struct DisplayPage<'a> {
     expected: u32,
     present: u32,
     quorum: &'a str,
-    /// Markup drawn by `figures`, every text in it escaped there.
-    turnout: String,
-    /// Markup drawn by `figures`, every text in it escaped there.
-    results: String,
+    /// Ballots issued and cast, as the script redraws them from each update.
+    turnout: &'a [super::support::figures::Turnout],
+    issued_word: &'a str,
+    cast_word: &'a str,
+    colon: &'a str,
+    /// The published results; their charts are markup rendered from `pages/charts.html`,
+    /// every text in it escaped there.
+    results: &'a [super::support::figures::PublishedResult],
     heads_word: &'a str,
     data: ScriptJson,
 }

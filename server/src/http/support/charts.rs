@@ -1,9 +1,8 @@
 //! A poll's results as SVG bar charts, for the hall display's projector.
 
+use askama::Template;
 use hallvote_tally::count::{CandidateStatus, ContestResult, PollResult};
 use hallvote_tally::{Lang, Text};
-
-use crate::html::escape;
 
 /// One bar of a chart.
 struct Bar {
@@ -29,10 +28,10 @@ pub fn result_charts(result: &PollResult, lang: Lang) -> String {
     let zh = lang == Lang::ZhCn;
     let t = |z: &str, e: &str| Text::new(z, e).get(lang).to_owned();
     if let Some(reason) = &result.void_reason {
-        return format!("<p class=\"void\">{}{}</p>", t("投票无效：", "Void: "), escape(reason.get(lang)));
+        return render_charts(Some(reason.get(lang)), t("投票无效：", "Void: "), Vec::new());
     }
     let scale = result.valid_ballots.max(1);
-    let mut out = String::new();
+    let mut charts = Vec::new();
     for c in &result.contests {
         let (title, groups, threshold) = match c {
             ContestResult::Election(e) => {
@@ -103,9 +102,9 @@ pub fn result_charts(result: &PollResult, lang: Lang) -> String {
             }
         };
         let threshold_label = threshold.map(|n| if zh { format!("当选票数 {n}") } else { format!("needed: {n}") });
-        out.push_str(&chart_svg(&title, &groups, scale, threshold.zip(threshold_label)));
+        charts.push(chart(&title, &groups, scale, threshold.zip(threshold_label)));
     }
-    out
+    render_charts(None, String::new(), charts)
 }
 
 fn status_words(st: CandidateStatus, lang: Lang) -> String {
@@ -126,8 +125,83 @@ const BAR_START: u32 = 270;
 const BAR_MAX: u32 = 600;
 const GOLD: &str = "#ffd54f";
 
-fn chart_svg(title: &str, groups: &[Group], scale: u32, threshold: Option<(u64, String)>) -> String {
-    let mut body = String::new();
+/// The charts of a result, or a void poll's reason (`pages/charts.html`): every
+/// name and word in them is escaped by the template, and every number is laid out
+/// here.
+#[derive(Template)]
+#[template(path = "charts.html")]
+struct Charts<'a> {
+    /// A void poll's reason, shown instead of charts after `void_word`.
+    void: Option<&'a str>,
+    void_word: String,
+    charts: Vec<Chart>,
+    width: u32,
+    right: u32,
+    label_end: u32,
+    bar_start: u32,
+    gold: &'static str,
+}
+
+/// One chart, laid out.
+struct Chart {
+    title: String,
+    height: u32,
+    rows: Vec<Row>,
+    threshold: Option<Threshold>,
+}
+
+/// One line of a chart.
+enum Row {
+    /// A group's heading: a member's or an item's name, and its outcome at the right.
+    Heading {
+        y: u32,
+        name: String,
+        outcome: String,
+        fill: &'static str,
+    },
+    Bar(BarRow),
+}
+
+/// A bar, laid out: its label, the bar, its count and its outcome in words.
+struct BarRow {
+    /// The baseline of its texts.
+    y: u32,
+    label: String,
+    rect_y: u32,
+    width: u32,
+    value_x: u32,
+    value: u32,
+    note: String,
+    fill: &'static str,
+    note_fill: &'static str,
+    weight: &'static str,
+}
+
+/// The threshold's dashed line, from `top` to `bottom`, and its label above.
+struct Threshold {
+    x: u32,
+    top: u32,
+    bottom: u32,
+    label: String,
+}
+
+fn render_charts(void: Option<&str>, void_word: String, charts: Vec<Chart>) -> String {
+    let page = Charts {
+        void,
+        void_word,
+        charts,
+        width: WIDTH,
+        right: WIDTH - 8,
+        label_end: LABEL_END,
+        bar_start: BAR_START,
+        gold: GOLD,
+    };
+    // Rendering writes into a `String` and no value's `Display` fails: this cannot err.
+    page.render().unwrap_or_default()
+}
+
+fn chart(title: &str, groups: &[Group], scale: u32, threshold: Option<(u64, String)>) -> Chart {
+    let mut rows = Vec::new();
     let mut y = if threshold.is_some() { 48 } else { 8 };
     let top = y;
     let bar_x = |v: u64| {
@@ -136,56 +210,28 @@ fn chart_svg(title: &str, groups: &[Group], scale: u32, threshold: Option<(u64, 
     for g in groups {
         if let Some((name, outcome, strong)) = &g.heading {
             let fill = if *strong { GOLD } else { "#ffffff" };
-            body.push_str(&format!(
-                "<text x=\"8\" y=\"{}\" font-size=\"32\" font-weight=\"bold\" fill=\"#ffffff\">{}</text>\
-                 <text x=\"{}\" y=\"{}\" font-size=\"32\" font-weight=\"bold\" text-anchor=\"end\" fill=\"{fill}\">{}</text>",
-                y + 38,
-                escape(name),
-                WIDTH - 8,
-                y + 38,
-                escape(outcome),
-            ));
+            rows.push(Row::Heading { y: y + 38, name: name.clone(), outcome: outcome.clone(), fill });
             y += ROW;
         }
         for b in &g.bars {
             let end = bar_x(u64::from(b.value));
-            let fill = if b.strong { GOLD } else { "#f0f0f0" };
-            let weight = if b.strong { "bold" } else { "normal" };
-            body.push_str(&format!(
-                "<g class=\"bar\"><text x=\"{LABEL_END}\" y=\"{ty}\" font-size=\"30\" text-anchor=\"end\" fill=\"#ffffff\" font-weight=\"{weight}\">{label}</text>\
-                 <rect x=\"{BAR_START}\" y=\"{ry}\" width=\"{w}\" height=\"40\" fill=\"{fill}\"/>\
-                 <text x=\"{vx}\" y=\"{ty}\" font-size=\"30\" font-weight=\"bold\" fill=\"#ffffff\">{value}</text>\
-                 <text x=\"{nx}\" y=\"{ty}\" font-size=\"30\" text-anchor=\"end\" fill=\"{nfill}\" font-weight=\"{weight}\">{note}</text></g>",
-                ty = y + 38,
-                label = escape(&b.label),
-                ry = y + 8,
-                w = end - BAR_START,
-                vx = end + 12,
-                value = b.value,
-                nx = WIDTH - 8,
-                nfill = if b.strong { GOLD } else { "#ffffff" },
-                note = escape(&b.note),
-            ));
+            rows.push(Row::Bar(BarRow {
+                y: y + 38,
+                label: b.label.clone(),
+                rect_y: y + 8,
+                width: end - BAR_START,
+                value_x: end + 12,
+                value: b.value,
+                note: b.note.clone(),
+                fill: if b.strong { GOLD } else { "#f0f0f0" },
+                note_fill: if b.strong { GOLD } else { "#ffffff" },
+                weight: if b.strong { "bold" } else { "normal" },
+            }));
             y += ROW;
         }
     }
-    if let Some((n, label)) = threshold {
-        let x = bar_x(n);
-        body.push_str(&format!(
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{GOLD}\" stroke-width=\"4\" stroke-dasharray=\"10 6\"/>\
-             <text x=\"{x}\" y=\"34\" font-size=\"26\" text-anchor=\"middle\" fill=\"{GOLD}\">{}</text>",
-            top - 4,
-            y + 4,
-            escape(&label),
-        ));
-    }
-    let height = y + 12;
-    format!(
-        "<figure class=\"chart\"><figcaption>{title}</figcaption>\
-         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"{title}\" \
-         font-family=\"Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif\"><title>{title}</title>{body}</svg></figure>",
-        title = escape(title),
-    )
+    let threshold = threshold.map(|(n, label)| Threshold { x: bar_x(n), top: top - 4, bottom: y + 4, label });
+    Chart { title: title.to_owned(), height: y + 12, rows, threshold }
 }
 
 #[cfg(test)]
@@ -201,7 +247,7 @@ mod tests {
                 Bar { label: "乙".into(), value: 5, note: "未当选".into(), strong: false },
             ],
         }];
-        let svg = chart_svg("t&t", &groups, 10, Some((6, "当选票数 6".into())));
+        let svg = render_charts(None, String::new(), vec![chart("t&t", &groups, 10, Some((6, "当选票数 6".into())))]);
         assert!(svg.contains(&format!("width=\"{BAR_MAX}\"")) && svg.contains(&format!("width=\"{}\"", BAR_MAX / 2)));
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>") && svg.contains("t&amp;t"));
         assert!(svg.contains("当选票数 6") && svg.contains(">未当选<"));

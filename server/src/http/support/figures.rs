@@ -8,7 +8,6 @@ use super::charts::result_charts;
 use crate::ApiError;
 use crate::db::casting;
 use crate::db::polls::PollRecord;
-use crate::html::escape;
 use crate::http::AppState;
 use crate::lifecycle::PollState;
 use crate::poll::recount::recount;
@@ -26,7 +25,7 @@ pub struct Turnout {
     pub cast: u64,
 }
 
-/// A published poll's results as markup: its name and a chart per contest.
+/// A published poll's results: its name and a chart per contest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PublishedResult {
     /// The poll's name.
@@ -61,32 +60,4 @@ pub(crate) async fn display_figures(
     }
     results.reverse();
     Ok((turnout, results))
-}
-
-/// The ballot counts as the hall display first shows them (its script redraws them
-/// the same way from each update).
-pub(crate) fn turnout_html(turnout: &[Turnout], lang: Lang) -> String {
-    let t = |z: &'static str, e: &'static str| if lang == Lang::ZhCn { z } else { e };
-    turnout
-        .iter()
-        .map(|x| {
-            format!(
-                "<p class=\"turnout\">{}{}{} {}　{} {}</p>",
-                escape(&x.poll),
-                t("：", ": "),
-                t("发出选票", "Ballots issued"),
-                x.issued,
-                t("收回选票", "Ballots cast"),
-                x.cast
-            )
-        })
-        .collect()
-}
-
-/// The published results as the hall display first shows them.
-pub(crate) fn results_html(results: &[PublishedResult]) -> String {
-    results
-        .iter()
-        .map(|r| format!("<section class=\"result\"><h2>{}</h2>{}</section>", escape(&r.poll), r.charts))
-        .collect()
 }
