@@ -21,7 +21,7 @@ use serde_json::json;
 
 use super::AppState;
 use super::extract::Query;
-use super::support::lang::{lang_tag, page_lang, remember_lang};
+use super::support::lang::{LangSwitch, lang_tag, other_lang, page_lang, remember_lang};
 use super::support::load::load_run;
 use super::support::url::url_encode;
 use crate::ApiError;
@@ -242,7 +242,7 @@ impl ListView<'_> {
 
     fn page(&self, paging: Result<&Paging, &PageError>, entries: &[ListedEntry]) -> ListPage<'_> {
         let zh = self.lang == Lang::ZhCn;
-        let other = if zh { Lang::En } else { Lang::ZhCn };
+        let other = other_lang(self.lang);
         let state = self.state.label(self.lang);
         let board_state = match (self.sealed, zh) {
             (true, true) => "公告板已封存，不再增加条目。",
@@ -269,10 +269,7 @@ impl ListView<'_> {
             ),
         };
         ListPage {
-            lang: lang_tag(self.lang),
-            other_lang: lang_tag(other),
-            other_lang_name: self.t("English", "中文"),
-            other_lang_href: self.href(shown_page, other),
+            langs: LangSwitch::new(self.lang, self.href(shown_page, other)),
             title: self.t("公告板全部条目", "Every entry on the board"),
             poll: self.name,
             summary,
@@ -367,10 +364,7 @@ impl ListView<'_> {
 #[derive(Template)]
 #[template(path = "board_list.html")]
 struct ListPage<'a> {
-    lang: &'static str,
-    other_lang: &'static str,
-    other_lang_name: &'static str,
-    other_lang_href: String,
+    langs: LangSwitch,
     title: &'static str,
     poll: &'a str,
     summary: String,

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
+use super::support::lang::LangSwitch;
 use crate::ApiError;
 use crate::i18n::{LANG_COOKIE, RequestLang};
 use crate::templates::ScriptJson;
@@ -117,9 +118,7 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
         "done_ended": t("已结束 {name} 的 {n} 个登录。", "{n} session(s) of {name} ended."),
     });
     let page = ConsolePage {
-        lang: t("zh-CN", "en"),
-        other_lang: t("en", "zh-CN"),
-        other_lang_name: t("English", "中文"),
+        langs: LangSwitch::query(lang),
         title: t("hallvote 会务组控制台", "hallvote organiser console"),
         login: t("登录", "Log in"),
         username: t("用户名", "Username"),
@@ -264,9 +263,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
     }
     let heading = if title.is_empty() { t("会议", "Session").to_owned() } else { title.to_owned() };
     let page = SessionPage {
-        lang: t("zh-CN", "en"),
-        other_lang: t("en", "zh-CN"),
-        other_lang_name: t("English", "中文"),
+        langs: LangSwitch::query(lang),
         title: heading,
         back: t("返回控制台", "Back to the console"),
         display: t("大屏幕", "Hall display"),
@@ -308,9 +305,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
 #[derive(Template)]
 #[template(path = "console.html")]
 struct ConsolePage {
-    lang: &'static str,
-    other_lang: &'static str,
-    other_lang_name: &'static str,
+    langs: LangSwitch,
     title: &'static str,
     login: &'static str,
     username: &'static str,
@@ -334,9 +329,7 @@ struct ConsolePage {
 #[derive(Template)]
 #[template(path = "session.html")]
 struct SessionPage {
-    lang: &'static str,
-    other_lang: &'static str,
-    other_lang_name: &'static str,
+    langs: LangSwitch,
     title: String,
     back: &'static str,
     display: &'static str,

@@ -41,3 +41,44 @@ pub(crate) fn remember_lang(mut res: Response, lang: Lang, set: bool) -> Respons
     }
     res
 }
+
+/// The other of the two languages: the one a page's switch links to.
+pub(crate) fn other_lang(lang: Lang) -> Lang {
+    match lang {
+        Lang::ZhCn => Lang::En,
+        Lang::En => Lang::ZhCn,
+    }
+}
+
+/// A page's language and its switch to the other (`pages/lang_switch.html`, which
+/// every page with a switch includes in its `<nav>`; the page's `<html lang>` is
+/// [`LangSwitch::tag`]).
+#[derive(Clone, Debug)]
+pub(crate) struct LangSwitch {
+    /// The page's language tag.
+    pub(crate) tag: &'static str,
+    /// The other language's tag.
+    pub(crate) other: &'static str,
+    /// The other language's name, in that language.
+    pub(crate) other_name: &'static str,
+    /// The page in the other language.
+    pub(crate) other_href: String,
+}
+
+impl LangSwitch {
+    /// The switch of a page in `lang` whose other-language version is at `other_href`.
+    pub(crate) fn new(lang: Lang, other_href: String) -> Self {
+        let other = other_lang(lang);
+        let other_name = match other {
+            Lang::ZhCn => "中文",
+            Lang::En => "English",
+        };
+        Self { tag: lang_tag(lang), other: lang_tag(other), other_name, other_href }
+    }
+
+    /// The switch of a page whose other-language version is the same address with
+    /// `?lang=` set.
+    pub(crate) fn query(lang: Lang) -> Self {
+        Self::new(lang, format!("?lang={}", lang_tag(other_lang(lang))))
+    }
+}
