@@ -2,7 +2,9 @@
 //! home from the booth: a receipt, checked against the board by the server
 //! (`crate::receipts`), and a challenged ballot, opened to its marks in words and
 //! handed to the browser, whose script (`/assets/spoiled-check.js`) checks the
-//! opening again with @noble/curves (docs/adr/0012). Every text is escaped here.
+//! opening again with @noble/curves (docs/adr/0012). This module says what to show;
+//! the markup is in `pages/receipt_card.html` and `pages/opening.html`, which the
+//! board page includes and its template engine escapes (ADR 0017).
 
 use hallvote_crypto::merkle::TreeHead;
 use hallvote_tally::record::ReceiptKind;
@@ -11,11 +13,10 @@ use hallvote_tally::{Lang, Text};
 use serde_json::json;
 
 use super::extract::b64;
-use super::support::assets::SPOILED_CHECK_PATH;
 use crate::casting::PollContext;
-use crate::html::{escape, script_json};
 use crate::receipts::{EntryFinding, History, ReceiptCheck};
 use crate::spoiled::OpenedBallot;
+use crate::templates::ScriptJson;
 
 /// Between two options marked on one item.
 fn separator(lang: Lang) -> &'static str {
@@ -70,14 +71,29 @@ fn kind_words(kind: ReceiptKind, lang: Lang) -> &'static str {
     }
 }
 
-fn line(ok: bool, id: &str, text: &str) -> String {
-    let (class, mark) = if ok { ("ok", "✔") } else { ("bad", "✘") };
-    format!("<li class=\"check {class}\" id=\"{id}\" data-ok=\"{ok}\">{mark} {}</li>", escape(text))
+/// A receipt check's card (`pages/receipt_card.html`): what the receipt claims, and
+/// each check of it against the board.
+pub(crate) struct ReceiptCard {
+    pub(crate) summary: String,
+    pub(crate) lines: Vec<CheckLine>,
+    /// Every check passed.
+    pub(crate) holds: bool,
+}
+
+/// One check of a receipt: passed or not, its element id, and what it found.
+pub(crate) struct CheckLine {
+    pub(crate) ok: bool,
+    pub(crate) id: &'static str,
+    pub(crate) text: String,
+}
+
+fn line(ok: bool, id: &'static str, text: String) -> CheckLine {
+    CheckLine { ok, id, text }
 }
 
 /// The receipt check as a card: the receipt's claims, and for each whether the board
 /// bears it out. `fingerprint`: the poll's short fingerprint, once it has one.
-pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: Lang) -> String {
+pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: Lang) -> ReceiptCard {
     let zh = lang == Lang::ZhCn;
     let r = &c.receipt;
     let n = r.position.saturating_add(1);
@@ -85,11 +101,11 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
     let code = r.tracking.to_string();
     let kind = kind_words(r.kind, lang);
     let t = |z: String, e: String| if zh { z } else { e };
-    let mut lines = String::new();
-    lines.push_str(&line(
+    let mut lines = Vec::new();
+    lines.push(line(
         c.fingerprint,
         "receipt-fingerprint",
-        &match (c.fingerprint, fingerprint) {
+        match (c.fingerprint, fingerprint) {
             (true, Some(f)) => t(
                 format!("回执属于本次投票：其选举指纹与本次投票的一致（{f}）。"),
                 format!("The receipt is for this poll: its election fingerprint is this poll's ({f})."),
@@ -100,10 +116,10 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
             ),
         },
     ));
-    lines.push_str(&line(
+    lines.push(line(
         c.signature,
         "receipt-signature",
-        &if c.signature {
+        if c.signature {
             t(
                 "回执上的树头确由本服务器为本次投票签名。".to_owned(),
                 "The tree head on the receipt was signed by this server for this poll.".to_owned(),
@@ -116,10 +132,10 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
             )
         },
     ));
-    lines.push_str(&line(
+    lines.push(line(
         c.entry == EntryFinding::Matches,
         "receipt-entry",
-        &match c.entry {
+        match c.entry {
             EntryFinding::Matches => t(
                 format!("公告板第 {n} 条正是这张选票：追踪码 {code}，{kind}。"),
                 format!("Entry {n} of the board is this ballot: tracking code {code}, {kind}."),
@@ -141,10 +157,10 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
         (false, true) => "最新签名树头",
         (false, false) => "latest signed tree head",
     };
-    lines.push_str(&line(
+    lines.push(line(
         matches!(c.history, History::Extends { .. }),
         "receipt-history",
-        &match c.history {
+        match c.history {
             History::Extends { latest, sealed } => t(
                 format!(
                     "公告板{}（{latest} 条）延续回执的树头（{size} 条）：由前 {size} 条重算的根哈希与回执上的一致，回执签发后没有条目被删除、移动或改动。",
@@ -175,41 +191,37 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
             ),
         },
     ));
-    let (verdict_class, verdict) = if c.holds() {
-        ("ok", t("✔ 回执核对通过。".to_owned(), "✔ The receipt checks out.".to_owned()))
-    } else {
-        (
-            "bad",
-            t(
-                "✘ 回执核对未通过。请立即告知监票人，并保留回执。".to_owned(),
-                "✘ The receipt does NOT check out. Tell the scrutineers at once and keep the receipt.".to_owned(),
-            ),
-        )
-    };
     let summary = t(
         format!("{kind}，追踪码 {code}，公告板第 {n} 条；回执树头 {size} 条。"),
         format!("{kind}, tracking code {code}, board entry {n}; the receipt's tree head has {size} entries."),
     );
-    format!(
-        "<section class=\"card receipt\" id=\"receipt\" aria-labelledby=\"receipt-title\">\
-         <h2 id=\"receipt-title\">{title}</h2><p>{summary}</p><ul class=\"checks\">{lines}</ul>\
-         <p class=\"check {verdict_class}\" id=\"receipt-verdict\">{verdict}</p><p class=\"muted\">{note}</p></section>",
-        title = if zh { "回执核对" } else { "Receipt check" },
-        summary = escape(&summary),
-        verdict = escape(&verdict),
-        note = escape(if zh {
-            "以上由服务器核对。投票结果公布后，任何人都可下载选举记录，用 hallvote-verify 记录文件 --receipt 回执文本 独立核对同样的内容，不必信任本服务器。"
-        } else {
-            "The server made these checks. Once the result is published, anyone can download the election record and \
-             check the same independently with hallvote-verify RECORD --receipt TEXT, without trusting this server."
-        }),
-    )
+    ReceiptCard { summary, lines, holds: c.holds() }
 }
 
-/// A spoiled entry's section: what it held, contest by contest, in words; the
-/// server's check of the opening; a place for the browser's verdict; and the data
-/// for the browser's check. `k` numbers the entries of the page's lookup;
-/// `position` is the entry's (for the `#spoiled-N` anchor).
+/// A spoiled entry's section (`pages/opening.html`): what it held, contest by
+/// contest, in words; the server's check of the opening; a place for the browser's
+/// verdict; and the data for the browser's check.
+pub(crate) struct Opening {
+    /// Numbers the entries of the page's lookup.
+    pub(crate) k: usize,
+    /// The entry's position (for the `#spoiled-N` anchor).
+    pub(crate) position: u64,
+    /// The server found the opening valid.
+    pub(crate) valid: bool,
+    pub(crate) tables: Vec<OpeningTable>,
+    pub(crate) data: ScriptJson,
+}
+
+/// One contest of an opened ballot: each item with the options marked, in words.
+pub(crate) struct OpeningTable {
+    /// The contest's index, for the cells' ids.
+    pub(crate) c: usize,
+    pub(crate) caption: String,
+    pub(crate) rows: Vec<(String, String)>,
+}
+
+/// A spoiled entry's section. `k` numbers the entries of the page's lookup;
+/// `position` is the entry's.
 pub(crate) fn opening_section(
     k: usize,
     position: u64,
@@ -217,34 +229,22 @@ pub(crate) fn opening_section(
     ctx: &PollContext,
     entry: &[u8],
     lang: Lang,
-) -> String {
-    let zh = lang == Lang::ZhCn;
-    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
-    let mut tables = String::new();
+) -> Opening {
+    let mut tables = Vec::new();
     let mut contests = Vec::new();
     for (c, ((contest, shape), marks)) in
         ctx.manifest.poll.contests.iter().zip(&ctx.shape.contests).zip(&opened.plain.marks).enumerate()
     {
         let items = contest.items();
         let options: Vec<String> = contest.options().iter().map(|o| o.get(lang).to_owned()).collect();
-        let mut rows = String::new();
-        for (i, (item, m)) in items.iter().zip(marks).enumerate() {
+        let mut rows = Vec::new();
+        for (item, m) in items.iter().zip(marks) {
             let chosen: Vec<&str> =
                 m.iter().zip(&options).filter(|(x, _)| **x == 1).map(|(_, label)| label.as_str()).collect();
             let words = if chosen.is_empty() { none_marked(lang).to_owned() } else { chosen.join(separator(lang)) };
-            rows.push_str(&format!(
-                "<tr><th scope=\"row\">{}</th><td id=\"opening-{k}-{c}-{i}\">{}</td></tr>",
-                escape(item),
-                escape(&words)
-            ));
+            rows.push((item.to_string(), words));
         }
-        tables.push_str(&format!(
-            "<table class=\"opening\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\
-             <tbody>{rows}</tbody></table>",
-            escape(&contest.title),
-            t("对象", "Name"),
-            t("所加密的选择", "What it held"),
-        ));
+        tables.push(OpeningTable { c, caption: contest.title.clone(), rows });
         let shape_items: Vec<_> =
             shape.items.iter().map(|i| json!({"options": i.options, "min": i.min_marks, "max": i.max_marks})).collect();
         contests.push(json!({
@@ -272,45 +272,11 @@ pub(crate) fn opening_section(
         "contests": contests,
         "selections": selections,
     });
-    let server = if opened.valid {
-        format!(
-            "<p class=\"check ok\">✔ {}</p>",
-            t(
-                "服务器已核对这次揭示：每个密文都等于 (r·G, m·G + r·Y)，所选构成一张有效选票。",
-                "The server has checked this opening: every ciphertext is (r·G, m·G + r·Y) and the marks are a valid ballot."
-            )
-        )
-    } else {
-        format!(
-            "<p class=\"check bad\">✘ {}</p>",
-            t("这次揭示核对失败，请立即告知监票人。", "This opening does NOT check: tell the scrutineers at once.")
-        )
-    };
-    format!(
-        "<section class=\"card spoiled\" id=\"spoiled-{position}\" aria-labelledby=\"opening-title-{k}\">\
-         <h2 id=\"opening-title-{k}\">{title}</h2><p>{intro}</p>{server}\
-         <p class=\"check muted\" id=\"opening-check-{k}\" aria-live=\"polite\">{noscript}</p>{tables}\
-         <p class=\"muted\">{key_note}</p></section>\
-         <script type=\"application/json\" class=\"opening-data\" id=\"opening-data-{k}\">{data}</script>",
-        title = t("这张作废选票加密的内容", "What this spoiled ballot held"),
-        intro = t(
-            "投票人在投票机上选择了“核验”：这张加密选票不计票，投票机公开了它的每个选择和随机数，任何人都可以核对密文确实加密了下列选择。",
-            "The voter chose Check at the booth: this encrypted ballot is not counted, and the booth revealed every choice and nonce in it, so anyone can check that its ciphertexts hold the choices below."
-        ),
-        noscript = t(
-            "启用 JavaScript 后，本浏览器会用 ristretto255 独立核对这次揭示。",
-            "With JavaScript on, this browser checks the opening itself on ristretto255."
-        ),
-        key_note = t(
-            "联合公钥 Y 由服务器提供；hallvote-verify 核对它属于选举指纹所代表的这次投票。",
-            "The joint key Y comes from the server; hallvote-verify checks that it is the key of the poll the election fingerprint stands for."
-        ),
-        data = script_json(&data),
-    )
+    Opening { k, position, valid: opened.valid, tables, data: ScriptJson::new(&data) }
 }
 
-/// The texts of the browser's check, and the script, once per page.
-pub(crate) fn opening_script(lang: Lang) -> String {
+/// The texts of the browser's check (once per page, before its script).
+pub(crate) fn opening_texts(lang: Lang) -> ScriptJson {
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let texts = json!({
@@ -341,9 +307,5 @@ pub(crate) fn opening_script(lang: Lang) -> String {
         "separator": separator(lang),
         "none": none_marked(lang),
     });
-    format!(
-        "<script type=\"application/json\" id=\"opening-texts\">{}</script>\
-         <script type=\"module\" src=\"{SPOILED_CHECK_PATH}\"></script>",
-        script_json(&texts)
-    )
+    ScriptJson::new(&texts)
 }

@@ -28,7 +28,8 @@ use std::sync::Arc;
 use super::AppState;
 use super::board_checks;
 use super::extract::b64;
-use super::support::lang::{PageQuery, lang_tag, page_lang, remember_lang};
+use super::support::assets::SPOILED_CHECK_PATH;
+use super::support::lang::{LangSwitch, PageQuery, lang_tag, other_lang, page_lang, remember_lang};
 use super::support::load::load_run;
 use super::support::poll::ensure_log;
 use super::support::url::url_encode;
@@ -37,7 +38,6 @@ use crate::board::entry_leaf_hash;
 use crate::casting::PollContext;
 use crate::db::casting::{self, PollRun, StoredEntry};
 use crate::db::polls::PollRecord;
-use crate::html::{escape, script_json};
 use crate::i18n::RequestLang;
 use crate::receipts::{self, ReceiptCheck};
 use crate::spoiled::{self, OpenedBallot};
@@ -282,10 +282,10 @@ async fn board_page(
     let found = BoardFound {
         code: shown.as_deref(),
         looked_up: looked_up.as_ref(),
-        receipt: receipt.as_ref(),
+        receipt,
         receipt_text: q.receipt.as_deref().map(str::trim).filter(|r| !r.is_empty()),
     };
-    let page = render(&render_board(&state, &poll, &run, head.as_ref(), &found, lang))?;
+    let page = render(&render_board(&state, &poll, &run, head.as_ref(), found, lang))?;
     Ok(remember_lang((status, page).into_response(), lang, set))
 }
 
@@ -295,7 +295,7 @@ struct BoardFound<'a> {
     code: Option<&'a str>,
     looked_up: Option<&'a Result<Lookup, Miss>>,
     /// The receipt check as a card, or what is wrong with the receipt's text.
-    receipt: Option<&'a Result<String, Text>>,
+    receipt: Option<Result<board_checks::ReceiptCard, Text>>,
     /// The receipt's text, as given.
     receipt_text: Option<&'a str>,
 }
@@ -332,69 +332,46 @@ fn render_board<'a>(
     poll: &'a PollRecord,
     run: &PollRun,
     head: Option<&SignedTreeHead>,
-    found: &BoardFound<'a>,
+    found: BoardFound<'a>,
     lang: Lang,
 ) -> BoardPage<'a> {
     let (code, looked_up) = (found.code, found.looked_up);
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
-    let state_words = run.state.label(if zh { Lang::ZhCn } else { Lang::En }).to_owned();
-    let mut summary = format!(
-        "<dl><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd class=\"big\" id=\"board-size\">{}</dd>",
-        t("状态", "State"),
-        escape(&state_words),
-        t("公告板条目数", "Entries on the board"),
-        run.board_size,
-    );
-    match head {
-        Some(h) => summary.push_str(&format!(
-            "<dt>{}</dt><dd>{}<br><span class=\"hex\" id=\"head-root\">{}</span></dd>\
-             <dt>{}</dt><dd class=\"hex\">{}</dd><dt>{}</dt><dd class=\"hex\">{}</dd>",
-            if run.final_head.is_some() {
-                t("最终签名树头（已封存）", "Final signed tree head (sealed)")
-            } else {
-                t("最新签名树头", "Latest signed tree head")
-            },
-            escape(&if zh {
+    let summary = Summary {
+        state: run.state.label(lang).to_owned(),
+        size: run.board_size,
+        head: head.map(|h| HeadSummary {
+            sealed: run.final_head.is_some(),
+            size_words: if zh {
                 format!("条目数 {}，根哈希：", h.head.size)
             } else {
                 format!("size {}, root:", h.head.size)
-            }),
-            grouped_hex(&h.head.root),
-            t("服务器签名", "Server signature"),
-            grouped_hex(&h.signature),
-            t("服务器公钥", "Server key"),
-            grouped_hex(state.server_key.verifying_key().as_bytes()),
-        )),
-        None => summary.push_str(&format!(
-            "<dt>{}</dt><dd>{}</dd>",
-            t("签名树头", "Signed tree head"),
-            t("公告板上尚无选票。", "No ballot is on the board yet.")
-        )),
-    }
-    summary.push_str("</dl>");
-    summary.push_str(&format!(
-        "<p><a class=\"button\" id=\"list-link\" href=\"/polls/{}/board/list?lang={}\">{}</a></p>",
-        run.id,
-        lang_tag(lang),
-        t("公告板全部条目（逐条列出）", "Every entry on the board, one by one"),
-    ));
-
-    let (mut message, mut result) = match found.receipt {
-        None => (String::new(), String::new()),
-        Some(Err(problem)) => (format!("<p class=\"message\">{}</p>", escape(problem.get(lang))), String::new()),
-        Some(Ok(card)) => (String::new(), card.clone()),
+            },
+            root: grouped_hex(&h.head.root),
+            signature: grouped_hex(&h.signature),
+            key: grouped_hex(state.server_key.verifying_key().as_bytes()),
+        }),
+        poll: run.id,
     };
-    match looked_up {
-        None => {}
-        Some(Err(miss)) => message.push_str(&format!("<p class=\"message\">{}</p>", escape(miss.text().get(lang)))),
-        Some(Ok(l)) => result.push_str(&render_lookup(state, run, l, lang)),
-    }
-    let other = match lang {
-        Lang::ZhCn => Lang::En,
-        Lang::En => Lang::ZhCn,
+    let mut messages = Vec::new();
+    let receipt_card = match found.receipt {
+        None => None,
+        Some(Err(problem)) => {
+            messages.push(problem.get(lang).to_owned());
+            None
+        }
+        Some(Ok(card)) => Some(card),
     };
-    let mut other_href = format!("?lang={}", lang_tag(other));
+    let lookup = match looked_up {
+        None => None,
+        Some(Err(miss)) => {
+            messages.push(miss.text().get(lang).to_owned());
+            None
+        }
+        Some(Ok(l)) => Some(lookup_view(state, run, l, lang)),
+    };
+    let mut other_href = format!("?lang={}", lang_tag(other_lang(lang)));
     if let Some(c) = code {
         other_href.push_str(&format!("&code={}", url_encode(c)));
     }
@@ -421,10 +398,8 @@ fn render_board<'a>(
         "check_failed": t("核验出错：", "The check failed:"),
     });
     BoardPage {
-        lang: lang_tag(lang),
-        other_lang: lang_tag(other),
-        other_lang_name: t("English", "中文"),
-        other_lang_href: other_href,
+        langs: LangSwitch::new(lang, other_href),
+        zh,
         title: t("公告板查询", "Bulletin board explorer"),
         poll: &poll.poll.name,
         label: t("追踪码", "Tracking code"),
@@ -436,20 +411,22 @@ fn render_board<'a>(
         code: code.unwrap_or_default(),
         autofocus: code.is_none(),
         summary,
-        message,
-        result,
+        messages,
+        receipt_card,
+        lookup,
+        spoiled_check_path: SPOILED_CHECK_PATH,
         texts: ScriptJson::new(&texts),
     }
 }
 
-/// The board explorer's page (`pages/board.html`).
+/// The board explorer's page (`pages/board.html`, with the parts it includes:
+/// `board_summary.html`, `receipt_card.html`, `board_entry.html`, `opening.html`).
 #[derive(Template)]
 #[template(path = "board.html")]
 struct BoardPage<'a> {
-    lang: &'static str,
-    other_lang: &'static str,
-    other_lang_name: &'static str,
-    other_lang_href: String,
+    langs: LangSwitch,
+    /// The page is in Chinese (for [`BoardPage::t`]).
+    zh: bool,
     title: &'static str,
     poll: &'a str,
     label: &'static str,
@@ -459,111 +436,134 @@ struct BoardPage<'a> {
     code: &'a str,
     /// The field takes the focus when nothing was looked up yet.
     autofocus: bool,
-    /// Markup drawn above, every text in it escaped where it was drawn.
-    summary: String,
-    /// Markup drawn above, every text in it escaped where it was drawn.
-    message: String,
-    /// Markup drawn by `render_lookup` and `board_checks`, every text in it escaped there.
-    result: String,
+    summary: Summary,
+    /// What is wrong with the receipt or the code looked up.
+    messages: Vec<String>,
+    receipt_card: Option<board_checks::ReceiptCard>,
+    lookup: Option<LookupView>,
+    spoiled_check_path: &'static str,
     /// The script's texts.
     texts: ScriptJson,
 }
 
-fn render_lookup(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> String {
+impl BoardPage<'_> {
+    /// The page's words in its language.
+    fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
+        if self.zh { zh } else { en }
+    }
+}
+
+/// The poll's board at a glance: its state, its size and its latest signed head.
+struct Summary {
+    state: String,
+    size: u64,
+    head: Option<HeadSummary>,
+    /// The poll's id, for the link to the board's list.
+    poll: i64,
+}
+
+/// The latest signed tree head, in grouped hex.
+struct HeadSummary {
+    /// The final head of a closed poll.
+    sealed: bool,
+    size_words: String,
+    root: String,
+    signature: String,
+    key: String,
+}
+
+/// A tracking code found on the board: its entries, the proofs' data for the
+/// browser's check, and the openings of spoiled entries.
+struct LookupView {
+    code: String,
+    entries: Vec<EntryView>,
+    data: ScriptJson,
+    openings: Vec<board_checks::Opening>,
+    /// The openings' texts for the browser's check, when there are openings.
+    opening_texts: Option<ScriptJson>,
+}
+
+/// One entry found, with its inclusion proof (`pages/board_entry.html`).
+struct EntryView {
+    /// Numbers the entries of the lookup.
+    k: usize,
+    position: u64,
+    /// The position in words, after the number.
+    nth: String,
+    cast: bool,
+    /// The receipt's tree head: its size in words and its root.
+    receipt_head: Option<(String, String)>,
+    leaf: String,
+    /// The proof in words.
+    proof: String,
+    path: Vec<String>,
+    verified: bool,
+}
+
+fn lookup_view(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> LookupView {
     let zh = lang == Lang::ZhCn;
-    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
-    let mut out = String::new();
-    for (k, e) in l.entries.iter().enumerate() {
-        let position = e.stored.position;
-        let nth =
-            if zh { format!("（公告板第 {} 条）", position + 1) } else { format!(" (entry {})", position + 1) };
-        let receipt_head = TreeHead::from_bytes(&e.stored.head).ok();
-        let path: String =
-            e.proof.path().iter().map(|h| format!("<li class=\"hex\">{}</li>", grouped_hex(h))).collect();
-        let server_check = if e.verified {
-            format!(
-                "<p class=\"check ok\">✔ {}</p>",
-                t(
-                    "服务器已核验此包含证明：该条目在最新签名树头所代表的公告板中。",
-                    "The server has checked this inclusion proof: the entry is on the board the latest signed tree head stands for."
-                )
-            )
-        } else {
-            format!(
-                "<p class=\"check bad\">✘ {}</p>",
-                t(
-                    "包含证明核验失败，请立即告知监票人。",
-                    "The inclusion proof does NOT verify: tell the scrutineers at once."
-                )
-            )
-        };
-        out.push_str(&format!(
-            "<section class=\"card entry\" aria-labelledby=\"entry-{k}\">\
-             <h2 id=\"entry-{k}\">{found}</h2><dl>\
-             <dt>{tracking_w}</dt><dd class=\"big\">{tracking}</dd>\
-             <dt>{position_w}</dt><dd><span class=\"big position\">{position}</span>{nth}</dd>\
-             <dt>{kind_w}</dt><dd class=\"kind\">{kind}</dd>\
-             <dt>{receipt_w}</dt><dd>{receipt}</dd>\
-             <dt>{leaf_w}</dt><dd class=\"hex\">{leaf}</dd>\
-             <dt>{proof_w}</dt><dd>{proof}<ol class=\"path\" start=\"1\">{path}</ol></dd>\
-             </dl>{server_check}\
-             <p class=\"check muted\" id=\"browser-check-{k}\" aria-live=\"polite\">{noscript}</p></section>",
-            found = t("已在公告板上找到", "Found on the board"),
-            tracking_w = t("追踪码", "Tracking code"),
-            tracking = l.code,
-            position_w = t("位置", "Position"),
-            kind_w = t("类型", "Kind"),
-            kind = if e.stored.cast {
-                t("已投出的选票", "cast ballot")
-            } else {
-                t("已核验作废的选票（揭示核验，不计票）", "spoiled ballot (opened to check the booth, not counted)")
-            },
-            receipt_w = t("回执树头", "Receipt tree head"),
-            receipt = match receipt_head {
-                Some(h) => format!(
-                    "{}<br><span class=\"hex\">{}</span>",
-                    if zh { format!("条目数 {}，根哈希：", h.size) } else { format!("size {}, root:", h.size) },
-                    grouped_hex(&h.root)
-                ),
-                None => String::new(),
-            },
-            leaf_w = t("叶哈希", "Leaf hash"),
-            leaf = grouped_hex(&e.leaf_hash),
-            proof_w = t("包含证明", "Inclusion proof"),
-            proof = escape(&if zh {
-                format!(
-                    "在条目数为 {} 的树中，第 {} 号叶（从 0 起），路径 {} 个哈希：",
-                    e.proof.tree_size(),
-                    e.proof.index(),
-                    e.proof.path().len()
-                )
-            } else {
-                format!(
-                    "leaf {} (from 0) in the tree of {} entries, path of {} hashes:",
-                    e.proof.index(),
-                    e.proof.tree_size(),
-                    e.proof.path().len()
-                )
-            }),
-            noscript = t(
-                "启用 JavaScript 后，本浏览器也会独立核验此证明。",
-                "With JavaScript on, this browser also checks the proof itself."
-            ),
-        ));
+    let entries = l
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let position = e.stored.position;
+            EntryView {
+                k,
+                position,
+                nth: if zh {
+                    format!("（公告板第 {} 条）", position + 1)
+                } else {
+                    format!(" (entry {})", position + 1)
+                },
+                cast: e.stored.cast,
+                receipt_head: TreeHead::from_bytes(&e.stored.head).ok().map(|h| {
+                    let words = if zh {
+                        format!("条目数 {}，根哈希：", h.size)
+                    } else {
+                        format!("size {}, root:", h.size)
+                    };
+                    (words, grouped_hex(&h.root))
+                }),
+                leaf: grouped_hex(&e.leaf_hash),
+                proof: if zh {
+                    format!(
+                        "在条目数为 {} 的树中，第 {} 号叶（从 0 起），路径 {} 个哈希：",
+                        e.proof.tree_size(),
+                        e.proof.index(),
+                        e.proof.path().len()
+                    )
+                } else {
+                    format!(
+                        "leaf {} (from 0) in the tree of {} entries, path of {} hashes:",
+                        e.proof.index(),
+                        e.proof.tree_size(),
+                        e.proof.path().len()
+                    )
+                },
+                path: e.proof.path().iter().map(|h| grouped_hex(h)).collect(),
+                verified: e.verified,
+            }
+        })
+        .collect();
+    let openings: Vec<_> = l
+        .entries
+        .iter()
+        .enumerate()
+        .filter_map(|(k, e)| match (&e.opened, &l.context) {
+            (Some(o), Some(ctx)) => {
+                Some(board_checks::opening_section(k, e.stored.position, o, ctx, &e.stored.entry, lang))
+            }
+            _ => None,
+        })
+        .collect();
+    LookupView {
+        code: l.code.to_string(),
+        entries,
+        data: ScriptJson::new(&proof_json(state, run, l)),
+        opening_texts: (!openings.is_empty()).then(|| board_checks::opening_texts(lang)),
+        openings,
     }
-    let data = script_json(&proof_json(state, run, l));
-    out.push_str(&format!("<script type=\"application/json\" id=\"proof-data\">{data}</script>"));
-    let mut opened = false;
-    for (k, e) in l.entries.iter().enumerate() {
-        if let (Some(o), Some(ctx)) = (&e.opened, &l.context) {
-            out.push_str(&board_checks::opening_section(k, e.stored.position, o, ctx, &e.stored.entry, lang));
-            opened = true;
-        }
-    }
-    if opened {
-        out.push_str(&board_checks::opening_script(lang));
-    }
-    out
 }
 
 #[cfg(test)]
