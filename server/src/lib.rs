@@ -23,7 +23,6 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
-pub mod html;
 pub mod http;
 pub mod i18n;
 pub mod keys;
