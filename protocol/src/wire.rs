@@ -20,8 +20,12 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::lifecycle::PollState;
 
+pub mod accounts;
 mod ceremony;
+mod congress;
 mod desk;
+pub mod polls;
+mod public;
 mod results;
 #[cfg(feature = "openapi")]
 mod schema;
@@ -33,7 +37,18 @@ pub use ceremony::{
 };
 pub use desk::{CardScan, DeskAnswer, DeskPoll, DeskSession, Movement};
 pub use results::{Aggregates, DecryptionRequest, ResultToSign, SignatureRequest};
-pub use stations::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment};
+pub use stations::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment, StationView};
+
+pub use accounts::{AccountView, Ended, LoginRequest, NewAccountBody, PasswordChange, Role, SessionInfo};
+pub use congress::{AttendanceFigures, CardView, NewCongress, NewExclusion, NewSession};
+pub use polls::{
+    Appointee, Appointment, ContestView, FollowUp, FollowUpBody, OfficerView, OfficersView, PollView, Restarted,
+    Started, Status,
+};
+pub use public::{
+    AuditEntry, AuditPage, BoardList, BoardListEntry, BoardProof, BoardShown, BoardSummary, Figures, Health, Lookup,
+    LookupEntry, ProofEntry, PublishedResult, Turnout,
+};
 
 /// `bytes` as standard base64 with padding (RFC 4648 §4), as [`Blob`] serialises them.
 #[must_use]

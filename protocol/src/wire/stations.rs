@@ -66,6 +66,26 @@ pub struct EnrolledStation {
     pub name: String,
 }
 
+/// A station as the console lists it (`GET /api/stations`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StationView {
+    /// Its number on the server.
+    pub id: i64,
+    /// What it is.
+    pub kind: StationKind,
+    /// Its name.
+    pub name: String,
+    /// Its Ed25519 key: 64 lowercase hex digits.
+    pub public_key: String,
+    /// When it enrolled, Unix seconds.
+    pub enrolled_at: i64,
+    /// Who issued its enrolment code.
+    pub enrolled_by: String,
+    /// Whether it is revoked.
+    pub revoked: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +110,14 @@ mod tests {
         assert_eq!(serde_json::to_value(&m).unwrap(), me);
         let err = serde_path_to_error::deserialize::<_, EnrolledStation>(json!({"kind": "desk", "name": "d"}));
         assert!(err.unwrap_err().to_string().contains("missing field `id`"));
+    }
+
+    #[test]
+    fn a_station_view_reads_back() {
+        let v = json!({"id": 3, "kind": "scrutineer", "name": "监票人 1", "public_key": "ab".repeat(32),
+            "enrolled_at": 1764288000, "enrolled_by": "org", "revoked": false});
+        let s: StationView = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(s.kind, StationKind::Scrutineer);
+        assert_eq!(serde_json::to_value(&s).unwrap(), v);
     }
 }

@@ -1,0 +1,110 @@
+//! Congresses, their sessions, rosters and attendance (spec §14.1).
+
+use hallvote_tally::model::ExclusionReason;
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/congresses` (organiser): a congress (第×届代表大会).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCongress {
+    /// Its name (中国共产党青山镇第十五届代表大会).
+    pub name: String,
+    /// 第×届.
+    pub number: i64,
+    /// The term in years; 5 if not given.
+    #[serde(default = "five")]
+    pub term_years: i64,
+}
+
+fn five() -> i64 {
+    5
+}
+
+/// `POST /api/congresses/{id}/sessions` (organiser): a session (第×次会议).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSession {
+    /// 第×次会议.
+    pub number: i64,
+    /// Where it meets.
+    pub place: String,
+    /// Its date, as the organisers write it.
+    pub date: String,
+    /// The ruleset's name; the built-in default if not given.
+    #[serde(default)]
+    pub ruleset: Option<String>,
+}
+
+/// `POST /api/sessions/{id}/exclusions` (organiser): a delegate who does not count
+/// towards the expected attendance (R1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewExclusion {
+    /// 代表证号.
+    pub card: String,
+    /// Why (R1).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub reason: ExclusionReason,
+    /// A note for people.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Expected, present and quorum now (R1–R3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceFigures {
+    /// 应到.
+    pub expected: u32,
+    /// 实到.
+    pub present: u32,
+    /// Whether the session's ruleset's quorum is met.
+    pub quorum_met: bool,
+    /// The ruleset.
+    pub ruleset: String,
+}
+
+/// A delegate card (`GET /api/congresses/{id}/cards`): who, and the text of its QR code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardView {
+    /// 代表证号.
+    pub card: String,
+    /// The delegate's name.
+    pub name: String,
+    /// The delegation (代表团).
+    pub group: String,
+    /// The signed card text the QR code holds (`HVCARD1:…`).
+    pub qr_text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn congress_bodies_read_back_with_the_servers_names() {
+        let c: NewCongress = serde_json::from_value(json!({"name": "第十五届", "number": 15})).unwrap();
+        assert_eq!(c.term_years, 5);
+        assert_eq!(serde_json::to_value(&c).unwrap(), json!({"name": "第十五届", "number": 15, "term_years": 5}));
+        assert!(serde_json::from_value::<NewCongress>(json!({"name": "x", "number": 1, "place": "y"})).is_err());
+
+        let s = json!({"number": 3, "place": "镇政府礼堂", "date": "2026年11月28日", "ruleset": "township-2020"});
+        assert_eq!(serde_json::to_value(serde_json::from_value::<NewSession>(s.clone()).unwrap()).unwrap(), s);
+        let bare: NewSession = serde_json::from_value(json!({"number": 3, "place": "", "date": ""})).unwrap();
+        assert_eq!(bare.ruleset, None);
+
+        let e: NewExclusion = serde_json::from_value(json!({"card": "QS15-002", "reason": "abroad"})).unwrap();
+        assert_eq!(e.note, "");
+        assert!(serde_json::from_value::<NewExclusion>(json!({"card": "1", "reason": "bored"})).is_err());
+
+        let a = json!({"expected": 120, "present": 98, "quorum_met": true, "ruleset": "township-2020"});
+        assert_eq!(serde_json::to_value(serde_json::from_value::<AttendanceFigures>(a.clone()).unwrap()).unwrap(), a);
+        let card = json!({"card": "QS15-001", "name": "范勇", "group": "机关代表团", "qr_text": "HVCARD1:abc"});
+        assert_eq!(serde_json::to_value(serde_json::from_value::<CardView>(card.clone()).unwrap()).unwrap(), card);
+    }
+}
