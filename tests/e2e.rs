@@ -133,7 +133,11 @@ fn between(page: &str, start: &str) -> String {
 /// Enrols a station binary of `kind` with a code from the console and serves it.
 async fn station(org: &Organiser, server: &str, dir: &Path, kind: &str, name: &str) -> (Proc, String) {
     let issued = org
-        .call(Method::POST, "/api/stations/enrolments", Some(json!({"kind": kind, "name": name, "server_url": server})))
+        .call::<Value>(
+            Method::POST,
+            "/api/stations/enrolments",
+            Some(json!({"kind": kind, "name": name, "server_url": server})),
+        )
         .await
         .unwrap();
     let port = free_port();
@@ -166,12 +170,16 @@ async fn session(db: &str) {
 
     // The organiser sets the session up through the console's API.
     let c = org
-        .call(Method::POST, "/api/congresses", Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})))
+        .call::<Value>(
+            Method::POST,
+            "/api/congresses",
+            Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
+        )
         .await
         .unwrap();
     let congress = c["id"].as_i64().unwrap();
     let s = org
-        .call(
+        .call::<Value>(
             Method::POST,
             &format!("/api/congresses/{congress}/sessions"),
             Some(json!({"number": 3, "place": "礼堂", "date": "2026-11-28"})),
@@ -180,14 +188,16 @@ async fn session(db: &str) {
         .unwrap();
     let session = s["id"].as_i64().unwrap();
     let (csv, cards) = hallvote_kiosk::simulate::roster(DELEGATES);
-    org.send(Method::PUT, &format!("/api/congresses/{congress}/roster"), csv.into_bytes(), "text/csv").await.unwrap();
+    org.send::<Value>(Method::PUT, &format!("/api/congresses/{congress}/roster"), csv.into_bytes(), "text/csv")
+        .await
+        .unwrap();
     let candidates: Vec<Value> = ["王芳", "李娜", "张伟", "刘洋", "陈静"].iter().map(|n| json!({"name": n})).collect();
     let definition = json!({ "name": "选举镇党委委员", "contests": [
         { "id": "committee", "title": "选举镇党委委员", "type": "election", "kind": "competitive",
           "by_election": false, "seats": SEATS, "candidates": candidates },
         { "id": "report", "title": "表决工作报告", "type": "motion", "items": ["关于镇党委工作报告的决议"] }
     ]});
-    let p = org.call(Method::POST, &format!("/api/sessions/{session}/polls"), Some(definition)).await.unwrap();
+    let p = org.call::<Value>(Method::POST, &format!("/api/sessions/{session}/polls"), Some(definition)).await.unwrap();
     let poll = p["id"].as_i64().unwrap();
 
     // The stations: real processes, enrolled with the console's one-time codes.
@@ -219,14 +229,14 @@ async fn session(db: &str) {
         officers.push(json!({"card": cards[DELEGATES - 1 - i], "station": id}));
     }
     let counter_officers = officers.split_off(sc.len());
-    org.call(
+    org.call::<Value>(
         Method::POST,
         &format!("/api/polls/{poll}/officers"),
         Some(json!({"threshold": 2, "scrutineers": officers, "counters": counter_officers})),
     )
     .await
     .unwrap();
-    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
     let step = format!("/api/polls/{poll}/ceremony/step");
     for _ in 0..6 {
         let mut done = true;
@@ -256,9 +266,9 @@ async fn session(db: &str) {
     for s in &sc {
         s.json(Method::POST, &format!("/api/polls/{poll}/key-check"), Some(json!({"passphrase": PASSPHRASE}))).await;
     }
-    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     // The election fingerprint (spec §11.4): in the console, and on the hall display.
-    let fingerprint = org.call(Method::GET, &format!("/api/polls/{poll}"), None).await.unwrap()["fingerprint"]
+    let fingerprint = org.call::<Value>(Method::GET, &format!("/api/polls/{poll}"), None).await.unwrap()["fingerprint"]
         .as_str()
         .expect("the console shows the fingerprint once the ceremony is done")
         .to_owned();
@@ -318,17 +328,17 @@ async fn session(db: &str) {
 
     // Close; scrutineers 1 and 2 decrypt from their share files; tally; all three
     // scrutineers and both counters review and sign.
-    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
     for s in &sc[..2] {
         s.json(Method::POST, &format!("/api/polls/{poll}/share/load"), Some(json!({"passphrase": PASSPHRASE}))).await;
         s.json(Method::POST, &format!("/api/polls/{poll}/decrypt"), None).await;
     }
-    org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
     for s in sc.iter().chain(&co) {
         let r = s.json(Method::GET, &format!("/api/polls/{poll}/result"), None).await;
         s.json(Method::POST, &format!("/api/polls/{poll}/signature"), Some(json!({"digest": r["digest"]}))).await;
     }
-    org.call(Method::POST, &format!("/api/polls/{poll}/publish"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/publish"), None).await.unwrap();
 
     // The published record verifies, and its totals are the marks cast.
     let record = public.get(&format!("/api/polls/{poll}/record")).await;

@@ -14,7 +14,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use hallvote_protocol::stations::StationKind;
-use hallvote_protocol::wire::{IssuedEnrolment, NewEnrolment};
+use hallvote_protocol::wire::{
+    Appointee, Appointment, Congress, IssuedEnrolment, NewCongress, NewEnrolment, NewSession, OfficersView, PollView,
+    Session, Started, Status,
+};
 use hallvote_tally::ballot::{BallotShape, PlainBallot};
 use http::Method;
 use serde_json::{Value, json};
@@ -132,14 +135,11 @@ pub fn demo_passphrase(j: usize) -> Zeroizing<String> {
 }
 
 async fn enrol(org: &Organiser, url: &str, dir: &Path, kind: StationKind, name: &str) -> Result<Station, RunError> {
-    let body = serde_json::to_value(NewEnrolment { kind, name: name.to_owned(), server_url: Some(url.to_owned()) })
-        .map_err(|e| format!("enrolment code for {name}: {e}"))?;
-    let issued = org
-        .call(Method::POST, "/api/stations/enrolments", Some(body))
+    let body = NewEnrolment { kind, name: name.to_owned(), server_url: Some(url.to_owned()) };
+    let issued: IssuedEnrolment = org
+        .call_json(Method::POST, "/api/stations/enrolments", &body)
         .await
         .map_err(|e| format!("enrolment code for {name}: {e}"))?;
-    let issued: IssuedEnrolment = serde_path_to_error::deserialize(issued)
-        .map_err(|e| format!("enrolment code for {name}: the server's answer: {e}"))?;
     Station::enrol(&dir.join(name), &issued.qr_text, kind).await.map_err(|e| format!("enrol {name}: {e}"))
 }
 
@@ -189,33 +189,32 @@ pub async fn set_up(
     booths: usize,
     dir: &Path,
 ) -> Result<Hall, RunError> {
-    let c = org
-        .call(Method::POST, "/api/congresses", Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})))
-        .await
-        .map_err(|e| err("congress")(e.to_string()))?;
-    let congress = c["id"].as_i64().ok_or("congress id")?;
-    let s = org
-        .call(
-            Method::POST,
-            &format!("/api/congresses/{congress}/sessions"),
-            Some(json!({"number": 3, "place": "青山镇人民政府大礼堂", "date": "2026年11月28日"})),
-        )
+    let new =
+        NewCongress { name: "中国共产党青山镇第十五届代表大会".into(), number: 15, term_years: 5 };
+    let c: Congress =
+        org.call_json(Method::POST, "/api/congresses", &new).await.map_err(|e| err("congress")(e.to_string()))?;
+    let congress = c.id;
+    let new =
+        NewSession {
+            number: 3, place: "青山镇人民政府大礼堂".into(), date: "2026年11月28日".into(), ruleset: None
+        };
+    let s: Session = org
+        .call_json(Method::POST, &format!("/api/congresses/{congress}/sessions"), &new)
         .await
         .map_err(|e| err("session")(e.to_string()))?;
-    let session = s["id"].as_i64().ok_or("session id")?;
+    let session = s.id;
     let (csv, cards) = roster;
     let officer_cards = officer_cards(&csv, (SCRUTINEERS + COUNTERS) as usize)?;
-    org.send(Method::PUT, &format!("/api/congresses/{congress}/roster"), csv.into_bytes(), "text/csv")
+    org.send::<Value>(Method::PUT, &format!("/api/congresses/{congress}/roster"), csv.into_bytes(), "text/csv")
         .await
         .map_err(|e| err("roster")(e.to_string()))?;
     let mut polls = Vec::new();
     for d in township_polls() {
-        let name = d["name"].as_str().unwrap_or_default().to_owned();
-        let p = org
+        let p: PollView = org
             .call(Method::POST, &format!("/api/sessions/{session}/polls"), Some(d))
             .await
             .map_err(|e| err("poll")(e.to_string()))?;
-        polls.push((p["id"].as_i64().ok_or("poll id")?, name));
+        polls.push((p.id, p.name));
     }
     let desk = enrol(&org, url, dir, StationKind::Desk, "报到处1").await?;
     let mut booth_stations = Vec::new();
@@ -332,25 +331,25 @@ impl Hall {
     pub async fn ceremonies_and_open(&self, show: bool) -> Result<(), RunError> {
         let progress = Progress::new("密钥生成 key ceremonies", self.polls.len(), show);
         for (poll, name) in &self.polls {
-            let appoint = |stations: &[(Station, Scrutineer)], cards: &[String]| -> Vec<Value> {
+            let appoint = |stations: &[(Station, Scrutineer)], cards: &[String]| -> Vec<Appointee> {
                 stations
                     .iter()
                     .zip(cards)
-                    .map(|((st, _), card)| json!({"card": card, "station": st.config.id}))
+                    .map(|((st, _), card)| Appointee { card: card.clone(), station: st.config.id as i64 })
                     .collect()
             };
             let (sc, co) = self.officer_cards.split_at(self.scrutineers.len());
-            let body = json!({
-                "threshold": THRESHOLD,
-                "scrutineers": appoint(&self.scrutineers, sc),
-                "counters": appoint(&self.counters, co),
-            });
+            let body = Appointment {
+                threshold: THRESHOLD,
+                scrutineers: appoint(&self.scrutineers, sc),
+                counters: appoint(&self.counters, co),
+            };
             self.org
-                .call(Method::POST, &format!("/api/polls/{poll}/officers"), Some(body))
+                .call_json::<_, OfficersView>(Method::POST, &format!("/api/polls/{poll}/officers"), &body)
                 .await
                 .map_err(|e| format!("{name}: officers: {e}"))?;
             self.org
-                .call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None)
+                .call::<Started>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None)
                 .await
                 .map_err(|e| format!("{name}: ceremony: {e}"))?;
             // Each station takes whichever step is due, round after round, until every
@@ -374,7 +373,7 @@ impl Hall {
                     .map_err(|e| format!("{name}: key check: {}", e.message(Lang::En)))?;
             }
             self.org
-                .call(Method::POST, &format!("/api/polls/{poll}/open"), None)
+                .call::<Status>(Method::POST, &format!("/api/polls/{poll}/open"), None)
                 .await
                 .map_err(|e| format!("{name}: open: {e}"))?;
             progress.tick();
@@ -509,7 +508,7 @@ impl Hall {
         for (poll, name) in &self.polls {
             let say = |e: crate::scrutineer::ScrutineerError| format!("{name}: {}", e.message(Lang::En));
             self.org
-                .call(Method::POST, &format!("/api/polls/{poll}/close"), None)
+                .call::<Status>(Method::POST, &format!("/api/polls/{poll}/close"), None)
                 .await
                 .map_err(|e| format!("{name}: close: {e}"))?;
             for (j, (_, s)) in self.scrutineers.iter().enumerate().take(THRESHOLD as usize) {
@@ -517,7 +516,7 @@ impl Hall {
                 s.decrypt(*poll, Lang::ZhCn).await.map_err(say)?;
             }
             self.org
-                .call(Method::POST, &format!("/api/polls/{poll}/tally"), None)
+                .call::<Status>(Method::POST, &format!("/api/polls/{poll}/tally"), None)
                 .await
                 .map_err(|e| format!("{name}: tally: {e}"))?;
             let mut sheet = String::new();
@@ -527,7 +526,7 @@ impl Hall {
                 sheet = review.sheet;
             }
             self.org
-                .call(Method::POST, &format!("/api/polls/{poll}/publish"), None)
+                .call::<Status>(Method::POST, &format!("/api/polls/{poll}/publish"), None)
                 .await
                 .map_err(|e| format!("{name}: publish: {e}"))?;
             let rec = public

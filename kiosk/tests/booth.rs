@@ -148,9 +148,15 @@ async fn an_over_vote_cannot_be_sealed_and_a_forged_credential_is_refused_before
     let hall = support::hall(DELEGATES, support::poll_definition()).await;
     // L00004 leaves before the poll opens and comes back after: not present for it.
     let movement = |what: &str| format!("/api/sessions/{}/{what}", hall.session);
-    hall.org.call(Method::POST, &movement("checkout"), Some(json!({"card": "L00004"}))).await.unwrap();
+    hall.org
+        .call::<serde_json::Value>(Method::POST, &movement("checkout"), Some(json!({"card": "L00004"})))
+        .await
+        .unwrap();
     hall.ceremony_and_open(DELEGATES, 2, 3).await;
-    hall.org.call(Method::POST, &movement("checkin"), Some(json!({"card": "L00004"}))).await.unwrap();
+    hall.org
+        .call::<serde_json::Value>(Method::POST, &movement("checkin"), Some(json!({"card": "L00004"})))
+        .await
+        .unwrap();
     let desk = Desk::new(hall.station(StationKind::Desk, "报到处").await.link().unwrap());
     let (_, credential) = desk.issue(hall.poll, &CardScan::Number("L00003".into())).await.unwrap();
     let booth = Booth::new(hall.station(StationKind::Booth, "投票机1").await.link().unwrap());

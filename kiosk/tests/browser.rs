@@ -48,7 +48,7 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     hall.ceremony_and_open(DELEGATES, 2, 3).await;
     // The roll is checked in by the organiser for quorum; the desk delegate arrives late.
     hall.org
-        .call(
+        .call::<serde_json::Value>(
             http::Method::POST,
             &format!("/api/sessions/{}/checkout", hall.session),
             Some(serde_json::json!({"card": "L00001"})),

@@ -95,7 +95,7 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     // the start page, which ends its session; then re-enables it.
     let made = hall
         .org
-        .call(
+        .call::<Value>(
             http::Method::POST,
             "/api/accounts",
             Some(serde_json::json!({"username": "observer7", "display_name": "观察员七", "role": "observer"})),
@@ -109,7 +109,7 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     click(&b, &format!("#disable-{id}")).await;
     wait_text(&b, "#note", "已停用 observer7").await;
     wait_text(&b, "#accounts", "已停用").await;
-    let listed = hall.org.call(http::Method::GET, "/api/accounts", None).await.unwrap();
+    let listed = hall.org.call::<Value>(http::Method::GET, "/api/accounts", None).await.unwrap();
     let observer = listed.as_array().unwrap().iter().find(|a| a["id"] == id).unwrap().clone();
     assert_eq!(observer["disabled"], true, "{observer}");
     click(&b, &format!("#enable-{id}")).await;

@@ -54,7 +54,8 @@ async fn style(b: &Browser, css: &str, property: &str) -> String {
 async fn every_page_family_runs_its_script_under_the_strict_policy() {
     let hall = support::hall(DELEGATES, support::poll_definition()).await;
     let b = Browser::start().await;
-    let congress = hall.org.call(Method::GET, "/api/congresses", None).await.unwrap()[0]["id"].as_i64().unwrap();
+    let congress =
+        hall.org.call::<Value>(Method::GET, "/api/congresses", None).await.unwrap()[0]["id"].as_i64().unwrap();
 
     // The console's login page: its style sheet applies, its script logs in and
     // shows the start page (the account's name, filled by the script).

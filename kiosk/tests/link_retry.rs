@@ -106,7 +106,7 @@ async fn enrol(
     kind: hallvote_protocol::stations::StationKind,
 ) -> hallvote_kiosk::station::Station {
     let body = json!({"kind": kind.as_str(), "name": kind.as_str(), "server_url": url});
-    let issued = org.call(Method::POST, "/api/stations/enrolments", Some(body)).await.unwrap();
+    let issued = org.call::<serde_json::Value>(Method::POST, "/api/stations/enrolments", Some(body)).await.unwrap();
     let code = issued["qr_text"].as_str().unwrap();
     hallvote_kiosk::station::Station::enrol(&dir.join(kind.as_str()), code, kind).await.unwrap()
 }

@@ -168,7 +168,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     let a = uis[0].call(Method::POST, &format!("{ceremony}/recipient"), None).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "poll_wrong_state"), "{}", a.json);
     assert!(a.error_message().unwrap().contains("密钥生成尚未开始"), "{}", a.json);
-    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
     // A counter takes no part in the ceremony: the server's refusal comes through.
     let a = counters[0].call(Method::POST, &format!("{ceremony}/step"), None).await;
     assert_eq!(code(&a), (StatusCode::FORBIDDEN, "not_a_scrutineer"), "{}", a.json);
@@ -265,7 +265,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     // The key check: the poll does not open before every scrutineer has shown that
     // the file it saved opens with its passphrase and decrypts (spec §5.7).
     let open = format!("/api/polls/{poll}/open");
-    let (status, err) = refusal(org.call(Method::POST, &open, None).await);
+    let (status, err) = refusal(org.call::<Value>(Method::POST, &open, None).await);
     assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
     let key_check = format!("/api/polls/{poll}/key-check");
     let a = uis[0].call(Method::POST, &key_check, Some(json!({"passphrase": "not the passphrase at all"}))).await;
@@ -277,7 +277,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
         assert_eq!(c["index"], i + 1, "{c}");
         assert_eq!(c["pending"], json!(((i + 2)..=5).collect::<Vec<_>>()), "{c}");
         if i < 4 {
-            let (_, err) = refusal(org.call(Method::POST, &open, None).await);
+            let (_, err) = refusal(org.call::<Value>(Method::POST, &open, None).await);
             assert!(err["error"]["message"].as_str().unwrap().contains(&format!("第 {} 号监票人", i + 2)), "{err}");
         }
     }
@@ -285,7 +285,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert_eq!((s["next"].as_str(), s["key_checked"].clone()), (Some("key_checked"), json!([1, 2, 3, 4, 5])), "{s}");
 
     // Voting: a desk issues credentials, a booth casts; the plaintexts are kept.
-    org.call(Method::POST, &open, None).await.unwrap();
+    org.call::<Value>(Method::POST, &open, None).await.unwrap();
     let desk = Desk::new(desk.link().unwrap());
     let booth = Booth::new(booth.link().unwrap());
     let mut truth: Vec<u64> = Vec::new();
@@ -320,7 +320,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     uis[0].ok(Method::POST, &load, Some(json!({"passphrase": passphrase_decomposed(1)}))).await;
     let a = uis[0].call(Method::POST, &decrypt, None).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "poll_wrong_state"), "{}", a.json);
-    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
 
     // A wrong passphrase: refused, with the clear message, in both languages.
     let a = uis[1].call(Method::POST, &load, Some(json!({"passphrase": "not the passphrase at all"}))).await;
@@ -350,7 +350,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
         .await;
     assert_eq!((loaded["index"].as_u64(), loaded["threshold"].as_u64()), (Some(5), Some(3)), "{loaded}");
     assert_eq!(Some(&loaded["joint_key"]), joint.as_ref());
-    let (status, err) = refusal(org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await);
+    let (status, err) = refusal(org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/tally"), None).await);
     assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "not_enough_decryptions"));
     for j in [0, 2, 4] {
         let d = uis[j].ok(Method::POST, &decrypt, None).await;
@@ -361,7 +361,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert_eq!(code(&a), (StatusCode::CONFLICT, "share_not_loaded"));
 
     // The organiser tallies; every scrutineer reviews the result and signs it.
-    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
+    let st = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
     assert_eq!(st["state"], "tallied", "{st}");
     let result = format!("/api/polls/{poll}/result");
     let signature = format!("/api/polls/{poll}/signature");
@@ -388,7 +388,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     let a = uis[0].call(Method::POST, &signature, Some(json!({"digest": digest}))).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "already_done"), "{}", a.json);
     // Not published while the counters have not signed.
-    let (status, err) = refusal(org.call(Method::POST, &format!("/api/polls/{poll}/publish"), None).await);
+    let (status, err) = refusal(org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/publish"), None).await);
     assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "signatures_missing"), "{err}");
 
     // The counters review the result at their stations, which read no ceremony, and
@@ -413,7 +413,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     assert!(en.json["message"].as_str().unwrap().contains("counter 2"), "{}", en.json);
 
     // Published: the record verifies, its totals are what was voted, decrypted by 1, 3, 5.
-    let st = org.call(Method::POST, &format!("/api/polls/{poll}/publish"), None).await.unwrap();
+    let st = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/publish"), None).await.unwrap();
     assert_eq!(st["state"], "published", "{st}");
     let (status, bytes) = hall.record().await;
     assert_eq!(status, StatusCode::OK);
@@ -492,7 +492,7 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
     }
     let ids: Vec<u64> = stations.iter().map(|(st, _)| st.config.id).collect();
     hall.appoint(DELEGATES, 3, &ids, &[]).await;
-    org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
     let (cheat, _) = stations.pop().unwrap();
     let mut uis = Vec::new();
     for (st, dir) in stations {
@@ -562,7 +562,7 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
         ui.ok(Method::POST, &format!("/api/polls/{poll}/key-check"), Some(json!({"passphrase": passphrase(i + 1)})))
             .await;
     }
-    let (status, err) = refusal(org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await);
+    let (status, err) = refusal(org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/open"), None).await);
     assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
     assert!(err["error"]["message"].as_str().unwrap().contains("第 4 号监票人"), "{err}");
     let messages: Vec<DealerCommitments> = view["dealings"].as_array().unwrap()[..3]
@@ -581,7 +581,7 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
     support::key_checks(std::slice::from_ref(&cheat), poll, &[share4]).await;
     let desk = hall.station(StationKind::Desk, "报到处1").await;
     let booth = hall.station(StationKind::Booth, "投票机1").await;
-    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     let desk = Desk::new(desk.link().unwrap());
     let booth = Booth::new(booth.link().unwrap());
     let mut truth: Vec<u64> = Vec::new();
@@ -595,12 +595,12 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
         }
         booth.cast(&visit, &booth.seal(&visit, &plain).unwrap()).await.unwrap();
     }
-    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
     for (i, ui) in uis.iter().enumerate() {
         ui.ok(Method::POST, &format!("{share}/load"), Some(json!({"passphrase": passphrase(i + 1)}))).await;
         ui.ok(Method::POST, &format!("/api/polls/{poll}/decrypt"), None).await;
     }
-    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
+    let st = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
     assert_eq!(st["state"], "tallied", "{st}");
     let review = uis[1].ok(Method::GET, &format!("/api/polls/{poll}/result"), None).await;
     let totals: Vec<u64> = review["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();
@@ -627,11 +627,11 @@ async fn a_ceremony_that_cannot_finish_is_started_again() {
     let ids: Vec<u64> = stations.iter().map(|st| st.config.id).collect();
     let restart = format!("/api/polls/{poll}/ceremony/restart");
     // Nothing to restart before a ceremony.
-    let (status, body) = refusal(org.call(Method::POST, &restart, None).await);
+    let (status, body) = refusal(org.call::<Value>(Method::POST, &restart, None).await);
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "poll_wrong_state"));
 
     hall.appoint(DELEGATES, 2, &ids, &[]).await;
-    let first = org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    let first = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
     let scrutineer = |j: usize| Scrutineer::new(&stations[j], hall.folder(&format!("监票终端{}", j + 1))).unwrap();
     let mut s: Vec<Scrutineer> = (0..3).map(scrutineer).collect();
     // All three publish their receiving keys; two deal.
@@ -649,14 +649,14 @@ async fn a_ceremony_that_cannot_finish_is_started_again() {
     s[2] = scrutineer(2);
     assert!(matches!(s[2].step(poll, Lang::ZhCn).await, Err(ScrutineerError::SecretLost)));
 
-    let again = org.call(Method::POST, &restart, None).await.unwrap();
+    let again = org.call::<Value>(Method::POST, &restart, None).await.unwrap();
     assert_eq!(again["state"], "draft");
-    let officers = org.call(Method::GET, &format!("/api/polls/{poll}/officers"), None).await.unwrap();
+    let officers = org.call::<Value>(Method::GET, &format!("/api/polls/{poll}/officers"), None).await.unwrap();
     assert_eq!(officers["officers"], json!([]), "{officers}");
     assert_eq!(officers["threshold"], Value::Null);
 
     hall.appoint(DELEGATES, 2, &ids, &[]).await;
-    let second = org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    let second = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
     assert_ne!(first["ceremony_id"], second["ceremony_id"], "a new ceremony has a new identifier");
     for _round in 0..6 {
         let mut done = true;
@@ -680,9 +680,9 @@ async fn a_ceremony_that_cannot_finish_is_started_again() {
         x.save_share(poll, p.clone(), Some(p.clone()), Lang::ZhCn).await.unwrap();
         x.check_key(poll, p, ShareSource::Saved, Lang::ZhCn).await.unwrap();
     }
-    let opened = org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+    let opened = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     assert_eq!(opened["state"], "open", "{opened}");
-    let (status, body) = refusal(org.call(Method::POST, &restart, None).await);
+    let (status, body) = refusal(org.call::<Value>(Method::POST, &restart, None).await);
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "poll_wrong_state"));
 }
 
@@ -705,7 +705,7 @@ async fn appoint_and_save(hall: &support::Hall, uis: &[Ui]) {
     let poll = hall.poll;
     let ids: Vec<u64> = uis.iter().map(|ui| ui.station.config.id).collect();
     hall.appoint(DELEGATES, 2, &ids, &[]).await;
-    hall.org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+    hall.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
     let step = format!("/api/polls/{poll}/ceremony/step");
     for _round in 0..6 {
         let mut done = true;
@@ -743,13 +743,13 @@ async fn a_share_file_that_fails_the_key_check_keeps_the_poll_from_opening() {
     for (i, ui) in uis[..2].iter().enumerate() {
         ui.ok(Method::POST, &key_check, Some(json!({"passphrase": passphrase(i + 1)}))).await;
     }
-    let (status, err) = refusal(org.call(Method::POST, &open, None).await);
+    let (status, err) = refusal(org.call::<Value>(Method::POST, &open, None).await);
     assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
     let words = err["error"]["message"].as_str().unwrap();
     assert!(words.contains("第 3 号监票人") && !words.contains("第 1 号监票人"), "{err}");
 
     // Scrutineer 3 has lost its file: a new ceremony, from the ready state.
-    let again = org.call(Method::POST, &format!("/api/polls/{poll}/ceremony/restart"), None).await.unwrap();
+    let again = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony/restart"), None).await.unwrap();
     assert_eq!(again["state"], "draft");
     appoint_and_save(&hall, &uis).await;
     let s = uis[0].ok(Method::GET, &format!("/api/polls/{poll}/ceremony"), None).await;
@@ -764,13 +764,13 @@ async fn a_share_file_that_fails_the_key_check_keeps_the_poll_from_opening() {
     for (i, ui) in uis.iter().enumerate().skip(1) {
         ui.ok(Method::POST, &key_check, Some(json!({"passphrase": passphrase(i + 1)}))).await;
     }
-    let (status, err) = refusal(org.call(Method::POST, &open, None).await);
+    let (status, err) = refusal(org.call::<Value>(Method::POST, &open, None).await);
     assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
     assert!(err["error"]["message"].as_str().unwrap().contains("第 1 号监票人"), "{err}");
     let c = uis[0].ok(Method::POST, &key_check, Some(json!({"passphrase": passphrase(1)}))).await;
     assert_eq!(c["pending"], json!([]), "{c}");
     assert!(c["message"].as_str().unwrap().contains("全部监票人均已通过"), "{c}");
-    let opened = org.call(Method::POST, &open, None).await.unwrap();
+    let opened = org.call::<Value>(Method::POST, &open, None).await.unwrap();
     assert_eq!(opened["state"], "open", "{opened}");
 }
 
@@ -791,7 +791,7 @@ async fn a_station_decrypts_the_boards_total_and_nothing_else() {
         ui.ok(Method::POST, &format!("/api/polls/{poll}/key-check"), Some(json!({"passphrase": passphrase(i + 1)})))
             .await;
     }
-    org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
     let desk = Desk::new(hall.station(StationKind::Desk, "报到处1").await.link().unwrap());
     let booth = Booth::new(hall.station(StationKind::Booth, "投票机1").await.link().unwrap());
     let mut truth: Vec<u64> = Vec::new();
@@ -808,7 +808,7 @@ async fn a_station_decrypts_the_boards_total_and_nothing_else() {
         booth.cast(&visit, &sealed).await.unwrap();
         first.get_or_insert((sealed.bytes.clone(), visit.ballot.shape.clone()));
     }
-    org.call(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
+    org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
 
     let url = format!("sqlite://{}", hall.dir.path().join("hallvote.db").display());
     let db = hallvote_server::db::Store::open(&url).await.unwrap();
@@ -850,7 +850,7 @@ async fn a_station_decrypts_the_boards_total_and_nothing_else() {
     set("final_head", forged).await;
     let a = uis[0].call(Method::POST, &decrypt, None).await;
     assert_eq!(code(&a), (StatusCode::BAD_GATEWAY, "board_invalid"), "{}", a.json);
-    let status = org.call(Method::GET, &format!("/api/polls/{poll}/status"), None).await.unwrap();
+    let status = org.call::<Value>(Method::GET, &format!("/api/polls/{poll}/status"), None).await.unwrap();
     assert_eq!(status["decryptions"], json!([]), "nothing was posted: {status}");
 
     // The truth: the station decrypts (its key share still loaded), and so does another.
@@ -862,7 +862,7 @@ async fn a_station_decrypts_the_boards_total_and_nothing_else() {
         let d = ui.ok(Method::POST, &decrypt, None).await;
         assert_eq!(d["selections"], truth.len(), "{d}");
     }
-    let st = org.call(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
+    let st = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
     assert_eq!(st["state"], "tallied", "{st}");
     let review = uis[2].ok(Method::GET, &format!("/api/polls/{poll}/result"), None).await;
     let totals: Vec<u64> = review["totals"].as_array().unwrap().iter().map(|t| t.as_u64().unwrap()).collect();

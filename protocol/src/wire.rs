@@ -24,6 +24,7 @@ pub mod accounts;
 mod ceremony;
 mod congress;
 mod desk;
+mod error;
 pub mod polls;
 mod public;
 mod results;
@@ -36,11 +37,12 @@ pub use ceremony::{
     KeyCheckTest, RecipientRequest, SealedShare,
 };
 pub use desk::{CardScan, DeskAnswer, DeskPoll, DeskSession, Movement};
+pub use error::{ErrorBody, ErrorDetail};
 pub use results::{Aggregates, DecryptionRequest, ResultToSign, SignatureRequest};
 pub use stations::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment, StationView};
 
 pub use accounts::{AccountView, Ended, LoginRequest, NewAccountBody, PasswordChange, Role, SessionInfo};
-pub use congress::{AttendanceFigures, CardView, NewCongress, NewExclusion, NewSession};
+pub use congress::{AttendanceFigures, CardView, Congress, NewCongress, NewExclusion, NewSession, Session};
 pub use polls::{
     Appointee, Appointment, ContestView, FollowUp, FollowUpBody, OfficerView, OfficersView, PollView, Restarted,
     Started, Status,

@@ -12,8 +12,8 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use hallvote_protocol::wire::{ErrorBody, ErrorDetail};
 use hallvote_tally::Text;
-use serde_json::json;
 
 use crate::db::StoreError;
 use crate::i18n::{Lang, lang_of};
@@ -58,7 +58,8 @@ impl ApiError {
 
     /// The JSON body in `lang`.
     pub fn render(&self, lang: Lang) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message.get(lang) } });
+        let body =
+            ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message.get(lang).to_owned() } };
         (self.status, Json(body)).into_response()
     }
 }

@@ -89,12 +89,16 @@ pub async fn hall_with_roster(names: &[String], poll: Value) -> Hall {
     let url = format!("http://{addr}");
     let org = Organiser::login(Link::new(&url, None).unwrap(), "organiser", PASSWORD).await.unwrap();
     let c = org
-        .call(Method::POST, "/api/congresses", Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})))
+        .call::<Value>(
+            Method::POST,
+            "/api/congresses",
+            Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
+        )
         .await
         .unwrap();
     let cid = c["id"].as_i64().unwrap();
     let s = org
-        .call(
+        .call::<Value>(
             Method::POST,
             &format!("/api/congresses/{cid}/sessions"),
             Some(json!({"number": 3, "place": "镇政府礼堂", "date": "2026-11-28"})),
@@ -106,13 +110,19 @@ pub async fn hall_with_roster(names: &[String], poll: Value) -> Hall {
     for (i, name) in (1..).zip(names) {
         csv.push_str(&format!("{name},第一代表团,L{i:05}\n"));
     }
-    org.send(Method::PUT, &format!("/api/congresses/{cid}/roster"), csv.into_bytes(), "text/csv").await.unwrap();
+    org.send::<Value>(Method::PUT, &format!("/api/congresses/{cid}/roster"), csv.into_bytes(), "text/csv")
+        .await
+        .unwrap();
     for i in 1..=delegates {
-        org.call(Method::POST, &format!("/api/sessions/{session}/checkin"), Some(json!({"card": format!("L{i:05}")})))
-            .await
-            .unwrap();
+        org.call::<Value>(
+            Method::POST,
+            &format!("/api/sessions/{session}/checkin"),
+            Some(json!({"card": format!("L{i:05}")})),
+        )
+        .await
+        .unwrap();
     }
-    let p = org.call(Method::POST, &format!("/api/sessions/{session}/polls"), Some(poll)).await.unwrap();
+    let p = org.call::<Value>(Method::POST, &format!("/api/sessions/{session}/polls"), Some(poll)).await.unwrap();
     let poll = p["id"].as_i64().unwrap();
     Hall { url, addr, org, session, poll, dir, server }
 }
@@ -147,7 +157,7 @@ impl Hall {
     pub async fn enrolment_code(&self, kind: &str, name: &str) -> String {
         let issued = self
             .org
-            .call(
+            .call::<Value>(
                 Method::POST,
                 "/api/stations/enrolments",
                 Some(json!({"kind": kind, "name": name, "server_url": self.url})),
@@ -178,7 +188,7 @@ impl Hall {
         };
         let (scrutineers, counters) = (officers(scrutineers), officers(counters));
         let body = json!({"threshold": k, "scrutineers": scrutineers, "counters": counters});
-        self.org.call(Method::POST, &format!("/api/polls/{}/officers", self.poll), Some(body)).await.unwrap()
+        self.org.call::<Value>(Method::POST, &format!("/api/polls/{}/officers", self.poll), Some(body)).await.unwrap()
     }
 
     /// Appoints `n` scrutineer stations (k of n) from the last delegates, runs the
@@ -192,10 +202,10 @@ impl Hall {
         let ids: Vec<u64> = stations.iter().map(|st| st.config.id).collect();
         self.appoint(delegates, k, &ids, &[]).await;
         let poll = self.poll;
-        self.org.call(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+        self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
         let shares = ceremony(&stations, poll).await;
         key_checks(&stations, poll, &shares).await;
-        self.org.call(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+        self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
         stations
     }
 

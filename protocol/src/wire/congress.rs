@@ -3,6 +3,38 @@
 use hallvote_tally::model::ExclusionReason;
 use serde::{Deserialize, Serialize};
 
+/// A congress (代表大会) of one term: `POST`/`GET /api/congresses`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Congress {
+    /// Its number on the server.
+    pub id: i64,
+    /// Full name: 中国共产党青山镇第十五届代表大会.
+    pub name: String,
+    /// Its number (届).
+    pub number: i64,
+    /// Term in years.
+    pub term_years: i64,
+}
+
+/// A session (第×次会议) of a congress: `POST /api/congresses/{id}/sessions`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    /// Its number on the server.
+    pub id: i64,
+    /// The congress.
+    pub congress_id: i64,
+    /// Its number within the term.
+    pub number: i64,
+    /// Where it meets.
+    pub place: String,
+    /// When (as the organisers write it).
+    pub date: String,
+    /// The ruleset its polls are counted under (a built-in name).
+    pub ruleset: String,
+}
+
 /// `POST /api/congresses` (organiser): a congress (第×届代表大会).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -88,6 +120,12 @@ mod tests {
 
     #[test]
     fn congress_bodies_read_back_with_the_servers_names() {
+        let c = json!({"id": 1, "name": "第十五届", "number": 15, "term_years": 5});
+        assert_eq!(serde_json::to_value(serde_json::from_value::<Congress>(c.clone()).unwrap()).unwrap(), c);
+        let s = json!({"id": 2, "congress_id": 1, "number": 3, "place": "礼堂", "date": "2026年11月28日",
+            "ruleset": "township-2020"});
+        assert_eq!(serde_json::to_value(serde_json::from_value::<Session>(s.clone()).unwrap()).unwrap(), s);
+        assert!(serde_json::from_value::<Session>(json!({"id": 2})).is_err());
         let c: NewCongress = serde_json::from_value(json!({"name": "第十五届", "number": 15})).unwrap();
         assert_eq!(c.term_years, 5);
         assert_eq!(serde_json::to_value(&c).unwrap(), json!({"name": "第十五届", "number": 15, "term_years": 5}));

@@ -7,36 +7,13 @@
 
 use hallvote_crypto::hash::Hasher;
 use hallvote_crypto::tags;
-use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Store, StoreError};
 
-/// One entry of the audit log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    /// Position, 1, 2, 3, … without gaps.
-    pub seq: i64,
-    /// Unix seconds.
-    pub at: i64,
-    /// Who did it (a username).
-    pub actor: String,
-    /// What, as a stable code (`poll.open`).
-    pub action: String,
-    /// Details for people.
-    pub detail: String,
-    /// The previous entry's hash (hex in JSON).
-    #[serde(serialize_with = "as_hex")]
-    pub prev_hash: Vec<u8>,
-    /// This entry's hash.
-    #[serde(serialize_with = "as_hex")]
-    pub entry_hash: Vec<u8>,
-}
-
-fn as_hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex::encode(bytes))
-}
+/// One entry of the audit log (a wire type: `GET /api/audit` lists them).
+pub use hallvote_protocol::wire::AuditEntry;
 
 /// The hash of an entry from its fields.
 pub fn entry_hash(prev: &[u8], seq: i64, at: i64, actor: &str, action: &str, detail: &str) -> [u8; 64] {

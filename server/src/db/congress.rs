@@ -1,40 +1,12 @@
 //! Congresses and their sessions (tables `congresses`, `sessions`).
 
-use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Store, StoreError};
 
-/// A congress (代表大会) of one term.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Congress {
-    /// Row id.
-    pub id: i64,
-    /// Full name: 中国共产党青山镇第十五届代表大会.
-    pub name: String,
-    /// Its number (届).
-    pub number: i64,
-    /// Term in years.
-    pub term_years: i64,
-}
-
-/// A session (第×次会议) of a congress.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Session {
-    /// Row id.
-    pub id: i64,
-    /// The congress.
-    pub congress_id: i64,
-    /// Its number within the term.
-    pub number: i64,
-    /// Where it meets.
-    pub place: String,
-    /// When (as the organisers write it).
-    pub date: String,
-    /// The ruleset its polls are counted under (a built-in name).
-    pub ruleset: String,
-}
+/// A congress (代表大会) of one term, and a session (第×次会议) of it: wire types.
+pub use hallvote_protocol::wire::{Congress, Session};
 
 /// Creates a congress.
 pub async fn create_congress(

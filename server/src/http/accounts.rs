@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -17,6 +16,8 @@ use crate::auth::Role;
 use crate::auth::password::{generate_password, hash_password};
 use crate::db::accounts::{self, Account, NewAccount};
 use crate::db::{StoreError, audit};
+use hallvote_protocol::wire::accounts::Created;
+use hallvote_protocol::wire::{AccountView, Ended, NewAccountBody};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -25,24 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/accounts/{id}/disable", post(disable))
         .route("/api/accounts/{id}/enable", post(enable))
         .route("/api/accounts/{id}/end-sessions", post(end_sessions))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewAccountBody {
-    username: String,
-    display_name: String,
-    role: Role,
-}
-
-#[derive(Serialize)]
-struct AccountView {
-    id: i64,
-    username: String,
-    display_name: String,
-    role: Role,
-    must_change_password: bool,
-    disabled: bool,
 }
 
 impl From<Account> for AccountView {
@@ -56,14 +39,6 @@ impl From<Account> for AccountView {
             disabled: a.disabled,
         }
     }
-}
-
-#[derive(Serialize)]
-struct Created {
-    #[serde(flatten)]
-    account: AccountView,
-    /// Shown once, never stored in clear: give it to the person, who must replace it.
-    one_time_password: String,
 }
 
 /// A login name: 3 to 32 of a–z, 0–9, `.`, `_`, `-`, starting with a letter or digit.
@@ -188,11 +163,6 @@ async fn switch(
     let action = if disabled { "account.disable" } else { "account.enable" };
     audit::append(&state.store, state.clock.now(), &who.username, action, &target.username).await?;
     Ok(Json(account(&state, id).await?.into()))
-}
-
-#[derive(Serialize)]
-struct Ended {
-    ended: u64,
 }
 
 /// Ends every session of an account (it logs in again with its password).

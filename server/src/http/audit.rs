@@ -4,14 +4,15 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::AppState;
 use super::extract::Query;
 use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit;
+use hallvote_protocol::wire::AuditPage;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -33,13 +34,6 @@ fn default_limit() -> u32 {
 
 /// The most entries one page returns.
 const MAX_LIMIT: u32 = 5000;
-
-#[derive(Serialize)]
-struct AuditPage {
-    entries: Vec<AuditEntry>,
-    /// Whether the chain from entry 1 to the last one returned verifies.
-    chain_verified: bool,
-}
 
 async fn list(
     State(state): State<AppState>,

@@ -15,7 +15,6 @@ use axum::{Json, Router};
 
 use super::extract::Json as JsonBody;
 use hallvote_crypto::Rng;
-use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::support::session::{Authenticated, SESSION_COOKIE};
@@ -24,6 +23,7 @@ use crate::auth::Role;
 use crate::auth::password::{hash_password, verify_password};
 use crate::db::accounts::{self, Account};
 use crate::db::{audit, sessions};
+use hallvote_protocol::wire::{LoginRequest, PasswordChange, SessionInfo};
 
 /// Failed logins allowed per account from one client address per minute before that
 /// address's further tries are refused (others are not: no one can lock an account
@@ -51,33 +51,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/password", post(change_password))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LoginRequest {
-    username: String,
-    password: String,
-}
-
 /// Who is logged in, and the CSRF token for the pages to send back.
-#[derive(Serialize)]
-struct SessionInfo {
-    username: String,
-    display_name: String,
-    role: Role,
-    must_change_password: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    csrf_token: Option<String>,
-}
-
-impl SessionInfo {
-    fn of(a: &Account, csrf: Option<String>) -> Self {
-        Self {
-            username: a.username.clone(),
-            display_name: a.display_name.clone(),
-            role: a.role,
-            must_change_password: a.must_change_password,
-            csrf_token: csrf,
-        }
+fn session_info(a: &Account, csrf: Option<String>) -> SessionInfo {
+    SessionInfo {
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        role: a.role,
+        must_change_password: a.must_change_password,
+        csrf_token: csrf,
     }
 }
 
@@ -137,7 +118,7 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
         sessions::SESSION_SECONDS
     );
-    let mut res = Json(SessionInfo::of(&account, Some(csrf))).into_response();
+    let mut res = Json(session_info(&account, Some(csrf))).into_response();
     res.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
     Ok(res)
 }
@@ -157,14 +138,7 @@ async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<Re
 }
 
 async fn me(auth: Authenticated) -> Json<SessionInfo> {
-    Json(SessionInfo::of(&auth.account, None))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PasswordChange {
-    current: String,
-    new: String,
+    Json(session_info(&auth.account, None))
 }
 
 /// The shortest password an account may choose.

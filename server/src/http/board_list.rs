@@ -17,7 +17,6 @@ use axum::routing::get;
 use hallvote_tally::ballot::TrackingCode;
 use hallvote_tally::{Lang, Text};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::AppState;
 use super::extract::Query;
@@ -29,6 +28,7 @@ use crate::db::casting::{self, ListedEntry};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
 use crate::templates::render;
+use hallvote_protocol::wire::{BoardList, BoardListEntry, EntryKind};
 
 /// Entries on a page unless `per_page` says otherwise.
 pub const PER_PAGE: u64 = 50;
@@ -163,29 +163,27 @@ async fn list_json(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<BoardList>, ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let paging = paging(run.board_size, q.page.as_deref(), q.per_page.as_deref()).map_err(PageError::into_error)?;
     let entries = casting::list_entries(&state.store, id, paging.from(), paging.per_page, run.board_size).await?;
     let entries: Vec<_> = entries
         .iter()
-        .map(|e| {
-            json!({
-                "position": e.position,
-                "tracking": TrackingCode::from_bytes(e.tracking).to_string(),
-                "kind": if e.cast { "cast" } else { "spoiled" },
-            })
+        .map(|e| BoardListEntry {
+            position: e.position,
+            tracking: TrackingCode::from_bytes(e.tracking).to_string(),
+            kind: if e.cast { EntryKind::Cast } else { EntryKind::Spoiled },
         })
         .collect();
-    Ok(Json(json!({
-        "state": run.state,
-        "size": run.board_size,
-        "sealed": run.final_head.is_some(),
-        "page": paging.page,
-        "per_page": paging.per_page,
-        "pages": paging.pages,
-        "entries": entries,
-    })))
+    Ok(Json(BoardList {
+        state: run.state,
+        size: run.board_size,
+        sealed: run.final_head.is_some(),
+        page: paging.page,
+        per_page: paging.per_page,
+        pages: paging.pages,
+        entries,
+    }))
 }
 
 async fn list_page(

@@ -27,7 +27,6 @@ use std::sync::Arc;
 
 use super::AppState;
 use super::board_checks;
-use super::extract::b64;
 use super::support::assets::SPOILED_CHECK_PATH;
 use super::support::lang::{LangSwitch, PageQuery, lang_tag, other_lang, page_lang, remember_lang};
 use super::support::load::load_run;
@@ -42,6 +41,7 @@ use crate::i18n::RequestLang;
 use crate::receipts::{self, ReceiptCheck};
 use crate::spoiled::{self, OpenedBallot};
 use crate::templates::{ScriptJson, render};
+use hallvote_protocol::wire::{Blob, BoardProof, EntryKind, ProofEntry};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -201,36 +201,34 @@ async fn lookup(state: &AppState, run: &PollRun, text: &str) -> Result<Result<Lo
 }
 
 /// The lookup as JSON (binary values in base64, spec §14.2).
-fn proof_json(state: &AppState, run: &PollRun, l: &Lookup) -> serde_json::Value {
-    let entries: Vec<_> = l
+fn proof_json(state: &AppState, run: &PollRun, l: &Lookup) -> BoardProof {
+    let entries = l
         .entries
         .iter()
-        .map(|e| {
-            json!({
-                "position": e.stored.position,
-                "kind": if e.stored.cast { "cast" } else { "spoiled" },
-                "entry": b64(&e.stored.entry),
-                "leaf_hash": b64(&e.leaf_hash),
-                "index": e.proof.index(),
-                "tree_size": e.proof.tree_size(),
-                "root": b64(&l.head.head.root),
-                "path": e.proof.path().iter().map(|h| b64(h)).collect::<Vec<_>>(),
-                "receipt_head": b64(&e.stored.head),
-                "receipt_signature": b64(&e.stored.signature),
-                "verified": e.verified,
-            })
+        .map(|e| ProofEntry {
+            position: e.stored.position,
+            kind: if e.stored.cast { EntryKind::Cast } else { EntryKind::Spoiled },
+            entry: Blob(e.stored.entry.clone()),
+            leaf_hash: Blob::from(&e.leaf_hash[..]),
+            index: e.proof.index(),
+            tree_size: e.proof.tree_size(),
+            root: Blob::from(&l.head.head.root[..]),
+            path: e.proof.path().iter().map(|h| Blob::from(&h[..])).collect(),
+            receipt_head: Blob(e.stored.head.clone()),
+            receipt_signature: Blob(e.stored.signature.clone()),
+            verified: e.verified,
         })
         .collect();
-    json!({
-        "tracking": l.code.to_string(),
-        "tree_size": l.head.head.size,
-        "head": b64(&l.head.bytes),
-        "signature": b64(&l.head.signature),
-        "root": b64(&l.head.head.root),
-        "election": b64(run.election_hash.as_deref().unwrap_or_default()),
-        "server_key": b64(state.server_key.verifying_key().as_bytes()),
-        "entries": entries,
-    })
+    BoardProof {
+        tracking: l.code.to_string(),
+        tree_size: l.head.head.size,
+        head: Blob::from(&l.head.bytes[..]),
+        signature: Blob::from(&l.head.signature[..]),
+        root: Blob::from(&l.head.head.root[..]),
+        election: Blob(run.election_hash.clone().unwrap_or_default()),
+        server_key: Blob::from(&state.server_key.verifying_key().as_bytes()[..]),
+        entries,
+    }
 }
 
 /// The inclusion proof of each entry with a tracking code in the latest signed tree
@@ -238,7 +236,7 @@ fn proof_json(state: &AppState, run: &PollRun, l: &Lookup) -> serde_json::Value 
 async fn board_proof(
     State(state): State<AppState>,
     Path((id, tracking)): Path<(i64, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<BoardProof>, ApiError> {
     let (_, run) = load_run(&state, id).await?;
     match lookup(&state, &run, &tracking).await? {
         Ok(l) => Ok(Json(proof_json(&state, &run, &l))),

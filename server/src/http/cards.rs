@@ -7,7 +7,6 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
 
 use super::AppState;
 use super::support::errors::not_found;
@@ -19,6 +18,7 @@ use crate::cards::{qr_png, qr_svg, qr_text};
 use crate::db::roster;
 use crate::i18n::RequestLang;
 use crate::templates::render;
+use hallvote_protocol::wire::CardView;
 use hallvote_tally::Lang;
 
 /// The routes of this resource.
@@ -27,14 +27,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/congresses/{id}/cards", get(list))
         .route("/api/congresses/{id}/cards/{card}/qr.png", get(png))
         .route("/congresses/{id}/cards", get(page))
-}
-
-#[derive(Serialize)]
-struct CardView {
-    card: String,
-    name: String,
-    group: String,
-    qr_text: String,
 }
 
 async fn cards(state: &AppState, congress_id: i64) -> Result<(String, Vec<CardView>), ApiError> {

@@ -15,7 +15,6 @@ use hallvote_crypto::sealed::{RecipientKey, SEALED_SHARE_LEN};
 use hallvote_tally::Ruleset;
 use hallvote_tally::model::ContestKind;
 use hallvote_tally::record::{Manifest, Signer};
-use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -34,7 +33,8 @@ use crate::i18n::Lang;
 use crate::lifecycle::PollState;
 use crate::stations_protocol::StationKind;
 use hallvote_protocol::wire::{
-    CeremonyView, ConfirmRequest, Confirmed, DealingRequest, Fixed, Indexed, RecipientRequest, b64,
+    Appointment, Blob, CeremonyView, ConfirmRequest, Confirmed, DealingRequest, Fixed, Indexed, OfficerView,
+    OfficersView, RecipientRequest, Restarted, Started,
 };
 
 /// The routes of this resource.
@@ -57,41 +57,6 @@ fn wrong_state(run: &PollRun, want_zh: &str, want_en: &str) -> ApiError {
     )
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Appointee {
-    /// 代表证号.
-    card: String,
-    /// The enrolled scrutineer station that signs for this officer.
-    station: i64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Appointment {
-    threshold: u32,
-    scrutineers: Vec<Appointee>,
-    #[serde(default)]
-    counters: Vec<Appointee>,
-}
-
-#[derive(Serialize)]
-struct OfficerView {
-    role: &'static str,
-    position: u32,
-    name: String,
-    station: i64,
-    /// For a scrutineer: whether its key check has passed (spec §5.7).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key_checked: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct OfficersView {
-    threshold: Option<u32>,
-    officers: Vec<OfficerView>,
-}
-
 /// The officers, with the scrutineers whose key check has passed (`checked`).
 fn officers_view(run: &PollRun, officers: &[Officer], checked: &[u32]) -> OfficersView {
     OfficersView {
@@ -99,7 +64,7 @@ fn officers_view(run: &PollRun, officers: &[Officer], checked: &[u32]) -> Office
         officers: officers
             .iter()
             .map(|o| OfficerView {
-                role: o.role.as_str(),
+                role: o.role.as_str().to_owned(),
                 position: o.position,
                 name: o.name.clone(),
                 station: o.station_id,
@@ -228,13 +193,6 @@ async fn list_officers(
     Ok(Json(officers_view(&run, &casting::officers(&state.store, id).await?, &checked)))
 }
 
-#[derive(Serialize)]
-struct Started {
-    state: PollState,
-    ceremony_id: String,
-    manifest: String,
-}
-
 /// Freezes the manifest: officers' station keys, the ruleset, a new credential key.
 async fn start(
     State(state): State<AppState>,
@@ -307,13 +265,8 @@ async fn start(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(Started { state: PollState::Ceremony, ceremony_id: b64(&ceremony), manifest: b64(&bytes) }),
+        Json(Started { state: PollState::Ceremony, ceremony_id: Blob::from(&ceremony[..]), manifest: Blob(bytes) }),
     ))
-}
-
-#[derive(Serialize)]
-struct Restarted {
-    state: PollState,
 }
 
 /// Abandons a key ceremony that cannot finish (a scrutineer's station lost its

@@ -8,8 +8,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hallvote_tally::Ruleset;
-use hallvote_tally::model::ExclusionReason;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -24,6 +22,7 @@ use crate::db::congress::{self, Congress, Session};
 use crate::db::{StoreError, attendance, audit, roster};
 use crate::i18n::RequestLang;
 use crate::roster::{parse_csv, parse_xlsx};
+use hallvote_protocol::wire::{NewCongress, NewExclusion, NewSession};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -34,19 +33,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/sessions/{id}/exclusions", post(add_exclusion).get(list_exclusions))
         .route("/api/sessions/{id}/exclusions/{card}/withdraw", post(withdraw_exclusion))
         .route("/api/sessions/{id}/attendance", get(get_attendance))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewCongress {
-    name: String,
-    number: i64,
-    #[serde(default = "five")]
-    term_years: i64,
-}
-
-fn five() -> i64 {
-    5
 }
 
 fn invalid(zh: &str, en: &str) -> ApiError {
@@ -95,16 +81,6 @@ async fn list_sessions(
     auth.require(&[Role::Organiser, Role::Desk, Role::Observer])?;
     let c = load_congress(&state, congress_id).await?;
     Ok(Json(congress::sessions_of(&state.store, c.id).await?))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewSession {
-    number: i64,
-    place: String,
-    date: String,
-    #[serde(default)]
-    ruleset: Option<String>,
 }
 
 async fn create_session(
@@ -218,15 +194,6 @@ async fn get_roster(
     auth.require(&[Role::Organiser, Role::Desk, Role::Observer])?;
     let c = load_congress(&state, congress_id).await?;
     Ok(Json(roster::roll(&state.store, c.id).await?))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewExclusion {
-    card: String,
-    reason: ExclusionReason,
-    #[serde(default)]
-    note: String,
 }
 
 async fn add_exclusion(

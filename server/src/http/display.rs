@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use futures_util::stream;
-use serde::Serialize;
 
 use super::AppState;
 use super::support::attendance::attendance_figures;
@@ -26,6 +25,7 @@ use crate::db::{casting, polls};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
 use crate::templates::{ScriptJson, render};
+pub use hallvote_protocol::wire::{BoardShown, Figures};
 use hallvote_tally::Lang;
 use hallvote_tally::record::SignedHead;
 use hallvote_tally::record::receipt::head_to_text;
@@ -37,43 +37,6 @@ pub fn router() -> Router<AppState> {
         .route("/display/sessions/{id}", get(page))
         .route("/api/sessions/{id}/figures", get(figures))
         .route("/api/sessions/{id}/events", get(events))
-}
-
-/// What the hall display shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Figures {
-    /// 中国共产党青山镇第十五届代表大会第三次会议.
-    pub session: String,
-    /// 应到.
-    pub expected: u32,
-    /// 实到.
-    pub present: u32,
-    /// Whether the quorum of the session's ruleset is met.
-    pub quorum_met: bool,
-    /// The polls: name and state.
-    pub polls: Vec<(String, PollState)>,
-    /// Ballots issued and cast in the polls being voted on or counted.
-    pub turnout: Vec<super::support::figures::Turnout>,
-    /// The published polls' results as bar charts, newest first.
-    pub results: Vec<super::support::figures::PublishedResult>,
-    /// The fingerprint and newest signed tree head of every poll being voted on or
-    /// just closed, for the hall to compare and observers to keep (spec §11.4, §12.11).
-    pub boards: Vec<BoardShown>,
-}
-
-/// A poll's election fingerprint and the newest tree head the server signed for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct BoardShown {
-    /// The poll's name.
-    pub poll: String,
-    /// The election fingerprint's short form.
-    pub fingerprint: String,
-    /// Entries on the board under the newest signed head (0 while it is empty).
-    pub size: u64,
-    /// The first 8 hex digits of that head's root.
-    pub root: String,
-    /// The head as an observer keeps it (`HVHEAD1:…`), once there is one.
-    pub head: Option<String>,
 }
 
 async fn boards(state: &AppState, records: &[polls::PollRecord]) -> Result<Vec<BoardShown>, ApiError> {

@@ -8,7 +8,6 @@ use axum::{Json, Router};
 use hallvote_tally::count::{ContestResult, PollResult};
 use hallvote_tally::model::{Candidate, Contest, ContestKind, Election, ElectionKind, Poll};
 use hallvote_tally::{Ruleset, Text};
-use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -20,28 +19,20 @@ use crate::auth::Role;
 use crate::db::{audit, polls};
 use crate::lifecycle::PollState;
 use crate::poll::recount::recount;
+pub use hallvote_protocol::wire::FollowUp;
+use hallvote_protocol::wire::FollowUpBody;
+use hallvote_protocol::wire::polls::Created;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/polls/{id}/follow-up", post(follow_up))
 }
 
-/// Which follow-up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUp {
-    /// 再次投票 among the tied (R12).
-    Runoff,
-    /// 另行选举 for the seats left empty (R13).
-    SeparateElection,
-}
-
-impl FollowUp {
-    fn words(self) -> Text {
-        match self {
-            Self::Runoff => Text::new("再次投票", "runoff"),
-            Self::SeparateElection => Text::new("另行选举", "separate election"),
-        }
+/// The follow-up in words.
+fn words(kind: FollowUp) -> Text {
+    match kind {
+        FollowUp::Runoff => Text::new("再次投票", "runoff"),
+        FollowUp::SeparateElection => Text::new("另行选举", "separate election"),
     }
 }
 
@@ -83,20 +74,7 @@ pub fn follow_up_poll(poll: &Poll, result: &PollResult, kind: FollowUp) -> Optio
     if contests.is_empty() {
         return None;
     }
-    Some(Poll { name: format!("{}（{}）", poll.name, kind.words().zh), contests, attendance: None })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FollowUpBody {
-    kind: FollowUp,
-}
-
-#[derive(Serialize)]
-struct Created {
-    id: i64,
-    name: String,
-    state: PollState,
+    Some(Poll { name: format!("{}（{}）", poll.name, words(kind).zh), contests, attendance: None })
 }
 
 async fn follow_up(
@@ -115,7 +93,7 @@ async fn follow_up(
         ));
     }
     let (manifest, result) = recount(&state.store, &run).await?;
-    let words = body.kind.words();
+    let words = words(body.kind);
     let Some(next) = follow_up_poll(&manifest.poll, &result, body.kind) else {
         return Err(conflict(
             "no_follow_up",

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Value, json};
+use hallvote_protocol::wire::Health;
 
 use super::AppState;
 use crate::ApiError;
@@ -13,7 +13,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz))
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     crate::db::ping(&state.store).await?;
-    Ok(Json(json!({ "status": "ok", "database": format!("{:?}", state.store.backend()).to_lowercase() })))
+    Ok(Json(Health { status: "ok".to_owned(), database: format!("{:?}", state.store.backend()).to_lowercase() }))
 }

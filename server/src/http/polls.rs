@@ -8,7 +8,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use hallvote_tally::model::{Contest, ContestKind, Poll};
 use hallvote_tally::{Lang, Ruleset};
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -21,7 +20,7 @@ use crate::auth::Role;
 use crate::db::audit;
 use crate::db::polls::{self, PollRecord};
 use crate::i18n::RequestLang;
-use crate::lifecycle::PollState;
+use hallvote_protocol::wire::{ContestView, PollView};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -29,32 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/poll-templates", get(templates))
         .route("/api/sessions/{id}/polls", post(create).get(list))
         .route("/api/polls/{id}", get(show))
-}
-
-/// A contest as the ballot shows it.
-#[derive(Serialize)]
-struct ContestView {
-    id: String,
-    title: String,
-    kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    seats: Option<u32>,
-    /// Items in ballot order: candidates in surname stroke order (R7).
-    items: Vec<String>,
-    options: Vec<String>,
-}
-
-/// A poll as the console, desk and booth show it.
-#[derive(Serialize)]
-struct PollView {
-    id: i64,
-    session_id: i64,
-    state: PollState,
-    name: String,
-    contests: Vec<ContestView>,
-    /// The election fingerprint's short form once the key ceremony has finished (spec §11.4).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fingerprint: Option<String>,
 }
 
 fn view(p: &PollRecord, lang: Lang) -> PollView {

@@ -14,7 +14,6 @@ use hallvote_crypto::sign::{Signature, verify};
 use hallvote_crypto::tags;
 use hallvote_tally::record::builder::{combine_totals, outcome, poll_counts, result_digest, sign_record};
 use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Decryption, Record, SignedHead};
-use serde::Serialize;
 
 use super::AppState;
 use super::station_auth::SignedStationRequest;
@@ -34,7 +33,7 @@ use crate::lifecycle::PollState;
 use crate::poll::closing::{self, compute_aggregates};
 use crate::poll::decryption;
 use crate::poll::opening::refuse_unless_all_passed;
-use hallvote_protocol::wire::{Aggregates, DecryptionRequest, Fixed, ResultToSign, SignatureRequest};
+use hallvote_protocol::wire::{Aggregates, DecryptionRequest, Fixed, ResultToSign, SignatureRequest, Status};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -57,20 +56,6 @@ fn wrong_state(run: &PollRun, zh: &str, en: &str) -> ApiError {
         &format!("本次投票当前状态为「{}」，{zh}", run.state.label(Lang::ZhCn)),
         &format!("The poll's state is “{}”; {en}", run.state.label(Lang::En)),
     )
-}
-
-#[derive(Serialize)]
-struct Status {
-    id: i64,
-    state: PollState,
-    threshold: Option<u32>,
-    expected: Option<u32>,
-    present: Option<u32>,
-    issued: u32,
-    board_size: u64,
-    decryptions: Vec<u32>,
-    signatures: usize,
-    signatures_needed: usize,
 }
 
 async fn status(

@@ -11,7 +11,6 @@ use axum::{Json, Router};
 use hallvote_crypto::sign::VerifyingKey;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
-use serde::Serialize;
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -22,8 +21,8 @@ use crate::ApiError;
 use crate::auth::Role;
 use crate::db::audit;
 use crate::db::stations::{self, EnrolError, Revocation, StationRecord};
-use crate::stations_protocol::{EnrolmentPayload, EnrolmentToken, StationKind, check_name, check_server_url};
-use hallvote_protocol::wire::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment};
+use crate::stations_protocol::{EnrolmentPayload, EnrolmentToken, check_name, check_server_url};
+use hallvote_protocol::wire::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment, StationView};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -33,19 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/stations/enrol", post(enrol))
         .route("/api/stations/whoami", get(whoami))
         .route("/api/stations/{id}/revoke", post(revoke))
-}
-
-/// A station as the console lists it.
-#[derive(Serialize)]
-struct StationView {
-    id: i64,
-    kind: StationKind,
-    name: String,
-    /// 64 lowercase hex digits.
-    public_key: String,
-    enrolled_at: i64,
-    enrolled_by: String,
-    revoked: bool,
 }
 
 impl From<&StationRecord> for StationView {

@@ -13,10 +13,8 @@ use hallvote_crypto::sign::sign;
 use hallvote_crypto::tags;
 use hallvote_tally::ballot::{BallotError, TrackingCode};
 use hallvote_tally::record::builder::head_message;
-use serde::Serialize;
 
 use super::AppState;
-use super::extract::b64;
 use super::station_auth::SignedStationRequest;
 use super::support::card_scan::{CardScan, scanned_card};
 use super::support::errors::{conflict, invalid};
@@ -28,7 +26,10 @@ use crate::db::casting::{self, Appended, NewEntry, PollRun, StoredEntry};
 use crate::lifecycle::PollState;
 use crate::poll::issuance::{self, not_open};
 use crate::stations_protocol::StationKind;
-use hallvote_protocol::wire::{BallotDefinition, EntryKind, EntryRequest, Fixed, IssueRequest, Issued, Receipt};
+use hallvote_protocol::wire::{
+    BallotDefinition, Blob, BoardSummary, EntryKind, EntryRequest, Fixed, IssueRequest, Issued, Lookup, LookupEntry,
+    Receipt,
+};
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
@@ -241,17 +242,6 @@ async fn post_ballot(
     }
 }
 
-#[derive(Serialize)]
-struct BoardSummary {
-    state: PollState,
-    size: u64,
-    /// The latest signed tree head: the sealing head once closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    head: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signature: Option<String>,
-}
-
 /// The latest signed head: the final head once sealed, else the last receipt's.
 async fn latest_head(state: &AppState, run: &PollRun) -> Result<Option<(Vec<u8>, Vec<u8>)>, ApiError> {
     if let Some(f) = &run.final_head
@@ -272,26 +262,9 @@ async fn board_summary(State(state): State<AppState>, Path(id): Path<i64>) -> Re
     Ok(Json(BoardSummary {
         state: run.state,
         size: run.board_size,
-        head: head.as_ref().map(|h| b64(&h.0)),
-        signature: head.as_ref().map(|h| b64(&h.1)),
+        head: head.as_ref().map(|h| Blob(h.0.clone())),
+        signature: head.as_ref().map(|h| Blob(h.1.clone())),
     }))
-}
-
-#[derive(Serialize)]
-struct Lookup {
-    tracking: String,
-    entries: Vec<LookupEntry>,
-}
-
-#[derive(Serialize)]
-struct LookupEntry {
-    #[serde(flatten)]
-    receipt: Receipt,
-    /// Inclusion in the latest signed tree (the sealed board once closed).
-    latest_size: u64,
-    latest_head: String,
-    latest_signature: String,
-    latest_inclusion: Vec<String>,
 }
 
 /// The board explorer: a tracking code's entries, each with its receipt and its
@@ -330,9 +303,9 @@ async fn lookup(
         entries.push(LookupEntry {
             receipt: receipt(&state, id, e)?,
             latest_size: latest.size,
-            latest_head: b64(&head),
-            latest_signature: b64(&signature),
-            latest_inclusion: proof.path().iter().map(|h| b64(h)).collect(),
+            latest_head: Blob(head.clone()),
+            latest_signature: Blob(signature.clone()),
+            latest_inclusion: proof.path().iter().map(|h| Blob::from(&h[..])).collect(),
         });
     }
     Ok(Json(Lookup { tracking: code.to_string(), entries }))

@@ -3,26 +3,13 @@
 
 use hallvote_tally::Ruleset;
 use hallvote_tally::model::{AttendanceSnapshot, Delegate, DelegateStatus, Exclusion, ExclusionReason, Roll};
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::ApiError;
 use crate::db::congress::Session;
 use crate::db::{attendance, roster};
 use crate::http::AppState;
-
-/// Expected, present and quorum now (R1–R3), as the hall display shows them.
-#[derive(Serialize)]
-pub struct AttendanceFigures {
-    /// 应到.
-    pub expected: u32,
-    /// 实到.
-    pub present: u32,
-    /// Whether the session's ruleset's quorum is met.
-    pub quorum_met: bool,
-    /// The ruleset.
-    pub ruleset: String,
-}
+pub use hallvote_protocol::wire::AttendanceFigures;
 
 /// Computes the figures from the roll, the exclusions and the check-ins.
 pub async fn attendance_figures(state: &AppState, s: &Session) -> Result<AttendanceFigures, ApiError> {

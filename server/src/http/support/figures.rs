@@ -2,7 +2,6 @@
 //! is published (`super::super::display` shows them).
 
 use hallvote_tally::Lang;
-use serde::Serialize;
 
 use super::charts::result_charts;
 use crate::ApiError;
@@ -11,28 +10,7 @@ use crate::db::polls::PollRecord;
 use crate::http::AppState;
 use crate::lifecycle::PollState;
 use crate::poll::recount::recount;
-
-/// Credentials issued and ballots cast in a poll (发出选票 / 收回选票).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Turnout {
-    /// The poll's name.
-    pub poll: String,
-    /// open, closed or tallied.
-    pub state: PollState,
-    /// Ballots (credentials) issued.
-    pub issued: u32,
-    /// Ballots cast (spoiled ones not counted).
-    pub cast: u64,
-}
-
-/// A published poll's results: its name and a chart per contest.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PublishedResult {
-    /// The poll's name.
-    pub poll: String,
-    /// `<figure>`s with an `<svg>` each, every text escaped: markup to insert as it is.
-    pub charts: String,
-}
+pub use hallvote_protocol::wire::{PublishedResult, Turnout};
 
 /// The hall display's figures of a session's polls: the counts of those being voted
 /// on or counted, and the results of those published (newest first).
