@@ -558,7 +558,8 @@ fn lookup_view(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> Looku
     LookupView {
         code: l.code.to_string(),
         entries,
-        data: ScriptJson::new(&proof_json(state, run, l)),
+        // As a map, so the page carries the keys in the order it always has.
+        data: ScriptJson::new(&serde_json::to_value(proof_json(state, run, l)).unwrap_or_default()),
         opening_texts: (!openings.is_empty()).then(|| board_checks::opening_texts(lang)),
         openings,
     }
