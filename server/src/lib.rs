@@ -13,6 +13,7 @@
 //! type that becomes a JSON response in the request's language.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod auth;
 pub mod batch;
 pub mod board;

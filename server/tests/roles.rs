@@ -11,6 +11,7 @@ use hallvote_server::db::Store;
 use hallvote_server::http::{AppState, router};
 use hallvote_server::stations_protocol::StationKind;
 use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// (method, path, body, roles allowed; empty = any logged-in account)
 fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
@@ -121,7 +122,121 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
         (Method::POST, "/api/station/polls/1/decryption", vec![Scrutineer]),
         (Method::GET, "/api/station/polls/1/result", vec![Scrutineer]),
         (Method::POST, "/api/station/polls/1/signature", vec![Scrutineer]),
+        (Method::GET, "/api/stations/whoami", vec![Desk, Booth, Scrutineer]),
     ]
+}
+
+/// Endpoints whose allowed callers pass the role check and are then refused for
+/// their body (so not 401 or 403); every other role gets 403. `/api/logout` is
+/// last: the allowed call ends the session.
+fn body_refused_endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
+    vec![
+        (Method::PUT, "/api/congresses/1/roster", Some(json!({})), vec![Role::Organiser]),
+        (Method::POST, "/api/password", Some(json!({})), vec![]),
+        (Method::POST, "/api/logout", None, vec![]),
+    ]
+}
+
+/// Public once the poll is published; before, these roles (the handler checks them
+/// once the poll is tallied: tests/public_pages.rs).
+fn published_or_endpoints() -> Vec<(Method, &'static str, Vec<Role>)> {
+    let readers = vec![Role::Organiser, Role::Scrutineer, Role::Observer];
+    vec![(Method::GET, "/polls/1/sheet", readers.clone()), (Method::GET, "/polls/1/sheet.pdf", readers)]
+}
+
+/// Who the served OpenAPI document says may call each route: (method, path
+/// template) → (`x-hallvote-access`, roles or station kinds).
+fn declared() -> BTreeMap<(String, String), (String, BTreeSet<String>)> {
+    let doc = serde_json::to_value(hallvote_server::http::document()).unwrap();
+    let mut out = BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let access = op["x-hallvote-access"].as_str().unwrap_or_else(|| panic!("{method} {path}: no access"));
+            let names = op["x-hallvote-roles"]
+                .as_array()
+                .or(op["x-hallvote-station-kinds"].as_array())
+                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+                .unwrap_or_default();
+            out.insert((method.clone(), path.clone()), (access.to_owned(), names));
+        }
+    }
+    out
+}
+
+/// The template of `declared` that a concrete path (`/api/polls/1/board`) fills in.
+fn template_of<'a>(
+    declared: &'a BTreeMap<(String, String), (String, BTreeSet<String>)>,
+    method: &Method,
+    path: &str,
+) -> &'a (String, String) {
+    let path = path.split('?').next().unwrap();
+    let parts: Vec<&str> = path.split('/').collect();
+    let found: Vec<&(String, String)> = declared
+        .keys()
+        .filter(|(m, t)| {
+            let tparts: Vec<&str> = t.split('/').collect();
+            m.eq_ignore_ascii_case(method.as_str())
+                && tparts.len() == parts.len()
+                && tparts.iter().zip(&parts).all(|(t, p)| t == p || (t.starts_with('{') && t.ends_with('}')))
+        })
+        .collect();
+    // A literal segment beats a parameter (`/board/entries` over `/board/{tracking}`).
+    found
+        .into_iter()
+        .max_by_key(|(_, t)| t.split('/').filter(|s| !s.starts_with('{')).count())
+        .unwrap_or_else(|| panic!("{method} {path} is not in the document"))
+}
+
+fn names<T: std::fmt::Debug>(items: &[T], name: impl Fn(&T) -> &'static str) -> BTreeSet<String> {
+    items.iter().map(|i| name(i).to_owned()).collect()
+}
+
+/// The tables of this file and the document's declarations agree both ways: every
+/// route the document declares for accounts or stations is exercised here with
+/// exactly the declared roles or kinds, and nothing here is declared otherwise.
+#[test]
+fn the_tables_are_what_the_document_declares() {
+    let declared = declared();
+    let all_roles = names(&Role::ALL, |r| r.as_str());
+    let mut seen = BTreeSet::new();
+    let mut check = |method: &Method, path: &str, access: &[&str], want: BTreeSet<String>| {
+        let key = template_of(&declared, method, path);
+        let (got_access, got) = &declared[key];
+        assert!(
+            access.contains(&got_access.as_str()),
+            "{method} {path}: declared {got_access}, the table says {access:?}"
+        );
+        assert_eq!(got, &want, "{method} {path}: declared {got_access} {got:?}, the table says {want:?}");
+        seen.insert(key.clone());
+    };
+    for (method, path, _, allowed) in endpoints().into_iter().chain(body_refused_endpoints()) {
+        if allowed.is_empty() {
+            // Any logged-in account: `login`, or every role.
+            let key = template_of(&declared, &method, path);
+            let want = if declared[key].0 == "login" { BTreeSet::new() } else { all_roles.clone() };
+            check(&method, path, &["login", "roles"], want);
+        } else {
+            check(&method, path, &["roles"], names(&allowed, |r| r.as_str()));
+        }
+    }
+    for (method, path, _) in lifecycle_endpoints() {
+        check(&method, path, &["roles"], names(&[Role::Organiser], |r| r.as_str()));
+    }
+    for (method, path, allowed) in published_or_endpoints() {
+        check(&method, path, &["published-or-roles"], names(&allowed, |r| r.as_str()));
+    }
+    for (method, path, allowed) in station_endpoints() {
+        check(&method, path, &["station"], names(&allowed, |k| k.as_str()));
+    }
+    for path in public_endpoints() {
+        check(&Method::GET, path, &["public"], BTreeSet::new());
+    }
+    let unexercised: Vec<_> = declared
+        .iter()
+        .filter(|(key, (access, _))| access != "public" && !seen.contains(*key))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(unexercised.is_empty(), "declared for accounts or stations but not in this file's tables: {unexercised:?}");
 }
 
 async fn every_endpoint_checks_its_role(store: Store) {
@@ -206,6 +321,23 @@ async fn every_endpoint_checks_its_role(store: Store) {
                     (StatusCode::FORBIDDEN, &json!("wrong_station_kind")),
                     "{method} {path} as {kind:?}"
                 );
+            }
+        }
+    }
+    for (method, path, body, allowed) in body_refused_endpoints() {
+        let (status, json, _) = call(&app, method.clone(), path, None, body.clone(), "zh-CN").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} without login");
+        assert_eq!(json["error"]["code"], "unauthenticated");
+        for (role, client) in &clients {
+            let (status, json, _) = call(&app, method.clone(), path, Some(client), body.clone(), "zh-CN").await;
+            if allowed.is_empty() || allowed.contains(role) {
+                assert!(
+                    status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                    "{method} {path} as {role}: {status} {json}"
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path} as {role}");
+                assert_eq!(json["error"]["code"], "forbidden");
             }
         }
     }

@@ -2,11 +2,11 @@
 //! creates them, each with a one-time password shown once and to be replaced at
 //! the first login (the first organiser's is printed by `hallvote serve`).
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -19,13 +19,89 @@ use crate::db::{StoreError, audit};
 use hallvote_protocol::wire::accounts::Created;
 use hallvote_protocol::wire::{AccountView, Ended, NewAccountBody};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/accounts", get(list).post(create))
-        .route("/api/accounts/{id}/disable", post(disable))
-        .route("/api/accounts/{id}/enable", post(enable))
-        .route("/api/accounts/{id}/end-sessions", post(end_sessions))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/accounts", "accounts", Access::Roles(&[Role::Organiser, Role::Observer]))
+                    .says("The accounts", "全部账号（不含密码）。")
+                    .answers_json(
+                        200,
+                        Ty::Arr(&Ty::Obj(&[
+                            f("id", Int, ""),
+                            f("username", Str, ""),
+                            f("display_name", Str, ""),
+                            f("role", Str, ""),
+                            f("must_change_password", Bool, ""),
+                            f("disabled", Bool, ""),
+                        ])),
+                    );
+                ROUTE
+            },
+            list,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/accounts", "accounts", Access::Roles(&[Role::Organiser]))
+                    .says(
+                        "Create an account",
+                        "新建账号（会务组、报到处、投票机、监票人或观察员），返回只显示一次的一次性密码，首次登录须更换。",
+                    )
+                    .takes::<NewAccountBody>()
+                    .answers_json(
+                        201,
+                        Ty::Obj(&[
+                            f("id", Int, ""),
+                            f("username", Str, ""),
+                            f("display_name", Str, ""),
+                            f("role", Str, ""),
+                            f("must_change_password", Bool, "Always true for a new account."),
+                            f("disabled", Bool, ""),
+                            f("one_time_password", Str, "Shown once; the person replaces it at the first login."),
+                        ]),
+                    )
+                    .refuses(&[
+                        (400, "malformed_request"),
+                        (422, "bad_username"),
+                        (422, "bad_display_name"),
+                        (409, "username_taken"),
+                    ]);
+                ROUTE
+            },
+            create,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/accounts/{id}/disable", "accounts", Access::Roles(&[Role::Organiser]))
+                    .says("Disable an account", "停用账号：不能再登录，其全部登录会话立即结束。")
+                    .more("Not one's own account (so an organiser who can log in always remains).")
+                    .answers_json(200, Ty::Obj(ACCOUNT))
+                    .refuses(&[(404, "not_found"), (409, "cannot_disable_self")]);
+                ROUTE
+            },
+            disable,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/accounts/{id}/enable", "accounts", Access::Roles(&[Role::Organiser]))
+                    .says("Re-enable an account", "重新启用账号（密码不变）。")
+                    .answers_json(200, Ty::Obj(ACCOUNT))
+                    .refuses(&[(404, "not_found")]);
+                ROUTE
+            },
+            enable,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/accounts/{id}/end-sessions", "accounts", Access::Roles(&[Role::Organiser]))
+                    .says("End an account's sessions", "结束账号的全部登录会话（须重新登录）。")
+                    .answers_json(200, Ty::Obj(&[f("ended", Int, "How many sessions ended.")]))
+                    .refuses(&[(404, "not_found")]);
+                ROUTE
+            },
+            end_sessions,
+        )
 }
 
 impl From<Account> for AccountView {
@@ -53,7 +129,7 @@ async fn create(
     auth: Authenticated,
     JsonBody(body): JsonBody<NewAccountBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     if !username_ok(&body.username) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -119,8 +195,7 @@ async fn create(
     ))
 }
 
-async fn list(State(state): State<AppState>, auth: Authenticated) -> Result<Json<Vec<AccountView>>, ApiError> {
-    auth.require(&[Role::Organiser, Role::Observer])?;
+async fn list(State(state): State<AppState>) -> Result<Json<Vec<AccountView>>, ApiError> {
     Ok(Json(accounts::list(&state.store).await?.into_iter().map(AccountView::from).collect()))
 }
 
@@ -149,7 +224,7 @@ async fn switch(
     Path(id): Path<i64>,
     disabled: bool,
 ) -> Result<Json<AccountView>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let target = account(&state, id).await?;
     if disabled && target.id == who.id {
         return Err(ApiError::new(
@@ -171,7 +246,7 @@ async fn end_sessions(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<Json<Ended>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let target = account(&state, id).await?;
     let ended = accounts::end_sessions(&state.store, id).await?;
     audit::append(

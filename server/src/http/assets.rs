@@ -10,21 +10,43 @@
 //! (see [`hallvote_protocol::web::Asset::answer`]): the pages name fixed paths, and a
 //! new server version's files are used by the next page load.
 
-use axum::Router;
+use crate::api::prelude::*;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
-use super::AppState;
 use super::support::assets::ASSETS;
 use crate::ApiError;
 
 /// The routes of this resource: the library's versioned path, and every other file
 /// by its name (an unknown name is a 404 in the error schema).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/assets/noble-curves-2.4.0/ristretto255.js", get(file_at))
-        .route("/assets/{file}", get(file_at))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/assets/noble-curves-2.4.0/ristretto255.js", "public", Access::Public)
+                    .says("The ristretto255 group of @noble/curves 2.4.0", "@noble/curves 2.4.0 的 ristretto255 群运算（ES 模块，MIT 许可）。")
+                    .more("Vendored and served from the binary (server/assets/vendor/README.md, docs/adr/0012).")
+                    .answers(Answer::File("text/javascript", "An ES module."));
+                ROUTE
+            },
+            file_at,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/assets/{file}", "public", Access::Public)
+                    .says("A page's script or style sheet", "页面的脚本或样式表（页面不含内联脚本和样式，见严格的 CSP）。")
+                    .more(
+                        "The files the pages load (no inline script or style: docs/SECURITY.md), among them the board page's \
+                         check of a spoiled ballot, `spoiled-check.js`, which recomputes every ciphertext of a spoiled entry as \
+                         (r·G, m·G + r·Y) on ristretto255 (spec §3.5, §10.6). `Cache-Control: no-cache` with an `ETag`.",
+                    )
+                    .answers(Answer::File("text/*", "A script (`text/javascript`) or a style sheet (`text/css`)."))
+                    .refuses(&[(404, "not_found")]);
+                ROUTE
+            },
+            file_at,
+        )
 }
 
 /// The file at the request's path, or 404.

@@ -1,22 +1,53 @@
 //! `GET /api/audit`: the audit log, for organisers and observers, with the
 //! result of checking its hash chain.
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::AppState;
 use super::extract::Query;
-use super::support::session::Authenticated;
 use crate::ApiError;
 use crate::auth::Role;
 use crate::db::audit;
 use hallvote_protocol::wire::AuditPage;
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/audit", get(list))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new().mount(
+        {
+            const ROUTE: Route = at(Get, "/api/audit", "audit", Access::Roles(&[Role::Organiser, Role::Observer]))
+                .says("The audit log", "操作日志：会务组的每项操作，以及哈希链校验结果（规范 §14.1）。")
+                .more("A page of entries after `after`, and whether the hash chain from entry 1 to the last one verifies.")
+                .query(&[
+                    o("after", Int, "Entries with `seq` above this (default 0); not negative."),
+                    o("limit", Int, "At most this many entries, 1–5000 (default 500); others are refused."),
+                ])
+                .answers_json(
+                    200,
+                    Ty::Obj(&[
+                        f(
+                            "entries",
+                            Ty::Arr(&Ty::Obj(&[
+                                f("seq", Int, ""),
+                                f("at", Int, "Unix seconds."),
+                                f("actor", Str, ""),
+                                f("action", Str, "e.g. `poll.open`."),
+                                f("detail", Str, ""),
+                                f("prev_hash", Hex, ""),
+                                f("entry_hash", Hex, ""),
+                            ])),
+                            "",
+                        ),
+                        f("chain_verified", Bool, ""),
+                    ]),
+                )
+                .refuses(&[(400, "malformed_request")]);
+            ROUTE
+        },
+        list,
+    )
 }
 
 #[derive(Deserialize)]
@@ -35,12 +66,7 @@ fn default_limit() -> u32 {
 /// The most entries one page returns.
 const MAX_LIMIT: u32 = 5000;
 
-async fn list(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    Query(page): Query<Page>,
-) -> Result<Json<AuditPage>, ApiError> {
-    auth.require(&[Role::Organiser, Role::Observer])?;
+async fn list(State(state): State<AppState>, Query(page): Query<Page>) -> Result<Json<AuditPage>, ApiError> {
     if !(1..=MAX_LIMIT).contains(&page.limit) {
         return Err(ApiError::new(
             axum::http::StatusCode::BAD_REQUEST,

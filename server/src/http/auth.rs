@@ -6,12 +6,12 @@
 //! that changes something must also carry the session's CSRF token in the
 //! `X-CSRF-Token` header (or the `csrf` form field of a console form).
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::{FromRequest, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 
 use super::extract::Json as JsonBody;
 use hallvote_crypto::Rng;
@@ -42,13 +42,56 @@ pub(crate) async fn argon2<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'st
     crate::auth::work::run(f).await.ok_or_else(|| ApiError::internal("password work did not finish"))
 }
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/login", post(login))
-        .route("/api/logout", post(logout))
-        .route("/api/me", get(me))
-        .route("/api/password", post(change_password))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/login", "accounts", Access::Public)
+                    .says("Log in", "登录：成功后设置会话 Cookie，并返回 CSRF 令牌。")
+                    .more(
+                        "Sets the `hallvote_session` cookie (HttpOnly, SameSite=Strict) and answers the CSRF token. \
+                           After five failures in a minute for one username, further tries are refused for a while.",
+                    )
+                    .takes::<LoginRequest>()
+                    .answers_json(200, Ty::Ref("SessionInfo"))
+                    .refuses(&[(401, "bad_credentials"), (429, "too_many_attempts")]);
+                ROUTE
+            },
+            login,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/logout", "accounts", Access::Login)
+                    .says("Log out", "退出登录：结束会话并清除 Cookie。")
+                    .answers(Answer::Empty(204));
+                ROUTE
+            },
+            logout,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/me", "accounts", Access::Login)
+                    .says("Who is logged in", "当前登录的账户。")
+                    .answers_json(200, Ty::Ref("SessionInfo"));
+                ROUTE
+            },
+            me,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/password", "accounts", Access::Login)
+                    .says(
+                        "Change the password",
+                        "修改密码（新密码至少 10 个字符，其他登录会话随之结束）；首次登录须先替换一次性密码。",
+                    )
+                    .takes::<PasswordChange>()
+                    .answers(Answer::Empty(204))
+                    .refuses(&[(401, "bad_credentials"), (422, "password_too_short")]);
+                ROUTE
+            },
+            change_password,
+        )
 }
 
 /// Who is logged in, and the CSRF token for the pages to send back.

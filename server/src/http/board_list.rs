@@ -7,13 +7,12 @@
 //!
 //! A page reads only its own range of positions (`db::casting::list_entries`).
 
+use crate::api::prelude::*;
 use askama::Template;
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use hallvote_tally::ballot::TrackingCode;
 use hallvote_tally::{Lang, Text};
 use serde::Deserialize;
@@ -35,9 +34,55 @@ pub const PER_PAGE: u64 = 50;
 /// The most entries a page may have.
 pub const MAX_PER_PAGE: u64 = 200;
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/polls/{id}/board/list", get(list_page)).route("/api/polls/{id}/board/entries", get(list_json))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/polls/{id}/board/list", "public", Access::Public)
+                    .says(
+                        "The board's list page",
+                        "公告板全部条目页面：按位置逐条列出追踪码及投出或核验作废，分页显示；核验作废的选票可查看其加密的内容。",
+                    )
+                    .more("A bad `page` or `per_page` answers the page with 400, a page past the last with 404.")
+                    .query(BOARD_LIST_QUERY)
+                    .answers(Answer::Html)
+                    .shows_refusals(&[400, 404]);
+                ROUTE
+            },
+            list_page,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/polls/{id}/board/entries", "public", Access::Public)
+                    .says("One page of the board's entries", "公告板条目列表（分页）：位置、追踪码、投出或核验作废。")
+                    .more("Reads only the page's range of positions. An empty board has one empty page.")
+                    .query(BOARD_ENTRIES_QUERY)
+                    .answers_json(
+                        200,
+                        Ty::Obj(&[
+                            f("state", Ty::Enum(POLL_STATES), ""),
+                            f("size", Int, "Entries on the board when the page was read."),
+                            f("sealed", Bool, "The board is sealed (the poll is closed)."),
+                            f("page", Int, "From 1."),
+                            f("per_page", Int, ""),
+                            f("pages", Int, "At least 1."),
+                            f(
+                                "entries",
+                                Ty::Arr(&Ty::Obj(&[
+                                    f("position", Int, "From 0."),
+                                    f("tracking", Str, "`XXXX-XXXX-XXXX-XXXX`."),
+                                    f("kind", Ty::Enum(&["cast", "spoiled"]), ""),
+                                ])),
+                                "In board order.",
+                            ),
+                        ]),
+                    )
+                    .refuses(&[(400, "malformed_request"), (400, "page_malformed"), (404, "page_out_of_range")]);
+                ROUTE
+            },
+            list_json,
+        )
 }
 
 #[derive(Deserialize)]

@@ -9,12 +9,12 @@
 //! or style, for the strict CSP) and works without JavaScript; its script only adds
 //! the browser's own check.
 
+use crate::api::prelude::*;
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use hallvote_crypto::merkle::{InclusionProof, TreeHead};
 use hallvote_crypto::sign::sign;
 use hallvote_crypto::tags;
@@ -43,11 +43,76 @@ use crate::spoiled::{self, OpenedBallot};
 use crate::templates::{ScriptJson, render};
 use hallvote_protocol::wire::{Blob, BoardProof, EntryKind, ProofEntry};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/polls/{id}/board", get(board_page))
-        .route("/api/polls/{id}/board-proof/{tracking}", get(board_proof))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/polls/{id}/board", "public", Access::Public)
+                    .says(
+                        "The board explorer page",
+                        "公告板查询页面：输入追踪码，查看选票条目及其包含证明（服务器与浏览器各核验一次）。",
+                    )
+                    .more(
+                        "`?code=` looks a tracking code up; a malformed or unknown code answers the page with 400 or 404. A \
+                         spoiled entry is opened to its marks in words, with the data for the browser's own check of the \
+                         opening (`/assets/spoiled-check.js`). `?receipt=` checks a receipt (spec §12.11) against the board: \
+                         its fingerprint, its head's signature, the entry at its position, and that the latest signed head \
+                         extends its head; a malformed receipt answers the page with 400.",
+                    )
+                    .query(&[
+                        o("code", Str, "A tracking code to look up."),
+                        o("receipt", Str, "A receipt text `HVRCPT1:…` (spec §12.11), as the booth's receipt QR code carries it."),
+                        o("lang", Ty::Enum(&["zh-CN", "en"]), LANG_DOC),
+                    ])
+                    .answers(Answer::Html)
+                    .shows_refusals(&[400, 404]);
+                ROUTE
+            },
+            board_page,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/polls/{id}/board-proof/{tracking}", "public", Access::Public)
+                    .says(
+                        "A tracking code's entries with their inclusion proofs",
+                        "按追踪码取得公告板条目及其在最新签名树头中的包含证明。",
+                    )
+                    .more("For any verifier: entry bytes, leaf hash (spec §7.3, §12.4), latest signed head, `E` and server key.")
+                    .answers_json(
+                        200,
+                        Ty::Obj(&[
+                            f("tracking", Str, ""),
+                            f("tree_size", Int, ""),
+                            f("head", B64, "The latest signed tree head (40 bytes)."),
+                            f("signature", B64, "The server's signature over `head ‖ E`."),
+                            f("root", B64, ""),
+                            f("election", B64, "`E`."),
+                            f("server_key", B64, "The server's Ed25519 public key."),
+                            f(
+                                "entries",
+                                Ty::Arr(&Ty::Obj(&[
+                                    f("position", Int, ""),
+                                    f("kind", Ty::Enum(&["cast", "spoiled"]), ""),
+                                    f("entry", B64, "The board entry."),
+                                    f("leaf_hash", B64, ""),
+                                    f("index", Int, ""),
+                                    f("tree_size", Int, ""),
+                                    f("root", B64, ""),
+                                    f("path", Ty::Arr(&B64), "The RFC 9162 inclusion proof."),
+                                    f("receipt_head", B64, ""),
+                                    f("receipt_signature", B64, ""),
+                                    f("verified", Bool, "The server checked the proof against the head."),
+                                ])),
+                                "",
+                            ),
+                        ]),
+                    )
+                    .refuses(&[(400, "tracking_code_malformed"), (404, "tracking_code_not_found")]);
+                ROUTE
+            },
+            board_proof,
+        )
 }
 
 /// A signed tree head of a poll's board (spec §12.5).

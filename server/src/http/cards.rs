@@ -1,19 +1,17 @@
 //! Delegate cards (代表证): each with the delegate's signed QR code (spec §16), as
 //! JSON, as a printable A4 page, and one by one as PNG.
 
+use crate::api::prelude::*;
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 
 use super::AppState;
 use super::support::errors::not_found;
 use super::support::load::load_congress;
-use super::support::session::Authenticated;
 use crate::ApiError;
-use crate::auth::Role;
 use crate::cards::{qr_png, qr_svg, qr_text};
 use crate::db::roster;
 use crate::i18n::RequestLang;
@@ -21,12 +19,45 @@ use crate::templates::render;
 use hallvote_protocol::wire::CardView;
 use hallvote_tally::Lang;
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/congresses/{id}/cards", get(list))
-        .route("/api/congresses/{id}/cards/{card}/qr.png", get(png))
-        .route("/congresses/{id}/cards", get(page))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/congresses/{id}/cards", "roster", Access::Roles(ORGANISER))
+                    .says("Delegate cards with their signed QR text", "代表证列表（含签名的二维码内容）。")
+                    .answers_json(
+                        200,
+                        Ty::Arr(&Ty::Obj(&[
+                            f("card", Str, ""),
+                            f("name", Str, ""),
+                            f("group", Str, ""),
+                            f("qr_text", Str, "The signed QR text (spec §16)."),
+                        ])),
+                    );
+                ROUTE
+            },
+            list,
+        )
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Get, "/api/congresses/{id}/cards/{card}/qr.png", "roster", Access::Roles(ORGANISER))
+                        .says("One delegate card's QR code as PNG", "单个代表证二维码（PNG 图片）。")
+                        .answers(Answer::File("image/png", "The PNG image."));
+                ROUTE
+            },
+            png,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/congresses/{id}/cards", "roster", Access::Roles(ORGANISER))
+                    .says("Printable delegate cards", "可打印的代表证页面（A4，每页八张）。")
+                    .answers(Answer::Html);
+                ROUTE
+            },
+            page,
+        )
 }
 
 async fn cards(state: &AppState, congress_id: i64) -> Result<(String, Vec<CardView>), ApiError> {
@@ -45,21 +76,11 @@ async fn cards(state: &AppState, congress_id: i64) -> Result<(String, Vec<CardVi
     Ok((c.name, cards))
 }
 
-async fn list(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    Path(id): Path<i64>,
-) -> Result<Json<Vec<CardView>>, ApiError> {
-    auth.require(&[Role::Organiser])?;
+async fn list(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Vec<CardView>>, ApiError> {
     Ok(Json(cards(&state, id).await?.1))
 }
 
-async fn png(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    Path((id, card)): Path<(i64, String)>,
-) -> Result<Response, ApiError> {
-    auth.require(&[Role::Organiser])?;
+async fn png(State(state): State<AppState>, Path((id, card)): Path<(i64, String)>) -> Result<Response, ApiError> {
     let c = load_congress(&state, id).await?;
     let d = roster::by_card(&state.store, c.id, &card).await?.ok_or_else(|| not_found("代表", "delegate"))?;
     let bytes = qr_png(&qr_text(&state.server_key, c.id as u64, &d.card), 8)
@@ -71,11 +92,9 @@ async fn png(
 /// number and QR code. Large type; cut along the borders.
 async fn page(
     State(state): State<AppState>,
-    auth: Authenticated,
     RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, ApiError> {
-    auth.require(&[Role::Organiser])?;
     let (congress, cards) = cards(&state, id).await?;
     let (title, card_word) = match lang {
         Lang::ZhCn => ("代表证", "代表证号"),

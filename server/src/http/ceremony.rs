@@ -5,10 +5,10 @@
 //! each recipient, spec §5.6), read what was dealt to them, and confirm with their
 //! complaints; when all have confirmed the server computes the joint key.
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use hallvote_crypto::credential::{CredentialSecretKey, DEFAULT_MODULUS_BITS};
 use hallvote_crypto::dkg::{DealerCommitments, Params};
 use hallvote_crypto::sealed::{RecipientKey, SEALED_SHARE_LEN};
@@ -37,16 +37,145 @@ use hallvote_protocol::wire::{
     OfficersView, RecipientRequest, Restarted, Started,
 };
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/polls/{id}/officers", post(appoint).get(list_officers))
-        .route("/api/polls/{id}/ceremony", post(start))
-        .route("/api/polls/{id}/ceremony/restart", post(restart))
-        .route("/api/station/polls/{id}/ceremony", get(ceremony_view))
-        .route("/api/station/polls/{id}/ceremony/recipient", post(post_recipient))
-        .route("/api/station/polls/{id}/ceremony/dealing", post(post_dealing))
-        .route("/api/station/polls/{id}/ceremony/confirm", post(post_confirm))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/polls/{id}/officers", "ceremony", Access::Roles(ORGANISER))
+                    .says(
+                        "Appoint scrutineers (k of n) and counters",
+                        "指定监票人（解密门限 k / n）和计票人，每人绑定一台监票人终端。",
+                    )
+                    .more("Once, in the draft state. Officers are delegates who are not candidates or members voted on.")
+                    .takes::<Appointment>()
+                    .answers_json(201, Ty::Ref("Officers"))
+                    .refuses(&[
+                        (409, "poll_wrong_state"),
+                        (422, "bad_threshold"),
+                        (422, "too_many_counters"),
+                        (404, "not_a_delegate"),
+                        (422, "officer_is_candidate"),
+                        (422, "not_a_scrutineer_station"),
+                        (422, "officer_twice"),
+                    ]);
+                ROUTE
+            },
+            appoint,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/polls/{id}/officers", "ceremony", Access::Roles(&Role::ALL))
+                    .says("The officers of a poll", "本次投票的监票人和计票人。")
+                    .answers_json(200, Ty::Ref("Officers"));
+                ROUTE
+            },
+            list_officers,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/polls/{id}/ceremony", "ceremony", Access::Roles(ORGANISER))
+                    .says("Start the key ceremony", "启动密钥生成：冻结投票清单并生成本次投票的凭证密钥（规范 §14.5–§14.6）。")
+                    .answers_json(
+                        201,
+                        Ty::Obj(&[
+                            f("state", Ty::Enum(&["ceremony"]), ""),
+                            f("ceremony_id", B64, "64 bytes (spec §14.5)."),
+                            f("manifest", B64, "The frozen manifest (spec §11.2)."),
+                        ]),
+                    )
+                    .refuses(&[(409, "poll_wrong_state"), (422, "poll_invalid")]);
+                ROUTE
+            },
+            start,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/polls/{id}/ceremony/restart", "ceremony", Access::Roles(ORGANISER))
+                    .says(
+                        "Abandon a key ceremony that cannot finish, or whose key fails its check",
+                        "重新开始密钥生成：放弃无法完成的密钥生成（某台监票终端丢失了秘密、机器损坏或合格者少于门限），或某位监票人的密钥检查无法通过，投票回到草稿，须重新指定监票人。",
+                    )
+                    .more("ceremony or ready → draft in one transaction: the ceremony's messages, identifier, manifest, credential key, joint key, key checks and the officers are removed (spec §14.3).")
+                    .answers_json(200, Ty::Obj(&[f("state", Ty::Enum(&["draft"]), "")]))
+                    .refuses(&[(409, "poll_wrong_state")]);
+                ROUTE
+            },
+            restart,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/station/polls/{id}/ceremony", "ceremony", Access::Station(SCRUTINEER))
+                    .says(
+                        "The ceremony as a scrutineer station sees it",
+                        "监票人终端读取密钥生成进度：接收密钥、分发消息、发给本终端的加密份额及结果。",
+                    )
+                    .more("For the station of scrutineer `j` of the poll.")
+                    .answers_type::<CeremonyView>(200)
+                    .refuses(&[(403, "not_an_officer"), (403, "not_a_scrutineer"), (409, "poll_wrong_state")]);
+                ROUTE
+            },
+            ceremony_view,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/station/polls/{id}/ceremony/recipient", "ceremony", Access::Station(SCRUTINEER))
+                    .says("Publish a receiving key", "监票人终端提交接收密钥（规范 §5.6.1）。")
+                    .takes::<RecipientRequest>()
+                    .answers(Answer::Empty(201))
+                    .refuses(&[
+                        (403, "not_an_officer"),
+                        (403, "not_a_scrutineer"),
+                        (409, "poll_wrong_state"),
+                        (422, "bad_recipient_key"),
+                        (422, "bad_recipient_signature"),
+                        (409, "already_done"),
+                    ]);
+                ROUTE
+            },
+            post_recipient,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/station/polls/{id}/ceremony/dealing", "ceremony", Access::Station(SCRUTINEER))
+                    .says("Deal: the dealer message and n sealed shares", "监票人终端分发：分发消息及发给每位监票人的加密份额。")
+                    .takes::<DealingRequest>()
+                    .answers(Answer::Empty(201))
+                    .refuses(&[
+                        (403, "not_an_officer"),
+                        (403, "not_a_scrutineer"),
+                        (409, "poll_wrong_state"),
+                        (409, "recipients_missing"),
+                        (422, "bad_dealer_message"),
+                        (422, "bad_sealed_shares"),
+                        (409, "already_done"),
+                    ]);
+                ROUTE
+            },
+            post_dealing,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/station/polls/{id}/ceremony/confirm", "ceremony", Access::Station(SCRUTINEER))
+                    .says(
+                        "Confirm, with complaints",
+                        "监票人终端确认收到的份额，并可提出异议（规范 §5.3）；全部确认后生成联合公钥。",
+                    )
+                    .takes::<ConfirmRequest>()
+                    .answers_type::<Confirmed>(201)
+                    .refuses(&[
+                        (403, "not_an_officer"),
+                        (403, "not_a_scrutineer"),
+                        (409, "poll_wrong_state"),
+                        (409, "dealings_missing"),
+                        (422, "bad_complaint"),
+                        (409, "already_done"),
+                        (409, "ceremony_failed"),
+                    ]);
+                ROUTE
+            },
+            post_confirm,
+        )
 }
 
 fn wrong_state(run: &PollRun, want_zh: &str, want_en: &str) -> ApiError {
@@ -94,7 +223,7 @@ async fn appoint(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<Appointment>,
 ) -> Result<(StatusCode, Json<OfficersView>), ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let (poll, run) = load_run(&state, id).await?;
     if run.state != PollState::Draft || run.threshold.is_some() {
         return Err(wrong_state(
@@ -182,12 +311,7 @@ async fn appoint(
     Ok((StatusCode::CREATED, Json(officers_view(&run, &officers, &[]))))
 }
 
-async fn list_officers(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    Path(id): Path<i64>,
-) -> Result<Json<OfficersView>, ApiError> {
-    auth.require(&Role::ALL)?;
+async fn list_officers(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<OfficersView>, ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let checked = key_checks::passed(&state.store, id).await?;
     Ok(Json(officers_view(&run, &casting::officers(&state.store, id).await?, &checked)))
@@ -199,7 +323,7 @@ async fn start(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let (poll, run) = load_run(&state, id).await?;
     let Some(threshold) = run.threshold.filter(|_| run.state == PollState::Draft) else {
         return Err(wrong_state(
@@ -278,7 +402,7 @@ async fn restart(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<Json<Restarted>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let (_, run) = load_run(&state, id).await?;
     if !casting::restart_ceremony(&state.store, id).await? {
         return Err(wrong_state(

@@ -5,9 +5,9 @@
 //! fingerprint, to copy into the paper minutes. A counter takes no part in the
 //! ceremony, so this is where its station learns what it will sign for.
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use hallvote_crypto::dkg::Params;
 
 use super::AppState;
@@ -22,9 +22,23 @@ use crate::i18n::Lang;
 use crate::lifecycle::PollState;
 use hallvote_protocol::wire::{CeremonyOutcome, Fixed, Indexed};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/station/polls/{id}/ceremony/outcome", get(outcome))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/station/polls/{id}/ceremony/outcome", "ceremony", Access::Station(SCRUTINEER))
+                    .says(
+                        "The key ceremony's public outcome, for the fingerprints",
+                        "监票人或计票人终端读取密钥生成的公开结果（投票清单、合格分发者的分发消息、联合公钥与公开份额），自行重算并显示选举指纹（规范 §11.4）。",
+                    )
+                    .more("For the station of a scrutineer or counter, once the ceremony has completed. The station recomputes `Y` and `X₁…Xₙ` from the dealer messages before it shows the fingerprint.")
+                    .answers_type::<CeremonyOutcome>(200)
+                    .refuses(&[(403, "not_an_officer"), (409, "poll_wrong_state")]);
+                ROUTE
+            },
+            outcome,
+        )
 }
 
 /// `GET /api/station/polls/{id}/ceremony/outcome`, for the station of any officer of

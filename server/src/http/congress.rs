@@ -1,12 +1,12 @@
 //! Congresses, sessions, the roll and exclusions (organiser), and the
 //! attendance figures everyone may see.
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use hallvote_tally::Ruleset;
 use serde_json::{Value, json};
 
@@ -24,15 +24,139 @@ use crate::i18n::RequestLang;
 use crate::roster::{parse_csv, parse_xlsx};
 use hallvote_protocol::wire::{NewCongress, NewExclusion, NewSession};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/congresses", post(create_congress).get(list_congresses))
-        .route("/api/congresses/{id}/sessions", post(create_session).get(list_sessions))
-        .route("/api/congresses/{id}/roster", get(get_roster).put(import_roster))
-        .route("/api/sessions/{id}/exclusions", post(add_exclusion).get(list_exclusions))
-        .route("/api/sessions/{id}/exclusions/{card}/withdraw", post(withdraw_exclusion))
-        .route("/api/sessions/{id}/attendance", get(get_attendance))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/congresses", "congress", Access::Roles(ORGANISER))
+                    .says("Create a congress", "新建代表大会（名称、届次、任期）。")
+                    .takes::<NewCongress>()
+                    .answers_json(201, Ty::Ref("Congress"))
+                    .refuses(&[(422, "invalid_value")]);
+                ROUTE
+            },
+            create_congress,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/congresses", "congress", Access::Roles(ROLL_READERS))
+                    .says("List congresses", "代表大会列表。")
+                    .answers_json(200, Ty::Arr(&Ty::Ref("Congress")));
+                ROUTE
+            },
+            list_congresses,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/congresses/{id}/sessions", "congress", Access::Roles(ORGANISER))
+                    .says("Create a session of a congress", "新建一次会议（第几次会议、地点、日期、计票规则）。")
+                    .takes::<NewSession>()
+                    .answers_json(201, Ty::Ref("Session"))
+                    .refuses(&[(422, "invalid_value"), (409, "session_exists")]);
+                ROUTE
+            },
+            create_session,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/congresses/{id}/sessions", "congress", Access::Roles(ROLL_READERS))
+                    .says("List the sessions of a congress", "某届代表大会的各次会议。")
+                    .answers_json(200, Ty::Arr(&Ty::Ref("Session")));
+                ROUTE
+            },
+            list_sessions,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/congresses/{id}/roster", "roster", Access::Roles(ROLL_READERS))
+                    .says("The roll of delegates", "代表名册。")
+                    .answers_json(200, Ty::Arr(&Ty::Ref("Delegate")));
+                ROUTE
+            },
+            get_roster,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Put, "/api/congresses/{id}/roster", "roster", Access::Roles(ORGANISER))
+                    .says(
+                        "Import the roll from CSV or Excel",
+                        "导入代表名册（CSV 或 Excel .xlsx 文件）：按代表证号新增或更新，逐行报告错误。",
+                    )
+                    .more("The body is the file itself, with its content type. Rows that cannot be read are reported and skipped.")
+                    .takes_roster()
+                    .answers_json(
+                        200,
+                        Ty::Obj(&[
+                            f("added", Int, ""),
+                            f("updated", Int, ""),
+                            f(
+                                "errors",
+                                Ty::Arr(&Ty::Obj(&[
+                                    f("line", Int, ""),
+                                    f("seq", Str, ""),
+                                    f("problem", Str, "A stable code for the problem."),
+                                    f("message", Str, "In the request's language."),
+                                ])),
+                                "Rows refused.",
+                            ),
+                            f("notes", Ty::Arr(&Ty::Obj(&[f("line", Int, ""), f("message", Str, "")])), ""),
+                        ]),
+                    )
+                    .refuses(&[(415, "unsupported_media_type"), (422, "roster_unreadable"), (422, "roster_too_large")]);
+                ROUTE
+            },
+            import_roster,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/sessions/{id}/exclusions", "roster", Access::Roles(ORGANISER))
+                    .says(
+                        "Exclude a delegate from the expected count",
+                        "核减：因病、出国、羁押等原因不计入应到人数（R1）；已报到的代表不能核减。",
+                    )
+                    .takes::<NewExclusion>()
+                    .answers(Answer::Empty(201))
+                    .refuses(&[(409, "already_excluded"), (409, "delegate_present")]);
+                ROUTE
+            },
+            add_exclusion,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/sessions/{id}/exclusions", "roster", Access::Roles(&[Role::Organiser, Role::Observer]))
+                    .says("The session's exclusions", "本次会议核减的代表及原因。")
+                    .answers_json(
+                        200,
+                        Ty::Arr(&Ty::Obj(&[
+                            f("card", Str, "代表证号."),
+                            f("reason", Ty::Enum(&["illness", "abroad", "detained", "other"]), ""),
+                            f("note", Str, ""),
+                        ])),
+                    );
+                ROUTE
+            },
+            list_exclusions,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/sessions/{id}/exclusions/{card}/withdraw", "roster", Access::Roles(ORGANISER))
+                    .says("Withdraw an exclusion made in error", "撤销核减：该代表重新计入应到人数（已开始的投票保持其冻结的人数）。")
+                    .answers(Answer::Empty(204))
+                    .refuses(&[(404, "not_excluded")]);
+                ROUTE
+            },
+            withdraw_exclusion,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/sessions/{id}/attendance", "congress", Access::Roles(&Role::ALL))
+                    .says("Expected, present and quorum now", "出席情况：应到、实到人数及是否达到法定人数（R1–R3）。")
+                    .answers_json(200, Ty::Ref("Attendance"));
+                ROUTE
+            },
+            get_attendance,
+        )
 }
 
 fn invalid(zh: &str, en: &str) -> ApiError {
@@ -44,7 +168,7 @@ async fn create_congress(
     auth: Authenticated,
     JsonBody(req): JsonBody<NewCongress>,
 ) -> Result<(StatusCode, Json<Congress>), ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let name = req.name.trim();
     if let Some(p) = hallvote_tally::text::name_problem(name) {
         let t = p.text();
@@ -68,17 +192,14 @@ async fn create_congress(
     Ok((StatusCode::CREATED, Json(c)))
 }
 
-async fn list_congresses(State(state): State<AppState>, auth: Authenticated) -> Result<Json<Vec<Congress>>, ApiError> {
-    auth.require(&[Role::Organiser, Role::Desk, Role::Observer])?;
+async fn list_congresses(State(state): State<AppState>) -> Result<Json<Vec<Congress>>, ApiError> {
     Ok(Json(congress::congresses(&state.store).await?))
 }
 
 async fn list_sessions(
     State(state): State<AppState>,
-    auth: Authenticated,
     Path(congress_id): Path<i64>,
 ) -> Result<Json<Vec<Session>>, ApiError> {
-    auth.require(&[Role::Organiser, Role::Desk, Role::Observer])?;
     let c = load_congress(&state, congress_id).await?;
     Ok(Json(congress::sessions_of(&state.store, c.id).await?))
 }
@@ -89,7 +210,7 @@ async fn create_session(
     Path(congress_id): Path<i64>,
     JsonBody(req): JsonBody<NewSession>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let c = load_congress(&state, congress_id).await?;
     let ruleset = req.ruleset.unwrap_or_else(|| "township-2020".to_owned());
     if Ruleset::builtin(&ruleset).is_err() {
@@ -150,7 +271,7 @@ async fn import_roster(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let c = load_congress(&state, congress_id).await?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let parsed = if content_type.starts_with(XLSX) {
@@ -188,10 +309,8 @@ async fn import_roster(
 
 async fn get_roster(
     State(state): State<AppState>,
-    auth: Authenticated,
     Path(congress_id): Path<i64>,
 ) -> Result<Json<Vec<roster::DelegateRecord>>, ApiError> {
-    auth.require(&[Role::Organiser, Role::Desk, Role::Observer])?;
     let c = load_congress(&state, congress_id).await?;
     Ok(Json(roster::roll(&state.store, c.id).await?))
 }
@@ -202,7 +321,7 @@ async fn add_exclusion(
     Path(session_id): Path<i64>,
     JsonBody(req): JsonBody<NewExclusion>,
 ) -> Result<StatusCode, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let s = load_session(&state, session_id).await?;
     let d = roster::by_card(&state.store, s.congress_id, req.card.trim())
         .await?
@@ -244,10 +363,8 @@ async fn add_exclusion(
 /// reason may be a delegate's illness).
 async fn list_exclusions(
     State(state): State<AppState>,
-    auth: Authenticated,
     Path(session_id): Path<i64>,
 ) -> Result<Json<Vec<roster::ExclusionRecord>>, ApiError> {
-    auth.require(&[Role::Organiser, Role::Observer])?;
     let s = load_session(&state, session_id).await?;
     Ok(Json(roster::exclusions(&state.store, s.id).await?))
 }
@@ -258,7 +375,7 @@ async fn withdraw_exclusion(
     auth: Authenticated,
     Path((session_id, card)): Path<(i64, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let s = load_session(&state, session_id).await?;
     let d = roster::by_card(&state.store, s.congress_id, card.trim())
         .await?
@@ -284,10 +401,8 @@ async fn withdraw_exclusion(
 
 async fn get_attendance(
     State(state): State<AppState>,
-    auth: Authenticated,
     Path(session_id): Path<i64>,
 ) -> Result<Json<AttendanceFigures>, ApiError> {
-    auth.require(&Role::ALL)?;
     let s = load_session(&state, session_id).await?;
     Ok(Json(attendance_figures(&state, &s).await?))
 }

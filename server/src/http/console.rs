@@ -7,12 +7,11 @@
 //! language (`?lang=en` switches and remembers it), no external assets, large
 //! touch targets, usable with the keyboard alone.
 
+use crate::api::prelude::*;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use hallvote_tally::Lang;
 use serde::Deserialize;
 use serde_json::json;
@@ -23,9 +22,34 @@ use crate::ApiError;
 use crate::i18n::{LANG_COOKIE, RequestLang};
 use crate::templates::ScriptJson;
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(page)).route("/sessions/{id}", get(session_page))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/", "public", Access::Public)
+                    .says("The organiser console", "会务组控制台页面：登录、修改一次性密码、查看各次会议的出席情况与投票。")
+                    .more("Server-rendered in the request's language; `?lang=` switches it and sets a cookie.")
+                    .query(LANG)
+                    .answers(Answer::Html);
+                ROUTE
+            },
+            page,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/sessions/{id}", "public", Access::Public)
+                    .says(
+                        "The console's page for one session",
+                        "会务组控制台的会议页面：不计入应到人数的代表、新建投票、监票人、密钥生成、开始与结束投票、计票、公布，以及会场终端的登记与注销。",
+                    )
+                    .more("A page shell; everything it shows and does goes through the API, each call checked against the logged-in account's role.")
+                    .query(LANG)
+                    .answers(Answer::Html);
+                ROUTE
+            },
+            session_page,
+        )
 }
 
 #[derive(Deserialize)]
@@ -156,7 +180,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
             "illness": t("因病丧失行为能力", "incapacitated by illness"),
             "abroad": t("出国半年以上", "abroad for six months or more"),
             "detained": t("被羁押或正在服刑", "detained or serving a sentence"),
-            "other": t("其他（经批准，请在说明中写明）", "other (approved; say which in the note)"),
+            "other": t("其他（经批准，请在说明中写明）", "other (approved; say which in the note)")
         },
         "excluded_item": t("{card}：{reason}", "{card}: {reason}"),
         "withdraw": t("撤销核减", "Withdraw"),
@@ -166,7 +190,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
         "kinds": {
             "desk": t("报到终端", "check-in desk"),
             "booth": t("投票终端", "voting booth"),
-            "scrutineer": t("监票终端", "scrutineer station"),
+            "scrutineer": t("监票终端", "scrutineer station")
         },
         "live": t("在用", "in use"),
         "revoked": t("已注销", "revoked"),
@@ -182,7 +206,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
             "by_election": t("补选", "by-election"),
             "confidence": t("信任投票", "confidence vote"),
             "evaluation": t("民主评议", "evaluation"),
-            "motion": t("表决", "motion"),
+            "motion": t("表决", "motion")
         },
         "names_candidates": t("候选人（每行一人，按姓氏笔画排列）", "Candidates (one per line, in stroke order)"),
         "names_members": t("委员（每行一人，按述职顺序）", "Members (one per line, in the order they reported)"),

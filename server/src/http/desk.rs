@@ -1,9 +1,9 @@
 //! The desk (报到处): check-in and departure by delegate card.
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -19,14 +19,113 @@ use crate::db::{congress, polls};
 use crate::stations_protocol::StationKind;
 use hallvote_protocol::wire::{DeskAnswer, DeskPoll, DeskSession, Movement as Moved};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/sessions/{id}/checkin", post(check_in))
-        .route("/api/sessions/{id}/checkout", post(check_out))
-        .route("/api/station/sessions", get(station_sessions))
-        .route("/api/station/sessions/{id}/checkin", post(station_check_in))
-        .route("/api/station/sessions/{id}/checkout", post(station_check_out))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Post, "/api/sessions/{id}/checkin", "desk", Access::Roles(&[Role::Desk, Role::Organiser]))
+                        .says("Check a delegate in", "报到：扫描代表证二维码或输入代表证号。")
+                        .more("Checking in twice answers `already_present`.")
+                        .takes::<CardScan>()
+                        .answers_type::<DeskAnswer>(200)
+                        .refuses(&[
+                            (400, "malformed_request"),
+                            (400, "card_qr_unreadable"),
+                            (400, "card_qr_forged"),
+                            (404, "not_a_delegate"),
+                            (409, "delegate_status_lost"),
+                            (409, "delegate_excluded"),
+                        ]);
+                ROUTE
+            },
+            check_in,
+        )
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Post, "/api/sessions/{id}/checkout", "desk", Access::Roles(&[Role::Desk, Role::Organiser]))
+                        .says("Record a delegate's departure", "离场登记：扫描代表证二维码或输入代表证号。")
+                        .takes::<CardScan>()
+                        .answers_type::<DeskAnswer>(200)
+                        .refuses(&[
+                            (400, "malformed_request"),
+                            (400, "card_qr_unreadable"),
+                            (400, "card_qr_forged"),
+                            (404, "not_a_delegate"),
+                            (409, "delegate_status_lost"),
+                        ]);
+                ROUTE
+            },
+            check_out,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/station/sessions", "desk", Access::Station(&[StationKind::Desk]))
+                    .says("Sessions for a desk station", "报到处终端可选的会议及其各项投票（含状态），最新的在前。")
+                    .answers_json(
+                        200,
+                        Ty::Arr(&Ty::Obj(&[
+                            f("id", Int, ""),
+                            f("congress", Str, ""),
+                            f("number", Int, ""),
+                            f("date", Str, ""),
+                            f(
+                                "polls",
+                                Ty::Arr(&Ty::Obj(&[
+                                    f("id", Int, ""),
+                                    f("name", Str, ""),
+                                    f("state", Ty::Enum(POLL_STATES), ""),
+                                ])),
+                                "",
+                            ),
+                        ])),
+                    );
+                ROUTE
+            },
+            station_sessions,
+        )
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Post, "/api/station/sessions/{id}/checkin", "desk", Access::Station(&[StationKind::Desk]))
+                        .says(
+                            "Check a delegate in at a desk station",
+                            "报到处终端报到：扫描代表证二维码或输入代表证号。",
+                        )
+                        .takes::<CardScan>()
+                        .answers_type::<DeskAnswer>(200)
+                        .refuses(&[
+                            (400, "malformed_request"),
+                            (400, "card_qr_unreadable"),
+                            (400, "card_qr_forged"),
+                            (404, "not_a_delegate"),
+                            (409, "delegate_status_lost"),
+                            (409, "delegate_excluded"),
+                        ]);
+                ROUTE
+            },
+            station_check_in,
+        )
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Post, "/api/station/sessions/{id}/checkout", "desk", Access::Station(&[StationKind::Desk]))
+                        .says("Record a departure at a desk station", "报到处终端登记代表离场。")
+                        .takes::<CardScan>()
+                        .answers_type::<DeskAnswer>(200)
+                        .refuses(&[
+                            (400, "malformed_request"),
+                            (400, "card_qr_unreadable"),
+                            (400, "card_qr_forged"),
+                            (404, "not_a_delegate"),
+                            (409, "delegate_status_lost"),
+                        ]);
+                ROUTE
+            },
+            station_check_out,
+        )
 }
 
 async fn movement(
@@ -36,7 +135,7 @@ async fn movement(
     scan: CardScan,
     m: Movement,
 ) -> Result<Json<DeskAnswer>, ApiError> {
-    let who = auth.require(&[Role::Desk, Role::Organiser])?;
+    let who = &auth.account;
     move_delegate(state, &who.username, session_id, scan, m).await
 }
 
@@ -105,11 +204,7 @@ async fn check_out(
 
 /// Every session with its polls, newest first: what a desk station chooses from and
 /// issues for (the polls that are `open`).
-async fn station_sessions(
-    State(state): State<AppState>,
-    req: SignedStationRequest,
-) -> Result<Json<Vec<DeskSession>>, ApiError> {
-    req.require(&[StationKind::Desk])?;
+async fn station_sessions(State(state): State<AppState>) -> Result<Json<Vec<DeskSession>>, ApiError> {
     let mut out = Vec::new();
     for c in congress::congresses(&state.store).await? {
         for s in congress::sessions_of(&state.store, c.id).await? {
@@ -131,7 +226,7 @@ async fn station_movement(
     session_id: i64,
     m: Movement,
 ) -> Result<Json<DeskAnswer>, ApiError> {
-    let st = req.require(&[StationKind::Desk])?;
+    let st = &req.station;
     let scan: CardScan = req.json()?;
     move_delegate(state, &format!("station:{}", st.name), session_id, scan, m).await
 }

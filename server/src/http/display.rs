@@ -6,6 +6,7 @@
 //! (`super::display_feed`), and pushes only changes, so it works the same with several
 //! server processes. The number of open streams is capped (`super::stream_cap`).
 
+use crate::api::prelude::*;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 
@@ -13,8 +14,7 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use futures_util::stream;
 
 use super::AppState;
@@ -31,12 +31,43 @@ use hallvote_tally::record::SignedHead;
 use hallvote_tally::record::receipt::head_to_text;
 use serde_json::json;
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/display/sessions/{id}", get(page))
-        .route("/api/sessions/{id}/figures", get(figures))
-        .route("/api/sessions/{id}/events", get(events))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/display/sessions/{id}", "display", Access::Public)
+                    .says("The hall display page", "会场大屏幕页面：会议名称、应到、实到、法定人数、投票进度与结果，实时更新。")
+                    .more("For a projector; it follows `/api/sessions/{id}/events`.")
+                    .answers(Answer::Html);
+                ROUTE
+            },
+            page,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/sessions/{id}/figures", "display", Access::Public)
+                    .says("The figures the hall display shows", "大屏幕显示的数据：应到、实到、法定人数及各项投票的状态。")
+                    .answers_json(200, Ty::Ref("Figures"));
+                ROUTE
+            },
+            figures,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/sessions/{id}/events", "display", Access::Public)
+                    .says("The figures as server-sent events", "大屏幕数据的实时推送（server-sent events，事件名 figures）。")
+                    .more(
+                        "An event `figures` at once and whenever the figures change. Open streams are capped (256 in all, 8 \
+                         per client address); over the cap the answer is 503 `display_full` or 429 `too_many_streams` with \
+                         `Retry-After`.",
+                    )
+                    .answers(Answer::Events(Ty::Ref("Figures")))
+                    .refuses(&[(429, "too_many_streams"), (503, "display_full")]);
+                ROUTE
+            },
+            events,
+        )
 }
 
 async fn boards(state: &AppState, records: &[polls::PollRecord]) -> Result<Vec<BoardShown>, ApiError> {
@@ -149,7 +180,7 @@ async fn page(
             "fp": t("选举指纹", "Election fingerprint"),
             "head": t("票箱树头", "Board tree head"),
             "entries": t("条", "entries"),
-            "root": t("根", "root"),
+            "root": t("根", "root")
         },
     });
     let page = DisplayPage {

@@ -1,10 +1,10 @@
 //! One-click follow-up polls from a result: the runoff among candidates tied at the
 //! cut-off (R12), or the separate election (另行选举) for seats left empty (R13).
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use hallvote_tally::count::{ContestResult, PollResult};
 use hallvote_tally::model::{Candidate, Contest, ContestKind, Election, ElectionKind, Poll};
 use hallvote_tally::{Ruleset, Text};
@@ -15,7 +15,6 @@ use super::support::errors::conflict;
 use super::support::load::{load_run, load_session};
 use super::support::session::Authenticated;
 use crate::ApiError;
-use crate::auth::Role;
 use crate::db::{audit, polls};
 use crate::lifecycle::PollState;
 use crate::poll::recount::recount;
@@ -23,9 +22,25 @@ pub use hallvote_protocol::wire::FollowUp;
 use hallvote_protocol::wire::FollowUpBody;
 use hallvote_protocol::wire::polls::Created;
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/polls/{id}/follow-up", post(follow_up))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new().mount(
+        {
+            const ROUTE: Route = at(Post, "/api/polls/{id}/follow-up", "polls", Access::Roles(ORGANISER))
+                .says(
+                    "Set up the runoff or separate election a result calls for",
+                    "据计票结果一键建立再次投票（得票相等，R12）或另行选举（名额未满，R13）的新投票（草稿）。",
+                )
+                .takes::<FollowUpBody>()
+                .answers_json(
+                    201,
+                    Ty::Obj(&[f("id", Int, "The new poll."), f("name", Str, ""), f("state", Str, "`draft`.")]),
+                )
+                .refuses(&[(409, "poll_not_counted"), (409, "no_follow_up"), (422, "follow_up_needs_candidates")]);
+            ROUTE
+        },
+        follow_up,
+    )
 }
 
 /// The follow-up in words.
@@ -83,7 +98,7 @@ async fn follow_up(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<FollowUpBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let (poll, run) = load_run(&state, id).await?;
     if !run.state.has_result() {
         return Err(conflict(

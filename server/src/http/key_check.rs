@@ -5,10 +5,10 @@
 //! against `Xⱼ`. The poll opens only when every scrutineer of the manifest has passed
 //! ([`crate::poll::opening::refuse_unless_all_passed`]); a restarted ceremony clears the checks.
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use hallvote_crypto::dkg::Params;
 use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_tally::key_check::{self, KeyCheckError};
@@ -27,11 +27,46 @@ use crate::i18n::Lang;
 use crate::lifecycle::PollState;
 use hallvote_protocol::wire::{Fixed, KeyCheckAnswer, KeyCheckPassed, KeyCheckTest};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/station/polls/{id}/key-check/test", post(new_test))
-        .route("/api/station/polls/{id}/key-check", post(answer))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/station/polls/{id}/key-check/test", "ceremony", Access::Station(SCRUTINEER))
+                    .says(
+                        "A fresh test ciphertext for this scrutineer's key check",
+                        "监票人终端开始密钥检查：服务器用联合公钥加密一个随机小数，生成本监票人专用的检查密文（规范 §5.7）。",
+                    )
+                    .more("In the ready state, for the station of scrutineer `j`. Each call makes a new one; only the latest is accepted.")
+                    .answers_type::<KeyCheckTest>(201)
+                    .refuses(&[(403, "not_an_officer"), (403, "not_a_scrutineer"), (409, "poll_wrong_state"), (409, "poll_not_ready")]);
+                ROUTE
+            },
+            new_test,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/station/polls/{id}/key-check", "ceremony", Access::Station(SCRUTINEER))
+                    .says(
+                        "Answer the key check",
+                        "监票人终端提交对检查密文的解密份额及证明；服务器用该监票人的公开份额核验，通过后记录（规范 §5.7）。",
+                    )
+                    .more("The share's proof is checked against `Xⱼ` in the context `H(\"hallvote/ceremony/key-check/v1\", E, u64be(j))`.")
+                    .takes::<KeyCheckAnswer>()
+                    .answers_type::<KeyCheckPassed>(201)
+                    .refuses(&[
+                        (403, "not_an_officer"),
+                        (403, "not_a_scrutineer"),
+                        (409, "poll_wrong_state"),
+                        (409, "poll_not_ready"),
+                        (409, "key_check_no_test"),
+                        (422, "key_check_failed"),
+                        (409, "key_check_stale"),
+                    ]);
+                ROUTE
+            },
+            answer,
+        )
 }
 
 fn not_ready(run: &PollRun) -> ApiError {

@@ -34,6 +34,7 @@ pub mod voting;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
+use crate::api::Api;
 use crate::db::Store;
 use crate::error;
 
@@ -160,10 +161,9 @@ async fn security_headers(
     res
 }
 
-/// The whole application.
-pub fn router(state: AppState) -> Router {
-    let tls = state.tls_fingerprint.is_some();
-    Router::new()
+/// Every route of the application, each with its OpenAPI operation.
+pub fn api() -> Api {
+    Api::new()
         .merge(health::router())
         .merge(console::router())
         .merge(auth::router())
@@ -187,6 +187,18 @@ pub fn router(state: AppState) -> Router {
         .merge(followup::router())
         .merge(accounts::router())
         .merge(openapi::router())
+}
+
+/// The OpenAPI 3.1 document of every route [`api`] mounts (served at `GET /api/openapi.json`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    api().document()
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let tls = state.tls_fingerprint.is_some();
+    api()
+        .into_router()
         .layer(axum::middleware::from_fn(error::localize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit))

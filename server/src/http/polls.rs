@@ -2,10 +2,10 @@
 //! vote, evaluation, motion), checked against the session's ruleset (candidate
 //! margin R8 and the rest), shown to everyone in ballot order (R7 stroke order).
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use hallvote_tally::model::{Contest, ContestKind, Poll};
 use hallvote_tally::{Lang, Ruleset};
 use serde_json::{Value, json};
@@ -22,12 +22,49 @@ use crate::db::polls::{self, PollRecord};
 use crate::i18n::RequestLang;
 use hallvote_protocol::wire::{ContestView, PollView};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/poll-templates", get(templates))
-        .route("/api/sessions/{id}/polls", post(create).get(list))
-        .route("/api/polls/{id}", get(show))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/poll-templates", "polls", Access::Roles(ORGANISER))
+                    .says("Poll templates", "投票模板：选举、补选、信任投票、民主评议、表决各一。")
+                    .more("Starting points for the poll form: `election`, `by_election`, `confidence`, `evaluation`, `motion`.")
+                    .answers_json(200, Ty::AnyObject);
+                ROUTE
+            },
+            templates,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/sessions/{id}/polls", "polls", Access::Roles(ORGANISER))
+                    .says("Define a poll", "新建投票：按会议的计票规则检查（差额比例 R8 等）。")
+                    .more("Expected and present are frozen when the poll opens; the definition must not carry them.")
+                    .takes_json(Ty::Ref("PollDefinition"))
+                    .answers_json(201, Ty::Ref("Poll"))
+                    .refuses(&[(422, "invalid_poll")]);
+                ROUTE
+            },
+            create,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/sessions/{id}/polls", "polls", Access::Roles(&Role::ALL))
+                    .says("The polls of a session", "某次会议的各项投票（候选人按姓氏笔画排序，R7）。")
+                    .answers_json(200, Ty::Arr(&Ty::Ref("Poll")));
+                ROUTE
+            },
+            list,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/polls/{id}", "polls", Access::Roles(&Role::ALL))
+                    .says("A poll", "单项投票的定义与状态。")
+                    .answers_json(200, Ty::Ref("Poll"));
+                ROUTE
+            },
+            show,
+        )
 }
 
 fn view(p: &PollRecord, lang: Lang) -> PollView {
@@ -73,7 +110,7 @@ async fn create(
     Path(session_id): Path<i64>,
     JsonBody(poll): JsonBody<Poll>,
 ) -> Result<(StatusCode, Json<PollView>), ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let s = load_session(&state, session_id).await?;
     if poll.attendance.is_some() {
         return Err(ApiError::new(
@@ -103,11 +140,9 @@ async fn create(
 
 async fn list(
     State(state): State<AppState>,
-    auth: Authenticated,
     RequestLang(lang): RequestLang,
     Path(session_id): Path<i64>,
 ) -> Result<Json<Vec<PollView>>, ApiError> {
-    auth.require(&Role::ALL)?;
     let s = load_session(&state, session_id).await?;
     let mut out = Vec::new();
     for p in polls::of_session(&state.store, s.id).await? {
@@ -118,19 +153,16 @@ async fn list(
 
 async fn show(
     State(state): State<AppState>,
-    auth: Authenticated,
     RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
 ) -> Result<Json<PollView>, ApiError> {
-    auth.require(&Role::ALL)?;
     let p = polls::get(&state.store, id).await?.ok_or_else(|| not_found("投票", "poll"))?;
     Ok(Json(full_view(&state, &p, lang).await?))
 }
 
 /// Starting points for the console's poll form, one per kind of contest. Names are
 /// placeholders the organiser replaces; grades and options follow RULES R15–R17.
-async fn templates(auth: Authenticated) -> Result<Json<Value>, ApiError> {
-    auth.require(&[Role::Organiser])?;
+async fn templates() -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({
         "election": {
             "name": "选举镇党委委员",

@@ -2,12 +2,11 @@
 //! PDF, in the request's language (zh-CN by default, `?lang=en` switches and
 //! remembers it).
 
-use axum::Router;
+use crate::api::prelude::*;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use hallvote_tally::Lang;
 use hallvote_tally::count::PollResult;
 
@@ -17,16 +16,37 @@ use super::support::lang::{PageQuery, page_lang, remember_lang};
 use super::support::load::{load_run, load_session};
 use super::support::session::Authenticated;
 use crate::ApiError;
-use crate::auth::Role;
 use crate::db::casting::{self, OfficerRole};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
 use crate::poll::recount::recount;
 use crate::sheet::{SheetHeading, Signer, Signers};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/polls/{id}/sheet", get(sheet_page)).route("/polls/{id}/sheet.pdf", get(sheet_pdf))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/polls/{id}/sheet", "public", Access::PublishedOr(SHEET_READERS))
+                    .says("The result sheet", "计票结果报告单（可打印的 A4 页面）。")
+                    .query(LANG)
+                    .answers(Answer::Html)
+                    .refuses(&[(409, "poll_not_counted")]);
+                ROUTE
+            },
+            sheet_page,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/polls/{id}/sheet.pdf", "public", Access::PublishedOr(SHEET_READERS))
+                    .says("The result sheet as PDF", "计票结果报告单（PDF）。")
+                    .query(LANG)
+                    .answers(Answer::File("application/pdf", "The sheet `poll-{id}-sheet.pdf`."))
+                    .refuses(&[(409, "poll_not_counted"), (503, "sheet_pdf_unavailable")]);
+                ROUTE
+            },
+            sheet_pdf,
+        )
 }
 
 /// A counted poll: the result recounted from the stored totals, and what heads and
@@ -44,7 +64,7 @@ async fn counted(state: &AppState, id: i64, auth: Result<&Authenticated, &ApiErr
     match run.state {
         PollState::Published => {}
         PollState::Tallied => {
-            auth.map_err(Clone::clone)?.require(&[Role::Organiser, Role::Scrutineer, Role::Observer])?;
+            auth.map_err(Clone::clone)?.require(SHEET_READERS)?;
         }
         _ => {
             return Err(conflict(

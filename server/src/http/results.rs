@@ -1,13 +1,13 @@
 //! Opening and closing a poll, decryption, the tally, signatures, publication and
 //! the election record (docs/adr/0008 steps 5 and 9, spec §12, §14.8).
 
+use crate::api::prelude::*;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use hallvote_crypto::dkg::Params;
 use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_crypto::sign::{Signature, verify};
@@ -35,19 +35,137 @@ use crate::poll::decryption;
 use crate::poll::opening::refuse_unless_all_passed;
 use hallvote_protocol::wire::{Aggregates, DecryptionRequest, Fixed, ResultToSign, SignatureRequest, Status};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/polls/{id}/open", post(open))
-        .route("/api/polls/{id}/close", post(close))
-        .route("/api/polls/{id}/status", get(status))
-        .route("/api/polls/{id}/tally", post(tally))
-        .route("/api/polls/{id}/publish", post(publish))
-        .route("/api/polls/{id}/record", get(record))
-        .route("/api/station/polls/{id}/aggregates", get(aggregates_view))
-        .route("/api/station/polls/{id}/decryption", post(post_decryption))
-        .route("/api/station/polls/{id}/result", get(result_view))
-        .route("/api/station/polls/{id}/signature", post(post_signature))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/polls/{id}/open", "results", Access::Roles(ORGANISER))
+                    .says("Open the poll", "开始投票：须全部监票人通过密钥检查（规范 §5.7）并达到法定人数（R3），应到、实到人数随即冻结。")
+                    .more("Refused with `key_check_pending`, naming them, while any scrutineer of the poll (all n, not only k) has not passed the key check.")
+                    .answers_json(200, Ty::Ref("PollStatus"))
+                    .refuses(&[(409, "poll_wrong_state"), (409, "key_check_pending"), (409, "quorum_not_met")]);
+                ROUTE
+            },
+            open,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/polls/{id}/close", "results", Access::Roles(ORGANISER))
+                    .says("Close the poll", "结束投票：公告板封存并签名，计算密文合计。")
+                    .answers_json(200, Ty::Ref("PollStatus"))
+                    .refuses(&[(409, "poll_wrong_state"), (409, "poll_not_ready")]);
+                ROUTE
+            },
+            close,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/polls/{id}/status", "results", Access::Roles(&Role::ALL))
+                    .says("The poll's progress", "投票进度：状态、发放数、公告板条目数、解密与签名情况。")
+                    .answers_json(200, Ty::Ref("PollStatus"));
+                ROUTE
+            },
+            status,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/polls/{id}/tally", "results", Access::Roles(ORGANISER))
+                    .says("Tally", "计票：合并至少 k 名监票人的解密份额，得出票数、结果及结果摘要（规范 §12.6–§12.8）。")
+                    .answers_json(200, Ty::Ref("PollStatus"))
+                    .refuses(&[
+                        (409, "poll_wrong_state"),
+                        (409, "poll_not_ready"),
+                        (409, "not_enough_decryptions"),
+                        (422, "tally_failed"),
+                    ]);
+                ROUTE
+            },
+            tally,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/polls/{id}/publish", "results", Access::Roles(ORGANISER))
+                    .says(
+                        "Publish the result and the election record",
+                        "公布：汇编并签署选举记录（规范 §12），须全部监票人和计票人已签名。",
+                    )
+                    .answers_json(200, Ty::Ref("PollStatus"))
+                    .refuses(&[(409, "poll_wrong_state"), (409, "poll_not_ready"), (409, "signatures_missing")]);
+                ROUTE
+            },
+            publish,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/polls/{id}/record", "public", Access::Public)
+                    .says("The published election record", "下载已公布的选举记录，供任何人核验（规范 §12）。")
+                    .more("Available once the poll is published.")
+                    .answers(Answer::File("application/octet-stream", "The record file `poll-{id}.hvrec`."))
+                    .refuses(&[(409, "poll_wrong_state")]);
+                ROUTE
+            },
+            record,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/station/polls/{id}/aggregates", "results", Access::Station(SCRUTINEER))
+                    .says("The aggregates and the final signed tree head", "监票人终端读取服务器算出的密文合计及封存公告板的签名树头（投票结束后）。")
+                    .more("For the station of a scrutineer or counter of the poll. The station recomputes the aggregates from the board it checks against the head and decrypts only if they are these (spec §14.8).")
+                    .answers_type::<Aggregates>(200)
+                    .refuses(&[(403, "not_an_officer"), (409, "poll_wrong_state"), (409, "poll_not_ready")]);
+                ROUTE
+            },
+            aggregates_view,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/station/polls/{id}/decryption", "results", Access::Station(SCRUTINEER))
+                    .says("Submit decryption shares", "监票人终端提交解密份额，到达时即核验（规范 §5.4）。")
+                    .more("After close, before the tally.")
+                    .takes::<DecryptionRequest>()
+                    .answers(Answer::Empty(201))
+                    .refuses(&[
+                        (403, "not_an_officer"),
+                        (403, "not_a_scrutineer"),
+                        (409, "poll_wrong_state"),
+                        (409, "poll_not_ready"),
+                        (422, "decryption_share_invalid"),
+                        (409, "already_done"),
+                    ]);
+                ROUTE
+            },
+            post_decryption,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/station/polls/{id}/result", "results", Access::Station(SCRUTINEER))
+                    .says("The result to check and sign", "监票人或计票人终端读取待签名的计票结果与结果摘要（规范 §12.8）。")
+                    .more("For the station of a scrutineer or counter; the station recomputes the digest before signing.")
+                    .answers_type::<ResultToSign>(200)
+                    .refuses(&[(403, "not_an_officer"), (409, "poll_wrong_state"), (409, "poll_not_ready")]);
+                ROUTE
+            },
+            result_view,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/station/polls/{id}/signature", "results", Access::Station(SCRUTINEER))
+                    .says("Sign the result digest", "监票人或计票人在终端上签署结果摘要（规范 §12.8）。")
+                    .more("After the tally, before publication.")
+                    .takes::<SignatureRequest>()
+                    .answers(Answer::Empty(201))
+                    .refuses(&[
+                        (403, "not_an_officer"),
+                        (409, "poll_wrong_state"),
+                        (422, "bad_role"),
+                        (422, "signature_invalid"),
+                        (409, "already_done"),
+                    ]);
+                ROUTE
+            },
+            post_signature,
+        )
 }
 
 fn wrong_state(run: &PollRun, zh: &str, en: &str) -> ApiError {
@@ -58,12 +176,7 @@ fn wrong_state(run: &PollRun, zh: &str, en: &str) -> ApiError {
     )
 }
 
-async fn status(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    Path(id): Path<i64>,
-) -> Result<Json<Status>, ApiError> {
-    auth.require(&Role::ALL)?;
+async fn status(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Status>, ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let officers = casting::officers(&state.store, id).await?.len();
     Ok(Json(Status {
@@ -87,7 +200,7 @@ async fn open(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<Json<Status>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let (poll, run) = load_run(&state, id).await?;
     if run.state != PollState::Ready {
         return Err(wrong_state(
@@ -117,7 +230,7 @@ async fn open(
         &format!("poll {id}: expected {}, present {}", figures.expected, figures.present),
     )
     .await?;
-    status(State(state), auth, Path(id)).await
+    status(State(state), Path(id)).await
 }
 
 /// Closes an open poll: the board is sealed with a signed tree head and the
@@ -127,7 +240,7 @@ async fn close(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<Json<Status>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let (_, run) = load_run(&state, id).await?;
     if run.state != PollState::Open {
         return Err(wrong_state(&run, "只有投票中的投票可以结束。", "only an open poll can be closed."));
@@ -138,7 +251,7 @@ async fn close(
     }
     audit::append(&state.store, state.clock.now(), &who.username, "poll.close", &format!("poll {id}: board sealed"))
         .await?;
-    status(State(state), auth, Path(id)).await
+    status(State(state), Path(id)).await
 }
 
 async fn aggregates_of(state: &AppState, run: &PollRun) -> Result<Vec<Ciphertext>, ApiError> {
@@ -243,7 +356,7 @@ async fn tally(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<Json<Status>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let (_, run) = load_run(&state, id).await?;
     if run.state != PollState::Closed {
         return Err(wrong_state(&run, "只能在投票结束后计票。", "the tally follows the close."));
@@ -302,7 +415,7 @@ async fn tally(
         &format!("poll {id}: {cast} ballots counted"),
     )
     .await?;
-    status(State(state), auth, Path(id)).await
+    status(State(state), Path(id)).await
 }
 
 fn attendance_of(run: &PollRun) -> Attendance {
@@ -411,7 +524,7 @@ async fn publish(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<Json<Status>, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let (_, run) = load_run(&state, id).await?;
     if run.state != PollState::Tallied {
         return Err(wrong_state(&run, "只能在计票并签名后公布。", "publication follows the tally and the signatures."));
@@ -482,7 +595,7 @@ async fn publish(
         &format!("poll {id}: record {} bytes", bytes.len()),
     )
     .await?;
-    status(State(state), auth, Path(id)).await
+    status(State(state), Path(id)).await
 }
 
 fn signed_head(head: &[u8], signature: &[u8]) -> Result<SignedHead, ApiError> {

@@ -6,11 +6,10 @@
 //! each entry as the record stores it (spec §12.4) with its length in front, so a
 //! board of thousands of ballots costs a few requests and no base64.
 
-use axum::Router;
+use crate::api::prelude::*;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppState;
@@ -23,9 +22,21 @@ use crate::ApiError;
 use crate::db::board;
 use crate::i18n::Lang;
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/station/polls/{id}/board-entries", get(entries))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/station/polls/{id}/board-entries", "results", Access::Station(SCRUTINEER))
+                    .says("The sealed board's entries, in pages of binary", "监票人终端分页下载封存的公告板全部条目（二进制），自行核验并重算密文合计。")
+                    .more("For the station of a scrutineer or counter, once closed. The body is `u32be(len) ‖ entry` for each entry (spec §12.4) from position `from` on, in order, up to 4 MiB (at least one entry); empty once `from` is the board's size (spec §14.8).")
+                    .query(&[o("from", Int, "The first position wanted, from 0 (default 0).")])
+                    .answers(Answer::File("application/octet-stream", "Length-prefixed board entries (spec §12.4)."))
+                    .refuses(&[(403, "not_an_officer"), (409, "poll_wrong_state")]);
+                ROUTE
+            },
+            entries,
+        )
 }
 
 /// A page holds entries up to this many bytes (at least one entry, whatever its size):

@@ -12,7 +12,7 @@
 //! body extractor it must be the handler's last argument.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Request};
+use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use hallvote_crypto::sign::{self, Signature};
@@ -127,79 +127,88 @@ pub async fn verify_signature(
     Ok(VerifiedSignature { station, headers: headers.clone(), body })
 }
 
-impl FromRequest<AppState> for SignedStationRequest {
+impl FromRequestParts<AppState> for SignedStationRequest {
     type Rejection = ApiError;
 
-    /// The checks of spec §15.5.3, in order. The signature is normally verified
-    /// already, by the rate-limit middleware; a router without it (none is built
-    /// so) has it verified here. Revocation, clock skew and replays are reported
-    /// to the station alone, after its signature verified.
-    async fn from_request(mut req: Request, state: &AppState) -> Result<Self, ApiError> {
-        let peer = req.extensions().get::<crate::listen::PeerAddr>().copied();
-        let VerifiedSignature { station, headers, body } = match req.extensions_mut().remove::<VerifiedSignature>() {
-            Some(verified) => verified,
-            None => {
-                let headers = StationHeaders::parse(req.headers()).map_err(header_error)?;
-                let (parts, body) = req.into_parts();
-                verify_signature(state, &parts, &headers, body).await?
-            }
-        };
-        if station.revoked {
-            return Err(revoked());
+    /// The request as its route's guard authenticated it ([`authenticate`], called
+    /// by `crate::api::Access::admit` for a route declared for stations). A handler
+    /// of a route not declared so gets an internal error, not an unchecked request.
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .remove::<SignedStationRequest>()
+            .ok_or_else(|| ApiError::internal("a station handler on a route not declared for stations"))
+    }
+}
+
+/// The checks of spec §15.5.3, in order, for a route's guard. The signature is
+/// normally verified already, by the rate-limit middleware; a router without it
+/// (none is built so) has it verified here. Revocation, clock skew and replays
+/// are reported to the station alone, after its signature verified.
+pub async fn authenticate(parts: &mut Parts, body: Body, state: &AppState) -> Result<SignedStationRequest, ApiError> {
+    let peer = parts.extensions.get::<crate::listen::PeerAddr>().copied();
+    let VerifiedSignature { station, headers, body } = match parts.extensions.remove::<VerifiedSignature>() {
+        Some(verified) => verified,
+        None => {
+            let headers = StationHeaders::parse(&parts.headers).map_err(header_error)?;
+            verify_signature(state, parts, &headers, body).await?
         }
-        let t = state.clock.now();
-        let timestamp = i64::try_from(headers.timestamp).unwrap_or(i64::MAX);
-        if timestamp.abs_diff(t) > MAX_CLOCK_SKEW_SECONDS as u64 {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "stale_request",
-                &format!("请求时间与服务器时间（{t}）相差超过 {MAX_CLOCK_SKEW_SECONDS} 秒，请校准终端时钟。"),
-                &format!(
-                    "The request's time is more than {MAX_CLOCK_SKEW_SECONDS} s from the server's ({t}); \
-                     please set the station's clock."
-                ),
-            ));
-        }
-        let job = (station.id, headers.nonce.to_vec(), timestamp);
-        let store = state.store.clone();
-        let clock = state.clock.clone();
-        let used = state
-            .nonces
-            .submit(job, move || {
-                move |jobs: Vec<(i64, Vec<u8>, i64)>| {
-                    let store = store.clone();
-                    let now = clock.now();
-                    async move {
-                        match stations::use_nonces(&store, &jobs, now).await {
-                            Ok(uses) => uses.into_iter().map(Ok).collect(),
-                            Err(e) => jobs.iter().map(|_| Err(e.to_string())).collect(),
-                        }
+    };
+    if station.revoked {
+        return Err(revoked());
+    }
+    let t = state.clock.now();
+    let timestamp = i64::try_from(headers.timestamp).unwrap_or(i64::MAX);
+    if timestamp.abs_diff(t) > MAX_CLOCK_SKEW_SECONDS as u64 {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "stale_request",
+            &format!("请求时间与服务器时间（{t}）相差超过 {MAX_CLOCK_SKEW_SECONDS} 秒，请校准终端时钟。"),
+            &format!(
+                "The request's time is more than {MAX_CLOCK_SKEW_SECONDS} s from the server's ({t}); \
+                 please set the station's clock."
+            ),
+        ));
+    }
+    let job = (station.id, headers.nonce.to_vec(), timestamp);
+    let store = state.store.clone();
+    let clock = state.clock.clone();
+    let used = state
+        .nonces
+        .submit(job, move || {
+            move |jobs: Vec<(i64, Vec<u8>, i64)>| {
+                let store = store.clone();
+                let now = clock.now();
+                async move {
+                    match stations::use_nonces(&store, &jobs, now).await {
+                        Ok(uses) => uses.into_iter().map(Ok).collect(),
+                        Err(e) => jobs.iter().map(|_| Err(e.to_string())).collect(),
                     }
                 }
-            })
-            .await
-            .ok_or_else(|| ApiError::internal("nonce writer stopped"))?
-            .map_err(ApiError::internal)?;
-        match used {
-            NonceUse::Fresh => {
-                // The connection caps keep headroom for the hall's stations' addresses.
-                if let Some(crate::listen::PeerAddr(peer)) = peer {
-                    state.known_stations.mark(peer.ip());
-                }
-                Ok(Self { station, body })
             }
-            NonceUse::Revoked => {
-                // Revoked by another server process since this one cached the station.
-                state.stations.forget(station.id);
-                Err(revoked())
+        })
+        .await
+        .ok_or_else(|| ApiError::internal("nonce writer stopped"))?
+        .map_err(ApiError::internal)?;
+    match used {
+        NonceUse::Fresh => {
+            // The connection caps keep headroom for the hall's stations' addresses.
+            if let Some(crate::listen::PeerAddr(peer)) = peer {
+                state.known_stations.mark(peer.ip());
             }
-            NonceUse::Replayed => Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "replayed_request",
-                "该请求已经处理过（随机数重复），未再次执行。",
-                "This request was already received (its nonce was used before); it was not carried out again.",
-            )),
+            Ok(SignedStationRequest { station, body })
         }
+        NonceUse::Revoked => {
+            // Revoked by another server process since this one cached the station.
+            state.stations.forget(station.id);
+            Err(revoked())
+        }
+        NonceUse::Replayed => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "replayed_request",
+            "该请求已经处理过（随机数重复），未再次执行。",
+            "This request was already received (its nonce was used before); it was not carried out again.",
+        )),
     }
 }
 

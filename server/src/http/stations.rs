@@ -3,11 +3,11 @@
 //! stations, the organiser revokes one; and `whoami`, the simplest signed
 //! station request.
 
+use crate::api::prelude::*;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use hallvote_crypto::sign::VerifyingKey;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
@@ -24,14 +24,70 @@ use crate::db::stations::{self, EnrolError, Revocation, StationRecord};
 use crate::stations_protocol::{EnrolmentPayload, EnrolmentToken, check_name, check_server_url};
 use hallvote_protocol::wire::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment, StationView};
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/stations", get(list))
-        .route("/api/stations/enrolments", post(create_enrolment))
-        .route("/api/stations/enrol", post(enrol))
-        .route("/api/stations/whoami", get(whoami))
-        .route("/api/stations/{id}/revoke", post(revoke))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Get, "/api/stations", "stations", Access::Roles(&[Role::Organiser, Role::Observer]))
+                        .says("List the hall stations", "会场终端列表（报到处、投票机、监票人终端）。")
+                        .answers_json(200, Ty::Arr(&Ty::Ref("Station")));
+                ROUTE
+            },
+            list,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/stations/enrolments", "stations", Access::Roles(ORGANISER))
+                    .says("Issue a one-time enrolment QR code", "生成终端登记二维码（一次性，15 分钟内有效）。")
+                    .more("Spec §15.2–§15.3, §15.6. Without `server_url` the URL is made from the request's `Host`.")
+                    .takes::<NewEnrolment>()
+                    .answers_type::<IssuedEnrolment>(201)
+                    .refuses(&[(422, "invalid_value"), (422, "server_url_unknown")]);
+                ROUTE
+            },
+            create_enrolment,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/stations/enrol", "stations", Access::Public)
+                    .says("Enrol a station with a token", "终端登记：以登记码提交终端的 Ed25519 公钥（无需登录）。")
+                    .more("Spec §15.4. The station keeps the id it is given with its key.")
+                    .takes::<EnrolRequest>()
+                    .answers_type::<EnrolledStation>(201)
+                    .refuses(&[
+                        (400, "malformed_request"),
+                        (422, "invalid_public_key"),
+                        (401, "enrolment_token_unknown"),
+                        (409, "enrolment_token_used"),
+                        (410, "enrolment_token_expired"),
+                        (409, "station_key_taken"),
+                    ]);
+                ROUTE
+            },
+            enrol,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/stations/whoami", "stations", Access::Station(ANY_STATION))
+                    .says("Which station is signing", "终端自查：当前签名的终端编号、类别与名称。")
+                    .more("The simplest signed station request.")
+                    .answers_type::<EnrolledStation>(200);
+                ROUTE
+            },
+            whoami,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Post, "/api/stations/{id}/revoke", "stations", Access::Roles(ORGANISER))
+                    .says("Revoke a station", "注销终端（不可撤销；该机器须以新登记码和新密钥重新登记）。")
+                    .answers(Answer::Empty(204))
+                    .refuses(&[(409, "station_already_revoked")]);
+                ROUTE
+            },
+            revoke,
+        )
 }
 
 impl From<&StationRecord> for StationView {
@@ -58,7 +114,7 @@ async fn create_enrolment(
     headers: HeaderMap,
     JsonBody(req): JsonBody<NewEnrolment>,
 ) -> Result<(StatusCode, Json<IssuedEnrolment>), ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let name = req.name.trim();
     if check_name(name).is_err() {
         return Err(invalid(
@@ -219,8 +275,7 @@ fn enrol_error(e: EnrolError) -> ApiError {
     }
 }
 
-async fn list(State(state): State<AppState>, auth: Authenticated) -> Result<Json<Vec<StationView>>, ApiError> {
-    auth.require(&[Role::Organiser, Role::Observer])?;
+async fn list(State(state): State<AppState>) -> Result<Json<Vec<StationView>>, ApiError> {
     Ok(Json(stations::list(&state.store).await?.iter().map(StationView::from).collect()))
 }
 
@@ -229,7 +284,7 @@ async fn revoke(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let who = auth.require(&[Role::Organiser])?;
+    let who = &auth.account;
     let station = stations::by_id(&state.store, id).await?.ok_or_else(|| not_found("终端", "station"))?;
     let revocation = stations::revoke(&state.store, id).await?;
     state.stations.forget(id);

@@ -3,12 +3,12 @@
 //! fetches the ballot definition, casts or challenges; anyone looks a tracking code
 //! up on the board and checks its inclusion proof.
 
+use crate::api::prelude::*;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use hallvote_crypto::sign::sign;
 use hallvote_crypto::tags;
 use hallvote_tally::ballot::{BallotError, TrackingCode};
@@ -31,15 +31,142 @@ use hallvote_protocol::wire::{
     Receipt,
 };
 
-/// The routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/station/polls/{id}/issue", post(issue))
-        .route("/api/station/polls/{id}/ballot", get(ballot_definition))
-        .route("/api/station/polls/{id}/cast", post(cast))
-        .route("/api/station/polls/{id}/challenge", post(challenge))
-        .route("/api/polls/{id}/board", get(board_summary))
-        .route("/api/polls/{id}/board/{tracking}", get(lookup))
+/// The routes of this resource, each with who may call it.
+pub fn router() -> Api {
+    Api::new()
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Post, "/api/station/polls/{id}/issue", "voting", Access::Station(&[StationKind::Desk]))
+                        .says(
+                            "Issue a ballot credential",
+                            "发放选票凭证：为已报到的代表对盲化消息签名，每人每项投票一次（规范 §6.3、§14.4）。",
+                        )
+                        .takes::<IssueRequest>()
+                        .answers_type::<Issued>(201)
+                        .refuses(&[
+                            (409, "poll_not_open"),
+                            (409, "poll_not_ready"),
+                            (400, "card_qr_unreadable"),
+                            (400, "card_qr_forged"),
+                            (404, "not_a_delegate"),
+                            (409, "not_present"),
+                            (409, "arrived_after_opening"),
+                            (400, "blinded_malformed"),
+                            (409, "already_issued"),
+                        ]);
+                ROUTE
+            },
+            issue,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(
+                    Get,
+                    "/api/station/polls/{id}/ballot",
+                    "voting",
+                    Access::Station(&[StationKind::Booth, StationKind::Desk]),
+                )
+                .says("The ballot definition", "选票定义：投票清单、联合公钥 Y、选举哈希 E 与凭证投票编号。")
+                .answers_type::<BallotDefinition>(200)
+                .refuses(&[(409, "poll_not_ready")]);
+                ROUTE
+            },
+            ballot_definition,
+        )
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Post, "/api/station/polls/{id}/cast", "voting", Access::Station(&[StationKind::Booth]))
+                        .says("Cast a ballot", "投票：提交选票，返回回执（追踪码、签名的树头与包含证明）。")
+                        .more("Spec §14.7. Sending the same ballot again returns the same receipt.")
+                        .takes::<EntryRequest>()
+                        .answers_type::<Receipt>(200)
+                        .refuses(&[
+                            (409, "poll_not_open"),
+                            (409, "poll_not_ready"),
+                            (400, "credential_malformed"),
+                            (403, "credential_invalid"),
+                            (400, "ballot_malformed"),
+                            (422, "ballot_proof_invalid"),
+                            (422, "opening_unexpected"),
+                            (409, "credential_already_spent"),
+                        ]);
+                ROUTE
+            },
+            cast,
+        )
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Post, "/api/station/polls/{id}/challenge", "voting", Access::Station(&[StationKind::Booth]))
+                        .says(
+                            "Challenge a ballot",
+                            "核验选票：附揭示数据提交，选票作废并上公告板，凭证仍可投票（规范 §10.6）。",
+                        )
+                        .more("The entry is appended as spoiled and the credential stays unspent.")
+                        .takes::<EntryRequest>()
+                        .answers_type::<Receipt>(200)
+                        .refuses(&[
+                            (409, "poll_not_open"),
+                            (409, "poll_not_ready"),
+                            (400, "credential_malformed"),
+                            (403, "credential_invalid"),
+                            (400, "ballot_malformed"),
+                            (422, "ballot_proof_invalid"),
+                            (422, "opening_missing"),
+                            (422, "opening_invalid"),
+                            (409, "credential_already_spent"),
+                        ]);
+                ROUTE
+            },
+            challenge,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/polls/{id}/board", "public", Access::Public)
+                    .says("The board: size and latest signed head", "公告板：条目数及最新签名的树头。")
+                    .answers_json(
+                        200,
+                        Ty::Obj(&[
+                            f("state", Ty::Enum(POLL_STATES), ""),
+                            f("size", Int, ""),
+                            o("head", B64, "The latest signed tree head: the sealing head once closed."),
+                            o("signature", B64, ""),
+                        ]),
+                    );
+                ROUTE
+            },
+            board_summary,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/polls/{id}/board/{tracking}", "public", Access::Public)
+                    .says("Look up a tracking code", "按追踪码查询公告板：回执及在最新树中的包含证明。")
+                    .answers_json(
+                        200,
+                        Ty::Obj(&[
+                            f("tracking", Str, ""),
+                            f(
+                                "entries",
+                                Ty::Arr(&Ty::Extends(
+                                    "Receipt",
+                                    &[
+                                        f("latest_size", Int, ""),
+                                        f("latest_head", B64, ""),
+                                        f("latest_signature", B64, ""),
+                                        f("latest_inclusion", Ty::Arr(&B64), "Inclusion in the latest signed tree."),
+                                    ],
+                                )),
+                                "",
+                            ),
+                        ]),
+                    )
+                    .refuses(&[(400, "tracking_code_malformed"), (404, "tracking_code_not_found")]);
+                ROUTE
+            },
+            lookup,
+        )
 }
 
 async fn issue(
@@ -47,7 +174,6 @@ async fn issue(
     Path(id): Path<i64>,
     req: SignedStationRequest,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
-    req.require(&[StationKind::Desk])?;
     let body: IssueRequest = req.json()?;
     let (poll, run) = load_run(&state, id).await?;
     if run.state != PollState::Open {
@@ -66,9 +192,7 @@ async fn issue(
 async fn ballot_definition(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    req: SignedStationRequest,
 ) -> Result<Json<BallotDefinition>, ApiError> {
-    req.require(&[StationKind::Booth, StationKind::Desk])?;
     let (_, run) = load_run(&state, id).await?;
     let ctx = context(&state, &run)?;
     let keys = state
@@ -169,7 +293,6 @@ async fn post_ballot(
     req: SignedStationRequest,
     challenge: bool,
 ) -> Result<Json<Receipt>, ApiError> {
-    req.require(&[StationKind::Booth])?;
     let body: EntryRequest = req.json()?;
     // A poll's context never changes once built. While it is cached, the poll is
     // not read here: the board's transaction refuses a poll that is no longer open

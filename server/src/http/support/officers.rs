@@ -6,7 +6,6 @@ use crate::ApiError;
 use crate::db::casting::{self, Officer, OfficerRole};
 use crate::http::AppState;
 use crate::http::station_auth::SignedStationRequest;
-use crate::stations_protocol::StationKind;
 
 /// The officer a scrutineer station signs for in this poll (scrutineers first), or 403.
 pub(crate) async fn officer_of(
@@ -14,7 +13,7 @@ pub(crate) async fn officer_of(
     req: &SignedStationRequest,
     poll_id: i64,
 ) -> Result<Vec<Officer>, ApiError> {
-    let station = req.require(&[StationKind::Scrutineer])?;
+    let station = &req.station;
     let mine: Vec<Officer> =
         casting::officers(&state.store, poll_id).await?.into_iter().filter(|o| o.station_id == station.id).collect();
     if mine.is_empty() {

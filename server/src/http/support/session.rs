@@ -60,7 +60,12 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
+    /// The session its route's guard found (`crate::api::Access::admit`), or, on a
+    /// route that lets anyone in, the request's own session if it has one.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(auth) = parts.extensions.get::<Authenticated>() {
+            return Ok(auth.clone());
+        }
         let token = cookie_value(&parts.headers, SESSION_COOKIE).ok_or_else(ApiError::unauthenticated)?.to_owned();
         let (account, csrf) =
             sessions::lookup(&state.store, &token, state.clock.now()).await?.ok_or_else(ApiError::unauthenticated)?;
