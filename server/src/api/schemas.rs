@@ -2,7 +2,7 @@
 //! own (answers built as JSON values, the shared answers of `components.schemas`),
 //! the query strings shared by several routes, and the document's tags.
 
-use super::route::Ty::{B64, Bool, Hex, Int, IntOrNull, Str};
+use super::route::Ty::{Bool, Hex, Int, IntOrNull, Str};
 use super::route::{F, Ty, f, o};
 
 /// The databases the server runs on.
@@ -86,12 +86,6 @@ pub const DELEGATE: &[F] = &[
     f("group", Str, "代表团."),
     f("unit", Str, "单位."),
     f("status", Str, "`active`, or why the delegate is no longer one."),
-];
-pub const MOVEMENT: &[F] = &[
-    f("card", Str, ""),
-    f("name", Str, ""),
-    f("group", Str, ""),
-    f("status", Ty::Enum(&["checked_in", "already_present", "departed", "not_present"]), ""),
 ];
 pub const FIGURES: &[F] = &[
     f("session", Str, "中国共产党青山镇第十五届代表大会第三次会议"),
@@ -183,16 +177,6 @@ pub const STATION: &[F] = &[
     f("revoked", Bool, ""),
 ];
 pub const STATION_KINDS: &[&str] = &["desk", "booth", "scrutineer"];
-pub const STATION_IDENTITY: &[F] = &[f("id", Int, ""), f("kind", Ty::Enum(STATION_KINDS), ""), f("name", Str, "")];
-pub const RECEIPT: &[F] = &[
-    f("kind", Ty::Enum(&["cast", "spoiled"]), ""),
-    f("tracking", Str, "XXXX-XXXX-XXXX-XXXX"),
-    f("position", Int, "The entry's position on the board, from 0."),
-    f("tree_size", Int, "position + 1."),
-    f("head", B64, "The tree head at `tree_size` (40 bytes, spec §7.5.1)."),
-    f("signature", B64, "The server's signature over `head ‖ E` (64 bytes, spec §12.5)."),
-    f("inclusion", Ty::Arr(&B64), "RFC 9162 inclusion proof of the entry in that tree (32 bytes each)."),
-];
 pub const STATUS: &[F] = &[
     f("id", Int, ""),
     f("state", Ty::Enum(POLL_STATES), ""),
@@ -205,25 +189,22 @@ pub const STATUS: &[F] = &[
     f("signatures", Int, ""),
     f("signatures_needed", Int, "One per scrutineer and counter."),
 ];
-pub const INDEXED: &[F] = &[f("index", Int, ""), f("data", B64, "")];
 
+/// The shared answers described by hand. `Movement`, `Receipt`, `Indexed` and the
+/// station's identity are derived from their types (`hallvote_protocol::wire`).
 pub const SCHEMAS: &[(&str, &[F])] = &[
     ("Error", ERROR),
     ("SessionInfo", SESSION_INFO),
     ("Congress", CONGRESS),
     ("Session", SESSION),
     ("Delegate", DELEGATE),
-    ("Movement", MOVEMENT),
     ("Figures", FIGURES),
     ("Attendance", ATTENDANCE),
     ("PollDefinition", POLL_DEFINITION),
     ("Poll", POLL),
     ("Officers", OFFICERS),
     ("Station", STATION),
-    ("StationIdentity", STATION_IDENTITY),
-    ("Receipt", RECEIPT),
     ("PollStatus", STATUS),
-    ("Indexed", INDEXED),
 ];
 
 pub const CARD_SCAN: &[F] = &[
