@@ -26,7 +26,7 @@ use hallvote_tally::record::{
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use record_common::{Session, Spec, clone_session, finish, random_marks, rewrite_history, run, run_with, small_poll};
+use record_common::{Session, Spec, clone_session, finish, rewrite_history, run, run_with, small_poll};
 
 fn spec(seed: u64) -> Spec {
     Spec { expected: 8, present: 6, contests: small_poll(), spoiled: 2, decrypting: vec![1, 3, 4], seed }
@@ -355,7 +355,7 @@ fn a_nonce_zero_ballot_added_after_decryption_is_caught_by_the_share_proofs() {
     let cred = finalize(&s.manifest.credential_key, state, &bs).unwrap();
     let key = PublicKey::decode(&r.ceremony.joint_key).unwrap();
     let ctx = BallotContext { election: s.election, serial: cred.serial() };
-    let plain = random_marks(&s.shape, &mut s.rng);
+    let plain = PlainBallot::random(&s.shape, &mut s.rng).unwrap();
     let ballot = zero_nonce_ballot(&s.shape, &key, &ctx, &plain);
     r.board.push(BoardEntry::Cast { credential: cred.to_bytes(), ballot });
     r.attendance.present += 1;

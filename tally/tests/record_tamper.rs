@@ -9,10 +9,10 @@ use std::sync::OnceLock;
 
 use hallvote_crypto::credential::Credential;
 use hallvote_crypto::elgamal::Ciphertext;
-use hallvote_tally::ballot::{BallotContext, EncryptedBallot, encrypt_ballot};
+use hallvote_tally::ballot::{BallotContext, EncryptedBallot, PlainBallot, encrypt_ballot};
 use hallvote_tally::record::builder::aggregate;
 use hallvote_tally::record::{BoardEntry, Record, Report, Status, verify_record};
-use record_common::{Session, Spec, finish, random_marks, reseal, resign_result, rewrite_history, run, small_poll};
+use record_common::{Session, Spec, finish, reseal, resign_result, rewrite_history, run, small_poll};
 
 /// One 30-delegate session with two challenges, shared by the tests.
 fn session() -> &'static Session {
@@ -121,7 +121,7 @@ fn a_reused_credential_is_caught() {
     let mut srng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(9);
     let key = hallvote_crypto::elgamal::PublicKey::decode(&r.ceremony.joint_key).unwrap();
     let ctx = BallotContext { election: s.election, serial: cred.serial() };
-    let plain = random_marks(&s.shape, &mut srng);
+    let plain = PlainBallot::random(&s.shape, &mut srng).unwrap();
     let (ballot, _) = encrypt_ballot(&s.shape, &key, &ctx, &plain, &mut rng).unwrap();
     r.board.push(BoardEntry::Cast { credential: cred_bytes, ballot: ballot.to_bytes() });
     rewrite_history(s, &mut r);

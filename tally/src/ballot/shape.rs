@@ -1,5 +1,7 @@
 //! The shape of a ballot as the encryption sees it (spec §10.1).
 
+use rand::seq::SliceRandom;
+use rand::{Rng, RngExt};
 use thiserror::Error;
 
 use crate::text::Text;
@@ -161,6 +163,52 @@ pub struct PlainBallot {
 }
 
 impl PlainBallot {
+    /// Random valid marks for a ballot of this shape, for simulations, load tests and
+    /// tests: on each item a number of marks drawn from its `min_marks..=max_marks`, on
+    /// options drawn at random, never more marks on an election's capped option than
+    /// its seats (R10). Every option of every item can be drawn. The result passes
+    /// [`PlainBallot::check`].
+    ///
+    /// Fails with [`ShapeError::OverVote`] when no ballot fits the shape: an election
+    /// whose items must mark the capped option more often than it has seats.
+    pub fn random<R: Rng + ?Sized>(shape: &BallotShape, rng: &mut R) -> Result<Self, ShapeError> {
+        let mut marks = Vec::with_capacity(shape.contests.len());
+        for (c, contest) in shape.contests.iter().enumerate() {
+            // Items that must mark the capped option, whatever else they mark.
+            let forced = |item: &ItemShape| match contest.cap {
+                Some(cap) => cap.option < item.options && item.min_marks >= item.options,
+                None => false,
+            };
+            let forced_total = contest.items.iter().filter(|i| forced(i)).count() as u32;
+            let mut left = match contest.cap {
+                Some(cap) if forced_total > cap.max => {
+                    return Err(ShapeError::OverVote { contest: c, marks: forced_total, max: cap.max });
+                }
+                Some(cap) => cap.max - forced_total,
+                None => u32::MAX,
+            };
+            let mut contest_marks = Vec::with_capacity(contest.items.len());
+            for item in &contest.items {
+                let capped = contest.cap.map(|cap| cap.option);
+                let mut open: Vec<u8> =
+                    (0..item.options).filter(|o| Some(*o) != capped || forced(item) || left > 0).collect();
+                let most = usize::from(item.max_marks).min(open.len());
+                let k = rng.random_range(usize::from(item.min_marks)..=most);
+                open.shuffle(rng);
+                let mut row = vec![0u8; usize::from(item.options)];
+                for o in &open[..k] {
+                    row[usize::from(*o)] = 1;
+                    if Some(*o) == capped && !forced(item) {
+                        left -= 1;
+                    }
+                }
+                contest_marks.push(row);
+            }
+            marks.push(contest_marks);
+        }
+        Ok(Self { marks })
+    }
+
     /// Checks the marks against the shape: structure, each item's range and each cap.
     pub fn check(&self, shape: &BallotShape) -> Result<(), ShapeError> {
         if self.marks.len() != shape.contests.len() {
@@ -196,5 +244,82 @@ impl PlainBallot {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    use super::*;
+
+    fn shapes() -> Vec<BallotShape> {
+        let election = |items: usize, seats: u32| ContestShape {
+            items: vec![ItemShape { options: 3, min_marks: 0, max_marks: 1 }; items],
+            cap: Some(Cap { option: 0, max: seats }),
+        };
+        vec![
+            BallotShape {
+                contests: vec![election(5, 2), ContestShape { items: vec![ItemShape::one_of(3)], cap: None }],
+            },
+            BallotShape { contests: vec![election(3, 0), election(1, 1)] },
+            BallotShape {
+                contests: vec![
+                    ContestShape { items: vec![ItemShape { options: 4, min_marks: 0, max_marks: 4 }; 2], cap: None },
+                    ContestShape {
+                        items: vec![ItemShape { options: 2, min_marks: 2, max_marks: 2 }, ItemShape::one_of(2)],
+                        cap: Some(Cap { option: 1, max: 2 }),
+                    },
+                ],
+            },
+            BallotShape {
+                contests: vec![ContestShape {
+                    items: vec![ItemShape::one_of(1), ItemShape::one_of(4), ItemShape::one_of(1)],
+                    cap: Some(Cap { option: 0, max: 3 }),
+                }],
+            },
+        ]
+    }
+
+    /// Every option is reachable on these shapes, except the capped one of an
+    /// election without seats.
+    #[test]
+    fn random_marks_are_valid_and_reach_every_option() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for shape in shapes() {
+            shape.validate().unwrap();
+            let mut seen: Vec<Vec<Vec<bool>>> = shape
+                .contests
+                .iter()
+                .map(|c| c.items.iter().map(|i| vec![false; usize::from(i.options)]).collect())
+                .collect();
+            for _ in 0..2000 {
+                let plain = PlainBallot::random(&shape, &mut rng).unwrap();
+                plain.check(&shape).unwrap();
+                for (s, m) in seen.iter_mut().flatten().flatten().zip(plain.marks.iter().flatten().flatten()) {
+                    *s |= *m == 1;
+                }
+            }
+            for (c, contest) in shape.contests.iter().enumerate() {
+                for (i, item) in contest.items.iter().enumerate() {
+                    let reachable = |o: usize| {
+                        item.max_marks > 0 && contest.cap.is_none_or(|cap| usize::from(cap.option) != o || cap.max > 0)
+                    };
+                    for (o, hit) in seen[c][i].iter().enumerate() {
+                        assert_eq!(*hit, reachable(o), "contest {c} item {i} option {o}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn random_refuses_a_shape_no_ballot_fits() {
+        let shape = BallotShape {
+            contests: vec![ContestShape { items: vec![ItemShape::one_of(1); 3], cap: Some(Cap { option: 0, max: 2 }) }],
+        };
+        let err = PlainBallot::random(&shape, &mut StdRng::seed_from_u64(1)).unwrap_err();
+        assert_eq!(err, ShapeError::OverVote { contest: 0, marks: 3, max: 2 });
     }
 }

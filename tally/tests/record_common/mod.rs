@@ -21,7 +21,7 @@ use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Manifes
 use hallvote_tally::ruleset::Ruleset;
 use hallvote_tally::text::Text;
 use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use rand::SeedableRng;
 
 pub const CEREMONY: &[u8] = b"test session ceremony 1";
 
@@ -112,40 +112,6 @@ pub fn small_poll() -> Vec<Contest> {
     ]
 }
 
-/// Random valid marks: at most `seats` for-votes in a capped contest; an evaluation
-/// item is sometimes left unmarked.
-pub fn random_marks(shape: &BallotShape, rng: &mut StdRng) -> PlainBallot {
-    let mut marks = Vec::new();
-    for contest in &shape.contests {
-        let mut left = contest.cap.map_or(u32::MAX, |c| c.max);
-        let mut cm = Vec::new();
-        for (i, item) in contest.items.iter().enumerate() {
-            let n = usize::from(item.options);
-            let choices = if item.min_marks == 0 { n + 1 } else { n };
-            let mut pick = rng.random_range(0..choices);
-            // Favour the first candidates, so that some are elected and some are not.
-            if let Some(cap) = contest.cap
-                && i < 7
-                && rng.random_range(0..10) < 8
-            {
-                pick = usize::from(cap.option);
-            }
-            if let Some(cap) = contest.cap
-                && pick == usize::from(cap.option)
-            {
-                if left == 0 {
-                    pick = 1 + rng.random_range(0..n - 1);
-                } else {
-                    left -= 1;
-                }
-            }
-            cm.push((0..n).map(|o| u8::from(o == pick)).collect());
-        }
-        marks.push(cm);
-    }
-    PlainBallot { marks }
-}
-
 /// Runs a whole session and returns its signed record.
 pub fn run(spec: Spec) -> Session {
     run_with(spec, None)
@@ -225,7 +191,7 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
         let cred = finalize(&manifest.credential_key, state, &bs).unwrap();
         let ctx = BallotContext { election, serial: cred.serial() };
         if d < spec.spoiled {
-            let plain = random_marks(&shape, &mut rng);
+            let plain = PlainBallot::random(&shape, &mut rng).unwrap();
             let (ballot, opening) = encrypt_ballot(&shape, &out.joint_key, &ctx, &plain, &mut rng).unwrap();
             let entry = BoardEntry::Spoiled {
                 credential: cred.to_bytes(),
@@ -234,7 +200,7 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
             };
             post(entry, &mut board);
         }
-        let plain = random_marks(&shape, &mut rng);
+        let plain = PlainBallot::random(&shape, &mut rng).unwrap();
         let flat = plain.marks.iter().flatten().flatten();
         for (t, m) in truth.iter_mut().zip(flat) {
             *t += u64::from(*m);
