@@ -23,18 +23,24 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use hallvote_crypto::credential::{BlindSignature, Credential, blind, finalize};
 use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
 use hallvote_crypto::elgamal::{Ciphertext, PublicKey};
 use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, seal_share};
 use hallvote_crypto::sign::SigningKey;
+use hallvote_protocol::stations::StationKind;
+use hallvote_protocol::wire::{
+    Appointee, Appointment, BallotDefinition, Blob, CardScan, CeremonyView, ConfirmRequest, Congress, DealingRequest,
+    EnrolRequest, EnrolledStation, EntryRequest, IssueRequest, Issued, IssuedEnrolment, KeyCheckAnswer, KeyCheckTest,
+    NewCongress, NewEnrolment, NewSession, PollView, RecipientRequest, SealedShare, Session, SessionInfo, Status,
+};
 use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
 use hallvote_tally::record::Manifest;
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, Request, StatusCode, header};
 use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 
@@ -156,22 +162,33 @@ fn request(method: Method, path: &str, body: Vec<u8>) -> hyper::http::request::B
     req
 }
 
-async fn as_account(
+async fn as_account<T: DeserializeOwned>(
     conn: &mut Conn,
     who: &Account,
     method: Method,
     path: &str,
     body: Option<Value>,
-) -> Result<Value, LoadError> {
+) -> Result<T, LoadError> {
     let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-    send_again_while_limited(conn, path, || {
+    let answer = send_again_while_limited(conn, path, || {
         request(method.clone(), path, body.clone())
             .header(header::COOKIE, &who.cookie)
             .header("x-csrf-token", &who.csrf)
             .body(Full::new(Bytes::from(body.clone())))
             .map_err(fail)
     })
-    .await
+    .await?;
+    decode(path, answer)
+}
+
+/// The answer to `path` as its wire type: a changed answer is an error naming it.
+fn decode<T: DeserializeOwned>(path: &str, answer: Value) -> Result<T, LoadError> {
+    serde_json::from_value(answer).map_err(|e| fail(format!("{path}: unexpected answer: {e}")))
+}
+
+/// A request body from its wire type.
+fn json_body(value: &impl Serialize) -> Option<Value> {
+    serde_json::to_value(value).ok()
 }
 
 /// Sends the request `make` builds; over a rate limit (429), waits a second and sends
@@ -211,16 +228,17 @@ fn signed(st: &Station, method: Method, path: &str, body: Vec<u8>) -> Result<Req
     req.body(Full::new(Bytes::from(body))).map_err(fail)
 }
 
-async fn as_station(
+async fn as_station<T: DeserializeOwned>(
     conn: &mut Conn,
     st: &Station,
     method: Method,
     path: &str,
     body: Option<Value>,
-) -> Result<Value, LoadError> {
+) -> Result<T, LoadError> {
     let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
     // Signed anew for each sending: a station's nonce is spent once.
-    send_again_while_limited(conn, path, || signed(st, method.clone(), path, body.clone())).await
+    let answer = send_again_while_limited(conn, path, || signed(st, method.clone(), path, body.clone())).await?;
+    decode(path, answer)
 }
 
 /// Check-in desks (and desk stations issuing credentials) working at once in the set-up.
@@ -229,28 +247,22 @@ const DESKS: u8 = 4;
 /// How many times in a row a set-up request is sent again after a 429.
 const MAX_RATE_LIMITED: u32 = 30;
 
-fn unb64(v: &Value) -> Result<Vec<u8>, LoadError> {
-    STANDARD.decode(v.as_str().ok_or_else(|| fail("missing field"))?).map_err(fail)
-}
-
-async fn enrol(conn: &mut Conn, org: &Account, kind: &str, name: &str) -> Result<Station, LoadError> {
-    let issued = as_account(
-        conn,
-        org,
-        Method::POST,
-        "/api/stations/enrolments",
-        Some(json!({"kind": kind, "name": name, "server_url": "http://127.0.0.1"})),
-    )
-    .await?;
+async fn enrol(conn: &mut Conn, org: &Account, kind: StationKind, name: &str) -> Result<Station, LoadError> {
+    let new = NewEnrolment { kind, name: name.to_owned(), server_url: Some("http://127.0.0.1".to_owned()) };
+    let issued: IssuedEnrolment =
+        as_account(conn, org, Method::POST, "/api/stations/enrolments", json_body(&new)).await?;
     let key = SigningKey::generate(&mut rand::rng());
-    let body = json!({"token": issued["token"], "public_key": hex::encode(key.verifying_key().as_bytes())}).to_string();
-    let station = send_again_while_limited(conn, "/api/stations/enrol", || {
-        request(Method::POST, "/api/stations/enrol", body.clone().into_bytes())
-            .body(Full::new(Bytes::from(body.clone())))
+    let claim = EnrolRequest { token: issued.token, public_key: hex::encode(key.verifying_key().as_bytes()) };
+    let claim = serde_json::to_string(&claim).map_err(fail)?;
+    let path = "/api/stations/enrol";
+    let station = send_again_while_limited(conn, path, || {
+        request(Method::POST, path, claim.clone().into_bytes())
+            .body(Full::new(Bytes::from(claim.clone())))
             .map_err(fail)
     })
     .await?;
-    Ok(Station { id: station["id"].as_u64().ok_or_else(|| fail("station id"))?, key })
+    let station: EnrolledStation = decode(path, station)?;
+    Ok(Station { id: u64::try_from(station.id).map_err(fail)?, key })
 }
 
 fn progress(what: &str) {
@@ -273,64 +285,65 @@ async fn ceremony(conn: &mut Conn, scrutineers: &[Station], poll: i64) -> Result
     let mut rng = rand::rng();
     let n = u32::try_from(scrutineers.len()).map_err(fail)?;
     let params = Params::new(2, n).map_err(fail)?;
-    let first = as_station(conn, &scrutineers[0], Method::GET, &path, None).await?;
-    let ceremony = unb64(&first["ceremony_id"])?;
-    let manifest = Manifest::decode(&unb64(&first["manifest"])?).map_err(fail)?;
+    let first: CeremonyView = as_station(conn, &scrutineers[0], Method::GET, &path, None).await?;
+    let ceremony = first.ceremony_id.0;
+    let manifest = Manifest::decode(&first.manifest.0).map_err(fail)?;
     let mut secrets = Vec::new();
     for (j, st) in (1..=n).zip(scrutineers) {
         let sk = RecipientSecret::generate(&mut rng);
         let sig = sk.public().sign_publication(&st.key, &ceremony, j);
-        let body = json!({"key": STANDARD.encode(sk.public().as_bytes()), "signature": STANDARD.encode(sig)});
-        as_station(conn, st, Method::POST, &format!("{path}/recipient"), Some(body)).await?;
+        let recipient =
+            RecipientRequest { key: Blob::from(&sk.public().as_bytes()[..]), signature: Blob::from(&sig[..]) };
+        let _: IgnoredAny =
+            as_station(conn, st, Method::POST, &format!("{path}/recipient"), json_body(&recipient)).await?;
         secrets.push(sk);
     }
     for (j, st) in (1..=n).zip(scrutineers) {
-        let view = as_station(conn, st, Method::GET, &path, None).await?;
+        let view: CeremonyView = as_station(conn, st, Method::GET, &path, None).await?;
         let dealer = Dealer::new(params, j, &mut rng).map_err(fail)?;
         let mut shares = Vec::new();
-        for r in view["recipients"].as_array().ok_or_else(|| fail("recipients"))? {
-            let to = u32::try_from(r["index"].as_u64().unwrap_or(0)).map_err(fail)?;
-            let published = unb64(&r["data"])?;
+        for r in &view.recipients {
+            let (to, published) = (r.index, &r.data.0);
             let key = RecipientKey::from_bytes(published.get(..32).unwrap_or_default()).map_err(fail)?;
-            let signer = &manifest.scrutineers.get(to as usize - 1).ok_or_else(|| fail("recipient index"))?.key;
+            let signer =
+                &manifest.scrutineers.get((to as usize).wrapping_sub(1)).ok_or_else(|| fail("recipient index"))?.key;
             key.verify_publication(signer, &ceremony, to, published.get(32..).unwrap_or_default()).map_err(fail)?;
             let sealed = seal_share(&key, &ceremony, &dealer.share_for(to).map_err(fail)?, &mut rng).map_err(fail)?;
-            shares.push(json!({"recipient": to, "sealed": STANDARD.encode(sealed)}));
+            shares.push(SealedShare { recipient: to, sealed: Blob::from(&sealed[..]) });
         }
-        let message = dealer.commitments(&ceremony, &mut rng).to_bytes();
-        let body = json!({"message": STANDARD.encode(message), "shares": shares});
-        as_station(conn, st, Method::POST, &format!("{path}/dealing"), Some(body)).await?;
+        let dealing = DealingRequest { message: Blob(dealer.commitments(&ceremony, &mut rng).to_bytes()), shares };
+        let _: IgnoredAny = as_station(conn, st, Method::POST, &format!("{path}/dealing"), json_body(&dealing)).await?;
     }
     let mut received = Vec::new();
     let mut messages = Vec::new();
     for (j, (st, sk)) in (1..=n).zip(scrutineers.iter().zip(&secrets)) {
-        let view = as_station(conn, st, Method::GET, &path, None).await?;
-        let dealings = view["dealings"].as_array().ok_or_else(|| fail("dealings"))?;
-        messages = dealings
+        let view: CeremonyView = as_station(conn, st, Method::GET, &path, None).await?;
+        messages = view
+            .dealings
             .iter()
-            .map(|d| DealerCommitments::decode(&unb64(&d["data"])?).map_err(fail))
+            .map(|d| DealerCommitments::decode(&d.data.0).map_err(fail))
             .collect::<Result<Vec<_>, _>>()?;
         let mut mine = Vec::new();
-        for s in view["shares"].as_array().ok_or_else(|| fail("shares"))? {
-            let dealer = u32::try_from(s["index"].as_u64().unwrap_or(0)).map_err(fail)?;
-            let share =
-                hallvote_crypto::sealed::open_share(sk, &ceremony, dealer, j, &unb64(&s["data"])?).map_err(fail)?;
+        for s in &view.shares {
+            let dealer = s.index;
+            let share = hallvote_crypto::sealed::open_share(sk, &ceremony, dealer, j, &s.data.0).map_err(fail)?;
             let msg = messages.get((dealer as usize).wrapping_sub(1)).ok_or_else(|| fail("dealer index"))?;
             share.verify(msg).map_err(fail)?;
             mine.push(share);
         }
         received.push(mine);
-        as_station(conn, st, Method::POST, &format!("{path}/confirm"), Some(json!({"complaints": []}))).await?;
+        let confirm = ConfirmRequest { complaints: Vec::new() };
+        let _: IgnoredAny = as_station(conn, st, Method::POST, &format!("{path}/confirm"), json_body(&confirm)).await?;
     }
     let output = ceremony_output(params, &messages).map_err(fail)?;
     for ((j, st), mine) in (1..=n).zip(scrutineers).zip(&received) {
         let share = key_share(j, mine, &output).map_err(fail)?;
         let check = format!("/api/station/polls/{poll}/key-check");
-        let test = as_station(conn, st, Method::POST, &format!("{check}/test"), None).await?;
-        let election: [u8; 64] = unb64(&test["election"])?.try_into().map_err(|_| fail("election"))?;
-        let ciphertext = Ciphertext::decode(&unb64(&test["ciphertext"])?).map_err(fail)?;
-        let answer = hallvote_tally::key_check::answer(&share, &election, &ciphertext, &mut rng);
-        as_station(conn, st, Method::POST, &check, Some(json!({"share": STANDARD.encode(answer)}))).await?;
+        let test: KeyCheckTest = as_station(conn, st, Method::POST, &format!("{check}/test"), None).await?;
+        let ciphertext = Ciphertext::decode(&test.ciphertext.0).map_err(fail)?;
+        let answer = hallvote_tally::key_check::answer(&share, &test.election.0, &ciphertext, &mut rng);
+        let answer = KeyCheckAnswer { share: Blob::from(&answer[..]) };
+        let _: IgnoredAny = as_station(conn, st, Method::POST, &check, json_body(&answer)).await?;
     }
     Ok(())
 }
@@ -383,10 +396,14 @@ async fn prepare(
             part.iter()
                 .map(|cred| {
                     let ctx = BallotContext { election, serial: cred.serial() };
-                    let (ballot, _) = encrypt_ballot(&shape, &key, &ctx, &random_marks(&shape), &mut rng).map_err(fail)?;
-                    Ok(json!({"credential": STANDARD.encode(cred.to_bytes()), "ballot": STANDARD.encode(ballot.to_bytes())})
-                        .to_string()
-                        .into_bytes())
+                    let (ballot, _) =
+                        encrypt_ballot(&shape, &key, &ctx, &random_marks(&shape), &mut rng).map_err(fail)?;
+                    let entry = EntryRequest {
+                        credential: Blob(cred.to_bytes()),
+                        ballot: Blob(ballot.to_bytes()),
+                        opening: None,
+                    };
+                    serde_json::to_vec(&entry).map_err(fail)
                 })
                 .collect::<Result<Vec<_>, LoadError>>()
         }));
@@ -503,27 +520,17 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
         .ok_or_else(|| fail("no session cookie"))?
         .to_owned();
     let body = res.into_body().collect().await.map_err(fail)?.to_bytes();
-    let answer: Value = serde_json::from_slice(&body).map_err(fail)?;
-    let org = Account { cookie, csrf: answer["csrf_token"].as_str().unwrap_or_default().to_owned() };
+    let answer: SessionInfo = serde_json::from_slice(&body).map_err(fail)?;
+    let org = Account { cookie, csrf: answer.csrf_token.ok_or_else(|| fail("the login's answer has no csrf_token"))? };
 
-    let c = as_account(
-        &mut conn,
-        &org,
-        Method::POST,
-        "/api/congresses",
-        Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
-    )
-    .await?;
-    let cid = c["id"].as_i64().ok_or_else(|| fail("congress id"))?;
-    let s = as_account(
-        &mut conn,
-        &org,
-        Method::POST,
-        &format!("/api/congresses/{cid}/sessions"),
-        Some(json!({"number": 3, "place": "礼堂", "date": "今天"})),
-    )
-    .await?;
-    let sid = s["id"].as_i64().ok_or_else(|| fail("session id"))?;
+    let congress =
+        NewCongress { name: "中国共产党青山镇第十五届代表大会".to_owned(), number: 15, term_years: 5 };
+    let c: Congress = as_account(&mut conn, &org, Method::POST, "/api/congresses", json_body(&congress)).await?;
+    let cid = c.id;
+    let session = NewSession { number: 3, place: "礼堂".to_owned(), date: "今天".to_owned(), ruleset: None };
+    let path = format!("/api/congresses/{cid}/sessions");
+    let s: Session = as_account(&mut conn, &org, Method::POST, &path, json_body(&session)).await?;
+    let sid = s.id;
     let mut csv = String::from("姓名,代表团,代表证号\n");
     for i in 1..=voters {
         csv.push_str(&format!("代表{i},第一代表团,L{i:05}\n"));
@@ -544,8 +551,9 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
         let (org, mut conn) = (org.clone(), Conn::open_from(addr, std::net::Ipv4Addr::new(127, 0, 6, 1 + k)).await?);
         tasks.push(tokio::spawn(async move {
             for i in (1..=voters).skip(usize::from(k)).step_by(usize::from(DESKS)) {
-                let card = json!({"card": format!("L{i:05}")});
-                as_account(&mut conn, &org, Method::POST, &format!("/api/sessions/{sid}/checkin"), Some(card)).await?;
+                let card = CardScan { qr: None, card: Some(format!("L{i:05}")) };
+                let path = format!("/api/sessions/{sid}/checkin");
+                let _: IgnoredAny = as_account(&mut conn, &org, Method::POST, &path, json_body(&card)).await?;
             }
             Ok::<_, LoadError>(())
         }));
@@ -553,47 +561,43 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     for t in tasks {
         t.await.map_err(fail)??;
     }
-    let p = as_account(&mut conn, &org, Method::POST, &format!("/api/sessions/{sid}/polls"), Some(poll_definition()))
-        .await?;
-    let poll = p["id"].as_i64().ok_or_else(|| fail("poll id"))?;
+    let p: PollView =
+        as_account(&mut conn, &org, Method::POST, &format!("/api/sessions/{sid}/polls"), Some(poll_definition()))
+            .await?;
+    let poll = p.id;
     // Officers: three scrutineers from the last delegates (not candidates).
     let mut scrutineers = Vec::new();
     for j in 1..=3 {
-        scrutineers.push(enrol(&mut conn, &org, "scrutineer", &format!("监票{j}")).await?);
+        scrutineers.push(enrol(&mut conn, &org, StationKind::Scrutineer, &format!("监票{j}")).await?);
     }
     let mut desks = Vec::new();
     for k in 1..=DESKS {
-        desks.push(Arc::new(enrol(&mut conn, &org, "desk", &format!("报到处{k}")).await?));
+        desks.push(Arc::new(enrol(&mut conn, &org, StationKind::Desk, &format!("报到处{k}")).await?));
     }
     let mut booths = Vec::new();
     for b in 1..=cfg.booths {
-        booths.push(Arc::new(enrol(&mut conn, &org, "booth", &format!("投票机{b}")).await?));
+        booths.push(Arc::new(enrol(&mut conn, &org, StationKind::Booth, &format!("投票机{b}")).await?));
     }
-    let officers: Vec<Value> = scrutineers
+    let scrutineers_appointed = scrutineers
         .iter()
         .enumerate()
-        .map(|(i, st)| json!({"card": format!("L{:05}", voters - i), "station": st.id}))
-        .collect();
-    as_account(
-        &mut conn,
-        &org,
-        Method::POST,
-        &format!("/api/polls/{poll}/officers"),
-        Some(json!({"threshold": 2, "scrutineers": officers})),
-    )
-    .await?;
+        .map(|(i, st)| {
+            Ok(Appointee { card: format!("L{:05}", voters - i), station: i64::try_from(st.id).map_err(fail)? })
+        })
+        .collect::<Result<Vec<_>, LoadError>>()?;
+    let appointment = Appointment { threshold: 2, scrutineers: scrutineers_appointed, counters: Vec::new() };
+    let path = format!("/api/polls/{poll}/officers");
+    let _: IgnoredAny = as_account(&mut conn, &org, Method::POST, &path, json_body(&appointment)).await?;
     progress("key ceremony (2 of 3 scrutineers) and a new RSA credential key");
-    as_account(&mut conn, &org, Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await?;
+    let _: IgnoredAny = as_account(&mut conn, &org, Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await?;
     ceremony(&mut conn, &scrutineers, poll).await?;
-    as_account(&mut conn, &org, Method::POST, &format!("/api/polls/{poll}/open"), None).await?;
+    let _: IgnoredAny = as_account(&mut conn, &org, Method::POST, &format!("/api/polls/{poll}/open"), None).await?;
 
     progress(&format!("issuing {voters} credentials at the desk"));
-    let def =
+    let def: BallotDefinition =
         as_station(&mut conn, &booths[0], Method::GET, &format!("/api/station/polls/{poll}/ballot"), None).await?;
-    let manifest = Manifest::decode(&unb64(&def["manifest"])?).map_err(fail)?;
-    let poll_id: [u8; 32] = unb64(&def["poll_id"])?.try_into().map_err(|_| fail("poll id"))?;
-    let election: [u8; 64] = unb64(&def["election"])?.try_into().map_err(|_| fail("election"))?;
-    let joint: [u8; 32] = unb64(&def["joint_key"])?.try_into().map_err(|_| fail("joint key"))?;
+    let manifest = Manifest::decode(&def.manifest.0).map_err(fail)?;
+    let (poll_id, election, joint) = (def.poll_id.0, def.election.0, def.joint_key.0);
     let key = Arc::new(hallvote_tally::record::builder::joint_key(&joint).map_err(fail)?);
     let shape = Arc::new(manifest.shape().map_err(fail)?);
     // Issuance at the desks at once, each a station and a host of its own (127.0.7.x).
@@ -606,10 +610,11 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
             let mut out = Vec::new();
             for i in (1..=voters).skip(usize::from(k)).step_by(usize::from(DESKS)) {
                 let (req, state) = blind(&key, &poll_id, &mut rand::rng()).map_err(fail)?;
-                let body = json!({"card": format!("L{i:05}"), "blinded": STANDARD.encode(req.as_bytes())});
+                let issue =
+                    IssueRequest { qr: None, card: Some(format!("L{i:05}")), blinded: Blob::from(req.as_bytes()) };
                 let path = format!("/api/station/polls/{poll}/issue");
-                let v = as_station(&mut conn, &desk, Method::POST, &path, Some(body)).await?;
-                let sig = BlindSignature::from_bytes(&unb64(&v["blind_signature"])?).map_err(fail)?;
+                let v: Issued = as_station(&mut conn, &desk, Method::POST, &path, json_body(&issue)).await?;
+                let sig = BlindSignature::from_bytes(&v.blind_signature.0).map_err(fail)?;
                 out.push(finalize(&key, state, &sig).map_err(fail)?);
             }
             Ok::<_, LoadError>(out)
@@ -654,8 +659,8 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     };
     // A connection of its own: the setup's has been idle longer than the server keeps one.
     let mut conn = Conn::open(addr).await?;
-    let status = as_account(&mut conn, &org, Method::GET, &format!("/api/polls/{poll}/status"), None).await?;
-    Ok(LoadReport { throughput, at_rate, under_load, board_size: status["board_size"].as_u64().unwrap_or(0) })
+    let status: Status = as_account(&mut conn, &org, Method::GET, &format!("/api/polls/{poll}/status"), None).await?;
+    Ok(LoadReport { throughput, at_rate, under_load, board_size: status.board_size })
 }
 
 /// Opens the store to measure: a new SQLite file in `dir`, or a new schema in the
