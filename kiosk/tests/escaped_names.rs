@@ -67,7 +67,11 @@ async fn roster_names_are_text_on_the_desk_and_the_booth() {
     let hall = support::hall_with_roster(&names, poll).await;
     hall.ceremony_and_open(DELEGATES, 2, 3).await;
     hall.org
-        .call::<serde_json::Value>(Method::POST, &format!("/api/sessions/{}/checkout", hall.session), Some(json!({"card": "L00001"})))
+        .call::<serde_json::Value>(
+            Method::POST,
+            &format!("/api/sessions/{}/checkout", hall.session),
+            Some(json!({"card": "L00001"})),
+        )
         .await
         .unwrap();
 

@@ -20,8 +20,8 @@ use hallvote_tally::record::builder::{
 use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Manifest, Record, SignedHead, Signer};
 use hallvote_tally::ruleset::Ruleset;
 use hallvote_tally::text::Text;
-use rand::rngs::StdRng;
 use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 pub const CEREMONY: &[u8] = b"test session ceremony 1";
 
