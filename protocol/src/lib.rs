@@ -6,6 +6,8 @@
 //! no clock and no network code: a station (the kiosk) and the server bring those.
 
 pub mod lifecycle;
+#[cfg(feature = "pages")]
+pub mod pages;
 pub mod pinned;
 pub mod qr;
 pub mod stations;

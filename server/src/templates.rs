@@ -24,50 +24,7 @@ pub fn render(page: &impl Template) -> Result<Html<String>, ApiError> {
     page.render().map(Html).map_err(ApiError::internal)
 }
 
-/// A value for a `<script type="application/json">` data block: JSON with `<`, `>`,
-/// `&`, U+2028 and U+2029 as `\uXXXX`, so no `</script>` or `<!--` can end the block
-/// ([`hallvote_protocol::web::script_safe_json`], the stations' too). The only value a
-/// template prints into a data block, with `|safe`.
-#[derive(Clone, Debug)]
-pub struct ScriptJson(String);
-
-impl ScriptJson {
-    /// `value` made safe for a data block.
-    pub fn new(value: &serde_json::Value) -> Self {
-        Self(hallvote_protocol::web::script_safe_json(&value.to_string()))
-    }
-}
-
-impl std::fmt::Display for ScriptJson {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// The HTML escaper of every `.html` template (`server/askama.toml`): `&`, `<`,
-/// `>`, `"` and `'` as the named entities the pages have always written (askama's
-/// own escaper writes numeric ones, which mean the same to a browser but would
-/// change every page's bytes).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct HtmlEscaper;
-
-impl askama::filters::Escaper for HtmlEscaper {
-    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
-        let mut rest = string;
-        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-            dest.write_str(&rest[..at])?;
-            dest.write_str(match rest.as_bytes()[at] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                _ => "&#39;",
-            })?;
-            rest = &rest[at + 1..];
-        }
-        dest.write_str(rest)
-    }
-}
+pub use hallvote_protocol::pages::{HtmlEscaper, ScriptJson};
 
 #[cfg(test)]
 mod tests {
