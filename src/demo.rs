@@ -115,17 +115,20 @@ async fn serve_station(ip: std::net::IpAddr, port: u16, router: axum::Router) ->
     Ok(format!("http://{addr}/"))
 }
 
-/// The session set up and left running, with a desk, two booths and a scrutineer
-/// station, for a person to walk through.
+/// The session set up and left running, with a desk, two booths and every officer's
+/// station (five scrutineers, two counters), for a person to walk through to the
+/// published result.
 async fn interactive(listen: SocketAddr, dir: &Path) -> Result<ExitCode, String> {
     let (url, state, org, password, stop) = start_server(listen, dir, true).await?;
     let csv = String::from_utf8_lossy(hallvote_server::demo::ROSTER).into_owned();
     let cards = simulate::roster_cards(&csv);
     let hall = simulate::set_up(&url, org, (csv, cards.clone()), 2, dir).await?;
-    // Most delegates are already in the hall; the last 20 are for you to check in.
-    let (early, late) = cards.split_at(cards.len() - 20);
-    hall.check_in(early, true).await?;
+    // The whole roll is in the hall before the polls open (实到 is frozen at opening, so
+    // a delegate checked in later could not be issued those polls' ballots). The last 20
+    // have no ballots yet: they are for you to fetch at the desk and cast at a booth.
+    hall.check_in(&cards, true).await?;
     hall.ceremonies_and_open(true).await?;
+    let waiting = &cards[cards.len() - 20..];
 
     let ip = listen.ip();
     let desk = serve_station(
@@ -139,25 +142,35 @@ async fn interactive(listen: SocketAddr, dir: &Path) -> Result<ExitCode, String>
         let app = BoothApp::new(Booth::new(b.link().map_err(|e| e.to_string())?), &b.config.name, &url, DEFAULT_IDLE);
         booths.push(serve_station(ip, port, app.router()).await?);
     }
-    // Scrutineer 1's station, with the share files its ceremonies saved.
-    let scrutineer = {
-        let st = &hall.scrutineers[0].0;
-        let client =
-            hallvote_kiosk::scrutineer::Scrutineer::new(st, dir.join("监票人1-shares")).map_err(|e| e.to_string())?;
-        serve_station(ip, 8183, scrutineer_router(ScrutineerApp::new(client, "监票人1"))).await?
-    };
+    // Every officer's station, with the share files its ceremonies saved: decryption needs
+    // three of the five scrutineers, and publication the signatures of all seven officers.
+    let mut officers = Vec::new();
+    let ports = [8183, 8185, 8186, 8187, 8188, 8189, 8190];
+    for (j, ((st, _), port)) in hall.scrutineers.iter().chain(&hall.counters).zip(ports).enumerate() {
+        // The folders simulate::set_up gave each officer's files.
+        let folder = if j < hall.scrutineers.len() {
+            format!("{}-shares", st.config.name)
+        } else {
+            format!("{}-files", st.config.name)
+        };
+        let client = hallvote_kiosk::scrutineer::Scrutineer::new(st, dir.join(folder)).map_err(|e| e.to_string())?;
+        let page = serve_station(ip, port, scrutineer_router(ScrutineerApp::new(client, &st.config.name))).await?;
+        officers.push((st.config.name.clone(), page));
+    }
 
     println!();
     println!("hallvote demo — 中国共产党青山镇第十五届代表大会第三次会议（120 名代表，6 个代表团）");
     println!(
-        "  {} 名代表已报到，{} 项投票已开始；最后 20 名代表请您在报到处报到后投票。",
-        early.len(),
-        hall.polls.len()
+        "  {} 名代表已全部报到，{} 项投票已开始；其中 {} 名代表尚未领取选票：请在报到处为其领票，然后到投票机投票。",
+        cards.len(),
+        hall.polls.len(),
+        waiting.len()
     );
     println!(
-        "  {} delegates are checked in and {} polls are open; check in one of the last 20 at the desk, then vote.",
-        early.len(),
-        hall.polls.len()
+        "  All {} delegates are checked in and {} polls are open; {} have no ballots yet: issue theirs at the desk, then vote at a booth.",
+        cards.len(),
+        hall.polls.len(),
+        waiting.len()
     );
     println!();
     println!("  会务组控制台 / console:     {url}/   (organiser  {password})");
@@ -166,18 +179,25 @@ async fn interactive(listen: SocketAddr, dir: &Path) -> Result<ExitCode, String>
     for (i, b) in booths.iter().enumerate() {
         println!("  投票机{} / booth {}:          {b}", i + 1, i + 1);
     }
-    println!(
-        "  监票人终端 / scrutineer:    {scrutineer}   (密钥文件口令 / share passphrase: {})",
-        simulate::demo_passphrase(1).as_str()
-    );
+    for (j, (name, page)) in officers.iter().enumerate() {
+        if j < hall.scrutineers.len() {
+            println!(
+                "  {name} / scrutineer {}:     {page}   (密钥文件口令 / share passphrase: {})",
+                j + 1,
+                simulate::demo_passphrase(j + 1).as_str()
+            );
+        } else {
+            println!("  {name} / counter {}:       {page}", j + 1 - hall.scrutineers.len());
+        }
+    }
     for (id, name) in &hall.polls {
         println!("  公告板 / board «{name}»: {url}/polls/{id}/board");
     }
     println!();
     println!(
-        "  尚未报到的代表（在报到处输入证号，或扫描代表证二维码）/ delegates to check in (type the card number, or scan):"
+        "  尚未领票的代表（在报到处输入证号，或扫描代表证二维码）/ delegates without ballots (type the card number at the desk, or scan):"
     );
-    for card in late.iter().take(3) {
+    for card in waiting.iter().take(3) {
         let qr = hallvote_server::cards::qr_text(&state.server_key, hall.congress as u64, card);
         println!("    {card}   {qr}");
     }
