@@ -47,6 +47,17 @@ async fn click(b: &Browser, css: &str) {
     b.execute(&script).await;
 }
 
+/// Whether the element is within the window as scrolled now (a message next to the
+/// button pressed, not at the top of a page the person is scrolled far below).
+async fn in_view(b: &Browser, css: &str) -> bool {
+    let script = format!(
+        "const r = document.querySelector({}).getBoundingClientRect(); \
+         return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;",
+        Value::from(css)
+    );
+    b.execute(&script).await.as_bool().unwrap_or(false)
+}
+
 /// The element's text, read in the page.
 async fn text_of(b: &Browser, css: &str) -> String {
     let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
@@ -133,6 +144,22 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     assert_eq!(text_of(&b, "#exclusions").await, "");
     wait_text(&b, &format!("#state-{}", hall.poll), "草稿").await;
 
+    // An election with as many candidates as seats is refused (差额, RULES R8), the
+    // reason shown in the form, in view, naming the contest as written, not its id.
+    b.execute(
+        "const s = document.getElementById('np-template'); s.value = 'election'; \
+               s.dispatchEvent(new Event('change')); \
+               document.getElementById('np-seats').value = '5'; \
+               document.getElementById('np-items').value = '甲一\\n乙二\\n丙三\\n丁四\\n戊五'; \
+               document.getElementById('new-poll').requestSubmit(); return true;",
+    )
+    .await;
+    b.wait_element("#new-poll-message").await;
+    let refused = text_of(&b, "#new-poll-message").await;
+    assert!(refused.starts_with("选举镇党委委员"), "{refused}");
+    assert!(!refused.contains("committee"), "{refused}");
+    assert!(in_view(&b, "#new-poll-message").await, "the refusal is in view");
+
     // A motion from its template.
     b.execute(
         "const s = document.getElementById('np-template'); s.value = 'motion'; \
@@ -202,7 +229,10 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     // Not before every scrutineer's key check has passed (spec §5.7): refused, naming them.
     wait_text(&b, &format!("#key-check-{poll}-1"), "尚未通过").await;
     click(&b, &format!("#open-{poll}")).await;
-    wait_text(&b, "#error", "尚未通过密钥检查").await;
+    // The refusal is shown on the poll's card, next to the button, in view.
+    wait_text(&b, &format!("#poll-{poll}-message"), "尚未通过密钥检查").await;
+    assert!(in_view(&b, &format!("#poll-{poll}-message")).await);
+    assert_eq!(text_of(&b, "#error").await, "", "not (also) at the top of the page");
     assert_eq!(text_of(&b, &format!("#state-{poll}")).await, "待开始");
     support::key_checks(&stations, poll, &shares).await;
     click(&b, &format!("#refresh-{poll}")).await;
@@ -217,8 +247,18 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     b.execute("window.confirm = () => true; return true;").await;
     click(&b, &format!("#close-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "已结束").await;
-    click(&b, &format!("#tally-{poll}")).await;
-    b.wait_element("#error:not(:empty)").await;
+    // Pressed from the foot of a long page (issue 16: the refusal was written at the top
+    // while the person was scrolled 900–2,000 px down): shown beside the button, in view.
+    b.execute("window.scrollTo(0, document.body.scrollHeight); return true;").await;
+    b.wait_element(&format!("#tally-{poll}")).await;
+    b.execute(&format!(
+        "const t = document.getElementById('tally-{poll}'); t.scrollIntoView({{block: 'end'}}); t.click(); return true;"
+    ))
+    .await;
+    b.wait_element(&format!("#poll-{poll}-message")).await;
+    wait_text(&b, &format!("#poll-{poll}-message"), "解密").await;
+    assert!(in_view(&b, &format!("#poll-{poll}-message")).await, "the refusal is in view");
+    b.screenshot("console-refusal-beside-the-button").await;
     assert_eq!(text_of(&b, &format!("#state-{poll}")).await, "已结束");
 
     // Revoking a station from its row.

@@ -387,9 +387,20 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     }
     let a = uis[0].call(Method::POST, &signature, Some(json!({"digest": digest}))).await;
     assert_eq!(code(&a), (StatusCode::CONFLICT, "already_done"), "{}", a.json);
-    // Not published while the counters have not signed.
+    // Not published while the counters have not signed; the refusal names both of
+    // them, not only the first (issue 16).
     let (status, err) = refusal(org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/publish"), None).await);
     assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "signatures_missing"), "{err}");
+    let counter_names: Vec<String> = appointed["officers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["role"] == "counter")
+        .map(|o| o["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(counter_names.len(), 2, "{appointed}");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with(&format!("{}、{} 尚未签名", counter_names[0], counter_names[1])), "{message}");
 
     // The counters review the result at their stations, which read no ceremony, and
     // sign it as counters.

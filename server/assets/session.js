@@ -7,8 +7,33 @@ const csrf = sessionStorage.getItem("hallvote_csrf") || "";
 let templates = {};
 let stations = [];
 
-function showError(message) { $("error").textContent = message || ""; if (message) $("note").textContent = ""; }
-function showNote(message) { $("note").textContent = message || ""; if (message) $("error").textContent = ""; }
+// Where a refusal is shown: next to what the person pressed (its form, poll card, list
+// item or table cell), scrolled into view, not at the top of a long page they are
+// scrolled far below. Notes of what was done go to the status bar fixed at the foot
+// of the window, in view wherever the page is scrolled.
+function clearMessages() {
+  for (const m of document.querySelectorAll(".inline-message")) m.remove();
+  $("error").textContent = "";
+  $("note").textContent = "";
+}
+function showError(message, anchor) {
+  clearMessages();
+  if (!message) return;
+  const place = anchor ? anchor.closest("form, .card, li, td") : null;
+  if (!place) {
+    $("error").textContent = message;
+    $("error").scrollIntoView({ block: "nearest" });
+    return;
+  }
+  const m = el("p", message, { class: "error inline-message", role: "alert" });
+  if (place.id) m.id = place.id + "-message";
+  place.append(m);
+  m.scrollIntoView({ block: "nearest" });
+}
+function showNote(message) {
+  clearMessages();
+  $("note").textContent = message || "";
+}
 
 async function api(method, path, body, contentType) {
   const headers = { "Accept": "application/json" };
@@ -36,7 +61,7 @@ function button(text, onClick, secondary, id) {
   if (secondary) b.className = "secondary";
   b.addEventListener("click", async () => {
     b.disabled = true;
-    try { await onClick(); } catch (e) { showError(e.message); } finally { b.disabled = false; }
+    try { await onClick(); } catch (e) { showError(e.message, b); } finally { b.disabled = false; }
   });
   return b;
 }
@@ -106,14 +131,14 @@ function officersForm(p) {
       const role = $("role-" + p.id + "-" + s.id).value;
       const card = $("card-" + p.id + "-" + s.id).value.trim();
       if (!role) continue;
-      if (!card) { showError(T.card_missing.replace("{s}", s.name)); return; }
+      if (!card) { showError(T.card_missing.replace("{s}", s.name), form); return; }
       (role === "scrutineer" ? scrutineers : counters).push({ card, station: s.id });
     }
     try {
       await api("POST", "/api/polls/" + p.id + "/officers", { threshold: Number(k.value), scrutineers, counters });
       showNote(T.appointed);
       await loadPolls();
-    } catch (e) { showError(e.message); }
+    } catch (e) { showError(e.message, form); }
   });
   return form;
 }
@@ -259,7 +284,7 @@ $("new-poll").addEventListener("submit", async (ev) => {
     const p = await api("POST", "/api/sessions/" + SESSION + "/polls", t);
     showNote(T.poll_created.replace("{name}", p.name));
     await loadPolls();
-  } catch (e) { showError(e.message); }
+  } catch (e) { showError(e.message, ev.target); }
 });
 
 $("exclusion").addEventListener("submit", async (ev) => {
@@ -270,7 +295,7 @@ $("exclusion").addEventListener("submit", async (ev) => {
     showNote(T.excluded.replace("{card}", $("ex-card").value.trim()));
     $("ex-card").value = ""; $("ex-note").value = "";
     await loadFigures(); await loadExclusions();
-  } catch (e) { showError(e.message); }
+  } catch (e) { showError(e.message, ev.target); }
 });
 
 $("enrol").addEventListener("submit", async (ev) => {
@@ -286,7 +311,7 @@ $("enrol").addEventListener("submit", async (ev) => {
     holder.append(document.importNode(svg, true));
     holder.append(el("p", e.qr_text, { class: "muted", id: "enrol-text" }));
     showNote("");
-  } catch (e) { showError(e.message); }
+  } catch (e) { showError(e.message, ev.target); }
 });
 
 async function start() {

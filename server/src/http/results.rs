@@ -532,15 +532,28 @@ async fn publish(
     let ctx = context(&state, &run)?;
     let officers = casting::officers(&state.store, id).await?;
     let signatures = casting::signatures(&state.store, id).await?;
+    // Every officer who has not signed is named, not only the first found.
+    let unsigned: Vec<&str> = officers
+        .iter()
+        .filter(|o| !signatures.iter().any(|(r, p, _)| *r == o.role && *p == o.position))
+        .map(|o| o.name.as_str())
+        .collect();
+    if !unsigned.is_empty() {
+        return Err(conflict(
+            "signatures_missing",
+            &format!("{} 尚未签名，全部监票人和计票人签名后才能公布。", unsigned.join("、")),
+            &format!(
+                "{} {} not signed; every scrutineer and counter must sign first.",
+                unsigned.join(", "),
+                if unsigned.len() == 1 { "has" } else { "have" }
+            ),
+        ));
+    }
     let mut scrutineer_signatures = Vec::new();
     let mut counter_signatures = Vec::new();
     for o in &officers {
         let Some((_, _, sig)) = signatures.iter().find(|(r, p, _)| *r == o.role && *p == o.position) else {
-            return Err(conflict(
-                "signatures_missing",
-                &format!("{} 尚未签名，全部监票人和计票人签名后才能公布。", o.name),
-                &format!("{} has not signed; every scrutineer and counter must sign first.", o.name),
-            ));
+            return Err(ApiError::internal("a signature went missing"));
         };
         let sig: [u8; 64] = sig.as_slice().try_into().map_err(|_| ApiError::internal("signature length"))?;
         match o.role {

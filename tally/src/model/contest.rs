@@ -116,11 +116,14 @@ impl Contest {
         {
             return Err(DefinitionError::BadTitle { of: self.id.clone(), title: self.title.clone(), problem });
         }
+        // The errors name the contest as the organiser wrote it (its title), not by the
+        // internal id ("committee：" read as a leak of the program's words).
+        let label = if self.title.is_empty() { &self.id } else { &self.title };
         match &self.kind {
-            ContestKind::Election(e) => e.validate(&self.id, ruleset),
-            ContestKind::Confidence(c) => c.validate(&self.id),
-            ContestKind::Evaluation(e) => e.validate(&self.id),
-            ContestKind::Motion(m) => m.validate(&self.id),
+            ContestKind::Election(e) => e.validate(label, ruleset),
+            ContestKind::Confidence(c) => c.validate(label),
+            ContestKind::Evaluation(e) => e.validate(label),
+            ContestKind::Motion(m) => m.validate(label),
         }
     }
 }
@@ -156,5 +159,24 @@ mod tests {
         assert_eq!(json["type"], "motion");
         let back: Contest = serde_json::from_value(json).unwrap();
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn a_definition_error_names_the_contest_by_its_title_not_its_id() {
+        let c = Contest {
+            id: "committee".into(),
+            title: "镇党委委员".into(),
+            kind: ContestKind::Election(Election {
+                kind: ElectionKind::Competitive,
+                by_election: false,
+                seats: 2,
+                candidates: vec![Candidate::new("张伟"), Candidate::new("丁一")],
+            }),
+        };
+        let ruleset = Ruleset::builtin("township-2020").unwrap();
+        let e = c.validate(&ruleset).unwrap_err();
+        let text = e.text();
+        assert!(text.zh.starts_with("镇党委委员"), "{}", text.zh);
+        assert!(!text.zh.contains("committee") && !text.en.contains("committee"), "{} / {}", text.zh, text.en);
     }
 }
