@@ -241,12 +241,27 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     }
     click(&b, &format!("#open-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "投票中").await;
+    // Live turnout on the card (issue 16): a ballot issued at a desk shows within
+    // the page's 5 s look, without a reload.
+    wait_text(&b, &format!("#progress-{poll}"), "实到 8　已发出选票 0 张　已投出 0 张").await;
+    let desk2 = hall.station(StationKind::Desk, "报到处2").await;
+    hallvote_kiosk::desk::Desk::new(desk2.link().unwrap())
+        .issue(poll, &hallvote_kiosk::desk::CardScan::Number("L00001".into()))
+        .await
+        .unwrap();
+    wait_text(&b, &format!("#progress-{poll}"), "已发出选票 1 张").await;
     b.screenshot("console-session-open").await;
 
-    // Close (the page asks first), then a step the server refuses is explained.
-    b.execute("window.confirm = () => true; return true;").await;
+    // Close: the page asks first, stating the counts as they are.
+    b.execute("window.confirm = (m) => { window.lastConfirm = m; return true; }; return true;").await;
     click(&b, &format!("#close-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "已结束").await;
+    let asked = b.execute("return window.lastConfirm || '';").await;
+    assert!(
+        asked.as_str().unwrap().contains("已发出选票 1 张，已投出 0 张，尚有 1 张未投出"),
+        "the close confirmation states the counts: {asked}"
+    );
+    wait_text(&b, &format!("#progress-{poll}"), "已解密的监票人 0/2").await;
     // Pressed from the foot of a long page (issue 16: the refusal was written at the top
     // while the person was scrolled 900–2,000 px down): shown beside the button, in view.
     b.execute("window.scrollTo(0, document.body.scrollHeight); return true;").await;

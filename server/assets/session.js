@@ -193,11 +193,28 @@ async function pollCard(p) {
       button(T.refresh, loadPolls, true, "refresh-" + p.id),
       button(T.restart, step(p, "ceremony/restart", T.restarted, T.restart_confirm), true, "restart-" + p.id));
   }
-  if (p.state === "open") actions.append(button(T.close, step(p, "close", T.closed, T.close_confirm), false, "close-" + p.id));
+  // The poll's figures as they stand (issued, cast, decryptions, signatures), kept
+  // live by watch(): the organiser sees turnout without reloading.
+  let status = null;
+  if (["open", "closed", "tallied", "published"].includes(p.state)) {
+    try { status = await api("GET", "/api/polls/" + p.id + "/status"); } catch (e) { status = null; }
+    if (status) box.append(el("p", progressText(status), { class: "progress", id: "progress-" + p.id, "aria-live": "polite" }));
+  }
+  if (p.state === "open") {
+    actions.append(button(T.close, async () => {
+      // The confirmation states the counts as they are when the button is pressed.
+      const now = await api("GET", "/api/polls/" + p.id + "/status");
+      const confirmText = T.close_confirm.replace("{issued}", now.issued).replace("{cast}", now.cast)
+        .replace("{left}", Math.max(0, now.issued - now.cast));
+      await step(p, "close", T.closed, confirmText)();
+    }, false, "close-" + p.id));
+  }
   if (p.state === "closed") actions.append(el("p", T.decrypt_wait), button(T.tally, step(p, "tally", T.tallied), false, "tally-" + p.id));
   if (p.state === "tallied") actions.append(el("p", T.sign_wait), button(T.publish, step(p, "publish", T.published, T.publish_confirm), false, "publish-" + p.id));
-  if (p.state === "published") {
+  if (p.state === "published" && status) {
+    // Only what this result calls for (a tie at the cut-off, seats left empty).
     for (const [kind, text] of [["runoff", T.runoff], ["separate_election", T.separate]]) {
+      if (!(status.follow_ups || []).includes(kind)) continue;
       actions.append(button(text, async () => {
         const q = await api("POST", "/api/polls/" + p.id + "/follow-up", { kind });
         showNote(T.follow_up_made.replace("{name}", q.name));
@@ -215,6 +232,28 @@ async function pollCard(p) {
   if (p.state === "published") links.append(el("a", T.record, { href: "/api/polls/" + p.id + "/record" }));
   box.append(links);
   return box;
+}
+
+function progressText(st) {
+  const fill = (t) => t.replace("{present}", st.present ?? "").replace("{issued}", st.issued).replace("{cast}", st.cast)
+    .replace("{decrypted}", st.decryptions.length).replace("{k}", st.threshold ?? "")
+    .replace("{signed}", st.signatures).replace("{needed}", st.signatures_needed);
+  if (st.state === "open") return fill(T.progress_open);
+  if (st.state === "closed") return fill(T.progress_closed);
+  if (st.state === "tallied") return fill(T.progress_tallied);
+  return fill(T.progress_published);
+}
+
+// The figures of the polls shown, brought up to date in place.
+async function refreshProgress() {
+  for (const line of document.querySelectorAll("#polls .progress")) {
+    const id = line.id.replace("progress-", "");
+    try {
+      const st = await api("GET", "/api/polls/" + id + "/status");
+      const text = progressText(st);
+      if (line.textContent !== text) line.textContent = text;
+    } catch (e) { /* shown on the next action */ }
+  }
 }
 
 let shownStates = "";
@@ -342,6 +381,7 @@ async function watch() {
     // Not over something typed or chosen, and not if the list was reloaded meanwhile.
     const filled = [...document.querySelectorAll("#polls form select, #polls form input")].some((e) => e.value);
     if (statesOf(polls) !== shownStates && !filled && seen === pollLoads) await loadPolls();
+    else await refreshProgress();
   } catch (e) { /* shown on the next action */ }
 }
 

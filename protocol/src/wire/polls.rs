@@ -170,12 +170,16 @@ pub struct Status {
     pub issued: u32,
     /// Entries on the board.
     pub board_size: u64,
+    /// Ballots cast (challenged ones, opened and void, not counted).
+    pub cast: u64,
     /// The scrutineers whose decryption is in.
     pub decryptions: Vec<u32>,
     /// Officers' signatures in.
     pub signatures: usize,
     /// Officers' signatures needed.
     pub signatures_needed: usize,
+    /// The follow-up polls a counted result calls for (R12, R13); empty before the count.
+    pub follow_ups: Vec<FollowUp>,
 }
 
 #[cfg(test)]
@@ -229,10 +233,13 @@ mod tests {
         assert_eq!(r.state, PollState::Draft);
 
         let st: Status = round_trip(json!({"id": 4, "state": "open", "threshold": 2, "expected": 120, "present": 98,
-            "issued": 90, "board_size": 88, "decryptions": [], "signatures": 0, "signatures_needed": 4}));
+            "issued": 90, "board_size": 88, "decryptions": [], "signatures": 0, "signatures_needed": 4, "cast": 87,
+            "follow_ups": []}));
         assert_eq!(st.present, Some(98));
         let st: Status = round_trip(json!({"id": 4, "state": "draft", "threshold": null, "expected": null,
-            "present": null, "issued": 0, "board_size": 0, "decryptions": [1, 3], "signatures": 0, "signatures_needed": 0}));
+            "present": null, "issued": 0, "board_size": 0, "decryptions": [1, 3], "signatures": 0, "signatures_needed": 0,
+            "cast": 0, "follow_ups": ["runoff"]}));
+        assert_eq!(st.follow_ups, vec![FollowUp::Runoff]);
         assert_eq!(st.decryptions, vec![1, 3]);
         assert!(serde_json::from_value::<Status>(json!({"id": 4, "state": "open"})).is_err());
     }

@@ -188,6 +188,8 @@ pub const STATUS: &[F] = &[
     f("decryptions", Ty::Arr(&Int), "The scrutineers who have decrypted."),
     f("signatures", Int, ""),
     f("signatures_needed", Int, "One per scrutineer and counter."),
+    f("cast", Int, "Ballots cast (challenged ones not counted)."),
+    f("follow_ups", Ty::Arr(&Str), "`runoff`, `separate_election`: what a counted result calls for."),
 ];
 
 /// The shared answers described by hand. `Movement`, `Receipt`, `Indexed` and the

@@ -261,7 +261,14 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
         "open": t("开始投票", "Open the poll"),
         "opened": t("投票已开始。", "The poll is open."),
         "close": t("结束投票", "Close the poll"),
-        "close_confirm": t("结束投票？结束后不能再投票。", "Close the poll? No more ballots can be cast."),
+        "close_confirm": t(
+            "结束投票？已发出选票 {issued} 张，已投出 {cast} 张，尚有 {left} 张未投出。结束后不能再投票。",
+            "Close the poll? {issued} ballots issued, {cast} cast, {left} not cast yet. No more ballots can be cast after closing."
+        ),
+        "progress_open": t("实到 {present}　已发出选票 {issued} 张　已投出 {cast} 张", "Present {present} · ballots issued {issued} · cast {cast}"),
+        "progress_closed": t("已投出 {cast} 张　已解密的监票人 {decrypted}/{k}", "Cast {cast} · scrutineers decrypted {decrypted} of {k}"),
+        "progress_tallied": t("已签名 {signed}/{needed}", "Signed {signed} of {needed}"),
+        "progress_published": t("已投出 {cast} 张，结果已公布", "Cast {cast}; the result is published"),
         "closed": t("投票已结束：请监票人在监票终端上解密。", "The poll is closed: the scrutineers decrypt at their stations."),
         "decrypt_wait": t("监票人解密后即可计票。", "Once the scrutineers have decrypted, count the result."),
         "tally": t("计票", "Count the result"),

@@ -32,7 +32,9 @@ use crate::i18n::Lang;
 use crate::lifecycle::PollState;
 use crate::poll::closing::{self, compute_aggregates};
 use crate::poll::decryption;
+use crate::poll::follow_up;
 use crate::poll::opening::refuse_unless_all_passed;
+use crate::poll::recount::recount;
 use hallvote_protocol::wire::{Aggregates, DecryptionRequest, Fixed, ResultToSign, SignatureRequest, Status};
 
 /// The routes of this resource, each with who may call it.
@@ -179,6 +181,12 @@ fn wrong_state(run: &PollRun, zh: &str, en: &str) -> ApiError {
 async fn status(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Status>, ApiError> {
     let (_, run) = load_run(&state, id).await?;
     let officers = casting::officers(&state.store, id).await?.len();
+    let follow_ups = if run.state.has_result() {
+        let (manifest, result) = recount(&state.store, &run).await?;
+        follow_up::called_for(&manifest.poll, &result)
+    } else {
+        Vec::new()
+    };
     Ok(Json(Status {
         id,
         state: run.state,
@@ -190,6 +198,8 @@ async fn status(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Js
         decryptions: casting::decryptions(&state.store, id).await?.iter().map(|(j, _)| *j).collect(),
         signatures: casting::signatures(&state.store, id).await?.len(),
         signatures_needed: officers,
+        cast: casting::cast_count(&state.store, id).await?,
+        follow_ups,
     }))
 }
 

@@ -6,6 +6,7 @@
 
 pub mod closing;
 pub mod decryption;
+pub mod follow_up;
 pub mod issuance;
 pub mod opening;
 pub mod recount;
