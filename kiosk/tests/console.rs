@@ -58,6 +58,12 @@ async fn in_view(b: &Browser, css: &str) -> bool {
     b.execute(&script).await.as_bool().unwrap_or(false)
 }
 
+/// The element's class attribute, read in the page.
+async fn class_of(b: &Browser, css: &str) -> String {
+    let script = format!("const e = document.querySelector({}); return e ? e.className : '';", Value::from(css));
+    b.execute(&script).await.as_str().unwrap_or_default().to_owned()
+}
+
 /// The element's text, read in the page.
 async fn text_of(b: &Browser, css: &str) -> String {
     let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
@@ -131,6 +137,12 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     b.wait_for(&format!("/sessions/{}", hall.session)).await;
     wait_text(&b, "#figures", "应到 9").await;
     wait_text(&b, "#figures", "实到 8").await;
+    // The set-up checklist: the roll is in; stations are next (no booth yet); the rest to do.
+    wait_text(&b, "#check-roll", "代表名册已导入：应到 9 人").await;
+    assert_eq!(class_of(&b, "#check-roll").await, "done");
+    assert_eq!(class_of(&b, "#check-stations").await, "next");
+    assert_eq!(class_of(&b, "#check-open").await, "todo");
+    assert_eq!(b.execute("return document.querySelectorAll('#checklist [aria-current=step]').length").await, 1);
 
     // The delegate added by the import is excluded, then the exclusion withdrawn.
     b.type_into("#ex-card", "L00100").await;
@@ -241,6 +253,9 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     }
     click(&b, &format!("#open-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "投票中").await;
+    wait_text(&b, "#check-open", "投票已开始").await;
+    assert_eq!(class_of(&b, "#check-open").await, "done");
+    assert_eq!(class_of(&b, "#check-quorum").await, "done");
     // Live turnout on the card (issue 16): a ballot issued at a desk shows within
     // the page's 5 s look, without a reload.
     wait_text(&b, &format!("#progress-{poll}"), "实到 8　已发出选票 0 张　已投出 0 张").await;

@@ -66,9 +66,43 @@ function button(text, onClick, secondary, id) {
   return b;
 }
 
+// What the set-up checklist reads: the figures, the stations and the polls as last loaded.
+const known = { attendance: null, stations: null, polls: null };
+const STATE_ORDER = ["draft", "ceremony", "ready", "open", "closed", "tallied", "published"];
+const reached = (p, state) => STATE_ORDER.indexOf(p.state) >= STATE_ORDER.indexOf(state);
+
+function renderChecklist() {
+  const a = known.attendance, live = (known.stations || []).filter((s) => !s.revoked), polls = known.polls || [];
+  const count = (kind) => live.filter((s) => s.kind === kind).length;
+  const fill = (t) => t.replace("{expected}", a ? a.expected : "?").replace("{present}", a ? a.present : "?")
+    .replace("{desk}", count("desk")).replace("{booth}", count("booth")).replace("{scrutineer}", count("scrutineer"))
+    .replace("{n}", polls.length);
+  const steps = [
+    ["roll", a !== null && a.expected > 0],
+    ["stations", count("desk") > 0 && count("booth") > 0 && count("scrutineer") > 0],
+    ["polls", polls.length > 0],
+    ["ceremony", polls.length > 0 && polls.every((p) => reached(p, "ready"))],
+    ["quorum", a !== null && a.quorum_met],
+    ["open", polls.some((p) => reached(p, "open"))],
+  ];
+  let nextShown = false;
+  const items = steps.map(([key, done]) => {
+    const next = !done && !nextShown;
+    if (next) nextShown = true;
+    const li = el("li", undefined, { id: "check-" + key, class: done ? "done" : (next ? "next" : "todo") });
+    if (next) li.setAttribute("aria-current", "step");
+    li.append(el("span", done ? "✓ " + T.check_done : (next ? "➜ " + T.check_next : "○ " + T.check_todo), { class: "mark" }),
+      el("span", fill(done ? T["check_" + key + "_done"] : T["check_" + key])));
+    return li;
+  });
+  $("checklist").replaceChildren(...items);
+}
+
 async function loadFigures() {
   try {
     const a = await api("GET", "/api/sessions/" + SESSION + "/attendance");
+    known.attendance = a;
+    renderChecklist();
     $("figures").textContent = T.expected + " " + a.expected + "　" + T.present + " " + a.present + "　" +
       (a.quorum_met ? T.quorum_met : T.quorum_not_met);
   } catch (e) { $("figures").textContent = e.message; }
@@ -266,6 +300,8 @@ async function loadPolls() {
   try {
     const polls = await api("GET", "/api/sessions/" + SESSION + "/polls");
     shownStates = statesOf(polls);
+    known.polls = polls;
+    renderChecklist();
     const cards = [];
     for (const p of polls) cards.push(await pollCard(p));
     holder.replaceChildren(...cards);
@@ -275,6 +311,8 @@ async function loadPolls() {
 
 async function loadStations() {
   try { stations = await api("GET", "/api/stations"); } catch (e) { stations = []; showError(e.message); }
+  known.stations = stations;
+  renderChecklist();
   const rows = stations.map((s) => {
     const row = el("tr", undefined, { id: "station-" + s.id });
     row.append(el("td", String(s.id)), el("td", T.kinds[s.kind] || s.kind), el("td", s.name),

@@ -285,8 +285,28 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
         "sheet_pdf": t("报告单 PDF", "Result sheet (PDF)"),
         "record": t("下载选举记录", "Download the election record"),
     });
+    // The set-up checklist at the head of the page: what is done, and what is next.
+    let checklist = json!({
+        "check_roll": t("导入代表名册", "Import the roll"),
+        "check_roll_done": t("代表名册已导入：应到 {expected} 人", "Roll imported: {expected} expected"),
+        "check_stations": t("登记报到、投票、监票终端（各至少一台）", "Enrol the desk, booth and scrutineer stations (at least one of each)"),
+        "check_stations_done": t("终端已登记：报到 {desk} 台、投票 {booth} 台、监票 {scrutineer} 台",
+            "Stations enrolled: {desk} desk, {booth} booth, {scrutineer} scrutineer"),
+        "check_polls": t("建立本次会议的投票", "Create the session's polls"),
+        "check_polls_done": t("已建立 {n} 项投票", "{n} polls created"),
+        "check_ceremony": t("为每项投票确定监票人并完成密钥生成", "Appoint each poll's officers and run its key ceremony"),
+        "check_ceremony_done": t("各项投票的密钥生成已完成", "Every poll's key ceremony is done"),
+        "check_quorum": t("代表报到，达到法定人数（实到 {present}，应到 {expected}）",
+            "Delegates check in until there is a quorum ({present} of {expected} present)"),
+        "check_quorum_done": t("已达到法定人数：实到 {present} 人", "Quorum: {present} present"),
+        "check_open": t("开始投票", "Open the polls"),
+        "check_open_done": t("投票已开始", "Voting has begun"),
+        "check_next": t("下一步", "Next"),
+        "check_done": t("已完成", "Done"),
+        "check_todo": t("待办", "To do"),
+    });
     if let Some(all) = texts.as_object_mut() {
-        for part in [more, rest] {
+        for part in [more, rest, checklist] {
             if let serde_json::Value::Object(part) = part {
                 all.extend(part);
             }
@@ -299,6 +319,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
         back: t("返回控制台", "Back to the console"),
         display: t("大屏幕", "Hall display"),
         attendance: t("出席", "Attendance"),
+        checklist: t("会前准备", "Getting ready"),
         exclusion: t("不计入应到人数的代表", "Delegates not counted as expected"),
         card: t("代表证号", "Card number"),
         reason: t("原因", "Reason"),
@@ -365,6 +386,7 @@ struct SessionPage {
     back: &'static str,
     display: &'static str,
     attendance: &'static str,
+    checklist: &'static str,
     exclusion: &'static str,
     card: &'static str,
     reason: &'static str,
