@@ -302,6 +302,19 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     let refused = desk.link().unwrap().call(http::Method::GET, "/api/stations/whoami", None).await.unwrap();
     assert_eq!(refused.status, http::StatusCode::FORBIDDEN);
 
+    // The delegates' help page (linked from the receipt), in both languages.
+    for (lang, title, section) in [
+        ("zh-CN", "如何核对您的选票", "核验：检查投票机是否如实加密"),
+        ("en", "How to check your ballot", "Checking that the booth encrypts"),
+    ] {
+        b.goto(&format!("{}/help?lang={lang}", hall.url)).await;
+        assert_eq!(text_of(&b, "h1").await, title);
+        assert!(text_of(&b, "#challenge-h").await.contains(section));
+        assert_eq!(b.execute("return document.querySelectorAll('main section').length").await, 5);
+        assert_accessible(&b, &format!("help page ({lang})")).await;
+        b.screenshot(&format!("help-{lang}")).await;
+    }
+
     // The same page in English.
     b.goto(&format!("{}/sessions/{}?lang=en", hall.url, hall.session)).await;
     wait_text(&b, &format!("#state-{poll}"), "Closed").await;

@@ -18,6 +18,7 @@ pub mod display_feed;
 pub mod extract;
 pub mod followup;
 pub mod health;
+pub mod help;
 pub mod key_check;
 pub mod limits;
 pub mod openapi;
@@ -165,6 +166,7 @@ async fn security_headers(
 pub fn api() -> Api {
     Api::new()
         .merge(health::router())
+        .merge(help::router())
         .merge(console::router())
         .merge(auth::router())
         .merge(audit::router())
