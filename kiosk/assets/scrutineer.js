@@ -1,18 +1,21 @@
-// The scrutineer station's page: a poll number, then one button per step, each
-// calling the station's JSON interface and showing its message. A file, so that the
-// page passes the strict Content-Security-Policy.
+// The scrutineer station's page: the poll chosen from the polls this station serves,
+// then one button per step, each calling the station's JSON interface and showing its
+// message. The key ceremony runs by itself once started, showing every scrutineer's
+// progress. A file, so that the page passes the strict Content-Security-Policy.
 (function(){
   "use strict";
   // The page's language and texts, from its data block (not run: no inline script).
   var D=JSON.parse(document.getElementById('scrutineer-data').textContent);
   var LANG=D.lang;
   var out=document.getElementById('out'),poll=document.getElementById('poll');
-  poll.value=localStorage.getItem('hv-poll')||'';
-  poll.onchange=function(){localStorage.setItem('hv-poll',poll.value.trim());};
+  var offices=[];
   var reviewed='';
-  function base(){return '/api/polls/'+encodeURIComponent(poll.value.trim())+'/';}
-  function show(ok,text){out.className=ok?'ok':'error';out.setAttribute('role',ok?'status':'alert');out.textContent=text;}
+  function base(){return '/api/polls/'+encodeURIComponent(poll.value)+'/';}
+  function show(ok,text){
+    out.hidden=!text;out.className=ok?'ok':'error';out.setAttribute('role',ok?'status':'alert');out.textContent=text;
+  }
   async function call(method,path,body){
+    if(!poll.value){show(false,D.no_polls);return null;}
     var opt={method:method,headers:{'Accept-Language':LANG}};
     if(body!==undefined){opt.headers['Content-Type']='application/json';opt.body=JSON.stringify(body);}
     var r=await fetch(base()+path,opt);var j=await r.json();
@@ -25,6 +28,75 @@
     }
     return j;
   }
+  function office(){
+    for(var i=0;i<offices.length;i++){if(String(offices[i].poll)===poll.value)return offices[i];}
+    return null;
+  }
+  function officeText(o){
+    return D.office.replace('{j}',o.position).replace('{role}',o.role==='counter'?D.role_counter:D.role_scrutineer);
+  }
+
+  // The polls this station serves, by name and state; the choice is remembered.
+  async function loadPolls(){
+    var r=await fetch('/api/polls',{headers:{'Accept-Language':LANG}});var j=await r.json();
+    if(!r.ok){show(false,j.error?j.error.message:String(r.status));return;}
+    offices=j;
+    var keep=poll.value||localStorage.getItem('hv-poll')||'';
+    poll.replaceChildren();
+    offices.forEach(function(o){
+      var opt=document.createElement('option');opt.value=String(o.poll);
+      opt.textContent=o.name+'（'+o.state_words+'）';poll.appendChild(opt);
+    });
+    if(offices.some(function(o){return String(o.poll)===keep;}))poll.value=keep;
+    if(!offices.length)show(false,D.no_polls);
+    chosen();
+  }
+  function chosen(){
+    var o=office();
+    document.getElementById('office').textContent=o?officeText(o):'';
+    if(o)localStorage.setItem('hv-poll',poll.value);
+    document.getElementById('ceremony-progress').hidden=true;
+    // A scrutineer sees the ceremony's progress and what to do next until the poll opens.
+    if(o&&o.role==='scrutineer'&&(o.state==='ceremony'||o.state==='ready'))showCeremony();
+  }
+  poll.onchange=chosen;
+  document.getElementById('refresh-polls').onclick=loadPolls;
+
+  // Every scrutineer's progress through the ceremony, from the station's status.
+  function progress(s){
+    var table=document.getElementById('ceremony-progress'),body=table.querySelector('tbody');
+    body.replaceChildren();
+    for(var j=1;j<=s.participants;j++){
+      var tr=document.createElement('tr');tr.id='scrutineer-'+j;
+      var name=document.createElement('th');name.scope='row';
+      name.textContent=D.role_scrutineer+' '+j+(j===s.index?D.this_station:'');tr.appendChild(name);
+      [s.published,s.dealt,s.confirmed,s.key_checked].forEach(function(list){
+        var td=document.createElement('td');var done=list.indexOf(j)>=0;
+        td.textContent=done?'✓':'…';td.className=done?'done':'pending';tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    }
+    table.hidden=false;
+  }
+  async function showCeremony(){var s=await call('GET','ceremony');if(s)progress(s);return s;}
+
+  // The ceremony, once started, goes on by itself: this station takes each step as it
+  // comes due and looks again every two seconds until its part is done.
+  var running=false;
+  async function tick(){
+    var s=await showCeremony();
+    if(s&&['publish','deal','confirm'].indexOf(s.next)>=0){
+      var t=await call('POST','ceremony/step',{});
+      if(t)s=await showCeremony();
+    }
+    var more=s&&['publish','deal','confirm','wait','not_started'].indexOf(s.next)>=0;
+    running=running&&!!more;
+    document.getElementById('running').hidden=!running;
+    if(running)setTimeout(tick,2000);else loadPolls();
+  }
+  document.getElementById('ceremony-run').onclick=function(){if(running)return;running=true;tick();};
+  document.getElementById('ceremony-show').onclick=showCeremony;
+
   document.querySelectorAll('[data-post]').forEach(function(b){b.onclick=function(){call('POST',b.dataset.post,{});};});
   document.querySelectorAll('[data-get]').forEach(function(b){b.onclick=function(){call('GET',b.dataset.get);};});
   document.getElementById('save').onclick=async function(){
@@ -43,9 +115,13 @@
     var p=document.getElementById('pass4');var j=await call('POST','key-check',{passphrase:p.value});
     if(j){p.value='';}
   };
+  // The key share from the saved file, or, typed in, from its paper backup.
   document.getElementById('load').onclick=async function(){
-    var p=document.getElementById('pass3');var j=await call('POST','share/load',{passphrase:p.value});
-    if(j){p.value='';}
+    var p=document.getElementById('pass3'),paper=document.getElementById('paper-text');
+    var body={passphrase:p.value};
+    if(paper.value.trim())body.paper=paper.value;
+    var j=await call('POST','share/load',body);
+    if(j){p.value='';paper.value='';}
   };
   document.getElementById('review').onclick=async function(){
     var j=await call('GET','result');if(!j)return;
@@ -56,4 +132,5 @@
     if(!reviewed){show(false,D.need_review);return;}
     call('POST','signature',{digest:reviewed});
   };
+  loadPolls();
 })();

@@ -9,10 +9,16 @@
 
 mod support;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use hallvote_kiosk::scrutineer::{Scrutineer, ScrutineerApp, ShareSource, router as scrutineer_router};
 use hallvote_kiosk::station::Station;
 use hallvote_protocol::stations::StationKind;
+use hallvote_tally::Lang;
 use serde_json::Value;
 use support::webdriver::{Browser, ENTER, decode_qr};
+use zeroize::Zeroizing;
 
 const DELEGATES: usize = 8;
 
@@ -58,6 +64,47 @@ async fn in_view(b: &Browser, css: &str) -> bool {
     b.execute(&script).await.as_bool().unwrap_or(false)
 }
 
+/// The scrutineers' share-file passphrases.
+const PASS: [&str; 3] =
+    ["scrutineer one's long passphrase", "scrutineer two's long passphrase", "scrutineer three's long passphrase"];
+
+/// Serves a station's router on a port of its own; its address.
+async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// Clicks `css` on the scrutineer station's page and waits for the station's answer
+/// in its message box, which must be a success; the message.
+async fn station_action(b: &Browser, css: &str) -> String {
+    b.execute("const o = document.getElementById('out'); o.textContent = ''; o.className = ''; return true;").await;
+    click(b, css).await;
+    for _ in 0..1200 {
+        let v = b.execute("const o = document.getElementById('out'); return [o.className, o.textContent];").await;
+        let (class, text) = (v[0].as_str().unwrap_or_default(), v[1].as_str().unwrap_or_default());
+        if !text.is_empty() {
+            assert_eq!(class, "ok", "{css}: {text}");
+            return text.to_owned();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: no answer from the station: {}", b.source().await);
+}
+
+/// Waits (up to 60 s) until `css` matches at least `n` elements.
+async fn wait_count(b: &Browser, css: &str, n: u64) {
+    let script = format!("return document.querySelectorAll({}).length;", Value::from(css));
+    for _ in 0..600 {
+        if b.execute(&script).await.as_u64().unwrap_or(0) >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: fewer than {n}: {}", b.source().await);
+}
+
 /// The element's class attribute, read in the page.
 async fn class_of(b: &Browser, css: &str) -> String {
     let script = format!("const e = document.querySelector({}); return e ? e.className : '';", Value::from(css));
@@ -85,6 +132,11 @@ async fn appoint_in_page(b: &Browser, poll: i64, stations: &[Station]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_organiser_runs_a_poll_from_the_console_pages() {
+    // On the heap: the walk's future is larger than a test thread's stack.
+    Box::pin(walk_the_console()).await;
+}
+
+async fn walk_the_console() {
     let hall = support::hall(DELEGATES, support::poll_definition()).await;
     let b = Browser::start().await;
 
@@ -231,14 +283,20 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     b.wait_element(&format!("#appoint-{poll}")).await;
     appoint_in_page(&b, poll, &stations).await;
 
-    // The key ceremony: started on the page, done at the stations, then open.
+    // The key ceremony: started on the console. Scrutineer 1 takes part at its station's
+    // page in the browser (issue 16: the poll is chosen by name, the ceremony runs by
+    // itself once started and shows every scrutineer's progress); scrutineers 2 and 3 at
+    // their stations, each step taken as it comes due.
     b.wait_element(&format!("#ceremony-{poll}")).await;
     click(&b, &format!("#ceremony-{poll}")).await;
     wait_text(&b, &format!("#state-{poll}"), "密钥生成中").await;
-    let shares = support::ceremony(&stations, poll).await;
-    // The page notices by itself (it looks every 5 s); no refresh needed.
+    let shares_of = |j: usize| hall.folder(&format!("监票{j}")).join("shares");
+    let (station_page, others) = Box::pin(ceremony_at_the_stations(&b, &shares_of, &stations, poll)).await;
+
+    // Back at the console: ready, but not before every scrutineer's key check has
+    // passed (spec §5.7): refused, naming them.
+    b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
     wait_text(&b, &format!("#state-{poll}"), "待开始").await;
-    // Not before every scrutineer's key check has passed (spec §5.7): refused, naming them.
     wait_text(&b, &format!("#key-check-{poll}-1"), "尚未通过").await;
     click(&b, &format!("#open-{poll}")).await;
     // The refusal is shown on the poll's card, next to the button, in view.
@@ -246,8 +304,18 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     assert!(in_view(&b, &format!("#poll-{poll}-message")).await);
     assert_eq!(text_of(&b, "#error").await, "", "not (also) at the top of the page");
     assert_eq!(text_of(&b, &format!("#state-{poll}")).await, "待开始");
-    support::key_checks(&stations, poll, &shares).await;
-    click(&b, &format!("#refresh-{poll}")).await;
+    // The key checks: scrutineer 1 at its page, the others at their stations.
+    b.goto(&station_page).await;
+    wait_text(&b, "#poll", "选举镇党委委员（待开始）").await;
+    b.type_into("#pass4", PASS[0]).await;
+    station_action(&b, "#keycheck").await;
+    for (s, pass) in others.iter().zip(&PASS[1..]) {
+        let (s, pass) = (Arc::clone(s), Zeroizing::new((*pass).to_owned()));
+        tokio::spawn(async move { s.check_key(poll, pass, ShareSource::Saved, Lang::ZhCn).await.unwrap() })
+            .await
+            .unwrap();
+    }
+    b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
     for j in 1..=stations.len() {
         wait_text(&b, &format!("#key-check-{poll}-{j}"), "已通过").await;
     }
@@ -291,6 +359,8 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
     b.screenshot("console-refusal-beside-the-button").await;
     assert_eq!(text_of(&b, &format!("#state-{poll}")).await, "已结束");
 
+    Box::pin(decrypt_at_the_stations(&b, &hall, &shares_of, &station_page, &others, poll)).await;
+
     // Revoking a station from its row.
     let desk = hall.station(StationKind::Desk, "报到处1").await;
     b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
@@ -317,6 +387,105 @@ async fn an_organiser_runs_a_poll_from_the_console_pages() {
 
     // The same page in English.
     b.goto(&format!("{}/sessions/{}?lang=en", hall.url, hall.session)).await;
-    wait_text(&b, &format!("#state-{poll}"), "Closed").await;
+    wait_text(&b, &format!("#state-{poll}"), "Counted").await;
     assert!(text_of(&b, "#stations-h").await.contains("Hall stations"));
+}
+
+/// Scrutineer 1 through its station's page in the browser, scrutineers 2 and 3 at their
+/// stations: the key ceremony, and each saves its share file. The station page's
+/// address and the other two stations.
+async fn ceremony_at_the_stations(
+    b: &Browser,
+    shares_of: &dyn Fn(usize) -> std::path::PathBuf,
+    stations: &[Station],
+    poll: i64,
+) -> (String, Vec<Arc<Scrutineer>>) {
+    let first = Scrutineer::new(&stations[0], shares_of(1)).unwrap();
+    let station_page = serve(scrutineer_router(ScrutineerApp::new(first, "监票1"))).await;
+    let others: Vec<Arc<Scrutineer>> =
+        (2..=3).map(|j| Arc::new(Scrutineer::new(&stations[j - 1], shares_of(j)).unwrap())).collect();
+    let background = {
+        let others = others.clone();
+        tokio::spawn(async move {
+            for _ in 0..600 {
+                let mut done = true;
+                for s in &others {
+                    let st = s.ceremony_status(poll, Lang::ZhCn).await.unwrap();
+                    if ["publish", "deal", "confirm"].contains(&st.next.as_str()) {
+                        s.step(poll, Lang::ZhCn).await.unwrap();
+                    }
+                    done &= st.next == "save_share";
+                }
+                if done {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            panic!("scrutineers 2 and 3 did not finish the ceremony");
+        })
+    };
+    b.goto(&station_page).await;
+    wait_text(b, "#poll", "选举镇党委委员（密钥生成中）").await;
+    wait_text(b, "#office", "本终端：第 1 号监票人").await;
+    assert_accessible(b, "scrutineer station").await;
+    b.screenshot("scrutineer-1-poll-chosen").await;
+    click(b, "#ceremony-run").await;
+    // Published, dealt and confirmed by all three: nine ticks, from one press.
+    wait_count(b, "#ceremony-progress td.done", 9).await;
+    background.await.unwrap();
+    wait_text(b, "#scrutineer-1 th", "（本终端）").await;
+    b.screenshot("scrutineer-2-ceremony-done").await;
+    const PASS: [&str; 3] =
+        ["scrutineer one's long passphrase", "scrutineer two's long passphrase", "scrutineer three's long passphrase"];
+    b.type_into("#pass1", PASS[0]).await;
+    b.type_into("#pass2", PASS[0]).await;
+    station_action(b, "#save").await;
+    for (s, pass) in others.iter().zip(&PASS[1..]) {
+        let (s, pass) = (Arc::clone(s), *pass);
+        let pass = move || Zeroizing::new(pass.to_owned());
+        tokio::spawn(async move { s.save_share(poll, pass(), Some(pass()), Lang::ZhCn).await.unwrap() }).await.unwrap();
+    }
+
+    (station_page, others)
+}
+
+/// Decryption (k = 2) and the count: scrutineer 1 at its page from the paper backup,
+/// its share file lost; scrutineer 2 at its station; then 计票 on the console.
+async fn decrypt_at_the_stations(
+    b: &Browser,
+    hall: &support::Hall,
+    shares_of: &dyn Fn(usize) -> std::path::PathBuf,
+    station_page: &str,
+    others: &[Arc<Scrutineer>],
+    poll: i64,
+) {
+    // Decryption (k = 2): scrutineer 1 at its page from the paper backup, its share file
+    // lost (issue 16: this took curl before); scrutineer 2 at its station.
+    let paper = hallvote_kiosk::link::Link::new(station_page, None)
+        .unwrap()
+        .call(http::Method::GET, &format!("/api/polls/{poll}/share/paper"), None)
+        .await
+        .unwrap();
+    assert!(paper.status.is_success(), "{}", paper.status);
+    let paper = String::from_utf8(paper.body.to_vec()).unwrap();
+    std::fs::remove_dir_all(shares_of(1)).unwrap();
+    b.goto(station_page).await;
+    wait_text(b, "#poll", "选举镇党委委员（已结束）").await;
+    click(b, "#paper-restore summary").await;
+    b.type_into("#paper-text", &paper).await;
+    b.type_into("#pass3", PASS[0]).await;
+    station_action(b, "#load").await;
+    station_action(b, "button[data-post=decrypt]").await;
+    b.screenshot("scrutineer-3-decrypted-from-paper").await;
+    let second = Arc::clone(&others[0]);
+    tokio::spawn(async move {
+        second.load_share(poll, Zeroizing::new(PASS[1].to_owned()), ShareSource::Saved, Lang::ZhCn).await.unwrap();
+        second.decrypt(poll, Lang::ZhCn).await.unwrap();
+    })
+    .await
+    .unwrap();
+    b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
+    wait_text(b, &format!("#progress-{poll}"), "已解密的监票人 2/2").await;
+    click(b, &format!("#tally-{poll}")).await;
+    wait_text(b, &format!("#state-{poll}"), "已计票").await;
 }

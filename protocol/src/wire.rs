@@ -34,7 +34,7 @@ mod stations;
 
 pub use ceremony::{
     CeremonyOutcome, CeremonyView, ConfirmRequest, Confirmed, DealingRequest, Indexed, KeyCheckAnswer, KeyCheckPassed,
-    KeyCheckTest, RecipientRequest, SealedShare,
+    KeyCheckTest, RecipientRequest, SealedShare, StationOffice,
 };
 pub use desk::{CardScan, DeskAnswer, DeskPoll, DeskSession, Movement};
 pub use error::{ErrorBody, ErrorDetail};

@@ -103,6 +103,7 @@ fn public_endpoints() -> Vec<&'static str> {
 fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
     use StationKind::{Booth, Desk, Scrutineer};
     vec![
+        (Method::GET, "/api/station/polls", vec![Scrutineer]),
         (Method::GET, "/api/station/polls/1/ceremony", vec![Scrutineer]),
         (Method::POST, "/api/station/polls/1/ceremony/recipient", vec![Scrutineer]),
         (Method::POST, "/api/station/polls/1/ceremony/dealing", vec![Scrutineer]),

@@ -30,6 +30,12 @@ impl Scrutineer {
         self.link(lang).call_json(Method::POST, path, body).await.map_err(ScrutineerError::Unreachable)
     }
 
+    /// The polls this station holds an office in, newest first, with their names and
+    /// states: what the station's page offers to choose from.
+    pub async fn offices(&self, lang: Lang) -> Result<Vec<hallvote_protocol::wire::StationOffice>> {
+        self.get(lang, "/api/station/polls").await
+    }
+
     pub(super) async fn view(&self, poll: i64, lang: Lang) -> Result<View> {
         let v = self.get(lang, &format!("/api/station/polls/{poll}/ceremony")).await?;
         View::parse(v, &self.identity.key.verifying_key())

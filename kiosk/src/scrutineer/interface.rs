@@ -81,6 +81,7 @@ pub fn router(app: Arc<ScrutineerApp>) -> Router {
         .route("/lang/{l}", get(set_lang))
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/station", get(api_station))
+        .route("/api/polls", get(api_polls))
         .route("/api/polls/{poll}/ceremony", get(api_ceremony))
         .route("/api/polls/{poll}/ceremony/{step}", post(api_ceremony_step))
         .route("/api/polls/{poll}/share", post(api_save_share))
@@ -207,6 +208,25 @@ struct SignBody {
 async fn api_station(State(app): App) -> Response {
     axum::Json(json!({"id": app.scrutineer.station_id(), "name": app.name, "kind": StationKind::Scrutineer.as_str()}))
         .into_response()
+}
+
+/// A poll the page offers: the server's office, and its state in the page's words.
+#[derive(Serialize)]
+struct PollChoice {
+    #[serde(flatten)]
+    office: hallvote_protocol::wire::StationOffice,
+    state_words: &'static str,
+}
+
+/// The polls this station serves, each with its state in the page's words.
+async fn api_polls(State(app): App, headers: HeaderMap) -> Response {
+    let lang = request_lang(&headers);
+    let r = async {
+        let offices = app.scrutineer.offices(lang).await?;
+        Ok(offices.into_iter().map(|o| PollChoice { state_words: o.state.label(lang), office: o }).collect::<Vec<_>>())
+    }
+    .await;
+    reply(lang, StatusCode::OK, r)
 }
 
 async fn api_ceremony(State(app): App, Path(poll): Path<String>, headers: HeaderMap) -> Response {

@@ -9,8 +9,38 @@ pub struct Scrutineer {
     pub title: &'static str,
     /// What the station is for.
     pub intro: &'static str,
-    /// The poll number field.
+    /// The poll chooser.
     pub poll: &'static str,
+    /// Reads the station's polls again.
+    pub refresh_polls: &'static str,
+    /// Said when the station holds no office yet.
+    pub no_polls: &'static str,
+    /// A scrutineer, in the poll chooser and the progress table.
+    pub role_scrutineer: &'static str,
+    /// A counter, in the poll chooser.
+    pub role_counter: &'static str,
+    /// This station's office in a poll: `{j}` its position, `{role}` the role.
+    pub office: &'static str,
+    /// While the station runs the ceremony by itself.
+    pub running: &'static str,
+    /// The progress table's caption and heads.
+    pub progress_caption: &'static str,
+    /// Column: the scrutineer.
+    pub col_scrutineer: &'static str,
+    /// Column: receiving key published.
+    pub col_published: &'static str,
+    /// Column: dealt.
+    pub col_dealt: &'static str,
+    /// Column: confirmed.
+    pub col_confirmed: &'static str,
+    /// Column: key check passed.
+    pub col_checked: &'static str,
+    /// This station, in the progress table.
+    pub this_station: &'static str,
+    /// Restoring the key share from the paper backup.
+    pub paper_restore: &'static str,
+    /// What to type there.
+    pub paper_hint: &'static str,
     /// Step 1's heading.
     pub h_ceremony: &'static str,
     /// Takes the next ceremony step.
@@ -73,10 +103,25 @@ impl Scrutineer {
 
 const ZH: Scrutineer = Scrutineer {
     title: "监票人终端",
-    intro: "本终端是监票人或计票人的终端：监票人在这里进行密钥生成、保存并检查密钥份额、解密和结果签名；计票人在密钥生成完成后抄录选举指纹，计票后核对结果并签名（第五步）。请先输入投票编号。",
-    poll: "投票编号",
+    intro: "本终端是监票人或计票人的终端：监票人在这里进行密钥生成、保存并检查密钥份额、解密和结果签名；计票人在密钥生成完成后抄录选举指纹，计票后核对结果并签名（第五步）。请先选择投票。",
+    poll: "投票",
+    refresh_polls: "刷新投票列表",
+    no_polls: "本终端尚未被指定为任何投票的监票人或计票人终端。会务组在控制台上确定监票人、计票人后，请点“刷新投票列表”。",
+    role_scrutineer: "监票人",
+    role_counter: "计票人",
+    office: "本终端：第 {j} 号{role}",
+    running: "密钥生成进行中：本终端自动完成每一步，并等待其他监票人。请不要关闭本终端。",
+    progress_caption: "各监票人的进度",
+    col_scrutineer: "监票人",
+    col_published: "接收密钥",
+    col_dealt: "分发份额",
+    col_confirmed: "确认",
+    col_checked: "密钥检查",
+    this_station: "（本终端）",
+    paper_restore: "从纸质备份恢复（密钥份额文件丢失时）",
+    paper_hint: "按纸质备份逐行输入全部内容（每行开头的行号也要输入），再输入口令，点“载入密钥份额”。",
     h_ceremony: "一、密钥生成",
-    step: "进行下一步",
+    step: "开始密钥生成（自动进行）",
     progress: "查看进度",
     h_save: "二、保存密钥份额",
     passphrase: "口令",
@@ -103,10 +148,25 @@ const ZH: Scrutineer = Scrutineer {
 
 const EN: Scrutineer = Scrutineer {
     title: "Scrutineer station",
-    intro: "This is a scrutineer's or counter's station: a scrutineer takes the key ceremony, saves and checks the key share file, decrypts and signs the result here; a counter copies the election fingerprint once the key ceremony has finished, and reviews and signs the result after the count (step 5). Enter the poll number first.",
-    poll: "Poll number",
+    intro: "This is a scrutineer's or counter's station: a scrutineer takes the key ceremony, saves and checks the key share file, decrypts and signs the result here; a counter copies the election fingerprint once the key ceremony has finished, and reviews and signs the result after the count (step 5). Choose the poll first.",
+    poll: "Poll",
+    refresh_polls: "Read the polls again",
+    no_polls: "This station is not appointed to any poll yet. Once the organiser has appointed the scrutineers and counters on the console, press “Read the polls again”.",
+    role_scrutineer: "scrutineer",
+    role_counter: "counter",
+    office: "This station: {role} {j}",
+    running: "The key ceremony is under way: this station takes each step by itself and waits for the other scrutineers. Do not close this station.",
+    progress_caption: "Each scrutineer's progress",
+    col_scrutineer: "Scrutineer",
+    col_published: "Receiving key",
+    col_dealt: "Shares dealt",
+    col_confirmed: "Confirmed",
+    col_checked: "Key check",
+    this_station: " (this station)",
+    paper_restore: "Restore from the paper backup (when the share file is lost)",
+    paper_hint: "Type the whole paper backup line by line (with the line numbers at the start of each line), then the passphrase, and press “Load the key share”.",
     h_ceremony: "1. Key ceremony",
-    step: "Take the next step",
+    step: "Run the key ceremony (it goes on by itself)",
     progress: "Show progress",
     h_save: "2. Save the key share",
     passphrase: "Passphrase",

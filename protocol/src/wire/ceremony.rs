@@ -6,6 +6,26 @@ use serde::{Deserialize, Serialize};
 use super::{Blob, Fixed};
 use crate::lifecycle::PollState;
 
+/// An office a scrutineer station holds (`GET /api/station/polls`): the poll, and
+/// whose station it is there, so the station offers its polls by name rather than
+/// asking for a number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StationOffice {
+    /// The poll's number on the server.
+    pub poll: i64,
+    /// The poll's name.
+    pub name: String,
+    /// Where the poll is.
+    pub state: PollState,
+    /// `scrutineer` or `counter`.
+    pub role: String,
+    /// The officer's position among its role, from 1 (a scrutineer's index `j`).
+    pub position: u32,
+    /// The officer's name.
+    pub officer: String,
+}
+
 /// A value sent by one scrutineer, by its index.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

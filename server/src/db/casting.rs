@@ -177,6 +177,32 @@ pub async fn appoint(store: &Store, poll_id: i64, threshold: u32, officers: &[Of
     Ok(true)
 }
 
+/// The offices a station holds: (poll, officer), newest poll first, scrutineers before
+/// counters within a poll.
+pub async fn offices_of_station(store: &Store, station_id: i64) -> Result<Vec<(i64, Officer)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT poll_id, role, position, delegate_id, station_id, name FROM poll_officers WHERE station_id = $1 \
+         ORDER BY poll_id DESC, CASE role WHEN 'scrutineer' THEN 0 ELSE 1 END, position",
+    )
+    .bind(station_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("poll_id")?,
+                Officer {
+                    role: OfficerRole::parse(&r.try_get::<String, _>("role")?)?,
+                    position: u32_of(Some(r.try_get("position")?))?.unwrap_or(0),
+                    delegate_id: r.try_get("delegate_id")?,
+                    station_id: r.try_get("station_id")?,
+                    name: r.try_get("name")?,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// The officers of a poll, scrutineers first, each in position order.
 pub async fn officers(store: &Store, poll_id: i64) -> Result<Vec<Officer>, StoreError> {
     let rows = sqlx::query(

@@ -34,12 +34,24 @@ use crate::lifecycle::PollState;
 use crate::stations_protocol::StationKind;
 use hallvote_protocol::wire::{
     Appointment, Blob, CeremonyView, ConfirmRequest, Confirmed, DealingRequest, Fixed, Indexed, OfficerView,
-    OfficersView, RecipientRequest, Restarted, Started,
+    OfficersView, RecipientRequest, Restarted, Started, StationOffice,
 };
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
     Api::new()
+        .mount(
+            {
+                const ROUTE: Route = at(Get, "/api/station/polls", "ceremony", Access::Station(SCRUTINEER))
+                    .says(
+                        "The polls a scrutineer station holds an office in",
+                        "监票人终端读取本终端担任监票人或计票人的投票（名称、状态、身份），最新的在前。",
+                    )
+                    .answers_type::<Vec<StationOffice>>(200);
+                ROUTE
+            },
+            station_offices,
+        )
         .mount(
             {
                 const ROUTE: Route = at(Post, "/api/polls/{id}/officers", "ceremony", Access::Roles(ORGANISER))
@@ -431,6 +443,26 @@ fn in_ceremony(run: &PollRun) -> Result<(u32, Vec<u8>), ApiError> {
         (Some(c), Some(k)) if run.state != PollState::Draft => Ok((k, c.clone())),
         _ => Err(wrong_state(run, "密钥生成尚未开始。", "the key ceremony has not started.")),
     }
+}
+
+/// The station's offices, newest poll first, each with its poll's name and state.
+async fn station_offices(
+    State(state): State<AppState>,
+    req: SignedStationRequest,
+) -> Result<Json<Vec<StationOffice>>, ApiError> {
+    let mut out = Vec::new();
+    for (poll, o) in casting::offices_of_station(&state.store, req.station.id).await? {
+        let (record, run) = load_run(&state, poll).await?;
+        out.push(StationOffice {
+            poll,
+            name: record.poll.name,
+            state: run.state,
+            role: o.role.as_str().to_owned(),
+            position: o.position,
+            officer: o.name,
+        });
+    }
+    Ok(Json(out))
 }
 
 async fn ceremony_view(
