@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{Client, as_role, call, setup};
+use common::{Client, as_role, call, setup, try_login};
 use hallvote_server::auth::Role;
 use hallvote_server::db::Store;
 use serde_json::json;
@@ -27,13 +27,7 @@ async fn accounts_are_made_by_the_organiser(store: Store) {
     assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_username")));
 
     // The new observer logs in with the one-time password, must change it, then reads the audit log.
-    let login = json!({"username": "observer9", "password": one_time});
-    let (status, body, cookie) = call(&app, Method::POST, "/api/login", None, Some(login), "zh-CN").await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let me = Client {
-        cookie: cookie.unwrap().split(';').next().unwrap().to_owned(),
-        csrf: body["csrf_token"].as_str().unwrap().to_owned(),
-    };
+    let me = try_login(&app, "observer9", &one_time).await.unwrap();
     let (status, err, _) = call(&app, Method::GET, "/api/audit", Some(&me), None, "zh-CN").await;
     assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("password_change_required")));
     let change = json!({"current": one_time, "new": "a-new-password-of-mine"});
@@ -50,18 +44,6 @@ async fn accounts_are_made_by_the_organiser(store: Store) {
     assert!(!list.to_string().contains("argon2"), "no password hash is ever listed");
 }
 
-async fn login(app: &axum::Router, username: &str, password: &str) -> Result<Client, (StatusCode, serde_json::Value)> {
-    let body = json!({"username": username, "password": password});
-    let (status, v, cookie) = call(app, Method::POST, "/api/login", None, Some(body), "en").await;
-    if status != StatusCode::OK {
-        return Err((status, v));
-    }
-    Ok(Client {
-        cookie: cookie.unwrap().split(';').next().unwrap().to_owned(),
-        csrf: v["csrf_token"].as_str().unwrap().to_owned(),
-    })
-}
-
 async fn me(app: &axum::Router, c: &Client) -> StatusCode {
     call(app, Method::GET, "/api/me", Some(c), None, "en").await.0
 }
@@ -76,20 +58,20 @@ async fn an_account_can_be_cut_off(store: Store) {
     let (desk_id, org_id) = (id_of("desk1"), id_of("organiser1"));
 
     // A second login of the desk account; disabling ends both, and no new one is made.
-    let desk2 = login(&app, "desk1", common::PASSWORD).await.unwrap();
+    let desk2 = try_login(&app, "desk1", common::PASSWORD).await.unwrap();
     assert_eq!(me(&app, &desk).await, StatusCode::OK);
     let (status, v, _) =
         call(&app, Method::POST, &format!("/api/accounts/{desk_id}/disable"), Some(&org), None, "en").await;
     assert_eq!((status, v["disabled"].as_bool()), (StatusCode::OK, Some(true)), "{v}");
     assert_eq!(me(&app, &desk).await, StatusCode::UNAUTHORIZED);
     assert_eq!(me(&app, &desk2).await, StatusCode::UNAUTHORIZED);
-    let (status, _) = login(&app, "desk1", common::PASSWORD).await.err().unwrap();
+    let (status, _) = try_login(&app, "desk1", common::PASSWORD).await.err().unwrap();
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // Re-enabled, it logs in with its password again.
     let (status, v, _) =
         call(&app, Method::POST, &format!("/api/accounts/{desk_id}/enable"), Some(&org), None, "en").await;
     assert_eq!((status, v["disabled"].as_bool()), (StatusCode::OK, Some(false)), "{v}");
-    let desk3 = login(&app, "desk1", common::PASSWORD).await.unwrap();
+    let desk3 = try_login(&app, "desk1", common::PASSWORD).await.unwrap();
     assert_eq!(me(&app, &desk3).await, StatusCode::OK);
 
     // Ending its sessions logs it out everywhere; the password still works.
@@ -99,8 +81,8 @@ async fn an_account_can_be_cut_off(store: Store) {
     assert_eq!(me(&app, &desk3).await, StatusCode::UNAUTHORIZED);
 
     // A password change ends every other session of the account, not the one that changed it.
-    let other = login(&app, "desk1", common::PASSWORD).await.unwrap();
-    let mine = login(&app, "desk1", common::PASSWORD).await.unwrap();
+    let other = try_login(&app, "desk1", common::PASSWORD).await.unwrap();
+    let mine = try_login(&app, "desk1", common::PASSWORD).await.unwrap();
     let change = json!({"current": common::PASSWORD, "new": "another-hall-password"});
     let (status, _, _) = call(&app, Method::POST, "/api/password", Some(&mine), Some(change), "en").await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -125,7 +107,7 @@ async fn an_organiser_disables_another(store: Store) {
     let body = json!({"username": "organiser2", "display_name": "会务组二", "role": "organiser"});
     let (_, made, _) = call(&app, Method::POST, "/api/accounts", Some(&org), Some(body), "en").await;
     let one_time = made["one_time_password"].as_str().unwrap().to_owned();
-    let second = login(&app, "organiser2", &one_time).await.unwrap();
+    let second = try_login(&app, "organiser2", &one_time).await.unwrap();
     let change = json!({"current": one_time, "new": "organiser-two-password"});
     call(&app, Method::POST, "/api/password", Some(&second), Some(change), "en").await;
     let (_, list, _) = call(&app, Method::GET, "/api/accounts", Some(&org), None, "en").await;

@@ -9,44 +9,22 @@ mod common;
 
 use axum::Router;
 use axum::http::{Method, StatusCode};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use common::{Client, Station, as_role, call, enrol_station, get_bytes, setup, station_call, station_raw, upload};
-use hallvote_crypto::credential::{BlindSignature, Credential, CredentialSecretKey, blind, finalize, sign_blinded};
-use hallvote_crypto::dkg::{Dealer, Params, ceremony_output, key_share};
+use common::{BallotDef, Hall, Station, b64, call, code, get_bytes, station_call, station_raw, unb64};
+use hallvote_crypto::credential::{Credential, CredentialSecretKey, blind, finalize, sign_blinded};
 use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
-use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
+use hallvote_crypto::sealed::RecipientSecret;
 use hallvote_crypto::sign::{Signature, VerifyingKey, verify};
 use hallvote_crypto::tags;
 use hallvote_crypto::threshold::KeyShare;
-use hallvote_server::auth::Role;
 use hallvote_server::db::Store;
-use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, encrypt_ballot};
-use hallvote_tally::record::builder::{decrypt, head_message, joint_key, result_digest, sign_result};
+use hallvote_tally::ballot::{BallotContext, PlainBallot, encrypt_ballot};
+use hallvote_tally::record::builder::{decrypt, head_message, result_digest, sign_result};
 use hallvote_tally::record::verify_record;
-use hallvote_tally::record::{Attendance, BoardEntry, Manifest, Record};
+use hallvote_tally::record::{Attendance, BoardEntry, Record};
 use rand::RngExt;
 use serde_json::{Value, json};
 use sqlx::Row;
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-fn data(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-fn unb64(v: &Value) -> Vec<u8> {
-    STANDARD.decode(v.as_str().unwrap()).unwrap()
-}
-
-fn b64(bytes: &[u8]) -> String {
-    STANDARD.encode(bytes)
-}
-
-fn code(v: &Value) -> &str {
-    v["error"]["code"].as_str().unwrap_or("")
-}
 
 /// The poll: an election of 2 from 3, a confidence vote on 2 members, one motion.
 fn poll_definition() -> Value {
@@ -57,17 +35,6 @@ fn poll_definition() -> Value {
         { "id": "confidence", "title": "信任投票", "type": "confidence", "members": ["赵磊", "范勇"] },
         { "id": "report", "title": "表决", "type": "motion", "items": ["工作报告"] }
     ]})
-}
-
-/// Everything the test needs along the way.
-struct Hall {
-    app: Router,
-    org: Client,
-    desk: Station,
-    booth: Station,
-    scrutineers: Vec<Station>,
-    counters: Vec<Station>,
-    poll: i64,
 }
 
 async fn db_counts(store: &Store, poll: i64) -> (i64, i64, i64) {
@@ -81,68 +48,8 @@ async fn db_counts(store: &Store, poll: i64) -> (i64, i64, i64) {
     )
 }
 
-async fn set_up_hall(store: &Store) -> (Hall, i64) {
-    let (app, clients) = setup(store.clone()).await;
-    let org = as_role(&clients, Role::Organiser);
-    let desk_account = as_role(&clients, Role::Desk);
-    let (status, c, _) = call(
-        &app,
-        Method::POST,
-        "/api/congresses",
-        Some(&org),
-        Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
-        "zh-CN",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{c}");
-    let cid = c["id"].as_i64().unwrap();
-    let (status, s, _) = call(
-        &app,
-        Method::POST,
-        &format!("/api/congresses/{cid}/sessions"),
-        Some(&org),
-        Some(json!({"number": 3, "place": "镇政府大礼堂", "date": "2026年11月28日"})),
-        "zh-CN",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{s}");
-    let sid = s["id"].as_i64().unwrap();
-    let (status, report) =
-        upload(&app, &format!("/api/congresses/{cid}/roster"), &org, XLSX, data("roster-120.xlsx"), "zh-CN").await;
-    assert_eq!(status, StatusCode::OK, "{report}");
-    // 100 of 120 present: more than four fifths (R3).
-    for k in 1..=100 {
-        let (status, body, _) = call(
-            &app,
-            Method::POST,
-            &format!("/api/sessions/{sid}/checkin"),
-            Some(&desk_account),
-            Some(json!({"card": format!("QS15-{k:03}")})),
-            "zh-CN",
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    let (status, p, _) =
-        call(&app, Method::POST, &format!("/api/sessions/{sid}/polls"), Some(&org), Some(poll_definition()), "zh-CN")
-            .await;
-    assert_eq!(status, StatusCode::CREATED, "{p}");
-    let poll = p["id"].as_i64().unwrap();
-    let desk = enrol_station(&app, &org, "desk", "报到处1").await;
-    let booth = enrol_station(&app, &org, "booth", "投票机1").await;
-    let mut scrutineers = Vec::new();
-    for j in 1..=5 {
-        scrutineers.push(enrol_station(&app, &org, "scrutineer", &format!("监票终端{j}")).await);
-    }
-    let mut counters = Vec::new();
-    for j in 1..=2 {
-        counters.push(enrol_station(&app, &org, "scrutineer", &format!("计票终端{j}")).await);
-    }
-    (Hall { app, org, desk, booth, scrutineers, counters, poll }, sid)
-}
-
 /// Appointment: refused for a candidate, a non-scrutineer station and a bad k; then 3 of 5.
-async fn appoint(h: &Hall) {
+async fn appoint_with_refusals(h: &Hall) {
     let path = format!("/api/polls/{}/officers", h.poll);
     let body = |cards: &[&str], threshold: u32, stations: &[u64]| {
         json!({
@@ -174,11 +81,11 @@ async fn appoint(h: &Hall) {
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
-/// The key ceremony as five scrutineer stations run it; returns their key shares.
+/// The key ceremony as five scrutineer stations run it ([`common::run_ceremony`]),
+/// after the refusals of stations that take no part in it and of a recipient key
+/// its station did not sign; returns their key shares.
 async fn ceremony(h: &Hall) -> Vec<KeyShare> {
-    let (status, started, _) =
-        call(&h.app, Method::POST, &format!("/api/polls/{}/ceremony", h.poll), Some(&h.org), None, "en").await;
-    assert_eq!(status, StatusCode::CREATED, "{started}");
+    let started = h.start_ceremony().await;
     let view_path = format!("/api/station/polls/{}/ceremony", h.poll);
     // A booth is not a scrutineer station.
     let (status, err) = station_call(&h.app, &h.booth, Method::GET, &view_path, None).await;
@@ -186,150 +93,20 @@ async fn ceremony(h: &Hall) -> Vec<KeyShare> {
     // A counter's station does not take part.
     let (status, err) = station_call(&h.app, &h.counters[0], Method::GET, &view_path, None).await;
     assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "not_a_scrutineer"));
-
-    let mut rng = rand::rng();
-    let secrets: Vec<RecipientSecret> = (0..5).map(|_| RecipientSecret::generate(&mut rng)).collect();
-    let ceremony_id = unb64(&started["ceremony_id"]);
+    // The stations are shown the ceremony the organiser started, 3 of 5.
+    let (status, view) = station_call(&h.app, &h.scrutineers[0], Method::GET, &view_path, None).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!((&view["ceremony_id"], &view["manifest"]), (&started["ceremony_id"], &started["manifest"]));
+    assert_eq!(view["threshold"], 3);
     // A key published without its station's signature over this ceremony is refused.
-    let bad = json!({"key": b64(secrets[0].public().as_bytes()), "signature": b64(&[0; 64])});
+    let secret = RecipientSecret::generate(&mut rand::rng());
+    let bad = json!({"key": b64(secret.public().as_bytes()), "signature": b64(&[0; 64])});
     let (status, err) =
         station_call(&h.app, &h.scrutineers[0], Method::POST, &format!("{view_path}/recipient"), Some(bad)).await;
     assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "bad_recipient_signature"));
-    for ((j, st), sk) in (1..=5u32).zip(&h.scrutineers).zip(&secrets) {
-        let signature = sk.public().sign_publication(&st.key, &ceremony_id, j);
-        let body = json!({"key": b64(sk.public().as_bytes()), "signature": b64(&signature)});
-        let (status, v) = station_call(&h.app, st, Method::POST, &format!("{view_path}/recipient"), Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
-    }
-    let params = Params::new(3, 5).unwrap();
-    let mut dealers = Vec::new();
-    let manifest = Manifest::decode(&unb64(&started["manifest"])).unwrap();
-    for (j, st) in (1..=5).zip(&h.scrutineers) {
-        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
-        assert_eq!(view["index"], j);
-        assert_eq!(unb64(&view["ceremony_id"]), ceremony_id);
-        let dealer = Dealer::new(params, j, &mut rng).unwrap();
-        let message = dealer.commitments(&ceremony_id, &mut rng);
-        let shares: Vec<Value> = view["recipients"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                let to = r["index"].as_u64().unwrap() as u32;
-                // Seal only to a key the recipient's station published (its key is in the manifest).
-                let published = unb64(&r["data"]);
-                let key = RecipientKey::from_bytes(&published[..32]).unwrap();
-                let station_key = &manifest.scrutineers[to as usize - 1].key;
-                key.verify_publication(station_key, &ceremony_id, to, &published[32..]).unwrap();
-                let sealed = seal_share(&key, &ceremony_id, &dealer.share_for(to).unwrap(), &mut rng).unwrap();
-                json!({"recipient": to, "sealed": b64(&sealed)})
-            })
-            .collect();
-        let body = json!({"message": b64(&message.to_bytes()), "shares": shares});
-        let (status, v) = station_call(&h.app, st, Method::POST, &format!("{view_path}/dealing"), Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
-        dealers.push(dealer);
-    }
-    // Each scrutineer opens what was dealt to it and checks it (spec §5.3).
-    let mut received = Vec::new();
-    for (j, (st, sk)) in (1..=5u32).zip(h.scrutineers.iter().zip(&secrets)) {
-        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
-        let ceremony_id = unb64(&view["ceremony_id"]);
-        let messages = common::dealings(&view);
-        let mut mine = Vec::new();
-        for s in view["shares"].as_array().unwrap() {
-            let dealer = s["index"].as_u64().unwrap() as u32;
-            let share = open_share(sk, &ceremony_id, dealer, j, &unb64(&s["data"])).unwrap();
-            share.verify(&messages[dealer as usize - 1]).unwrap();
-            mine.push(share);
-        }
-        assert_eq!(mine.len(), 5);
-        received.push((messages, mine));
-        let (status, v) =
-            station_call(&h.app, st, Method::POST, &format!("{view_path}/confirm"), Some(json!({"complaints": []})))
-                .await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
-        assert_eq!(v["state"], if j == 5 { "ready" } else { "ceremony" });
-    }
-    // The outcome agrees with what every scrutineer computes itself.
-    let mut key_shares = Vec::new();
-    for (j, (st, (messages, shares))) in (1..=5u32).zip(h.scrutineers.iter().zip(received)) {
-        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
-        let out = ceremony_output(params, &messages).unwrap();
-        assert_eq!(unb64(&view["joint_key"]), out.joint_key.element().as_bytes());
-        assert_eq!(view["qualified"], json!([1, 2, 3, 4, 5]));
-        key_shares.push(key_share(j, &shares, &out).unwrap());
-    }
-    drop(dealers);
+    let key_shares = common::run_ceremony(&h.app, h.poll, &h.scrutineers).await;
+    assert_eq!(key_shares.len(), 5);
     key_shares
-}
-
-/// A booth's view of the poll.
-struct BallotDef {
-    manifest: Manifest,
-    shape: BallotShape,
-    key: hallvote_crypto::elgamal::PublicKey,
-    election: [u8; 64],
-    poll_id: [u8; 32],
-}
-
-async fn ballot_definition(h: &Hall) -> BallotDef {
-    let (status, def) =
-        station_call(&h.app, &h.booth, Method::GET, &format!("/api/station/polls/{}/ballot", h.poll), None).await;
-    assert_eq!(status, StatusCode::OK, "{def}");
-    let manifest = Manifest::decode(&unb64(&def["manifest"])).unwrap();
-    let shape = manifest.shape().unwrap();
-    let key = joint_key(&unb64(&def["joint_key"]).try_into().unwrap()).unwrap();
-    BallotDef {
-        shape,
-        key,
-        election: unb64(&def["election"]).try_into().unwrap(),
-        poll_id: unb64(&def["poll_id"]).try_into().unwrap(),
-        manifest,
-    }
-}
-
-/// The desk issues a credential to the delegate with `card`: blind, sign, finalize.
-async fn issue(h: &Hall, def: &BallotDef, card: &str) -> Result<Credential, (StatusCode, Value)> {
-    let mut rng = rand::rng();
-    let (req, state) = blind(&def.manifest.credential_key, &def.poll_id, &mut rng).unwrap();
-    let body = json!({"card": card, "blinded": b64(req.as_bytes())});
-    let (status, v) =
-        station_call(&h.app, &h.desk, Method::POST, &format!("/api/station/polls/{}/issue", h.poll), Some(body)).await;
-    if status != StatusCode::CREATED {
-        return Err((status, v));
-    }
-    let sig = BlindSignature::from_bytes(&unb64(&v["blind_signature"])).unwrap();
-    Ok(finalize(&def.manifest.credential_key, state, &sig).unwrap())
-}
-
-fn random_marks(shape: &BallotShape) -> PlainBallot {
-    let mut rng = rand::rng();
-    let marks = shape
-        .contests
-        .iter()
-        .map(|c| {
-            let mut fors = 0;
-            c.items
-                .iter()
-                .map(|item| {
-                    let n = usize::from(item.options);
-                    let mut pick = rng.random_range(0..n);
-                    if let Some(cap) = c.cap
-                        && pick == usize::from(cap.option)
-                    {
-                        if fors == cap.max {
-                            pick = (pick + 1) % n;
-                        } else {
-                            fors += 1;
-                        }
-                    }
-                    (0..n).map(|o| u8::from(o == pick)).collect()
-                })
-                .collect()
-        })
-        .collect();
-    PlainBallot { marks }
 }
 
 /// Checks a receipt: the head is signed by the server over `head ‖ E`, and the
@@ -346,16 +123,18 @@ fn check_receipt(receipt: &Value, entry: &BoardEntry, server: &VerifyingKey, ele
 }
 
 async fn a_whole_poll_through_the_api(store: Store) {
-    let (h, sid) = set_up_hall(&store).await;
-    appoint(&h).await;
+    let h =
+        Hall::builder().xlsx().present(100).poll(poll_definition()).scrutineers(3, 5).counters(2).build(&store).await;
+    let sid = h.session;
+    appoint_with_refusals(&h).await;
     let key_shares = ceremony(&h).await;
-    let def = ballot_definition(&h).await;
+    let def = h.ballot().await;
     let server_key = def.manifest.server_key;
     let cast_path = format!("/api/station/polls/{}/cast", h.poll);
     let status_path = format!("/api/polls/{}/status", h.poll);
 
     // Not open yet: no credential.
-    let err = issue(&h, &def, "QS15-001").await.unwrap_err();
+    let err = h.issue(&def, "QS15-001").await.unwrap_err();
     assert_eq!((err.0, code(&err.1)), (StatusCode::CONFLICT, "poll_not_open"));
     // Opening is refused without quorum: 5 delegates leave, 95 of 120 is not more than four fifths.
     for k in 96..=100 {
@@ -406,11 +185,11 @@ async fn a_whole_poll_through_the_api(store: Store) {
     // Issuance: once per delegate; only to someone present.
     let mut credentials = Vec::new();
     for k in 1..=15 {
-        credentials.push(issue(&h, &def, &format!("QS15-{k:03}")).await.unwrap());
+        credentials.push(h.issue(&def, &format!("QS15-{k:03}")).await.unwrap());
     }
-    let err = issue(&h, &def, "QS15-001").await.unwrap_err();
+    let err = h.issue(&def, "QS15-001").await.unwrap_err();
     assert_eq!((err.0, code(&err.1)), (StatusCode::CONFLICT, "already_issued"), "{}", err.1);
-    let err = issue(&h, &def, "QS15-099").await.unwrap_err();
+    let err = h.issue(&def, "QS15-099").await.unwrap_err();
     assert_eq!((err.0, code(&err.1)), (StatusCode::CONFLICT, "not_present"));
     assert_eq!(db_counts(&store, h.poll).await, (0, 15, 0));
 
@@ -419,7 +198,7 @@ async fn a_whole_poll_through_the_api(store: Store) {
     let mut truth = vec![0u64; def.shape.selections()];
     let mut cast_bytes = Vec::new();
     for cred in &credentials[..10] {
-        let plain = random_marks(&def.shape);
+        let plain = PlainBallot::random(&def.shape, &mut rng).unwrap();
         for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
             *t += u64::from(*m);
         }
@@ -451,14 +230,18 @@ async fn a_whole_poll_through_the_api(store: Store) {
     let before = db_counts(&store, h.poll).await;
     let spent = &credentials[3];
     let ctx = BallotContext { election: def.election, serial: spent.serial() };
-    let (other, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &random_marks(&def.shape), &mut rng).unwrap();
+    let (other, _) =
+        encrypt_ballot(&def.shape, &def.key, &ctx, &PlainBallot::random(&def.shape, &mut rng).unwrap(), &mut rng)
+            .unwrap();
     let replay = json!({"credential": b64(&spent.to_bytes()), "ballot": b64(&other.to_bytes())});
     // A forged credential: signed with a key that is not the poll's.
     let rogue = CredentialSecretKey::generate(&mut rng, 2048).unwrap();
     let (req, state) = blind(rogue.public_key(), &def.poll_id, &mut rng).unwrap();
     let forged = finalize(rogue.public_key(), state, &sign_blinded(&rogue, &req, &mut rng).unwrap()).unwrap();
     let fctx = BallotContext { election: def.election, serial: forged.serial() };
-    let (fb, _) = encrypt_ballot(&def.shape, &def.key, &fctx, &random_marks(&def.shape), &mut rng).unwrap();
+    let (fb, _) =
+        encrypt_ballot(&def.shape, &def.key, &fctx, &PlainBallot::random(&def.shape, &mut rng).unwrap(), &mut rng)
+            .unwrap();
     let forged_cred = json!({"credential": b64(&forged.to_bytes()), "ballot": b64(&fb.to_bytes())});
     // A forged proof: ballot 0's proofs under credential 10 (they are bound to ballot 0's serial).
     let fresh = &credentials[10];
@@ -512,7 +295,9 @@ async fn a_whole_poll_through_the_api(store: Store) {
     // Challenge: the opened ballot is posted as spoiled, the credential stays unspent.
     let cred = &credentials[10];
     let ctx = BallotContext { election: def.election, serial: cred.serial() };
-    let (ballot, opening) = encrypt_ballot(&def.shape, &def.key, &ctx, &random_marks(&def.shape), &mut rng).unwrap();
+    let (ballot, opening) =
+        encrypt_ballot(&def.shape, &def.key, &ctx, &PlainBallot::random(&def.shape, &mut rng).unwrap(), &mut rng)
+            .unwrap();
     let challenge = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot.to_bytes()), "opening": b64(&opening.to_bytes())});
     let (status, spoiled) = station_call(
         &h.app,
@@ -525,7 +310,9 @@ async fn a_whole_poll_through_the_api(store: Store) {
     assert_eq!(status, StatusCode::OK, "{spoiled}");
     assert_eq!((spoiled["kind"].as_str(), spoiled["position"].as_u64()), (Some("spoiled"), Some(10)));
     // A wrong opening is refused.
-    let (ballot2, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &random_marks(&def.shape), &mut rng).unwrap();
+    let (ballot2, _) =
+        encrypt_ballot(&def.shape, &def.key, &ctx, &PlainBallot::random(&def.shape, &mut rng).unwrap(), &mut rng)
+            .unwrap();
     let bad_challenge = json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&ballot2.to_bytes()), "opening": b64(&opening.to_bytes())});
     let (status, err) = station_call(
         &h.app,
@@ -538,7 +325,7 @@ async fn a_whole_poll_through_the_api(store: Store) {
     assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "opening_invalid"), "{err}");
     // Then the delegate votes for real with the same credential.
     for cred in &credentials[10..12] {
-        let plain = random_marks(&def.shape);
+        let plain = PlainBallot::random(&def.shape, &mut rng).unwrap();
         for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
             *t += u64::from(*m);
         }
@@ -555,7 +342,7 @@ async fn a_whole_poll_through_the_api(store: Store) {
     // three times at once is on the board once, with one receipt.
     let mut concurrent = Vec::new();
     for cred in &credentials[12..15] {
-        let plain = random_marks(&def.shape);
+        let plain = PlainBallot::random(&def.shape, &mut rng).unwrap();
         let ctx = BallotContext { election: def.election, serial: cred.serial() };
         let (ballot, _) = encrypt_ballot(&def.shape, &def.key, &ctx, &plain, &mut rng).unwrap();
         concurrent.push((plain, ballot));
@@ -749,7 +536,7 @@ fn over_vote(def: &BallotDef, cred: &Credential) -> Vec<u8> {
     let mut loose = def.shape.clone();
     let cap = loose.contests[0].cap.unwrap();
     loose.contests[0] = ContestShape { cap: Some(Cap { max: 3, ..cap }), ..loose.contests[0].clone() };
-    let mut plain = random_marks(&def.shape);
+    let mut plain = PlainBallot::random(&def.shape, &mut rng).unwrap();
     for item in &mut plain.marks[0] {
         *item = (0..item.len()).map(|o| u8::from(o == usize::from(cap.option))).collect();
     }

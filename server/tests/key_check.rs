@@ -9,94 +9,33 @@
 
 mod common;
 
-use axum::Router;
 use axum::http::{Method, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::{Client, Station, as_role, call, enrol_station, setup, station_call, upload};
+use common::{Hall, Station, call, code, station_call};
 use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_crypto::threshold::KeyShare;
-use hallvote_server::auth::Role;
 use hallvote_server::db::Store;
 use hallvote_tally::key_check;
 use hallvote_tally::record::{Fingerprint, Manifest};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-struct Hall {
-    app: Router,
-    org: Client,
-    scrutineers: Vec<Station>,
-    counter: Station,
-    poll: i64,
-}
-
-fn code(v: &Value) -> &str {
-    v["error"]["code"].as_str().unwrap_or("")
-}
-
 fn message(v: &Value) -> &str {
     v["error"]["message"].as_str().unwrap_or("")
 }
 
-/// Four delegates, all present; a motion; three scrutineer stations and a counter's.
+/// Four delegates (范勇, 吕丽建, 夏淑, 郭红), all present; a motion; three scrutineer
+/// stations and a counter's, the first three delegates their scrutineers (2 of 3).
 async fn set_up(store: &Store) -> Hall {
-    let (app, clients) = setup(store.clone()).await;
-    let org = as_role(&clients, Role::Organiser);
-    let post = |path: String, body: Value| {
-        let (app, org) = (app.clone(), org.clone());
-        async move {
-            let (status, v, _) = call(&app, Method::POST, &path, Some(&org), Some(body), "zh-CN").await;
-            assert!(status.is_success(), "{path}: {status} {v}");
-            v
-        }
-    };
-    let c = post("/api/congresses".into(), json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})).await;
-    let cid = c["id"].as_i64().unwrap();
-    let s = post(
-        format!("/api/congresses/{cid}/sessions"),
-        json!({"number": 3, "place": "镇政府礼堂", "date": "2026年11月28日"}),
-    )
-    .await;
-    let sid = s["id"].as_i64().unwrap();
-    let csv = "姓名,代表团,代表证号\n张伟,一团,A1\n王芳,一团,A2\n李娜,一团,A3\n刘洋,一团,A4\n";
-    let (status, v) =
-        upload(&app, &format!("/api/congresses/{cid}/roster"), &org, "text/csv", csv.into(), "zh-CN").await;
-    assert_eq!(status, StatusCode::OK, "{v}");
-    for card in ["A1", "A2", "A3", "A4"] {
-        post(format!("/api/sessions/{sid}/checkin"), json!({"card": card})).await;
-    }
-    let poll = post(
-        format!("/api/sessions/{sid}/polls"),
-        json!({"name": "表决", "contests": [{"id": "m", "title": "表决", "type": "motion", "items": ["工作报告"]}]}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    let mut scrutineers = Vec::new();
-    for j in 1..=3 {
-        scrutineers.push(enrol_station(&app, &org, "scrutineer", &format!("监票终端{j}")).await);
-    }
-    let counter = enrol_station(&app, &org, "scrutineer", "计票终端").await;
-    Hall { app, org, scrutineers, counter, poll }
+    Hall::builder().delegates(4).scrutineers(2, 3).counters(1).build(store).await
 }
 
 impl Hall {
-    /// Appoints the officers (2 of 3) and runs a new ceremony: the key shares.
-    async fn ceremony(&self) -> Vec<KeyShare> {
-        let officers = |cards: &[&str], st: &[&Station]| -> Vec<Value> {
-            cards.iter().zip(st).map(|(c, s)| json!({"card": c, "station": s.id})).collect()
-        };
-        let body = json!({
-            "threshold": 2,
-            "scrutineers": officers(&["A1", "A2", "A3"], &self.scrutineers.iter().collect::<Vec<_>>()),
-            "counters": officers(&["A4"], &[&self.counter]),
-        });
-        let (status, v) = self.org_post("officers", Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
-        let (status, v) = self.org_post("ceremony", None).await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
-        common::run_ceremony(&self.app, self.poll, &self.scrutineers).await
+    /// Appoints the officers and runs a new ceremony: the key shares.
+    async fn appointed_ceremony(&self) -> Vec<KeyShare> {
+        self.appoint().await;
+        self.ceremony().await
     }
 
     async fn org_post(&self, what: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -136,23 +75,23 @@ impl Hall {
 
 async fn a_poll_opens_only_when_every_scrutineer_has_passed(store: Store) {
     let h = set_up(&store).await;
-    let shares = h.ceremony().await;
+    let shares = h.appointed_ceremony().await;
     let s = &h.scrutineers;
 
     // Nobody has checked: refused, naming all three.
     let (status, err) = h.org_post("open", None).await;
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
-    for name in ["第 1 号监票人 张伟", "第 2 号监票人 王芳", "第 3 号监票人 李娜", "尚未通过密钥检查"]
+    for name in ["第 1 号监票人 范勇", "第 2 号监票人 吕丽建", "第 3 号监票人 夏淑", "尚未通过密钥检查"]
     {
         assert!(message(&err).contains(name), "{err}");
     }
     let (_, err) = h.open_en().await;
-    assert!(message(&err).contains("scrutineer 3 (李娜) must check their key share"), "{err}");
+    assert!(message(&err).contains("scrutineer 3 (夏淑) must check their key share"), "{err}");
     assert_eq!(h.officers_checked().await, [json!(false), json!(false), json!(false), Value::Null]);
 
     // A counter takes no key check; an answer needs a test first.
     let test_path = format!("/api/station/polls/{}/key-check/test", h.poll);
-    let (status, err) = station_call(&h.app, &h.counter, Method::POST, &test_path, None).await;
+    let (status, err) = station_call(&h.app, &h.counters[0], Method::POST, &test_path, None).await;
     assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "not_a_scrutineer"));
     let answer_path = format!("/api/station/polls/{}/key-check", h.poll);
     let (status, err) =
@@ -189,7 +128,7 @@ async fn a_poll_opens_only_when_every_scrutineer_has_passed(store: Store) {
     assert_eq!((status, v["pending"].clone()), (StatusCode::CREATED, json!([3])), "{v}");
     let (status, err) = h.org_post("open", None).await;
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
-    assert!(message(&err).contains("第 3 号监票人 李娜") && !message(&err).contains("张伟"), "{err}");
+    assert!(message(&err).contains("第 3 号监票人 夏淑") && !message(&err).contains("范勇"), "{err}");
     assert_eq!(h.officers_checked().await, [json!(true), json!(true), json!(false), Value::Null]);
     let view_path = format!("/api/station/polls/{}/ceremony", h.poll);
     let (_, view) = station_call(&h.app, &s[2], Method::GET, &view_path, None).await;
@@ -197,7 +136,7 @@ async fn a_poll_opens_only_when_every_scrutineer_has_passed(store: Store) {
 
     // The counter reads the ceremony's outcome: the fingerprint its station shows.
     let outcome_path = format!("/api/station/polls/{}/ceremony/outcome", h.poll);
-    let (status, outcome) = station_call(&h.app, &h.counter, Method::GET, &outcome_path, None).await;
+    let (status, outcome) = station_call(&h.app, &h.counters[0], Method::GET, &outcome_path, None).await;
     assert_eq!(status, StatusCode::OK, "{outcome}");
     assert_eq!(outcome["qualified"], json!([1, 2, 3]));
     assert_eq!(outcome["joint_key"], view["joint_key"]);
@@ -220,18 +159,18 @@ async fn a_poll_opens_only_when_every_scrutineer_has_passed(store: Store) {
         .unwrap()
         .get::<i64, _>("n");
     assert_eq!(left, 0, "a restart clears the key checks");
-    let (status, err) = station_call(&h.app, &h.counter, Method::GET, &outcome_path, None).await;
+    let (status, err) = station_call(&h.app, &h.counters[0], Method::GET, &outcome_path, None).await;
     assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "not_an_officer"), "{err}");
 
     let old = shares;
-    let shares = h.ceremony().await;
+    let shares = h.appointed_ceremony().await;
     let (status, err) = h.org_post("open", None).await;
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "key_check_pending"), "{err}");
     // The old ceremony's key share does not pass the new ceremony's check.
     let (ct, e) = h.test(&s[0]).await;
     let (status, err) = h.answer(&s[0], &old[0], &ct, &e).await;
     assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "key_check_failed"), "{err}");
-    let (_, outcome) = station_call(&h.app, &h.counter, Method::GET, &outcome_path, None).await;
+    let (_, outcome) = station_call(&h.app, &h.counters[0], Method::GET, &outcome_path, None).await;
     let public: Vec<[u8; 32]> =
         outcome["public_shares"].as_array().unwrap().iter().map(|x| b(x).try_into().unwrap()).collect();
     let second = Fingerprint::of(&b(&outcome["manifest"]), &b(&outcome["joint_key"]).try_into().unwrap(), &public);

@@ -16,45 +16,20 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use common::{Client, Station, as_role, call, enrol_station, get_bytes, setup, station_call, upload};
-use hallvote_crypto::credential::{BlindSignature, Credential, blind, finalize};
-use hallvote_crypto::dkg::{Dealer, DealerCommitments, Params, ceremony_output, key_share};
+use common::{BallotDef, Client, Hall, b64, call, code, get_bytes, read_event, station_call, unb64};
 use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
-use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
 use hallvote_crypto::sign::{Signature, verify};
 use hallvote_crypto::tags;
-use hallvote_crypto::threshold::KeyShare;
-use hallvote_server::auth::Role;
 use hallvote_server::db::Store;
-use hallvote_tally::ballot::{BallotContext, BallotShape, PlainBallot, TrackingCode, encrypt_ballot};
+use hallvote_tally::ballot::{BallotContext, PlainBallot, TrackingCode, encrypt_ballot};
 use hallvote_tally::model::ContestKind;
-use hallvote_tally::record::builder::{decrypt, head_message, joint_key, result_digest, sign_result};
+use hallvote_tally::record::builder::{decrypt, head_message, result_digest, sign_result};
 use hallvote_tally::record::receipt::head_to_text;
-use hallvote_tally::record::{Attendance, BoardEntry, Fingerprint, Manifest, Receipt, ReceiptKind, SignedHead};
+use hallvote_tally::record::{Attendance, BoardEntry, Fingerprint, Receipt, ReceiptKind, SignedHead};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-fn unb64(v: &Value) -> Vec<u8> {
-    STANDARD.decode(v.as_str().unwrap()).unwrap()
-}
-
-fn b64(bytes: &[u8]) -> String {
-    STANDARD.encode(bytes)
-}
-
-fn code(v: &Value) -> &str {
-    v["error"]["code"].as_str().unwrap_or("")
-}
-
-/// The first 12 delegates of the 120-delegate roster.
-fn roster_12() -> Vec<u8> {
-    let all = std::fs::read_to_string(format!("{}/tests/data/roster-120.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    all.split_inclusive('\n').take(13).collect::<String>().into_bytes()
-}
 
 /// A motion item named like markup, so every page that shows the poll's items (the
 /// board's openings, the sheet, the hall display's charts) is seen to escape it.
@@ -69,20 +44,6 @@ fn poll_definition() -> Value {
         { "id": "confidence", "title": "信任投票", "type": "confidence", "members": ["范勇"] },
         { "id": "report", "title": "表决", "type": "motion", "items": [HOSTILE_ITEM] }
     ]})
-}
-
-struct Hall {
-    app: Router,
-    org: Client,
-    observer: Client,
-    desk_account: Client,
-    desk: Station,
-    booth: Station,
-    scrutineers: Vec<Station>,
-    counter: Station,
-    congress: i64,
-    session: i64,
-    poll: i64,
 }
 
 /// A GET whose answer is a page: status, text, Set-Cookie. Every HTML page is checked
@@ -134,173 +95,11 @@ async fn assert_strict(app: &Router, path: &str, page: &str, csp: Option<&str>) 
     }
 }
 
+/// Twelve delegates, all present; the poll; a desk, a booth, two scrutineer
+/// stations (2 of 2) and a counter's, their officers appointed: 王晓冬 (QS15-010) and
+/// 贺艳 (QS15-011) the scrutineers, 冯丽晓 (QS15-012) the counter.
 async fn set_up_hall(store: &Store) -> Hall {
-    let (app, clients) = setup(store.clone()).await;
-    let org = as_role(&clients, Role::Organiser);
-    let desk_account = as_role(&clients, Role::Desk);
-    let observer = as_role(&clients, Role::Observer);
-    let (status, c, _) = call(
-        &app,
-        Method::POST,
-        "/api/congresses",
-        Some(&org),
-        Some(json!({"name": "中国共产党青山镇第十五届代表大会", "number": 15})),
-        "zh-CN",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{c}");
-    let cid = c["id"].as_i64().unwrap();
-    let (status, s, _) = call(
-        &app,
-        Method::POST,
-        &format!("/api/congresses/{cid}/sessions"),
-        Some(&org),
-        Some(json!({"number": 3, "place": "镇政府大礼堂", "date": "2026年11月28日"})),
-        "zh-CN",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{s}");
-    let session = s["id"].as_i64().unwrap();
-    let (status, report) =
-        upload(&app, &format!("/api/congresses/{cid}/roster"), &org, "text/csv", roster_12(), "zh-CN").await;
-    assert_eq!(status, StatusCode::OK, "{report}");
-    for k in 1..=12 {
-        let (status, body, _) = call(
-            &app,
-            Method::POST,
-            &format!("/api/sessions/{session}/checkin"),
-            Some(&desk_account),
-            Some(json!({"card": format!("QS15-{k:03}")})),
-            "zh-CN",
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    let (status, p, _) = call(
-        &app,
-        Method::POST,
-        &format!("/api/sessions/{session}/polls"),
-        Some(&org),
-        Some(poll_definition()),
-        "zh-CN",
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{p}");
-    let poll = p["id"].as_i64().unwrap();
-    let desk = enrol_station(&app, &org, "desk", "报到处1").await;
-    let booth = enrol_station(&app, &org, "booth", "投票机1").await;
-    let mut scrutineers = Vec::new();
-    for j in 1..=2 {
-        scrutineers.push(enrol_station(&app, &org, "scrutineer", &format!("监票终端{j}")).await);
-    }
-    let counter = enrol_station(&app, &org, "scrutineer", "计票终端1").await;
-    let body = json!({
-        "threshold": 2,
-        "scrutineers": [
-            {"card": "QS15-010", "station": scrutineers[0].id},
-            {"card": "QS15-011", "station": scrutineers[1].id}
-        ],
-        "counters": [{"card": "QS15-012", "station": counter.id}]
-    });
-    let (status, v, _) =
-        call(&app, Method::POST, &format!("/api/polls/{poll}/officers"), Some(&org), Some(body), "zh-CN").await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    Hall { app, org, observer, desk_account, desk, booth, scrutineers, counter, congress: cid, session, poll }
-}
-
-/// The key ceremony of the two scrutineer stations; returns their key shares.
-async fn ceremony(h: &Hall) -> Vec<KeyShare> {
-    let (status, started, _) =
-        call(&h.app, Method::POST, &format!("/api/polls/{}/ceremony", h.poll), Some(&h.org), None, "en").await;
-    assert_eq!(status, StatusCode::CREATED, "{started}");
-    let view_path = format!("/api/station/polls/{}/ceremony", h.poll);
-    let mut rng = rand::rng();
-    let n = h.scrutineers.len() as u32;
-    let secrets: Vec<RecipientSecret> = (0..n).map(|_| RecipientSecret::generate(&mut rng)).collect();
-    let ceremony_id = unb64(&started["ceremony_id"]);
-    for ((j, st), sk) in (1..=n).zip(&h.scrutineers).zip(&secrets) {
-        let signature = sk.public().sign_publication(&st.key, &ceremony_id, j);
-        let body = json!({"key": b64(sk.public().as_bytes()), "signature": b64(&signature)});
-        let (status, v) = station_call(&h.app, st, Method::POST, &format!("{view_path}/recipient"), Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
-    }
-    let params = Params::new(n, n).unwrap();
-    for (j, st) in (1..=n).zip(&h.scrutineers) {
-        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
-        let dealer = Dealer::new(params, j, &mut rng).unwrap();
-        let message = dealer.commitments(&ceremony_id, &mut rng);
-        let shares: Vec<Value> = view["recipients"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                let to = r["index"].as_u64().unwrap() as u32;
-                let key = RecipientKey::from_bytes(&unb64(&r["data"])[..32]).unwrap();
-                let sealed = seal_share(&key, &ceremony_id, &dealer.share_for(to).unwrap(), &mut rng).unwrap();
-                json!({"recipient": to, "sealed": b64(&sealed)})
-            })
-            .collect();
-        let body = json!({"message": b64(&message.to_bytes()), "shares": shares});
-        let (status, v) = station_call(&h.app, st, Method::POST, &format!("{view_path}/dealing"), Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
-    }
-    let mut key_shares = Vec::new();
-    for (j, (st, sk)) in (1..=n).zip(h.scrutineers.iter().zip(&secrets)) {
-        let (_, view) = station_call(&h.app, st, Method::GET, &view_path, None).await;
-        let messages: Vec<DealerCommitments> = view["dealings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| DealerCommitments::decode(&unb64(&d["data"])).unwrap())
-            .collect();
-        let mine: Vec<_> = view["shares"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| open_share(sk, &ceremony_id, s["index"].as_u64().unwrap() as u32, j, &unb64(&s["data"])).unwrap())
-            .collect();
-        let (status, v) =
-            station_call(&h.app, st, Method::POST, &format!("{view_path}/confirm"), Some(json!({"complaints": []})))
-                .await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
-        let out = ceremony_output(params, &messages).unwrap();
-        key_shares.push(key_share(j, &mine, &out).unwrap());
-    }
-    key_shares
-}
-
-/// A booth's view of the poll.
-struct BallotDef {
-    manifest: Manifest,
-    shape: BallotShape,
-    key: hallvote_crypto::elgamal::PublicKey,
-    election: [u8; 64],
-    poll_id: [u8; 32],
-}
-
-async fn ballot_definition(h: &Hall) -> BallotDef {
-    let (status, def) =
-        station_call(&h.app, &h.booth, Method::GET, &format!("/api/station/polls/{}/ballot", h.poll), None).await;
-    assert_eq!(status, StatusCode::OK, "{def}");
-    let manifest = Manifest::decode(&unb64(&def["manifest"])).unwrap();
-    BallotDef {
-        shape: manifest.shape().unwrap(),
-        key: joint_key(&unb64(&def["joint_key"]).try_into().unwrap()).unwrap(),
-        election: unb64(&def["election"]).try_into().unwrap(),
-        poll_id: unb64(&def["poll_id"]).try_into().unwrap(),
-        manifest,
-    }
-}
-
-async fn issue(h: &Hall, def: &BallotDef, card: &str) -> Credential {
-    let mut rng = rand::rng();
-    let (req, state) = blind(&def.manifest.credential_key, &def.poll_id, &mut rng).unwrap();
-    let body = json!({"card": card, "blinded": b64(req.as_bytes())});
-    let (status, v) =
-        station_call(&h.app, &h.desk, Method::POST, &format!("/api/station/polls/{}/issue", h.poll), Some(body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    let sig = BlindSignature::from_bytes(&unb64(&v["blind_signature"])).unwrap();
-    finalize(&def.manifest.credential_key, state, &sig).unwrap()
+    Hall::builder().delegates(12).poll(poll_definition()).scrutineers(2, 2).counters(1).appointed().build(store).await
 }
 
 /// Every ballot alike: 张伟 and 王芳 for, 李娜 against; 范勇 信任; the report for.
@@ -469,29 +268,10 @@ async fn published_sheet(h: &Hall, fingerprint: &str) {
     assert!(text.contains(fingerprint), "{text}");
 }
 
-/// The next server-sent event (skipping keep-alive comments), within 10 seconds.
-async fn read_event(body: &mut Body) -> String {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    let mut text = String::new();
-    loop {
-        let frame = tokio::time::timeout_at(deadline, body.frame())
-            .await
-            .expect("an event within 10 s")
-            .expect("the stream is open")
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            text.push_str(std::str::from_utf8(&data).unwrap());
-            if text.contains("event:") && text.ends_with("\n\n") {
-                return text;
-            }
-        }
-    }
-}
-
 async fn public_pages_of_a_poll(store: Store) {
     let h = set_up_hall(&store).await;
-    let key_shares = ceremony(&h).await;
-    let def = ballot_definition(&h).await;
+    let key_shares = h.ceremony().await;
+    let def = h.ballot().await;
     let sheet = format!("/polls/{}/sheet", h.poll);
     let figures = format!("/api/sessions/{}/figures", h.session);
 
@@ -522,7 +302,7 @@ async fn public_pages_of_a_poll(store: Store) {
     // Nine credentials issued, eight ballots cast.
     let mut credentials = Vec::new();
     for k in 1..=9 {
-        credentials.push(issue(&h, &def, &format!("QS15-{k:03}")).await);
+        credentials.push(h.issue(&def, &format!("QS15-{k:03}")).await.unwrap());
     }
     let mut rng = rand::rng();
     let mut receipts = Vec::new();
@@ -631,7 +411,7 @@ async fn public_pages_of_a_poll(store: Store) {
     assert!(html.contains("张伟") && !html.contains("已电子签名"), "nobody has signed yet");
 
     // Every officer signs; publication.
-    let officers = [(&h.scrutineers[0], "scrutineer"), (&h.scrutineers[1], "scrutineer"), (&h.counter, "counter")];
+    let officers = [(&h.scrutineers[0], "scrutineer"), (&h.scrutineers[1], "scrutineer"), (&h.counters[0], "counter")];
     for (st, role) in officers {
         let (status, r) =
             station_call(&h.app, st, Method::GET, &format!("/api/station/polls/{}/result", h.poll), None).await;
@@ -832,9 +612,9 @@ fn receipt_checks_passed(page: &str) -> usize {
 /// checked on the board page (good ones, tampered ones, another poll's, malformed).
 async fn board_list_and_receipts(store: Store) {
     let h = set_up_hall(&store).await;
-    let key_shares = ceremony(&h).await;
+    let key_shares = h.ceremony().await;
     common::pass_key_checks(&h.app, h.poll, &h.scrutineers, &key_shares).await;
-    let def = ballot_definition(&h).await;
+    let def = h.ballot().await;
     let (_, booth_def) =
         station_call(&h.app, &h.booth, Method::GET, &format!("/api/station/polls/{}/ballot", h.poll), None).await;
     let shares: Vec<[u8; 32]> =
@@ -860,7 +640,7 @@ async fn board_list_and_receipts(store: Store) {
     // positions 0 and 3 are spoiled.
     let mut answers = Vec::new();
     for (k, card) in ["QS15-001", "QS15-002", "QS15-003", "QS15-004", "QS15-005"].into_iter().enumerate() {
-        let cred = issue(&h, &def, card).await;
+        let cred = h.issue(&def, card).await.unwrap();
         let ctx = BallotContext { election: def.election, serial: cred.serial() };
         if k % 2 == 0 && k < 4 {
             let (ballot, opening) =

@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{as_role, call, setup, upload};
+use common::{as_role, call, read_event, setup, upload};
 use hallvote_server::auth::Role;
 use hallvote_server::db::Store;
 use serde_json::json;
@@ -403,21 +403,3 @@ async fn the_hall_display_pushes_attendance(store: Store) {
     assert!(second.contains("\"present\":1") && second.contains("\"quorum_met\":false"), "{second}");
 }
 both_backends!(hall_display, the_hall_display_pushes_attendance);
-
-/// The next server-sent event (skipping keep-alive comments), within 10 seconds.
-async fn read_event(body: &mut axum::body::Body) -> String {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let frame = tokio::time::timeout_at(deadline, http_body_util::BodyExt::frame(body))
-            .await
-            .expect("an event within 10 s")
-            .expect("the stream is open")
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            let text = String::from_utf8(data.to_vec()).unwrap();
-            if text.contains("event:") {
-                return text;
-            }
-        }
-    }
-}

@@ -7,7 +7,7 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
-use common::{Client, as_role, call, setup};
+use common::{Client, as_role, call, enrol, setup};
 use hallvote_crypto::sign::SigningKey;
 use hallvote_server::auth::Role;
 use hallvote_server::clock::system_now as now;
@@ -41,12 +41,6 @@ async fn issue(app: &Router, client: &Client, host: Option<&str>, body: Value) -
         req = req.header(header::HOST, host);
     }
     send(app, req.body(Body::from(body.to_string())).unwrap()).await
-}
-
-async fn enrol(app: &Router, token: &str, key: &SigningKey) -> (StatusCode, Value) {
-    let body = json!({"token": token, "public_key": hex::encode(key.verifying_key().as_bytes())});
-    let (status, json, _) = call(app, Method::POST, "/api/stations/enrol", None, Some(body), "en").await;
-    (status, json)
 }
 
 fn new_key() -> SigningKey {

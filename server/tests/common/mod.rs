@@ -16,6 +16,10 @@ use rand::RngExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod hall;
+#[allow(unused_imports)] // each test uses its own part of it
+pub use hall::{BallotDef, Hall, HallBuilder, data};
+
 /// The PostgreSQL server the tests use.
 pub fn postgres_url() -> String {
     std::env::var("HALLVOTE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -111,6 +115,8 @@ pub async fn call(
     (status, json, set_cookie)
 }
 
+/// Logs in with the tests' password; the session must come with a cookie only the
+/// server reads, sent to this site only.
 pub async fn login(app: &Router, username: &str) -> Client {
     let (status, body, cookie) =
         call(app, Method::POST, "/api/login", None, Some(json!({"username": username, "password": PASSWORD})), "zh-CN")
@@ -118,8 +124,23 @@ pub async fn login(app: &Router, username: &str) -> Client {
     assert_eq!(status, StatusCode::OK, "{body}");
     let cookie = cookie.unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    client_of(&cookie, &body)
+}
+
+/// Logs in (answers in English): the client, or the refusal.
+pub async fn try_login(app: &Router, username: &str, password: &str) -> Result<Client, (StatusCode, Value)> {
+    let body = json!({"username": username, "password": password});
+    let (status, v, cookie) = call(app, Method::POST, "/api/login", None, Some(body), "en").await;
+    if status != StatusCode::OK {
+        return Err((status, v));
+    }
+    Ok(client_of(&cookie.unwrap(), &v))
+}
+
+/// The client a successful login made: its session cookie and CSRF token.
+fn client_of(set_cookie: &str, body: &Value) -> Client {
     Client {
-        cookie: cookie.split(';').next().unwrap().to_owned(),
+        cookie: set_cookie.split(';').next().unwrap().to_owned(),
         csrf: body["csrf_token"].as_str().unwrap().to_owned(),
     }
 }
@@ -202,10 +223,16 @@ pub async fn enrol_station(app: &Router, organiser: &Client, kind: &str, name: &
     .await;
     assert_eq!(status, StatusCode::CREATED, "{issued}");
     let key = hallvote_crypto::sign::SigningKey::generate(&mut rand::rng());
-    let body = json!({"token": issued["token"], "public_key": hex::encode(key.verifying_key().as_bytes())});
-    let (status, station, _) = call(app, Method::POST, "/api/stations/enrol", None, Some(body), "zh-CN").await;
+    let (status, station) = enrol(app, issued["token"].as_str().unwrap(), &key).await;
     assert_eq!(status, StatusCode::CREATED, "{station}");
     Station { id: station["id"].as_u64().unwrap(), key }
+}
+
+/// A station enrols `key` with a one-time token (spec §15.4); the answer, in English.
+pub async fn enrol(app: &Router, token: &str, key: &hallvote_crypto::sign::SigningKey) -> (StatusCode, Value) {
+    let body = json!({"token": token, "public_key": hex::encode(key.verifying_key().as_bytes())});
+    let (status, json, _) = call(app, Method::POST, "/api/stations/enrol", None, Some(body), "en").await;
+    (status, json)
 }
 
 /// A request signed by a station (spec §15.5), with a raw body; the answer as JSON.
@@ -274,33 +301,41 @@ pub async fn pass_key_checks(
 }
 
 /// The key ceremony of a started poll, as its scrutineer stations run it (spec §5,
-/// §5.6), each honest; returns their key shares, scrutineer 1 first.
+/// §5.6), each honest; returns their key shares, scrutineer 1 first. Along the way
+/// each station checks what it is shown: its own index and the ceremony's id, that
+/// every recipient key it seals to was published by that scrutineer's station (whose
+/// key is in the manifest), that every share dealt to it verifies against its
+/// dealer's commitments; the ceremony is ready with the last confirmation, not
+/// before, and every station sees the joint key it computes itself, with all n
+/// qualified.
 pub async fn run_ceremony(
     app: &Router,
     poll: i64,
     scrutineers: &[Station],
 ) -> Vec<hallvote_crypto::threshold::KeyShare> {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD;
     use hallvote_crypto::dkg::{Dealer, Params, ceremony_output, key_share};
     use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_share};
-    let unb64 = |v: &Value| STANDARD.decode(v.as_str().unwrap()).unwrap();
+    use hallvote_tally::record::Manifest;
     let path = format!("/api/station/polls/{poll}/ceremony");
     let mut rng = rand::rng();
     let n = u32::try_from(scrutineers.len()).unwrap();
     let (status, view) = station_call(app, &scrutineers[0], Method::GET, &path, None).await;
     assert_eq!(status, StatusCode::OK, "{view}");
     let ceremony = unb64(&view["ceremony_id"]);
+    let manifest = Manifest::decode(&unb64(&view["manifest"])).unwrap();
     let params = Params::new(u32::try_from(view["threshold"].as_u64().unwrap()).unwrap(), n).unwrap();
+    assert_eq!(params.threshold(), manifest.threshold);
     let secrets: Vec<RecipientSecret> = (0..n).map(|_| RecipientSecret::generate(&mut rng)).collect();
     for ((j, st), sk) in (1..=n).zip(scrutineers).zip(&secrets) {
         let signature = sk.public().sign_publication(&st.key, &ceremony, j);
-        let body = json!({"key": STANDARD.encode(sk.public().as_bytes()), "signature": STANDARD.encode(signature)});
+        let body = json!({"key": b64(sk.public().as_bytes()), "signature": b64(&signature)});
         let (status, v) = station_call(app, st, Method::POST, &format!("{path}/recipient"), Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
     }
     for (j, st) in (1..=n).zip(scrutineers) {
         let (_, view) = station_call(app, st, Method::GET, &path, None).await;
+        assert_eq!(view["index"], j);
+        assert_eq!(unb64(&view["ceremony_id"]), ceremony);
         let dealer = Dealer::new(params, j, &mut rng).unwrap();
         let shares: Vec<Value> = view["recipients"]
             .as_array()
@@ -308,51 +343,100 @@ pub async fn run_ceremony(
             .iter()
             .map(|r| {
                 let to = u32::try_from(r["index"].as_u64().unwrap()).unwrap();
-                let key = RecipientKey::from_bytes(&unb64(&r["data"])[..32]).unwrap();
+                // Seal only to a key the recipient's station published.
+                let published = unb64(&r["data"]);
+                let key = RecipientKey::from_bytes(&published[..32]).unwrap();
+                let station_key = &manifest.scrutineers[to as usize - 1].key;
+                key.verify_publication(station_key, &ceremony, to, &published[32..]).unwrap();
                 let sealed = seal_share(&key, &ceremony, &dealer.share_for(to).unwrap(), &mut rng).unwrap();
-                json!({"recipient": to, "sealed": STANDARD.encode(sealed)})
+                json!({"recipient": to, "sealed": b64(&sealed)})
             })
             .collect();
+        assert_eq!(shares.len(), scrutineers.len());
         let message = dealer.commitments(&ceremony, &mut rng).to_bytes();
-        let body = json!({"message": STANDARD.encode(message), "shares": shares});
+        let body = json!({"message": b64(&message), "shares": shares});
         let (status, v) = station_call(app, st, Method::POST, &format!("{path}/dealing"), Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
     }
     let mut received = Vec::new();
     for ((j, st), sk) in (1..=n).zip(scrutineers).zip(&secrets) {
         let (_, view) = station_call(app, st, Method::GET, &path, None).await;
+        let messages = dealings(&view);
         let mine: Vec<_> = view["shares"]
             .as_array()
             .unwrap()
             .iter()
             .map(|s| {
                 let dealer = u32::try_from(s["index"].as_u64().unwrap()).unwrap();
-                open_share(sk, &ceremony, dealer, j, &unb64(&s["data"])).unwrap()
+                let share = open_share(sk, &ceremony, dealer, j, &unb64(&s["data"])).unwrap();
+                share.verify(&messages[dealer as usize - 1]).unwrap();
+                share
             })
             .collect();
+        assert_eq!(mine.len(), scrutineers.len());
         received.push(mine);
         let body = json!({"complaints": []});
         let (status, v) = station_call(app, st, Method::POST, &format!("{path}/confirm"), Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
+        assert_eq!(v["state"], if j == n { "ready" } else { "ceremony" }, "{v}");
     }
-    let (_, view) = station_call(app, &scrutineers[0], Method::GET, &path, None).await;
-    assert_eq!(view["state"], "ready", "{view}");
-    let out = ceremony_output(params, &dealings(&view)).unwrap();
-    (1..=n).zip(&received).map(|(j, mine)| key_share(j, mine, &out).unwrap()).collect()
+    let all: Vec<u32> = (1..=n).collect();
+    let mut key_shares = Vec::new();
+    for ((j, st), mine) in (1..=n).zip(scrutineers).zip(&received) {
+        let (_, view) = station_call(app, st, Method::GET, &path, None).await;
+        assert_eq!(view["state"], "ready", "{view}");
+        let out = ceremony_output(params, &dealings(&view)).unwrap();
+        assert_eq!(unb64(&view["joint_key"]), out.joint_key.element().as_bytes());
+        assert_eq!(view["qualified"], json!(all));
+        key_shares.push(key_share(j, mine, &out).unwrap());
+    }
+    key_shares
 }
 
 /// The dealers' messages in a station's view of the key ceremony
 /// (`GET /api/station/polls/{id}/ceremony`), dealer 1 first, each decoded strictly.
 pub fn dealings(view: &Value) -> Vec<hallvote_crypto::dkg::DealerCommitments> {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD;
     view["dealings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| {
-            let bytes = STANDARD.decode(d["data"].as_str().unwrap()).unwrap();
-            hallvote_crypto::dkg::DealerCommitments::decode(&bytes).unwrap()
-        })
+        .map(|d| hallvote_crypto::dkg::DealerCommitments::decode(&unb64(&d["data"])).unwrap())
         .collect()
+}
+
+/// A base64 string of a JSON answer, decoded.
+pub fn unb64(v: &Value) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap()).unwrap()
+}
+
+/// Bytes as the API's base64.
+pub fn b64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The stable code of a refusal's body ("" for none).
+pub fn code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("")
+}
+
+/// The next server-sent event of a stream (skipping keep-alive comments), whole,
+/// within 10 seconds.
+pub async fn read_event(body: &mut Body) -> String {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut text = String::new();
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream is open")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(std::str::from_utf8(&data).unwrap());
+            if text.contains("event:") && text.ends_with("\n\n") {
+                return text;
+            }
+        }
+    }
 }
