@@ -382,39 +382,6 @@ impl Hall {
     }
 }
 
-/// Random valid marks for a ballot: one option per item (none, sometimes, where an
-/// item may be left unmarked), and never more "for" than an election's seats.
-pub fn random_marks(shape: &BallotShape) -> PlainBallot {
-    let marks = shape
-        .contests
-        .iter()
-        .map(|c| {
-            let mut fors = 0;
-            c.items
-                .iter()
-                .map(|item| {
-                    let n = usize::from(item.options);
-                    let mut pick = Some(rand::random_range(0..n));
-                    if item.min_marks == 0 && rand::random_range(0..10) == 0 {
-                        pick = None;
-                    }
-                    if let (Some(cap), Some(p)) = (c.cap, pick)
-                        && p == usize::from(cap.option)
-                    {
-                        if fors == cap.max {
-                            pick = Some((p + 1) % n);
-                        } else {
-                            fors += 1;
-                        }
-                    }
-                    (0..n).map(|o| u8::from(Some(o) == pick)).collect()
-                })
-                .collect()
-        })
-        .collect();
-    PlainBallot { marks }
-}
-
 /// What voting left: per poll, the sum of every cast ballot's marks (the ground
 /// truth), and how many ballots were challenged.
 #[derive(Debug, Default, Clone)]
@@ -461,13 +428,17 @@ impl Hall {
                         .await
                         .map_err(|e| format!("{card}: issue: {}", e.words().1))?;
                     let visit = booth.begin(&text).await.map_err(|e| format!("{card}: {}", e.words().1))?;
+                    // Marks drawn as the tally's tests draw them (PlainBallot::random).
+                    let marks_for = |shape: &BallotShape| {
+                        PlainBallot::random(shape, &mut rand::rng()).map_err(|e| format!("{card}: marks: {e}"))
+                    };
                     if challenge {
                         let spoiled =
-                            booth.seal(&visit, &random_marks(&visit.ballot.shape)).map_err(|e| e.to_string())?;
+                            booth.seal(&visit, &marks_for(&visit.ballot.shape)?).map_err(|e| e.to_string())?;
                         booth.challenge(&visit, &spoiled).await.map_err(|e| format!("{card}: challenge: {e}"))?;
                         challenged += 1;
                     }
-                    let plain = random_marks(&visit.ballot.shape);
+                    let plain = marks_for(&visit.ballot.shape)?;
                     let sealed = booth.seal(&visit, &plain).map_err(|e| e.to_string())?;
                     booth.cast(&visit, &sealed).await.map_err(|e| format!("{card}: cast: {e}"))?;
                     marks.push(plain.marks.into_iter().flatten().flatten().map(u64::from).collect::<Vec<_>>());

@@ -21,7 +21,7 @@ use hallvote_kiosk::link::{Answer, Link};
 use hallvote_kiosk::scrutineer::{Scrutineer, ScrutineerApp, router};
 use hallvote_kiosk::station::Station;
 use hallvote_protocol::stations::StationKind;
-use hallvote_tally::ballot::{BallotShape, PlainBallot};
+use hallvote_tally::ballot::PlainBallot;
 use hallvote_tally::record::{Fingerprint, KeyFingerprint, Record, verify_record};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -81,35 +81,6 @@ impl Ui {
 
 fn code(a: &Answer) -> (StatusCode, &str) {
     (a.status, a.error_code().unwrap_or(""))
-}
-
-/// Random marks that keep every election's cap.
-fn random_marks(shape: &BallotShape) -> PlainBallot {
-    let marks = shape
-        .contests
-        .iter()
-        .map(|c| {
-            let mut fors = 0;
-            c.items
-                .iter()
-                .map(|item| {
-                    let n = usize::from(item.options);
-                    let mut pick = rand::random_range(0..n);
-                    if let Some(cap) = c.cap
-                        && pick == usize::from(cap.option)
-                    {
-                        if fors == cap.max {
-                            pick = (pick + 1) % n;
-                        } else {
-                            fors += 1;
-                        }
-                    }
-                    (0..n).map(|o| u8::from(o == pick)).collect()
-                })
-                .collect()
-        })
-        .collect();
-    PlainBallot { marks }
 }
 
 const DELEGATES: usize = 20;
@@ -293,7 +264,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     for k in 1..=BALLOTS {
         let (_, credential) = desk.issue(poll, &CardScan::Number(format!("L{k:05}"))).await.unwrap();
         let visit = booth.begin(&credential).await.unwrap();
-        let plain = random_marks(&visit.ballot.shape);
+        let plain = PlainBallot::random(&visit.ballot.shape, &mut rand::rng()).unwrap();
         if truth.is_empty() {
             truth = vec![0; visit.ballot.shape.selections()];
         }
@@ -303,7 +274,7 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
         if k == 1 {
             // The first delegate challenges once: a ballot of other marks, opened on the
             // board as spoiled; it must not be counted (the truth does not hold it).
-            let other = random_marks(&visit.ballot.shape);
+            let other = PlainBallot::random(&visit.ballot.shape, &mut rand::rng()).unwrap();
             let spoiled = booth.seal(&visit, &other).unwrap();
             let r = booth.challenge(&visit, &spoiled).await.unwrap();
             assert_eq!(r.kind, "spoiled");
@@ -599,7 +570,7 @@ async fn a_bad_share_is_complained_about_and_its_dealer_left_out() {
     for k in 1..=3 {
         let (_, credential) = desk.issue(poll, &CardScan::Number(format!("L{k:05}"))).await.unwrap();
         let visit = booth.begin(&credential).await.unwrap();
-        let plain = random_marks(&visit.ballot.shape);
+        let plain = PlainBallot::random(&visit.ballot.shape, &mut rand::rng()).unwrap();
         truth.resize(visit.ballot.shape.selections(), 0);
         for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
             *t += u64::from(*m);
@@ -810,7 +781,7 @@ async fn a_station_decrypts_the_boards_total_and_nothing_else() {
     for k in 1..=4 {
         let (_, credential) = desk.issue(poll, &CardScan::Number(format!("L{k:05}"))).await.unwrap();
         let visit = booth.begin(&credential).await.unwrap();
-        let plain = random_marks(&visit.ballot.shape);
+        let plain = PlainBallot::random(&visit.ballot.shape, &mut rand::rng()).unwrap();
         truth.resize(visit.ballot.shape.selections(), 0);
         for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
             *t += u64::from(*m);

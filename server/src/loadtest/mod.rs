@@ -351,34 +351,6 @@ async fn ceremony(conn: &mut Conn, scrutineers: &[Station], poll: i64) -> Result
 /// A ballot ready to cast: its request body.
 type Prepared = Vec<u8>;
 
-fn random_marks(shape: &BallotShape) -> PlainBallot {
-    let marks = shape
-        .contests
-        .iter()
-        .map(|c| {
-            let mut fors = 0;
-            c.items
-                .iter()
-                .map(|item| {
-                    let n = usize::from(item.options);
-                    let mut pick = rand::random_range(0..n);
-                    if let Some(cap) = c.cap
-                        && pick == usize::from(cap.option)
-                    {
-                        if fors == cap.max {
-                            pick = (pick + 1) % n;
-                        } else {
-                            fors += 1;
-                        }
-                    }
-                    (0..n).map(|o| u8::from(o == pick)).collect()
-                })
-                .collect()
-        })
-        .collect();
-    PlainBallot { marks }
-}
-
 /// Encrypts one ballot per credential, on every core.
 async fn prepare(
     shape: &Arc<BallotShape>,
@@ -396,8 +368,8 @@ async fn prepare(
             part.iter()
                 .map(|cred| {
                     let ctx = BallotContext { election, serial: cred.serial() };
-                    let (ballot, _) =
-                        encrypt_ballot(&shape, &key, &ctx, &random_marks(&shape), &mut rng).map_err(fail)?;
+                    let marks = PlainBallot::random(&shape, &mut rng).map_err(fail)?;
+                    let (ballot, _) = encrypt_ballot(&shape, &key, &ctx, &marks, &mut rng).map_err(fail)?;
                     let entry = EntryRequest {
                         credential: Blob(cred.to_bytes()),
                         ballot: Blob(ballot.to_bytes()),
