@@ -20,13 +20,6 @@ use support::webdriver::{Browser, ENTER, decode_qr};
 
 const DELEGATES: usize = 8;
 
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
-}
-
 /// The page passes axe-core; and the strict CSP (issue 14): the browser refused
 /// nothing on it, and its markup, fetched again, carries no inline script or style.
 async fn assert_accessible(b: &Browser, page: &str) {
@@ -56,11 +49,12 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
         .await
         .unwrap();
     let desk_station = hall.station(StationKind::Desk, "报到处1").await;
-    let desk = serve(DeskApp::new(Desk::new(desk_station.link().unwrap()), "报到处1").router()).await;
+    let desk = support::serve(DeskApp::new(Desk::new(desk_station.link().unwrap()), "报到处1").router()).await;
     let booth_station = hall.station(StationKind::Booth, "投票机1").await;
-    let booth =
-        serve(BoothApp::new(Booth::new(booth_station.link().unwrap()), "投票机1", &hall.url, DEFAULT_IDLE).router())
-            .await;
+    let booth = support::serve(
+        BoothApp::new(Booth::new(booth_station.link().unwrap()), "投票机1", &hall.url, DEFAULT_IDLE).router(),
+    )
+    .await;
     let b = Browser::start().await;
 
     // Desk: the scanner types the card number and Enter.

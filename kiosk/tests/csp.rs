@@ -22,13 +22,6 @@ use support::webdriver::Browser;
 
 const DELEGATES: usize = 8;
 
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
-}
-
 /// Waits (up to 20 s) until the script `probe` (an expression) is true in the page.
 async fn wait_until(b: &Browser, probe: &str, what: &str) {
     for _ in 0..200 {
@@ -112,7 +105,8 @@ async fn every_page_family_runs_its_script_under_the_strict_policy() {
     // origin) for the polls it serves; this one serves none yet, and says so.
     let station = hall.station(StationKind::Scrutineer, "监票人终端1").await;
     let shares = hall.dir.path().join("shares");
-    let ui = serve(router(ScrutineerApp::new(Scrutineer::new(&station, shares).unwrap(), "监票人终端1"))).await;
+    let ui =
+        support::serve(router(ScrutineerApp::new(Scrutineer::new(&station, shares).unwrap(), "监票人终端1"))).await;
     b.goto(&ui).await;
     wait_until(&b, "document.getElementById('out').textContent.includes('尚未被指定')", "the station's answer shown")
         .await;
@@ -121,7 +115,7 @@ async fn every_page_family_runs_its_script_under_the_strict_policy() {
     support::assert_strict_page(&ui, "/").await;
 
     // jsQR, the booth's fallback QR reader, runs without eval under the policy.
-    let desk = serve(
+    let desk = support::serve(
         hallvote_kiosk::desk_ui::DeskApp::new(
             hallvote_kiosk::desk::Desk::new(hall.station(StationKind::Desk, "报到处1").await.link().unwrap()),
             "报到处1",

@@ -21,13 +21,6 @@ const ESCAPED: &str = "&lt;img src=x onerror=alert(1)&gt;";
 const TITLE: &str = "<script>alert(1)</script>选举";
 const ESCAPED_TITLE: &str = "&lt;script&gt;alert(1)&lt;/script&gt;选举";
 
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}")
-}
-
 /// `name=value` as a form body, every byte but letters and digits percent-encoded.
 fn form(name: &str, value: &str) -> Vec<u8> {
     let mut body = format!("{name}=");
@@ -77,7 +70,7 @@ async fn roster_names_are_text_on_the_desk_and_the_booth() {
 
     // The desk: the delegate checked in, by name.
     let desk_station = hall.station(StationKind::Desk, "报到处1").await;
-    let desk = serve(DeskApp::new(Desk::new(desk_station.link().unwrap()), "报到处1").router()).await;
+    let desk = support::serve(DeskApp::new(Desk::new(desk_station.link().unwrap()), "报到处1").router()).await;
     let link = Link::new(&desk, None).unwrap();
     let a = link.call_raw(Method::POST, "/scan", form("card", "L00001"), "application/x-www-form-urlencoded", &[]);
     let a = a.await.unwrap();
@@ -92,7 +85,7 @@ async fn roster_names_are_text_on_the_desk_and_the_booth() {
     // The booth: the contest's title and its candidate.
     let booth_station = hall.station(StationKind::Booth, "投票机1").await;
     let app = BoothApp::new(Booth::new(booth_station.link().unwrap()), "投票机1", &hall.url, DEFAULT_IDLE);
-    let booth = serve(app.router()).await;
+    let booth = support::serve(app.router()).await;
     let link = Link::new(&booth, None).unwrap();
     let a =
         link.call_raw(Method::POST, "/scan", form("credential", credential), "application/x-www-form-urlencoded", &[]);

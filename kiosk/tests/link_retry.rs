@@ -3,6 +3,8 @@
 //! (issue 14, item 5: a booth's cast failed with `rate_limited` and was not retried).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -75,15 +77,7 @@ async fn strict_server(dir: &std::path::Path) -> (String, hallvote_kiosk::organi
     let store = hallvote_server::db::Store::open(&format!("sqlite://{}?mode=rwc", dir.join("hallvote.db").display()))
         .await
         .unwrap();
-    let hash = hallvote_server::auth::password::hash_password("organiser-password", &mut rand::rng()).unwrap();
-    let new = hallvote_server::db::accounts::NewAccount {
-        username: "organiser",
-        display_name: "会务组",
-        role: hallvote_server::auth::Role::Organiser,
-        password_hash: &hash,
-        must_change_password: false,
-    };
-    hallvote_server::db::accounts::create(&store, &new, 0).await.unwrap();
+    support::organiser_account(&store).await;
     let one_a_second = RateLimit { per_second: 1, burst: 1 };
     let state =
         hallvote_server::http::AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng()))
@@ -93,22 +87,10 @@ async fn strict_server(dir: &std::path::Path) -> (String, hallvote_kiosk::organi
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let org =
-        hallvote_kiosk::organiser::Organiser::login(Link::new(&url, None).unwrap(), "organiser", "organiser-password")
+        hallvote_kiosk::organiser::Organiser::login(Link::new(&url, None).unwrap(), "organiser", support::PASSWORD)
             .await
             .unwrap();
     (url, org)
-}
-
-async fn enrol(
-    org: &hallvote_kiosk::organiser::Organiser,
-    url: &str,
-    dir: &std::path::Path,
-    kind: hallvote_protocol::stations::StationKind,
-) -> hallvote_kiosk::station::Station {
-    let body = json!({"kind": kind.as_str(), "name": kind.as_str(), "server_url": url});
-    let issued = org.call::<serde_json::Value>(Method::POST, "/api/stations/enrolments", Some(body)).await.unwrap();
-    let code = issued["qr_text"].as_str().unwrap();
-    hallvote_kiosk::station::Station::enrol(&dir.join(kind.as_str()), code, kind).await.unwrap()
 }
 
 /// The desk and the scrutineer station go through the same link: a request the
@@ -121,14 +103,15 @@ async fn the_desk_and_the_scrutineer_wait_out_the_servers_limit() {
     use hallvote_protocol::stations::StationKind;
     let dir = tempfile::tempdir().unwrap();
     let (url, org) = strict_server(dir.path()).await;
-    let desk = enrol(&org, &url, dir.path(), StationKind::Desk).await;
+    let desk = support::enrol(&org, &url, &dir.path().join("desk"), StationKind::Desk, "desk").await;
     let desk = Desk::new(desk.link().unwrap());
     // One request a second for this desk: the second and third are refused with
     // 429 at first, and the link sends them again.
     for _ in 0..3 {
         desk.sessions().await.unwrap();
     }
-    let station = enrol(&org, &url, dir.path(), StationKind::Scrutineer).await;
+    let station =
+        support::enrol(&org, &url, &dir.path().join("scrutineer"), StationKind::Scrutineer, "scrutineer").await;
     let scrutineer = Scrutineer::new(&station, dir.path().join("shares")).unwrap();
     for _ in 0..2 {
         // No poll 999999: the server's own refusal, not its rate limit.

@@ -9,7 +9,7 @@
 pub mod webdriver;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -127,7 +127,8 @@ pub async fn hall_with_roster(names: &[String], poll: Value) -> Hall {
     Hall { url, addr, org, session, poll, dir, server }
 }
 
-async fn organiser_account(store: &Store) {
+/// The organiser's account ("organiser", [`PASSWORD`]).
+pub async fn organiser_account(store: &Store) {
     let hash = hash_password(PASSWORD, &mut rand::rng()).unwrap();
     let new = NewAccount {
         username: "organiser",
@@ -137,6 +138,21 @@ async fn organiser_account(store: &Store) {
         must_change_password: false,
     };
     accounts::create(store, &new, 0).await.unwrap();
+}
+
+/// A one-time enrolment code (the QR text) the organiser issues for a station of
+/// `kind` named `name`, of the server at `url`.
+pub async fn enrolment_code(org: &Organiser, url: &str, kind: &str, name: &str) -> String {
+    let body = json!({"kind": kind, "name": name, "server_url": url});
+    let issued = org.call::<Value>(Method::POST, "/api/stations/enrolments", Some(body)).await.unwrap();
+    issued["qr_text"].as_str().unwrap().to_owned()
+}
+
+/// Enrols a station of `kind` named `name`, with its files in `folder`, with a
+/// code the organiser issued ([`enrolment_code`]).
+pub async fn enrol(org: &Organiser, url: &str, folder: &Path, kind: StationKind, name: &str) -> Station {
+    let code = enrolment_code(org, url, kind.as_str(), name).await;
+    Station::enrol(folder, &code, kind).await.unwrap()
 }
 
 /// The status and body of an organiser call that the server refused.
@@ -155,16 +171,7 @@ pub fn error_code(body: &Value) -> &str {
 impl Hall {
     /// A one-time enrolment code (the QR text) for a station of `kind`.
     pub async fn enrolment_code(&self, kind: &str, name: &str) -> String {
-        let issued = self
-            .org
-            .call::<Value>(
-                Method::POST,
-                "/api/stations/enrolments",
-                Some(json!({"kind": kind, "name": name, "server_url": self.url})),
-            )
-            .await
-            .unwrap();
-        issued["qr_text"].as_str().unwrap().to_owned()
+        enrolment_code(&self.org, &self.url, kind, name).await
     }
 
     /// The folder of the station named `name`, under the hall's folder.
@@ -174,8 +181,7 @@ impl Hall {
 
     /// Enrols a station of `kind` into its folder ([`Hall::folder`]).
     pub async fn station(&self, kind: StationKind, name: &str) -> Station {
-        let code = self.enrolment_code(kind.as_str(), name).await;
-        Station::enrol(&self.folder(name), &code, kind).await.unwrap()
+        enrol(&self.org, &self.url, &self.folder(name), kind, name).await
     }
 
     /// Appoints the officers of the poll, k of the scrutineers, each signing at the
@@ -338,4 +344,12 @@ pub async fn assert_strict_page(base: &str, path: &str) -> String {
         }
     }
     page
+}
+
+/// Serves a station's interface on a port of its own; its base URL.
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
 }
