@@ -206,6 +206,20 @@ pub struct BallotDefinition {
     pub fingerprint: String,
 }
 
+/// `GET /api/station/polls/{id}/credentials/{serial}` (booth): where a credential
+/// stands, asked when it is scanned, before the ballot is shown, so that a delegate
+/// never marks a ballot the server will refuse. `serial` is the credential's serial
+/// (spec §6.5) in 64 lowercase hex digits; the answer says nothing of who holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CredentialState {
+    /// Where the poll is: a ballot is taken only while it is open.
+    pub state: PollState,
+    /// Whether a ballot has been cast under this serial (a challenged ballot does
+    /// not spend it).
+    pub spent: bool,
+}
+
 /// `POST /api/station/polls/{id}/cast` and `…/challenge` (booth): an entry for the
 /// board (spec §14.7). The same body may be sent again while no answer came.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -314,5 +328,14 @@ mod tests {
         let mut unknown = v;
         unknown["state"] = json!("opened");
         assert!(serde_json::from_value::<BallotDefinition>(unknown).is_err());
+    }
+
+    #[test]
+    fn a_credential_state_reads_back_and_needs_both_fields() {
+        let st = CredentialState { state: PollState::Open, spent: true };
+        let v = serde_json::to_value(st).unwrap();
+        assert_eq!(v, json!({"state": "open", "spent": true}));
+        assert_eq!(serde_json::from_value::<CredentialState>(v).unwrap(), st);
+        assert!(serde_json::from_value::<CredentialState>(json!({"state": "open"})).is_err());
     }
 }

@@ -27,6 +27,11 @@ use serde_json::{Value, json};
 use sqlx::Row;
 
 /// The poll: an election of 2 from 3, a confidence vote on 2 members, one motion.
+/// Where a booth asks about `cred` (its serial in lowercase hex).
+fn credential_path(poll: i64, cred: &Credential) -> String {
+    format!("/api/station/polls/{poll}/credentials/{}", hex::encode(cred.serial()))
+}
+
 fn poll_definition() -> Value {
     json!({ "name": "第一次投票", "contests": [
         { "id": "committee", "title": "选举镇党委委员", "type": "election", "kind": "competitive",
@@ -323,6 +328,23 @@ async fn a_whole_poll_through_the_api(store: Store) {
     )
     .await;
     assert_eq!((status, code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "opening_invalid"), "{err}");
+    // A booth asks at the scan where a credential stands (issue 16): a cast one is
+    // spent, a challenged one is not, nor one issued and never used; the store says
+    // the same; a malformed serial is refused, and only a booth may ask.
+    for (cred, spent) in [(&credentials[3], true), (&credentials[10], false), (&credentials[14], false)] {
+        let (status, st) = station_call(&h.app, &h.booth, Method::GET, &credential_path(h.poll, cred), None).await;
+        assert_eq!(status, StatusCode::OK, "{st}");
+        assert_eq!(st, json!({"state": "open", "spent": spent}));
+        assert_eq!(hallvote_server::db::casting::is_spent(&store, h.poll, &cred.serial()).await.unwrap(), spent);
+    }
+    let upper = format!("/api/station/polls/{}/credentials/{}", h.poll, hex::encode_upper(credentials[3].serial()));
+    for bad in [format!("/api/station/polls/{}/credentials/abc", h.poll), upper] {
+        let (status, err) = station_call(&h.app, &h.booth, Method::GET, &bad, None).await;
+        assert_eq!((status, code(&err)), (StatusCode::BAD_REQUEST, "credential_serial_malformed"), "{bad}: {err}");
+    }
+    let (status, err) =
+        station_call(&h.app, &h.desk, Method::GET, &credential_path(h.poll, &credentials[3]), None).await;
+    assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "wrong_station_kind"));
     // Then the delegate votes for real with the same credential.
     for cred in &credentials[10..12] {
         let plain = PlainBallot::random(&def.shape, &mut rng).unwrap();
@@ -376,6 +398,8 @@ async fn a_whole_poll_through_the_api(store: Store) {
     assert_eq!((status, st["state"].as_str()), (StatusCode::OK, Some("closed")), "{st}");
     let (status, err) = station_call(&h.app, &h.booth, Method::POST, &cast_path, Some(cast_bytes[0].0.clone())).await;
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "poll_not_open"));
+    let (_, st) = station_call(&h.app, &h.booth, Method::GET, &credential_path(h.poll, &credentials[14]), None).await;
+    assert_eq!(st, json!({"state": "closed", "spent": true}), "a closed poll is said at the scan");
 
     // Decryption by scrutineers 1, 3 and 5 only; a share made with another's key is refused.
     let (status, agg) = station_call(

@@ -137,3 +137,36 @@ async fn the_sqlite_file_is_private() {
     assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     again.close().await;
 }
+
+async fn card_numbers_are_found_whatever_the_case_of_their_letters(store: Store) {
+    use hallvote_server::db::{congress, roster};
+    use hallvote_server::roster::RosterRow;
+    let c = congress::create_congress(&store, "中国共产党青山镇第十五届代表大会", 15, 5, 1).await.unwrap();
+    let row = |card: &str, name: &str| RosterRow {
+        line: 2,
+        seq: "1".into(),
+        name: name.into(),
+        gender: None,
+        ethnicity: String::new(),
+        group: "第一代表团".into(),
+        unit: String::new(),
+        card: card.into(),
+    };
+    let rows = [row("T009", "王芳"), row("ab1", "李娜"), row("AB1", "张伟"), row("代表-x7", "刘洋")];
+    roster::import(&store, c.id, &rows).await.unwrap();
+    let name = |card: &'static str| {
+        let store = store.clone();
+        async move { roster::by_card(&store, c.id, card).await.unwrap().map(|d| d.name) }
+    };
+    // As the desk clerk types it (issue 16, item 10).
+    assert_eq!(name("t009").await.as_deref(), Some("王芳"));
+    assert_eq!(name("T009").await.as_deref(), Some("王芳"));
+    assert_eq!(name("代表-X7").await.as_deref(), Some("刘洋"));
+    // Two numbers that differ in case only: each is found by its exact number, and
+    // a third spelling finds neither rather than guess.
+    assert_eq!(name("ab1").await.as_deref(), Some("李娜"));
+    assert_eq!(name("AB1").await.as_deref(), Some("张伟"));
+    assert_eq!(name("Ab1").await, None);
+    assert_eq!(name("T0090").await, None);
+}
+both_backends!(card_case, card_numbers_are_found_whatever_the_case_of_their_letters);

@@ -291,6 +291,7 @@ fn path_parameters(path: &str) -> Vec<Parameter> {
             ),
             "card" => ("The delegate's card number (代表证号).", Str),
             "tracking" => ("The tracking code, XXXX-XXXX-XXXX-XXXX (追踪码).", Str),
+            "serial" => ("A credential's serial (spec §6.5), 64 lowercase hex digits.", Str),
             "file" => ("The file's name, as a page names it (`board.js`, `console.css`, …).", Str),
             _ => ("", Str),
         };

@@ -105,14 +105,37 @@ pub async fn roll(store: &Store, congress_id: i64) -> Result<Vec<DelegateRecord>
     rows.iter().map(from_row).collect()
 }
 
-/// The delegate with card number `card` on a congress's roll.
+/// The delegate with card number `card` on a congress's roll. Card numbers are
+/// matched without regard to the case of ASCII letters ("t009" finds T009, as a
+/// desk clerk types it), unless the roll holds the exact number, or more than one
+/// number differs from it in case only (then only the exact number is found).
 pub async fn by_card(store: &Store, congress_id: i64, card: &str) -> Result<Option<DelegateRecord>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM delegates WHERE congress_id = $1 AND card = $2"))
+    let exact = sqlx::query(&format!("SELECT {COLUMNS} FROM delegates WHERE congress_id = $1 AND card = $2"))
         .bind(congress_id)
         .bind(card)
         .fetch_optional(store.pool())
         .await?;
-    row.as_ref().map(from_row).transpose()
+    if let Some(row) = exact {
+        return from_row(&row).map(Some);
+    }
+    // SQLite's UPPER folds ASCII letters only; the same is asked of PostgreSQL by
+    // comparing with the ASCII-uppercased number in Rust on both.
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM delegates WHERE congress_id = $1 AND UPPER(card) = $2"))
+        .bind(congress_id)
+        .bind(card.to_ascii_uppercase())
+        .fetch_all(store.pool())
+        .await?;
+    let found: Vec<DelegateRecord> = rows
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|d| d.card.eq_ignore_ascii_case(card))
+        .collect();
+    Ok(match <[DelegateRecord; 1]>::try_from(found) {
+        Ok([one]) => Some(one),
+        Err(_) => None,
+    })
 }
 
 /// An approved exclusion (R1).

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use super::AppState;
 use super::extract::Json as JsonBody;
 use super::station_auth::SignedStationRequest;
+use super::support::attendance::{AttendanceFigures, attendance_figures};
 use super::support::card_scan::{CardScan, scanned_card};
 use super::support::load::load_session;
 use super::support::session::Authenticated;
@@ -85,6 +86,19 @@ pub fn router() -> Api {
                 ROUTE
             },
             station_sessions,
+        )
+        .mount(
+            {
+                const ROUTE: Route =
+                    at(Get, "/api/station/sessions/{id}/attendance", "desk", Access::Station(&[StationKind::Desk]))
+                        .says(
+                            "Expected, present and quorum now, for a desk station",
+                            "报到处终端查看出席情况：应到、实到人数及是否达到法定人数（R1–R3）。",
+                        )
+                        .answers_type::<AttendanceFigures>(200);
+                ROUTE
+            },
+            station_attendance,
         )
         .mount(
             {
@@ -218,6 +232,15 @@ async fn station_sessions(State(state): State<AppState>) -> Result<Json<Vec<Desk
     }
     out.sort_by_key(|s| std::cmp::Reverse(s.id));
     Ok(Json(out))
+}
+
+/// The session's attendance as the desk shows it beside the scan (issue 16, item 10).
+async fn station_attendance(
+    State(state): State<AppState>,
+    Path(session_id): Path<i64>,
+) -> Result<Json<AttendanceFigures>, ApiError> {
+    let s = load_session(&state, session_id).await?;
+    Ok(Json(attendance_figures(&state, &s).await?))
 }
 
 async fn station_movement(

@@ -27,8 +27,8 @@ use crate::lifecycle::PollState;
 use crate::poll::issuance::{self, not_open};
 use crate::stations_protocol::StationKind;
 use hallvote_protocol::wire::{
-    BallotDefinition, Blob, BoardSummary, EntryKind, EntryRequest, Fixed, IssueRequest, Issued, Lookup, LookupEntry,
-    Receipt,
+    BallotDefinition, Blob, BoardSummary, CredentialState, EntryKind, EntryRequest, Fixed, IssueRequest, Issued,
+    Lookup, LookupEntry, Receipt,
 };
 
 /// The routes of this resource, each with who may call it.
@@ -73,6 +73,29 @@ pub fn router() -> Api {
                 ROUTE
             },
             ballot_definition,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(
+                    Get,
+                    "/api/station/polls/{id}/credentials/{serial}",
+                    "voting",
+                    Access::Station(&[StationKind::Booth]),
+                )
+                .says(
+                    "Where a scanned credential stands",
+                    "凭证状态：扫描选票凭证时、显示选票之前，询问投票是否在进行、该凭证是否已投过票。",
+                )
+                .more(
+                    "Read-only. `serial` is the credential's serial (spec §6.5) in 64 lowercase hex digits. \
+                     The booth asks before it shows the ballot, so that a spent credential or a poll that is \
+                     not open is refused at the scan, not after the delegate has marked.",
+                )
+                .answers_type::<CredentialState>(200)
+                .refuses(&[(400, "credential_serial_malformed")]);
+                ROUTE
+            },
+            credential_state,
         )
         .mount(
             {
@@ -209,6 +232,31 @@ async fn ballot_definition(
         public_shares: keys.public_shares.iter().map(|x| Fixed(*x)).collect(),
         fingerprint: keys.fingerprint.short(),
     }))
+}
+
+async fn credential_state(
+    State(state): State<AppState>,
+    Path((id, serial)): Path<(i64, String)>,
+) -> Result<Json<CredentialState>, ApiError> {
+    let serial = parse_serial(&serial).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "credential_serial_malformed",
+            "凭证序号格式不正确（应为 64 位小写十六进制数字）。",
+            "The credential serial is malformed (64 lowercase hex digits expected).",
+        )
+    })?;
+    let (_, run) = load_run(&state, id).await?;
+    let spent = casting::is_spent(&state.store, id, &serial).await?;
+    Ok(Json(CredentialState { state: run.state, spent }))
+}
+
+/// A credential serial as 64 lowercase hex digits.
+fn parse_serial(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 || text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    hex::decode(text).ok()?.try_into().ok()
 }
 
 fn receipt(state: &AppState, poll_id: i64, e: &StoredEntry) -> Result<Receipt, ApiError> {
