@@ -9,6 +9,7 @@
 //! with the receipt it gave the first time (spec §14.6).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,15 +24,17 @@ use hallvote_tally::ballot::{
 use hallvote_tally::record::builder::{head_message, joint_key};
 use hallvote_tally::record::{BoardEntry, Manifest};
 use hallvote_tally::record::{Fingerprint, ReceiptKind, SignedHead};
-use http::{Method, StatusCode};
+use http::Method;
 use serde::Serialize;
 use serde_json::Value;
 use thiserror::Error;
 
 use crate::credential_text::{CredentialText, CredentialTextError};
-use crate::link::{Answer, Link, LinkError};
+use crate::link::{Answer, Link, LinkError, Refused};
+use crate::words::refusals::{self, Said};
 use hallvote_protocol::lifecycle::PollState;
 use hallvote_protocol::wire::{self, EntryKind};
+use hallvote_tally::Lang;
 
 /// How often a cast whose answer was lost is sent again before the booth asks the
 /// delegate to wait for help, and the pause before each try.
@@ -50,16 +53,16 @@ pub enum BoothError {
     /// The server cannot be reached (after the retries, for a cast).
     #[error("{0}")]
     Unreachable(LinkError),
-    /// The server refused: its stable code and its message.
-    #[error("{code}: {message}")]
-    Refused {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The stable error code.
-        code: String,
-        /// The server's message, in the booth's language.
-        message: String,
-    },
+    /// The server refused.
+    #[error("{0}")]
+    Refused(Refused),
+    /// The credential has already been used to cast a ballot: the server says so
+    /// when asked at the scan, before the ballot is shown.
+    #[error("the credential has already been used to cast a ballot")]
+    CredentialSpent,
+    /// The poll is not open for voting (not yet, or no longer).
+    #[error("the poll is not open: {0:?}")]
+    PollNotOpen(PollState),
     /// The server's answer does not check out (a receipt without a valid signature
     /// or inclusion proof, a manifest that cannot be read).
     #[error("the server's answer does not check out: {0}")]
@@ -70,8 +73,19 @@ pub enum BoothError {
 }
 
 impl BoothError {
-    /// What the delegate reads: (zh-CN, en).
+    /// What the delegate reads, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let (zh, en) = self.words();
+        match lang {
+            Lang::ZhCn => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// What the delegate reads: (zh-CN, en). A refusal of the server reads in the
+    /// station's own words for its code ([`Refused::words`]), never as the raw code.
     pub fn words(&self) -> (String, String) {
+        let both = |w: Said| (w.zh.to_owned(), w.en.to_owned());
         match self {
             Self::Text(CredentialTextError::NotACredential) => (
                 "这不是选票凭证。请扫描报到处发给您的选票二维码（不是代表证）。".into(),
@@ -94,7 +108,9 @@ impl BoothError {
                 "暂时连接不上服务器，正在重试。请稍候，不要离开；您的选票不会丢失。".into(),
                 "The server cannot be reached; retrying. Please wait here: your ballot will not be lost.".into(),
             ),
-            Self::Refused { code, message, .. } => (message.clone(), format!("{message} ({code})")),
+            Self::Refused(r) => (r.words(Lang::ZhCn), r.words(Lang::En)),
+            Self::CredentialSpent => both(refusals::CREDENTIAL_SPENT),
+            Self::PollNotOpen(_) => both(refusals::POLL_NOT_OPEN),
             Self::Untrusted(_) => (
                 "服务器的确认未通过核验，选票未视为已投出。请联系工作人员。".into(),
                 "The server's confirmation did not check out; the ballot is not taken as cast. Please call staff."
@@ -105,12 +121,8 @@ impl BoothError {
     }
 }
 
-fn refused(a: &Answer) -> BoothError {
-    BoothError::Refused {
-        status: a.status,
-        code: a.error_code().unwrap_or("unknown").to_owned(),
-        message: a.error_message().unwrap_or("").to_owned(),
-    }
+pub(crate) fn refused(a: &Answer) -> BoothError {
+    BoothError::Refused(a.refusal())
 }
 
 /// The server's answer decoded as `T` (hallvote_protocol::wire): an answer that is
@@ -201,22 +213,30 @@ pub struct Receipt {
 #[derive(Debug)]
 pub struct Booth {
     link: Link,
+    /// The language the delegate reads: the server's messages are asked for in it.
+    english: AtomicBool,
     ballots: Mutex<HashMap<i64, Arc<BallotDefinition>>>,
 }
 
 impl Booth {
     /// A booth talking to the server over `link` (signed as a booth station).
     pub fn new(link: Link) -> Self {
-        Self { link, ballots: Mutex::new(HashMap::new()) }
+        Self { link, english: AtomicBool::new(false), ballots: Mutex::new(HashMap::new()) }
     }
 
-    /// The link, to change its language.
-    pub fn link(&self) -> &Link {
-        &self.link
+    /// Asks the server for its messages in `lang` from now on.
+    pub fn set_language(&self, lang: Lang) {
+        self.english.store(lang == Lang::En, Ordering::Relaxed);
+    }
+
+    /// The link, in the booth's language.
+    pub fn link(&self) -> Link {
+        let lang = if self.english.load(Ordering::Relaxed) { Lang::En } else { Lang::ZhCn };
+        self.link.clone().language(lang.code())
     }
 
     async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Answer, BoothError> {
-        self.link.call(method, path, body).await.map_err(BoothError::Unreachable)
+        self.link().call(method, path, body).await.map_err(BoothError::Unreachable)
     }
 
     /// The ballot of poll `poll`, fetched once and kept.
@@ -262,22 +282,41 @@ impl Booth {
         Ok(def)
     }
 
-    /// Reads a scanned credential, fetches its ballot and checks the credential's
-    /// signature for that poll, before anything is shown.
+    /// Reads a scanned credential, fetches its ballot, checks the credential's
+    /// signature for that poll, and asks the server where the credential stands,
+    /// before anything is shown: a poll that is not open, or a credential already
+    /// used to cast a ballot, is refused here, not after the delegate has marked.
     pub async fn begin(&self, scanned: &str) -> Result<Visit, BoothError> {
         let text = CredentialText::decode(scanned)?;
         let ballot = self.ballot(text.poll).await?;
         text.credential
             .verify(&ballot.manifest.credential_key, &ballot.poll_id)
             .map_err(|_| BoothError::CredentialInvalid)?;
-        if ballot.state != PollState::Open {
-            return Err(BoothError::Refused {
-                status: StatusCode::CONFLICT,
-                code: "poll_not_open".into(),
-                message: "本次投票未开始或已结束。".into(),
-            });
+        let standing = self.credential_state(text.poll, &text.credential).await?;
+        if standing.state != PollState::Open {
+            // The kept ballot is of an open poll; this one is no longer.
+            self.ballots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&text.poll);
+            return Err(BoothError::PollNotOpen(standing.state));
+        }
+        if standing.spent {
+            return Err(BoothError::CredentialSpent);
         }
         Ok(Visit { ballot, credential: text.credential })
+    }
+
+    /// Where `credential` stands on the server: the poll's state and whether a
+    /// ballot was cast under it (read-only; the server learns only the serial).
+    pub async fn credential_state(
+        &self,
+        poll: i64,
+        credential: &Credential,
+    ) -> Result<wire::CredentialState, BoothError> {
+        let path = format!("/api/station/polls/{poll}/credentials/{}", hex::encode(credential.serial()));
+        let a = self.call(Method::GET, &path, None).await?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        decode_answer(&a)
     }
 
     /// Encrypts and proves the marks (a new encryption every time). Marks that
@@ -331,8 +370,9 @@ impl Booth {
     ) -> Result<Receipt, BoothError> {
         let path = format!("/api/station/polls/{}/{what}", visit.ballot.poll);
         let mut tries = 0;
+        let link = self.link();
         let answer = loop {
-            match self.link.call_json(Method::POST, &path, body).await {
+            match link.call_json(Method::POST, &path, body).await {
                 Ok(a) => break a,
                 Err(e) => {
                     tries += 1;

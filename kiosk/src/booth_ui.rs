@@ -29,6 +29,8 @@ use crate::words::booth::Booth as Words;
 
 /// How long a page waits for the delegate before it forgets everything.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(180);
+/// The language every visit starts in.
+pub const DEFAULT_LANG: Lang = Lang::ZhCn;
 
 /// The booth process's state.
 pub struct BoothApp {
@@ -53,6 +55,7 @@ struct Screen {
     sealed: Option<Arc<Sealed>>,
     receipt: Option<Receipt>,
     challenged: Option<(Receipt, PlainBallot)>,
+    failure: Option<Failure>,
     last: Instant,
 }
 
@@ -65,6 +68,7 @@ impl Screen {
             sealed: None,
             receipt: None,
             challenged: None,
+            failure: None,
             last: Instant::now(),
         }
     }
@@ -78,7 +82,7 @@ impl BoothApp {
             name: name.to_owned(),
             server_url: server_url.trim_end_matches('/').to_owned(),
             idle,
-            screen: Mutex::new(Screen::new(Lang::ZhCn)),
+            screen: Mutex::new(Screen::new(DEFAULT_LANG)),
         })
     }
 
@@ -95,6 +99,7 @@ impl BoothApp {
             .route("/challenge", post(challenge))
             .route("/challenged", get(challenged_page))
             .route("/receipt", get(receipt_page))
+            .route("/failed", get(failed))
             .route("/done", post(done))
             .route("/timeout", get(timeout))
             .route("/lang/{l}", get(set_lang))
@@ -106,34 +111,71 @@ impl BoothApp {
     async fn screen(&self) -> tokio::sync::MutexGuard<'_, Screen> {
         let mut s = self.screen.lock().await;
         if s.visit.is_some() && s.last.elapsed() > self.idle {
-            *s = Screen::new(s.lang);
+            *s = self.fresh_screen();
         }
         s.last = Instant::now();
         s
+    }
+
+    /// The screen for the next delegate: nothing of the last visit, in the booth's
+    /// default language (the last delegate's choice is theirs, not the next one's).
+    fn fresh_screen(&self) -> Screen {
+        self.booth.set_language(DEFAULT_LANG);
+        Screen::new(DEFAULT_LANG)
+    }
+
+    /// Forgets the visit and goes back to the start, for the next delegate.
+    async fn start_over(&self) {
+        *self.screen.lock().await = self.fresh_screen();
     }
 
     /// The frame of a page titled `title`; `idle` sets the idle timer.
     fn frame<'a>(&'a self, lang: Lang, title: &'a str, idle: bool) -> Frame<'a> {
         Frame::new(lang, &self.name, title, idle.then_some(self.idle.as_secs()))
     }
+}
 
-    /// A page titled `title` saying why a step failed; with `retry`, a button to send
-    /// that request again. `idle` sets the idle timer.
-    fn failure(&self, lang: Lang, title: &str, e: &BoothError, retry: Option<&'static str>, idle: bool) -> Response {
-        let w = Words::of(lang);
-        render(&FailurePage { frame: self.frame(lang, title, idle), w, error: &words(lang, e), retry })
-    }
+/// Why the last step failed, kept for the page that says so (`GET /failed`), in
+/// both languages so that the language switch works there too.
+struct Failure {
+    /// The page's title, from the booth's words.
+    title: fn(&Words) -> &'static str,
+    /// Why: (zh-CN, en).
+    words: (String, String),
+    /// A button that sends the failed request again.
+    retry: Option<&'static str>,
+    /// Whether the page's idle timer runs.
+    idle: bool,
+}
+
+/// Keeps why a step failed and sends the browser to the page that says so, with a
+/// big button back to the start; with `retry`, a button to send that request again
+/// first. `idle` sets the idle timer. (A page of its own, not the answer to the
+/// POST, so that reloading it sends nothing again.)
+fn fail(
+    s: &mut Screen,
+    title: fn(&Words) -> &'static str,
+    e: &BoothError,
+    retry: Option<&'static str>,
+    idle: bool,
+) -> Response {
+    s.failure = Some(Failure { title, words: e.words(), retry, idle });
+    Redirect::to("/failed").into_response()
+}
+
+async fn failed(State(app): App) -> Response {
+    let s = app.screen().await;
+    let Some(f) = &s.failure else { return Redirect::to("/").into_response() };
+    let lang = s.lang;
+    let w = Words::of(lang);
+    let error = match lang {
+        Lang::ZhCn => &f.words.0,
+        Lang::En => &f.words.1,
+    };
+    render(&FailurePage { frame: app.frame(lang, (f.title)(w), f.idle), w, error, retry: f.retry })
 }
 
 type App = State<Arc<BoothApp>>;
-
-fn words(lang: Lang, e: &BoothError) -> String {
-    let (zh, en) = e.words();
-    match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    }
-}
 
 fn welcome_page(app: &BoothApp, lang: Lang, error: Option<&str>) -> Response {
     let w = Words::of(lang);
@@ -159,7 +201,12 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
             s.visit = Some(visit);
             Redirect::to("/contest/0").into_response()
         }
-        Err(e) => welcome_page(&app, lang, Some(&words(lang, &e))),
+        // What was scanned is not a credential, or the server did not answer: scan
+        // again, here.
+        Err(e @ (BoothError::Text(_) | BoothError::Unreachable(_))) => welcome_page(&app, lang, Some(&e.message(lang))),
+        // The credential cannot vote (spent, not this poll's, the poll not open) or
+        // the server cannot be asked: a page that says so, and the way back.
+        Err(e) => fail(&mut s, |w| w.cannot_vote, &e, None, true),
     }
 }
 
@@ -333,7 +380,7 @@ async fn seal(State(app): App, headers: HeaderMap) -> Response {
             s.sealed = Some(Arc::new(sealed));
             Redirect::to("/sealed").into_response()
         }
-        Ok(Err(e)) => app.failure(s.lang, Words::of(s.lang).cannot_encrypt, &e, None, true),
+        Ok(Err(e)) => fail(&mut s, |w| w.cannot_encrypt, &e, None, true),
         Err(_) => Redirect::to("/review").into_response(),
     }
 }
@@ -362,10 +409,8 @@ async fn cast(State(app): App, headers: HeaderMap) -> Response {
             s.receipt = Some(r);
             Redirect::to("/receipt").into_response()
         }
-        Err(e @ BoothError::Unreachable(_)) => {
-            app.failure(s.lang, Words::of(s.lang).wait_title, &e, Some("/cast"), false)
-        }
-        Err(e) => app.failure(s.lang, Words::of(s.lang).not_cast, &e, None, true),
+        Err(e @ BoothError::Unreachable(_)) => fail(&mut s, |w| w.wait_title, &e, Some("/cast"), false),
+        Err(e) => fail(&mut s, |w| w.not_cast, &e, None, true),
     }
 }
 
@@ -386,13 +431,11 @@ async fn challenge(State(app): App, headers: HeaderMap) -> Response {
                     s.challenged = Some((r, p));
                     Redirect::to("/challenged").into_response()
                 }
-                Err(e) => app.failure(s.lang, Words::of(s.lang).check_failed, &e, None, false),
+                Err(e) => fail(&mut s, |w| w.check_failed, &e, None, false),
             }
         }
-        Err(e @ BoothError::Unreachable(_)) => {
-            app.failure(s.lang, Words::of(s.lang).wait_title, &e, Some("/challenge"), false)
-        }
-        Err(e) => app.failure(s.lang, Words::of(s.lang).cannot_check, &e, None, true),
+        Err(e @ BoothError::Unreachable(_)) => fail(&mut s, |w| w.wait_title, &e, Some("/challenge"), false),
+        Err(e) => fail(&mut s, |w| w.cannot_check, &e, None, true),
     }
 }
 
@@ -437,20 +480,19 @@ async fn done(State(app): App, headers: HeaderMap) -> Response {
     if let Some(r) = refuse_cross_site(&headers) {
         return r;
     }
-    let mut s = app.screen().await;
-    *s = Screen::new(s.lang);
+    app.start_over().await;
     Redirect::to("/").into_response()
 }
 
 async fn timeout(State(app): App) -> Redirect {
-    let mut s = app.screen.lock().await;
-    *s = Screen::new(s.lang);
+    app.start_over().await;
     Redirect::to("/")
 }
 
 async fn set_lang(State(app): App, Path(l): Path<String>, headers: HeaderMap) -> Redirect {
     let mut s = app.screen().await;
     s.lang = if l == "en" { Lang::En } else { Lang::ZhCn };
+    app.booth.set_language(s.lang);
     // Back to the page the switch was pressed on, if it was one of ours.
     let back = headers
         .get(axum::http::header::REFERER)

@@ -7,10 +7,11 @@
 use hallvote_crypto::credential::{BlindSignature, blind, finalize};
 use http::Method;
 
-use crate::booth::{Booth, BoothError};
+use crate::booth::{Booth, BoothError, refused};
 use crate::credential_text::CredentialText;
 use crate::link::Link;
 use hallvote_protocol::wire;
+use hallvote_tally::Lang;
 
 /// Which delegate: the text of the card's QR code, or the card number typed.
 #[derive(Debug, Clone)]
@@ -24,20 +25,11 @@ pub enum CardScan {
 /// The desk.
 #[derive(Debug)]
 pub struct Desk {
-    link: Link,
     ballots: Booth,
 }
 
 /// A session as the desk sees it.
 pub use hallvote_protocol::wire::{DeskAnswer as Delegate, DeskPoll, DeskSession};
-
-fn refused(a: &crate::link::Answer) -> BoothError {
-    BoothError::Refused {
-        status: a.status,
-        code: a.error_code().unwrap_or("unknown").to_owned(),
-        message: a.error_message().unwrap_or("").to_owned(),
-    }
-}
 
 fn scan_body(card: &CardScan) -> wire::CardScan {
     match card {
@@ -58,7 +50,17 @@ impl CardScan {
 impl Desk {
     /// The sessions and their polls, newest first.
     pub async fn sessions(&self) -> Result<Vec<DeskSession>, BoothError> {
-        let a = self.link.call(Method::GET, "/api/station/sessions", None).await.map_err(BoothError::Unreachable)?;
+        let a = self.link().call(Method::GET, "/api/station/sessions", None).await.map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        crate::booth::decode_answer(&a)
+    }
+
+    /// The session's attendance now: expected, present and whether the quorum is met.
+    pub async fn attendance(&self, session: i64) -> Result<wire::AttendanceFigures, BoothError> {
+        let path = format!("/api/station/sessions/{session}/attendance");
+        let a = self.link().call(Method::GET, &path, None).await.map_err(BoothError::Unreachable)?;
         if !a.status.is_success() {
             return Err(refused(&a));
         }
@@ -69,7 +71,7 @@ impl Desk {
     pub async fn check_in(&self, session: i64, card: &CardScan, arrive: bool) -> Result<Delegate, BoothError> {
         let what = if arrive { "checkin" } else { "checkout" };
         let a = self
-            .link
+            .link()
             .call_json(Method::POST, &format!("/api/station/sessions/{session}/{what}"), &scan_body(card))
             .await
             .map_err(BoothError::Unreachable)?;
@@ -81,7 +83,17 @@ impl Desk {
 
     /// A desk talking to the server over `link` (signed as a desk station).
     pub fn new(link: Link) -> Self {
-        Self { ballots: Booth::new(link.clone()), link }
+        Self { ballots: Booth::new(link) }
+    }
+
+    /// Asks the server for its messages in `lang` from now on.
+    pub fn set_language(&self, lang: Lang) {
+        self.ballots.set_language(lang);
+    }
+
+    /// The link, in the desk's language.
+    fn link(&self) -> Link {
+        self.ballots.link()
     }
 
     /// Issues the delegate's credential for poll `poll` and returns its QR text
@@ -97,7 +109,7 @@ impl Desk {
         };
         let body = wire::IssueRequest { qr, card, blinded: request.as_bytes().into() };
         let a = self
-            .link
+            .link()
             .call_json(Method::POST, &format!("/api/station/polls/{poll}/issue"), &body)
             .await
             .map_err(BoothError::Unreachable)?;

@@ -101,11 +101,7 @@ impl DeskApp {
 type App = State<Arc<DeskApp>>;
 
 fn say(lang: Lang, e: &BoothError) -> String {
-    let (zh, en) = e.words();
-    match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    }
+    e.message(lang)
 }
 
 async fn render(app: &DeskApp, s: &DeskScreen, error: Option<&str>) -> Response {
@@ -124,7 +120,15 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
         }
     };
     let current = s.session.or_else(|| sessions.first().map(|x| x.id));
+    // Present and quorum beside the scan; the desk works on without them.
+    let attendance = match current {
+        Some(id) => app.desk.attendance(id).await.ok(),
+        None => None,
+    };
     let session = sessions.iter().find(|x| Some(x.id) == current).map(|cur| SessionView {
+        attendance: attendance
+            .as_ref()
+            .map(|a| Attendance { text: w.attendance(a.present, a.expected, a.quorum_met), quorum_met: a.quorum_met }),
         congress: &cur.congress,
         when: w.session_when(cur.number, &cur.date),
         open: cur
@@ -302,6 +306,7 @@ async fn done_get(State(app): App) -> Redirect {
 async fn set_lang(State(app): App, Path(l): Path<String>) -> Redirect {
     let mut s = app.screen().await;
     s.lang = if l == "en" { Lang::En } else { Lang::ZhCn };
+    app.desk.set_language(s.lang);
     Redirect::to("/")
 }
 
@@ -321,10 +326,17 @@ struct HomePage<'a> {
 }
 
 struct SessionView<'a> {
+    /// Present of expected, and the quorum, if the server said.
+    attendance: Option<Attendance>,
     congress: &'a str,
     when: String,
     /// The open polls' names, joined.
     open: String,
+}
+
+struct Attendance {
+    text: String,
+    quorum_met: bool,
 }
 
 struct SessionChoice<'a> {

@@ -12,12 +12,14 @@ use std::time::Duration;
 use hallvote_crypto::sign::SigningKey;
 use hallvote_protocol::pinned::PinnedCertVerifier;
 use hallvote_protocol::stations::sign_request;
+use hallvote_protocol::wire::{ErrorBody, ErrorDetail};
+use hallvote_tally::Lang;
 use http::{Method, Request, StatusCode, Uri, header};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -59,17 +61,31 @@ pub struct Answer {
     pub json: Value,
     /// The body as it came.
     pub body: Bytes,
+    /// A refusal's code and message: the body of an answer that is not a success,
+    /// decoded as [`ErrorBody`] (spec §14.2); `None` for a success, or for a body
+    /// that is not one (a proxy's page).
+    pub error: Option<ErrorDetail>,
 }
 
 impl Answer {
-    /// The stable error code of a refusal (`{"error": {"code": …}}`), if any.
+    /// The stable code of a refusal (`credential_already_spent`), if the answer is one.
     pub fn error_code(&self) -> Option<&str> {
-        self.json["error"]["code"].as_str()
+        self.error.as_ref().map(|e| e.code.as_str())
     }
 
     /// The refusal's message, in the language the request asked for.
     pub fn error_message(&self) -> Option<&str> {
-        self.json["error"]["message"].as_str()
+        self.error.as_ref().map(|e| e.message.as_str())
+    }
+
+    /// The refusal this answer carries, as every station keeps it: a body that is
+    /// not an [`ErrorBody`] is a refusal with the code [`UNKNOWN_CODE`] and no message.
+    pub fn refusal(&self) -> Refused {
+        let (code, message) = match &self.error {
+            Some(e) => (e.code.clone(), e.message.clone()),
+            None => (UNKNOWN_CODE.to_owned(), String::new()),
+        };
+        Refused { status: self.status, code, message }
     }
 
     /// The body decoded as `T` (a type of `hallvote_protocol::wire`), strictly: a
@@ -77,6 +93,35 @@ impl Answer {
     /// the error names the field (`public_shares[2]: 31 bytes where 32 are expected`).
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, AnswerError> {
         serde_path_to_error::deserialize(&self.json).map_err(|e| AnswerError(e.to_string()))
+    }
+}
+
+/// The code of a refusal whose body is not an [`ErrorBody`].
+pub const UNKNOWN_CODE: &str = "unknown";
+
+/// The server refused a station's request: what every station carries of a refusal.
+/// The stable `code` picks the station's own words for it (`words::refusals`); the
+/// server's `message` is in the language the request asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{code}: {message}")]
+pub struct Refused {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The server's stable code (`credential_already_spent`).
+    pub code: String,
+    /// The server's message.
+    pub message: String,
+}
+
+impl Refused {
+    /// What a person at the station reads, in `lang`: the station's own words for
+    /// a code it knows, else the server's message; never the raw code.
+    pub fn words(&self, lang: Lang) -> String {
+        match crate::words::refusals::known(&self.code) {
+            Some(w) => w.get(lang).to_owned(),
+            None if !self.message.is_empty() => self.message.clone(),
+            None => crate::words::refusals::UNEXPLAINED.get(lang).to_owned(),
+        }
     }
 }
 
@@ -291,7 +336,16 @@ where
     } else {
         serde_json::from_slice(&body).map_err(|e| LinkError::BadAnswer(format!("{status}: {e}")))?
     };
-    Ok(Answer { status, headers, json, body })
+    let error = refusal_body(status, &json);
+    Ok(Answer { status, headers, json, body, error })
+}
+
+/// The refusal in an answer's body, decoded as the wire type: none for a success.
+fn refusal_body(status: StatusCode, json: &Value) -> Option<ErrorDetail> {
+    if status.is_success() {
+        return None;
+    }
+    ErrorBody::deserialize(json).ok().map(|b| b.error)
 }
 
 #[cfg(test)]
@@ -303,7 +357,35 @@ mod tests {
     use serde_json::json;
 
     fn answer(json: Value) -> Answer {
-        Answer { status: StatusCode::OK, headers: http::HeaderMap::new(), body: Bytes::from(json.to_string()), json }
+        Answer {
+            status: StatusCode::OK,
+            headers: http::HeaderMap::new(),
+            body: Bytes::from(json.to_string()),
+            json,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_read_with_the_wire_type_and_never_from_a_success() {
+        let body = json!({"error": {"code": "credential_already_spent", "message": "已投出"}});
+        let mut a = answer(body.clone());
+        a.status = StatusCode::CONFLICT;
+        a.error = refusal_body(a.status, &body);
+        assert_eq!(a.error_code(), Some("credential_already_spent"));
+        assert_eq!(
+            a.refusal(),
+            Refused {
+                status: StatusCode::CONFLICT, code: "credential_already_spent".into(), message: "已投出".into()
+            }
+        );
+        assert_eq!(refusal_body(StatusCode::OK, &body), None, "a success is no refusal");
+        let odd = json!({"error": "busy"});
+        assert_eq!(refusal_body(StatusCode::BAD_GATEWAY, &odd), None);
+        let mut proxy = answer(odd);
+        proxy.status = StatusCode::BAD_GATEWAY;
+        assert_eq!(proxy.refusal().code, UNKNOWN_CODE);
+        assert_eq!(proxy.refusal().words(Lang::En), crate::words::refusals::UNEXPLAINED.en);
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! are methods of the table. Templates print them escaped like any other value.
 //!
 //! The reasons a booth or desk request failed are with their errors
-//! (`BoothError::words`), the scrutineer's with `ScrutineerError`.
+//! (`BoothError::words`), the scrutineer's with `ScrutineerError`; what the server
+//! refused, by its stable code, is in [`refusals`].
 
 pub mod booth;
 pub mod desk;
+pub mod refusals;
 pub mod scrutineer;
 pub mod station;

@@ -11,9 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hallvote_kiosk::booth::{Booth, BoothError, check_challenged};
 use hallvote_kiosk::desk::{CardScan, Desk};
-use hallvote_kiosk::link::Link;
+use hallvote_kiosk::link::{Link, Refused};
 use hallvote_kiosk::run::parse_choices;
 use hallvote_protocol::stations::StationKind;
+use hallvote_tally::Lang;
 use http::Method;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -100,10 +101,19 @@ async fn a_cast_whose_reply_is_lost_is_sent_again_and_gives_one_ballot_and_the_s
     // A different ballot with the spent credential is refused.
     let other = booth.seal(&visit, &parse_choices(&visit.ballot.manifest.poll, &json!({})).unwrap()).unwrap();
     match booth.cast(&visit, &other).await {
-        Err(BoothError::Refused { code, .. }) => assert_eq!(code, "credential_already_spent"),
+        Err(BoothError::Refused(Refused { code, .. })) => assert_eq!(code, "credential_already_spent"),
         other => panic!("{other:?}"),
     }
     assert_eq!(hall.board().await["size"], 1);
+    // Scanned again, the spent credential is refused before any ballot shows
+    // (issue 16), in the booth's words, without the raw code.
+    match booth.begin(&credential).await {
+        Err(e @ BoothError::CredentialSpent) => {
+            assert!(e.message(Lang::ZhCn).starts_with("这张选票凭证已经投过票"), "{e}");
+            assert!(e.message(Lang::En).starts_with("This ballot credential has already been used"), "{e}");
+        }
+        other => panic!("a spent credential must not open the ballot: {other:?}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,7 +147,7 @@ async fn a_challenged_ballot_opens_to_the_marks_encrypted_and_is_spoiled_not_cas
     assert_eq!((cast.kind.as_str(), cast.position), ("cast", 1));
     // The spoiled ballot cannot be cast after it was opened.
     match booth.cast(&visit, &sealed).await {
-        Err(BoothError::Refused { .. }) => {}
+        Err(BoothError::Refused(_)) => {}
         other => panic!("a challenged ballot must not be castable: {other:?}"),
     }
     assert_eq!(hall.board().await["size"], 2);
@@ -168,15 +178,20 @@ async fn an_over_vote_cannot_be_sealed_and_a_forged_credential_is_refused_before
     // A delegate who arrived after the poll opened is not issued its ballot (issued
     // may never exceed the present frozen at opening).
     match desk.issue(hall.poll, &CardScan::Number("L00004".into())).await {
-        Err(BoothError::Refused { code, message, .. }) => {
-            assert_eq!(code, "arrived_after_opening");
-            assert!(message.contains("不计入本次投票的实到人数"), "{message}");
+        Err(e) => {
+            let BoothError::Refused(r) = &e else { panic!("{e:?}") };
+            assert_eq!(r.code, "arrived_after_opening");
+            assert!(r.message.contains("不计入本次投票的实到人数"), "{}", r.message);
+            // An English desk reads the station's own English words, not the code.
+            let en = e.message(Lang::En);
+            assert!(en.starts_with("This delegate checked in after this poll opened"), "{en}");
+            assert!(!en.contains("arrived_after_opening"), "{en}");
         }
-        other => panic!("{other:?}"),
+        Ok(_) => panic!("a late arrival must not be issued a ballot"),
     }
     // A second credential for the same delegate is refused with its reason.
     match desk.issue(hall.poll, &CardScan::Number("L00003".into())).await {
-        Err(BoothError::Refused { code, .. }) => assert_eq!(code, "already_issued"),
+        Err(BoothError::Refused(Refused { code, .. })) => assert_eq!(code, "already_issued"),
         other => panic!("{other:?}"),
     }
     // A credential with a flipped signature byte does not open the ballot.

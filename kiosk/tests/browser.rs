@@ -181,6 +181,12 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     assert_accessible(&b, "receipt (English)").await;
     b.click("#done").await;
     b.wait_for(&format!("{booth}/")).await;
+    // The next delegate starts in the booth's own language, not the last one's (issue 16).
+    assert_eq!(page_lang(&b).await, "zh-CN");
+    assert!(b.source().await.contains("欢迎投票"));
+    b.click("header a[lang=en]").await;
+    b.wait_for(&format!("{booth}/")).await;
+    assert_eq!(page_lang(&b).await, "en");
     assert_accessible(&b, "welcome (English)").await;
 
     // The board explorer finds the receipt's tracking code.
@@ -193,6 +199,170 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     assert_accessible(&b, "board page with the receipt").await;
     b.screenshot("board-explorer").await;
     assert_eq!(hall.board().await["size"], 2, "one spoiled and one cast ballot");
+}
+
+/// The `lang` of the page shown.
+async fn page_lang(b: &Browser) -> String {
+    b.execute("return document.documentElement.lang").await.as_str().unwrap_or_default().to_owned()
+}
+
+/// The page shows no ballot: no form to mark, no contest's items.
+async fn assert_no_ballot(b: &Browser, page: &str) {
+    assert!(b.try_find("#ballot").await.is_none(), "{page}: a ballot is shown");
+    assert!(b.try_find("fieldset").await.is_none(), "{page}: items to mark are shown");
+}
+
+/// Any Chinese character in `text`.
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Issue 16, items 1 and 8: a credential already cast is refused at the scan, in
+/// zh-CN and in English, with the booth's own words and a big button back to the
+/// start, and the ballot never shows; a server refusal at the cast reads in the
+/// English booth's English, without the raw code, and also has the way back; a
+/// credential for a poll that has closed is refused at the scan; the English desk
+/// shows the server's refusal of a second credential in English. Every page passes
+/// axe-core; screenshots of each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spent_credential_is_refused_at_the_scan_and_refusals_read_in_the_booths_language() {
+    let hall = support::hall(DELEGATES, support::poll_definition()).await;
+    hall.ceremony_and_open(DELEGATES, 2, 3).await;
+    let desk_station = hall.station(StationKind::Desk, "报到处1").await;
+    let desk = Desk::new(desk_station.link().unwrap());
+    // Another booth in the hall, driven by program.
+    let other = Booth::new(hall.station(StationKind::Booth, "投票机2").await.link().unwrap());
+    let spent = credential(&desk, hall.poll, "L00001").await;
+    cast_elsewhere(&other, &spent).await;
+    let booth_station = hall.station(StationKind::Booth, "投票机1").await;
+    let booth =
+        serve(BoothApp::new(Booth::new(booth_station.link().unwrap()), "投票机1", &hall.url, DEFAULT_IDLE).router())
+            .await;
+    let b = Browser::start().await;
+
+    // The spent credential, scanned: refused at once, in Chinese, with the way back.
+    b.goto(&booth).await;
+    b.type_into("#credential", &format!("{spent}{ENTER}")).await;
+    b.wait_for("/failed").await;
+    let error = b.text("#error").await;
+    assert!(error.starts_with("这张选票凭证已经投过票，不能再次使用。"), "{error}");
+    assert!(!error.contains("credential_already_spent"), "{error}");
+    assert_no_ballot(&b, "spent credential (zh-CN)").await;
+    assert_eq!(b.text("#start-over").await, "返回首页");
+    assert_accessible(&b, "spent credential refused").await;
+    b.screenshot("booth-9-spent-credential-refused").await;
+    b.click("#start-over").await;
+    b.wait_for(&format!("{booth}/")).await;
+    b.find("#credential").await;
+
+    // The same in English: the booth's own English words, no code, no Chinese.
+    b.click("header a[lang=en]").await;
+    b.wait_for(&format!("{booth}/")).await;
+    b.type_into("#credential", &format!("{spent}{ENTER}")).await;
+    b.wait_for("/failed").await;
+    let error = b.text("#error").await;
+    assert!(error.starts_with("This ballot credential has already been used to cast a ballot"), "{error}");
+    assert!(!error.contains("credential_already_spent") && !has_chinese(&error), "{error}");
+    assert_no_ballot(&b, "spent credential (en)").await;
+    assert_eq!(b.text("#start-over").await, "Back to the start");
+    assert_accessible(&b, "spent credential refused (English)").await;
+    b.screenshot("booth-9-spent-credential-refused-en").await;
+    b.click("#start-over").await;
+    b.wait_for(&format!("{booth}/")).await;
+    assert_eq!(page_lang(&b).await, "zh-CN", "back at the start, the booth is in its own language");
+
+    // A credential cast at another booth while this one shows its ballot: the
+    // server refuses the cast, and the English booth says why in English.
+    let raced = credential(&desk, hall.poll, "L00002").await;
+    b.click("header a[lang=en]").await;
+    b.wait_for(&format!("{booth}/")).await;
+    b.type_into("#credential", &format!("{raced}{ENTER}")).await;
+    b.wait_for("/contest/0").await;
+    b.click("button[value=next]").await;
+    b.wait_for("/contest/1").await;
+    b.click("button[value=next]").await;
+    b.wait_for("/review").await;
+    b.click("form[action='/seal'] button").await;
+    b.wait_for("/sealed").await;
+    cast_elsewhere(&other, &raced).await;
+    b.click("#cast").await;
+    b.wait_for("/failed").await;
+    let error = b.text("#error").await;
+    assert!(error.starts_with("This ballot credential has already been used"), "{error}");
+    assert!(!error.contains("credential_already_spent") && !has_chinese(&error), "{error}");
+    assert!(b.source().await.contains("The ballot was not cast"));
+    assert_accessible(&b, "cast refused by the server (English)").await;
+    b.screenshot("booth-10-cast-refused-en").await;
+    b.click("#start-over").await;
+    b.wait_for(&format!("{booth}/")).await;
+    assert_eq!(page_lang(&b).await, "zh-CN");
+
+    // The English desk: a second credential for L00001 is refused in English, in
+    // the desk's own words, without the code.
+    let desk_url = serve(DeskApp::new(Desk::new(desk_station.link().unwrap()), "报到处1").router()).await;
+    b.goto(&desk_url).await;
+    b.click("header a[lang=en]").await;
+    b.wait_for(&format!("{desk_url}/")).await;
+    // Present and quorum beside the scan, as the server counts them.
+    let fig: serde_json::Value =
+        hall.org.call(http::Method::GET, &format!("/api/sessions/{}/attendance", hall.session), None).await.unwrap();
+    let quorum = if fig["quorum_met"] == true { "quorum met" } else { "no quorum yet" };
+    assert_eq!(
+        b.text("#attendance").await,
+        format!("{} of {} delegates present: {quorum}.", fig["present"], fig["expected"])
+    );
+    // The card number typed in lower case finds the card (issue 16, item 10).
+    b.type_into("#card", &format!("l00001{ENTER}")).await;
+    b.wait_for("/scan").await;
+    b.wait_element("#delegate").await;
+    assert!(b.text("#delegate").await.contains("L00001"), "{}", b.source().await);
+    let refusal = b.text("#issued-0").await;
+    assert_eq!(refusal, "This delegate has already been issued a ballot for this poll.");
+    let page = b.source().await;
+    assert!(!page.contains("already_issued") && !page.contains("已领取"), "{page}");
+    // The page is the answer to the scan's POST: axe and the browser's CSP report
+    // check it where it is; the desk's page is fetched again as GET.
+    b.assert_no_csp_violation("desk, second credential refused (English)").await;
+    support::assert_strict_page(&desk_url, "/").await;
+    let v = b.accessibility_violations().await;
+    assert!(v.is_empty(), "desk (English): serious or critical violations: {}", serde_json::Value::Array(v));
+    b.screenshot("desk-3-already-issued-en").await;
+    b.goto(&booth).await;
+
+    // The poll closes: a credential issued while it was open is refused at the scan.
+    let late = credential(&desk, hall.poll, "L00003").await;
+    hall.org
+        .call::<serde_json::Value>(http::Method::POST, &format!("/api/polls/{}/close", hall.poll), None)
+        .await
+        .unwrap();
+    b.type_into("#credential", &format!("{late}{ENTER}")).await;
+    b.wait_for("/failed").await;
+    let error = b.text("#error").await;
+    assert!(error.starts_with("本次投票现在不在进行中"), "{error}");
+    assert_no_ballot(&b, "poll closed").await;
+    assert_accessible(&b, "poll closed").await;
+    b.screenshot("booth-11-poll-closed").await;
+}
+
+/// A credential for `card` from the desk, as its QR code's text.
+async fn credential(desk: &Desk, poll: i64, card: &str) -> String {
+    desk.issue(poll, &hallvote_kiosk::desk::CardScan::Number(card.into())).await.unwrap().1
+}
+
+/// Casts an abstaining ballot with `credential` at `booth`.
+async fn cast_elsewhere(booth: &Booth, credential: &str) {
+    let visit = booth.begin(credential).await.unwrap();
+    let marks = hallvote_tally::ballot::PlainBallot {
+        marks: visit
+            .ballot
+            .shape
+            .contests
+            .iter()
+            .map(|c| c.items.iter().map(|it| one(it.options, 2)).collect())
+            .collect(),
+    };
+    let sealed = booth.seal(&visit, &marks).unwrap();
+    booth.cast(&visit, &sealed).await.unwrap();
 }
 
 /// The element's `data-verdict` (`ok` or `bad`) once the page's script has set it

@@ -116,7 +116,7 @@ async fn the_desk_and_the_scrutineer_wait_out_the_servers_limit() {
     for _ in 0..2 {
         // No poll 999999: the server's own refusal, not its rate limit.
         match scrutineer.ceremony_status(999_999, hallvote_tally::Lang::En).await {
-            Err(ScrutineerError::Refused { code, .. }) => assert_ne!(code, "rate_limited"),
+            Err(ScrutineerError::Refused(r)) => assert_ne!(r.code, "rate_limited"),
             other => panic!("{other:?}"),
         }
     }

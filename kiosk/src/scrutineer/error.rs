@@ -6,12 +6,12 @@ use std::path::{Path as FsPath, PathBuf};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hallvote_crypto::sharefile::{PaperError, ShareFileError};
+use hallvote_protocol::wire::{ErrorBody, ErrorDetail};
 use serde::Serialize;
-use serde_json::json;
 use thiserror::Error;
 
 use super::MIN_PASSPHRASE_CHARS;
-use crate::link::{Answer, LinkError};
+use crate::link::{Answer, LinkError, Refused};
 use hallvote_tally::Lang;
 
 /// What the station is waiting for from the other scrutineers.
@@ -58,15 +58,8 @@ pub enum ScrutineerError {
     #[error("the server cannot be reached: {0}")]
     Unreachable(LinkError),
     /// The server refused: its status, stable code and message (in the request's language).
-    #[error("the server refused: {code}: {message}")]
-    Refused {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The server's stable code.
-        code: String,
-        /// The server's message.
-        message: String,
-    },
+    #[error("the server refused: {0}")]
+    Refused(Refused),
     /// The server's answer does not check out.
     #[error("the server's answer does not check out: {0}")]
     Untrusted(String),
@@ -196,7 +189,7 @@ impl ScrutineerError {
             | Self::ResultMismatch(_)
             | Self::BoardInvalid(_)
             | Self::NotTheBoardTotal(_) => StatusCode::BAD_GATEWAY,
-            Self::Refused { status, .. } => *status,
+            Self::Refused(r) => r.status,
             Self::Waiting { .. }
             | Self::OutOfOrder(_)
             | Self::NotStarted
@@ -225,7 +218,7 @@ impl ScrutineerError {
     pub fn code(&self) -> &str {
         match self {
             Self::Unreachable(_) => "server_unreachable",
-            Self::Refused { code, .. } => code,
+            Self::Refused(r) => &r.code,
             Self::Untrusted(_) => "server_untrusted",
             Self::Waiting { .. } => "waiting_for_others",
             Self::OutOfOrder(_) => "step_out_of_order",
@@ -267,7 +260,7 @@ impl ScrutineerError {
                 "暂时连接不上服务器，请稍后再试；如仍不行请联系工作人员。",
                 "The server cannot be reached. Try again in a moment; if it still fails, call staff.",
             ),
-            Self::Refused { code, message, .. } => (message.clone(), format!("{message} ({code})")),
+            Self::Refused(r) => (r.words(Lang::ZhCn), r.words(Lang::En)),
             Self::Untrusted(what) => (
                 format!("服务器的答复未通过本终端的核验（{what}），已停止。请联系组织者。"),
                 format!("The server's answer did not pass this station's check ({what}); stopped. Call the organiser."),
@@ -425,7 +418,7 @@ impl ScrutineerError {
         ) {
             tracing::warn!(code = self.code(), "{self}");
         }
-        let body = json!({"error": {"code": self.code(), "message": self.message(lang)}});
+        let body = ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message: self.message(lang) } };
         (self.status(), axum::Json(body)).into_response()
     }
 }
@@ -446,11 +439,7 @@ pub(super) fn paper_zh(e: &PaperError) -> String {
 }
 
 pub(super) fn refused(a: &Answer) -> ScrutineerError {
-    ScrutineerError::Refused {
-        status: a.status,
-        code: a.error_code().unwrap_or("unknown").to_owned(),
-        message: a.error_message().unwrap_or_default().to_owned(),
-    }
+    ScrutineerError::Refused(a.refusal())
 }
 
 pub(super) fn untrusted(what: impl Into<String>) -> ScrutineerError {

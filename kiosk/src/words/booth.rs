@@ -94,6 +94,10 @@ pub struct Booth {
     pub print_receipt: &'static str,
     /// Ends the visit.
     pub done: &'static str,
+    /// The title when a scanned credential cannot vote.
+    pub cannot_vote: &'static str,
+    /// Back to the start from a page saying why a step failed.
+    pub back_to_start: &'static str,
 }
 
 impl Booth {
@@ -212,6 +216,8 @@ const ZH: Booth = Booth {
     cast_done: "您的选票已投出，服务器已签名确认。",
     print_receipt: "打印回执",
     done: "完成",
+    cannot_vote: "不能用这张凭证投票",
+    back_to_start: "返回首页",
 };
 
 const EN: Booth = Booth {
@@ -259,6 +265,8 @@ const EN: Booth = Booth {
     cast_done: "Your ballot is cast, and the server has signed its confirmation.",
     print_receipt: "Print the receipt",
     done: "Done",
+    cannot_vote: "This credential cannot vote",
+    back_to_start: "Back to the start",
 };
 
 #[cfg(test)]

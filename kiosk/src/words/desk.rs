@@ -65,6 +65,17 @@ impl Desk {
         }
     }
 
+    /// The session's attendance now: present of expected, and whether the quorum
+    /// (R3) is met.
+    pub fn attendance(&self, present: u32, expected: u32, quorum_met: bool) -> String {
+        match (self.lang, quorum_met) {
+            (Lang::ZhCn, true) => format!("应到 {expected} 人，实到 {present} 人，已达到法定人数。"),
+            (Lang::ZhCn, false) => format!("应到 {expected} 人，实到 {present} 人，尚未达到法定人数。"),
+            (Lang::En, true) => format!("{present} of {expected} delegates present: quorum met."),
+            (Lang::En, false) => format!("{present} of {expected} delegates present: no quorum yet."),
+        }
+    }
+
     /// What a scan at the desk did.
     pub fn status(&self, movement: Movement) -> &'static str {
         match (movement, self.lang) {
