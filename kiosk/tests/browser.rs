@@ -235,9 +235,10 @@ async fn a_spent_credential_is_refused_at_the_scan_and_refusals_read_in_the_boot
     let spent = credential(&desk, hall.poll, "L00001").await;
     cast_elsewhere(&other, &spent).await;
     let booth_station = hall.station(StationKind::Booth, "投票机1").await;
-    let booth =
-        serve(BoothApp::new(Booth::new(booth_station.link().unwrap()), "投票机1", &hall.url, DEFAULT_IDLE).router())
-            .await;
+    let booth = support::serve(
+        BoothApp::new(Booth::new(booth_station.link().unwrap()), "投票机1", &hall.url, DEFAULT_IDLE).router(),
+    )
+    .await;
     let b = Browser::start().await;
 
     // The spent credential, scanned: refused at once, in Chinese, with the way back.
@@ -299,7 +300,7 @@ async fn a_spent_credential_is_refused_at_the_scan_and_refusals_read_in_the_boot
 
     // The English desk: a second credential for L00001 is refused in English, in
     // the desk's own words, without the code.
-    let desk_url = serve(DeskApp::new(Desk::new(desk_station.link().unwrap()), "报到处1").router()).await;
+    let desk_url = support::serve(DeskApp::new(Desk::new(desk_station.link().unwrap()), "报到处1").router()).await;
     b.goto(&desk_url).await;
     b.click("header a[lang=en]").await;
     b.wait_for(&format!("{desk_url}/")).await;
