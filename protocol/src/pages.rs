@@ -15,6 +15,14 @@ impl ScriptJson {
     pub fn new(value: &serde_json::Value) -> Self {
         Self(crate::web::script_safe_json(&value.to_string()))
     }
+
+    /// A page's typed data made safe for a data block. Its JSON text is `null` if
+    /// `value` cannot be written as JSON, which a struct of strings, numbers, lists
+    /// and string-keyed maps always can.
+    pub fn of<T: serde::Serialize>(value: &T) -> Self {
+        let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+        Self(crate::web::script_safe_json(&text))
+    }
 }
 
 impl std::fmt::Display for ScriptJson {

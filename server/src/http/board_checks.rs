@@ -10,7 +10,7 @@ use hallvote_crypto::merkle::TreeHead;
 use hallvote_tally::record::ReceiptKind;
 use hallvote_tally::record::receipt::ReceiptTextError;
 use hallvote_tally::{Lang, Text};
-use serde_json::json;
+use serde::Serialize;
 
 use super::extract::b64;
 use crate::casting::PollContext;
@@ -245,67 +245,143 @@ pub(crate) fn opening_section(
             rows.push((item.to_string(), words));
         }
         tables.push(OpeningTable { c, caption: contest.title.clone(), rows });
-        let shape_items: Vec<_> =
-            shape.items.iter().map(|i| json!({"options": i.options, "min": i.min_marks, "max": i.max_marks})).collect();
-        contests.push(json!({
-            "title": contest.title,
-            "items": items,
-            "options": options,
-            "shape": {"items": shape_items, "cap": shape.cap.map(|cap| json!({"option": cap.option, "max": cap.max}))},
-        }));
+        let shape = ShapeData {
+            items: shape
+                .items
+                .iter()
+                .map(|i| ItemData { options: i.options, min: i.min_marks, max: i.max_marks })
+                .collect(),
+            cap: shape.cap.map(|cap| CapData { option: cap.option, max: cap.max }),
+        };
+        contests.push(ContestData { title: &contest.title, items, options, shape });
     }
-    let selections: Vec<_> = opened
+    let selections = opened
         .selections
         .iter()
-        .map(|s| {
-            json!({
-                "contest": s.contest, "item": s.item, "option": s.option,
-                "ciphertext": b64(&s.ciphertext), "mark": s.mark, "nonce": b64(&s.nonce),
-            })
+        .map(|s| SelectionData {
+            contest: s.contest,
+            item: s.item,
+            option: s.option,
+            ciphertext: b64(&s.ciphertext),
+            mark: s.mark,
+            nonce: b64(&s.nonce),
         })
         .collect();
-    let data = json!({
-        "k": k,
-        "position": position,
-        "entry": b64(entry),
-        "joint_key": b64(ctx.joint_key.element().as_bytes()),
-        "contests": contests,
-        "selections": selections,
-    });
-    Opening { k, position, valid: opened.valid, tables, data: ScriptJson::new(&data) }
+    let data = OpeningData {
+        k,
+        position,
+        entry: b64(entry),
+        joint_key: b64(ctx.joint_key.element().as_bytes()),
+        contests,
+        selections,
+    };
+    Opening { k, position, valid: opened.valid, tables, data: ScriptJson::of(&data) }
+}
+
+/// What `spoiled-check.js` needs to check one opened ballot again in the browser.
+/// The page data's fields are in the order of their names, as its JSON has always
+/// been written, so the pages are byte for byte what they were.
+#[derive(Serialize)]
+struct OpeningData<'a> {
+    contests: Vec<ContestData<'a>>,
+    /// The board entry (base64).
+    entry: String,
+    /// The poll's joint key `Y` (base64).
+    joint_key: String,
+    /// Which opening of the page, from 0.
+    k: usize,
+    /// The entry's position on the board.
+    position: u64,
+    selections: Vec<SelectionData>,
+}
+
+/// A contest as the check reads it: its words and its shape.
+#[derive(Serialize)]
+struct ContestData<'a> {
+    items: Vec<String>,
+    options: Vec<String>,
+    shape: ShapeData,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct ShapeData {
+    cap: Option<CapData>,
+    items: Vec<ItemData>,
+}
+
+#[derive(Serialize)]
+struct ItemData {
+    max: u8,
+    min: u8,
+    options: u8,
+}
+
+#[derive(Serialize)]
+struct CapData {
+    max: u32,
+    option: u8,
+}
+
+/// One revealed selection: its ciphertext, mark and nonce (base64).
+#[derive(Serialize)]
+struct SelectionData {
+    ciphertext: String,
+    contest: usize,
+    item: usize,
+    mark: u8,
+    nonce: String,
+    option: usize,
 }
 
 /// The texts of the browser's check (once per page, before its script).
 pub(crate) fn opening_texts(lang: Lang) -> ScriptJson {
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
-    let texts = json!({
-        "ok": t(
+    let texts = OpeningTexts {
+        ok: t(
             "已在本浏览器中核对：这张作废选票确实加密的是以下内容（{count} 个密文逐一用 ristretto255 重算 r·G 与 m·G + r·Y，均与公告板条目中的一致）。",
-            "Checked in this browser: this spoiled ballot did encrypt what is shown below ({count} ciphertexts, each recomputed on ristretto255 as r·G and m·G + r·Y, all equal to the board entry's)."
+            "Checked in this browser: this spoiled ballot did encrypt what is shown below ({count} ciphertexts, each recomputed on ristretto255 as r·G and m·G + r·Y, all equal to the board entry's).",
         ),
-        "where": t("“{contest}”中“{item}”的“{option}”", "“{option}” for “{item}” in “{contest}”"),
-        "not_opened": t(
+        r#where: t("“{contest}”中“{item}”的“{option}”", "“{option}” for “{item}” in “{contest}”"),
+        not_opened: t(
             "核对失败：{where}的密文与揭示的内容不符！请立即告知监票人。",
-            "The check FAILED: the ciphertext of {where} does not match what was revealed! Tell the scrutineers at once."
+            "The check FAILED: the ciphertext of {where} does not match what was revealed! Tell the scrutineers at once.",
         ),
-        "server_differs": t(
+        server_differs: t(
             "核对失败：服务器列出的密文或揭示内容与公告板条目不一致！",
-            "The check FAILED: what the server lists differs from the board entry!"
+            "The check FAILED: what the server lists differs from the board entry!",
         ),
-        "invalid_marks": t(
+        invalid_marks: t(
             "核对失败：“{contest}”中的选择不构成一张有效选票！",
-            "The check FAILED: the marks in “{contest}” are not a valid ballot!"
+            "The check FAILED: the marks in “{contest}” are not a valid ballot!",
         ),
-        "words_differ": t(
+        words_differ: t(
             "核对失败：表中“{contest}”的“{item}”所写的选择与揭示的内容不符！",
-            "The check FAILED: the table's words for “{item}” in “{contest}” are not what was revealed!"
+            "The check FAILED: the table's words for “{item}” in “{contest}” are not what was revealed!",
         ),
-        "bad_key": t("核对失败：联合公钥无效。", "The check FAILED: the joint key is not valid."),
-        "malformed": t("核对失败：公告板条目格式不正确：", "The check FAILED: the board entry is malformed:"),
-        "failed": t("核对未能进行：", "The check could not run:"),
-        "separator": separator(lang),
-        "none": none_marked(lang),
-    });
-    ScriptJson::new(&texts)
+        bad_key: t("核对失败：联合公钥无效。", "The check FAILED: the joint key is not valid."),
+        malformed: t("核对失败：公告板条目格式不正确：", "The check FAILED: the board entry is malformed:"),
+        failed: t("核对未能进行：", "The check could not run:"),
+        separator: separator(lang),
+        none: none_marked(lang),
+    };
+    ScriptJson::of(&texts)
+}
+
+/// The words of `spoiled-check.js`, `{name}` for what it fills in (fields in the order
+/// of their names, as the page has always written them).
+#[derive(Serialize)]
+struct OpeningTexts {
+    bad_key: &'static str,
+    failed: &'static str,
+    invalid_marks: &'static str,
+    malformed: &'static str,
+    none: &'static str,
+    not_opened: &'static str,
+    ok: &'static str,
+    separator: &'static str,
+    server_differs: &'static str,
+    r#where: &'static str,
+    words_differ: &'static str,
 }

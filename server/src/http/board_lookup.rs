@@ -22,7 +22,7 @@ use hallvote_tally::ballot::TrackingCode;
 use hallvote_tally::record::Receipt;
 use hallvote_tally::record::builder::head_message;
 use hallvote_tally::{Lang, Text};
-use serde_json::json;
+use serde::Serialize;
 use std::sync::Arc;
 
 use super::AppState;
@@ -79,35 +79,7 @@ pub fn router() -> Api {
                         "按追踪码取得公告板条目及其在最新签名树头中的包含证明。",
                     )
                     .more("For any verifier: entry bytes, leaf hash (spec §7.3, §12.4), latest signed head, `E` and server key.")
-                    .answers_json(
-                        200,
-                        Ty::Obj(&[
-                            f("tracking", Str, ""),
-                            f("tree_size", Int, ""),
-                            f("head", B64, "The latest signed tree head (40 bytes)."),
-                            f("signature", B64, "The server's signature over `head ‖ E`."),
-                            f("root", B64, ""),
-                            f("election", B64, "`E`."),
-                            f("server_key", B64, "The server's Ed25519 public key."),
-                            f(
-                                "entries",
-                                Ty::Arr(&Ty::Obj(&[
-                                    f("position", Int, ""),
-                                    f("kind", Ty::Enum(&["cast", "spoiled"]), ""),
-                                    f("entry", B64, "The board entry."),
-                                    f("leaf_hash", B64, ""),
-                                    f("index", Int, ""),
-                                    f("tree_size", Int, ""),
-                                    f("root", B64, ""),
-                                    f("path", Ty::Arr(&B64), "The RFC 9162 inclusion proof."),
-                                    f("receipt_head", B64, ""),
-                                    f("receipt_signature", B64, ""),
-                                    f("verified", Bool, "The server checked the proof against the head."),
-                                ])),
-                                "",
-                            ),
-                        ]),
-                    )
+                    .answers_type::<BoardProof>(200)
                     .refuses(&[(400, "tracking_code_malformed"), (404, "tracking_code_not_found")]);
                 ROUTE
             },
@@ -441,25 +413,31 @@ fn render_board<'a>(
     if let Some(r) = found.receipt_text {
         other_href.push_str(&format!("&receipt={}", url_encode(r)));
     }
-    let texts = json!({
-        "leaf_tag": tags::RECORD_BOARD_ENTRY,
-        "sig_tag": tags::SIG_TREE_HEAD,
-        "browser_ok": t(
+    let texts = LookupTexts {
+        leaf_tag: tags::RECORD_BOARD_ENTRY,
+        sig_tag: tags::SIG_TREE_HEAD,
+        browser_ok: t(
             "本浏览器已用 SHA-256（RFC 9162）独立核验：条目的叶哈希正确，包含证明算出的根哈希与签名树头一致。",
-            "Checked independently in this browser with SHA-256 (RFC 9162): the entry's leaf hash is right and the inclusion proof leads to the signed tree head's root."
+            "Checked independently in this browser with SHA-256 (RFC 9162): the entry's leaf hash is right and the inclusion proof leads to the signed tree head's root.",
         ),
-        "sig_ok": t("树头上的服务器签名（Ed25519）也已核验。", "The server's Ed25519 signature on the tree head also verifies."),
-        "sig_bad": t("但树头上的服务器签名无效！", "But the server's signature on the tree head does NOT verify!"),
-        "sig_unsupported": t("此浏览器不能核验 Ed25519 签名。", "This browser cannot check Ed25519 signatures."),
-        "leaf_mismatch": t("叶哈希与条目内容不符！", "The leaf hash does not match the entry!"),
-        "size_mismatch": t("证明的树大小与签名树头不符！", "The proof's tree size does not match the signed tree head!"),
-        "root_mismatch": t("包含证明算出的根哈希与签名树头不符！", "The inclusion proof does not lead to the signed tree head's root!"),
-        "no_webcrypto": t(
+        sig_ok: t(
+            "树头上的服务器签名（Ed25519）也已核验。",
+            "The server's Ed25519 signature on the tree head also verifies.",
+        ),
+        sig_bad: t("但树头上的服务器签名无效！", "But the server's signature on the tree head does NOT verify!"),
+        sig_unsupported: t("此浏览器不能核验 Ed25519 签名。", "This browser cannot check Ed25519 signatures."),
+        leaf_mismatch: t("叶哈希与条目内容不符！", "The leaf hash does not match the entry!"),
+        size_mismatch: t("证明的树大小与签名树头不符！", "The proof's tree size does not match the signed tree head!"),
+        root_mismatch: t(
+            "包含证明算出的根哈希与签名树头不符！",
+            "The inclusion proof does not lead to the signed tree head's root!",
+        ),
+        no_webcrypto: t(
             "此浏览器在当前连接下不提供 WebCrypto（需 HTTPS 或本机访问），未能独立核验；上面是服务器的核验结果。",
-            "This browser offers no WebCrypto on this connection (it needs HTTPS or localhost), so it could not check; the server's check is shown above."
+            "This browser offers no WebCrypto on this connection (it needs HTTPS or localhost), so it could not check; the server's check is shown above.",
         ),
-        "check_failed": t("核验出错：", "The check failed:"),
-    });
+        check_failed: t("核验出错：", "The check failed:"),
+    };
     BoardPage {
         langs: LangSwitch::new(lang, other_href),
         zh,
@@ -478,12 +456,29 @@ fn render_board<'a>(
         receipt_card,
         lookup,
         spoiled_check_path: SPOILED_CHECK_PATH,
-        texts: ScriptJson::new(&texts),
+        texts: ScriptJson::of(&texts),
     }
 }
 
 /// The board explorer's page (`pages/board.html`, with the parts it includes:
 /// `board_summary.html`, `receipt_card.html`, `board_entry.html`, `opening.html`).
+/// The words of `board.js`, and the domain tags its check hashes and verifies under.
+/// Fields in the order of their names, as the page has always written them.
+#[derive(Serialize)]
+struct LookupTexts {
+    browser_ok: &'static str,
+    check_failed: &'static str,
+    leaf_mismatch: &'static str,
+    leaf_tag: &'static str,
+    no_webcrypto: &'static str,
+    root_mismatch: &'static str,
+    sig_bad: &'static str,
+    sig_ok: &'static str,
+    sig_tag: &'static str,
+    sig_unsupported: &'static str,
+    size_mismatch: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "board.html")]
 struct BoardPage<'a> {
