@@ -188,9 +188,8 @@ async fn session(db: &str) {
         .unwrap();
     let session = s["id"].as_i64().unwrap();
     let (csv, cards) = hallvote_kiosk::simulate::roster(DELEGATES);
-    org.send::<Value>(Method::PUT, &format!("/api/congresses/{congress}/roster"), csv.into_bytes(), "text/csv")
-        .await
-        .unwrap();
+    let report = org.import_roster(congress, csv.into_bytes(), "text/csv").await.unwrap();
+    assert_eq!((report.added, report.updated, report.errors.len()), (DELEGATES as u64, 0, 0), "{report:?}");
     let candidates: Vec<Value> = ["王芳", "李娜", "张伟", "刘洋", "陈静"].iter().map(|n| json!({"name": n})).collect();
     let definition = json!({ "name": "选举镇党委委员", "contests": [
         { "id": "committee", "title": "选举镇党委委员", "type": "election", "kind": "competitive",

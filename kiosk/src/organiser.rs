@@ -2,7 +2,7 @@
 //! program, logged in with an account's password. For the simulation of a whole
 //! session and for tests; people use the console pages.
 
-use hallvote_protocol::wire::{LoginRequest, PasswordChange, SessionInfo};
+use hallvote_protocol::wire::{LoginRequest, PasswordChange, RosterImported, SessionInfo};
 use http::{Method, header};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -114,6 +114,17 @@ impl Organiser {
         let headers = [("cookie", self.cookie.as_str()), ("x-csrf-token", self.csrf.as_str())];
         let a = self.link.call_raw(method, path, body, content_type, &headers).await?;
         decode(path, &ok(path, a)?)
+    }
+
+    /// Imports a congress's roll from a roster file (`text/csv`, or the Excel type):
+    /// `PUT /api/congresses/{id}/roster`, with what the import did.
+    pub async fn import_roster(
+        &self,
+        congress: i64,
+        file: Vec<u8>,
+        content_type: &str,
+    ) -> Result<RosterImported, OrganiserError> {
+        self.send(Method::PUT, &format!("/api/congresses/{congress}/roster"), file, content_type).await
     }
 }
 

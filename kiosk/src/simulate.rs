@@ -205,9 +205,11 @@ pub async fn set_up(
     let session = s.id;
     let (csv, cards) = roster;
     let officer_cards = officer_cards(&csv, (SCRUTINEERS + COUNTERS) as usize)?;
-    org.send::<Value>(Method::PUT, &format!("/api/congresses/{congress}/roster"), csv.into_bytes(), "text/csv")
-        .await
-        .map_err(|e| err("roster")(e.to_string()))?;
+    let report =
+        org.import_roster(congress, csv.into_bytes(), "text/csv").await.map_err(|e| err("roster")(e.to_string()))?;
+    if let Some(row) = report.errors.first() {
+        return Err(err("roster")(format!("{} rows refused, first: {}", report.errors.len(), row.message)));
+    }
     let mut polls = Vec::new();
     for d in township_polls() {
         let p: PollView = org

@@ -42,10 +42,13 @@ pub use results::{Aggregates, DecryptionRequest, ResultToSign, SignatureRequest}
 pub use stations::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment, StationView};
 
 pub use accounts::{AccountView, Ended, LoginRequest, NewAccountBody, PasswordChange, Role, SessionInfo};
-pub use congress::{AttendanceFigures, CardView, Congress, NewCongress, NewExclusion, NewSession, Session};
+pub use congress::{
+    AttendanceFigures, CardView, Congress, ImportNote, NewCongress, NewExclusion, NewSession, RefusedRow,
+    RosterImported, RowProblemCode, Session,
+};
 pub use polls::{
-    Appointee, Appointment, ContestView, FollowUp, FollowUpBody, OfficerView, OfficersView, PollView, Restarted,
-    Started, Status,
+    Appointee, Appointment, ContestView, FollowUp, FollowUpBody, OfficerView, OfficersView, PollDefinition,
+    PollTemplates, PollView, Restarted, Started, Status,
 };
 pub use public::{
     AuditEntry, AuditPage, BoardList, BoardListEntry, BoardProof, BoardShown, BoardSummary, Figures, Health, Lookup,

@@ -231,7 +231,10 @@ async fn every_operation_says_who_may_call_it_and_how_it_answers() {
     for header in ["X-Hallvote-Station", "X-Hallvote-Timestamp", "X-Hallvote-Nonce", "X-Hallvote-Signature"] {
         assert!(schemes["station"]["description"].as_str().unwrap().contains(header), "{header}");
     }
-    assert!(doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"].is_object());
+    let error = &doc["components"]["schemas"]["Error"]["properties"]["error"];
+    let error = error["$ref"].as_str().map_or(error, |r| doc.pointer(r.strip_prefix('#').unwrap()).expect(r));
+    assert!(error["properties"]["code"].is_object(), "{error}");
+    assert!(error["required"].as_array().unwrap().contains(&Value::from("message")), "{error}");
 
     for (method, path) in documented(&doc) {
         let op = &doc["paths"][&path][&method];
@@ -397,4 +400,36 @@ async fn the_display_stream_is_described_per_event() {
     assert_eq!(data["type"], "string", "{schema}");
     assert_eq!(data["contentMediaType"], "application/json", "{schema}");
     assert_eq!(data["contentSchema"]["$ref"], "#/components/schemas/Figures", "{schema}");
+}
+
+/// Answers are described by their wire types: two types of one name (`Created` of
+/// accounts and of polls) would share one entry of `components.schemas`, the
+/// document showing one for the other, and a hand description left beside a derived
+/// one of the same name would be overwritten.
+#[tokio::test]
+async fn every_schema_name_is_one_types() {
+    assert_eq!(hallvote_server::http::api().schema_clashes(), Vec::<String>::new());
+    let doc = the_document().await;
+    let answer = |path: &str, method: &str, status: &str| {
+        doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"].clone()
+    };
+    let schema = |name: &str| doc["components"]["schemas"][name].clone();
+    assert_eq!(answer("/api/accounts", "post", "201")["$ref"], "#/components/schemas/AccountCreated");
+    assert_eq!(answer("/api/polls/{id}/follow-up", "post", "201")["$ref"], "#/components/schemas/PollCreated");
+    assert!(schema("PollCreated")["required"].as_array().unwrap().contains(&Value::from("state")));
+    assert!(schema("AccountCreated").to_string().contains("one_time_password"));
+    // A list answer is an array of the type's schema.
+    let list = answer("/api/sessions/{id}/polls", "get", "200");
+    assert_eq!(
+        (list["type"].as_str(), list["items"]["$ref"].as_str()),
+        (Some("array"), Some("#/components/schemas/PollView"))
+    );
+    // The roster import's answer, with its problems' codes.
+    assert_eq!(answer("/api/congresses/{id}/roster", "put", "200")["$ref"], "#/components/schemas/RosterImported");
+    let codes = schema("RowProblemCode")["enum"].clone();
+    assert!(codes.as_array().unwrap().contains(&Value::from("duplicate_card")), "{codes}");
+    assert_eq!(answer("/api/poll-templates", "get", "200")["$ref"], "#/components/schemas/PollTemplates");
+    assert_eq!(schema("PollTemplates")["properties"]["motion"]["$ref"], "#/components/schemas/PollDefinition");
+    // The status a poll's transitions answer keeps its name.
+    assert_eq!(answer("/api/polls/{id}/open", "post", "200")["$ref"], "#/components/schemas/PollStatus");
 }

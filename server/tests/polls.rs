@@ -6,8 +6,10 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{as_role, call, setup};
+use hallvote_protocol::wire::{PollDefinition, PollTemplates};
 use hallvote_server::auth::Role;
 use hallvote_server::db::{Store, congress};
+use hallvote_tally::model::{Candidate, ContestKind};
 use serde_json::{Value, json};
 
 fn election(seats: u32, names: &[&str]) -> Value {
@@ -24,21 +26,36 @@ async fn polls_from_templates(store: Store) {
     let booth = as_role(&clients, Role::Booth);
     let path = format!("/api/sessions/{}/polls", s.id);
 
-    // Every template is a valid poll once its names are filled in.
+    // Every template is a valid poll of its kind once its names are filled in.
     let (status, templates, _) = call(&app, Method::GET, "/api/poll-templates", Some(&org), None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK);
-    for (kind, mut t) in templates.as_object().unwrap().clone() {
-        let contest = &mut t["contests"][0];
-        match kind.as_str() {
-            "election" => {
-                contest["candidates"] =
-                    json!((1..=11).map(|k| json!({"name": format!("候选人{k}")})).collect::<Vec<_>>())
+    let templates: PollTemplates = serde_json::from_value(templates).unwrap();
+    let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for (kind, PollDefinition(mut t)) in [
+        ("election", templates.election),
+        ("by_election", templates.by_election),
+        ("confidence", templates.confidence),
+        ("evaluation", templates.evaluation),
+        ("motion", templates.motion),
+    ] {
+        assert_eq!(t.contests.len(), 1, "{kind}");
+        match (kind, &mut t.contests[0].kind) {
+            ("election", ContestKind::Election(e)) if !e.by_election => {
+                e.candidates = (1..=11).map(|k| Candidate::new(format!("候选人{k}"))).collect()
             }
-            "by_election" => contest["candidates"] = json!([{"name": "张伟"}, {"name": "丁一"}]),
-            "confidence" | "evaluation" => contest["members"] = json!(["王芳", "李强"]),
-            _ => {}
+            ("by_election", ContestKind::Election(e)) if e.by_election => {
+                e.candidates = vec![Candidate::new("张伟"), Candidate::new("丁一")]
+            }
+            ("confidence", ContestKind::Confidence(c)) => c.members = names(&["王芳", "李强"]),
+            ("evaluation", ContestKind::Evaluation(e)) => {
+                assert_eq!(e.grades.len(), 4);
+                e.members = names(&["王芳", "李强"]);
+            }
+            ("motion", ContestKind::Motion(m)) => assert!(!m.items.is_empty()),
+            (kind, other) => panic!("the {kind} template is {other:?}"),
         }
-        let (status, body, _) = call(&app, Method::POST, &path, Some(&org), Some(t), "zh-CN").await;
+        let body = serde_json::to_value(&t).unwrap();
+        let (status, body, _) = call(&app, Method::POST, &path, Some(&org), Some(body), "zh-CN").await;
         assert_eq!(status, StatusCode::CREATED, "{kind}: {body}");
     }
 

@@ -7,6 +7,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{as_role, call, read_event, setup, upload};
+use hallvote_protocol::wire::{RosterImported, RowProblemCode};
 use hallvote_server::auth::Role;
 use hallvote_server::db::Store;
 use serde_json::json;
@@ -64,19 +65,28 @@ async fn setup_and_check_in(store: Store) {
     let (status, report) =
         upload(&app, &format!("/api/congresses/{cid}/roster"), &org, XLSX, data("roster-120.xlsx"), "zh-CN").await;
     assert_eq!(status, StatusCode::OK, "{report}");
-    assert_eq!(report["added"], 120);
-    assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+    let report: RosterImported = serde_json::from_value(report).unwrap();
+    assert_eq!((report.added, report.errors.len()), (120, 0));
     // Importing the faulty file reports its bad rows by line, in the request's language,
     // and updates the good rows (same card numbers) without adding anyone.
     let (status, report) =
         upload(&app, &format!("/api/congresses/{cid}/roster"), &org, "text/csv", data("roster-bad-rows.csv"), "en")
             .await;
     assert_eq!(status, StatusCode::OK, "{report}");
-    assert_eq!(report["added"], 0);
-    assert_eq!(report["updated"], 8);
-    let lines: Vec<i64> = report["errors"].as_array().unwrap().iter().map(|e| e["line"].as_i64().unwrap()).collect();
-    assert_eq!(lines, [4, 7, 9, 11]);
-    assert_eq!(report["errors"][0]["message"], "line 4 (no. 3): the name is empty");
+    let report: RosterImported = serde_json::from_value(report).unwrap();
+    assert_eq!((report.added, report.updated), (0, 8));
+    let refused: Vec<(u64, RowProblemCode)> = report.errors.iter().map(|e| (e.line, e.problem)).collect();
+    assert_eq!(
+        refused,
+        [
+            (4, RowProblemCode::EmptyName),
+            (7, RowProblemCode::DuplicateCard),
+            (9, RowProblemCode::EmptyGroup),
+            (11, RowProblemCode::BadGender)
+        ]
+    );
+    assert_eq!(report.errors[0].message, "line 4 (no. 3): the name is empty");
+    assert_eq!(report.notes.iter().map(|n| n.line).collect::<Vec<_>>(), [12], "{:?}", report.notes);
     // A file that is not a roster.
     let (status, err) =
         upload(&app, &format!("/api/congresses/{cid}/roster"), &org, "application/pdf", b"%PDF".to_vec(), "zh-CN")

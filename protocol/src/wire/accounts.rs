@@ -87,6 +87,7 @@ pub struct AccountView {
 /// The answer to a [`NewAccountBody`]: the account and its one-time password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = AccountCreated))]
 pub struct Created {
     /// The account.
     #[serde(flatten)]

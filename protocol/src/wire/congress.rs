@@ -113,6 +113,68 @@ pub struct CardView {
     pub qr_text: String,
 }
 
+/// `PUT /api/congresses/{id}/roster` (organiser): what the import of a roster file
+/// did. Rows that could not be read are skipped and reported; the others are imported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RosterImported {
+    /// Delegates added to the roll.
+    pub added: u64,
+    /// Delegates already on the roll (the same 代表证号) whose row was updated.
+    pub updated: u64,
+    /// Rows refused, in file order.
+    pub errors: Vec<RefusedRow>,
+    /// Rows imported with something done to them worth telling, in file order.
+    pub notes: Vec<ImportNote>,
+}
+
+/// A roster row that was not imported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefusedRow {
+    /// Its line in the file (the heading is line 1).
+    pub line: u64,
+    /// Its 序号, as written (may be empty).
+    pub seq: String,
+    /// What is wrong, as a stable code.
+    pub problem: RowProblemCode,
+    /// The line and what is wrong, in the request's language.
+    pub message: String,
+}
+
+/// What is wrong with a refused roster row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RowProblemCode {
+    /// 姓名 is empty.
+    EmptyName,
+    /// 代表团 is empty.
+    EmptyGroup,
+    /// 代表证号 is empty.
+    EmptyCard,
+    /// 代表证号 repeats an earlier row's.
+    DuplicateCard,
+    /// 性别 is neither 男 nor 女.
+    BadGender,
+    /// A cell is longer than any real value.
+    TooLong,
+    /// A cell holds a character a name may not have.
+    BadText,
+    /// A cell starts like a spreadsheet formula.
+    Formula,
+}
+
+/// Something done to a roster row that was imported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportNote {
+    /// Its line in the file.
+    pub line: u64,
+    /// What was done, in the request's language.
+    pub message: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +206,15 @@ mod tests {
         assert_eq!(serde_json::to_value(serde_json::from_value::<AttendanceFigures>(a.clone()).unwrap()).unwrap(), a);
         let card = json!({"card": "QS15-001", "name": "范勇", "group": "机关代表团", "qr_text": "HVCARD1:abc"});
         assert_eq!(serde_json::to_value(serde_json::from_value::<CardView>(card.clone()).unwrap()).unwrap(), card);
+
+        let report = json!({"added": 0, "updated": 8,
+            "errors": [{"line": 4, "seq": "3", "problem": "empty_name", "message": "line 4 (no. 3): the name is empty"}],
+            "notes": [{"line": 5, "message": "line 5: spaces removed"}]});
+        let r: RosterImported = serde_json::from_value(report.clone()).unwrap();
+        assert_eq!((r.errors[0].problem, r.notes[0].line), (RowProblemCode::EmptyName, 5));
+        assert_eq!(serde_json::to_value(&r).unwrap(), report);
+        let bad = json!({"added": 0, "updated": 0, "notes": [],
+            "errors": [{"line": 4, "seq": "3", "problem": {"problem": "empty_name"}, "message": ""}]});
+        assert!(serde_json::from_value::<RosterImported>(bad).is_err());
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// The body of every refusal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Error))]
 pub struct ErrorBody {
     /// What was refused.
     pub error: ErrorDetail,

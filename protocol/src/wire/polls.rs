@@ -3,8 +3,34 @@
 
 use serde::{Deserialize, Serialize};
 
+use hallvote_tally::model::Poll;
+
 use super::Blob;
 use crate::lifecycle::PollState;
+
+/// A poll as organisers define it (`POST /api/sessions/{id}/polls`, the templates of
+/// `GET /api/poll-templates`): its name and contests, as the counting rules read
+/// them. Its attendance is not given: the poll takes it when it opens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PollDefinition(pub Poll);
+
+/// `GET /api/poll-templates` (organiser): a starting point for each kind of poll,
+/// its names placeholders the organiser replaces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PollTemplates {
+    /// An election (选举), competitive.
+    pub election: PollDefinition,
+    /// A by-election (补选).
+    pub by_election: PollDefinition,
+    /// A confidence vote (信任投票).
+    pub confidence: PollDefinition,
+    /// An evaluation (民主评议).
+    pub evaluation: PollDefinition,
+    /// A motion (表决).
+    pub motion: PollDefinition,
+}
 
 /// A contest as the ballot shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +94,7 @@ pub struct FollowUpBody {
 /// The poll a [`FollowUpBody`] created.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = PollCreated))]
 pub struct Created {
     /// Its number on the server.
     pub id: i64,
@@ -155,6 +182,7 @@ pub struct Restarted {
 /// and publish).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = PollStatus))]
 pub struct Status {
     /// The poll's number.
     pub id: i64,
@@ -242,5 +270,13 @@ mod tests {
         assert_eq!(st.follow_ups, vec![FollowUp::Runoff]);
         assert_eq!(st.decryptions, vec![1, 3]);
         assert!(serde_json::from_value::<Status>(json!({"id": 4, "state": "open"})).is_err());
+
+        let motion = json!({"name": "表决", "contests": [{"id": "m", "title": "表决事项", "type": "motion",
+            "items": ["工作报告"]}]});
+        let d: PollDefinition = round_trip(motion.clone());
+        assert_eq!(d.0.contests[0].items(), ["工作报告"]);
+        let mut extra = motion;
+        extra["seats"] = json!(3);
+        assert!(serde_json::from_value::<PollDefinition>(extra).is_err(), "a definition denies unknown fields");
     }
 }

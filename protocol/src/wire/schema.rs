@@ -1,14 +1,16 @@
-//! OpenAPI schemas of the base64 values (feature `openapi`): [`Blob`] and
-//! [`Fixed`] are strings in standard base64 with padding; a fixed length shows as
-//! the exact length of its text, so a schema check refuses a value of another size.
+//! OpenAPI schemas written out (feature `openapi`) for the wire types whose content
+//! is not a plain struct: [`Blob`] and [`Fixed`] are strings in standard base64 with
+//! padding, a fixed length shown as the exact length of its text, so a schema check
+//! refuses a value of another size; a [`PollDefinition`] is the counting library's
+//! poll, which knows nothing of OpenAPI.
 
 use std::borrow::Cow;
 
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
-use super::{Blob, Fixed};
+use super::{Blob, Fixed, PollDefinition};
 
 /// Standard base64 with padding, any length (RFC 4648 §4).
 const BASE64_PATTERN: &str = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$";
@@ -51,6 +53,28 @@ impl<const N: usize> PartialSchema for Fixed<N> {
 impl<const N: usize> ToSchema for Fixed<N> {
     fn name() -> Cow<'static, str> {
         Cow::Owned(format!("Bytes{N}"))
+    }
+}
+
+impl PartialSchema for PollDefinition {
+    fn schema() -> RefOr<Schema> {
+        let contests = ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Object)).description(Some(
+            "The contests in ballot order, each with `id`, `title` and `type` (`election`, `confidence`, \
+             `evaluation` or `motion`) and that type's fields; `GET /api/poll-templates` has one of each.",
+        ));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("name", ObjectBuilder::new().schema_type(Type::String).description(Some("选举镇党委委员")))
+            .required("name")
+            .property("contests", contests)
+            .required("contests")
+            .into()
+    }
+}
+
+impl ToSchema for PollDefinition {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("PollDefinition")
     }
 }
 

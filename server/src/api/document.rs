@@ -19,31 +19,16 @@ use super::Access;
 use super::access::{ANY_STATION, kind_zh, role_zh};
 use super::route::Ty::{Int, Str};
 use super::route::{Answer, Body, F, Route, Ty, Typed, Verb};
-use super::schemas::{SCHEMAS, TAGS};
+use super::schemas::{SCHEMAS, SHARED, TAGS};
 use crate::http::support::session::SESSION_COOKIE;
 
 /// The document of these routes.
 pub fn build(routes: &[Route]) -> OpenApi {
     let mut paths = Paths::new();
-    let mut typed = BTreeMap::new();
     for route in routes {
         paths.add_path_operation(route.path, vec![route.verb.method()], operation(route));
-        let types = [
-            match route.body {
-                Body::Typed(t) => Some(t),
-                _ => None,
-            },
-            match route.answer {
-                Answer::Typed(_, t) => Some(t),
-                _ => None,
-            },
-        ];
-        for t in types.into_iter().flatten() {
-            let mut found = vec![((t.name)().into_owned(), (t.schema)())];
-            (t.refers_to)(&mut found);
-            typed.extend(found);
-        }
     }
+    let (typed, _) = derived_schemas(routes);
     OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
@@ -56,6 +41,48 @@ pub fn build(routes: &[Route]) -> OpenApi {
         .components(Some(components(typed)))
         .tags(Some(tags()))
         .build()
+}
+
+/// The schemas derived from the types these routes and [`SHARED`] name, by
+/// component name, and the names under which two different schemas were found
+/// (two types of one name, say `Created`: one would hide the other).
+pub fn derived_schemas(routes: &[Route]) -> (BTreeMap<String, RefOr<Schema>>, Vec<String>) {
+    let named = routes.iter().flat_map(|route| {
+        let body = match route.body {
+            Body::Typed(t) => Some(t),
+            _ => None,
+        };
+        let answer = match route.answer {
+            Answer::Typed(_, t) | Answer::TypedList(_, t) => Some(t),
+            _ => None,
+        };
+        [body, answer].into_iter().flatten()
+    });
+    let mut typed: BTreeMap<String, RefOr<Schema>> = BTreeMap::new();
+    let mut clashes = Vec::new();
+    for t in SHARED.iter().copied().chain(named) {
+        let mut found = vec![((t.name)().into_owned(), (t.schema)())];
+        (t.refers_to)(&mut found);
+        for (name, schema) in found {
+            match typed.get(&name) {
+                Some(known) if *known != schema => {
+                    if !clashes.contains(&name) {
+                        clashes.push(name);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    typed.insert(name, schema);
+                }
+            }
+        }
+    }
+    for (name, _) in SCHEMAS {
+        if typed.contains_key(*name) {
+            clashes.push((*name).to_owned());
+        }
+    }
+    (typed, clashes)
 }
 
 const INFO: &str = "hallvote: secure electronic voting for assemblies that meet in one hall \
@@ -344,6 +371,12 @@ fn success(answer: &Answer) -> (u16, Response) {
         Answer::Typed(status, t) => {
             with(*status, if *status == 201 { "Created." } else { "OK." }, "application/json", typed_ref(*t))
         }
+        Answer::TypedList(status, t) => with(
+            *status,
+            if *status == 201 { "Created." } else { "OK." },
+            "application/json",
+            ArrayBuilder::new().items(typed_ref(*t)).into(),
+        ),
         Answer::Json(status, ty) => {
             with(*status, if *status == 201 { "Created." } else { "OK." }, "application/json", schema(ty, ""))
         }

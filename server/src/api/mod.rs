@@ -70,6 +70,12 @@ impl Api {
         document::build(&self.routes)
     }
 
+    /// The component names under which the types these routes name have two
+    /// different schemas (none, or the document shows one type for another).
+    pub fn schema_clashes(&self) -> Vec<String> {
+        document::derived_schemas(&self.routes).1
+    }
+
     /// The router, to serve.
     pub fn into_router(self) -> Router<AppState> {
         self.router

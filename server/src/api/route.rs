@@ -1,6 +1,7 @@
 //! [`Route`]: one route as its resource mounts it — method, path, tag, who may call
 //! it ([`Access`]), what it takes and answers, and the refusals particular to it.
-//! Bodies are named by their Rust types ([`Route::takes`], [`Route::answers_type`]),
+//! Bodies are named by their Rust types ([`Route::takes`], [`Route::answers_type`],
+//! [`Route::answers_list`]),
 //! whose schemas utoipa derives (`ToSchema`); answers not yet given a type of
 //! their own are described with [`Ty`] until they are.
 
@@ -141,6 +142,8 @@ pub enum Body {
 pub enum Answer {
     /// JSON of this Rust type, with this status.
     Typed(u16, Typed),
+    /// A JSON array of this Rust type, with this status.
+    TypedList(u16, Typed),
     /// JSON with this status.
     Json(u16, Ty),
     /// This status and no body.
@@ -241,6 +244,11 @@ impl Route {
     /// It answers JSON of type `T` with this status.
     pub const fn answers_type<T: ToSchema>(self, status: u16) -> Route {
         Route { answer: Answer::Typed(status, Typed::of::<T>()), ..self }
+    }
+
+    /// It answers a JSON array of `T` with this status.
+    pub const fn answers_list<T: ToSchema>(self, status: u16) -> Route {
+        Route { answer: Answer::TypedList(status, Typed::of::<T>()), ..self }
     }
 
     /// It answers JSON with this status, described by hand.

@@ -1,9 +1,11 @@
-//! The shapes the document describes by hand until they have a Rust type of their
-//! own (answers built as JSON values, the shared answers of `components.schemas`),
-//! the query strings shared by several routes, and the document's tags.
+//! The shared answers of `components.schemas` that a route names by name (derived
+//! from their types, or described by hand until they have a type of their own), the
+//! query strings shared by several routes, and the document's tags.
 
-use super::route::Ty::{Bool, Hex, Int, IntOrNull, Str};
-use super::route::{F, Ty, f, o};
+use hallvote_protocol::wire::{ErrorBody, Figures};
+
+use super::route::Ty::{Int, Str};
+use super::route::{F, Ty, Typed, f, o};
 
 /// The databases the server runs on.
 pub const DATABASES: &[&str] = &["sqlite", "postgres"];
@@ -43,39 +45,12 @@ pub const TAGS: &[(&str, &str)] = &[
 
 // Shared schemas (components.schemas).
 
-pub const ERROR: &[F] = &[f(
-    "error",
-    Ty::Obj(&[
-        f("code", Str, "Stable machine-readable code, e.g. `poll_wrong_state`."),
-        f("message", Str, "For a person, in the request's language (zh-CN by default, en)."),
-    ]),
-    "",
-)];
-pub const SESSION_INFO: &[F] = &[
-    f("username", Str, ""),
-    f("display_name", Str, ""),
-    f("role", Ty::Enum(&["organiser", "desk", "booth", "scrutineer", "observer"]), ""),
-    f("must_change_password", Bool, "The account must replace its one-time password before anything else."),
-    o(
-        "csrf_token",
-        Hex,
-        "Only in the answer to a login: send it as `X-CSRF-Token` with every request that changes something.",
-    ),
-];
-pub const CONGRESS: &[F] = &[
-    f("id", Int, ""),
-    f("name", Str, "中国共产党青山镇第十五届代表大会"),
-    f("number", Int, "届次, 1–999."),
-    f("term_years", Int, "任期, 1–10 years."),
-];
-pub const SESSION: &[F] = &[
-    f("id", Int, ""),
-    f("congress_id", Int, ""),
-    f("number", Int, "第几次会议, 1–99."),
-    f("place", Str, ""),
-    f("date", Str, ""),
-    f("ruleset", Str, "The counting rules, e.g. `township-2020`."),
-];
+/// The shared answers derived from their types (`hallvote_protocol::wire`) that a
+/// route may name without naming the type: every refusal's `Error`, and the hall
+/// display's `Figures` (also the data of its event stream). The others are in the
+/// document because a route names their type.
+pub const SHARED: &[Typed] = &[Typed::of::<ErrorBody>(), Typed::of::<Figures>()];
+
 pub const DELEGATE: &[F] = &[
     f("id", Int, ""),
     f("card", Str, "代表证号."),
@@ -87,133 +62,8 @@ pub const DELEGATE: &[F] = &[
     f("unit", Str, "单位."),
     f("status", Str, "`active`, or why the delegate is no longer one."),
 ];
-pub const FIGURES: &[F] = &[
-    f("session", Str, "中国共产党青山镇第十五届代表大会第三次会议"),
-    f("expected", Int, "应到."),
-    f("present", Int, "实到."),
-    f("quorum_met", Bool, "Whether the quorum of the session's ruleset is met."),
-    f("polls", Ty::Arr(&Ty::Arr(&Str)), "Each poll as `[name, state]`."),
-    f(
-        "turnout",
-        Ty::Arr(&Ty::Obj(&[
-            f("poll", Str, ""),
-            f("state", Ty::Enum(&["open", "closed", "tallied"]), ""),
-            f("issued", Int, "发出选票."),
-            f("cast", Int, "收回选票 (spoiled ones not counted)."),
-        ])),
-        "Ballots issued and cast in the polls being voted on or counted.",
-    ),
-    f(
-        "results",
-        Ty::Arr(&Ty::Obj(&[
-            f("poll", Str, ""),
-            f("charts", Str, "`<figure>`s with an `<svg>` each, every text escaped: markup to insert as it is."),
-        ])),
-        "The published polls' results as bar charts, newest first.",
-    ),
-];
-pub const ATTENDANCE: &[F] =
-    &[f("expected", Int, "应到."), f("present", Int, "实到."), f("quorum_met", Bool, ""), f("ruleset", Str, "")];
-pub const POLL_DEFINITION: &[F] = &[
-    f("name", Str, "选举镇党委委员"),
-    f(
-        "contests",
-        Ty::Arr(&Ty::AnyObject),
-        "The contests in ballot order, each with `id`, `title` and `type` (`election`, `confidence`, \
-         `evaluation` or `motion`) and that type's fields; `GET /api/poll-templates` has one of each.",
-    ),
-];
-pub const POLL: &[F] = &[
-    f("id", Int, ""),
-    f("session_id", Int, ""),
-    f("state", Ty::Enum(POLL_STATES), ""),
-    f("name", Str, ""),
-    f(
-        "contests",
-        Ty::Arr(&Ty::Obj(&[
-            f("id", Str, ""),
-            f("title", Str, ""),
-            f("kind", Str, "The kind of contest in words, in the request's language."),
-            o("seats", Int, "应选名额, for an election."),
-            f("items", Ty::Arr(&Str), "Candidates in surname stroke order (R7), members or items."),
-            f("options", Ty::Arr(&Str), "The marks a voter may give, in the request's language."),
-        ])),
-        "",
-    ),
-    o("fingerprint", Str, "The election fingerprint's short form, once the key ceremony has finished (spec §11.4)."),
-];
-pub const ACCOUNT: &[F] = &[
-    f("id", Int, ""),
-    f("username", Str, ""),
-    f("display_name", Str, ""),
-    f("role", Str, ""),
-    f("must_change_password", Bool, ""),
-    f("disabled", Bool, ""),
-];
 pub const POLL_STATES: &[&str] = &["draft", "ceremony", "ready", "open", "closed", "tallied", "published"];
-pub const OFFICERS: &[F] = &[
-    f("threshold", IntOrNull, "k: how many scrutineers must decrypt; null until appointed."),
-    f(
-        "officers",
-        Ty::Arr(&Ty::Obj(&[
-            f("role", Ty::Enum(&["scrutineer", "counter"]), ""),
-            f("position", Int, "Scrutineer `j` is the `j`-th appointed, from 1."),
-            f("name", Str, ""),
-            f("station", Int, "The scrutineer station that signs for this officer."),
-            o("key_checked", Bool, "For a scrutineer: whether its key check has passed (spec §5.7)."),
-        ])),
-        "",
-    ),
-];
-pub const APPOINTEE: &[F] =
-    &[f("card", Str, "代表证号."), f("station", Int, "An enrolled scrutineer station that signs for this officer.")];
-pub const STATION: &[F] = &[
-    f("id", Int, ""),
-    f("kind", Ty::Enum(STATION_KINDS), ""),
-    f("name", Str, ""),
-    f("public_key", Hex, "64 lowercase hex digits (spec §8.1)."),
-    f("enrolled_at", Int, "Unix seconds."),
-    f("enrolled_by", Str, "The organiser who issued the enrolment token."),
-    f("revoked", Bool, ""),
-];
-pub const STATION_KINDS: &[&str] = &["desk", "booth", "scrutineer"];
-pub const STATUS: &[F] = &[
-    f("id", Int, ""),
-    f("state", Ty::Enum(POLL_STATES), ""),
-    f("threshold", IntOrNull, ""),
-    f("expected", IntOrNull, "Frozen when the poll opens."),
-    f("present", IntOrNull, "Frozen when the poll opens."),
-    f("issued", Int, "Credentials issued."),
-    f("board_size", Int, "Entries on the board, cast and spoiled."),
-    f("decryptions", Ty::Arr(&Int), "The scrutineers who have decrypted."),
-    f("signatures", Int, ""),
-    f("signatures_needed", Int, "One per scrutineer and counter."),
-    f("cast", Int, "Ballots cast (challenged ones not counted)."),
-    f("follow_ups", Ty::Arr(&Str), "`runoff`, `separate_election`: what a counted result calls for."),
-];
 
-/// The shared answers described by hand. `Movement`, `Receipt`, `Indexed` and the
-/// station's identity are derived from their types (`hallvote_protocol::wire`).
-pub const SCHEMAS: &[(&str, &[F])] = &[
-    ("Error", ERROR),
-    ("SessionInfo", SESSION_INFO),
-    ("Congress", CONGRESS),
-    ("Session", SESSION),
-    ("Delegate", DELEGATE),
-    ("Figures", FIGURES),
-    ("Attendance", ATTENDANCE),
-    ("PollDefinition", POLL_DEFINITION),
-    ("Poll", POLL),
-    ("Officers", OFFICERS),
-    ("Station", STATION),
-    ("PollStatus", STATUS),
-];
-
-pub const CARD_SCAN: &[F] = &[
-    o("qr", Str, "The delegate card's QR text, as scanned (spec §16)."),
-    o(
-        "card",
-        Str,
-        "The card number typed by hand when a card is lost or unreadable. Give exactly one of `qr`, `card`.",
-    ),
-];
+/// The shared answers still described by hand: the roll's delegate, which has no
+/// wire type yet (the handler answers the database's record).
+pub const SCHEMAS: &[(&str, &[F])] = &[("Delegate", DELEGATE)];

@@ -26,17 +26,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/accounts", "accounts", Access::Roles(&[Role::Organiser, Role::Observer]))
                     .says("The accounts", "全部账号（不含密码）。")
-                    .answers_json(
-                        200,
-                        Ty::Arr(&Ty::Obj(&[
-                            f("id", Int, ""),
-                            f("username", Str, ""),
-                            f("display_name", Str, ""),
-                            f("role", Str, ""),
-                            f("must_change_password", Bool, ""),
-                            f("disabled", Bool, ""),
-                        ])),
-                    );
+                    .answers_list::<AccountView>(200);
                 ROUTE
             },
             list,
@@ -49,18 +39,7 @@ pub fn router() -> Api {
                         "新建账号（会务组、报到处、投票机、监票人或观察员），返回只显示一次的一次性密码，首次登录须更换。",
                     )
                     .takes::<NewAccountBody>()
-                    .answers_json(
-                        201,
-                        Ty::Obj(&[
-                            f("id", Int, ""),
-                            f("username", Str, ""),
-                            f("display_name", Str, ""),
-                            f("role", Str, ""),
-                            f("must_change_password", Bool, "Always true for a new account."),
-                            f("disabled", Bool, ""),
-                            f("one_time_password", Str, "Shown once; the person replaces it at the first login."),
-                        ]),
-                    )
+                    .answers_type::<Created>(201)
                     .refuses(&[
                         (400, "malformed_request"),
                         (422, "bad_username"),
@@ -76,7 +55,7 @@ pub fn router() -> Api {
                 const ROUTE: Route = at(Post, "/api/accounts/{id}/disable", "accounts", Access::Roles(&[Role::Organiser]))
                     .says("Disable an account", "停用账号：不能再登录，其全部登录会话立即结束。")
                     .more("Not one's own account (so an organiser who can log in always remains).")
-                    .answers_json(200, Ty::Obj(ACCOUNT))
+                    .answers_type::<AccountView>(200)
                     .refuses(&[(404, "not_found"), (409, "cannot_disable_self")]);
                 ROUTE
             },
@@ -86,7 +65,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Post, "/api/accounts/{id}/enable", "accounts", Access::Roles(&[Role::Organiser]))
                     .says("Re-enable an account", "重新启用账号（密码不变）。")
-                    .answers_json(200, Ty::Obj(ACCOUNT))
+                    .answers_type::<AccountView>(200)
                     .refuses(&[(404, "not_found")]);
                 ROUTE
             },
@@ -96,7 +75,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Post, "/api/accounts/{id}/end-sessions", "accounts", Access::Roles(&[Role::Organiser]))
                     .says("End an account's sessions", "结束账号的全部登录会话（须重新登录）。")
-                    .answers_json(200, Ty::Obj(&[f("ended", Int, "How many sessions ended.")]))
+                    .answers_type::<Ended>(200)
                     .refuses(&[(404, "not_found")]);
                 ROUTE
             },

@@ -24,25 +24,7 @@ pub fn router() -> Api {
                     o("after", Int, "Entries with `seq` above this (default 0); not negative."),
                     o("limit", Int, "At most this many entries, 1–5000 (default 500); others are refused."),
                 ])
-                .answers_json(
-                    200,
-                    Ty::Obj(&[
-                        f(
-                            "entries",
-                            Ty::Arr(&Ty::Obj(&[
-                                f("seq", Int, ""),
-                                f("at", Int, "Unix seconds."),
-                                f("actor", Str, ""),
-                                f("action", Str, "e.g. `poll.open`."),
-                                f("detail", Str, ""),
-                                f("prev_hash", Hex, ""),
-                                f("entry_hash", Hex, ""),
-                            ])),
-                            "",
-                        ),
-                        f("chain_verified", Bool, ""),
-                    ]),
-                )
+                .answers_type::<AuditPage>(200)
                 .refuses(&[(400, "malformed_request")]);
             ROUTE
         },

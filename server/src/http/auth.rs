@@ -54,7 +54,7 @@ pub fn router() -> Api {
                            After five failures in a minute for one username, further tries are refused for a while.",
                     )
                     .takes::<LoginRequest>()
-                    .answers_json(200, Ty::Ref("SessionInfo"))
+                    .answers_type::<SessionInfo>(200)
                     .refuses(&[(401, "bad_credentials"), (429, "too_many_attempts")]);
                 ROUTE
             },
@@ -73,7 +73,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/me", "accounts", Access::Login)
                     .says("Who is logged in", "当前登录的账户。")
-                    .answers_json(200, Ty::Ref("SessionInfo"));
+                    .answers_type::<SessionInfo>(200);
                 ROUTE
             },
             me,

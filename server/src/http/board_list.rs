@@ -58,26 +58,7 @@ pub fn router() -> Api {
                     .says("One page of the board's entries", "公告板条目列表（分页）：位置、追踪码、投出或核验作废。")
                     .more("Reads only the page's range of positions. An empty board has one empty page.")
                     .query(BOARD_ENTRIES_QUERY)
-                    .answers_json(
-                        200,
-                        Ty::Obj(&[
-                            f("state", Ty::Enum(POLL_STATES), ""),
-                            f("size", Int, "Entries on the board when the page was read."),
-                            f("sealed", Bool, "The board is sealed (the poll is closed)."),
-                            f("page", Int, "From 1."),
-                            f("per_page", Int, ""),
-                            f("pages", Int, "At least 1."),
-                            f(
-                                "entries",
-                                Ty::Arr(&Ty::Obj(&[
-                                    f("position", Int, "From 0."),
-                                    f("tracking", Str, "`XXXX-XXXX-XXXX-XXXX`."),
-                                    f("kind", Ty::Enum(&["cast", "spoiled"]), ""),
-                                ])),
-                                "In board order.",
-                            ),
-                        ]),
-                    )
+                    .answers_type::<BoardList>(200)
                     .refuses(&[(400, "malformed_request"), (400, "page_malformed"), (404, "page_out_of_range")]);
                 ROUTE
             },

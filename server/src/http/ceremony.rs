@@ -61,7 +61,7 @@ pub fn router() -> Api {
                     )
                     .more("Once, in the draft state. Officers are delegates who are not candidates or members voted on.")
                     .takes::<Appointment>()
-                    .answers_json(201, Ty::Ref("Officers"))
+                    .answers_type::<OfficersView>(201)
                     .refuses(&[
                         (409, "poll_wrong_state"),
                         (422, "bad_threshold"),
@@ -79,7 +79,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/polls/{id}/officers", "ceremony", Access::Roles(&Role::ALL))
                     .says("The officers of a poll", "本次投票的监票人和计票人。")
-                    .answers_json(200, Ty::Ref("Officers"));
+                    .answers_type::<OfficersView>(200);
                 ROUTE
             },
             list_officers,
@@ -88,14 +88,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Post, "/api/polls/{id}/ceremony", "ceremony", Access::Roles(ORGANISER))
                     .says("Start the key ceremony", "启动密钥生成：冻结投票清单并生成本次投票的凭证密钥（规范 §14.5–§14.6）。")
-                    .answers_json(
-                        201,
-                        Ty::Obj(&[
-                            f("state", Ty::Enum(&["ceremony"]), ""),
-                            f("ceremony_id", B64, "64 bytes (spec §14.5)."),
-                            f("manifest", B64, "The frozen manifest (spec §11.2)."),
-                        ]),
-                    )
+                    .answers_type::<Started>(201)
                     .refuses(&[(409, "poll_wrong_state"), (422, "poll_invalid")]);
                 ROUTE
             },
@@ -109,7 +102,7 @@ pub fn router() -> Api {
                         "重新开始密钥生成：放弃无法完成的密钥生成（某台监票终端丢失了秘密、机器损坏或合格者少于门限），或某位监票人的密钥检查无法通过，投票回到草稿，须重新指定监票人。",
                     )
                     .more("ceremony or ready → draft in one transaction: the ceremony's messages, identifier, manifest, credential key, joint key, key checks and the officers are removed (spec §14.3).")
-                    .answers_json(200, Ty::Obj(&[f("state", Ty::Enum(&["draft"]), "")]))
+                    .answers_type::<Restarted>(200)
                     .refuses(&[(409, "poll_wrong_state")]);
                 ROUTE
             },

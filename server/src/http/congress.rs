@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use hallvote_tally::Ruleset;
-use serde_json::{Value, json};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -22,7 +21,7 @@ use crate::db::congress::{self, Congress, Session};
 use crate::db::{StoreError, attendance, audit, roster};
 use crate::i18n::RequestLang;
 use crate::roster::{parse_csv, parse_xlsx};
-use hallvote_protocol::wire::{NewCongress, NewExclusion, NewSession};
+use hallvote_protocol::wire::{ImportNote, NewCongress, NewExclusion, NewSession, RefusedRow, RosterImported};
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -32,7 +31,7 @@ pub fn router() -> Api {
                 const ROUTE: Route = at(Post, "/api/congresses", "congress", Access::Roles(ORGANISER))
                     .says("Create a congress", "新建代表大会（名称、届次、任期）。")
                     .takes::<NewCongress>()
-                    .answers_json(201, Ty::Ref("Congress"))
+                    .answers_type::<Congress>(201)
                     .refuses(&[(422, "invalid_value")]);
                 ROUTE
             },
@@ -42,7 +41,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/congresses", "congress", Access::Roles(ROLL_READERS))
                     .says("List congresses", "代表大会列表。")
-                    .answers_json(200, Ty::Arr(&Ty::Ref("Congress")));
+                    .answers_list::<Congress>(200);
                 ROUTE
             },
             list_congresses,
@@ -52,7 +51,7 @@ pub fn router() -> Api {
                 const ROUTE: Route = at(Post, "/api/congresses/{id}/sessions", "congress", Access::Roles(ORGANISER))
                     .says("Create a session of a congress", "新建一次会议（第几次会议、地点、日期、计票规则）。")
                     .takes::<NewSession>()
-                    .answers_json(201, Ty::Ref("Session"))
+                    .answers_type::<Session>(201)
                     .refuses(&[(422, "invalid_value"), (409, "session_exists")]);
                 ROUTE
             },
@@ -62,7 +61,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/congresses/{id}/sessions", "congress", Access::Roles(ROLL_READERS))
                     .says("List the sessions of a congress", "某届代表大会的各次会议。")
-                    .answers_json(200, Ty::Arr(&Ty::Ref("Session")));
+                    .answers_list::<Session>(200);
                 ROUTE
             },
             list_sessions,
@@ -85,24 +84,7 @@ pub fn router() -> Api {
                     )
                     .more("The body is the file itself, with its content type. Rows that cannot be read are reported and skipped.")
                     .takes_roster()
-                    .answers_json(
-                        200,
-                        Ty::Obj(&[
-                            f("added", Int, ""),
-                            f("updated", Int, ""),
-                            f(
-                                "errors",
-                                Ty::Arr(&Ty::Obj(&[
-                                    f("line", Int, ""),
-                                    f("seq", Str, ""),
-                                    f("problem", Str, "A stable code for the problem."),
-                                    f("message", Str, "In the request's language."),
-                                ])),
-                                "Rows refused.",
-                            ),
-                            f("notes", Ty::Arr(&Ty::Obj(&[f("line", Int, ""), f("message", Str, "")])), ""),
-                        ]),
-                    )
+                    .answers_type::<RosterImported>(200)
                     .refuses(&[(415, "unsupported_media_type"), (422, "roster_unreadable"), (422, "roster_too_large")]);
                 ROUTE
             },
@@ -152,7 +134,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/sessions/{id}/attendance", "congress", Access::Roles(&Role::ALL))
                     .says("Expected, present and quorum now", "出席情况：应到、实到人数及是否达到法定人数（R1–R3）。")
-                    .answers_json(200, Ty::Ref("Attendance"));
+                    .answers_type::<AttendanceFigures>(200);
                 ROUTE
             },
             get_attendance,
@@ -270,7 +252,7 @@ async fn import_roster(
     Path(congress_id): Path<i64>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RosterImported>, ApiError> {
     let who = &auth.account;
     let c = load_congress(&state, congress_id).await?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -297,14 +279,24 @@ async fn import_roster(
         &format!("{}: {added} added, {updated} updated, {} rows refused", c.name, import.errors.len()),
     )
     .await?;
-    let errors: Vec<Value> = import
+    let errors = import
         .errors
         .iter()
-        .map(|e| json!({ "line": e.line, "seq": e.seq, "problem": e.problem, "message": e.text().get(lang) }))
+        .map(|e| RefusedRow {
+            line: count(e.line),
+            seq: e.seq.clone(),
+            problem: e.problem.code(),
+            message: e.text().get(lang).to_owned(),
+        })
         .collect();
-    let notes: Vec<Value> =
-        import.notes.iter().map(|n| json!({ "line": n.line, "message": n.note.get(lang) })).collect();
-    Ok(Json(json!({ "added": added, "updated": updated, "errors": errors, "notes": notes })))
+    let notes =
+        import.notes.iter().map(|n| ImportNote { line: count(n.line), message: n.note.get(lang).to_owned() }).collect();
+    Ok(Json(RosterImported { added: count(added), updated: count(updated), errors, notes }))
+}
+
+/// A count or line number on the wire (a `usize` always fits).
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 async fn get_roster(

@@ -65,24 +65,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/station/sessions", "desk", Access::Station(&[StationKind::Desk]))
                     .says("Sessions for a desk station", "报到处终端可选的会议及其各项投票（含状态），最新的在前。")
-                    .answers_json(
-                        200,
-                        Ty::Arr(&Ty::Obj(&[
-                            f("id", Int, ""),
-                            f("congress", Str, ""),
-                            f("number", Int, ""),
-                            f("date", Str, ""),
-                            f(
-                                "polls",
-                                Ty::Arr(&Ty::Obj(&[
-                                    f("id", Int, ""),
-                                    f("name", Str, ""),
-                                    f("state", Ty::Enum(POLL_STATES), ""),
-                                ])),
-                                "",
-                            ),
-                        ])),
-                    );
+                    .answers_list::<DeskSession>(200);
                 ROUTE
             },
             station_sessions,

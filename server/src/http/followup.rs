@@ -30,10 +30,7 @@ pub fn router() -> Api {
                     "据计票结果一键建立再次投票（得票相等，R12）或另行选举（名额未满，R13）的新投票（草稿）。",
                 )
                 .takes::<FollowUpBody>()
-                .answers_json(
-                    201,
-                    Ty::Obj(&[f("id", Int, "The new poll."), f("name", Str, ""), f("state", Str, "`draft`.")]),
-                )
+                .answers_type::<Created>(201)
                 .refuses(&[(409, "poll_not_counted"), (409, "no_follow_up"), (422, "follow_up_needs_candidates")]);
             ROUTE
         },

@@ -6,9 +6,8 @@ use crate::api::prelude::*;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use hallvote_tally::model::{Contest, ContestKind, Poll};
-use hallvote_tally::{Lang, Ruleset};
-use serde_json::{Value, json};
+use hallvote_tally::model::{ConfidenceVote, Contest, ContestKind, Election, ElectionKind, Evaluation, Motion, Poll};
+use hallvote_tally::{Lang, Ruleset, Text};
 
 use super::AppState;
 use super::extract::Json as JsonBody;
@@ -20,7 +19,7 @@ use crate::auth::Role;
 use crate::db::audit;
 use crate::db::polls::{self, PollRecord};
 use crate::i18n::RequestLang;
-use hallvote_protocol::wire::{ContestView, PollView};
+use hallvote_protocol::wire::{ContestView, PollDefinition, PollTemplates, PollView};
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -30,7 +29,7 @@ pub fn router() -> Api {
                 const ROUTE: Route = at(Get, "/api/poll-templates", "polls", Access::Roles(ORGANISER))
                     .says("Poll templates", "投票模板：选举、补选、信任投票、民主评议、表决各一。")
                     .more("Starting points for the poll form: `election`, `by_election`, `confidence`, `evaluation`, `motion`.")
-                    .answers_json(200, Ty::AnyObject);
+                    .answers_type::<PollTemplates>(200);
                 ROUTE
             },
             templates,
@@ -40,8 +39,8 @@ pub fn router() -> Api {
                 const ROUTE: Route = at(Post, "/api/sessions/{id}/polls", "polls", Access::Roles(ORGANISER))
                     .says("Define a poll", "新建投票：按会议的计票规则检查（差额比例 R8 等）。")
                     .more("Expected and present are frozen when the poll opens; the definition must not carry them.")
-                    .takes_json(Ty::Ref("PollDefinition"))
-                    .answers_json(201, Ty::Ref("Poll"))
+                    .takes::<PollDefinition>()
+                    .answers_type::<PollView>(201)
                     .refuses(&[(422, "invalid_poll")]);
                 ROUTE
             },
@@ -51,7 +50,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/sessions/{id}/polls", "polls", Access::Roles(&Role::ALL))
                     .says("The polls of a session", "某次会议的各项投票（候选人按姓氏笔画排序，R7）。")
-                    .answers_json(200, Ty::Arr(&Ty::Ref("Poll")));
+                    .answers_list::<PollView>(200);
                 ROUTE
             },
             list,
@@ -60,7 +59,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/polls/{id}", "polls", Access::Roles(&Role::ALL))
                     .says("A poll", "单项投票的定义与状态。")
-                    .answers_json(200, Ty::Ref("Poll"));
+                    .answers_type::<PollView>(200);
                 ROUTE
             },
             show,
@@ -108,7 +107,7 @@ async fn create(
     auth: Authenticated,
     RequestLang(lang): RequestLang,
     Path(session_id): Path<i64>,
-    JsonBody(poll): JsonBody<Poll>,
+    JsonBody(PollDefinition(poll)): JsonBody<PollDefinition>,
 ) -> Result<(StatusCode, Json<PollView>), ApiError> {
     let who = &auth.account;
     let s = load_session(&state, session_id).await?;
@@ -162,34 +161,45 @@ async fn show(
 
 /// Starting points for the console's poll form, one per kind of contest. Names are
 /// placeholders the organiser replaces; grades and options follow RULES R15–R17.
-async fn templates() -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({
-        "election": {
-            "name": "选举镇党委委员",
-            "contests": [{ "id": "committee", "title": "镇党委委员", "type": "election",
-                "kind": "competitive", "seats": 9, "candidates": [] }]
-        },
-        "by_election": {
-            "name": "增补镇党委委员",
-            "contests": [{ "id": "by-election", "title": "增补镇党委委员", "type": "election",
-                "kind": "competitive", "by_election": true, "seats": 1, "candidates": [] }]
-        },
-        "confidence": {
-            "name": "对镇党委委员进行信任投票",
-            "contests": [{ "id": "confidence", "title": "信任投票", "type": "confidence", "members": [] }]
-        },
-        "evaluation": {
-            "name": "民主评议镇党委委员",
-            "contests": [{ "id": "evaluation", "title": "民主评议", "type": "evaluation", "members": [],
-                "grades": [
-                    { "zh-CN": "优秀", "en": "excellent" }, { "zh-CN": "称职", "en": "competent" },
-                    { "zh-CN": "基本称职", "en": "basically competent" }, { "zh-CN": "不称职", "en": "incompetent" }
-                ] }]
-        },
-        "motion": {
-            "name": "表决关于镇党委工作报告的决议",
-            "contests": [{ "id": "motion", "title": "表决", "type": "motion",
-                "items": ["关于中国共产党××镇委员会工作报告的决议"] }]
-        }
-    })))
+async fn templates() -> Json<PollTemplates> {
+    let poll = |name: &str, id: &str, title: &str, kind: ContestKind| {
+        PollDefinition(Poll {
+            name: name.to_owned(),
+            contests: vec![Contest { id: id.to_owned(), title: title.to_owned(), kind }],
+            attendance: None,
+        })
+    };
+    let election = |by_election, seats| {
+        ContestKind::Election(Election { kind: ElectionKind::Competitive, by_election, seats, candidates: Vec::new() })
+    };
+    let grades =
+        [("优秀", "excellent"), ("称职", "competent"), ("基本称职", "basically competent"), ("不称职", "incompetent")];
+    Json(PollTemplates {
+        election: poll("选举镇党委委员", "committee", "镇党委委员", election(false, 9)),
+        by_election: poll("增补镇党委委员", "by-election", "增补镇党委委员", election(true, 1)),
+        confidence: poll(
+            "对镇党委委员进行信任投票",
+            "confidence",
+            "信任投票",
+            ContestKind::Confidence(ConfidenceVote { members: Vec::new() }),
+        ),
+        evaluation: poll(
+            "民主评议镇党委委员",
+            "evaluation",
+            "民主评议",
+            ContestKind::Evaluation(Evaluation {
+                members: Vec::new(),
+                grades: grades.iter().map(|(zh, en)| Text::new(*zh, *en)).collect(),
+            }),
+        ),
+        motion: poll(
+            "表决关于镇党委工作报告的决议",
+            "motion",
+            "表决",
+            ContestKind::Motion(Motion {
+                items: vec!["关于中国共产党××镇委员会工作报告的决议".to_owned()],
+                rule: None,
+            }),
+        ),
+    })
 }

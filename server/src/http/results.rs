@@ -45,7 +45,7 @@ pub fn router() -> Api {
                 const ROUTE: Route = at(Post, "/api/polls/{id}/open", "results", Access::Roles(ORGANISER))
                     .says("Open the poll", "开始投票：须全部监票人通过密钥检查（规范 §5.7）并达到法定人数（R3），应到、实到人数随即冻结。")
                     .more("Refused with `key_check_pending`, naming them, while any scrutineer of the poll (all n, not only k) has not passed the key check.")
-                    .answers_json(200, Ty::Ref("PollStatus"))
+                    .answers_type::<Status>(200)
                     .refuses(&[(409, "poll_wrong_state"), (409, "key_check_pending"), (409, "quorum_not_met")]);
                 ROUTE
             },
@@ -55,7 +55,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Post, "/api/polls/{id}/close", "results", Access::Roles(ORGANISER))
                     .says("Close the poll", "结束投票：公告板封存并签名，计算密文合计。")
-                    .answers_json(200, Ty::Ref("PollStatus"))
+                    .answers_type::<Status>(200)
                     .refuses(&[(409, "poll_wrong_state"), (409, "poll_not_ready")]);
                 ROUTE
             },
@@ -65,7 +65,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/polls/{id}/status", "results", Access::Roles(&Role::ALL))
                     .says("The poll's progress", "投票进度：状态、发放数、公告板条目数、解密与签名情况。")
-                    .answers_json(200, Ty::Ref("PollStatus"));
+                    .answers_type::<Status>(200);
                 ROUTE
             },
             status,
@@ -74,7 +74,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Post, "/api/polls/{id}/tally", "results", Access::Roles(ORGANISER))
                     .says("Tally", "计票：合并至少 k 名监票人的解密份额，得出票数、结果及结果摘要（规范 §12.6–§12.8）。")
-                    .answers_json(200, Ty::Ref("PollStatus"))
+                    .answers_type::<Status>(200)
                     .refuses(&[
                         (409, "poll_wrong_state"),
                         (409, "poll_not_ready"),
@@ -92,7 +92,7 @@ pub fn router() -> Api {
                         "Publish the result and the election record",
                         "公布：汇编并签署选举记录（规范 §12），须全部监票人和计票人已签名。",
                     )
-                    .answers_json(200, Ty::Ref("PollStatus"))
+                    .answers_type::<Status>(200)
                     .refuses(&[(409, "poll_wrong_state"), (409, "poll_not_ready"), (409, "signatures_missing")]);
                 ROUTE
             },

@@ -32,7 +32,7 @@ pub fn router() -> Api {
                 const ROUTE: Route =
                     at(Get, "/api/stations", "stations", Access::Roles(&[Role::Organiser, Role::Observer]))
                         .says("List the hall stations", "会场终端列表（报到处、投票机、监票人终端）。")
-                        .answers_json(200, Ty::Arr(&Ty::Ref("Station")));
+                        .answers_list::<StationView>(200);
                 ROUTE
             },
             list,

@@ -149,15 +149,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/polls/{id}/board", "public", Access::Public)
                     .says("The board: size and latest signed head", "公告板：条目数及最新签名的树头。")
-                    .answers_json(
-                        200,
-                        Ty::Obj(&[
-                            f("state", Ty::Enum(POLL_STATES), ""),
-                            f("size", Int, ""),
-                            o("head", B64, "The latest signed tree head: the sealing head once closed."),
-                            o("signature", B64, ""),
-                        ]),
-                    );
+                    .answers_type::<BoardSummary>(200);
                 ROUTE
             },
             board_summary,
@@ -166,25 +158,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/polls/{id}/board/{tracking}", "public", Access::Public)
                     .says("Look up a tracking code", "按追踪码查询公告板：回执及在最新树中的包含证明。")
-                    .answers_json(
-                        200,
-                        Ty::Obj(&[
-                            f("tracking", Str, ""),
-                            f(
-                                "entries",
-                                Ty::Arr(&Ty::Extends(
-                                    "Receipt",
-                                    &[
-                                        f("latest_size", Int, ""),
-                                        f("latest_head", B64, ""),
-                                        f("latest_signature", B64, ""),
-                                        f("latest_inclusion", Ty::Arr(&B64), "Inclusion in the latest signed tree."),
-                                    ],
-                                )),
-                                "",
-                            ),
-                        ]),
-                    )
+                    .answers_type::<Lookup>(200)
                     .refuses(&[(400, "tracking_code_malformed"), (404, "tracking_code_not_found")]);
                 ROUTE
             },

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use hallvote_protocol::wire::RowProblemCode;
 use hallvote_tally::Text;
 use serde::Serialize;
 
@@ -80,6 +81,20 @@ pub enum RowProblem {
 }
 
 impl RowProblem {
+    /// The problem's stable code, as the import's answer gives it.
+    pub fn code(&self) -> RowProblemCode {
+        match self {
+            Self::EmptyName => RowProblemCode::EmptyName,
+            Self::EmptyGroup => RowProblemCode::EmptyGroup,
+            Self::EmptyCard => RowProblemCode::EmptyCard,
+            Self::DuplicateCard { .. } => RowProblemCode::DuplicateCard,
+            Self::BadGender { .. } => RowProblemCode::BadGender,
+            Self::TooLong { .. } => RowProblemCode::TooLong,
+            Self::BadText { .. } => RowProblemCode::BadText,
+            Self::Formula { .. } => RowProblemCode::Formula,
+        }
+    }
+
     /// The problem in words.
     pub fn text(&self) -> Text {
         match self {
