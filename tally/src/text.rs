@@ -122,9 +122,71 @@ pub fn en_ordinal(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
+/// `n` with its English noun, singular for exactly one: `en_count(1, "seat", "seats")`
+/// is "1 seat", `en_count(5, "seat", "seats")` is "5 seats", and 0 takes the plural.
+pub fn en_count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A date as people write it on paper: an ISO date (`2026-12-02`, as a browser's
+/// date picker gives it) is 2026年12月2日 in Chinese and 2 December 2026 in English.
+/// Anything else (a date already written out, a blank) is kept as it was typed.
+pub fn date_words(date: &str, lang: Lang) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = date.trim().split('-').collect();
+    let number = |s: &str, len: usize| -> Option<u32> {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    };
+    let ymd = match parts.as_slice() {
+        [y, m, d] => number(y, 4).zip(number(m, 2)).zip(number(d, 2)).map(|((y, m), d)| (y, m, d)),
+        _ => None,
+    };
+    match ymd {
+        Some((y, m, d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => match lang {
+            Lang::ZhCn => format!("{y}年{m}月{d}日"),
+            Lang::En => format!("{d} {} {y}", MONTHS[(m - 1) as usize]),
+        },
+        _ => date.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_counts_agree_with_their_number() {
+        assert_eq!(en_count(1, "seat", "seats"), "1 seat");
+        assert_eq!(en_count(5, "seat", "seats"), "5 seats");
+        assert_eq!(en_count(0, "entry", "entries"), "0 entries");
+        assert_eq!(en_count(1, "entry", "entries"), "1 entry");
+    }
+
+    #[test]
+    fn a_pickers_date_is_written_out_and_other_dates_are_kept() {
+        assert_eq!(date_words("2026-12-02", Lang::ZhCn), "2026年12月2日");
+        assert_eq!(date_words("2026-12-02", Lang::En), "2 December 2026");
+        assert_eq!(date_words(" 2024-03-15 ", Lang::En), "15 March 2024");
+        for kept in
+            ["2024年3月15日", "", "2026-13-01", "2026-12-00", "26-12-02", "2026-1-2", "2026-12-02-1", "二〇二六年"]
+        {
+            assert_eq!(date_words(kept, Lang::ZhCn), kept);
+            assert_eq!(date_words(kept, Lang::En), kept);
+        }
+    }
 
     #[test]
     fn chinese_numerals() {
