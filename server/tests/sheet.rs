@@ -357,3 +357,114 @@ fn pdf_prints_every_counted_fixture() {
     }
     assert!(printed >= 20, "only {printed} sheets printed");
 }
+
+// ---------------------------------------------------------------------------------
+// Issue 16, item 11: the signatures with the result, dates and words.
+
+/// An election of 6 candidates for `seats` seats, held on a date as the console's
+/// date picker gives it.
+fn six_candidates_json(seats: u32) -> String {
+    let votes =
+        [("王芳", 70, 5), ("李娜", 66, 10), ("张伟", 60, 15), ("刘洋", 55, 20), ("陈静", 50, 25), ("杨磊", 30, 40)];
+    election_json(seats, &votes)
+}
+
+/// An election for `seats` seats with these (name, for, against), on a picker's date.
+fn election_json(seats: u32, votes: &[(&str, u32, u32)]) -> String {
+    let candidates: Vec<_> =
+        votes.iter().map(|(n, f, a)| serde_json::json!({ "name": n, "for": f, "against": a })).collect();
+    serde_json::json!({
+        "poll": "选举镇纪委委员",
+        "session": "中国共产党青石镇第十五届代表大会第三次会议",
+        "date": "2026-12-02",
+        "place": "青石镇人民政府大会议室",
+        "ruleset": "township-2020",
+        "expected": 100, "present": 83, "issued": 83, "returned": 83, "invalid": 2,
+        "contests": [{
+            "id": "discipline", "title": "镇纪委委员", "type": "election", "kind": "competitive",
+            "seats": seats, "candidates": candidates
+        }]
+    })
+    .to_string()
+}
+
+/// The text of each page of a PDF, by pdftotext.
+fn pages_text(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sheet.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = poppler("pdftotext", &["-enc".as_ref(), "UTF-8".as_ref(), file.as_ref(), "-".as_ref()]);
+    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+    // pdftotext ends each page with a form feed.
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(str::to_owned).collect()
+}
+
+#[test]
+fn a_six_candidate_election_is_signed_on_the_page_of_its_result() {
+    let (result, mut heading) = count(&six_candidates_json(5));
+    heading.fingerprint = "HV1-7Q2M-K9XD-4TRE-WB8N".to_owned();
+    for (lang, signatures, outcome, table) in [
+        (Lang::ZhCn, "监票人、计票人签名", "当选（按姓氏笔画为序）", "候选人（按姓氏笔画为序）"),
+        (Lang::En, "Signatures of scrutineers and counters", "Elected (stroke order)", "Candidate (stroke order)"),
+    ] {
+        let pdf = sheet::pdf(&result, &heading, &signers(), lang)
+            .unwrap_or_else(|e| panic!("{e} (this test needs the Debian package {})", sheet::FONT_PACKAGE));
+        let pages = pages_text(&pdf);
+        let page = pages.iter().position(|p| p.contains(signatures)).expect("the signatures are printed");
+        let with = &pages[page];
+        assert!(
+            with.contains(outcome) && with.contains(table),
+            "{lang:?}: the signatures' page {} of {}:\n{with}",
+            page + 1,
+            pages.len()
+        );
+        for name in ["王晓冬", "赵敏"] {
+            assert!(with.contains(name), "{lang:?}: every signer on that page");
+        }
+    }
+}
+
+#[test]
+fn the_signatures_never_stand_alone_even_when_the_sheet_runs_over() {
+    // Example 3 (11 candidates) with long reasons runs to two pages; whatever moves to
+    // the second, the outcome in words goes with the signatures.
+    let (result, heading) = example3();
+    let signers = Signers {
+        scrutineers: (1..=5).map(|i| Signer::new(format!("监票人{i}"))).collect(),
+        counters: (1..=3).map(|i| Signer::new(format!("计票人{i}"))).collect(),
+    };
+    let pdf = sheet::pdf(&result, &heading, &signers, Lang::ZhCn).unwrap();
+    let pages = pages_text(&pdf);
+    assert!(pages.len() >= 2, "the test wants a sheet that runs over: {} page", pages.len());
+    let with = pages.iter().find(|p| p.contains("监票人、计票人签名")).unwrap();
+    assert!(with.contains("当选（按姓氏笔画为序）"), "{with}");
+}
+
+#[test]
+fn a_pickers_date_is_written_out_in_each_language() {
+    let (result, heading) = count(&six_candidates_json(5));
+    assert_eq!(heading.date, "2026-12-02");
+    let zh = sheet::html(&result, &heading, &signers(), Lang::ZhCn);
+    assert!(zh.contains("<td class=\"l\">2026年12月2日</td>"), "{zh}");
+    let en = sheet::html(&result, &heading, &signers(), Lang::En);
+    assert!(en.contains("<td class=\"l\">2 December 2026</td>"), "{en}");
+    for html in [&zh, &en] {
+        assert!(!html.contains("2026-12-02"));
+    }
+    let pdf = pages_text(&sheet::pdf(&result, &heading, &signers(), Lang::ZhCn).unwrap()).concat();
+    assert!(pdf.contains("2026年12月2日"), "{pdf}");
+}
+
+#[test]
+fn seats_are_counted_in_plain_english() {
+    let (five, heading) = count(&six_candidates_json(5));
+    let en = sheet::html(&five, &heading, &signers(), Lang::En);
+    assert!(en.contains(", 5 seats)</h2>"), "{en}");
+    let (one, heading) = count(&election_json(1, &[("王芳", 50, 20), ("李娜", 30, 40)]));
+    let en = sheet::html(&one, &heading, &signers(), Lang::En);
+    assert!(en.contains(", 1 seat)</h2>"), "{en}");
+    for html in [&en, &sheet::html(&five, &heading, &signers(), Lang::En)] {
+        assert!(!html.contains("seat(s)"), "{html}");
+    }
+}

@@ -36,6 +36,15 @@ struct SheetPage<'a> {
     doc: &'a Doc,
 }
 
+impl Doc {
+    /// Where the part that the page keeps on one sheet of paper begins: the last
+    /// result's outcome and the signatures.
+    fn closing_from(&self) -> usize {
+        let k = &self.keep_together;
+        k.get(k.len().saturating_sub(2)).copied().unwrap_or(self.blocks.len())
+    }
+}
+
 impl Row {
     /// The row's `class` attribute, if it has one.
     fn class(&self) -> Option<String> {
@@ -65,7 +74,13 @@ mod tests {
     use crate::sheet::{Para, Table};
 
     fn doc(blocks: Vec<Block>) -> Doc {
-        Doc { lang: Lang::ZhCn, title: "计票结果报告单".into(), subtitles: vec!["<b>".into()], blocks }
+        Doc {
+            lang: Lang::ZhCn,
+            title: "计票结果报告单".into(),
+            subtitles: vec!["<b>".into()],
+            blocks,
+            keep_together: Vec::new(),
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ mod html;
 mod pdf;
 
 use hallvote_tally::count::{CandidateStatus, ContestResult, ElectionResult, GradedResult, MotionResult, PollResult};
-use hallvote_tally::text::{Lang, Text, zh_numeral};
+use hallvote_tally::text::{Lang, Text, date_words, en_count, zh_numeral};
 
 pub use pdf::{FONT_ENV, FONT_PACKAGE, Fonts};
 
@@ -189,6 +189,10 @@ pub(crate) struct Doc {
     /// Centred under the title: the session, the poll.
     pub subtitles: Vec<String>,
     pub blocks: Vec<Block>,
+    /// Where the sheet's closing part may begin, best first: from there to the end
+    /// (the last result and the signatures) is set on one page when it fits one, so
+    /// that the signatures never stand on a page apart from the result they sign.
+    pub keep_together: Vec<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -290,7 +294,7 @@ pub(crate) fn build(result: &PollResult, heading: &SheetHeading, signers: &Signe
         columns: vec![Column::LABEL, Column::TEXT],
         rows: vec![
             Row::new(vec![t("规则集", "Ruleset"), format!("{ruleset}\nSHA-256 {}", r.sha256)]),
-            Row::new(vec![t("日期", "Date"), heading.date.clone()]),
+            Row::new(vec![t("日期", "Date"), date_words(&heading.date, lang)]),
             Row::new(vec![t("地点", "Place"), heading.place.clone()]),
         ],
     }));
@@ -328,7 +332,13 @@ pub(crate) fn build(result: &PollResult, heading: &SheetHeading, signers: &Signe
         b.push(Block::Alert(format!("{}{}", t("投票无效：", "VOID: "), reason.get(lang))));
     }
 
+    // The last contest from its heading, or else from its outcome in words (the
+    // blocks after its table of votes).
+    let mut keep_together = Vec::new();
     for (k, c) in result.contests.iter().enumerate() {
+        if k + 1 == result.contests.len() {
+            keep_together.push(b.len());
+        }
         let n = u32::try_from(k + 1).unwrap_or(u32::MAX);
         let number = match lang {
             Lang::ZhCn => format!("{}、", zh_numeral(n)),
@@ -340,6 +350,11 @@ pub(crate) fn build(result: &PollResult, heading: &SheetHeading, signers: &Signe
             ContestResult::Motion(m) => motion(&mut b, &number, m, lang),
         }
     }
+    if let Some(&from) = keep_together.first() {
+        let after_table = b.iter().skip(from).position(|x| matches!(x, Block::Table(_))).map(|i| from + i + 1);
+        keep_together.extend(after_table.filter(|&i| i < b.len()));
+    }
+    keep_together.push(b.len());
 
     b.push(Block::Heading(t("监票人、计票人签名", "Signatures of scrutineers and counters")));
     if !heading.fingerprint.is_empty() {
@@ -380,7 +395,7 @@ pub(crate) fn build(result: &PollResult, heading: &SheetHeading, signers: &Signe
         rows,
     }));
 
-    Doc { lang, title: t("计票结果报告单", "Result sheet"), subtitles, blocks: b }
+    Doc { lang, title: t("计票结果报告单", "Result sheet"), subtitles, blocks: b, keep_together }
 }
 
 fn para(text: String, strong: bool) -> Block {
@@ -390,8 +405,10 @@ fn para(text: String, strong: bool) -> Block {
 fn election(b: &mut Vec<Block>, number: &str, e: &ElectionResult, lang: Lang) {
     let t = |zh: &str, en: &str| Text::new(zh, en).get(lang).to_owned();
     let kind = e.kind.words(e.by_election);
-    let seats =
-        Text::new(format!("（{}，应选 {} 名）", kind.zh, e.seats), format!(" ({}, {} seat(s))", kind.en, e.seats));
+    let seats = Text::new(
+        format!("（{}，应选 {} 名）", kind.zh, e.seats),
+        format!(" ({}, {})", kind.en, en_count(e.seats.into(), "seat", "seats")),
+    );
     b.push(Block::Heading(format!("{number}{}{}", e.title, seats.get(lang))));
     b.push(para(e.threshold_reason.get(lang).to_owned(), false));
     b.push(Block::Table(Table {
@@ -448,7 +465,9 @@ fn election(b: &mut Vec<Block>, number: &str, e: &ElectionResult, lang: Lang) {
     let unfilled = match &e.separate_election {
         Some(x) => x.reason.get(lang).to_owned(),
         None if e.unfilled_seats > 0 => {
-            Text::new(format!("{} 名", e.unfilled_seats), format!("{} seat(s)", e.unfilled_seats)).get(lang).to_owned()
+            Text::new(format!("{} 名", e.unfilled_seats), en_count(e.unfilled_seats.into(), "seat", "seats"))
+                .get(lang)
+                .to_owned()
         }
         None => none,
     };

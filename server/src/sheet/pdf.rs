@@ -315,12 +315,35 @@ impl Layout<'_> {
             self.centred(s, SUBTITLE, false);
         }
         self.y += 8.0;
-        for (i, block) in doc.blocks.iter().enumerate() {
+        // The first place the closing part can begin from and still fit one page.
+        let keep = doc.keep_together.iter().find_map(|&from| {
+            let h = self.height_alone(doc.blocks.get(from..)?)?;
+            Some((from, h))
+        });
+        self.blocks(&doc.blocks, keep);
+    }
+
+    /// The height of `blocks` set from the top of an empty page, if they fit on it.
+    fn height_alone(&self, blocks: &[Block]) -> Option<f32> {
+        let mut dry = Layout { glyphs: self.glyphs, pages: vec![Vec::new()], y: TOP };
+        dry.blocks(blocks, None);
+        (dry.pages.len() == 1).then_some(dry.y - TOP)
+    }
+
+    /// Sets the blocks; `keep` is where a part of height `h` begins that is not to
+    /// be broken across pages.
+    fn blocks(&mut self, blocks: &[Block], keep: Option<(usize, f32)>) {
+        for (i, block) in blocks.iter().enumerate() {
+            if let Some((from, h)) = keep
+                && from == i
+            {
+                self.ensure(h);
+            }
             match block {
                 Block::Heading(h) => {
                     // Keep a heading with what it heads: a few lines, or a whole table
                     // that is kept together.
-                    let next = match doc.blocks.get(i + 1) {
+                    let next = match blocks.get(i + 1) {
                         Some(Block::Table(t)) if t.keep => self.table_height(t) + 3.0,
                         _ => 4.0 * CELL * LEADING,
                     };
