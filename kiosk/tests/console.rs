@@ -158,7 +158,10 @@ async fn walk_the_console() {
     b.execute(&format!("document.getElementById('{form}').requestSubmit(); return true;")).await;
     let report = format!("#{}", file_input.replace("roster-file-", "roster-report-"));
     wait_text(&b, &report, "新增 1 人").await;
-    assert!(text_of(&b, &report).await.contains("第 3 行"), "{}", text_of(&b, &report).await);
+    // Named once, with what is wrong: not "第 3 行：第 3 行：…".
+    let said = text_of(&b, &report).await;
+    assert_eq!(said.matches("第 3 行").count(), 1, "{said}");
+    assert!(said.contains("第 3 行：姓名为空"), "{said}");
 
     // Accounts (issue 14, item 6): the organiser disables an observer's account from
     // the start page, which ends its session; then re-enables it.

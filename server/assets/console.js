@@ -72,7 +72,8 @@ function rosterForm(c) {
       report.replaceChildren(el("p", T.imported.replace("{a}", r.added).replace("{u}", r.updated)
         .replace("{e}", r.errors.length), { class: r.errors.length ? "error" : "note" }));
       const ul = el("ul");
-      for (const e of r.errors) ul.append(el("li", T.line.replace("{n}", e.line) + e.message));
+      // A refused row's message names its line (and 序号) itself.
+      for (const e of r.errors) ul.append(el("li", e.message));
       for (const n of r.notes) ul.append(el("li", T.line.replace("{n}", n.line) + n.message, { class: "muted" }));
       report.append(ul);
     } catch (e) { report.replaceChildren(el("p", e.message, { class: "error" })); }

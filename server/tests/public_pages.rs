@@ -156,11 +156,13 @@ async fn board_explorer(h: &Hall, def: &BallotDef, receipts: &[Value]) {
     assert_eq!(status, StatusCode::OK, "{found}");
     assert!(found.contains(&format!("<dd class=\"big\">{tracking}</dd>")), "the code as XXXX-XXXX-XXXX-XXXX");
     assert!(found.contains(&format!("value=\"{tracking}\"")), "the form shows the code as printed");
-    assert!(found.contains("<span class=\"big position\">3</span>"), "{found}");
+    // The fourth entry, counted from 1 as people count, said once.
+    assert!(found.contains("<span class=\"big position\">第 4 条</span></dd>"), "{found}");
     assert!(found.contains("已投出的选票") && found.contains("服务器已核验此包含证明"), "{found}");
     assert!(found.contains("id=\"proof-data\"") && found.contains("<script src=\"/assets/board.js\"></script>"));
     let (_, found_en, _) = page(&h.app, &format!("{board}?code={typed}&lang=en"), None, "zh-CN").await;
     assert!(found_en.contains("cast ballot") && found_en.contains("The server has checked this inclusion proof"));
+    assert!(found_en.contains("<span class=\"big position\">entry 4</span></dd>"), "{found_en}");
 
     // The proof endpoint: the entry, its leaf hash and a path that verifies.
     let (status, p, _) =
@@ -727,7 +729,7 @@ async fn board_list_and_receipts(store: Store) {
     let (status, en, cookie) = page(&h.app, &format!("{list}?lang=en&page=3&per_page=3"), None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK);
     assert!(cookie.unwrap().contains("hallvote_lang=en"));
-    assert!(en.contains("Page 3 of 3: entries 7 to 7 (of 7)") && en.contains("id=\"entry-7\""), "{en}");
+    assert!(en.contains("Page 3 of 3: entry 7 (of 7)") && en.contains("id=\"entry-7\""), "{en}");
     assert!(en.contains("<span class=\"off\" id=\"next-page\" aria-disabled=\"true\">Next ›</span>"), "{en}");
     let (_, en2, _) = page(&h.app, &format!("{list}?lang=en&page=1&per_page=3"), None, "zh-CN").await;
     assert!(en2.contains(">spoiled (challenged)<") && en2.contains(">See what it held</a>"), "{en2}");

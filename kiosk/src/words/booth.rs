@@ -2,6 +2,7 @@
 
 use hallvote_tally::Lang;
 use hallvote_tally::model::{Contest, ContestKind};
+use hallvote_tally::text::en_count;
 
 /// The booth's words in one language.
 #[derive(Debug)]
@@ -166,7 +167,7 @@ impl Booth {
     pub fn tree_head(&self, size: u64, root: &str) -> String {
         match self.lang {
             Lang::ZhCn => format!("共 {size} 条，根 {root}…"),
-            Lang::En => format!("{size} entries, root {root}…"),
+            Lang::En => format!("{}, root {root}…", en_count(size, "entry", "entries")),
         }
     }
 }

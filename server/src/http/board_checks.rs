@@ -9,6 +9,7 @@
 use hallvote_crypto::merkle::TreeHead;
 use hallvote_tally::record::ReceiptKind;
 use hallvote_tally::record::receipt::ReceiptTextError;
+use hallvote_tally::text::en_count;
 use hallvote_tally::{Lang, Text};
 use serde::Serialize;
 
@@ -151,6 +152,7 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
             ),
         },
     ));
+    let entries = |n: u64| en_count(n, "entry", "entries");
     let which = |sealed: bool| match (sealed, zh) {
         (true, true) => "最终签名树头（已封存）",
         (true, false) => "final signed tree head (sealed)",
@@ -167,10 +169,13 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
                     which(sealed)
                 ),
                 format!(
-                    "The board's {} ({latest} entries) extends the receipt's tree head ({size} entries): the root \
-                     recomputed from the first {size} entries is the receipt's, so no entry was removed, moved or \
-                     changed since the receipt was given.",
-                    which(sealed)
+                    "The board's {} ({}) extends the receipt's tree head ({}): the root recomputed from the \
+                     first {} is the receipt's, so no entry was removed, moved or changed since the receipt was \
+                     given.",
+                    which(sealed),
+                    entries(latest),
+                    entries(size),
+                    entries(size)
                 ),
             ),
             History::Rewritten { latest, sealed } => t(
@@ -179,21 +184,25 @@ pub(crate) fn receipt_card(c: &ReceiptCheck, fingerprint: Option<&str>, lang: La
                     which(sealed)
                 ),
                 format!(
-                    "The board's {} ({latest} entries) does not extend the receipt's tree head: the root recomputed \
-                     from the first {size} entries differs, so an entry was removed, moved or changed since the \
-                     receipt was given.",
-                    which(sealed)
+                    "The board's {} ({}) does not extend the receipt's tree head: the root recomputed from the \
+                     first {} differs, so an entry was removed, moved or changed since the receipt was given.",
+                    which(sealed),
+                    entries(latest),
+                    entries(size)
                 ),
             ),
             History::Shorter { latest } => t(
                 format!("公告板只有 {latest} 条，少于回执树头的 {size} 条：有条目被删除。"),
-                format!("The board has {latest} entries, fewer than the receipt's tree head ({size}): entries were removed."),
+                format!(
+                    "The board has {}, fewer than the receipt's tree head ({size}): entries were removed.",
+                    entries(latest)
+                ),
             ),
         },
     ));
     let summary = t(
         format!("{kind}，追踪码 {code}，公告板第 {n} 条；回执树头 {size} 条。"),
-        format!("{kind}, tracking code {code}, board entry {n}; the receipt's tree head has {size} entries."),
+        format!("{kind}, tracking code {code}, board entry {n}; the receipt's tree head has {}.", entries(size)),
     );
     ReceiptCard { summary, lines, holds: c.holds() }
 }

@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hallvote_tally::ballot::TrackingCode;
+use hallvote_tally::text::en_count;
 use hallvote_tally::{Lang, Text};
 use serde::Deserialize;
 
@@ -277,7 +278,7 @@ impl ListView<'_> {
         let summary = if zh {
             format!("状态：{state}。公告板共 {} 条。{board_state}", self.size)
         } else {
-            format!("State: {state}. The board has {} entries. {board_state}", self.size)
+            format!("State: {state}. The board has {}. {board_state}", en_count(self.size, "entry", "entries"))
         };
         let (error, table, pager, shown_page) = match paging {
             Ok(p) => (None, Some(self.table(p, entries)), self.pager(p), p.page),
@@ -313,22 +314,15 @@ impl ListView<'_> {
     fn table(&self, p: &Paging, entries: &[ListedEntry]) -> EntryTable {
         let zh = self.lang == Lang::ZhCn;
         let caption = match (entries.first(), entries.last()) {
-            (Some(a), Some(b)) if zh => format!(
-                "第 {} / {} 页：第 {} 至 {} 条（共 {} 条）",
-                p.page,
-                p.pages,
-                a.position + 1,
-                b.position + 1,
-                self.size
-            ),
-            (Some(a), Some(b)) => format!(
-                "Page {} of {}: entries {} to {} (of {})",
-                p.page,
-                p.pages,
-                a.position + 1,
-                b.position + 1,
-                self.size
-            ),
+            (Some(a), Some(b)) => {
+                let (a, b, of) = (a.position + 1, b.position + 1, self.size);
+                match (zh, a == b) {
+                    (true, false) => format!("第 {} / {} 页：第 {a} 至 {b} 条（共 {of} 条）", p.page, p.pages),
+                    (true, true) => format!("第 {} / {} 页：第 {a} 条（共 {of} 条）", p.page, p.pages),
+                    (false, false) => format!("Page {} of {}: entries {a} to {b} (of {of})", p.page, p.pages),
+                    (false, true) => format!("Page {} of {}: entry {a} (of {of})", p.page, p.pages),
+                }
+            }
             _ => String::new(),
         };
         let rows = entries

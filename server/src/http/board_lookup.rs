@@ -21,6 +21,7 @@ use hallvote_crypto::tags;
 use hallvote_tally::ballot::TrackingCode;
 use hallvote_tally::record::Receipt;
 use hallvote_tally::record::builder::head_message;
+use hallvote_tally::text::en_count;
 use hallvote_tally::{Lang, Text};
 use serde::Serialize;
 use std::sync::Arc;
@@ -545,8 +546,7 @@ struct LookupView {
 struct EntryView {
     /// Numbers the entries of the lookup.
     k: usize,
-    position: u64,
-    /// The position in words, after the number.
+    /// The position in words, counted from 1 as people count: 第 4 条, entry 4.
     nth: String,
     cast: bool,
     /// The receipt's tree head: its size in words and its root.
@@ -565,15 +565,10 @@ fn lookup_view(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> Looku
         .iter()
         .enumerate()
         .map(|(k, e)| {
-            let position = e.stored.position;
+            let nth = e.stored.position + 1;
             EntryView {
                 k,
-                position,
-                nth: if zh {
-                    format!("（公告板第 {} 条）", position + 1)
-                } else {
-                    format!(" (entry {})", position + 1)
-                },
+                nth: if zh { format!("第 {nth} 条") } else { format!("entry {nth}") },
                 cast: e.stored.cast,
                 receipt_head: TreeHead::from_bytes(&e.stored.head).ok().map(|h| {
                     let words = if zh {
@@ -593,10 +588,10 @@ fn lookup_view(state: &AppState, run: &PollRun, l: &Lookup, lang: Lang) -> Looku
                     )
                 } else {
                     format!(
-                        "leaf {} (from 0) in the tree of {} entries, path of {} hashes:",
+                        "leaf {} (from 0) in the tree of {}, path of {}:",
                         e.proof.index(),
-                        e.proof.tree_size(),
-                        e.proof.path().len()
+                        en_count(e.proof.tree_size(), "entry", "entries"),
+                        en_count(e.proof.path().len() as u64, "hash", "hashes")
                     )
                 },
                 path: e.proof.path().iter().map(|h| grouped_hex(h)).collect(),

@@ -126,7 +126,7 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
         "roster": t("代表名册", "Roll of delegates"),
         "roster_file": t("名册文件（CSV 或 Excel .xlsx）", "Roll file (CSV or Excel .xlsx)"),
         "import": t("导入", "Import"),
-        "imported": t("新增 {a} 人，更新 {u} 人，{e} 行有误未导入。", "{a} added, {u} updated, {e} rows refused."),
+        "imported": t("新增 {a} 人，更新 {u} 人，{e} 行有误未导入。", "Added: {a}. Updated: {u}. Rows refused: {e}."),
         "line": t("第 {n} 行：", "Line {n}: "),
         "accounts": t("账号", "Accounts"),
         "disable": t("停用", "Disable"),
