@@ -6,6 +6,11 @@
 //! booth which ballot to fetch; the credential itself is bound to the poll by its
 //! signature over `poll_id` (spec §6.5), which the booth checks before it shows
 //! anything.
+//!
+//! The text is as long as the credential needs (a 2048-bit blind signature makes it
+//! about 440 characters; base64url is already the densest form a keyboard types), so
+//! the printed slip sets it in groups of [`GROUP`] characters ([`grouped`]) and the
+//! booth ignores whitespace anywhere in what is typed.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,8 +19,11 @@ use thiserror::Error;
 
 /// The first characters of a credential's QR text; the `1` is the format version.
 pub const PREFIX: &str = "HVCRED1:";
-/// The longest credential text accepted (a 4096-bit key's credential, with room).
+/// The longest credential text accepted (a 4096-bit key's credential, with room),
+/// not counting whitespace.
 pub const MAX_LEN: usize = 800;
+/// Characters per group in the printed text.
+pub const GROUP: usize = 4;
 
 /// Why a scanned text is not a ballot credential.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -49,10 +57,15 @@ impl CredentialText {
         format!("{PREFIX}{poll}:{}", URL_SAFE_NO_PAD.encode(credential.to_bytes()))
     }
 
-    /// Decodes a scanned or typed text strictly: surrounding whitespace (a
-    /// scanner's Enter) is ignored, nothing else.
+    /// Decodes a scanned or typed text strictly: whitespace anywhere (a scanner's
+    /// Enter, the spaces between the printed groups) is ignored, nothing else. No
+    /// character of the text's alphabet is whitespace.
     pub fn decode(text: &str) -> Result<Self, CredentialTextError> {
-        let text = text.trim();
+        // Bounds the work before the whitespace is dropped.
+        if text.len() > 4 * MAX_LEN {
+            return Err(CredentialTextError::TooLong);
+        }
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         if text.is_empty() {
             return Err(CredentialTextError::Empty);
         }
@@ -69,6 +82,20 @@ impl CredentialText {
         let credential = Credential::from_bytes(&bytes).map_err(|_| CredentialTextError::Damaged("credential"))?;
         Ok(Self { poll, credential })
     }
+}
+
+/// The text as printed for typing: the prefix and poll number (`HVCRED1:42:`) as
+/// one group, then groups of [`GROUP`] characters, separated by spaces, so that a
+/// person typing it keeps their place. [`CredentialText::decode`] takes it back as
+/// it is, spaces and all.
+pub fn grouped(text: &str) -> String {
+    let (head, rest) = match text.strip_prefix(PREFIX).and_then(|r| r.split_once(':')) {
+        Some((poll, b64)) => (&text[..PREFIX.len() + poll.len() + 1], b64),
+        None => ("", text),
+    };
+    let chars: Vec<char> = rest.chars().collect();
+    let groups = chars.chunks(GROUP).map(|g| g.iter().collect::<String>());
+    std::iter::once(head.to_owned()).filter(|h| !h.is_empty()).chain(groups).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -95,11 +122,31 @@ mod tests {
     }
 
     #[test]
+    fn the_printed_groups_read_back_as_the_same_credential() {
+        let text = CredentialText::encode(42, &credential());
+        let printed = grouped(&text);
+        let mut words = printed.split(' ');
+        assert_eq!(words.next(), Some("HVCRED1:42:"));
+        let groups: Vec<&str> = words.collect();
+        assert!(groups[..groups.len() - 1].iter().all(|g| g.len() == GROUP), "{printed}");
+        assert_eq!(groups.concat(), text["HVCRED1:42:".len()..]);
+        // Typed as printed, or with a line break where the slip wrapped it.
+        for typed in [printed.clone(), printed.replacen(' ', "\n", 5), format!("  {printed}\r\n")] {
+            let back = CredentialText::decode(&typed).unwrap();
+            assert_eq!((back.poll, back.credential.to_bytes()), (42, credential().to_bytes()));
+        }
+        // A changed group is still refused.
+        let damaged = printed.replacen(groups[3], "!!!!", 1);
+        assert_eq!(CredentialText::decode(&damaged).unwrap_err(), CredentialTextError::Damaged("base64url"));
+    }
+
+    #[test]
     fn each_kind_of_bad_text_has_its_error() {
         let good = CredentialText::encode(42, &credential());
         assert_eq!(CredentialText::decode("  ").unwrap_err(), CredentialTextError::Empty);
         assert_eq!(CredentialText::decode("HVCARD1:abc").unwrap_err(), CredentialTextError::NotACredential);
         assert_eq!(CredentialText::decode(&"x".repeat(900)).unwrap_err(), CredentialTextError::TooLong);
+        assert_eq!(CredentialText::decode(&" ".repeat(4000)).unwrap_err(), CredentialTextError::TooLong);
         assert_eq!(CredentialText::decode("HVCRED1:42").unwrap_err(), CredentialTextError::Damaged("no poll number"));
         for poll in ["", "042", "-1", "4a"] {
             let t = good.replacen("HVCRED1:42", &format!("HVCRED1:{poll}"), 1);

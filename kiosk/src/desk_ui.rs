@@ -20,6 +20,7 @@ use hallvote_tally::Lang;
 use tokio::sync::Mutex;
 
 use crate::booth::BoothError;
+use crate::credential_text::grouped;
 use crate::desk::{CardScan, Delegate, Desk};
 use crate::templates;
 use crate::ui::{Frame, assets, qr_svg, refuse_cross_site, secure};
@@ -157,6 +158,7 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
         group: &d.group,
         card: &d.card,
         status: w.status(d.status),
+        printable: s.issued.iter().filter(|i| i.outcome.is_ok()).count(),
         issued: s
             .issued
             .iter()
@@ -257,21 +259,33 @@ async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Strin
     }
 }
 
-/// A credential sized for printing: an 80 mm receipt roll or an A6 card.
-async fn print(State(app): App, Path((n, size)): Path<(usize, String)>) -> Response {
+/// Credentials sized for printing, on an 80 mm receipt roll or A6 cards: `n` is one
+/// credential's number, or `all` for every credential the delegate was issued, each
+/// on a page (a slip, a card) of its own.
+async fn print(State(app): App, Path((n, size)): Path<(String, String)>) -> Response {
     let s = app.screen().await;
     let lang = s.lang;
     let w = Words::of(lang);
-    let Some(Issued { poll, outcome: Ok(text) }) = s.issued.get(n) else {
-        return (StatusCode::NOT_FOUND, w.no_credential).into_response();
-    };
     // The page's size and the code's, in a style sheet of its own (no inline style).
     let sheet = match size.as_str() {
         "80mm" => "/assets/print-80mm.css",
         "a6" => "/assets/print-a6.css",
         _ => return (StatusCode::NOT_FOUND, "80mm | a6").into_response(),
     };
-    templates::render(&PrintPage { lang, w, sheet, poll, qr: qr_svg(text, w.credential_qr), text })
+    let chosen: Vec<&Issued> = match n.as_str() {
+        "all" => s.issued.iter().collect(),
+        n => n.parse::<usize>().ok().and_then(|n| s.issued.get(n)).into_iter().collect(),
+    };
+    let slips: Vec<Slip<'_>> = chosen
+        .into_iter()
+        .filter_map(|i| i.outcome.as_ref().ok().map(|text| (i, text)))
+        .enumerate()
+        .map(|(k, (i, text))| Slip { k, poll: &i.poll, qr: qr_svg(text, w.credential_qr), text: grouped(text) })
+        .collect();
+    if slips.is_empty() {
+        return (StatusCode::NOT_FOUND, w.no_credential).into_response();
+    }
+    templates::render(&PrintPage { lang, w, sheet, slips })
 }
 
 /// The credential's QR code as a PNG image (8 pixels per module).
@@ -351,6 +365,8 @@ struct DelegateView<'a> {
     group: &'a str,
     card: &'a str,
     status: &'static str,
+    /// How many credentials there are to print.
+    printable: usize,
     issued: Vec<IssuedView<'a>>,
 }
 
@@ -369,7 +385,7 @@ struct FailurePage<'a> {
     error: &'a str,
 }
 
-/// A credential to print, on a page of its own (no station frame).
+/// Credentials to print, each on a page of its own (no station frame).
 #[derive(Template)]
 #[template(path = "desk/print.html")]
 struct PrintPage<'a> {
@@ -377,7 +393,14 @@ struct PrintPage<'a> {
     w: &'static Words,
     /// The size's style sheet.
     sheet: &'static str,
+    slips: Vec<Slip<'a>>,
+}
+
+/// One credential as printed: the poll, the QR code, the text in groups to type.
+struct Slip<'a> {
+    /// Numbers the slips of the page.
+    k: usize,
     poll: &'a str,
     qr: String,
-    text: &'a str,
+    text: String,
 }

@@ -2,6 +2,7 @@
 
 use hallvote_protocol::wire::Movement;
 use hallvote_tally::Lang;
+use hallvote_tally::text::date_words;
 
 /// The desk's words in one language.
 #[derive(Debug)]
@@ -30,6 +31,12 @@ pub struct Desk {
     pub print_80mm: &'static str,
     /// Prints on an A6 card.
     pub print_a6: &'static str,
+    /// Prints every credential of the delegate on the receipt roll, one slip each.
+    pub print_all_80mm: &'static str,
+    /// Prints every credential of the delegate on A6 cards, one card each.
+    pub print_all_a6: &'static str,
+    /// Prints the credential page again (on the page itself, not printed).
+    pub print_again: &'static str,
     /// Clears the delegate for the next one.
     pub next_delegate: &'static str,
     /// The card field.
@@ -46,6 +53,10 @@ pub struct Desk {
     pub credential: &'static str,
     /// What the printed credential is for.
     pub credential_note: &'static str,
+    /// Above the typed form of the credential.
+    pub credential_typed: &'static str,
+    /// On screen above the print page's slips: what to do with them.
+    pub print_hint: &'static str,
 }
 
 impl Desk {
@@ -57,8 +68,9 @@ impl Desk {
         }
     }
 
-    /// A session's number and date.
+    /// A session's number and date (a picker's `2026-12-02` written out).
     pub fn session_when(&self, number: impl std::fmt::Display, date: &str) -> String {
+        let date = date_words(date, self.lang);
         match self.lang {
             Lang::ZhCn => format!("第{number}次会议 {date}"),
             Lang::En => format!("session {number} {date}"),
@@ -115,6 +127,9 @@ const ZH: Desk = Desk {
     credential_qr: "选票凭证二维码",
     print_80mm: "打印（80 毫米小票）",
     print_a6: "打印（A6 卡片）",
+    print_all_80mm: "全部打印（80 毫米小票，每项一张）",
+    print_all_a6: "全部打印（A6 卡片，每项一张）",
+    print_again: "再次打印",
     next_delegate: "下一位",
     scan_label: "扫描代表证二维码，或输入代表证号",
     check_in: "报到并发放选票",
@@ -123,6 +138,8 @@ const ZH: Desk = Desk {
     no_credential: "没有这张选票凭证。",
     credential: "选票凭证",
     credential_note: "一次有效。请到投票机扫描此码投票。",
+    credential_typed: "扫描不了时，可在投票机上输入下面的文字（空格不必输入）：",
+    print_hint: "打印机应自动开始打印：每张选票凭证单独一页。每张交给代表本人，不要混放。",
 };
 
 const EN: Desk = Desk {
@@ -138,6 +155,9 @@ const EN: Desk = Desk {
     credential_qr: "Ballot credential QR code",
     print_80mm: "Print (80 mm receipt)",
     print_a6: "Print (A6 card)",
+    print_all_80mm: "Print all (80 mm receipts, one each)",
+    print_all_a6: "Print all (A6 cards, one each)",
+    print_again: "Print again",
     next_delegate: "Next delegate",
     scan_label: "Scan the delegate card, or type the card number",
     check_in: "Check in and issue ballots",
@@ -146,4 +166,6 @@ const EN: Desk = Desk {
     no_credential: "No such credential.",
     credential: "Ballot credential",
     credential_note: "Valid once. Scan it at a voting booth to vote.",
+    credential_typed: "If it will not scan, type this text at the booth (the spaces need not be typed):",
+    print_hint: "The printer should start by itself: each ballot credential on a page of its own. Hand each to the delegate in person; do not mix them up.",
 };

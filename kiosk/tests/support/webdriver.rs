@@ -234,6 +234,24 @@ impl Browser {
         path
     }
 
+    /// Makes `window.print()` do nothing on every page loaded from now on: a page that
+    /// prints itself (a credential) would otherwise hold the headless browser's one
+    /// print job, and [`Self::print_to_pdf`] could not print it.
+    pub async fn without_print_dialog(&self) {
+        let params = json!({"cmd": "Page.addScriptToEvaluateOnNewDocument",
+            "params": {"source": "window.print = function () {};"}});
+        self.cmd(Method::POST, "/goog/cdp/execute", Some(params)).await;
+    }
+
+    /// The page printed to PDF by Chromium itself (DevTools `Page.printToPDF`), with
+    /// the page size and margins the page's CSS asks for (`@page`), as a print
+    /// dialog would use them; backgrounds printed.
+    pub async fn print_to_pdf(&self) -> Vec<u8> {
+        let params = json!({"cmd": "Page.printToPDF", "params": {"preferCSSPageSize": true, "printBackground": true}});
+        let v = self.cmd(Method::POST, "/goog/cdp/execute", Some(params)).await;
+        STANDARD.decode(v["data"].as_str().unwrap()).unwrap()
+    }
+
     /// Runs axe-core on the page and returns its serious and critical violations.
     pub async fn accessibility_violations(&self) -> Vec<Value> {
         let axe = std::env::var_os("HALLVOTE_AXE")
