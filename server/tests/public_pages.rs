@@ -290,6 +290,13 @@ async fn public_pages_of_a_poll(store: Store) {
     let (status, empty, _) = page(&h.app, &format!("/polls/{}/board", h.poll), None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK);
     assert!(empty.contains("公告板上尚无选票。"), "{empty}");
+    // Where a receipt's QR code leads, the delegates' help page is one link away.
+    assert!(empty.contains("<a id=\"help-link\" href=\"/help?lang=zh-CN\">如何核对您的选票</a>"), "{empty}");
+    let (_, english, _) = page(&h.app, &format!("/polls/{}/board?lang=en", h.poll), None, "zh-CN").await;
+    assert!(english.contains("<a id=\"help-link\" href=\"/help?lang=en\">How to check your ballot</a>"), "{english}");
+    let (status, help, _) = page(&h.app, "/help?lang=en", None, "zh-CN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(help.contains("How to check your ballot"), "{help}");
 
     common::pass_key_checks(&h.app, h.poll, &h.scrutineers, &key_shares).await;
     let (status, st, _) =

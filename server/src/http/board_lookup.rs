@@ -457,6 +457,7 @@ fn render_board<'a>(
         receipt_card,
         lookup,
         spoiled_check_path: SPOILED_CHECK_PATH,
+        help_href: t("/help?lang=zh-CN", "/help?lang=en"),
         texts: ScriptJson::of(&texts),
     }
 }
@@ -501,6 +502,8 @@ struct BoardPage<'a> {
     receipt_card: Option<board_checks::ReceiptCard>,
     lookup: Option<LookupView>,
     spoiled_check_path: &'static str,
+    /// The delegates' help page, in the page's language.
+    help_href: &'static str,
     /// The script's texts.
     texts: ScriptJson,
 }
