@@ -170,3 +170,51 @@ async fn card_numbers_are_found_whatever_the_case_of_their_letters(store: Store)
     assert_eq!(name("T0090").await, None);
 }
 both_backends!(card_case, card_numbers_are_found_whatever_the_case_of_their_letters);
+
+/// Issue 16: a poll's 实到 is the attendance log at its opening mark (R2). A
+/// delegate who checks in after the poll opened is counted present for the session
+/// now but not for that poll, and one who left after it opened still is; the mark
+/// the poll keeps for issuance is the one its count was taken at.
+async fn a_polls_present_is_the_attendance_at_its_opening(store: Store) {
+    use hallvote_server::db::attendance::{self, Movement};
+    use hallvote_server::db::{casting, congress, polls, roster};
+    let c = congress::create_congress(&store, "中国共产党青山镇第十五届代表大会", 15, 5, 1).await.unwrap();
+    let s = congress::create_session(&store, c.id, 3, "礼堂", "今天", "township-2020", 1).await.unwrap();
+    let csv = "姓名,代表团,代表证号\n甲,一团,A1\n乙,一团,A2\n丙,一团,A3\n丁,一团,A4\n";
+    let rows = hallvote_server::roster::parse_csv(csv.as_bytes()).unwrap().rows;
+    roster::import(&store, c.id, &rows).await.unwrap();
+    let mut ids = Vec::new();
+    for card in ["A1", "A2", "A3", "A4"] {
+        ids.push(roster::by_card(&store, c.id, card).await.unwrap().unwrap().id);
+    }
+    assert_eq!(attendance::last_event(&store, s.id).await.unwrap(), 0, "an empty log");
+    for id in &ids[..3] {
+        assert!(attendance::record(&store, s.id, *id, Movement::Arrive, 1, "desk").await.unwrap());
+    }
+    let mark = attendance::last_event(&store, s.id).await.unwrap();
+    assert!(mark > 0);
+
+    let poll = hallvote_tally::model::Poll { name: "表决".into(), contests: Vec::new(), attendance: None };
+    let p = polls::create(&store, s.id, &poll, 1).await.unwrap();
+    sqlx::query("UPDATE polls SET state = 'ready' WHERE id = $1").bind(p.id).execute(store.pool()).await.unwrap();
+    let at_open = attendance::present_cards_at(&store, s.id, mark).await.unwrap();
+    assert_eq!(at_open, ["A1", "A2", "A3"]);
+    assert!(casting::open(&store, p.id, 4, 3, mark).await.unwrap());
+    assert!(!casting::open(&store, p.id, 4, 3, mark).await.unwrap(), "a poll opens once");
+
+    // A late arrival, and a departure after the opening.
+    assert!(attendance::record(&store, s.id, ids[3], Movement::Arrive, 2, "desk").await.unwrap());
+    assert!(attendance::record(&store, s.id, ids[0], Movement::Depart, 3, "desk").await.unwrap());
+    assert_eq!(attendance::present_cards(&store, s.id).await.unwrap(), ["A2", "A3", "A4"], "the session now");
+    assert_eq!(
+        attendance::present_cards_at(&store, s.id, mark).await.unwrap(),
+        at_open,
+        "the log at the mark is fixed"
+    );
+    let run = casting::run(&store, p.id).await.unwrap().unwrap();
+    assert_eq!((run.expected, run.present, run.open_mark), (Some(4), Some(3), Some(mark)));
+    assert!(!attendance::present_at(&store, s.id, ids[3], mark).await.unwrap(), "the late arrival gets no ballot");
+    assert!(attendance::present_at(&store, s.id, ids[0], mark).await.unwrap());
+    assert!(attendance::last_event(&store, s.id).await.unwrap() > mark);
+}
+both_backends!(poll_present_at_opening, a_polls_present_is_the_attendance_at_its_opening);

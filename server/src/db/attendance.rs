@@ -60,16 +60,36 @@ pub async fn record(
 
 /// Card numbers of the delegates present in a session now.
 pub async fn present_cards(store: &Store, session_id: i64) -> Result<Vec<String>, StoreError> {
+    present_cards_at(store, session_id, i64::MAX).await
+}
+
+/// Card numbers of the delegates present in a session when the attendance log
+/// stood at event `mark` (their last event up to it was an arrival): a poll's 实到
+/// is the count of these at its opening mark (R2), so a delegate who arrived later
+/// is not counted for it.
+pub async fn present_cards_at(store: &Store, session_id: i64, mark: i64) -> Result<Vec<String>, StoreError> {
     let rows = sqlx::query(
         "SELECT d.card FROM attendance_events a JOIN delegates d ON d.id = a.delegate_id \
          WHERE a.session_id = $1 AND a.kind = 'arrive' AND a.id = ( \
-           SELECT MAX(b.id) FROM attendance_events b WHERE b.session_id = a.session_id AND b.delegate_id = a.delegate_id) \
+           SELECT MAX(b.id) FROM attendance_events b \
+           WHERE b.session_id = a.session_id AND b.delegate_id = a.delegate_id AND b.id <= $2) \
          ORDER BY d.id",
     )
     .bind(session_id)
+    .bind(mark)
     .fetch_all(store.pool())
     .await?;
     rows.iter().map(|r| Ok(r.try_get("card")?)).collect()
+}
+
+/// The newest event of a session's attendance log (0 before the first): the mark
+/// a poll freezes its 实到 at when it opens.
+pub async fn last_event(store: &Store, session_id: i64) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS mark FROM attendance_events WHERE session_id = $1")
+        .bind(session_id)
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get("mark")?)
 }
 
 /// Whether a delegate was present in a session when the attendance log stood at

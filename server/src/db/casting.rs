@@ -400,14 +400,18 @@ pub async fn restart_ceremony(store: &Store, poll_id: i64) -> Result<bool, Store
     Ok(true)
 }
 
-/// Opens the poll with the attendance frozen: ready → open.
-pub async fn open(store: &Store, poll_id: i64, expected: u32, present: u32) -> Result<bool, StoreError> {
+/// Opens the poll with the attendance frozen: ready → open. `expected` and
+/// `present` are the figures of the attendance log at event `mark`
+/// (`attendance::last_event`, `attendance::present_cards_at`): the delegates present
+/// then are the poll's 实到 and the only ones who may be issued its ballot, so the
+/// count frozen here and the check at issuance read the same log at the same point.
+pub async fn open(store: &Store, poll_id: i64, expected: u32, present: u32, mark: i64) -> Result<bool, StoreError> {
     let r = sqlx::query(
-        "UPDATE polls SET state = 'open', expected = $1, present = $2, open_mark = (SELECT COALESCE(MAX(a.id), 0) \
-             FROM attendance_events a WHERE a.session_id = polls.session_id) WHERE id = $3 AND state = 'ready'",
+        "UPDATE polls SET state = 'open', expected = $1, present = $2, open_mark = $3 WHERE id = $4 AND state = 'ready'",
     )
     .bind(i64::from(expected))
     .bind(i64::from(present))
+    .bind(mark)
     .bind(poll_id)
     .execute(store.pool())
     .await?;

@@ -17,7 +17,7 @@ use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Decrypt
 
 use super::AppState;
 use super::station_auth::SignedStationRequest;
-use super::support::attendance::attendance_figures;
+use super::support::attendance::attendance_figures_at;
 use super::support::errors::{conflict, invalid};
 use super::support::load::{load_run, load_session};
 use super::support::officers::officer_of;
@@ -27,7 +27,7 @@ use crate::ApiError;
 use crate::auth::Role;
 use crate::casting::{ceremony_result, decode_aggregates};
 use crate::db::casting::{self, OfficerRole, PollRun};
-use crate::db::{StoreError, audit};
+use crate::db::{StoreError, attendance, audit};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
 use crate::poll::closing::{self, compute_aggregates};
@@ -221,7 +221,10 @@ async fn open(
     }
     refuse_unless_all_passed(&state.store, id).await?;
     let session = load_session(&state, poll.session_id).await?;
-    let figures = attendance_figures(&state, &session).await?;
+    // One point of the attendance log for the count and for who may be issued the
+    // ballot: a delegate checking in while the poll opens is in both or in neither.
+    let mark = attendance::last_event(&state.store, session.id).await?;
+    let figures = attendance_figures_at(&state, &session, mark).await?;
     if !figures.quorum_met {
         return Err(conflict(
             "quorum_not_met",
@@ -229,7 +232,7 @@ async fn open(
             &format!("{} present of {} expected: no quorum, the poll cannot open.", figures.present, figures.expected),
         ));
     }
-    if !casting::open(&state.store, id, figures.expected, figures.present).await? {
+    if !casting::open(&state.store, id, figures.expected, figures.present, mark).await? {
         return Err(wrong_state(&run, "不能开启。", "it cannot be opened."));
     }
     audit::append(

@@ -1,5 +1,7 @@
 //! A session's attendance figures (R1–R3): expected, present and quorum, as the
-//! attendance endpoint, the hall display and the poll's opening read them.
+//! attendance endpoint, the hall display and the poll's opening read them (the
+//! opening at a mark of the attendance log, so that its 实到 and who may be issued
+//! its ballot are the same delegates).
 
 use hallvote_tally::Ruleset;
 use hallvote_tally::model::{AttendanceSnapshot, Delegate, DelegateStatus, Exclusion, ExclusionReason, Roll};
@@ -11,8 +13,14 @@ use crate::db::{attendance, roster};
 use crate::http::AppState;
 pub use hallvote_protocol::wire::AttendanceFigures;
 
-/// Computes the figures from the roll, the exclusions and the check-ins.
+/// Computes the figures now from the roll, the exclusions and the check-ins.
 pub async fn attendance_figures(state: &AppState, s: &Session) -> Result<AttendanceFigures, ApiError> {
+    attendance_figures_at(state, s, i64::MAX).await
+}
+
+/// The figures as they stood at event `mark` of the session's attendance log
+/// (`db::attendance::last_event`): those a poll opening at that mark freezes.
+pub async fn attendance_figures_at(state: &AppState, s: &Session, mark: i64) -> Result<AttendanceFigures, ApiError> {
     let roll = Roll {
         delegates: roster::roll(&state.store, s.congress_id)
             .await?
@@ -39,7 +47,7 @@ pub async fn attendance_figures(state: &AppState, s: &Session) -> Result<Attenda
             note: e.note,
         })
         .collect();
-    let present = attendance::present_cards(&state.store, s.id).await?;
+    let present = attendance::present_cards_at(&state.store, s.id, mark).await?;
     let snapshot = AttendanceSnapshot::freeze(&roll, &exclusions, present.iter().map(String::as_str))
         .map_err(|e| ApiError::internal(format!("attendance inconsistent: {e:?}")))?;
     let ruleset = Ruleset::builtin(&s.ruleset).map_err(|e| ApiError::internal(format!("{e:?}")))?;
