@@ -1,7 +1,15 @@
 "use strict";
-// The page's texts and session, from its data block (not run: no inline script).
+// The hall display. Its figures come from the data block (not run: no inline
+// script) and then from the event stream; every word it writes is in D.texts, in
+// the page's language. The figures are laid out as blocks (the attendance and the
+// polls, one per poll being voted on, one per result chart) packed onto pages the
+// size of the screen; the page never scrolls, and when there is more than one page
+// they turn every PAGE_MS, or at once with a presenter's keys (→, PageDown, space;
+// ←, PageUp; Home for the first page).
 const D = JSON.parse(document.getElementById("display-data").textContent);
 const W = D.texts;
+const PAGE_MS = 12000;
+
 // Every signed head this display has shown, kept in the browser so an observer can
 // download them and check them against the published record (hallvote-verify --heads).
 const seenKey = "hallvote-heads-" + D.session;
@@ -15,35 +23,162 @@ document.getElementById("heads-download").addEventListener("click", (e) => {
   const lines = seen.map((s) => "# " + s.poll.replace(/[\r\n]/g, " ") + " — " + s.size + "\n" + s.head);
   e.currentTarget.href = URL.createObjectURL(new Blob([lines.join("\n") + "\n"], { type: "text/plain" }));
 });
-function show(f) {
-  document.getElementById("session").textContent = f.session;
-  document.getElementById("expected").textContent = f.expected;
-  document.getElementById("present").textContent = f.present;
-  document.getElementById("quorum").textContent = f.quorum_met ? W.met : W.not_met;
-  const ul = document.getElementById("polls"); ul.replaceChildren();
-  for (const [name, state] of f.polls) { const li = document.createElement("li"); li.textContent = name + " — " + (W.states[state] || state); ul.append(li); }
-  const turnout = document.getElementById("turnout"); turnout.replaceChildren();
-  for (const t of f.turnout) { const p = document.createElement("p"); p.className = "turnout"; p.textContent = t.poll + W.sep + W.issued + " " + t.issued + "　" + W.cast + " " + t.cast; turnout.append(p); }
-  const boards = document.getElementById("boards"); boards.replaceChildren();
-  for (const b of f.boards) {
-    keep(b);
-    const p = document.createElement("p"); p.className = "board";
-    const fp = document.createElement("span"); fp.className = "fp"; fp.textContent = b.fingerprint;
-    p.append(b.poll + W.sep + W.fp + " ", fp, document.createElement("br"),
-      W.head + W.sep + b.size + " " + W.entries + (b.root ? "，" + W.root + " " + b.root + "…" : ""));
-    boards.append(p);
-  }
-  const results = document.getElementById("results"); results.replaceChildren();
-  // The charts are markup the server made, every text in them escaped.
-  for (const r of f.results) { const s = document.createElement("section"); s.className = "result"; const h = document.createElement("h2"); h.textContent = r.poll; s.append(h); s.insertAdjacentHTML("beforeend", r.charts); results.append(s); }
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
 }
+function fig(label, value, id) {
+  const d = el("div", "fig", label);
+  const b = el("b", "", String(value));
+  if (id) b.id = id;
+  d.append(b);
+  return d;
+}
+function heading(name, state) {
+  const h = el("h2");
+  h.append(el("span", "name", name));
+  if (state) h.append(el("span", "state", state));
+  return h;
+}
+
+// The attendance of the session now and its polls with their states. While a poll
+// is under way its 实到 is its own (on its block); the session's count then says
+// "checked in now", since it may include delegates who arrived after a poll opened.
+function overview(f) {
+  const s = el("section", "block overview");
+  const figs = el("div", "figs");
+  figs.append(fig(W.expected, f.expected, "expected"), fig(f.turnout.length ? W.checked_in : W.present, f.present, "present"));
+  const q = el("div", "quorum", f.quorum_met ? W.met : W.not_met);
+  q.id = "quorum";
+  figs.append(q);
+  s.append(figs);
+  const ul = el("ul", "polls");
+  ul.id = "polls";
+  for (const [name, state] of f.polls) {
+    const li = el("li", "", name + " — ");
+    li.append(el("span", "state", W.states[state] || state));
+    ul.append(li);
+  }
+  if (!f.polls.length) ul.append(el("li", "", W.no_polls));
+  s.append(ul);
+  return s;
+}
+
+// A poll being voted on or counted: its own 应到 and 实到 (frozen when it opened),
+// ballots issued and cast, and its board's fingerprint and newest tree head.
+function pollBlock(t, boards) {
+  const s = el("section", "block poll");
+  s.dataset.poll = t.poll;
+  s.append(heading(t.poll, W.states[t.state] || t.state));
+  const figs = el("div", "figs");
+  figs.append(fig(W.expected, t.expected), fig(W.present, t.present), fig(W.issued, t.issued), fig(W.cast, t.cast));
+  s.append(figs, el("p", "note", W.frozen));
+  for (const b of boards.filter((b) => b.poll === t.poll)) {
+    const p = el("p", "board", W.fp + W.sep);
+    p.append(el("span", "fp", b.fingerprint), "　" + W.head + W.sep + b.size + " " + W.entries + (b.root ? W.comma + W.root + " " + b.root + "…" : ""));
+    s.append(p);
+  }
+  return s;
+}
+
+// A published result: one block per chart (the server cuts a long contest into
+// charts of a screen's height), each under the poll's name.
+function resultBlocks(r) {
+  const holder = el("div");
+  // The charts are markup the server made, every text in it escaped.
+  holder.insertAdjacentHTML("beforeend", r.charts);
+  const parts = [...holder.children];
+  return parts.map((part) => {
+    const s = el("section", "block result");
+    s.dataset.poll = r.poll;
+    s.append(heading(r.poll, W.result), part);
+    return s;
+  });
+}
+
+function blocks(f) {
+  for (const b of f.boards) keep(b);
+  const out = [overview(f)];
+  for (const t of f.turnout) out.push(pollBlock(t, f.boards));
+  for (const r of f.results) out.push(...resultBlocks(r));
+  return out;
+}
+
+// Packs the blocks onto pages in order: a block goes on the current page if the
+// page still fits, else it starts the next. A block too tall for a page of its own
+// (a chart) is shrunk to fit it.
+let figures = D.figures;
+let pages = [];
+let current = 0;
+function layout() {
+  const main = document.getElementById("pages");
+  main.replaceChildren();
+  let page = null;
+  const next = () => { page = el("div", "page current"); main.append(page); };
+  next();
+  for (const b of blocks(figures)) {
+    page.append(b);
+    if (page.scrollHeight > page.clientHeight && page.children.length > 1) {
+      b.remove();
+      next();
+      page.append(b);
+    }
+  }
+  pages = [...main.children];
+  for (const p of pages) {
+    const svg = p.querySelector("svg");
+    if (p.scrollHeight > p.clientHeight && svg) {
+      const room = svg.getBoundingClientRect().height - (p.scrollHeight - p.clientHeight);
+      svg.style.maxHeight = Math.max(room, 40) + "px";
+    }
+  }
+  current = Math.min(current, pages.length - 1);
+  turnTo(current);
+}
+
+function turnTo(i) {
+  current = (i + pages.length) % pages.length;
+  pages.forEach((p, j) => {
+    p.classList.toggle("current", j === current);
+    if (j === current) p.removeAttribute("aria-hidden"); else p.setAttribute("aria-hidden", "true");
+  });
+  document.getElementById("pager").textContent =
+    pages.length > 1 ? W.page.replace("{n}", current + 1).replace("{m}", pages.length) : "";
+  document.body.dataset.page = String(current + 1);
+  document.body.dataset.pages = String(pages.length);
+}
+
+let timer = setInterval(() => turnTo(current + 1), PAGE_MS);
+function turnBy(step) {
+  clearInterval(timer);
+  turnTo(current + step);
+  timer = setInterval(() => turnTo(current + 1), PAGE_MS);
+}
+document.addEventListener("keydown", (e) => {
+  if (["ArrowRight", "PageDown", " "].includes(e.key)) { e.preventDefault(); turnBy(1); }
+  if (["ArrowLeft", "PageUp"].includes(e.key)) { e.preventDefault(); turnBy(-1); }
+  if (e.key === "Home") { e.preventDefault(); turnBy(-current); }
+});
+let resized = null;
+window.addEventListener("resize", () => { clearTimeout(resized); resized = setTimeout(layout, 200); });
+
+function show(f) {
+  figures = f;
+  document.getElementById("session").textContent = f.session;
+  layout();
+}
+show(figures);
+
 // EventSource connects again by itself after a dropped connection, but not after a
 // refusal (the server has all the display streams it takes: 503 or 429): then this
 // page tries again itself, after 5 s and up to a minute, spread so that refused
 // displays do not come back together. It shows its last figures meanwhile.
 let wait = 5000;
 function connect() {
-  const es = new EventSource("/api/sessions/" + D.session + "/events");
+  const es = new EventSource("/api/sessions/" + D.session + "/events?lang=" + encodeURIComponent(D.lang));
   es.addEventListener("figures", (e) => { wait = 5000; show(JSON.parse(e.data)); });
   es.addEventListener("error", () => {
     if (es.readyState !== EventSource.CLOSED) return;

@@ -205,3 +205,48 @@ async fn two_processes_show_the_same_figures(store: Store) {
     }
 }
 both_backends!(two_processes, two_processes_show_the_same_figures);
+
+/// Issue 16: `?lang=en` makes the display English — the page, its script's words
+/// and the figures it follows — without a cookie that would turn the next page
+/// English too; without it the display is in Chinese whatever the browser asks.
+#[tokio::test]
+async fn lang_en_switches_the_display_and_its_feed_and_is_not_remembered() {
+    let (store, _dir) = common::sqlite().await;
+    let sid = session(&store).await;
+    let (app, _) = setup_with(AppState::new(store, key())).await;
+    let page = |path: String| {
+        let app = app.clone();
+        async move {
+            let req = Request::get(path).body(Body::empty()).unwrap();
+            let res = app.oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert!(res.headers().get(header::SET_COOKIE).is_none(), "the display leaves no language cookie");
+            String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+        }
+    };
+    let en = page(format!("/display/sessions/{sid}?lang=en")).await;
+    assert!(en.contains("<html lang=\"en\">"), "{en}");
+    for word in ["\"lang\":\"en\"", "\"present\":\"Present\"", "Page {n} of {m}", "Ballots issued", ", session 3"] {
+        assert!(en.contains(word), "{word} in {en}");
+    }
+    assert!(!en.contains("第 {n}/{m} 页") && !en.contains("实到"), "no Chinese words: {en}");
+    // Without `?lang=` the page is Chinese, even in a browser that asks for English.
+    let req = Request::get(format!("/display/sessions/{sid}"))
+        .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+        .header(header::COOKIE, "hallvote_lang=en")
+        .body(Body::empty())
+        .unwrap();
+    let zh = String::from_utf8(
+        app.clone().oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes().to_vec(),
+    )
+    .unwrap();
+    assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("第 {n}/{m} 页") && zh.contains("第三次会议"));
+    // The feed the English page follows is English.
+    let (status, f) = common::get_bytes(&app, &format!("/api/sessions/{sid}/figures?lang=en")).await;
+    assert_eq!(status, StatusCode::OK);
+    let f: Value = serde_json::from_slice(&f).unwrap();
+    assert_eq!(f["session"], "中国共产党青山镇第十五届代表大会, session 3");
+    let req = Request::get(format!("/api/sessions/{sid}/events?lang=en")).body(Body::empty()).unwrap();
+    let mut body = app.clone().oneshot(req).await.unwrap().into_body();
+    assert!(read_event(&mut body).await.contains(", session 3"));
+}

@@ -353,3 +353,41 @@ pub async fn serve(router: axum::Router) -> String {
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     format!("http://{addr}")
 }
+
+/// A running server with the organiser's account and nothing else, for tests that
+/// set up their hall themselves (`hallvote_kiosk::simulate::set_up`).
+pub struct Server {
+    pub url: String,
+    /// The database and whatever the test keeps beside it.
+    pub dir: tempfile::TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Server {
+    /// Starts a server on SQLite in a temporary folder.
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("hallvote.db").display());
+        let store = Store::open(&url).await.unwrap();
+        organiser_account(&store).await;
+        let state = AppState::new(store, hallvote_crypto::sign::SigningKey::generate(&mut rand::rng()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = router(state).into_make_service();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self { url: format!("http://{addr}"), dir, server }
+    }
+
+    /// The organiser, logged in.
+    pub async fn organiser(&self) -> Organiser {
+        Organiser::login(Link::new(&self.url, None).unwrap(), "organiser", PASSWORD).await.unwrap()
+    }
+}

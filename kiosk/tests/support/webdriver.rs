@@ -182,6 +182,39 @@ impl Browser {
         self.cmd(Method::GET, &format!("/element/{el}/displayed"), None).await == true
     }
 
+    /// Sizes the window so that the page's viewport is `width` × `height` CSS
+    /// pixels (a projector's screen), and returns the viewport it got.
+    pub async fn set_viewport(&self, width: u32, height: u32) -> (u64, u64) {
+        let want = (u64::from(width), u64::from(height));
+        // The page learns its new size a moment after the window has it.
+        let settled = || async {
+            let mut last = (0, 0);
+            for _ in 0..20 {
+                let v = self.execute("return [window.innerWidth, window.innerHeight]").await;
+                let now = (v[0].as_u64().unwrap(), v[1].as_u64().unwrap());
+                if now == want || now == last {
+                    return now;
+                }
+                last = now;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            last
+        };
+        let (mut w, mut h) = want;
+        let mut got = (0, 0);
+        for _ in 0..3 {
+            self.cmd(Method::POST, "/window/rect", Some(json!({"width": w, "height": h}))).await;
+            got = settled().await;
+            if got == want {
+                break;
+            }
+            // The window's own frame, if it has one, comes off the viewport.
+            w = (w + want.0).saturating_sub(got.0);
+            h = (h + want.1).saturating_sub(got.1);
+        }
+        got
+    }
+
     /// The page's HTML.
     pub async fn source(&self) -> String {
         self.cmd(Method::GET, "/source", None).await.as_str().unwrap().to_owned()

@@ -165,6 +165,11 @@ pub struct Turnout {
     pub poll: String,
     /// open, closed or tallied.
     pub state: PollState,
+    /// The poll's 应到, frozen when it opened.
+    pub expected: u32,
+    /// The poll's 实到, frozen when it opened (R2): the delegates entitled to its
+    /// ballot, not those who checked in later.
+    pub present: u32,
     /// Ballots (credentials) issued.
     pub issued: u32,
     /// Ballots cast (spoiled ones not counted).
@@ -295,13 +300,15 @@ mod tests {
             "receipt_head": "AQI=", "receipt_signature": "AQI=", "verified": true}]}));
         assert!(proof.entries[0].verified);
 
-        let f: Figures =
-            round_trip(json!({"session": "第三次会议", "expected": 120, "present": 98, "quorum_met": true,
-            "polls": [["选举", "open"]], "turnout": [{"poll": "选举", "state": "open", "issued": 90, "cast": 88}],
+        let f: Figures = round_trip(
+            json!({"session": "第三次会议", "expected": 120, "present": 98, "quorum_met": true,
+            "polls": [["选举", "open"]], "turnout": [{"poll": "选举", "state": "open", "expected": 120, "present": 97, "issued": 90, "cast": 88}],
             "results": [{"poll": "决议", "charts": "<figure></figure>"}],
             "boards": [{"poll": "选举", "fingerprint": "ABCDE", "size": 0, "root": "", "head": null},
-                {"poll": "选举", "fingerprint": "ABCDE", "size": 3, "root": "0a0b0c0d", "head": "HVHEAD1:x"}]}));
+                {"poll": "选举", "fingerprint": "ABCDE", "size": 3, "root": "0a0b0c0d", "head": "HVHEAD1:x"}]}),
+        );
         assert_eq!(f.polls[0].1, PollState::Open);
+        assert_eq!((f.present, f.turnout[0].present), (98, 97), "the session's 实到 now, the poll's at its opening");
 
         let a: AuditPage = round_trip(json!({"entries": [{"seq": 1, "at": 1764288000, "actor": "org",
             "action": "poll.open", "detail": "选举", "prev_hash": "00ff", "entry_hash": "abcd"}], "chain_verified": true}));

@@ -20,6 +20,14 @@ pub const BOARD_LIST_QUERY: &[F] = &[
     o("per_page", Int, "Entries a page, 1 to 200; default 50."),
     o("lang", Ty::Enum(&["zh-CN", "en"]), LANG_DOC),
 ];
+/// The query of the hall display's page and feeds: its language, not remembered (a
+/// projector shows what its address says, and leaves no cookie for the next page).
+pub const DISPLAY_LANG: &[F] = &[o(
+    "lang",
+    Ty::Enum(&["zh-CN", "en"]),
+    "The display's language. The page is zh-CN unless given (the browser's language is not asked) and its script \
+     asks its figures in the same; the figures and events answer in the request's language unless given.",
+)];
 /// The query of a server-rendered page.
 pub const LANG: &[F] = &[o("lang", Ty::Enum(&["zh-CN", "en"]), LANG_DOC)];
 

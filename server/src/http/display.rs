@@ -1,6 +1,10 @@
 //! The hall display (大屏幕) for a projector: the session's name and live expected,
-//! present and quorum, ballots issued and cast while a poll runs, and a published
-//! poll's results as bar charts (`super::support::figures`), pushed by server-sent events.
+//! present and quorum, each poll being voted on with its own 应到 and 实到 (frozen
+//! when it opened) and the ballots issued and cast, and a published poll's results
+//! as bar charts (`super::support::figures`), pushed by server-sent events. The page
+//! fills the screen and never scrolls: its script lays the figures out on as many
+//! screen-sized pages as they need and turns them on its own (`assets/display.js`).
+//! zh-CN unless `?lang=en` asks otherwise.
 //! Public: these are the figures announced in the hall. Each process reads them once a
 //! second per session shown, in one task shared by all its display streams
 //! (`super::display_feed`), and pushes only changes, so it works the same with several
@@ -11,7 +15,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -19,6 +23,7 @@ use futures_util::stream;
 
 use super::AppState;
 use super::support::attendance::attendance_figures;
+use super::support::lang::{LangSwitch, PageQuery, lang_tag, page_lang};
 use super::support::load::{load_congress, load_session};
 use crate::ApiError;
 use crate::db::{casting, polls};
@@ -29,7 +34,7 @@ pub use hallvote_protocol::wire::{BoardShown, Figures};
 use hallvote_tally::Lang;
 use hallvote_tally::record::SignedHead;
 use hallvote_tally::record::receipt::head_to_text;
-use serde_json::json;
+use serde::Serialize;
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -38,7 +43,8 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/display/sessions/{id}", "display", Access::Public)
                     .says("The hall display page", "会场大屏幕页面：会议名称、应到、实到、法定人数、投票进度与结果，实时更新。")
-                    .more("For a projector; it follows `/api/sessions/{id}/events`.")
+                    .more("For a projector; it follows `/api/sessions/{id}/events` in its own language.")
+                    .query(DISPLAY_LANG)
                     .answers(Answer::Html);
                 ROUTE
             },
@@ -48,6 +54,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/sessions/{id}/figures", "display", Access::Public)
                     .says("The figures the hall display shows", "大屏幕显示的数据：应到、实到、法定人数及各项投票的状态。")
+                    .query(DISPLAY_LANG)
                     .answers_json(200, Ty::Ref("Figures"));
                 ROUTE
             },
@@ -62,6 +69,7 @@ pub fn router() -> Api {
                          per client address); over the cap the answer is 503 `display_full` or 429 `too_many_streams` with \
                          `Retry-After`.",
                     )
+                    .query(DISPLAY_LANG)
                     .answers(Answer::Events(Ty::Ref("Figures")))
                     .refuses(&[(429, "too_many_streams"), (503, "display_full")]);
                 ROUTE
@@ -99,7 +107,10 @@ async fn load(state: &AppState, session_id: i64, lang: Lang) -> Result<Figures, 
     let boards = boards(state, &records).await?;
     let polls = records.into_iter().map(|p| (p.poll.name, p.state)).collect();
     Ok(Figures {
-        session: format!("{}第{}次会议", c.name, crate::i18n::zh_number(s.number)),
+        session: match lang {
+            Lang::ZhCn => format!("{}第{}次会议", c.name, crate::i18n::zh_number(s.number)),
+            Lang::En => format!("{}, session {}", c.name, s.number),
+        },
         expected: a.expected,
         present: a.present,
         quorum_met: a.quorum_met,
@@ -114,7 +125,9 @@ async fn figures(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Json<Figures>, ApiError> {
+    let (lang, _) = page_lang(lang, q.lang.as_deref());
     Ok(Json(load(&state, id, lang).await?))
 }
 
@@ -124,8 +137,10 @@ async fn events(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
 ) -> Result<Response, ApiError> {
+    let (lang, _) = page_lang(lang, q.lang.as_deref());
     let permit = match state.display_streams.admit(peer.map(|Extension(ConnectInfo(p))| p.ip())) {
         Ok(permit) => permit,
         Err(refusal) => return Ok(refusal.render(lang)),
@@ -156,75 +171,113 @@ async fn events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }
 
-/// The page: a template (`pages/display.html`) with the figures as they are now,
-/// its style sheet and script as files, and the script's texts and session in a JSON
-/// data block; the script keeps the figures current from the event stream.
+/// The page: a template (`pages/display.html`) with its style sheet and script as
+/// files, and in a JSON data block the session, the language, the figures as they
+/// are now and every word the script writes; the script lays the figures out and
+/// keeps them current from the event stream. The projector's address says its
+/// language: Chinese unless `?lang=en`, whatever the browser's own language or a
+/// cookie left by another page, and nothing is remembered.
 async fn page(
     State(state): State<AppState>,
-    RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let f = load(&state, id, lang).await?;
-    let zh = lang == Lang::ZhCn;
-    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
-    let states = crate::lifecycle::words(lang);
-    let data = json!({
-        "session": id,
-        "texts": {
-            "met": t("已达到法定人数", "Quorum met"),
-            "not_met": t("未达到法定人数", "Quorum not met"),
-            "states": states,
-            "issued": t("发出选票", "Ballots issued"),
-            "cast": t("收回选票", "Ballots cast"),
-            "sep": t("：", ": "),
-            "fp": t("选举指纹", "Election fingerprint"),
-            "head": t("票箱树头", "Board tree head"),
-            "entries": t("条", "entries"),
-            "root": t("根", "root")
-        },
-    });
+    let lang = q.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::ZhCn);
+    let figures = load(&state, id, lang).await?;
+    let texts = DisplayTexts::of(lang);
+    let data = DisplayData { session: id, lang: lang_tag(lang), figures: &figures, texts: &texts };
+    let data = serde_json::to_value(&data).map_err(|e| ApiError::internal(format!("display data: {e}")))?;
     let page = DisplayPage {
-        lang: t("zh-CN", "en"),
-        session: &f.session,
-        expected_word: t("应到", "Expected"),
-        present_word: t("实到", "Present"),
-        expected: f.expected,
-        present: f.present,
-        quorum: if f.quorum_met {
-            t("已达到法定人数", "Quorum met")
-        } else {
-            t("未达到法定人数", "Quorum not met")
-        },
-        turnout: &f.turnout,
-        issued_word: t("发出选票", "Ballots issued"),
-        cast_word: t("收回选票", "Ballots cast"),
-        colon: t("：", ": "),
-        results: &f.results,
-        heads_word: t("下载本屏已显示的树头（供核验）", "Download the tree heads this display has shown (to verify)"),
+        session: &figures.session,
+        heads_word: texts.heads,
+        loading: texts.loading,
+        langs: LangSwitch::query(lang),
         data: ScriptJson::new(&data),
     };
     Ok(render(&page)?.into_response())
 }
 
-/// The hall display's page (`pages/display.html`).
+/// The page's data block: what its script starts from.
+#[derive(Serialize)]
+struct DisplayData<'a> {
+    session: i64,
+    /// The page's language tag, which the script asks its figures in.
+    lang: &'static str,
+    figures: &'a Figures,
+    texts: &'a DisplayTexts,
+}
+
+/// Every word the display's script writes, in the page's language.
+#[derive(Serialize)]
+struct DisplayTexts {
+    expected: &'static str,
+    present: &'static str,
+    /// The session's present count while polls are under way: those checked in now,
+    /// some of whom may have arrived after a poll opened (R2).
+    checked_in: &'static str,
+    /// Under a poll's figures: its 实到 is the count when it opened.
+    frozen: &'static str,
+    met: &'static str,
+    not_met: &'static str,
+    states: serde_json::Value,
+    polls: &'static str,
+    no_polls: &'static str,
+    issued: &'static str,
+    cast: &'static str,
+    result: &'static str,
+    sep: &'static str,
+    comma: &'static str,
+    fp: &'static str,
+    head: &'static str,
+    entries: &'static str,
+    root: &'static str,
+    /// "第 {n}/{m} 页".
+    page: &'static str,
+    heads: &'static str,
+    loading: &'static str,
+}
+
+impl DisplayTexts {
+    fn of(lang: Lang) -> Self {
+        let zh = lang == Lang::ZhCn;
+        let t = |z: &'static str, e: &'static str| if zh { z } else { e };
+        Self {
+            expected: t("应到", "Expected"),
+            present: t("实到", "Present"),
+            checked_in: t("现已报到", "Checked in now"),
+            frozen: t(
+                "实到为本次投票开始时已报到的人数，此后报到的代表不计入。",
+                "Present: those checked in when this poll opened; later arrivals are not counted.",
+            ),
+            met: t("已达到法定人数", "Quorum met"),
+            not_met: t("未达到法定人数", "Quorum not met"),
+            states: crate::lifecycle::words(lang),
+            polls: t("投票事项", "Polls"),
+            no_polls: t("尚无投票事项", "No polls yet"),
+            issued: t("发出选票", "Ballots issued"),
+            cast: t("收回选票", "Ballots cast"),
+            result: t("投票结果", "Result"),
+            sep: t("：", ": "),
+            comma: t("，", ", "),
+            fp: t("选举指纹", "Election fingerprint"),
+            head: t("票箱树头", "Board tree head"),
+            entries: t("条", "entries"),
+            root: t("根", "root"),
+            page: t("第 {n}/{m} 页", "Page {n} of {m}"),
+            heads: t("下载本屏已显示的树头（供核验）", "Download the tree heads this display has shown (to verify)"),
+            loading: t("正在载入……", "Loading…"),
+        }
+    }
+}
+
+/// The hall display's page (`pages/display.html`): a full-screen shell that its
+/// script fills from the data block.
 #[derive(Template)]
 #[template(path = "display.html")]
 struct DisplayPage<'a> {
-    lang: &'a str,
     session: &'a str,
-    expected_word: &'a str,
-    present_word: &'a str,
-    expected: u32,
-    present: u32,
-    quorum: &'a str,
-    /// Ballots issued and cast, as the script redraws them from each update.
-    turnout: &'a [super::support::figures::Turnout],
-    issued_word: &'a str,
-    cast_word: &'a str,
-    colon: &'a str,
-    /// The published results; their charts are markup rendered from `pages/charts.html`,
-    /// every text in it escaped there.
-    results: &'a [super::support::figures::PublishedResult],
     heads_word: &'a str,
+    loading: &'a str,
+    langs: LangSwitch,
     data: ScriptJson,
 }

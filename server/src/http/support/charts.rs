@@ -102,7 +102,18 @@ pub fn result_charts(result: &PollResult, lang: Lang) -> String {
             }
         };
         let threshold_label = threshold.map(|n| if zh { format!("当选票数 {n}") } else { format!("needed: {n}") });
-        charts.push(chart(&title, &groups, scale, threshold.zip(threshold_label)));
+        let parts = parts(groups);
+        let n = parts.len();
+        for (i, part) in (1..).zip(parts) {
+            let title = if n == 1 {
+                title.clone()
+            } else if zh {
+                format!("{title}（{i}/{n}）")
+            } else {
+                format!("{title} ({i}/{n})")
+            };
+            charts.push(chart(&title, &part, scale, threshold.zip(threshold_label.clone())));
+        }
     }
     render_charts(None, String::new(), charts)
 }
@@ -115,6 +126,47 @@ fn status_words(st: CandidateStatus, lang: Lang) -> String {
     }
     .get(lang)
     .to_owned()
+}
+
+/// The rows (headings and bars) of one chart at most: a contest with more is drawn
+/// as several charts, each a figure the hall display can show on a page of its own
+/// at a size read from the back of the hall (a confidence vote on seven members is
+/// 28 rows, four screens tall in one chart).
+const MAX_ROWS: usize = 10;
+
+/// The groups cut into charts of at most [`MAX_ROWS`] rows, in order; a group longer
+/// than that on its own is cut too, its heading repeated on each part.
+fn parts(groups: Vec<Group>) -> Vec<Vec<Group>> {
+    let mut parts = Vec::new();
+    let mut current: Vec<Group> = Vec::new();
+    let mut rows = 0;
+    for g in groups {
+        let head = usize::from(g.heading.is_some());
+        let per = MAX_ROWS - head;
+        let mut pieces = Vec::new();
+        let mut bars = g.bars.into_iter().peekable();
+        loop {
+            let chunk: Vec<Bar> = bars.by_ref().take(per).collect();
+            let last = bars.peek().is_none();
+            pieces.push(Group { heading: g.heading.clone(), bars: chunk });
+            if last {
+                break;
+            }
+        }
+        for piece in pieces {
+            let n = head + piece.bars.len();
+            if rows + n > MAX_ROWS && !current.is_empty() {
+                parts.push(std::mem::take(&mut current));
+                rows = 0;
+            }
+            rows += n;
+            current.push(piece);
+        }
+    }
+    if !current.is_empty() || parts.is_empty() {
+        parts.push(current);
+    }
+    parts
 }
 
 /// Chart geometry, in SVG user units (the chart scales to the page's width).
@@ -251,5 +303,37 @@ mod tests {
         assert!(svg.contains(&format!("width=\"{BAR_MAX}\"")) && svg.contains(&format!("width=\"{}\"", BAR_MAX / 2)));
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>") && svg.contains("t&amp;t"));
         assert!(svg.contains("当选票数 6") && svg.contains(">未当选<"));
+    }
+
+    fn bar(label: &str) -> Bar {
+        Bar { label: label.into(), value: 1, note: String::new(), strong: false }
+    }
+
+    #[test]
+    fn a_long_contest_is_cut_into_charts_of_at_most_max_rows() {
+        // Seven members of 1 heading and 3 bars: two to a chart, never one cut apart.
+        let members: Vec<Group> = (0..7)
+            .map(|m| Group {
+                heading: Some((format!("委员{m}"), "信任".into(), false)),
+                bars: vec![bar("信任"), bar("基本信任"), bar("不信任")],
+            })
+            .collect();
+        let cut = parts(members);
+        assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 2, 1]);
+        // Thirteen candidates without headings: 10 and 3.
+        let long = parts_of_bars(13);
+        assert_eq!(long.iter().map(|p| p.iter().map(|g| g.bars.len()).sum::<usize>()).collect::<Vec<_>>(), [10, 3]);
+        // A group longer than a chart keeps its heading on each part.
+        let one = parts(vec![Group {
+            heading: Some(("甲".into(), String::new(), false)),
+            bars: (0..12).map(|i| bar(&i.to_string())).collect(),
+        }]);
+        assert_eq!(one.len(), 2);
+        assert!(one.iter().all(|p| p[0].heading.is_some()));
+        assert_eq!((one[0][0].bars.len(), one[1][0].bars.len()), (9, 3));
+    }
+
+    fn parts_of_bars(n: usize) -> Vec<Vec<Group>> {
+        parts(vec![Group { heading: None, bars: (0..n).map(|i| bar(&i.to_string())).collect() }])
     }
 }

@@ -33,7 +33,14 @@ pub(crate) async fn display_figures(
             }
         } else {
             let cast = casting::cast_count(&state.store, p.id).await?;
-            turnout.push(Turnout { poll: p.poll.name.clone(), state: run.state, issued: run.issued, cast });
+            turnout.push(Turnout {
+                poll: p.poll.name.clone(),
+                state: run.state,
+                expected: run.expected.unwrap_or(0),
+                present: run.present.unwrap_or(0),
+                issued: run.issued,
+                cast,
+            });
         }
     }
     results.reverse();
