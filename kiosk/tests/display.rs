@@ -40,7 +40,7 @@ async fn the_display_fits_the_projector_and_turns_its_pages_in_both_languages() 
     desk.check_in(hall.session, &CardScan::Number(late.clone()), true).await.unwrap();
     for (poll, _) in &hall.polls {
         match desk.issue(*poll, &CardScan::Number(late.clone())).await {
-            Err(BoothError::Refused { code, .. }) => assert_eq!(code, "arrived_after_opening"),
+            Err(BoothError::Refused(r)) => assert_eq!(r.code, "arrived_after_opening"),
             other => panic!("{other:?}"),
         }
     }
@@ -88,7 +88,7 @@ async fn walk(b: &Browser, base: &str, lang: &str, stage: &str, open: &[String],
     for (w, h) in SIZES {
         assert_eq!(b.set_viewport(w, h).await, (u64::from(w), u64::from(h)));
         b.goto(&url).await;
-        wait_until(&b, "document.body.dataset.pages >= 1", "the display laid out").await;
+        wait_until(b, "document.body.dataset.pages >= 1", "the display laid out").await;
         let where_ = format!("display {stage} {lang} {w}×{h}");
         assert_eq!(b.execute("return document.documentElement.lang").await, lang, "{where_}");
         assert_accessible(b, &where_).await;
