@@ -82,8 +82,12 @@ fn page_sizes(pdf: &Path) -> Vec<(f64, f64)> {
 /// Page `n`'s text (from 1), whitespace dropped.
 fn page_text(pdf: &Path, n: usize) -> String {
     let n = n.to_string();
-    let text =
-        poppler("pdftotext", &["-f".as_ref(), n.as_ref(), "-l".as_ref(), n.as_ref(), pdf.as_os_str(), "-".as_ref()]);
+    // `-layout`: in its default reading order pdftotext joins a line that ends in "-"
+    // to the next and drops the dash, as if it were a hyphenated word; a credential's
+    // text has dashes of its own (base64url), one of which may end a line.
+    let args =
+        ["-layout".as_ref(), "-f".as_ref(), n.as_ref(), "-l".as_ref(), n.as_ref(), pdf.as_os_str(), "-".as_ref()];
+    let text = poppler("pdftotext", &args);
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
