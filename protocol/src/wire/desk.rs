@@ -63,7 +63,7 @@ pub struct DeskAnswer {
     pub status: Movement,
 }
 
-/// One of `GET /api/station/sessions` (desk station), newest first: a session with
+/// One of `GET /api/station/sessions` (desk or booth station), newest first: a session with
 /// its congress and its polls.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -63,9 +63,13 @@ pub fn router() -> Api {
         )
         .mount(
             {
-                const ROUTE: Route = at(Get, "/api/station/sessions", "desk", Access::Station(&[StationKind::Desk]))
-                    .says("Sessions for a desk station", "报到处终端可选的会议及其各项投票（含状态），最新的在前。")
-                    .answers_list::<DeskSession>(200);
+                const ROUTE: Route =
+                    at(Get, "/api/station/sessions", "desk", Access::Station(&[StationKind::Booth, StationKind::Desk]))
+                        .says(
+                            "Sessions and their polls for a desk or booth station",
+                            "报到处终端可选的会议及其各项投票（含状态），最新的在前；投票机据此告诉代表本次会议还有哪些投票在进行。",
+                        )
+                        .answers_list::<DeskSession>(200);
                 ROUTE
             },
             station_sessions,
