@@ -17,6 +17,20 @@
     reset();
   }
 
+  // The booth's display switches (<form data-mode>): the booth remembers the
+  // switch for the visit; here it is applied in place, so that marks not yet sent
+  // stay on the page. Without the script the form reloads the page.
+  document.querySelectorAll("form[data-mode]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      fetch(f.action, { method: "POST", credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) { f.submit(); return; }
+        var on = document.documentElement.classList.toggle(f.dataset.mode);
+        f.querySelector("button").setAttribute("aria-pressed", on ? "true" : "false");
+      }, function () { f.submit(); });
+    });
+  });
+
   // Print buttons (<button data-action="print">).
   document.querySelectorAll("[data-action=print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });

@@ -319,6 +319,25 @@ impl Booth {
         decode_answer(&a)
     }
 
+    /// The open polls of the session `poll` belongs to, in the session's order: what
+    /// the booth shows a delegate as the polls of this visit. The booth cannot know
+    /// which of them the delegate holds a credential for (the credentials are blind,
+    /// one QR code each, linked to nobody), only which it has seen cast in this visit.
+    pub async fn open_polls_beside(&self, poll: i64) -> Result<Vec<wire::DeskPoll>, BoothError> {
+        let a = self.call(Method::GET, "/api/station/sessions", None).await?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        let sessions: Vec<wire::DeskSession> = decode_answer(&a)?;
+        let mut open: Vec<wire::DeskPoll> = sessions
+            .into_iter()
+            .find(|s| s.polls.iter().any(|p| p.id == poll))
+            .map(|s| s.polls.into_iter().filter(|p| p.state == PollState::Open).collect())
+            .unwrap_or_default();
+        open.sort_by_key(|p| p.id);
+        Ok(open)
+    }
+
     /// Encrypts and proves the marks (a new encryption every time). Marks that
     /// break the ballot's rules cannot be sealed.
     pub fn seal(&self, visit: &Visit, marks: &PlainBallot) -> Result<Sealed, BoothError> {

@@ -5,7 +5,17 @@
 //! adds the live over-vote refusal and the camera.
 //!
 //! One delegate at a time: the booth keeps the visit in memory and forgets it on
-//! "done", on a timeout, or when a new credential is scanned.
+//! "done" or on a timeout. A visit may take several credentials, one per open poll
+//! of the session (the desk gives one each): the booth forgets each ballot when the
+//! next credential is scanned, and keeps for the visit only which polls were cast
+//! here and how the delegate wants the pages shown (language, larger text, high
+//! contrast).
+//!
+//! What the booth can honestly say of the delegate's progress: which polls of the
+//! session are open (the server says so), and which of them were cast at this booth
+//! in this visit. Not which credentials the delegate still holds: a credential is a
+//! blind signature on a one-time QR code, linked to nobody, so neither the booth nor
+//! the server can tell which polls a delegate has credentials for.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,8 +34,9 @@ use tokio::sync::Mutex;
 
 use crate::booth::{Booth, BoothError, Receipt, Sealed, Visit};
 use crate::templates::render;
-use crate::ui::{Frame, assets, qr_svg, refuse_cross_site, secure};
+use crate::ui::{Display, Frame, assets, qr_svg, refuse_cross_site, secure};
 use crate::words::booth::Booth as Words;
+use hallvote_protocol::wire::DeskPoll;
 
 /// How long a page waits for the delegate before it forgets everything.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(180);
@@ -56,6 +67,13 @@ struct Screen {
     receipt: Option<Receipt>,
     challenged: Option<(Receipt, PlainBallot)>,
     failure: Option<Failure>,
+    /// The session's open polls, in order, as the server said at the last scan.
+    open_polls: Vec<DeskPoll>,
+    /// The polls cast at this booth in this visit.
+    cast_polls: Vec<i64>,
+    /// The display switches ([`Display`]).
+    large: bool,
+    contrast: bool,
     last: Instant,
 }
 
@@ -69,8 +87,37 @@ impl Screen {
             receipt: None,
             challenged: None,
             failure: None,
+            open_polls: Vec::new(),
+            cast_polls: Vec::new(),
+            large: false,
+            contrast: false,
             last: Instant::now(),
         }
+    }
+
+    /// Whether a delegate is at the booth: a ballot in hand, a poll cast, or the
+    /// pages set to their liking. The idle timer then runs, so that none of it is
+    /// left for the next delegate.
+    fn in_visit(&self) -> bool {
+        self.visit.is_some() || !self.cast_polls.is_empty() || self.large || self.contrast || self.lang != DEFAULT_LANG
+    }
+
+    /// Forgets the ballot of the last credential, keeping the visit's own state.
+    fn forget_ballot(&mut self) {
+        self.visit = None;
+        self.marks.clear();
+        self.sealed = None;
+        self.receipt = None;
+        self.challenged = None;
+        self.failure = None;
+    }
+
+    /// "Poll 1 of 4: name": where the ballot in hand stands among the session's
+    /// open polls, if the server said which those are.
+    fn progress(&self) -> Option<String> {
+        let poll = self.visit.as_ref()?.ballot.poll;
+        let k = self.open_polls.iter().position(|p| p.id == poll)?;
+        Some(Words::of(self.lang).poll_of(k + 1, self.open_polls.len(), &self.open_polls[k].name))
     }
 }
 
@@ -103,6 +150,8 @@ impl BoothApp {
             .route("/done", post(done))
             .route("/timeout", get(timeout))
             .route("/lang/{l}", get(set_lang))
+            .route("/mode/{m}", post(set_mode))
+            .route("/next", post(next_credential))
             .route("/healthz", get(|| async { "ok" }));
         secure(assets(router)).with_state(Arc::clone(self))
     }
@@ -110,7 +159,7 @@ impl BoothApp {
     /// Takes the screen, forgetting the visit if it has been idle too long.
     async fn screen(&self) -> tokio::sync::MutexGuard<'_, Screen> {
         let mut s = self.screen.lock().await;
-        if s.visit.is_some() && s.last.elapsed() > self.idle {
+        if s.in_visit() && s.last.elapsed() > self.idle {
             *s = self.fresh_screen();
         }
         s.last = Instant::now();
@@ -129,9 +178,15 @@ impl BoothApp {
         *self.screen.lock().await = self.fresh_screen();
     }
 
-    /// The frame of a page titled `title`; `idle` sets the idle timer.
-    fn frame<'a>(&'a self, lang: Lang, title: &'a str, idle: bool) -> Frame<'a> {
-        Frame::new(lang, &self.name, title, idle.then_some(self.idle.as_secs()))
+    /// The frame of a page titled `title`, shown as the visit's switches say; `idle`
+    /// sets the idle timer.
+    fn frame<'a>(&'a self, s: &Screen, title: &'a str, idle: bool) -> Frame<'a> {
+        let w = Words::of(s.lang);
+        Frame::new(s.lang, &self.name, title, idle.then_some(self.idle.as_secs())).with_display(Display {
+            large: s.large,
+            contrast: s.contrast,
+            labels: (w.larger_text, w.high_contrast),
+        })
     }
 }
 
@@ -172,19 +227,26 @@ async fn failed(State(app): App) -> Response {
         Lang::ZhCn => &f.words.0,
         Lang::En => &f.words.1,
     };
-    render(&FailurePage { frame: app.frame(lang, (f.title)(w), f.idle), w, error, retry: f.retry })
+    render(&FailurePage { frame: app.frame(&s, (f.title)(w), f.idle), w, error, retry: f.retry })
 }
 
 type App = State<Arc<BoothApp>>;
 
-fn welcome_page(app: &BoothApp, lang: Lang, error: Option<&str>) -> Response {
-    let w = Words::of(lang);
-    render(&WelcomePage { frame: app.frame(lang, w.welcome, false), w, error })
+fn welcome_page(app: &BoothApp, s: &Screen, error: Option<&str>) -> Response {
+    let w = Words::of(s.lang);
+    let next = !s.cast_polls.is_empty();
+    render(&WelcomePage {
+        frame: app.frame(s, w.welcome, s.in_visit()),
+        w,
+        error,
+        hint: if next { w.next_hint } else { w.welcome_hint },
+        done: s.in_visit(),
+    })
 }
 
 async fn welcome(State(app): App) -> Response {
     let s = app.screen().await;
-    welcome_page(&app, s.lang, None)
+    welcome_page(&app, &s, None)
 }
 
 async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
@@ -193,17 +255,26 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
     }
     let mut s = app.screen().await;
     let lang = s.lang;
-    *s = Screen::new(lang);
+    s.forget_ballot();
     let text = f.get("credential").map(String::as_str).unwrap_or_default();
     match app.booth.begin(text).await {
         Ok(visit) => {
+            // Where this poll stands among the session's open ones; without an
+            // answer the pages go on without it.
+            match app.booth.open_polls_beside(visit.ballot.poll).await {
+                Ok(open) => s.open_polls = open,
+                Err(e) => tracing::warn!(error = %e, "the session's open polls are not known"),
+            }
             s.marks = visit.ballot.manifest.poll.contests.iter().map(|c| vec![None; c.items().len()]).collect();
             s.visit = Some(visit);
             Redirect::to("/contest/0").into_response()
         }
         // What was scanned is not a credential, or the server did not answer: scan
         // again, here.
-        Err(e @ (BoothError::Text(_) | BoothError::Unreachable(_))) => welcome_page(&app, lang, Some(&e.message(lang))),
+        Err(e @ (BoothError::Text(_) | BoothError::Unreachable(_))) => {
+            let message = e.message(lang);
+            welcome_page(&app, &s, Some(&message))
+        }
         // The credential cannot vote (spent, not this poll's, the poll not open) or
         // the server cannot be asked: a page that says so, and the way back.
         Err(e) => fail(&mut s, |w| w.cannot_vote, &e, None, true),
@@ -249,9 +320,10 @@ fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Re
         })
         .collect();
     render(&ContestPage {
-        frame: app.frame(lang, &contest.title, true),
+        frame: app.frame(s, &contest.title, true),
         w,
         error,
+        progress: s.progress(),
         hint: w.contest_hint(contest),
         page_of: w.page_of(c + 1, contests.len()),
         c,
@@ -357,8 +429,9 @@ async fn review(State(app): App) -> Response {
         Err(c) => return contest_html(&app, &s, c, Some(w.choose_all)),
     };
     render(&ReviewPage {
-        frame: app.frame(lang, w.review_title, true),
+        frame: app.frame(&s, w.review_title, true),
         w,
+        progress: s.progress(),
         tables: marks_tables(lang, contests, &plain),
         edit: true,
     })
@@ -390,7 +463,12 @@ async fn sealed_page(State(app): App) -> Response {
     let (Some(_), Some(sealed)) = (&s.visit, &s.sealed) else { return Redirect::to("/").into_response() };
     let lang = s.lang;
     let w = Words::of(lang);
-    render(&SealedPage { frame: app.frame(lang, w.sealed_title, true), w, tracking: sealed.tracking.to_string() })
+    render(&SealedPage {
+        frame: app.frame(&s, w.sealed_title, true),
+        w,
+        progress: s.progress(),
+        tracking: sealed.tracking.to_string(),
+    })
 }
 
 async fn cast(State(app): App, headers: HeaderMap) -> Response {
@@ -407,6 +485,9 @@ async fn cast(State(app): App, headers: HeaderMap) -> Response {
     match app.booth.cast(&visit, &sealed).await {
         Ok(r) => {
             s.receipt = Some(r);
+            if !s.cast_polls.contains(&visit.ballot.poll) {
+                s.cast_polls.push(visit.ballot.poll);
+            }
             Redirect::to("/receipt").into_response()
         }
         Err(e @ BoothError::Unreachable(_)) => fail(&mut s, |w| w.wait_title, &e, Some("/cast"), false),
@@ -445,7 +526,7 @@ async fn challenged_page(State(app): App) -> Response {
     let lang = s.lang;
     let w = Words::of(lang);
     render(&ChallengedPage {
-        frame: app.frame(lang, w.challenged_title, true),
+        frame: app.frame(&s, w.challenged_title, true),
         w,
         tables: marks_tables(lang, &visit.ballot.manifest.poll.contests, plain),
         edit: false,
@@ -467,9 +548,13 @@ async fn receipt_page(State(app): App) -> Response {
     let (Some(visit), Some(r)) = (&s.visit, &s.receipt) else { return Redirect::to("/").into_response() };
     let lang = s.lang;
     let w = Words::of(lang);
+    let polls: Vec<PollRow<'_>> =
+        s.open_polls.iter().map(|p| PollRow { name: &p.name, cast_here: s.cast_polls.contains(&p.id) }).collect();
     render(&ReceiptPage {
-        frame: app.frame(lang, w.cast_title, true),
+        frame: app.frame(&s, w.cast_title, true),
         w,
+        all_cast: polls.iter().all(|p| p.cast_here),
+        polls,
         receipt: r,
         head: w.tree_head(r.tree_size, &r.root),
         qr: receipt_qr(&app, w, visit.ballot.poll, r),
@@ -484,6 +569,44 @@ async fn done(State(app): App, headers: HeaderMap) -> Response {
     Redirect::to("/").into_response()
 }
 
+/// From a receipt to the scan of the delegate's next credential: the ballot just
+/// cast is forgotten, the visit goes on.
+async fn next_credential(State(app): App, headers: HeaderMap) -> Response {
+    if let Some(r) = refuse_cross_site(&headers) {
+        return r;
+    }
+    app.screen().await.forget_ballot();
+    Redirect::to("/").into_response()
+}
+
+/// A display switch pressed (`/mode/large`, `/mode/contrast`): it flips for the
+/// rest of the visit.
+async fn set_mode(State(app): App, Path(m): Path<String>, headers: HeaderMap) -> Response {
+    if let Some(r) = refuse_cross_site(&headers) {
+        return r;
+    }
+    let mut s = app.screen().await;
+    match m.as_str() {
+        "large" => s.large = !s.large,
+        "contrast" => s.contrast = !s.contrast,
+        _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+    Redirect::to(&back(&headers)).into_response()
+}
+
+/// The page a switch was pressed on, if it is one of the booth's pages that can be
+/// shown again; else the start.
+fn back(headers: &HeaderMap) -> String {
+    const PAGES: &[&str] = &["/contest/", "/review", "/sealed", "/challenged", "/receipt", "/failed"];
+    headers
+        .get(axum::http::header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()))
+        .filter(|p| PAGES.iter().any(|page| p.starts_with(page)))
+        .unwrap_or_else(|| "/".to_owned())
+}
+
 async fn timeout(State(app): App) -> Redirect {
     app.start_over().await;
     Redirect::to("/")
@@ -493,15 +616,7 @@ async fn set_lang(State(app): App, Path(l): Path<String>, headers: HeaderMap) ->
     let mut s = app.screen().await;
     s.lang = if l == "en" { Lang::En } else { Lang::ZhCn };
     app.booth.set_language(s.lang);
-    // Back to the page the switch was pressed on, if it was one of ours.
-    let back = headers
-        .get(axum::http::header::REFERER)
-        .and_then(|r| r.to_str().ok())
-        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
-        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
-        .unwrap_or_else(|| "/".to_owned());
-    Redirect::to(&back)
+    Redirect::to(&back(&headers))
 }
 
 /// The welcome page, with why the last scan failed.
@@ -511,6 +626,10 @@ struct WelcomePage<'a> {
     frame: Frame<'a>,
     w: &'static Words,
     error: Option<&'a str>,
+    /// How to start, or, between two credentials of a visit, to scan the next.
+    hint: &'static str,
+    /// The "done" button, while a visit is on.
+    done: bool,
 }
 
 /// One contest, its items and their options.
@@ -520,6 +639,8 @@ struct ContestPage<'a> {
     frame: Frame<'a>,
     w: &'static Words,
     error: Option<&'a str>,
+    /// [`Screen::progress`].
+    progress: Option<String>,
     hint: String,
     /// "Page 2 of 3".
     page_of: String,
@@ -552,6 +673,12 @@ struct ChoiceView<'a> {
     is_for: bool,
 }
 
+/// One of the session's open polls on the receipt page.
+struct PollRow<'a> {
+    name: &'a str,
+    cast_here: bool,
+}
+
 /// The marks of one contest (`booth/marks.html`).
 struct MarksTable<'a> {
     contest: usize,
@@ -569,6 +696,8 @@ struct MarksRow {
 struct ReviewPage<'a> {
     frame: Frame<'a>,
     w: &'static Words,
+    /// [`Screen::progress`].
+    progress: Option<String>,
     tables: Vec<MarksTable<'a>>,
     /// Each table links back to its contest.
     edit: bool,
@@ -579,6 +708,8 @@ struct ReviewPage<'a> {
 struct SealedPage<'a> {
     frame: Frame<'a>,
     w: &'static Words,
+    /// [`Screen::progress`].
+    progress: Option<String>,
     tracking: String,
 }
 
@@ -610,6 +741,10 @@ struct ChallengedPage<'a> {
 struct ReceiptPage<'a> {
     frame: Frame<'a>,
     w: &'static Words,
+    /// The session's open polls, and which were cast here in this visit.
+    polls: Vec<PollRow<'a>>,
+    /// Every one of them was.
+    all_cast: bool,
     receipt: &'a Receipt,
     head: String,
     /// [`receipt_qr`].

@@ -84,13 +84,52 @@ pub struct Frame<'a> {
     /// The idle timer (station.js) sends the page to `/timeout` after this many
     /// milliseconds without a touch, key press or scan.
     pub idle_ms: Option<u64>,
+    /// The text-size and contrast switches, on the booth's pages.
+    pub display: Option<Display>,
+}
+
+/// How the booth shows its pages to the delegate at it (issue 16): larger text, high
+/// contrast, or both, as classes on `<html>` (`station.css`), with a switch for each
+/// in the header. The booth keeps them for the visit only.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Display {
+    /// Larger text (`html.large`).
+    pub large: bool,
+    /// High contrast: light text on black (`html.contrast`).
+    pub contrast: bool,
+    /// The switches' labels, in the page's language.
+    pub labels: (&'static str, &'static str),
+}
+
+impl Display {
+    /// The classes of `<html>`.
+    pub fn classes(&self) -> &'static str {
+        match (self.large, self.contrast) {
+            (false, false) => "",
+            (true, false) => "large",
+            (false, true) => "contrast",
+            (true, true) => "large contrast",
+        }
+    }
 }
 
 impl<'a> Frame<'a> {
     /// The frame of a page titled `title` on the station `station`, sent to
     /// `/timeout` after `idle` seconds without a touch if that is given.
     pub fn new(lang: Lang, station: &'a str, title: &'a str, idle: Option<u64>) -> Self {
-        Self { lang, words: Station::of(lang), station, title, idle_ms: idle.map(|s| s.saturating_mul(1000)) }
+        Self {
+            lang,
+            words: Station::of(lang),
+            station,
+            title,
+            idle_ms: idle.map(|s| s.saturating_mul(1000)),
+            display: None,
+        }
+    }
+
+    /// The frame with the booth's display switches, set as `display` says.
+    pub fn with_display(self, display: Display) -> Self {
+        Self { display: Some(display), ..self }
     }
 }
 

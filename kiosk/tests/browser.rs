@@ -507,3 +507,175 @@ async fn an_observer_finds_a_spoiled_ballot_on_the_board_list_and_the_browser_ch
 fn one(options: u8, pick: usize) -> Vec<u8> {
     (0..usize::from(options)).map(|o| u8::from(o == pick)).collect()
 }
+
+/// `getComputedStyle(selector)[property]`.
+async fn computed(b: &Browser, css: &str, property: &str) -> String {
+    let script = format!("return getComputedStyle(document.querySelector({css:?}))[{property:?}]");
+    b.execute(&script).await.as_str().unwrap_or_default().to_owned()
+}
+
+/// The booth's display as the delegate sees it: `<html>`'s font size, the body's
+/// colours, and whether each switch says it is pressed.
+async fn display(b: &Browser) -> (String, String, String, String, String) {
+    let pressed = |id: &'static str| async move {
+        b.execute(&format!("return document.getElementById('{id}').getAttribute('aria-pressed')"))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (
+        computed(b, "html", "fontSize").await,
+        computed(b, "body", "backgroundColor").await,
+        computed(b, "body", "color").await,
+        pressed("larger-text").await,
+        pressed("high-contrast").await,
+    )
+}
+
+const NORMAL: (&str, &str, &str, &str, &str) = ("24px", "rgb(255, 255, 255)", "rgb(17, 17, 17)", "false", "false");
+const LARGE_CONTRAST: (&str, &str, &str, &str, &str) = ("32px", "rgb(0, 0, 0)", "rgb(255, 255, 255)", "true", "true");
+
+fn is(d: &(String, String, String, String, String), want: (&str, &str, &str, &str, &str)) -> bool {
+    (d.0.as_str(), d.1.as_str(), d.2.as_str(), d.3.as_str(), d.4.as_str()) == want
+}
+
+/// Issue 16, Deliver: progress through a multi-poll visit, and the larger-text and
+/// high-contrast switches. A delegate with credentials for the session's two open
+/// polls sees on each page of a ballot which poll it is ("第 1 项投票（共 2 项）") and
+/// which contest page; after the cast, the session's open polls with the one cast
+/// here and the prompt to scan the next credential; after the second, that all are
+/// cast. The switches change the computed font size and colours, keep marks not yet
+/// sent, hold across the pages and credentials of the visit, and are reset with the
+/// language at 完成. axe-core passes with each mode on; screenshots in both languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegate_with_two_credentials_sees_where_they_are_with_larger_text_and_high_contrast() {
+    let hall = support::hall(DELEGATES, support::poll_definition()).await;
+    hall.ceremony_and_open(DELEGATES, 2, 3).await;
+    let report = serde_json::json!({ "name": "表决镇党委工作报告", "contests": [
+        { "id": "report", "title": "表决镇党委工作报告", "type": "motion", "items": ["关于镇党委工作报告的决议"] }
+    ]});
+    let second = hall.another_open_poll(report, DELEGATES, 2, 3).await;
+    let desk = Desk::new(hall.station(StationKind::Desk, "报到处1").await.link().unwrap());
+    let first_credential = credential(&desk, hall.poll, "L00001").await;
+    let second_credential = credential(&desk, second, "L00001").await;
+    let booth_station = hall.station(StationKind::Booth, "投票机1").await;
+    let booth = support::serve(
+        BoothApp::new(Booth::new(booth_station.link().unwrap()), "投票机1", &hall.url, DEFAULT_IDLE).router(),
+    )
+    .await;
+    let b = Browser::start().await;
+
+    // The switches, on the welcome page: each changes what it says it changes.
+    b.goto(&booth).await;
+    assert!(is(&display(&b).await, NORMAL), "{:?}", display(&b).await);
+    assert!(b.try_find("#done").await.is_none(), "no visit yet: nothing to finish");
+    b.click("#larger-text").await;
+    b.wait_element("html.large").await;
+    let d = display(&b).await;
+    assert_eq!((d.0.as_str(), d.1.as_str(), d.3.as_str()), ("32px", "rgb(255, 255, 255)", "true"), "{d:?}");
+    b.click("#high-contrast").await;
+    b.wait_element("html.contrast").await;
+    assert!(is(&display(&b).await, LARGE_CONTRAST), "{:?}", display(&b).await);
+    assert_accessible(&b, "welcome, larger text and high contrast").await;
+    b.screenshot("booth-12-welcome-larger-high-contrast").await;
+
+    // The first credential: poll 1 of 2, page 1 of 2, the switches still on.
+    b.type_into("#credential", &format!("{first_credential}{ENTER}")).await;
+    b.wait_for("/contest/0").await;
+    assert!(is(&display(&b).await, LARGE_CONTRAST), "{:?}", display(&b).await);
+    assert_eq!(b.text("#progress").await, "第 1 项投票（共 2 项）：选举镇党委委员");
+    assert_eq!(b.text("#page-of").await, "第 1 页，共 2 页");
+    // A switch pressed with marks not yet sent keeps them.
+    b.click("input[name=i0][value='0']").await;
+    b.click("#larger-text").await;
+    b.wait_element("html:not(.large)").await;
+    assert_eq!(computed(&b, "html", "fontSize").await, "24px");
+    assert!(b.selected("input[name=i0][value='0']").await, "the mark stays");
+    b.click("#larger-text").await;
+    b.wait_element("html.large").await;
+    assert_accessible(&b, "election page, larger text and high contrast").await;
+    b.screenshot("booth-13-election-larger-high-contrast").await;
+    b.click("button[value=next]").await;
+    b.wait_for("/contest/1").await;
+    assert_eq!(b.text("#page-of").await, "第 2 页，共 2 页");
+    assert_eq!(b.text("#progress").await, "第 1 项投票（共 2 项）：选举镇党委委员");
+    b.click("button[value=next]").await;
+    b.wait_for("/review").await;
+    assert_eq!(b.text("#progress").await, "第 1 项投票（共 2 项）：选举镇党委委员");
+    b.click("form[action='/seal'] button").await;
+    b.wait_for("/sealed").await;
+    assert_eq!(b.text("#progress").await, "第 1 项投票（共 2 项）：选举镇党委委员");
+    assert!(is(&display(&b).await, LARGE_CONTRAST), "{:?}", display(&b).await);
+    b.click("#cast").await;
+    b.wait_for("/receipt").await;
+
+    // The receipt: the session's open polls, the one cast here, and the next scan.
+    let cast = b
+        .execute("return [...document.querySelectorAll('#visit-polls li')].map(l => l.className + ':' + l.textContent)")
+        .await;
+    assert_eq!(
+        cast,
+        serde_json::json!(["cast:选举镇党委委员 — 已在本机投出", "waiting:表决镇党委工作报告 — 尚未扫描其选票凭证"])
+    );
+    assert!(b.text("#next-prompt").await.starts_with("请扫描下一张选票凭证"), "{}", b.text("#next-prompt").await);
+    assert!(is(&display(&b).await, LARGE_CONTRAST), "{:?}", display(&b).await);
+    assert_accessible(&b, "receipt, larger text and high contrast").await;
+    b.screenshot("booth-14-receipt-next-credential").await;
+    b.click("#scan-next").await;
+    b.wait_for(&format!("{booth}/")).await;
+    assert!(b.text("#welcome-hint").await.starts_with("请将下一张选票凭证对准扫描器"));
+    b.find("#done").await;
+    assert!(is(&display(&b).await, LARGE_CONTRAST), "{:?}", display(&b).await);
+
+    // The second credential, in English: poll 2 of 2, then all cast.
+    b.click("header a[lang=en]").await;
+    b.wait_for(&format!("{booth}/")).await;
+    b.type_into("#credential", &format!("{second_credential}{ENTER}")).await;
+    b.wait_for("/contest/0").await;
+    assert_eq!(b.text("#progress").await, "Poll 2 of 2: 表决镇党委工作报告");
+    assert_eq!(b.text("#page-of").await, "Page 1 of 1");
+    assert!(is(&display(&b).await, LARGE_CONTRAST), "{:?}", display(&b).await);
+    assert_accessible(&b, "motion page (English), larger text and high contrast").await;
+    b.screenshot("booth-15-motion-larger-high-contrast-en").await;
+    b.click("button[value=next]").await;
+    b.wait_for("/review").await;
+    b.click("form[action='/seal'] button").await;
+    b.wait_for("/sealed").await;
+    b.click("#cast").await;
+    b.wait_for("/receipt").await;
+    assert_eq!(b.execute("return document.querySelectorAll('#visit-polls li.cast').length").await, 2);
+    assert_eq!(
+        b.text("#next-prompt").await,
+        "You have cast a ballot at this booth in every poll open in this session. Press Done."
+    );
+    assert!(b.try_find("#scan-next").await.is_none(), "nothing left to scan");
+    assert_accessible(&b, "receipt (English), larger text and high contrast").await;
+    b.screenshot("booth-16-receipt-all-cast-en").await;
+
+    // Each mode alone passes axe too.
+    b.click("#larger-text").await;
+    b.wait_element("html:not(.large)").await;
+    assert_eq!(computed(&b, "body", "backgroundColor").await, "rgb(0, 0, 0)");
+    assert_accessible(&b, "receipt (English), high contrast").await;
+    b.screenshot("booth-17-receipt-high-contrast-en").await;
+    b.click("#high-contrast").await;
+    b.wait_element("html:not(.contrast)").await;
+    b.click("#larger-text").await;
+    b.wait_element("html.large").await;
+    assert_eq!(computed(&b, "body", "backgroundColor").await, "rgb(255, 255, 255)");
+    assert_eq!(computed(&b, "html", "fontSize").await, "32px");
+    assert_accessible(&b, "receipt (English), larger text").await;
+    b.screenshot("booth-18-receipt-larger-text-en").await;
+    b.click("#high-contrast").await;
+    b.wait_element("html.contrast").await;
+
+    // 完成: the next delegate starts in the booth's own language, normal display.
+    b.click("#done").await;
+    b.wait_for(&format!("{booth}/")).await;
+    assert_eq!(page_lang(&b).await, "zh-CN");
+    assert!(is(&display(&b).await, NORMAL), "{:?}", display(&b).await);
+    assert!(b.try_find("html.large, html.contrast").await.is_none());
+    assert!(b.try_find("#done").await.is_none(), "a new visit");
+    assert!(b.text("#welcome-hint").await.starts_with("请将报到处发给您的选票二维码"));
+}

@@ -99,6 +99,24 @@ pub struct Booth {
     pub cannot_vote: &'static str,
     /// Back to the start from a page saying why a step failed.
     pub back_to_start: &'static str,
+    /// Above the list of the session's open polls on the receipt page.
+    pub visit_polls: &'static str,
+    /// A poll of the list cast at this booth in this visit.
+    pub poll_cast_here: &'static str,
+    /// A poll of the list whose credential has not been scanned in this visit.
+    pub poll_not_scanned: &'static str,
+    /// Polls of the list remain: scan the next credential, if the delegate has one.
+    pub scan_next_hint: &'static str,
+    /// Every open poll of the session has been cast in this visit.
+    pub all_cast: &'static str,
+    /// The button from the receipt to the scan of the next credential.
+    pub scan_next: &'static str,
+    /// The welcome page's hint between two credentials of a visit.
+    pub next_hint: &'static str,
+    /// The switch to larger text.
+    pub larger_text: &'static str,
+    /// The switch to high contrast.
+    pub high_contrast: &'static str,
 }
 
 impl Booth {
@@ -140,6 +158,14 @@ impl Booth {
         match self.lang {
             Lang::ZhCn => format!("第 {page} 页，共 {pages} 页"),
             Lang::En => format!("Page {page} of {pages}"),
+        }
+    }
+
+    /// Poll `k` (from 1) of the `n` polls open in the session, named `name`.
+    pub fn poll_of(&self, k: usize, n: usize, name: &str) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("第 {k} 项投票（共 {n} 项）：{name}"),
+            Lang::En => format!("Poll {k} of {n}: {name}"),
         }
     }
 
@@ -219,6 +245,15 @@ const ZH: Booth = Booth {
     done: "完成",
     cannot_vote: "不能用这张凭证投票",
     back_to_start: "返回首页",
+    visit_polls: "本次会议正在进行的投票",
+    poll_cast_here: "已在本机投出",
+    poll_not_scanned: "尚未扫描其选票凭证",
+    scan_next_hint: "请扫描下一张选票凭证：报到处为每项正在进行的投票各发一张。没有其他凭证了，请按“完成”。",
+    all_cast: "本次会议正在进行的各项投票，您都已在本机投出。请按“完成”。",
+    scan_next: "请扫描下一张选票凭证",
+    next_hint: "请将下一张选票凭证对准扫描器。没有其他凭证了，请按“完成”。",
+    larger_text: "大字",
+    high_contrast: "高对比度",
 };
 
 const EN: Booth = Booth {
@@ -268,6 +303,15 @@ const EN: Booth = Booth {
     done: "Done",
     cannot_vote: "This credential cannot vote",
     back_to_start: "Back to the start",
+    visit_polls: "Polls open in this session",
+    poll_cast_here: "Cast at this booth",
+    poll_not_scanned: "Credential not scanned yet",
+    scan_next_hint: "Scan your next ballot credential: the desk gives one for each open poll. If you have no other credential, press Done.",
+    all_cast: "You have cast a ballot at this booth in every poll open in this session. Press Done.",
+    scan_next: "Scan the next ballot credential",
+    next_hint: "Hold your next ballot credential to the scanner. If you have no other credential, press Done.",
+    larger_text: "Larger text",
+    high_contrast: "High contrast",
 };
 
 #[cfg(test)]

@@ -188,26 +188,58 @@ impl Hall {
     /// station of the id given: the last delegates of a roll of `delegates`, the
     /// scrutineers first (L{delegates}, L{delegates - 1}, …), then the counters.
     pub async fn appoint(&self, delegates: usize, k: u32, scrutineers: &[u64], counters: &[u64]) -> Value {
+        self.appoint_in(self.poll, delegates, k, scrutineers, counters).await
+    }
+
+    /// [`Hall::appoint`] in the poll `poll`.
+    pub async fn appoint_in(
+        &self,
+        poll: i64,
+        delegates: usize,
+        k: u32,
+        scrutineers: &[u64],
+        counters: &[u64],
+    ) -> Value {
         let mut cards = (0..).map(|i| format!("L{:05}", delegates - i));
         let mut officers = |stations: &[u64]| -> Vec<Value> {
             stations.iter().map(|st| json!({"card": cards.next().unwrap(), "station": st})).collect()
         };
         let (scrutineers, counters) = (officers(scrutineers), officers(counters));
         let body = json!({"threshold": k, "scrutineers": scrutineers, "counters": counters});
-        self.org.call::<Value>(Method::POST, &format!("/api/polls/{}/officers", self.poll), Some(body)).await.unwrap()
+        self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/officers"), Some(body)).await.unwrap()
     }
 
     /// Appoints `n` scrutineer stations (k of n) from the last delegates, runs the
     /// key ceremony with them, takes their key checks and opens the poll. `delegates`
     /// is the roll's size.
     pub async fn ceremony_and_open(&self, delegates: usize, k: u32, n: u32) -> Vec<Station> {
+        self.ceremony_and_open_in(self.poll, "监票", delegates, k, n).await
+    }
+
+    /// Another poll of the session, `definition`, set up and opened as
+    /// [`Hall::ceremony_and_open`] does, with scrutineer stations of its own: its id.
+    pub async fn another_open_poll(&self, definition: Value, delegates: usize, k: u32, n: u32) -> i64 {
+        let path = format!("/api/sessions/{}/polls", self.session);
+        let p = self.org.call::<Value>(Method::POST, &path, Some(definition)).await.unwrap();
+        let poll = p["id"].as_i64().unwrap();
+        self.ceremony_and_open_in(poll, &format!("监票{poll}-"), delegates, k, n).await;
+        poll
+    }
+
+    async fn ceremony_and_open_in(
+        &self,
+        poll: i64,
+        stations_named: &str,
+        delegates: usize,
+        k: u32,
+        n: u32,
+    ) -> Vec<Station> {
         let mut stations = Vec::new();
         for j in 1..=n {
-            stations.push(self.station(StationKind::Scrutineer, &format!("监票{j}")).await);
+            stations.push(self.station(StationKind::Scrutineer, &format!("{stations_named}{j}")).await);
         }
         let ids: Vec<u64> = stations.iter().map(|st| st.config.id).collect();
-        self.appoint(delegates, k, &ids, &[]).await;
-        let poll = self.poll;
+        self.appoint_in(poll, delegates, k, &ids, &[]).await;
         self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
         let shares = ceremony(&stations, poll).await;
         key_checks(&stations, poll, &shares).await;
