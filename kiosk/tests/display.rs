@@ -89,6 +89,16 @@ async fn walk(b: &Browser, base: &str, lang: &str, stage: &str, open: &[String],
         assert_eq!(b.set_viewport(w, h).await, (u64::from(w), u64::from(h)));
         b.goto(&url).await;
         wait_until(b, "document.body.dataset.pages >= 1", "the display laid out").await;
+        // Laid out from the figures as they are now: every poll shown as being voted on
+        // is one of `open`, and every published one is shown as a result (the live feed
+        // may first bring the figures it last sent, from before the publication).
+        let settled = format!(
+            "[...document.querySelectorAll('.block.poll')].every((s) => {open}.includes(s.dataset.poll)) && \
+             {published}.every((n) => [...document.querySelectorAll('.block.result')].some((s) => s.dataset.poll === n))",
+            open = serde_json::json!(open),
+            published = serde_json::json!(published),
+        );
+        wait_until(b, &settled, "the display shows the polls as they are").await;
         let where_ = format!("display {stage} {lang} {w}×{h}");
         assert_eq!(b.execute("return document.documentElement.lang").await, lang, "{where_}");
         assert_accessible(b, &where_).await;
@@ -138,7 +148,10 @@ async fn walk(b: &Browser, base: &str, lang: &str, stage: &str, open: &[String],
                 assert_eq!(pager, "", "{}", fail("no counter on a single page"));
             }
             for block in state["polls"].as_array().unwrap() {
-                let i = open.iter().position(|p| block["poll"] == p.as_str()).expect("an open poll");
+                let i = open
+                    .iter()
+                    .position(|p| block["poll"] == p.as_str())
+                    .unwrap_or_else(|| panic!("{}", fail("an open poll")));
                 seen_open[i] += 1;
                 // 应到 20, 实到 19 (the late arrival is not counted), issued, cast.
                 let figures: Vec<&str> =
