@@ -87,6 +87,11 @@ async function showHome() {
   $("who").textContent = T.logged_in_as + " " + me.display_name + "（" + me.username + "）";
   const list = $("congresses");
   list.replaceChildren();
+  if (me.role === "organiser" || me.role === "observer") {
+    const audit = el("p", undefined, { class: "links" });
+    audit.append(el("a", T.audit, { href: "/audit", id: "audit-link" }));
+    list.append(audit);
+  }
   let congresses = [];
   try { congresses = await api("GET", "/api/congresses"); } catch (e) { list.append(el("p", e.message)); return; }
   if (congresses.length === 0) list.append(el("p", T.no_congress, { class: "muted" }));
@@ -94,8 +99,8 @@ async function showHome() {
     const box = el("div", undefined, { class: "card" });
     box.append(el("h2", c.name));
     const cards = el("a", T.cards, { href: "/congresses/" + c.id + "/cards" });
-    const cardsLine = el("p");
-    cardsLine.append(cards);
+    const cardsLine = el("p", undefined, { class: "links" });
+    cardsLine.append(cards, el("a", T.roster_list, { href: "/congresses/" + c.id + "/roster", id: "roster-link-" + c.id }));
     box.append(cardsLine);
     box.append(rosterForm(c));
     for (const s of await api("GET", "/api/congresses/" + c.id + "/sessions")) {
@@ -153,9 +158,35 @@ async function showAccounts(me) {
     }
     ul.append(li);
   }
-  box.append(ul);
+  box.append(ul, accountForm());
   const old = $("accounts");
   if (old) old.replaceWith(box); else $("congresses").after(box);
+}
+
+// A new account: its one-time password is shown once, to hand to the person, who
+// replaces it at the first login. (A forgotten password: disable the account, make a new one.)
+function accountForm() {
+  const f = el("form", undefined, { id: "new-account" });
+  f.append(el("h3", T.new_account));
+  const role = el("select", undefined, { id: "na-role" });
+  for (const r of ["organiser", "observer", "desk", "scrutineer", "booth"]) role.append(el("option", T.roles[r], { value: r }));
+  const roleBox = el("div");
+  roleBox.append(el("label", T.role, { for: "na-role" }), role);
+  const row = el("div", undefined, { class: "row" });
+  row.append(field("na-username", T.username, { required: "", autocapitalize: "none", spellcheck: "false" }),
+    field("na-display", T.display_name, { required: "" }), roleBox);
+  const shown = el("p", undefined, { id: "na-password", class: "note", "aria-live": "polite" });
+  f.append(row, el("button", T.create, { type: "submit" }), shown);
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const a = await api("POST", "/api/accounts", { username: $("na-username").value.trim(),
+        display_name: $("na-display").value.trim(), role: role.value });
+      await showHome();
+      $("na-password").textContent = T.account_made.replace("{name}", a.username).replace("{password}", a.one_time_password);
+    } catch (e) { showError(e.message); }
+  });
+  return f;
 }
 
 $("login").addEventListener("submit", async (ev) => {

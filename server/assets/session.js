@@ -347,19 +347,72 @@ function fillTemplate() {
 
 $("np-template").addEventListener("change", fillTemplate);
 
+// More contests on the same ballot (a by-election and a motion, say): each section
+// has its own kind, title, seats and names, numbered 2, 3, … in the order added.
+let extraContests = 0;
+
+function kindLabel(c) {
+  return c.type === "election" ? T.names_candidates : (c.type === "motion" ? T.names_items : T.names_members);
+}
+
+function addContest() {
+  const n = ++extraContests + 1;
+  const box = el("fieldset", undefined, { class: "contest", id: "np-contest-" + n });
+  box.append(el("legend", T.contest_n.replace("{n}", n)));
+  const kind = el("select", undefined, { id: "np-template-" + n });
+  for (const o of $("np-template").options) kind.append(el("option", o.textContent, { value: o.value }));
+  const title = el("input", undefined, { id: "np-title-" + n, required: "", autocomplete: "off" });
+  const seats = el("input", undefined, { id: "np-seats-" + n, type: "number", min: "1", max: "1023", inputmode: "numeric" });
+  const seatsLabel = el("label", T.seats, { for: "np-seats-" + n });
+  const itemsLabel = el("label", "", { for: "np-items-" + n });
+  const items = el("textarea", undefined, { id: "np-items-" + n, required: "" });
+  const fill = () => {
+    const t = templates[kind.value];
+    if (!t) return;
+    const c = t.contests[0];
+    const election = c.type === "election";
+    title.value = c.title;
+    seats.hidden = !election; seatsLabel.hidden = !election; seats.required = election;
+    if (election) seats.value = c.seats;
+    itemsLabel.textContent = kindLabel(c);
+    items.value = (c.items || []).join("\n");
+  };
+  kind.addEventListener("change", fill);
+  const remove = button(T.remove_contest, async () => { box.remove(); $("np-add").focus(); }, true, "np-remove-" + n);
+  box.append(el("label", T.contest_kind, { for: "np-template-" + n }), kind,
+    el("label", T.contest_title, { for: "np-title-" + n }), title, seatsLabel, seats, itemsLabel, items, remove);
+  $("np-more").append(box);
+  fill();
+  kind.focus();
+}
+
+// One contest of the poll from its section's fields; `id` distinct within the poll.
+function contestFrom(kind, title, seats, items, id) {
+  const c = JSON.parse(JSON.stringify(templates[kind].contests[0]));
+  const names = items.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
+  c.id = id; c.title = title.trim();
+  if (c.type === "election") { c.seats = Number(seats); c.candidates = names.map((name) => ({ name })); }
+  else if (c.type === "motion") c.items = names;
+  else c.members = names;
+  return c;
+}
+
 $("new-poll").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const t = JSON.parse(JSON.stringify(templates[$("np-template").value]));
-  const c = t.contests[0];
-  const names = $("np-items").value.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
   t.name = $("np-name").value.trim();
-  c.title = t.name;
-  if (c.type === "election") { c.seats = Number($("np-seats").value); c.candidates = names.map((name) => ({ name })); }
-  else if (c.type === "motion") c.items = names;
-  else c.members = names;
+  const first = t.contests[0].id;
+  t.contests = [contestFrom($("np-template").value, t.name, $("np-seats").value, $("np-items").value, first)];
+  for (const box of $("np-more").querySelectorAll("fieldset.contest")) {
+    const n = box.id.replace("np-contest-", "");
+    const kind = $("np-template-" + n).value;
+    t.contests.push(contestFrom(kind, $("np-title-" + n).value, $("np-seats-" + n).value, $("np-items-" + n).value,
+      templates[kind].contests[0].id + "-" + n));
+  }
   try {
     const p = await api("POST", "/api/sessions/" + SESSION + "/polls", t);
     showNote(T.poll_created.replace("{name}", p.name));
+    $("np-more").replaceChildren();
     await loadPolls();
   } catch (e) { showError(e.message, ev.target); }
 });
@@ -402,6 +455,7 @@ async function start() {
     const keys = Object.keys(templates).sort((a, b) => order.indexOf(a) - order.indexOf(b));
     for (const k of keys) $("np-template").append(el("option", T.template_names[k] || k, { value: k }));
     fillTemplate();
+    $("np-add").addEventListener("click", addContest);
   } catch (e) { $("new-poll").hidden = true; }
   await loadFigures();
   await loadExclusions();

@@ -43,6 +43,8 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
         (Method::GET, "/api/congresses/1/cards", None, vec![Role::Organiser]),
         (Method::GET, "/api/congresses/1/cards/A1/qr.png", None, vec![Role::Organiser]),
         (Method::GET, "/congresses/1/cards", None, vec![Role::Organiser]),
+        (Method::GET, "/congresses/1/roster", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
+        (Method::GET, "/audit", None, vec![Role::Organiser, Role::Observer]),
         (
             Method::POST,
             "/api/sessions/1/polls",

@@ -122,3 +122,16 @@ pub fn verify_chain(entries: &[AuditEntry]) -> Result<(), i64> {
     }
     Ok(())
 }
+
+/// Entries with `seq < before`, newest first, at most `limit`.
+pub async fn latest(store: &Store, before: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, detail, prev_hash, entry_hash FROM audit_log \
+         WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -81,7 +81,7 @@ async fn session_page(
         (Some(c), Lang::En) => format!("{}, session {}", c.name, session.number),
         (None, _) => String::new(),
     };
-    Ok(remember(Html(render_session(lang, id, &title)?).into_response(), lang, set_cookie))
+    Ok(remember(Html(render_session(lang, id, session.congress_id, &title)?).into_response(), lang, set_cookie))
 }
 
 fn chosen(lang: Lang, q: &LangQuery) -> (Lang, bool) {
@@ -112,6 +112,8 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
         "logged_in_as": t("已登录：", "Logged in as"),
         "no_congress": t("尚未建立代表大会。", "No congress has been set up yet."),
         "cards": t("打印代表证", "Print delegate cards"),
+        "roster_list": t("查看代表名册", "See the roll"),
+        "audit": t("操作日志", "Audit log"),
         "session": t("第{n}次会议", "Session {n}"),
         "expected": t("应到", "Expected"),
         "present": t("实到", "Present"),
@@ -140,6 +142,21 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
         "done_disabled": t("已停用 {name}，其登录已全部结束。", "{name} is disabled; its sessions have ended."),
         "done_enabled": t("已重新启用 {name}。", "{name} is enabled again."),
         "done_ended": t("已结束 {name} 的 {n} 个登录。", "{n} session(s) of {name} ended."),
+        "new_account": t("新建账号", "New account"),
+        "username": t("登录名", "Login name"),
+        "display_name": t("姓名", "Name"),
+        "role": t("身份", "Role"),
+        "roles": {
+            "organiser": t("会务组", "organiser"),
+            "observer": t("观察员", "observer"),
+            "desk": t("报到处", "check-in desk"),
+            "scrutineer": t("监票人", "scrutineer"),
+            "booth": t("投票机", "voting booth")
+        },
+        "account_made": t(
+            "已建立账号 {name}。一次性密码：{password}（只显示这一次，请交给本人，首次登录须更换）",
+            "Account {name} created. One-time password: {password} (shown only now; give it to the person, who replaces it at the first login)",
+        ),
     });
     let page = ConsolePage {
         langs: LangSwitch::query(lang),
@@ -166,8 +183,8 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
     crate::templates::render(&page).map(|Html(page)| page)
 }
 
-/// The session page in `lang`, for session `id` titled `title`.
-pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiError> {
+/// The session page in `lang`, for session `id` of congress `congress`, titled `title`.
+pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result<String, ApiError> {
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let mut texts = json!({
@@ -284,6 +301,11 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
         "sheet": t("计票结果报告单", "Result sheet"),
         "sheet_pdf": t("报告单 PDF", "Result sheet (PDF)"),
         "record": t("下载选举记录", "Download the election record"),
+        "contest_n": t("第 {n} 项", "Contest {n}"),
+        "contest_kind": t("类型", "Kind"),
+        "contest_title": t("标题（印在选票上）", "Title (printed on the ballot)"),
+        "seats": t("应选名额", "Seats"),
+        "remove_contest": t("删除此项", "Remove this contest"),
     });
     // The set-up checklist at the head of the page: what is done, and what is next.
     let checklist = json!({
@@ -318,6 +340,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
         title: heading,
         back: t("返回控制台", "Back to the console"),
         display: t("大屏幕", "Hall display"),
+        roster: t("代表名册", "Roll"),
         attendance: t("出席", "Attendance"),
         checklist: t("会前准备", "Getting ready"),
         exclusion: t("不计入应到人数的代表", "Delegates not counted as expected"),
@@ -336,6 +359,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
             "The poll is checked against the rules; what is wrong is explained.",
         ),
         create_poll: t("建立投票", "Create poll"),
+        add_contest: t("添加一项（同一张选票）", "Add a contest (on the same ballot)"),
         stations: t("会场终端", "Hall stations"),
         station_kind: t("类型", "Kind"),
         station_name: t("名称", "Name"),
@@ -348,6 +372,7 @@ pub fn render_session(lang: Lang, id: i64, title: &str) -> Result<String, ApiErr
             "This page's address by default; if stations reach the server over the hall's network, give that address.",
         ),
         session: id,
+        congress,
         texts: ScriptJson::new(&texts),
     };
     crate::templates::render(&page).map(|Html(page)| page)
@@ -385,6 +410,7 @@ struct SessionPage {
     title: String,
     back: &'static str,
     display: &'static str,
+    roster: &'static str,
     attendance: &'static str,
     checklist: &'static str,
     exclusion: &'static str,
@@ -400,6 +426,7 @@ struct SessionPage {
     names: &'static str,
     names_help: &'static str,
     create_poll: &'static str,
+    add_contest: &'static str,
     stations: &'static str,
     station_kind: &'static str,
     station_name: &'static str,
@@ -410,6 +437,8 @@ struct SessionPage {
     server_url_help: &'static str,
     /// For the script (`<body data-session="7">`) and in a link.
     session: i64,
+    /// Its congress, for the link to the roll.
+    congress: i64,
     /// The script's texts.
     texts: ScriptJson,
 }
@@ -437,7 +466,7 @@ mod tests {
         const SESSION_JS: &str = include_str!("../../assets/session.js");
         for lang in [Lang::ZhCn, Lang::En] {
             for (script, page) in
-                [(CONSOLE_JS, render(lang).unwrap()), (SESSION_JS, render_session(lang, 1, "").unwrap())]
+                [(CONSOLE_JS, render(lang).unwrap()), (SESSION_JS, render_session(lang, 1, 1, "").unwrap())]
             {
                 let open = "<script type=\"application/json\" id=\"texts\">";
                 let block = &page[page.find(open).expect("texts") + open.len()..];
@@ -461,13 +490,14 @@ mod tests {
     #[test]
     fn the_session_page_fills_every_placeholder_and_escapes_its_title() {
         for lang in [Lang::ZhCn, Lang::En] {
-            let page = render_session(lang, 7, "<b>镇</b>").unwrap();
+            let page = render_session(lang, 7, 3, "<b>镇</b>").unwrap();
             assert!(!page.contains("{{"), "unfilled placeholder");
             assert!(page.contains("<body data-session=\"7\">"));
             assert!(page.contains("&lt;b&gt;镇&lt;/b&gt;"));
+            assert!(page.contains("href=\"/congresses/3/roster\""), "the roll is in the header");
             assert!(!page.contains("<b>镇"));
         }
-        assert!(render_session(Lang::ZhCn, 1, "").unwrap().contains("结束投票"));
-        assert!(render_session(Lang::En, 1, "").unwrap().contains("Close the poll"));
+        assert!(render_session(Lang::ZhCn, 1, 1, "").unwrap().contains("结束投票"));
+        assert!(render_session(Lang::En, 1, 1, "").unwrap().contains("Close the poll"));
     }
 }

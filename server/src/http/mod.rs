@@ -12,6 +12,7 @@ pub mod ceremony;
 pub mod ceremony_outcome;
 pub mod congress;
 pub mod console;
+pub mod console_records;
 pub mod desk;
 pub mod display;
 pub mod display_feed;
@@ -168,6 +169,7 @@ pub fn api() -> Api {
         .merge(health::router())
         .merge(help::router())
         .merge(console::router())
+        .merge(console_records::router())
         .merge(auth::router())
         .merge(audit::router())
         .merge(congress::router())

@@ -22,6 +22,10 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/assets/console.js", content_type: JAVASCRIPT, body: include_str!("../../../assets/console.js") },
     Asset { path: "/assets/session.css", content_type: CSS, body: include_str!("../../../assets/session.css") },
     Asset { path: "/assets/session.js", content_type: JAVASCRIPT, body: include_str!("../../../assets/session.js") },
+    // The console's record pages: the roll and the audit log.
+    Asset { path: "/assets/records.css", content_type: CSS, body: include_str!("../../../assets/records.css") },
+    Asset { path: "/assets/roster.js", content_type: JAVASCRIPT, body: include_str!("../../../assets/roster.js") },
+    Asset { path: "/assets/audit.js", content_type: JAVASCRIPT, body: include_str!("../../../assets/audit.js") },
     // The public pages: the board explorer, the board's list, the hall display, the
     // result sheet; and the printable delegate cards.
     Asset { path: "/assets/board.css", content_type: CSS, body: include_str!("../../../assets/board.css") },
