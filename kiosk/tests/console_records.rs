@@ -1,0 +1,197 @@
+//! The console's roll, audit log, accounts and many-contest polls in a real browser
+//! (Debian's Chromium, headless) against a real server (issue 16, item 9): the roll
+//! searched by card or name in any case, the audit log showing the login and the
+//! poll's creation, an account made from the start page, and one poll of two
+//! contests made from the session page's form. Every page passes axe-core with no
+//! serious or critical violation, in both languages; screenshots go to
+//! `target/browser-screenshots/`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use serde_json::Value;
+use support::webdriver::{Browser, ENTER};
+
+/// The page passes axe-core, and the browser refused nothing on it under the strict CSP.
+async fn assert_accessible(b: &Browser, page: &str) {
+    b.assert_no_csp_violation(page).await;
+    let v = b.accessibility_violations().await;
+    assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
+    b.console_log().await;
+}
+
+/// The element's text, read in the page.
+async fn text_of(b: &Browser, css: &str) -> String {
+    let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
+    b.execute(&script).await.as_str().unwrap_or_default().to_owned()
+}
+
+/// Waits (up to 20 s) until the element's text contains `want`.
+async fn wait_text(b: &Browser, css: &str, want: &str) {
+    for _ in 0..200 {
+        if text_of(b, css).await.contains(want) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {want:?}: {}", b.source().await);
+}
+
+/// The roll's rows the search leaves shown: their text.
+async fn shown_rows(b: &Browser) -> Vec<String> {
+    let v = b.execute("return [...document.querySelectorAll('#roster tbody tr')].filter((r) => !r.hidden).map((r) => r.textContent);").await;
+    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect()
+}
+
+/// Types `text` into the roll's search box, replacing what was there.
+async fn search(b: &Browser, text: &str) {
+    b.execute("const s = document.getElementById('roster-search'); s.value = ''; s.dispatchEvent(new Event('input')); return true;").await;
+    if !text.is_empty() {
+        b.type_into("#roster-search", text).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organiser_reads_the_roll_and_the_audit_log_and_makes_a_poll_of_two_contests() {
+    Box::pin(walk()).await;
+}
+
+async fn walk() {
+    let names: Vec<String> = ["王芳", "李娜", "Zhang Wei", "刘洋"].iter().map(|s| (*s).to_owned()).collect();
+    let hall = support::hall_with_roster(&names, support::poll_definition()).await;
+    let congresses = hall.org.call::<Value>(http::Method::GET, "/api/congresses", None).await.unwrap();
+    let cid = congresses[0]["id"].as_i64().unwrap();
+    let b = Browser::start().await;
+
+    // The start page links to the roll and the audit log, and makes accounts.
+    b.goto(&format!("{}/?lang=zh-CN", hall.url)).await;
+    b.type_into("#username", "organiser").await;
+    b.type_into("#password", &format!("{}{ENTER}", support::PASSWORD)).await;
+    b.wait_element(&format!("#roster-link-{cid}")).await;
+    b.wait_element("#audit-link").await;
+    b.wait_element("#new-account").await;
+    b.type_into("#na-username", "observer8").await;
+    b.type_into("#na-display", "观察员八").await;
+    b.execute("document.getElementById('na-role').value = 'observer'; document.getElementById('new-account').requestSubmit(); return true;").await;
+    wait_text(&b, "#na-password", "一次性密码").await;
+    let accounts = hall.org.call::<Value>(http::Method::GET, "/api/accounts", None).await.unwrap();
+    let made = accounts.as_array().unwrap().iter().find(|a| a["username"] == "observer8").expect("the account").clone();
+    assert_eq!(made["role"], "observer", "{made}");
+    wait_text(&b, "#accounts", "observer8").await;
+    assert_accessible(&b, "console start page with the new-account form").await;
+    b.screenshot("console-records-start-zh").await;
+
+    // The roll: every delegate; the search matches card or name in any case.
+    b.execute(&format!("document.getElementById('roster-link-{cid}').click(); return true;")).await;
+    b.wait_for(&format!("/congresses/{cid}/roster")).await;
+    b.wait_element("#roster-search").await;
+    assert_eq!(shown_rows(&b).await.len(), 4);
+    assert!(text_of(&b, "#roster-count").await.contains("共 4 人"));
+    search(&b, "l00002").await;
+    let rows = shown_rows(&b).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("李娜") && rows[0].contains("第一代表团") && rows[0].contains("有效"), "{rows:?}");
+    assert!(text_of(&b, "#roster-count").await.contains("显示 1 / 4 人"));
+    search(&b, "zHANG").await;
+    let rows = shown_rows(&b).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("L00003"), "{rows:?}");
+    search(&b, "刘").await;
+    assert_eq!(shown_rows(&b).await.len(), 1);
+    search(&b, "nobody").await;
+    assert_eq!(shown_rows(&b).await.len(), 0);
+    search(&b, "").await;
+    assert_eq!(shown_rows(&b).await.len(), 4);
+    assert_accessible(&b, "roll (zh-CN)").await;
+    b.screenshot("console-roster-zh").await;
+    b.goto(&format!("{}/congresses/{cid}/roster?lang=en", hall.url)).await;
+    b.wait_element("#roster-search").await;
+    assert!(text_of(&b, "h1").await.starts_with("Roll of delegates"));
+    search(&b, "L00004").await;
+    assert_eq!(shown_rows(&b).await.len(), 1);
+    assert!(text_of(&b, "#roster-count").await.contains("Showing 1 of 4"));
+    assert_accessible(&b, "roll (en)").await;
+    b.screenshot("console-roster-en").await;
+
+    // The session page's header links to the roll. A poll of two contests: a
+    // by-election and a motion on one ballot.
+    b.goto(&format!("{}/sessions/{}?lang=zh-CN", hall.url, hall.session)).await;
+    b.wait_element("#roster-link").await;
+    let href = b.execute("return document.getElementById('roster-link').getAttribute('href');").await;
+    assert_eq!(href, format!("/congresses/{cid}/roster"));
+    b.wait_element("#np-template option[value=by_election]").await;
+    b.execute(
+        "const s = document.getElementById('np-template'); s.value = 'by_election'; \
+         s.dispatchEvent(new Event('change')); \
+         document.getElementById('np-name').value = '增补镇党委委员'; \
+         document.getElementById('np-seats').value = '1'; \
+         document.getElementById('np-items').value = '王芳\\n李娜'; return true;",
+    )
+    .await;
+    b.execute("document.getElementById('np-add').click(); return true;").await;
+    b.wait_element("#np-template-2").await;
+    b.execute(
+        "const s = document.getElementById('np-template-2'); s.value = 'motion'; \
+         s.dispatchEvent(new Event('change')); \
+         document.getElementById('np-title-2').value = '表决财务工作报告'; \
+         document.getElementById('np-items-2').value = '关于财务工作报告的决议'; return true;",
+    )
+    .await;
+    assert!(!b.displayed("#np-seats-2").await, "a motion has no seats");
+    assert_accessible(&b, "session page with two contests in the new-poll form").await;
+    b.execute("document.getElementById('np-contest-2').scrollIntoView(); return true;").await;
+    b.screenshot("console-new-poll-two-contests-zh").await;
+    b.execute("document.getElementById('new-poll').requestSubmit(); return true;").await;
+    wait_text(&b, "#note", "已建立投票：增补镇党委委员").await;
+    assert_eq!(b.execute("return document.querySelectorAll('#np-more fieldset').length;").await, 0);
+    let polls = hall
+        .org
+        .call::<Value>(http::Method::GET, &format!("/api/sessions/{}/polls", hall.session), None)
+        .await
+        .unwrap();
+    let made = polls.as_array().unwrap().iter().find(|p| p["name"] == "增补镇党委委员").expect("the poll").clone();
+    let id = made["id"].as_i64().unwrap();
+    let poll = hall.org.call::<Value>(http::Method::GET, &format!("/api/polls/{id}"), None).await.unwrap();
+    let contests = poll["contests"].as_array().expect("contests").clone();
+    assert_eq!(contests.len(), 2, "{poll}");
+    assert_ne!(contests[0]["id"], contests[1]["id"], "{poll}");
+    assert_eq!(contests[0]["seats"], 1, "{poll}");
+    assert_eq!(contests[0]["items"], serde_json::json!(["王芳", "李娜"]), "{poll}");
+    assert_eq!(contests[1]["seats"], Value::Null, "{poll}");
+    assert_eq!(contests[1]["items"], serde_json::json!(["关于财务工作报告的决议"]), "{poll}");
+    assert_eq!(contests[1]["title"], "表决财务工作报告", "{poll}");
+    b.goto(&format!("{}/sessions/{}?lang=en", hall.url, hall.session)).await;
+    b.wait_element("#np-template option[value=motion]").await;
+    b.execute("document.getElementById('np-add').click(); return true;").await;
+    b.wait_element("#np-template-2").await;
+    assert!(text_of(&b, "#np-contest-2 legend").await.contains("Contest 2"));
+    assert_accessible(&b, "session page with two contests in the new-poll form (en)").await;
+    b.execute("document.getElementById('np-contest-2').scrollIntoView(); return true;").await;
+    b.screenshot("console-new-poll-two-contests-en").await;
+
+    // The audit log: newest first, the poll just made above the login.
+    b.goto(&format!("{}/?lang=zh-CN", hall.url)).await;
+    b.wait_element("#audit-link").await;
+    b.execute("document.getElementById('audit-link').click(); return true;").await;
+    b.wait_for("/audit").await;
+    b.wait_element("#audit").await;
+    assert!(text_of(&b, "#chain").await.contains("哈希链校验通过"));
+    let actions = b
+        .execute("return [...document.querySelectorAll('#audit tbody tr td:nth-child(4)')].map((c) => c.textContent);")
+        .await;
+    let actions: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    let created = actions.iter().position(|a| *a == "poll.create").expect("the poll's creation");
+    let login = actions.iter().rposition(|a| *a == "account.login").expect("the login");
+    assert!(created < login, "newest first: {actions:?}");
+    let audit = text_of(&b, "#audit").await;
+    assert!(audit.contains("增补镇党委委员") && audit.contains("organiser"), "{audit}");
+    let time = text_of(&b, "#audit tbody tr time").await;
+    assert!(!time.contains("UTC") && time.chars().any(|c| c.is_ascii_digit()), "local time: {time}");
+    assert_accessible(&b, "audit log (zh-CN)").await;
+    b.screenshot("console-audit-zh").await;
+    b.goto(&format!("{}/audit?lang=en", hall.url)).await;
+    b.wait_element("#audit").await;
+    assert!(text_of(&b, "#chain").await.contains("The hash chain verifies"));
+    assert_accessible(&b, "audit log (en)").await;
+    b.screenshot("console-audit-en").await;
+}
