@@ -80,6 +80,23 @@ async fn audit_log_is_a_chain_even_under_concurrent_appends(store: Store) {
 }
 both_backends!(audit_chain, audit_log_is_a_chain_even_under_concurrent_appends);
 
+/// The audit page reads the log newest first, a page at a time, each page below the last one's oldest entry.
+async fn audit_log_reads_newest_first_in_pages(store: Store) {
+    let before = audit::list(&store, 0, 1000).await.unwrap().len() as i64;
+    for k in 0..5 {
+        audit::append(&store, 100 + k, "organiser", "poll.open", &format!("第{k}次")).await.unwrap();
+    }
+    let first = audit::latest(&store, i64::MAX, 2).await.unwrap();
+    let seqs: Vec<i64> = first.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, vec![before + 5, before + 4]);
+    assert_eq!(first[0].detail, "第4次");
+    let next = audit::latest(&store, before + 4, 100).await.unwrap();
+    let seqs: Vec<i64> = next.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=before + 3).rev().collect::<Vec<_>>());
+    assert!(audit::latest(&store, 1, 100).await.unwrap().is_empty());
+}
+both_backends!(audit_pages, audit_log_reads_newest_first_in_pages);
+
 async fn audit_log_refuses_update_and_delete(store: Store) {
     audit::append(&store, 1, "organiser", "session.create", "第三次会议").await.unwrap();
     let update = sqlx::query("UPDATE audit_log SET detail = 'x' WHERE seq = 1").execute(store.pool()).await;
