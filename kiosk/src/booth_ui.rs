@@ -533,6 +533,7 @@ async fn challenged_page(State(app): App) -> Response {
         receipt: r,
         head: w.tree_head(r.tree_size, &r.root),
         qr: receipt_qr(&app, w, visit.ballot.poll, r),
+        help_url: format!("{}/help?lang={}", app.server_url, s.lang.code()),
     })
 }
 
@@ -558,6 +559,7 @@ async fn receipt_page(State(app): App) -> Response {
         receipt: r,
         head: w.tree_head(r.tree_size, &r.root),
         qr: receipt_qr(&app, w, visit.ballot.poll, r),
+        help_url: format!("{}/help?lang={}", app.server_url, s.lang.code()),
     })
 }
 
@@ -734,6 +736,8 @@ struct ChallengedPage<'a> {
     head: String,
     /// [`receipt_qr`].
     qr: String,
+    /// The server's help page for delegates, in the page's language.
+    help_url: String,
 }
 
 #[derive(Template)]
@@ -749,6 +753,8 @@ struct ReceiptPage<'a> {
     head: String,
     /// [`receipt_qr`].
     qr: String,
+    /// The server's help page for delegates, in the page's language.
+    help_url: String,
 }
 
 #[cfg(test)]

@@ -169,6 +169,12 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     // The QR code carries the whole receipt (spec §12.11), the same as the text under it.
     let scanned = hallvote_tally::record::Receipt::parse(&receipt_qr[0]).expect("the QR code holds a receipt");
     let printed = hallvote_tally::record::Receipt::parse(&b.text("#receipt-text").await).unwrap();
+    // The receipt says where the delegates' help page is (issue 16).
+    assert!(
+        b.text("#help-address").await.ends_with(&format!("{}/help?lang=zh-CN", hall.url)),
+        "{}",
+        b.text("#help-address").await
+    );
     assert_eq!(scanned, printed);
     assert_eq!(scanned.tracking.to_string(), second_code);
     let fingerprint = b.text("#fingerprint").await;

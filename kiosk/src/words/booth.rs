@@ -93,6 +93,8 @@ pub struct Booth {
     pub cast_done: &'static str,
     /// Prints the receipt.
     pub print_receipt: &'static str,
+    /// Before the address of the server's help page on the receipt.
+    pub help_at: &'static str,
     /// Ends the visit.
     pub done: &'static str,
     /// The title when a scanned credential cannot vote.
@@ -242,6 +244,7 @@ const ZH: Booth = Booth {
     cast_title: "投票完成",
     cast_done: "您的选票已投出，服务器已签名确认。",
     print_receipt: "打印回执",
+    help_at: "如何核对您的选票，请用手机或电脑打开：",
     done: "完成",
     cannot_vote: "不能用这张凭证投票",
     back_to_start: "返回首页",
@@ -300,6 +303,7 @@ const EN: Booth = Booth {
     cast_title: "Ballot cast",
     cast_done: "Your ballot is cast, and the server has signed its confirmation.",
     print_receipt: "Print the receipt",
+    help_at: "How to check your ballot: open on a phone or computer",
     done: "Done",
     cannot_vote: "This credential cannot vote",
     back_to_start: "Back to the start",
