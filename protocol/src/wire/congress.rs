@@ -69,6 +69,42 @@ pub struct NewSession {
     pub ruleset: Option<String>,
 }
 
+/// A delegate on a congress's roll (`GET /api/congresses/{id}/roster`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delegate {
+    /// The delegate's number on the server.
+    pub id: i64,
+    /// 代表证号.
+    pub card: String,
+    /// 序号.
+    pub seq: String,
+    /// 姓名.
+    pub name: String,
+    /// `male`, `female`, or empty.
+    pub gender: String,
+    /// 民族.
+    pub ethnicity: String,
+    /// 代表团.
+    pub group: String,
+    /// 工作单位及职务.
+    pub unit: String,
+    /// `active`, or `lost:<reason>` when the delegate is no longer one.
+    pub status: String,
+}
+
+/// An approved exclusion (R1), as `GET /api/sessions/{id}/exclusions` lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Exclusion {
+    /// 代表证号.
+    pub card: String,
+    /// Why (R1): `illness`, `abroad`, `detained` or `other`.
+    pub reason: String,
+    /// A note for people.
+    pub note: String,
+}
+
 /// `POST /api/sessions/{id}/exclusions` (organiser): a delegate who does not count
 /// towards the expected attendance (R1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +237,12 @@ mod tests {
         let e: NewExclusion = serde_json::from_value(json!({"card": "QS15-002", "reason": "abroad"})).unwrap();
         assert_eq!(e.note, "");
         assert!(serde_json::from_value::<NewExclusion>(json!({"card": "1", "reason": "bored"})).is_err());
+        let listed = json!({"card": "QS15-002", "reason": "abroad", "note": "出国学习"});
+        assert_eq!(serde_json::to_value(serde_json::from_value::<Exclusion>(listed.clone()).unwrap()).unwrap(), listed);
+        let d = json!({"id": 1, "card": "QS15-001", "seq": "1", "name": "范勇", "gender": "male", "ethnicity": "汉族",
+            "group": "机关代表团", "unit": "镇党委", "status": "active"});
+        assert_eq!(serde_json::to_value(serde_json::from_value::<Delegate>(d.clone()).unwrap()).unwrap(), d);
+        assert!(serde_json::from_value::<Delegate>(json!({"id": 1, "card": "QS15-001"})).is_err(), "a field missing");
 
         let a = json!({"expected": 120, "present": 98, "quorum_met": true, "ruleset": "township-2020"});
         assert_eq!(serde_json::to_value(serde_json::from_value::<AttendanceFigures>(a.clone()).unwrap()).unwrap(), a);

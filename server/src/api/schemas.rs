@@ -4,8 +4,8 @@
 
 use hallvote_protocol::wire::{ErrorBody, Figures};
 
-use super::route::Ty::{Int, Str};
-use super::route::{F, Ty, Typed, f, o};
+use super::route::Ty::Int;
+use super::route::{F, Ty, Typed, o};
 
 /// The databases the server runs on.
 pub const DATABASES: &[&str] = &["sqlite", "postgres"];
@@ -59,19 +59,7 @@ pub const TAGS: &[(&str, &str)] = &[
 /// document because a route names their type.
 pub const SHARED: &[Typed] = &[Typed::of::<ErrorBody>(), Typed::of::<Figures>()];
 
-pub const DELEGATE: &[F] = &[
-    f("id", Int, ""),
-    f("card", Str, "代表证号."),
-    f("seq", Str, "序号."),
-    f("name", Str, ""),
-    f("gender", Str, ""),
-    f("ethnicity", Str, ""),
-    f("group", Str, "代表团."),
-    f("unit", Str, "单位."),
-    f("status", Str, "`active`, or why the delegate is no longer one."),
-];
 pub const POLL_STATES: &[&str] = &["draft", "ceremony", "ready", "open", "closed", "tallied", "published"];
 
-/// The shared answers still described by hand: the roll's delegate, which has no
-/// wire type yet (the handler answers the database's record).
-pub const SCHEMAS: &[(&str, &[F])] = &[("Delegate", DELEGATE)];
+/// The shared answers described by hand: none now (every answer has its wire type).
+pub const SCHEMAS: &[(&str, &[F])] = &[];

@@ -21,7 +21,9 @@ use crate::db::congress::{self, Congress, Session};
 use crate::db::{StoreError, attendance, audit, roster};
 use crate::i18n::RequestLang;
 use crate::roster::{parse_csv, parse_xlsx};
-use hallvote_protocol::wire::{ImportNote, NewCongress, NewExclusion, NewSession, RefusedRow, RosterImported};
+use hallvote_protocol::wire::{
+    Delegate, Exclusion, ImportNote, NewCongress, NewExclusion, NewSession, RefusedRow, RosterImported,
+};
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -70,7 +72,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/congresses/{id}/roster", "roster", Access::Roles(ROLL_READERS))
                     .says("The roll of delegates", "代表名册。")
-                    .answers_json(200, Ty::Arr(&Ty::Ref("Delegate")));
+                    .answers_list::<Delegate>(200);
                 ROUTE
             },
             get_roster,
@@ -108,14 +110,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/api/sessions/{id}/exclusions", "roster", Access::Roles(&[Role::Organiser, Role::Observer]))
                     .says("The session's exclusions", "本次会议核减的代表及原因。")
-                    .answers_json(
-                        200,
-                        Ty::Arr(&Ty::Obj(&[
-                            f("card", Str, "代表证号."),
-                            f("reason", Ty::Enum(&["illness", "abroad", "detained", "other"]), ""),
-                            f("note", Str, ""),
-                        ])),
-                    );
+                    .answers_list::<Exclusion>(200);
                 ROUTE
             },
             list_exclusions,
@@ -302,9 +297,24 @@ fn count(n: usize) -> u64 {
 async fn get_roster(
     State(state): State<AppState>,
     Path(congress_id): Path<i64>,
-) -> Result<Json<Vec<roster::DelegateRecord>>, ApiError> {
+) -> Result<Json<Vec<Delegate>>, ApiError> {
     let c = load_congress(&state, congress_id).await?;
-    Ok(Json(roster::roll(&state.store, c.id).await?))
+    let roll = roster::roll(&state.store, c.id).await?;
+    Ok(Json(
+        roll.into_iter()
+            .map(|d| Delegate {
+                id: d.id,
+                card: d.card,
+                seq: d.seq,
+                name: d.name,
+                gender: d.gender,
+                ethnicity: d.ethnicity,
+                group: d.group,
+                unit: d.unit,
+                status: d.status,
+            })
+            .collect(),
+    ))
 }
 
 async fn add_exclusion(
@@ -356,9 +366,10 @@ async fn add_exclusion(
 async fn list_exclusions(
     State(state): State<AppState>,
     Path(session_id): Path<i64>,
-) -> Result<Json<Vec<roster::ExclusionRecord>>, ApiError> {
+) -> Result<Json<Vec<Exclusion>>, ApiError> {
     let s = load_session(&state, session_id).await?;
-    Ok(Json(roster::exclusions(&state.store, s.id).await?))
+    let list = roster::exclusions(&state.store, s.id).await?;
+    Ok(Json(list.into_iter().map(|e| Exclusion { card: e.card, reason: e.reason, note: e.note }).collect()))
 }
 
 /// Withdraws an exclusion made in error: the delegate counts as expected again.
