@@ -187,20 +187,18 @@ pub async fn offices_of_station(store: &Store, station_id: i64) -> Result<Vec<(i
     .bind(station_id)
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("poll_id")?,
-                Officer {
-                    role: OfficerRole::parse(&r.try_get::<String, _>("role")?)?,
-                    position: u32_of(Some(r.try_get("position")?))?.unwrap_or(0),
-                    delegate_id: r.try_get("delegate_id")?,
-                    station_id: r.try_get("station_id")?,
-                    name: r.try_get("name")?,
-                },
-            ))
-        })
-        .collect()
+    rows.iter().map(|r| Ok((r.try_get("poll_id")?, officer_of_row(r)?))).collect()
+}
+
+/// An officer from a `poll_officers` row.
+fn officer_of_row(r: &AnyRow) -> Result<Officer, StoreError> {
+    Ok(Officer {
+        role: OfficerRole::parse(&r.try_get::<String, _>("role")?)?,
+        position: u32_of(Some(r.try_get("position")?))?.unwrap_or(0),
+        delegate_id: r.try_get("delegate_id")?,
+        station_id: r.try_get("station_id")?,
+        name: r.try_get("name")?,
+    })
 }
 
 /// The officers of a poll, scrutineers first, each in position order.
@@ -212,17 +210,7 @@ pub async fn officers(store: &Store, poll_id: i64) -> Result<Vec<Officer>, Store
     .bind(poll_id)
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Officer {
-                role: OfficerRole::parse(&r.try_get::<String, _>("role")?)?,
-                position: u32_of(Some(r.try_get("position")?))?.unwrap_or(0),
-                delegate_id: r.try_get("delegate_id")?,
-                station_id: r.try_get("station_id")?,
-                name: r.try_get("name")?,
-            })
-        })
-        .collect()
+    rows.iter().map(officer_of_row).collect()
 }
 
 /// Freezes the manifest and starts the ceremony: draft → ceremony.
