@@ -16,7 +16,8 @@ use hallvote_kiosk::booth_ui::{BoothApp, DEFAULT_IDLE};
 use hallvote_kiosk::desk::Desk;
 use hallvote_kiosk::desk_ui::DeskApp;
 use hallvote_protocol::stations::StationKind;
-use support::webdriver::{Browser, ENTER, decode_qr};
+use support::pdf::{page_codes, page_sizes, page_text};
+use support::webdriver::{Browser, ENTER, decode_qr, target_dir};
 
 const DELEGATES: usize = 8;
 
@@ -146,6 +147,27 @@ async fn a_delegate_checks_in_gets_a_printed_credential_challenges_once_and_cast
     let page = b.source().await;
     assert!(page.contains("王芳") && page.contains("赞成"), "the opened ballot shows the marks");
     b.screenshot("booth-7-challenged").await;
+    // Its printout (issue 16, item 5), as the page's 打印作废回执 prints it: one page
+    // with what the ballot held, its tracking code and the QR code of its receipt to
+    // look it up on the board; none of the page's buttons.
+    let pdf = target_dir().join("browser-screenshots/booth-7-challenged.pdf");
+    std::fs::write(&pdf, b.print_to_pdf().await).unwrap();
+    assert_eq!(page_sizes(&pdf).len(), 1, "the challenged ballot prints on one page");
+    let printed = page_text(&pdf, 1);
+    let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    for want in [compact(&first_code), "王芳赞成".to_owned(), "作废选票的追踪码".to_owned()] {
+        assert!(printed.contains(&want), "the printout shows {want}: {printed}");
+    }
+    assert!(!printed.contains("重新填写选票") && !printed.contains("打印作废回执"), "no buttons printed: {printed}");
+    let spoiled_receipt = b.text("#receipt-text").await;
+    let codes = page_codes(&pdf, 1);
+    assert!(
+        codes.len() == 1
+            && codes[0].contains("/board?code=")
+            && codes[0].contains(&first_code)
+            && codes[0].ends_with(&format!("&receipt={spoiled_receipt}")),
+        "the printout's QR code opens the spoiled ballot on the board: {codes:?}"
+    );
 
     // Mark again (the marks are kept), seal anew, cast.
     b.click("#mark-again").await;

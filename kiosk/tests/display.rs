@@ -175,6 +175,8 @@ async fn walk(b: &Browser, base: &str, lang: &str, stage: &str, open: &[String],
                     "{}",
                     fail("Chinese words")
                 );
+                // Counts agree with their nouns (issue 16, item 11).
+                assert!(!text.contains(" 1 entries") && !text.contains(" 0 entry"), "{}", fail("a plural"));
             }
             b.screenshot(&format!("display-{stage}-{lang}-{w}x{h}-page{n}")).await;
             b.execute("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight'})); return true;").await;

@@ -6,6 +6,7 @@
 //! [`Link`]s.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod pdf;
 pub mod webdriver;
 
 use std::net::SocketAddr;

@@ -10,16 +10,15 @@
 use crate::api::prelude::*;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header::SET_COOKIE;
 use axum::response::{Html, IntoResponse, Response};
 use hallvote_tally::Lang;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use super::support::lang::LangSwitch;
+use super::support::lang::{LangSwitch, page_lang, remember_lang};
 use crate::ApiError;
-use crate::i18n::{LANG_COOKIE, RequestLang};
+use crate::i18n::RequestLang;
 use crate::templates::ScriptJson;
 
 /// The routes of this resource, each with who may call it.
@@ -58,9 +57,9 @@ struct LangQuery {
 }
 
 async fn page(RequestLang(lang): RequestLang, Query(q): Query<LangQuery>) -> Response {
-    let (lang, set_cookie) = chosen(lang, &q);
+    let (lang, set_cookie) = page_lang(lang, q.lang.as_deref());
     match render(lang) {
-        Ok(page) => remember(Html(page).into_response(), lang, set_cookie),
+        Ok(page) => remember_lang(Html(page).into_response(), lang, set_cookie),
         Err(e) => e.into_response(),
     }
 }
@@ -73,7 +72,7 @@ async fn session_page(
     Path(id): Path<i64>,
     Query(q): Query<LangQuery>,
 ) -> Result<Response, crate::ApiError> {
-    let (lang, set_cookie) = chosen(lang, &q);
+    let (lang, set_cookie) = page_lang(lang, q.lang.as_deref());
     let session = super::support::load::load_session(&state, id).await?;
     let congress = crate::db::congress::congress(&state.store, session.congress_id).await?;
     let title = match (&congress, lang) {
@@ -81,27 +80,7 @@ async fn session_page(
         (Some(c), Lang::En) => format!("{}, session {}", c.name, session.number),
         (None, _) => String::new(),
     };
-    Ok(remember(Html(render_session(lang, id, session.congress_id, &title)?).into_response(), lang, set_cookie))
-}
-
-fn chosen(lang: Lang, q: &LangQuery) -> (Lang, bool) {
-    match q.lang.as_deref().and_then(Lang::parse) {
-        Some(l) => (l, true),
-        None => (lang, false),
-    }
-}
-
-fn remember(mut res: Response, lang: Lang, set_cookie: bool) -> Response {
-    if set_cookie {
-        let value = match lang {
-            Lang::ZhCn => "zh-CN",
-            Lang::En => "en",
-        };
-        if let Ok(v) = format!("{LANG_COOKIE}={value}; Path=/; SameSite=Strict; Max-Age=31536000").parse() {
-            res.headers_mut().insert(SET_COOKIE, v);
-        }
-    }
-    res
+    Ok(remember_lang(Html(render_session(lang, id, session.congress_id, &title)?).into_response(), lang, set_cookie))
 }
 
 /// The page in `lang`.

@@ -229,6 +229,8 @@ struct DisplayTexts {
     comma: &'static str,
     fp: &'static str,
     head: &'static str,
+    /// After a count of one ("1 entry"); zh-CN has one form.
+    entry: &'static str,
     entries: &'static str,
     root: &'static str,
     /// "第 {n}/{m} 页".
@@ -261,6 +263,7 @@ impl DisplayTexts {
             comma: t("，", ", "),
             fp: t("选举指纹", "Election fingerprint"),
             head: t("票箱树头", "Board tree head"),
+            entry: t("条", "entry"),
             entries: t("条", "entries"),
             root: t("根", "root"),
             page: t("第 {n}/{m} 页", "Page {n} of {m}"),

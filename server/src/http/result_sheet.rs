@@ -12,7 +12,7 @@ use hallvote_tally::count::PollResult;
 
 use super::AppState;
 use super::support::errors::conflict;
-use super::support::lang::{PageQuery, page_lang, remember_lang};
+use super::support::lang::{LangSwitch, PageQuery, page_lang, remember_lang};
 use super::support::load::{load_run, load_session};
 use super::support::session::Authenticated;
 use crate::ApiError;
@@ -20,7 +20,7 @@ use crate::db::casting::{self, OfficerRole};
 use crate::i18n::RequestLang;
 use crate::lifecycle::PollState;
 use crate::poll::recount::recount;
-use crate::sheet::{SheetHeading, Signer, Signers};
+use crate::sheet::{SheetHeading, SheetNav, Signer, Signers};
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -109,7 +109,14 @@ async fn sheet_page(
 ) -> Result<Response, ApiError> {
     let (lang, set) = page_lang(lang, q.lang.as_deref());
     let c = counted(&state, id, auth.as_ref()).await?;
-    let page = crate::sheet::html(&c.result, &c.heading, &c.signers, lang);
+    let switch = LangSwitch::query(lang);
+    let nav = SheetNav {
+        other_href: switch.other_href,
+        other_tag: switch.other,
+        other_name: switch.other_name,
+        pdf_href: format!("/polls/{id}/sheet.pdf?lang={}", switch.tag),
+    };
+    let page = crate::sheet::html_served(&c.result, &c.heading, &c.signers, lang, &nav);
     Ok(remember_lang(Html(page).into_response(), lang, set))
 }
 

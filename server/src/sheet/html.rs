@@ -6,7 +6,7 @@
 use askama::Template;
 use hallvote_tally::text::Lang;
 
-use super::{Align, Block, Column, Doc, Row};
+use super::{Align, Block, Column, Doc, Row, SheetNav};
 
 /// Where the page's style sheet is served (`server/assets/sheet.css`: large clear
 /// type, black on white, bordered tables, A4 with 18 mm margins, Chinese faces first,
@@ -16,12 +16,14 @@ use super::{Align, Block, Column, Doc, Row};
 pub(crate) const STYLESHEET_PATH: &str = "/assets/sheet.css";
 
 /// Renders the document.
-pub(super) fn render(doc: &Doc) -> String {
-    let lang = match doc.lang {
-        Lang::ZhCn => "zh-CN",
-        Lang::En => "en",
+pub(super) fn render(doc: &Doc, nav: Option<&SheetNav>) -> String {
+    let zh = doc.lang == Lang::ZhCn;
+    let lang = if zh { "zh-CN" } else { "en" };
+    let words = NavWords {
+        label: if zh { "报告单" } else { "Result sheet" },
+        pdf: if zh { "下载 PDF" } else { "Download PDF" },
     };
-    let page = SheetPage { lang, stylesheet: STYLESHEET_PATH, doc };
+    let page = SheetPage { lang, stylesheet: STYLESHEET_PATH, doc, nav, words };
     // Rendering writes into a `String` and no value's `Display` fails: this cannot err.
     page.render().unwrap_or_default()
 }
@@ -34,6 +36,16 @@ struct SheetPage<'a> {
     lang: &'static str,
     stylesheet: &'static str,
     doc: &'a Doc,
+    /// The served page's screen-only bar; none where the sheet is only a document.
+    nav: Option<&'a SheetNav>,
+    words: NavWords,
+}
+
+/// The bar's words in the page's language.
+struct NavWords {
+    /// The bar's accessible name.
+    label: &'static str,
+    pdf: &'static str,
 }
 
 impl Doc {
@@ -92,10 +104,13 @@ mod tests {
             columns: vec![Column::TEXT],
             rows: vec![Row { cells: vec!["70\n<b>".into()], strong: true, tall: true }],
         };
-        let html = render(&doc(vec![
-            Block::Para(Para { text: "<img src=x onerror=alert(1)>".into(), strong: true }),
-            Block::Table(table),
-        ]));
+        let html = render(
+            &doc(vec![
+                Block::Para(Para { text: "<img src=x onerror=alert(1)>".into(), strong: true }),
+                Block::Table(table),
+            ]),
+            None,
+        );
         assert!(html.contains("<title>计票结果报告单 · &lt;b&gt;</title>"), "{html}");
         assert!(html.contains("<p class=\"sub\">&lt;b&gt;</p>\n</header>"), "{html}");
         assert!(html.contains("<p class=\"strong\">&lt;img src=x onerror=alert(1)&gt;</p>\n"), "{html}");

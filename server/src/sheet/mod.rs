@@ -154,7 +154,30 @@ fn list(paths: &[std::path::PathBuf]) -> String {
 /// CSP: no inline style); nothing from another origin. Every text from the result,
 /// the heading or the signers is HTML-escaped.
 pub fn html(result: &PollResult, heading: &SheetHeading, signers: &Signers, lang: Lang) -> String {
-    html::render(&build(result, heading, signers, lang))
+    html::render(&build(result, heading, signers, lang), None)
+}
+
+/// [`html`] as the server serves it: with a bar above the sheet, on screen only (not
+/// printed), that switches the language and links the PDF.
+pub fn html_served(
+    result: &PollResult,
+    heading: &SheetHeading,
+    signers: &Signers,
+    lang: Lang,
+    nav: &SheetNav,
+) -> String {
+    html::render(&build(result, heading, signers, lang), Some(nav))
+}
+
+/// The links of the served sheet's screen-only bar.
+#[derive(Clone, Debug)]
+pub struct SheetNav {
+    /// The sheet in the other language, and that language's tag and its name in itself.
+    pub other_href: String,
+    pub other_tag: &'static str,
+    pub other_name: &'static str,
+    /// The sheet as PDF, in the page's language.
+    pub pdf_href: String,
 }
 
 /// The result sheet as an A4 PDF in `lang`, with the same content as [`html`], set in

@@ -34,9 +34,11 @@ pub(crate) fn lang_tag(lang: Lang) -> &'static str {
 }
 
 /// The answer with the language cookie set to `lang`, if the visitor chose it (`set`).
+/// The cookie lasts as long as the browser is open (no `Max-Age`): a console or a
+/// hall computer is shared, and one person's choice of English must not greet the
+/// next person a year later (issue 16, item 8).
 pub(crate) fn remember_lang(mut res: Response, lang: Lang, set: bool) -> Response {
-    if set && let Ok(v) = format!("{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", lang_tag(lang)).parse()
-    {
+    if set && let Ok(v) = format!("{LANG_COOKIE}={}; Path=/; SameSite=Strict", lang_tag(lang)).parse() {
         res.headers_mut().insert(SET_COOKIE, v);
     }
     res
