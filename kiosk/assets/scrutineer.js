@@ -111,8 +111,22 @@
     pre.style.fontSize='14pt';pre.textContent=await r.text();w.document.body.appendChild(pre);w.print();
   };
   document.getElementById('download').onclick=function(){window.location=base()+'share/file';};
+  // A share file chosen from a USB stick (none saved on this station): sent with the
+  // key check and the load as base64, never kept here.
+  function chosenFile(){
+    var f=document.getElementById('share-file').files[0];
+    if(!f)return Promise.resolve(null);
+    return new Promise(function(ok,fail){
+      var r=new FileReader();
+      r.onload=function(){ok(String(r.result).split(',')[1]||'');};
+      r.onerror=function(){fail(r.error);};
+      r.readAsDataURL(f);
+    });
+  }
   document.getElementById('keycheck').onclick=async function(){
-    var p=document.getElementById('pass4');var j=await call('POST','key-check',{passphrase:p.value});
+    var p=document.getElementById('pass4');var body={passphrase:p.value};
+    var file=await chosenFile();if(file!==null)body.file=file;
+    var j=await call('POST','key-check',body);
     if(j){p.value='';}
   };
   // The key share from the saved file, or, typed in, from its paper backup.
@@ -120,6 +134,7 @@
     var p=document.getElementById('pass3'),paper=document.getElementById('paper-text');
     var body={passphrase:p.value};
     if(paper.value.trim())body.paper=paper.value;
+    else{var file=await chosenFile();if(file!==null)body.file=file;}
     var j=await call('POST','share/load',body);
     if(j){p.value='';paper.value='';}
   };

@@ -471,9 +471,25 @@ async fn decrypt_at_the_stations(
         .unwrap();
     assert!(paper.status.is_success(), "{}", paper.status);
     let paper = String::from_utf8(paper.body.to_vec()).unwrap();
+    // The share file copied to a USB stick beforehand, then lost from the station.
+    let usb = tempfile::tempdir().unwrap();
+    let copied = usb.path().join(format!("poll-{poll}.hvshare"));
+    std::fs::copy(shares_of(1).join(format!("poll-{poll}.hvshare")), &copied).unwrap();
     std::fs::remove_dir_all(shares_of(1)).unwrap();
     b.goto(station_page).await;
     wait_text(b, "#poll", "选举镇党委委员（已结束）").await;
+    // Without it, the station says where to choose it on the page (issue 16: the
+    // message asked for an upload the page did not offer).
+    b.type_into("#pass3", PASS[0]).await;
+    click(b, "#load").await;
+    wait_text(b, "#out", "从U盘选择密钥份额文件").await;
+    // Chosen from the USB stick: it loads.
+    b.type_into("#share-file", copied.to_str().unwrap()).await;
+    let loaded = station_action(b, "#load").await;
+    b.screenshot("scrutineer-3-share-from-usb").await;
+    assert!(!loaded.is_empty());
+    // And from the paper backup, as if the stick were lost too.
+    b.execute("document.getElementById('share-file').value = ''; return true;").await;
     click(b, "#paper-restore summary").await;
     b.type_into("#paper-text", &paper).await;
     b.type_into("#pass3", PASS[0]).await;

@@ -77,7 +77,24 @@ async fn walk() {
     let accounts = hall.org.call::<Value>(http::Method::GET, "/api/accounts", None).await.unwrap();
     let made = accounts.as_array().unwrap().iter().find(|a| a["username"] == "observer8").expect("the account").clone();
     assert_eq!(made["role"], "observer", "{made}");
-    wait_text(&b, "#accounts", "observer8").await;
+    wait_text(&b, "#accounts", "观察员八（observer8，观察员）").await;
+    // The same login name again: refused next to the form, in view, not at the page's top.
+    b.type_into("#na-username", "observer8").await;
+    b.type_into("#na-display", "观察员八").await;
+    b.execute("document.getElementById('new-account').requestSubmit(); return true;").await;
+    b.wait_element("#new-account-message").await;
+    let shown = b
+        .execute(
+            "const m = document.getElementById('new-account-message'); const r = m.getBoundingClientRect(); \
+             return [m.textContent, r.top >= 0 && r.bottom <= innerHeight, document.getElementById('error').textContent];",
+        )
+        .await;
+    assert!(!shown[0].as_str().unwrap().is_empty() && shown[1] == true && shown[2] == "", "{shown}");
+    // Words, not codes (issue 16): the date written out, roles and kinds of contest named.
+    let session_link = format!("#session-link-{}", hall.session);
+    assert!(text_of(&b, &session_link).await.contains("2026年11月28日"), "{}", text_of(&b, &session_link).await);
+    let home = text_of(&b, "#congresses").await;
+    assert!(home.contains("（差额选举、表决）") && !home.contains("election"), "{home}");
     assert_accessible(&b, "console start page with the new-account form").await;
     b.screenshot("console-records-start-zh").await;
 
@@ -112,6 +129,15 @@ async fn walk() {
     assert!(text_of(&b, "#roster-count").await.contains("Showing 1 of 4"));
     assert_accessible(&b, "roll (en)").await;
     b.screenshot("console-roster-en").await;
+    // The start page in English: no Chinese punctuation around English words.
+    b.goto(&format!("{}/?lang=en", hall.url)).await;
+    wait_text(&b, "#accounts", "观察员八 (observer8, observer)").await;
+    let session_link = format!("#session-link-{}", hall.session);
+    wait_text(&b, &session_link, "28 November 2026").await;
+    let home = text_of(&b, "#congresses").await;
+    assert!(home.contains(" (competitive election, motion)") && !home.contains('（'), "{home}");
+    assert_accessible(&b, "console start page (English)").await;
+    b.screenshot("console-start-en").await;
 
     // The session page's header links to the roll. A poll of two contests: a
     // by-election and a motion on one ballot.

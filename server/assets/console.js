@@ -5,7 +5,6 @@ const $ = (id) => document.getElementById(id);
 let csrf = sessionStorage.getItem("hallvote_csrf") || "";
 let currentPassword = "";
 
-function showError(message) { $("error").textContent = message || ""; }
 
 async function api(method, path, body, contentType) {
   const headers = { "Accept": "application/json" };
@@ -25,8 +24,6 @@ function el(tag, text, attrs) {
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
   return e;
 }
-
-function showNote(message) { $("note").textContent = message || ""; if (message) showError(""); }
 
 function field(id, label, attrs) {
   const d = el("div");
@@ -48,7 +45,7 @@ function sessionForm(c) {
       const s = await api("POST", "/api/congresses/" + c.id + "/sessions", { number: Number($("ns-number-" + c.id).value),
         place: $("ns-place-" + c.id).value.trim(), date: $("ns-date-" + c.id).value });
       location.href = "/sessions/" + s.id;
-    } catch (e) { showError(e.message); }
+    } catch (e) { showError(e.message, f); }
   });
   return f;
 }
@@ -81,10 +78,24 @@ function rosterForm(c) {
   return f;
 }
 
+// A template's {key}s replaced by the values given.
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
+// A session's date (YYYY-MM-DD, as the date picker gives it) written out as the desk
+// and the result sheet write it: 2026年12月2日, 2 December 2026.
+function dateWords(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  if (!m) return iso || "";
+  const month = Number(m[2]);
+  return fill(T.date, { y: m[1], m: month, month: T.months[month - 1], d: Number(m[3]) });
+}
+
 async function showHome() {
   $("login").hidden = true; $("change").hidden = true; $("home").hidden = false;
   const me = await api("GET", "/api/me");
-  $("who").textContent = T.logged_in_as + " " + me.display_name + "（" + me.username + "）";
+  $("who").textContent = T.logged_in_as + " " + fill(T.who, { name: me.display_name, login: me.username });
   const list = $("congresses");
   list.replaceChildren();
   if (me.role === "organiser" || me.role === "observer") {
@@ -105,7 +116,7 @@ async function showHome() {
     box.append(rosterForm(c));
     for (const s of await api("GET", "/api/congresses/" + c.id + "/sessions")) {
       const h = el("h3");
-      h.append(el("a", T.session.replace("{n}", s.number) + " · " + s.place + " · " + s.date + " →",
+      h.append(el("a", T.session.replace("{n}", s.number) + " · " + s.place + " · " + dateWords(s.date) + " →",
         { href: "/sessions/" + s.id, id: "session-link-" + s.id }));
       box.append(h);
       const fig = el("p", "…", { class: "figures", "aria-live": "polite" });
@@ -118,7 +129,11 @@ async function showHome() {
       try {
         const polls = await api("GET", "/api/sessions/" + s.id + "/polls");
         const ul = el("ul");
-        for (const p of polls) ul.append(el("li", p.name + "（" + p.contests.map((k) => k.kind).join("、") + "）"));
+        for (const p of polls) {
+          // The API names each contest's kind in the request's language.
+          const kinds = p.contests.map((k) => k.kind).join(T.list_sep);
+          ul.append(el("li", fill(T.poll_item, { name: p.name, kinds })));
+        }
         box.append(ul);
       } catch (e) { /* roles that cannot list polls see none */ }
     }
@@ -137,7 +152,8 @@ async function showAccounts(me) {
   box.append(el("h2", T.accounts));
   const ul = el("ul");
   for (const a of accounts) {
-    const li = el("li", a.display_name + "（" + a.username + "，" + a.role + "）" + (a.disabled ? " · " + T.disabled : ""));
+    const item = fill(T.account_item, { name: a.display_name, login: a.username, role: T.roles[a.role] || a.role });
+    const li = el("li", item + (a.disabled ? " · " + T.disabled : ""));
     const act = (path, words, confirmText) => {
       const b = el("button", words, { type: "button", class: "secondary", id: path + "-" + a.id });
       b.addEventListener("click", async () => {
@@ -147,7 +163,7 @@ async function showAccounts(me) {
           const done = { disable: T.done_disabled, enable: T.done_enabled, "end-sessions": T.done_ended }[path];
           showNote(done.replace("{name}", a.username).replace("{n}", r.ended === undefined ? "" : r.ended));
           await showHome();
-        } catch (e) { showError(e.message); }
+        } catch (e) { showError(e.message, b); }
       });
       return b;
     };
@@ -184,7 +200,7 @@ function accountForm() {
         display_name: $("na-display").value.trim(), role: role.value });
       await showHome();
       $("na-password").textContent = T.account_made.replace("{name}", a.username).replace("{password}", a.one_time_password);
-    } catch (e) { showError(e.message); }
+    } catch (e) { showError(e.message, f); }
   });
   return f;
 }
@@ -197,7 +213,7 @@ $("login").addEventListener("submit", async (ev) => {
     csrf = s.csrf_token; sessionStorage.setItem("hallvote_csrf", csrf);
     if (s.must_change_password) { $("login").hidden = true; $("change").hidden = false; $("new-password").focus(); }
     else { currentPassword = ""; await showHome(); }
-  } catch (e) { showError(e.message); }
+  } catch (e) { showError(e.message, $("login")); }
 });
 
 $("change").addEventListener("submit", async (ev) => {
@@ -205,7 +221,7 @@ $("change").addEventListener("submit", async (ev) => {
   try {
     await api("POST", "/api/password", { current: currentPassword, new: $("new-password").value });
     currentPassword = ""; await showHome();
-  } catch (e) { showError(e.message); }
+  } catch (e) { showError(e.message, $("change")); }
 });
 
 $("new-congress").addEventListener("submit", async (ev) => {
@@ -214,7 +230,7 @@ $("new-congress").addEventListener("submit", async (ev) => {
     const c = await api("POST", "/api/congresses", { name: $("nc-name").value.trim(), number: Number($("nc-number").value) });
     showNote(T.created.replace("{name}", c.name));
     await showHome();
-  } catch (e) { showError(e.message); }
+  } catch (e) { showError(e.message, $("new-congress")); }
 });
 
 $("logout").addEventListener("click", async () => {

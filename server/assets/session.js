@@ -7,33 +7,7 @@ const csrf = sessionStorage.getItem("hallvote_csrf") || "";
 let templates = {};
 let stations = [];
 
-// Where a refusal is shown: next to what the person pressed (its form, poll card, list
-// item or table cell), scrolled into view, not at the top of a long page they are
-// scrolled far below. Notes of what was done go to the status bar fixed at the foot
-// of the window, in view wherever the page is scrolled.
-function clearMessages() {
-  for (const m of document.querySelectorAll(".inline-message")) m.remove();
-  $("error").textContent = "";
-  $("note").textContent = "";
-}
-function showError(message, anchor) {
-  clearMessages();
-  if (!message) return;
-  const place = anchor ? anchor.closest("form, .card, li, td") : null;
-  if (!place) {
-    $("error").textContent = message;
-    $("error").scrollIntoView({ block: "nearest" });
-    return;
-  }
-  const m = el("p", message, { class: "error inline-message", role: "alert" });
-  if (place.id) m.id = place.id + "-message";
-  place.append(m);
-  m.scrollIntoView({ block: "nearest" });
-}
-function showNote(message) {
-  clearMessages();
-  $("note").textContent = message || "";
-}
+// Refusals and notes: showError and showNote (messages.js).
 
 async function api(method, path, body, contentType) {
   const headers = { "Accept": "application/json" };

@@ -339,9 +339,11 @@ impl ScrutineerError {
                 format!("The paper backup cannot be read: {e}."),
             ),
             Self::NoShareFile(poll) => (
-                format!("本终端没有第 {poll} 号投票的密钥份额文件。请插入存有该文件的U盘并上传，或输入纸质备份。"),
                 format!(
-                    "This station has no key share file for poll {poll}. Upload it from the USB stick, or type in the paper backup."
+                    "本终端没有第 {poll} 号投票的密钥份额文件。请插入存有该文件的U盘，在“从U盘选择密钥份额文件”处选定它，或输入纸质备份。"
+                ),
+                format!(
+                    "This station has no key share file for poll {poll}. Insert the USB stick that holds it and choose it under “Choose the key share file from a USB stick”, or type in the paper backup."
                 ),
             ),
             Self::OtherCeremony => s(

@@ -38,6 +38,9 @@ pub struct Scrutineer {
     /// This station, in the progress table.
     pub this_station: &'static str,
     /// Restoring the key share from the paper backup.
+    /// The share file chosen from a USB stick, when this station has none saved.
+    pub file_choose: &'static str,
+    pub file_hint: &'static str,
     pub paper_restore: &'static str,
     /// What to type there.
     pub paper_hint: &'static str,
@@ -118,6 +121,8 @@ const ZH: Scrutineer = Scrutineer {
     col_confirmed: "确认",
     col_checked: "密钥检查",
     this_station: "（本终端）",
+    file_choose: "从U盘选择密钥份额文件（本终端未保存时）",
+    file_hint: "选定的文件只用于下面的“检查密钥份额”和“载入密钥份额”，不会保存在本终端。",
     paper_restore: "从纸质备份恢复（密钥份额文件丢失时）",
     paper_hint: "按纸质备份逐行输入全部内容（每行开头的行号也要输入），再输入口令，点“载入密钥份额”。",
     h_ceremony: "一、密钥生成",
@@ -163,6 +168,8 @@ const EN: Scrutineer = Scrutineer {
     col_confirmed: "Confirmed",
     col_checked: "Key check",
     this_station: " (this station)",
+    file_choose: "Choose the key share file from a USB stick (when this station has none saved)",
+    file_hint: "The chosen file is used only for “Check the key share” and “Load the key share” below; it is not saved on this station.",
     paper_restore: "Restore from the paper backup (when the share file is lost)",
     paper_hint: "Type the whole paper backup line by line (with the line numbers at the start of each line), then the passphrase, and press “Load the key share”.",
     h_ceremony: "1. Key ceremony",

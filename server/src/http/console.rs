@@ -87,7 +87,7 @@ async fn session_page(
 pub fn render(lang: Lang) -> Result<String, ApiError> {
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
-    let texts = json!({
+    let mut texts = json!({
         "logged_in_as": t("已登录：", "Logged in as"),
         "no_congress": t("尚未建立代表大会。", "No congress has been set up yet."),
         "cards": t("打印代表证", "Print delegate cards"),
@@ -137,6 +137,20 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
             "Account {name} created. One-time password: {password} (shown only now; give it to the person, who replaces it at the first login)",
         ),
     });
+    // In parts: one json! of this size exceeds the macro's recursion limit.
+    let more = json!({
+        "who": t("{name}（{login}）", "{name} ({login})"),
+        "account_item": t("{name}（{login}，{role}）", "{name} ({login}, {role})"),
+        "poll_item": t("{name}（{kinds}）", "{name} ({kinds})"),
+        "list_sep": t("、", ", "),
+        // A date as the desk and the sheet write it (tally::text::date_words).
+        "date": t("{y}年{m}月{d}日", "{d} {month} {y}"),
+        "months": ["January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December"],
+    });
+    if let (Some(texts), serde_json::Value::Object(more)) = (texts.as_object_mut(), more) {
+        texts.extend(more);
+    }
     let page = ConsolePage {
         langs: LangSwitch::query(lang),
         title: t("hallvote 会务组控制台", "hallvote organiser console"),

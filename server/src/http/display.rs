@@ -257,7 +257,7 @@ impl DisplayTexts {
             polls: t("投票事项", "Polls"),
             no_polls: t("尚无投票事项", "No polls yet"),
             issued: t("发出选票", "Ballots issued"),
-            cast: t("收回选票", "Ballots cast"),
+            cast: t("收回选票", "Ballots returned"),
             result: t("投票结果", "Result"),
             sep: t("：", ": "),
             comma: t("，", ", "),

@@ -113,7 +113,7 @@ const EN: Words = Words {
             heading: "3. Checking that the booth encrypts what you marked",
             paragraphs: &[
                 "On the “Cast or check” page (the one showing the tracking code) you may, instead of “Cast my ballot”, choose “Check it and mark again”. The booth opens the encrypted ballot publicly and shows what it actually held, so you can compare it with what you marked.",
-                "A challenged ballot is void (marked “challenged and spoiled” on the board) and is not counted; mark again, and the booth encrypts anew before you cast. The booth cannot know when it encrypts whether you will cast or challenge, so a booth that encrypted falsely would likely be caught.",
+                "A challenged ballot is void (marked “spoiled (challenged)” on the board) and is not counted; mark again, and the booth encrypts anew before you cast. The booth cannot know when it encrypts whether you will cast or challenge, so a booth that encrypted falsely would likely be caught.",
                 "Challenged ballots are listed among the board's entries; anyone can open one and have the browser check on its own that the encryption holds what is shown.",
             ],
         },

@@ -17,7 +17,9 @@ pub const SPOILED_CHECK_PATH: &str = "/assets/spoiled-check.js";
 pub const ASSETS: &[Asset] = &[
     Asset { path: "/assets/noble-curves-2.4.0/ristretto255.js", content_type: JAVASCRIPT, body: RISTRETTO255_JS },
     Asset { path: SPOILED_CHECK_PATH, content_type: JAVASCRIPT, body: SPOILED_CHECK_JS },
-    // The organiser console: the start page and a session's page.
+    // The organiser console: the start page and a session's page, which say back
+    // what was refused or done alike (messages.js).
+    Asset { path: "/assets/messages.js", content_type: JAVASCRIPT, body: include_str!("../../../assets/messages.js") },
     Asset { path: "/assets/console.css", content_type: CSS, body: include_str!("../../../assets/console.css") },
     Asset { path: "/assets/console.js", content_type: JAVASCRIPT, body: include_str!("../../../assets/console.js") },
     Asset { path: "/assets/session.css", content_type: CSS, body: include_str!("../../../assets/session.css") },
