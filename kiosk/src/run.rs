@@ -64,7 +64,7 @@ pub async fn desk(opts: StationOptions) -> Result<(), String> {
 async fn serve(listen: SocketAddr, router: axum::Router, what: &str, st: &Station) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("hallvote {what}「{}」: http://{addr}/  (server {})", st.config.name, st.config.server_url);
+    println!("hallvote {what}“{}”: http://{addr}/  (server {})", st.config.name, st.config.server_url);
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -95,7 +95,34 @@ async fn walk() {
     assert!(text_of(&b, &session_link).await.contains("2026年11月28日"), "{}", text_of(&b, &session_link).await);
     let home = text_of(&b, "#congresses").await;
     assert!(home.contains("（差额选举、表决）") && !home.contains("election"), "{home}");
+    // A new session under the county rules, chosen on the form (issue 16: only the
+    // API could set them).
+    let options = b
+        .execute(&format!(
+            "return [...document.querySelectorAll('#ns-ruleset-{cid} option')].map((o) => o.value + ' ' + o.textContent);"
+        ))
+        .await;
+    let options: Vec<&str> = options.as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    assert!(
+        options.len() == 3 && options[0].starts_with("township-2020 township-2020 — 乡镇党代会（默认）"),
+        "{options:?}"
+    );
     assert_accessible(&b, "console start page with the new-account form").await;
+    b.type_into(&format!("#ns-number-{cid}"), "4").await;
+    b.type_into(&format!("#ns-place-{cid}"), "镇党校").await;
+    b.execute(&format!(
+        "document.getElementById('ns-date-{cid}').value = '2027-03-01'; \
+         document.getElementById('ns-ruleset-{cid}').value = 'county'; \
+         document.getElementById('new-session-{cid}').requestSubmit(); return true;"
+    ))
+    .await;
+    b.wait_for(&format!("/sessions/{}", hall.session + 1)).await;
+    let sessions =
+        hall.org.call::<Value>(http::Method::GET, &format!("/api/congresses/{cid}/sessions"), None).await.unwrap();
+    let made = sessions.as_array().unwrap().iter().find(|s| s["number"] == 4).expect("session 4").clone();
+    assert_eq!((made["ruleset"].as_str(), made["date"].as_str()), (Some("county"), Some("2027-03-01")), "{made}");
+    b.goto(&format!("{}/?lang=zh-CN", hall.url)).await;
+    wait_text(&b, "#accounts", "观察员八（observer8，观察员）").await;
     b.screenshot("console-records-start-zh").await;
 
     // The roll: every delegate; the search matches card or name in any case.

@@ -38,12 +38,17 @@ function sessionForm(c) {
   row.append(field("ns-number-" + c.id, T.session_number, { type: "number", min: "1", required: "", inputmode: "numeric" }),
     field("ns-place-" + c.id, T.session_place, { required: "" }),
     field("ns-date-" + c.id, T.session_date, { type: "date", required: "" }));
-  f.append(row, el("button", T.create, { type: "submit" }));
+  // The counting rules (the default first), each option saying what it is for.
+  const rules = el("select", undefined, { id: "ns-ruleset-" + c.id });
+  for (const r of T.rulesets) rules.append(el("option", r.name + " — " + r.about, { value: r.name }));
+  const rulesBox = el("div", undefined, { class: "wide" });
+  rulesBox.append(el("label", T.session_ruleset, { for: "ns-ruleset-" + c.id }), rules);
+  f.append(row, rulesBox, el("button", T.create, { type: "submit" }));
   f.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
       const s = await api("POST", "/api/congresses/" + c.id + "/sessions", { number: Number($("ns-number-" + c.id).value),
-        place: $("ns-place-" + c.id).value.trim(), date: $("ns-date-" + c.id).value });
+        place: $("ns-place-" + c.id).value.trim(), date: $("ns-date-" + c.id).value, ruleset: rules.value });
       location.href = "/sessions/" + s.id;
     } catch (e) { showError(e.message, f); }
   });

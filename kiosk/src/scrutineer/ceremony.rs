@@ -143,7 +143,7 @@ impl Scrutineer {
             ),
             "check_key" => say(
                 lang,
-                "密钥份额文件已保存。下一步：输入口令「检查密钥份额」，证明文件能打开并能解密。全部监票人通过后才能开始投票。请把选举指纹和本人密钥指纹抄入监票记录。".into(),
+                "密钥份额文件已保存。下一步：输入口令“检查密钥份额”，证明文件能打开并能解密。全部监票人通过后才能开始投票。请把选举指纹和本人密钥指纹抄入监票记录。".into(),
                 "The key share file is saved. Next: enter the passphrase and check your key share, to prove the file opens and decrypts. The poll opens once every scrutineer has passed. Copy the election fingerprint and your key fingerprint into the minutes.".into(),
             ),
             "key_checked" => say(

@@ -431,7 +431,7 @@ pub(super) fn paper_zh(e: &PaperError) -> String {
         PaperError::MissingEnd => "缺少结束行 -----END HALLVOTE SHARE-----".into(),
         PaperError::LineNumber { line } => format!("第 {line} 行应以 {line:02}: 开头，可能漏输或重复输入了一行"),
         PaperError::BadCharacter { line, character } => {
-            format!("第 {line} 行有非法字符「{character}」（只能是 0-9、a-f）")
+            format!("第 {line} 行有非法字符“{character}”（只能是 0-9、a-f）")
         }
         PaperError::LineLength { line } => format!("第 {line} 行的位数不对"),
         PaperError::Checksum { line } => format!("第 {line} 行校验码不符，请逐字核对这一行"),

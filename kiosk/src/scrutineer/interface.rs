@@ -397,7 +397,7 @@ pub async fn serve(opts: ScrutineerOptions) -> Result<(), String> {
     let app = ScrutineerApp::new(Scrutineer::new(&st, share_dir).map_err(|e| e.to_string())?, &st.config.name);
     let listener = tokio::net::TcpListener::bind(opts.listen).await.map_err(|e| format!("{}: {e}", opts.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("hallvote scrutineer「{}」: http://{addr}/  (server {})", st.config.name, st.config.server_url);
+    println!("hallvote scrutineer“{}”: http://{addr}/  (server {})", st.config.name, st.config.server_url);
     axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

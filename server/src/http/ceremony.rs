@@ -186,7 +186,7 @@ pub fn router() -> Api {
 fn wrong_state(run: &PollRun, want_zh: &str, want_en: &str) -> ApiError {
     conflict(
         "poll_wrong_state",
-        &format!("本次投票当前状态为「{}」，{want_zh}", run.state.label(Lang::ZhCn)),
+        &format!("本次投票当前状态为“{}”，{want_zh}", run.state.label(Lang::ZhCn)),
         &format!("The poll's state is “{}”; {want_en}", run.state.label(Lang::En)),
     )
 }

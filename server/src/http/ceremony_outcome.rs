@@ -80,7 +80,7 @@ async fn outcome(
 fn not_finished(state: PollState) -> ApiError {
     conflict(
         "poll_wrong_state",
-        &format!("本次投票当前状态为「{}」，密钥生成完成后才有结果。", state.label(Lang::ZhCn)),
+        &format!("本次投票当前状态为“{}”，密钥生成完成后才有结果。", state.label(Lang::ZhCn)),
         &format!("The poll's state is “{}”; the key ceremony has no outcome yet.", state.label(Lang::En)),
     )
 }

@@ -151,6 +151,20 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
     if let (Some(texts), serde_json::Value::Object(more)) = (texts.as_object_mut(), more) {
         texts.extend(more);
     }
+    // The new-session form's choice of counting rules: the built-in rulesets, each
+    // described in the page's language, the default first.
+    let rulesets: Vec<serde_json::Value> = hallvote_tally::ruleset::BUILTIN
+        .iter()
+        .filter_map(|name| hallvote_tally::ruleset::Ruleset::builtin(name).ok())
+        .map(|r| {
+            let about = r.description.as_ref().map(|d| d.get(lang).to_owned()).unwrap_or_default();
+            json!({"name": r.name, "about": about})
+        })
+        .collect();
+    if let Some(texts) = texts.as_object_mut() {
+        texts.insert("rulesets".into(), rulesets.into());
+        texts.insert("session_ruleset".into(), t("计票规则", "Counting rules").into());
+    }
     let page = ConsolePage {
         langs: LangSwitch::query(lang),
         title: t("hallvote 会务组控制台", "hallvote organiser console"),
@@ -263,7 +277,7 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
         "key_check_passed": t("已通过", "passed"),
         "key_check_pending": t("尚未通过", "not yet passed"),
         "key_check_wait": t(
-            "请每位监票人在监票终端上用保存的密钥份额文件和口令「检查密钥份额」。若某位监票人的份额文件丢失或检查无法通过，请重新开始密钥生成。",
+            "请每位监票人在监票终端上用保存的密钥份额文件和口令“检查密钥份额”。若某位监票人的份额文件丢失或检查无法通过，请重新开始密钥生成。",
             "Each scrutineer checks their key share at their station, with the saved share file and its passphrase. If a scrutineer's share file is lost or cannot pass the check, start the key ceremony again."
         ),
     });

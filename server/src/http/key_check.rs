@@ -72,7 +72,7 @@ pub fn router() -> Api {
 fn not_ready(run: &PollRun) -> ApiError {
     conflict(
         "poll_wrong_state",
-        &format!("本次投票当前状态为「{}」，密钥检查在密钥生成完成后、开始投票前进行。", run.state.label(Lang::ZhCn)),
+        &format!("本次投票当前状态为“{}”，密钥检查在密钥生成完成后、开始投票前进行。", run.state.label(Lang::ZhCn)),
         &format!(
             "The poll's state is “{}”; the key check is taken after the key ceremony, before the poll opens.",
             run.state.label(Lang::En)

@@ -69,7 +69,7 @@ async fn counted(state: &AppState, id: i64, auth: Result<&Authenticated, &ApiErr
         _ => {
             return Err(conflict(
                 "poll_not_counted",
-                &format!("本次投票当前状态为「{}」，计票完成后才有计票结果报告单。", run.state.label(Lang::ZhCn)),
+                &format!("本次投票当前状态为“{}”，计票完成后才有计票结果报告单。", run.state.label(Lang::ZhCn)),
                 &format!(
                     "The poll's state is “{}”; the result sheet exists once the votes are counted.",
                     run.state.label(Lang::En)

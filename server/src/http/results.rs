@@ -173,7 +173,7 @@ pub fn router() -> Api {
 fn wrong_state(run: &PollRun, zh: &str, en: &str) -> ApiError {
     conflict(
         "poll_wrong_state",
-        &format!("本次投票当前状态为「{}」，{zh}", run.state.label(Lang::ZhCn)),
+        &format!("本次投票当前状态为“{}”，{zh}", run.state.label(Lang::ZhCn)),
         &format!("The poll's state is “{}”; {en}", run.state.label(Lang::En)),
     )
 }

@@ -69,7 +69,7 @@ async fn entries(
     if !run.state.has_closed() {
         return Err(conflict(
             "poll_wrong_state",
-            &format!("本次投票当前状态为「{}」，投票结束后才能下载公告板。", run.state.label(Lang::ZhCn)),
+            &format!("本次投票当前状态为“{}”，投票结束后才能下载公告板。", run.state.label(Lang::ZhCn)),
             &format!(
                 "The poll's state is “{}”; the board is served once the poll is closed.",
                 run.state.label(Lang::En)

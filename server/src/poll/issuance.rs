@@ -28,7 +28,7 @@ pub fn not_open(run: &PollRun) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
         "poll_not_open",
-        &format!("本次投票当前状态为「{}」，不在投票中。", run.state.label(Lang::ZhCn)),
+        &format!("本次投票当前状态为“{}”，不在投票中。", run.state.label(Lang::ZhCn)),
         &format!("The poll's state is “{}”: it is not open for voting.", run.state.label(Lang::En)),
     )
 }

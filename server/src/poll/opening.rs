@@ -26,7 +26,7 @@ pub async fn refuse_unless_all_passed(store: &Store, id: i64) -> Result<(), ApiE
         StatusCode::CONFLICT,
         "key_check_pending",
         &format!(
-            "{}尚未通过密钥检查：请在其监票终端上用保存的密钥份额文件和口令「检查密钥份额」。全部监票人通过后才能开始投票。",
+            "{}尚未通过密钥检查：请在其监票终端上用保存的密钥份额文件和口令“检查密钥份额”。全部监票人通过后才能开始投票。",
             zh.join("、")
         ),
         &format!(
