@@ -711,7 +711,7 @@ async fn board_list_and_receipts(store: Store) {
     // Bad page numbers, in the JSON error schema and the request's language.
     let (status, err, _) = call(&h.app, Method::GET, &format!("{entries}?page=4&per_page=3"), None, None, "en").await;
     assert_eq!((status, code(&err)), (StatusCode::NOT_FOUND, "page_out_of_range"), "{err}");
-    assert_eq!(err["error"]["message"], "The board's list has 3 page(s); there is no page 4.");
+    assert_eq!(err["error"]["message"], "The board's list has 3 pages; there is no page 4.");
     let (status, err, _) = call(&h.app, Method::GET, &format!("{entries}?page=2"), None, None, "zh-CN").await;
     assert_eq!((status, code(&err)), (StatusCode::NOT_FOUND, "page_out_of_range"), "{err}");
     assert_eq!(err["error"]["message"], "公告板列表共 1 页，没有第 2 页。");

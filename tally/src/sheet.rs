@@ -68,7 +68,10 @@ pub fn render(result: &PollResult, heading: &Heading, lang: Lang) -> String {
 fn election(s: &mut String, number: &str, e: &ElectionResult, lang: Lang) {
     let t = |zh: &str, en: &str| -> String { Text::new(zh, en).get(lang).to_owned() };
     let kind = e.kind.words(e.by_election);
-    let seats = Text::new(format!("{}，应选 {} 名", kind.zh, e.seats), format!("{}, {} seat(s)", kind.en, e.seats));
+    let seats = Text::new(
+        format!("{}，应选 {} 名", kind.zh, e.seats),
+        format!("{}, {}", kind.en, crate::text::en_count(u64::from(e.seats), "seat", "seats")),
+    );
     let _ = writeln!(s, "\n{number}{}（{}）", e.title, seats.get(lang));
     let _ = writeln!(s, "  {}", e.threshold_reason.get(lang));
     let header = [

@@ -113,7 +113,10 @@ impl PageError {
             Self::Malformed(t) => t.clone(),
             Self::OutOfRange { page, pages } => Text::new(
                 format!("公告板列表共 {pages} 页，没有第 {page} 页。"),
-                format!("The board's list has {pages} page(s); there is no page {page}."),
+                format!(
+                    "The board's list has {}; there is no page {page}.",
+                    hallvote_tally::text::en_count(*pages, "page", "pages")
+                ),
             ),
         }
     }

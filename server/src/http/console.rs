@@ -120,7 +120,7 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
         ),
         "done_disabled": t("已停用 {name}，其登录已全部结束。", "{name} is disabled; its sessions have ended."),
         "done_enabled": t("已重新启用 {name}。", "{name} is enabled again."),
-        "done_ended": t("已结束 {name} 的 {n} 个登录。", "{n} session(s) of {name} ended."),
+        "done_ended": t("已结束 {name} 的 {n} 个登录。", "Sessions of {name} ended: {n}."),
         "new_account": t("新建账号", "New account"),
         "username": t("登录名", "Login name"),
         "display_name": t("姓名", "Name"),

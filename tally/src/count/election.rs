@@ -123,8 +123,9 @@ pub(super) fn decide(
                         list.zh
                     ),
                     format!(
-                        "{} tied on {cut} for-votes for place {place} with {left} seat(s) left: a new vote among the tied only; most votes wins",
-                        list.en
+                        "{} tied on {cut} for-votes for place {place} with {} left: a new vote among the tied only; most votes wins",
+                        list.en,
+                        crate::text::en_count(u64::from(left), "seat", "seats")
                     ),
                 ),
                 candidates: tied_names,
@@ -146,7 +147,10 @@ pub(super) fn decide(
             CandidateStatus::NotElected if p.passed => then(
                 p.measure.clone(),
                 &format!("但得票名次在应选名额 {seats} 名之外，未当选"),
-                &format!("but outside the {seats} seat(s) by votes: not elected"),
+                &format!(
+                    "but outside the {} by votes: not elected",
+                    crate::text::en_count(seats as u64, "seat", "seats")
+                ),
             ),
             CandidateStatus::NotElected => then(p.measure.clone(), "未当选", "not elected"),
         }

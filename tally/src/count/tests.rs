@@ -145,7 +145,7 @@ fn more_passers_than_seats_without_a_tie() {
     let ContestResult::Election(e) = &r.contests[0] else { panic!() };
     let zhang = e.candidates.iter().find(|c| c.name == "张伟").unwrap();
     assert!(zhang.passed_threshold && zhang.status == CandidateStatus::NotElected);
-    assert!(zhang.reason.en.contains("outside the 2 seat(s)"));
+    assert!(zhang.reason.en.contains("outside the 2 seats"));
 }
 
 #[test]

@@ -54,7 +54,11 @@ pub fn result_charts(result: &PollResult, lang: Lang) -> String {
                 let title = if zh {
                     format!("{}（应选 {} 名，得赞成票数）", e.title, e.seats)
                 } else {
-                    format!("{} ({} seat(s); for-votes)", e.title, e.seats)
+                    format!(
+                        "{} ({}; for-votes)",
+                        e.title,
+                        hallvote_tally::text::en_count(u64::from(e.seats), "seat", "seats")
+                    )
                 };
                 (title, vec![Group { heading: None, bars }], Some(e.threshold))
             }
