@@ -468,7 +468,7 @@ async fn an_observer_finds_a_spoiled_ballot_on_the_board_list_and_the_browser_ch
 
     // The list: three cast, one spoiled, each with its code.
     b.goto(&format!("{}/polls/{}/board/list?lang=zh-CN", hall.url, hall.poll)).await;
-    assert_eq!(b.text("#page-at").await, "第 1 / 1 页");
+    assert_eq!(b.text("#page-at").await, "第 1/1 页");
     assert_eq!(b.execute("return document.querySelectorAll('#entries tbody tr').length").await, 4);
     assert_eq!(b.text("tr.spoiled td.kind").await, "核验作废");
     assert_eq!(b.text("tr.spoiled a.code").await, receipt.tracking);
@@ -613,7 +613,7 @@ async fn a_delegate_with_two_credentials_sees_where_they_are_with_larger_text_an
     b.wait_for("/contest/0").await;
     assert!(is(&display(&b).await, LARGE_CONTRAST), "{:?}", display(&b).await);
     assert_eq!(b.text("#progress").await, "第 1 项投票（共 2 项）：选举镇党委委员");
-    assert_eq!(b.text("#page-of").await, "第 1 页，共 2 页");
+    assert_eq!(b.text("#page-of").await, "第 1/2 页");
     // A switch pressed with marks not yet sent keeps them.
     b.click("input[name=i0][value='0']").await;
     b.click("#larger-text").await;
@@ -626,7 +626,7 @@ async fn a_delegate_with_two_credentials_sees_where_they_are_with_larger_text_an
     b.screenshot("booth-13-election-larger-high-contrast").await;
     b.click("button[value=next]").await;
     b.wait_for("/contest/1").await;
-    assert_eq!(b.text("#page-of").await, "第 2 页，共 2 页");
+    assert_eq!(b.text("#page-of").await, "第 2/2 页");
     assert_eq!(b.text("#progress").await, "第 1 项投票（共 2 项）：选举镇党委委员");
     b.click("button[value=next]").await;
     b.wait_for("/review").await;

@@ -659,7 +659,7 @@ async fn board_list_and_receipts(store: Store) {
     assert_eq!((empty["size"].as_u64(), empty["pages"].as_u64(), &empty["entries"]), (Some(0), Some(1), &json!([])));
     let (status, html, _) = page(&h.app, &list, None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("公告板上尚无选票。") && html.contains("第 1 / 1 页"), "{html}");
+    assert!(html.contains("公告板上尚无选票。") && html.contains("第 1/1 页"), "{html}");
 
     // Five delegates; the first and the third challenge a ballot before they cast:
     // positions 0 and 3 are spoiled.
@@ -731,7 +731,7 @@ async fn board_list_and_receipts(store: Store) {
     let (status, html, _) = page(&h.app, &format!("{list}?per_page=3"), None, "zh-CN").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("公告板全部条目") && html.contains("第一次投票"));
-    assert!(html.contains("第 1 / 3 页：第 1 至 3 条（共 7 条）"), "{html}");
+    assert!(html.contains("第 1/3 页：第 1 至 3 条（共 7 条）"), "{html}");
     let first = answers[0]["tracking"].as_str().unwrap();
     assert!(html.contains(&format!(
         "<tr class=\"spoiled\" id=\"entry-1\"><td class=\"n\">1</td><td><a class=\"code\" href=\"/polls/{}/board?lang=zh-CN&amp;code={first}\">{first}</a></td><td class=\"kind\">核验作废</td>",

@@ -158,7 +158,7 @@ impl Booth {
     /// Contest `page` (from 1) of `pages`.
     pub fn page_of(&self, page: usize, pages: usize) -> String {
         match self.lang {
-            Lang::ZhCn => format!("第 {page} 页，共 {pages} 页"),
+            Lang::ZhCn => format!("第 {page}/{pages} 页"),
             Lang::En => format!("Page {page} of {pages}"),
         }
     }

@@ -320,8 +320,8 @@ impl ListView<'_> {
             (Some(a), Some(b)) => {
                 let (a, b, of) = (a.position + 1, b.position + 1, self.size);
                 match (zh, a == b) {
-                    (true, false) => format!("第 {} / {} 页：第 {a} 至 {b} 条（共 {of} 条）", p.page, p.pages),
-                    (true, true) => format!("第 {} / {} 页：第 {a} 条（共 {of} 条）", p.page, p.pages),
+                    (true, false) => format!("第 {}/{} 页：第 {a} 至 {b} 条（共 {of} 条）", p.page, p.pages),
+                    (true, true) => format!("第 {}/{} 页：第 {a} 条（共 {of} 条）", p.page, p.pages),
                     (false, false) => format!("Page {} of {}: entries {a} to {b} (of {of})", p.page, p.pages),
                     (false, true) => format!("Page {} of {}: entry {a} (of {of})", p.page, p.pages),
                 }
@@ -367,7 +367,7 @@ impl ListView<'_> {
         };
         let (prev, next) = ((p.page > 1).then(|| p.page - 1), (p.page < p.pages).then(|| p.page + 1));
         let at = if self.lang == Lang::ZhCn {
-            format!("第 {} / {} 页", p.page, p.pages)
+            format!("第 {}/{} 页", p.page, p.pages)
         } else {
             format!("Page {} of {}", p.page, p.pages)
         };
