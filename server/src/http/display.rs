@@ -262,7 +262,7 @@ impl DisplayTexts {
             sep: t("：", ": "),
             comma: t("，", ", "),
             fp: t("选举指纹", "Election fingerprint"),
-            head: t("票箱树头", "Board tree head"),
+            head: t("公告板签名树头", "Board's signed tree head"),
             entry: t("条", "entry"),
             entries: t("条", "entries"),
             root: t("根", "root"),
