@@ -259,7 +259,7 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
         "threshold": t("解密所需监票人数 k", "Scrutineers needed to decrypt (k)"),
         "appoint_button": t("确定", "Appoint"),
         "appointed": t("已确定监票人、计票人。", "Officers appointed."),
-        "start_ceremony": t("开始生成密钥", "Start the key ceremony"),
+        "start_ceremony": t("开始密钥生成", "Start the key ceremony"),
         "ceremony_started": t("密钥生成已开始：请各监票人在监票终端上完成。", "The key ceremony has started: each scrutineer completes it at their station."),
         "ceremony_wait": t(
             "等待各监票终端完成密钥生成。若某台监票终端无法继续（重启后丢失了数据、机器故障），可重新开始。",
@@ -271,7 +271,7 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
             "放弃本次密钥生成并重新开始？须重新指定监票人，各监票终端重新生成密钥。只在某台监票终端无法继续时使用。",
             "Abandon this key ceremony and start again? The officers must be appointed again and every scrutineer station starts afresh. Use this only when a station cannot go on."
         ),
-        "restarted": t("已放弃本次密钥生成：请重新指定监票人，再开始生成密钥。", "The ceremony was abandoned: appoint the officers again, then start a new ceremony."),
+        "restarted": t("已放弃本次密钥生成：请重新指定监票人，再开始密钥生成。", "The ceremony was abandoned: appoint the officers again, then start a new ceremony."),
         "key_checks": t("密钥检查（全部监票人通过后才能开始投票）：", "Key checks (the poll opens once every scrutineer has passed):"),
         "key_check_item": t("第 {j} 号监票人 {name}：{state}", "Scrutineer {j}, {name}: {state}"),
         "key_check_passed": t("已通过", "passed"),
