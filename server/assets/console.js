@@ -128,7 +128,7 @@ async function showHome() {
       box.append(fig);
       try {
         const a = await api("GET", "/api/sessions/" + s.id + "/attendance");
-        fig.textContent = T.expected + " " + a.expected + "　" + T.present + " " + a.present + "　" +
+        fig.textContent = T.expected + " " + a.expected + T.p.gap + T.present + " " + a.present + T.p.gap +
           (a.quorum_met ? T.quorum_met : T.quorum_not_met);
       } catch (e) { fig.textContent = e.message; }
       try {

@@ -77,7 +77,7 @@ async function loadFigures() {
     const a = await api("GET", "/api/sessions/" + SESSION + "/attendance");
     known.attendance = a;
     renderChecklist();
-    $("figures").textContent = T.expected + " " + a.expected + "　" + T.present + " " + a.present + "　" +
+    $("figures").textContent = T.expected + " " + a.expected + T.p.gap + T.present + " " + a.present + T.p.gap +
       (a.quorum_met ? T.quorum_met : T.quorum_not_met);
   } catch (e) { $("figures").textContent = e.message; }
 }
@@ -87,7 +87,7 @@ async function loadExclusions() {
   try { list = await api("GET", "/api/sessions/" + SESSION + "/exclusions"); } catch (e) { return; }
   const items = list.map((x) => {
     const li = el("li", T.excluded_item.replace("{card}", x.card).replace("{reason}", T.reasons[x.reason] || x.reason) +
-      (x.note ? "（" + x.note + "）" : "") + " ", { id: "exclusion-" + x.card });
+      (x.note ? T.p.open + x.note + T.p.close : "") + " ", { id: "exclusion-" + x.card });
     li.append(button(T.withdraw, async () => {
       if (!window.confirm(T.withdraw_confirm.replace("{card}", x.card))) return;
       await api("POST", "/api/sessions/" + SESSION + "/exclusions/" + encodeURIComponent(x.card) + "/withdraw");
@@ -116,7 +116,7 @@ function officersForm(p) {
   const body = el("tbody");
   for (const s of live) {
     const row = el("tr");
-    row.append(el("td", s.name + "（#" + s.id + "）"));
+    row.append(el("td", s.name + T.p.open + "#" + s.id + T.p.close));
     const role = el("select", undefined, { id: "role-" + p.id + "-" + s.id, "aria-label": T.role + " " + s.name });
     for (const [v, t] of [["", T.role_none], ["scrutineer", T.role_scrutineer], ["counter", T.role_counter]]) {
       role.append(el("option", t, { value: v }));
@@ -166,7 +166,7 @@ async function pollCard(p) {
   const title = el("h3", p.name + " ");
   title.append(el("span", T.states[p.state] || p.state, { class: "state", id: "state-" + p.id }));
   box.append(title);
-  box.append(el("p", p.contests.map((c) => c.title + "（" + c.items.length + "）").join("、"), { class: "muted" }));
+  box.append(el("p", p.contests.map((c) => c.title + T.p.open + c.items.length + T.p.close).join(T.p.list), { class: "muted" }));
   if (p.fingerprint) {
     const fp = el("p", T.fingerprint);
     fp.append(el("strong", p.fingerprint, { class: "fingerprint", id: "fingerprint-" + p.id }));
@@ -177,7 +177,7 @@ async function pollCard(p) {
   const list = Array.isArray(officers) ? officers : (officers && officers.officers) || [];
   if (list.length > 0) {
     box.append(el("p", T.officers + list.map((o) => (o.role === "counter" ? T.role_counter : T.role_scrutineer) +
-      " " + o.name).join("、")));
+      " " + o.name).join(T.p.list)));
   }
   if (p.state === "ready") {
     // Each scrutineer's key check (spec §5.7): the poll opens when all have passed.

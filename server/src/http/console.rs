@@ -136,6 +136,7 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
             "已建立账号 {name}。一次性密码：{password}（只显示这一次，请交给本人，首次登录须更换）",
             "Account {name} created. One-time password: {password} (shown only now; give it to the person, who replaces it at the first login)",
         ),
+        "p": punctuation(lang),
     });
     // In parts: one json! of this size exceeds the macro's recursion limit.
     let more = json!({
@@ -190,11 +191,22 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
     crate::templates::render(&page).map(|Html(page)| page)
 }
 
+/// The punctuation the pages' scripts put between the words they join, in `lang`:
+/// full-width in Chinese, ASCII with spaces in English (an English page with "（" or
+/// "、" in it reads as untranslated).
+fn punctuation(lang: Lang) -> serde_json::Value {
+    match lang {
+        Lang::ZhCn => json!({"open": "（", "close": "）", "list": "、", "comma": "，", "gap": "　"}),
+        Lang::En => json!({"open": " (", "close": ")", "list": ", ", "comma": ", ", "gap": " · "}),
+    }
+}
+
 /// The session page in `lang`, for session `id` of congress `congress`, titled `title`.
 pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result<String, ApiError> {
     let zh = lang == Lang::ZhCn;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let mut texts = json!({
+        "p": punctuation(lang),
         "login_again": t("请重新登录。", "Please log in again."),
         "expected": t("应到", "Expected"),
         "present": t("实到", "Present"),
@@ -320,9 +332,9 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
         "check_roll_done": t("代表名册已导入：应到 {expected} 人", "Roll imported: {expected} expected"),
         "check_stations": t("登记报到、投票、监票终端（各至少一台）", "Enrol the desk, booth and scrutineer stations (at least one of each)"),
         "check_stations_done": t("终端已登记：报到 {desk} 台、投票 {booth} 台、监票 {scrutineer} 台",
-            "Stations enrolled: {desk} desk, {booth} booth, {scrutineer} scrutineer"),
+            "Stations enrolled: desks {desk}, booths {booth}, scrutineer stations {scrutineer}"),
         "check_polls": t("建立本次会议的投票", "Create the session's polls"),
-        "check_polls_done": t("已建立 {n} 项投票", "{n} polls created"),
+        "check_polls_done": t("已建立 {n} 项投票", "Polls created: {n}"),
         "check_ceremony": t("为每项投票确定监票人并完成密钥生成", "Appoint each poll's officers and run its key ceremony"),
         "check_ceremony_done": t("各项投票的密钥生成已完成", "Every poll's key ceremony is done"),
         "check_quorum": t("代表报到，达到法定人数（实到 {present}，应到 {expected}）",
