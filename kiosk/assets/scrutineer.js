@@ -45,7 +45,7 @@
     poll.replaceChildren();
     offices.forEach(function(o){
       var opt=document.createElement('option');opt.value=String(o.poll);
-      opt.textContent=o.name+'（'+o.state_words+'）';poll.appendChild(opt);
+      opt.textContent=D.poll_choice.replace(/\{(name|state)\}/g,function(_,k){return k==='name'?o.name:o.state_words;});poll.appendChild(opt);
     });
     if(offices.some(function(o){return String(o.poll)===keep;}))poll.value=keep;
     if(!offices.length)show(false,D.no_polls);

@@ -28,6 +28,7 @@ pub(super) async fn home(State(app): App) -> Response {
             "office": w.office,
             "running": w.running,
             "this_station": w.this_station,
+            "poll_choice": w.poll_choice,
         })),
     })
 }

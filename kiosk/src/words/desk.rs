@@ -73,7 +73,7 @@ impl Desk {
         let date = date_words(date, self.lang);
         match self.lang {
             Lang::ZhCn => format!("第{number}次会议 {date}"),
-            Lang::En => format!("session {number} {date}"),
+            Lang::En => format!("session {number}, {date}"),
         }
     }
 
@@ -99,6 +99,14 @@ impl Desk {
             (Movement::AlreadyPresent, Lang::En) => "was already checked in",
             (Movement::Departed, Lang::En) => "left",
             (Movement::NotPresent, Lang::En) => "was not present",
+        }
+    }
+
+    /// A delegate's delegation, in brackets after the name: full-width in Chinese.
+    pub fn delegation(&self, group: &str) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("（{group}）"),
+            Lang::En => format!(" ({group}) "),
         }
     }
 

@@ -37,10 +37,12 @@ pub struct Scrutineer {
     pub col_checked: &'static str,
     /// This station, in the progress table.
     pub this_station: &'static str,
-    /// Restoring the key share from the paper backup.
+    /// A poll in the list to choose from: its name and state.
+    pub poll_choice: &'static str,
     /// The share file chosen from a USB stick, when this station has none saved.
     pub file_choose: &'static str,
     pub file_hint: &'static str,
+    /// Restoring the key share from the paper backup.
     pub paper_restore: &'static str,
     /// What to type there.
     pub paper_hint: &'static str,
@@ -121,6 +123,7 @@ const ZH: Scrutineer = Scrutineer {
     col_confirmed: "确认",
     col_checked: "密钥检查",
     this_station: "（本终端）",
+    poll_choice: "{name}（{state}）",
     file_choose: "从U盘选择密钥份额文件（本终端未保存时）",
     file_hint: "选定的文件只用于下面的“检查密钥份额”和“载入密钥份额”，不会保存在本终端。",
     paper_restore: "从纸质备份恢复（密钥份额文件丢失时）",
@@ -168,6 +171,7 @@ const EN: Scrutineer = Scrutineer {
     col_confirmed: "Confirmed",
     col_checked: "Key check",
     this_station: " (this station)",
+    poll_choice: "{name} ({state})",
     file_choose: "Choose the key share file from a USB stick (when this station has none saved)",
     file_hint: "The chosen file is used only for “Check the key share” and “Load the key share” below; it is not saved on this station.",
     paper_restore: "Restore from the paper backup (when the share file is lost)",
