@@ -72,7 +72,8 @@ fn election(s: &mut String, number: &str, e: &ElectionResult, lang: Lang) {
         format!("{}，应选 {} 名", kind.zh, e.seats),
         format!("{}, {}", kind.en, crate::text::en_count(u64::from(e.seats), "seat", "seats")),
     );
-    let _ = writeln!(s, "\n{number}{}（{}）", e.title, seats.get(lang));
+    let _ = writeln!(s, "
+{number}{}{}{}{}", e.title, t("（", " ("), seats.get(lang), t("）", ")"));
     let _ = writeln!(s, "  {}", e.threshold_reason.get(lang));
     let header = [
         t("候选人（按姓氏笔画为序）", "Candidate (stroke order)"),
@@ -99,11 +100,12 @@ fn election(s: &mut String, number: &str, e: &ElectionResult, lang: Lang) {
         let _ = writeln!(s, "  {}{} {} {}", t("另选他人：", "Write-in: "), w.name, w.votes, t("票", "vote(s)"));
     }
     let _ = writeln!(s, "  {}", t("说明：", "Reasons:"));
+    let colon = t("：", ": ");
     for c in &e.candidates {
-        let _ = writeln!(s, "    {}：{}", c.name, c.reason.get(lang));
+        let _ = writeln!(s, "    {}{colon}{}", c.name, c.reason.get(lang));
     }
     for w in &e.write_ins {
-        let _ = writeln!(s, "    {}：{}", w.name, w.reason.get(lang));
+        let _ = writeln!(s, "    {}{colon}{}", w.name, w.reason.get(lang));
     }
     let elected = if e.elected.is_empty() { t("无", "none") } else { e.elected.join(t("、", ", ").as_str()) };
     let _ = writeln!(s, "  {}{elected}", t("当选（按姓氏笔画为序）：", "Elected (stroke order): "));
@@ -144,8 +146,9 @@ fn graded(s: &mut String, number: &str, g: &GradedResult, lang: Lang) {
         )
         .get(lang)
     );
+    let colon = Text::new("：", ": ").get(lang).to_owned();
     for m in &g.members {
-        let _ = writeln!(s, "    {}：{}", m.name, m.reason.get(lang));
+        let _ = writeln!(s, "    {}{colon}{}", m.name, m.reason.get(lang));
     }
 }
 
