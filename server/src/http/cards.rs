@@ -4,12 +4,13 @@
 use crate::api::prelude::*;
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::support::errors::not_found;
+use super::support::lang::{PageQuery, lang_tag, page_lang, remember_lang};
 use super::support::load::load_congress;
 use crate::ApiError;
 use crate::cards::{qr_png, qr_svg, qr_text};
@@ -53,6 +54,7 @@ pub fn router() -> Api {
             {
                 const ROUTE: Route = at(Get, "/congresses/{id}/cards", "roster", Access::Roles(ORGANISER))
                     .says("Printable delegate cards", "可打印的代表证页面（A4，每页八张）。")
+                    .query(LANG)
                     .answers(Answer::Html);
                 ROUTE
             },
@@ -93,8 +95,11 @@ async fn png(State(state): State<AppState>, Path((id, card)): Path<(i64, String)
 async fn page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    Query(q): Query<PageQuery>,
     Path(id): Path<i64>,
-) -> Result<Html<String>, ApiError> {
+) -> Result<Response, ApiError> {
+    // `?lang=` as on every other page of the console.
+    let (lang, set) = page_lang(lang, q.lang.as_deref());
     let (congress, cards) = cards(&state, id).await?;
     let (title, card_word) = match lang {
         Lang::ZhCn => ("代表证", "代表证号"),
@@ -109,11 +114,8 @@ async fn page(
             Ok(CardItem { name: &c.name, group: &c.group, card: &c.card, svg })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    let lang = match lang {
-        Lang::ZhCn => "zh-CN",
-        Lang::En => "en",
-    };
-    render(&CardsPage { lang, title, card_word, congress: &congress, cards })
+    let page = render(&CardsPage { lang: lang_tag(lang), title, card_word, congress: &congress, cards })?;
+    Ok(remember_lang(page.into_response(), lang, set))
 }
 
 /// The printable sheet (`http/pages/cards.html`).
