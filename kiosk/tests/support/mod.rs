@@ -20,6 +20,7 @@ use hallvote_crypto::sealed::{RecipientKey, RecipientSecret, open_share, seal_sh
 use hallvote_crypto::threshold::KeyShare;
 use hallvote_kiosk::link::Link;
 use hallvote_kiosk::organiser::{Organiser, OrganiserError};
+use hallvote_kiosk::scrutineer::{Scrutineer, ShareSource};
 use hallvote_kiosk::station::Station;
 use hallvote_protocol::stations::StationKind;
 use hallvote_server::auth::Role;
@@ -27,9 +28,11 @@ use hallvote_server::auth::password::hash_password;
 use hallvote_server::db::Store;
 use hallvote_server::db::accounts::{self, NewAccount};
 use hallvote_server::http::{AppState, router};
+use hallvote_tally::Lang;
 use hallvote_tally::record::Manifest;
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
+use zeroize::Zeroizing;
 
 /// The organiser's password.
 pub const PASSWORD: &str = "organiser-password-for-tests";
@@ -248,6 +251,61 @@ impl Hall {
         stations
     }
 
+    /// Enrols `n` scrutineer stations (监票1…), appoints them k of n from the last
+    /// delegates, and runs the key ceremony through the stations' own code, each
+    /// taking whichever step is due; each saves its share file under
+    /// [`share_passphrase`] and passes its key check; then the poll opens. Unlike
+    /// [`Hall::ceremony_and_open`], the stations keep their share files, so that they
+    /// can decrypt and sign ([`Hall::count_and_publish`]) or serve their own page.
+    pub async fn ceremony_at_stations_and_open(&self, delegates: usize, k: u32, n: u32) -> Vec<Scrutineer> {
+        let mut scrutineers = Vec::new();
+        for j in 1..=n {
+            let name = format!("监票{j}");
+            let st = self.station(StationKind::Scrutineer, &name).await;
+            scrutineers.push(Scrutineer::new(&st, self.folder(&name).join("shares")).unwrap());
+        }
+        let ids: Vec<u64> = scrutineers.iter().map(Scrutineer::station_id).collect();
+        self.appoint(delegates, k, &ids, &[]).await;
+        let poll = self.poll;
+        self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/ceremony"), None).await.unwrap();
+        // Round after round, as the stations would each look every few seconds.
+        for _ in 0..8 {
+            let mut all = true;
+            for s in &scrutineers {
+                all &= s.step(poll, Lang::ZhCn).await.unwrap().next == "save_share";
+            }
+            if all {
+                break;
+            }
+        }
+        for (j, s) in (1..).zip(&scrutineers) {
+            s.save_share(poll, share_passphrase(j), Some(share_passphrase(j)), Lang::ZhCn).await.unwrap();
+            s.check_key(poll, share_passphrase(j), ShareSource::Saved, Lang::ZhCn).await.unwrap();
+        }
+        self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/open"), None).await.unwrap();
+        scrutineers
+    }
+
+    /// Closes the poll; the first `k` of `scrutineers` (in their order of
+    /// appointment, from [`Hall::ceremony_at_stations_and_open`]) decrypt from their
+    /// saved share files; the organiser tallies; every one of them reviews the result
+    /// and signs it; the organiser publishes.
+    pub async fn count_and_publish(&self, scrutineers: &[&Scrutineer], k: usize) {
+        let poll = self.poll;
+        self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
+        for (j, s) in (1..).zip(scrutineers).take(k) {
+            s.load_share(poll, share_passphrase(j), ShareSource::Saved, Lang::ZhCn).await.unwrap();
+            s.decrypt(poll, Lang::ZhCn).await.unwrap();
+        }
+        self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
+        for s in scrutineers {
+            let review = s.review(poll, Lang::ZhCn).await.unwrap();
+            s.sign(poll, &review.digest, Lang::ZhCn).await.unwrap();
+        }
+        let st = self.org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/publish"), None).await.unwrap();
+        assert_eq!(st["state"], "published", "{st}");
+    }
+
     /// The board's entries of the poll, as the public API lists them.
     pub async fn board(&self) -> Value {
         let link = Link::new(&self.url, None).unwrap();
@@ -260,6 +318,12 @@ impl Hall {
         let a = link.call(Method::GET, &format!("/api/polls/{}/record", self.poll), None).await.unwrap();
         (a.status, a.body.to_vec())
     }
+}
+
+/// The share-file passphrase of the `j`-th scrutineer station (from 1) of
+/// [`Hall::ceremony_at_stations_and_open`].
+pub fn share_passphrase(j: usize) -> Zeroizing<String> {
+    Zeroizing::new(format!("scrutineer {j}'s long passphrase"))
 }
 
 /// A base64 string of a JSON answer, decoded.

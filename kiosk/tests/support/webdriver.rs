@@ -225,6 +225,11 @@ impl Browser {
         self.cmd(Method::POST, "/execute/sync", Some(json!({"script": script, "args": []}))).await
     }
 
+    /// Forgets every cookie of the current page's site (a log-in, a language chosen).
+    pub async fn delete_cookies(&self) {
+        self.cmd(Method::DELETE, "/cookie", None).await;
+    }
+
     /// The browser console's messages since the last call (chromedriver's log).
     pub async fn console_log(&self) -> Vec<Value> {
         let v = self.cmd(Method::POST, "/se/log", Some(json!({"type": "browser"}))).await;
