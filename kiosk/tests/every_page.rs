@@ -266,7 +266,8 @@ async fn console_login(t: &mut Tour<'_>, hall: &support::Hall) {
         t.look("console", "login", lang, ("登录", "Log in")).await;
         b.type_into("#username", "nobody").await;
         b.type_into("#password", &format!("not the password{ENTER}")).await;
-        wait_text(b, "#error", "").await;
+        // Refused beside the login form (messages.js).
+        wait_text(b, "#login-message", "").await;
         t.look("console", "login-refused", lang, ("登录", "Log in")).await;
         let display = if *lang == "en" { "观察员乙" } else { "观察员甲" };
         let made = hall

@@ -72,8 +72,15 @@ fn election(s: &mut String, number: &str, e: &ElectionResult, lang: Lang) {
         format!("{}，应选 {} 名", kind.zh, e.seats),
         format!("{}, {}", kind.en, crate::text::en_count(u64::from(e.seats), "seat", "seats")),
     );
-    let _ = writeln!(s, "
-{number}{}{}{}{}", e.title, t("（", " ("), seats.get(lang), t("）", ")"));
+    let _ = writeln!(
+        s,
+        "
+{number}{}{}{}{}",
+        e.title,
+        t("（", " ("),
+        seats.get(lang),
+        t("）", ")")
+    );
     let _ = writeln!(s, "  {}", e.threshold_reason.get(lang));
     let header = [
         t("候选人（按姓氏笔画为序）", "Candidate (stroke order)"),
