@@ -17,11 +17,14 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// The WebDriver key code of Enter, which a USB scanner sends after the text.
 pub const ENTER: &str = "\u{E007}";
 
-/// The workspace's `target/` folder.
+/// The workspace's `target/` folder: beside the workspace's `Cargo.lock`, found from
+/// the package being tested, as this file is shared by the kiosk's tests and the
+/// root package's (`tests/demo_walk.rs`).
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        let package = Path::new(env!("CARGO_MANIFEST_DIR"));
+        package.ancestors().find(|d| d.join("Cargo.lock").is_file()).unwrap_or(package).join("target")
+    })
 }
 
 /// A headless Chromium driven through chromedriver.
