@@ -124,11 +124,11 @@ async fn interactive(listen: SocketAddr, dir: &Path) -> Result<ExitCode, String>
     let cards = simulate::roster_cards(&csv);
     let hall = simulate::set_up(&url, org, (csv, cards.clone()), 2, dir).await?;
     // The whole roll is in the hall before the polls open (实到 is frozen at opening, so
-    // a delegate checked in later could not be issued those polls' ballots). The last 20
-    // have no ballots yet: they are for you to fetch at the desk and cast at a booth.
+    // a delegate checked in later could not be issued those polls' ballots). Nobody has
+    // ballots yet: the banner lists a few card numbers to issue at the desk.
     hall.check_in(&cards, true).await?;
     hall.ceremonies_and_open(true).await?;
-    let waiting = &cards[cards.len() - 20..];
+    let waiting = &cards[cards.len() - 3..];
 
     let ip = listen.ip();
     let desk = serve_station(
@@ -161,16 +161,14 @@ async fn interactive(listen: SocketAddr, dir: &Path) -> Result<ExitCode, String>
     println!();
     println!("hallvote demo — 中国共产党青山镇第十五届代表大会第三次会议（120 名代表，6 个代表团）");
     println!(
-        "  {} 名代表已全部报到，{} 项投票已开始；其中 {} 名代表尚未领取选票：请在报到处为其领票，然后到投票机投票。",
+        "  {} 名代表已全部报到，{} 项投票已开始，尚无人领票：请在报到处为代表领票（证号见下），然后到投票机投票。",
         cards.len(),
-        hall.polls.len(),
-        waiting.len()
+        hall.polls.len()
     );
     println!(
-        "  All {} delegates are checked in and {} polls are open; {} have no ballots yet: issue theirs at the desk, then vote at a booth.",
+        "  All {} delegates are checked in and {} polls are open; nobody has ballots yet: issue a delegate's at the desk (card numbers below), then vote at a booth.",
         cards.len(),
-        hall.polls.len(),
-        waiting.len()
+        hall.polls.len()
     );
     println!();
     println!("  会务组控制台 / console:     {url}/   (organiser  {password})");
@@ -195,9 +193,9 @@ async fn interactive(listen: SocketAddr, dir: &Path) -> Result<ExitCode, String>
     }
     println!();
     println!(
-        "  尚未领票的代表（在报到处输入证号，或扫描代表证二维码）/ delegates without ballots (type the card number at the desk, or scan):"
+        "  可以领票的代表（在报到处输入证号，或扫描代表证二维码）/ delegates to issue ballots to (type the card number at the desk, or scan):"
     );
-    for card in waiting.iter().take(3) {
+    for card in waiting {
         let qr = hallvote_server::cards::qr_text(&state.server_key, hall.congress as u64, card);
         println!("    {card}   {qr}");
     }

@@ -78,7 +78,7 @@ function pollBlock(t, boards) {
   s.append(figs, el("p", "note", W.frozen));
   for (const b of boards.filter((b) => b.poll === t.poll)) {
     const p = el("p", "board", W.fp + W.sep);
-    p.append(el("span", "fp", b.fingerprint), "　" + W.head + W.sep + b.size + " " + (b.size === 1 ? W.entry : W.entries) + (b.root ? W.comma + W.root + " " + b.root + "…" : ""));
+    p.append(el("span", "fp", b.fingerprint), W.gap + W.head + W.sep + b.size + " " + (b.size === 1 ? W.entry : W.entries) + (b.root ? W.comma + W.root + " " + b.root + "…" : ""));
     s.append(p);
   }
   return s;

@@ -227,6 +227,8 @@ struct DisplayTexts {
     result: &'static str,
     sep: &'static str,
     comma: &'static str,
+    /// Between two figures on one line.
+    gap: &'static str,
     fp: &'static str,
     head: &'static str,
     /// After a count of one ("1 entry"); zh-CN has one form.
@@ -261,6 +263,7 @@ impl DisplayTexts {
             result: t("投票结果", "Result"),
             sep: t("：", ": "),
             comma: t("，", ", "),
+            gap: t("　", "  ·  "),
             fp: t("选举指纹", "Election fingerprint"),
             head: t("公告板签名树头", "Board's signed tree head"),
             entry: t("条", "entry"),
