@@ -1,17 +1,20 @@
 //! Candidate order by surname strokes (按姓氏笔画为序, RULES R7; ADR 0005).
 //!
-//! Names are ordered by surname first, then by given name, each compared character by
-//! character with [`CharKey`]: total strokes (mainland count), then stroke shapes
+//! Names are compared position by position as they are printed in a stroke-ordered list,
+//! each character with [`CharKey`]: total strokes (mainland count), then stroke shapes
 //! 横竖撇点折 in writing order, then the position in the 2013 Table of General Standard
-//! Chinese Characters, then the code point. A shorter surname that is a prefix of a
-//! longer one comes first (欧 before 欧阳). Two names that still tie are ordered by their
-//! code points, so the order is total and never depends on input order.
+//! Chinese Characters, then the code point. A single-character given name is printed
+//! after an empty position (王　海), which comes before every character: so 王海
+//! precedes 王晓冬, and 欧霞 precedes 欧阳华. A compound surname is not a unit: 欧阳华
+//! precedes 欧霞明, because 阳 (6 strokes) comes before 霞 (17). Two names that still tie
+//! are ordered by their code points, so the order is total and never depends on input
+//! order. The convention and its sources are in ADR 0005.
 //!
 //! ```
 //! use hallvote_tally::stroke_order::sort_names;
-//! let mut names = vec!["张伟", "李娜", "王芳", "丁一"];
+//! let mut names = vec!["张伟", "李娜", "王芳", "丁一", "王晓冬"];
 //! sort_names(&mut names);
-//! assert_eq!(names, ["丁一", "王芳", "李娜", "张伟"]);
+//! assert_eq!(names, ["丁一", "王芳", "王晓冬", "李娜", "张伟"]);
 //! ```
 
 mod surname;
@@ -22,11 +25,18 @@ use std::cmp::Ordering;
 pub use surname::{COMPOUND_SURNAMES, split_surname};
 pub use table::{CharKey, stroke_count};
 
+/// One printed position of a name: the empty position before a single-character given
+/// name, or a character. The empty position sorts first (derived `Ord`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Position {
+    Empty,
+    Char(CharKey),
+}
+
 /// The sort key of a name in stroke order; compare with `Ord`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NameKey {
-    surname: Vec<CharKey>,
-    given: Vec<CharKey>,
+    positions: Vec<Position>,
     name: String,
 }
 
@@ -37,19 +47,25 @@ impl NameKey {
     }
 
     /// The key of `name` with an explicitly recorded surname (used when `name` starts
-    /// with it; see [`split_surname`]).
+    /// with it; see [`split_surname`]). The surname only decides whether the given name
+    /// is a single character (王海, 欧阳华), which is then preceded by an empty position.
     pub fn with_surname(name: &str, surname: Option<&str>) -> Self {
         let (s, g) = split_surname(name, surname);
-        Self {
-            surname: s.chars().map(CharKey::of).collect(),
-            given: g.chars().map(CharKey::of).collect(),
-            name: name.to_owned(),
+        let single_given = !s.is_empty() && g.chars().count() == 1;
+        let mut positions: Vec<Position> = s.chars().map(|c| Position::Char(CharKey::of(c))).collect();
+        if single_given {
+            positions.push(Position::Empty);
         }
+        positions.extend(g.chars().map(|c| Position::Char(CharKey::of(c))));
+        Self { positions, name: name.to_owned() }
     }
 
-    /// The stroke count of the surname's first character, if it is a Han character.
+    /// The stroke count of the name's first character, if it is a Han character.
     pub fn surname_strokes(&self) -> Option<u8> {
-        self.surname.first().and_then(CharKey::strokes)
+        match self.positions.first() {
+            Some(Position::Char(k)) => k.strokes(),
+            _ => None,
+        }
     }
 }
 
@@ -120,28 +136,50 @@ mod tests {
     }
 
     #[test]
-    fn same_surname_ordered_by_given_name() {
-        // 王 + 华 (6) / 晓 (10) / 海 (10): 晓 starts with 竖, 海 with 点.
-        assert_eq!(sorted(&["王海", "王晓冬", "王华超"]), ["王华超", "王晓冬", "王海"]);
-        // A shorter name that is a prefix comes first.
+    fn same_surname_single_given_names_first_then_by_strokes() {
+        // ADR 0005: a single-character given name is printed after an empty position
+        // (王　海), which comes first; so 王海 precedes 王晓冬 and 王华超 although 海
+        // (10, 点) comes after 华 (6) and 晓 (10, 竖). Among double names: 华 6, 晓 10.
+        assert_eq!(sorted(&["王晓冬", "王海", "王华超"]), ["王海", "王华超", "王晓冬"]);
+        // The pattern of the published lists: 王晨 before 王沪宁 (沪 7 < 晨 11), 李希
+        // and 李强 before 李克强, 陈希 before 陈全国 and 陈敏尔.
+        assert_eq!(sorted(&["王沪宁", "王晨"]), ["王晨", "王沪宁"]);
+        let li = ["李鸿忠", "李克强", "李强", "李希"];
+        assert_eq!(sorted(&li), ["李希", "李强", "李克强", "李鸿忠"]);
+        assert_eq!(sorted(&["陈敏尔", "陈全国", "陈希"]), ["陈希", "陈全国", "陈敏尔"]);
+        // Single names among themselves by strokes: 海 10 before 强 12; and a shorter
+        // name that is a prefix comes first.
+        assert_eq!(sorted(&["王强", "王海"]), ["王海", "王强"]);
         assert_eq!(sorted(&["王海涛", "王海"]), ["王海", "王海涛"]);
     }
 
     #[test]
-    fn compound_surnames_sort_as_two_character_surnames() {
-        // 欧阳 is one surname: 欧霞 (surname 欧) precedes every 欧阳…, although 阳 (6)
-        // has fewer strokes than 霞 (17).
-        assert_eq!(sorted(&["欧阳胜", "欧霞", "欧阳华"]), ["欧霞", "欧阳华", "欧阳胜"]);
+    fn compound_surnames_are_compared_character_by_character() {
+        // ADR 0005: the surname is not a unit. 欧阳华 (阳 6) precedes 欧霞明 (霞 17);
+        // 欧霞 (single given name, 欧　霞) precedes both.
+        assert_eq!(sorted(&["欧霞明", "欧阳华"]), ["欧阳华", "欧霞明"]);
+        assert_eq!(sorted(&["欧阳胜", "欧霞明", "欧霞", "欧阳华"]), ["欧霞", "欧阳华", "欧阳胜", "欧霞明"]);
+        // With a single given name after a compound surname, the empty position comes
+        // after the surname: 欧阳华 (欧阳　华) before 欧阳一鸣.
+        assert_eq!(sorted(&["欧阳一鸣", "欧阳华"]), ["欧阳华", "欧阳一鸣"]);
         // 上 (3) 司 (5) 欧 (8) 诸 (10).
         let names = ["诸葛伟", "欧阳华", "司马华丽", "上官超秋"];
         assert_eq!(sorted(&names), ["上官超秋", "司马华丽", "欧阳华", "诸葛伟"]);
     }
 
     #[test]
-    fn characters_outside_the_bmp() {
-        // 𠮷 (U+20BB7) has 6 strokes: after 刘 (6, in the 2013 table) and before 李 (7).
-        assert_eq!(sorted(&["李娜", "𠮷华", "刘刚", "王海"]), ["王海", "刘刚", "𠮷华", "李娜"]);
+    fn characters_outside_the_table_by_strokes_and_first_stroke() {
+        // 𠮷 (U+20BB7) has 6 strokes (Unihan) and starts with 横 (土 on top): before 刘
+        // (6, 点) although 𠮷 is outside the 2013 table, and before 李 (7).
+        assert_eq!(sorted(&["李娜", "𠮷华", "刘刚", "王海"]), ["王海", "𠮷华", "刘刚", "李娜"]);
         assert_eq!(NameKey::new("𠮷华").surname_strokes(), Some(6));
+        // Among 6-stroke 横 surnames, 𠮷 (first stroke only known) follows those whose
+        // whole sequence is known: 吉 (横竖横竖折横) before 𠮷, 𠮷 before 吕 (竖).
+        assert_eq!(sorted(&["吕华", "𠮷华", "吉华"]), ["吉华", "𠮷华", "吕华"]);
+        // 趙 (traditional, 14 strokes, 横 first) before 廖 (14, 点 first).
+        assert_eq!(sorted(&["廖军", "趙军"]), ["趙军", "廖军"]);
+        // 陳 (10, 折 first) after 夏 (10, 横 first).
+        assert_eq!(sorted(&["陳明", "夏明"]), ["夏明", "陳明"]);
     }
 
     #[test]
