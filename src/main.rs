@@ -498,7 +498,7 @@ fn dump(records: &[PathBuf]) -> ExitCode {
 }
 
 fn count(path: &Path, ruleset: Option<&str>, json: bool, lang: Lang) -> Result<String, Text> {
-    let scenario = Scenario::from_json(&read(path)?).map_err(|e| e.text())?;
+    let scenario = Scenario::read(path).map_err(|e| e.text())?;
     let ruleset = match ruleset {
         Some(name) if BUILTIN.contains(&name) => Ruleset::builtin(name).map_err(|e| e.text())?,
         Some(file) => Ruleset::from_json(&read(Path::new(file))?).map_err(|e| e.text())?,

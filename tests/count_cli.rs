@@ -285,3 +285,122 @@ fn documented_examples_count() {
     }
     assert_eq!(counted, 3, "the scenarios documented in docs/count.md");
 }
+
+/// Runs `hallvote count` on `v` written to a file, expects exit 2, returns stderr.
+fn refused(name: &str, v: &Value, args: &[&str]) -> String {
+    let path = scenario(name, v);
+    let mut all = vec![path.to_str().unwrap(), "--json"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    assert_eq!(out.status.code(), Some(2), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.stdout.is_empty(), "{name}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn election(candidates: &[&str], write_ins: Value) -> Value {
+    let list: Vec<Value> = candidates.iter().map(|n| json!({"name": n, "for": 40, "against": 10})).collect();
+    json!({"expected": 100, "present": 90, "issued": 90, "returned": 90,
+           "contests": [{"id": "c", "title": "委员", "type": "election", "seats": 1,
+                         "candidates": list, "write_ins": write_ins}]})
+}
+
+#[test]
+fn names_are_counted_in_one_form_and_look_alikes_are_duplicates() {
+    // U+F9E1 is the compatibility ideograph of 李: counted, shown and ordered as 李娜.
+    let path = scenario("compat-ideograph", &election(&["\u{F9E1}娜", "王海"], json!({})));
+    let v = count_json(&path, &[]);
+    let shown: Vec<&str> =
+        v["contests"][0]["candidates"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(shown, ["王海", "李娜"]);
+    // The same name twice, once with the compatibility ideograph: a duplicate.
+    let err = refused("look-alike", &election(&["李娜", "\u{F9E1}娜"], json!({})), &["--lang", "en"]);
+    assert!(err.contains("appears twice"), "{err}");
+    // A write-in that is a candidate once normalised is refused, as the same name is.
+    let err = refused("look-alike-write-in", &election(&["李娜", "王海"], json!({"\u{F9E1}娜": 1})), &[]);
+    assert!(err.contains("李娜") || err.contains("\u{F9E1}娜"), "{err}");
+    // Two write-ins that are one name.
+    let err = refused(
+        "write-in-twice",
+        &election(&["李娜", "王海"], json!({"王\u{2F800}": 1, "王丽": 1})),
+        &["--lang", "en"],
+    );
+    assert!(err.contains("appears twice"), "{err}");
+    // Invisible and control characters are refused with the contest and the character.
+    for (bad, code) in
+        [("李\u{200B}娜", "U+200B"), ("李\u{0}娜", "U+0000"), ("\u{FEFF}李娜", "U+FEFF"), ("李\u{202E}娜", "U+202E")]
+    {
+        let err = refused("invisible", &election(&[bad, "王海"], json!({})), &["--lang", "en"]);
+        assert!(err.contains(code) && err.contains("c:"), "{bad:?}: {err}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let mut bytes = "\u{FEFF}".as_bytes().to_vec();
+    bytes.extend(serde_json::to_vec(&election(&["李娜", "王海"], json!({}))).unwrap());
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("count-bom.json");
+    std::fs::write(&path, bytes).unwrap();
+    let v = count_json(&path, &[]);
+    assert_eq!(v["valid"], true);
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("count-too-large.json");
+    let mut text = serde_json::to_string(&election(&["李娜", "王海"], json!({}))).unwrap();
+    text.push_str(&" ".repeat(8 * 1024 * 1024));
+    std::fs::write(&path, text).unwrap();
+    let out = run(&[path.to_str().unwrap(), "--json", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("more than the limit of 8388608 (8 MiB)"), "{err}");
+}
+
+#[test]
+fn invalid_over_returned_blames_the_figures_not_a_candidate() {
+    // abstain left out: it cannot be derived, but what is wrong is invalid > returned.
+    let mut v = election(&["李娜", "王海"], json!({}));
+    v["invalid"] = json!(91);
+    let err = refused("invalid-over-returned", &v, &[]);
+    assert!(err.contains("无效票 91 张，多于收回选票 90 张"), "{err}");
+    assert!(!err.contains("李娜") && !err.contains("王海"), "{err}");
+}
+
+#[test]
+fn a_hundred_thousand_candidates_are_refused_with_the_limit() {
+    // Used to take quadratic time (64,000 candidates: 17 s) before any limit was seen.
+    let list: Vec<Value> =
+        (0..100_000).map(|i| json!({"name": format!("候选人{i}"), "for": 0, "against": 0})).collect();
+    let v = json!({"expected": 100, "present": 90, "issued": 90, "returned": 90,
+                   "contests": [{"id": "big", "title": "委员", "type": "election", "seats": 5, "candidates": list}]});
+    // Compact, 6.4 MB: under the 8 MiB file limit, so the candidate limit is what stops it.
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("count-hundred-thousand.json");
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = run(&[path.to_str().unwrap(), "--json", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("big: 100000 candidates, members or items; at most 200"), "{err}");
+    // Pretty-printed it is 9.9 MB, and the file limit refuses it before it is read.
+    let err = refused("hundred-thousand-pretty", &v, &["--lang", "en"]);
+    assert!(err.contains("more than the limit of 8388608"), "{err}");
+}
+
+#[test]
+fn the_largest_poll_counts() {
+    // 20 contests of 200 candidates, the most a poll may have: 4,000 candidates.
+    let contests: Vec<Value> = (0..20)
+        .map(|c| {
+            let list: Vec<Value> = (0..200)
+                .map(|i| json!({"name": format!("候选人{c}-{i}"), "for": u32::from(i < 2) * 60, "against": 0}))
+                .collect();
+            json!({"id": format!("c{c}"), "title": "委员", "type": "election", "seats": 2, "candidates": list})
+        })
+        .collect();
+    let v = json!({"expected": 100, "present": 90, "issued": 90, "returned": 90, "contests": contests});
+    let path = scenario("largest", &v);
+    let v = count_json(&path, &[]);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["contests"].as_array().unwrap().len(), 20);
+    assert_eq!(v["contests"][19]["candidates"].as_array().unwrap().len(), 200);
+    assert_eq!(names(&v["elected"]), ["候选人0-0", "候选人0-1"]);
+}

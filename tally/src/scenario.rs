@@ -7,11 +7,17 @@ use serde::Deserialize;
 
 use crate::count::{ContestCounts, CountError, PollCounts, PollResult, count};
 use crate::model::{
-    Candidate, ConfidenceVote, Contest, ContestKind, Election, ElectionKind, Evaluation, Motion, MotionRuleOverride,
-    Poll,
+    Candidate, ConfidenceVote, Contest, ContestKind, DefinitionError, Election, ElectionKind, Evaluation, MAX_CONTESTS,
+    MAX_ITEMS, Motion, MotionRuleOverride, Poll,
 };
 use crate::ruleset::{DEFAULT, Ruleset, RulesetError};
 use crate::text::{Lang, Text};
+
+/// The largest scenario file `hallvote count` reads: 8 MiB. The largest poll hallvote
+/// takes ([`MAX_CONTESTS`] contests of [`MAX_ITEMS`] items with 100-character names)
+/// is about 2 MiB of pretty-printed JSON, so a bigger file is not a poll, and refusing
+/// it before reading keeps a mistaken or hostile file from taking the machine's memory.
+pub const MAX_SCENARIO_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A scenario document. Unknown fields are rejected everywhere.
 #[derive(Clone, Debug, Deserialize)]
@@ -205,6 +211,22 @@ pub enum ScenarioError {
     /// The figures are inconsistent or a contest is ill defined.
     #[error(transparent)]
     Count(#[from] CountError),
+    /// The file cannot be read (missing, unreadable, not UTF-8).
+    #[error("cannot read {path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// The file is larger than [`MAX_SCENARIO_BYTES`].
+    #[error("scenario file of {bytes} bytes; at most {max}")]
+    TooLarge {
+        /// Its size.
+        bytes: u64,
+        /// The limit.
+        max: u64,
+    },
     /// Votes for a grade the evaluation does not have.
     #[error("{contest}: unknown grade {grade:?}")]
     UnknownGrade {
@@ -222,6 +244,13 @@ impl ScenarioError {
             Self::Json(e) => Text::new(format!("场景文件格式错误：{e}"), format!("scenario file: {e}")),
             Self::Ruleset(e) => e.text(),
             Self::Count(e) => e.text(),
+            Self::Io { path, message } => {
+                Text::new(format!("无法读取 {path}：{message}"), format!("cannot read {path}: {message}"))
+            }
+            Self::TooLarge { bytes, max } => Text::new(
+                format!("场景文件有 {bytes} 字节，超过上限 {max} 字节（8 MiB）"),
+                format!("the scenario file has {bytes} bytes, more than the limit of {max} (8 MiB)"),
+            ),
             Self::UnknownGrade { contest, grade } => Text::new(
                 format!("{contest}：没有“{grade}”这一评议等次"),
                 format!("{contest}: {grade:?} is not one of the grades"),
@@ -231,9 +260,23 @@ impl ScenarioError {
 }
 
 impl Scenario {
-    /// Parses a scenario document.
+    /// Parses a scenario document. A UTF-8 byte-order mark at the start (what Windows
+    /// Notepad writes as "UTF-8 with BOM") is accepted and skipped: it only says the file
+    /// is UTF-8, which it must be anyway. Anything over [`MAX_SCENARIO_BYTES`] is refused.
     pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
+        let bytes = u64::try_from(json.len()).unwrap_or(u64::MAX);
+        if bytes > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError::TooLarge { bytes, max: MAX_SCENARIO_BYTES });
+        }
+        let json = json.strip_prefix('\u{FEFF}').unwrap_or(json);
         Ok(serde_json::from_str(json)?)
+    }
+
+    /// Reads and parses a scenario file, refusing one over [`MAX_SCENARIO_BYTES`] before
+    /// reading it (and reading no more than the limit, should the file grow meanwhile).
+    pub fn read(path: &std::path::Path) -> Result<Self, ScenarioError> {
+        let text = read_limited(path, MAX_SCENARIO_BYTES)?;
+        Self::from_json(&text)
     }
 
     /// The ruleset the scenario names (or contains); `township-2020` if none.
@@ -249,9 +292,20 @@ impl Scenario {
     }
 
     /// The poll definition and its figures. Candidates may be listed in any order; the
-    /// totals are put in ballot (stroke) order. A left-out `abstain` is derived.
+    /// totals are put in ballot (stroke) order. A left-out `abstain` is derived. Every
+    /// name is put in its one form ([`crate::text::normalize_name`]), so two names that
+    /// look the same are refused as duplicates when the poll is counted.
+    ///
+    /// Linear in the input apart from sorting each election's candidates once.
     pub fn to_poll(&self, ruleset: &Ruleset) -> Result<(Poll, PollCounts), ScenarioError> {
-        let valid = self.returned.saturating_sub(self.invalid);
+        // Checked first: with more invalid ballots than returned there are no valid
+        // ballots to derive a left-out abstain from, and the figures, not the first
+        // candidate, are what is wrong.
+        if self.invalid > self.returned {
+            return Err(CountError::InvalidExceedsReturned { invalid: self.invalid, returned: self.returned }.into());
+        }
+        let valid = self.returned - self.invalid;
+        self.check_sizes()?;
         let mut contests = Vec::new();
         let mut figures = Vec::new();
         for (i, c) in self.contests.iter().enumerate() {
@@ -267,12 +321,10 @@ impl Scenario {
                             .map(|c| Candidate { name: c.name.clone(), surname: c.surname.clone() })
                             .collect(),
                     };
-                    // Rows in ballot order; a name that is not found (a duplicate, caught
-                    // by validation) falls back to the first match.
-                    let totals = e
-                        .in_stroke_order()
+                    // Rows in input order; put in ballot order once the names are in
+                    // their one form (below).
+                    let totals = candidates
                         .iter()
-                        .filter_map(|s| candidates.iter().find(|c| c.name == s.name))
                         .map(|c| three(&id, &c.name, c.for_votes, c.against, c.abstain, valid))
                         .collect::<Result<_, _>>()?;
                     (ContestKind::Election(e), totals, write_ins.clone())
@@ -310,7 +362,18 @@ impl Scenario {
             contests.push(Contest { id: id.clone(), title: c.title.clone(), kind });
             figures.push(ContestCounts { contest: id, totals, write_ins });
         }
-        let poll = Poll { name: self.poll.clone(), contests, attendance: None };
+        let mut poll = Poll { name: self.poll.clone(), contests, attendance: None };
+        poll.normalize_names().map_err(CountError::from)?;
+        for (contest, figures) in poll.contests.iter().zip(&mut figures) {
+            if let ContestKind::Election(e) = &contest.kind {
+                // The rows in ballot order: candidates sorted once by their keys.
+                let mut order: Vec<usize> = (0..e.candidates.len()).collect();
+                order.sort_by_cached_key(|&i| e.candidates[i].key());
+                let mut rows = std::mem::take(&mut figures.totals);
+                figures.totals = order.iter().map(|&i| std::mem::take(&mut rows[i])).collect();
+                figures.write_ins = normalized_write_ins(&contest.id, std::mem::take(&mut figures.write_ins))?;
+            }
+        }
         let counts = PollCounts {
             expected: self.expected,
             present: self.present,
@@ -322,11 +385,69 @@ impl Scenario {
         Ok((poll, counts))
     }
 
+    /// Refuses more contests, or more items in a contest, than a poll may have
+    /// ([`MAX_CONTESTS`], [`MAX_ITEMS`]) before any name is looked at, so that an
+    /// oversized file is refused at once and with the limit, not after sorting it.
+    fn check_sizes(&self) -> Result<(), CountError> {
+        if self.contests.len() > MAX_CONTESTS {
+            let (count, max) = (self.contests.len(), MAX_CONTESTS);
+            return Err(DefinitionError::TooMany { contest: String::new(), count, max }.into());
+        }
+        for (i, c) in self.contests.iter().enumerate() {
+            let items = match &c.kind {
+                ScenarioKind::Election { candidates, write_ins, .. } => candidates.len().max(write_ins.len()),
+                ScenarioKind::Confidence { members } => members.len(),
+                ScenarioKind::Evaluation { members, .. } => members.len(),
+                ScenarioKind::Motion { items, .. } => items.len(),
+            };
+            if items > MAX_ITEMS {
+                let contest = c.id.clone().unwrap_or_else(|| (i + 1).to_string());
+                return Err(DefinitionError::TooMany { contest, count: items, max: MAX_ITEMS }.into());
+            }
+        }
+        Ok(())
+    }
+
     /// Counts the scenario under `ruleset`.
     pub fn count(&self, ruleset: &Ruleset) -> Result<PollResult, ScenarioError> {
         let (poll, counts) = self.to_poll(ruleset)?;
         Ok(count(&poll, &counts, ruleset)?)
     }
+}
+
+/// Reads a UTF-8 text file of at most `max` bytes.
+pub fn read_limited(path: &std::path::Path, max: u64) -> Result<String, ScenarioError> {
+    use std::io::Read as _;
+    let io = |e: std::io::Error| ScenarioError::Io { path: path.display().to_string(), message: e.to_string() };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let bytes = file.metadata().map_err(io)?.len();
+    if bytes > max {
+        return Err(ScenarioError::TooLarge { bytes, max });
+    }
+    let mut text = String::new();
+    file.take(max + 1).read_to_string(&mut text).map_err(io)?;
+    let bytes = u64::try_from(text.len()).unwrap_or(u64::MAX);
+    if bytes > max {
+        return Err(ScenarioError::TooLarge { bytes, max });
+    }
+    Ok(text)
+}
+
+/// Write-in names in their one form; two that are the same name once normalised are a
+/// duplicate, as two candidates would be.
+fn normalized_write_ins(contest: &str, write_ins: BTreeMap<String, u32>) -> Result<BTreeMap<String, u32>, CountError> {
+    let mut out = BTreeMap::new();
+    for (name, votes) in write_ins {
+        let normal = crate::text::normalize_name(&name).map_err(|problem| DefinitionError::BadName {
+            contest: contest.to_owned(),
+            name: name.clone(),
+            problem,
+        })?;
+        if out.insert(normal, votes).is_some() {
+            return Err(DefinitionError::DuplicateName { contest: contest.to_owned(), name }.into());
+        }
+    }
+    Ok(out)
 }
 
 /// for / against / abstain, deriving a left-out abstain from the valid ballots.

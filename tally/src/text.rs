@@ -227,6 +227,7 @@ pub const MAX_NAME_CHARS: usize = 100;
 
 /// What is wrong with a name or title as typed or imported: the one rule for every
 /// text that enters — the console, the roster, a scenario file of `hallvote count`.
+/// [`normalize_name`] applies it and gives the one stored form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameProblem {
     /// Nothing but white space.
@@ -284,7 +285,24 @@ pub fn name_problem(name: &str) -> Option<NameProblem> {
             '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
                 return Some(NameProblem::Direction(c));
             }
-            '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' => {
+            '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{180E}'
+            | '\u{034F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}' => {
+                // Zero-width characters, the byte-order mark, variation selectors (李 and
+                // 李 + U+E0100 look the same), tags, line and paragraph separators, and
+                // the Hangul fillers, which show as blanks.
                 return Some(NameProblem::Invisible(c));
             }
             _ => {}
@@ -295,6 +313,43 @@ pub fn name_problem(name: &str) -> Option<NameProblem> {
         return Some(NameProblem::TooLong(n));
     }
     None
+}
+
+/// The one form of a name or title: what the console, the roster import, the booth's
+/// pages and `hallvote count` store, compare and show.
+///
+/// A name is first checked as given ([`name_problem`]): a control, direction or
+/// invisible character is refused, never silently dropped, because the person who typed
+/// or imported it should see that the text is not what it looks like. The name is then
+/// put in Unicode Normalization Form C, which also folds the CJK compatibility
+/// ideographs into their unified forms (U+F9E1 → 李 U+674E), and the Kangxi and CJK
+/// radicals, which look like the characters they stand for, into those characters
+/// (⼈ U+2F08 → 人). Two names that are the same after this are the same name: a
+/// contest refuses them as duplicates ([`crate::model::DefinitionError::DuplicateName`]).
+pub fn normalize_name(name: &str) -> Result<String, NameProblem> {
+    use unicode_normalization::UnicodeNormalization as _;
+    if let Some(problem) = name_problem(name) {
+        return Err(problem);
+    }
+    let folded: String = name.nfc().map(fold_radical).collect();
+    match name_problem(&folded) {
+        Some(problem) => Err(problem),
+        None => Ok(folded),
+    }
+}
+
+/// A Kangxi radical (U+2F00–U+2FDF) or CJK radical supplement (U+2E80–U+2EFF) as the
+/// character it is compatible with, where Unicode gives one; any other character as is.
+fn fold_radical(c: char) -> char {
+    use unicode_normalization::UnicodeNormalization as _;
+    if !matches!(c, '\u{2E80}'..='\u{2EFF}' | '\u{2F00}'..='\u{2FDF}') {
+        return c;
+    }
+    let mut folded = std::iter::once(c).nfkc();
+    match (folded.next(), folded.next()) {
+        (Some(f), None) => f,
+        _ => c,
+    }
 }
 
 #[cfg(test)]
@@ -320,5 +375,39 @@ mod name_tests {
         assert_eq!(name_problem(&"王".repeat(101)), Some(NameProblem::TooLong(101)));
         assert_eq!(name_problem(&"王".repeat(100)), None);
         assert!(NameProblem::Direction('\u{202E}').text().en.contains("U+202E"));
+        assert_eq!(name_problem("李\u{E0100}"), Some(NameProblem::Invisible('\u{E0100}')));
+        assert_eq!(name_problem("王\u{FE0F}芳"), Some(NameProblem::Invisible('\u{FE0F}')));
+        assert_eq!(name_problem("王\u{2028}芳"), Some(NameProblem::Invisible('\u{2028}')));
+    }
+
+    #[test]
+    fn one_form_for_names_that_look_the_same() {
+        // U+F9E1 is the compatibility ideograph of 李 (U+674E): the same name.
+        assert_eq!(normalize_name("\u{F9E1}娜").unwrap(), "李娜");
+        // U+2F800 (CJK Compatibility Ideographs Supplement) folds to 丽 U+4E3D.
+        assert_eq!(normalize_name("王\u{2F800}").unwrap(), "王丽");
+        // A Kangxi radical that looks like 人 is 人.
+        assert_eq!(normalize_name("\u{2F08}民").unwrap(), "人民");
+        // Decomposed Latin is composed: é as e + U+0301.
+        assert_eq!(normalize_name("Jose\u{301}").unwrap(), "José");
+        assert_eq!(normalize_name("王海").unwrap(), "王海");
+        assert_eq!(normalize_name("阿依古丽·买买提").unwrap(), "阿依古丽·买买提");
+        // Invisible and control characters are refused, not stripped.
+        for (bad, c) in [
+            ("王\0海", '\0'),
+            ("王\u{200B}海", '\u{200B}'),
+            ("王\u{200D}海", '\u{200D}'),
+            ("\u{FEFF}王海", '\u{FEFF}'),
+            ("王\u{202E}海", '\u{202E}'),
+            ("王\u{2066}海", '\u{2066}'),
+        ] {
+            let problem = normalize_name(bad).unwrap_err();
+            assert!(
+                matches!(problem, NameProblem::Control(x) | NameProblem::Invisible(x) | NameProblem::Direction(x) if x == c),
+                "{bad:?}: {problem:?}"
+            );
+        }
+        assert_eq!(normalize_name(" 王海"), Err(NameProblem::Spaces));
+        assert_eq!(normalize_name(""), Err(NameProblem::Empty));
     }
 }

@@ -130,19 +130,23 @@ pub const MAX_ITEMS: usize = 200;
 
 /// Names must pass the rule for names ([`crate::text::name_problem`]: not empty, no
 /// spaces around, no control, direction or invisible characters, at most 100
-/// characters), be distinct within a contest, and number at most [`MAX_ITEMS`].
+/// characters), be distinct within a contest once normalised
+/// ([`crate::text::normalize_name`]: 李娜 with the compatibility ideograph U+F9E1 is
+/// 李娜), and number at most [`MAX_ITEMS`].
 pub(crate) fn check_names<'a>(contest: &str, names: impl IntoIterator<Item = &'a str>) -> Result<(), DefinitionError> {
     let mut seen = BTreeSet::new();
     let mut any = false;
     for name in names {
         any = true;
-        if let Some(problem) = crate::text::name_problem(name) {
-            return Err(DefinitionError::BadName { contest: contest.to_owned(), name: name.to_owned(), problem });
-        }
         if seen.len() == MAX_ITEMS {
             return Err(DefinitionError::TooMany { contest: contest.to_owned(), count: MAX_ITEMS + 1, max: MAX_ITEMS });
         }
-        if !seen.insert(name) {
+        let normal = crate::text::normalize_name(name).map_err(|problem| DefinitionError::BadName {
+            contest: contest.to_owned(),
+            name: name.to_owned(),
+            problem,
+        })?;
+        if !seen.insert(normal) {
             return Err(DefinitionError::DuplicateName { contest: contest.to_owned(), name: name.to_owned() });
         }
     }
@@ -203,6 +207,12 @@ mod tests {
         e.candidates[1].name = e.candidates[0].name.clone();
         assert!(matches!(e.validate("c", &r), Err(DefinitionError::DuplicateName { .. })));
         e.candidates[1].name = " 王海".into();
+        assert!(matches!(e.validate("c", &r), Err(DefinitionError::BadName { .. })));
+        // Names that look the same are the same name: 李娜 with the compatibility
+        // ideograph U+F9E1, or with a variation selector (refused as invisible).
+        e.candidates = ["李娜", "\u{F9E1}娜"].into_iter().map(Candidate::new).collect();
+        assert!(matches!(e.validate("c", &r), Err(DefinitionError::DuplicateName { .. })));
+        e.candidates = ["李娜", "李\u{200B}娜"].into_iter().map(Candidate::new).collect();
         assert!(matches!(e.validate("c", &r), Err(DefinitionError::BadName { .. })));
         e.candidates = ["张伟", "李娜", "王芳"].into_iter().map(Candidate::new).collect();
         let order: Vec<String> = e.in_stroke_order().into_iter().map(|c| c.name).collect();

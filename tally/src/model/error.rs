@@ -166,9 +166,10 @@ impl DefinitionError {
                 format!("{contest}：有 {count} 个候选人、评议对象或表决事项，最多 {max} 个"),
                 format!("{contest}: {count} candidates, members or items; at most {max}"),
             ),
-            Self::DuplicateName { contest, name } => {
-                Text::new(format!("{contest}：{name} 重复出现"), format!("{contest}: {name} appears twice"))
-            }
+            Self::DuplicateName { contest, name } => Text::new(
+                format!("{contest}：{name} 重复出现（写法看似不同、规范化后相同的姓名也是同一姓名）"),
+                format!("{contest}: {name} appears twice (names that are the same once normalised are one name)"),
+            ),
             Self::SurnameNotPrefix { contest, name } => Text::new(
                 format!("{contest}：{name} 的姓氏与姓名开头不符"),
                 format!("{contest}: the surname given for {name} does not begin the name"),

@@ -52,6 +52,56 @@ impl Poll {
         Ok(())
     }
 
+    /// Puts every name and title of the poll in its one form
+    /// ([`crate::text::normalize_name`]) — the poll's name, contest titles, candidates and
+    /// their recorded surnames, members, motion items — so that what is stored, shown on
+    /// the booth and counted is the same text whatever the console or a file sent.
+    /// Refuses a control, direction or invisible character with the field it is in.
+    /// Duplicates are left to [`Self::validate`], which compares normalised names.
+    pub fn normalize_names(&mut self) -> Result<(), DefinitionError> {
+        use super::ContestKind;
+        use crate::text::normalize_name;
+        if !self.name.is_empty() {
+            self.name = normalize_name(&self.name).map_err(|problem| DefinitionError::BadTitle {
+                of: "poll".into(),
+                title: self.name.clone(),
+                problem,
+            })?;
+        }
+        for c in &mut self.contests {
+            if !c.title.is_empty() {
+                c.title = normalize_name(&c.title).map_err(|problem| DefinitionError::BadTitle {
+                    of: c.id.clone(),
+                    title: c.title.clone(),
+                    problem,
+                })?;
+            }
+            let contest = c.id.clone();
+            let one = |name: &mut String| -> Result<(), DefinitionError> {
+                *name = normalize_name(name).map_err(|problem| DefinitionError::BadName {
+                    contest: contest.clone(),
+                    name: name.clone(),
+                    problem,
+                })?;
+                Ok(())
+            };
+            match &mut c.kind {
+                ContestKind::Election(e) => {
+                    for cand in &mut e.candidates {
+                        one(&mut cand.name)?;
+                        if let Some(s) = cand.surname.as_mut().filter(|s| !s.is_empty()) {
+                            one(s)?;
+                        }
+                    }
+                }
+                ContestKind::Confidence(v) => v.members.iter_mut().try_for_each(one)?,
+                ContestKind::Evaluation(v) => v.members.iter_mut().try_for_each(one)?,
+                ContestKind::Motion(m) => m.items.iter_mut().try_for_each(one)?,
+            }
+        }
+        Ok(())
+    }
+
     /// The contest with `id`.
     pub fn contest(&self, id: &str) -> Option<&Contest> {
         self.contests.iter().find(|c| c.id == id)
