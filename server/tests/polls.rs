@@ -95,6 +95,28 @@ async fn polls_from_templates(store: Store) {
 
     let (_, all, _) = call(&app, Method::GET, &path, Some(&booth), None, "zh-CN").await;
     assert_eq!(all.as_array().unwrap().len(), 7);
+    Box::pin(names_in_one_form(&app, &org, &path)).await;
+}
+
+/// Issue 18: names are stored in their one form and look-alike duplicates are refused.
+async fn names_in_one_form(app: &axum::Router, org: &common::Client, path: &str) {
+    // U+F9E1 is the compatibility ideograph of 李: stored and shown as 李明, in its place.
+    let (status, p, _) =
+        call(app, Method::POST, path, Some(org), Some(election(1, &["张伟", "\u{F9E1}明"])), "zh-CN").await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    assert_eq!(p["contests"][0]["items"], json!(["李明", "张伟"]));
+    // 李明 twice, once with the compatibility ideograph: a duplicate.
+    let (status, body, _) =
+        call(app, Method::POST, path, Some(org), Some(election(1, &["李明", "\u{F9E1}明"])), "en").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("appears twice"), "{body}");
+    // A zero-width space or a NUL is refused with the contest and the character.
+    for (bad, code) in [("李\u{200B}明", "U+200B"), ("李\u{0}明", "U+0000")] {
+        let (status, body, _) = call(app, Method::POST, path, Some(org), Some(election(1, &["张伟", bad])), "en").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(code) && message.contains("by-election"), "{message}");
+    }
 }
 both_backends!(templates_and_rules, polls_from_templates);
 

@@ -156,3 +156,37 @@ fn the_sequence_number_meets_the_rules_of_every_other_cell() {
         assert!(text.contains(want), "{text} lacks {want}");
     }
 }
+
+/// Issue 18: a name is imported in its one form (the compatibility ideograph U+F9E1 is
+/// 李), and NUL, zero-width, joiner, byte-order-mark and bidi characters are refused
+/// with the row and the column.
+#[test]
+fn names_are_imported_in_one_form_and_invisible_characters_are_refused() {
+    let heading = "序号,姓名,性别,民族,代表团,工作单位及职务,代表证号\n";
+    let rows = [
+        "1,\u{F9E1}娜,女,汉族,机关代表团,镇党委,QS15-001",
+        "2,王\u{0}芳,女,汉族,机关代表团,镇党委,QS15-002",
+        "3,王\u{200D}芳,女,汉族,机关代表团,镇党委,QS15-003",
+        "4,王\u{FEFF}芳,女,汉族,机关代表团,镇党委,QS15-004",
+        "5,王\u{2067}芳,女,汉族,机关代表团,镇党委,QS15-005",
+        "6,李\u{E0100}娜,女,汉族,机关代表团,镇党委,QS15-006",
+    ];
+    let csv = format!("{heading}{}\n", rows.join("\n"));
+    let r = parse_csv(csv.as_bytes()).unwrap();
+    let names: Vec<&str> = r.rows.iter().map(|row| row.name.as_str()).collect();
+    assert_eq!(names, ["李娜"], "{:?}", r.errors);
+    assert!(r.notes.iter().any(|n| n.line == 2 && n.note.zh.contains("李娜")), "{:?}", r.notes);
+    let seen: Vec<(usize, String)> = r.errors.iter().map(|e| (e.line, e.text().en)).collect();
+    let expect = [
+        (3, "\"姓名\" contains the control character U+0000"),
+        (4, "\"姓名\" contains the invisible character U+200D"),
+        (5, "\"姓名\" contains the invisible character U+FEFF"),
+        (6, "\"姓名\" contains the text-direction character U+2067"),
+        (7, "\"姓名\" contains the invisible character U+E0100"),
+    ];
+    assert_eq!(seen.len(), expect.len(), "{seen:?}");
+    for ((line, text), (want_line, want)) in seen.iter().zip(expect) {
+        assert_eq!(*line, want_line, "{text}");
+        assert!(text.contains(want), "{text} lacks {want}");
+    }
+}

@@ -107,7 +107,7 @@ async fn create(
     auth: Authenticated,
     RequestLang(lang): RequestLang,
     Path(session_id): Path<i64>,
-    JsonBody(PollDefinition(poll)): JsonBody<PollDefinition>,
+    JsonBody(PollDefinition(mut poll)): JsonBody<PollDefinition>,
 ) -> Result<(StatusCode, Json<PollView>), ApiError> {
     let who = &auth.account;
     let s = load_session(&state, session_id).await?;
@@ -120,7 +120,9 @@ async fn create(
         ));
     }
     let ruleset = Ruleset::builtin(&s.ruleset).map_err(|e| ApiError::internal(format!("{e:?}")))?;
-    poll.validate(&ruleset).map_err(|e| {
+    // Names are stored in their one form, so that the booth shows, and the count and
+    // the record carry, the same text; look-alike duplicates are then refused.
+    poll.normalize_names().and_then(|()| poll.validate(&ruleset)).map_err(|e| {
         let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_poll", "", "");
         err.message = e.text();
         err

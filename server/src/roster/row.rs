@@ -242,6 +242,27 @@ impl RosterImport {
                 err(RowProblem::EmptyName);
                 continue;
             }
+            // The one form of names (NFC, compatibility ideographs folded): what the
+            // desk looks up and the lists print. Refusals were reported above.
+            let name = match hallvote_tally::text::normalize_name(name) {
+                Ok(normal) => normal,
+                Err(problem) => {
+                    err(RowProblem::BadText { column: "姓名", reason: problem.text() });
+                    continue;
+                }
+            };
+            if name != r.name.trim() {
+                out.notes.push(RowNote {
+                    line: r.line,
+                    note: Text::new(
+                        format!("姓名“{}”已统一为标准写法“{name}”（兼容汉字或部首已换成通用字形）", r.name.trim()),
+                        format!(
+                            "the name \"{}\" was put in its standard form \"{name}\" (compatibility ideographs or radicals replaced)",
+                            r.name.trim()
+                        ),
+                    ),
+                });
+            }
             if r.group.trim().is_empty() {
                 err(RowProblem::EmptyGroup);
                 continue;
@@ -259,7 +280,7 @@ impl RosterImport {
             out.rows.push(RosterRow {
                 line: r.line,
                 seq: r.seq.trim().to_owned(),
-                name: name.to_owned(),
+                name,
                 gender,
                 ethnicity: r.ethnicity.trim().to_owned(),
                 group: r.group.trim().to_owned(),
