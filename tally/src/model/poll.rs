@@ -107,3 +107,74 @@ impl Poll {
         self.contests.iter().find(|c| c.id == id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::model::{Candidate, ConfidenceVote, ContestKind, Election, ElectionKind, Motion};
+    use crate::text::NameProblem;
+
+    fn poll(candidates: &[&str], members: &[&str]) -> Poll {
+        let election = Election {
+            kind: ElectionKind::Competitive,
+            by_election: false,
+            seats: 1,
+            candidates: candidates.iter().map(|n| Candidate::new(*n)).collect(),
+        };
+        Poll {
+            name: "\u{2F08}民代表".into(),
+            contests: vec![
+                Contest { id: "e".into(), title: "选举".into(), kind: ContestKind::Election(election) },
+                Contest {
+                    id: "c".into(),
+                    title: "信任投票".into(),
+                    kind: ContestKind::Confidence(ConfidenceVote {
+                        members: members.iter().map(|m| (*m).to_owned()).collect(),
+                    }),
+                },
+                Contest {
+                    id: "m".into(),
+                    title: "表决".into(),
+                    kind: ContestKind::Motion(Motion { items: vec!["关于\u{F9E1}娜的决议".into()], rule: None }),
+                },
+            ],
+            attendance: None,
+        }
+    }
+
+    #[test]
+    fn every_name_and_title_is_put_in_one_form() {
+        let mut p = poll(&["\u{F9E1}娜", "王海"], &["\u{F9E1}明"]);
+        p.contests[0].kind = match p.contests[0].kind.clone() {
+            ContestKind::Election(mut e) => {
+                e.candidates[0].surname = Some("\u{F9E1}".into());
+                ContestKind::Election(e)
+            }
+            other => other,
+        };
+        p.normalize_names().unwrap();
+        assert_eq!(p.name, "人民代表");
+        let ContestKind::Election(e) = &p.contests[0].kind else { panic!() };
+        assert_eq!((e.candidates[0].name.as_str(), e.candidates[0].surname.as_deref()), ("李娜", Some("李")));
+        let ContestKind::Confidence(v) = &p.contests[1].kind else { panic!() };
+        assert_eq!(v.members, ["李明"]);
+        let ContestKind::Motion(m) = &p.contests[2].kind else { panic!() };
+        assert_eq!(m.items, ["关于李娜的决议"]);
+        assert!(p.validate(&Ruleset::builtin("township-2020").unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_hidden_character_is_refused_with_its_contest_and_a_look_alike_is_a_duplicate() {
+        let mut p = poll(&["李娜", "王海"], &["李\u{200B}明"]);
+        let err = p.normalize_names().unwrap_err();
+        assert!(
+            matches!(&err, DefinitionError::BadName { contest, problem: NameProblem::Invisible('\u{200B}'), .. } if contest == "c"),
+            "{err:?}"
+        );
+        let mut p = poll(&["李娜", "\u{F9E1}娜"], &["李明"]);
+        p.normalize_names().unwrap();
+        let err = p.validate(&Ruleset::builtin("township-2020").unwrap()).unwrap_err();
+        assert!(matches!(err, DefinitionError::DuplicateName { .. }), "{err:?}");
+    }
+}
