@@ -25,13 +25,18 @@ pub fn roster_xlsx(data: &[u8]) {
 }
 
 /// At most [`MAX_ROWS`] rows; every imported delegate has a name that passes the
-/// name rule, a group and a card; cards are unique; no cell is longer than the
+/// name rule and is in its one form, a group and a card; cards are unique; no cell is longer than the
 /// bound or starts like a formula.
 fn check_import(import: &RosterImport) {
     assert!(import.rows.len() + import.errors.len() <= MAX_ROWS, "at most MAX_ROWS rows");
     let mut cards = HashSet::new();
     for row in &import.rows {
         assert!(name_problem(&row.name).is_none(), "an imported name passes the name rule: {:?}", row.name);
+        assert_eq!(
+            hallvote_tally::text::normalize_name(&row.name).as_deref(),
+            Ok(row.name.as_str()),
+            "an imported name is in its one form"
+        );
         assert!(!row.group.trim().is_empty() && !row.card.trim().is_empty(), "group and card are given");
         assert!(cards.insert(row.card.clone()), "cards are unique: {:?}", row.card);
         for cell in [&row.seq, &row.name, &row.ethnicity, &row.group, &row.unit, &row.card] {
