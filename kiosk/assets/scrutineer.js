@@ -13,6 +13,9 @@
   function base(){return '/api/polls/'+encodeURIComponent(poll.value)+'/';}
   function show(ok,text){
     out.hidden=!text;out.className=ok?'ok':'error';out.setAttribute('role',ok?'status':'alert');out.textContent=text;
+    // The answer stays at the top of the window (sticky): what is scrolled into view
+    // (by the keyboard's focus, or a link) stops below it, not under it.
+    document.documentElement.style.scrollPaddingTop=text?(out.offsetHeight+16)+'px':'';
   }
   async function call(method,path,body){
     if(!poll.value){show(false,D.no_polls);return null;}
