@@ -164,6 +164,14 @@ impl Browser {
     /// Clicks the element.
     pub async fn click(&self, css: &str) {
         let el = self.find(css).await;
+        // Brought to the middle of the window first, as a person looks at what they
+        // press: WebDriver's own scrolling puts it at the window's top edge, under a
+        // page's sticky bar (the scrutineer station's answer), which a person never is.
+        let centre = format!(
+            "const e = document.querySelector({}); if (e) e.scrollIntoView({{block: 'center'}}); return true;",
+            Value::from(css)
+        );
+        self.execute(&centre).await;
         self.cmd(Method::POST, &format!("/element/{el}/click"), Some(json!({}))).await;
     }
 
