@@ -43,8 +43,8 @@ pub use stations::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment,
 
 pub use accounts::{AccountView, Ended, LoginRequest, NewAccountBody, PasswordChange, Role, SessionInfo};
 pub use congress::{
-    AttendanceFigures, CardView, Congress, Delegate, Exclusion, ImportNote, NewCongress, NewExclusion, NewSession,
-    RefusedRow, RosterImported, RowProblemCode, Session,
+    AttendanceFigures, CardView, Congress, Delegate, DelegateStanding, Exclusion, ImportNote, NewCongress,
+    NewExclusion, NewSession, NewStatusChange, RefusedRow, RosterImported, RowProblemCode, Session, StatusChange,
 };
 pub use polls::{
     Appointee, Appointment, ContestView, FollowUp, FollowUpBody, OfficerView, OfficersView, PollDefinition,

@@ -37,6 +37,13 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
         ),
         (Method::GET, "/api/sessions/1/exclusions", None, vec![Role::Organiser, Role::Observer]),
         (Method::POST, "/api/sessions/1/exclusions/A2/withdraw", None, vec![Role::Organiser]),
+        (
+            Method::POST,
+            "/api/congresses/1/roster/A2/status-changes",
+            Some(json!({"status": "suspended", "effective": "2026-11-28", "reason": "被羁押", "document": "通知"})),
+            vec![Role::Organiser],
+        ),
+        (Method::GET, "/api/congresses/1/roster/A2/status-changes", None, vec![Role::Organiser, Role::Observer]),
         (Method::GET, "/api/poll-templates", None, vec![Role::Organiser]),
         (Method::GET, "/api/congresses", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
         (Method::GET, "/api/congresses/1/sessions", None, vec![Role::Organiser, Role::Desk, Role::Observer]),

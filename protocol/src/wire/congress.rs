@@ -89,8 +89,84 @@ pub struct Delegate {
     pub group: String,
     /// 工作单位及职务.
     pub unit: String,
-    /// `active`, or `lost:<reason>` when the delegate is no longer one.
-    pub status: String,
+    /// Whether the delegate holds the status now.
+    pub status: DelegateStanding,
+}
+
+/// A delegate's status on the roll: what expected (R1) and the desk go by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DelegateStanding {
+    /// Holds the status (有效): expected, and admitted at the desk.
+    Active,
+    /// The status has ended (代表资格终止): neither expected nor admitted.
+    Terminated,
+    /// Does not exercise the office for now (停止执行代表职务): neither expected
+    /// nor admitted until restored.
+    Suspended,
+}
+
+impl DelegateStanding {
+    /// The name stored and sent: `active`, `terminated`, `suspended`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Terminated => "terminated",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    /// The status of a stored name; an unknown one is not a status anyone holds.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "active" => Some(Self::Active),
+            "terminated" => Some(Self::Terminated),
+            "suspended" => Some(Self::Suspended),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /api/congresses/{id}/roster/{card}/status-changes` (organiser): a change
+/// of a delegate's status, as the document that decided it says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewStatusChange {
+    /// The new status.
+    pub status: DelegateStanding,
+    /// The date it takes effect, `YYYY-MM-DD`.
+    pub effective: String,
+    /// Why (e.g. 辞职被接受, 被羁押, 羁押解除).
+    pub reason: String,
+    /// The document it rests on (文件依据), e.g. 青组通〔2026〕12号.
+    pub document: String,
+}
+
+/// A recorded change of a delegate's status, as
+/// `GET /api/congresses/{id}/roster/{card}/status-changes` lists them, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusChange {
+    /// 代表证号.
+    pub card: String,
+    /// The status before.
+    pub from: DelegateStanding,
+    /// The status after.
+    pub status: DelegateStanding,
+    /// The date it takes effect, `YYYY-MM-DD`.
+    pub effective: String,
+    /// Why.
+    pub reason: String,
+    /// The document it rests on (文件依据).
+    pub document: String,
+    /// Who recorded it (an account's name).
+    pub actor: String,
+    /// When it was recorded (Unix seconds).
+    pub recorded_at: i64,
 }
 
 /// An approved exclusion (R1), as `GET /api/sessions/{id}/exclusions` lists them.
@@ -243,6 +319,21 @@ mod tests {
             "group": "机关代表团", "unit": "镇党委", "status": "active"});
         assert_eq!(serde_json::to_value(serde_json::from_value::<Delegate>(d.clone()).unwrap()).unwrap(), d);
         assert!(serde_json::from_value::<Delegate>(json!({"id": 1, "card": "QS15-001"})).is_err(), "a field missing");
+        let change = json!({"status": "terminated", "effective": "2026-11-28", "reason": "辞职被接受",
+            "document": "青组通〔2026〕12号"});
+        let c: NewStatusChange = serde_json::from_value(change.clone()).unwrap();
+        assert_eq!(c.status, DelegateStanding::Terminated);
+        assert_eq!(serde_json::to_value(&c).unwrap(), change);
+        assert!(
+            serde_json::from_value::<NewStatusChange>(json!({"status": "lost", "effective": "", "reason": "",
+            "document": ""}))
+            .is_err(),
+            "not a status"
+        );
+        for s in [DelegateStanding::Active, DelegateStanding::Terminated, DelegateStanding::Suspended] {
+            assert_eq!(DelegateStanding::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), json!(s.as_str()));
+        }
 
         let a = json!({"expected": 120, "present": 98, "quorum_met": true, "ruleset": "township-2020"});
         assert_eq!(serde_json::to_value(serde_json::from_value::<AttendanceFigures>(a.clone()).unwrap()).unwrap(), a);

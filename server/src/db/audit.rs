@@ -34,39 +34,10 @@ pub async fn append(store: &Store, at: i64, actor: &str, action: &str, detail: &
     loop {
         attempts += 1;
         let (_turn, mut tx) = store.begin_write().await?;
-        let last = sqlx::query("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-        let (seq, prev) = match last {
-            Some(row) => (row.try_get::<i64, _>("seq")? + 1, row.try_get::<Vec<u8>, _>("entry_hash")?),
-            None => (1, vec![0u8; 64]),
-        };
-        let hash = entry_hash(&prev, seq, at, actor, action, detail);
-        let inserted = sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, action, detail, prev_hash, entry_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(seq)
-        .bind(at)
-        .bind(actor)
-        .bind(action)
-        .bind(detail)
-        .bind(prev.clone())
-        .bind(hash.to_vec())
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {
+        match append_in(&mut tx, at, actor, action, detail).await {
+            Ok(entry) => {
                 tx.commit().await?;
-                return Ok(AuditEntry {
-                    seq,
-                    at,
-                    actor: actor.to_owned(),
-                    action: action.to_owned(),
-                    detail: detail.to_owned(),
-                    prev_hash: prev,
-                    entry_hash: hash.to_vec(),
-                });
+                return Ok(entry);
             }
             Err(e) if attempts < 20 && is_retryable(&e) => {
                 tx.rollback().await?;
@@ -76,7 +47,50 @@ pub async fn append(store: &Store, at: i64, actor: &str, action: &str, detail: &
     }
 }
 
-fn is_retryable(e: &sqlx::Error) -> bool {
+/// Appends an entry inside a transaction that writes what the entry records, so
+/// that both are kept or neither. A lost race for the next `seq` fails the
+/// transaction with an error [`is_retryable`] accepts: the caller runs it again.
+pub(crate) async fn append_in(
+    tx: &mut sqlx::AnyConnection,
+    at: i64,
+    actor: &str,
+    action: &str,
+    detail: &str,
+) -> Result<AuditEntry, sqlx::Error> {
+    let last =
+        sqlx::query("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *tx).await?;
+    let (seq, prev) = match last {
+        Some(row) => (row.try_get::<i64, _>("seq")? + 1, row.try_get::<Vec<u8>, _>("entry_hash")?),
+        None => (1, vec![0u8; 64]),
+    };
+    let hash = entry_hash(&prev, seq, at, actor, action, detail);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, detail, prev_hash, entry_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(seq)
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(detail)
+    .bind(prev.clone())
+    .bind(hash.to_vec())
+    .execute(&mut *tx)
+    .await?;
+    Ok(AuditEntry {
+        seq,
+        at,
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        detail: detail.to_owned(),
+        prev_hash: prev,
+        entry_hash: hash.to_vec(),
+    })
+}
+
+/// Whether a failed append lost a race (the next `seq` was taken, or PostgreSQL
+/// could not serialise it) and may be tried again on the new end of the chain.
+pub(crate) fn is_retryable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(db) => db.is_unique_violation() || db.code().as_deref() == Some("40001"),
         _ => false,

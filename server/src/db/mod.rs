@@ -11,6 +11,7 @@ pub mod audit;
 pub mod board;
 pub mod casting;
 pub mod congress;
+pub mod delegate_status;
 pub mod key_checks;
 pub mod polls;
 pub mod roster;

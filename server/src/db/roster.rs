@@ -26,7 +26,7 @@ pub struct DelegateRecord {
     pub group: String,
     /// 工作单位及职务.
     pub unit: String,
-    /// `active`, or `lost:<reason>`.
+    /// `active`, `terminated` or `suspended` (`db::delegate_status`).
     pub status: String,
 }
 
@@ -47,7 +47,8 @@ fn from_row(row: &AnyRow) -> Result<DelegateRecord, StoreError> {
 }
 
 /// Imports rows into a congress's roll in one transaction: a new card is added,
-/// a known card's details are updated (its status is kept). Returns (added, updated).
+/// a known card's details are updated (its status is kept: it changes only by a
+/// recorded change, `db::delegate_status`). Returns (added, updated).
 pub async fn import(store: &Store, congress_id: i64, rows: &[RosterRow]) -> Result<(usize, usize), StoreError> {
     let (_turn, mut tx) = store.begin_write().await?;
     let (mut added, mut updated) = (0, 0);

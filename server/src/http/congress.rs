@@ -311,7 +311,7 @@ async fn get_roster(
                 ethnicity: d.ethnicity,
                 group: d.group,
                 unit: d.unit,
-                status: d.status,
+                status: crate::db::delegate_status::standing(&d.status),
             })
             .collect(),
     ))

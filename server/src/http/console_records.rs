@@ -1,8 +1,11 @@
-//! The console's record pages, read-only: `GET /congresses/{id}/roster`, a congress's
-//! roll of delegates with a search by card or name; `GET /audit`, the audit log,
-//! newest first, a page at a time. Server-rendered in the request's language
-//! (`?lang=en` switches and remembers it); the search and the local times are the
-//! page's script (`roster.js`, `audit.js`), the page reads without it.
+//! The console's record pages: `GET /congresses/{id}/roster`, a congress's roll of
+//! delegates with a search by card or name and each delegate's status in words,
+//! where the organiser records a change of status (a form per row that calls
+//! `POST /api/congresses/{id}/roster/{card}/status-changes`); `GET /audit`, the
+//! audit log, newest first, a page at a time. Server-rendered in the request's
+//! language (`?lang=en` switches and remembers it); the search, the status form and
+//! the local times are the page's script (`roster.js`, `audit.js`), the pages read
+//! without it.
 
 use crate::api::prelude::*;
 use askama::Template;
@@ -15,9 +18,12 @@ use super::AppState;
 use super::extract::Query;
 use super::support::lang::{LangSwitch, lang_tag, page_lang, remember_lang};
 use super::support::load::load_congress;
+use super::support::session::Authenticated;
 use crate::ApiError;
+use crate::db::delegate_status::{DelegateStanding, standing};
 use crate::db::{audit, roster};
 use crate::i18n::RequestLang;
+use crate::standing::standing_words;
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -27,7 +33,7 @@ pub fn router() -> Api {
                 const ROUTE: Route = at(Get, "/congresses/{id}/roster", "roster", Access::Roles(ROLL_READERS))
                     .says(
                         "The roll of delegates, as a page",
-                        "代表名册页面：代表证号、姓名、代表团、状态，可按代表证号或姓名查找。",
+                        "代表名册页面：代表证号、姓名、代表团、状态，可按代表证号或姓名查找；会务组可在此登记代表资格变动。",
                     )
                     .query(LANG)
                     .answers(Answer::Html);
@@ -68,6 +74,7 @@ const AUDIT_PAGE: i64 = 100;
 
 async fn roster_page(
     State(state): State<AppState>,
+    auth: Authenticated,
     RequestLang(lang): RequestLang,
     Path(id): Path<i64>,
     Query(q): Query<RosterQuery>,
@@ -80,14 +87,19 @@ async fn roster_page(
     let rows = roll
         .into_iter()
         .map(|d| {
-            let status = match d.status.strip_prefix("lost:") {
-                None if d.status == "active" => t("有效", "valid").to_owned(),
-                None => d.status.clone(),
-                Some(reason) if reason.trim().is_empty() => t("代表证已作废", "card void").to_owned(),
-                Some(reason) => format!("{}{}", t("代表证已作废：", "card void: "), reason.trim()),
-            };
+            let standing = standing(&d.status);
+            let status = standing_words(standing).get(lang).to_owned();
             let search = format!("{} {}", d.card, d.name).to_lowercase();
-            RosterRow { active: d.status == "active", card: d.card, name: d.name, group: d.group, status, search }
+            let active = standing == DelegateStanding::Active;
+            RosterRow {
+                active,
+                standing: standing.as_str(),
+                card: d.card,
+                name: d.name,
+                group: d.group,
+                status,
+                search,
+            }
         })
         .collect::<Vec<_>>();
     let page = RosterPage {
@@ -103,6 +115,30 @@ async fn roster_page(
         name: t("姓名", "Name"),
         group: t("代表团", "Delegation"),
         status: t("状态", "Status"),
+        active_words: standing_words(DelegateStanding::Active).get(lang).to_owned(),
+        change: (auth.account.role == Role::Organiser).then(|| StatusForm {
+            api: format!("/api/congresses/{}/roster/", c.id),
+            action: t("操作", "Action"),
+            button: t("登记资格变动", "Record a status change"),
+            heading: t("登记资格变动：{name}（{card}）", "Record a status change: {name} ({card})"),
+            new_status: t("新的状态", "New status"),
+            choices: [DelegateStanding::Terminated, DelegateStanding::Suspended, DelegateStanding::Active]
+                .into_iter()
+                .map(|s| {
+                    let words = match s {
+                        DelegateStanding::Active => t("恢复（有效）", "Restored (active)").to_owned(),
+                        other => standing_words(other).get(lang).to_owned(),
+                    };
+                    (s.as_str(), words)
+                })
+                .collect(),
+            effective: t("生效日期", "Effective date"),
+            reason: t("原因", "Reason"),
+            document: t("文件依据", "Document reference"),
+            submit: t("登记", "Record"),
+            cancel: t("取消", "Cancel"),
+            done: t("已登记：{name}的状态现为“{status}”。", "Recorded: {name}'s status is now “{status}”."),
+        }),
         rows,
     };
     let html = crate::templates::render(&page)?;
@@ -199,7 +235,31 @@ struct RosterPage {
     name: &'static str,
     group: &'static str,
     status: &'static str,
+    /// "Active" in words (what the script writes in a restored delegate's row).
+    active_words: String,
+    /// The status change form, for the organiser only.
+    change: Option<StatusForm>,
     rows: Vec<RosterRow>,
+}
+
+/// The form in which the organiser records a change of a delegate's status.
+struct StatusForm {
+    /// `/api/congresses/{id}/roster/`: the script adds `{card}/status-changes`.
+    api: String,
+    action: &'static str,
+    button: &'static str,
+    /// `{name}` and `{card}`: the delegate the form is open for.
+    heading: &'static str,
+    new_status: &'static str,
+    /// (stored name, words) of each status the form offers.
+    choices: Vec<(&'static str, String)>,
+    effective: &'static str,
+    reason: &'static str,
+    document: &'static str,
+    submit: &'static str,
+    cancel: &'static str,
+    /// `{name}` and `{status}`: what the page says once the change is recorded.
+    done: &'static str,
 }
 
 /// One delegate on the roll.
@@ -207,7 +267,10 @@ struct RosterRow {
     card: String,
     name: String,
     group: String,
+    /// The status in words.
     status: String,
+    /// The stored status name (`active`, `terminated`, `suspended`).
+    standing: &'static str,
     active: bool,
     /// Card and name in lower case, what the search matches.
     search: String,

@@ -17,6 +17,7 @@ use crate::auth::Role;
 use crate::db::attendance::{self, Movement};
 use crate::db::roster;
 use crate::db::{congress, polls};
+use crate::standing::standing_admits;
 use crate::stations_protocol::StationKind;
 use hallvote_protocol::wire::{DeskAnswer, DeskPoll, DeskSession, Movement as Moved};
 
@@ -37,6 +38,7 @@ pub fn router() -> Api {
                             (400, "card_qr_forged"),
                             (404, "not_a_delegate"),
                             (409, "delegate_status_lost"),
+                            (409, "delegate_suspended"),
                             (409, "delegate_excluded"),
                         ]);
                 ROUTE
@@ -56,6 +58,7 @@ pub fn router() -> Api {
                             (400, "card_qr_forged"),
                             (404, "not_a_delegate"),
                             (409, "delegate_status_lost"),
+                            (409, "delegate_suspended"),
                         ]);
                 ROUTE
             },
@@ -103,6 +106,7 @@ pub fn router() -> Api {
                             (400, "card_qr_forged"),
                             (404, "not_a_delegate"),
                             (409, "delegate_status_lost"),
+                            (409, "delegate_suspended"),
                             (409, "delegate_excluded"),
                         ]);
                 ROUTE
@@ -122,6 +126,7 @@ pub fn router() -> Api {
                             (400, "card_qr_forged"),
                             (404, "not_a_delegate"),
                             (409, "delegate_status_lost"),
+                            (409, "delegate_suspended"),
                         ]);
                 ROUTE
             },
@@ -159,14 +164,7 @@ async fn move_delegate(
             "This card is not a delegate of this congress.",
         )
     })?;
-    if d.status != "active" {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "delegate_status_lost",
-            "该代表的代表资格已终止，不能报到。",
-            "This delegate no longer holds the status of delegate and cannot check in.",
-        ));
-    }
+    standing_admits(&d)?;
     if m == Movement::Arrive && roster::exclusions(&state.store, s.id).await?.iter().any(|e| e.card == d.card) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -13,6 +13,7 @@ pub mod ceremony_outcome;
 pub mod congress;
 pub mod console;
 pub mod console_records;
+pub mod delegate_status;
 pub mod desk;
 pub mod display;
 pub mod display_feed;
@@ -173,6 +174,7 @@ pub fn api() -> Api {
         .merge(auth::router())
         .merge(audit::router())
         .merge(congress::router())
+        .merge(delegate_status::router())
         .merge(desk::router())
         .merge(display::router())
         .merge(cards::router())

@@ -55,6 +55,7 @@ pub async fn issue(
             &format!("Card {card} is not on this congress's roll."),
         )
     })?;
+    crate::standing::standing_admits(&delegate)?;
     if !attendance::present_cards(store, session.id).await?.contains(&delegate.card) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -88,10 +88,14 @@ mod tests {
         let ids: Vec<String> = (3..=82).map(|i| format!("QS15-{i:03}")).collect();
         let mut checked: Vec<&str> = ids.iter().map(String::as_str).collect();
         checked.push("QS15-003"); // a repeated scan counts once
-        let s = AttendanceSnapshot::freeze(&r, &ex, checked).unwrap();
+        let s = AttendanceSnapshot::freeze(&r, &ex, checked.clone()).unwrap();
         assert_eq!(s, AttendanceSnapshot { expected: 99, present: 80 });
         let t2020 = Ruleset::builtin("township-2020").unwrap();
         assert!(s.quorum_met(&t2020), "80·5 = 400 ≥ 99·4 = 396");
+        // One more who does not exercise the office for now (停止执行代表职务) is not expected.
+        r.delegates[100].status = DelegateStatus::Suspended;
+        let s = AttendanceSnapshot::freeze(&r, &ex, checked).unwrap();
+        assert_eq!(s, AttendanceSnapshot { expected: 98, present: 80 });
     }
 
     #[test]

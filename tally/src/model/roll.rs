@@ -39,6 +39,10 @@ pub enum DelegateStatus {
     Active,
     /// No longer a delegate (代表资格终止); not counted in the roll.
     Lost(LossReason),
+    /// Still a delegate, but not exercising the office for now (停止执行代表职务,
+    /// e.g. while detained: RULES "The body"): neither expected nor admitted until
+    /// the status is restored.
+    Suspended,
 }
 
 /// Why a delegate lost the status (RULES "The body").

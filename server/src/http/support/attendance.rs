@@ -4,11 +4,14 @@
 //! its ballot are the same delegates).
 
 use hallvote_tally::Ruleset;
-use hallvote_tally::model::{AttendanceSnapshot, Delegate, DelegateStatus, Exclusion, ExclusionReason, Roll};
+use hallvote_tally::model::{
+    AttendanceSnapshot, Delegate, DelegateStatus, Exclusion, ExclusionReason, LossReason, Roll,
+};
 use serde_json::Value;
 
 use crate::ApiError;
 use crate::db::congress::Session;
+use crate::db::delegate_status::{DelegateStanding, standing};
 use crate::db::{attendance, roster};
 use crate::http::AppState;
 pub use hallvote_protocol::wire::AttendanceFigures;
@@ -26,10 +29,11 @@ pub async fn attendance_figures_at(state: &AppState, s: &Session, mark: i64) -> 
             .await?
             .into_iter()
             .map(|d| Delegate {
-                status: if d.status == "active" {
-                    DelegateStatus::Active
-                } else {
-                    DelegateStatus::Lost(hallvote_tally::model::LossReason::Other)
+                status: match standing(&d.status) {
+                    DelegateStanding::Active => DelegateStatus::Active,
+                    DelegateStanding::Suspended => DelegateStatus::Suspended,
+                    // The reason is words in the change's record, not a category.
+                    DelegateStanding::Terminated => DelegateStatus::Lost(LossReason::Other),
                 },
                 id: d.card,
                 name: d.name,
@@ -38,9 +42,16 @@ pub async fn attendance_figures_at(state: &AppState, s: &Session, mark: i64) -> 
             })
             .collect(),
     };
+    // Only delegates who hold the status count (R1, R2): an exclusion of someone
+    // whose status ended or is suspended is moot until a restoration, and a check-in
+    // the log still holds for them (a change made between a poll's mark and this
+    // reading) does not make them present.
+    let active: std::collections::HashSet<&str> = roll.active().map(|d| d.id.as_str()).collect();
+    let holds = |card: &str| active.contains(card);
     let exclusions: Vec<Exclusion> = roster::exclusions(&state.store, s.id)
         .await?
         .into_iter()
+        .filter(|e| holds(&e.card))
         .map(|e| Exclusion {
             delegate: e.card,
             reason: serde_json::from_value(Value::from(e.reason)).unwrap_or(ExclusionReason::Other),
@@ -48,7 +59,8 @@ pub async fn attendance_figures_at(state: &AppState, s: &Session, mark: i64) -> 
         })
         .collect();
     let present = attendance::present_cards_at(&state.store, s.id, mark).await?;
-    let snapshot = AttendanceSnapshot::freeze(&roll, &exclusions, present.iter().map(String::as_str))
+    let present = present.iter().map(String::as_str).filter(|card| holds(card));
+    let snapshot = AttendanceSnapshot::freeze(&roll, &exclusions, present)
         .map_err(|e| ApiError::internal(format!("attendance inconsistent: {e:?}")))?;
     let ruleset = Ruleset::builtin(&s.ruleset).map_err(|e| ApiError::internal(format!("{e:?}")))?;
     Ok(AttendanceFigures {
