@@ -56,6 +56,36 @@ async fn an_organiser_reads_the_roll_and_the_audit_log_and_makes_a_poll_of_two_c
     Box::pin(walk()).await;
 }
 
+/// Issue 18, item 3: the organiser records on the roll page that 刘洋 (L00004) is no
+/// longer a delegate: the row's button opens the form, the row then says so in
+/// words, and the server kept the change with its date, reason and document.
+async fn record_status_change(b: &Browser, hall: &support::Hall, cid: i64) {
+    b.click("#roster tr[data-card='L00004'] button.status-change").await;
+    b.wait_element("#status-dialog[open]").await;
+    assert!(text_of(b, "#status-heading").await.contains("刘洋（L00004）"));
+    let chosen = b.execute("return document.getElementById('status-new').value;").await;
+    assert_eq!(chosen, "terminated", "the form offers a change from the delegate's own status");
+    b.execute("document.getElementById('status-effective').value = '2026-11-28'; return true;").await;
+    b.type_into("#status-reason", "辞职被接受").await;
+    b.type_into("#status-document", "青组通〔2026〕12号").await;
+    assert_accessible(b, "roll, status form (zh-CN)").await;
+    b.screenshot("console-roster-status-form-zh").await;
+    b.click("#status-submit").await;
+    wait_text(b, "#note", "已登记：刘洋的状态现为“代表资格终止”").await;
+    let row = text_of(b, "#roster tr[data-card='L00004']").await;
+    assert!(row.contains("代表资格终止"), "{row}");
+    let path = format!("/api/congresses/{cid}/roster/L00004/status-changes");
+    let kept = hall.org.call::<Value>(http::Method::GET, &path, None).await.unwrap();
+    assert_eq!(kept.as_array().map(Vec::len), Some(1), "{kept}");
+    assert_eq!((kept[0]["status"].as_str(), kept[0]["effective"].as_str()), (Some("terminated"), Some("2026-11-28")));
+    assert_eq!(kept[0]["document"], "青组通〔2026〕12号");
+    // The page drawn anew says the same.
+    b.goto(&format!("{}/congresses/{cid}/roster", hall.url)).await;
+    b.wait_element("#roster-search").await;
+    let row = text_of(b, "#roster tr[data-card='L00004']").await;
+    assert!(row.contains("代表资格终止"), "{row}");
+}
+
 async fn walk() {
     let names: Vec<String> = ["王芳", "李娜", "Zhang Wei", "刘洋"].iter().map(|s| (*s).to_owned()).collect();
     let hall = support::hall_with_roster(&names, support::poll_definition()).await;
@@ -148,6 +178,7 @@ async fn walk() {
     assert_eq!(shown_rows(&b).await.len(), 4);
     assert_accessible(&b, "roll (zh-CN)").await;
     b.screenshot("console-roster-zh").await;
+    record_status_change(&b, &hall, cid).await;
     b.goto(&format!("{}/congresses/{cid}/roster?lang=en", hall.url)).await;
     b.wait_element("#roster-search").await;
     assert!(text_of(&b, "h1").await.starts_with("Roll of delegates"));

@@ -3,8 +3,8 @@
 //! the card (check-in and issuance) with its own code, while the open poll keeps
 //! the figures it froze; a suspension is refused with another code; a restoration
 //! makes the delegate expected again, and they check in anew; every change is
-//! kept in the history and in the audit log; the roll page says each status in
-//! words and offers the organiser alone the form.
+//! kept in the history (append-only) and in the audit log; the roll page says each
+//! status in words and offers the organiser alone the form.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -77,6 +77,10 @@ async fn a_status_change_moves_expected_and_the_desk_but_not_an_open_polls_figur
     Box::pin(terminate_and_refuse(&h)).await;
     Box::pin(suspend_and_restore(&h)).await;
     Box::pin(history_audit_and_roll_page(&h)).await;
+    // The history is append-only in the schema, as the attendance log is.
+    for sql in ["UPDATE delegate_status_changes SET reason = 'x'", "DELETE FROM delegate_status_changes"] {
+        assert!(sqlx::query(sql).execute(store.pool()).await.is_err(), "{sql}");
+    }
 }
 
 /// QS15-001 is terminated while the poll is open.
