@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::lifecycle::PollState;
 
 pub mod accounts;
+mod attendees;
 mod ceremony;
 mod congress;
 mod desk;
@@ -32,6 +33,7 @@ mod results;
 mod schema;
 mod stations;
 
+pub use attendees::{Attendee, AttendeeCheckedIn, AttendeeKind, AttendeeLookup, NewAttendee};
 pub use ceremony::{
     CeremonyOutcome, CeremonyView, ConfirmRequest, Confirmed, DealingRequest, Indexed, KeyCheckAnswer, KeyCheckPassed,
     KeyCheckTest, RecipientRequest, SealedShare, StationOffice,

@@ -55,6 +55,15 @@ function overview(f) {
   q.id = "quorum";
   figs.append(q);
   s.append(figs);
+  // 列席 and 旁听 apart from the delegates: in the hall, without a vote, never in 实到.
+  const guests = [];
+  if (f.attending) guests.push(W.attending.replace("{n}", f.attending));
+  if (f.observing) guests.push(W.observing.replace("{n}", f.observing));
+  if (guests.length) {
+    const g = el("p", "attendees", guests.join(W.comma));
+    g.id = "attendees";
+    s.append(g);
+  }
   const ul = el("ul", "polls");
   ul.id = "polls";
   for (const [name, state] of f.polls) {

@@ -44,6 +44,19 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             vec![Role::Organiser],
         ),
         (Method::GET, "/api/congresses/1/roster/A2/status-changes", None, vec![Role::Organiser, Role::Observer]),
+        (
+            Method::POST,
+            "/api/sessions/1/attendees",
+            Some(json!({"number": "LX1", "name": "周敏", "kind": "attending"})),
+            vec![Role::Organiser],
+        ),
+        (Method::GET, "/api/sessions/1/attendees", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
+        (
+            Method::POST,
+            "/api/sessions/1/attendees/checkin",
+            Some(json!({"query": "LX1"})),
+            vec![Role::Desk, Role::Organiser],
+        ),
         (Method::GET, "/api/poll-templates", None, vec![Role::Organiser]),
         (Method::GET, "/api/congresses", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
         (Method::GET, "/api/congresses/1/sessions", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
@@ -125,6 +138,7 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
         (Method::GET, "/api/station/sessions/1/attendance", vec![Desk]),
         (Method::POST, "/api/station/sessions/1/checkin", vec![Desk]),
         (Method::POST, "/api/station/sessions/1/checkout", vec![Desk]),
+        (Method::POST, "/api/station/sessions/1/attendees/checkin", vec![Desk]),
         (Method::GET, "/api/station/polls/1/ballot", vec![Booth, Desk]),
         (
             Method::GET,

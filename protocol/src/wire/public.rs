@@ -146,6 +146,12 @@ pub struct Figures {
     pub present: u32,
     /// Whether the quorum of the session's ruleset is met.
     pub quorum_met: bool,
+    /// 列席 checked in: in the hall without a vote, never counted in present.
+    #[serde(default)]
+    pub attending: u32,
+    /// 旁听 checked in.
+    #[serde(default)]
+    pub observing: u32,
     /// The polls: name and state.
     pub polls: Vec<(String, PollState)>,
     /// Ballots issued and cast in the polls being voted on or counted.
@@ -302,13 +308,14 @@ mod tests {
 
         let f: Figures = round_trip(
             json!({"session": "第三次会议", "expected": 120, "present": 98, "quorum_met": true,
-            "polls": [["选举", "open"]], "turnout": [{"poll": "选举", "state": "open", "expected": 120, "present": 97, "issued": 90, "cast": 88}],
+            "attending": 6, "observing": 2, "polls": [["选举", "open"]], "turnout": [{"poll": "选举", "state": "open", "expected": 120, "present": 97, "issued": 90, "cast": 88}],
             "results": [{"poll": "决议", "charts": "<figure></figure>"}],
             "boards": [{"poll": "选举", "fingerprint": "ABCDE", "size": 0, "root": "", "head": null},
                 {"poll": "选举", "fingerprint": "ABCDE", "size": 3, "root": "0a0b0c0d", "head": "HVHEAD1:x"}]}),
         );
         assert_eq!(f.polls[0].1, PollState::Open);
         assert_eq!((f.present, f.turnout[0].present), (98, 97), "the session's 实到 now, the poll's at its opening");
+        assert_eq!((f.attending, f.observing), (6, 2), "列席 and 旁听 apart from 实到");
 
         let a: AuditPage = round_trip(json!({"entries": [{"seq": 1, "at": 1764288000, "actor": "org",
             "action": "poll.open", "detail": "选举", "prev_hash": "00ff", "entry_hash": "abcd"}], "chain_verified": true}));

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod attendance;
+pub mod attendees;
 pub mod audit;
 pub mod board;
 pub mod casting;

@@ -102,6 +102,7 @@ async fn load(state: &AppState, session_id: i64, lang: Lang) -> Result<Figures, 
     let s = load_session(state, session_id).await?;
     let c = load_congress(state, s.congress_id).await?;
     let a = attendance_figures(state, &s).await?;
+    let (attending, observing) = crate::db::attendees::arrived_counts(&state.store, s.id).await?;
     let records = polls::of_session(&state.store, s.id).await?;
     let (turnout, results) = super::support::figures::display_figures(state, &records, lang).await?;
     let boards = boards(state, &records).await?;
@@ -114,6 +115,8 @@ async fn load(state: &AppState, session_id: i64, lang: Lang) -> Result<Figures, 
         expected: a.expected,
         present: a.present,
         quorum_met: a.quorum_met,
+        attending,
+        observing,
         polls,
         turnout,
         results,
@@ -219,6 +222,10 @@ struct DisplayTexts {
     frozen: &'static str,
     met: &'static str,
     not_met: &'static str,
+    /// `{n}` 列席 checked in, shown apart from 实到 (they have no vote).
+    attending: &'static str,
+    /// `{n}` 旁听 checked in.
+    observing: &'static str,
     states: serde_json::Value,
     polls: &'static str,
     no_polls: &'static str,
@@ -255,6 +262,8 @@ impl DisplayTexts {
             ),
             met: t("已达到法定人数", "Quorum met"),
             not_met: t("未达到法定人数", "Quorum not met"),
+            attending: t("列席 {n} 人", "Attending without a vote: {n}"),
+            observing: t("旁听 {n} 人", "Observers: {n}"),
             states: crate::lifecycle::words(lang),
             polls: t("投票事项", "Polls"),
             no_polls: t("尚无投票事项", "No polls yet"),

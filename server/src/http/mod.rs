@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod attendees;
 pub mod audit;
 pub mod auth;
 pub mod board_checks;
@@ -176,6 +177,7 @@ pub fn api() -> Api {
         .merge(congress::router())
         .merge(delegate_status::router())
         .merge(desk::router())
+        .merge(attendees::router())
         .merge(display::router())
         .merge(cards::router())
         .merge(polls::router())

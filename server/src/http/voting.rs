@@ -50,6 +50,7 @@ pub fn router() -> Api {
                             (400, "card_qr_unreadable"),
                             (400, "card_qr_forged"),
                             (404, "not_a_delegate"),
+                            (409, "attendee_no_ballot"),
                             (409, "delegate_status_lost"),
                             (409, "delegate_suspended"),
                             (409, "not_present"),

@@ -10,7 +10,7 @@ use crate::ApiError;
 use crate::casting::{PollContext, open_credential_key};
 use crate::db::casting::{self, IssueError, PollRun};
 use crate::db::congress::Session;
-use crate::db::{Store, attendance, roster};
+use crate::db::{Store, attendance, attendees, roster};
 use crate::i18n::Lang;
 
 /// A credential issued: to whom (the desk shows the name), and the blind signature.
@@ -47,14 +47,26 @@ pub async fn issue(
     blinded: &[u8],
 ) -> Result<Issued, ApiError> {
     let id = run.id;
-    let delegate = roster::by_card(store, session.congress_id, card).await?.ok_or_else(|| {
-        ApiError::new(
+    let Some(delegate) = roster::by_card(store, session.congress_id, card).await? else {
+        // A 列席 or 旁听 pass typed or scanned by mistake: say why there is no ballot.
+        if let [one] = attendees::find(store, session.id, card).await?.as_slice() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "attendee_no_ballot",
+                &format!("{}（证号 {}）是列席或旁听人员，不是代表，不发选票。", one.attendee.name, one.attendee.number),
+                &format!(
+                    "{} (pass {}) attends without a vote and is never issued a ballot.",
+                    one.attendee.name, one.attendee.number
+                ),
+            ));
+        }
+        return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "not_a_delegate",
             &format!("代表证号 {card} 不在本届代表名册中。"),
             &format!("Card {card} is not on this congress's roll."),
-        )
-    })?;
+        ));
+    };
     crate::standing::standing_admits(&delegate)?;
     if !attendance::present_cards(store, session.id).await?.contains(&delegate.card) {
         return Err(ApiError::new(
