@@ -81,6 +81,18 @@ impl Desk {
         crate::booth::decode_answer(&a)
     }
 
+    /// Checks in someone who attends `session` without a vote (列席, 旁听), found by
+    /// pass number or name: the server's answer says who, and that no ballot is issued.
+    pub async fn attendee_check_in(&self, session: i64, query: &str) -> Result<wire::AttendeeCheckedIn, BoothError> {
+        let path = format!("/api/station/sessions/{session}/attendees/checkin");
+        let body = wire::AttendeeLookup { query: query.trim().to_owned() };
+        let a = self.link().call_json(Method::POST, &path, &body).await.map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        crate::booth::decode_answer(&a)
+    }
+
     /// A desk talking to the server over `link` (signed as a desk station).
     pub fn new(link: Link) -> Self {
         Self { ballots: Booth::new(link) }

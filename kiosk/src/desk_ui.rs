@@ -79,6 +79,7 @@ impl DeskApp {
             .route("/session", post(choose_session))
             .route("/scan", post(scan))
             .route("/depart", post(depart))
+            .route("/attendee", post(attendee))
             .route("/print/{n}/{size}", get(print))
             .route("/credential/{n}", get(credential_png))
             .route("/done", post(done))
@@ -255,6 +256,31 @@ async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Strin
             let msg = Words::of(lang).departure(d.status, &d.name, &d.card);
             render_with(&app, &s, None, Some(&msg)).await
         }
+        Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
+    }
+}
+
+/// Checks in a 列席 or 旁听 attendee: the server's answer (who, and no ballot) is the
+/// notice; nothing is issued.
+async fn attendee(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    if let Some(r) = refuse_cross_site(&headers) {
+        return r;
+    }
+    let mut s = app.screen().await;
+    s.delegate = None;
+    s.issued.clear();
+    let lang = s.lang;
+    let query = f.get("attendee").map(String::as_str).unwrap_or_default();
+    let sessions = match app.desk.sessions().await {
+        Ok(v) => v,
+        Err(e) => return render(&app, &s, Some(&say(lang, &e))).await,
+    };
+    let Some(session) = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first())
+    else {
+        return render(&app, &s, Some(Words::of(lang).no_session)).await;
+    };
+    match app.desk.attendee_check_in(session.id, query).await {
+        Ok(answer) => render_with(&app, &s, None, Some(&answer.message)).await,
         Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
     }
 }

@@ -45,6 +45,10 @@ pub struct Desk {
     pub check_in: &'static str,
     /// Records a departure.
     pub depart: &'static str,
+    /// The field for a 列席 or 旁听 pass number or name.
+    pub attendee_label: &'static str,
+    /// Checks a 列席 or 旁听 attendee in (no ballot).
+    pub attendee_check_in: &'static str,
     /// Checked in, and no poll is open.
     pub no_poll_open: &'static str,
     /// A credential number the desk does not hold.
@@ -142,6 +146,8 @@ const ZH: Desk = Desk {
     scan_label: "扫描代表证二维码，或输入代表证号",
     check_in: "报到并发放选票",
     depart: "登记离场",
+    attendee_label: "列席、旁听人员：输入证号或姓名（不发选票）",
+    attendee_check_in: "列席、旁听报到",
     no_poll_open: "已报到。目前没有正在进行的投票，无需发放选票。",
     no_credential: "没有这张选票凭证。",
     credential: "选票凭证",
@@ -170,6 +176,8 @@ const EN: Desk = Desk {
     scan_label: "Scan the delegate card, or type the card number",
     check_in: "Check in and issue ballots",
     depart: "Record a departure",
+    attendee_label: "Attending without a vote, or observing: type the pass number or the name (no ballot)",
+    attendee_check_in: "Check in without a vote",
     no_poll_open: "Checked in. No poll is open, so no ballot is issued.",
     no_credential: "No such credential.",
     credential: "Ballot credential",
