@@ -54,11 +54,13 @@ async fn click(b: &Browser, css: &str) {
 }
 
 /// Whether the element is within the window as scrolled now (a message next to the
-/// button pressed, not at the top of a page the person is scrolled far below).
+/// button pressed, not at the top of a page the person is scrolled far below). Edges
+/// are compared to the pixel: a scroll that brings an element to the window's edge
+/// leaves it a fraction of a pixel over when the page's heights are not whole pixels.
 async fn in_view(b: &Browser, css: &str) -> bool {
     let script = format!(
         "const r = document.querySelector({}).getBoundingClientRect(); \
-         return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;",
+         return r.height > 0 && Math.round(r.top) >= 0 && Math.round(r.bottom) <= window.innerHeight;",
         Value::from(css)
     );
     b.execute(&script).await.as_bool().unwrap_or(false)

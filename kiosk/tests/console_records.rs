@@ -86,6 +86,23 @@ async fn record_status_change(b: &Browser, hall: &support::Hall, cid: i64) {
     assert!(row.contains("代表资格终止"), "{row}");
 }
 
+/// Issue 18, item 3: the organiser registers a 列席 attendee on the session page;
+/// the list says when the desk has checked them in.
+async fn register_attendee(b: &Browser, hall: &support::Hall) {
+    b.wait_element("#at-number").await;
+    b.type_into("#at-number", "LX-01").await;
+    b.type_into("#at-name", "周敏").await;
+    b.type_into("#at-unit", "镇纪委").await;
+    b.execute("document.getElementById('attendee').requestSubmit(); return true;").await;
+    wait_text(b, "#note", "已登记 周敏（证号 LX-01）").await;
+    wait_text(b, "#attendee-LX-01", "LX-01 周敏（镇纪委），列席，未报到").await;
+    let path = format!("/api/sessions/{}/attendees/checkin", hall.session);
+    let answer =
+        hall.org.call::<Value>(http::Method::POST, &path, Some(serde_json::json!({"query": "LX-01"}))).await.unwrap();
+    assert_eq!(answer["newly"], true, "{answer}");
+    wait_text(b, "#attendee-LX-01", "已报到").await;
+}
+
 async fn walk() {
     let names: Vec<String> = ["王芳", "李娜", "Zhang Wei", "刘洋"].iter().map(|s| (*s).to_owned()).collect();
     let hall = support::hall_with_roster(&names, support::poll_definition()).await;
@@ -203,6 +220,7 @@ async fn walk() {
     b.wait_element("#roster-link").await;
     let href = b.execute("return document.getElementById('roster-link').getAttribute('href');").await;
     assert_eq!(href, format!("/congresses/{cid}/roster"));
+    register_attendee(&b, &hall).await;
     b.wait_element("#np-template option[value=by_election]").await;
     b.execute(
         "const s = document.getElementById('np-template'); s.value = 'by_election'; \

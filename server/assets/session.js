@@ -391,6 +391,26 @@ $("new-poll").addEventListener("submit", async (ev) => {
   } catch (e) { showError(e.message, ev.target); }
 });
 
+// 列席 and 旁听: who is registered, and whether they have checked in at the desk.
+async function loadAttendees() {
+  let list = [];
+  try { list = await api("GET", "/api/sessions/" + SESSION + "/attendees"); } catch (e) { return; }
+  $("attendees").replaceChildren(...list.map((a) => el("li", T.attendee_item.replace("{number}", a.number)
+    .replace("{name}", a.name).replace("{unit}", a.unit || "—").replace("{kind}", T.attendee_kinds[a.kind] || a.kind)
+    .replace("{state}", a.checked_in ? T.attendee_in : T.attendee_out), { id: "attendee-" + a.number })));
+}
+
+$("attendee").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    const a = await api("POST", "/api/sessions/" + SESSION + "/attendees", { number: $("at-number").value.trim(),
+      name: $("at-name").value.trim(), unit: $("at-unit").value.trim(), kind: $("at-kind").value });
+    showNote(T.attendee_registered.replace("{name}", a.name).replace("{number}", a.number));
+    $("at-number").value = ""; $("at-name").value = ""; $("at-unit").value = "";
+    await loadAttendees();
+  } catch (e) { showError(e.message, ev.target); }
+});
+
 $("exclusion").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   try {
@@ -433,6 +453,7 @@ async function start() {
   } catch (e) { $("new-poll").hidden = true; }
   await loadFigures();
   await loadExclusions();
+  await loadAttendees();
   await loadStations();
   await loadPolls();
 }
@@ -441,6 +462,7 @@ async function start() {
 // at the stations, a poll decrypted or signed), unless a poll's form has been filled in.
 async function watch() {
   await loadFigures();
+  await loadAttendees();
   try {
     const seen = pollLoads;
     const polls = await api("GET", "/api/sessions/" + SESSION + "/polls");
