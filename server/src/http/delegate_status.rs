@@ -62,9 +62,6 @@ pub fn router() -> Api {
         )
 }
 
-/// The longest reason or document reference kept.
-const MAX_TEXT_CHARS: usize = 200;
-
 async fn record_change(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -87,16 +84,10 @@ async fn record_change(
         if text.is_empty() {
             return Err(invalid("invalid_value", &format!("请填写{zh}。"), &format!("Give the {en}.")));
         }
+        // The checks of a name: no control or invisible characters, at most 100 characters.
         if let Some(p) = hallvote_tally::text::name_problem(text) {
             let t = p.text();
             return Err(invalid("invalid_value", &format!("{zh}{}。", t.zh), &format!("The {en} {}.", t.en)));
-        }
-        if text.chars().count() > MAX_TEXT_CHARS {
-            return Err(invalid(
-                "invalid_value",
-                &format!("{zh}不能超过 {MAX_TEXT_CHARS} 个字。"),
-                &format!("The {en} must be at most {MAX_TEXT_CHARS} characters."),
-            ));
         }
     }
     let change = Change { status: req.status, effective, reason: req.reason.trim(), document: req.document.trim() };
