@@ -184,6 +184,9 @@ async fn history_audit_and_roll_page(h: &Hall) {
     let html = page(&h.app, &roll, &h.org).await;
     assert!(html.contains("停止执行代表职务") && html.contains("登记资格变动"), "the organiser's roll page");
     assert_eq!(html.matches("class=\"status-change\"").count(), 12, "a button per delegate");
+    let html = page(&h.app, &format!("{roll}?lang=en"), &h.org).await;
+    assert!(html.contains("suspended from office") && html.contains("Record a status change"), "in English");
+    assert!(!html.contains('：'), "no Chinese punctuation on the English page");
     let html = page(&h.app, &roll, &h.desk_account).await;
     assert!(html.contains("停止执行代表职务"), "the desk sees the status");
     assert!(!html.contains("status-change") && !html.contains("status-dialog"), "but has no form");

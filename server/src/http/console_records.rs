@@ -120,6 +120,7 @@ async fn roster_page(
             api: format!("/api/congresses/{}/roster/", c.id),
             action: t("操作", "Action"),
             button: t("登记资格变动", "Record a status change"),
+            sep: t("：", ": "),
             heading: t("登记资格变动：{name}（{card}）", "Record a status change: {name} ({card})"),
             new_status: t("新的状态", "New status"),
             choices: [DelegateStanding::Terminated, DelegateStanding::Suspended, DelegateStanding::Active]
@@ -248,6 +249,8 @@ struct StatusForm {
     api: String,
     action: &'static str,
     button: &'static str,
+    /// Between the button's words and the delegate's name in its accessible name.
+    sep: &'static str,
     /// `{name}` and `{card}`: the delegate the form is open for.
     heading: &'static str,
     new_status: &'static str,
