@@ -139,6 +139,23 @@ impl Ciphertext {
         let b = RistrettoPoint::mul_base(&Scalar::from(m)) + key.mul(r);
         a == *self.a.point() && b == *self.b.point()
     }
+
+    /// Whether this ciphertext is the plain ElGamal encryption of the element
+    /// `m` with the revealed nonce `r` (spec §17.3): a challenged write-in slot.
+    pub fn is_opened_by_point(&self, key: &PublicKey, m: &RistrettoPoint, r: &Scalar) -> bool {
+        let a = RistrettoPoint::mul_base(r);
+        let b = m + key.mul(r);
+        a == *self.a.point() && b == *self.b.point()
+    }
+
+    /// The same plaintext under fresh randomness: `(A + r·G, B + r·Y)` (spec §18.2).
+    /// Constant time in `r`.
+    pub(crate) fn reencrypt(&self, key: &PublicKey, r: &Scalar) -> Self {
+        Self {
+            a: Element::new(self.a.point() + RistrettoPoint::mul_base(r)),
+            b: Element::new(self.b.point() + key.mul(r)),
+        }
+    }
 }
 
 /// A running homomorphic sum that compresses only when finished (spec §3.3):
@@ -216,7 +233,24 @@ pub fn encrypt_with_nonce(key: &PublicKey, m: u64, nonce: &Nonce) -> Ciphertext 
     }
 }
 
-/// Decrypts with the whole secret key to `m·G = B − x·A` (spec §3.4).
+/// Encrypts the group element `m` itself under `key` with a fresh nonce:
+/// `(r·G, m + r·Y)`, plain rather than exponential ElGamal (spec §17.3).
+///
+/// Used for write-in names ([`crate::writein`]), which are decrypted one by one
+/// after a shuffle and never summed. Constant time in the nonce and in `m`.
+pub fn encrypt_point<R: CryptoRng + ?Sized>(key: &PublicKey, m: &RistrettoPoint, rng: &mut R) -> (Ciphertext, Nonce) {
+    let nonce = Nonce::random(rng);
+    (encrypt_point_with_nonce(key, m, &nonce), nonce)
+}
+
+/// Encrypts the element `m` under `key` with the given nonce (spec §17.3).
+pub fn encrypt_point_with_nonce(key: &PublicKey, m: &RistrettoPoint, nonce: &Nonce) -> Ciphertext {
+    let r = nonce.0.expose();
+    Ciphertext { a: Element::new(RistrettoPoint::mul_base(r)), b: Element::new(m + key.mul(r)) }
+}
+
+/// Decrypts with the whole secret key to `m·G = B − x·A` (spec §3.4), or to the
+/// element `m` itself for a plain encryption (spec §17.4).
 ///
 /// In an election no one holds `x`; this is for tests and for the single-key
 /// case. Scrutineers decrypt jointly with [`crate::threshold`].

@@ -75,6 +75,49 @@ pub enum VerifyError {
     /// A decrypted value lies outside the bound searched for it (spec §3.4).
     #[error("decrypted value outside the searched bound")]
     OutOfBound,
+    /// A proof of shuffle fails the named check (spec §18.5).
+    #[error("proof of shuffle fails: {0}")]
+    Shuffle(ShuffleCheck),
+}
+
+/// The check of a proof of shuffle that failed (spec §18.5), so that a verifier
+/// can say which step of the mix is wrong: a dropped row, a broken commitment
+/// chain, a re-encryption that changed a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ShuffleCheck {
+    /// The output list has a different number of rows than the input list:
+    /// a row was dropped or added.
+    #[error("the output has a different number of rows than the input")]
+    RowCount,
+    /// A row of the input or output has a different width than the first input row.
+    #[error("a row has a different number of ciphertexts than the others")]
+    RowWidth,
+    /// The proof's vectors do not have the lengths the statement requires.
+    #[error("the proof's lengths do not match the statement")]
+    ProofShape,
+    /// `t₁`: the permutation commitments do not open to a permutation of the generators.
+    #[error("t1, the sum of the permutation commitments")]
+    CommitmentSum,
+    /// `t₂`: the end of the commitment chain does not match the product of the challenges.
+    #[error("t2, the end of the commitment chain")]
+    ChainEnd,
+    /// `t₃`: the permutation commitments do not match the challenges as permuted.
+    #[error("t3, the permutation commitment against the challenges")]
+    PermutationChallenge,
+    /// `t₄`: the output is not a re-encryption of the permuted input in this
+    /// component of the rows (0-based).
+    #[error("t4, the re-encryption of component {component}")]
+    ReEncryption {
+        /// The 0-based position of the ciphertext within a row.
+        component: u32,
+    },
+    /// `t̂ᵢ`: link `index` (1-based) of the commitment chain does not hold.
+    #[error("t-hat {index}, link of the commitment chain")]
+    ChainLink {
+        /// The 1-based index `i` of the failed link.
+        index: u32,
+    },
 }
 
 /// A function was called with arguments its contract forbids: a bug in the
@@ -89,4 +132,8 @@ pub enum UsageError {
     /// Threshold parameters outside `1 ≤ k ≤ n ≤ 255`, or a participant index outside `1..=n` (spec §5.1).
     #[error("threshold parameters or participant index out of range")]
     Threshold,
+    /// A shuffle was asked for an empty list, rows of different widths, or a
+    /// width outside `1..=16` (spec §18.1).
+    #[error("a shuffle needs at least one row, all of one width between 1 and 16")]
+    Shuffle,
 }

@@ -18,6 +18,8 @@
 //! | [`merkle`] | §7 | the RFC 9162 bulletin board log |
 //! | [`sign`] | §8 | Ed25519 signatures with domain-separated messages |
 //! | [`sharefile`] | §9 | the passphrase-protected scrutineer share file |
+//! | [`writein`] | §17 | write-in names embedded as elements, plain ElGamal of an element |
+//! | [`shuffle`] | §18 | verifiable re-encryption shuffle (Terelius–Wikström proof) |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -32,11 +34,13 @@ pub mod merkle;
 pub mod proofs;
 pub mod sealed;
 pub mod sharefile;
+pub mod shuffle;
 pub mod sign;
 pub mod tags;
 pub mod threshold;
+pub mod writein;
 
-pub use error::{DecodeError, UsageError, VerifyError};
+pub use error::{DecodeError, ShuffleCheck, UsageError, VerifyError};
 
 /// The random number generator trait every randomised function takes.
 ///

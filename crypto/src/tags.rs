@@ -82,6 +82,16 @@ pub const RECORD_FINGERPRINT: &str = "hallvote/record/fingerprint/v1";
 /// The fingerprint of a scrutineer's or counter's signing key (spec §11.4).
 pub const RECORD_OFFICER_KEY: &str = "hallvote/record/officer-key/v1";
 
+// §18 Verifiable shuffle (shuffle.rs)
+/// The independent generators `h, h₁, h₂, …` of the proof of shuffle (spec §18.3).
+pub const SHUFFLE_GENERATOR: &str = "hallvote/shuffle/generator/v1";
+/// The digest of a shuffle's statement: context, key, input, output, permutation commitment (spec §18.4).
+pub const SHUFFLE_STATEMENT: &str = "hallvote/shuffle/statement/v1";
+/// The challenges `u₁ … u_N` that the permutation is tested on (spec §18.4).
+pub const SHUFFLE_PERMUTATION_CHALLENGE: &str = "hallvote/shuffle/permutation-challenge/v1";
+/// The Fiat–Shamir challenge `c` of a proof of shuffle (spec §18.4).
+pub const SHUFFLE_CHALLENGE: &str = "hallvote/shuffle/challenge/v1";
+
 // §14 Server (hallvote-server)
 /// An entry of the server's hash-chained audit log (spec §14.1).
 pub const AUDIT_ENTRY: &str = "hallvote/audit/v1";
@@ -111,6 +121,10 @@ pub const ALL: &[&str] = &[
     BALLOT_CAP,
     TRACKING_CODE,
     AUDIT_ENTRY,
+    SHUFFLE_GENERATOR,
+    SHUFFLE_STATEMENT,
+    SHUFFLE_PERMUTATION_CHALLENGE,
+    SHUFFLE_CHALLENGE,
     RECORD_POLL_ID,
     RECORD_ELECTION,
     RECORD_BOARD_ENTRY,

@@ -1,0 +1,549 @@
+//! Verifiable re-encryption shuffle of rows of ciphertexts (spec §18, ADR 0020).
+//!
+//! After the poll closes, each scrutineer station in turn re-encrypts and
+//! permutes the list of write-in slots, so that no one — that station included,
+//! unless every station colludes — can link a decrypted name to a ballot. Each
+//! station publishes a non-interactive proof that its output is a permutation of
+//! re-encryptions of its input: the Terelius–Wikström proof of shuffle exactly as
+//! the CHVote protocol specification writes it (algorithms GenShuffleProof and
+//! CheckShuffleProof), generalised to rows of `L` ciphertexts that move together
+//! as Verificatum does for ciphertexts of width `L`.
+//!
+//! Notation follows CHVote: output row `i` is input row `ψ(i)` re-encrypted;
+//! `c` is the permutation commitment, `ĉ` the commitment chain, `u` the
+//! challenges the permutation is tested on, `t` the prover's commitments and
+//! `s` its responses. Indices are 1-based in the spec and 0-based here.
+//!
+//! The permutation and every random scalar of the prover are secret: they live
+//! in zeroizing buffers, and every multiplication by them is constant time
+//! (fixed-base tables, constant-time multiscalar multiplication). Verification
+//! handles public data only and uses one variable-time multiscalar
+//! multiplication for all of its equations (spec §18.5); only when that fails are
+//! the equations checked one by one, to name the one that is false.
+
+use curve25519_dalek::ristretto::RistrettoPoint;
+use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::{IsIdentity, MultiscalarMul, VartimeMultiscalarMul};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::elgamal::{Ciphertext, PublicKey};
+use crate::error::{DecodeError, ShuffleCheck, UsageError, VerifyError};
+use crate::group::{Element, random_weight};
+use crate::hash::Hasher;
+use crate::proofs::Reader;
+use crate::{CryptoRng, Rng, tags};
+
+/// The widest row a shuffle accepts (spec §18.1).
+pub const MAX_WIDTH: usize = 16;
+
+/// One row of a shuffle: the ciphertexts of one write-in slot, which move together.
+pub type Row = Vec<Ciphertext>;
+
+/// What a proof of shuffle speaks about (spec §18.1).
+#[derive(Clone, Copy, Debug)]
+pub struct ShuffleStatement<'a> {
+    /// Where the shuffle belongs (the poll and the station's turn), chosen by the
+    /// protocol layer and bound into every challenge (spec §2.3).
+    pub ctx: &'a [u8],
+    /// The joint election key the rows are encrypted under.
+    pub key: &'a PublicKey,
+    /// The rows before the shuffle.
+    pub input: &'a [Row],
+    /// The rows after the shuffle.
+    pub output: &'a [Row],
+}
+
+/// A Terelius–Wikström proof of shuffle (spec §18.4), in commitment form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShuffleProof {
+    /// The permutation commitment `c₁ … c_N`: `c_ψ(i) = r_ψ(i)·G + hᵢ`.
+    pub commitments: Vec<Element>,
+    /// The commitment chain `ĉ₁ … ĉ_N`: `ĉᵢ = r̂ᵢ·G + u'ᵢ·ĉᵢ₋₁`, `ĉ₀ = h`.
+    pub chain: Vec<Element>,
+    /// `t₁ = ω₁·G`.
+    pub t1: Element,
+    /// `t₂ = ω₂·G`.
+    pub t2: Element,
+    /// `t₃ = ω₃·G + Σ ω'ᵢ·hᵢ`.
+    pub t3: Element,
+    /// Per component `l` of a row: `(t₄,A,l, t₄,B,l)` with
+    /// `t₄,A,l = −ω₄,l·G + Σ ω'ᵢ·Ãᵢ,l` and `t₄,B,l = −ω₄,l·Y + Σ ω'ᵢ·B̃ᵢ,l`.
+    pub t4: Vec<(Element, Element)>,
+    /// `t̂ᵢ = ω̂ᵢ·G + ω'ᵢ·ĉᵢ₋₁`.
+    pub t_hat: Vec<Element>,
+    /// `s₁ = ω₁ + c·Σ rⱼ`.
+    pub s1: Scalar,
+    /// `s₂ = ω₂ + c·Σ r̂ᵢ·vᵢ`.
+    pub s2: Scalar,
+    /// `s₃ = ω₃ + c·Σ rⱼ·uⱼ`.
+    pub s3: Scalar,
+    /// Per component `l`: `s₄,l = ω₄,l + c·Σ r̃ⱼ,l·uⱼ`.
+    pub s4: Vec<Scalar>,
+    /// `ŝᵢ = ω̂ᵢ + c·r̂ᵢ`.
+    pub s_hat: Vec<Scalar>,
+    /// `s'ᵢ = ω'ᵢ + c·u'ᵢ`.
+    pub s_prime: Vec<Scalar>,
+}
+
+/// Shuffles `input` under `key`: a fresh random permutation and fresh
+/// re-encryption of every ciphertext, with the proof that binds `ctx` (spec §18.2).
+///
+/// Refuses an empty list and rows of unequal width or of a width outside `1..=16`.
+pub fn shuffle<R: CryptoRng + ?Sized>(
+    ctx: &[u8],
+    key: &PublicKey,
+    input: &[Row],
+    rng: &mut R,
+) -> Result<(Vec<Row>, ShuffleProof), UsageError> {
+    let width = row_width(input).ok_or(UsageError::Shuffle)?;
+    let witness = Witness::random(input.len(), width, rng);
+    let output = witness.apply(key, input);
+    let statement = ShuffleStatement { ctx, key, input, output: &output };
+    let proof = prove(&statement, &witness, rng);
+    Ok((output, proof))
+}
+
+/// The secret of a shuffle: the permutation `ψ` (output `i` is input `ψ(i)`)
+/// and the re-encryption nonce `r̃ⱼ,l` of component `l` of input row `j`.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub(crate) struct Witness {
+    pub(crate) permutation: Vec<usize>,
+    /// Row-major: `reencryption[j·width + l]`.
+    pub(crate) reencryption: Vec<Scalar>,
+    pub(crate) width: usize,
+}
+
+impl Witness {
+    fn random<R: CryptoRng + ?Sized>(rows: usize, width: usize, rng: &mut R) -> Self {
+        Self {
+            permutation: random_permutation(rows, rng),
+            reencryption: (0..rows * width).map(|_| Scalar::random(rng)).collect(),
+            width,
+        }
+    }
+
+    /// Output row `i` = input row `ψ(i)` re-encrypted with that input's nonces.
+    pub(crate) fn apply(&self, key: &PublicKey, input: &[Row]) -> Vec<Row> {
+        self.permutation
+            .iter()
+            .map(|&j| {
+                let nonces = &self.reencryption[j * self.width..(j + 1) * self.width];
+                input[j].iter().zip(nonces).map(|(c, r)| c.reencrypt(key, r)).collect()
+            })
+            .collect()
+    }
+}
+
+/// A uniformly random permutation of `0..n` (Fisher–Yates, CHVote GenPermutation).
+fn random_permutation<R: Rng + ?Sized>(n: usize, rng: &mut R) -> Vec<usize> {
+    let mut items: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let k = uniform_below(rng, i as u64 + 1) as usize;
+        items.swap(i, k);
+    }
+    items
+}
+
+/// A uniform integer in `0..bound` by rejection, without modulo bias.
+fn uniform_below<R: Rng + ?Sized>(rng: &mut R, bound: u64) -> u64 {
+    let zone = u64::MAX - (u64::MAX % bound);
+    loop {
+        let x = rng.next_u64();
+        if x < zone {
+            return x % bound;
+        }
+    }
+}
+
+/// The width shared by every row, if the list is a valid shuffle input (spec §18.1).
+fn row_width(rows: &[Row]) -> Option<usize> {
+    let width = rows.first()?.len();
+    let valid =
+        (1..=MAX_WIDTH).contains(&width) && rows.iter().all(|r| r.len() == width) && rows.len() <= u32::MAX as usize;
+    valid.then_some(width)
+}
+
+/// The independent generator number `index` (spec §18.3): `h` is index 0 and
+/// `hᵢ` is index `i`. The RFC 9496 one-way map of a hash, so no one knows the
+/// discrete logarithm of one generator to another or to `G`.
+pub fn generator(index: u64) -> RistrettoPoint {
+    let mut h = Hasher::new(tags::SHUFFLE_GENERATOR);
+    h.u64(index);
+    RistrettoPoint::from_uniform_bytes(&h.finalize())
+}
+
+/// `h, h₁, …, h_N`.
+fn generators(n: usize) -> Vec<RistrettoPoint> {
+    (0..=n as u64).map(generator).collect()
+}
+
+/// The statement digest `d` (spec §18.4).
+fn statement_digest(statement: &ShuffleStatement<'_>, width: usize, commitments: &[Element]) -> [u8; 64] {
+    let mut h = Hasher::new(tags::SHUFFLE_STATEMENT);
+    h.bytes(statement.ctx).element(statement.key.element()).u64(statement.input.len() as u64).u64(width as u64);
+    for row in statement.input.iter().chain(statement.output) {
+        for c in row {
+            h.element(&c.a).element(&c.b);
+        }
+    }
+    for c in commitments {
+        h.element(c);
+    }
+    h.finalize()
+}
+
+/// `u₁ … u_N` (spec §18.4).
+fn permutation_challenges(digest: &[u8; 64], n: usize) -> Vec<Scalar> {
+    (1..=n as u64)
+        .map(|j| {
+            let mut h = Hasher::new(tags::SHUFFLE_PERMUTATION_CHALLENGE);
+            h.bytes(digest).u64(j);
+            h.challenge()
+        })
+        .collect()
+}
+
+/// The challenge `c` (spec §18.4).
+fn challenge(digest: &[u8; 64], proof: &ShuffleProof) -> Scalar {
+    let mut h = Hasher::new(tags::SHUFFLE_CHALLENGE);
+    h.bytes(digest);
+    for e in &proof.chain {
+        h.element(e);
+    }
+    h.element(&proof.t1).element(&proof.t2).element(&proof.t3);
+    for (a, b) in &proof.t4 {
+        h.element(a).element(b);
+    }
+    for e in &proof.t_hat {
+        h.element(e);
+    }
+    h.challenge()
+}
+
+/// The prover's random scalars and the permuted challenges, zeroized on drop.
+#[derive(Zeroize, ZeroizeOnDrop)]
+struct ProverSecrets {
+    r: Vec<Scalar>,
+    r_hat: Vec<Scalar>,
+    u_prime: Vec<Scalar>,
+    omega: [Scalar; 3],
+    omega4: Vec<Scalar>,
+    omega_hat: Vec<Scalar>,
+    omega_prime: Vec<Scalar>,
+}
+
+/// GenShuffleProof (spec §18.4), for any witness: the tests use it to make the
+/// best proofs a cheating mixer could make.
+pub(crate) fn prove<R: CryptoRng + ?Sized>(
+    statement: &ShuffleStatement<'_>,
+    witness: &Witness,
+    rng: &mut R,
+) -> ShuffleProof {
+    let n = statement.input.len();
+    let width = witness.width;
+    let key = statement.key;
+    let gens = generators(n);
+    let psi = &witness.permutation;
+    let mut random = |count: usize| -> Vec<Scalar> { (0..count).map(|_| Scalar::random(rng)).collect() };
+    let mut secrets = ProverSecrets {
+        r: random(n),
+        r_hat: random(n),
+        u_prime: Vec::new(),
+        omega: [Scalar::ZERO; 3],
+        omega4: random(width),
+        omega_hat: random(n),
+        omega_prime: random(n),
+    };
+    secrets.omega = [Scalar::random(rng), Scalar::random(rng), Scalar::random(rng)];
+
+    // The permutation commitment: c_ψ(i) = r_ψ(i)·G + hᵢ.
+    let mut commitments = vec![Element::identity(); n];
+    for (i, &j) in psi.iter().enumerate() {
+        commitments[j] = Element::new(RistrettoPoint::mul_base(&secrets.r[j]) + gens[i + 1]);
+    }
+    let digest = statement_digest(statement, width, &commitments);
+    let u = permutation_challenges(&digest, n);
+    secrets.u_prime = psi.iter().map(|&j| u[j]).collect();
+
+    // The commitment chain ĉᵢ = r̂ᵢ·G + u'ᵢ·ĉᵢ₋₁ from ĉ₀ = h.
+    let mut chain_points = Vec::with_capacity(n);
+    let mut previous = gens[0];
+    for i in 0..n {
+        previous = RistrettoPoint::mul_base(&secrets.r_hat[i]) + secrets.u_prime[i] * previous;
+        chain_points.push(previous);
+    }
+
+    let [w1, w2, w3] = secrets.omega;
+    let t3 = RistrettoPoint::mul_base(&w3) + RistrettoPoint::multiscalar_mul(&secrets.omega_prime, &gens[1..]);
+    let t4 = (0..width)
+        .map(|l| {
+            let a = RistrettoPoint::multiscalar_mul(
+                &secrets.omega_prime,
+                statement.output.iter().map(|row| row[l].a.point()),
+            );
+            let b = RistrettoPoint::multiscalar_mul(
+                &secrets.omega_prime,
+                statement.output.iter().map(|row| row[l].b.point()),
+            );
+            let w4 = &secrets.omega4[l];
+            (Element::new(a - RistrettoPoint::mul_base(w4)), Element::new(b - key.mul(w4)))
+        })
+        .collect();
+    let t_hat = (0..n)
+        .map(|i| {
+            let before = if i == 0 { gens[0] } else { chain_points[i - 1] };
+            Element::new(RistrettoPoint::mul_base(&secrets.omega_hat[i]) + secrets.omega_prime[i] * before)
+        })
+        .collect();
+    let mut proof = ShuffleProof {
+        commitments,
+        chain: chain_points.iter().map(|p| Element::new(*p)).collect(),
+        t1: Element::new(RistrettoPoint::mul_base(&w1)),
+        t2: Element::new(RistrettoPoint::mul_base(&w2)),
+        t3: Element::new(t3),
+        t4,
+        t_hat,
+        s1: Scalar::ZERO,
+        s2: Scalar::ZERO,
+        s3: Scalar::ZERO,
+        s4: Vec::new(),
+        s_hat: Vec::new(),
+        s_prime: Vec::new(),
+    };
+    let c = challenge(&digest, &proof);
+
+    // vᵢ = Π_{k>i} u'ₖ, so that ĉ_N = (Σ r̂ᵢ·vᵢ)·G + (Π u'ᵢ)·h.
+    let mut chain_exponent = Scalar::ZERO;
+    let mut v = Scalar::ONE;
+    for i in (0..n).rev() {
+        chain_exponent += secrets.r_hat[i] * v;
+        v *= secrets.u_prime[i];
+    }
+    let r_sum: Scalar = secrets.r.iter().sum();
+    let mut r_u = Scalar::ZERO;
+    for (r, u) in secrets.r.iter().zip(&u) {
+        r_u += r * u;
+    }
+    proof.s1 = w1 + c * r_sum;
+    proof.s2 = w2 + c * chain_exponent;
+    proof.s3 = w3 + c * r_u;
+    proof.s4 = (0..width)
+        .map(|l| {
+            let mut sum = Scalar::ZERO;
+            for (j, u) in u.iter().enumerate() {
+                sum += witness.reencryption[j * width + l] * u;
+            }
+            let s = secrets.omega4[l] + c * sum;
+            sum.zeroize();
+            s
+        })
+        .collect();
+    proof.s_hat = secrets.omega_hat.iter().zip(&secrets.r_hat).map(|(w, r)| w + c * r).collect();
+    proof.s_prime = secrets.omega_prime.iter().zip(&secrets.u_prime).map(|(w, u)| w + c * u).collect();
+    chain_exponent.zeroize();
+    r_u.zeroize();
+    proof
+}
+
+/// The public values every check of CheckShuffleProof uses (spec §18.5).
+struct Checked<'a> {
+    statement: &'a ShuffleStatement<'a>,
+    proof: &'a ShuffleProof,
+    width: usize,
+    gens: Vec<RistrettoPoint>,
+    u: Vec<Scalar>,
+    c: Scalar,
+}
+
+impl ShuffleProof {
+    /// CheckShuffleProof (spec §18.5): accepts iff every check holds.
+    ///
+    /// All equations are checked together in one multiscalar multiplication with
+    /// random weights from `rng`; if that fails, they are checked one by one and
+    /// the first false one is named in the error.
+    pub fn verify<R: CryptoRng + ?Sized>(
+        &self,
+        statement: &ShuffleStatement<'_>,
+        rng: &mut R,
+    ) -> Result<(), VerifyError> {
+        let checked = self.prepare(statement)?;
+        if checked.batch(rng) {
+            return Ok(());
+        }
+        checked.each()?;
+        // Every equation holds one by one, yet the weighted sum did not vanish:
+        // impossible for honest arithmetic; refuse rather than accept.
+        Err(VerifyError::Batch)
+    }
+
+    /// Shape checks and the recomputed challenges (spec §18.5 steps 1–3).
+    fn prepare<'a>(&'a self, statement: &'a ShuffleStatement<'a>) -> Result<Checked<'a>, VerifyError> {
+        let fail = |check| Err(VerifyError::Shuffle(check));
+        let n = statement.input.len();
+        let Some(width) = row_width(statement.input) else { return fail(ShuffleCheck::RowWidth) };
+        if statement.output.len() != n {
+            return fail(ShuffleCheck::RowCount);
+        }
+        if statement.output.iter().any(|row| row.len() != width) {
+            return fail(ShuffleCheck::RowWidth);
+        }
+        let lengths =
+            [self.commitments.len(), self.chain.len(), self.t_hat.len(), self.s_hat.len(), self.s_prime.len()];
+        if lengths.iter().any(|&len| len != n) || self.t4.len() != width || self.s4.len() != width {
+            return fail(ShuffleCheck::ProofShape);
+        }
+        let digest = statement_digest(statement, width, &self.commitments);
+        let u = permutation_challenges(&digest, n);
+        let c = challenge(&digest, self);
+        Ok(Checked { statement, proof: self, width, gens: generators(n), u, c })
+    }
+
+    /// The proof's encoding (spec §18.6): `32·(5N + 3L + 6)` bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(32 * (5 * self.commitments.len() + 3 * self.s4.len() + 6));
+        let elements = self
+            .commitments
+            .iter()
+            .chain(&self.chain)
+            .chain([&self.t1, &self.t2, &self.t3])
+            .chain(self.t4.iter().flat_map(|(a, b)| [a, b]))
+            .chain(&self.t_hat);
+        for e in elements {
+            out.extend_from_slice(e.as_bytes());
+        }
+        let scalars =
+            [&self.s1, &self.s2, &self.s3].into_iter().chain(&self.s4).chain(&self.s_hat).chain(&self.s_prime);
+        for s in scalars {
+            out.extend_from_slice(s.as_bytes());
+        }
+        out
+    }
+
+    /// Decodes a proof for `rows` rows of `width` ciphertexts, strictly (spec §18.6).
+    pub fn decode(bytes: &[u8], rows: usize, width: usize) -> Result<Self, DecodeError> {
+        if rows == 0 || !(1..=MAX_WIDTH).contains(&width) {
+            return Err(DecodeError::OutOfRange { what: "shuffle shape" });
+        }
+        let expected = 32 * (5 * rows + 3 * width + 6);
+        if bytes.len() != expected {
+            return Err(DecodeError::Length { expected, actual: bytes.len() });
+        }
+        let mut r = Reader::new(bytes);
+        let elements = |r: &mut Reader<'_>, n: usize| (0..n).map(|_| r.element()).collect::<Result<Vec<_>, _>>();
+        let commitments = elements(&mut r, rows)?;
+        let chain = elements(&mut r, rows)?;
+        let (t1, t2, t3) = (r.element()?, r.element()?, r.element()?);
+        let t4 = (0..width).map(|_| Ok((r.element()?, r.element()?))).collect::<Result<Vec<_>, DecodeError>>()?;
+        let t_hat = elements(&mut r, rows)?;
+        let (s1, s2, s3) = (r.scalar()?, r.scalar()?, r.scalar()?);
+        let scalars = |r: &mut Reader<'_>, n: usize| (0..n).map(|_| r.scalar()).collect::<Result<Vec<_>, _>>();
+        let s4 = scalars(&mut r, width)?;
+        let s_hat = scalars(&mut r, rows)?;
+        let s_prime = scalars(&mut r, rows)?;
+        r.finish()?;
+        Ok(Self { commitments, chain, t1, t2, t3, t4, t_hat, s1, s2, s3, s4, s_hat, s_prime })
+    }
+}
+
+impl Checked<'_> {
+    /// `ĉᵢ₋₁` for 0-based `i`: `h` before the first link.
+    fn chain_before(&self, i: usize) -> RistrettoPoint {
+        if i == 0 { self.gens[0] } else { *self.proof.chain[i - 1].point() }
+    }
+
+    /// Every equation at once, each under its own random 128-bit weight (spec §18.5, §4.4).
+    fn batch<R: CryptoRng + ?Sized>(&self, rng: &mut R) -> bool {
+        let (p, st, c, n, width) = (self.proof, self.statement, self.c, self.u.len(), self.width);
+        let w1 = random_weight(rng);
+        let w2 = random_weight(rng);
+        let w3 = random_weight(rng);
+        let w4: Vec<(Scalar, Scalar)> = (0..width).map(|_| (random_weight(rng), random_weight(rng))).collect();
+        let w_hat: Vec<Scalar> = (0..n).map(|_| random_weight(rng)).collect();
+        let u_product: Scalar = self.u.iter().product();
+
+        let mut g = w1 * p.s1 + w2 * p.s2 + w3 * p.s3;
+        let mut y = Scalar::ZERO;
+        let mut terms: Vec<(Scalar, RistrettoPoint)> = Vec::with_capacity(n * (4 + 4 * width) + 4 + 2 * width);
+        terms.push((-w1, *p.t1.point()));
+        terms.push((-w2, *p.t2.point()));
+        terms.push((-w3, *p.t3.point()));
+        // h = ĉ₀: from t₂ and from the first link.
+        terms.push((w2 * c * u_product + w_hat[0] * p.s_prime[0], self.gens[0]));
+        for ((l, &(wa, wb)), s4) in w4.iter().enumerate().zip(&p.s4) {
+            g -= wa * s4;
+            y -= wb * s4;
+            terms.push((-wa, *p.t4[l].0.point()));
+            terms.push((-wb, *p.t4[l].1.point()));
+        }
+        for i in 0..n {
+            g += w_hat[i] * p.s_hat[i];
+            terms.push((w1 * c + w3 * p.s_prime[i], self.gens[i + 1]));
+            terms.push((-(w1 * c) - w3 * c * self.u[i], *p.commitments[i].point()));
+            let next = if i + 1 < n { w_hat[i + 1] * p.s_prime[i + 1] } else { -(w2 * c) };
+            terms.push((next - w_hat[i] * c, *p.chain[i].point()));
+            terms.push((-w_hat[i], *p.t_hat[i].point()));
+            for (l, &(wa, wb)) in w4.iter().enumerate() {
+                let (input, output) = (&st.input[i][l], &st.output[i][l]);
+                terms.push((-(wa * c * self.u[i]), *input.a.point()));
+                terms.push((-(wb * c * self.u[i]), *input.b.point()));
+                terms.push((wa * p.s_prime[i], *output.a.point()));
+                terms.push((wb * p.s_prime[i], *output.b.point()));
+            }
+        }
+        st.key.vartime_combination(g, y, &terms).is_identity()
+    }
+
+    /// The equations of CheckShuffleProof one by one, in the order of spec §18.5.
+    fn each(&self) -> Result<(), VerifyError> {
+        let (p, st, c, n) = (self.proof, self.statement, self.c, self.u.len());
+        let fail = |check| Err(VerifyError::Shuffle(check));
+        let msm = |scalars: &[Scalar], points: &mut dyn Iterator<Item = RistrettoPoint>| {
+            RistrettoPoint::vartime_multiscalar_mul(scalars, points)
+        };
+        // t₁ = −c·(Σ cⱼ − Σ hᵢ) + s₁·G
+        let c_bar: RistrettoPoint = p.commitments.iter().map(|e| *e.point()).sum::<RistrettoPoint>()
+            - self.gens[1..].iter().sum::<RistrettoPoint>();
+        if st.key.vartime_combination(p.s1, Scalar::ZERO, &[(-c, c_bar)]) != *p.t1.point() {
+            return fail(ShuffleCheck::CommitmentSum);
+        }
+        // t₂ = −c·(ĉ_N − (Π uⱼ)·h) + s₂·G
+        let u_product: Scalar = self.u.iter().product();
+        let chain_end = *p.chain[n - 1].point() - u_product * self.gens[0];
+        if st.key.vartime_combination(p.s2, Scalar::ZERO, &[(-c, chain_end)]) != *p.t2.point() {
+            return fail(ShuffleCheck::ChainEnd);
+        }
+        // t₃ = −c·Σ uⱼ·cⱼ + s₃·G + Σ s'ᵢ·hᵢ
+        let c_tilde = msm(&self.u, &mut p.commitments.iter().map(|e| *e.point()));
+        let h_s = msm(&p.s_prime, &mut self.gens[1..].iter().copied());
+        if st.key.vartime_combination(p.s3, Scalar::ZERO, &[(-c, c_tilde), (Scalar::ONE, h_s)]) != *p.t3.point() {
+            return fail(ShuffleCheck::PermutationChallenge);
+        }
+        // t₄,A,l = −c·Σ uⱼ·Aⱼ,l − s₄,l·G + Σ s'ᵢ·Ãᵢ,l, and likewise on B with Y.
+        for l in 0..self.width {
+            let a_in = msm(&self.u, &mut st.input.iter().map(|row| *row[l].a.point()));
+            let b_in = msm(&self.u, &mut st.input.iter().map(|row| *row[l].b.point()));
+            let a_out = msm(&p.s_prime, &mut st.output.iter().map(|row| *row[l].a.point()));
+            let b_out = msm(&p.s_prime, &mut st.output.iter().map(|row| *row[l].b.point()));
+            let ta = st.key.vartime_combination(-p.s4[l], Scalar::ZERO, &[(-c, a_in), (Scalar::ONE, a_out)]);
+            let tb = st.key.vartime_combination(Scalar::ZERO, -p.s4[l], &[(-c, b_in), (Scalar::ONE, b_out)]);
+            if ta != *p.t4[l].0.point() || tb != *p.t4[l].1.point() {
+                return fail(ShuffleCheck::ReEncryption { component: l as u32 });
+            }
+        }
+        // t̂ᵢ = −c·ĉᵢ + ŝᵢ·G + s'ᵢ·ĉᵢ₋₁
+        for i in 0..n {
+            let link = st.key.vartime_combination(
+                p.s_hat[i],
+                Scalar::ZERO,
+                &[(-c, *p.chain[i].point()), (p.s_prime[i], self.chain_before(i))],
+            );
+            if link != *p.t_hat[i].point() {
+                return fail(ShuffleCheck::ChainLink { index: i as u32 + 1 });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
