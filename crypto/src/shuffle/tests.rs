@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::elgamal::decrypt_to_point;
-use crate::group::{G, SecretScalar};
+use crate::group::SecretScalar;
 use crate::writein::{decode_name, encrypt_name};
 use proptest::prelude::*;
 use rand::SeedableRng;
