@@ -124,14 +124,32 @@ impl Witness {
 
     /// Output row `i` = input row `ψ(i)` re-encrypted with that input's nonces.
     pub(crate) fn apply(&self, key: &PublicKey, input: &[Row]) -> Vec<Row> {
-        self.permutation
-            .iter()
-            .map(|&j| {
-                let nonces = &self.reencryption[j * self.width..(j + 1) * self.width];
-                input[j].iter().zip(nonces).map(|(c, r)| c.reencrypt(key, r)).collect()
-            })
-            .collect()
+        in_two_halves(self.permutation.len(), |range| {
+            self.permutation[range]
+                .iter()
+                .map(|&j| {
+                    let nonces = &self.reencryption[j * self.width..(j + 1) * self.width];
+                    input[j].iter().zip(nonces).map(|(c, r)| c.reencrypt(key, r)).collect()
+                })
+                .collect()
+        })
     }
+}
+
+/// `f` over `0..n` in two halves, the second on a scoped thread, concatenated in order.
+///
+/// Hall stations have at least two cores, and every step split this way is a
+/// map over independent rows; all randomness is drawn before, on the caller's
+/// thread, so the result does not depend on the split.
+fn in_two_halves<T: Send>(n: usize, f: impl Fn(core::ops::Range<usize>) -> Vec<T> + Sync) -> Vec<T> {
+    let middle = n / 2;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| f(middle..n));
+        let mut first = f(0..middle);
+        // A panic on the second thread is a bug in `f`; carry it to the caller.
+        first.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        first
+    })
 }
 
 /// A uniformly random permutation of `0..n` (Fisher–Yates, CHVote GenPermutation).
@@ -257,47 +275,60 @@ pub(crate) fn prove<R: CryptoRng + ?Sized>(
     secrets.omega = [Scalar::random(rng), Scalar::random(rng), Scalar::random(rng)];
 
     // The permutation commitment: c_ψ(i) = r_ψ(i)·G + hᵢ.
+    let by_output = in_two_halves(n, |range| {
+        range.map(|i| Element::new(RistrettoPoint::mul_base(&secrets.r[psi[i]]) + gens[i + 1])).collect()
+    });
     let mut commitments = vec![Element::identity(); n];
-    for (i, &j) in psi.iter().enumerate() {
-        commitments[j] = Element::new(RistrettoPoint::mul_base(&secrets.r[j]) + gens[i + 1]);
+    for (&j, commitment) in psi.iter().zip(by_output) {
+        commitments[j] = commitment;
     }
     let digest = statement_digest(statement, width, &commitments);
     let u = permutation_challenges(&digest, n);
     secrets.u_prime = psi.iter().map(|&j| u[j]).collect();
 
-    // The commitment chain ĉᵢ = r̂ᵢ·G + u'ᵢ·ĉᵢ₋₁ from ĉ₀ = h.
-    let mut chain_points = Vec::with_capacity(n);
-    let mut previous = gens[0];
-    for i in 0..n {
-        previous = RistrettoPoint::mul_base(&secrets.r_hat[i]) + secrets.u_prime[i] * previous;
-        chain_points.push(previous);
-    }
-
+    // The commitment chain ĉᵢ = r̂ᵢ·G + u'ᵢ·ĉᵢ₋₁ from ĉ₀ = h is sequential; the
+    // sums of t₃ and t₄ do not depend on it and are made meanwhile on a second thread.
     let [w1, w2, w3] = secrets.omega;
-    let t3 = RistrettoPoint::mul_base(&w3) + RistrettoPoint::multiscalar_mul(&secrets.omega_prime, &gens[1..]);
-    let t4 = (0..width)
-        .map(|l| {
-            let a = RistrettoPoint::multiscalar_mul(
-                &secrets.omega_prime,
-                statement.output.iter().map(|row| row[l].a.point()),
-            );
-            let b = RistrettoPoint::multiscalar_mul(
-                &secrets.omega_prime,
-                statement.output.iter().map(|row| row[l].b.point()),
-            );
-            let w4 = &secrets.omega4[l];
-            (Element::new(a - RistrettoPoint::mul_base(w4)), Element::new(b - key.mul(w4)))
-        })
-        .collect();
-    let t_hat = (0..n)
-        .map(|i| {
-            let before = if i == 0 { gens[0] } else { chain_points[i - 1] };
-            Element::new(RistrettoPoint::mul_base(&secrets.omega_hat[i]) + secrets.omega_prime[i] * before)
-        })
-        .collect();
+    let secrets = &secrets;
+    let (chain_points, (t3, t4)) = std::thread::scope(|scope| {
+        let sums = scope.spawn(|| {
+            let t3 = RistrettoPoint::mul_base(&w3) + RistrettoPoint::multiscalar_mul(&secrets.omega_prime, &gens[1..]);
+            let t4: Vec<(Element, Element)> = (0..width)
+                .map(|l| {
+                    let column = |half: fn(&Ciphertext) -> &Element| {
+                        let points = statement.output.iter().map(|row| *half(&row[l]).point());
+                        RistrettoPoint::multiscalar_mul(&secrets.omega_prime, points)
+                    };
+                    let w4 = &secrets.omega4[l];
+                    let a = column(|c| &c.a) - RistrettoPoint::mul_base(w4);
+                    let b = column(|c| &c.b) - key.mul(w4);
+                    (Element::new(a), Element::new(b))
+                })
+                .collect();
+            (t3, t4)
+        });
+        let mut chain_points = Vec::with_capacity(n);
+        let mut previous = gens[0];
+        for i in 0..n {
+            previous = RistrettoPoint::mul_base(&secrets.r_hat[i]) + secrets.u_prime[i] * previous;
+            chain_points.push(previous);
+        }
+        (chain_points, sums.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let (chain, t_hat): (Vec<Element>, Vec<Element>) = in_two_halves(n, |range| {
+        range
+            .map(|i| {
+                let before = if i == 0 { gens[0] } else { chain_points[i - 1] };
+                let t = RistrettoPoint::mul_base(&secrets.omega_hat[i]) + secrets.omega_prime[i] * before;
+                (Element::new(chain_points[i]), Element::new(t))
+            })
+            .collect()
+    })
+    .into_iter()
+    .unzip();
     let mut proof = ShuffleProof {
         commitments,
-        chain: chain_points.iter().map(|p| Element::new(*p)).collect(),
+        chain,
         t1: Element::new(RistrettoPoint::mul_base(&w1)),
         t2: Element::new(RistrettoPoint::mul_base(&w2)),
         t3: Element::new(t3),
@@ -492,10 +523,14 @@ impl Checked<'_> {
         }
         terms.push((g, G));
         terms.push((y, *st.key.element().point()));
-        // dalek picks Pippenger's method for a sum this long; the key's
-        // precomputed combination would use Straus's, several times slower here.
-        RistrettoPoint::vartime_multiscalar_mul(terms.iter().map(|(s, _)| s), terms.iter().map(|(_, p)| p))
-            .is_identity()
+        // dalek picks Pippenger's method for a sum this long (the key's precomputed
+        // combination would use Straus's, several times slower here), on two threads.
+        let (first, second) = terms.split_at(terms.len() / 2);
+        let halves = in_two_halves(2, |range| {
+            let part = if range.start == 0 { first } else { second };
+            vec![RistrettoPoint::vartime_multiscalar_mul(part.iter().map(|(s, _)| s), part.iter().map(|(_, p)| p))]
+        });
+        halves.iter().sum::<RistrettoPoint>().is_identity()
     }
 
     /// The equations of CheckShuffleProof one by one, in the order of spec §18.5.
