@@ -411,6 +411,9 @@ impl ShuffleProof {
     fn prepare<'a>(&'a self, statement: &'a ShuffleStatement<'a>) -> Result<Checked<'a>, VerifyError> {
         let fail = |check| Err(VerifyError::Shuffle(check));
         let n = statement.input.len();
+        if n == 0 || n > u32::MAX as usize {
+            return fail(ShuffleCheck::RowCount);
+        }
         let Some(width) = row_width(statement.input) else { return fail(ShuffleCheck::RowWidth) };
         if statement.output.len() != n {
             return fail(ShuffleCheck::RowCount);
@@ -452,7 +455,8 @@ impl ShuffleProof {
 
     /// Decodes a proof for `rows` rows of `width` ciphertexts, strictly (spec §18.6).
     pub fn decode(bytes: &[u8], rows: usize, width: usize) -> Result<Self, DecodeError> {
-        if rows == 0 || !(1..=MAX_WIDTH).contains(&width) {
+        // No list has more than u32::MAX rows (spec §18.1), so the length cannot overflow.
+        if rows == 0 || rows > u32::MAX as usize || !(1..=MAX_WIDTH).contains(&width) {
             return Err(DecodeError::OutOfRange { what: "shuffle shape" });
         }
         let expected = 32 * (5 * rows + 3 * width + 6);

@@ -14,7 +14,9 @@
 //! anything the encoder could not have produced, naming what is wrong.
 
 use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
+use subtle::{Choice, ConditionallySelectable};
 use thiserror::Error;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::CryptoRng;
 use crate::elgamal::{Ciphertext, Nonce, PublicKey, encrypt_point};
@@ -79,21 +81,29 @@ pub enum WriteInError {
 ///
 /// The name is taken byte for byte, without normalisation (spec §1.2); the
 /// roster and the booth decide which names are acceptable.
+///
+/// The name is a secret of the ballot, so the work does not depend on it: every
+/// one of the 128 counters is tried for every chunk (all candidates pass the
+/// canonical-and-even test, so each costs the same decoding), and the first
+/// valid one is selected in constant time. An empty slot costs what a written
+/// one does. The payload is zeroized after use.
 pub fn encode_name(name: &str) -> Result<[RistrettoPoint; SLOT_POINTS], WriteInError> {
     let bytes = name.as_bytes();
     if bytes.len() > MAX_NAME_BYTES {
         return Err(WriteInError::TooLong { bytes: bytes.len(), max: MAX_NAME_BYTES });
     }
-    let mut payload = [0u8; PAYLOAD_LEN];
+    let mut payload = Zeroizing::new([0u8; PAYLOAD_LEN]);
     // MAX_NAME_BYTES < 256, so the length fits the byte.
     payload[0] = bytes.len() as u8;
     payload[1..=bytes.len()].copy_from_slice(bytes);
     let mut points = [RistrettoPoint::default(); SLOT_POINTS];
+    let mut embedded = Choice::from(1);
     for (point, chunk) in points.iter_mut().zip(payload.chunks_exact(CHUNK_LEN)) {
-        let (_, p) = embed_chunk(chunk).ok_or(WriteInError::Unembeddable)?;
+        let (found, p) = embed_chunk_uniformly(chunk);
+        embedded &= found;
         *point = p;
     }
-    Ok(points)
+    if bool::from(embedded) { Ok(points) } else { Err(WriteInError::Unembeddable) }
 }
 
 /// Recovers the name from [`SLOT_POINTS`] decrypted elements; `""` is the empty slot (spec §17.4).
@@ -140,7 +150,24 @@ pub fn encrypt_name<R: CryptoRng + ?Sized>(
     Ok(([c0, c1, c2], [n0, n1, n2]))
 }
 
+/// The element of [`embed_chunk`], found by trying every counter and selecting
+/// in constant time, and whether there is one.
+fn embed_chunk_uniformly(chunk: &[u8]) -> (Choice, RistrettoPoint) {
+    let mut found = Choice::from(0);
+    let mut point = RistrettoPoint::default();
+    for j in 0..COUNTER_TRIES {
+        let mut encoding = candidate(j, chunk);
+        let decoded = encoding.decompress();
+        let valid = Choice::from(u8::from(decoded.is_some()));
+        point.conditional_assign(&decoded.unwrap_or_default(), valid & !found);
+        found |= valid;
+        encoding.0.zeroize();
+    }
+    (found, point)
+}
+
 /// The first counter `j` and element whose encoding is `u8(2j) ‖ chunk ‖ 0x00`.
+#[cfg(test)]
 fn embed_chunk(chunk: &[u8]) -> Option<(u8, RistrettoPoint)> {
     (0..COUNTER_TRIES).find_map(|j| candidate(j, chunk).decompress().map(|p| (j, p)))
 }
@@ -164,6 +191,18 @@ mod tests {
     fn round_trip(name: &str) {
         let points = encode_name(name).unwrap();
         assert_eq!(decode_name(&points).unwrap(), name);
+    }
+
+    #[test]
+    fn the_uniform_embedding_is_the_first_counter() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        for _ in 0..200 {
+            let mut chunk = [0u8; CHUNK_LEN];
+            rand::Rng::fill_bytes(&mut rng, &mut chunk);
+            let (found, p) = embed_chunk_uniformly(&chunk);
+            assert!(bool::from(found));
+            assert_eq!(p, embed_chunk(&chunk).unwrap().1);
+        }
     }
 
     #[test]

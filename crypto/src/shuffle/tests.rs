@@ -255,6 +255,8 @@ fn a_proof_of_the_wrong_shape_is_refused() {
     let mut ragged = output.clone();
     ragged[1].pop();
     assert_eq!(check(&s, &ragged, &proof), failed(ShuffleCheck::RowWidth));
+    let empty = ShuffleStatement { ctx: CTX, key: &s.key, input: &[], output: &[] };
+    assert_eq!(proof.verify(&empty, &mut s.rng), failed(ShuffleCheck::RowCount));
 }
 
 #[test]
