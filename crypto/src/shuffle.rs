@@ -288,7 +288,7 @@ pub(crate) fn prove<R: CryptoRng + ?Sized>(
 
     // The commitment chain ĉᵢ = r̂ᵢ·G + u'ᵢ·ĉᵢ₋₁ from ĉ₀ = h is sequential; the
     // sums of t₃ and t₄ do not depend on it and are made meanwhile on a second thread.
-    let [w1, w2, w3] = secrets.omega;
+    let [mut w1, mut w2, mut w3] = secrets.omega;
     let secrets = &secrets;
     let (chain_points, (t3, t4)) = std::thread::scope(|scope| {
         let sums = scope.spawn(|| {
@@ -350,7 +350,7 @@ pub(crate) fn prove<R: CryptoRng + ?Sized>(
         chain_exponent += secrets.r_hat[i] * v;
         v *= secrets.u_prime[i];
     }
-    let r_sum: Scalar = secrets.r.iter().sum();
+    let mut r_sum: Scalar = secrets.r.iter().sum();
     let mut r_u = Scalar::ZERO;
     for (r, u) in secrets.r.iter().zip(&u) {
         r_u += r * u;
@@ -371,8 +371,9 @@ pub(crate) fn prove<R: CryptoRng + ?Sized>(
         .collect();
     proof.s_hat = secrets.omega_hat.iter().zip(&secrets.r_hat).map(|(w, r)| w + c * r).collect();
     proof.s_prime = secrets.omega_prime.iter().zip(&secrets.u_prime).map(|(w, u)| w + c * u).collect();
-    chain_exponent.zeroize();
-    r_u.zeroize();
+    for secret in [&mut chain_exponent, &mut r_u, &mut r_sum, &mut w1, &mut w2, &mut w3] {
+        secret.zeroize();
+    }
     proof
 }
 
