@@ -28,7 +28,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::elgamal::{Ciphertext, PublicKey};
 use crate::error::{DecodeError, ShuffleCheck, UsageError, VerifyError};
-use crate::group::{Element, G, random_weight};
+use crate::group::{Element, G, SecretScalar, random_weight};
 use crate::hash::Hasher;
 use crate::proofs::Reader;
 use crate::{CryptoRng, Rng, tags};
@@ -117,7 +117,7 @@ impl Witness {
     fn random<R: CryptoRng + ?Sized>(rows: usize, width: usize, rng: &mut R) -> Self {
         Self {
             permutation: random_permutation(rows, rng),
-            reencryption: (0..rows * width).map(|_| Scalar::random(rng)).collect(),
+            reencryption: (0..rows * width).map(|_| nonce(rng)).collect(),
             width,
         }
     }
@@ -150,6 +150,12 @@ fn in_two_halves<T: Send>(n: usize, f: impl Fn(core::ops::Range<usize>) -> Vec<T
         first.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         first
     })
+}
+
+/// A uniformly random nonzero scalar (spec §1.5: a nonce that comes out zero is
+/// drawn again), copied out of its zeroizing wrapper into the caller's zeroizing buffer.
+fn nonce<R: CryptoRng + ?Sized>(rng: &mut R) -> Scalar {
+    *SecretScalar::random(rng).expose()
 }
 
 /// A uniformly random permutation of `0..n` (Fisher–Yates, CHVote GenPermutation).
@@ -262,7 +268,7 @@ pub(crate) fn prove<R: CryptoRng + ?Sized>(
     let key = statement.key;
     let gens = generators(n);
     let psi = &witness.permutation;
-    let mut random = |count: usize| -> Vec<Scalar> { (0..count).map(|_| Scalar::random(rng)).collect() };
+    let mut random = |count: usize| -> Vec<Scalar> { (0..count).map(|_| nonce(rng)).collect() };
     let mut secrets = ProverSecrets {
         r: random(n),
         r_hat: random(n),
@@ -272,7 +278,7 @@ pub(crate) fn prove<R: CryptoRng + ?Sized>(
         omega_hat: random(n),
         omega_prime: random(n),
     };
-    secrets.omega = [Scalar::random(rng), Scalar::random(rng), Scalar::random(rng)];
+    secrets.omega = [nonce(rng), nonce(rng), nonce(rng)];
 
     // The permutation commitment: c_ψ(i) = r_ψ(i)·G + hᵢ.
     let by_output = in_two_halves(n, |range| {
