@@ -2,16 +2,22 @@
 """An independent verifier of hallvote's proofs, written from docs/spec alone.
 
 It knows nothing of the Rust code: every check below cites the spec section it
-implements (docs/spec/01-conventions.md … 07-merkle.md). The ristretto255 group
-comes from libsodium through the `rbcl` bindings; scalars are Python integers
-modulo ℓ; SHA-512 and SHA-256 come from hashlib.
+implements (docs/spec/01-conventions.md … 07-merkle.md, 17-write-ins.md,
+18-shuffle.md). The ristretto255 group comes from libsodium through the `rbcl`
+bindings; scalars are Python integers modulo ℓ; SHA-512 and SHA-256 come from hashlib.
 
-Usage: verify.py VECTORS.json
+Usage: verify.py VECTORS.json [SHUFFLE-VECTORS.json …]
 
 VECTORS.json is written by `cargo run -p hallvote-crypto --example export_vectors`.
-Every case carries `"valid": true|false`; this script reaches its own verdict and
-prints one line per case, then `N passed, M failed`. It exits non-zero if any
-valid case is rejected or any invalid case is accepted.
+Every case carries `"valid": true|false`; this script reaches its own verdict.
+A file whose "format" is "hallvote-shuffle-vectors/v1" (crypto/tests/vectors/
+shuffle-v1.json, §18.7) is read instead for §17 and §18: its name embeddings must
+decode to its names (and this script's own encoder must give the same elements), its
+proof must verify, each tampered variant must be rejected at the check it names, and
+the slots decrypted with its test key must hold its names; §17's rejection rules and
+§18.5's shape checks get cases made here from the spec alone.
+The script prints one line per case, then `N passed, M failed`. It exits non-zero if
+any case does not come out as expected.
 """
 
 from __future__ import annotations
@@ -479,6 +485,371 @@ def verify_consistency(m: int, n: int, path: list[bytes], r1: bytes, r2: bytes) 
 
 
 # ---------------------------------------------------------------------------
+# §17 Write-in slots: names as group elements
+# ---------------------------------------------------------------------------
+
+SLOT_WIDTH = 3  # §17.1 L, elements per slot
+CHUNK = 30  # payload bytes per element
+PAYLOAD = SLOT_WIDTH * CHUNK  # 90
+MAX_NAME = 89  # longest name, in UTF-8 bytes
+COUNTERS = 128  # §17.2: j = 0 … 127
+
+
+def is_canonical(b: bytes) -> bool:
+    """§1.3: whether 32 bytes are a valid canonical encoding (RFC 9496 §4.3.1)."""
+    try:
+        decode_element(b)
+    except Invalid:
+        return False
+    return True
+
+
+def embedding_candidate(j: int, chunk: bytes) -> bytes:
+    """§17.2: u8(2·j) ‖ Pₖ ‖ 0x00."""
+    return bytes([2 * j]) + chunk + b"\x00"
+
+
+def embed_name(name: str) -> list[bytes]:
+    """§17.1–§17.2: the slot's L elements; refuses a name that cannot be written.
+
+    Not constant time (it stops at the first valid candidate): it only re-derives
+    published vectors, it never handles a real ballot's secret.
+    """
+    raw = name.encode("utf-8")
+    require(len(raw) <= MAX_NAME, "name longer than 89 bytes")
+    payload = bytes([len(raw)]) + raw + bytes(MAX_NAME - len(raw))
+    assert len(payload) == PAYLOAD
+    out = []
+    for k in range(SLOT_WIDTH):
+        chunk = payload[CHUNK * k : CHUNK * (k + 1)]
+        for j in range(COUNTERS):
+            candidate = embedding_candidate(j, chunk)
+            if is_canonical(candidate):
+                out.append(candidate)
+                break
+        else:
+            raise Invalid("no counter embeds this chunk")
+    return out
+
+
+def decode_slot(elements: list[bytes]) -> str:
+    """§17.4: the name a decrypted slot holds, or Invalid naming the step that rejects it.
+
+    Each step is applied to every element before the next step is tried, in the
+    order the spec numbers them.
+    """
+    require(len(elements) == SLOT_WIDTH, "slot is not 3 elements")
+    es = [decode_element(e) for e in elements]  # §1.3: M is a group element; e is its encoding
+    # Step 1.
+    for e in es:
+        require(e[31] == 0, "not an embedding")
+    # Step 2. e[0] is even: a canonical encoding is non-negative (RFC 9496 §4.3.1).
+    for e in es:
+        j = e[0] // 2
+        require(
+            not any(is_canonical(embedding_candidate(jj, e[1:31])) for jj in range(j)),
+            "not the smallest counter",
+        )
+    # Step 3.
+    p = b"".join(e[1:31] for e in es)
+    # Steps 4–7.
+    require(p[0] <= MAX_NAME, "length out of range")
+    n = p[0]
+    require(not any(p[1 + n :]), "padding not zero")
+    try:
+        return p[1 : 1 + n].decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise Invalid("not UTF-8") from None
+
+
+def find_chunk_candidates(chunk: bytes, count: int) -> list[int]:
+    """The first `count` counters j whose candidate for this chunk is canonical."""
+    found = [j for j in range(COUNTERS) if is_canonical(embedding_candidate(j, chunk))]
+    require(len(found) >= count, "too few valid counters for a test chunk")
+    return found[:count]
+
+
+def embed_raw_payload(payload: bytes) -> list[bytes]:
+    """§17.2 applied to an arbitrary 90-byte payload (for the rejection cases of §17.4)."""
+    assert len(payload) == PAYLOAD
+    out = []
+    for k in range(SLOT_WIDTH):
+        chunk = payload[CHUNK * k : CHUNK * (k + 1)]
+        out.append(embedding_candidate(find_chunk_candidates(chunk, 1)[0], chunk))
+    return out
+
+
+def slot_self_cases() -> list[tuple[str, object, object]]:
+    """Cases of §17 made here from the spec's text alone: (name, thunk, expected).
+
+    `expected` is the decoded name, or the rejection step's wording (an Invalid).
+    """
+    cases: list[tuple[str, object, object]] = []
+    # Round trips at the limits of §17.1: 89 bytes of mixed CJK and ASCII, and of 𠮷 and ·.
+    for label, name in [
+        ("ascii-89", "a" * 89),
+        ("cjk-29-plus-2", "张" * 29 + "ab"),
+        ("supplementary-22-plus-1", "𠮷" * 22 + "x"),
+        ("middle-dot-44-plus-1", "·" * 44 + "y"),
+        ("one-byte", "A"),
+    ]:
+        assert len(name.encode("utf-8")) <= MAX_NAME
+        cases.append((f"round-trip/{label}", lambda n=name: decode_slot(embed_name(n)), name))
+    cases.append(("encoder-refuses-90-bytes", lambda: embed_name("a" * 90), Invalid("name longer than 89 bytes")))
+    cases.append(("encoder-refuses-30-cjk", lambda: embed_name("张" * 30), Invalid("name longer than 89 bytes")))
+    # §17.2: the empty slot is three identity elements.
+    cases.append(("empty-slot-is-identity", lambda: embed_name("") == [IDENTITY] * 3, True))
+
+    # Step 1: a valid element with e[31] ≠ 0 (G itself).
+    good = embed_name("Li Lei")
+    cases.append(("reject/not-an-embedding", lambda: decode_slot([good[0], G, good[2]]), Invalid("not an embedding")))
+
+    # Step 2: a chunk with two valid counters, encoded with the second.
+    def not_smallest() -> str:
+        payload = bytes([6]) + b"Li Lei" + bytes(83)
+        chunk = payload[:CHUNK]
+        j0, j1 = find_chunk_candidates(chunk, 2)
+        els = embed_raw_payload(payload)
+        require(els[0] == embedding_candidate(j0, chunk), "own encoder disagrees")
+        els[0] = embedding_candidate(j1, chunk)
+        return decode_slot(els)
+
+    cases.append(("reject/not-the-smallest-counter", not_smallest, Invalid("not the smallest counter")))
+    # Step 2 on the last element: the identity's chunk (all zero) with a later counter.
+    def not_smallest_zero() -> str:
+        els = embed_name("Li Lei")
+        j1 = find_chunk_candidates(bytes(CHUNK), 2)[1]
+        els[2] = embedding_candidate(j1, bytes(CHUNK))
+        return decode_slot(els)
+
+    cases.append(("reject/not-the-smallest-counter-zero-chunk", not_smallest_zero, Invalid("not the smallest counter")))
+    # Step 4: length byte 90 and 255.
+    for n in (90, 255):
+        cases.append((
+            f"reject/length-{n}",
+            lambda n=n: decode_slot(embed_raw_payload(bytes([n]) + bytes(89))),
+            Invalid("length out of range"),
+        ))
+    # Step 5: a nonzero byte just past the name, and one in the last byte.
+    for label, payload in [
+        ("after-name", bytes([2]) + b"ab" + b"c" + bytes(86)),
+        ("last-byte", bytes([0]) + bytes(88) + b"\x01"),
+    ]:
+        cases.append((
+            f"reject/padding-{label}",
+            lambda p=payload: decode_slot(embed_raw_payload(p)),
+            Invalid("padding not zero"),
+        ))
+    # Step 6: a cut multi-byte character, a lone continuation byte, a surrogate, an overlong form.
+    for label, raw in [
+        ("cut-character", "张".encode("utf-8")[:2]),
+        ("lone-continuation", b"\x80"),
+        ("surrogate", b"\xed\xa0\x80"),
+        ("overlong", b"\xc0\xaf"),
+    ]:
+        payload = bytes([len(raw)]) + raw + bytes(MAX_NAME - len(raw))
+        cases.append((f"reject/not-utf8-{label}", lambda p=payload: decode_slot(embed_raw_payload(p)), Invalid("not UTF-8")))
+    return cases
+
+
+# ---------------------------------------------------------------------------
+# §18 Verifiable re-encryption shuffle (Terelius–Wikström, CHVote CheckShuffleProof)
+# ---------------------------------------------------------------------------
+
+TAG_SHUFFLE_GENERATOR = "hallvote/shuffle/generator/v1"
+TAG_SHUFFLE_STATEMENT = "hallvote/shuffle/statement/v1"
+TAG_SHUFFLE_PERMUTATION = "hallvote/shuffle/permutation-challenge/v1"
+TAG_SHUFFLE_CHALLENGE = "hallvote/shuffle/challenge/v1"
+MAX_ROW_WIDTH = 16
+
+
+class ShuffleRejected(Invalid):
+    """§18.5: a rejection, with the name of the check that failed."""
+
+    def __init__(self, check: str, detail: str = "") -> None:
+        super().__init__(check + (f" ({detail})" if detail else ""))
+        self.check = check
+
+
+def shuffle_generator(k: int) -> bytes:
+    """§18.3: GEN(k) = ristretto255 one-way map of H(generator, u64be(k))."""
+    return rbcl.crypto_core_ristretto255_from_hash(H(TAG_SHUFFLE_GENERATOR, u64be(k)))
+
+
+Row = list[tuple[bytes, bytes]]  # §18.1: a row of L ciphertexts (A, B)
+
+
+def decode_row(b: bytes) -> Row:
+    """A row of ciphertexts (§3.2 each, 64 bytes), as the vectors file concatenates them."""
+    if len(b) % 64 != 0:
+        raise ShuffleRejected("row width", "row is not a whole number of ciphertexts")
+    try:
+        return [decode_ciphertext(b[64 * i : 64 * (i + 1)]) for i in range(len(b) // 64)]
+    except Invalid as e:
+        raise ShuffleRejected("row width", f"ciphertext: {e}") from None
+
+
+def verify_shuffle(ctx: bytes, y: bytes, inputs: list[Row], outputs: list[Row], proof: bytes) -> None:
+    """§18.5 CheckShuffleProof, each equation of step 4 evaluated on its own, in order."""
+    # Step 1.
+    n = len(inputs)
+    if not 1 <= n < 2**32:
+        raise ShuffleRejected("row count")
+    width = len(inputs[0])
+    if not (1 <= width <= MAX_ROW_WIDTH and all(len(r) == width for r in inputs)):
+        raise ShuffleRejected("row width")
+    if len(outputs) != n:
+        raise ShuffleRejected("row count")
+    if not all(len(r) == width for r in outputs):
+        raise ShuffleRejected("row width")
+    # Step 2 (§18.6).
+    if len(proof) != 32 * (5 * n + 3 * width + 6):
+        raise ShuffleRejected("proof shape", "length")
+    words = [proof[32 * i : 32 * (i + 1)] for i in range(len(proof) // 32)]
+    pos = 0
+
+    def take(count: int, scalar: bool) -> list:
+        nonlocal pos
+        out = words[pos : pos + count]
+        pos += count
+        try:
+            return [decode_scalar(w) if scalar else decode_element(w) for w in out]
+        except Invalid as e:
+            raise ShuffleRejected("proof shape", str(e)) from None
+
+    c_perm = take(n, False)  # c₁ … c_N
+    c_hat = take(n, False)  # ĉ₁ … ĉ_N
+    t1, t2, t3 = take(3, False)
+    t4 = take(2 * width, False)
+    t4_a, t4_b = t4[0::2], t4[1::2]  # t₄,A,l ‖ t₄,B,l for l = 1 … L
+    t_hat = take(n, False)
+    s1, s2, s3 = take(3, True)
+    s4 = take(width, True)
+    s_hat = take(n, True)
+    s_prime = take(n, True)
+    assert pos == len(words)
+    # Step 3.
+    h = shuffle_generator(0)
+    hs = [shuffle_generator(i) for i in range(1, n + 1)]
+    flat_in = [x for row in inputs for (a, b) in row for x in (a, b)]
+    flat_out = [x for row in outputs for (a, b) in row for x in (a, b)]
+    d = H(TAG_SHUFFLE_STATEMENT, ctx, y, u64be(n), u64be(width), *flat_in, *flat_out, *c_perm)
+    u = [challenge(TAG_SHUFFLE_PERMUTATION, d, u64be(j)) for j in range(1, n + 1)]
+    c = challenge(TAG_SHUFFLE_CHALLENGE, d, *c_hat, t1, t2, t3, *t4, *t_hat)
+    neg_c = (-c) % ELL
+
+    def check(name: str, lhs: bytes, rhs: bytes) -> None:
+        if lhs != rhs:
+            raise ShuffleRejected(name)
+
+    # Step 4, in the spec's order.
+    check("t1", t1, add(mul(neg_c, sub(element_sum(c_perm), element_sum(hs))), base_mul(s1)))
+    u_prod = 1
+    for uj in u:
+        u_prod = u_prod * uj % ELL
+    check("t2", t2, add(mul(neg_c, sub(c_hat[-1], mul(u_prod, h))), base_mul(s2)))
+    check(
+        "t3",
+        t3,
+        element_sum([mul(neg_c, element_sum(mul(uj, cj) for uj, cj in zip(u, c_perm))), base_mul(s3)]
+                    + [mul(sp, hi) for sp, hi in zip(s_prime, hs)]),
+    )
+    for l in range(width):
+        # "component l−1" in the reference implementation's messages: l here is 0-based.
+        name = f"t4 component {l}"
+        a_in = element_sum(mul(uj, inputs[j][l][0]) for j, uj in enumerate(u))
+        b_in = element_sum(mul(uj, inputs[j][l][1]) for j, uj in enumerate(u))
+        a_out = element_sum(mul(sp, outputs[i][l][0]) for i, sp in enumerate(s_prime))
+        b_out = element_sum(mul(sp, outputs[i][l][1]) for i, sp in enumerate(s_prime))
+        check(name, t4_a[l], add(sub(mul(neg_c, a_in), base_mul(s4[l])), a_out))
+        check(name, t4_b[l], add(sub(mul(neg_c, b_in), mul(s4[l], y)), b_out))
+    previous = h  # ĉ₀ = h
+    for i in range(n):
+        check(f"t-hat {i + 1}", t_hat[i], element_sum([mul(neg_c, c_hat[i]), base_mul(s_hat[i]), mul(s_prime[i], previous)]))
+        previous = c_hat[i]
+    # Step 5: accept.
+
+
+def decrypt_slot(x: int, row: Row) -> list[bytes]:
+    """§17.4: Mₖ = Bₖ − x·Aₖ (here with the whole test key, in place of k shares)."""
+    return [sub(b, mul(x, a)) for (a, b) in row]
+
+
+def shuffle_cases(doc: dict) -> list[tuple[str, object, object]]:
+    """The cases of one hallvote-shuffle-vectors/v1 file (§18.7): (name, thunk, expected)."""
+    require(doc.get("format") == "hallvote-shuffle-vectors/v1", "unknown shuffle vectors format")
+    ctx = unhex(doc["ctx"])
+    y = decode_key(unhex(doc["key"]))
+    width = doc["width"]
+    cases: list[tuple[str, object, object]] = []
+
+    for k, emb in enumerate(doc["embeddings"]):
+        els = [unhex(e) for e in emb["elements"]]
+        cases.append((f"embedding/{k}/decodes", lambda els=els: decode_slot(els), emb["name"]))
+        # §17.2: the encoding is deterministic, so this script's encoder gives the same elements.
+        cases.append((f"embedding/{k}/encodes", lambda n=emb["name"]: [e.hex() for e in embed_name(n)], [e.hex() for e in els]))
+
+    def rows(hexes: list[str]) -> list[Row]:
+        return [decode_row(unhex(r)) for r in hexes]
+
+    def honest() -> str:
+        verify_shuffle(ctx, y, rows(doc["input"]), rows(doc["output"]), unhex(doc["proof"]))
+        require(all(len(r) == width for r in rows(doc["input"])), "width differs from the file's")
+        return "accepted"
+
+    cases.append(("proof/honest", honest, "accepted"))
+
+    x = decode_scalar(unhex(doc["secret_key"]))
+
+    def names_in() -> list[str]:
+        require(base_mul(x) == y, "secret key does not match the key")
+        return [decode_slot(decrypt_slot(x, r)) for r in rows(doc["input"])]
+
+    def names_out() -> list[str]:
+        return sorted(decode_slot(decrypt_slot(x, r)) for r in rows(doc["output"]))
+
+    cases.append(("decrypt/input-names", names_in, doc["names"]))
+    cases.append(("decrypt/output-names-sorted", names_out, doc["output_names_sorted"]))
+    # The multiset of names is unchanged by the mix (§18.1).
+    cases.append(("decrypt/same-multiset", lambda: sorted(names_in()) == names_out(), True))
+
+    def rejection(outputs: list[str], proof: str) -> str:
+        try:
+            verify_shuffle(ctx, y, rows(doc["input"]), rows(outputs), unhex(proof))
+        except ShuffleRejected as e:
+            return e.check
+        return "accepted"
+
+    for k, t in enumerate(doc["tampered"]):
+        cases.append((f"tampered/{k} {t['what']}", lambda t=t: rejection(t["output"], t["proof"]), t["check"]))
+
+    # Variants made here from the spec alone (§18.5 steps 1–2).
+    proof = doc["proof"]
+    out = doc["output"]
+    cases.append(("own/proof-one-element-short", lambda: rejection(out, proof[:-64]), "proof shape"))
+    cases.append(("own/proof-one-element-long", lambda: rejection(out, proof + "00" * 32), "proof shape"))
+    ell_hex = ELL.to_bytes(32, "little").hex()
+    cases.append(("own/last-scalar-equals-ell", lambda: rejection(out, proof[:-64] + ell_hex), "proof shape"))
+    bad_point = "0100000000000000000000000000000000000000000000000000000000000000"  # RFC 9496 A.2
+    cases.append(("own/first-element-not-canonical", lambda: rejection(out, bad_point + proof[64:]), "proof shape"))
+    cases.append(("own/output-row-one-ciphertext-short", lambda: rejection([out[0][:-128]] + out[1:], proof), "row width"))
+    cases.append(("own/output-row-added", lambda: rejection(out + [out[0]], proof), "row count"))
+    cases.append(("own/ctx-changed", lambda: _ctx_changed(doc), "t1"))
+    return cases
+
+
+def _ctx_changed(doc: dict) -> str:
+    """§18.5: a change to a hashed value (here ctx) changes c, and t₁ already fails."""
+    try:
+        verify_shuffle(unhex(doc["ctx"]) + b"!", decode_key(unhex(doc["key"])),
+                       [decode_row(unhex(r)) for r in doc["input"]],
+                       [decode_row(unhex(r)) for r in doc["output"]], unhex(doc["proof"]))
+    except ShuffleRejected as e:
+        return e.check
+    return "accepted"
+
+
+# ---------------------------------------------------------------------------
 # The cases
 # ---------------------------------------------------------------------------
 
@@ -621,16 +992,54 @@ CHECKS = {
 }
 
 
+def run_case(label: str, thunk, expected) -> bool:
+    """Runs one case of §17/§18: its result (a value, or the wording of an Invalid) must equal `expected`."""
+    try:
+        got = thunk()
+    except Invalid as e:
+        got = e
+    if isinstance(expected, Invalid):
+        ok = isinstance(got, Invalid) and str(got) == str(expected)
+    else:
+        ok = not isinstance(got, Invalid) and got == expected
+    if ok:
+        print(f"✓ {label}" + (f" (rejected: {got})" if isinstance(got, Invalid) else ""))
+    else:
+        shown = lambda v: f"rejected ({v})" if isinstance(v, Invalid) else repr(v)
+        print(f"✗ {label}: expected {shown(expected)}, got {shown(got)}")
+    return ok
+
+
 def main() -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
-    if len(sys.argv) != 2:
-        print("usage: verify.py VECTORS.json", file=sys.stderr)
+    if len(sys.argv) < 2:
+        print("usage: verify.py VECTORS.json [SHUFFLE-VECTORS.json …]", file=sys.stderr)
         return 2
     group_self_check()
     spec_examples_self_check()
-    with open(sys.argv[1], encoding="utf-8") as f:
-        doc = json.load(f)
+    passed = failed = 0
+    for path in sys.argv[1:]:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        if doc.get("format") == "hallvote-shuffle-vectors/v1":
+            # §17 and §18: the committed known-answer file (§18.7) and cases made here.
+            cases = [(f"write-in-slot/{name}", thunk, expected) for name, thunk, expected in slot_self_cases()]
+            cases += [(f"shuffle/{name}", thunk, expected) for name, thunk, expected in shuffle_cases(doc)]
+            for label, thunk, expected in cases:
+                if run_case(label, thunk, expected):
+                    passed += 1
+                else:
+                    failed += 1
+            continue
+        p, f = verify_exported(doc)
+        passed, failed = passed + p, failed + f
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+def verify_exported(doc: dict) -> tuple[int, int]:
+    """The cases written by `export_vectors`, each with `"valid": true|false`."""
     cases = doc["cases"]
     passed = failed = 0
     seen = set()
@@ -658,8 +1067,7 @@ def main() -> int:
     for kind in sorted(set(CHECKS) - seen):
         print(f"✗ {kind}: no cases in the vectors file")
         failed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+    return passed, failed
 
 
 if __name__ == "__main__":
