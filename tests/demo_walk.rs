@@ -122,34 +122,6 @@ fn start_demo() -> (Demo, Banner) {
     (demo, parsed)
 }
 
-/// The page passes axe-core (no serious or critical violation), and the browser
-/// refused nothing on it under the strict CSP.
-async fn assert_accessible(b: &Browser, page: &str) {
-    b.assert_no_csp_violation(page).await;
-    let v = b.accessibility_violations().await;
-    assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
-    // What axe itself logged is not the page's.
-    b.console_log().await;
-}
-
-/// The element's text, read in the page ('' if there is none).
-async fn text_of(b: &Browser, css: &str) -> String {
-    let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
-    b.execute(&script).await.as_str().unwrap_or_default().to_owned()
-}
-
-/// Waits (up to 20 s) until the element's text contains `want`; read in the page, as
-/// the pages rebuild their lists.
-async fn wait_text(b: &Browser, css: &str, want: &str) {
-    for _ in 0..200 {
-        if text_of(b, css).await.contains(want) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed {want:?}: {}", b.source().await);
-}
-
 /// Clicks the element from within the page (no element reference to go stale while
 /// the page rebuilds a list).
 async fn click(b: &Browser, css: &str) {
@@ -188,13 +160,13 @@ async fn station_action(b: &Browser, css: &str) -> String {
 async fn station_with_poll(b: &Browser, station: &str, poll: i64, name: &str) -> String {
     b.goto(station).await;
     b.wait_element(&format!("#poll option[value='{poll}']")).await;
-    wait_text(b, "#poll", name).await;
+    b.wait_text("#poll", name).await;
     b.execute(&format!(
         "const s = document.getElementById('poll'); s.value = '{poll}'; s.dispatchEvent(new Event('change')); return true;"
     ))
     .await;
-    wait_text(b, "#office", "本终端").await;
-    text_of(b, "#office").await
+    b.wait_text("#office", "本终端").await;
+    b.text_of("#office").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -218,13 +190,13 @@ async fn a_person_walks_the_demo_from_its_banner_to_the_published_result_in_the_
 async fn at_the_desk(b: &Browser, banner: &Banner) -> Vec<String> {
     b.goto(&banner.desk).await;
     b.wait_element("#card").await;
-    assert_accessible(b, "desk").await;
+    b.assert_accessible("desk").await;
     b.screenshot("demo-walk-01-desk").await;
     let (card, _) = &banner.waiting[0];
     b.type_into("#card", &format!("{card}{ENTER}")).await;
     b.wait_for("/scan").await;
     b.wait_element("#delegate").await;
-    assert!(text_of(b, "#delegate").await.contains(card.as_str()), "{}", b.source().await);
+    assert!(b.text_of("#delegate").await.contains(card.as_str()), "{}", b.source().await);
     let mut credentials: Vec<String> = Vec::new();
     for i in 0..banner.polls.len() {
         b.wait_element(&format!("#credential-{i} svg")).await;
@@ -238,7 +210,7 @@ async fn at_the_desk(b: &Browser, banner: &Banner) -> Vec<String> {
         }
     }
     assert_eq!(credentials.len(), banner.polls.len(), "a credential for every open poll");
-    assert_accessible(b, "desk, a delegate's credentials issued").await;
+    b.assert_accessible("desk, a delegate's credentials issued").await;
 
     // The second printed delegate: the card's QR code, scanned.
     let (card, qr) = &banner.waiting[1];
@@ -246,7 +218,7 @@ async fn at_the_desk(b: &Browser, banner: &Banner) -> Vec<String> {
     b.wait_element("#card").await;
     b.type_into("#card", &format!("{qr}{ENTER}")).await;
     b.wait_element("#delegate").await;
-    wait_text(b, "#delegate", card).await;
+    b.wait_text("#delegate", card).await;
     for i in 0..banner.polls.len() {
         b.wait_element(&format!("#credential-{i} svg")).await;
     }
@@ -259,7 +231,7 @@ async fn at_the_booth(b: &Browser, banner: &Banner, credentials: &[String]) -> V
     let booth = &banner.booths[0];
     b.goto(booth).await;
     b.wait_element("#credential").await;
-    assert_accessible(b, "booth").await;
+    b.assert_accessible("booth").await;
     b.screenshot("demo-walk-03-booth").await;
     let mut receipts = Vec::new();
     for (k, credential) in credentials.iter().enumerate() {
@@ -284,7 +256,7 @@ async fn at_the_booth(b: &Browser, banner: &Banner, credentials: &[String]) -> V
             b.click(&format!("input[name=i{i}][value='{choice}']")).await;
         }
         if k == 0 {
-            assert_accessible(b, "booth, a ballot").await;
+            b.assert_accessible("booth, a ballot").await;
             b.screenshot("demo-walk-04-booth-ballot").await;
         }
         b.click("button[value=next]").await;
@@ -310,7 +282,7 @@ async fn at_the_booth(b: &Browser, banner: &Banner, credentials: &[String]) -> V
             b.wait_element("#credential").await;
         }
     }
-    assert_accessible(b, "booth, receipt").await;
+    b.assert_accessible("booth, receipt").await;
     assert_eq!(b.execute("return document.querySelectorAll('#visit-polls li.cast').length").await, 4);
     click(b, "#done").await;
     b.wait_element("#credential").await;
@@ -326,7 +298,7 @@ async fn session_page(b: &Browser, banner: &Banner) {
         b.type_into("#password", &format!("{}{ENTER}", banner.password)).await;
         let link = format!("#session-link-{}", banner.session);
         b.wait_element(&link).await;
-        assert_accessible(b, "console").await;
+        b.assert_accessible("console").await;
         b.screenshot("demo-walk-06-console").await;
         click(b, &link).await;
     }
@@ -337,19 +309,19 @@ async fn session_page(b: &Browser, banner: &Banner) {
 /// shares with the printed passphrases and decrypt.
 async fn close_and_decrypt(b: &Browser, banner: &Banner, poll: i64, name: &str) {
     session_page(b, banner).await;
-    wait_text(b, &format!("#state-{poll}"), "投票中").await;
-    wait_text(b, &format!("#progress-{poll}"), "已投出 1 张").await;
-    assert_accessible(b, "console, session").await;
+    b.wait_text(&format!("#state-{poll}"), "投票中").await;
+    b.wait_text(&format!("#progress-{poll}"), "已投出 1 张").await;
+    b.assert_accessible("console, session").await;
     b.execute("window.confirm = () => true; return true;").await;
     click(b, &format!("#close-{poll}")).await;
-    wait_text(b, &format!("#state-{poll}"), "已结束").await;
+    b.wait_text(&format!("#state-{poll}"), "已结束").await;
     b.screenshot("demo-walk-07-console-closed").await;
 
     for (j, (station, passphrase)) in banner.scrutineers.iter().take(3).enumerate() {
         let office = station_with_poll(b, station, poll, name).await;
         assert!(office.contains(&format!("第 {} 号监票人", j + 1)), "{office}");
         if j == 0 {
-            assert_accessible(b, "scrutineer station").await;
+            b.assert_accessible("scrutineer station").await;
         }
         b.type_into("#pass3", passphrase).await;
         station_action(b, "#load").await;
@@ -361,9 +333,9 @@ async fn close_and_decrypt(b: &Browser, banner: &Banner, poll: i64, name: &str) 
 /// 计票 on the console; every officer reviews and signs at their station; 公布结果.
 async fn count_sign_publish(b: &Browser, banner: &Banner, poll: i64, name: &str) {
     session_page(b, banner).await;
-    wait_text(b, &format!("#progress-{poll}"), "已解密的监票人 3/3").await;
+    b.wait_text(&format!("#progress-{poll}"), "已解密的监票人 3/3").await;
     click(b, &format!("#tally-{poll}")).await;
-    wait_text(b, &format!("#state-{poll}"), "已计票").await;
+    b.wait_text(&format!("#state-{poll}"), "已计票").await;
     b.screenshot("demo-walk-09-console-counted").await;
 
     let officers = banner.scrutineers.iter().map(|(s, _)| s).chain(&banner.counters);
@@ -372,12 +344,12 @@ async fn count_sign_publish(b: &Browser, banner: &Banner, poll: i64, name: &str)
         if j >= banner.scrutineers.len() {
             assert!(office.contains("计票人"), "{office}");
             if j == banner.scrutineers.len() {
-                assert_accessible(b, "counter station").await;
+                b.assert_accessible("counter station").await;
             }
         }
         station_action(b, "#review").await;
-        assert!(!text_of(b, "#digest").await.is_empty());
-        assert!(text_of(b, "#sheet").await.contains(name), "the sheet reviewed: {}", text_of(b, "#sheet").await);
+        assert!(!b.text_of("#digest").await.is_empty());
+        assert!(b.text_of("#sheet").await.contains(name), "the sheet reviewed: {}", b.text_of("#sheet").await);
         station_action(b, "#sign").await;
         if j == 0 || j == banner.scrutineers.len() {
             b.screenshot(&format!("demo-walk-10-officer-{}-signed", j + 1)).await;
@@ -385,11 +357,11 @@ async fn count_sign_publish(b: &Browser, banner: &Banner, poll: i64, name: &str)
     }
 
     session_page(b, banner).await;
-    wait_text(b, &format!("#progress-{poll}"), "已签名 7/7").await;
+    b.wait_text(&format!("#progress-{poll}"), "已签名 7/7").await;
     b.execute("window.confirm = () => true; return true;").await;
     click(b, &format!("#publish-{poll}")).await;
-    wait_text(b, &format!("#state-{poll}"), "已公布").await;
-    wait_text(b, &format!("#progress-{poll}"), "结果已公布").await;
+    b.wait_text(&format!("#state-{poll}"), "已公布").await;
+    b.wait_text(&format!("#progress-{poll}"), "结果已公布").await;
     b.screenshot("demo-walk-11-console-published").await;
 }
 
@@ -397,7 +369,7 @@ async fn count_sign_publish(b: &Browser, banner: &Banner, poll: i64, name: &str)
 /// code on the board, which checks the receipt.
 async fn the_result_is_public(b: &Browser, banner: &Banner, poll: i64, name: &str, tracking: &str, receipt: &str) {
     b.goto(&format!("{}/polls/{poll}/sheet?lang=zh-CN", banner.console)).await;
-    let sheet = text_of(b, "body").await;
+    let sheet = b.text_of("body").await;
     assert!(sheet.contains(name), "{sheet}");
     // The one ballot cast, as marked at the booth: for the first two candidates, against
     // the third (赞成, 不赞成, 弃权).
@@ -412,13 +384,13 @@ async fn the_result_is_public(b: &Browser, banner: &Banner, poll: i64, name: &st
         assert_eq!(b.execute(&row(candidate)).await, serde_json::json!(marks), "{candidate}: {sheet}");
     }
     assert_eq!(sheet.matches("已电子签名").count(), 7, "all seven officers signed: {sheet}");
-    assert_accessible(b, "result sheet").await;
+    b.assert_accessible("result sheet").await;
     b.screenshot("demo-walk-12-sheet").await;
 
     b.goto(&banner.display).await;
     let result = format!("section.result[data-poll='{name}']");
     b.wait_element(&result).await;
-    assert!(text_of(b, &result).await.contains("孙菊"), "{}", text_of(b, &result).await);
+    assert!(b.text_of(&result).await.contains("孙菊"), "{}", b.text_of(&result).await);
     b.screenshot("demo-walk-13-display").await;
 
     b.goto(receipt).await;
@@ -426,6 +398,6 @@ async fn the_result_is_public(b: &Browser, banner: &Banner, poll: i64, name: &st
     assert!(board.contains(tracking), "the board shows {tracking}");
     assert_eq!(b.execute("return document.querySelectorAll('#receipt li[data-ok=true]').length").await, 4);
     b.find("#receipt-verdict.ok").await;
-    assert_accessible(b, "board with the receipt").await;
+    b.assert_accessible("board with the receipt").await;
     b.screenshot("demo-walk-14-board").await;
 }

@@ -22,29 +22,6 @@ use zeroize::Zeroizing;
 
 const DELEGATES: usize = 8;
 
-/// The page passes axe-core, and the browser refused nothing on it under the strict
-/// CSP (issue 14).
-async fn assert_accessible(b: &Browser, page: &str) {
-    b.assert_no_csp_violation(page).await;
-    let v = b.accessibility_violations().await;
-    assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
-    // What axe itself logged is not the page's.
-    b.console_log().await;
-}
-
-/// Waits (up to 20 s) until the element's text contains `want`. Read in the page
-/// (not through an element reference), as the page rebuilds its lists.
-async fn wait_text(b: &Browser, css: &str, want: &str) {
-    let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
-    for _ in 0..200 {
-        if b.execute(&script).await.as_str().unwrap_or_default().contains(want) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed {want:?}: {}", b.source().await);
-}
-
 /// Clicks the element from within the page (no element reference to go stale while
 /// the page rebuilds a list).
 async fn click(b: &Browser, css: &str) {
@@ -113,12 +90,6 @@ async fn class_of(b: &Browser, css: &str) -> String {
     b.execute(&script).await.as_str().unwrap_or_default().to_owned()
 }
 
-/// The element's text, read in the page.
-async fn text_of(b: &Browser, css: &str) -> String {
-    let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
-    b.execute(&script).await.as_str().unwrap_or_default().to_owned()
-}
-
 /// Appoints the stations' delegates (L00008, L00007, L00006) as scrutineers, 2 of 3,
 /// on the session page.
 async fn appoint_in_page(b: &Browser, poll: i64, stations: &[Station]) {
@@ -129,7 +100,7 @@ async fn appoint_in_page(b: &Browser, poll: i64, stations: &[Station]) {
     }
     b.type_into(&format!("#threshold-{poll}"), "2").await;
     click(b, &format!("#appoint-{poll}")).await;
-    wait_text(b, "#note", "已确定监票人").await;
+    b.wait_text("#note", "已确定监票人").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -148,7 +119,7 @@ async fn walk_the_console() {
     b.type_into("#password", &format!("{}{ENTER}", support::PASSWORD)).await;
     let link = format!("#session-link-{}", hall.session);
     b.wait_element(&link).await;
-    assert_accessible(&b, "console start page").await;
+    b.assert_accessible("console start page").await;
 
     // A roll with a bad row: imported, and the bad row named by its line.
     let roll = hall.dir.path().join("roll.csv");
@@ -159,9 +130,9 @@ async fn walk_the_console() {
     let form = file_input.replace("roster-file-", "roster-");
     b.execute(&format!("document.getElementById('{form}').requestSubmit(); return true;")).await;
     let report = format!("#{}", file_input.replace("roster-file-", "roster-report-"));
-    wait_text(&b, &report, "新增 1 人").await;
+    b.wait_text(&report, "新增 1 人").await;
     // Named once, with what is wrong: not "第 3 行：第 3 行：…".
-    let said = text_of(&b, &report).await;
+    let said = b.text_of(&report).await;
     assert_eq!(said.matches("第 3 行").count(), 1, "{said}");
     assert!(said.contains("第 3 行：姓名为空"), "{said}");
 
@@ -178,24 +149,24 @@ async fn walk_the_console() {
         .unwrap();
     let id = made["id"].as_i64().unwrap();
     b.goto(&format!("{}/?lang=zh-CN", hall.url)).await;
-    wait_text(&b, "#accounts", "observer7").await;
+    b.wait_text("#accounts", "observer7").await;
     b.execute("window.confirm = () => true; return true;").await;
     click(&b, &format!("#disable-{id}")).await;
-    wait_text(&b, "#note", "已停用 observer7").await;
-    wait_text(&b, "#accounts", "已停用").await;
+    b.wait_text("#note", "已停用 observer7").await;
+    b.wait_text("#accounts", "已停用").await;
     let listed = hall.org.call::<Value>(http::Method::GET, "/api/accounts", None).await.unwrap();
     let observer = listed.as_array().unwrap().iter().find(|a| a["id"] == id).unwrap().clone();
     assert_eq!(observer["disabled"], true, "{observer}");
     click(&b, &format!("#enable-{id}")).await;
-    wait_text(&b, "#note", "已重新启用 observer7").await;
-    assert_accessible(&b, "console start page with accounts").await;
+    b.wait_text("#note", "已重新启用 observer7").await;
+    b.assert_accessible("console start page with accounts").await;
 
     click(&b, &link).await;
     b.wait_for(&format!("/sessions/{}", hall.session)).await;
-    wait_text(&b, "#figures", "应到 9").await;
-    wait_text(&b, "#figures", "实到 8").await;
+    b.wait_text("#figures", "应到 9").await;
+    b.wait_text("#figures", "实到 8").await;
     // The set-up checklist: the roll is in; stations are next (no booth yet); the rest to do.
-    wait_text(&b, "#check-roll", "代表名册已导入：应到 9 人").await;
+    b.wait_text("#check-roll", "代表名册已导入：应到 9 人").await;
     assert_eq!(class_of(&b, "#check-roll").await, "done");
     assert_eq!(class_of(&b, "#check-stations").await, "next");
     assert_eq!(class_of(&b, "#check-open").await, "todo");
@@ -204,14 +175,14 @@ async fn walk_the_console() {
     // The delegate added by the import is excluded, then the exclusion withdrawn.
     b.type_into("#ex-card", "L00100").await;
     b.execute("document.getElementById('exclusion').requestSubmit(); return true;").await;
-    wait_text(&b, "#figures", "应到 8").await;
-    wait_text(&b, "#exclusions", "L00100：因病丧失行为能力").await;
+    b.wait_text("#figures", "应到 8").await;
+    b.wait_text("#exclusions", "L00100：因病丧失行为能力").await;
     b.execute("window.confirm = () => true; return true;").await;
     click(&b, "#withdraw-L00100").await;
-    wait_text(&b, "#note", "已撤销对 L00100 的核减").await;
-    wait_text(&b, "#figures", "应到 9").await;
-    assert_eq!(text_of(&b, "#exclusions").await, "");
-    wait_text(&b, &format!("#state-{}", hall.poll), "草稿").await;
+    b.wait_text("#note", "已撤销对 L00100 的核减").await;
+    b.wait_text("#figures", "应到 9").await;
+    assert_eq!(b.text_of("#exclusions").await, "");
+    b.wait_text(&format!("#state-{}", hall.poll), "草稿").await;
 
     // An election with as many candidates as seats is refused (差额, RULES R8), the
     // reason shown in the form, in view, naming the contest as written, not its id.
@@ -224,7 +195,7 @@ async fn walk_the_console() {
     )
     .await;
     b.wait_element("#new-poll-message").await;
-    let refused = text_of(&b, "#new-poll-message").await;
+    let refused = b.text_of("#new-poll-message").await;
     assert!(refused.starts_with("选举镇党委委员"), "{refused}");
     assert!(!refused.contains("committee"), "{refused}");
     assert!(in_view(&b, "#new-poll-message").await, "the refusal is in view");
@@ -242,8 +213,8 @@ async fn walk_the_console() {
     b.type_into("#np-name", "表决财务工作报告").await;
     b.type_into("#np-items", "关于财务工作报告的决议").await;
     b.execute("document.getElementById('new-poll').requestSubmit(); return true;").await;
-    wait_text(&b, "#note", "已建立投票：表决财务工作报告").await;
-    wait_text(&b, "#polls", "表决财务工作报告").await;
+    b.wait_text("#note", "已建立投票：表决财务工作报告").await;
+    b.wait_text("#polls", "表决财务工作报告").await;
 
     // Three scrutineer stations enrolled from the QR codes the page shows.
     let mut stations = Vec::new();
@@ -260,7 +231,7 @@ async fn walk_the_console() {
         )
         .await;
         b.wait_element("#enrol-text").await;
-        let text = text_of(&b, "#enrol-text").await;
+        let text = b.text_of("#enrol-text").await;
         if j == 1 {
             b.execute("document.querySelector('#enrol-code svg').scrollIntoView(); return true;").await;
             let shot = b.screenshot("console-enrolment-qr").await;
@@ -273,18 +244,18 @@ async fn walk_the_console() {
     b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
     let poll = hall.poll;
     b.wait_element(&format!("#appoint-{poll}")).await;
-    assert_accessible(&b, "session page").await;
+    b.assert_accessible("session page").await;
     appoint_in_page(&b, poll, &stations).await;
 
     // A ceremony started and abandoned (as when a station cannot go on): the poll is
     // a draft again and the officers are appointed anew.
     b.wait_element(&format!("#ceremony-{poll}")).await;
     click(&b, &format!("#ceremony-{poll}")).await;
-    wait_text(&b, &format!("#state-{poll}"), "密钥生成中").await;
+    b.wait_text(&format!("#state-{poll}"), "密钥生成中").await;
     b.execute("window.confirm = () => true; return true;").await;
     click(&b, &format!("#restart-{poll}")).await;
-    wait_text(&b, "#note", "已放弃本次密钥生成").await;
-    wait_text(&b, &format!("#state-{poll}"), "草稿").await;
+    b.wait_text("#note", "已放弃本次密钥生成").await;
+    b.wait_text(&format!("#state-{poll}"), "草稿").await;
     b.wait_element(&format!("#appoint-{poll}")).await;
     appoint_in_page(&b, poll, &stations).await;
 
@@ -294,24 +265,24 @@ async fn walk_the_console() {
     // their stations, each step taken as it comes due.
     b.wait_element(&format!("#ceremony-{poll}")).await;
     click(&b, &format!("#ceremony-{poll}")).await;
-    wait_text(&b, &format!("#state-{poll}"), "密钥生成中").await;
+    b.wait_text(&format!("#state-{poll}"), "密钥生成中").await;
     let shares_of = |j: usize| hall.folder(&format!("监票{j}")).join("shares");
     let (station_page, others) = Box::pin(ceremony_at_the_stations(&b, &shares_of, &stations, poll)).await;
 
     // Back at the console: ready, but not before every scrutineer's key check has
     // passed (spec §5.7): refused, naming them.
     b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
-    wait_text(&b, &format!("#state-{poll}"), "待开始").await;
-    wait_text(&b, &format!("#key-check-{poll}-1"), "尚未通过").await;
+    b.wait_text(&format!("#state-{poll}"), "待开始").await;
+    b.wait_text(&format!("#key-check-{poll}-1"), "尚未通过").await;
     click(&b, &format!("#open-{poll}")).await;
     // The refusal is shown on the poll's card, next to the button, in view.
-    wait_text(&b, &format!("#poll-{poll}-message"), "尚未通过密钥检查").await;
+    b.wait_text(&format!("#poll-{poll}-message"), "尚未通过密钥检查").await;
     assert!(in_view(&b, &format!("#poll-{poll}-message")).await);
-    assert_eq!(text_of(&b, "#error").await, "", "not (also) at the top of the page");
-    assert_eq!(text_of(&b, &format!("#state-{poll}")).await, "待开始");
+    assert_eq!(b.text_of("#error").await, "", "not (also) at the top of the page");
+    assert_eq!(b.text_of(&format!("#state-{poll}")).await, "待开始");
     // The key checks: scrutineer 1 at its page, the others at their stations.
     b.goto(&station_page).await;
-    wait_text(&b, "#poll", "选举镇党委委员（待开始）").await;
+    b.wait_text("#poll", "选举镇党委委员（待开始）").await;
     b.type_into("#pass4", PASS[0]).await;
     station_action(&b, "#keycheck").await;
     for (s, pass) in others.iter().zip(&PASS[1..]) {
@@ -322,34 +293,34 @@ async fn walk_the_console() {
     }
     b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
     for j in 1..=stations.len() {
-        wait_text(&b, &format!("#key-check-{poll}-{j}"), "已通过").await;
+        b.wait_text(&format!("#key-check-{poll}-{j}"), "已通过").await;
     }
     click(&b, &format!("#open-{poll}")).await;
-    wait_text(&b, &format!("#state-{poll}"), "投票中").await;
-    wait_text(&b, "#check-open", "投票已开始").await;
+    b.wait_text(&format!("#state-{poll}"), "投票中").await;
+    b.wait_text("#check-open", "投票已开始").await;
     assert_eq!(class_of(&b, "#check-open").await, "done");
     assert_eq!(class_of(&b, "#check-quorum").await, "done");
     // Live turnout on the card (issue 16): a ballot issued at a desk shows within
     // the page's 5 s look, without a reload.
-    wait_text(&b, &format!("#progress-{poll}"), "实到 8　已发出选票 0 张　已投出 0 张").await;
+    b.wait_text(&format!("#progress-{poll}"), "实到 8　已发出选票 0 张　已投出 0 张").await;
     let desk2 = hall.station(StationKind::Desk, "报到处2").await;
     hallvote_kiosk::desk::Desk::new(desk2.link().unwrap())
         .issue(poll, &hallvote_kiosk::desk::CardScan::Number("L00001".into()))
         .await
         .unwrap();
-    wait_text(&b, &format!("#progress-{poll}"), "已发出选票 1 张").await;
+    b.wait_text(&format!("#progress-{poll}"), "已发出选票 1 张").await;
     b.screenshot("console-session-open").await;
 
     // Close: the page asks first, stating the counts as they are.
     b.execute("window.confirm = (m) => { window.lastConfirm = m; return true; }; return true;").await;
     click(&b, &format!("#close-{poll}")).await;
-    wait_text(&b, &format!("#state-{poll}"), "已结束").await;
+    b.wait_text(&format!("#state-{poll}"), "已结束").await;
     let asked = b.execute("return window.lastConfirm || '';").await;
     assert!(
         asked.as_str().unwrap().contains("已发出选票 1 张，已投出 0 张，尚有 1 张未投出"),
         "the close confirmation states the counts: {asked}"
     );
-    wait_text(&b, &format!("#progress-{poll}"), "已解密的监票人 0/2").await;
+    b.wait_text(&format!("#progress-{poll}"), "已解密的监票人 0/2").await;
     // Pressed from the foot of a long page (issue 16: the refusal was written at the top
     // while the person was scrolled 900–2,000 px down): shown beside the button, in view.
     b.execute("window.scrollTo(0, document.body.scrollHeight); return true;").await;
@@ -359,10 +330,10 @@ async fn walk_the_console() {
     ))
     .await;
     b.wait_element(&format!("#poll-{poll}-message")).await;
-    wait_text(&b, &format!("#poll-{poll}-message"), "解密").await;
+    b.wait_text(&format!("#poll-{poll}-message"), "解密").await;
     assert!(in_view(&b, &format!("#poll-{poll}-message")).await, "the refusal is in view");
     b.screenshot("console-refusal-beside-the-button").await;
-    assert_eq!(text_of(&b, &format!("#state-{poll}")).await, "已结束");
+    assert_eq!(b.text_of(&format!("#state-{poll}")).await, "已结束");
 
     Box::pin(decrypt_at_the_stations(&b, &hall, &shares_of, &station_page, &others, poll)).await;
 
@@ -373,7 +344,7 @@ async fn walk_the_console() {
     b.wait_element(&revoke).await;
     b.execute("window.confirm = () => true; return true;").await;
     click(&b, &revoke).await;
-    wait_text(&b, &format!("#station-{}", desk.config.id), "已注销").await;
+    b.wait_text(&format!("#station-{}", desk.config.id), "已注销").await;
     let refused = desk.link().unwrap().call(http::Method::GET, "/api/stations/whoami", None).await.unwrap();
     assert_eq!(refused.status, http::StatusCode::FORBIDDEN);
 
@@ -383,17 +354,17 @@ async fn walk_the_console() {
         ("en", "How to check your ballot", "Checking that the booth encrypts"),
     ] {
         b.goto(&format!("{}/help?lang={lang}", hall.url)).await;
-        assert_eq!(text_of(&b, "h1").await, title);
-        assert!(text_of(&b, "#challenge-h").await.contains(section));
+        assert_eq!(b.text_of("h1").await, title);
+        assert!(b.text_of("#challenge-h").await.contains(section));
         assert_eq!(b.execute("return document.querySelectorAll('main section').length").await, 5);
-        assert_accessible(&b, &format!("help page ({lang})")).await;
+        b.assert_accessible(&format!("help page ({lang})")).await;
         b.screenshot(&format!("help-{lang}")).await;
     }
 
     // The same page in English.
     b.goto(&format!("{}/sessions/{}?lang=en", hall.url, hall.session)).await;
-    wait_text(&b, &format!("#state-{poll}"), "Counted").await;
-    assert!(text_of(&b, "#stations-h").await.contains("Hall stations"));
+    b.wait_text(&format!("#state-{poll}"), "Counted").await;
+    assert!(b.text_of("#stations-h").await.contains("Hall stations"));
 }
 
 /// Scrutineer 1 through its station's page in the browser, scrutineers 2 and 3 at their
@@ -430,15 +401,15 @@ async fn ceremony_at_the_stations(
         })
     };
     b.goto(&station_page).await;
-    wait_text(b, "#poll", "选举镇党委委员（密钥生成中）").await;
-    wait_text(b, "#office", "本终端：第 1 号监票人").await;
-    assert_accessible(b, "scrutineer station").await;
+    b.wait_text("#poll", "选举镇党委委员（密钥生成中）").await;
+    b.wait_text("#office", "本终端：第 1 号监票人").await;
+    b.assert_accessible("scrutineer station").await;
     b.screenshot("scrutineer-1-poll-chosen").await;
     click(b, "#ceremony-run").await;
     // Published, dealt and confirmed by all three: nine ticks, from one press.
     wait_count(b, "#ceremony-progress td.done", 9).await;
     background.await.unwrap();
-    wait_text(b, "#scrutineer-1 th", "（本终端）").await;
+    b.wait_text("#scrutineer-1 th", "（本终端）").await;
     b.screenshot("scrutineer-2-ceremony-done").await;
     const PASS: [&str; 3] =
         ["scrutineer one's long passphrase", "scrutineer two's long passphrase", "scrutineer three's long passphrase"];
@@ -479,12 +450,12 @@ async fn decrypt_at_the_stations(
     std::fs::copy(shares_of(1).join(format!("poll-{poll}.hvshare")), &copied).unwrap();
     std::fs::remove_dir_all(shares_of(1)).unwrap();
     b.goto(station_page).await;
-    wait_text(b, "#poll", "选举镇党委委员（已结束）").await;
+    b.wait_text("#poll", "选举镇党委委员（已结束）").await;
     // Without it, the station says where to choose it on the page (issue 16: the
     // message asked for an upload the page did not offer).
     b.type_into("#pass3", PASS[0]).await;
     click(b, "#load").await;
-    wait_text(b, "#out", "从U盘选择密钥份额文件").await;
+    b.wait_text("#out", "从U盘选择密钥份额文件").await;
     // Chosen from the USB stick: it loads.
     b.type_into("#share-file", copied.to_str().unwrap()).await;
     let loaded = station_action(b, "#load").await;
@@ -506,7 +477,7 @@ async fn decrypt_at_the_stations(
     .await
     .unwrap();
     b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
-    wait_text(b, &format!("#progress-{poll}"), "已解密的监票人 2/2").await;
+    b.wait_text(&format!("#progress-{poll}"), "已解密的监票人 2/2").await;
     click(b, &format!("#tally-{poll}")).await;
-    wait_text(b, &format!("#state-{poll}"), "已计票").await;
+    b.wait_text(&format!("#state-{poll}"), "已计票").await;
 }

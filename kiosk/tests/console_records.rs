@@ -12,31 +12,6 @@ mod support;
 use serde_json::Value;
 use support::webdriver::{Browser, ENTER};
 
-/// The page passes axe-core, and the browser refused nothing on it under the strict CSP.
-async fn assert_accessible(b: &Browser, page: &str) {
-    b.assert_no_csp_violation(page).await;
-    let v = b.accessibility_violations().await;
-    assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
-    b.console_log().await;
-}
-
-/// The element's text, read in the page.
-async fn text_of(b: &Browser, css: &str) -> String {
-    let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
-    b.execute(&script).await.as_str().unwrap_or_default().to_owned()
-}
-
-/// Waits (up to 20 s) until the element's text contains `want`.
-async fn wait_text(b: &Browser, css: &str, want: &str) {
-    for _ in 0..200 {
-        if text_of(b, css).await.contains(want) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed {want:?}: {}", b.source().await);
-}
-
 /// The roll's rows the search leaves shown: their text.
 async fn shown_rows(b: &Browser) -> Vec<String> {
     let v = b.execute("return [...document.querySelectorAll('#roster tbody tr')].filter((r) => !r.hidden).map((r) => r.textContent);").await;
@@ -62,17 +37,17 @@ async fn an_organiser_reads_the_roll_and_the_audit_log_and_makes_a_poll_of_two_c
 async fn record_status_change(b: &Browser, hall: &support::Hall, cid: i64) {
     b.click("#roster tr[data-card='L00004'] button.status-change").await;
     b.wait_element("#status-dialog[open]").await;
-    assert!(text_of(b, "#status-heading").await.contains("刘洋（L00004）"));
+    assert!(b.text_of("#status-heading").await.contains("刘洋（L00004）"));
     let chosen = b.execute("return document.getElementById('status-new').value;").await;
     assert_eq!(chosen, "terminated", "the form offers a change from the delegate's own status");
     b.execute("document.getElementById('status-effective').value = '2026-11-28'; return true;").await;
     b.type_into("#status-reason", "辞职被接受").await;
     b.type_into("#status-document", "青组通〔2026〕12号").await;
-    assert_accessible(b, "roll, status form (zh-CN)").await;
+    b.assert_accessible("roll, status form (zh-CN)").await;
     b.screenshot("console-roster-status-form-zh").await;
     b.click("#status-submit").await;
-    wait_text(b, "#note", "已登记：刘洋的状态现为“代表资格终止”").await;
-    let row = text_of(b, "#roster tr[data-card='L00004']").await;
+    b.wait_text("#note", "已登记：刘洋的状态现为“代表资格终止”").await;
+    let row = b.text_of("#roster tr[data-card='L00004']").await;
     assert!(row.contains("代表资格终止"), "{row}");
     let path = format!("/api/congresses/{cid}/roster/L00004/status-changes");
     let kept = hall.org.call::<Value>(http::Method::GET, &path, None).await.unwrap();
@@ -82,7 +57,7 @@ async fn record_status_change(b: &Browser, hall: &support::Hall, cid: i64) {
     // The page drawn anew says the same.
     b.goto(&format!("{}/congresses/{cid}/roster", hall.url)).await;
     b.wait_element("#roster-search").await;
-    let row = text_of(b, "#roster tr[data-card='L00004']").await;
+    let row = b.text_of("#roster tr[data-card='L00004']").await;
     assert!(row.contains("代表资格终止"), "{row}");
 }
 
@@ -94,13 +69,13 @@ async fn register_attendee(b: &Browser, hall: &support::Hall) {
     b.type_into("#at-name", "周敏").await;
     b.type_into("#at-unit", "镇纪委").await;
     b.execute("document.getElementById('attendee').requestSubmit(); return true;").await;
-    wait_text(b, "#note", "已登记 周敏（证号 LX-01）").await;
-    wait_text(b, "#attendee-LX-01", "LX-01 周敏（镇纪委），列席，未报到").await;
+    b.wait_text("#note", "已登记 周敏（证号 LX-01）").await;
+    b.wait_text("#attendee-LX-01", "LX-01 周敏（镇纪委），列席，未报到").await;
     let path = format!("/api/sessions/{}/attendees/checkin", hall.session);
     let answer =
         hall.org.call::<Value>(http::Method::POST, &path, Some(serde_json::json!({"query": "LX-01"}))).await.unwrap();
     assert_eq!(answer["newly"], true, "{answer}");
-    wait_text(b, "#attendee-LX-01", "已报到").await;
+    b.wait_text("#attendee-LX-01", "已报到").await;
 }
 
 async fn walk() {
@@ -120,11 +95,11 @@ async fn walk() {
     b.type_into("#na-username", "observer8").await;
     b.type_into("#na-display", "观察员八").await;
     b.execute("document.getElementById('na-role').value = 'observer'; document.getElementById('new-account').requestSubmit(); return true;").await;
-    wait_text(&b, "#na-password", "一次性密码").await;
+    b.wait_text("#na-password", "一次性密码").await;
     let accounts = hall.org.call::<Value>(http::Method::GET, "/api/accounts", None).await.unwrap();
     let made = accounts.as_array().unwrap().iter().find(|a| a["username"] == "observer8").expect("the account").clone();
     assert_eq!(made["role"], "observer", "{made}");
-    wait_text(&b, "#accounts", "观察员八（observer8，观察员）").await;
+    b.wait_text("#accounts", "观察员八（observer8，观察员）").await;
     // The same login name again: refused next to the form, in view, not at the page's top.
     b.type_into("#na-username", "observer8").await;
     b.type_into("#na-display", "观察员八").await;
@@ -139,8 +114,8 @@ async fn walk() {
     assert!(!shown[0].as_str().unwrap().is_empty() && shown[1] == true && shown[2] == "", "{shown}");
     // Words, not codes (issue 16): the date written out, roles and kinds of contest named.
     let session_link = format!("#session-link-{}", hall.session);
-    assert!(text_of(&b, &session_link).await.contains("2026年11月28日"), "{}", text_of(&b, &session_link).await);
-    let home = text_of(&b, "#congresses").await;
+    assert!(b.text_of(&session_link).await.contains("2026年11月28日"), "{}", b.text_of(&session_link).await);
+    let home = b.text_of("#congresses").await;
     assert!(home.contains("（差额选举、表决）") && !home.contains("election"), "{home}");
     // A new session under the county rules, chosen on the form (issue 16: only the
     // API could set them).
@@ -154,7 +129,7 @@ async fn walk() {
         options.len() == 3 && options[0].starts_with("township-2020 township-2020 — 乡镇党代会（默认）"),
         "{options:?}"
     );
-    assert_accessible(&b, "console start page with the new-account form").await;
+    b.assert_accessible("console start page with the new-account form").await;
     b.type_into(&format!("#ns-number-{cid}"), "4").await;
     b.type_into(&format!("#ns-place-{cid}"), "镇党校").await;
     b.execute(&format!(
@@ -169,7 +144,7 @@ async fn walk() {
     let made = sessions.as_array().unwrap().iter().find(|s| s["number"] == 4).expect("session 4").clone();
     assert_eq!((made["ruleset"].as_str(), made["date"].as_str()), (Some("county"), Some("2027-03-01")), "{made}");
     b.goto(&format!("{}/?lang=zh-CN", hall.url)).await;
-    wait_text(&b, "#accounts", "观察员八（observer8，观察员）").await;
+    b.wait_text("#accounts", "观察员八（observer8，观察员）").await;
     b.screenshot("console-records-start-zh").await;
 
     // The roll: every delegate; the search matches card or name in any case.
@@ -177,12 +152,12 @@ async fn walk() {
     b.wait_for(&format!("/congresses/{cid}/roster")).await;
     b.wait_element("#roster-search").await;
     assert_eq!(shown_rows(&b).await.len(), 4);
-    assert!(text_of(&b, "#roster-count").await.contains("共 4 人"));
+    assert!(b.text_of("#roster-count").await.contains("共 4 人"));
     search(&b, "l00002").await;
     let rows = shown_rows(&b).await;
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0].contains("李娜") && rows[0].contains("第一代表团") && rows[0].contains("有效"), "{rows:?}");
-    assert!(text_of(&b, "#roster-count").await.contains("显示 1 / 4 人"));
+    assert!(b.text_of("#roster-count").await.contains("显示 1 / 4 人"));
     search(&b, "zHANG").await;
     let rows = shown_rows(&b).await;
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -193,25 +168,25 @@ async fn walk() {
     assert_eq!(shown_rows(&b).await.len(), 0);
     search(&b, "").await;
     assert_eq!(shown_rows(&b).await.len(), 4);
-    assert_accessible(&b, "roll (zh-CN)").await;
+    b.assert_accessible("roll (zh-CN)").await;
     b.screenshot("console-roster-zh").await;
     record_status_change(&b, &hall, cid).await;
     b.goto(&format!("{}/congresses/{cid}/roster?lang=en", hall.url)).await;
     b.wait_element("#roster-search").await;
-    assert!(text_of(&b, "h1").await.starts_with("Roll of delegates"));
+    assert!(b.text_of("h1").await.starts_with("Roll of delegates"));
     search(&b, "L00004").await;
     assert_eq!(shown_rows(&b).await.len(), 1);
-    assert!(text_of(&b, "#roster-count").await.contains("Showing 1 of 4"));
-    assert_accessible(&b, "roll (en)").await;
+    assert!(b.text_of("#roster-count").await.contains("Showing 1 of 4"));
+    b.assert_accessible("roll (en)").await;
     b.screenshot("console-roster-en").await;
     // The start page in English: no Chinese punctuation around English words.
     b.goto(&format!("{}/?lang=en", hall.url)).await;
-    wait_text(&b, "#accounts", "观察员八 (observer8, observer)").await;
+    b.wait_text("#accounts", "观察员八 (observer8, observer)").await;
     let session_link = format!("#session-link-{}", hall.session);
-    wait_text(&b, &session_link, "28 November 2026").await;
-    let home = text_of(&b, "#congresses").await;
+    b.wait_text(&session_link, "28 November 2026").await;
+    let home = b.text_of("#congresses").await;
     assert!(home.contains(" (competitive election, motion)") && !home.contains('（'), "{home}");
-    assert_accessible(&b, "console start page (English)").await;
+    b.assert_accessible("console start page (English)").await;
     b.screenshot("console-start-en").await;
 
     // The session page's header links to the roll. A poll of two contests: a
@@ -240,11 +215,11 @@ async fn walk() {
     )
     .await;
     assert!(!b.displayed("#np-seats-2").await, "a motion has no seats");
-    assert_accessible(&b, "session page with two contests in the new-poll form").await;
+    b.assert_accessible("session page with two contests in the new-poll form").await;
     b.execute("document.getElementById('np-contest-2').scrollIntoView(); return true;").await;
     b.screenshot("console-new-poll-two-contests-zh").await;
     b.execute("document.getElementById('new-poll').requestSubmit(); return true;").await;
-    wait_text(&b, "#note", "已建立投票：增补镇党委委员").await;
+    b.wait_text("#note", "已建立投票：增补镇党委委员").await;
     assert_eq!(b.execute("return document.querySelectorAll('#np-more fieldset').length;").await, 0);
     let polls = hall
         .org
@@ -266,8 +241,8 @@ async fn walk() {
     b.wait_element("#np-template option[value=motion]").await;
     b.execute("document.getElementById('np-add').click(); return true;").await;
     b.wait_element("#np-template-2").await;
-    assert!(text_of(&b, "#np-contest-2 legend").await.contains("Contest 2"));
-    assert_accessible(&b, "session page with two contests in the new-poll form (en)").await;
+    assert!(b.text_of("#np-contest-2 legend").await.contains("Contest 2"));
+    b.assert_accessible("session page with two contests in the new-poll form (en)").await;
     b.execute("document.getElementById('np-contest-2').scrollIntoView(); return true;").await;
     b.screenshot("console-new-poll-two-contests-en").await;
 
@@ -277,7 +252,7 @@ async fn walk() {
     b.execute("document.getElementById('audit-link').click(); return true;").await;
     b.wait_for("/audit").await;
     b.wait_element("#audit").await;
-    assert!(text_of(&b, "#chain").await.contains("哈希链校验通过"));
+    assert!(b.text_of("#chain").await.contains("哈希链校验通过"));
     let actions = b
         .execute("return [...document.querySelectorAll('#audit tbody tr td:nth-child(4)')].map((c) => c.textContent);")
         .await;
@@ -285,15 +260,15 @@ async fn walk() {
     let created = actions.iter().position(|a| *a == "poll.create").expect("the poll's creation");
     let login = actions.iter().rposition(|a| *a == "account.login").expect("the login");
     assert!(created < login, "newest first: {actions:?}");
-    let audit = text_of(&b, "#audit").await;
+    let audit = b.text_of("#audit").await;
     assert!(audit.contains("增补镇党委委员") && audit.contains("organiser"), "{audit}");
-    let time = text_of(&b, "#audit tbody tr time").await;
+    let time = b.text_of("#audit tbody tr time").await;
     assert!(!time.contains("UTC") && time.chars().any(|c| c.is_ascii_digit()), "local time: {time}");
-    assert_accessible(&b, "audit log (zh-CN)").await;
+    b.assert_accessible("audit log (zh-CN)").await;
     b.screenshot("console-audit-zh").await;
     b.goto(&format!("{}/audit?lang=en", hall.url)).await;
     b.wait_element("#audit").await;
-    assert!(text_of(&b, "#chain").await.contains("The hash chain verifies"));
-    assert_accessible(&b, "audit log (en)").await;
+    assert!(b.text_of("#chain").await.contains("The hash chain verifies"));
+    b.assert_accessible("audit log (en)").await;
     b.screenshot("console-audit-en").await;
 }

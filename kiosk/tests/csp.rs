@@ -22,17 +22,6 @@ use support::webdriver::Browser;
 
 const DELEGATES: usize = 8;
 
-/// Waits (up to 20 s) until the script `probe` (an expression) is true in the page.
-async fn wait_until(b: &Browser, probe: &str, what: &str) {
-    for _ in 0..200 {
-        if b.execute(&format!("return !!({probe});")).await == true {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{what}: never {probe}: {}", b.source().await);
-}
-
 /// The computed value of a CSS property of the first element matching `css`.
 async fn style(b: &Browser, css: &str, property: &str) -> String {
     let script = format!(
@@ -57,15 +46,15 @@ async fn every_page_family_runs_its_script_under_the_strict_policy() {
     b.type_into("#username", "organiser").await;
     b.type_into("#password", support::PASSWORD).await;
     b.click("#login button[type=submit]").await;
-    wait_until(&b, "document.getElementById('who').textContent.includes('organiser')", "console start page").await;
-    wait_until(&b, "document.querySelector('#congresses h2')", "the congresses listed").await;
+    b.wait_until("document.getElementById('who').textContent.includes('organiser')", "console start page").await;
+    b.wait_until("document.querySelector('#congresses h2')", "the congresses listed").await;
     b.assert_no_csp_violation("console start page").await;
     support::assert_strict_page(&hall.url, "/").await;
 
     // A session's page: the script fills the attendance figures and the polls.
     b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
-    wait_until(&b, "document.getElementById('figures').textContent.includes('8')", "session figures").await;
-    wait_until(&b, &format!("document.getElementById('state-{}')", hall.poll), "the session's polls").await;
+    b.wait_until("document.getElementById('figures').textContent.includes('8')", "session figures").await;
+    b.wait_until(&format!("document.getElementById('state-{}')", hall.poll), "the session's polls").await;
     assert_eq!(style(&b, "header", "background-color").await, "rgb(160, 0, 0)");
     b.assert_no_csp_violation("session page").await;
     support::assert_strict_page(&hall.url, &format!("/sessions/{}", hall.session)).await;
@@ -78,8 +67,9 @@ async fn every_page_family_runs_its_script_under_the_strict_policy() {
 
     // The hall display: its script lists the polls from the event stream.
     b.goto(&format!("{}/display/sessions/{}", hall.url, hall.session)).await;
-    wait_until(&b, "document.querySelector('#polls li')", "the display's poll list").await;
-    let poll = b.text("#polls li").await;
+    b.wait_until("document.querySelector('#polls li')", "the display's poll list").await;
+    // Read in the page: the display rebuilds its list on every update (a reference would go stale).
+    let poll = b.text_of("#polls li").await;
     assert!(poll.contains("草稿") || poll.contains("Draft"), "the draft poll's state in words: {poll}");
     assert_eq!(style(&b, "body", "background-color").await, "rgb(139, 0, 0)");
     b.assert_no_csp_violation("hall display").await;
@@ -108,7 +98,7 @@ async fn every_page_family_runs_its_script_under_the_strict_policy() {
     let ui =
         support::serve(router(ScrutineerApp::new(Scrutineer::new(&station, shares).unwrap(), "监票人终端1"))).await;
     b.goto(&ui).await;
-    wait_until(&b, "document.getElementById('out').textContent.includes('尚未被指定')", "the station's answer shown")
+    b.wait_until("document.getElementById('out').textContent.includes('尚未被指定')", "the station's answer shown")
         .await;
     assert_eq!(style(&b, "#poll", "max-width").await, "960px", "40rem of the station's 24px");
     b.assert_no_csp_violation("scrutineer station").await;

@@ -17,7 +17,6 @@ use hallvote_kiosk::booth::BoothError;
 use hallvote_kiosk::desk::{CardScan, Desk};
 use hallvote_kiosk::simulate;
 use hallvote_tally::Lang;
-use serde_json::Value;
 use support::webdriver::Browser;
 
 /// The roll: the first delegate arrives late; the rest are checked in before the
@@ -54,7 +53,7 @@ async fn the_display_fits_the_projector_and_turns_its_pages_in_both_languages() 
     }
     // The pages turn by themselves: the next page comes without a key pressed.
     b.goto(&format!("{base}?lang=en")).await;
-    wait_until(&b, "document.body.dataset.pages > 1", "more than one page").await;
+    b.wait_until("document.body.dataset.pages > 1", "more than one page").await;
     let first = b.execute("return document.body.dataset.page").await;
     for _ in 0..300 {
         if b.execute("return document.body.dataset.page").await != first {
@@ -88,7 +87,7 @@ async fn walk(b: &Browser, base: &str, lang: &str, stage: &str, open: &[String],
     for (w, h) in SIZES {
         assert_eq!(b.set_viewport(w, h).await, (u64::from(w), u64::from(h)));
         b.goto(&url).await;
-        wait_until(b, "document.body.dataset.pages >= 1", "the display laid out").await;
+        b.wait_until("document.body.dataset.pages >= 1", "the display laid out").await;
         // Laid out from the figures as they are now: every poll shown as being voted on
         // is one of `open`, and every published one is shown as a result (the live feed
         // may first bring the figures it last sent, from before the publication).
@@ -98,10 +97,10 @@ async fn walk(b: &Browser, base: &str, lang: &str, stage: &str, open: &[String],
             open = serde_json::json!(open),
             published = serde_json::json!(published),
         );
-        wait_until(b, &settled, "the display shows the polls as they are").await;
+        b.wait_until(&settled, "the display shows the polls as they are").await;
         let where_ = format!("display {stage} {lang} {w}×{h}");
         assert_eq!(b.execute("return document.documentElement.lang").await, lang, "{where_}");
-        assert_accessible(b, &where_).await;
+        b.assert_accessible(&where_).await;
         // To the first page, which also starts its 12 s afresh.
         b.execute("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Home'})); return true;").await;
         let pages = b.execute("return Number(document.body.dataset.pages)").await.as_u64().unwrap();
@@ -186,24 +185,4 @@ async fn walk(b: &Browser, base: &str, lang: &str, stage: &str, open: &[String],
         // A seven-member evaluation is cut into four charts, each on a page.
         assert!(seen_results.iter().all(|&n| n >= 2), "{where_}: every result's charts shown: {seen_results:?}");
     }
-}
-
-/// The page passes axe-core with no serious or critical violation, and the browser
-/// refused nothing on it under the strict CSP.
-async fn assert_accessible(b: &Browser, page: &str) {
-    b.assert_no_csp_violation(page).await;
-    let v = b.accessibility_violations().await;
-    assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
-    b.console_log().await;
-}
-
-/// Waits (up to 20 s) until the script `probe` (an expression) is true in the page.
-async fn wait_until(b: &Browser, probe: &str, what: &str) {
-    for _ in 0..200 {
-        if b.execute(&format!("return !!({probe});")).await == true {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what}: never {probe}: {}", b.source().await);
 }

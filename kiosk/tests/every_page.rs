@@ -17,8 +17,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use hallvote_kiosk::booth::Booth;
 use hallvote_kiosk::booth_ui::{BoothApp, DEFAULT_IDLE};
 use hallvote_kiosk::desk::{CardScan, Desk};
@@ -267,7 +265,7 @@ async fn console_login(t: &mut Tour<'_>, hall: &support::Hall) {
         b.type_into("#username", "nobody").await;
         b.type_into("#password", &format!("not the password{ENTER}")).await;
         // Refused beside the login form (messages.js).
-        wait_text(b, "#login-message", "").await;
+        b.wait_text("#login-message", "").await;
         t.look("console", "login-refused", lang, ("登录", "Log in")).await;
         let display = if *lang == "en" { "观察员乙" } else { "观察员甲" };
         let made = hall
@@ -282,7 +280,7 @@ async fn console_login(t: &mut Tour<'_>, hall: &support::Hall) {
         b.goto(&format!("{}/?{}", hall.url, q(lang))).await;
         b.type_into("#username", observer).await;
         b.type_into("#password", &format!("{}{ENTER}", made["one_time_password"].as_str().unwrap())).await;
-        wait_until(b, "!document.getElementById('change').hidden", "the change form").await;
+        b.wait_until("!document.getElementById('change').hidden", "the change form").await;
         t.look("console", "one-time-password", lang, ("密码", "password")).await;
         b.execute("sessionStorage.clear(); return true;").await;
         b.delete_cookies().await;
@@ -412,7 +410,7 @@ async fn booth(t: &mut Tour<'_>, booth: &str, lang: &str, credential: &str) -> (
 async fn display(t: &mut Tour<'_>, hall: &support::Hall, lang: &str, state: &str) {
     let b = t.b;
     b.goto(&format!("{}/display/sessions/{}?{}", hall.url, hall.session, q(lang))).await;
-    wait_until(b, "document.body.dataset.pages >= 1", "the display laid out").await;
+    b.wait_until("document.body.dataset.pages >= 1", "the display laid out").await;
     let word = if state == "open" { ("实到", "Present") } else { ("当选", "elected") };
     t.look("display", state, lang, word).await;
 }
@@ -423,11 +421,11 @@ async fn console(t: &mut Tour<'_>, hall: &support::Hall, lang: &str) {
     let b = t.b;
     b.goto(&format!("{}/?{}", hall.url, q(lang))).await;
     b.wait_element(&format!("#session-link-{}", hall.session)).await;
-    wait_text(b, "#accounts", "observer2").await;
+    b.wait_text("#accounts", "observer2").await;
     t.look("console", "start", lang, ("操作日志", "Audit log")).await;
     b.goto(&format!("{}/sessions/{}?{}", hall.url, hall.session, q(lang))).await;
-    wait_text(b, &format!("#state-{}", hall.poll), if lang == "en" { "Published" } else { "已公布" }).await;
-    wait_text(b, "#polls", SECOND_POLL).await;
+    b.wait_text(&format!("#state-{}", hall.poll), if lang == "en" { "Published" } else { "已公布" }).await;
+    b.wait_text("#polls", SECOND_POLL).await;
     t.look("console", "session", lang, ("会场终端", "Hall stations")).await;
     let congress =
         hall.org.call::<Value>(Method::GET, "/api/congresses", None).await.unwrap()[0]["id"].as_i64().unwrap();
@@ -458,8 +456,7 @@ async fn board(t: &mut Tour<'_>, hall: &support::Hall, lang: &str, tracking: &st
     b.wait_element("#receipt-verdict.ok").await;
     t.look("board", "receipt-checked", lang, ("已在公告板上找到", "Found on the board")).await;
     b.goto(&format!("{at}?code={spoiled}&{}", q(lang))).await;
-    wait_until(
-        b,
+    b.wait_until(
         "(document.querySelector('#opening-check-0') || {dataset: {}}).dataset.verdict === 'ok'",
         "the opening checked",
     )
@@ -487,23 +484,22 @@ async fn sheet_and_help(t: &mut Tour<'_>, hall: &support::Hall, lang: &str) {
 async fn scrutineer(t: &mut Tour<'_>, page: &str, lang: &str, published: i64, in_ceremony: i64) {
     let b = t.b;
     b.goto(&format!("{page}/lang/{}", if lang == "en" { "en" } else { "zh" })).await;
-    wait_until(b, &format!("document.querySelector('#poll option[value=\"{in_ceremony}\"]')"), "the polls listed")
-        .await;
+    b.wait_until(&format!("document.querySelector('#poll option[value=\"{in_ceremony}\"]')"), "the polls listed").await;
     choose_poll(b, in_ceremony).await;
-    wait_until(b, "!document.getElementById('ceremony-progress').hidden", "the ceremony's progress").await;
+    b.wait_until("!document.getElementById('ceremony-progress').hidden", "the ceremony's progress").await;
     into_view(b, "#ceremony-progress").await;
     t.look("scrutineer", "ceremony", lang, ("密钥生成", "Key ceremony")).await;
     choose_poll(b, published).await;
     b.click("[data-get=fingerprints]").await;
-    wait_until(b, "!document.getElementById('fp').hidden", "the fingerprints").await;
+    b.wait_until("!document.getElementById('fp').hidden", "the fingerprints").await;
     into_view(b, "#fp").await;
     t.look("scrutineer", "fingerprints", lang, ("选举指纹", "fingerprint")).await;
     b.click("#review").await;
-    wait_until(b, "document.getElementById('sheet').textContent.length > 0", "the result to review").await;
+    b.wait_until("document.getElementById('sheet').textContent.length > 0", "the result to review").await;
     into_view(b, "#digest").await;
     t.look("scrutineer", "result-reviewed", lang, ("计票结果报告单", "RESULT SHEET")).await;
     b.click("#sign").await;
-    wait_until(b, "document.getElementById('out').className === 'error'", "the refusal").await;
+    b.wait_until("document.getElementById('out').className === 'error'", "the refusal").await;
     into_view(b, "#out").await;
     t.look("scrutineer", "sign-refused", lang, ("签名", "sign")).await;
 }
@@ -519,28 +515,4 @@ async fn choose_poll(b: &Browser, poll: i64) {
         "const s = document.getElementById('poll'); s.value = '{poll}'; s.dispatchEvent(new Event('change')); return true;"
     ))
     .await;
-}
-
-/// Waits (up to 20 s) until the element's text contains `want` (any text, if empty).
-async fn wait_text(b: &Browser, css: &str, want: &str) {
-    let script = format!("const e = document.querySelector({}); return e ? e.textContent : '';", Value::from(css));
-    for _ in 0..200 {
-        let text = b.execute(&script).await.as_str().unwrap_or_default().to_owned();
-        if (want.is_empty() && !text.trim().is_empty()) || (!want.is_empty() && text.contains(want)) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed {want:?}: {}", b.source().await);
-}
-
-/// Waits (up to 20 s) until the script `probe` (an expression) is true in the page.
-async fn wait_until(b: &Browser, probe: &str, what: &str) {
-    for _ in 0..200 {
-        if b.execute(&format!("return !!({probe});")).await == true {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what}: never {probe}: {}", b.source().await);
 }

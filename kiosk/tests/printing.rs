@@ -54,15 +54,6 @@ async fn open_second_poll(hall: &support::Hall, stations: &[Station]) -> i64 {
     poll
 }
 
-/// The page passes axe-core with no serious or critical violation, and the browser
-/// refused nothing on it under the strict CSP.
-async fn assert_accessible(b: &Browser, page: &str) {
-    b.assert_no_csp_violation(page).await;
-    let v = b.accessibility_violations().await;
-    assert!(v.is_empty(), "{page}: serious or critical accessibility violations: {}", Value::Array(v));
-    b.console_log().await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_credential_prints_as_one_80_mm_slip_or_one_a6_card_and_its_typed_text_is_taken_at_the_booth() {
     let hall = support::hall(DELEGATES, support::poll_definition()).await;
@@ -101,7 +92,7 @@ async fn each_credential_prints_as_one_80_mm_slip_or_one_a6_card_and_its_typed_t
             let what = format!("credentials on {size} in {lang}");
             b.goto(&format!("{desk}/print/all/{size}")).await;
             b.wait_element("#slip-1").await;
-            assert_accessible(&b, &what).await;
+            b.assert_accessible(&what).await;
             support::assert_strict_page(&desk, &format!("/print/all/{size}")).await;
             // The typed text: 10 pt (13.33 px) or more, monospace, in groups.
             let style = b
