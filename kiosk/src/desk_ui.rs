@@ -21,7 +21,7 @@ use tokio::sync::Mutex;
 
 use crate::booth::BoothError;
 use crate::credential_text::grouped;
-use crate::desk::{CardScan, Delegate, Desk};
+use crate::desk::{CardScan, Delegate, Desk, DeskSession};
 use crate::templates;
 use crate::ui::{Frame, assets, qr_svg, refuse_cross_site, secure};
 use crate::words::desk::Desk as Words;
@@ -208,13 +208,9 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
     s.issued.clear();
     let lang = s.lang;
     let card = CardScan::from_input(f.get("card").map(String::as_str).unwrap_or_default());
-    let sessions = match app.desk.sessions().await {
-        Ok(v) => v,
-        Err(e) => return render(&app, &s, Some(&say(lang, &e))).await,
-    };
-    let Some(session) = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first())
-    else {
-        return render(&app, &s, Some(Words::of(lang).no_session)).await;
+    let session = match current_session(&app, &s, lang).await {
+        Ok(x) => x,
+        Err(page) => return page,
     };
     let delegate = match app.desk.check_in(session.id, &card, true).await {
         Ok(d) => d,
@@ -233,6 +229,20 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
     render(&app, &s, None).await
 }
 
+/// The session this desk works for: the one chosen on the page, else the first the
+/// server lists; or the page saying why there is none.
+async fn current_session(app: &DeskApp, s: &DeskScreen, lang: Lang) -> Result<DeskSession, Response> {
+    let sessions = match app.desk.sessions().await {
+        Ok(v) => v,
+        Err(e) => return Err(render(app, s, Some(&say(lang, &e))).await),
+    };
+    let chosen = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first()).cloned();
+    match chosen {
+        Some(session) => Ok(session),
+        None => Err(render(app, s, Some(Words::of(lang).no_session)).await),
+    }
+}
+
 /// Records that a delegate left the hall. Credentials already issued stay valid.
 async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
     if let Some(r) = refuse_cross_site(&headers) {
@@ -243,13 +253,9 @@ async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Strin
     s.issued.clear();
     let lang = s.lang;
     let card = CardScan::from_input(f.get("card").map(String::as_str).unwrap_or_default());
-    let sessions = match app.desk.sessions().await {
-        Ok(v) => v,
-        Err(e) => return render(&app, &s, Some(&say(lang, &e))).await,
-    };
-    let Some(session) = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first())
-    else {
-        return render(&app, &s, Some(Words::of(lang).no_session)).await;
+    let session = match current_session(&app, &s, lang).await {
+        Ok(x) => x,
+        Err(page) => return page,
     };
     match app.desk.check_in(session.id, &card, false).await {
         Ok(d) => {
@@ -271,13 +277,9 @@ async fn attendee(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Str
     s.issued.clear();
     let lang = s.lang;
     let query = f.get("attendee").map(String::as_str).unwrap_or_default();
-    let sessions = match app.desk.sessions().await {
-        Ok(v) => v,
-        Err(e) => return render(&app, &s, Some(&say(lang, &e))).await,
-    };
-    let Some(session) = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first())
-    else {
-        return render(&app, &s, Some(Words::of(lang).no_session)).await;
+    let session = match current_session(&app, &s, lang).await {
+        Ok(x) => x,
+        Err(page) => return page,
     };
     match app.desk.attendee_check_in(session.id, query).await {
         Ok(answer) => render_with(&app, &s, None, Some(&answer.message)).await,
