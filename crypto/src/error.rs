@@ -136,4 +136,8 @@ pub enum UsageError {
     /// width outside `1..=16` (spec §18.1).
     #[error("a shuffle needs at least one row, all of one width between 1 and 16")]
     Shuffle,
+    /// A write-in row no valid ballot has: a mark outside `{0, 1}`, a name beside
+    /// no mark against, or a non-empty slot in an unwritten row (spec §10.7).
+    #[error("a write-in row needs b in {{0, 1}}, b = 1 only beside against, and an empty slot when b = 0")]
+    WriteIn,
 }

@@ -61,6 +61,10 @@ pub const BALLOT_SELECTION: &str = "hallvote/ballot/selection/v1";
 pub const BALLOT_ITEM: &str = "hallvote/ballot/item/v1";
 /// Context of the proof of an election contest's cap on a ballot (spec §10.2).
 pub const BALLOT_CAP: &str = "hallvote/ballot/cap/v1";
+/// Context of the proof of a write-in row on a ballot (spec §10.7, draft).
+pub const BALLOT_WRITEIN: &str = "hallvote/ballot/writein/v1";
+/// Fiat–Shamir challenge of a write-in row's slot OR-proof (spec §10.7, draft).
+pub const WRITEIN_SLOT: &str = "hallvote/proof/writein-slot/v1";
 /// The tracking code of a ballot (spec §10.5).
 pub const TRACKING_CODE: &str = "hallvote/ballot/tracking/v1";
 
@@ -119,6 +123,8 @@ pub const ALL: &[&str] = &[
     BALLOT_SELECTION,
     BALLOT_ITEM,
     BALLOT_CAP,
+    BALLOT_WRITEIN,
+    WRITEIN_SLOT,
     TRACKING_CODE,
     AUDIT_ENTRY,
     SHUFFLE_GENERATOR,

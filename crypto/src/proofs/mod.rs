@@ -10,11 +10,13 @@ pub mod batch;
 pub mod equality;
 pub mod range;
 pub mod schnorr;
+pub mod writein;
 
 pub use batch::BatchVerifier;
 pub use equality::EqualityProof;
 pub use range::RangeProof;
 pub use schnorr::SchnorrProof;
+pub use writein::WriteInRowProof;
 
 use crate::error::DecodeError;
 use crate::group::{Element, decode_scalar};
