@@ -13,7 +13,7 @@
 //! | [`group`] | §1 | ristretto255 elements and scalars, canonical encodings |
 //! | [`hash`], [`tags`] | §2 | the one hash function and every domain tag |
 //! | [`elgamal`], [`dlog`] | §3 | exponential ElGamal and recovery of small totals |
-//! | [`proofs`] | §4 | Schnorr, range (disjunctive Chaum–Pedersen) and equality proofs, batch verification |
+//! | [`proofs`] | §4, §10.7 | Schnorr, range (disjunctive Chaum–Pedersen) and equality proofs, batch verification, the write-in row proof |
 //! | [`dkg`], [`threshold`] | §5 | k-of-n scrutineer keys and threshold decryption |
 //! | [`sealed`] | §5.6 | dealer shares sealed to their recipient (RFC 9180 HPKE) |
 //! | [`credential`] | §6 | RFC 9474 blind-signed one-time ballot credentials |
