@@ -22,6 +22,7 @@
 //! | [`sharefile`] | §9 | the passphrase-protected scrutineer share file |
 //! | [`writein`] | §17 | write-in names embedded as elements, plain ElGamal of an element |
 //! | [`shuffle`] | §18 | verifiable re-encryption shuffle (Terelius–Wikström proof) |
+//! | [`mixdecrypt`] | §19 | threshold decryption of a mixed list with one batched proof per scrutineer |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -33,6 +34,7 @@ pub mod error;
 pub mod group;
 pub mod hash;
 pub mod merkle;
+pub mod mixdecrypt;
 pub mod proofs;
 pub mod sealed;
 pub mod sharefile;

@@ -96,6 +96,16 @@ pub const SHUFFLE_PERMUTATION_CHALLENGE: &str = "hallvote/shuffle/permutation-ch
 /// The Fiat–Shamir challenge `c` of a proof of shuffle (spec §18.4).
 pub const SHUFFLE_CHALLENGE: &str = "hallvote/shuffle/challenge/v1";
 
+// §19 Decryption of a mixed list (mixdecrypt.rs)
+/// The digest `L` of the list of ciphertexts a scrutineer decrypts (spec §19.3).
+pub const MIX_DECRYPT_LIST: &str = "hallvote/mix-decrypt/list/v1";
+/// The digest `S` of a scrutineer's decryption shares of a list (spec §19.3).
+pub const MIX_DECRYPT_SHARES: &str = "hallvote/mix-decrypt/shares/v1";
+/// The seed `s` of the weights, also the context of the one equality proof (spec §19.3).
+pub const MIX_DECRYPT_CONTEXT: &str = "hallvote/mix-decrypt/context/v1";
+/// The 128-bit weights `ρᵢ` of the random linear combination (spec §19.3).
+pub const MIX_DECRYPT_WEIGHT: &str = "hallvote/mix-decrypt/weight/v1";
+
 // §14 Server (hallvote-server)
 /// An entry of the server's hash-chained audit log (spec §14.1).
 pub const AUDIT_ENTRY: &str = "hallvote/audit/v1";
@@ -131,6 +141,10 @@ pub const ALL: &[&str] = &[
     SHUFFLE_STATEMENT,
     SHUFFLE_PERMUTATION_CHALLENGE,
     SHUFFLE_CHALLENGE,
+    MIX_DECRYPT_LIST,
+    MIX_DECRYPT_SHARES,
+    MIX_DECRYPT_CONTEXT,
+    MIX_DECRYPT_WEIGHT,
     RECORD_POLL_ID,
     RECORD_ELECTION,
     RECORD_BOARD_ENTRY,
