@@ -2,8 +2,9 @@
 //!
 //! Everything here is pure: no I/O, no clock, no environment, no logging and no
 //! async. Randomness is passed in as `&mut impl CryptoRng`, time as a parameter.
-//! The one use of threads is [`shuffle`], which splits its work over two scoped
-//! threads after drawing all its randomness, so its result does not depend on them.
+//! The one use of threads is the write-in mix: [`shuffle`] and [`mixdecrypt`] split
+//! their work over two scoped threads, [`shuffle`] after drawing all its randomness,
+//! so neither result depends on them.
 //! Each module implements one section of the normative specification in
 //! `docs/spec/`, and cites it; where this code and the spec disagree, the spec
 //! is right and the code has a bug.

@@ -27,6 +27,7 @@ use crate::group::Element;
 use crate::hash::Hasher;
 use crate::proofs::Reader;
 use crate::proofs::equality::{EQUALITY_PROOF_LEN, EqualityProof, EqualityStatement};
+use crate::shuffle::in_two_halves;
 use crate::threshold::{KeyShare, lagrange_at_zero};
 use crate::{CryptoRng, tags};
 
@@ -69,7 +70,9 @@ impl KeyShare {
         rng: &mut R,
     ) -> ListShare {
         let x = self.secret().expose();
-        let d: Vec<Element> = list.iter().map(|c| Element::new(x * c.a.point())).collect();
+        // On two threads (as the shuffle, spec §18): no randomness is drawn here.
+        let d: Vec<Element> =
+            in_two_halves(list.len(), |range| list[range].iter().map(|c| Element::new(x * c.a.point())).collect());
         let public = self.public();
         let context = weight_context(ctx, self.index(), &public, &list_digest(list), &shares_digest(&d));
         let a_star = Element::new(combination(&context, list.iter().map(|c| *c.a.point())));
@@ -98,8 +101,14 @@ impl ListShare {
         let digest = list_digest(list);
         let context = weight_context(ctx, self.index, public_share, &digest, &shares_digest(&self.d));
         let weights = weights(&context, list.len());
-        let a_star = RistrettoPoint::vartime_multiscalar_mul(&weights, list.iter().map(|c| c.a.point()));
-        let d_star = RistrettoPoint::vartime_multiscalar_mul(&weights, self.d.iter().map(Element::point));
+        // The two multiscalars are independent: one on a second thread.
+        let (a_star, d_star) = std::thread::scope(|scope| {
+            let d_star =
+                scope.spawn(|| RistrettoPoint::vartime_multiscalar_mul(&weights, self.d.iter().map(Element::point)));
+            let a_star = RistrettoPoint::vartime_multiscalar_mul(&weights, list.iter().map(|c| c.a.point()));
+            // A panic on the second thread is a bug; carry it to the caller.
+            (a_star, d_star.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
         let (a_star, d_star) = (Element::new(a_star), Element::new(d_star));
         let statement = EqualityStatement { ctx: &context, x: public_share, base: &a_star, d: &d_star };
         self.proof.verify(&statement)?;
@@ -208,16 +217,17 @@ fn weight_context(ctx: &[u8], index: u32, public: &Element, list: &[u8; 64], sha
 /// `ρᵢ = int_le(first 16 bytes of H("hallvote/mix-decrypt/weight/v1", s, u64(i)))`
 /// for `i = 1 … N` (spec §19.3): 128-bit weights, as in §4.4.
 fn weights(context: &[u8; 64], n: usize) -> Vec<Scalar> {
-    (1..=n as u64)
-        .map(|i| {
-            let mut h = Hasher::new(tags::MIX_DECRYPT_WEIGHT);
-            h.bytes(context).u64(i);
-            let out = h.finalize();
-            let mut bytes = [0u8; 32];
-            bytes[..16].copy_from_slice(&out[..16]);
-            Scalar::from_bytes_mod_order(bytes)
-        })
-        .collect()
+    in_two_halves(n, |range| range.map(|i| weight(context, i as u64 + 1)).collect())
+}
+
+/// `ρᵢ`, the first 16 bytes of its hash read as a little-endian integer.
+fn weight(context: &[u8; 64], i: u64) -> Scalar {
+    let mut h = Hasher::new(tags::MIX_DECRYPT_WEIGHT);
+    h.bytes(context).u64(i);
+    let out = h.finalize();
+    let mut bytes = [0u8; 32];
+    bytes[..16].copy_from_slice(&out[..16]);
+    Scalar::from_bytes_mod_order(bytes)
 }
 
 /// `Σ ρᵢ·Pᵢ` with the weights of `context`.

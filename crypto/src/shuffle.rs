@@ -141,7 +141,7 @@ impl Witness {
 /// Hall stations have at least two cores, and every step split this way is a
 /// map over independent rows; all randomness is drawn before, on the caller's
 /// thread, so the result does not depend on the split.
-fn in_two_halves<T: Send>(n: usize, f: impl Fn(core::ops::Range<usize>) -> Vec<T> + Sync) -> Vec<T> {
+pub(crate) fn in_two_halves<T: Send>(n: usize, f: impl Fn(core::ops::Range<usize>) -> Vec<T> + Sync) -> Vec<T> {
     let middle = n / 2;
     std::thread::scope(|scope| {
         let second = scope.spawn(|| f(middle..n));
