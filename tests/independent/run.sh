@@ -3,7 +3,8 @@
 # then verify them with tests/independent/verify.py, which implements docs/spec alone.
 # The write-in slots and the shuffle proof (§17, §18) are checked against the committed
 # known-answer file crypto/tests/vectors/shuffle-v1.json, read as it is (no export), so
-# that file's bytes, not only the Rust code that reads them, meet the spec.
+# that file's bytes, not only the Rust code that reads them, meet the spec. The list shares
+# of §19 are checked the same way against crypto/tests/vectors/mix-decrypt-v1.json.
 # Works on a clean clone: installs its two PyPI packages under target/independent/.
 # Prints only failures and the closing `N passed, M failed` line; the full per-case
 # log is kept in target/independent/verify.log.
@@ -41,7 +42,7 @@ rm -rf "$tmp"
 mkdir -p "$tmp"
 status=0
 TMPDIR="$PWD/$tmp" PYTHONPATH="$PWD/$deps" "$python" tests/independent/verify.py "$out/vectors.json" \
-  crypto/tests/vectors/shuffle-v1.json >"$out/verify.log" 2>&1 || status=$?
+  crypto/tests/vectors/shuffle-v1.json crypto/tests/vectors/mix-decrypt-v1.json >"$out/verify.log" 2>&1 || status=$?
 rm -rf "$tmp"
 grep -v '^✓' "$out/verify.log" || true
 exit "$status"

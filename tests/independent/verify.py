@@ -3,10 +3,10 @@
 
 It knows nothing of the Rust code: every check below cites the spec section it
 implements (docs/spec/01-conventions.md … 07-merkle.md, 17-write-ins.md,
-18-shuffle.md). The ristretto255 group comes from libsodium through the `rbcl`
+18-shuffle.md, 19-mix-decrypt.md). The ristretto255 group comes from libsodium through the `rbcl`
 bindings; scalars are Python integers modulo ℓ; SHA-512 and SHA-256 come from hashlib.
 
-Usage: verify.py VECTORS.json [SHUFFLE-VECTORS.json …]
+Usage: verify.py VECTORS.json [SHUFFLE-VECTORS.json | MIX-DECRYPT-VECTORS.json …]
 
 VECTORS.json is written by `cargo run -p hallvote-crypto --example export_vectors`.
 Every case carries `"valid": true|false`; this script reaches its own verdict.
@@ -16,6 +16,11 @@ decode to its names (and this script's own encoder must give the same elements),
 proof must verify, each tampered variant must be rejected at the check it names, and
 the slots decrypted with its test key must hold its names; §17's rejection rules and
 §18.5's shape checks get cases made here from the spec alone.
+A file whose "spec" is "docs/spec/19-mix-decrypt.md" (crypto/tests/vectors/
+mix-decrypt-v1.json, §19.7; it has no "format" field) is read for §19: each honest list
+share must verify with the seed and weights it gives, each tampered share must be
+rejected, and the k honest shares combined (§5.5) must decode (§17.4) to its names;
+§19.4–§19.5's rejection rules get cases made here.
 The script prints one line per case, then `N passed, M failed`. It exits non-zero if
 any case does not come out as expected.
 """
@@ -850,6 +855,150 @@ def _ctx_changed(doc: dict) -> str:
 
 
 # ---------------------------------------------------------------------------
+# §19 Threshold decryption of a mixed list (batched equality proof)
+# ---------------------------------------------------------------------------
+
+TAG_MIX_LIST = "hallvote/mix-decrypt/list/v1"
+TAG_MIX_SHARES = "hallvote/mix-decrypt/shares/v1"
+TAG_MIX_CONTEXT = "hallvote/mix-decrypt/context/v1"
+TAG_MIX_WEIGHT = "hallvote/mix-decrypt/weight/v1"
+MIX_DECRYPT_SPEC = "docs/spec/19-mix-decrypt.md"
+
+
+def decode_list_share(b: bytes) -> tuple[int, list[bytes], bytes]:
+    """§19.5: u32be(j) ‖ u64be(N) ‖ D₁ ‖ … ‖ D_N ‖ T₁ ‖ T₂ ‖ z; the length is checked
+    against N before any element is read. Returns (j, [Dᵢ], the 96-byte §4.3 proof)."""
+    require(len(b) >= 12 + 96, "list share too short")
+    j = int.from_bytes(b[0:4], "big")
+    n = int.from_bytes(b[4:12], "big")
+    require(len(b) == 12 + 32 * n + 96, "list share length does not match N")
+    ds = [decode_element(b[12 + 32 * i : 44 + 32 * i]) for i in range(n)]
+    return j, ds, b[12 + 32 * n :]
+
+
+def mix_digests(ctx: bytes, cts: list[tuple[bytes, bytes]], j: int, xj: bytes, ds: list[bytes]) -> tuple[bytes, bytes, bytes, list[int]]:
+    """§19.3: L, S, s and the 128-bit weights ρ₁ … ρ_N."""
+    n = len(cts)
+    lst = H(TAG_MIX_LIST, u64be(n), *[p for ab in cts for p in ab])
+    shares = H(TAG_MIX_SHARES, u64be(n), *ds)
+    s = H(TAG_MIX_CONTEXT, ctx, u64be(j), xj, lst, shares)
+    rhos = [int.from_bytes(H(TAG_MIX_WEIGHT, s, u64be(i))[:16], "little") for i in range(1, n + 1)]
+    return lst, shares, s, rhos
+
+
+def verify_list_share(ctx: bytes, cts: list[tuple[bytes, bytes]], public_shares: list[bytes], share: bytes) -> tuple[int, list[bytes], bytes]:
+    """§19.4: returns (j, [Dᵢ], L) for a share that verifies against this list."""
+    j, ds, proof = decode_list_share(share)
+    require(len(ds) == len(cts), "list share does not have N elements")  # step 1
+    require(1 <= j <= len(public_shares), "no such scrutineer")
+    xj = public_shares[j - 1]
+    require(xj != IDENTITY, "the public share is the identity")  # step 2
+    lst, _, s, rhos = mix_digests(ctx, cts, j, xj, ds)  # step 3
+    a_star = element_sum(mul(r, a) for r, (a, _) in zip(rhos, cts))  # step 4
+    d_star = element_sum(mul(r, d) for r, d in zip(rhos, ds))
+    verify_equality(s, xj, a_star, d_star, proof)  # step 5, ctx₄.₃ = s
+    return j, ds, lst
+
+
+def mix_decrypt_cases(doc: dict) -> list[tuple[str, object, object]]:
+    """The cases of crypto/tests/vectors/mix-decrypt-v1.json (§19.7): (name, thunk, expected)."""
+    require(doc.get("spec") == MIX_DECRYPT_SPEC, "not a §19 vectors file")
+    ctx = unhex(doc["ctx"])
+    raw = unhex(doc["list"])
+    require(len(raw) % 64 == 0, "list is not whole ciphertexts")
+    cts = [decode_ciphertext(raw[i : i + 64]) for i in range(0, len(raw), 64)]
+    public_shares = [decode_element(unhex(x)) for x in doc["public_shares"]]
+    k = doc["threshold"]
+    check_params(len(public_shares), k)
+    cases: list[tuple[str, object, object]] = []
+
+    def key_matches() -> bool:
+        x = decode_scalar(unhex(doc["secret_key"]))
+        y = decode_key(unhex(doc["public_key"]))
+        # §5.3/§5.5: the key is the Lagrange combination at 0 of any k public shares.
+        idx = list(range(1, k + 1))
+        from_shares = element_sum(mul(lam, public_shares[i - 1]) for lam, i in zip(lagrange_at_zero(idx), idx))
+        return base_mul(x) == y and from_shares == y
+
+    cases.append(("key/secret-public-and-shares-agree", key_matches, True))
+
+    verified: dict[int, tuple[list[bytes], bytes]] = {}
+
+    def honest(sh: dict) -> str:
+        j, ds, lst = verify_list_share(ctx, cts, public_shares, unhex(sh["share"]))
+        require(j == sh["index"], "index differs from the file's")
+        verified[j] = (ds, lst)
+        return "accepted"
+
+    def weights(sh: dict) -> list[str]:
+        j, ds, _ = decode_list_share(unhex(sh["share"]))
+        _, _, s, rhos = mix_digests(ctx, cts, j, public_shares[j - 1], ds)
+        return [s.hex()] + [r.to_bytes(32, "little").hex() for r in rhos]
+
+    for sh in doc["shares"]:
+        cases.append((f"share/{sh['index']}/accepted", lambda sh=sh: honest(sh), "accepted"))
+        cases.append((f"share/{sh['index']}/seed-and-weights", lambda sh=sh: weights(sh), [sh["weight_seed"]] + sh["weights"]))
+
+    def combined_names() -> list[str]:
+        if len(verified) < k:  # the honest cases above fill it; re-verify if run alone
+            for sh in doc["shares"]:
+                honest(sh)
+        lists = {lst for _, lst in verified.values()}
+        require(len(lists) == 1, "shares verified against different lists")  # §19.4 MUST NOT
+        chosen = sorted(verified)[:k]
+        lams = lagrange_at_zero(chosen)
+        ms = [sub(b, element_sum(mul(lam, verified[j][0][i]) for lam, j in zip(lams, chosen)))
+              for i, (_, b) in enumerate(cts)]
+        require(len(ms) % SLOT_WIDTH == 0, "list is not whole slots")
+        return [decode_slot(ms[r : r + SLOT_WIDTH]) for r in range(0, len(ms), SLOT_WIDTH)]
+
+    cases.append(("combine/names", combined_names, doc["names"]))
+
+    def whole_key_names() -> list[str]:
+        x = decode_scalar(unhex(doc["secret_key"]))
+        ms = [sub(b, mul(x, a)) for a, b in cts]
+        return [decode_slot(ms[r : r + SLOT_WIDTH]) for r in range(0, len(ms), SLOT_WIDTH)]
+
+    cases.append(("decrypt/names-with-whole-key", whole_key_names, doc["names"]))
+
+    def rejected(share: bytes, shares_of=public_shares, list_of=cts) -> str:
+        try:
+            verify_list_share(ctx, list_of, shares_of, share)
+        except Invalid:
+            return "rejected"
+        return "accepted"
+
+    for n, t in enumerate(doc["tampered"]):
+        cases.append((f"tampered/{n} {t['what']}", lambda t=t: rejected(unhex(t["share"])), "rejected"))
+
+    # Variants made here from the spec alone (§19.4 steps 1–2, §19.5).
+    good = unhex(doc["shares"][0]["share"])
+    cases.append(("own/one-byte-short", lambda: rejected(good[:-1]), "rejected"))
+    cases.append(("own/one-byte-long", lambda: rejected(good + b"\x00"), "rejected"))
+    cases.append(("own/N-says-one-more", lambda: rejected(good[:4] + u64be(len(cts) + 1) + good[12:] + bytes(32)), "rejected"))
+    ell = ELL.to_bytes(32, "little")
+    cases.append(("own/z-not-canonical", lambda: rejected(good[:-32] + ell), "rejected"))
+    bad_point = bytes.fromhex("0100000000000000000000000000000000000000000000000000000000000000")  # RFC 9496 A.2
+    cases.append(("own/D1-not-canonical", lambda: rejected(good[:12] + bad_point + good[44:]), "rejected"))
+    cases.append(("own/unknown-scrutineer", lambda: rejected(u64be(0)[:4] + good[4:]), "rejected"))
+    ident = [IDENTITY] + public_shares[1:]
+    cases.append(("own/public-share-identity", lambda: rejected(good, shares_of=ident), "rejected"))
+    # L binds both halves: changing B₁ alone changes s and the proof fails.
+    other = [(cts[0][0], add(cts[0][1], G))] + cts[1:]
+    cases.append(("own/list-B1-changed", lambda: rejected(good, list_of=other), "rejected"))
+    cases.append(("own/ctx-changed", lambda: _mix_ctx_changed(doc, cts, public_shares, good), "rejected"))
+    return cases
+
+
+def _mix_ctx_changed(doc: dict, cts, public_shares, share: bytes) -> str:
+    try:
+        verify_list_share(unhex(doc["ctx"]) + b"!", cts, public_shares, share)
+    except Invalid:
+        return "rejected"
+    return "accepted"
+
+
+# ---------------------------------------------------------------------------
 # The cases
 # ---------------------------------------------------------------------------
 
@@ -1014,7 +1163,7 @@ def main() -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     if len(sys.argv) < 2:
-        print("usage: verify.py VECTORS.json [SHUFFLE-VECTORS.json …]", file=sys.stderr)
+        print("usage: verify.py VECTORS.json [SHUFFLE-VECTORS.json | MIX-DECRYPT-VECTORS.json …]", file=sys.stderr)
         return 2
     group_self_check()
     spec_examples_self_check()
@@ -1028,6 +1177,14 @@ def main() -> int:
             cases += [(f"shuffle/{name}", thunk, expected) for name, thunk, expected in shuffle_cases(doc)]
             for label, thunk, expected in cases:
                 if run_case(label, thunk, expected):
+                    passed += 1
+                else:
+                    failed += 1
+            continue
+        if doc.get("spec") == MIX_DECRYPT_SPEC:
+            # §19: the committed known-answer file (§19.7) and cases made here.
+            for name, thunk, expected in mix_decrypt_cases(doc):
+                if run_case(f"mix-decrypt/{name}", thunk, expected):
                     passed += 1
                 else:
                     failed += 1
