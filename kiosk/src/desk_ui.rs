@@ -200,18 +200,12 @@ async fn choose_session(State(app): App, headers: HeaderMap, Form(f): Form<HashM
 }
 
 async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
-    if let Some(r) = refuse_cross_site(&headers) {
-        return r;
-    }
-    let mut s = app.screen().await;
-    s.delegate = None;
-    s.issued.clear();
-    let lang = s.lang;
-    let card = CardScan::from_input(f.get("card").map(String::as_str).unwrap_or_default());
-    let session = match current_session(&app, &s, lang).await {
+    let (mut s, session) = match begin_scan(&app, &headers).await {
         Ok(x) => x,
         Err(page) => return page,
     };
+    let lang = s.lang;
+    let card = CardScan::from_input(f.get("card").map(String::as_str).unwrap_or_default());
     let delegate = match app.desk.check_in(session.id, &card, true).await {
         Ok(d) => d,
         Err(e) => return render(&app, &s, Some(&say(lang, &e))).await,
@@ -229,34 +223,39 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
     render(&app, &s, None).await
 }
 
-/// The session this desk works for: the one chosen on the page, else the first the
-/// server lists; or the page saying why there is none.
-async fn current_session(app: &DeskApp, s: &DeskScreen, lang: Lang) -> Result<DeskSession, Response> {
-    let sessions = match app.desk.sessions().await {
-        Ok(v) => v,
-        Err(e) => return Err(render(app, s, Some(&say(lang, &e))).await),
-    };
-    let chosen = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first()).cloned();
-    match chosen {
-        Some(session) => Ok(session),
-        None => Err(render(app, s, Some(Words::of(lang).no_session)).await),
-    }
-}
-
-/// Records that a delegate left the hall. Credentials already issued stay valid.
-async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
-    if let Some(r) = refuse_cross_site(&headers) {
-        return r;
+/// What every scan form does first: refuse a cross-site post, clear the last
+/// delegate from the screen, and find the session this desk works for (the one chosen
+/// on the page, else the first the server lists); or the page saying why it cannot.
+async fn begin_scan<'a>(
+    app: &'a DeskApp,
+    headers: &HeaderMap,
+) -> Result<(tokio::sync::MutexGuard<'a, DeskScreen>, DeskSession), Response> {
+    if let Some(r) = refuse_cross_site(headers) {
+        return Err(r);
     }
     let mut s = app.screen().await;
     s.delegate = None;
     s.issued.clear();
     let lang = s.lang;
-    let card = CardScan::from_input(f.get("card").map(String::as_str).unwrap_or_default());
-    let session = match current_session(&app, &s, lang).await {
+    let sessions = match app.desk.sessions().await {
+        Ok(v) => v,
+        Err(e) => return Err(render(app, &s, Some(&say(lang, &e))).await),
+    };
+    let chosen = s.session.and_then(|id| sessions.iter().find(|x| x.id == id)).or_else(|| sessions.first()).cloned();
+    match chosen {
+        Some(session) => Ok((s, session)),
+        None => Err(render(app, &s, Some(Words::of(lang).no_session)).await),
+    }
+}
+
+/// Records that a delegate left the hall. Credentials already issued stay valid.
+async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    let (s, session) = match begin_scan(&app, &headers).await {
         Ok(x) => x,
         Err(page) => return page,
     };
+    let lang = s.lang;
+    let card = CardScan::from_input(f.get("card").map(String::as_str).unwrap_or_default());
     match app.desk.check_in(session.id, &card, false).await {
         Ok(d) => {
             let msg = Words::of(lang).departure(d.status, &d.name, &d.card);
@@ -269,18 +268,12 @@ async fn depart(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Strin
 /// Checks in a 列席 or 旁听 attendee: the server's answer (who, and no ballot) is the
 /// notice; nothing is issued.
 async fn attendee(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
-    if let Some(r) = refuse_cross_site(&headers) {
-        return r;
-    }
-    let mut s = app.screen().await;
-    s.delegate = None;
-    s.issued.clear();
-    let lang = s.lang;
-    let query = f.get("attendee").map(String::as_str).unwrap_or_default();
-    let session = match current_session(&app, &s, lang).await {
+    let (s, session) = match begin_scan(&app, &headers).await {
         Ok(x) => x,
         Err(page) => return page,
     };
+    let lang = s.lang;
+    let query = f.get("attendee").map(String::as_str).unwrap_or_default();
     match app.desk.attendee_check_in(session.id, query).await {
         Ok(answer) => render_with(&app, &s, None, Some(&answer.message)).await,
         Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
