@@ -87,7 +87,7 @@ fn main() {
     c.put("proofs", "equality", [&[1u8][..], &decryption_bytes[36..]].concat());
     let shapes = ballot_shapes();
     let ctx = BallotContext { election: [3; 64], serial: [4; 32] };
-    let motion = PlainBallot { marks: vec![vec![vec![1, 0, 0]]] };
+    let motion = PlainBallot::marks(vec![vec![vec![1, 0, 0]]]);
     let (ballot, _) = encrypt_ballot(&shapes[0], &key, &ctx, &motion, &mut rng).unwrap();
     let ballot_bytes = ballot.to_bytes();
     // version, contests, items, options; then the first option's ciphertext and 0/1 proof.
@@ -157,9 +157,9 @@ fn main() {
     });
 
     // ballot
-    let election = PlainBallot { marks: vec![vec![vec![1, 0, 0], vec![0, 1, 0], vec![1, 0, 0]]] };
-    let evaluation = PlainBallot { marks: vec![vec![vec![0, 0, 0, 0], vec![0, 1, 0, 0]], vec![vec![1, 0, 0]; 2]] };
-    let two = PlainBallot { marks: vec![vec![vec![0, 0, 1], vec![1, 0, 0]], vec![vec![0, 1, 0], vec![1, 0, 0]]] };
+    let election = PlainBallot::marks(vec![vec![vec![1, 0, 0], vec![0, 1, 0], vec![1, 0, 0]]]);
+    let evaluation = PlainBallot::marks(vec![vec![vec![0, 0, 0, 0], vec![0, 1, 0, 0]], vec![vec![1, 0, 0]; 2]]);
+    let two = PlainBallot::marks(vec![vec![vec![0, 0, 1], vec![1, 0, 0]], vec![vec![0, 1, 0], vec![1, 0, 0]]]);
     for (i, plain) in [motion, election, evaluation, two].iter().enumerate() {
         let (b, opening) = encrypt_ballot(&shapes[i], &key, &ctx, plain, &mut rng).unwrap();
         c.put("ballot", &format!("shape-{i}"), [&[i as u8][..], &b.to_bytes()].concat());

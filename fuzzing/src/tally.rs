@@ -15,11 +15,17 @@ use crate::{Input, canonical};
 /// first byte: a motion, an election with a cap, an evaluation beside a
 /// confidence vote, and a two-item motion under an election of one seat.
 pub fn ballot_shapes() -> Vec<BallotShape> {
-    let motion = ContestShape { items: vec![ItemShape::one_of(3)], cap: None };
-    let election = ContestShape { items: vec![ItemShape::one_of(3); 3], cap: Some(Cap { option: 0, max: 2 }) };
-    let evaluation = ContestShape { items: vec![ItemShape { options: 4, min_marks: 0, max_marks: 1 }; 2], cap: None };
-    let confidence = ContestShape { items: vec![ItemShape::one_of(3); 2], cap: None };
-    let by_election = ContestShape { items: vec![ItemShape::one_of(3); 2], cap: Some(Cap { option: 0, max: 1 }) };
+    let motion = ContestShape { items: vec![ItemShape::one_of(3)], cap: None, write_in: None };
+    let election =
+        ContestShape { items: vec![ItemShape::one_of(3); 3], cap: Some(Cap { option: 0, max: 2 }), write_in: None };
+    let evaluation = ContestShape {
+        items: vec![ItemShape { options: 4, min_marks: 0, max_marks: 1 }; 2],
+        cap: None,
+        write_in: None,
+    };
+    let confidence = ContestShape { items: vec![ItemShape::one_of(3); 2], cap: None, write_in: None };
+    let by_election =
+        ContestShape { items: vec![ItemShape::one_of(3); 2], cap: Some(Cap { option: 0, max: 1 }), write_in: None };
     vec![
         BallotShape { contests: vec![motion.clone()] },
         BallotShape { contests: vec![election] },

@@ -392,7 +392,7 @@ fn plain_ballot(contests: &[Contest], marks: &[Vec<Option<usize>>]) -> Result<Pl
         }
         out.push(items);
     }
-    Ok(PlainBallot { marks: out })
+    Ok(PlainBallot::marks(out))
 }
 
 /// The marks of `plain` as the pages' tables show them.

@@ -129,5 +129,5 @@ pub fn parse_choices(poll: &Poll, choices: &Value) -> Result<PlainBallot, String
         }
         marks.push(cm);
     }
-    Ok(PlainBallot { marks })
+    Ok(PlainBallot::marks(marks))
 }

@@ -389,6 +389,7 @@ async fn cast_elsewhere(booth: &Booth, credential: &str) {
             .iter()
             .map(|c| c.items.iter().map(|it| one(it.options, 2)).collect())
             .collect(),
+        write_ins: Default::default(),
     };
     let sealed = booth.seal(&visit, &marks).unwrap();
     booth.cast(&visit, &sealed).await.unwrap();
@@ -434,6 +435,7 @@ async fn an_observer_finds_a_spoiled_ballot_on_the_board_list_and_the_browser_ch
             .iter()
             .map(|c| c.items.iter().enumerate().map(|(i, it)| one(it.options, usize::from(i >= 3))).collect())
             .collect(),
+        write_ins: Default::default(),
     };
     let spoiled_choice = [0, 2, 1, 1, 2];
     let spoiled = |shape: &hallvote_tally::ballot::BallotShape| PlainBallot {
@@ -450,6 +452,7 @@ async fn an_observer_finds_a_spoiled_ballot_on_the_board_list_and_the_browser_ch
                     .collect()
             })
             .collect(),
+        write_ins: Default::default(),
     };
     let mut challenge = None;
     for (k, card) in ["L00001", "L00002", "L00003"].into_iter().enumerate() {

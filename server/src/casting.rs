@@ -590,7 +590,8 @@ mod tests {
         let cred = finalize(sk.public_key(), st, &sign_blinded(sk, &req, &mut rng).unwrap()).unwrap();
         let marks = vec![vec![vec![1, 0, 0], vec![0, 1, 0], vec![1, 0, 0]]];
         let bctx = BallotContext { election: ctx.election, serial: cred.serial() };
-        let (ballot, _) = encrypt_ballot(&ctx.shape, &ctx.joint_key, &bctx, &PlainBallot { marks }, &mut rng).unwrap();
+        let (ballot, _) =
+            encrypt_ballot(&ctx.shape, &ctx.joint_key, &bctx, &PlainBallot::marks(marks), &mut rng).unwrap();
         let ballot = stolen_proofs_of.map_or_else(|| ballot.to_bytes(), |other| other.ballot.clone());
         BallotJob { ctx: Arc::clone(ctx), credential: cred.to_bytes(), ballot, opening: None }
     }

@@ -124,7 +124,7 @@ fn marks(def: &BallotDef) -> PlainBallot {
                 .collect()
         })
         .collect();
-    PlainBallot { marks }
+    PlainBallot::marks(marks)
 }
 
 fn election_of(v: &Value) -> [u8; 64] {
@@ -597,7 +597,7 @@ fn last_options(def: &BallotDef) -> PlainBallot {
         .iter()
         .map(|c| c.items.iter().map(|i| (0..i.options).map(|o| u8::from(o + 1 == i.options)).collect()).collect())
         .collect();
-    PlainBallot { marks }
+    PlainBallot::marks(marks)
 }
 
 /// A receipt text (spec §12.11) for a cast or challenge answer of the server.

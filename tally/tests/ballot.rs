@@ -16,8 +16,8 @@ use rand::rngs::StdRng;
 fn shape() -> BallotShape {
     BallotShape {
         contests: vec![
-            ContestShape { items: vec![ItemShape::one_of(3); 4], cap: Some(Cap { option: 0, max: 2 }) },
-            ContestShape { items: vec![ItemShape::one_of(3)], cap: None },
+            ContestShape { items: vec![ItemShape::one_of(3); 4], cap: Some(Cap { option: 0, max: 2 }), write_in: None },
+            ContestShape { items: vec![ItemShape::one_of(3)], cap: None, write_in: None },
         ],
     }
 }
@@ -28,6 +28,7 @@ fn marks(choices: &[&[usize]]) -> PlainBallot {
             .iter()
             .map(|items| items.iter().map(|&o| (0..3).map(|k| u8::from(k == o)).collect()).collect())
             .collect(),
+        write_ins: Default::default(),
     }
 }
 
@@ -78,8 +79,8 @@ fn a_forged_over_vote_fails_verification() {
     let (mut rng, key, ctx) = setup(3);
     let loose = BallotShape {
         contests: vec![
-            ContestShape { items: vec![ItemShape::one_of(3); 4], cap: Some(Cap { option: 0, max: 4 }) },
-            ContestShape { items: vec![ItemShape::one_of(3)], cap: None },
+            ContestShape { items: vec![ItemShape::one_of(3); 4], cap: Some(Cap { option: 0, max: 4 }), write_in: None },
+            ContestShape { items: vec![ItemShape::one_of(3)], cap: None, write_in: None },
         ],
     };
     let plain = marks(&[&[0, 0, 0, 1], &[1]]);
@@ -120,9 +121,13 @@ fn a_ballot_moved_to_another_credential_or_election_fails() {
 fn every_byte_of_a_ballot_is_checked() {
     let (mut rng, key, ctx) = setup(5);
     let shape = BallotShape {
-        contests: vec![ContestShape { items: vec![ItemShape::one_of(2); 2], cap: Some(Cap { option: 0, max: 1 }) }],
+        contests: vec![ContestShape {
+            items: vec![ItemShape::one_of(2); 2],
+            cap: Some(Cap { option: 0, max: 1 }),
+            write_in: None,
+        }],
     };
-    let plain = PlainBallot { marks: vec![vec![vec![1, 0], vec![0, 1]]] };
+    let plain = PlainBallot::marks(vec![vec![vec![1, 0], vec![0, 1]]]);
     let (ballot, _) = encrypt_ballot(&shape, &key, &ctx, &plain, &mut rng).unwrap();
     let bytes = ballot.to_bytes();
     let v = BallotVerifier::new(&shape, &key);

@@ -181,6 +181,6 @@ impl Opening {
             nonces.push(cn);
         }
         r.finish()?;
-        Ok(Self { plain: PlainBallot { marks }, nonces })
+        Ok(Self { plain: PlainBallot::marks(marks), nonces })
     }
 }

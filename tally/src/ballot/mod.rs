@@ -17,7 +17,7 @@ mod verify;
 pub use codec::BallotDecodeError;
 pub use context::{BallotContext, TrackingCode};
 pub use encrypt::{BallotError, EncryptedBallot, EncryptedContest, EncryptedItem, Opening, encrypt_ballot};
-pub use shape::{BallotShape, Cap, ContestShape, ItemShape, PlainBallot, ShapeError};
+pub use shape::{BallotShape, Cap, ContestShape, ItemShape, PlainBallot, ShapeError, WriteInRule};
 pub use verify::{BallotVerifier, VerifiedBallot, check_opening};
 
 use hallvote_crypto::elgamal::{Ciphertext, CiphertextSum};

@@ -1,5 +1,7 @@
 //! The shape of a ballot as the encryption sees it (spec §10.1).
 
+use std::collections::BTreeMap;
+
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 use thiserror::Error;
@@ -37,6 +39,14 @@ pub struct Cap {
     pub max: u32,
 }
 
+/// Write-ins on an election contest (R9, 另选他人): a voter who marks an item's
+/// `against` option may write in another person's name in that item's row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteInRule {
+    /// The option that must be marked in a row that carries a write-in (不赞成).
+    pub against: u8,
+}
+
 /// One contest on the ballot.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContestShape {
@@ -44,6 +54,8 @@ pub struct ContestShape {
     pub items: Vec<ItemShape>,
     /// The election cap, if the contest has one.
     pub cap: Option<Cap>,
+    /// Whether rows of this contest may carry a write-in, and on which mark.
+    pub write_in: Option<WriteInRule>,
 }
 
 /// Every contest of one poll, in ballot order.
@@ -82,8 +94,16 @@ pub enum ShapeError {
         /// Most allowed.
         max: u8,
     },
-    /// An election has more marks on its capped option than seats (R10).
-    #[error("contest {contest}: {marks} for-votes, only {max} seats")]
+    /// A write-in in a row not marked against (R9).
+    #[error("contest {contest}, item {item}: a write-in needs the against mark")]
+    WriteInWithoutAgainst {
+        /// The contest.
+        contest: usize,
+        /// The item.
+        item: usize,
+    },
+    /// An election has more for-votes and write-ins than seats (R10).
+    #[error("contest {contest}: {marks} for-votes and write-ins, only {max} seats")]
     OverVote {
         /// The contest.
         contest: usize,
@@ -110,9 +130,13 @@ impl ShapeError {
                 format!("第 {} 个事项第 {} 项：标记了 {marks} 个，应为 {min} 至 {max} 个", contest + 1, item + 1),
                 format!("contest {}, item {}: {marks} marks, allowed {min}..={max}", contest + 1, item + 1),
             ),
+            Self::WriteInWithoutAgainst { contest, item } => Text::new(
+                format!("第 {} 个事项第 {} 项：另选他人须先在该候选人下投不赞成票", contest + 1, item + 1),
+                format!("contest {}, item {}: a write-in needs the against mark in its row", contest + 1, item + 1),
+            ),
             Self::OverVote { contest, marks, max } => Text::new(
-                format!("第 {} 个事项：赞成 {marks} 人，超过应选名额 {max} 名", contest + 1),
-                format!("contest {}: {marks} for-votes, only {max} seats", contest + 1),
+                format!("第 {} 个事项：赞成和另选他人共 {marks} 人，超过应选名额 {max} 名", contest + 1),
+                format!("contest {}: {marks} for-votes and write-ins, only {max} seats", contest + 1),
             ),
         }
     }
@@ -155,14 +179,23 @@ impl BallotShape {
     }
 }
 
-/// A voter's marks: `marks[contest][item][option]` is 1 if marked, else 0.
+/// A voter's marks: `marks[contest][item][option]` is 1 if marked, else 0; and the
+/// names written in (R9), keyed by `(contest, item)`, each in its one form
+/// ([`crate::text::normalize_name`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlainBallot {
     /// The marks.
     pub marks: Vec<Vec<Vec<u8>>>,
+    /// The write-ins: `(contest, item)` → the name written in that row.
+    pub write_ins: BTreeMap<(usize, usize), String>,
 }
 
 impl PlainBallot {
+    /// Marks without write-ins.
+    pub fn marks(marks: Vec<Vec<Vec<u8>>>) -> Self {
+        Self { marks, write_ins: BTreeMap::new() }
+    }
+
     /// Random valid marks for a ballot of this shape, for simulations, load tests and
     /// tests: on each item a number of marks drawn from its `min_marks..=max_marks`, on
     /// options drawn at random, never more marks on an election's capped option than
@@ -206,7 +239,7 @@ impl PlainBallot {
             }
             marks.push(contest_marks);
         }
-        Ok(Self { marks })
+        Ok(Self::marks(marks))
     }
 
     /// Checks the marks against the shape: structure, each item's range and each cap.
@@ -237,11 +270,30 @@ impl PlainBallot {
                     capped += u32::from(item_marks[usize::from(cap.option)]);
                 }
             }
+            // R9: a write-in only where the contest allows one and its row is marked
+            // against; R10: for-votes plus write-ins within the seats.
+            for (&(wc, i), name) in self.write_ins.range((c, 0)..(c + 1, 0)) {
+                debug_assert_eq!(wc, c);
+                let Some(rule) = contest.write_in else {
+                    return Err(ShapeError::Structure("this contest takes no write-ins"));
+                };
+                let against = marks.get(i).and_then(|row| row.get(usize::from(rule.against)));
+                if against != Some(&1) {
+                    return Err(ShapeError::WriteInWithoutAgainst { contest: c, item: i });
+                }
+                if name.is_empty() {
+                    return Err(ShapeError::Structure("a write-in names someone"));
+                }
+                capped += 1;
+            }
             if let Some(cap) = contest.cap
                 && capped > cap.max
             {
                 return Err(ShapeError::OverVote { contest: c, marks: capped, max: cap.max });
             }
+        }
+        if self.write_ins.keys().any(|&(c, _)| c >= self.marks.len()) {
+            return Err(ShapeError::Structure("number of contests"));
         }
         Ok(())
     }
@@ -258,18 +310,27 @@ mod tests {
         let election = |items: usize, seats: u32| ContestShape {
             items: vec![ItemShape { options: 3, min_marks: 0, max_marks: 1 }; items],
             cap: Some(Cap { option: 0, max: seats }),
+            write_in: None,
         };
         vec![
             BallotShape {
-                contests: vec![election(5, 2), ContestShape { items: vec![ItemShape::one_of(3)], cap: None }],
+                contests: vec![
+                    election(5, 2),
+                    ContestShape { items: vec![ItemShape::one_of(3)], cap: None, write_in: None },
+                ],
             },
             BallotShape { contests: vec![election(3, 0), election(1, 1)] },
             BallotShape {
                 contests: vec![
-                    ContestShape { items: vec![ItemShape { options: 4, min_marks: 0, max_marks: 4 }; 2], cap: None },
+                    ContestShape {
+                        items: vec![ItemShape { options: 4, min_marks: 0, max_marks: 4 }; 2],
+                        cap: None,
+                        write_in: None,
+                    },
                     ContestShape {
                         items: vec![ItemShape { options: 2, min_marks: 2, max_marks: 2 }, ItemShape::one_of(2)],
                         cap: Some(Cap { option: 1, max: 2 }),
+                        write_in: None,
                     },
                 ],
             },
@@ -277,6 +338,7 @@ mod tests {
                 contests: vec![ContestShape {
                     items: vec![ItemShape::one_of(1), ItemShape::one_of(4), ItemShape::one_of(1)],
                     cap: Some(Cap { option: 0, max: 3 }),
+                    write_in: None,
                 }],
             },
         ]
@@ -314,10 +376,56 @@ mod tests {
         }
     }
 
+    /// R9 and R10 on write-ins: only in a contest that takes them, only in a row marked
+    /// against, and counted with the for-votes against the seats.
+    #[test]
+    fn write_ins_need_the_against_mark_and_fit_the_seats() {
+        let shape = BallotShape {
+            contests: vec![
+                ContestShape {
+                    items: vec![ItemShape::one_of(3); 3],
+                    cap: Some(Cap { option: 0, max: 2 }),
+                    write_in: Some(WriteInRule { against: 1 }),
+                },
+                ContestShape { items: vec![ItemShape::one_of(3)], cap: None, write_in: None },
+            ],
+        };
+        let ballot = |rows: [usize; 3], write_ins: &[((usize, usize), &str)]| PlainBallot {
+            marks: vec![
+                rows.iter().map(|&o| (0..3).map(|k| u8::from(k == o)).collect()).collect(),
+                vec![vec![1, 0, 0]],
+            ],
+            write_ins: write_ins.iter().map(|(k, n)| (*k, (*n).to_owned())).collect(),
+        };
+        ballot([0, 1, 1], &[((0, 1), "张三")]).check(&shape).unwrap();
+        ballot([2, 1, 1], &[((0, 1), "张三"), ((0, 2), "李四")]).check(&shape).unwrap();
+        assert_eq!(
+            ballot([0, 2, 1], &[((0, 1), "张三")]).check(&shape),
+            Err(ShapeError::WriteInWithoutAgainst { contest: 0, item: 1 })
+        );
+        assert_eq!(
+            ballot([0, 1, 1], &[((0, 1), "张三"), ((0, 2), "李四")]).check(&shape),
+            Err(ShapeError::OverVote { contest: 0, marks: 3, max: 2 })
+        );
+        assert_eq!(
+            ballot([0, 1, 1], &[((1, 0), "张三")]).check(&shape),
+            Err(ShapeError::Structure("this contest takes no write-ins"))
+        );
+        assert_eq!(
+            ballot([0, 1, 1], &[((2, 0), "张三")]).check(&shape),
+            Err(ShapeError::Structure("number of contests"))
+        );
+        assert!(ballot([0, 1, 1], &[((0, 1), "")]).check(&shape).is_err());
+    }
+
     #[test]
     fn random_refuses_a_shape_no_ballot_fits() {
         let shape = BallotShape {
-            contests: vec![ContestShape { items: vec![ItemShape::one_of(1); 3], cap: Some(Cap { option: 0, max: 2 }) }],
+            contests: vec![ContestShape {
+                items: vec![ItemShape::one_of(1); 3],
+                cap: Some(Cap { option: 0, max: 2 }),
+                write_in: None,
+            }],
         };
         let err = PlainBallot::random(&shape, &mut StdRng::seed_from_u64(1)).unwrap_err();
         assert_eq!(err, ShapeError::OverVote { contest: 0, marks: 3, max: 2 });

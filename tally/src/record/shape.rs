@@ -20,7 +20,7 @@ pub fn poll_shape(poll: &Poll) -> Result<BallotShape, FormatError> {
             ContestKind::Motion(_) | ContestKind::Confidence(_) => (ItemShape::one_of(options), None),
             ContestKind::Evaluation(_) => (ItemShape { options, min_marks: 0, max_marks: 1 }, None),
         };
-        contests.push(ContestShape { items: vec![item; items], cap });
+        contests.push(ContestShape { items: vec![item; items], cap, write_in: None });
     }
     let shape = BallotShape { contests };
     shape.validate().map_err(|e| {
