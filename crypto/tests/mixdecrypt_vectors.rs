@@ -74,6 +74,7 @@ fn make() -> Value {
     case("scrutineer 1's shares with scrutineer 2's proof", &other_proof);
 
     json!({
+        "format": "hallvote-mix-decrypt-vectors/v1",
         "spec": "docs/spec/19-mix-decrypt.md",
         "seed": SEED,
         "ctx": hex::encode(CTX),

@@ -16,8 +16,8 @@ decode to its names (and this script's own encoder must give the same elements),
 proof must verify, each tampered variant must be rejected at the check it names, and
 the slots decrypted with its test key must hold its names; §17's rejection rules and
 §18.5's shape checks get cases made here from the spec alone.
-A file whose "spec" is "docs/spec/19-mix-decrypt.md" (crypto/tests/vectors/
-mix-decrypt-v1.json, §19.7; it has no "format" field) is read for §19: each honest list
+A file whose "format" is "hallvote-mix-decrypt-vectors/v1" (crypto/tests/vectors/
+mix-decrypt-v1.json, §19.7) is read for §19: each honest list
 share must verify with the seed and weights it gives, each tampered share must be
 rejected, and the k honest shares combined (§5.5) must decode (§17.4) to its names;
 §19.4–§19.5's rejection rules get cases made here.
@@ -862,7 +862,7 @@ TAG_MIX_LIST = "hallvote/mix-decrypt/list/v1"
 TAG_MIX_SHARES = "hallvote/mix-decrypt/shares/v1"
 TAG_MIX_CONTEXT = "hallvote/mix-decrypt/context/v1"
 TAG_MIX_WEIGHT = "hallvote/mix-decrypt/weight/v1"
-MIX_DECRYPT_SPEC = "docs/spec/19-mix-decrypt.md"
+MIX_DECRYPT_FORMAT = "hallvote-mix-decrypt-vectors/v1"
 
 
 def decode_list_share(b: bytes) -> tuple[int, list[bytes], bytes]:
@@ -902,7 +902,7 @@ def verify_list_share(ctx: bytes, cts: list[tuple[bytes, bytes]], public_shares:
 
 def mix_decrypt_cases(doc: dict) -> list[tuple[str, object, object]]:
     """The cases of crypto/tests/vectors/mix-decrypt-v1.json (§19.7): (name, thunk, expected)."""
-    require(doc.get("spec") == MIX_DECRYPT_SPEC, "not a §19 vectors file")
+    require(doc.get("format") == MIX_DECRYPT_FORMAT, "not a §19 vectors file")
     ctx = unhex(doc["ctx"])
     raw = unhex(doc["list"])
     require(len(raw) % 64 == 0, "list is not whole ciphertexts")
@@ -1181,7 +1181,7 @@ def main() -> int:
                 else:
                     failed += 1
             continue
-        if doc.get("spec") == MIX_DECRYPT_SPEC:
+        if doc.get("format") == MIX_DECRYPT_FORMAT:
             # §19: the committed known-answer file (§19.7) and cases made here.
             for name, thunk, expected in mix_decrypt_cases(doc):
                 if run_case(f"mix-decrypt/{name}", thunk, expected):
