@@ -42,19 +42,116 @@
   }
 
   // The for-vote counter of an election page (<p id="counter" data-seats data-over>):
-  // a for-vote past the seats is taken back at once, with the reason.
+  // a for-vote past the seats is taken back at once, with the reason. Where the
+  // election takes write-ins (另选他人, R9), the names written in count with the
+  // for-votes (R10), and a write-in past the seats is not taken either.
   var counter = document.getElementById("counter");
+  var writeIns = Array.prototype.slice.call(document.querySelectorAll("input[data-write-in]"));
+  // The names written in rows marked against (a row whose against mark was just
+  // taken back is about to lose its name, and counts no more).
+  var written = function () {
+    return writeIns.filter(function (w) {
+      return w.value.trim() !== "" && !!document.querySelector("input[name=i" + w.dataset.writeIn + "][data-against]:checked");
+    }).length;
+  };
+  var live = document.getElementById("live"), fors = document.getElementById("fors");
+  var say = function (text) { if (live) { live.textContent = text; live.hidden = false; } };
+  var recount = function () {
+    var n = document.querySelectorAll("input[data-for]:checked").length + written();
+    if (fors) fors.textContent = n;
+    return n;
+  };
+  var seats = counter ? Number(counter.dataset.seats) : Infinity;
   if (counter) {
-    var seats = Number(counter.dataset.seats);
-    var live = document.getElementById("live"), fors = document.getElementById("fors");
     document.querySelectorAll("input[type=radio]").forEach(function (r) {
       r.addEventListener("change", function () {
-        var n = document.querySelectorAll("input[data-for]:checked").length;
-        if (r.dataset.for && r.checked && n > seats) {
-          r.checked = false; n -= 1;
-          live.textContent = counter.dataset.over; live.hidden = false;
-        } else { live.hidden = true; }
-        fors.textContent = n;
+        if (r.dataset.for && r.checked && recount() > seats) {
+          r.checked = false;
+          say(counter.dataset.over);
+        } else if (live) { live.hidden = true; }
+        recount();
+      });
+    });
+  }
+
+  // The write-in field of each row (<div class="write-in" data-row>): shown while
+  // the row is marked against; un-marking against clears the name, saying so. As
+  // the delegate types, the eligible list (<script id="eligible">, in stroke order)
+  // is searched by characters or by pinyin initials ("zs" finds 张三, every reading
+  // of a character counted) and the persons found are buttons that fill the field.
+  var listBlock = document.getElementById("eligible");
+  if (listBlock && writeIns.length) {
+    var people = JSON.parse(listBlock.textContent) || [];
+    var status = document.getElementById("write-in-status");
+    var tell = function (template, name) { status.textContent = template.replace("{name}", name); };
+    var matches = function (p, q) {
+      q = q.trim();
+      if (!q) return false;
+      if (/^[A-Za-z]+$/.test(q)) {
+        q = q.toLowerCase();
+        var byInitials = q.length <= p.initials.length && q.split("").every(function (c, i) {
+          return p.initials[i].indexOf(c) >= 0;
+        });
+        return byInitials || p.name.toLowerCase().indexOf(q) >= 0;
+      }
+      return p.name.indexOf(q) >= 0;
+    };
+    var MOST = 8, zh = document.documentElement.lang.indexOf("zh") === 0;
+    writeIns.forEach(function (field) {
+      var row = field.dataset.writeIn;
+      var box = document.getElementById("wi-" + row), found = document.getElementById("wm-" + row);
+      var show = function () {
+        var hits = people.filter(function (p) { return matches(p, field.value); });
+        found.replaceChildren();
+        if (!field.value.trim() || (hits.length === 1 && hits[0].name === field.value.trim())) {
+          found.hidden = true; return;
+        }
+        if (!hits.length) { tell(listBlock.dataset.none, ""); found.hidden = true; return; }
+        status.textContent = "";
+        hits.slice(0, MOST).forEach(function (p) {
+          var b = document.createElement("button");
+          b.type = "button"; b.className = "secondary pick"; b.dataset.name = p.name;
+          b.textContent = p.unit ? p.name + (zh ? "（" : " (") + p.unit + (zh ? "）" : ")") : p.name;
+          b.addEventListener("click", function () {
+            field.value = p.name;
+            found.replaceChildren(); found.hidden = true;
+            if (recount() > seats) { field.value = ""; recount(); say(counter.dataset.overWriteIn); return; }
+            tell(listBlock.dataset.picked, p.name);
+            field.focus();
+          });
+          var li = document.createElement("li"); li.appendChild(b); found.appendChild(li);
+        });
+        found.hidden = false;
+      };
+      field.addEventListener("input", function () {
+        if (counter && recount() > seats) {
+          field.value = ""; recount(); found.hidden = true;
+          say(counter.dataset.overWriteIn);
+          return;
+        }
+        if (live) live.hidden = true;
+        show();
+      });
+      // Enter in the field while persons are listed picks the one found, or goes to
+      // the list to choose, rather than sending the page with a search unfinished.
+      field.addEventListener("keydown", function (e) {
+        if (e.key !== "Enter" || found.hidden) return;
+        var buttons = found.querySelectorAll("button");
+        if (!buttons.length) return;
+        e.preventDefault();
+        if (buttons.length === 1) buttons[0].click(); else buttons[0].focus();
+      });
+      // The row's marks: the field is there only while the row is marked against.
+      document.querySelectorAll("input[type=radio][name=i" + row + "]").forEach(function (r) {
+        r.addEventListener("change", function () {
+          var against = !!document.querySelector("input[name=i" + row + "][data-against]:checked");
+          box.hidden = !against;
+          if (!against && field.value.trim() !== "") {
+            tell(listBlock.dataset.cleared, field.value.trim());
+            field.value = ""; found.replaceChildren(); found.hidden = true;
+          }
+          recount();
+        });
       });
     });
   }

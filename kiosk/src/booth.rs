@@ -19,8 +19,9 @@ use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
 use hallvote_crypto::sign::{Signature, verify};
 use hallvote_crypto::tags;
 use hallvote_tally::ballot::{
-    BallotContext, BallotShape, EncryptedBallot, Opening, PlainBallot, TrackingCode, encrypt_ballot,
+    BallotContext, BallotShape, EncryptedBallot, Opening, PlainBallot, TrackingCode, WriteInRule, encrypt_ballot,
 };
+use hallvote_tally::model::ContestKind;
 use hallvote_tally::record::builder::{head_message, joint_key};
 use hallvote_tally::record::{BoardEntry, Manifest};
 use hallvote_tally::record::{Fingerprint, ReceiptKind, SignedHead};
@@ -30,6 +31,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::credential_text::{CredentialText, CredentialTextError};
+use crate::eligible::{self, Person};
 use crate::link::{Answer, Link, LinkError, Refused};
 use crate::words::refusals::{self, Said};
 use hallvote_protocol::lifecycle::PollState;
@@ -216,12 +218,33 @@ pub struct Booth {
     /// The language the delegate reads: the server's messages are asked for in it.
     english: AtomicBool,
     ballots: Mutex<HashMap<i64, Arc<BallotDefinition>>>,
+    /// The eligible list of each poll's congress, as fetched.
+    eligible: Mutex<HashMap<i64, Arc<Vec<Person>>>>,
+    /// Write-ins on every election ([`Booth::with_election_write_ins`]).
+    election_write_ins: Option<WriteInRule>,
 }
 
 impl Booth {
     /// A booth talking to the server over `link` (signed as a booth station).
     pub fn new(link: Link) -> Self {
-        Self { link, english: AtomicBool::new(false), ballots: Mutex::new(HashMap::new()) }
+        Self {
+            link,
+            english: AtomicBool::new(false),
+            ballots: Mutex::new(HashMap::new()),
+            eligible: Mutex::new(HashMap::new()),
+            election_write_ins: None,
+        }
+    }
+
+    /// This booth with every election of every ballot taking write-ins by `rule`
+    /// (another person written in a row marked against, R9), whatever its manifest
+    /// says. Until the manifest carries each election's `write_ins` flag (issue 17,
+    /// the ballot's write-in encryption), this is how the booth's write-in pages are
+    /// shown and tested; `Manifest::shape` then sets [`BallotShape`]'s rule itself
+    /// and this goes.
+    pub fn with_election_write_ins(mut self, rule: WriteInRule) -> Self {
+        self.election_write_ins = Some(rule);
+        self
     }
 
     /// Asks the server for its messages in `lang` from now on.
@@ -251,7 +274,14 @@ impl Booth {
         let wire: wire::BallotDefinition = decode_answer(&a)?;
         let manifest_bytes = wire.manifest.0;
         let manifest = Manifest::decode(&manifest_bytes).map_err(|e| BoothError::Untrusted(e.to_string()))?;
-        let shape = manifest.shape().map_err(|e| BoothError::Untrusted(e.to_string()))?;
+        let mut shape = manifest.shape().map_err(|e| BoothError::Untrusted(e.to_string()))?;
+        if let Some(rule) = self.election_write_ins {
+            for (contest, c) in shape.contests.iter_mut().zip(&manifest.poll.contests) {
+                if matches!(c.kind, ContestKind::Election(_)) && contest.write_in.is_none() {
+                    contest.write_in = Some(rule);
+                }
+            }
+        }
         let (joint, election, poll_id) = (wire.joint_key.0, wire.election.0, wire.poll_id.0);
         // The poll id the credentials are signed for is the manifest's hash (spec §11.3):
         // a server cannot show one manifest and accept credentials for another.
@@ -280,6 +310,22 @@ impl Booth {
             self.ballots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(poll, Arc::clone(&def));
         }
         Ok(def)
+    }
+
+    /// The eligible list of poll `poll`'s congress, in stroke order: whom a delegate
+    /// writing in another person can pick (issue 17). Fetched once per poll.
+    pub async fn eligible(&self, poll: i64) -> Result<Arc<Vec<Person>>, BoothError> {
+        if let Some(list) = self.eligible.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&poll) {
+            return Ok(Arc::clone(list));
+        }
+        let a = self.call(Method::GET, &format!("/api/station/polls/{poll}/eligible"), None).await?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        let list: Vec<wire::EligiblePerson> = decode_answer(&a)?;
+        let people = Arc::new(eligible::ordered(list));
+        self.eligible.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(poll, Arc::clone(&people));
+        Ok(people)
     }
 
     /// Reads a scanned credential, fetches its ballot, checks the credential's

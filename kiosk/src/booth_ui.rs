@@ -17,7 +17,7 @@
 //! blind signature on a one-time QR code, linked to nobody, so neither the booth nor
 //! the server can tell which polls a delegate has credentials for.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -28,12 +28,13 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hallvote_tally::Lang;
-use hallvote_tally::ballot::PlainBallot;
+use hallvote_tally::ballot::{BallotShape, ContestShape, PlainBallot, ShapeError};
 use hallvote_tally::model::{Contest, ContestKind};
 use tokio::sync::Mutex;
 
 use crate::booth::{Booth, BoothError, Receipt, Sealed, Visit};
-use crate::templates::render;
+use crate::eligible::{self, Person};
+use crate::templates::{ScriptJson, render};
 use crate::ui::{Display, Frame, assets, qr_svg, refuse_cross_site, secure};
 use crate::words::booth::Booth as Words;
 use hallvote_protocol::wire::DeskPoll;
@@ -63,6 +64,11 @@ struct Screen {
     visit: Option<Visit>,
     /// `marks[contest][item]`: the chosen option, if any.
     marks: Vec<Vec<Option<usize>>>,
+    /// `write_ins[contest]`: item → the name written in that row (另选他人, R9), in
+    /// its one form once the contest's page was accepted.
+    write_ins: Vec<BTreeMap<usize, String>>,
+    /// The eligible list of the ballot's congress, for the write-in search.
+    eligible: Arc<Vec<Person>>,
     sealed: Option<Arc<Sealed>>,
     receipt: Option<Receipt>,
     challenged: Option<(Receipt, PlainBallot)>,
@@ -83,6 +89,8 @@ impl Screen {
             lang,
             visit: None,
             marks: Vec::new(),
+            write_ins: Vec::new(),
+            eligible: Arc::new(Vec::new()),
             sealed: None,
             receipt: None,
             challenged: None,
@@ -106,6 +114,8 @@ impl Screen {
     fn forget_ballot(&mut self) {
         self.visit = None;
         self.marks.clear();
+        self.write_ins.clear();
+        self.eligible = Arc::new(Vec::new());
         self.sealed = None;
         self.receipt = None;
         self.challenged = None;
@@ -266,6 +276,15 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
                 Err(e) => tracing::warn!(error = %e, "the session's open polls are not known"),
             }
             s.marks = visit.ballot.manifest.poll.contests.iter().map(|c| vec![None; c.items().len()]).collect();
+            s.write_ins = vec![BTreeMap::new(); s.marks.len()];
+            // The list to pick written-in names from, if a contest takes them; without
+            // it a name can still be written in full.
+            if visit.ballot.shape.contests.iter().any(|c| c.write_in.is_some()) {
+                match app.booth.eligible(visit.ballot.poll).await {
+                    Ok(list) => s.eligible = list,
+                    Err(e) => tracing::warn!(error = %e, "the eligible list is not known"),
+                }
+            }
             s.visit = Some(visit);
             Redirect::to("/contest/0").into_response()
         }
@@ -300,6 +319,9 @@ fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Re
     let w = Words::of(lang);
     let options = contest.options();
     let cap = seats(contest);
+    let rule = visit.ballot.shape.contests.get(c).and_then(|shape| shape.write_in);
+    let against = rule.map(|r| usize::from(r.against));
+    let written = s.write_ins.get(c);
     let names = contest.items();
     let items = names
         .iter()
@@ -307,6 +329,13 @@ fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Re
         .map(|(index, name)| ItemView {
             index,
             name,
+            write_in: against.map(|against| WriteInView {
+                value: written.and_then(|w| w.get(&index)).cloned().unwrap_or_default(),
+                // Shown while the row is marked against, and where a name was sent
+                // without the mark, so that the delegate sees what was refused.
+                shown: s.marks[c].get(index).copied().flatten() == Some(against)
+                    || written.is_some_and(|w| w.contains_key(&index)),
+            }),
             choices: options
                 .iter()
                 .enumerate()
@@ -315,6 +344,7 @@ fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Re
                     label: label.get(lang),
                     checked: s.marks[c].get(index).copied().flatten() == Some(value),
                     is_for: cap.is_some() && value == 0,
+                    is_against: against == Some(value),
                 })
                 .collect(),
         })
@@ -324,12 +354,23 @@ fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Re
         w,
         error,
         progress: s.progress(),
-        hint: w.contest_hint(contest),
+        hint: match (rule, cap) {
+            (Some(_), Some(seats)) => format!("{} {}", w.contest_hint(contest), w.write_in_rule(seats)),
+            _ => w.contest_hint(contest),
+        },
         page_of: w.page_of(c + 1, contests.len()),
         c,
         pages: contests.len(),
-        counter: cap.map(|seats| Counter { seats, over: w.over_vote(seats, seats + 1), fors: for_count(&s.marks[c]) }),
+        counter: cap.map(|seats| Counter {
+            seats,
+            over: w.over_vote(seats, seats + 1),
+            over_write_in: w.over_write_in(seats),
+            label: if rule.is_some() { w.fors_and_write_ins } else { w.fors },
+            fors: for_count(&s.marks[c]) + written.map_or(0, |w| w.len() as u32),
+        }),
         items,
+        // The list the write-in fields search, in the page's data block.
+        eligible: rule.map(|_| ScriptJson::of(&*s.eligible)),
     })
 }
 
@@ -356,11 +397,24 @@ async fn contest_post(
         .map(|i| f.get(&format!("i{i}")).and_then(|v| v.parse::<usize>().ok()).filter(|o| *o < n_options))
         .collect();
     s.marks[c] = marks;
+    // The names written in, as typed: kept for the page if it is refused.
+    let shape = visit.ballot.shape.contests.get(c);
+    let typed: BTreeMap<usize, String> = (0..contest.items().len())
+        .filter_map(|i| Some((i, f.get(&format!("w{i}"))?.trim().to_owned())))
+        .filter(|(_, name)| !name.is_empty())
+        .collect();
+    s.write_ins[c] = if shape.is_some_and(|x| x.write_in.is_some()) { typed } else { BTreeMap::new() };
     if let Some(seats) = seats(contest) {
         let n = for_count(&s.marks[c]);
         if n > seats {
             let msg = Words::of(s.lang).over_vote(seats, n);
             return contest_html(&app, &s, c, Some(&msg));
+        }
+    }
+    if let Some(shape) = shape {
+        match check_contest(s.lang, c, contest, shape, &s.marks[c], &s.write_ins[c], &s.eligible) {
+            Ok(names) => s.write_ins[c] = names,
+            Err(msg) => return contest_html(&app, &s, c, Some(&msg)),
         }
     }
     if f.get("go").map(String::as_str) == Some("back") {
@@ -373,26 +427,84 @@ async fn contest_post(
     }
 }
 
-/// The marks as the ballot encodes them: an unmarked election or motion item is an
-/// abstention (R9), an unmarked evaluation item is ungraded (R16); a confidence item
-/// must be marked. `Err(contest index)` names the first contest with an item missing.
-fn plain_ballot(contests: &[Contest], marks: &[Vec<Option<usize>>]) -> Result<PlainBallot, usize> {
+/// One contest's marks as the ballot encodes them: an unmarked election or motion
+/// item is an abstention (R9), an unmarked evaluation item is ungraded (R16); a
+/// confidence item must be marked (`None` if one is not).
+fn contest_marks(contest: &Contest, cm: &[Option<usize>]) -> Option<Vec<Vec<u8>>> {
+    let n = contest.options().len();
+    let mut items = Vec::with_capacity(cm.len());
+    for m in cm {
+        let chosen = match (m, &contest.kind) {
+            (Some(o), _) => Some(*o),
+            (None, ContestKind::Election(_) | ContestKind::Motion(_)) => Some(n - 1),
+            (None, ContestKind::Evaluation(_)) => None,
+            (None, ContestKind::Confidence(_)) => return None,
+        };
+        items.push((0..n).map(|o| u8::from(Some(o) == chosen)).collect());
+    }
+    Some(items)
+}
+
+/// The marks and the names written in as the ballot carries them ([`contest_marks`];
+/// `write_ins[contest]` keyed by item). `Err(contest index)` names the first contest
+/// with an item missing.
+fn plain_ballot(
+    contests: &[Contest],
+    marks: &[Vec<Option<usize>>],
+    write_ins: &[BTreeMap<usize, String>],
+) -> Result<PlainBallot, usize> {
     let mut out = Vec::with_capacity(contests.len());
     for (c, (contest, cm)) in contests.iter().zip(marks).enumerate() {
-        let n = contest.options().len();
-        let mut items = Vec::with_capacity(cm.len());
-        for m in cm {
-            let chosen = match (m, &contest.kind) {
-                (Some(o), _) => Some(*o),
-                (None, ContestKind::Election(_) | ContestKind::Motion(_)) => Some(n - 1),
-                (None, ContestKind::Evaluation(_)) => None,
-                (None, ContestKind::Confidence(_)) => return Err(c),
-            };
-            items.push((0..n).map(|o| u8::from(Some(o) == chosen)).collect());
-        }
-        out.push(items);
+        out.push(contest_marks(contest, cm).ok_or(c)?);
     }
-    Ok(PlainBallot::marks(out))
+    let written = write_ins
+        .iter()
+        .enumerate()
+        .flat_map(|(c, names)| names.iter().map(move |(i, name)| ((c, *i), name.clone())))
+        .collect();
+    Ok(PlainBallot { marks: out, write_ins: written })
+}
+
+/// Checks one contest's page as the form sent it: each name written in is taken in
+/// its one form, within what the ballot holds ([`eligible::write_in`]), and the
+/// marks with the names meet the ballot's rules ([`PlainBallot::check`]: a write-in
+/// only in a row marked against, R9; for-votes and write-ins within the seats, R10).
+/// The names in their one form, or what is wrong, in `lang`.
+fn check_contest(
+    lang: Lang,
+    c: usize,
+    contest: &Contest,
+    shape: &ContestShape,
+    cm: &[Option<usize>],
+    typed: &BTreeMap<usize, String>,
+    people: &[Person],
+) -> Result<BTreeMap<usize, String>, String> {
+    let items = contest.items();
+    let mut names = BTreeMap::new();
+    for (&i, name) in typed {
+        let candidate = items.get(i).map(String::as_str).unwrap_or_default();
+        let normal = eligible::write_in(name, people).map_err(|p| p.text(candidate, name).get(lang).to_owned())?;
+        names.insert(i, normal);
+    }
+    // An unmarked confidence item is asked for at the review, not here.
+    let Some(marks) = contest_marks(contest, cm) else { return Ok(names) };
+    let plain =
+        PlainBallot { marks: vec![marks], write_ins: names.iter().map(|(i, n)| ((0, *i), n.clone())).collect() };
+    let one = BallotShape { contests: vec![shape.clone()] };
+    plain.check(&one).map_err(|e| in_contest(e, c).text().get(lang).to_owned())?;
+    Ok(names)
+}
+
+/// A refusal of a one-contest check, told of contest `c` of the ballot.
+fn in_contest(e: ShapeError, c: usize) -> ShapeError {
+    match e {
+        ShapeError::WriteInWithoutAgainst { item, .. } => ShapeError::WriteInWithoutAgainst { contest: c, item },
+        ShapeError::OverVote { marks, max, .. } => ShapeError::OverVote { contest: c, marks, max },
+        ShapeError::ItemMarks { item, marks, min, max, .. } => {
+            ShapeError::ItemMarks { contest: c, item, marks, min, max }
+        }
+        other => other,
+    }
 }
 
 /// The marks of `plain` as the pages' tables show them.
@@ -408,9 +520,14 @@ fn marks_tables<'a>(lang: Lang, contests: &'a [Contest], plain: &PlainBallot) ->
                 .items()
                 .into_iter()
                 .zip(cm)
-                .map(|(name, m)| {
+                .enumerate()
+                .map(|(i, (name, m))| {
                     let chosen = m.iter().position(|x| *x == 1).and_then(|o| options.get(o));
-                    MarksRow { name, choice: chosen.map_or(w.not_graded, |t| t.get(lang)).to_owned() }
+                    MarksRow {
+                        name,
+                        choice: chosen.map_or(w.not_graded, |t| t.get(lang)).to_owned(),
+                        write_in: plain.write_ins.get(&(c, i)).cloned(),
+                    }
                 })
                 .collect();
             MarksTable { contest: c, title: &contest.title, rows }
@@ -424,10 +541,18 @@ async fn review(State(app): App) -> Response {
     let lang = s.lang;
     let w = Words::of(lang);
     let contests = &visit.ballot.manifest.poll.contests;
-    let plain = match plain_ballot(contests, &s.marks) {
+    let plain = match plain_ballot(contests, &s.marks, &s.write_ins) {
         Ok(p) => p,
         Err(c) => return contest_html(&app, &s, c, Some(w.choose_all)),
     };
+    // The whole ballot against its rules (R9, R10), as the encryption will check it.
+    if let Err(e) = plain.check(&visit.ballot.shape) {
+        let c = match e {
+            ShapeError::WriteInWithoutAgainst { contest, .. } | ShapeError::OverVote { contest, .. } => contest,
+            _ => 0,
+        };
+        return contest_html(&app, &s, c, Some(e.text().get(lang)));
+    }
     render(&ReviewPage {
         frame: app.frame(&s, w.review_title, true),
         w,
@@ -443,7 +568,7 @@ async fn seal(State(app): App, headers: HeaderMap) -> Response {
     }
     let mut s = app.screen().await;
     let Some(visit) = s.visit.clone() else { return Redirect::to("/").into_response() };
-    let Ok(plain) = plain_ballot(&visit.ballot.manifest.poll.contests, &s.marks) else {
+    let Ok(plain) = plain_ballot(&visit.ballot.manifest.poll.contests, &s.marks, &s.write_ins) else {
         return Redirect::to("/review").into_response();
     };
     let app2 = Arc::clone(&app);
@@ -651,6 +776,8 @@ struct ContestPage<'a> {
     pages: usize,
     counter: Option<Counter>,
     items: Vec<ItemView<'a>>,
+    /// The eligible list, for the write-in search, if the contest takes write-ins.
+    eligible: Option<ScriptJson>,
 }
 
 /// The live count of for-votes of an election.
@@ -658,12 +785,27 @@ struct Counter {
     seats: u32,
     /// What the script says when a for-vote would be one too many.
     over: String,
+    /// What the script says when a write-in would be one too many.
+    over_write_in: String,
+    /// Before the count.
+    label: &'static str,
+    /// For-votes, and write-ins where the contest takes them.
     fors: u32,
+}
+
+/// The write-in field of an election's row (另选他人).
+struct WriteInView {
+    /// The name written in, if any.
+    value: String,
+    /// Whether the row is marked against, so the field is shown.
+    shown: bool,
 }
 
 struct ItemView<'a> {
     index: usize,
     name: &'a str,
+    /// The row's write-in field, where the contest takes write-ins.
+    write_in: Option<WriteInView>,
     choices: Vec<ChoiceView<'a>>,
 }
 
@@ -673,6 +815,8 @@ struct ChoiceView<'a> {
     checked: bool,
     /// The for-vote of an election's candidate, which the counter counts.
     is_for: bool,
+    /// The against mark of a row that may carry a write-in.
+    is_against: bool,
 }
 
 /// One of the session's open polls on the receipt page.
@@ -691,6 +835,8 @@ struct MarksTable<'a> {
 struct MarksRow {
     name: String,
     choice: String,
+    /// The name written in that row (另选他人).
+    write_in: Option<String>,
 }
 
 #[derive(Template)]
@@ -785,9 +931,100 @@ mod tests {
         ]
     }
 
+    fn election_shape() -> ContestShape {
+        ContestShape {
+            items: vec![hallvote_tally::ballot::ItemShape::one_of(3); 2],
+            cap: Some(hallvote_tally::ballot::Cap { option: 0, max: 1 }),
+            write_in: Some(hallvote_tally::ballot::WriteInRule { against: 1 }),
+        }
+    }
+
+    fn people() -> Vec<Person> {
+        eligible::ordered(vec![hallvote_protocol::wire::EligiblePerson {
+            seq: "1".into(),
+            name: "张三".into(),
+            gender: String::new(),
+            unit: "青山村".into(),
+        }])
+    }
+
+    fn typed(rows: &[(usize, &str)]) -> BTreeMap<usize, String> {
+        rows.iter().map(|(i, n)| (*i, (*n).to_owned())).collect()
+    }
+
+    /// The form's write-ins become the ballot's, in their one form, keyed by contest
+    /// and row; the marks beside them are unchanged.
+    #[test]
+    fn the_form_maps_to_marks_and_write_ins() {
+        let contests = contests();
+        let shape = election_shape();
+        let names = check_contest(
+            Lang::ZhCn,
+            0,
+            &contests[0],
+            &shape,
+            &[None, Some(1)],
+            &typed(&[(1, " \u{2F08}明 ")]),
+            &people(),
+        )
+        .unwrap();
+        assert_eq!(names, typed(&[(1, "人明")]), "trimmed, and the radical folded as the roster folds it");
+        let p = plain_ballot(&contests, &[vec![None, Some(1)], vec![Some(0)]], &[names, BTreeMap::new()]).unwrap();
+        assert_eq!(p.marks, vec![vec![vec![0, 0, 1], vec![0, 1, 0]], vec![vec![1, 0, 0]]]);
+        assert_eq!(p.write_ins, [((0, 1), "人明".to_owned())].into_iter().collect());
+        let shape = BallotShape {
+            contests: vec![
+                shape,
+                ContestShape { items: vec![hallvote_tally::ballot::ItemShape::one_of(3)], cap: None, write_in: None },
+            ],
+        };
+        p.check(&shape).unwrap();
+    }
+
+    /// R9 and R10 refused on the page as `check` refuses them, in the delegate's
+    /// language, naming the contest of the ballot (the second here) and the row.
+    #[test]
+    fn write_ins_the_rules_forbid_are_refused_in_the_delegates_language() {
+        let contests = contests();
+        let shape = election_shape();
+        let refuse = |lang: Lang, marks: &[Option<usize>], rows: &[(usize, &str)]| {
+            check_contest(lang, 1, &contests[0], &shape, marks, &typed(rows), &people()).unwrap_err()
+        };
+        // A write-in in a row marked for, or left unmarked (an abstention).
+        let e = refuse(Lang::ZhCn, &[Some(0), None], &[(1, "张三")]);
+        assert_eq!(e, "第 2 个事项第 2 项：另选他人须先在该候选人下投不赞成票");
+        let e = refuse(Lang::En, &[Some(0), Some(0)], &[(0, "张三")]);
+        assert_eq!(e, "contest 2, item 1: a write-in needs the against mark in its row");
+        // One seat: a for-vote and a write-in are one too many, and so are two write-ins.
+        let e = refuse(Lang::ZhCn, &[Some(0), Some(1)], &[(1, "张三")]);
+        assert_eq!(e, "第 2 个事项：赞成和另选他人共 2 人，超过应选名额 1 名");
+        let e = refuse(Lang::En, &[Some(1), Some(1)], &[(0, "张三"), (1, "李四")]);
+        assert_eq!(e, "contest 2: 2 for-votes and write-ins, only 1 seats");
+        // A name the roster would refuse, one longer than the ballot holds, and a
+        // search left as initials.
+        let e = refuse(Lang::ZhCn, &[None, Some(1)], &[(1, "李\u{200B}四")]);
+        assert!(e.starts_with("“李娜”一行另选的姓名"), "{e}");
+        let long = "𠮷".repeat(23);
+        let e = refuse(Lang::En, &[None, Some(1)], &[(1, &long)]);
+        assert!(e.contains("too long (92 bytes)") && e.contains("at most 89 bytes"), "{e}");
+        let e = refuse(Lang::ZhCn, &[None, Some(1)], &[(1, "zs")]);
+        assert!(e.contains("“zs”是拼音首字母"), "{e}");
+        // Within the rules: one write-in in a row marked against, 𠮷 and the dot kept.
+        let ok = check_contest(
+            Lang::ZhCn,
+            1,
+            &contests[0],
+            &shape,
+            &[Some(2), Some(1)],
+            &typed(&[(1, "𠮷·阿依古丽")]),
+            &people(),
+        );
+        assert_eq!(ok.unwrap(), typed(&[(1, "𠮷·阿依古丽")]));
+    }
+
     #[test]
     fn unmarked_items_abstain_and_marks_are_kept() {
-        let p = plain_ballot(&contests(), &[vec![Some(0), None], vec![Some(1)]]).unwrap();
+        let p = plain_ballot(&contests(), &[vec![Some(0), None], vec![Some(1)]], &[]).unwrap();
         assert_eq!(p.marks, vec![vec![vec![1, 0, 0], vec![0, 0, 1]], vec![vec![0, 1, 0]]]);
     }
 }

@@ -9,6 +9,7 @@ pub mod booth_ui;
 pub mod credential_text;
 pub mod desk;
 pub mod desk_ui;
+pub mod eligible;
 pub mod link;
 pub mod organiser;
 pub mod run;

@@ -136,6 +136,27 @@ async fn walk_the_console() {
     assert_eq!(said.matches("第 3 行").count(), 1, "{said}");
     assert!(said.contains("第 3 行：姓名为空"), "{said}");
 
+    // The eligible list (issue 17), imported the same way, with the same report: a
+    // name with a zero-width space is refused naming its line.
+    let list = hall.dir.path().join("eligible.csv");
+    std::fs::write(
+        &list,
+        "序号,姓名,工作单位
+1,张三,青山村
+2,李\u{200B}四,西村
+",
+    )
+    .unwrap();
+    let file_input = file_input.replace("roster-file-", "eligible-file-");
+    b.type_into(&format!("#{file_input}"), list.to_str().unwrap()).await;
+    let form = file_input.replace("eligible-file-", "eligible-");
+    b.execute(&format!("document.getElementById('{form}').requestSubmit(); return true;")).await;
+    let report = format!("#{}", file_input.replace("eligible-file-", "eligible-report-"));
+    b.wait_text(&report, "名单现有 1 人").await;
+    let said = b.text_of(&report).await;
+    assert!(said.contains("第 3 行（序号 2）：“姓名”"), "{said}");
+    b.assert_accessible("console start page with the eligible list imported").await;
+
     // Accounts (issue 14, item 6): the organiser disables an observer's account from
     // the start page, which ends its session; then re-enables it.
     let made = hall

@@ -215,6 +215,10 @@ async fn walk() {
     )
     .await;
     assert!(!b.displayed("#np-seats-2").await, "a motion has no seats");
+    // An election's write-ins (另选他人) are allowed unless the organiser says not; a
+    // motion has no such switch.
+    assert!(b.displayed("#np-writeins").await && b.selected("#np-writeins").await, "on by default for an election");
+    assert!(!b.displayed("#np-writeins-2").await, "a motion takes no write-ins");
     b.assert_accessible("session page with two contests in the new-poll form").await;
     b.execute("document.getElementById('np-contest-2').scrollIntoView(); return true;").await;
     b.screenshot("console-new-poll-two-contests-zh").await;

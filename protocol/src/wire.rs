@@ -45,8 +45,9 @@ pub use stations::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment,
 
 pub use accounts::{AccountView, Ended, LoginRequest, NewAccountBody, PasswordChange, Role, SessionInfo};
 pub use congress::{
-    AttendanceFigures, CardView, Congress, Delegate, DelegateStanding, Exclusion, ImportNote, NewCongress,
-    NewExclusion, NewSession, NewStatusChange, RefusedRow, RosterImported, RowProblemCode, Session, StatusChange,
+    AttendanceFigures, CardView, Congress, Delegate, DelegateStanding, EligibleImported, EligiblePerson, Exclusion,
+    ImportNote, NewCongress, NewExclusion, NewSession, NewStatusChange, RefusedRow, RosterImported, RowProblemCode,
+    Session, StatusChange,
 };
 pub use polls::{
     Appointee, Appointment, ContestView, FollowUp, FollowUpBody, OfficerView, OfficersView, PollDefinition,

@@ -55,24 +55,29 @@ function sessionForm(c) {
   return f;
 }
 
-function rosterForm(c) {
-  const f = el("form", undefined, { class: "card", id: "roster-" + c.id });
-  f.append(el("h3", T.roster));
-  f.append(el("label", T.roster_file, { for: "roster-file-" + c.id }),
-    el("input", undefined, { id: "roster-file-" + c.id, type: "file", required: "",
+// The import form of a list kept per congress, read from a CSV or Excel file with
+// a report of every refused row: the roll ("roster") and the eligible list
+// ("eligible", 候选人资格名单: whom a delegate may pick when writing in another person).
+function listForm(c, kind) {
+  const id = kind + "-" + c.id;
+  const f = el("form", undefined, { class: "card", id: id });
+  f.append(el("h3", T[kind]));
+  if (T[kind + "_help"]) f.append(el("p", T[kind + "_help"], { class: "muted", id: id + "-help" }));
+  f.append(el("label", T[kind + "_file"], { for: kind + "-file-" + c.id }),
+    el("input", undefined, { id: kind + "-file-" + c.id, type: "file", required: "",
       accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
-  const report = el("div", undefined, { id: "roster-report-" + c.id, "aria-live": "polite" });
+  const report = el("div", undefined, { id: kind + "-report-" + c.id, "aria-live": "polite" });
   f.append(el("button", T.import, { type: "submit" }), report);
   f.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const file = $("roster-file-" + c.id).files[0];
+    const file = $(kind + "-file-" + c.id).files[0];
     if (!file) return;
     const xlsx = file.name.toLowerCase().endsWith(".xlsx");
     const type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv";
     try {
-      const r = await api("PUT", "/api/congresses/" + c.id + "/roster", await file.arrayBuffer(), type);
-      report.replaceChildren(el("p", T.imported.replace("{a}", r.added).replace("{u}", r.updated)
-        .replace("{e}", r.errors.length), { class: r.errors.length ? "error" : "note" }));
+      const r = await api("PUT", "/api/congresses/" + c.id + "/" + kind, await file.arrayBuffer(), type);
+      const said = fill(T[kind + "_imported"], { a: r.added, u: r.updated, r: r.replaced, e: r.errors.length });
+      report.replaceChildren(el("p", said, { class: r.errors.length ? "error" : "note" }));
       const ul = el("ul");
       // A refused row's message names its line (and 序号) itself.
       for (const e of r.errors) ul.append(el("li", e.message));
@@ -118,7 +123,7 @@ async function showHome() {
     const cardsLine = el("p", undefined, { class: "links" });
     cardsLine.append(cards, el("a", T.roster_list, { href: "/congresses/" + c.id + "/roster", id: "roster-link-" + c.id }));
     box.append(cardsLine);
-    box.append(rosterForm(c));
+    box.append(listForm(c, "roster"), listForm(c, "eligible"));
     for (const s of await api("GET", "/api/congresses/" + c.id + "/sessions")) {
       const h = el("h3");
       h.append(el("a", T.session.replace("{n}", s.number) + " · " + s.place + " · " + dateWords(s.date) + " →",

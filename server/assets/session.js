@@ -314,6 +314,7 @@ function fillTemplate() {
   const election = c.type === "election";
   $("np-seats").hidden = !election; $("np-seats-label").hidden = !election;
   $("np-seats").required = election;
+  $("np-writeins-label").hidden = !election; $("np-writeins").checked = true;
   if (election) $("np-seats").value = c.seats;
   $("np-items-label").textContent = election ? T.names_candidates : (c.type === "motion" ? T.names_items : T.names_members);
   $("np-items").value = (c.items || []).join("\n");
@@ -338,6 +339,10 @@ function addContest() {
   const title = el("input", undefined, { id: "np-title-" + n, required: "", autocomplete: "off" });
   const seats = el("input", undefined, { id: "np-seats-" + n, type: "number", min: "1", max: "1023", inputmode: "numeric" });
   const seatsLabel = el("label", T.seats, { for: "np-seats-" + n });
+  // An election's write-ins (另选他人, R9): allowed unless the organiser says not.
+  const writeIns = el("input", undefined, { id: "np-writeins-" + n, type: "checkbox", checked: "" });
+  const writeInsLabel = el("label", undefined, { class: "check", id: "np-writeins-label-" + n });
+  writeInsLabel.append(writeIns, " " + T.write_ins);
   const itemsLabel = el("label", "", { for: "np-items-" + n });
   const items = el("textarea", undefined, { id: "np-items-" + n, required: "" });
   const fill = () => {
@@ -347,6 +352,7 @@ function addContest() {
     const election = c.type === "election";
     title.value = c.title;
     seats.hidden = !election; seatsLabel.hidden = !election; seats.required = election;
+    writeInsLabel.hidden = !election; writeIns.checked = true;
     if (election) seats.value = c.seats;
     itemsLabel.textContent = kindLabel(c);
     items.value = (c.items || []).join("\n");
@@ -354,18 +360,28 @@ function addContest() {
   kind.addEventListener("change", fill);
   const remove = button(T.remove_contest, async () => { box.remove(); $("np-add").focus(); }, true, "np-remove-" + n);
   box.append(el("label", T.contest_kind, { for: "np-template-" + n }), kind,
-    el("label", T.contest_title, { for: "np-title-" + n }), title, seatsLabel, seats, itemsLabel, items, remove);
+    el("label", T.contest_title, { for: "np-title-" + n }), title, seatsLabel, seats, writeInsLabel, itemsLabel, items,
+    remove);
   $("np-more").append(box);
   fill();
   kind.focus();
 }
 
 // One contest of the poll from its section's fields; `id` distinct within the poll.
-function contestFrom(kind, title, seats, items, id) {
+// `writeIns`: the section's 允许另选他人 switch (an election's only).
+function contestFrom(kind, title, seats, items, id, writeIns) {
   const c = JSON.parse(JSON.stringify(templates[kind].contests[0]));
   const names = items.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
   c.id = id; c.title = title.trim();
-  if (c.type === "election") { c.seats = Number(seats); c.candidates = names.map((name) => ({ name })); }
+  if (c.type === "election") {
+    c.seats = Number(seats); c.candidates = names.map((name) => ({ name }));
+    // TODO(issue 17): the election contest's wire field `write_ins` (bool) comes with
+    // the ballot's write-in encryption; once the poll definition has it, send it:
+    //   c.write_ins = writeIns;
+    // Until then the switch is shown and read but not sent (the server would refuse
+    // a field it does not know).
+    void writeIns;
+  }
   else if (c.type === "motion") c.items = names;
   else c.members = names;
   return c;
@@ -376,12 +392,13 @@ $("new-poll").addEventListener("submit", async (ev) => {
   const t = JSON.parse(JSON.stringify(templates[$("np-template").value]));
   t.name = $("np-name").value.trim();
   const first = t.contests[0].id;
-  t.contests = [contestFrom($("np-template").value, t.name, $("np-seats").value, $("np-items").value, first)];
+  t.contests = [contestFrom($("np-template").value, t.name, $("np-seats").value, $("np-items").value, first,
+    $("np-writeins").checked)];
   for (const box of $("np-more").querySelectorAll("fieldset.contest")) {
     const n = box.id.replace("np-contest-", "");
     const kind = $("np-template-" + n).value;
     t.contests.push(contestFrom(kind, $("np-title-" + n).value, $("np-seats-" + n).value, $("np-items-" + n).value,
-      templates[kind].contests[0].id + "-" + n));
+      templates[kind].contests[0].id + "-" + n, $("np-writeins-" + n).checked));
   }
   try {
     const p = await api("POST", "/api/sessions/" + SESSION + "/polls", t);

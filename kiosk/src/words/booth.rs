@@ -119,6 +119,23 @@ pub struct Booth {
     pub larger_text: &'static str,
     /// The switch to high contrast.
     pub high_contrast: &'static str,
+    /// The write-in field of a row marked against (另选他人, R9).
+    pub write_in: &'static str,
+    /// How to fill it.
+    pub write_in_hint: &'static str,
+    /// The list of persons the search found.
+    pub write_in_found: &'static str,
+    /// Before the live count of for-votes and write-ins.
+    pub fors_and_write_ins: &'static str,
+    /// Before a written-in name on the review and challenge pages.
+    pub written_in: &'static str,
+    /// Said when a name is picked from the list (`{name}` is the name).
+    pub write_in_picked: &'static str,
+    /// Said when a row's against mark is taken back and its write-in cleared
+    /// (`{name}` is the name cleared).
+    pub write_in_cleared: &'static str,
+    /// Said when the search finds no one.
+    pub write_in_none: &'static str,
 }
 
 impl Booth {
@@ -179,6 +196,33 @@ impl Booth {
             }
             Lang::En => format!(
                 "Too many for-votes: {seats} seats, and you voted for {n}. Reduce them to at most {seats} to go on."
+            ),
+        }
+    }
+
+    /// A write-in that would make more for-votes and write-ins than `seats`.
+    pub fn over_write_in(&self, seats: u32) -> String {
+        match self.lang {
+            Lang::ZhCn => format!(
+                "赞成票和另选他人合计不能超过应选名额 {seats} 名：这个另选的姓名没有填入。请先把其他人的赞成票改掉，或少另选一人。"
+            ),
+            Lang::En => format!(
+                "For-votes and write-ins together may not exceed the {seats} seats: this name was not written in. \
+                 Take back a for-vote or a write-in first."
+            ),
+        }
+    }
+
+    /// How to mark an election that takes write-ins (R9, R10).
+    pub fn write_in_rule(&self, seats: u32) -> String {
+        match self.lang {
+            Lang::ZhCn => format!(
+                "对某位候选人投“不赞成”时，可以在该行另选他人：从名单中查找（输入汉字或拼音首字母，如 zs），或写出全名。赞成票和另选他人合计不能超过 {seats} 名。"
+            ),
+            Lang::En => format!(
+                "Where you vote against a candidate you may write in another person in that row: search the list \
+                 (type characters or pinyin initials, such as zs) or write the full name. For-votes and write-ins \
+                 together: at most {seats}."
             ),
         }
     }
@@ -257,6 +301,14 @@ const ZH: Booth = Booth {
     next_hint: "请将下一张选票凭证对准扫描器。没有其他凭证了，请按“完成”。",
     larger_text: "大字",
     high_contrast: "高对比度",
+    write_in: "另选他人",
+    write_in_hint: "输入姓名中的汉字或拼音首字母（如 zs）后从名单中点选；名单外的人请写全名。",
+    write_in_found: "名单中找到的人",
+    fors_and_write_ins: "赞成和另选他人：",
+    written_in: "另选他人：",
+    write_in_picked: "已选：{name}",
+    write_in_cleared: "已改为不投“不赞成”，这一行另选的“{name}”已清除。",
+    write_in_none: "名单中没有找到；名单外的人请写全名。",
 };
 
 const EN: Booth = Booth {
@@ -315,6 +367,14 @@ const EN: Booth = Booth {
     scan_next: "Scan the next ballot credential",
     next_hint: "Hold your next ballot credential to the scanner. If you have no other credential, press Done.",
     larger_text: "Larger text",
+    write_in: "Write in another person",
+    write_in_hint: "Type characters of the name or its pinyin initials (such as zs) and pick from the list; for a person not on it, write the full name.",
+    write_in_found: "Persons found on the list",
+    fors_and_write_ins: "For-votes and write-ins: ",
+    written_in: "Written in: ",
+    write_in_picked: "Picked: {name}",
+    write_in_cleared: "The against mark was taken back, so the name written in this row ({name}) was cleared.",
+    write_in_none: "No one found on the list; for a person not on it, write the full name.",
     high_contrast: "High contrast",
 };
 

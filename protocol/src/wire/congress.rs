@@ -287,6 +287,39 @@ pub struct ImportNote {
     pub message: String,
 }
 
+/// A person on a congress's eligible list (候选人资格名单, issue 17): whom a delegate
+/// may write in (另选他人) by picking a name at the booth. `GET
+/// /api/congresses/{id}/eligible` (organiser, desk, observer) and `GET
+/// /api/station/polls/{id}/eligible` (booth stations), in import order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EligiblePerson {
+    /// 序号, as written (may be empty).
+    pub seq: String,
+    /// 姓名, in its one form (`hallvote_tally::text::normalize_name`).
+    pub name: String,
+    /// `male`, `female`, or empty.
+    pub gender: String,
+    /// 工作单位及职务 (may be empty): tells two persons of one name apart.
+    pub unit: String,
+}
+
+/// `PUT /api/congresses/{id}/eligible` (organiser): what the import of an eligible
+/// list did. The file replaces the congress's list; rows that could not be read are
+/// skipped and reported, as for the roster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EligibleImported {
+    /// Persons now on the list.
+    pub added: u64,
+    /// Persons the list had before this import, all replaced.
+    pub replaced: u64,
+    /// Rows refused, in file order.
+    pub errors: Vec<RefusedRow>,
+    /// Rows imported with something done to them worth telling, in file order.
+    pub notes: Vec<ImportNote>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

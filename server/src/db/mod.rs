@@ -13,6 +13,7 @@ pub mod board;
 pub mod casting;
 pub mod congress;
 pub mod delegate_status;
+pub mod eligible;
 pub mod key_checks;
 pub mod polls;
 pub mod roster;

@@ -20,10 +20,11 @@ use crate::auth::Role;
 use crate::db::congress::{self, Congress, Session};
 use crate::db::{StoreError, attendance, audit, roster};
 use crate::i18n::RequestLang;
-use crate::roster::{parse_csv, parse_xlsx};
+use crate::roster::{RosterFileError, RowError, RowNote, parse_csv, parse_xlsx};
 use hallvote_protocol::wire::{
     Delegate, Exclusion, ImportNote, NewCongress, NewExclusion, NewSession, RefusedRow, RosterImported,
 };
+use hallvote_tally::Lang;
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -250,21 +251,7 @@ async fn import_roster(
 ) -> Result<Json<RosterImported>, ApiError> {
     let who = &auth.account;
     let c = load_congress(&state, congress_id).await?;
-    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let parsed = if content_type.starts_with(XLSX) {
-        parse_xlsx(&body)
-    } else if content_type.starts_with("text/csv") {
-        parse_csv(&body)
-    } else {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "名册须为 CSV 或 Excel（.xlsx）文件。",
-            "The roster must be a CSV or Excel (.xlsx) file.",
-        ));
-    };
-    let import =
-        parsed.map_err(|e| ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code(), message: e.text() })?;
+    let import = read_upload(&headers, &body, parse_csv, parse_xlsx)?;
     let (added, updated) = roster::import(&state.store, c.id, &import.rows).await?;
     audit::append(
         &state.store,
@@ -274,8 +261,37 @@ async fn import_roster(
         &format!("{}: {added} added, {updated} updated, {} rows refused", c.name, import.errors.len()),
     )
     .await?;
-    let errors = import
-        .errors
+    let (errors, notes) = report(&import.errors, &import.notes, lang);
+    Ok(Json(RosterImported { added: count(added), updated: count(updated), errors, notes }))
+}
+
+/// An uploaded list (the roster, the eligible list) read by its content type: CSV
+/// or .xlsx, else 415; a file that cannot be read as a list is 422 with the reason.
+pub(super) fn read_upload<T>(
+    headers: &HeaderMap,
+    body: &[u8],
+    csv: fn(&[u8]) -> Result<T, RosterFileError>,
+    xlsx: fn(&[u8]) -> Result<T, RosterFileError>,
+) -> Result<T, ApiError> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let parsed = if content_type.starts_with(XLSX) {
+        xlsx(body)
+    } else if content_type.starts_with("text/csv") {
+        csv(body)
+    } else {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "名册须为 CSV 或 Excel（.xlsx）文件。",
+            "The roster must be a CSV or Excel (.xlsx) file.",
+        ));
+    };
+    parsed.map_err(|e| ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code(), message: e.text() })
+}
+
+/// The report of an import, in `lang`: each refused row and each note.
+pub(super) fn report(errors: &[RowError], notes: &[RowNote], lang: Lang) -> (Vec<RefusedRow>, Vec<ImportNote>) {
+    let errors = errors
         .iter()
         .map(|e| RefusedRow {
             line: count(e.line),
@@ -285,12 +301,12 @@ async fn import_roster(
         })
         .collect();
     let notes =
-        import.notes.iter().map(|n| ImportNote { line: count(n.line), message: n.note.get(lang).to_owned() }).collect();
-    Ok(Json(RosterImported { added: count(added), updated: count(updated), errors, notes }))
+        notes.iter().map(|n| ImportNote { line: count(n.line), message: n.note.get(lang).to_owned() }).collect();
+    (errors, notes)
 }
 
 /// A count or line number on the wire (a `usize` always fits).
-fn count(n: usize) -> u64 {
+pub(super) fn count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 

@@ -107,7 +107,7 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
         "roster": t("代表名册", "Roll of delegates"),
         "roster_file": t("名册文件（CSV 或 Excel .xlsx）", "Roll file (CSV or Excel .xlsx)"),
         "import": t("导入", "Import"),
-        "imported": t("新增 {a} 人，更新 {u} 人，{e} 行有误未导入。", "Added: {a}. Updated: {u}. Rows refused: {e}."),
+        "roster_imported": t("新增 {a} 人，更新 {u} 人，{e} 行有误未导入。", "Added: {a}. Updated: {u}. Rows refused: {e}."),
         "line": t("第 {n} 行：", "Line {n}: "),
         "accounts": t("账号", "Accounts"),
         "disable": t("停用", "Disable"),
@@ -140,6 +140,13 @@ pub fn render(lang: Lang) -> Result<String, ApiError> {
     });
     // In parts: one json! of this size exceeds the macro's recursion limit.
     let more = json!({
+        "eligible": t("候选人资格名单", "Eligible list"),
+        "eligible_help": t(
+            "代表另选他人时，投票机按汉字或拼音首字母从这份名单中查找姓名；名单外的人也可手写。导入新文件将整份替换原名单。",
+            "When a delegate writes in another person, the booth finds names in this list by characters or pinyin initials; a person not on it can still be written in. A new file replaces the whole list.",
+        ),
+        "eligible_file": t("名单文件（CSV 或 Excel .xlsx；列：姓名，可选序号、性别、工作单位）", "List file (CSV or Excel .xlsx; columns: name, and optionally no, gender, unit)"),
+        "eligible_imported": t("名单现有 {a} 人（替换原有 {r} 人），{e} 行有误未导入。", "On the list: {a} (replacing {r}). Rows refused: {e}."),
         "who": t("{name}（{login}）", "{name} ({login})"),
         "account_item": t("{name}（{login}，{role}）", "{name} ({login}, {role})"),
         "poll_item": t("{name}（{kinds}）", "{name} ({kinds})"),
@@ -332,6 +339,7 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
         "contest_kind": t("类型", "Kind"),
         "contest_title": t("标题（印在选票上）", "Title (printed on the ballot)"),
         "seats": t("应选名额", "Seats"),
+        "write_ins": t("允许另选他人", "Allow write-ins"),
         "remove_contest": t("删除此项", "Remove this contest"),
     });
     // The set-up checklist at the head of the page: what is done, and what is next.
@@ -391,6 +399,7 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
         template: t("类型", "Kind"),
         poll_name: t("名称", "Name"),
         seats: t("应选名额", "Seats"),
+        write_ins: t("允许另选他人", "Allow write-ins"),
         names: t("候选人", "Candidates"),
         names_help: t(
             "名称、人数差额等按选举办法检查，不符合时会说明原因。",
@@ -470,6 +479,8 @@ struct SessionPage {
     template: &'static str,
     poll_name: &'static str,
     seats: &'static str,
+    /// The election's write-in switch (R9), on by default.
+    write_ins: &'static str,
     names: &'static str,
     names_help: &'static str,
     create_poll: &'static str,

@@ -18,6 +18,7 @@ pub mod delegate_status;
 pub mod desk;
 pub mod display;
 pub mod display_feed;
+pub mod eligible;
 pub mod extract;
 pub mod followup;
 pub mod health;
@@ -176,6 +177,7 @@ pub fn api() -> Api {
         .merge(audit::router())
         .merge(congress::router())
         .merge(delegate_status::router())
+        .merge(eligible::router())
         .merge(desk::router())
         .merge(attendees::router())
         .merge(display::router())

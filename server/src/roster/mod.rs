@@ -13,11 +13,13 @@
 //! sizes, and for .xlsx what it unpacks to and its shared strings), checked as it
 //! is streamed, before anything is allocated for what the file claims to hold.
 
+mod eligible;
 pub mod limits;
 mod package;
 mod parse;
 mod row;
 
+pub use eligible::{EligibleImport, EligibleRow, parse_eligible_csv, parse_eligible_xlsx};
 pub use limits::{Limit, MAX_ROWS};
 pub use parse::{RosterFileError, parse_csv, parse_xlsx};
 pub use row::{Gender, RosterImport, RosterRow, RowError, RowNote, RowProblem};

@@ -21,6 +21,8 @@ pub enum RosterFileError {
     MissingColumns(Vec<&'static str>),
     /// No delegate rows.
     Empty,
+    /// An eligible list without a person below its heading.
+    NoPersons,
     /// More rows than any assembly has.
     TooManyRows,
     /// Beyond one of the bounds every roster file is read within.
@@ -52,6 +54,7 @@ impl RosterFileError {
                 format!("the roster's first line lacks the columns: {}", cols.join(", ")),
             ),
             Self::Empty => Text::new("名册中没有代表。", "the roster has no delegates"),
+            Self::NoPersons => Text::new("名单中没有人员。", "the list has no one on it"),
             Self::TooManyRows => {
                 Text::new(format!("名册超过 {MAX_ROWS} 行。"), format!("the roster has more than {MAX_ROWS} rows"))
             }
@@ -60,8 +63,8 @@ impl RosterFileError {
     }
 }
 
-/// Columns: (field, accepted headings, required).
-const COLUMNS: [(&str, &[&str], bool); 7] = [
+/// The roster's columns.
+const COLUMNS: Columns<7> = [
     ("seq", &["序号", "no", "no.", "number"], false),
     ("name", &["姓名", "name"], true),
     ("gender", &["性别", "gender", "sex"], false),
@@ -71,9 +74,18 @@ const COLUMNS: [(&str, &[&str], bool); 7] = [
     ("card", &["代表证号", "card", "card number", "delegate card"], true),
 ];
 
+/// A sheet's lines that hold something: (line in the file, heading = 1; cells).
+pub(super) type Table = Vec<(usize, Vec<String>)>;
+
 /// Reads a CSV roster: at most [`MAX_FILE_BYTES`], the heading and [`MAX_ROWS`]
 /// rows of at most [`MAX_COLUMNS`] fields of at most [`MAX_CELL_BYTES`] each.
 pub fn parse_csv(bytes: &[u8]) -> Result<RosterImport, RosterFileError> {
+    from_table(csv_table(bytes)?)
+}
+
+/// The table of a CSV file, within the roster's bounds (the eligible list's file
+/// is read the same way, `super::eligible`).
+pub(super) fn csv_table(bytes: &[u8]) -> Result<Table, RosterFileError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(RosterFileError::TooLarge(Limit::FileSize));
     }
@@ -93,7 +105,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<RosterImport, RosterFileError> {
         }
         table.push((k + 1, record.iter().map(str::to_owned).collect::<Vec<_>>()));
     }
-    from_table(table)
+    Ok(table)
 }
 
 /// Reads the first sheet of an .xlsx roster. The package is checked first
@@ -101,6 +113,11 @@ pub fn parse_csv(bytes: &[u8]) -> Result<RosterImport, RosterFileError> {
 /// against the roster's bounds before it is kept, so no grid is ever allocated for
 /// the cells a sheet claims to span.
 pub fn parse_xlsx(bytes: &[u8]) -> Result<RosterImport, RosterFileError> {
+    from_table(xlsx_table(bytes)?)
+}
+
+/// The table of the first sheet of an .xlsx file, within the roster's bounds.
+pub(super) fn xlsx_table(bytes: &[u8]) -> Result<Table, RosterFileError> {
     package::check(bytes)?;
     let unreadable = |e: calamine::XlsxError| RosterFileError::Unreadable(e.to_string());
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
@@ -143,8 +160,7 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<RosterImport, RosterFileError> {
         kept[column] = value;
     }
     // Lines count from the sheet's first row, even if the used range starts lower.
-    let table = rows.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect();
-    from_table(table)
+    Ok(rows.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect())
 }
 
 /// UTF-8 (a byte-order mark is dropped), else GB18030, which Chinese Excel uses
@@ -168,13 +184,23 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-fn from_table(table: Vec<(usize, Vec<String>)>) -> Result<RosterImport, RosterFileError> {
+/// Columns: (field, accepted headings, required).
+pub(super) type Columns<const N: usize> = [(&'static str, &'static [&'static str], bool); N];
+
+/// The lines below the heading (the first line that holds something), each as its
+/// cells under `columns` in their order (empty where a column is absent), or the
+/// required columns the heading lacks. The headings are matched without regard to
+/// spaces around them or the case of Latin letters.
+pub(super) fn columns<const N: usize>(
+    table: Table,
+    columns: &Columns<N>,
+) -> Result<Vec<(usize, [String; N])>, RosterFileError> {
     let mut lines = table.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
     let (_, heading) = lines.next().ok_or(RosterFileError::Empty)?;
     let normal: Vec<String> = heading.iter().map(|h| h.trim().to_lowercase()).collect();
-    let mut index = [None; 7];
+    let mut index = [None; N];
     let mut missing = Vec::new();
-    for (k, (_, names, required)) in COLUMNS.iter().enumerate() {
+    for (k, (_, names, required)) in columns.iter().enumerate() {
         index[k] = normal.iter().position(|h| names.contains(&h.as_str()));
         if index[k].is_none() && *required {
             missing.push(names[0]);
@@ -183,17 +209,25 @@ fn from_table(table: Vec<(usize, Vec<String>)>) -> Result<RosterImport, RosterFi
     if !missing.is_empty() {
         return Err(RosterFileError::MissingColumns(missing));
     }
-    let get = |cells: &[String], k: usize| index[k].and_then(|i| cells.get(i)).cloned().unwrap_or_default();
-    let raw: Vec<RawRow> = lines
-        .map(|(line, cells)| RawRow {
+    Ok(lines
+        .map(|(line, cells)| {
+            (line, std::array::from_fn(|k| index[k].and_then(|i| cells.get(i)).cloned().unwrap_or_default()))
+        })
+        .collect())
+}
+
+fn from_table(table: Table) -> Result<RosterImport, RosterFileError> {
+    let raw: Vec<RawRow> = columns(table, &COLUMNS)?
+        .into_iter()
+        .map(|(line, [seq, name, gender, ethnicity, group, unit, card])| RawRow {
             line,
-            seq: get(&cells, 0),
-            name: get(&cells, 1),
-            gender: get(&cells, 2),
-            ethnicity: get(&cells, 3),
-            group: get(&cells, 4),
-            unit: get(&cells, 5),
-            card: get(&cells, 6),
+            seq,
+            name,
+            gender,
+            ethnicity,
+            group,
+            unit,
+            card,
         })
         .collect();
     if raw.is_empty() {

@@ -181,6 +181,78 @@ pub(super) struct RawRow {
 
 const MAX_CELL_CHARS: usize = 200;
 
+/// Notes that spaces around a name were trimmed.
+pub(super) fn note_spaces(line: usize, raw: &str, notes: &mut Vec<RowNote>) {
+    let name = raw.trim();
+    if name != raw && !name.is_empty() {
+        notes.push(RowNote {
+            line,
+            note: Text::new(
+                format!("姓名“{}”前后的空格已去除", name),
+                format!("spaces around the name \"{name}\" were removed"),
+            ),
+        });
+    }
+}
+
+/// What is wrong with a row's text cells, (heading, trimmed value), if anything:
+/// the rules every imported list meets (the roster, the eligible list). A cell of
+/// more than 200 characters; then, for every cell that is not empty, the rule for
+/// names (no control, direction or invisible characters, and a 姓名 of at most 100
+/// characters); then a cell that starts like a spreadsheet formula.
+pub(super) fn cells_problem(cells: &[(&'static str, &str)]) -> Option<RowProblem> {
+    if let Some((column, _)) = cells.iter().find(|(_, v)| v.chars().count() > MAX_CELL_CHARS) {
+        return Some(RowProblem::TooLong { column });
+    }
+    let bad = cells.iter().filter(|(_, v)| !v.is_empty()).find_map(|(column, v)| {
+        match hallvote_tally::text::name_problem(v) {
+            // Other columns may hold up to 200 characters (checked above).
+            Some(hallvote_tally::text::NameProblem::TooLong(_)) if *column != "姓名" => None,
+            p => p.map(|p| (*column, p)),
+        }
+    });
+    if let Some((column, problem)) = bad {
+        return Some(RowProblem::BadText { column, reason: problem.text() });
+    }
+    if let Some((column, _)) = cells.iter().find(|(_, v)| v.starts_with(['=', '+', '-', '@'])) {
+        return Some(RowProblem::Formula { column });
+    }
+    None
+}
+
+/// 性别 as written: empty, 男 or 女 (or M/F, male/female).
+pub(super) fn gender(value: &str) -> Result<Option<Gender>, RowProblem> {
+    match value.trim() {
+        "" => Ok(None),
+        "男" | "M" | "m" | "male" | "Male" => Ok(Some(Gender::Male)),
+        "女" | "F" | "f" | "female" | "Female" => Ok(Some(Gender::Female)),
+        other => Err(RowProblem::BadGender { value: other.to_owned() }),
+    }
+}
+
+/// The (trimmed) name in its one form (NFC, compatibility ideographs folded): what
+/// the desk looks up, the lists print and a write-in carries; a note if that
+/// changed it. Empty, or with a character the rule for names refuses, it is refused.
+pub(super) fn name_in_one_form(line: usize, name: &str, notes: &mut Vec<RowNote>) -> Result<String, RowProblem> {
+    if name.is_empty() {
+        return Err(RowProblem::EmptyName);
+    }
+    let normal = hallvote_tally::text::normalize_name(name)
+        .map_err(|problem| RowProblem::BadText { column: "姓名", reason: problem.text() })?;
+    if normal != name {
+        notes.push(RowNote {
+            line,
+            note: Text::new(
+                format!("姓名“{name}”已统一为标准写法“{normal}”（兼容汉字或部首已换成通用字形）"),
+                format!(
+                    "the name \"{name}\" was put in its standard form \"{normal}\" (compatibility ideographs or radicals replaced)"
+                ),
+            ),
+        });
+    }
+    Ok(normal)
+}
+
 impl RosterImport {
     /// Checks raw rows one by one and in relation to each other (unique cards).
     pub(super) fn check(raw: Vec<RawRow>) -> Self {
@@ -189,15 +261,7 @@ impl RosterImport {
         for r in raw {
             let mut err = |problem| out.errors.push(RowError { line: r.line, seq: r.seq.trim().to_owned(), problem });
             let name = r.name.trim();
-            if name != r.name && !name.is_empty() {
-                out.notes.push(RowNote {
-                    line: r.line,
-                    note: Text::new(
-                        format!("姓名“{}”前后的空格已去除", name),
-                        format!("spaces around the name \"{name}\" were removed"),
-                    ),
-                });
-            }
+            note_spaces(r.line, &r.name, &mut out.notes);
             // 序号 is stored and exported with the roll like any other cell, so it
             // meets the same rules (length, characters, no formula).
             let cells = [
@@ -208,61 +272,17 @@ impl RosterImport {
                 ("民族", r.ethnicity.trim()),
                 ("工作单位及职务", r.unit.trim()),
             ];
-            if let Some((column, _)) = cells.iter().find(|(_, v)| v.chars().count() > MAX_CELL_CHARS) {
-                err(RowProblem::TooLong { column });
-                continue;
-            }
-            // The rule for names, for every text cell that is not empty: no control,
-            // direction or invisible characters (and a name of at most 100 characters).
-            let bad = cells.iter().filter(|(_, v)| !v.is_empty()).find_map(|(column, v)| {
-                match hallvote_tally::text::name_problem(v) {
-                    // Other columns may hold up to 200 characters (checked above).
-                    Some(hallvote_tally::text::NameProblem::TooLong(_)) if *column != "姓名" => None,
-                    p => p.map(|p| (*column, p)),
-                }
+            let checked = cells_problem(&cells).map_or(Ok(()), Err).and_then(|()| {
+                let gender = gender(&r.gender)?;
+                Ok((gender, name_in_one_form(r.line, name, &mut out.notes)?))
             });
-            if let Some((column, problem)) = bad {
-                err(RowProblem::BadText { column, reason: problem.text() });
-                continue;
-            }
-            if let Some((column, _)) = cells.iter().find(|(_, v)| v.starts_with(['=', '+', '-', '@'])) {
-                err(RowProblem::Formula { column });
-                continue;
-            }
-            let gender = match r.gender.trim() {
-                "" => None,
-                "男" | "M" | "m" | "male" | "Male" => Some(Gender::Male),
-                "女" | "F" | "f" | "female" | "Female" => Some(Gender::Female),
-                other => {
-                    err(RowProblem::BadGender { value: other.to_owned() });
-                    continue;
-                }
-            };
-            if name.is_empty() {
-                err(RowProblem::EmptyName);
-                continue;
-            }
-            // The one form of names (NFC, compatibility ideographs folded): what the
-            // desk looks up and the lists print. Refusals were reported above.
-            let name = match hallvote_tally::text::normalize_name(name) {
-                Ok(normal) => normal,
+            let (gender, name) = match checked {
+                Ok(v) => v,
                 Err(problem) => {
-                    err(RowProblem::BadText { column: "姓名", reason: problem.text() });
+                    err(problem);
                     continue;
                 }
             };
-            if name != r.name.trim() {
-                out.notes.push(RowNote {
-                    line: r.line,
-                    note: Text::new(
-                        format!("姓名“{}”已统一为标准写法“{name}”（兼容汉字或部首已换成通用字形）", r.name.trim()),
-                        format!(
-                            "the name \"{}\" was put in its standard form \"{name}\" (compatibility ideographs or radicals replaced)",
-                            r.name.trim()
-                        ),
-                    ),
-                });
-            }
             if r.group.trim().is_empty() {
                 err(RowProblem::EmptyGroup);
                 continue;
