@@ -1022,6 +1022,29 @@ mod tests {
         assert_eq!(ok.unwrap(), typed(&[(1, "𠮷·阿依古丽")]));
     }
 
+    /// The review and challenge pages' tables show each name under its row's mark.
+    #[test]
+    fn the_marks_tables_show_the_names_written_in() {
+        let contests = contests();
+        let written = [typed(&[(1, "𠮷·阿依古丽")]), BTreeMap::new()];
+        let p = plain_ballot(&contests, &[vec![Some(0), Some(1)], vec![None]], &written).unwrap();
+        let tables = marks_tables(Lang::ZhCn, &contests, &p);
+        let rows: Vec<(&str, &str, Option<&str>)> =
+            tables[0].rows.iter().map(|r| (r.name.as_str(), r.choice.as_str(), r.write_in.as_deref())).collect();
+        assert_eq!(rows, [("王芳", "赞成", None), ("李娜", "不赞成", Some("𠮷·阿依古丽"))]);
+        assert!(tables[1].rows.iter().all(|r| r.write_in.is_none()));
+        let page = ReviewPage {
+            frame: Frame::new(Lang::ZhCn, "投票机1", "核对选票", None),
+            w: Words::of(Lang::ZhCn),
+            progress: None,
+            tables,
+            edit: true,
+        }
+        .render()
+        .unwrap();
+        assert!(page.contains("另选他人：<strong>𠮷·阿依古丽</strong>"), "{page}");
+    }
+
     #[test]
     fn unmarked_items_abstain_and_marks_are_kept() {
         let p = plain_ballot(&contests(), &[vec![Some(0), None], vec![Some(1)]], &[]).unwrap();

@@ -130,6 +130,17 @@ async fn a_delegate_writes_in_a_name_from_the_list_and_one_not_on_it_and_sees_th
     assert_eq!(b.text("#fors").await, "3");
     assert_accessible(&b, &base, "/contest/0", "write-in refused").await;
     b.screenshot("booth-write-in-2-refused").await;
+    // In high contrast, the write-in fields and the list pass as well.
+    b.click("#high-contrast").await;
+    b.wait_element("html.contrast").await;
+    b.type_into("#w0", "\u{E003}\u{E003}zs").await;
+    b.wait_element("#wm-0 button[data-name='张三']").await;
+    assert_accessible(&b, &base, "/contest/0", "write-in search, high contrast").await;
+    b.screenshot("booth-write-in-2b-high-contrast").await;
+    b.type_into("#wm-0 button[data-name='张三']", ENTER).await;
+    assert_eq!(value(&b, "w0").await, "张三");
+    b.click("#high-contrast").await;
+    b.wait_until("!document.documentElement.classList.contains('contrast')", "contrast off").await;
 
     // Past the script, the booth refuses the form itself (R9): a name in a row not
     // marked against; the row is then shown with the name, to be taken back.
