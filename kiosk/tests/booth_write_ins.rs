@@ -165,6 +165,10 @@ async fn a_delegate_writes_in_a_name_from_the_list_and_one_not_on_it_and_sees_th
     )
     .await;
     b.wait_text("#error", "contest 1: 4 for-votes and write-ins, only 3 seats").await;
+    let hint = b.text(".hint").await;
+    assert!(hint.contains("write in another person") && hint.contains("pinyin initials"), "{hint}");
+    assert_eq!(b.text("label[for=w0]").await, "Write in another person");
+    assert_accessible(&b, &base, "/contest/0", "write-in refused, in English").await;
     b.goto(&format!("{base}/lang/zh-CN")).await;
     b.goto(&format!("{base}/contest/0")).await;
 
