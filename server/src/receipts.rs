@@ -123,6 +123,10 @@ pub async fn check(
 /// serial and ballot (§10.5), not read from a column beside it, and its kind.
 fn finding(entry: &[u8], election: &[u8; 64], receipt: &Receipt) -> Result<EntryFinding, StoreError> {
     let entry = BoardEntry::decode(entry).map_err(|e| StoreError::Corrupt(format!("board entry: {e}")))?;
+    if !entry.is_ballot() {
+        // A cancellation or replacement (spec §6.7): no receipt names one.
+        return Ok(EntryFinding::OtherKind);
+    }
     let serial = Credential::from_bytes(entry.credential())
         .map_err(|e| StoreError::Corrupt(format!("board entry credential: {e}")))?
         .serial();
@@ -132,7 +136,7 @@ fn finding(entry: &[u8], election: &[u8; 64], receipt: &Receipt) -> Result<Entry
     }
     let kind = match entry {
         BoardEntry::Cast { .. } => ReceiptKind::Cast,
-        BoardEntry::Spoiled { .. } => ReceiptKind::Spoiled,
+        BoardEntry::Spoiled { .. } | BoardEntry::Cancelled { .. } | BoardEntry::Replaced => ReceiptKind::Spoiled,
     };
     Ok(if kind == receipt.kind { EntryFinding::Matches } else { EntryFinding::OtherKind })
 }

@@ -378,6 +378,8 @@ impl Scenario {
             expected: self.expected,
             present: self.present,
             issued: self.issued,
+            replaced: 0,
+            replaced_lost: 0,
             returned: self.returned,
             invalid: self.invalid,
             contests: figures,

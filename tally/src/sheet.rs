@@ -43,6 +43,18 @@ pub fn render(result: &PollResult, heading: &Heading, lang: Lang) -> String {
         )
         .get(lang)
     );
+    if result.replaced > 0 || result.replaced_lost > 0 {
+        let (d, l) = (result.replaced, result.replaced_lost);
+        let _ = writeln!(
+            s,
+            "{}",
+            Text::new(
+                format!("换发选票：损坏交回作废并重发 {d} 张，遗失补发 {l} 张（计入发出选票）"),
+                format!("Replaced: {d} damaged (cancelled and re-issued), {l} lost (counted as issued)"),
+            )
+            .get(lang)
+        );
+    }
     let _ = writeln!(s, "{}{}", t("法定人数：", "Quorum: "), result.quorum_reason.get(lang));
     let _ = writeln!(s, "{}{}", t("选票核对：", "Reconciliation: "), result.reconciliation_reason.get(lang));
     if let Some(reason) = &result.void_reason {

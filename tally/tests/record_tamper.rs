@@ -12,7 +12,9 @@ use hallvote_crypto::elgamal::Ciphertext;
 use hallvote_tally::ballot::{BallotContext, EncryptedBallot, PlainBallot, encrypt_ballot};
 use hallvote_tally::record::builder::aggregate;
 use hallvote_tally::record::{BoardEntry, Record, Report, Status, verify_record};
-use record_common::{Session, Spec, finish, reseal, resign_result, rewrite_history, run, small_poll};
+use record_common::{
+    Session, Spec, clone_session, finish, fresh_credential, reseal, resign_result, rewrite_history, run, small_poll,
+};
 
 /// One 30-delegate session with two challenges, shared by the tests.
 fn session() -> &'static Session {
@@ -202,4 +204,77 @@ fn unsigned_changes_are_caught_by_the_signatures() {
     let mut r = s.record.clone();
     r.counter_signatures[1][5] ^= 1;
     rejected_at(&r, "13.13", "计票人2");
+}
+
+/// The last cast entry of a record (its credential was never challenged).
+fn last_cast(r: &Record) -> usize {
+    r.board.iter().rposition(|e| matches!(e, BoardEntry::Cast { .. })).unwrap()
+}
+
+#[test]
+fn replacements_at_the_desk_verify_and_show_in_the_counts() {
+    // A damaged slip handed back and cancelled (its credential never cast), and a lost
+    // one replaced: one more credential in force than delegates present (spec §6.7).
+    let mut s = clone_session(session());
+    let mut r = s.record.clone();
+    let cancelled = fresh_credential(&mut s);
+    r.board.insert(0, BoardEntry::Cancelled { credential: cancelled.to_bytes() });
+    r.board.insert(1, BoardEntry::Replaced);
+    r.attendance.issued = r.attendance.present + 1;
+    rewrite_history(&s, &mut r);
+    finish(&mut s, &mut r);
+    let report = check(&r);
+    assert!(report.ok(), "{report}");
+    let step = report.step("13.4").unwrap();
+    assert!(step.detail.contains("1 cancelled, none cast"), "{}", step.detail);
+    let step = report.step("13.8").unwrap();
+    assert!(step.detail.contains("replaced: 1 damaged and cancelled, 1 lost"), "{}", step.detail);
+    // Without the replacement entry, one more issued than present is impossible.
+    let mut r2 = r.clone();
+    r2.board.remove(1);
+    rewrite_history(&s, &mut r2);
+    rejected_at(&r2, "13.8", "more issued than present");
+}
+
+#[test]
+fn a_cancelled_credential_among_the_cast_ballots_is_caught() {
+    let s = session();
+    // The cancellation before the cast: the cast of a cancelled credential.
+    let mut r = s.record.clone();
+    let at = last_cast(&r);
+    let credential = r.board[at].credential().to_vec();
+    r.board.insert(0, BoardEntry::Cancelled { credential: credential.clone() });
+    rewrite_history(s, &mut r);
+    rejected_at(&r, "13.4", "cancelled at entry 1 (replaced at the desk) and then was cast");
+    assert!(check(&r).first_failure().unwrap().detail.contains(&format!("entry {}", at + 2)));
+    // After the cast: a cast credential cannot be cancelled (and the cast still counts).
+    let mut r = s.record.clone();
+    r.board.push(BoardEntry::Cancelled { credential });
+    rewrite_history(s, &mut r);
+    rejected_at(&r, "13.4", "a cast credential cannot be cancelled");
+    // A spoiled ballot after the cancellation of its credential.
+    let mut r = s.record.clone();
+    let spoiled = r.board.iter().position(|e| matches!(e, BoardEntry::Spoiled { .. })).unwrap();
+    r.board.insert(spoiled, BoardEntry::Cancelled { credential: r.board[spoiled].credential().to_vec() });
+    rewrite_history(s, &mut r);
+    rejected_at(&r, "13.4", "and then was challenged");
+}
+
+#[test]
+fn a_cancellation_twice_or_forged_is_caught() {
+    let mut s = clone_session(session());
+    let cancelled = fresh_credential(&mut s).to_bytes();
+    let mut r = s.record.clone();
+    r.board.push(BoardEntry::Cancelled { credential: cancelled.clone() });
+    r.board.push(BoardEntry::Cancelled { credential: cancelled.clone() });
+    rewrite_history(&s, &mut r);
+    rejected_at(&r, "13.4", "one credential cancelled twice");
+    // A cancelled credential that is not the poll's.
+    let mut forged = cancelled;
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    let mut r = s.record.clone();
+    r.board.push(BoardEntry::Cancelled { credential: forged });
+    rewrite_history(&s, &mut r);
+    rejected_at(&r, "13.4", "not signed by the poll's credential key");
 }

@@ -34,6 +34,8 @@ if ! cmp -s tests/independent/requirements.txt "$deps/.requirements.txt" 2>/dev/
 fi
 
 cargo run -q --locked -p hallvote-crypto --example export_vectors >"$out/vectors.json"
+# The board rules of §13.4 with cancelled credentials (§6.7) are the tally crate's.
+cargo run -q --locked -p hallvote-tally --example export_board_vectors >"$out/board-vectors.json"
 
 # rbcl writes its bundled libsodium to a temporary file on import and leaves it there;
 # keep those files under target/ and remove them afterwards.
@@ -41,7 +43,7 @@ tmp="$out/tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 status=0
-TMPDIR="$PWD/$tmp" PYTHONPATH="$PWD/$deps" "$python" tests/independent/verify.py "$out/vectors.json" \
+TMPDIR="$PWD/$tmp" PYTHONPATH="$PWD/$deps" "$python" tests/independent/verify.py "$out/vectors.json" "$out/board-vectors.json" \
   crypto/tests/vectors/shuffle-v1.json crypto/tests/vectors/mix-decrypt-v1.json >"$out/verify.log" 2>&1 || status=$?
 rm -rf "$tmp"
 grep -v '^✓' "$out/verify.log" || true

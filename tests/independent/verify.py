@@ -999,6 +999,158 @@ def _mix_ctx_changed(doc: dict, cts, public_shares, share: bytes) -> str:
 
 
 # ---------------------------------------------------------------------------
+# §6 Credentials, §12.4 board entries, §13.4 (cancelled credentials, §6.7)
+# ---------------------------------------------------------------------------
+
+# §6.1.1: the AlgorithmIdentifier of RSASSA-PSS with SHA-384, MGF1-SHA-384, salt 48.
+PSS_ALGORITHM = bytes.fromhex(
+    "303d06092a864886f70d01010a3030a00d300b0609608648016503040202"
+    "a11a301806092a864886f70d010108300b0609608648016503040202a203020130"
+)
+
+
+def der_tlv(b: bytes, i: int) -> tuple[int, bytes, int]:
+    """One DER tag-length-value at `i`: (tag, value, end). Minimal lengths only."""
+    require(i + 2 <= len(b), "DER truncated")
+    tag, first = b[i], b[i + 1]
+    i += 2
+    if first < 0x80:
+        length = first
+    else:
+        n = first & 0x7F
+        require(1 <= n <= 2 and i + n <= len(b), "DER length")
+        length = int.from_bytes(b[i : i + n], "big")
+        require(length >= 0x80 and (n == 1 or length >= 0x100), "DER length not minimal")
+        i += n
+    require(i + length <= len(b), "DER truncated")
+    return tag, b[i : i + length], i + length
+
+
+def spki_modulus(der: bytes) -> int:
+    """§6.1.1: the modulus of a credential public key, which must be exactly that encoding."""
+    tag, spki, end = der_tlv(der, 0)
+    require(tag == 0x30 and end == len(der), "SubjectPublicKeyInfo")
+    require(spki.startswith(PSS_ALGORITHM), "not an RSASSA-PSS SHA-384 key")
+    tag, bits, end = der_tlv(spki, len(PSS_ALGORITHM))
+    require(tag == 0x03 and end == len(spki) and bits[:1] == b"\x00", "public key BIT STRING")
+    tag, rsa, end = der_tlv(bits, 1)
+    require(tag == 0x30 and end == len(bits), "RSAPublicKey")
+    tag, n, i = der_tlv(rsa, 0)
+    require(tag == 0x02 and len(n) > 1 and n[0] < 0x80, "modulus must be a positive INTEGER")
+    require(n[0] != 0 or n[1] >= 0x80, "modulus not minimal DER")
+    tag, e, i = der_tlv(rsa, i)
+    require(tag == 0x02 and e == b"\x01\x00\x01" and i == len(rsa), "public exponent must be 65537")
+    modulus = int.from_bytes(n, "big")
+    require(2048 <= modulus.bit_length() <= 4096, "modulus size")
+    return modulus
+
+
+def mgf1_sha384(seed: bytes, length: int) -> bytes:
+    out = b""
+    counter = 0
+    while len(out) < length:
+        out += hashlib.sha384(seed + counter.to_bytes(4, "big")).digest()
+        counter += 1
+    return out[:length]
+
+
+def rsa_pss_sha384_verify(n: int, message: bytes, sig: bytes) -> None:
+    """§6.5: RSASSA-PSS-VERIFY (RFC 8017 §8.1.2, §9.1.2), SHA-384, MGF1-SHA-384, salt 48."""
+    k = (n.bit_length() + 7) // 8
+    require(len(sig) == k, "signature length is not the key's")
+    s = int.from_bytes(sig, "big")
+    require(s < n, "signature out of range")
+    m = pow(s, 65537, n)
+    em_bits = n.bit_length() - 1
+    em_len = (em_bits + 7) // 8
+    require(m < 1 << (8 * em_len), "encoded message too long")
+    em = m.to_bytes(em_len, "big")
+    h_len = s_len = 48
+    require(em_len >= h_len + s_len + 2 and em[-1] == 0xBC, "not a PSS encoding")
+    masked, h = em[: em_len - h_len - 1], em[em_len - h_len - 1 : -1]
+    zero_bits = 8 * em_len - em_bits
+    require(masked[0] >> (8 - zero_bits) == 0 if zero_bits else True, "PSS leftmost bits")
+    db = bytearray(a ^ b for a, b in zip(masked, mgf1_sha384(h, em_len - h_len - 1)))
+    db[0] &= 0xFF >> zero_bits
+    ps = em_len - h_len - s_len - 2
+    require(bytes(db[:ps]) == bytes(ps) and db[ps] == 1, "PSS padding")
+    salt = bytes(db[-s_len:])
+    require(hashlib.sha384(bytes(8) + hashlib.sha384(message).digest() + salt).digest() == h, "PSS hash")
+
+
+def enc(x: bytes) -> bytes:
+    return u64be(len(x)) + x
+
+
+def decode_credential(b: bytes) -> tuple[bytes, bytes, bytes]:
+    """§6.4: (token, msg_prefix, sig)."""
+    require(len(b) >= 67 and b[0] == 1, "credential version or length")
+    sig_len = int.from_bytes(b[65:67], "big")
+    require(256 <= sig_len <= 512 and len(b) == 67 + sig_len, "credential length")
+    return b[1:33], b[33:65], b[67:]
+
+
+def credential_serial(token: bytes) -> bytes:
+    """§6.5: the first 32 bytes of H("hallvote/credential/serial/v1", token)."""
+    return H("hallvote/credential/serial/v1", token)[:32]
+
+
+def verify_credential(n: int, poll_id: bytes, cred: bytes) -> bytes:
+    """§6.5: the credential is valid for the poll; returns its serial."""
+    token, prefix, sig = decode_credential(cred)
+    msg = enc(b"hallvote/credential/v1") + enc(poll_id) + enc(token)
+    rsa_pss_sha384_verify(n, prefix + msg, sig)
+    return credential_serial(token)
+
+
+def decode_board_entry(b: bytes) -> tuple[str, bytes]:
+    """§12.4: (kind, credential); the ballot and opening are not needed by §13.4."""
+    def blob(i: int) -> tuple[bytes, int]:
+        require(i + 4 <= len(b), "board entry truncated")
+        n = int.from_bytes(b[i : i + 4], "big")
+        require(i + 4 + n <= len(b), "board entry truncated")
+        return b[i + 4 : i + 4 + n], i + 4 + n
+    require(len(b) >= 1, "empty board entry")
+    kind = {0: "cast", 1: "spoiled", 2: "cancelled", 3: "replaced"}.get(b[0])
+    require(kind is not None, "board entry kind")
+    i, credential = 1, b""
+    if kind != "replaced":
+        credential, i = blob(i)
+    if kind in ("cast", "spoiled"):
+        _, i = blob(i)
+    if kind == "spoiled":
+        _, i = blob(i)
+    require(i == len(b), "trailing bytes in a board entry")
+    return kind, credential
+
+
+def check_board_credentials(n: int, poll_id: bytes, entries: list[bytes]) -> None:
+    """§13.4: every credential valid; no serial cast twice; a cancelled serial (§6.7)
+    cancelled once, on no cast entry anywhere, on no spoiled entry after it."""
+    cast: dict[bytes, int] = {}
+    cancelled: dict[bytes, int] = {}
+    for pos, raw in enumerate(entries, start=1):
+        kind, credential = decode_board_entry(raw)
+        if kind == "replaced":
+            continue
+        serial = verify_credential(n, poll_id, credential)
+        if kind == "cast":
+            require(serial not in cast, f"13.4 credentials: entries {cast.get(serial)} and {pos}: one credential cast twice")
+            cast[serial] = pos
+            require(serial not in cancelled, f"13.4 credentials: entry {pos}: cast under a credential cancelled at entry {cancelled.get(serial)}")
+        elif kind == "spoiled":
+            require(serial not in cancelled, f"13.4 credentials: entry {pos}: challenged under a credential cancelled at entry {cancelled.get(serial)}")
+        else:
+            require(serial not in cancelled, f"13.4 credentials: entries {cancelled.get(serial)} and {pos}: one credential cancelled twice")
+            cancelled[serial] = pos
+            require(serial not in cast, f"13.4 credentials: entry {pos}: cancels a credential cast at entry {cast.get(serial)}")
+
+
+def case_board_credentials(c: dict) -> None:
+    check_board_credentials(spki_modulus(unhex(c["credential_key"])), unhex(c["poll_id"]), [unhex(e) for e in c["entries"]])
+
+
+# ---------------------------------------------------------------------------
 # The cases
 # ---------------------------------------------------------------------------
 
@@ -1140,6 +1292,10 @@ CHECKS = {
     "merkle-consistency": case_consistency,
 }
 
+BOARD_CHECKS = {
+    "board-credentials": case_board_credentials,
+}
+
 
 def run_case(label: str, thunk, expected) -> bool:
     """Runs one case of §17/§18: its result (a value, or the wording of an Invalid) must equal `expected`."""
@@ -1181,6 +1337,11 @@ def main() -> int:
                 else:
                     failed += 1
             continue
+        if doc.get("format") == "hallvote-board-vectors/v1":
+            # §13.4 on boards with cancelled credentials (§6.7), from the tally crate.
+            p, f = verify_exported(doc, BOARD_CHECKS)
+            passed, failed = passed + p, failed + f
+            continue
         if doc.get("format") == MIX_DECRYPT_FORMAT:
             # §19: the committed known-answer file (§19.7) and cases made here.
             for name, thunk, expected in mix_decrypt_cases(doc):
@@ -1195,14 +1356,16 @@ def main() -> int:
     return 0 if failed == 0 and passed > 0 else 1
 
 
-def verify_exported(doc: dict) -> tuple[int, int]:
-    """The cases written by `export_vectors`, each with `"valid": true|false`."""
+def verify_exported(doc: dict, checks: dict = None) -> tuple[int, int]:
+    """The cases written by `export_vectors` (or, with `checks`, another exporter),
+    each with `"valid": true|false`."""
+    table = CHECKS if checks is None else checks
     cases = doc["cases"]
     passed = failed = 0
     seen = set()
     for c in cases:
         label = f"{c['kind']}/{c['name']}"
-        check = CHECKS.get(c["kind"])
+        check = table.get(c["kind"])
         if check is None:
             print(f"✗ {label}: unknown kind")
             failed += 1
@@ -1221,7 +1384,7 @@ def verify_exported(doc: dict) -> tuple[int, int]:
             failed += 1
             print(f"✗ {label}: expected {'valid' if expected else 'invalid'}, got " + ("valid" if verdict else f"invalid ({why})"))
     # A vectors file that lost a whole kind of case must not pass quietly.
-    for kind in sorted(set(CHECKS) - seen):
+    for kind in sorted(set(table) - seen):
         print(f"✗ {kind}: no cases in the vectors file")
         failed += 1
     return passed, failed

@@ -97,6 +97,8 @@ mod tests {
             expected: 100,
             present: 100,
             issued: 100,
+            replaced: 0,
+            replaced_lost: 0,
             returned: 100,
             invalid: 0,
             contests: vec![ContestCounts { contest: "committee".into(), totals, write_ins: Default::default() }],

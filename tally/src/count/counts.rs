@@ -13,8 +13,17 @@ pub struct PollCounts {
     pub expected: u32,
     /// 实到 (R2), frozen when the poll opened.
     pub present: u32,
-    /// Ballots issued (发出票数).
+    /// Ballots issued (发出票数): the credentials in force, a cancelled one not
+    /// counted and a replacement for a lost one counted (spec §6.7).
     pub issued: u32,
+    /// Damaged credentials handed back, cancelled and replaced (换发, spec §6.7):
+    /// counted neither in `issued` nor against it; shown on the result sheet.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub replaced: u32,
+    /// Lost credentials replaced with a scrutineer's approval (spec §6.7): counted in
+    /// `issued`, which may exceed `present` by this many.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub replaced_lost: u32,
     /// Ballots returned (收回票数), valid and invalid.
     pub returned: u32,
     /// Invalid ballots (无效票, R10): returned, but counted for no one.
@@ -38,6 +47,11 @@ pub struct ContestCounts {
     /// Elections only: persons written in (另选他人) and how many ballots named each.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub write_ins: BTreeMap<String, u32>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+pub(crate) fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl PollCounts {

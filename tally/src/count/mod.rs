@@ -94,6 +94,8 @@ pub fn count(poll: &Poll, counts: &PollCounts, ruleset: &Ruleset) -> Result<Poll
         expected: counts.expected,
         present: counts.present,
         issued: counts.issued,
+        replaced: counts.replaced,
+        replaced_lost: counts.replaced_lost,
         returned: counts.returned,
         valid_ballots: fig.valid,
         invalid_ballots: counts.invalid,
@@ -113,7 +115,8 @@ fn check_figures(poll: &Poll, c: &PollCounts) -> Result<(), CountError> {
     if c.present > c.expected {
         return Err(CountError::PresentExceedsExpected { present: c.present, expected: c.expected });
     }
-    if c.issued > c.present {
+    // A lost credential's replacement is one more in force than delegates present.
+    if u64::from(c.issued) > u64::from(c.present) + u64::from(c.replaced_lost) {
         return Err(CountError::IssuedExceedsPresent { issued: c.issued, present: c.present });
     }
     if c.invalid > c.returned {
@@ -144,6 +147,22 @@ fn quorum(c: &PollCounts, ruleset: &Ruleset) -> (bool, Text) {
 }
 
 fn reconciliation(c: &PollCounts, reconciled: bool, election: bool) -> Text {
+    let verdict = reconciliation_verdict(c, reconciled, election);
+    if c.replaced == 0 && c.replaced_lost == 0 {
+        return verdict;
+    }
+    let (d, l) = (c.replaced, c.replaced_lost);
+    Text::new(
+        format!("{}（换发选票：损坏收回作废 {d} 张并重发，遗失补发 {l} 张，补发的已计入发出）", verdict.zh),
+        format!(
+            "{} (replaced: {d} damaged handed back, cancelled and re-issued; {l} lost, replaced and counted as \
+             issued)",
+            verdict.en
+        ),
+    )
+}
+
+fn reconciliation_verdict(c: &PollCounts, reconciled: bool, election: bool) -> Text {
     let (r, i) = (c.returned, c.issued);
     match (reconciled, election) {
         (true, _) => Text::new(

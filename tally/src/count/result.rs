@@ -21,8 +21,14 @@ pub struct PollResult {
     pub expected: u32,
     /// 实到, as frozen when the poll opened.
     pub present: u32,
-    /// Ballots issued.
+    /// Ballots issued: the credentials in force (spec §6.7).
     pub issued: u32,
+    /// Damaged credentials cancelled and replaced at the desk (换发).
+    #[serde(default, skip_serializing_if = "crate::count::counts::is_zero")]
+    pub replaced: u32,
+    /// Lost credentials replaced with a scrutineer's approval (补发), counted in `issued`.
+    #[serde(default, skip_serializing_if = "crate::count::counts::is_zero")]
+    pub replaced_lost: u32,
     /// Ballots returned.
     pub returned: u32,
     /// Valid ballots (returned − invalid).

@@ -46,7 +46,7 @@ fn figures(
     invalid: u32,
     cc: Vec<ContestCounts>,
 ) -> PollCounts {
-    PollCounts { expected, present, issued, returned, invalid, contests: cc }
+    PollCounts { expected, present, issued, replaced: 0, replaced_lost: 0, returned, invalid, contests: cc }
 }
 
 fn example3_votes(h: u32, i: u32, j: u32, k: u32) -> Vec<(&'static str, u32, u32)> {
@@ -302,4 +302,35 @@ fn blank_ballots_abstain_on_everyone() {
     assert_eq!(r.unfilled_seats, 1);
     let ContestResult::Election(e) = &r.contests[0] else { panic!() };
     assert!(e.candidates.iter().all(|c| c.abstain == 83));
+}
+
+#[test]
+fn replacements_are_counted_and_said_on_the_sheet() {
+    // 80 present: 2 damaged slips cancelled and re-issued (issued unchanged), 1 lost
+    // slip replaced (issued 81, one more than present, spec §6.7).
+    let t = ruleset("township-2020");
+    let (poll, cc) = election(1, &[("王海", 50, 20), ("李娜", 25, 40)], 80, &[]);
+    let counts = PollCounts { issued: 81, replaced: 2, replaced_lost: 1, ..figures(100, 80, 80, 80, 0, vec![cc]) };
+    let r = count(&poll, &counts, &t).unwrap();
+    assert!(r.valid);
+    assert_eq!((r.issued, r.replaced, r.replaced_lost), (81, 2, 1));
+    assert!(
+        r.reconciliation_reason.zh.contains("损坏收回作废 2 张并重发，遗失补发 1 张"),
+        "{}",
+        r.reconciliation_reason.zh
+    );
+    assert!(r.reconciliation_reason.en.contains("2 damaged"), "{}", r.reconciliation_reason.en);
+    // Returned more than issued (81) is void even so (R6).
+    let (poll, cc) = election(1, &[("王海", 51, 20), ("李娜", 25, 41)], 82, &[]);
+    let counts = PollCounts { issued: 81, replaced_lost: 1, ..figures(100, 80, 80, 82, 0, vec![cc]) };
+    let r = count(&poll, &counts, &t).unwrap();
+    assert!(!r.valid, "82 returned of 81 issued");
+    // Two more issued than present with one lost replacement is impossible.
+    let (poll, cc) = election(1, &[("王海", 50, 20), ("李娜", 25, 40)], 80, &[]);
+    let counts = PollCounts { issued: 82, replaced_lost: 1, ..figures(100, 80, 80, 80, 0, vec![cc]) };
+    assert!(matches!(count(&poll, &counts, &t), Err(CountError::IssuedExceedsPresent { .. })));
+    // The figures of an ordinary poll say nothing of replacements.
+    let (poll, cc) = election(1, &[("王海", 50, 20), ("李娜", 25, 40)], 80, &[]);
+    let r = count(&poll, &figures(100, 80, 80, 80, 0, vec![cc]), &t).unwrap();
+    assert!(!r.reconciliation_reason.zh.contains("换发"));
 }

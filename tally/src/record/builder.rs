@@ -184,6 +184,8 @@ pub fn poll_counts(
         expected: attendance.expected,
         present: attendance.present,
         issued: attendance.issued,
+        replaced: 0,
+        replaced_lost: 0,
         returned: cast,
         invalid: 0,
         contests,
@@ -233,6 +235,14 @@ pub fn sign_record(server: &SigningKey, record: &mut Record) {
 /// The number of cast entries on a board.
 pub fn cast_count(entries: &[BoardEntry]) -> usize {
     entries.iter().filter(|e| matches!(e, BoardEntry::Cast { .. })).count()
+}
+
+/// The credentials replaced at the desk (spec §6.7): `(cancelled, replaced)`, the
+/// number of cancellation entries (damaged slips handed back) and of replacement
+/// entries (lost slips replaced with a scrutineer's approval) on a board.
+pub fn replacements(entries: &[BoardEntry]) -> (u32, u32) {
+    let n = |f: fn(&BoardEntry) -> bool| u32::try_from(entries.iter().filter(|e| f(e)).count()).unwrap_or(u32::MAX);
+    (n(|e| matches!(e, BoardEntry::Cancelled { .. })), n(|e| matches!(e, BoardEntry::Replaced)))
 }
 
 /// The joint key of a record, for callers that hold its bytes.

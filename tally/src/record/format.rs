@@ -66,15 +66,27 @@ pub enum BoardEntry {
         /// Its opening (spec §10.6).
         opening: Vec<u8>,
     },
+    /// A credential handed back at the desk (damaged, misprinted, jammed) and
+    /// cancelled before a new one was issued: it can never be cast (spec §6.7).
+    Cancelled {
+        /// The cancelled credential (spec §6.4).
+        credential: Vec<u8>,
+    },
+    /// A credential issued to replace a lost one, with a scrutineer's approval
+    /// (spec §6.7): it carries nothing, and counts one more credential in force.
+    Replaced,
 }
 
 impl BoardEntry {
-    /// `u8 kind (0 cast, 1 spoiled) ‖ blob credential ‖ blob ballot ‖ [blob opening]` (spec §12.4).
+    /// `u8 kind (0 cast, 1 spoiled) ‖ blob credential ‖ blob ballot ‖ [blob opening]`,
+    /// `u8 2 ‖ blob credential` (cancelled) or `u8 3` (replaced) (spec §12.4).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
         match self {
             Self::Cast { credential, ballot } => w.u8(0).blob(credential).blob(ballot),
             Self::Spoiled { credential, ballot, opening } => w.u8(1).blob(credential).blob(ballot).blob(opening),
+            Self::Cancelled { credential } => w.u8(2).blob(credential),
+            Self::Replaced => w.u8(3),
         };
         w.0
     }
@@ -82,12 +94,15 @@ impl BoardEntry {
     /// Decodes one entry strictly.
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
         let mut r = Reader::new(bytes, "board entry");
-        let kind = r.u8()?;
-        let credential = r.blob()?.to_vec();
-        let ballot = r.blob()?.to_vec();
-        let entry = match kind {
-            0 => Self::Cast { credential, ballot },
-            1 => Self::Spoiled { credential, ballot, opening: r.blob()?.to_vec() },
+        let entry = match r.u8()? {
+            0 => Self::Cast { credential: r.blob()?.to_vec(), ballot: r.blob()?.to_vec() },
+            1 => Self::Spoiled {
+                credential: r.blob()?.to_vec(),
+                ballot: r.blob()?.to_vec(),
+                opening: r.blob()?.to_vec(),
+            },
+            2 => Self::Cancelled { credential: r.blob()?.to_vec() },
+            3 => Self::Replaced,
             _ => return Err(FormatError::Invalid("board entry kind")),
         };
         r.finish()?;
@@ -103,18 +118,28 @@ impl BoardEntry {
         out
     }
 
-    /// The credential bytes.
+    /// The credential bytes (empty for a replacement entry, which has none).
     pub fn credential(&self) -> &[u8] {
         match self {
-            Self::Cast { credential, .. } | Self::Spoiled { credential, .. } => credential,
+            Self::Cast { credential, .. } | Self::Spoiled { credential, .. } | Self::Cancelled { credential } => {
+                credential
+            }
+            Self::Replaced => &[],
         }
     }
 
-    /// The ballot bytes.
+    /// The ballot bytes (empty for a cancellation or a replacement).
     pub fn ballot(&self) -> &[u8] {
         match self {
             Self::Cast { ballot, .. } | Self::Spoiled { ballot, .. } => ballot,
+            Self::Cancelled { .. } | Self::Replaced => &[],
         }
+    }
+
+    /// Whether the entry holds a ballot (cast or spoiled), not a credential's
+    /// cancellation or replacement.
+    pub fn is_ballot(&self) -> bool {
+        matches!(self, Self::Cast { .. } | Self::Spoiled { .. })
     }
 }
 

@@ -9,7 +9,7 @@ use hallvote_crypto::elgamal::PublicKey;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::builder::{cast_count, outcome, poll_counts, result_digest};
+use super::builder::{cast_count, outcome, poll_counts, replacements, result_digest};
 use super::codec::FormatError;
 use super::format::{BoardEntry, Record, SignedHead};
 use super::manifest::{Manifest, Signer};
@@ -177,10 +177,21 @@ impl<'a> View<'a> {
         let board = &self.record.board;
         let entries: Vec<Value> = board.iter().enumerate().map(|(pos, e)| self.entry_json(pos, e)).collect();
         let cast = cast_count(board);
-        json!({ "cast": cast, "spoiled": board.len() - cast, "entries": entries })
+        let spoiled = board.iter().filter(|e| matches!(e, BoardEntry::Spoiled { .. })).count();
+        let (cancelled, replaced) = replacements(board);
+        json!({
+            "cast": cast,
+            "spoiled": spoiled,
+            "cancelled": cancelled,
+            "replaced": replaced,
+            "entries": entries,
+        })
     }
 
     fn entry_json(&self, pos: usize, entry: &BoardEntry) -> Value {
+        if matches!(entry, BoardEntry::Replaced) {
+            return json!({ "position": pos, "kind": "replaced" });
+        }
         let ballot = entry.ballot();
         let (credential, tracking) = match Credential::from_bytes(entry.credential()) {
             Ok(cred) => {
@@ -197,7 +208,15 @@ impl<'a> View<'a> {
             }
             Err(e) => (json!({ "hex": hex(entry.credential()), "error": e.to_string() }), None),
         };
-        let kind = if matches!(entry, BoardEntry::Cast { .. }) { "cast" } else { "spoiled" };
+        let kind = match entry {
+            BoardEntry::Cast { .. } => "cast",
+            BoardEntry::Spoiled { .. } => "spoiled",
+            BoardEntry::Cancelled { .. } => "cancelled",
+            BoardEntry::Replaced => "replaced",
+        };
+        if matches!(entry, BoardEntry::Cancelled { .. }) {
+            return json!({ "position": pos, "kind": kind, "credential": credential });
+        }
         let mut v = json!({
             "position": pos,
             "kind": kind,
@@ -345,7 +364,8 @@ impl<'a> View<'a> {
         let cast = u32::try_from(cast_count(&r.board)).unwrap_or(u32::MAX);
         let counted = poll_counts(&m.poll, shape, r.attendance, cast, &r.totals)
             .map_err(|e| format!("totals: {e}"))
-            .and_then(|counts| {
+            .and_then(|mut counts| {
+                (counts.replaced, counts.replaced_lost) = replacements(&r.board);
                 outcome(&m.poll, &m.ruleset, &counts)
                     .map_err(|e| format!("the totals cannot be counted: {}", e.text().en))
             });

@@ -33,5 +33,6 @@ pub use manifest::{Manifest, Signer};
 pub use receipt::{Receipt, ReceiptKind};
 pub use shape::poll_shape;
 pub use verify::{
-    Pins, Report, Status, StepReport, lang_from_locale, render_reports, verify_record, verify_record_pinned,
+    Pins, Report, Status, StepReport, board_credentials, lang_from_locale, render_reports, verify_record,
+    verify_record_pinned,
 };

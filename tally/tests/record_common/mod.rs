@@ -14,8 +14,8 @@ use hallvote_tally::model::{
     Candidate, ConfidenceVote, Contest, ContestKind, Election, ElectionKind, Evaluation, Motion, Poll,
 };
 use hallvote_tally::record::builder::{
-    aggregate, board_log, combine_totals, decrypt, outcome, poll_counts, result_digest, sign_head, sign_record,
-    sign_result,
+    aggregate, board_log, combine_totals, decrypt, outcome, poll_counts, replacements, result_digest, sign_head,
+    sign_record, sign_result,
 };
 use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Manifest, Record, SignedHead, Signer};
 use hallvote_tally::ruleset::Ruleset;
@@ -258,10 +258,19 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
 /// attacker holding every key would do after changing something.
 pub fn finish(s: &mut Session, record: &mut Record) {
     let cast = record.board.iter().filter(|e| matches!(e, BoardEntry::Cast { .. })).count() as u32;
-    let counts = poll_counts(&s.manifest.poll, &s.shape, record.attendance, cast, &record.totals).unwrap();
+    let mut counts = poll_counts(&s.manifest.poll, &s.shape, record.attendance, cast, &record.totals).unwrap();
+    (counts.replaced, counts.replaced_lost) = replacements(&record.board);
     let (_, bytes) = outcome(&s.manifest.poll, &s.manifest.ruleset, &counts).unwrap();
     record.outcome = bytes;
     resign_result(s, record);
+}
+
+/// A fresh credential under the session's key, issued to no one on the board.
+pub fn fresh_credential(s: &mut Session) -> hallvote_crypto::credential::Credential {
+    let poll_id = Manifest::poll_id(&s.record.manifest);
+    let (req, state) = blind(&s.manifest.credential_key, &poll_id, &mut s.rng).unwrap();
+    let bs = sign_blinded(&s.cred_sk, &req, &mut s.rng).unwrap();
+    finalize(&s.manifest.credential_key, state, &bs).unwrap()
 }
 
 /// Re-signs the result (all scrutineers and counters) and the body (server).

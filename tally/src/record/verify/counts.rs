@@ -14,7 +14,8 @@ use hallvote_crypto::threshold::{DecryptionShare, VerifiedShare, combine, verify
 use super::say::{at, no_aggregates, no_ballots, no_public_shares, no_shares, numbers, scrutineer, selection, t};
 use super::steps::{State, cast_count, fail};
 use super::{StepError, thousands};
-use crate::record::builder::{outcome, poll_counts, result_digest, tally_context};
+use crate::record::builder::{outcome, poll_counts, replacements, result_digest, tally_context};
+use crate::record::format::BoardEntry;
 use crate::record::format::Record;
 use crate::record::shape::selections;
 use crate::text::Text;
@@ -26,7 +27,9 @@ pub(crate) fn step_13_8_counts<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mu
     let (record, _, _, _) = st.basics()?;
     let a = record.attendance;
     let (expected, present, issued) = (a.expected, a.present, a.issued);
-    if present > expected || issued > present {
+    let (replaced, lost) = replacements(&record.board);
+    // A lost credential's replacement (spec §6.7) is one more in force than present.
+    if present > expected || u64::from(issued) > u64::from(present) + u64::from(lost) {
         let (zh, en) = if present > expected {
             ("实到多于应到", "more present than expected")
         } else {
@@ -38,15 +41,23 @@ pub(crate) fn step_13_8_counts<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mu
         ));
     }
     let cast = cast_count(record);
-    let spoiled = record.board.len() - cast;
+    let spoiled = record.board.iter().filter(|e| matches!(e, BoardEntry::Spoiled { .. })).count();
     let (zh, en) = if cast as u64 <= u64::from(issued) {
         ("不多于发出", "≤ issued")
     } else {
         ("多于发出（本次投票无效，R6）", "> issued: the poll is void (R6)")
     };
+    let (rzh, ren) = if replaced == 0 && lost == 0 {
+        (String::new(), String::new())
+    } else {
+        (
+            format!("；换发：损坏作废 {replaced} 张，遗失补发 {lost} 张（计入发出）"),
+            format!("; replaced: {replaced} damaged and cancelled, {lost} lost (counted as issued)"),
+        )
+    };
     Ok(t(
-        format!("应到 {expected}，实到 {present}，发出 {issued}，投出 {cast}，{zh}，作废 {spoiled}"),
-        format!("expected {expected}, present {present}, issued {issued}, cast {cast} {en}, spoiled {spoiled}"),
+        format!("应到 {expected}，实到 {present}，发出 {issued}，投出 {cast}，{zh}，作废 {spoiled}{rzh}"),
+        format!("expected {expected}, present {present}, issued {issued}, cast {cast} {en}, spoiled {spoiled}{ren}"),
     ))
 }
 
@@ -223,8 +234,9 @@ pub(crate) fn step_13_12_outcome<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &
     let n = cast_count(record);
     let cast = u32::try_from(n)
         .map_err(|_| t(format!("投出选票过多（{n} 张），无法计票"), format!("too many ballots ({n}) to count")))?;
-    let counts = poll_counts(&manifest.poll, shape, record.attendance, cast, &record.totals)
+    let mut counts = poll_counts(&manifest.poll, shape, record.attendance, cast, &record.totals)
         .map_err(|e| at(&t("各项总数", "totals"), &e.text()))?;
+    (counts.replaced, counts.replaced_lost) = replacements(&record.board);
     let (result, bytes) = outcome(&manifest.poll, &manifest.ruleset, &counts)
         .map_err(|e| at(&t("各项总数无法计票", "the totals cannot be counted"), &e.text()))?;
     let summary = if result.valid {

@@ -12,6 +12,8 @@ mod pins;
 mod say;
 mod steps;
 
+pub use steps::board_credentials;
+
 use core::fmt;
 
 use hallvote_crypto::CryptoRng;

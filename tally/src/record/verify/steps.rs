@@ -271,16 +271,37 @@ pub(crate) fn step_13_3_ceremony<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &
 }
 
 /// §13.4: every credential on the board verifies under the poll's key and poll id
-/// (spec §6.5); no serial occurs twice among the cast ballots.
+/// (spec §6.5); no serial occurs twice among the cast ballots; a cancelled credential
+/// (spec §6.7) is cancelled once, never cast, and never challenged after it was
+/// cancelled.
 pub(crate) fn step_13_4_credentials<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
     let (record, manifest, _, _) = st.basics()?;
+    board_credentials(&record.board, &manifest.credential_key, &st.poll_id).map_err(StepError::Fail)
+}
+
+/// The check of §13.4 on a board's entries, given the poll's credential key and
+/// `poll_id`: every credential is valid, no serial is cast twice, and a cancelled
+/// credential (spec §6.7) is cancelled once, never cast, and never challenged after
+/// its cancellation. The report's words on success, or why it fails.
+pub fn board_credentials(
+    board: &[BoardEntry],
+    key: &hallvote_crypto::credential::CredentialPublicKey,
+    poll_id: &[u8; hallvote_crypto::credential::POLL_ID_LEN],
+) -> Result<Text, Text> {
+    let fail = |why: Text| -> Result<Text, Text> { Err(why) };
     let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
-    for (pos, e) in record.board.iter().enumerate() {
+    let mut cancelled: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut checked = 0usize;
+    for (pos, e) in board.iter().enumerate() {
+        if matches!(e, BoardEntry::Replaced) {
+            continue;
+        }
+        checked += 1;
         let cred = Credential::from_bytes(e.credential()).map_err(|err| bad_credential(pos, &err))?;
         let place = entry(pos);
-        let (len, want) = (cred.signature().len(), manifest.credential_key.modulus_len());
+        let (len, want) = (cred.signature().len(), key.modulus_len());
         if len != want {
-            let bits = manifest.credential_key.modulus_bits();
+            let bits = key.modulus_bits();
             return fail(t(
                 format!(
                     "{}：凭证的签名长 {len} 字节，而本次投票的 {bits} 位凭证公钥产生的签名为 {want} 字节",
@@ -293,27 +314,71 @@ pub(crate) fn step_13_4_credentials<R: CryptoRng + ?Sized>(st: &mut State<'_>, _
                 ),
             ));
         }
-        if cred.verify(&manifest.credential_key, &st.poll_id).is_err() {
+        if cred.verify(key, poll_id).is_err() {
             return fail(t(
                 format!("{}：凭证不是本次投票的凭证密钥所签", place.zh),
                 format!("{}: the credential is not signed by the poll's credential key", place.en),
             ));
         }
-        if matches!(e, BoardEntry::Cast { .. })
-            && let Some(first) = seen.insert(cred.serial(), pos)
-        {
-            let (a, b) = (first + 1, pos + 1);
-            return fail(t(
-                format!("公告板第 {a} 条与第 {b} 条：同一凭证投了两次（凭证序号重复）"),
-                format!("entries {a} and {b}: one credential cast twice (serial reused)"),
-            ));
+        let serial = cred.serial();
+        match e {
+            BoardEntry::Cast { .. } => {
+                if let Some(first) = seen.insert(serial, pos) {
+                    let (a, b) = (first + 1, pos + 1);
+                    return fail(t(
+                        format!("公告板第 {a} 条与第 {b} 条：同一凭证投了两次（凭证序号重复）"),
+                        format!("entries {a} and {b}: one credential cast twice (serial reused)"),
+                    ));
+                }
+                if let Some(c) = cancelled.get(&serial) {
+                    return Err(cancelled_used(*c, pos, "投出了选票", "was cast"));
+                }
+            }
+            BoardEntry::Spoiled { .. } => {
+                if let Some(c) = cancelled.get(&serial) {
+                    return Err(cancelled_used(*c, pos, "核验作废了选票", "was challenged"));
+                }
+            }
+            BoardEntry::Cancelled { .. } => {
+                if let Some(first) = cancelled.insert(serial, pos) {
+                    let (a, b) = (first + 1, pos + 1);
+                    return fail(t(
+                        format!("公告板第 {a} 条与第 {b} 条：同一凭证作废了两次"),
+                        format!("entries {a} and {b}: one credential cancelled twice"),
+                    ));
+                }
+                if let Some(c) = seen.get(&serial) {
+                    let (a, b) = (c + 1, pos + 1);
+                    return fail(t(
+                        format!("公告板第 {b} 条作废的凭证已在第 {a} 条投出了选票：已投出的凭证不能作废"),
+                        format!(
+                            "entry {b} cancels a credential already cast at entry {a}: a cast credential cannot be cancelled"
+                        ),
+                    ));
+                }
+            }
+            BoardEntry::Replaced => {}
         }
     }
-    let (n, serials) = (record.board.len(), seen.len());
+    let (serials, c) = (seen.len(), cancelled.len());
+    let (zh, en) = if c == 0 {
+        (String::new(), String::new())
+    } else {
+        (format!("；作废凭证 {c} 个，均未投出"), format!("; {c} cancelled, none cast"))
+    };
     Ok(t(
-        format!("{n} 个凭证有效，投出的选票凭证序号互不相同，共 {serials} 个"),
-        format!("{n} credentials valid, {serials} distinct serials cast"),
+        format!("{checked} 个凭证有效，投出的选票凭证序号互不相同，共 {serials} 个{zh}"),
+        format!("{checked} credentials valid, {serials} distinct serials cast{en}"),
     ))
+}
+
+/// A cancelled credential (entry `c`) used again at entry `pos`.
+fn cancelled_used(c: usize, pos: usize, zh: &str, en: &str) -> Text {
+    let (a, b) = (c + 1, pos + 1);
+    t(
+        format!("公告板第 {b} 条：该凭证已在第 {a} 条作废（换发），却又{zh}"),
+        format!("entry {b}: the credential was cancelled at entry {a} (replaced at the desk) and then {en}"),
+    )
 }
 
 /// §13.5: every proof of every cast ballot (spec §10.3), in one batch (spec §4.4);
