@@ -62,6 +62,10 @@ pub enum BoothError {
     /// when asked at the scan, before the ballot is shown.
     #[error("the credential has already been used to cast a ballot")]
     CredentialSpent,
+    /// The credential was handed back at the desk and cancelled (spec §6.7): the
+    /// server says so when asked at the scan.
+    #[error("the credential was cancelled at the desk")]
+    CredentialCancelled,
     /// The poll is not open for voting (not yet, or no longer).
     #[error("the poll is not open: {0:?}")]
     PollNotOpen(PollState),
@@ -112,6 +116,7 @@ impl BoothError {
             ),
             Self::Refused(r) => (r.words(Lang::ZhCn), r.words(Lang::En)),
             Self::CredentialSpent => both(refusals::CREDENTIAL_SPENT),
+            Self::CredentialCancelled => both(refusals::CREDENTIAL_CANCELLED),
             Self::PollNotOpen(_) => both(refusals::POLL_NOT_OPEN),
             Self::Untrusted(_) => (
                 "服务器的确认未通过核验，选票未视为已投出。请联系工作人员。".into(),
@@ -344,6 +349,9 @@ impl Booth {
             self.ballots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&text.poll);
             return Err(BoothError::PollNotOpen(standing.state));
         }
+        if standing.cancelled {
+            return Err(BoothError::CredentialCancelled);
+        }
         if standing.spent {
             return Err(BoothError::CredentialSpent);
         }
@@ -495,7 +503,9 @@ pub fn check_receipt(
         root: head.root[..4].iter().map(|b| format!("{b:02x}")).collect(),
         kind: match r.kind {
             EntryKind::Cast => "cast",
-            EntryKind::Spoiled => "spoiled",
+            // A receipt is never for a cancellation or replacement (spec §6.7); the
+            // kind was checked against the entry above.
+            EntryKind::Spoiled | EntryKind::Cancelled | EntryKind::Replaced => "spoiled",
         }
         .to_owned(),
         tracking: sealed.tracking.to_string(),

@@ -4,7 +4,7 @@
 //! the desk unblinds: the server never sees the credential it signed, so it cannot
 //! link the ballot to the delegate.
 
-use hallvote_crypto::credential::{BlindSignature, blind, finalize};
+use hallvote_crypto::credential::{BlindSignature, Credential, blind, finalize};
 use http::Method;
 
 use crate::booth::{Booth, BoothError, refused};
@@ -20,6 +20,29 @@ pub enum CardScan {
     Qr(String),
     /// The card number, typed by hand.
     Number(String),
+}
+
+/// Why a credential is replaced (spec §6.7).
+pub enum Replace {
+    /// The slip was handed back (damaged, misprinted, jammed): its credential, read
+    /// from its QR code, is cancelled.
+    Damaged(Credential),
+    /// The slip was lost: a scrutineer approves at the desk with their account.
+    Lost {
+        /// The scrutineer's account name.
+        username: String,
+        /// Its password.
+        password: String,
+    },
+}
+
+impl std::fmt::Debug for Replace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Damaged(_) => f.write_str("Damaged"),
+            Self::Lost { username, .. } => f.debug_struct("Lost").field("username", username).finish_non_exhaustive(),
+        }
+    }
 }
 
 /// The desk.
@@ -106,6 +129,40 @@ impl Desk {
     /// The link, in the desk's language.
     fn link(&self) -> Link {
         self.ballots.link()
+    }
+
+    /// Replaces the delegate's credential for poll `poll` (spec §6.7): the slip
+    /// handed back is cancelled on the board, or a lost one is replaced on a
+    /// scrutineer's approval. Returns the new credential's QR text, as [`Desk::issue`].
+    pub async fn replace(&self, poll: i64, card: &CardScan, why: Replace) -> Result<(String, String), BoothError> {
+        let def = self.ballots.ballot(poll).await?;
+        let (request, state) = blind(&def.manifest.credential_key, &def.poll_id, &mut rand::rng())
+            .map_err(|e| BoothError::Untrusted(e.to_string()))?;
+        let (qr, card) = match card {
+            CardScan::Qr(t) => (Some(t.trim().to_owned()), None),
+            CardScan::Number(n) => (None, Some(n.trim().to_owned())),
+        };
+        let (cancelled, approval) = match why {
+            Replace::Damaged(old) => (Some(old.to_bytes().into()), None),
+            Replace::Lost { username, password } => {
+                (None, Some(wire::ScrutineerApproval { username: username.trim().to_owned(), password }))
+            }
+        };
+        let body = wire::ReplaceRequest { qr, card, blinded: request.as_bytes().into(), cancelled, approval };
+        let a = self
+            .link()
+            .call_json(Method::POST, &format!("/api/station/polls/{poll}/replace"), &body)
+            .await
+            .map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        let replaced: wire::Replaced = crate::booth::decode_answer(&a)?;
+        let sig = BlindSignature::from_bytes(&replaced.blind_signature.0)
+            .map_err(|_| BoothError::Untrusted("blind signature".into()))?;
+        let credential = finalize(&def.manifest.credential_key, state, &sig)
+            .map_err(|e| BoothError::Untrusted(format!("the server's signature does not verify: {e}")))?;
+        Ok((replaced.name, CredentialText::encode(poll, &credential)))
     }
 
     /// Issues the delegate's credential for poll `poll` and returns its QR text

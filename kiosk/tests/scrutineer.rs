@@ -415,7 +415,9 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
         .iter()
         .filter_map(|e| match e {
             hallvote_tally::record::BoardEntry::Spoiled { ballot, opening, .. } => Some((ballot, opening)),
-            hallvote_tally::record::BoardEntry::Cast { .. } => None,
+            hallvote_tally::record::BoardEntry::Cast { .. }
+            | hallvote_tally::record::BoardEntry::Cancelled { .. }
+            | hallvote_tally::record::BoardEntry::Replaced => None,
         })
         .collect();
     assert_eq!(spoiled.len(), 1);

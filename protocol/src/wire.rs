@@ -189,6 +189,61 @@ pub struct Issued {
     pub blind_signature: Blob,
 }
 
+/// `POST /api/station/polls/{id}/replace` (desk): a new credential for a delegate
+/// who was issued one already, in place of a slip handed back damaged (`cancelled`,
+/// the slip's credential, which the server cancels on the board) or of a lost one
+/// (`approval`, a scrutineer's account and password typed at the desk), spec §6.7.
+/// Exactly one of `cancelled` and `approval`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplaceRequest {
+    /// The delegate card's QR text, as scanned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr: Option<String>,
+    /// The card number, typed by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<String>,
+    /// The blinded message of the new credential (spec §6.3).
+    pub blinded: Blob,
+    /// The credential of the slip handed back (spec §6.4), as read from its QR code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<Blob>,
+    /// For a lost slip: the approving scrutineer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ScrutineerApproval>,
+}
+
+/// A scrutineer's approval typed at the desk: their own account's name and password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScrutineerApproval {
+    /// The scrutineer's account name.
+    pub username: String,
+    /// Its password.
+    pub password: String,
+}
+
+impl fmt::Debug for ScrutineerApproval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScrutineerApproval").field("username", &self.username).finish_non_exhaustive()
+    }
+}
+
+/// The answer to [`ReplaceRequest`]: as [`Issued`], with the board entry that
+/// cancelled the old slip or recorded the replacement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Replaced {
+    /// The delegate's name, for the desk to show.
+    pub name: String,
+    /// The blind signature of the new credential (spec §6.3).
+    pub blind_signature: Blob,
+    /// The board entry's position, from 0 (spec §12.4).
+    pub position: u64,
+}
+
 /// `GET /api/station/polls/{id}/ballot` (booth, desk): what a booth needs to show,
 /// encrypt and check a poll's ballot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +279,10 @@ pub struct CredentialState {
     /// Whether a ballot has been cast under this serial (a challenged ballot does
     /// not spend it).
     pub spent: bool,
+    /// Whether the credential was handed back at the desk and cancelled (spec §6.7):
+    /// it can never be cast.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
 }
 
 /// `POST /api/station/polls/{id}/cast` and `…/challenge` (booth): an entry for the
@@ -250,6 +309,12 @@ pub enum EntryKind {
     Cast,
     /// A challenged ballot, opened, never counted.
     Spoiled,
+    /// A credential handed back at the desk and cancelled (spec §6.7): on the
+    /// board's list only, never on a receipt.
+    Cancelled,
+    /// A lost credential replaced with a scrutineer's approval (spec §6.7): on the
+    /// board's list only, never on a receipt.
+    Replaced,
 }
 
 /// A receipt (spec §14.7): tracking code, position, the signed tree head at
@@ -338,7 +403,7 @@ mod tests {
 
     #[test]
     fn a_credential_state_reads_back_and_needs_both_fields() {
-        let st = CredentialState { state: PollState::Open, spent: true };
+        let st = CredentialState { state: PollState::Open, spent: true, cancelled: false };
         let v = serde_json::to_value(st).unwrap();
         assert_eq!(v, json!({"state": "open", "spent": true}));
         assert_eq!(serde_json::from_value::<CredentialState>(v).unwrap(), st);

@@ -134,6 +134,7 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
         (Method::POST, "/api/station/polls/1/key-check/test", vec![Scrutineer]),
         (Method::POST, "/api/station/polls/1/key-check", vec![Scrutineer]),
         (Method::POST, "/api/station/polls/1/issue", vec![Desk]),
+        (Method::POST, "/api/station/polls/1/replace", vec![Desk]),
         (Method::GET, "/api/station/sessions", vec![Booth, Desk]),
         (Method::GET, "/api/station/sessions/1/attendance", vec![Desk]),
         (Method::POST, "/api/station/sessions/1/checkin", vec![Desk]),

@@ -136,8 +136,9 @@ impl Scrutineer {
         let server_digest = r.digest.0;
         let shape = manifest.shape().map_err(|e| untrusted(format!("ballot shape: {e}")))?;
         let poll_def = &manifest.poll;
-        let counts = poll_counts(poll_def, &shape, attendance, u32::try_from(cast).unwrap_or(u32::MAX), &totals)
+        let mut counts = poll_counts(poll_def, &shape, attendance, u32::try_from(cast).unwrap_or(u32::MAX), &totals)
             .map_err(|e| ScrutineerError::ResultMismatch(format!("totals: {e}")))?;
+        (counts.replaced, counts.replaced_lost) = (r.replaced, r.replaced_lost);
         let (result, outcome_bytes) = outcome(poll_def, &manifest.ruleset, &counts)
             .map_err(|e| ScrutineerError::ResultMismatch(format!("count: {e:?}")))?;
         if outcome_bytes != server_outcome {

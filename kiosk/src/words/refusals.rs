@@ -37,6 +37,13 @@ pub const CREDENTIAL_SPENT: Said = Said {
     en: "This ballot credential has already been used to cast a ballot and cannot be used again. If you have not voted, please ask at the desk.",
 };
 
+/// A credential handed back at the desk and cancelled (the booth asks at the scan;
+/// the server refuses a cast with `credential_cancelled`).
+pub const CREDENTIAL_CANCELLED: Said = Said {
+    zh: "这张选票凭证已在报到处交回作废（已换发新凭证），不能用于投票。请使用换发的新凭证。",
+    en: "This ballot credential was handed back at the desk and cancelled (a new one was issued in its place). It cannot be used to vote: please use the new one.",
+};
+
 /// A poll not open for voting (`poll_not_open`).
 pub const POLL_NOT_OPEN: Said = Said {
     zh: "本次投票现在不在进行中（尚未开始或已经结束），不能投票。请询问工作人员。",
@@ -55,6 +62,7 @@ const fn said(zh: &'static str, en: &'static str) -> Said {
 /// Code → words. The booth's codes first, then the desk's, then any station's.
 const TABLE: &[(&str, Said)] = &[
     ("credential_already_spent", CREDENTIAL_SPENT),
+    ("credential_cancelled", CREDENTIAL_CANCELLED),
     ("poll_not_open", POLL_NOT_OPEN),
     (
         "poll_not_ready",
@@ -124,6 +132,34 @@ const TABLE: &[(&str, Said)] = &[
         said(
             "该代表已领取过本次投票的选票，不能再次领取。",
             "This delegate has already been issued a ballot for this poll.",
+        ),
+    ),
+    (
+        "not_issued",
+        said(
+            "该代表尚未领取本次投票的选票，无需换发：请直接发放。",
+            "This delegate has not been issued this poll's ballot, so there is nothing to replace: issue it instead.",
+        ),
+    ),
+    (
+        "already_replaced",
+        said(
+            "这张选票凭证已作废并换发过新凭证，不能再次换发。",
+            "This credential was already cancelled and replaced; it cannot be replaced again.",
+        ),
+    ),
+    (
+        "approval_refused",
+        said(
+            "监票人批准无效：账号或密码不正确，或该账号不是监票人的账号。",
+            "The scrutineer's approval is not valid: wrong account name or password, or not a scrutineer's account.",
+        ),
+    ),
+    (
+        "replace_reason",
+        said(
+            "换发须扫描交回的选票凭证，或由监票人批准补发遗失的凭证。",
+            "A replacement needs the credential handed back, scanned, or a scrutineer's approval for a lost one.",
         ),
     ),
     (

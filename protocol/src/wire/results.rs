@@ -56,6 +56,12 @@ pub struct ResultToSign {
     pub present: u32,
     /// Credentials issued.
     pub issued: u32,
+    /// Damaged credentials cancelled and replaced at the desk (spec §6.7).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub replaced: u32,
+    /// Lost credentials replaced with a scrutineer's approval, counted in `issued`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub replaced_lost: u32,
     /// Ballots cast.
     pub cast: u64,
     /// The totals, one per selection in ballot order.
@@ -64,6 +70,11 @@ pub struct ResultToSign {
     pub outcome: Blob,
     /// The result digest (spec §12.8).
     pub digest: Fixed<64>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// `POST /api/station/polls/{id}/signature` (officer station): a signature on the

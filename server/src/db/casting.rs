@@ -474,13 +474,17 @@ pub async fn was_issued(store: &Store, poll_id: i64, delegate_id: i64) -> Result
     Ok(row.is_some())
 }
 
-/// Cast or spoiled.
+/// What a board entry is (spec §12.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryKind {
     /// A cast ballot.
     Cast,
     /// A challenged ballot with its opening.
     Spoiled,
+    /// A credential handed back at the desk and cancelled (spec §6.7).
+    Cancelled,
+    /// A lost credential replaced with a scrutineer's approval (spec §6.7).
+    Replaced,
 }
 
 impl EntryKind {
@@ -488,7 +492,24 @@ impl EntryKind {
         match self {
             Self::Cast => "cast",
             Self::Spoiled => "spoiled",
+            Self::Cancelled => "cancelled",
+            Self::Replaced => "replaced",
         }
+    }
+
+    fn parse(text: &str) -> Result<Self, StoreError> {
+        Ok(match text {
+            "cast" => Self::Cast,
+            "spoiled" => Self::Spoiled,
+            "cancelled" => Self::Cancelled,
+            "replaced" => Self::Replaced,
+            other => return Err(StoreError::Corrupt(format!("board entry kind {other}"))),
+        })
+    }
+
+    /// Whether the entry holds a ballot (cast or spoiled).
+    pub fn is_ballot(self) -> bool {
+        matches!(self, Self::Cast | Self::Spoiled)
     }
 }
 
@@ -512,9 +533,11 @@ pub struct NewEntry {
 pub struct StoredEntry {
     /// 0-based position.
     pub position: u64,
-    /// Cast or spoiled.
+    /// Cast (else spoiled, cancelled or replaced: see `kind`).
     pub cast: bool,
-    /// The tracking code.
+    /// What the entry is.
+    pub kind: EntryKind,
+    /// The tracking code (zero for a cancellation or replacement, which has none).
     pub tracking: [u8; 10],
     /// The encoded entry.
     pub entry: Vec<u8>,
@@ -533,16 +556,20 @@ pub enum Appended {
     Again(StoredEntry),
     /// A different ballot was already cast under this credential.
     Spent,
+    /// The credential was cancelled at the desk (spec §6.7).
+    Cancelled,
     /// The poll is not open.
     NotOpen,
 }
 
 fn entry_from_row(row: &AnyRow) -> Result<StoredEntry, StoreError> {
     let tracking: Vec<u8> = row.try_get("tracking")?;
+    let kind = EntryKind::parse(&row.try_get::<String, _>("kind")?)?;
     Ok(StoredEntry {
         position: u64::try_from(row.try_get::<i64, _>("position")?)
             .map_err(|_| StoreError::Corrupt("negative position".into()))?,
-        cast: row.try_get::<String, _>("kind")? == "cast",
+        cast: kind == EntryKind::Cast,
+        kind,
         tracking: tracking.try_into().map_err(|_| StoreError::Corrupt("tracking code length".into()))?,
         entry: row.try_get("entry")?,
         head: row.try_get("head")?,
@@ -582,7 +609,8 @@ pub async fn append_batch(
     for chunk in batch.chunks(500) {
         let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
-            "SELECT serial, {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND kind = 'cast' AND serial IN ({})",
+            "SELECT serial, {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND kind IN ('cast', 'cancelled') \
+             AND serial IN ({})",
             marks.join(", ")
         );
         let mut q = sqlx::query(&sql).bind(poll_id);
@@ -611,11 +639,14 @@ pub async fn append_batch(
     let mut fresh: Vec<(&NewEntry, StoredEntry)> = Vec::new();
     let mut next = size;
     for e in batch {
-        if let Some(stored) = cast.get(&e.serial) {
-            answers.push(if e.kind == EntryKind::Cast && stored.entry == e.entry {
-                Appended::Again(stored.clone())
-            } else {
-                Appended::Spent
+        // A replacement entry has no credential, hence no serial.
+        if let Some(stored) = cast.get(&e.serial).filter(|_| e.kind != EntryKind::Replaced) {
+            answers.push(match (e.kind, stored.kind) {
+                (EntryKind::Cast | EntryKind::Cancelled, _) if stored.entry == e.entry => {
+                    Appended::Again(stored.clone())
+                }
+                (_, EntryKind::Cancelled) => Appended::Cancelled,
+                _ => Appended::Spent,
             });
             continue;
         }
@@ -623,12 +654,13 @@ pub async fn append_batch(
         let stored = StoredEntry {
             position: next,
             cast: e.kind == EntryKind::Cast,
+            kind: e.kind,
             tracking: e.tracking,
             entry: e.entry.clone(),
             head: head.to_vec(),
             signature: sign(&head).to_vec(),
         };
-        if e.kind == EntryKind::Cast {
+        if matches!(e.kind, EntryKind::Cast | EntryKind::Cancelled) {
             cast.insert(e.serial, stored.clone());
         }
         answers.push(Appended::New(stored.clone()));
@@ -707,8 +739,10 @@ pub async fn entries(store: &Store, poll_id: i64) -> Result<Vec<StoredEntry>, St
 pub struct ListedEntry {
     /// 0-based position.
     pub position: u64,
-    /// Cast or spoiled.
+    /// Cast (else spoiled, cancelled or replaced: see `kind`).
     pub cast: bool,
+    /// What the entry is.
+    pub kind: EntryKind,
     /// The tracking code.
     pub tracking: [u8; 10],
 }
@@ -741,10 +775,12 @@ pub async fn list_entries(
     rows.iter()
         .map(|row| {
             let tracking: Vec<u8> = row.try_get("tracking")?;
+            let kind = EntryKind::parse(&row.try_get::<String, _>("kind")?)?;
             Ok(ListedEntry {
                 position: u64::try_from(row.try_get::<i64, _>("position")?)
                     .map_err(|_| StoreError::Corrupt("negative position".into()))?,
-                cast: row.try_get::<String, _>("kind")? == "cast",
+                cast: kind == EntryKind::Cast,
+                kind,
                 tracking: tracking.try_into().map_err(|_| StoreError::Corrupt("tracking code length".into()))?,
             })
         })
@@ -781,7 +817,8 @@ pub async fn latest_head(store: &Store, poll_id: i64) -> Result<Option<(Vec<u8>,
 /// The entries with a tracking code (normally one; a challenged ballot re-sent is another).
 pub async fn by_tracking(store: &Store, poll_id: i64, tracking: &[u8; 10]) -> Result<Vec<StoredEntry>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND tracking = $2 ORDER BY position"
+        "SELECT {ENTRY_COLUMNS} FROM board_entries WHERE poll_id = $1 AND tracking = $2 \
+         AND kind IN ('cast', 'spoiled') ORDER BY position"
     ))
     .bind(poll_id)
     .bind(tracking.to_vec())
@@ -792,12 +829,142 @@ pub async fn by_tracking(store: &Store, poll_id: i64, tracking: &[u8; 10]) -> Re
 
 /// Whether a credential serial has been cast in the poll.
 pub async fn is_spent(store: &Store, poll_id: i64, serial: &[u8; 32]) -> Result<bool, StoreError> {
-    let row = sqlx::query("SELECT 1 AS x FROM board_entries WHERE poll_id = $1 AND serial = $2 AND kind = 'cast'")
+    Ok(standing(store, poll_id, serial).await? == Some(EntryKind::Cast))
+}
+
+/// Where a credential serial stands on the poll's board: cast, cancelled (spec
+/// §6.7), or neither (`None`).
+pub async fn standing(store: &Store, poll_id: i64, serial: &[u8; 32]) -> Result<Option<EntryKind>, StoreError> {
+    let row = sqlx::query(
+        "SELECT kind FROM board_entries WHERE poll_id = $1 AND serial = $2 AND kind IN ('cast', 'cancelled')",
+    )
+    .bind(poll_id)
+    .bind(serial.to_vec())
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| EntryKind::parse(&r.try_get::<String, _>("kind")?)).transpose()
+}
+
+/// Why a replacement credential was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplaceError<E> {
+    /// The delegate was never issued a credential for this poll: the desk issues one.
+    #[error("not issued")]
+    NotIssued,
+    /// A credential was already issued against this board entry.
+    #[error("already replaced")]
+    AlreadyReplaced,
+    /// The poll is not open.
+    #[error("poll not open")]
+    NotOpen,
+    /// Signing failed.
+    #[error("signing failed")]
+    Sign(E),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<E> From<sqlx::Error> for ReplaceError<E> {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// Why a credential is replaced (spec §6.7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Replacement {
+    /// The slip was handed back and its credential cancelled at board entry `position`.
+    Damaged,
+    /// The slip was lost; `approved_by` is the approving scrutineer's account.
+    Lost {
+        /// The account name.
+        approved_by: String,
+    },
+}
+
+/// Records a replacement credential for `delegate_id`, issued against the board
+/// entry at `position` (its cancellation or its replacement entry), and signs it
+/// (`sign`), in one transaction: one new credential per entry, only for a delegate
+/// already issued one, only while the poll is open. A lost slip's replacement counts
+/// one more credential issued; a damaged slip's does not (its cancellation took the
+/// old one out of the count).
+pub async fn replace<T, E>(
+    store: &Store,
+    poll_id: i64,
+    delegate_id: i64,
+    position: u64,
+    why: &Replacement,
+    now: i64,
+    sign: impl FnOnce() -> Result<T, E>,
+) -> Result<T, ReplaceError<E>> {
+    let (_turn, mut tx) = store.begin_write().await?;
+    let bump = i64::from(matches!(why, Replacement::Lost { .. }));
+    let counted = sqlx::query("UPDATE polls SET issued = issued + $1 WHERE id = $2 AND state = 'open'")
+        .bind(bump)
         .bind(poll_id)
-        .bind(serial.to_vec())
-        .fetch_optional(store.pool())
+        .execute(&mut *tx)
         .await?;
-    Ok(row.is_some())
+    if counted.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Err(ReplaceError::NotOpen);
+    }
+    let issued = sqlx::query("SELECT 1 AS x FROM issuances WHERE poll_id = $1 AND delegate_id = $2")
+        .bind(poll_id)
+        .bind(delegate_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if issued.is_none() {
+        tx.rollback().await?;
+        return Err(ReplaceError::NotIssued);
+    }
+    let (reason, approved_by) = match why {
+        Replacement::Damaged => ("damaged", None),
+        Replacement::Lost { approved_by } => ("lost", Some(approved_by.clone())),
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO replacements (poll_id, position, delegate_id, reason, approved_by, at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(poll_id)
+    .bind(i64::try_from(position).unwrap_or(i64::MAX))
+    .bind(delegate_id)
+    .bind(reason)
+    .bind(approved_by)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    if let Err(e) = inserted {
+        tx.rollback().await?;
+        return match StoreError::conflict_on_unique(e, "replacement") {
+            StoreError::Conflict(_) => Err(ReplaceError::AlreadyReplaced),
+            other => Err(other.into()),
+        };
+    }
+    let signed = sign().map_err(ReplaceError::Sign)?;
+    tx.commit().await?;
+    Ok(signed)
+}
+
+/// The credentials replaced in a poll: `(damaged, lost)`, the cancellation and
+/// replacement entries of its board (spec §6.7).
+pub async fn replacement_counts(store: &Store, poll_id: i64) -> Result<(u32, u32), StoreError> {
+    let rows = sqlx::query(
+        "SELECT kind, COUNT(*) AS n FROM board_entries WHERE poll_id = $1 AND kind IN ('cancelled', 'replaced') \
+         GROUP BY kind",
+    )
+    .bind(poll_id)
+    .fetch_all(store.pool())
+    .await?;
+    let (mut damaged, mut lost) = (0, 0);
+    for r in rows {
+        let n = u32::try_from(r.try_get::<i64, _>("n")?).map_err(|_| StoreError::Corrupt("count".into()))?;
+        match EntryKind::parse(&r.try_get::<String, _>("kind")?)? {
+            EntryKind::Cancelled => damaged = n,
+            _ => lost = n,
+        }
+    }
+    Ok((damaged, lost))
 }
 
 /// Closes an open poll and seals its board with `final_head` (head ‖ signature),

@@ -105,6 +105,49 @@ fn session_info(a: &Account, csrf: Option<String>) -> SessionInfo {
     }
 }
 
+/// A scrutineer's approval typed at a desk station (spec §6.7): the account exists, is
+/// a scrutineer's and enabled, and the password is right. Throttled as a login from
+/// the station (`address`), and as costly for an unknown name as for a wrong password.
+pub(crate) async fn scrutineer_approval(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<Account, ApiError> {
+    let refused = || {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "approval_refused",
+            "监票人批准无效：账号或密码不正确，或该账号不是监票人的账号。",
+            "The scrutineer's approval is not valid: wrong account name or password, or not a scrutineer's account.",
+        )
+    };
+    if username.len() > 64 || password.len() > 256 {
+        return Err(refused());
+    }
+    let t = state.clock.now();
+    let (attempt, counts) = state.logins.begin(username, address, t);
+    if counts.from_address > MAX_FAILURES_PER_MINUTE {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "在这台设备上监票人批准失败次数过多，请一分钟后再试。",
+            "Too many failed approvals from this station; please wait a minute and try again.",
+        ));
+    }
+    let found = accounts::by_username(&state.store, username).await?;
+    let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let typed = password.to_owned();
+    let ok = argon2(move || verify_password(&typed, &hash)).await?;
+    match found {
+        Some((account, _)) if ok && !account.disabled && account.role == Role::Scrutineer => {
+            state.logins.forget(username, attempt);
+            Ok(account)
+        }
+        _ => Err(refused()),
+    }
+}
+
 fn bad_credentials() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码不正确。", "Wrong username or password.")
 }

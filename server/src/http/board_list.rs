@@ -179,12 +179,26 @@ fn shown(text: &str) -> String {
     s
 }
 
-fn kind_word(cast: bool, lang: Lang) -> &'static str {
-    match (cast, lang) {
-        (true, Lang::ZhCn) => "投出",
-        (true, Lang::En) => "cast",
-        (false, Lang::ZhCn) => "核验作废",
-        (false, Lang::En) => "spoiled (challenged)",
+fn kind_word(kind: casting::EntryKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (casting::EntryKind::Cast, Lang::ZhCn) => "投出",
+        (casting::EntryKind::Cast, Lang::En) => "cast",
+        (casting::EntryKind::Spoiled, Lang::ZhCn) => "核验作废",
+        (casting::EntryKind::Spoiled, Lang::En) => "spoiled (challenged)",
+        (casting::EntryKind::Cancelled, Lang::ZhCn) => "凭证交回作废（换发）",
+        (casting::EntryKind::Cancelled, Lang::En) => "credential cancelled (replaced)",
+        (casting::EntryKind::Replaced, Lang::ZhCn) => "遗失凭证补发",
+        (casting::EntryKind::Replaced, Lang::En) => "lost credential replaced",
+    }
+}
+
+/// The wire's word for an entry's kind.
+pub(crate) fn wire_kind(kind: casting::EntryKind) -> EntryKind {
+    match kind {
+        casting::EntryKind::Cast => EntryKind::Cast,
+        casting::EntryKind::Spoiled => EntryKind::Spoiled,
+        casting::EntryKind::Cancelled => EntryKind::Cancelled,
+        casting::EntryKind::Replaced => EntryKind::Replaced,
     }
 }
 
@@ -202,7 +216,7 @@ async fn list_json(
         .map(|e| BoardListEntry {
             position: e.position,
             tracking: TrackingCode::from_bytes(e.tracking).to_string(),
-            kind: if e.cast { EntryKind::Cast } else { EntryKind::Spoiled },
+            kind: wire_kind(e.kind),
         })
         .collect();
     Ok(Json(BoardList {
@@ -331,15 +345,22 @@ impl ListView<'_> {
         let rows = entries
             .iter()
             .map(|e| {
-                let code = TrackingCode::from_bytes(e.tracking).to_string();
+                let ballot = e.kind.is_ballot();
+                // A cancellation or replacement has no tracking code (spec §6.7).
+                let code = if ballot { TrackingCode::from_bytes(e.tracking).to_string() } else { "—".to_owned() };
                 EntryRow {
-                    class: if e.cast { "cast" } else { "spoiled" },
+                    class: match e.kind {
+                        casting::EntryKind::Cast => "cast",
+                        casting::EntryKind::Spoiled => "spoiled",
+                        casting::EntryKind::Cancelled | casting::EntryKind::Replaced => "replacement",
+                    },
                     n: e.position + 1,
                     position: e.position,
                     href: format!("/polls/{}/board?lang={}&code={}", self.poll, lang_tag(self.lang), url_encode(&code)),
                     code,
-                    kind: kind_word(e.cast, self.lang),
-                    open: (!e.cast).then(|| self.t("查看所加密的内容", "See what it held")),
+                    kind: kind_word(e.kind, self.lang),
+                    open: (e.kind == casting::EntryKind::Spoiled)
+                        .then(|| self.t("查看所加密的内容", "See what it held")),
                 }
             })
             .collect();

@@ -394,6 +394,7 @@ async fn tally(
         &casting::confirmations(&state.store, id).await?,
     )?;
     let cast = casting::cast_count(&state.store, id).await?;
+    let replaced = casting::replacement_counts(&state.store, id).await?;
     let attendance = attendance_of(&run);
     let ctx2 = Arc::clone(&ctx);
     let (totals, outcome_bytes, digest) = tokio::task::spawn_blocking(move || {
@@ -407,9 +408,10 @@ async fn tally(
             cast,
         )
         .map_err(|e| e.to_string())?;
-        let counts =
+        let mut counts =
             poll_counts(&ctx2.manifest.poll, &ctx2.shape, attendance, u32::try_from(cast).unwrap_or(u32::MAX), &totals)
                 .map_err(|e| e.to_string())?;
+        (counts.replaced, counts.replaced_lost) = replaced;
         let (_, bytes) = outcome(&ctx2.manifest.poll, &ctx2.manifest.ruleset, &counts).map_err(|e| format!("{e:?}"))?;
         let digest = result_digest(&ctx2.election, attendance, cast, &totals, &bytes);
         Ok::<_, String>((totals, bytes, digest))
@@ -463,6 +465,7 @@ async fn result_view(
     };
     let ctx = context(&state, &run)?;
     let a = attendance_of(&run);
+    let (replaced, replaced_lost) = casting::replacement_counts(&state.store, id).await?;
     Ok(Json(ResultToSign {
         state: run.state,
         manifest: ctx.manifest_bytes.clone().into(),
@@ -471,6 +474,8 @@ async fn result_view(
         expected: a.expected,
         present: a.present,
         issued: a.issued,
+        replaced,
+        replaced_lost,
         cast: casting::cast_count(&state.store, id).await?,
         totals: totals.clone(),
         outcome: outcome.clone().into(),

@@ -22,14 +22,16 @@ use super::support::load::{load_run, load_session};
 use super::support::poll::{context, ensure_log};
 use crate::ApiError;
 use crate::casting::{BallotJob, BallotRefusal};
-use crate::db::casting::{self, Appended, NewEntry, PollRun, StoredEntry};
+use crate::db::casting::{self, Appended, NewEntry, PollRun, Replacement, StoredEntry};
 use crate::lifecycle::PollState;
 use crate::poll::issuance::{self, not_open};
 use crate::stations_protocol::StationKind;
+use hallvote_crypto::credential::Credential;
 use hallvote_protocol::wire::{
     BallotDefinition, Blob, BoardSummary, CredentialState, EntryKind, EntryRequest, Fixed, IssueRequest, Issued,
-    Lookup, LookupEntry, Receipt,
+    Lookup, LookupEntry, Receipt, ReplaceRequest, Replaced,
 };
+use hallvote_tally::record::BoardEntry;
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -61,6 +63,52 @@ pub fn router() -> Api {
                 ROUTE
             },
             issue,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(
+                    Post,
+                    "/api/station/polls/{id}/replace",
+                    "voting",
+                    Access::Station(&[StationKind::Desk]),
+                )
+                .says(
+                    "Replace a ballot credential",
+                    "换发选票凭证：交回损坏的凭证在公告板上作废后重发，或经监票人批准补发遗失的凭证（规范 §6.7）。",
+                )
+                .more(
+                    "For a delegate already issued the poll's credential. With `cancelled` (the credential \
+                             of the slip handed back) the server appends a cancellation entry to the board, so the \
+                             old credential can never be cast, and signs the new one; with `approval` (a \
+                             scrutineer's account and password typed at the desk) it appends a replacement entry, \
+                             counts one more credential issued and writes the approval to the audit log.",
+                )
+                .takes::<ReplaceRequest>()
+                .answers_type::<Replaced>(201)
+                .refuses(&[
+                    (409, "poll_not_open"),
+                    (409, "poll_not_ready"),
+                    (400, "card_qr_unreadable"),
+                    (400, "card_qr_forged"),
+                    (404, "not_a_delegate"),
+                    (409, "attendee_no_ballot"),
+                    (409, "delegate_status_lost"),
+                    (409, "delegate_suspended"),
+                    (409, "not_present"),
+                    (409, "arrived_after_opening"),
+                    (409, "not_issued"),
+                    (422, "replace_reason"),
+                    (400, "credential_malformed"),
+                    (403, "credential_invalid"),
+                    (403, "approval_refused"),
+                    (429, "too_many_attempts"),
+                    (400, "blinded_malformed"),
+                    (409, "credential_already_spent"),
+                    (409, "already_replaced"),
+                ]);
+                ROUTE
+            },
+            replace,
         )
         .mount(
             {
@@ -117,6 +165,7 @@ pub fn router() -> Api {
                             (422, "ballot_proof_invalid"),
                             (422, "opening_unexpected"),
                             (409, "credential_already_spent"),
+                            (409, "credential_cancelled"),
                         ]);
                 ROUTE
             },
@@ -143,6 +192,7 @@ pub fn router() -> Api {
                             (422, "opening_missing"),
                             (422, "opening_invalid"),
                             (409, "credential_already_spent"),
+                            (409, "credential_cancelled"),
                         ]);
                 ROUTE
             },
@@ -189,6 +239,124 @@ async fn issue(
     ))
 }
 
+async fn replace(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<(StatusCode, Json<Replaced>), ApiError> {
+    let body: ReplaceRequest = req.json()?;
+    let (poll, run) = load_run(&state, id).await?;
+    if run.state != PollState::Open {
+        return Err(not_open(&run));
+    }
+    let ctx = context(&state, &run)?;
+    let session = load_session(&state, poll.session_id).await?;
+    let card = scanned_card(&state, session.congress_id, CardScan { qr: body.qr, card: body.card })?;
+    let station = format!("station:{}", req.station.name);
+    let (why, entry, serial) = match (body.cancelled, body.approval) {
+        (Some(old), None) => {
+            let cred = Credential::from_bytes(&old.0).map_err(|_| refusal(BallotRefusal::CredentialMalformed))?;
+            cred.verify(&ctx.manifest.credential_key, &ctx.poll_id)
+                .map_err(|_| refusal(BallotRefusal::CredentialInvalid))?;
+            (Replacement::Damaged, BoardEntry::Cancelled { credential: old.0 }, cred.serial())
+        }
+        (None, Some(a)) => {
+            let account = super::auth::scrutineer_approval(&state, &a.username, &a.password, &station).await?;
+            (Replacement::Lost { approved_by: account.username }, BoardEntry::Replaced, [0u8; 32])
+        }
+        _ => {
+            return Err(invalid(
+                "replace_reason",
+                "换发须扫描交回的选票凭证，或由监票人批准补发遗失的凭证（二者取一）。",
+                "A replacement needs either the credential handed back, scanned, or a scrutineer's approval \
+                 for a lost one (one of the two).",
+            ));
+        }
+    };
+    let replacing =
+        issuance::prepare_replacement(&state.store, &state.server_key, &ctx, &run, &session, &card, &body.blinded.0)
+            .await?;
+    let kind =
+        if matches!(why, Replacement::Damaged) { casting::EntryKind::Cancelled } else { casting::EntryKind::Replaced };
+    let new = NewEntry {
+        kind,
+        serial,
+        tracking: [0; 10],
+        leaf_hash: hallvote_crypto::merkle::leaf_hash(&entry.leaf()),
+        entry: entry.to_bytes(),
+    };
+    let position = match append(&state, id, ctx.election, new).await? {
+        Appended::New(e) => e.position,
+        // The same slip handed back again (a retry): its cancellation is on the board,
+        // and the replacement record refuses a second credential against it.
+        Appended::Again(e) => {
+            ensure_log(&state, id, e.position + 1).await?;
+            e.position
+        }
+        Appended::Spent => {
+            return Err(conflict(
+                "credential_already_spent",
+                "这张选票凭证已投出过选票，不能作废换发。",
+                "This credential has already been used to cast a ballot: it cannot be cancelled and replaced.",
+            ));
+        }
+        Appended::Cancelled => {
+            return Err(conflict(
+                "already_replaced",
+                "这张选票凭证已作废并换发过新凭证，不能再次换发。",
+                "This credential was already cancelled and replaced; it cannot be replaced again.",
+            ));
+        }
+        Appended::NotOpen => return Err(not_open(&load_run(&state, id).await?.1)),
+    };
+    let now = state.clock.now();
+    let issued = issuance::record_replacement(&state.store, &run, replacing, position, &why, now).await?;
+    let (actor, action, detail) = match &why {
+        Replacement::Damaged => (
+            station.clone(),
+            "credential.replace_damaged",
+            format!(
+                "poll {id}: {card} handed back a damaged credential, cancelled at board entry {}; re-issued",
+                position + 1
+            ),
+        ),
+        Replacement::Lost { approved_by } => (
+            approved_by.clone(),
+            "credential.replace_lost",
+            format!("poll {id}: {card} lost a credential; a new one issued at {station}, board entry {}", position + 1),
+        ),
+    };
+    crate::db::audit::append(&state.store, now, &actor, action, &detail).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Replaced { name: issued.name, blind_signature: issued.blind_signature.as_bytes().into(), position }),
+    ))
+}
+
+/// Appends one entry to the poll's board through its group-commit queue.
+async fn append(state: &AppState, id: i64, election: [u8; 64], entry: NewEntry) -> Result<Appended, ApiError> {
+    let (store, board, key) = (state.store.clone(), Arc::clone(&state.board), Arc::clone(&state.server_key));
+    state
+        .casts
+        .of(id)
+        .submit(entry, move || {
+            move |batch: Vec<NewEntry>| {
+                let (store, board, key) = (store.clone(), Arc::clone(&board), Arc::clone(&key));
+                async move {
+                    let sign_head =
+                        |head: &[u8; 40]| sign(&key, tags::SIG_TREE_HEAD, &head_message(head, &election)).to_bytes();
+                    match casting::append_batch(&store, &board, id, &batch, sign_head).await {
+                        Ok(answers) => answers.into_iter().map(Ok).collect(),
+                        Err(e) => batch.iter().map(|_| Err(e.to_string())).collect(),
+                    }
+                }
+            }
+        })
+        .await
+        .ok_or_else(|| ApiError::internal("board writer stopped"))?
+        .map_err(ApiError::internal)
+}
+
 async fn ballot_definition(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -224,8 +392,12 @@ async fn credential_state(
         )
     })?;
     let (_, run) = load_run(&state, id).await?;
-    let spent = casting::is_spent(&state.store, id, &serial).await?;
-    Ok(Json(CredentialState { state: run.state, spent }))
+    let standing = casting::standing(&state.store, id, &serial).await?;
+    Ok(Json(CredentialState {
+        state: run.state,
+        spent: standing == Some(casting::EntryKind::Cast),
+        cancelled: standing == Some(casting::EntryKind::Cancelled),
+    }))
 }
 
 /// A credential serial as 64 lowercase hex digits.
@@ -354,27 +526,7 @@ async fn post_ballot(
     let job = BallotJob { ctx: Arc::clone(&ctx), credential, ballot, opening };
     let checked =
         state.checks.check(job).await.ok_or_else(|| ApiError::internal("ballot verifier stopped"))?.map_err(refusal)?;
-    let (store, board, key, election) =
-        (state.store.clone(), Arc::clone(&state.board), Arc::clone(&state.server_key), ctx.election);
-    let appended = state
-        .casts
-        .of(id)
-        .submit(checked, move || {
-            move |batch: Vec<NewEntry>| {
-                let (store, board, key) = (store.clone(), Arc::clone(&board), Arc::clone(&key));
-                async move {
-                    let sign_head =
-                        |head: &[u8; 40]| sign(&key, tags::SIG_TREE_HEAD, &head_message(head, &election)).to_bytes();
-                    match casting::append_batch(&store, &board, id, &batch, sign_head).await {
-                        Ok(answers) => answers.into_iter().map(Ok).collect(),
-                        Err(e) => batch.iter().map(|_| Err(e.to_string())).collect(),
-                    }
-                }
-            }
-        })
-        .await
-        .ok_or_else(|| ApiError::internal("board writer stopped"))?
-        .map_err(ApiError::internal)?;
+    let appended = append(&state, id, ctx.election, checked).await?;
     match appended {
         Appended::New(e) => Ok(Json(receipt(&state, id, &e)?)),
         Appended::Again(e) => {
@@ -386,8 +538,19 @@ async fn post_ballot(
             "该选票凭证已投出过另一张选票，不能再次使用。",
             "This credential has already been used to cast a different ballot.",
         )),
+        Appended::Cancelled => Err(credential_cancelled()),
         Appended::NotOpen => Err(not_open(&load_run(&state, id).await?.1)),
     }
+}
+
+/// 409 `credential_cancelled`: the credential was handed back at the desk (spec §6.7).
+fn credential_cancelled() -> ApiError {
+    conflict(
+        "credential_cancelled",
+        "该选票凭证已在报到处交回作废（已换发新凭证），不能用于投票。请使用换发的新凭证。",
+        "This credential was handed back at the desk and cancelled (a new one was issued in its place); it cannot \
+         be used to vote. Please use the new credential.",
+    )
 }
 
 /// The latest signed head: the final head once sealed, else the last receipt's.

@@ -8,7 +8,7 @@ use hallvote_crypto::sign::SigningKey;
 
 use crate::ApiError;
 use crate::casting::{PollContext, open_credential_key};
-use crate::db::casting::{self, IssueError, PollRun};
+use crate::db::casting::{self, IssueError, PollRun, ReplaceError, Replacement};
 use crate::db::congress::Session;
 use crate::db::{Store, attendance, attendees, roster};
 use crate::i18n::Lang;
@@ -47,6 +47,54 @@ pub async fn issue(
     blinded: &[u8],
 ) -> Result<Issued, ApiError> {
     let id = run.id;
+    let delegate = admitted(store, run, session, card).await?;
+    let request = blind_request(blinded)?;
+    let sealed = run.credential_secret.clone().ok_or_else(|| ApiError::internal("credential key missing"))?;
+    let sk = open_credential_key(server_key, id, &ctx.manifest.credential_key, &sealed)?;
+    let result = casting::issue(store, id, delegate.id, || sign_blinded(&sk, &request, &mut rand::rng())).await;
+    match result {
+        Ok(blind_signature) => Ok(Issued { name: delegate.name, blind_signature }),
+        Err(IssueError::AlreadyIssued) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_issued",
+            &format!("{} 已领取过本次投票的选票，不能再次领取。", delegate.name),
+            &format!("{} has already been issued a ballot for this poll.", delegate.name),
+        )),
+        Err(IssueError::NotOpen) => Err(not_open(run)),
+        Err(IssueError::Sign(_)) => Err(blind_request_unfit()),
+        Err(IssueError::Store(e)) => Err(e.into()),
+    }
+}
+
+fn blind_request(blinded: &[u8]) -> Result<BlindRequest, ApiError> {
+    BlindRequest::from_bytes(blinded).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "blinded_malformed",
+            "盲化请求格式不正确。",
+            "The blinded request is malformed.",
+        )
+    })
+}
+
+fn blind_request_unfit() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "blinded_malformed",
+        "盲化请求与本次投票的密钥不符。",
+        "The blinded request does not fit this poll's key.",
+    )
+}
+
+/// The delegate with this card of the session's congress, if they may hold the open
+/// poll's credential: on the roll, in standing, present now and since the poll
+/// opened; else the refusal that says why.
+async fn admitted(
+    store: &Store,
+    run: &PollRun,
+    session: &Session,
+    card: &str,
+) -> Result<roster::DelegateRecord, ApiError> {
     let Some(delegate) = roster::by_card(store, session.congress_id, card).await? else {
         // A 列席 or 旁听 pass typed or scanned by mistake: say why there is no ballot.
         if let [one] = attendees::find(store, session.id, card).await?.as_slice() {
@@ -91,32 +139,78 @@ pub async fn issue(
             ),
         ));
     }
-    let request = BlindRequest::from_bytes(blinded).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "blinded_malformed",
-            "盲化请求格式不正确。",
-            "The blinded request is malformed.",
-        )
-    })?;
+    Ok(delegate)
+}
+
+/// A replacement credential (spec §6.7): the delegate, and the blind signature,
+/// checked and made before anything is written, so that a refused request leaves
+/// nothing on the board.
+#[derive(Debug)]
+pub struct Replacing {
+    /// The delegate.
+    pub delegate: roster::DelegateRecord,
+    /// The blind signature of the new credential, handed out once recorded.
+    pub blind_signature: BlindSignature,
+}
+
+/// Checks that the delegate with this card may hold the open poll's credential
+/// (as [`issue`]) and blind-signs the new one; [`record_replacement`] then records
+/// it against its board entry and hands the signature out.
+pub async fn prepare_replacement(
+    store: &Store,
+    server_key: &SigningKey,
+    ctx: &PollContext,
+    run: &PollRun,
+    session: &Session,
+    card: &str,
+    blinded: &[u8],
+) -> Result<Replacing, ApiError> {
+    let delegate = admitted(store, run, session, card).await?;
+    if !casting::was_issued(store, run.id, delegate.id).await? {
+        return Err(not_issued(&delegate.name));
+    }
+    let request = blind_request(blinded)?;
     let sealed = run.credential_secret.clone().ok_or_else(|| ApiError::internal("credential key missing"))?;
-    let sk = open_credential_key(server_key, id, &ctx.manifest.credential_key, &sealed)?;
-    let result = casting::issue(store, id, delegate.id, || sign_blinded(&sk, &request, &mut rand::rng())).await;
+    let sk = open_credential_key(server_key, run.id, &ctx.manifest.credential_key, &sealed)?;
+    let blind_signature = sign_blinded(&sk, &request, &mut rand::rng()).map_err(|_| blind_request_unfit())?;
+    Ok(Replacing { delegate, blind_signature })
+}
+
+fn not_issued(name: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "not_issued",
+        &format!("{name} 尚未领取本次投票的选票，无需换发：请直接发放。"),
+        &format!("{name} has not been issued this poll's ballot, so there is nothing to replace: issue it instead."),
+    )
+}
+
+/// Records the replacement against the board entry at `position` and returns the
+/// blind signature: refused if a credential was already issued against that entry.
+pub async fn record_replacement(
+    store: &Store,
+    run: &PollRun,
+    replacing: Replacing,
+    position: u64,
+    why: &Replacement,
+    now: i64,
+) -> Result<Issued, ApiError> {
+    let Replacing { delegate, blind_signature } = replacing;
+    let result = casting::replace(store, run.id, delegate.id, position, why, now, || {
+        Ok::<_, std::convert::Infallible>(blind_signature)
+    })
+    .await;
     match result {
         Ok(blind_signature) => Ok(Issued { name: delegate.name, blind_signature }),
-        Err(IssueError::AlreadyIssued) => Err(ApiError::new(
+        Err(ReplaceError::AlreadyReplaced) => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "already_issued",
-            &format!("{} 已领取过本次投票的选票，不能再次领取。", delegate.name),
-            &format!("{} has already been issued a ballot for this poll.", delegate.name),
+            "already_replaced",
+            "这张选票凭证已作废并换发过新凭证，不能再次换发。",
+            "This credential was already cancelled and replaced; it cannot be replaced again.",
         )),
-        Err(IssueError::NotOpen) => Err(not_open(run)),
-        Err(IssueError::Sign(_)) => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "blinded_malformed",
-            "盲化请求与本次投票的密钥不符。",
-            "The blinded request does not fit this poll's key.",
-        )),
-        Err(IssueError::Store(e)) => Err(e.into()),
+        Err(ReplaceError::NotIssued) => Err(not_issued(&delegate.name)),
+        Err(ReplaceError::NotOpen) => Err(not_open(run)),
+        Err(ReplaceError::Sign(never)) => match never {},
+        Err(ReplaceError::Store(e)) => Err(e.into()),
     }
 }

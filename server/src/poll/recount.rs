@@ -22,8 +22,9 @@ pub async fn recount(store: &Store, run: &PollRun) -> Result<(Manifest, PollResu
     let attendance =
         Attendance { expected: run.expected.unwrap_or(0), present: run.present.unwrap_or(0), issued: run.issued };
     let cast = u32::try_from(cast).map_err(ApiError::internal)?;
-    let counts = poll_counts(&manifest.poll, &shape, attendance, cast, totals)
+    let mut counts = poll_counts(&manifest.poll, &shape, attendance, cast, totals)
         .map_err(|e| ApiError::internal(format!("counts: {e}")))?;
+    (counts.replaced, counts.replaced_lost) = casting::replacement_counts(store, run.id).await?;
     let (result, bytes) =
         outcome(&manifest.poll, &manifest.ruleset, &counts).map_err(|e| ApiError::internal(format!("count: {e:?}")))?;
     if run.outcome.as_deref() != Some(bytes.as_slice()) {

@@ -349,6 +349,17 @@ pub(crate) fn build(result: &PollResult, heading: &SheetHeading, signers: &Signe
             .collect(),
         )],
     }));
+    if result.replaced > 0 || result.replaced_lost > 0 {
+        let (d, l) = (result.replaced, result.replaced_lost);
+        let words = Text::new(
+            format!("换发选票：损坏交回 {d} 张，已在公告板上作废并重发；遗失 {l} 张，经监票人批准补发，计入发出选票"),
+            format!(
+                "Replaced: {d} damaged handed back, cancelled on the board and re-issued; {l} lost, replaced with a \
+                 scrutineer's approval and counted as issued"
+            ),
+        );
+        b.push(para(words.get(lang).to_owned(), false));
+    }
     b.push(para(format!("{}{}", t("法定人数：", "Quorum: "), result.quorum_reason.get(lang)), false));
     b.push(para(format!("{}{}", t("选票核对：", "Reconciliation: "), result.reconciliation_reason.get(lang)), false));
     if let Some(reason) = &result.void_reason {

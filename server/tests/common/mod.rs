@@ -237,9 +237,21 @@ pub async fn enrol(app: &Router, token: &str, key: &hallvote_crypto::sign::Signi
 
 /// A request signed by a station (spec §15.5), with a raw body; the answer as JSON.
 pub async fn station_raw(app: &Router, st: &Station, method: Method, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    station_raw_in(app, st, method, path, body, "en").await
+}
+
+/// [`station_raw`] asking for the answer in `lang`.
+pub async fn station_raw_in(
+    app: &Router,
+    st: &Station,
+    method: Method,
+    path: &str,
+    body: Vec<u8>,
+    lang: &str,
+) -> (StatusCode, Value) {
     let nonce: [u8; 16] = rand::rng().random();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let mut req = Request::builder().method(method.clone()).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+    let mut req = Request::builder().method(method.clone()).uri(path).header(header::ACCEPT_LANGUAGE, lang);
     for (name, value) in
         hallvote_server::stations_protocol::sign_request(&st.key, st.id, &method, path, now, &nonce, &body)
     {
