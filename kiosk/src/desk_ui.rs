@@ -20,8 +20,8 @@ use hallvote_tally::Lang;
 use tokio::sync::Mutex;
 
 use crate::booth::BoothError;
-use crate::credential_text::grouped;
-use crate::desk::{CardScan, Delegate, Desk, DeskSession};
+use crate::credential_text::{CredentialText, grouped};
+use crate::desk::{CardScan, Delegate, Desk, DeskSession, Replace};
 use crate::templates;
 use crate::ui::{Frame, assets, qr_svg, refuse_cross_site, secure};
 use crate::words::desk::Desk as Words;
@@ -52,8 +52,19 @@ struct DeskScreen {
     lang: Lang,
     session: Option<i64>,
     delegate: Option<Delegate>,
+    /// What a replacement did (spec §6.7), shown above its new credential.
+    replaced: Option<String>,
     issued: Vec<Issued>,
     last: Instant,
+}
+
+impl DeskScreen {
+    /// Forgets the delegate in front of the desk and their credentials.
+    fn clear(&mut self) {
+        self.delegate = None;
+        self.replaced = None;
+        self.issued.clear();
+    }
 }
 
 impl DeskApp {
@@ -66,6 +77,7 @@ impl DeskApp {
                 lang: Lang::ZhCn,
                 session: None,
                 delegate: None,
+                replaced: None,
                 issued: Vec::new(),
                 last: Instant::now(),
             }),
@@ -80,6 +92,7 @@ impl DeskApp {
             .route("/scan", post(scan))
             .route("/depart", post(depart))
             .route("/attendee", post(attendee))
+            .route("/replace", post(replace))
             .route("/print/{n}/{size}", get(print))
             .route("/credential/{n}", get(credential_png))
             .route("/done", post(done))
@@ -91,9 +104,8 @@ impl DeskApp {
 
     async fn screen(&self) -> tokio::sync::MutexGuard<'_, DeskScreen> {
         let mut s = self.screen.lock().await;
-        if s.delegate.is_some() && s.last.elapsed() > DESK_IDLE {
-            s.delegate = None;
-            s.issued.clear();
+        if (s.delegate.is_some() || s.replaced.is_some()) && s.last.elapsed() > DESK_IDLE {
+            s.clear();
         }
         s.last = Instant::now();
         s
@@ -159,19 +171,30 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
         group: &d.group,
         card: &d.card,
         status: w.status(d.status),
-        printable: s.issued.iter().filter(|i| i.outcome.is_ok()).count(),
-        issued: s
-            .issued
-            .iter()
-            .enumerate()
-            .map(|(n, i)| IssuedView {
-                n,
-                poll: &i.poll,
-                outcome: i.outcome.as_ref().map(|text| qr_svg(text, w.credential_qr)).map_err(String::as_str),
-            })
-            .collect(),
     });
-    let idle = s.delegate.as_ref().map(|_| DESK_IDLE.as_secs());
+    let issued = s
+        .issued
+        .iter()
+        .enumerate()
+        .map(|(n, i)| IssuedView {
+            n,
+            poll: &i.poll,
+            outcome: i.outcome.as_ref().map(|text| qr_svg(text, w.credential_qr)).map_err(String::as_str),
+        })
+        .collect();
+    let open_polls = sessions
+        .iter()
+        .find(|x| Some(x.id) == current)
+        .map(|cur| {
+            cur.polls
+                .iter()
+                .filter(|p| p.state == PollState::Open)
+                .map(|p| OpenPoll { id: p.id, name: &p.name })
+                .collect()
+        })
+        .unwrap_or_default();
+    let showing = s.delegate.is_some() || s.replaced.is_some();
+    let idle = showing.then_some(DESK_IDLE.as_secs());
     templates::render(&HomePage {
         frame: Frame::new(lang, &app.name, w.title, idle),
         w,
@@ -180,6 +203,11 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
         session,
         sessions: choices,
         delegate,
+        replaced: s.replaced.as_deref(),
+        showing,
+        printable: s.issued.iter().filter(|i| i.outcome.is_ok()).count(),
+        issued,
+        open_polls,
     })
 }
 
@@ -194,8 +222,7 @@ async fn choose_session(State(app): App, headers: HeaderMap, Form(f): Form<HashM
     }
     let mut s = app.screen().await;
     s.session = f.get("session").and_then(|v| v.parse().ok());
-    s.delegate = None;
-    s.issued.clear();
+    s.clear();
     Redirect::to("/").into_response()
 }
 
@@ -234,8 +261,7 @@ async fn begin_scan<'a>(
         return Err(r);
     }
     let mut s = app.screen().await;
-    s.delegate = None;
-    s.issued.clear();
+    s.clear();
     let lang = s.lang;
     let sessions = match app.desk.sessions().await {
         Ok(v) => v,
@@ -276,6 +302,48 @@ async fn attendee(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Str
     let query = f.get("attendee").map(String::as_str).unwrap_or_default();
     match app.desk.attendee_check_in(session.id, query).await {
         Ok(answer) => render_with(&app, &s, None, Some(&answer.message)).await,
+        Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
+    }
+}
+
+/// Replaces a delegate's credential (换发, spec §6.7). `reason` is `damaged`: the slip
+/// handed back is scanned (`slip`), its poll is the slip's, and the server cancels it
+/// on the board; or `lost`: the poll is chosen (`poll`) and a scrutineer types their
+/// account and password (`approver`, `approver_password`). The new credential is shown
+/// and printed like an issued one.
+async fn replace(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    let (mut s, session) = match begin_scan(&app, &headers).await {
+        Ok(x) => x,
+        Err(page) => return page,
+    };
+    let lang = s.lang;
+    let w = Words::of(lang);
+    let field = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
+    let card = CardScan::from_input(field("replace_card"));
+    let open = |id: i64| session.polls.iter().find(|p| p.id == id && p.state == PollState::Open);
+    let (poll, why) = if field("reason") == "lost" {
+        let Some(poll) = field("poll").parse().ok().and_then(open) else {
+            return render(&app, &s, Some(w.replace_no_poll)).await;
+        };
+        let why =
+            Replace::Lost { username: field("approver").to_owned(), password: field("approver_password").to_owned() };
+        (poll, why)
+    } else {
+        let Ok(slip) = CredentialText::decode(field("slip")) else {
+            return render(&app, &s, Some(w.replace_slip_unreadable)).await;
+        };
+        let Some(poll) = open(slip.poll) else {
+            return render(&app, &s, Some(w.replace_no_poll)).await;
+        };
+        (poll, Replace::Damaged(slip.credential))
+    };
+    let lost = matches!(why, Replace::Lost { .. });
+    match app.desk.replace(poll.id, &card, why).await {
+        Ok((name, text)) => {
+            s.replaced = Some(w.replaced(&name, &poll.name, lost));
+            s.issued.push(Issued { poll: poll.name.clone(), outcome: Ok(text) });
+            render(&app, &s, None).await
+        }
         Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
     }
 }
@@ -333,8 +401,7 @@ async fn done(State(app): App, headers: HeaderMap) -> Response {
 
 async fn done_get(State(app): App) -> Redirect {
     let mut s = app.screen.lock().await;
-    s.delegate = None;
-    s.issued.clear();
+    s.clear();
     Redirect::to("/")
 }
 
@@ -358,6 +425,20 @@ struct HomePage<'a> {
     /// The sessions to switch between, if there is more than one.
     sessions: Vec<SessionChoice<'a>>,
     delegate: Option<DelegateView<'a>>,
+    /// What a replacement did, if the credentials shown are a replacement's.
+    replaced: Option<&'a str>,
+    /// Whether credentials are shown (a delegate checked in, or a replacement).
+    showing: bool,
+    /// How many credentials there are to print.
+    printable: usize,
+    issued: Vec<IssuedView<'a>>,
+    /// The session's open polls, for the replacement of a lost credential.
+    open_polls: Vec<OpenPoll<'a>>,
+}
+
+struct OpenPoll<'a> {
+    id: i64,
+    name: &'a str,
 }
 
 struct SessionView<'a> {
@@ -386,9 +467,6 @@ struct DelegateView<'a> {
     group: &'a str,
     card: &'a str,
     status: &'static str,
-    /// How many credentials there are to print.
-    printable: usize,
-    issued: Vec<IssuedView<'a>>,
 }
 
 struct IssuedView<'a> {

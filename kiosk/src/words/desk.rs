@@ -61,6 +61,28 @@ pub struct Desk {
     pub credential_typed: &'static str,
     /// On screen above the print page's slips: what to do with them.
     pub print_hint: &'static str,
+    /// The heading of the replacement form (换发, spec §6.7).
+    pub replace_heading: &'static str,
+    /// What the replacement form is for, and who must approve a lost slip's.
+    pub replace_hint: &'static str,
+    /// The delegate card field of the replacement form.
+    pub replace_card_label: &'static str,
+    /// The field for the slip handed back.
+    pub replace_slip_label: &'static str,
+    /// Cancels the slip handed back and issues a new one.
+    pub replace_damaged: &'static str,
+    /// The poll of a lost slip.
+    pub replace_poll_label: &'static str,
+    /// The approving scrutineer's account name.
+    pub approver_label: &'static str,
+    /// Its password.
+    pub approver_password_label: &'static str,
+    /// Replaces a lost slip on the scrutineer's approval.
+    pub replace_lost: &'static str,
+    /// The slip handed back cannot be read as a credential.
+    pub replace_slip_unreadable: &'static str,
+    /// The slip's poll, or the one chosen, is not open.
+    pub replace_no_poll: &'static str,
 }
 
 impl Desk {
@@ -114,6 +136,27 @@ impl Desk {
         }
     }
 
+    /// What a replacement did: the old credential cancelled on the board, or a lost
+    /// one replaced on a scrutineer's approval (in the audit log).
+    pub fn replaced(&self, name: &str, poll: &str, lost: bool) -> String {
+        match (self.lang, lost) {
+            (Lang::ZhCn, false) => {
+                format!(
+                    "已为 {name} 换发“{poll}”的选票凭证：交回的凭证已在公告板上作废，不能再用于投票。请收回旧凭证。"
+                )
+            }
+            (Lang::ZhCn, true) => format!("已为 {name} 补发“{poll}”的选票凭证：经监票人批准，已记入审计日志。"),
+            (Lang::En, false) => format!(
+                "A new credential for “{poll}” is issued to {name}: the one handed back is cancelled on the board and \
+                 can never be used to vote. Keep the old slip."
+            ),
+            (Lang::En, true) => format!(
+                "A new credential for “{poll}” is issued to {name} in place of a lost one, on a scrutineer's \
+                 approval, recorded in the audit log."
+            ),
+        }
+    }
+
     /// What a departure did: recorded (`Departed`), or nothing, the delegate not
     /// being present.
     pub fn departure(&self, movement: Movement, name: &str, card: &str) -> String {
@@ -154,6 +197,17 @@ const ZH: Desk = Desk {
     credential_note: "一次有效。请到投票机扫描此码投票。",
     credential_typed: "扫描不了时，可在投票机上输入下面的文字（空格不必输入）：",
     print_hint: "打印机应自动开始打印：每张选票凭证单独一页。每张交给代表本人，不要混放。",
+    replace_heading: "换发选票凭证",
+    replace_hint: "凭证损坏、打错或卡纸：收回旧凭证，扫描其二维码后换发，旧凭证即在公告板上作废。凭证遗失：须由一名监票人在此输入本人账号和密码批准补发。",
+    replace_card_label: "代表证（扫描二维码或输入证号）",
+    replace_slip_label: "交回的旧选票凭证（扫描二维码）",
+    replace_damaged: "作废交回的凭证并换发",
+    replace_poll_label: "遗失凭证所属的投票",
+    approver_label: "监票人账号",
+    approver_password_label: "监票人密码",
+    replace_lost: "遗失补发（须监票人批准）",
+    replace_slip_unreadable: "交回的选票凭证无法识别。请重新扫描；确实无法读取的，按遗失处理（须监票人批准）。",
+    replace_no_poll: "这项投票现在不在进行中，不能换发。",
 };
 
 const EN: Desk = Desk {
@@ -184,4 +238,15 @@ const EN: Desk = Desk {
     credential_note: "Valid once. Scan it at a voting booth to vote.",
     credential_typed: "If it will not scan, type this text at the booth (the spaces need not be typed):",
     print_hint: "The printer should start by itself: each ballot credential on a page of its own. Hand each to the delegate in person; do not mix them up.",
+    replace_heading: "Replace a ballot credential",
+    replace_hint: "Damaged, misprinted or jammed: take the old slip back and scan its QR code; it is then cancelled on the board. Lost: a scrutineer must approve here by typing their own account name and password.",
+    replace_card_label: "Delegate card (scan the QR code or type the number)",
+    replace_slip_label: "The old ballot credential handed back (scan its QR code)",
+    replace_damaged: "Cancel the slip handed back and issue a new one",
+    replace_poll_label: "The poll of the lost credential",
+    approver_label: "Scrutineer's account",
+    approver_password_label: "Scrutineer's password",
+    replace_lost: "Replace a lost one (scrutineer's approval)",
+    replace_slip_unreadable: "The credential handed back cannot be read. Scan it again; if it really cannot be read, treat it as lost (a scrutineer must approve).",
+    replace_no_poll: "That poll is not open now: nothing can be replaced.",
 };

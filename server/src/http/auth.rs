@@ -106,7 +106,8 @@ fn session_info(a: &Account, csrf: Option<String>) -> SessionInfo {
 }
 
 /// A scrutineer's approval typed at a desk station (spec §6.7): the account exists, is
-/// a scrutineer's and enabled, and the password is right. Throttled as a login from
+/// a scrutineer's and enabled, its password is right and is the scrutineer's own (not
+/// a one-time password still to be replaced). Throttled as a login from
 /// the station (`address`), and as costly for an unknown name as for a wrong password.
 pub(crate) async fn scrutineer_approval(
     state: &AppState,
@@ -140,7 +141,11 @@ pub(crate) async fn scrutineer_approval(
     let typed = password.to_owned();
     let ok = argon2(move || verify_password(&typed, &hash)).await?;
     match found {
-        Some((account, _)) if ok && !account.disabled && account.role == Role::Scrutineer => {
+        // A one-time password was seen by whoever created the account: only a password
+        // the scrutineer has set stands for the scrutineer.
+        Some((account, _))
+            if ok && !account.disabled && !account.must_change_password && account.role == Role::Scrutineer =>
+        {
             state.logins.forget(username, attempt);
             Ok(account)
         }
