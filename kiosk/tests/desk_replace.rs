@@ -121,3 +121,32 @@ async fn a_damaged_slip_is_replaced_and_a_lost_one_only_on_a_scrutineers_approva
     let status = hall.org.call::<Value>(Method::GET, &format!("/api/polls/{}/status", hall.poll), None).await.unwrap();
     assert_eq!(status["issued"], 3, "L00001 (replaced, not more), L00002 and its replacement: {status}");
 }
+
+/// The replacement form in a real browser: touch-sized controls, no accessibility
+/// violation, and a damaged slip replaced by typing (as the scanner types) and tapping.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_replaces_a_slip_in_the_browser() {
+    let hall = support::hall(6, support::poll_definition()).await;
+    hall.ceremony_and_open(6, 2, 3).await;
+    let station = hall.station(StationKind::Desk, "报到处1").await;
+    let desk = Desk::new(station.link().unwrap());
+    let desk_url = support::serve(DeskApp::new(Desk::new(station.link().unwrap()), "报到处1").router()).await;
+    let (_, old) = desk.issue(hall.poll, &CardScan::Number("L00003".into())).await.unwrap();
+
+    let b = support::webdriver::Browser::start().await;
+    b.goto(&desk_url).await;
+    b.find("#replace-form").await;
+    b.assert_accessible("desk, with the replacement form").await;
+    // Every control of the form is large enough to tap (station.css: 3.2rem, ≥ 44 px).
+    for css in ["#replace-damaged", "#replace-lost", "#replace-poll"] {
+        let h = b.execute(&format!("return document.querySelector('{css}').getBoundingClientRect().height")).await;
+        assert!(h.as_f64().unwrap() >= 44.0, "{css}: {h}");
+    }
+    b.type_into("#replace-card", "L00003").await;
+    b.type_into("#slip", &old).await;
+    b.click("#replace-damaged").await;
+    b.wait_for("/replace").await;
+    b.wait_text("#replaced", "公告板上作废").await;
+    b.find("#credential-0 svg").await;
+    b.assert_accessible("desk, a credential replaced").await;
+}
