@@ -135,6 +135,12 @@ pub(crate) fn field(what: &str) -> String {
         "an item's mark range must lie within its options" => "一项的标记数范围须在其选项数之内",
         "the capped option must exist on every item" => "设上限的选项须在每一项中都有",
         "the cap is too large" => "上限过大",
+        "the against option must exist on every item" => "不赞成的选项须在每一项中都有",
+        "write-in presence" => "另选他人栏的有无",
+        "write-in name length" => "另选他人姓名的长度",
+        "write-in name is not UTF-8" => "另选他人的姓名不是有效的 UTF-8 文字",
+        "this contest takes no write-ins" => "该事项不能另选他人",
+        "a write-in names someone" => "另选他人须写明姓名",
         // The crypto crate's encodings.
         "credential version" => "凭证的版本",
         "credential signature length" => "凭证签名的长度",

@@ -1,13 +1,15 @@
 //! Encrypted ballots: building, verifying, encoding, opening, and forgeries (spec §10).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use hallvote_crypto::elgamal::decrypt_to_point;
 use hallvote_crypto::elgamal::{Ciphertext, Nonce, PublicKey};
 use hallvote_crypto::group::SecretScalar;
 use hallvote_crypto::proofs::RangeProof;
 use hallvote_crypto::proofs::range::RangeStatement;
+use hallvote_crypto::writein::decode_name;
 use hallvote_tally::ballot::{
     BallotContext, BallotError, BallotShape, BallotVerifier, Cap, ContestShape, EncryptedBallot, ItemShape, Opening,
-    PlainBallot, ShapeError, TrackingCode, check_opening, encrypt_ballot,
+    PlainBallot, ShapeError, TrackingCode, WriteInRule, check_opening, encrypt_ballot, write_in_slots,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -161,4 +163,87 @@ fn a_wrong_opening_is_caught() {
     bad_nonce.nonces[1][0][2] =
         Nonce::from_revealed(bad_nonce.nonces[1][0][2].reveal() + curve25519_dalek::Scalar::ONE);
     assert!(check_opening(&shape, &key, &ballot, &bad_nonce).is_err());
+}
+
+/// An election of 4 candidates for 3 seats that takes write-ins (R9), and a motion.
+fn write_in_shape() -> BallotShape {
+    BallotShape {
+        contests: vec![
+            ContestShape {
+                items: vec![ItemShape::one_of(3); 4],
+                cap: Some(Cap { option: 0, max: 3 }),
+                write_in: Some(WriteInRule { against: 1 }),
+            },
+            ContestShape { items: vec![ItemShape::one_of(3)], cap: None, write_in: None },
+        ],
+    }
+}
+
+/// Marks with write-ins: `(contest, item, name)`.
+fn with_names(choices: &[&[usize]], names: &[(usize, usize, &str)]) -> PlainBallot {
+    let mut plain = marks(choices);
+    plain.write_ins = names.iter().map(|&(c, i, n)| ((c, i), n.to_owned())).collect();
+    plain
+}
+
+/// The names in a ballot's slots, decrypted with the election secret (as the mix's
+/// decryption would, without the shuffle).
+fn decrypted_names(secret: &SecretScalar, shape: &BallotShape, ballot: &EncryptedBallot) -> Vec<(usize, Vec<String>)> {
+    write_in_slots(shape, ballot)
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            let names =
+                c.rows.iter().map(|slot| decode_name(&slot.map(|ct| decrypt_to_point(secret, &ct))).unwrap()).collect();
+            (c.contest, names)
+        })
+        .collect()
+}
+
+/// A name from a list, a free name with a character outside the BMP and a middle
+/// dot, an empty row marked against, and a row marked for: all verify, encode,
+/// decode and open, and the slots hold exactly the names written.
+#[test]
+fn write_ins_encrypt_verify_and_round_trip() {
+    let (mut rng, key, ctx) = setup(11);
+    let secret = SecretScalar::random(&mut StdRng::seed_from_u64(11));
+    assert_eq!(secret.public(), *key.element());
+    let shape = write_in_shape();
+    let plain = with_names(&[&[1, 1, 1, 0], &[2]], &[(0, 0, "王小明"), (0, 2, "𠮷田·阿依古丽")]);
+    let (ballot, opening) = encrypt_ballot(&shape, &key, &ctx, &plain, &mut rng).unwrap();
+    assert!(ballot.contests[0].items.iter().all(|i| i.write_in.is_some()));
+    assert!(ballot.contests[1].items.iter().all(|i| i.write_in.is_none()));
+    let v = BallotVerifier::new(&shape, &key);
+    v.verify(&ctx, &ballot, &mut rng).unwrap();
+    v.verify_one_by_one(&ctx, &ballot).unwrap();
+    let bytes = ballot.to_bytes();
+    let decoded = EncryptedBallot::decode(&bytes, &shape).unwrap();
+    assert_eq!(decoded, ballot);
+    v.verify(&ctx, &decoded, &mut rng).unwrap();
+    assert_eq!(
+        decrypted_names(&secret, &shape, &decoded),
+        vec![(0, vec!["王小明".to_owned(), String::new(), "𠮷田·阿依古丽".to_owned(), String::new()])]
+    );
+    assert_eq!(check_opening(&shape, &key, &ballot, &opening).unwrap(), plain);
+    let opened = Opening::decode(&opening.to_bytes(), &shape).unwrap();
+    assert_eq!(opened.plain, plain);
+    assert_eq!(check_opening(&shape, &key, &decoded, &opened).unwrap(), plain);
+    // Every row of a contest with write-ins costs the same bytes, written or empty.
+    let without = encrypt_ballot(&shape, &key, &ctx, &marks(&[&[2, 2, 2, 2], &[2]]), &mut rng).unwrap().0;
+    assert_eq!(without.to_bytes().len(), bytes.len());
+}
+
+/// A contest without write-ins encodes as before: the ballot of a shape without
+/// write-ins is the same length and form as it always was, and has no slots.
+#[test]
+fn a_shape_without_write_ins_has_no_slots() {
+    let (mut rng, key, ctx) = setup(12);
+    let shape = shape();
+    let (ballot, _) = encrypt_ballot(&shape, &key, &ctx, &marks(&[&[0, 1, 0, 2], &[0]]), &mut rng).unwrap();
+    assert_eq!(write_in_slots(&shape, &ballot).unwrap(), vec![]);
+    // 1 + 4 + per contest 4 + items × (1 + 3 × (64 + 256) + 128) + 1 + cap proof.
+    assert_eq!(ballot.to_bytes().len(), 1 + 4 + (4 + 4 * 1089 + 1 + 3 * 128) + (4 + 1089 + 1));
+    // A ballot read under the write-in shape is refused: the forms differ.
+    assert!(EncryptedBallot::decode(&ballot.to_bytes(), &write_in_shape()).is_err());
+    assert_eq!(write_in_slots(&write_in_shape(), &ballot), Err(BallotError::Structure("write-in presence")));
 }

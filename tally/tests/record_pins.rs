@@ -330,7 +330,7 @@ fn zero_nonce_ballot(shape: &BallotShape, key: &PublicKey, ctx: &BallotContext, 
                 capped.push(cts[usize::from(cap.option)]);
                 capped_sum += u64::from(row[usize::from(cap.option)]);
             }
-            items.push(EncryptedItem { ciphertexts: cts, proofs, sum_proof });
+            items.push(EncryptedItem { ciphertexts: cts, proofs, sum_proof, write_in: None });
         }
         let cap_proof = contest.cap.map(|cap| {
             let sum = Ciphertext::sum(&capped);

@@ -3,11 +3,13 @@
 use hallvote_crypto::DecodeError;
 use hallvote_crypto::elgamal::{CIPHERTEXT_LEN, Ciphertext, Nonce};
 use hallvote_crypto::group::decode_scalar;
-use hallvote_crypto::proofs::RangeProof;
 use hallvote_crypto::proofs::range::BRANCH_LEN;
+use hallvote_crypto::proofs::writein::ROW_PROOF_LEN;
+use hallvote_crypto::proofs::{RangeProof, WriteInRowProof};
+use hallvote_crypto::writein::{MAX_NAME_BYTES, SLOT_POINTS};
 use thiserror::Error;
 
-use super::encrypt::{EncryptedBallot, EncryptedContest, EncryptedItem, Opening};
+use super::encrypt::{EncryptedBallot, EncryptedContest, EncryptedItem, EncryptedWriteIn, Opening, WriteInNonces};
 use super::shape::{BallotShape, PlainBallot};
 use crate::text::Text;
 
@@ -61,6 +63,12 @@ impl<'a> Reader<'a> {
         let b = self.take(4)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
+    fn ciphertext(&mut self) -> Result<Ciphertext, BallotDecodeError> {
+        Ok(Ciphertext::decode(self.take(CIPHERTEXT_LEN)?)?)
+    }
+    fn nonce(&mut self) -> Result<Nonce, BallotDecodeError> {
+        Ok(Nonce::from_revealed(decode_scalar(self.take(32)?)?))
+    }
     fn expect_count(&mut self, expected: usize, what: &'static str) -> Result<(), BallotDecodeError> {
         if self.u32()? as usize == expected { Ok(()) } else { Err(BallotDecodeError::Structure(what)) }
     }
@@ -73,6 +81,7 @@ impl EncryptedBallot {
     /// The canonical encoding (spec §10.4):
     /// `u8 version ‖ u32be contests ‖ per contest: u32be items ‖ per item:
     /// (u8 options ‖ per option: ciphertext ‖ 0/1 proof) ‖ sum proof ‖
+    /// [in a contest with write-ins: slot (3 ciphertexts) ‖ indicator ‖ row proof] ‖
     /// u8 has_cap ‖ [cap proof]`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = vec![BALLOT_VERSION];
@@ -86,6 +95,13 @@ impl EncryptedBallot {
                     out.extend_from_slice(&proof.to_bytes());
                 }
                 out.extend_from_slice(&item.sum_proof.to_bytes());
+                if let Some(w) = &item.write_in {
+                    for ct in &w.slot {
+                        out.extend_from_slice(&ct.to_bytes());
+                    }
+                    out.extend_from_slice(&w.indicator.to_bytes());
+                    out.extend_from_slice(&w.proof.to_bytes());
+                }
             }
             match &contest.cap_proof {
                 Some(p) => {
@@ -116,12 +132,21 @@ impl EncryptedBallot {
                 let mut ciphertexts = Vec::with_capacity(usize::from(is.options));
                 let mut proofs = Vec::with_capacity(usize::from(is.options));
                 for _ in 0..is.options {
-                    ciphertexts.push(Ciphertext::decode(r.take(CIPHERTEXT_LEN)?)?);
+                    ciphertexts.push(r.ciphertext()?);
                     proofs.push(RangeProof::decode(r.take(2 * BRANCH_LEN)?, 2)?);
                 }
                 let branches = usize::from(is.max_marks - is.min_marks) + 1;
                 let sum_proof = RangeProof::decode(r.take(branches * BRANCH_LEN)?, branches)?;
-                items.push(EncryptedItem { ciphertexts, proofs, sum_proof });
+                let write_in = match cs.write_in {
+                    Some(_) => {
+                        let slot = [r.ciphertext()?, r.ciphertext()?, r.ciphertext()?];
+                        let indicator = r.ciphertext()?;
+                        let proof = WriteInRowProof::decode(r.take(ROW_PROOF_LEN)?)?;
+                        Some(EncryptedWriteIn { slot, indicator, proof })
+                    }
+                    None => None,
+                };
+                items.push(EncryptedItem { ciphertexts, proofs, sum_proof, write_in });
             }
             let cap_proof = match (r.u8()?, cs.cap) {
                 (0, None) => None,
@@ -140,14 +165,29 @@ impl EncryptedBallot {
 
 impl Opening {
     /// The canonical encoding of a revealed opening (spec §10.6): `u8 version ‖`
-    /// for every selection in ballot order `u8 mark ‖ nonce (32 bytes)`.
+    /// per item in ballot order, for every selection `u8 mark ‖ nonce (32 bytes)`,
+    /// then, in a contest with write-ins, `u8 len ‖ name (len bytes of UTF-8) ‖
+    /// indicator nonce ‖ 3 slot nonces` (`len = 0` for an empty row).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = vec![OPENING_VERSION];
-        for (marks, nonces) in self.plain.marks.iter().zip(&self.nonces) {
-            for (item_marks, item_nonces) in marks.iter().zip(nonces) {
+        for (c, (marks, nonces)) in self.plain.marks.iter().zip(&self.nonces).enumerate() {
+            let rows = self.write_ins.get(c).map_or(&[][..], Vec::as_slice);
+            for (i, (item_marks, item_nonces)) in marks.iter().zip(nonces).enumerate() {
                 for (m, r) in item_marks.iter().zip(item_nonces) {
                     out.push(*m);
                     out.extend_from_slice(r.reveal().as_bytes());
+                }
+                if let Some(n) = rows.get(i) {
+                    let name = self.plain.write_ins.get(&(c, i)).map_or("", String::as_str);
+                    // A name longer than a slot holds cannot have been encrypted; it
+                    // is cut off here and then fails `check_opening`.
+                    let bytes = &name.as_bytes()[..name.len().min(MAX_NAME_BYTES)];
+                    out.push(bytes.len() as u8);
+                    out.extend_from_slice(bytes);
+                    out.extend_from_slice(n.indicator.reveal().as_bytes());
+                    for r in &n.slot {
+                        out.extend_from_slice(r.reveal().as_bytes());
+                    }
                 }
             }
         }
@@ -162,9 +202,11 @@ impl Opening {
         }
         let mut marks = Vec::new();
         let mut nonces = Vec::new();
-        for cs in &shape.contests {
-            let (mut cm, mut cn) = (Vec::new(), Vec::new());
-            for is in &cs.items {
+        let mut names = std::collections::BTreeMap::new();
+        let mut write_ins = Vec::new();
+        for (c, cs) in shape.contests.iter().enumerate() {
+            let (mut cm, mut cn, mut cw) = (Vec::new(), Vec::new(), Vec::new());
+            for (i, is) in cs.items.iter().enumerate() {
                 let (mut im, mut inn) = (Vec::new(), Vec::new());
                 for _ in 0..is.options {
                     let m = r.u8()?;
@@ -172,15 +214,30 @@ impl Opening {
                         return Err(BallotDecodeError::Structure("a mark is 0 or 1"));
                     }
                     im.push(m);
-                    inn.push(Nonce::from_revealed(decode_scalar(r.take(32)?)?));
+                    inn.push(r.nonce()?);
                 }
                 cm.push(im);
                 cn.push(inn);
+                if cs.write_in.is_some() {
+                    let len = usize::from(r.u8()?);
+                    if len > MAX_NAME_BYTES {
+                        return Err(BallotDecodeError::Structure("write-in name length"));
+                    }
+                    let name = std::str::from_utf8(r.take(len)?)
+                        .map_err(|_| BallotDecodeError::Structure("write-in name is not UTF-8"))?;
+                    if !name.is_empty() {
+                        names.insert((c, i), name.to_owned());
+                    }
+                    let indicator = r.nonce()?;
+                    let slot: [Nonce; SLOT_POINTS] = [r.nonce()?, r.nonce()?, r.nonce()?];
+                    cw.push(WriteInNonces { indicator, slot });
+                }
             }
             marks.push(cm);
             nonces.push(cn);
+            write_ins.push(cw);
         }
         r.finish()?;
-        Ok(Self { plain: PlainBallot::marks(marks), nonces })
+        Ok(Self { plain: PlainBallot { marks, write_ins: names }, nonces, write_ins })
     }
 }

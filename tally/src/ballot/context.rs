@@ -39,6 +39,11 @@ impl BallotContext {
         h.bytes(&self.election).bytes(&self.serial).u64(c as u64);
         h.finalize()
     }
+
+    /// Context of the write-in row proof of item `i` of contest `c`, `ctx_wi(c,i)` (spec §10.7).
+    pub fn write_in(&self, c: usize, i: usize) -> [u8; 64] {
+        hallvote_crypto::proofs::writein::row_context(&self.election, &self.serial, c as u64, i as u64)
+    }
 }
 
 /// The short, human-checkable form of a ballot's hash (spec §10.5): the first 80

@@ -1,8 +1,10 @@
 //! Building an encrypted ballot with all its proofs (spec §10.3).
 
-use hallvote_crypto::elgamal::{Ciphertext, Nonce, PublicKey, encrypt};
-use hallvote_crypto::proofs::RangeProof;
+use hallvote_crypto::elgamal::{Ciphertext, Nonce, PublicKey, encrypt, encrypt_point};
 use hallvote_crypto::proofs::range::RangeStatement;
+use hallvote_crypto::proofs::writein::{WriteInRowStatement, WriteInRowWitness};
+use hallvote_crypto::proofs::{RangeProof, WriteInRowProof};
+use hallvote_crypto::writein::{EncryptedSlot, SLOT_POINTS, WriteInError, encode_name};
 use hallvote_crypto::{CryptoRng, UsageError, VerifyError};
 use thiserror::Error;
 
@@ -31,6 +33,34 @@ pub enum BallotError {
         option: Option<usize>,
         /// What failed.
         error: VerifyError,
+    },
+    /// The write-in proof of a row (spec §10.7) does not verify.
+    #[error("contest {}, item {}: the write-in proof: {error}", contest + 1, item + 1)]
+    WriteIn {
+        /// The contest.
+        contest: usize,
+        /// The item (the row).
+        item: usize,
+        /// What failed.
+        error: VerifyError,
+    },
+    /// A written name cannot be put into a slot (spec §17.1–§17.2).
+    #[error("contest {}, item {}: the written name: {error}", contest + 1, item + 1)]
+    Name {
+        /// The contest.
+        contest: usize,
+        /// The item (the row).
+        item: usize,
+        /// Why.
+        error: WriteInError,
+    },
+    /// An opening's write-in does not match the ballot's slot or indicator (spec §10.6).
+    #[error("the opening does not match the write-in of contest {}, item {}", contest + 1, item + 1)]
+    WriteInOpening {
+        /// The contest.
+        contest: usize,
+        /// The item (the row).
+        item: usize,
     },
     /// The ballot's proofs failed together; [`crate::ballot::BallotVerifier`]
     /// finds which one when asked to verify one by one.
@@ -64,6 +94,25 @@ impl BallotError {
                     format!("{}: {}", proof_place(*contest, *item, *option), why.en),
                 )
             }
+            Self::WriteIn { contest, item, error } => {
+                let why = crate::words::verify_error(error);
+                Text::new(
+                    format!("第 {} 个事项第 {} 项的另选他人证明：{}", contest + 1, item + 1, why.zh),
+                    format!("contest {}, item {}: the write-in proof: {}", contest + 1, item + 1, why.en),
+                )
+            }
+            Self::Name { contest, item, error } => Text::new(
+                format!("第 {} 个事项第 {} 项另选的姓名无法写入选票：{}", contest + 1, item + 1, name_error_zh(error)),
+                self.to_string(),
+            ),
+            Self::WriteInOpening { contest, item } => Text::new(
+                format!(
+                    "公开的内容与选票不符：第 {} 个事项第 {} 项另选他人的密文不是所公开姓名的加密",
+                    contest + 1,
+                    item + 1
+                ),
+                self.to_string(),
+            ),
             Self::Batch => Text::new("选票的证明未通过核验", self.to_string()),
             Self::Opening { contest, item, option } => Text::new(
                 format!(
@@ -80,6 +129,15 @@ impl BallotError {
                 ),
             ),
         }
+    }
+}
+
+/// Why a name cannot be embedded, in Chinese.
+fn name_error_zh(e: &WriteInError) -> String {
+    match e {
+        WriteInError::TooLong { bytes, max } => format!("姓名过长（{bytes} 字节，最多 {max} 字节）"),
+        WriteInError::Unembeddable => "该姓名无法编码，请换一种写法".to_owned(),
+        other => format!("姓名编码有误（{other}）"),
     }
 }
 
@@ -102,7 +160,8 @@ fn proof_place(contest: usize, item: Option<usize>, option: Option<usize>) -> St
     }
 }
 
-/// One item: a ciphertext and a 0/1 proof per option, and the proof of the item's sum.
+/// One item: a ciphertext and a 0/1 proof per option, the proof of the item's sum,
+/// and, in a contest that takes write-ins, the row's write-in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncryptedItem {
     /// One ciphertext per option.
@@ -111,6 +170,30 @@ pub struct EncryptedItem {
     pub proofs: Vec<RangeProof>,
     /// Proof that the options sum to a value in `min_marks..=max_marks`.
     pub sum_proof: RangeProof,
+    /// The row's write-in (spec §10.7): present exactly on every item of a contest
+    /// whose shape has a [`crate::ballot::WriteInRule`], written or empty alike.
+    pub write_in: Option<EncryptedWriteIn>,
+}
+
+/// The write-in of one candidate row (spec §10.7): the slot, the indicator and the
+/// row proof. An empty row has the same form as a written one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncryptedWriteIn {
+    /// Plain ElGamal of the name's three elements (§17.3); the empty name is three identities.
+    pub slot: EncryptedSlot,
+    /// Exponential ElGamal of `b`: 1 when a name is written in the row, else 0.
+    pub indicator: Ciphertext,
+    /// `b ∈ {0, 1}`, `against − b ∈ {0, 1}`, and `b = 0` only with an empty slot.
+    pub proof: WriteInRowProof,
+}
+
+/// The nonces of one row's write-in, revealed in an opening (spec §10.6).
+#[derive(Clone, Debug)]
+pub struct WriteInNonces {
+    /// The indicator's nonce.
+    pub indicator: Nonce,
+    /// The slot's nonces, one per element.
+    pub slot: [Nonce; SLOT_POINTS],
 }
 
 /// One contest: its items and, for an election, the cap proof.
@@ -137,6 +220,49 @@ pub struct Opening {
     pub plain: PlainBallot,
     /// `nonces[contest][item][option]`.
     pub nonces: Vec<Vec<Vec<Nonce>>>,
+    /// `write_ins[contest][item]`: the nonces of every row's write-in, written or
+    /// empty; an empty list for a contest without write-ins. The names are in
+    /// `plain.write_ins`.
+    pub write_ins: Vec<Vec<WriteInNonces>>,
+}
+
+/// The write-in slots of one contest of one ballot, for the mix (ADR 0021).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContestSlots {
+    /// The contest's position on the ballot.
+    pub contest: usize,
+    /// One slot per item (row), in item order, empty rows included.
+    pub rows: Vec<EncryptedSlot>,
+}
+
+/// The write-in slots of a ballot: one [`ContestSlots`] per contest whose shape takes
+/// write-ins, in contest order (contests without write-ins are left out). This is what
+/// the mix's input list is built from (ADR 0021: every cast ballot in board order,
+/// row by row). Fails with [`BallotError::Structure`] when the ballot's write-ins do
+/// not have the shape's form; a ballot that passed [`crate::ballot::BallotVerifier`]
+/// or [`EncryptedBallot::decode`] always has it.
+pub fn write_in_slots(shape: &BallotShape, ballot: &EncryptedBallot) -> Result<Vec<ContestSlots>, BallotError> {
+    if ballot.contests.len() != shape.contests.len() {
+        return Err(BallotError::Structure("number of contests"));
+    }
+    let mut out = Vec::new();
+    for (c, (cs, contest)) in shape.contests.iter().zip(&ballot.contests).enumerate() {
+        check_write_in_presence(cs.write_in.is_some(), contest)?;
+        if cs.write_in.is_some() {
+            let rows = contest.items.iter().filter_map(|i| i.write_in.as_ref().map(|w| w.slot)).collect();
+            out.push(ContestSlots { contest: c, rows });
+        }
+    }
+    Ok(out)
+}
+
+/// Every item carries a write-in iff the contest takes write-ins.
+pub(super) fn check_write_in_presence(takes: bool, contest: &EncryptedContest) -> Result<(), BallotError> {
+    if contest.items.iter().all(|i| i.write_in.is_some() == takes) {
+        Ok(())
+    } else {
+        Err(BallotError::Structure("write-in presence"))
+    }
 }
 
 /// Encrypts `plain` under `key` with every proof (spec §10.3). Marks that break
@@ -150,16 +276,14 @@ pub fn encrypt_ballot<R: CryptoRng + ?Sized>(
 ) -> Result<(EncryptedBallot, Opening), BallotError> {
     shape.validate()?;
     plain.check(shape)?;
-    // Write-in slots are not on the wire yet (ADR 0021): a shape that takes write-ins
-    // cannot be encrypted rather than lose a delegate's written name.
-    if shape.contests.iter().any(|c| c.write_in.is_some()) {
-        return Err(BallotError::Structure("write-ins are not yet encrypted"));
-    }
     let mut contests = Vec::with_capacity(shape.contests.len());
     let mut all_nonces = Vec::with_capacity(shape.contests.len());
+    let mut all_write_ins = Vec::with_capacity(shape.contests.len());
     for (c, (contest, marks)) in shape.contests.iter().zip(&plain.marks).enumerate() {
         let mut items = Vec::with_capacity(contest.items.len());
         let mut contest_nonces = Vec::with_capacity(contest.items.len());
+        let mut contest_write_ins = Vec::new();
+        let (mut indicators, mut indicator_nonces, mut written_rows) = (Vec::new(), Vec::new(), 0u64);
         let (mut capped_cts, mut capped_nonces, mut capped_sum) = (Vec::new(), Vec::new(), 0u64);
         for (i, (item, item_marks)) in contest.items.iter().zip(marks).enumerate() {
             let mut ciphertexts = Vec::with_capacity(item_marks.len());
@@ -191,11 +315,38 @@ pub fn encrypt_ballot<R: CryptoRng + ?Sized>(
                 capped_nonces.push(nonces[o].clone());
                 capped_sum += u64::from(item_marks[o]);
             }
-            items.push(EncryptedItem { ciphertexts, proofs, sum_proof });
+            let write_in = match contest.write_in {
+                Some(rule) => {
+                    let o = usize::from(rule.against);
+                    let name = plain.write_ins.get(&(c, i)).map_or("", String::as_str);
+                    let (w, n) = encrypt_write_in(
+                        key,
+                        &ctx.write_in(c, i),
+                        (&ciphertexts[o], u64::from(item_marks[o]), &nonces[o]),
+                        name,
+                        rng,
+                    )
+                    .map_err(|e| match e {
+                        WriteInFailure::Name(error) => BallotError::Name { contest: c, item: i, error },
+                        WriteInFailure::Proof => usage(UsageError::WriteIn),
+                    })?;
+                    indicators.push(w.indicator);
+                    indicator_nonces.push(n.indicator.clone());
+                    written_rows += u64::from(!name.is_empty());
+                    contest_write_ins.push(n);
+                    Some(w)
+                }
+                None => None,
+            };
+            items.push(EncryptedItem { ciphertexts, proofs, sum_proof, write_in });
             contest_nonces.push(nonces);
         }
         let cap_proof = match contest.cap {
             Some(cap) => {
+                // With write-ins the cap counts the indicators too (§10.7, R10).
+                capped_cts.extend(indicators);
+                capped_nonces.extend(indicator_nonces);
+                capped_sum += written_rows;
                 let sum = Ciphertext::sum(&capped_cts);
                 let cap_ctx = ctx.cap(c);
                 let st = RangeStatement { ctx: &cap_ctx, key, ciphertext: &sum, lo: 0, hi: u64::from(cap.max) };
@@ -205,8 +356,44 @@ pub fn encrypt_ballot<R: CryptoRng + ?Sized>(
         };
         contests.push(EncryptedContest { items, cap_proof });
         all_nonces.push(contest_nonces);
+        all_write_ins.push(contest_write_ins);
     }
-    Ok((EncryptedBallot { contests }, Opening { plain: plain.clone(), nonces: all_nonces }))
+    let opening = Opening { plain: plain.clone(), nonces: all_nonces, write_ins: all_write_ins };
+    Ok((EncryptedBallot { contests }, opening))
+}
+
+enum WriteInFailure {
+    Name(WriteInError),
+    Proof,
+}
+
+/// Encrypts one row's write-in (`name` is `""` for an empty row) with its proof
+/// (spec §10.7); `against` is the row's against ciphertext, mark and nonce. The
+/// work is the same for an empty and a written row.
+fn encrypt_write_in<R: CryptoRng + ?Sized>(
+    key: &PublicKey,
+    row_ctx: &[u8; 64],
+    against: (&Ciphertext, u64, &Nonce),
+    name: &str,
+    rng: &mut R,
+) -> Result<(EncryptedWriteIn, WriteInNonces), WriteInFailure> {
+    let points = encode_name(name).map_err(WriteInFailure::Name)?;
+    let written = u64::from(!name.is_empty());
+    let (indicator, indicator_nonce) = encrypt(key, written, rng);
+    let [(c0, n0), (c1, n1), (c2, n2)] = points.map(|p| encrypt_point(key, &p, rng));
+    let slot = [c0, c1, c2];
+    let slot_nonces = [n0, n1, n2];
+    let statement = WriteInRowStatement { ctx: row_ctx, key, against: against.0, indicator: &indicator, slot: &slot };
+    let witness = WriteInRowWitness {
+        against: against.1,
+        against_nonce: against.2,
+        written,
+        indicator_nonce: &indicator_nonce,
+        name: &points,
+        slot_nonces: &slot_nonces,
+    };
+    let proof = WriteInRowProof::prove(&statement, &witness, rng).map_err(|_| WriteInFailure::Proof)?;
+    Ok((EncryptedWriteIn { slot, indicator, proof }, WriteInNonces { indicator: indicator_nonce, slot: slot_nonces }))
 }
 
 /// The marks were checked against the shape first, so a range the prover refuses

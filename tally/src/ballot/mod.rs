@@ -16,7 +16,10 @@ mod verify;
 
 pub use codec::BallotDecodeError;
 pub use context::{BallotContext, TrackingCode};
-pub use encrypt::{BallotError, EncryptedBallot, EncryptedContest, EncryptedItem, Opening, encrypt_ballot};
+pub use encrypt::{
+    BallotError, ContestSlots, EncryptedBallot, EncryptedContest, EncryptedItem, EncryptedWriteIn, Opening,
+    WriteInNonces, encrypt_ballot, write_in_slots,
+};
 pub use shape::{BallotShape, Cap, ContestShape, ItemShape, PlainBallot, ShapeError, WriteInRule};
 pub use verify::{BallotVerifier, VerifiedBallot, check_opening};
 

@@ -169,6 +169,11 @@ impl BallotShape {
                     return bad("the cap is too large");
                 }
             }
+            if let Some(rule) = contest.write_in
+                && contest.items.iter().any(|i| rule.against >= i.options)
+            {
+                return bad("the against option must exist on every item");
+            }
         }
         Ok(())
     }

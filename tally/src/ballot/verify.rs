@@ -1,12 +1,14 @@
 //! Verifying encrypted ballots against the poll (spec §10.3, §10.6).
 
-use hallvote_crypto::CryptoRng;
 use hallvote_crypto::elgamal::{Ciphertext, PublicKey};
 use hallvote_crypto::proofs::range::RangeStatement;
+use hallvote_crypto::proofs::writein::{WriteInRowStatement, cap_sum};
 use hallvote_crypto::proofs::{BatchVerifier, RangeProof};
+use hallvote_crypto::writein::encode_name;
+use hallvote_crypto::{CryptoRng, VerifyError};
 
 use super::context::BallotContext;
-use super::encrypt::{BallotError, EncryptedBallot, Opening};
+use super::encrypt::{BallotError, EncryptedBallot, EncryptedWriteIn, Opening, check_write_in_presence};
 use super::shape::{BallotShape, PlainBallot};
 
 /// A ballot whose every proof has been checked against the poll's shape, key and
@@ -29,15 +31,64 @@ pub struct BallotVerifier<'a> {
 }
 
 /// Each proof of a ballot with its statement, in ballot order.
-struct ProofRef<'p> {
-    proof: &'p RangeProof,
-    ctx: [u8; 64],
-    ciphertext: Ciphertext,
-    lo: u64,
-    hi: u64,
-    contest: usize,
-    item: Option<usize>,
-    option: Option<usize>,
+enum ProofRef<'p> {
+    /// A range proof: a selection, an item's sum or a contest's cap.
+    Range {
+        proof: &'p RangeProof,
+        ctx: [u8; 64],
+        ciphertext: Ciphertext,
+        lo: u64,
+        hi: u64,
+        contest: usize,
+        item: Option<usize>,
+        option: Option<usize>,
+    },
+    /// The write-in proof of a row (spec §10.7).
+    WriteIn { write_in: &'p EncryptedWriteIn, ctx: [u8; 64], against: Ciphertext, contest: usize, item: usize },
+}
+
+impl ProofRef<'_> {
+    fn error(&self, error: VerifyError) -> BallotError {
+        match *self {
+            Self::Range { contest, item, option, .. } => BallotError::Proof { contest, item, option, error },
+            Self::WriteIn { contest, item, .. } => BallotError::WriteIn { contest, item, error },
+        }
+    }
+
+    fn verify(&self, key: &PublicKey) -> Result<(), BallotError> {
+        match self {
+            Self::Range { proof, ctx, ciphertext, lo, hi, .. } => {
+                proof.verify(&RangeStatement { ctx, key, ciphertext, lo: *lo, hi: *hi })
+            }
+            Self::WriteIn { write_in, ctx, against, .. } => write_in.proof.verify(&WriteInRowStatement {
+                ctx,
+                key,
+                against,
+                indicator: &write_in.indicator,
+                slot: &write_in.slot,
+            }),
+        }
+        .map_err(|e| self.error(e))
+    }
+
+    fn queue<R: CryptoRng + ?Sized>(
+        &self,
+        key: &PublicKey,
+        batch: &mut BatchVerifier,
+        rng: &mut R,
+    ) -> Result<(), BallotError> {
+        match self {
+            Self::Range { proof, ctx, ciphertext, lo, hi, .. } => {
+                proof.queue(&RangeStatement { ctx, key, ciphertext, lo: *lo, hi: *hi }, batch, rng)
+            }
+            Self::WriteIn { write_in, ctx, against, .. } => write_in.proof.queue(
+                &WriteInRowStatement { ctx, key, against, indicator: &write_in.indicator, slot: &write_in.slot },
+                batch,
+                rng,
+            ),
+        }
+        .map_err(|e| self.error(e))
+    }
 }
 
 impl<'a> BallotVerifier<'a> {
@@ -56,25 +107,12 @@ impl<'a> BallotVerifier<'a> {
     ) -> Result<VerifiedBallot, BallotError> {
         let proofs = self.statements(ctx, ballot)?;
         let mut batch = BatchVerifier::with_capacity(proofs.len() * 6);
-        let mut batch_ok = true;
-        for p in &proofs {
-            let st = RangeStatement { ctx: &p.ctx, key: self.key, ciphertext: &p.ciphertext, lo: p.lo, hi: p.hi };
-            if p.proof.queue(&st, &mut batch, rng).is_err() {
-                batch_ok = false;
-                break;
-            }
-        }
+        let batch_ok = proofs.iter().all(|p| p.queue(self.key, &mut batch, rng).is_ok());
         if batch_ok && batch.verify().is_ok() {
             return Ok(VerifiedBallot(ballot.clone()));
         }
         for p in &proofs {
-            let st = RangeStatement { ctx: &p.ctx, key: self.key, ciphertext: &p.ciphertext, lo: p.lo, hi: p.hi };
-            p.proof.verify(&st).map_err(|error| BallotError::Proof {
-                contest: p.contest,
-                item: p.item,
-                option: p.option,
-                error,
-            })?;
+            p.verify(self.key)?;
         }
         // Every proof passed alone but not together: only possible with a
         // negligible-probability weight choice; report it rather than accept.
@@ -88,13 +126,7 @@ impl<'a> BallotVerifier<'a> {
         ballot: &EncryptedBallot,
     ) -> Result<VerifiedBallot, BallotError> {
         for p in self.statements(ctx, ballot)? {
-            let st = RangeStatement { ctx: &p.ctx, key: self.key, ciphertext: &p.ciphertext, lo: p.lo, hi: p.hi };
-            p.proof.verify(&st).map_err(|error| BallotError::Proof {
-                contest: p.contest,
-                item: p.item,
-                option: p.option,
-                error,
-            })?;
+            p.verify(self.key)?;
         }
         Ok(VerifiedBallot(ballot.clone()))
     }
@@ -109,13 +141,7 @@ impl<'a> BallotVerifier<'a> {
         rng: &mut R,
     ) -> Result<(), BallotError> {
         for p in self.statements(ctx, ballot)? {
-            let st = RangeStatement { ctx: &p.ctx, key: self.key, ciphertext: &p.ciphertext, lo: p.lo, hi: p.hi };
-            p.proof.queue(&st, batch, rng).map_err(|error| BallotError::Proof {
-                contest: p.contest,
-                item: p.item,
-                option: p.option,
-                error,
-            })?;
+            p.queue(self.key, batch, rng)?;
         }
         Ok(())
     }
@@ -134,14 +160,15 @@ impl<'a> BallotVerifier<'a> {
             if contest.items.len() != cs.items.len() {
                 return Err(BallotError::Structure("number of items"));
             }
-            let mut capped = Vec::new();
+            check_write_in_presence(cs.write_in.is_some(), contest)?;
+            let (mut capped, mut indicators) = (Vec::new(), Vec::new());
             for (i, (item, is)) in contest.items.iter().zip(&cs.items).enumerate() {
                 let n = usize::from(is.options);
                 if item.ciphertexts.len() != n || item.proofs.len() != n {
                     return Err(BallotError::Structure("number of options"));
                 }
                 for (o, (ct, proof)) in item.ciphertexts.iter().zip(&item.proofs).enumerate() {
-                    out.push(ProofRef {
+                    out.push(ProofRef::Range {
                         proof,
                         ctx: ctx.selection(c, i, o),
                         ciphertext: *ct,
@@ -152,7 +179,7 @@ impl<'a> BallotVerifier<'a> {
                         option: Some(o),
                     });
                 }
-                out.push(ProofRef {
+                out.push(ProofRef::Range {
                     proof: &item.sum_proof,
                     ctx: ctx.item(c, i),
                     ciphertext: Ciphertext::sum(&item.ciphertexts),
@@ -165,12 +192,23 @@ impl<'a> BallotVerifier<'a> {
                 if let Some(cap) = cs.cap {
                     capped.push(item.ciphertexts[usize::from(cap.option)]);
                 }
+                if let (Some(rule), Some(write_in)) = (cs.write_in, &item.write_in) {
+                    out.push(ProofRef::WriteIn {
+                        write_in,
+                        ctx: ctx.write_in(c, i),
+                        against: item.ciphertexts[usize::from(rule.against)],
+                        contest: c,
+                        item: i,
+                    });
+                    indicators.push(write_in.indicator);
+                }
             }
             match (&contest.cap_proof, cs.cap) {
-                (Some(proof), Some(cap)) => out.push(ProofRef {
+                (Some(proof), Some(cap)) => out.push(ProofRef::Range {
                     proof,
                     ctx: ctx.cap(c),
-                    ciphertext: Ciphertext::sum(&capped),
+                    // With write-ins, for-votes plus indicators (§10.7); else the for-votes alone.
+                    ciphertext: cap_sum(&capped, &indicators),
                     lo: 0,
                     hi: u64::from(cap.max),
                     contest: c,
@@ -211,6 +249,28 @@ pub fn check_opening(
                 }
             }
         }
+        check_write_in_presence(shape.contests[c].write_in.is_some(), contest)?;
+        let rows: Vec<_> = contest.items.iter().filter_map(|i| i.write_in.as_ref()).collect();
+        let row_nonces = opening.write_ins.get(c).map_or(&[][..], Vec::as_slice);
+        if rows.len() != row_nonces.len() {
+            return Err(BallotError::Structure("write-in presence"));
+        }
+        for (i, (w, n)) in rows.iter().zip(row_nonces).enumerate() {
+            let name = opening.plain.write_ins.get(&(c, i)).map_or("", String::as_str);
+            let mismatch = || BallotError::WriteInOpening { contest: c, item: i };
+            let points = encode_name(name).map_err(|error| BallotError::Name { contest: c, item: i, error })?;
+            if !w.indicator.is_opened_by(key, u64::from(!name.is_empty()), &n.indicator.reveal()) {
+                return Err(mismatch());
+            }
+            for ((ct, m), r) in w.slot.iter().zip(&points).zip(&n.slot) {
+                if !ct.is_opened_by_point(key, m, &r.reveal()) {
+                    return Err(mismatch());
+                }
+            }
+        }
+    }
+    if opening.write_ins.len() != ballot.contests.len() {
+        return Err(BallotError::Structure("write-in presence"));
     }
     Ok(opening.plain.clone())
 }
