@@ -917,6 +917,7 @@ mod tests {
                 id: "c".into(),
                 title: "选举".into(),
                 kind: ContestKind::Election(Election {
+                    write_ins: false,
                     kind: ElectionKind::Competitive,
                     by_election: false,
                     seats: 1,

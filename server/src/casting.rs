@@ -550,6 +550,7 @@ mod tests {
             id: "c".into(),
             title: "选举".into(),
             kind: ContestKind::Election(Election {
+                write_ins: false,
                 kind: ElectionKind::Competitive,
                 by_election: false,
                 seats: 2,

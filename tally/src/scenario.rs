@@ -313,6 +313,7 @@ impl Scenario {
             let (kind, totals, write_ins) = match &c.kind {
                 ScenarioKind::Election { kind, by_election, seats, candidates, write_ins } => {
                     let e = Election {
+                        write_ins: false,
                         kind: *kind,
                         by_election: *by_election,
                         seats: *seats,

@@ -96,6 +96,7 @@ pub(crate) fn field(what: &str) -> String {
         "contest kind" => "事项类型",
         "election kind" => "选举类型",
         "by-election flag" => "补选标志",
+        "write-in flag" => "另选他人标志",
         "candidate" => "候选人姓名",
         "surname" => "姓氏",
         "surname flag" => "姓氏标志",

@@ -48,3 +48,46 @@ fn a_200_delegate_session_tallies_to_the_plaintext_counts_and_verifies() {
     let json = report.to_json();
     assert_eq!(json["ok"], true);
 }
+
+/// A poll whose election takes write-ins (spec §11.2.3): the manifest is version 2
+/// and carries the flag, the shape gives every row a slot on 不赞成, ballots with
+/// those rows (cast and spoiled) verify in the record, and the counts are unchanged.
+#[test]
+fn a_session_whose_election_takes_write_ins_verifies() {
+    use hallvote_tally::ballot::WriteInRule;
+    use hallvote_tally::model::ContestKind;
+    use hallvote_tally::record::Manifest;
+
+    let mut contests = record_common::small_poll();
+    let ContestKind::Election(e) = &mut contests[0].kind else { unreachable!() };
+    e.write_ins = true;
+    let s = run(Spec { expected: 12, present: 10, contests, spoiled: 1, decrypting: vec![2, 4, 5], seed: 17 });
+    let bytes = s.manifest.to_bytes().unwrap();
+    assert_eq!(bytes[8], 2, "a manifest with write-ins is version 2");
+    let decoded = Manifest::decode(&bytes).unwrap();
+    let ContestKind::Election(e) = &decoded.poll.contests[0].kind else { unreachable!() };
+    assert!(e.write_ins);
+    assert_eq!(s.shape.contests[0].write_in, Some(WriteInRule { against: 1 }));
+    assert_eq!(s.shape.contests[1].write_in, None);
+    assert_eq!(s.record.totals, s.truth);
+    let record = s.record.to_bytes();
+    let report = verify_record(&record, &mut rand::rng());
+    assert!(report.ok(), "{report}");
+    assert!(report.steps.iter().all(|r| r.status == Status::Pass), "{report}");
+
+    // The same manifest written as version 1 (the flag dropped) is another poll: it
+    // does not decode as the canonical form of this one.
+    let mut v1 = bytes.clone();
+    v1[8] = 1;
+    assert!(Manifest::decode(&v1).is_err());
+    // And a version-2 manifest for a poll without write-ins is not canonical.
+    let mut plain = decoded.clone();
+    let ContestKind::Election(e) = &mut plain.poll.contests[0].kind else { unreachable!() };
+    e.write_ins = false;
+    let old = plain.to_bytes().unwrap();
+    assert_eq!(old[8], 1);
+    assert!(old.len() < bytes.len());
+    let mut as_v2 = old.clone();
+    as_v2[8] = 2;
+    assert!(Manifest::decode(&as_v2).is_err());
+}

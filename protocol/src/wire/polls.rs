@@ -278,5 +278,17 @@ mod tests {
         let mut extra = motion;
         extra["seats"] = json!(3);
         assert!(serde_json::from_value::<PollDefinition>(extra).is_err(), "a definition denies unknown fields");
+
+        // 另选他人 (R9, spec §11.2.3): an election may take write-ins; a definition
+        // without the field takes none and reads back without it.
+        let election = json!({"name": "选举", "contests": [{"id": "e", "title": "镇党委委员", "type": "election",
+            "kind": "competitive", "by_election": false, "seats": 1, "candidates": [{"name": "王芳"}, {"name": "李娜"}],
+            "write_ins": true}]});
+        let d: PollDefinition = round_trip(election.clone());
+        assert!(matches!(&d.0.contests[0].kind, hallvote_tally::model::ContestKind::Election(e) if e.write_ins));
+        let mut without = election;
+        without["contests"][0].as_object_mut().map(|c| c.remove("write_ins"));
+        let d: PollDefinition = round_trip(without);
+        assert!(matches!(&d.0.contests[0].kind, hallvote_tally::model::ContestKind::Election(e) if !e.write_ins));
     }
 }

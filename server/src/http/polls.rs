@@ -172,7 +172,13 @@ async fn templates() -> Json<PollTemplates> {
         })
     };
     let election = |by_election, seats| {
-        ContestKind::Election(Election { kind: ElectionKind::Competitive, by_election, seats, candidates: Vec::new() })
+        ContestKind::Election(Election {
+            kind: ElectionKind::Competitive,
+            by_election,
+            seats,
+            candidates: Vec::new(),
+            write_ins: false,
+        })
     };
     let grades =
         [("优秀", "excellent"), ("称职", "competent"), ("基本称职", "basically competent"), ("不称职", "incompetent")];

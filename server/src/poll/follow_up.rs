@@ -46,7 +46,13 @@ pub fn follow_up_poll(poll: &Poll, result: &PollResult, kind: FollowUp) -> Optio
         contests.push(Contest {
             id: contest.id.clone(),
             title: contest.title.clone(),
-            kind: ContestKind::Election(Election { kind, by_election: original.by_election, seats, candidates }),
+            kind: ContestKind::Election(Election {
+                kind,
+                by_election: original.by_election,
+                seats,
+                candidates,
+                write_ins: original.write_ins,
+            }),
         });
     }
     if contests.is_empty() {
@@ -80,6 +86,7 @@ mod tests {
                 id: "committee".into(),
                 title: "选举镇党委委员".into(),
                 kind: ContestKind::Election(Election {
+                    write_ins: false,
                     kind: ElectionKind::Competitive,
                     by_election: false,
                     seats,

@@ -16,6 +16,7 @@ fn ruleset(name: &str) -> Ruleset {
 /// An election poll; `votes` are (name, for, against), abstain fills up to `valid`.
 fn election(seats: u32, votes: &[(&str, u32, u32)], valid: u32, write_ins: &[(&str, u32)]) -> (Poll, ContestCounts) {
     let e = Election {
+        write_ins: false,
         kind: ElectionKind::Competitive,
         by_election: false,
         seats,

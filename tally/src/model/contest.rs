@@ -140,6 +140,7 @@ mod tests {
             id: "committee".into(),
             title: "增补镇党委委员".into(),
             kind: ContestKind::Election(Election {
+                write_ins: false,
                 kind: ElectionKind::Competitive,
                 by_election: true,
                 seats: 1,
@@ -167,6 +168,7 @@ mod tests {
             id: "committee".into(),
             title: "镇党委委员".into(),
             kind: ContestKind::Election(Election {
+                write_ins: false,
                 kind: ElectionKind::Competitive,
                 by_election: false,
                 seats: 2,

@@ -22,6 +22,11 @@ pub struct Election {
     pub seats: u32,
     /// The candidates; [`Election::in_stroke_order`] gives the ballot order (R7).
     pub candidates: Vec<Candidate>,
+    /// Whether a voter who marks 不赞成 beside a candidate may write in another
+    /// person in that row (另选他人, R9; spec §11.2.3). Absent in older definitions,
+    /// which took no write-ins on the electronic ballot.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub write_ins: bool,
 }
 
 /// Competitive or not.
@@ -164,7 +169,7 @@ mod tests {
 
     fn election(kind: ElectionKind, by_election: bool, seats: u32, n: usize) -> Election {
         let candidates = (0..n).map(|i| Candidate::new(format!("候选人{i}"))).collect();
-        Election { kind, by_election, seats, candidates }
+        Election { kind, by_election, seats, candidates, write_ins: false }
     }
 
     #[test]

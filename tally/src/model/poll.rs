@@ -117,6 +117,7 @@ mod tests {
 
     fn poll(candidates: &[&str], members: &[&str]) -> Poll {
         let election = Election {
+            write_ins: false,
             kind: ElectionKind::Competitive,
             by_election: false,
             seats: 1,

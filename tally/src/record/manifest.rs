@@ -20,6 +20,10 @@ use crate::text::Text;
 
 /// Version byte of the manifest encoding (spec §11.2).
 pub const MANIFEST_VERSION: u8 = 1;
+/// Version byte of a manifest in which some election takes write-ins (spec §11.2):
+/// its contests carry the write-in fields. A poll without write-ins is encoded as
+/// version 1, byte for byte as before.
+pub const MANIFEST_VERSION_WRITE_INS: u8 = 2;
 /// The first bytes of every manifest (spec §11.2).
 pub const MANIFEST_MAGIC: &[u8; 8] = b"HVMANIFS";
 
@@ -78,13 +82,14 @@ impl Manifest {
             return Err(FormatError::Invalid("ceremony id length"));
         }
         let shape = self.shape()?;
+        let write_ins = shape.contests.iter().any(|c| c.write_in.is_some());
         let mut w = Writer::default();
-        w.raw(MANIFEST_MAGIC).u8(MANIFEST_VERSION);
+        w.raw(MANIFEST_MAGIC).u8(if write_ins { MANIFEST_VERSION_WRITE_INS } else { MANIFEST_VERSION });
         w.str(&self.congress).str(&self.session).str(&self.poll.name);
         put_ruleset(&mut w, &self.ruleset);
         w.count(self.poll.contests.len());
         for (contest, cs) in self.poll.contests.iter().zip(&shape.contests) {
-            put_contest(&mut w, contest, cs);
+            put_contest(&mut w, contest, cs, write_ins);
         }
         w.count(self.scrutineers.len()).u32(self.threshold);
         for s in &self.scrutineers {
@@ -105,16 +110,18 @@ impl Manifest {
         if r.take(8)? != MANIFEST_MAGIC {
             return Err(FormatError::Unknown("manifest magic"));
         }
-        if r.u8()? != MANIFEST_VERSION {
-            return Err(FormatError::Unknown("manifest version"));
-        }
+        let write_ins = match r.u8()? {
+            MANIFEST_VERSION => false,
+            MANIFEST_VERSION_WRITE_INS => true,
+            _ => return Err(FormatError::Unknown("manifest version")),
+        };
         let congress = r.str("congress")?;
         let session = r.str("session")?;
         let name = r.str("poll name")?;
         let ruleset = get_ruleset(&mut r)?;
         let mut contests = Vec::new();
         for _ in 0..r.count(16)? {
-            contests.push(get_contest(&mut r)?);
+            contests.push(get_contest(&mut r, write_ins)?);
         }
         let poll = Poll { name, contests, attendance: None };
         let n = r.count(36)?;
@@ -205,11 +212,16 @@ fn get_names(r: &mut Reader<'_>) -> Result<Vec<String>, FormatError> {
     Ok(out)
 }
 
-fn put_contest(w: &mut Writer, c: &Contest, shape: &crate::ballot::ContestShape) {
+/// `write_ins`: the manifest is version 2 and its contests carry the write-in fields.
+fn put_contest(w: &mut Writer, c: &Contest, shape: &crate::ballot::ContestShape, write_ins: bool) {
     w.str(&c.id).str(&c.title);
     match &c.kind {
         ContestKind::Election(e) => {
-            w.u8(ELECTION).bool(e.kind == ElectionKind::NonCompetitive).bool(e.by_election).u32(e.seats);
+            w.u8(ELECTION).bool(e.kind == ElectionKind::NonCompetitive).bool(e.by_election);
+            if write_ins {
+                w.bool(e.write_ins);
+            }
+            w.u32(e.seats);
             let ordered = e.in_stroke_order();
             w.count(ordered.len());
             for cand in &ordered {
@@ -261,15 +273,22 @@ fn put_contest(w: &mut Writer, c: &Contest, shape: &crate::ballot::ContestShape)
         Some(cap) => w.u8(1).u8(cap.option).u32(cap.max),
         None => w.u8(0),
     };
+    if write_ins {
+        match shape.write_in {
+            Some(rule) => w.u8(1).u8(rule.against),
+            None => w.u8(0),
+        };
+    }
 }
 
-fn get_contest(r: &mut Reader<'_>) -> Result<Contest, FormatError> {
+fn get_contest(r: &mut Reader<'_>, write_ins: bool) -> Result<Contest, FormatError> {
     let id = r.str("contest id")?;
     let title = r.str("contest title")?;
     let kind = match r.u8()? {
         ELECTION => {
             let kind = if r.bool("election kind")? { ElectionKind::NonCompetitive } else { ElectionKind::Competitive };
             let by_election = r.bool("by-election flag")?;
+            let takes_write_ins = write_ins && r.bool("write-in flag")?;
             let seats = r.u32()?;
             let mut candidates = Vec::new();
             for _ in 0..r.count(5)? {
@@ -277,7 +296,7 @@ fn get_contest(r: &mut Reader<'_>) -> Result<Contest, FormatError> {
                 let surname = if r.bool("surname flag")? { Some(r.str("surname")?) } else { None };
                 candidates.push(Candidate { name, surname });
             }
-            ContestKind::Election(Election { kind, by_election, seats, candidates })
+            ContestKind::Election(Election { kind, by_election, seats, candidates, write_ins: takes_write_ins })
         }
         CONFIDENCE => ContestKind::Confidence(ConfidenceVote { members: get_names(r)? }),
         EVALUATION => {
@@ -307,6 +326,9 @@ fn get_contest(r: &mut Reader<'_>) -> Result<Contest, FormatError> {
     r.take(items.saturating_mul(3))?;
     if r.bool("cap flag")? {
         r.take(5)?;
+    }
+    if write_ins && r.bool("write-in flag")? {
+        r.take(1)?;
     }
     Ok(Contest { id, title, kind })
 }

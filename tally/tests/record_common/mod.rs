@@ -60,6 +60,7 @@ pub fn election(seats: u32, candidates: &[&str]) -> Contest {
         id: "committee".into(),
         title: "选举镇党委委员".into(),
         kind: ContestKind::Election(Election {
+            write_ins: false,
             kind: ElectionKind::Competitive,
             by_election: false,
             seats,
