@@ -19,8 +19,10 @@ use hallvote_crypto::hash::hash;
 use hallvote_crypto::merkle::{self, ConsistencyProof, InclusionProof, MerkleLog, TreeHead};
 use hallvote_crypto::proofs::equality::EqualityStatement;
 use hallvote_crypto::proofs::range::RangeStatement;
-use hallvote_crypto::proofs::{EqualityProof, RangeProof, SchnorrProof};
+use hallvote_crypto::proofs::writein::{WriteInRowStatement, WriteInRowWitness, cap_sum, row_context};
+use hallvote_crypto::proofs::{EqualityProof, RangeProof, SchnorrProof, WriteInRowProof};
 use hallvote_crypto::threshold::{self, DecryptionShare, KeyShare};
+use hallvote_crypto::writein::{EncryptedSlot, encode_name};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
@@ -41,6 +43,7 @@ fn main() {
     dkg_and_decryption_cases(&mut out, &mut rng);
     opening_cases(&mut out, &mut rng);
     merkle_cases(&mut out);
+    write_in_cases(&mut out, &mut rng);
     let doc = json!({
         "format": "hallvote-independent-vectors/v1",
         "seed": SEED,
@@ -791,4 +794,183 @@ fn merkle_cases(out: &mut Cases) {
     );
     let p = ConsistencyProof::new(13, 12, Vec::new()).unwrap().to_bytes();
     cons("shrinking", false, &p, &head(13), &head(12));
+}
+
+// ---------------------------------------------------------------------------
+// §10.7 write-in rows and the cap that counts them
+// ---------------------------------------------------------------------------
+
+/// One row of a ballot as a booth makes it (§10.3, §10.7), with its nonces.
+struct Row {
+    against: Ciphertext,
+    indicator: Ciphertext,
+    indicator_nonce: Nonce,
+    slot: EncryptedSlot,
+    proof: WriteInRowProof,
+}
+
+const WI_ELECTION: [u8; 64] = [0x45; 64];
+const WI_SERIAL: [u8; 32] = [0x53; 32];
+
+fn write_in_row(key: &PublicKey, contest: u64, item: u64, against: u64, name: &str, rng: &mut StdRng) -> Row {
+    let ctx = row_context(&WI_ELECTION, &WI_SERIAL, contest, item);
+    let written = u64::from(!name.is_empty());
+    let (a, a_nonce) = elgamal::encrypt(key, against, rng);
+    let (w, w_nonce) = elgamal::encrypt(key, written, rng);
+    let points = encode_name(name).unwrap();
+    let [(c0, n0), (c1, n1), (c2, n2)] = points.map(|p| elgamal::encrypt_point(key, &p, rng));
+    let slot = [c0, c1, c2];
+    let statement = WriteInRowStatement { ctx: &ctx, key, against: &a, indicator: &w, slot: &slot };
+    let witness = WriteInRowWitness {
+        against,
+        against_nonce: &a_nonce,
+        written,
+        indicator_nonce: &w_nonce,
+        name: &points,
+        slot_nonces: &[n0, n1, n2],
+    };
+    let proof = WriteInRowProof::prove(&statement, &witness, rng).unwrap();
+    Row { against: a, indicator: w, indicator_nonce: w_nonce, slot, proof }
+}
+
+fn slot_bytes(slot: &EncryptedSlot) -> Vec<u8> {
+    slot.iter().flat_map(|c| c.to_bytes()).collect()
+}
+
+fn write_in_verdict(contest: u64, item: u64, y: &[u8], a: &[u8], w: &[u8], slot: &[u8], proof: &[u8]) -> bool {
+    let (Ok(key), Ok(a), Ok(w), Ok(proof)) =
+        (PublicKey::decode(y), Ciphertext::decode(a), Ciphertext::decode(w), WriteInRowProof::decode(proof))
+    else {
+        return false;
+    };
+    if slot.len() != 192 {
+        return false;
+    }
+    let Ok(cts) = slot.chunks(64).map(Ciphertext::decode).collect::<Result<Vec<_>, _>>() else { return false };
+    let slot = [cts[0], cts[1], cts[2]];
+    let ctx = row_context(&WI_ELECTION, &WI_SERIAL, contest, item);
+    proof.verify(&WriteInRowStatement { ctx: &ctx, key: &key, against: &a, indicator: &w, slot: &slot }).is_ok()
+}
+
+fn cap_verdict(contest: u64, y: &[u8], fors: &[Vec<u8>], indicators: &[Vec<u8>], seats: u64, proof: &[u8]) -> bool {
+    let Ok(key) = PublicKey::decode(y) else { return false };
+    let decode = |v: &[Vec<u8>]| v.iter().map(|c| Ciphertext::decode(c)).collect::<Result<Vec<_>, _>>();
+    let (Ok(fors), Ok(indicators)) = (decode(fors), decode(indicators)) else { return false };
+    let Ok(proof) = RangeProof::decode(proof, seats as usize + 1) else { return false };
+    let ctx = cap_context(contest);
+    let sum = cap_sum(&fors, &indicators);
+    proof.verify(&RangeStatement { ctx: &ctx, key: &key, ciphertext: &sum, lo: 0, hi: seats }).is_ok()
+}
+
+/// `ctx_cap(c)` of §10.2 for the vectors' election and serial.
+fn cap_context(contest: u64) -> [u8; 64] {
+    hash("hallvote/ballot/cap/v1", &[&WI_ELECTION, &WI_SERIAL, &contest.to_be_bytes()])
+}
+
+fn write_in_cases(out: &mut Cases, rng: &mut StdRng) {
+    let key = PublicKey::new(SecretScalar::random(rng).public()).unwrap();
+    let yb = key.element().to_bytes();
+    // Rows of contest 2: a name from a list, a free name outside the BMP with a
+    // middle dot, an empty row marked against, a row marked for.
+    let rows = [
+        write_in_row(&key, 2, 0, 1, "王小明", rng),
+        write_in_row(&key, 2, 1, 1, "𠮷田·阿依古丽", rng),
+        write_in_row(&key, 2, 2, 1, "", rng),
+        write_in_row(&key, 2, 3, 0, "", rng),
+    ];
+    let mut case = |name: &str, intended: bool, item: u64, a: &[u8], w: &[u8], slot: &[u8], proof: &[u8]| {
+        let v = write_in_verdict(2, item, &yb, a, w, slot, proof);
+        out.push(
+            "writein-row",
+            name,
+            intended,
+            v,
+            json!({ "election": hx(WI_ELECTION), "serial": hx(WI_SERIAL), "contest": 2, "item": item, "y": hx(yb),
+                    "against": hx(a), "indicator": hx(w), "slot": hx(slot), "proof": hx(proof) }),
+        );
+    };
+    for (i, (label, row)) in ["list-name", "free-name", "empty-against", "empty-for"].iter().zip(&rows).enumerate() {
+        let (a, w, s, p) =
+            (row.against.to_bytes(), row.indicator.to_bytes(), slot_bytes(&row.slot), row.proof.to_bytes());
+        let i = i as u64;
+        case(&format!("{label}-ok"), true, i, &a, &w, &s, &p);
+        if i == 0 || i == 2 {
+            // Every 32-byte field of the row proof, and each slot ciphertext and the indicator.
+            for field in 0..p.len() / 32 {
+                case(&format!("{label}-proof-field-{field}"), false, i, &a, &w, &s, &flip(&p, field * 32 + 1, 0x02));
+            }
+            for k in 0..6 {
+                case(&format!("{label}-slot-{k}"), false, i, &a, &w, &flip(&s, k * 32 + 1, 0x02), &p);
+            }
+            case(&format!("{label}-indicator-B"), false, i, &a, &flip(&w, 33, 0x02), &s, &p);
+            case(&format!("{label}-against-B"), false, i, &flip(&a, 33, 0x02), &w, &s, &p);
+            case(&format!("{label}-other-row"), false, i + 1, &a, &w, &s, &p);
+            case(&format!("{label}-short"), false, i, &a, &w, &s, &p[..p.len() - 32]);
+            case(&format!("{label}-z-plus-ell"), false, i, &a, &w, &s, &add_ell(&p, p.len() - 32));
+        }
+    }
+    // The slot of the written row put in the empty row: the proof does not cover it.
+    let (r0, r2) = (&rows[0], &rows[2]);
+    case(
+        "empty-against-with-a-name",
+        false,
+        2,
+        &r2.against.to_bytes(),
+        &r2.indicator.to_bytes(),
+        &slot_bytes(&r0.slot),
+        &r2.proof.to_bytes(),
+    );
+    // A name beside a mark for: the booth lies about the against mark (a = Enc(0)).
+    let ctx = row_context(&WI_ELECTION, &WI_SERIAL, 2, 3);
+    let (a, a_nonce) = elgamal::encrypt(&key, 0, rng);
+    let (w, w_nonce) = elgamal::encrypt(&key, 1, rng);
+    let points = encode_name("张三").unwrap();
+    let [(c0, n0), (c1, n1), (c2, n2)] = points.map(|p| elgamal::encrypt_point(&key, &p, rng));
+    let slot = [c0, c1, c2];
+    let statement = WriteInRowStatement { ctx: &ctx, key: &key, against: &a, indicator: &w, slot: &slot };
+    let witness = WriteInRowWitness {
+        against: 1,
+        against_nonce: &a_nonce,
+        written: 1,
+        indicator_nonce: &w_nonce,
+        name: &points,
+        slot_nonces: &[n0, n1, n2],
+    };
+    let forged = WriteInRowProof::prove(&statement, &witness, rng).unwrap();
+    case("name-beside-for", false, 3, &a.to_bytes(), &w.to_bytes(), &slot_bytes(&slot), &forged.to_bytes());
+
+    // The cap (§10.7 item 4): 1 for-vote and 2 written rows against 3 seats, then 2.
+    let for_nonces: Vec<Nonce> = (0..4).map(|_| Nonce::random(rng)).collect();
+    let fors: Vec<Ciphertext> =
+        for_nonces.iter().enumerate().map(|(i, n)| elgamal::encrypt_with_nonce(&key, u64::from(i == 0), n)).collect();
+    let indicators: Vec<Ciphertext> = rows.iter().map(|r| r.indicator).collect();
+    let mut nonces: Vec<&Nonce> = for_nonces.iter().collect();
+    nonces.extend(rows.iter().map(|r| &r.indicator_nonce));
+    let nonce = Nonce::sum(nonces);
+    let sum = cap_sum(&fors, &indicators);
+    let hex_list = |v: &[Ciphertext]| v.iter().map(|c| hx(c.to_bytes())).collect::<Vec<_>>();
+    let mut cap_case = |name: &str, intended: bool, seats: u64, fors: &[Ciphertext], proof: &[u8]| {
+        let fb: Vec<Vec<u8>> = fors.iter().map(|c| c.to_bytes().to_vec()).collect();
+        let ib: Vec<Vec<u8>> = indicators.iter().map(|c| c.to_bytes().to_vec()).collect();
+        let v = cap_verdict(2, &yb, &fb, &ib, seats, proof);
+        out.push(
+            "writein-cap",
+            name,
+            intended,
+            v,
+            json!({ "election": hx(WI_ELECTION), "serial": hx(WI_SERIAL), "contest": 2, "y": hx(yb),
+                    "fors": hex_list(fors), "indicators": hex_list(&indicators), "seats": seats, "proof": hx(proof) }),
+        );
+    };
+    let cap_ctx = cap_context(2);
+    let st = RangeStatement { ctx: &cap_ctx, key: &key, ciphertext: &sum, lo: 0, hi: 3 };
+    let proof = RangeProof::prove(&st, 3, &nonce, rng).unwrap().to_bytes();
+    cap_case("three-of-three-ok", true, 3, &fors, &proof);
+    cap_case("three-of-three-flip", false, 3, &fors, &flip(&proof, 200, 0x01));
+    // A cap proof on the for-votes alone (the form without write-ins) claims 1 ≤ 2,
+    // but the sum with the indicators is 3 > 2 seats.
+    let for_sum = Ciphertext::sum(&fors);
+    let st = RangeStatement { ctx: &cap_ctx, key: &key, ciphertext: &for_sum, lo: 0, hi: 2 };
+    let proof = RangeProof::prove(&st, 1, &Nonce::sum(&for_nonces), rng).unwrap().to_bytes();
+    cap_case("for-votes-only-over-seats", false, 2, &fors, &proof);
 }

@@ -490,6 +490,60 @@ def verify_consistency(m: int, n: int, path: list[bytes], r1: bytes, r2: bytes) 
 
 
 # ---------------------------------------------------------------------------
+# §10.7 Write-in rows on the ballot, and the cap that counts them
+# ---------------------------------------------------------------------------
+
+TAG_BALLOT_CAP = "hallvote/ballot/cap/v1"
+TAG_BALLOT_WRITEIN = "hallvote/ballot/writein/v1"
+TAG_WRITEIN_SLOT = "hallvote/proof/writein-slot/v1"
+ROW_PROOF_LEN = 256 + 256 + 544
+
+
+def ctx_write_in(e: bytes, s: bytes, c: int, i: int) -> bytes:
+    """§10.2: ctx_wi(c,i) = H("hallvote/ballot/writein/v1", E, S, u64be(c), u64be(i))."""
+    return H(TAG_BALLOT_WRITEIN, e, s, u64be(c), u64be(i))
+
+
+def ctx_cap(e: bytes, s: bytes, c: int) -> bytes:
+    """§10.2: ctx_cap(c) = H("hallvote/ballot/cap/v1", E, S, u64be(c))."""
+    return H(TAG_BALLOT_CAP, e, s, u64be(c))
+
+
+def decode_slot_ciphertexts(b: bytes) -> list[tuple[bytes, bytes]]:
+    """§10.4: the slot is A₀ ‖ B₀ ‖ A₁ ‖ B₁ ‖ A₂ ‖ B₂, three ciphertexts."""
+    require(len(b) == 192, "slot is not 192 bytes")
+    return [decode_ciphertext(b[64 * k : 64 * (k + 1)]) for k in range(3)]
+
+
+def verify_write_in_row(ctx: bytes, y: bytes, against, indicator, slot, proof: bytes) -> None:
+    """§10.7 verifier: w is 0/1, a − w is 0/1, and (w = 0 and the slot is empty) or w = 1."""
+    # Step 1: decode strictly.
+    require(len(proof) == ROW_PROOF_LEN, "row proof length ≠ 1056")
+    (aa, ab), (wa, wb) = against, indicator
+    sp = proof[512:]
+    f = [sp[32 * k : 32 * (k + 1)] for k in range(17)]
+    commitments = [decode_element(x) for x in f[0:8]]  # a_w b_w a₀ b₀ a₁ b₁ a₂ b₂
+    c0 = decode_scalar(f[8])
+    zs = [decode_scalar(x) for x in f[9:13]]  # z_w z₀ z₁ z₂
+    a1, b1 = decode_element(f[13]), decode_element(f[14])
+    c1, z1 = decode_scalar(f[15]), decode_scalar(f[16])
+    # Step 2: part 1 on w; part 2 on d = a − w, computed here.
+    verify_range(ctx, y, wa, wb, 0, 1, proof[:256])
+    verify_range(ctx, y, sub(aa, wa), sub(ab, wb), 0, 1, proof[256:512])
+    # Step 3: the challenge.
+    slot_elements = [e for ct in slot for e in ct]
+    c = challenge(TAG_WRITEIN_SLOT, ctx, y, aa, ab, wa, wb, *slot_elements, *commitments, a1, b1)
+    require((c0 + c1) % ELL == c, "slot proof: c₀ + c₁ ≠ c")
+    # Step 4: branch 0, four tuples under c₀; branch 1, (A_w, B_w − G) under c₁.
+    for t, ((ta, tb), z) in enumerate(zip([(wa, wb), *slot], zs)):
+        name = "w" if t == 0 else str(t - 1)
+        require(base_mul(z) == add(commitments[2 * t], mul(c0, ta)), f"slot proof: z_{name}·G ≠ a_{name} + c₀·A_{name}")
+        require(mul(z, y) == add(commitments[2 * t + 1], mul(c0, tb)), f"slot proof: z_{name}·Y ≠ b_{name} + c₀·B_{name}")
+    require(base_mul(z1) == add(a1, mul(c1, wa)), "slot proof: z₁·G ≠ a' + c₁·A_w")
+    require(mul(z1, y) == add(b1, mul(c1, sub(wb, base_mul(1)))), "slot proof: z₁·Y ≠ b' + c₁·(B_w − G)")
+
+
+# ---------------------------------------------------------------------------
 # §17 Write-in slots: names as group elements
 # ---------------------------------------------------------------------------
 
@@ -1234,6 +1288,27 @@ def case_consistency(c: dict) -> None:
     verify_consistency(m, n, path, r1, r2)
 
 
+def case_writein_row(c: dict) -> None:
+    e, s = unhex(c["election"]), unhex(c["serial"])
+    require(len(e) == 64 and len(s) == 32, "E is 64 bytes, S is 32")
+    verify_write_in_row(
+        ctx_write_in(e, s, c["contest"], c["item"]),
+        decode_key(unhex(c["y"])),
+        decode_ciphertext(unhex(c["against"])),
+        decode_ciphertext(unhex(c["indicator"])),
+        decode_slot_ciphertexts(unhex(c["slot"])),
+        unhex(c["proof"]),
+    )
+
+
+def case_writein_cap(c: dict) -> None:
+    """§10.7 item 4: the cap proof is on Σ for-selections + Σ indicators, summed here."""
+    e, s = unhex(c["election"]), unhex(c["serial"])
+    cts = [decode_ciphertext(unhex(x)) for x in c["fors"] + c["indicators"]]
+    a, b = ciphertext_sum(cts)
+    verify_range(ctx_cap(e, s, c["contest"]), decode_key(unhex(c["y"])), a, b, 0, c["seats"], unhex(c["proof"]))
+
+
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -1290,6 +1365,8 @@ CHECKS = {
     "merkle-tree-head": case_tree_head,
     "merkle-inclusion": case_inclusion,
     "merkle-consistency": case_consistency,
+    "writein-row": case_writein_row,
+    "writein-cap": case_writein_cap,
 }
 
 BOARD_CHECKS = {
