@@ -74,6 +74,11 @@ fn a_session_whose_election_takes_write_ins_verifies() {
     let report = verify_record(&record, &mut rand::rng());
     assert!(report.ok(), "{report}");
     assert!(report.steps.iter().all(|r| r.status == Status::Pass), "{report}");
+    // The challenged ballot's opening shows the name it wrote in (spec §10.6, §12.10).
+    let json = s.record.to_json();
+    let opened = &json["board"]["entries"][0]["opening"]["opened"][0]["items"];
+    assert_eq!(opened[0]["write_in"], record_common::WRITTEN_IN);
+    assert!(opened[1].get("write_in").is_none());
 
     // The same manifest written as version 1 (the flag dropped) is another poll: it
     // does not decode as the canonical form of this one.

@@ -244,16 +244,23 @@ impl<'a> View<'a> {
             .contests
             .iter()
             .zip(&o.plain.marks)
-            .map(|(contest, marks)| {
+            .enumerate()
+            .map(|(c, (contest, marks))| {
                 let labels = contest.options();
                 let items: Vec<Value> = contest
                     .items()
                     .iter()
                     .zip(marks)
-                    .map(|(item, row)| {
+                    .enumerate()
+                    .map(|(i, (item, row))| {
                         let marked: Vec<&Text> =
                             labels.iter().zip(row).filter(|(_, m)| **m == 1).map(|(l, _)| l).collect();
-                        json!({ "item": item, "marks": row, "marked": marked })
+                        let mut v = json!({ "item": item, "marks": row, "marked": marked });
+                        // The name written in this row (另选他人, spec §10.6), if any.
+                        if let Some(name) = o.plain.write_ins.get(&(c, i)) {
+                            v["write_in"] = json!(name);
+                        }
+                        v
                     })
                     .collect();
                 json!({ "contest": contest.id, "title": contest.title, "items": items })

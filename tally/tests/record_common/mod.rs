@@ -55,6 +55,9 @@ fn names(prefix: &str, n: usize) -> Vec<String> {
     (1..=n).map(|i| format!("{prefix}{i}")).collect()
 }
 
+/// The name a challenged ballot writes in where the poll takes write-ins.
+pub const WRITTEN_IN: &str = "另选·𠮷田";
+
 pub fn election(seats: u32, candidates: &[&str]) -> Contest {
     Contest {
         id: "committee".into(),
@@ -192,7 +195,16 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
         let cred = finalize(&manifest.credential_key, state, &bs).unwrap();
         let ctx = BallotContext { election, serial: cred.serial() };
         if d < spec.spoiled {
-            let plain = PlainBallot::random(&shape, &mut rng).unwrap();
+            let mut plain = PlainBallot::random(&shape, &mut rng).unwrap();
+            // Where contest 0 takes write-ins, the challenged ballot writes one in its
+            // first row (marked against; every other row abstains, so it fits the seats).
+            if let Some(rule) = shape.contests[0].write_in {
+                for (i, row) in plain.marks[0].iter_mut().enumerate() {
+                    *row = vec![0; row.len()];
+                    row[if i == 0 { usize::from(rule.against) } else { 2 }] = 1;
+                }
+                plain.write_ins.insert((0, 0), WRITTEN_IN.to_owned());
+            }
             let (ballot, opening) = encrypt_ballot(&shape, &out.joint_key, &ctx, &plain, &mut rng).unwrap();
             let entry = BoardEntry::Spoiled {
                 credential: cred.to_bytes(),
