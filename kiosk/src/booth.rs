@@ -19,9 +19,8 @@ use hallvote_crypto::merkle::{InclusionProof, TreeHead, leaf_hash};
 use hallvote_crypto::sign::{Signature, verify};
 use hallvote_crypto::tags;
 use hallvote_tally::ballot::{
-    BallotContext, BallotShape, EncryptedBallot, Opening, PlainBallot, TrackingCode, WriteInRule, encrypt_ballot,
+    BallotContext, BallotShape, EncryptedBallot, Opening, PlainBallot, TrackingCode, encrypt_ballot,
 };
-use hallvote_tally::model::ContestKind;
 use hallvote_tally::record::builder::{head_message, joint_key};
 use hallvote_tally::record::{BoardEntry, Manifest};
 use hallvote_tally::record::{Fingerprint, ReceiptKind, SignedHead};
@@ -225,8 +224,6 @@ pub struct Booth {
     ballots: Mutex<HashMap<i64, Arc<BallotDefinition>>>,
     /// The eligible list of each poll's congress, as fetched.
     eligible: Mutex<HashMap<i64, Arc<Vec<Person>>>>,
-    /// Write-ins on every election ([`Booth::with_election_write_ins`]).
-    election_write_ins: Option<WriteInRule>,
 }
 
 impl Booth {
@@ -237,19 +234,7 @@ impl Booth {
             english: AtomicBool::new(false),
             ballots: Mutex::new(HashMap::new()),
             eligible: Mutex::new(HashMap::new()),
-            election_write_ins: None,
         }
-    }
-
-    /// This booth with every election of every ballot taking write-ins by `rule`
-    /// (another person written in a row marked against, R9), whatever its manifest
-    /// says. Until the manifest carries each election's `write_ins` flag (issue 17,
-    /// the ballot's write-in encryption), this is how the booth's write-in pages are
-    /// shown and tested; `Manifest::shape` then sets [`BallotShape`]'s rule itself
-    /// and this goes.
-    pub fn with_election_write_ins(mut self, rule: WriteInRule) -> Self {
-        self.election_write_ins = Some(rule);
-        self
     }
 
     /// Asks the server for its messages in `lang` from now on.
@@ -279,14 +264,7 @@ impl Booth {
         let wire: wire::BallotDefinition = decode_answer(&a)?;
         let manifest_bytes = wire.manifest.0;
         let manifest = Manifest::decode(&manifest_bytes).map_err(|e| BoothError::Untrusted(e.to_string()))?;
-        let mut shape = manifest.shape().map_err(|e| BoothError::Untrusted(e.to_string()))?;
-        if let Some(rule) = self.election_write_ins {
-            for (contest, c) in shape.contests.iter_mut().zip(&manifest.poll.contests) {
-                if matches!(c.kind, ContestKind::Election(_)) && contest.write_in.is_none() {
-                    contest.write_in = Some(rule);
-                }
-            }
-        }
+        let shape = manifest.shape().map_err(|e| BoothError::Untrusted(e.to_string()))?;
         let (joint, election, poll_id) = (wire.joint_key.0, wire.election.0, wire.poll_id.0);
         // The poll id the credentials are signed for is the manifest's hash (spec §11.3):
         // a server cannot show one manifest and accept credentials for another.

@@ -8,10 +8,9 @@
 //! names on the review page. Every page passes axe-core with no serious or critical
 //! violation, under the strict CSP.
 //!
-//! The manifest does not yet say which elections take write-ins (the ballot's
-//! write-in encryption, issue 17, is another change): the booth here is told that
-//! every election does ([`Booth::with_election_write_ins`]), and the test ends at the
-//! review page, since the ballot cannot be sealed with names until then.
+//! The election's poll definition says it takes write-ins (`write_ins`, spec §11.2.3);
+//! the ballot is sealed with the names, challenged once (the opened ballot shows
+//! them), sealed anew and cast, and its receipt shown.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -20,7 +19,6 @@ use hallvote_kiosk::booth::Booth;
 use hallvote_kiosk::booth_ui::{BoothApp, DEFAULT_IDLE};
 use hallvote_kiosk::desk::{CardScan, Desk};
 use hallvote_protocol::stations::StationKind;
-use hallvote_tally::ballot::WriteInRule;
 use http::Method;
 use serde_json::Value;
 use support::webdriver::{Browser, ENTER};
@@ -41,7 +39,9 @@ async fn value(b: &Browser, id: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delegate_writes_in_a_name_from_the_list_and_one_not_on_it_and_sees_them_on_the_review_page() {
-    let hall = support::hall(DELEGATES, support::poll_definition()).await;
+    let mut poll = support::poll_definition();
+    poll["contests"][0]["write_ins"] = true.into();
+    let hall = support::hall(DELEGATES, poll).await;
     // The eligible list, imported like the roster.
     let congresses: Vec<Value> = hall.org.call(Method::GET, "/api/congresses", None).await.unwrap();
     let congress = congresses[0]["id"].as_i64().unwrap();
@@ -56,7 +56,7 @@ async fn a_delegate_writes_in_a_name_from_the_list_and_one_not_on_it_and_sees_th
     let desk = Desk::new(hall.station(StationKind::Desk, "报到处1").await.link().unwrap());
     let (_, credential) = desk.issue(hall.poll, &CardScan::Number("L00001".into())).await.unwrap();
     let booth_station = hall.station(StationKind::Booth, "投票机1").await;
-    let booth = Booth::new(booth_station.link().unwrap()).with_election_write_ins(WriteInRule { against: 1 });
+    let booth = Booth::new(booth_station.link().unwrap());
     let base = support::serve(BoothApp::new(booth, "投票机1", &hall.url, DEFAULT_IDLE).router()).await;
     let b = Browser::start().await;
 
@@ -188,8 +188,42 @@ async fn a_delegate_writes_in_a_name_from_the_list_and_one_not_on_it_and_sees_th
     assert_eq!(review.matches("另选他人：").count(), 2, "{review}");
     assert_accessible(&b, &base, "/review", "review with write-ins").await;
     b.screenshot("booth-write-in-3-review").await;
-    // The ballot's write-in encryption is not there yet: at integration, seal here
-    // (`button` of the form action="/seal"), wait for /sealed, challenge once and
-    // assert the names on /challenged (`.written-in`), mark again and cast, and
-    // assert the receipt (/receipt) — as browser.rs does for a ballot without names.
+
+    // Sealed with the names: challenge once, and the opened ballot shows them.
+    b.click("form[action='/seal'] button").await;
+    b.wait_for("/sealed").await;
+    let first_code = b.text("#tracking").await;
+    b.click("#challenge").await;
+    b.wait_for("/challenged").await;
+    let opened = b.text_of("main").await;
+    assert!(opened.contains("张三") && opened.contains("𠮷·阿依古丽"), "the opened ballot shows the names: {opened}");
+    assert_accessible(&b, &base, "/challenged", "challenged with write-ins").await;
+    // Mark again (the marks and names are kept), seal anew, cast.
+    b.click("#mark-again").await;
+    b.wait_for("/contest/0").await;
+    b.click("button[value=next]").await;
+    b.wait_for("/contest/1").await;
+    b.click("button[value=next]").await;
+    b.wait_for("/review").await;
+    let review = b.text("main").await;
+    assert_eq!(review.matches("另选他人：").count(), 2, "the names are kept after a challenge: {review}");
+    b.click("form[action='/seal'] button").await;
+    b.wait_for("/sealed").await;
+    let second_code = b.text("#tracking").await;
+    assert_ne!(second_code, first_code, "a new encryption after a challenge");
+    b.click("#cast").await;
+    b.wait_for("/receipt").await;
+    assert_eq!(b.text("#tracking").await, second_code);
+
+    // This version cannot yet mix and count the names (ADR 0021): the tally refuses
+    // rather than count the poll without them.
+    hall.org.call::<Value>(Method::POST, &format!("/api/polls/{}/close", hall.poll), None).await.unwrap();
+    let refused = hall.org.call::<Value>(Method::POST, &format!("/api/polls/{}/tally", hall.poll), None).await;
+    match refused {
+        Err(hallvote_kiosk::organiser::OrganiserError::Refused { status, body, .. }) => {
+            assert_eq!(status, http::StatusCode::CONFLICT, "{body}");
+            assert_eq!(body["error"]["code"], "write_ins_not_mixed", "{body}");
+        }
+        other => panic!("the tally must wait for the mix: {other:?}"),
+    }
 }

@@ -215,9 +215,9 @@ async fn walk() {
     )
     .await;
     assert!(!b.displayed("#np-seats-2").await, "a motion has no seats");
-    // An election's write-ins (另选他人) are allowed unless the organiser says not; a
-    // motion has no such switch.
-    assert!(b.displayed("#np-writeins").await && b.selected("#np-writeins").await, "on by default for an election");
+    // An election's write-ins (另选他人) are the organiser's choice, off by default until
+    // this version can count the names (the mix, ADR 0021); a motion has no such switch.
+    assert!(b.displayed("#np-writeins").await && !b.selected("#np-writeins").await, "off by default for an election");
     assert!(!b.displayed("#np-writeins-2").await, "a motion takes no write-ins");
     b.assert_accessible("session page with two contests in the new-poll form").await;
     b.execute("document.getElementById('np-contest-2').scrollIntoView(); return true;").await;

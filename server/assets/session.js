@@ -314,7 +314,7 @@ function fillTemplate() {
   const election = c.type === "election";
   $("np-seats").hidden = !election; $("np-seats-label").hidden = !election;
   $("np-seats").required = election;
-  $("np-writeins-label").hidden = !election; $("np-writeins").checked = true;
+  $("np-writeins-label").hidden = !election; $("np-writeins").checked = false;
   if (election) $("np-seats").value = c.seats;
   $("np-items-label").textContent = election ? T.names_candidates : (c.type === "motion" ? T.names_items : T.names_members);
   $("np-items").value = (c.items || []).join("\n");
@@ -340,7 +340,7 @@ function addContest() {
   const seats = el("input", undefined, { id: "np-seats-" + n, type: "number", min: "1", max: "1023", inputmode: "numeric" });
   const seatsLabel = el("label", T.seats, { for: "np-seats-" + n });
   // An election's write-ins (另选他人, R9): allowed unless the organiser says not.
-  const writeIns = el("input", undefined, { id: "np-writeins-" + n, type: "checkbox", checked: "" });
+  const writeIns = el("input", undefined, { id: "np-writeins-" + n, type: "checkbox" });
   const writeInsLabel = el("label", undefined, { class: "check", id: "np-writeins-label-" + n });
   writeInsLabel.append(writeIns, " " + T.write_ins);
   const itemsLabel = el("label", "", { for: "np-items-" + n });
@@ -352,7 +352,7 @@ function addContest() {
     const election = c.type === "election";
     title.value = c.title;
     seats.hidden = !election; seatsLabel.hidden = !election; seats.required = election;
-    writeInsLabel.hidden = !election; writeIns.checked = true;
+    writeInsLabel.hidden = !election; writeIns.checked = false;
     if (election) seats.value = c.seats;
     itemsLabel.textContent = kindLabel(c);
     items.value = (c.items || []).join("\n");
@@ -375,12 +375,7 @@ function contestFrom(kind, title, seats, items, id, writeIns) {
   c.id = id; c.title = title.trim();
   if (c.type === "election") {
     c.seats = Number(seats); c.candidates = names.map((name) => ({ name }));
-    // TODO(issue 17): the election contest's wire field `write_ins` (bool) comes with
-    // the ballot's write-in encryption; once the poll definition has it, send it:
-    //   c.write_ins = writeIns;
-    // Until then the switch is shown and read but not sent (the server would refuse
-    // a field it does not know).
-    void writeIns;
+    c.write_ins = writeIns;
   }
   else if (c.type === "motion") c.items = names;
   else c.members = names;
