@@ -27,6 +27,7 @@ mod congress;
 mod desk;
 mod error;
 pub mod polls;
+mod proposals;
 mod public;
 mod results;
 #[cfg(feature = "openapi")]
@@ -52,6 +53,11 @@ pub use congress::{
 pub use polls::{
     Appointee, Appointment, ContestView, FollowUp, FollowUpBody, OfficerView, OfficersView, PollDefinition,
     PollTemplates, PollView, Restarted, Started, Status,
+};
+pub use proposals::{
+    COSIGNERS_NEEDED, CosignVia, Cosigned, Cosigner, NewProposal, PresidiumMembers, Proposal, ProposalAgenda,
+    ProposalAssignment, ProposalCategory, ProposalDeadline, ProposalDelegate, ProposalEvaluation, ProposalEvent,
+    ProposalReply, ProposalReview, ProposalState, ReplyEvaluation, ReviewDecision,
 };
 pub use public::{
     AuditEntry, AuditPage, BoardList, BoardListEntry, BoardProof, BoardShown, BoardSummary, Figures, Health, Lookup,

@@ -43,6 +43,7 @@ pub const TAGS: &[(&str, &str)] = &[
     ("display", "The hall display (大屏幕). 会场大屏幕。"),
     ("stations", "Hall stations: enrolment and revocation (spec §15). 会场终端的登记与注销。"),
     ("polls", "Poll definitions. 投票定义。"),
+    ("proposals", "Proposals, the presidium and their handling (spec §14.11). 代表提案、主席团与提案办理。"),
     ("ceremony", "Officers and the scrutineers' key ceremony (spec §5, §14.3). 监票人与密钥生成。"),
     ("voting", "Issuing credentials, ballots, casting and challenging (spec §14.7). 发放凭证、投票与核验。"),
     (

@@ -16,6 +16,7 @@ pub mod delegate_status;
 pub mod eligible;
 pub mod key_checks;
 pub mod polls;
+pub mod proposals;
 pub mod roster;
 pub mod server_key;
 pub mod sessions;

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::extract::Query;
+use super::support::dates::utc;
 use super::support::lang::{LangSwitch, lang_tag, page_lang, remember_lang};
 use super::support::load::load_congress;
 use super::support::session::Authenticated;
@@ -200,23 +201,6 @@ async fn audit_page(
     Ok(remember_lang(html.into_response(), lang, set))
 }
 
-/// Unix seconds as `2026-12-04 17:22:05 UTC`: what the page shows until its script
-/// puts the browser's local time in its place.
-fn utc(at: i64) -> String {
-    let (days, secs) = (at.div_euclid(86_400), at.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
-}
-
 /// The roll (`pages/roster.html`).
 #[derive(Template)]
 #[template(path = "roster.html")]
@@ -308,16 +292,4 @@ struct AuditRow {
     actor: String,
     action: String,
     detail: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::utc;
-
-    #[test]
-    fn unix_seconds_read_as_a_utc_date_and_time() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(1_796_405_325), "2026-12-04 17:28:45 UTC");
-        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
-    }
 }

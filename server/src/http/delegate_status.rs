@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 
 use super::AppState;
 use super::extract::Json as JsonBody;
+use super::support::dates::is_iso_date;
 use super::support::errors::{conflict, invalid};
 use super::support::load::load_congress;
 use super::support::session::Authenticated;
@@ -123,52 +124,4 @@ async fn delegate(state: &AppState, congress_id: i64, card: &str) -> Result<Dele
             "This card is not a delegate of this congress.",
         )
     })
-}
-
-/// Whether `s` is a calendar date written `YYYY-MM-DD` (as a date input sends it).
-fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num =
-        |r: std::ops::Range<usize>| s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1900..=2999).contains(&y) && (1..=days).contains(&d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_iso_date;
-
-    #[test]
-    fn only_real_dates_written_the_iso_way_pass() {
-        for ok in ["2026-11-28", "2024-02-29", "2000-02-29", "2026-12-31"] {
-            assert!(is_iso_date(ok), "{ok}");
-        }
-        for bad in [
-            "2026-11-31",
-            "2023-02-29",
-            "1900-02-29",
-            "2026-13-01",
-            "2026-1-28",
-            "26-11-28",
-            "2026/11/28",
-            "２０２６-11-28",
-            "+026-11-28",
-            "",
-        ] {
-            assert!(!is_iso_date(bad), "{bad}");
-        }
-    }
 }

@@ -27,6 +27,8 @@ pub mod key_check;
 pub mod limits;
 pub mod openapi;
 pub mod polls;
+pub mod proposal_pages;
+pub mod proposals;
 pub mod result_sheet;
 pub mod results;
 pub mod sealed_board;
@@ -183,6 +185,8 @@ pub fn api() -> Api {
         .merge(display::router())
         .merge(cards::router())
         .merge(polls::router())
+        .merge(proposals::router())
+        .merge(proposal_pages::router())
         .merge(board_lookup::router())
         .merge(result_sheet::router())
         .merge(board_list::router())

@@ -18,6 +18,7 @@
 
 mod html;
 mod pdf;
+pub mod proposals;
 
 use hallvote_tally::count::{CandidateStatus, ContestResult, ElectionResult, GradedResult, MotionResult, PollResult};
 use hallvote_tally::text::{Lang, Text, date_words, en_count, zh_numeral};

@@ -28,6 +28,13 @@ pub const ASSETS: &[Asset] = &[
     Asset { path: "/assets/records.css", content_type: CSS, body: include_str!("../../../assets/records.css") },
     Asset { path: "/assets/roster.js", content_type: JAVASCRIPT, body: include_str!("../../../assets/roster.js") },
     Asset { path: "/assets/audit.js", content_type: JAVASCRIPT, body: include_str!("../../../assets/audit.js") },
+    // The proposals pages: the secretariat's and the public list.
+    Asset { path: "/assets/proposals.css", content_type: CSS, body: include_str!("../../../assets/proposals.css") },
+    Asset {
+        path: "/assets/proposals.js",
+        content_type: JAVASCRIPT,
+        body: include_str!("../../../assets/proposals.js"),
+    },
     // The public pages: the board explorer, the board's list, the hall display, the
     // result sheet; and the printable delegate cards.
     Asset { path: "/assets/board.css", content_type: CSS, body: include_str!("../../../assets/board.css") },
