@@ -341,6 +341,10 @@ async fn proposals_end_to_end(store: Store) {
     let (status, err) = station_call(&h.app, &h.booth, Method::POST, &station_path, Some(late)).await;
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "proposal_deadline_passed"), "{err}");
 
+    // The pages: the secretariat's (organisers only) and the public list, strict
+    // under the CSP (no inline script or style).
+    pages(&h, [a_id, b_id, c_id, d_id, e_id]).await;
+
     // The PDFs: the 提案汇编 lists every submitted proposal; the handling report says
     // where each stands. Both in zh-CN, and in English on request.
     compilation_pdfs(&h).await;
@@ -351,6 +355,48 @@ async fn proposals_end_to_end(store: Store) {
 }
 
 both_backends!(end_to_end, proposals_end_to_end);
+
+/// A page's text, or its refusal's status.
+async fn page(h: &Hall, path: &str, client: Option<&common::Client>) -> (StatusCode, String) {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::get(path).header("accept-language", "zh-CN");
+    if let Some(c) = client {
+        req = req.header("cookie", &c.cookie);
+    }
+    let res = h.app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+async fn pages(h: &Hall, ids: [i64; 5]) {
+    let console = format!("/sessions/{}/proposals", h.session);
+    let (status, _) = page(h, &console, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = page(h, &console, Some(&h.observer)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, html) = page(h, &console, Some(&h.org)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(hallvote_protocol::web::inline_code(&html), None);
+    for id in ids {
+        assert!(html.contains(&format!("id=\"proposal-{id}\"")), "{id}");
+    }
+    // Each proposal offers the step it is ready for, and a concluded one none.
+    assert!(html.contains(TITLE_A) && html.contains("已办结") && html.contains("并案"), "{html}");
+    assert!(!html.contains(&format!("id=\"reply-{}\"", ids[0])), "a concluded proposal takes no reply");
+    assert!(html.contains(&format!("id=\"reply-{}\"", ids[2])), "the assigned suggestion awaits its reply");
+    assert!(!html.contains(&format!("id=\"review-{}\"", ids[3])), "a merged proposal is not reviewed again");
+    let (status, en) = page(h, &format!("{console}?lang=en"), Some(&h.org)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(en.contains("<html lang=\"en\">") && en.contains("concluded") && en.contains("Proposals: "), "{en}");
+    let (status, public) = page(h, &format!("{console}/list"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(hallvote_protocol::web::inline_code(&public), None);
+    assert!(public.contains(TITLE_A) && public.contains(TITLE_B) && public.contains("10/10"), "{public}");
+    assert!(!public.contains("<form"), "the public list changes nothing");
+}
 
 /// The PDFs of the session's proposals, rendered by poppler and read back.
 async fn compilation_pdfs(h: &Hall) {

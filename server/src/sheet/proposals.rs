@@ -152,7 +152,7 @@ pub(crate) fn build(which: ProposalDoc, session: &str, all: &[Proposal], lang: L
                     };
                     let due = if p.due.is_empty() { String::new() } else { format!("\n{}", p.due) };
                     Row::new(vec![
-                        number(p),
+                        p.number.to_string(),
                         p.title.clone(),
                         p.lead.name.clone(),
                         format!("{}\n{decision}", category_text(p.category).get(lang)),
