@@ -116,6 +116,26 @@ impl Desk {
         crate::booth::decode_answer(&a)
     }
 
+    /// The session's proposals still collecting co-signers (RULES R18).
+    pub async fn proposals(&self, session: i64) -> Result<Vec<wire::Proposal>, BoothError> {
+        let path = format!("/api/station/sessions/{session}/proposals");
+        let a = self.link().call(Method::GET, &path, None).await.map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        crate::booth::decode_answer(&a)
+    }
+
+    /// A delegate co-signs proposal `proposal` by their card (附议).
+    pub async fn cosign(&self, proposal: i64, card: &CardScan) -> Result<wire::Cosigned, BoothError> {
+        let path = format!("/api/station/proposals/{proposal}/cosigners");
+        let a = self.link().call_json(Method::POST, &path, &scan_body(card)).await.map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        crate::booth::decode_answer(&a)
+    }
+
     /// A desk talking to the server over `link` (signed as a desk station).
     pub fn new(link: Link) -> Self {
         Self { ballots: Booth::new(link) }

@@ -93,6 +93,7 @@ impl DeskApp {
             .route("/depart", post(depart))
             .route("/attendee", post(attendee))
             .route("/replace", post(replace))
+            .route("/cosign", post(cosign))
             .route("/print/{n}/{size}", get(print))
             .route("/credential/{n}", get(credential_png))
             .route("/done", post(done))
@@ -195,6 +196,14 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
         .unwrap_or_default();
     let showing = s.delegate.is_some() || s.replaced.is_some();
     let idle = showing.then_some(DESK_IDLE.as_secs());
+    // The proposals collecting co-signers, if any (the desk works on without them).
+    let proposals = match current {
+        Some(id) => app.desk.proposals(id).await.unwrap_or_default(),
+        None => Vec::new(),
+    }
+    .into_iter()
+    .map(|p| (p.id, w.proposal(p.number, &p.title, p.cosigners.len(), p.needed)))
+    .collect();
     templates::render(&HomePage {
         frame: Frame::new(lang, &app.name, w.title, idle),
         w,
@@ -208,6 +217,7 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
         printable: s.issued.iter().filter(|i| i.outcome.is_ok()).count(),
         issued,
         open_polls,
+        proposals,
     })
 }
 
@@ -348,6 +358,30 @@ async fn replace(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Stri
     }
 }
 
+/// A delegate co-signs a proposal by their card (附议): the server's answer is the notice.
+async fn cosign(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    let (s, session) = match begin_scan(&app, &headers).await {
+        Ok(x) => x,
+        Err(page) => return page,
+    };
+    let lang = s.lang;
+    let Some(proposal) = f.get("proposal").and_then(|v| v.parse::<i64>().ok()) else {
+        return render(&app, &s, Some(Words::of(lang).cosign_proposal)).await;
+    };
+    let card = CardScan::from_input(f.get("cosigner").map(String::as_str).unwrap_or_default());
+    let number = match app.desk.proposals(session.id).await {
+        Ok(list) => list.iter().find(|p| p.id == proposal).map_or(proposal, |p| p.number),
+        Err(_) => proposal,
+    };
+    match app.desk.cosign(proposal, &card).await {
+        Ok(a) => {
+            let msg = Words::of(lang).cosigned(&a.delegate.name, number, a.newly, a.count, a.needed);
+            render_with(&app, &s, None, Some(&msg)).await
+        }
+        Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
+    }
+}
+
 /// Credentials sized for printing, on an 80 mm receipt roll or A6 cards: `n` is one
 /// credential's number, or `all` for every credential the delegate was issued, each
 /// on a page (a slip, a card) of its own.
@@ -439,6 +473,8 @@ struct HomePage<'a> {
 struct OpenPoll<'a> {
     id: i64,
     name: &'a str,
+    /// The proposals collecting co-signers: id, and number and title in words.
+    proposals: Vec<(i64, String)>,
 }
 
 struct SessionView<'a> {

@@ -51,6 +51,14 @@ pub struct Desk {
     pub attendee_check_in: &'static str,
     /// Checked in, and no poll is open.
     pub no_poll_open: &'static str,
+    /// Above the proposals collecting co-signers (附议, RULES R18).
+    pub cosign_heading: &'static str,
+    /// The choice of proposal to co-sign.
+    pub cosign_proposal: &'static str,
+    /// The co-signer's card field.
+    pub cosign_label: &'static str,
+    /// Records the co-signature.
+    pub cosign: &'static str,
     /// A credential number the desk does not hold.
     pub no_credential: &'static str,
     /// The printed credential's title.
@@ -157,6 +165,24 @@ impl Desk {
         }
     }
 
+    /// A proposal in the desk's choice: its number and title.
+    pub fn proposal(&self, number: i64, title: &str, count: usize, needed: u32) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("第{number}号 {title}（已附议 {count}/{needed}）"),
+            Lang::En => format!("No. {number} {title} ({count} of {needed} co-signers)"),
+        }
+    }
+
+    /// What a co-signature did: recorded, or the delegate had signed already.
+    pub fn cosigned(&self, name: &str, number: i64, newly: bool, count: u32, needed: u32) -> String {
+        match (self.lang, newly) {
+            (Lang::ZhCn, true) => format!("已登记 {name} 附议第{number}号提案（{count}/{needed}）。"),
+            (Lang::ZhCn, false) => format!("{name} 此前已附议第{number}号提案（{count}/{needed}）。"),
+            (Lang::En, true) => format!("{name} co-signs proposal {number} ({count} of {needed})."),
+            (Lang::En, false) => format!("{name} had co-signed proposal {number} already ({count} of {needed})."),
+        }
+    }
+
     /// What a departure did: recorded (`Departed`), or nothing, the delegate not
     /// being present.
     pub fn departure(&self, movement: Movement, name: &str, card: &str) -> String {
@@ -191,6 +217,10 @@ const ZH: Desk = Desk {
     depart: "登记离场",
     attendee_label: "列席、旁听人员：输入证号或姓名（不发选票）",
     attendee_check_in: "列席、旁听报到",
+    cosign_heading: "附议提案",
+    cosign_proposal: "提案",
+    cosign_label: "附议代表扫描代表证二维码",
+    cosign: "附议",
     no_poll_open: "已报到。目前没有正在进行的投票，无需发放选票。",
     no_credential: "没有这张选票凭证。",
     credential: "选票凭证",
@@ -232,6 +262,10 @@ const EN: Desk = Desk {
     depart: "Record a departure",
     attendee_label: "Attending without a vote, or observing: type the pass number or the name (no ballot)",
     attendee_check_in: "Check in without a vote",
+    cosign_heading: "Co-sign a proposal",
+    cosign_proposal: "Proposal",
+    cosign_label: "The co-signing delegate scans their card",
+    cosign: "Co-sign",
     no_poll_open: "Checked in. No poll is open, so no ballot is issued.",
     no_credential: "No such credential.",
     credential: "Ballot credential",
