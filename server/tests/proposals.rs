@@ -234,7 +234,7 @@ async fn proposals_end_to_end(store: Store) {
     assert_eq!(
         actions(&a),
         [
-            "draft",
+            "drafted",
             "submit",
             "review.accept",
             "assign",

@@ -26,6 +26,23 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             vec![Role::Organiser],
         ),
         (Method::GET, "/api/congresses/1/roster", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
+        (Method::PUT, "/api/sessions/1/presidium", Some(json!({"cards": ["A1"]})), vec![Role::Organiser]),
+        (
+            Method::PUT,
+            "/api/sessions/1/proposal-deadline",
+            Some(json!({"deadline": 4_000_000_000_i64})),
+            vec![Role::Organiser],
+        ),
+        // Proposal 1, made by the organiser's call alone (before A2 is suspended below).
+        (
+            Method::POST,
+            "/api/sessions/1/proposals",
+            Some(json!({"lead": {"card": "A1"}, "title": "提案", "reasons": "理由", "measures": "措施"})),
+            vec![Role::Organiser],
+        ),
+        (Method::GET, "/api/proposals/1", None, vec![Role::Organiser, Role::Observer]),
+        (Method::POST, "/api/proposals/1/cosigners", Some(json!({"card": "A2"})), vec![Role::Organiser]),
+        (Method::GET, "/sessions/1/proposals", None, vec![Role::Organiser]),
         (Method::GET, "/api/sessions/1/attendance", None, vec![]),
         (Method::POST, "/api/sessions/1/checkin", Some(json!({"card": "A1"})), vec![Role::Desk, Role::Organiser]),
         (Method::POST, "/api/sessions/1/checkout", Some(json!({"card": "A1"})), vec![Role::Desk, Role::Organiser]),
@@ -154,6 +171,9 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
         (Method::GET, "/api/station/polls/1/result", vec![Scrutineer]),
         (Method::POST, "/api/station/polls/1/signature", vec![Scrutineer]),
         (Method::GET, "/api/stations/whoami", vec![Desk, Booth, Scrutineer]),
+        (Method::GET, "/api/station/sessions/1/proposals", vec![Desk, Booth]),
+        (Method::POST, "/api/station/sessions/1/proposals", vec![Desk, Booth]),
+        (Method::POST, "/api/station/proposals/1/cosigners", vec![Desk, Booth]),
     ]
 }
 
@@ -163,6 +183,23 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
 fn body_refused_endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
     vec![
         (Method::PUT, "/api/congresses/1/roster", Some(json!({})), vec![Role::Organiser]),
+        // Proposal 1 has one co-signer: each step is refused for its state, past the role check.
+        (Method::POST, "/api/proposals/1/submit", None, vec![Role::Organiser]),
+        (
+            Method::POST,
+            "/api/proposals/1/review",
+            Some(json!({"member": "A1", "decision": "accept", "reason": "一事一案"})),
+            vec![Role::Organiser],
+        ),
+        (
+            Method::POST,
+            "/api/proposals/1/assignment",
+            Some(json!({"member": "A1", "unit": "镇政府", "due": "2027-01-31"})),
+            vec![Role::Organiser],
+        ),
+        (Method::POST, "/api/proposals/1/agenda", Some(json!({"member": "A1"})), vec![Role::Organiser]),
+        (Method::POST, "/api/proposals/1/replies", Some(json!({"text": "答复"})), vec![Role::Organiser]),
+        (Method::POST, "/api/proposals/1/evaluation", Some(json!({"evaluation": "satisfied"})), vec![Role::Organiser]),
         (Method::POST, "/api/password", Some(json!({})), vec![]),
         (Method::POST, "/api/logout", None, vec![]),
     ]

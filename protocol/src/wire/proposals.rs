@@ -155,7 +155,7 @@ pub struct ProposalEvent {
     pub at: i64,
     /// The account or station that recorded it.
     pub actor: String,
-    /// `draft`, `submit`, `review.accept`, `review.merge`, `review.suggestion`,
+    /// `drafted`, `submit`, `review.accept`, `review.merge`, `review.suggestion`,
     /// `review.reject`, `assign`, `agenda`, `reply`, `evaluate.<evaluation>`.
     pub action: String,
     /// The presidium member who decided, for the presidium's steps.

@@ -206,7 +206,7 @@ pub async fn create(
     .await
     .map_err(|e| StoreError::conflict_on_unique(e, "proposal number"))?;
     let record = from_row(&row)?;
-    let step = Step { at, actor, action: "draft", member_id: None, reason: "", text: "" };
+    let step = Step { at, actor, action: "drafted", member_id: None, reason: "", text: "" };
     insert_event(&mut tx, record.id, &step).await?;
     tx.commit().await?;
     Ok(record)

@@ -222,7 +222,7 @@ struct Item {
 fn history_line(e: &hallvote_protocol::wire::ProposalEvent, lang: Lang) -> String {
     let t = |zh: &str, en: &str| if lang == Lang::ZhCn { zh.to_owned() } else { en.to_owned() };
     let what = match e.action.as_str() {
-        "draft" => t("起草", "Drafted"),
+        "drafted" => t("起草", "Drafted"),
         "submit" => t("提交主席团", "Submitted"),
         "review.accept" => t("立案", "Accepted"),
         "review.merge" => t("并案", "Merged"),

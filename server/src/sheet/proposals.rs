@@ -184,7 +184,7 @@ pub(crate) fn build(which: ProposalDoc, session: &str, all: &[Proposal], lang: L
             }));
             for p in &filed {
                 let steps: Vec<String> =
-                    p.history.iter().filter(|e| e.action != "draft").map(|e| step_words(e, lang)).collect();
+                    p.history.iter().filter(|e| e.action != "drafted").map(|e| step_words(e, lang)).collect();
                 if steps.is_empty() {
                     continue;
                 }
