@@ -494,3 +494,42 @@ async fn vote_the_motion(h: &Hall) {
     assert_eq!(totals, truth);
     assert_eq!(totals[0], 9, "{r}");
 }
+
+/// Two steps racing on one proposal: the second, read before the first was
+/// recorded, changes nothing and records nothing; the history and the co-signers
+/// are append-only in the database.
+async fn a_stale_step_changes_nothing(store: Store) {
+    use hallvote_server::db::proposals::{self, ProposalRecord, ProposalState, Step};
+    let h = Hall::builder().delegates(4).build(&store).await;
+    let mut body = text_of(TITLE_A);
+    body["lead"] = json!({"card": "QS15-001"});
+    let p =
+        org_ok(&h, Method::POST, &format!("/api/sessions/{}/proposals", h.session), Some(body), StatusCode::CREATED)
+            .await;
+    org_ok(
+        &h,
+        Method::POST,
+        &format!("/api/proposals/{}/cosigners", p["id"]),
+        Some(json!({"card": "QS15-002"})),
+        StatusCode::OK,
+    )
+    .await;
+    let read = proposals::get(&store, p["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    assert_eq!(read.state, ProposalState::Collecting);
+    let submitted = ProposalRecord { state: ProposalState::Submitted, ..read.clone() };
+    let step = Step { at: 1, actor: "organiser1", action: "submit", member_id: None, reason: "", text: "" };
+    assert!(proposals::advance(&store, &read, &submitted, &step).await.unwrap());
+    let rejected = ProposalRecord { state: ProposalState::NotAccepted, ..read.clone() };
+    assert!(!proposals::advance(&store, &read, &rejected, &step).await.unwrap(), "read before the first step");
+    let now = proposals::get(&store, read.id).await.unwrap().unwrap();
+    assert_eq!(now.state, ProposalState::Submitted);
+    let events = proposals::events(&store, read.id).await.unwrap();
+    assert_eq!(events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["drafted", "submit"]);
+    for sql in
+        ["UPDATE proposal_events SET reason = 'x'", "DELETE FROM proposal_events", "DELETE FROM proposal_cosigners"]
+    {
+        assert!(sqlx::query(sql).execute(store.pool()).await.is_err(), "{sql}");
+    }
+}
+
+both_backends!(stale_step, a_stale_step_changes_nothing);
