@@ -126,6 +126,23 @@ impl Desk {
         crate::booth::decode_answer(&a)
     }
 
+    /// The lead delegate, by their card, drafts a proposal of `session`.
+    pub async fn draft(&self, session: i64, lead: &CardScan, text: [&str; 3]) -> Result<wire::Proposal, BoothError> {
+        let [title, reasons, measures] = text;
+        let body = wire::NewProposal {
+            lead: scan_body(lead),
+            title: title.to_owned(),
+            reasons: reasons.to_owned(),
+            measures: measures.to_owned(),
+        };
+        let path = format!("/api/station/sessions/{session}/proposals");
+        let a = self.link().call_json(Method::POST, &path, &body).await.map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        crate::booth::decode_answer(&a)
+    }
+
     /// A delegate co-signs proposal `proposal` by their card (附议).
     pub async fn cosign(&self, proposal: i64, card: &CardScan) -> Result<wire::Cosigned, BoothError> {
         let path = format!("/api/station/proposals/{proposal}/cosigners");

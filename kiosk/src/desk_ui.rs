@@ -94,6 +94,7 @@ impl DeskApp {
             .route("/attendee", post(attendee))
             .route("/replace", post(replace))
             .route("/cosign", post(cosign))
+            .route("/draft", post(draft))
             .route("/print/{n}/{size}", get(print))
             .route("/credential/{n}", get(credential_png))
             .route("/done", post(done))
@@ -354,6 +355,22 @@ async fn replace(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Stri
             s.issued.push(Issued { poll: poll.name.clone(), outcome: Ok(text) });
             render(&app, &s, None).await
         }
+        Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
+    }
+}
+
+/// The lead delegate drafts a proposal by their card; the draft then collects
+/// co-signers here.
+async fn draft(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    let (s, session) = match begin_scan(&app, &headers).await {
+        Ok(x) => x,
+        Err(page) => return page,
+    };
+    let lang = s.lang;
+    let field = |name: &str| f.get(name).map(String::as_str).unwrap_or_default();
+    let lead = CardScan::from_input(field("lead"));
+    match app.desk.draft(session.id, &lead, [field("title"), field("reasons"), field("measures")]).await {
+        Ok(p) => render_with(&app, &s, None, Some(&Words::of(lang).drafted(p.number, &p.lead.name))).await,
         Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
     }
 }

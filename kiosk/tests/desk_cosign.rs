@@ -1,6 +1,7 @@
-//! Co-signing a proposal at the desk station (issue 18, item 1; RULES R18): the desk
-//! lists the session's proposals still collecting co-signers; a delegate scans their
-//! card and is recorded as a co-signer by card; a second scan adds no one; the lead
+//! Drafting and co-signing a proposal at the desk station (issue 18, item 1; RULES
+//! R18): the lead delegate drafts one with their card scanned; the desk lists the
+//! session's proposals still collecting co-signers; a delegate scans their card and
+//! is recorded as a co-signer by card; a second scan adds no one; the lead
 //! delegate's own card is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -34,16 +35,8 @@ async fn post_form(base: &str, path: &str, fields: &[(&str, &str)]) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_delegate_co_signs_a_proposal_by_card_at_the_desk() {
+async fn a_delegate_drafts_and_others_co_sign_a_proposal_by_card_at_the_desk() {
     let hall = support::hall(4, support::poll_definition()).await;
-    let body = json!({"lead": {"card": "L00001"}, "title": "关于改善镇区道路照明的提案",
-        "reasons": "夜间照明不足。", "measures": "增设路灯。"});
-    let p = hall
-        .org
-        .call::<Value>(Method::POST, &format!("/api/sessions/{}/proposals", hall.session), Some(body))
-        .await
-        .unwrap();
-    let id = p["id"].as_i64().unwrap().to_string();
     let congresses = hall.org.call::<Value>(Method::GET, "/api/congresses", None).await.unwrap();
     let cid = congresses[0]["id"].as_i64().unwrap();
     let cards = hall.org.call::<Value>(Method::GET, &format!("/api/congresses/{cid}/cards"), None).await.unwrap();
@@ -53,6 +46,27 @@ async fn a_delegate_co_signs_a_proposal_by_card_at_the_desk() {
 
     let station = hall.station(StationKind::Desk, "报到处1").await;
     let desk = support::serve(DeskApp::new(Desk::new(station.link().unwrap()), "报到处1").router()).await;
+    let page = post_form(
+        &desk,
+        "/draft",
+        &[
+            ("lead", &qr("L00001")),
+            ("title", "关于改善镇区道路照明的提案"),
+            ("reasons", "夜间照明不足。"),
+            ("measures", "增设路灯。"),
+        ],
+    )
+    .await;
+    assert!(page.contains("已起草第1号提案（领衔代表 代表1）"), "{page}");
+    let page =
+        post_form(&desk, "/draft", &[("lead", &qr("L00002")), ("title", " "), ("reasons", "x"), ("measures", "y")])
+            .await;
+    assert!(page.contains("role=\"alert\"") && page.contains("请填写案由"), "an empty title is refused: {page}");
+    let public = format!("/api/sessions/{}/proposals", hall.session);
+    assert_eq!(hall.org.call::<Value>(Method::GET, &public, None).await.unwrap(), json!([]), "a draft is not public");
+    let drafted = hall.org.call::<Value>(Method::GET, "/api/proposals/1", None).await.unwrap();
+    assert_eq!((drafted["lead"]["card"].as_str(), drafted["state"].as_str()), (Some("L00001"), Some("collecting")));
+    let id = drafted["id"].as_i64().unwrap().to_string();
     let home =
         String::from_utf8(Link::new(&desk, None).unwrap().call(Method::GET, "/", None).await.unwrap().body.to_vec())
             .unwrap();

@@ -59,6 +59,18 @@ pub struct Desk {
     pub cosign_label: &'static str,
     /// Records the co-signature.
     pub cosign: &'static str,
+    /// Opens the drafting form.
+    pub draft_heading: &'static str,
+    /// The lead delegate's card field.
+    pub draft_lead: &'static str,
+    /// 案由.
+    pub draft_title: &'static str,
+    /// 理由.
+    pub draft_reasons: &'static str,
+    /// 建议措施.
+    pub draft_measures: &'static str,
+    /// Drafts the proposal.
+    pub draft: &'static str,
     /// A credential number the desk does not hold.
     pub no_credential: &'static str,
     /// The printed credential's title.
@@ -173,6 +185,16 @@ impl Desk {
         }
     }
 
+    /// A draft saved: its number, and what comes next.
+    pub fn drafted(&self, number: i64, name: &str) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("已起草第{number}号提案（领衔代表 {name}）：请其他代表在此扫描代表证附议。"),
+            Lang::En => {
+                format!("Proposal {number} is drafted (lead delegate {name}): other delegates co-sign it here by card.")
+            }
+        }
+    }
+
     /// What a co-signature did: recorded, or the delegate had signed already.
     pub fn cosigned(&self, name: &str, number: i64, newly: bool, count: u32, needed: u32) -> String {
         match (self.lang, newly) {
@@ -221,6 +243,12 @@ const ZH: Desk = Desk {
     cosign_proposal: "提案",
     cosign_label: "附议代表扫描代表证二维码",
     cosign: "附议",
+    draft_heading: "起草提案",
+    draft_lead: "领衔代表扫描代表证二维码",
+    draft_title: "案由（一事一案）",
+    draft_reasons: "理由",
+    draft_measures: "建议措施",
+    draft: "提交草稿，征集附议",
     no_poll_open: "已报到。目前没有正在进行的投票，无需发放选票。",
     no_credential: "没有这张选票凭证。",
     credential: "选票凭证",
@@ -266,6 +294,12 @@ const EN: Desk = Desk {
     cosign_proposal: "Proposal",
     cosign_label: "The co-signing delegate scans their card",
     cosign: "Co-sign",
+    draft_heading: "Draft a proposal",
+    draft_lead: "The lead delegate scans their card",
+    draft_title: "Title (one issue per proposal)",
+    draft_reasons: "Reasons",
+    draft_measures: "Suggested measures",
+    draft: "Save the draft and collect co-signers",
     no_poll_open: "Checked in. No poll is open, so no ballot is issued.",
     no_credential: "No such credential.",
     credential: "Ballot credential",
