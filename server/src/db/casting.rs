@@ -623,7 +623,11 @@ pub async fn append_batch(
             cast.insert(serial, entry_from_row(&row)?);
         }
     }
-    let missing = cache.missing(poll_id, size);
+    // The fencing check (module board): this process's log is used only if its head
+    // is the one stored at its size, read here under the poll's lock.
+    let at = cache.len(poll_id).min(size);
+    let stored = stored_head(&mut *tx, poll_id, at).await?;
+    let missing = cache.missing(poll_id, size, at, stored.as_deref());
     let mut leaves = None;
     if let Some(from) = missing {
         let rows =
@@ -678,6 +682,32 @@ pub async fn append_batch(
         return Err(e);
     }
     Ok(answers)
+}
+
+/// The tree head the board stores at size `size`: the head of the receipt of entry
+/// `size - 1` (spec §12.5); `None` for 0.
+async fn stored_head<'c, E>(conn: E, poll_id: i64, size: u64) -> Result<Option<Vec<u8>>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let Some(last) = size.checked_sub(1) else {
+        return Ok(None);
+    };
+    let last = i64::try_from(last).map_err(|_| StoreError::Corrupt("board size".into()))?;
+    let row = sqlx::query("SELECT head FROM board_entries WHERE poll_id = $1 AND position = $2")
+        .bind(poll_id)
+        .bind(last)
+        .fetch_optional(conn)
+        .await?;
+    match row {
+        Some(r) => Ok(Some(r.try_get("head")?)),
+        None => Err(StoreError::Corrupt(format!("poll {poll_id}: no board entry at {last}"))),
+    }
+}
+
+/// The tree head the board stores at size `size` (see [`append_batch`]); `None` for 0.
+pub async fn head_at_size(store: &Store, poll_id: i64, size: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    stored_head(store.pool(), poll_id, size).await
 }
 
 /// Board entries inserted by one statement (8 parameters each).

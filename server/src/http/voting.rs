@@ -528,7 +528,14 @@ async fn post_ballot(
         state.checks.check(job).await.ok_or_else(|| ApiError::internal("ballot verifier stopped"))?.map_err(refusal)?;
     let appended = append(&state, id, ctx.election, checked).await?;
     match appended {
-        Appended::New(e) => Ok(Json(receipt(&state, id, &e)?)),
+        Appended::New(e) => {
+            // The writer's log held the entry when it committed; a reader may since
+            // have put an older copy of the board in its place (crate::board).
+            if state.board.inclusion(id, e.position, e.position + 1).is_none() {
+                ensure_log(&state, id, e.position + 1).await?;
+            }
+            Ok(Json(receipt(&state, id, &e)?))
+        }
         Appended::Again(e) => {
             ensure_log(&state, id, e.position + 1).await?;
             Ok(Json(receipt(&state, id, &e)?))
@@ -563,7 +570,9 @@ async fn latest_head(state: &AppState, run: &PollRun) -> Result<Option<(Vec<u8>,
     if run.board_size == 0 {
         return Ok(None);
     }
-    let last = casting::entries(&state.store, run.id).await?.pop();
+    // The head stored with the entry at the size this request read: the database's,
+    // whichever process appended it (one row, not the whole board).
+    let last = casting::entry_at(&state.store, run.id, run.board_size - 1).await?;
     Ok(last.map(|e| (e.head, e.signature)))
 }
 

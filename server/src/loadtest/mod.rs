@@ -448,37 +448,67 @@ async fn drive(
     Ok(Phase { casts: all.len(), seconds, latency_ms: percentiles(all) })
 }
 
-/// Runs the load test on `store` (a new, empty database).
-pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError> {
-    let state = AppState::new(store.clone(), SigningKey::generate(&mut rand::rng()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(fail)?;
-    let addr = listener.local_addr().map_err(fail)?;
-    // The server's own accept loop with its connection limits and `ConnectInfo`, as
-    // `hallvote serve` runs it: the hostile clients meet the per-address limits, and
-    // each booth comes from an address of its own (its rate is its station's, ADR 0015).
-    let options = ServeOptions {
-        limits: ConnectionLimits::default(),
-        connect_info: true,
-        tls: None,
-        stations: Arc::clone(&state.known_stations),
-    };
-    tokio::spawn(crate::listen::serve(listener, router(state), options, std::future::pending()));
-    let rounds = 2 * usize::from(cfg.quiet) + usize::from(cfg.hostile.is_some());
-    let voters = cfg.ballots * rounds;
+/// A poll set up through the HTTP API, open, with a credential issued to each of its
+/// delegates and one ballot encrypted under each: ready to cast (see [`set_up`]).
+pub struct Ready {
+    org: Account,
+    sid: i64,
+    /// The poll's row id.
+    pub poll: i64,
+    /// The poll's `E` (spec §11.2).
+    pub election: [u8; 64],
+    /// The key the server signs tree heads with (the manifest's).
+    pub server_key: hallvote_crypto::sign::VerifyingKey,
+    booths: Vec<Arc<Station>>,
+    /// One cast request body (an [`EntryRequest`]) per delegate.
+    pub ballots: Vec<Vec<u8>>,
+}
 
-    progress(&format!("setting up: {voters} delegates, {} booths, the 11-candidate election", cfg.booths));
-    let password = "loadtest-organiser-password";
-    let hash = hash_password(password, &mut rand::rng()).map_err(fail)?;
-    let new = NewAccount {
-        username: "loadtest",
-        display_name: "loadtest",
-        role: Role::Organiser,
-        password_hash: &hash,
-        must_change_password: false,
-    };
-    accounts::create(&store, &new, 0).await.map_err(fail)?;
+impl std::fmt::Debug for Ready {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ready {{ poll: {}, booths: {}, ballots: {} }}", self.poll, self.booths.len(), self.ballots.len())
+    }
+}
+
+impl Ready {
+    /// A connection of booth `b` (of those [`set_up`] enrolled) to the server at `addr`:
+    /// any server process of the same database accepts it.
+    pub async fn booth(&self, addr: SocketAddr, b: usize) -> Result<Booth, LoadError> {
+        let station = Arc::clone(self.booths.get(b).ok_or_else(|| fail(format!("no booth {b}")))?);
+        Ok(Booth { conn: Conn::open_from(addr, booth_address(b)).await?, station, poll: self.poll })
+    }
+}
+
+/// One booth's keep-alive connection to a server process.
+pub struct Booth {
+    conn: Conn,
+    station: Arc<Station>,
+    poll: i64,
+}
+
+impl Booth {
+    /// Casts a prepared ballot: the status and the answer (a receipt on 200).
+    pub async fn cast(&mut self, body: &[u8]) -> Result<(StatusCode, Value), LoadError> {
+        let path = format!("/api/station/polls/{}/cast", self.poll);
+        let req = signed(&self.station, Method::POST, &path, body.to_vec())?;
+        self.conn.send(req).await
+    }
+}
+
+/// Sets up, through the HTTP API of the server at `addr` as the organiser `username`,
+/// a congress with `voters` delegates, all checked in; the 11-candidate election with
+/// three scrutineer stations (2 of 3), its key ceremony and key checks; opens it;
+/// enrols `booth_count` booths; issues every delegate a credential at desk stations
+/// and encrypts one random ballot under each.
+pub async fn set_up(
+    addr: SocketAddr,
+    username: &str,
+    password: &str,
+    voters: usize,
+    booth_count: usize,
+) -> Result<Ready, LoadError> {
     let mut conn = Conn::open(addr).await?;
-    let login = json!({"username": "loadtest", "password": password}).to_string();
+    let login = json!({"username": username, "password": password}).to_string();
     let req = request(Method::POST, "/api/login", login.clone().into_bytes())
         .body(Full::new(Bytes::from(login)))
         .map_err(fail)?;
@@ -547,7 +577,7 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
         desks.push(Arc::new(enrol(&mut conn, &org, StationKind::Desk, &format!("报到处{k}")).await?));
     }
     let mut booths = Vec::new();
-    for b in 1..=cfg.booths {
+    for b in 1..=booth_count {
         booths.push(Arc::new(enrol(&mut conn, &org, StationKind::Booth, &format!("投票机{b}")).await?));
     }
     let scrutineers_appointed = scrutineers
@@ -597,7 +627,41 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
         credentials.extend(t.await.map_err(fail)??);
     }
     progress(&format!("encrypting {voters} ballots"));
-    let mut prepared = prepare(&shape, &key, election, credentials).await?;
+    let ballots = prepare(&shape, &key, election, credentials).await?;
+    Ok(Ready { org, sid, poll, election, server_key: manifest.server_key, booths, ballots })
+}
+
+/// Runs the load test on `store` (a new, empty database).
+pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError> {
+    let state = AppState::new(store.clone(), SigningKey::generate(&mut rand::rng()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(fail)?;
+    let addr = listener.local_addr().map_err(fail)?;
+    // The server's own accept loop with its connection limits and `ConnectInfo`, as
+    // `hallvote serve` runs it: the hostile clients meet the per-address limits, and
+    // each booth comes from an address of its own (its rate is its station's, ADR 0015).
+    let options = ServeOptions {
+        limits: ConnectionLimits::default(),
+        connect_info: true,
+        tls: None,
+        stations: Arc::clone(&state.known_stations),
+    };
+    tokio::spawn(crate::listen::serve(listener, router(state), options, std::future::pending()));
+    let rounds = 2 * usize::from(cfg.quiet) + usize::from(cfg.hostile.is_some());
+    let voters = cfg.ballots * rounds;
+
+    progress(&format!("setting up: {voters} delegates, {} booths, the 11-candidate election", cfg.booths));
+    let password = "loadtest-organiser-password";
+    let hash = hash_password(password, &mut rand::rng()).map_err(fail)?;
+    let new = NewAccount {
+        username: "loadtest",
+        display_name: "loadtest",
+        role: Role::Organiser,
+        password_hash: &hash,
+        must_change_password: false,
+    };
+    accounts::create(&store, &new, 0).await.map_err(fail)?;
+    let ready = set_up(addr, "loadtest", password, voters, cfg.booths).await?;
+    let Ready { org, sid, poll, booths, ballots: mut prepared, .. } = ready;
 
     let (mut throughput, mut at_rate) = (None, None);
     if cfg.quiet {

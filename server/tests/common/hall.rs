@@ -202,6 +202,17 @@ impl HallBuilder {
 
     pub async fn build(self, store: &Store) -> Hall {
         let (app, clients) = setup(store.clone()).await;
+        self.build_on(app, clients).await
+    }
+
+    /// [`Self::build`] on a server state of the test's own (which it may keep to
+    /// look into, or share its key with another state on the same database).
+    pub async fn build_with(self, state: hallvote_server::http::AppState) -> Hall {
+        let (app, clients) = super::setup_with(state).await;
+        self.build_on(app, clients).await
+    }
+
+    async fn build_on(self, app: Router, clients: Vec<(Role, Client)>) -> Hall {
         let org = as_role(&clients, Role::Organiser);
         let desk_account = as_role(&clients, Role::Desk);
         let observer = as_role(&clients, Role::Observer);

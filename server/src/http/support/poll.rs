@@ -20,12 +20,18 @@ pub(crate) fn context(state: &AppState, run: &PollRun) -> Result<Arc<PollContext
     })
 }
 
-/// Makes sure this process's log of the poll holds at least `size` entries.
+/// Makes sure this process's log of the poll holds the board's first `size` entries:
+/// its head at `size` must be the one the database stores (crate::board), else the
+/// log is rebuilt from the database.
 pub(crate) async fn ensure_log(state: &AppState, poll_id: i64, size: u64) -> Result<(), ApiError> {
-    if state.board.len(poll_id) >= size {
+    let stored = casting::head_at_size(&state.store, poll_id, size).await?;
+    if state.board.agrees(poll_id, size, stored.as_deref()) {
         return Ok(());
     }
     let entries: Vec<Vec<u8>> = casting::entries(&state.store, poll_id).await?.into_iter().map(|e| e.entry).collect();
     state.board.load(poll_id, &entries)?;
+    if !state.board.agrees(poll_id, size, stored.as_deref()) {
+        return Err(ApiError::internal(format!("poll {poll_id}: the stored tree head at {size} is not the board's")));
+    }
     Ok(())
 }
