@@ -485,13 +485,13 @@ struct HomePage<'a> {
     issued: Vec<IssuedView<'a>>,
     /// The session's open polls, for the replacement of a lost credential.
     open_polls: Vec<OpenPoll<'a>>,
+    /// The proposals collecting co-signers: id, and number and title in words.
+    proposals: Vec<(i64, String)>,
 }
 
 struct OpenPoll<'a> {
     id: i64,
     name: &'a str,
-    /// The proposals collecting co-signers: id, and number and title in words.
-    proposals: Vec<(i64, String)>,
 }
 
 struct SessionView<'a> {
