@@ -458,7 +458,7 @@ async fn vote_the_motion(h: &Hall) {
     let mut rng = rand::rng();
     for (k, pick) in (1..=12).zip(&choices) {
         let cred = h.issue(&def, &Hall::card(k)).await.unwrap();
-        let plain = PlainBallot { marks: vec![vec![(0..options).map(|o| u8::from(o == *pick)).collect()]] };
+        let plain = PlainBallot::marks(vec![vec![(0..options).map(|o| u8::from(o == *pick)).collect()]]);
         for (t, m) in truth.iter_mut().zip(plain.marks.iter().flatten().flatten()) {
             *t += u64::from(*m);
         }

@@ -50,7 +50,7 @@ fn lost(username: &str, password: &str) -> Value {
 
 /// A ballot for `cred` (the motion: for), as the booth sends it.
 fn ballot(def: &BallotDef, cred: &Credential) -> Value {
-    let plain = PlainBallot { marks: vec![vec![vec![1, 0, 0]]] };
+    let plain = PlainBallot::marks(vec![vec![vec![1, 0, 0]]]);
     let ctx = BallotContext { election: def.election, serial: cred.serial() };
     let (b, opening) = encrypt_ballot(&def.shape, &def.key, &ctx, &plain, &mut rand::rng()).unwrap();
     json!({"credential": b64(&cred.to_bytes()), "ballot": b64(&b.to_bytes()), "opening": b64(&opening.to_bytes())})
