@@ -77,6 +77,13 @@ pub const RECORD_ELECTION: &str = "hallvote/record/election/v1";
 pub const RECORD_BOARD_ENTRY: &str = "hallvote/record/board-entry/v1";
 /// Context of the decryption shares of one selection's aggregate (spec §12.6).
 pub const RECORD_TALLY: &str = "hallvote/record/tally/v1";
+/// Context of one turn of a contest's write-in mix: `E`, the contest, the turn and
+/// the mixing scrutineer (spec §12.12).
+pub const RECORD_MIX: &str = "hallvote/record/mix/v1";
+/// The digest of a contest's mix input list, rebuilt from the board (spec §12.12).
+pub const RECORD_MIX_INPUT: &str = "hallvote/record/mix-input/v1";
+/// Context of the list decryption shares of a contest's mixed list (spec §12.12, §19.1).
+pub const RECORD_MIX_DECRYPT: &str = "hallvote/record/mix-decrypt/v1";
 /// The result digest that scrutineers and counters sign (spec §12.8).
 pub const RECORD_RESULT: &str = "hallvote/record/result/v1";
 /// The digest of a record's body that the server signs (spec §12.9).
@@ -149,6 +156,9 @@ pub const ALL: &[&str] = &[
     RECORD_ELECTION,
     RECORD_BOARD_ENTRY,
     RECORD_TALLY,
+    RECORD_MIX,
+    RECORD_MIX_INPUT,
+    RECORD_MIX_DECRYPT,
     RECORD_RESULT,
     RECORD_BODY,
     RECORD_FINGERPRINT,

@@ -31,7 +31,7 @@ fn the_binary_prints_one_line_per_step_and_exits_by_the_verdict() {
     let out = english().arg(&good).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert_eq!(text.lines().filter(|l| l.starts_with("✓ 13.")).count(), 15, "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("✓ 13.")).count(), 20, "{text}");
     assert!(text.contains("✓ 13.5 ballot proofs (3 ballots, "), "{text}");
 
     let out = english().arg(&good).arg(&bad).output().unwrap();

@@ -37,7 +37,7 @@ fn a_200_delegate_session_tallies_to_the_plaintext_counts_and_verifies() {
     print!("{report}");
     println!("built in {built:?}, verified in {verified:?}, {} bytes", bytes.len());
     assert!(report.ok(), "{report}");
-    assert_eq!(report.steps.len(), 15);
+    assert_eq!(report.steps.len(), 20);
     assert!(report.steps.iter().all(|r| r.status == Status::Pass));
     let proofs = report.step("13.5").unwrap();
     assert!(proofs.detail.starts_with("200 ballots"), "{}", proofs.detail);

@@ -618,6 +618,8 @@ async fn publish(
         aggregates: aggregates.iter().map(Ciphertext::to_bytes).collect(),
         decryptions: decryptions_of(&casting::decryptions(&state.store, id).await?)?,
         totals: run.totals.clone().unwrap_or_default(),
+        // The server's side of the write-in mix (ADR 0021, spec §12.12) is not built yet.
+        mixes: Vec::new(),
         outcome: run.outcome.clone().unwrap_or_default(),
         server_signature: [0; 64],
         scrutineer_signatures,

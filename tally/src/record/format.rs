@@ -16,6 +16,12 @@ pub const RECORD_MAGIC: &[u8; 8] = b"HVRECORD";
 /// Version byte of the record format (spec §12.1). Version 2: decryption shares bind
 /// both halves of the aggregate (spec §5.4 `v2`); version 1 records are refused.
 pub const RECORD_VERSION: u8 = 2;
+/// Version byte of a record with a write-in mix (spec §12.1, §12.12): version 2 with
+/// the mix section between the totals and the outcome. A poll without write-ins is
+/// written as version 2, byte for byte as before.
+pub const RECORD_VERSION_MIX: u8 = 3;
+/// Bytes of one encrypted write-in slot in a mix list: three ciphertexts (spec §17.3).
+pub const SLOT_BYTES: usize = 3 * 64;
 /// Length of a signature.
 pub const SIG_LEN: usize = 64;
 /// Length of an encoded tree head (spec §7.5.1).
@@ -161,6 +167,36 @@ pub struct Decryption {
     pub shares: Vec<[u8; 132]>,
 }
 
+/// One turn of a contest's mix: a scrutineer station's shuffle of the list before
+/// it (spec §12.12, §18).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MixTurn {
+    /// The scrutineer `j` whose station shuffled.
+    pub scrutineer: u32,
+    /// The output list, one slot (three ciphertexts, §17.3) a row.
+    pub output: Vec<[u8; SLOT_BYTES]>,
+    /// The proof of shuffle (spec §18.6) against the list before.
+    pub proof: Vec<u8>,
+}
+
+/// The write-in mix of one contest (spec §12.12): the input list's digest, every
+/// turn, the list decryption shares of the last list and the names it decrypts to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContestMix {
+    /// The contest's position on the ballot (0-based).
+    pub contest: u32,
+    /// Rows of every list: one per candidate row of every cast ballot.
+    pub rows: u32,
+    /// The digest of the input list (spec §12.12), which the verifier rebuilds from the board.
+    pub input_digest: [u8; 64],
+    /// The shuffles, in turn order.
+    pub turns: Vec<MixTurn>,
+    /// The list decryption shares (spec §19.5) of the last list, one per decrypting scrutineer.
+    pub shares: Vec<Vec<u8>>,
+    /// The decrypted names in the last list's order; `""` is an empty slot.
+    pub names: Vec<String>,
+}
+
 /// An election record (spec §12).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
@@ -183,6 +219,9 @@ pub struct Record {
     pub decryptions: Vec<Decryption>,
     /// The total of every selection (spec §12.6).
     pub totals: Vec<u64>,
+    /// The write-in mix of every contest that takes write-ins, in contest order
+    /// (spec §12.12); empty for a poll without write-ins (a version 2 record).
+    pub mixes: Vec<ContestMix>,
     /// The outcome (spec §12.7).
     pub outcome: Vec<u8>,
     /// The server's signature over the body (spec §12.9).
@@ -201,11 +240,63 @@ fn get_head(r: &mut Reader<'_>) -> Result<SignedHead, FormatError> {
     Ok(SignedHead { head: r.array()?, signature: r.array()? })
 }
 
+fn put_mix(w: &mut Writer, m: &ContestMix) {
+    w.u32(m.contest).u32(m.rows).raw(&m.input_digest).count(m.turns.len());
+    for t in &m.turns {
+        w.u32(t.scrutineer);
+        for row in &t.output {
+            w.raw(row);
+        }
+        w.blob(&t.proof);
+    }
+    w.count(m.shares.len());
+    for s in &m.shares {
+        w.blob(s);
+    }
+    for n in &m.names {
+        w.str(n);
+    }
+}
+
+fn get_mix(r: &mut Reader<'_>) -> Result<ContestMix, FormatError> {
+    let contest = r.u32()?;
+    let rows = r.u32()?;
+    let input_digest = r.array()?;
+    let n = rows as usize;
+    let mut turns = Vec::new();
+    for _ in 0..r.count(4 + n.saturating_mul(SLOT_BYTES))? {
+        let scrutineer = r.u32()?;
+        let mut output = Vec::with_capacity(n);
+        for _ in 0..n {
+            output.push(r.array()?);
+        }
+        turns.push(MixTurn { scrutineer, output, proof: r.blob()?.to_vec() });
+    }
+    let mut shares = Vec::new();
+    for _ in 0..r.count(4)? {
+        shares.push(r.blob()?.to_vec());
+    }
+    // Each name is at least its 4-byte length: a forged row count cannot make us allocate.
+    if n.saturating_mul(4) > r.remaining() {
+        return Err(FormatError::Truncated("write-in mix"));
+    }
+    let mut names = Vec::with_capacity(n);
+    for _ in 0..n {
+        names.push(r.str("write-in name")?);
+    }
+    Ok(ContestMix { contest, rows, input_digest, turns, shares, names })
+}
+
 impl Record {
+    /// The version byte this record is written with: 3 with a write-in mix, else 2.
+    pub fn version(&self) -> u8 {
+        if self.mixes.is_empty() { RECORD_VERSION } else { RECORD_VERSION_MIX }
+    }
+
     /// The body: everything but the signatures (spec §12.1).
     pub fn body_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.raw(RECORD_MAGIC).u8(RECORD_VERSION).blob(&self.manifest);
+        w.raw(RECORD_MAGIC).u8(self.version()).blob(&self.manifest);
         let c = &self.ceremony;
         w.count(c.dealer_messages.len());
         for m in &c.dealer_messages {
@@ -249,6 +340,12 @@ impl Record {
         for t in &self.totals {
             w.u64(*t);
         }
+        if !self.mixes.is_empty() {
+            w.count(self.mixes.len());
+            for m in &self.mixes {
+                put_mix(&mut w, m);
+            }
+        }
         w.blob(&self.outcome);
         w.0
     }
@@ -281,8 +378,9 @@ impl Record {
         if r.take(8)? != RECORD_MAGIC {
             return Err(FormatError::Unknown("record magic"));
         }
-        match r.u8()? {
-            RECORD_VERSION => {}
+        let with_mix = match r.u8()? {
+            RECORD_VERSION => false,
+            RECORD_VERSION_MIX => true,
             1 => {
                 return Err(FormatError::Mismatch(Text::new(
                     "选举记录为第 1 版：其解密份额只约束每个密文汇总的一半，已不再接受（规范 §5.4、§12.1）",
@@ -291,7 +389,7 @@ impl Record {
                 )));
             }
             _ => return Err(FormatError::Unknown("record version")),
-        }
+        };
         let manifest = r.blob()?.to_vec();
         let mut ceremony = CeremonyTranscript::default();
         for _ in 0..r.count(4)? {
@@ -334,6 +432,17 @@ impl Record {
         for _ in 0..r.count(8)? {
             totals.push(r.u64()?);
         }
+        let mut mixes = Vec::new();
+        if with_mix {
+            // Version 3 has at least one mix; an empty section would be a version 2 record.
+            let count = r.count(72)?;
+            if count == 0 {
+                return Err(FormatError::Invalid("write-in mix count"));
+            }
+            for _ in 0..count {
+                mixes.push(get_mix(&mut r)?);
+            }
+        }
         let outcome = r.blob()?.to_vec();
         let body_len = bytes.len() - r.remaining();
         let server_signature = r.array()?;
@@ -356,6 +465,7 @@ impl Record {
             aggregates,
             decryptions,
             totals,
+            mixes,
             outcome,
             server_signature,
             scrutineer_signatures,

@@ -38,7 +38,7 @@ impl Record {
     /// verified: the JSON is not evidence that the record is valid.
     pub fn to_json(&self) -> Value {
         let view = View::new(self);
-        json!({
+        let mut doc = json!({
             "format": "hallvote election record v1, JSON for people (spec §12.10); not verified",
             "note": Text::new(
                 "由二进制选举记录导出，供人阅读；未经验证，不参与哈希或签名。验证须读取二进制记录（规范 §13）。",
@@ -63,7 +63,11 @@ impl Record {
             "tally": view.tally_json(),
             "outcome": view.outcome_json(),
             "signatures": view.signatures_json(),
-        })
+        });
+        if !self.mixes.is_empty() {
+            doc["mixes"] = view.mixes_json();
+        }
+        doc
     }
 }
 
@@ -286,6 +290,45 @@ impl<'a> View<'a> {
 
     /// Aggregates, decryption shares and totals per selection (spec §12.6), and the
     /// totals laid out per contest, item and option.
+    /// §12.12: per contest its input list's digest, every turn (the scrutineer, the
+    /// output list in hex and the proof's size), the list shares' scrutineers and
+    /// sizes, and the names in mixed order. Not verified.
+    fn mixes_json(&self) -> Value {
+        let mixes: Vec<Value> = self
+            .record
+            .mixes
+            .iter()
+            .map(|m| {
+                let contest = self.manifest().and_then(|man| man.poll.contests.get(m.contest as usize));
+                let turns: Vec<Value> = m
+                    .turns
+                    .iter()
+                    .enumerate()
+                    .map(|(k, t)| {
+                        let output: Vec<String> = t.output.iter().map(|row| hex(row)).collect();
+                        json!({ "turn": k + 1, "scrutineer": t.scrutineer, "output": output, "proof_size": t.proof.len() })
+                    })
+                    .collect();
+                let shares: Vec<Value> = m
+                    .shares
+                    .iter()
+                    .map(|s| json!({ "scrutineer": s.get(..4).map(be_u32), "size": s.len() }))
+                    .collect();
+                json!({
+                    "contest": m.contest,
+                    "id": contest.map(|c| c.id.clone()),
+                    "title": contest.map(|c| c.title.clone()),
+                    "rows": m.rows,
+                    "input_digest": hex(&m.input_digest),
+                    "turns": turns,
+                    "list_shares": shares,
+                    "names": m.names,
+                })
+            })
+            .collect();
+        Value::from(mixes)
+    }
+
     fn tally_json(&self) -> Value {
         let r = self.record;
         let sel = self.selections();

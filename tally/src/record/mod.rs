@@ -5,6 +5,7 @@
 //! | [`manifest`] | §11 | the poll manifest, the poll id and the election context hash `E` |
 //! | [`format`] | §12 | the record file: ceremony, attendance, board, tally, outcome, signatures |
 //! | [`builder`] | §12 | computing aggregates, totals, the outcome and the signatures |
+//! | [`mix`] | §12.12 | the write-in mix: input lists, turns, list shares, names and their count |
 //! | [`fingerprint`] | §11.4 | the election fingerprint and officers' key fingerprints |
 //! | [`receipt`] | §12.11 | receipts and observed tree heads as text |
 //! | [`verify`] | §13 | the independent verifier, one function per numbered step |
@@ -20,6 +21,7 @@ pub mod builder;
 pub mod fingerprint;
 pub mod format;
 pub mod manifest;
+pub mod mix;
 pub mod outcome;
 pub mod receipt;
 pub mod shape;
@@ -27,7 +29,7 @@ pub mod verify;
 
 pub use codec::FormatError;
 pub use fingerprint::{Fingerprint, KeyFingerprint};
-pub use format::{Attendance, BoardEntry, CeremonyTranscript, Decryption, Record, SignedHead};
+pub use format::{Attendance, BoardEntry, CeremonyTranscript, ContestMix, Decryption, MixTurn, Record, SignedHead};
 pub use json::dump_record;
 pub use manifest::{Manifest, Signer};
 pub use receipt::{Receipt, ReceiptKind};

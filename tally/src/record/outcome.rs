@@ -342,3 +342,81 @@ fn encode(result: &PollResult, marks: &mut Option<Vec<Mark>>) -> Vec<u8> {
     }
     w.0
 }
+
+/// One election's write-ins as an outcome records them: the contest id and every
+/// `(name, votes)` in the recorded order.
+pub type RecordedWriteIns = (String, Vec<(String, u32)>);
+
+/// The write-ins an outcome encoding counts (spec §12.7), per election contest in
+/// outcome order: the contest id and every `(name, votes)` in the recorded order.
+/// Reads the structure strictly; the verifier compares these with the decrypted
+/// names (spec §13.11.5) before it recounts.
+pub fn recorded_write_ins(bytes: &[u8]) -> Result<Vec<RecordedWriteIns>, super::FormatError> {
+    use super::codec::Reader;
+    let mut r = Reader::new(bytes, "outcome");
+    if r.u8()? != OUTCOME_VERSION {
+        return Err(super::FormatError::Unknown("outcome version"));
+    }
+    r.str("poll name")?;
+    r.str("ruleset name")?;
+    r.take(2 + 6 * 4 + 8)?;
+    let skip_names = |r: &mut Reader<'_>| -> Result<(), super::FormatError> {
+        for _ in 0..r.count(4)? {
+            r.blob()?;
+        }
+        Ok(())
+    };
+    let mut out = Vec::new();
+    for _ in 0..r.count(1)? {
+        match r.u8()? {
+            0 => {
+                let id = r.str("contest id")?;
+                r.take(4 + 8)?;
+                for _ in 0..r.count(4 + 14)? {
+                    r.blob()?;
+                    r.take(14)?;
+                }
+                let mut write_ins = Vec::new();
+                for _ in 0..r.count(4 + 6)? {
+                    let name = r.str("write-in name")?;
+                    let votes = r.u32()?;
+                    r.take(2)?;
+                    write_ins.push((name, votes));
+                }
+                skip_names(&mut r)?;
+                if r.bool("runoff flag")? {
+                    skip_names(&mut r)?;
+                    r.take(8)?;
+                }
+                r.take(4)?;
+                if r.bool("separate election flag")? {
+                    skip_names(&mut r)?;
+                    r.take(5)?;
+                }
+                out.push((id, write_ins));
+            }
+            1 | 2 => {
+                r.str("contest id")?;
+                r.take(1 + 4)?;
+                for _ in 0..r.count(4)? {
+                    r.blob()?;
+                    let m = r.count(4)?;
+                    r.take(4 * m + 4)?;
+                    r.blob()?;
+                    r.blob()?;
+                }
+            }
+            3 => {
+                r.str("contest id")?;
+                r.take(8)?;
+                for _ in 0..r.count(4 + 13)? {
+                    r.blob()?;
+                    r.take(13)?;
+                }
+            }
+            _ => return Err(super::FormatError::Unknown("contest kind")),
+        }
+    }
+    r.finish()?;
+    Ok(out)
+}

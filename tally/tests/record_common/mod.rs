@@ -243,6 +243,7 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
         aggregates: aggregates.iter().map(Ciphertext::to_bytes).collect(),
         decryptions,
         totals,
+        mixes: vec![],
         outcome: vec![],
         server_signature: [0; 64],
         scrutineer_signatures: vec![],

@@ -17,6 +17,7 @@ use super::{StepError, thousands};
 use crate::record::builder::{outcome, poll_counts, replacements, result_digest, tally_context};
 use crate::record::format::BoardEntry;
 use crate::record::format::Record;
+use crate::record::mix::add_write_ins;
 use crate::record::shape::selections;
 use crate::text::Text;
 use crate::words::{decode_error, ed25519_error, verify_error};
@@ -234,9 +235,13 @@ pub(crate) fn step_13_12_outcome<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &
     let n = cast_count(record);
     let cast = u32::try_from(n)
         .map_err(|_| t(format!("投出选票过多（{n} 张），无法计票"), format!("too many ballots ({n}) to count")))?;
+    let with_write_ins = super::mix::checked_write_ins(st)?;
     let mut counts = poll_counts(&manifest.poll, shape, record.attendance, cast, &record.totals)
         .map_err(|e| at(&t("各项总数", "totals"), &e.text()))?;
     (counts.replaced, counts.replaced_lost) = replacements(&record.board);
+    if with_write_ins {
+        add_write_ins(&mut counts, &manifest.poll, &record.mixes);
+    }
     let (result, bytes) = outcome(&manifest.poll, &manifest.ruleset, &counts)
         .map_err(|e| at(&t("各项总数无法计票", "the totals cannot be counted"), &e.text()))?;
     let summary = if result.valid {

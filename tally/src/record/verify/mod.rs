@@ -8,6 +8,7 @@
 
 mod ballots;
 mod counts;
+mod mix;
 mod pins;
 mod say;
 mod steps;
@@ -206,7 +207,7 @@ pub fn verify_record<R: CryptoRng + ?Sized>(bytes: &[u8], rng: &mut R) -> Report
 /// Verifies a record file (spec §13) and checks it against what the hall wrote
 /// down: the election fingerprint, officers' keys, receipts and observed heads.
 pub fn verify_record_pinned<R: CryptoRng + ?Sized>(bytes: &[u8], pins: &Pins, rng: &mut R) -> Report {
-    let table: [(&'static str, &'static str, &'static str, StepFn<R>); 15] = [
+    let table: [(&'static str, &'static str, &'static str, StepFn<R>); 20] = [
         ("13.1", "格式", "format", steps::step_13_1_format),
         ("13.2", "投票清单", "manifest", steps::step_13_2_manifest),
         ("13.3", "密钥生成", "key ceremony", steps::step_13_3_ceremony),
@@ -218,6 +219,11 @@ pub fn verify_record_pinned<R: CryptoRng + ?Sized>(bytes: &[u8], pins: &Pins, rn
         ("13.9", "密文汇总", "aggregate", counts::step_13_9_aggregate),
         ("13.10", "解密份额", "decryption shares", counts::step_13_10_decryption_shares),
         ("13.11", "各项总数", "totals", counts::step_13_11_totals),
+        ("13.11.1", "另选他人混洗的输入名单", "write-in mix input", mix::step_13_11_1_mix_input),
+        ("13.11.2", "混洗证明", "shuffles", mix::step_13_11_2_shuffles),
+        ("13.11.3", "名单解密份额", "list decryption shares", mix::step_13_11_3_list_shares),
+        ("13.11.4", "另选他人姓名", "write-in names", mix::step_13_11_4_names),
+        ("13.11.5", "另选他人计票", "counted write-ins", mix::step_13_11_5_counted_write_ins),
         ("13.12", "计票结果", "outcome", counts::step_13_12_outcome),
         ("13.13", "签名", "signatures", counts::step_13_13_signatures),
         ("13.14", "选举指纹与密钥指纹", "fingerprint and officer keys", pins::step_13_14_pins),

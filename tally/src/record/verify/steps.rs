@@ -43,6 +43,14 @@ pub(crate) struct State<'a> {
     pub(super) cast: Option<Vec<EncryptedBallot>>,
     pub(super) aggregates: Option<Vec<Ciphertext>>,
     pub(super) shares: Option<Vec<Vec<VerifiedShare>>>,
+    /// Each write-in contest and its input list rebuilt from the board (§13.11.1).
+    pub(super) mix_inputs: Option<Vec<(usize, Vec<hallvote_crypto::shuffle::Row>)>>,
+    /// Each mix's last list, once every shuffle verified (§13.11.2).
+    pub(super) mix_lasts: Option<Vec<Vec<hallvote_crypto::shuffle::Row>>>,
+    /// Each mix's verified list shares (§13.11.3).
+    pub(super) mix_shares: Option<Vec<Vec<hallvote_crypto::mixdecrypt::VerifiedListShare>>>,
+    /// Whether every mix's names were decrypted and equal the record's (§13.11.4).
+    pub(super) mix_names_checked: bool,
     pub(crate) result: Option<PollResult>,
 }
 
@@ -64,6 +72,10 @@ impl<'a> State<'a> {
             cast: None,
             aggregates: None,
             shares: None,
+            mix_inputs: None,
+            mix_lasts: None,
+            mix_shares: None,
+            mix_names_checked: false,
             result: None,
         }
     }
@@ -100,10 +112,11 @@ fn dealers_zh(list: &[u32]) -> String {
     if list.is_empty() { "无".to_owned() } else { format!("第 {} 号监票人", numbers(list).zh) }
 }
 
-/// §13.1: the file has the record structure of spec §12.1, version 1, nothing trailing.
+/// §13.1: the file has the record structure of spec §12.1, version 2 (3 with a
+/// write-in mix), nothing trailing.
 pub(crate) fn step_13_1_format<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
     let (record, body_len) = Record::decode(st.bytes).map_err(|e| at(&t("不是选举记录", "not a record"), &e.text()))?;
-    let (version, size, n) = (crate::record::format::RECORD_VERSION, thousands(st.bytes.len()), record.board.len());
+    let (version, size, n) = (record.version(), thousands(st.bytes.len()), record.board.len());
     let detail = t(
         format!("选举记录第 {version} 版，{size} 字节，公告板 {n} 条"),
         format!("record v{version}, {size} bytes, {n} board entries"),
