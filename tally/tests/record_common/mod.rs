@@ -4,7 +4,7 @@
 
 use hallvote_crypto::credential::{CredentialSecretKey, blind, finalize, sign_blinded};
 use hallvote_crypto::dkg::{Dealer, Params, ceremony_output, key_share};
-use hallvote_crypto::elgamal::Ciphertext;
+use hallvote_crypto::elgamal::{Ciphertext, PublicKey};
 use hallvote_crypto::group::Element;
 use hallvote_crypto::merkle::MerkleLog;
 use hallvote_crypto::sign::SigningKey;
@@ -17,7 +17,10 @@ use hallvote_tally::record::builder::{
     aggregate, board_log, combine_totals, decrypt, outcome, poll_counts, replacements, result_digest, sign_head,
     sign_record, sign_result,
 };
-use hallvote_tally::record::{Attendance, BoardEntry, CeremonyTranscript, Manifest, Record, SignedHead, Signer};
+use hallvote_tally::record::mix::{MixBuilder, add_write_ins, board_mix_inputs, list_share, shuffle_turn};
+use hallvote_tally::record::{
+    Attendance, BoardEntry, CeremonyTranscript, ContestMix, Manifest, Record, SignedHead, Signer,
+};
 use hallvote_tally::ruleset::Ruleset;
 use hallvote_tally::text::Text;
 use rand::SeedableRng;
@@ -124,6 +127,20 @@ pub fn run(spec: Spec) -> Session {
 /// Runs a whole session; with `keys`, under that server key and credential key
 /// (what someone who runs the server holds) and officers and a ceremony of its own.
 pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> Session {
+    run_voting(spec, keys, &mut |_, shape, rng| PlainBallot::random(shape, rng).unwrap())
+}
+
+/// What delegate `d` (0-based, in voting order) marks and writes in, given the
+/// poll's shape; the manifest's contests are in ballot order.
+pub type Voter<'a> = dyn FnMut(usize, &BallotShape, &mut StdRng) -> PlainBallot + 'a;
+
+/// The scrutineer stations that shuffle a session's write-ins, in turn order.
+pub const MIXERS: [u32; 3] = [2, 4, 1];
+
+/// Runs a whole session in which `vote` decides every cast ballot (challenged ones
+/// stay random); a poll that takes write-ins is mixed by the scrutineer stations
+/// [`MIXERS`] in turn and its last lists decrypted by `spec.decrypting`.
+pub fn run_voting(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>, vote: &mut Voter<'_>) -> Session {
     let mut rng = StdRng::seed_from_u64(spec.seed);
     let (server, cred_sk) = match keys {
         Some((server, cred_sk)) => (Some(server), Some(cred_sk)),
@@ -213,7 +230,7 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
             };
             post(entry, &mut board);
         }
-        let plain = PlainBallot::random(&shape, &mut rng).unwrap();
+        let plain = vote(d, &shape, &mut rng);
         let flat = plain.marks.iter().flatten().flatten();
         for (t, m) in truth.iter_mut().zip(flat) {
             *t += u64::from(*m);
@@ -233,6 +250,8 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
         .collect();
     let cast = spec.present as u64;
     let totals = combine_totals(3, &out.public_shares, &election, &shape, &aggregates, &decryptions, cast).unwrap();
+    let mixes =
+        mix_all(&shape, &board, election, &out.joint_key, &key_shares, &out.public_shares, &spec.decrypting, &mut rng);
     let mut record = Record {
         manifest: manifest_bytes,
         ceremony,
@@ -243,7 +262,7 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
         aggregates: aggregates.iter().map(Ciphertext::to_bytes).collect(),
         decryptions,
         totals,
-        mixes: vec![],
+        mixes,
         outcome: vec![],
         server_signature: [0; 64],
         scrutineer_signatures: vec![],
@@ -268,12 +287,44 @@ pub fn run_with(spec: Spec, keys: Option<(SigningKey, CredentialSecretKey)>) -> 
     s
 }
 
+/// The write-in mix of every contest that takes write-ins (spec §12.12): each of
+/// [`MIXERS`] shuffles in turn, then `decrypting` give their list shares.
+#[allow(clippy::too_many_arguments)]
+pub fn mix_all(
+    shape: &BallotShape,
+    board: &[BoardEntry],
+    election: [u8; 64],
+    key: &PublicKey,
+    key_shares: &[KeyShare],
+    public_shares: &[Element],
+    decrypting: &[u32],
+    rng: &mut StdRng,
+) -> Vec<ContestMix> {
+    let mut out = Vec::new();
+    for (c, input) in board_mix_inputs(shape, board).unwrap() {
+        let mut mix = MixBuilder::new(election, key.clone(), c, input);
+        if !mix.current().is_empty() {
+            for (turn, &j) in MIXERS.iter().enumerate() {
+                let (_, t) = shuffle_turn(&election, key, c, turn, j, mix.current(), rng).unwrap();
+                mix.add_turn(t, rng).unwrap();
+            }
+            for &j in decrypting {
+                let share = list_share(&key_shares[j as usize - 1], &election, c, mix.current(), rng);
+                mix.add_share(share, public_shares).unwrap();
+            }
+        }
+        out.push(mix.finish(3).unwrap());
+    }
+    out
+}
+
 /// Recounts from the record's totals, and re-signs the result and the body: what an
 /// attacker holding every key would do after changing something.
 pub fn finish(s: &mut Session, record: &mut Record) {
     let cast = record.board.iter().filter(|e| matches!(e, BoardEntry::Cast { .. })).count() as u32;
     let mut counts = poll_counts(&s.manifest.poll, &s.shape, record.attendance, cast, &record.totals).unwrap();
     (counts.replaced, counts.replaced_lost) = replacements(&record.board);
+    add_write_ins(&mut counts, &s.manifest.poll, &record.mixes);
     let (_, bytes) = outcome(&s.manifest.poll, &s.manifest.ruleset, &counts).unwrap();
     record.outcome = bytes;
     resign_result(s, record);
