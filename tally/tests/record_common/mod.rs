@@ -29,6 +29,7 @@ use rand::rngs::StdRng;
 pub const CEREMONY: &[u8] = b"test session ceremony 1";
 
 /// What a session is made of.
+#[derive(Clone)]
 pub struct Spec {
     pub expected: u32,
     pub present: u32,
