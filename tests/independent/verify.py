@@ -1202,6 +1202,319 @@ def check_board_credentials(n: int, poll_id: bytes, entries: list[bytes]) -> Non
 
 def case_board_credentials(c: dict) -> None:
     check_board_credentials(spki_modulus(unhex(c["credential_key"])), unhex(c["poll_id"]), [unhex(e) for e in c["entries"]])
+# §12.12 and §13.11.1–§13.11.5: the write-in mix of a record
+# ---------------------------------------------------------------------------
+
+MIX_RECORDS_FORMAT = "hallvote-mix-records/v1"
+
+
+class StepFailed(Invalid):
+    """A record rejected at the step of §13 named by `section`."""
+
+    def __init__(self, section: str, why: str) -> None:
+        super().__init__(f"{section}: {why}")
+        self.section = section
+
+
+class Cursor:
+    """Strict reader of the encodings of §11.1: big-endian integers and u32be-prefixed blobs."""
+
+    def __init__(self, b: bytes) -> None:
+        self.b, self.pos = b, 0
+
+    def take(self, n: int) -> bytes:
+        require(self.pos + n <= len(self.b), "truncated")
+        out = self.b[self.pos : self.pos + n]
+        self.pos += n
+        return out
+
+    def u8(self) -> int:
+        return self.take(1)[0]
+
+    def u32(self) -> int:
+        return int.from_bytes(self.take(4), "big")
+
+    def blob(self) -> bytes:
+        return self.take(self.u32())
+
+    def done(self) -> bool:
+        return self.pos == len(self.b)
+
+
+def parse_record(b: bytes) -> dict:
+    """§12.1: the body's structure, version 2 or 3 (the signatures that follow are not read here)."""
+    r = Cursor(b)
+    require(r.take(8) == b"HVRECORD", "record magic")
+    version = r.u8()
+    require(version in (2, 3), "record version")
+    rec: dict = {"version": version, "manifest": r.blob()}
+    for _ in range(r.u32()):
+        r.blob()  # dealer messages (§12.2)
+    r.take(40 * r.u32())  # complaints
+    r.take(4 * r.u32())  # qualified dealers
+    rec["joint_key"] = r.take(32)
+    rec["public_shares"] = [r.take(32) for _ in range(r.u32())]
+    r.take(12)  # attendance (§12.3)
+    rec["board"] = []
+    for _ in range(r.u32()):
+        e = Cursor(r.blob())
+        kind = e.u8()
+        require(kind in (0, 1), "board entry kind")
+        e.blob()  # credential
+        rec["board"].append((kind, e.blob()))
+    r.take(104 * r.u32())  # receipt heads (§12.5)
+    r.take(104)  # final head
+    r.take(64 * r.u32())  # aggregates (§12.6)
+    for _ in range(r.u32()):
+        r.u32()
+        r.take(132 * r.u32())  # decryption shares
+    r.take(8 * r.u32())  # totals
+    rec["mixes"] = []
+    if version == 3:
+        x = r.u32()
+        require(x >= 1, "a version-3 record has a mix")
+        for _ in range(x):
+            m = {"contest": r.u32(), "rows": r.u32(), "input_digest": r.take(64), "turns": [], "shares": [], "names": []}
+            n = m["rows"]
+            for _ in range(r.u32()):
+                j = r.u32()
+                out = [r.take(192) for _ in range(n)]
+                m["turns"].append((j, out, r.blob()))
+            m["shares"] = [r.blob() for _ in range(r.u32())]
+            m["names"] = [r.blob().decode("utf-8") for _ in range(n)]
+            rec["mixes"].append(m)
+    rec["outcome"] = r.blob()
+    return rec
+
+
+def ballot_write_in_rows(ballot: bytes, shape: list[dict]) -> list[list[bytes]]:
+    """§10.4 read with the poll's shape: per contest that takes write-ins, the slot (192 bytes) of every item."""
+    r = Cursor(ballot)
+    require(r.u8() == 1, "ballot version")
+    require(r.u32() == len(shape), "number of contests")
+    out = []
+    for c in shape:
+        require(r.u32() == len(c["items"]), "number of items")
+        rows = []
+        for it in c["items"]:
+            require(r.u8() == it["options"], "number of options")
+            r.take((64 + 256) * it["options"])
+            r.take(128 * (it["max"] - it["min"] + 1))
+            if c["write_ins"]:
+                rows.append(r.take(192))
+                r.take(64 + 1056)
+        if r.u8() == 1:
+            require(c["cap"] is not None, "cap flag")
+            r.take(128 * (c["cap"] + 1))
+        if c["write_ins"]:
+            out.append(rows)
+    require(r.done(), "trailing bytes after the ballot")
+    return out
+
+
+def outcome_write_ins(b: bytes) -> dict[str, list[tuple[str, int]]]:
+    """§12.7: every election's write-ins (name, votes) as the outcome records them."""
+    r = Cursor(b)
+    require(r.u8() == 1, "outcome version")
+    r.blob(), r.blob()
+    r.take(2 + 6 * 4 + 8)
+
+    def names() -> None:
+        for _ in range(r.u32()):
+            r.blob()
+
+    out: dict[str, list[tuple[str, int]]] = {}
+    for _ in range(r.u32()):
+        kind = r.u8()
+        if kind == 0:
+            cid = r.blob().decode("utf-8")
+            r.take(4 + 8)
+            for _ in range(r.u32()):
+                r.blob()
+                r.take(14)
+            w = []
+            for _ in range(r.u32()):
+                name = r.blob().decode("utf-8")
+                w.append((name, r.u32()))
+                r.take(2)
+            names()
+            if r.u8():
+                names()
+                r.take(8)
+            r.take(4)
+            if r.u8():
+                names()
+                r.take(5)
+            out[cid] = w
+        elif kind in (1, 2):
+            r.blob()
+            r.take(5)
+            for _ in range(r.u32()):
+                r.blob()
+                r.take(4 * r.u32() + 4)
+                r.blob(), r.blob()
+        elif kind == 3:
+            r.blob()
+            r.take(8)
+            for _ in range(r.u32()):
+                r.blob()
+                r.take(13)
+        else:
+            raise Invalid("contest kind")
+    require(r.done(), "trailing bytes after the outcome")
+    return out
+
+
+MAX_NAME_CHARS = 100
+_INVISIBLE = set(range(0x200B, 0x200E)) | set(range(0x2060, 0x2065)) | {0xFEFF, 0x00AD, 0x180E, 0x034F} \
+    | set(range(0xFE00, 0xFE10)) | set(range(0xE0000, 0xE0080)) | set(range(0xE0100, 0xE01F0)) \
+    | {0x2028, 0x2029, 0x115F, 0x1160, 0x3164, 0xFFA0}
+_DIRECTION = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F, 0x061C}
+
+
+def name_ok(name: str) -> bool:
+    """The name checks of §12.12: not blank, no spaces around, no control, direction or invisible character, ≤ 100 characters."""
+    import unicodedata
+
+    if not name.strip() or name.strip() != name:
+        return False
+    for ch in name:
+        if unicodedata.category(ch) == "Cc" or ord(ch) in _DIRECTION or ord(ch) in _INVISIBLE:
+            return False
+    return len(name) <= MAX_NAME_CHARS
+
+
+def one_form(name: str) -> str:
+    """§12.12: NFC, with the Kangxi and CJK radicals folded to the character each stands for."""
+    import unicodedata
+
+    def fold(ch: str) -> str:
+        if 0x2E80 <= ord(ch) <= 0x2EFF or 0x2F00 <= ord(ch) <= 0x2FDF:
+            f = unicodedata.normalize("NFKC", ch)
+            return f if len(f) == 1 else ch
+        return ch
+
+    return "".join(fold(ch) for ch in unicodedata.normalize("NFC", name))
+
+
+def counted_write_ins(names: list[str], candidates: list[str]) -> dict[str, int]:
+    """§12.12: the counted names with their votes; empty and void names count for no one."""
+    out: dict[str, int] = {}
+    for n in names:
+        if n and name_ok(n) and one_form(n) == n and name_ok(one_form(n)) and n not in candidates:
+            out[n] = out.get(n, 0) + 1
+    return out
+
+
+def verify_record_mix(rec_bytes: bytes, shape: list[dict], k: int, n_scrutineers: int) -> str:
+    """§13.11.1–§13.11.5 on a record: "accepted", or StepFailed at the first step that fails."""
+    rec = parse_record(rec_bytes)
+    y = decode_key(rec["joint_key"])
+    e = H("hallvote/record/election/v1", rec["manifest"], y)  # §11.3
+    public_shares = [decode_element(x) for x in rec["public_shares"]]
+    # §13.11.1
+    wanted = [c for c, sh in enumerate(shape) if sh["write_ins"]]
+    inputs: dict[int, list[Row]] = {c: [] for c in wanted}
+    for kind, ballot in rec["board"]:
+        if kind != 0:
+            continue  # spoiled ballots are never in the list
+        for c, rows in zip(wanted, ballot_write_in_rows(ballot, shape)):
+            inputs[c] += [decode_slot_ciphertexts(row) for row in rows]
+    if [m["contest"] for m in rec["mixes"]] != wanted:
+        raise StepFailed("13.11.1", "the record's mixes are not those of the contests that take write-ins")
+    for m in rec["mixes"]:
+        rows = inputs[m["contest"]]
+        if m["rows"] != len(rows):
+            raise StepFailed("13.11.1", f"{m['rows']} rows for {len(rows)} write-in rows on the board")
+        flat = [x for row in rows for ct in row for x in ct]
+        if H("hallvote/record/mix-input/v1", u64be(len(rows)), *flat) != m["input_digest"]:
+            raise StepFailed("13.11.1", "the input digest is not that of the board's write-in rows")
+    # §13.11.2
+    lasts = []
+    for m in rec["mixes"]:
+        c, current = m["contest"], inputs[m["contest"]]
+        if (len(current) == 0) != (len(m["turns"]) == 0):
+            raise StepFailed("13.11.2", "a list with rows has at least one turn, an empty one none")
+        seen = set()
+        for t, (j, out, proof) in enumerate(m["turns"]):
+            if not 1 <= j <= n_scrutineers or j in seen:
+                raise StepFailed("13.11.2", f"turn {t + 1}: scrutineer {j} out of range or repeated")
+            seen.add(j)
+            ctx = H("hallvote/record/mix/v1", e, u64be(c), u64be(t), u64be(j))
+            try:
+                outputs = [decode_row(row) for row in out]
+                verify_shuffle(ctx, y, current, outputs, proof)
+            except ShuffleRejected as err:
+                raise StepFailed("13.11.2", f"turn {t + 1} (scrutineer {j}): {err.check}") from None
+            current = outputs
+        lasts.append(current)
+    # §13.11.3
+    verified_all = []
+    for m, last in zip(rec["mixes"], lasts):
+        cts = [ct for row in last for ct in row]
+        ctx = H("hallvote/record/mix-decrypt/v1", e, u64be(m["contest"]))
+        verified: dict[int, list[bytes]] = {}
+        for share in m["shares"]:
+            try:
+                j, ds, _ = verify_list_share(ctx, cts, public_shares, share)
+            except Invalid as err:
+                raise StepFailed("13.11.3", f"a list share: {err}") from None
+            if j in verified:
+                raise StepFailed("13.11.3", f"scrutineer {j} twice")
+            verified[j] = ds
+        if last and len(verified) < k:
+            raise StepFailed("13.11.3", f"list shares from {len(verified)} scrutineers, {k} needed")
+        if not last and m["shares"]:
+            raise StepFailed("13.11.3", "an empty list has no shares")
+        verified_all.append(verified)
+    # §13.11.4
+    for m, last, verified in zip(rec["mixes"], lasts, verified_all):
+        chosen = sorted(verified)[:k]
+        lams = lagrange_at_zero(chosen)
+        names = []
+        for r, row in enumerate(last):
+            ms = [sub(b, element_sum(mul(lam, verified[j][3 * r + l]) for lam, j in zip(lams, chosen)))
+                  for l, (_, b) in enumerate(row)]
+            try:
+                names.append(decode_slot(ms))
+            except Invalid as err:
+                raise StepFailed("13.11.4", f"row {r + 1}: {err}") from None
+        if names != m["names"]:
+            r = next((i for i, (a, b) in enumerate(zip(names, m["names"])) if a != b), len(names))
+            raise StepFailed("13.11.4", f"row {r + 1}: the record's name is not the decrypted one")
+    # §13.11.5
+    recorded = outcome_write_ins(rec["outcome"])
+    for cid, listed in recorded.items():
+        c = next((i for i, sh in enumerate(shape) if sh["id"] == cid), None)
+        mix = next((m for m in rec["mixes"] if m["contest"] == c), None)
+        ours = counted_write_ins(mix["names"], shape[c]["candidates"]) if mix else {}
+        theirs = dict(listed)
+        if len(theirs) != len(listed) or theirs != ours:
+            raise StepFailed("13.11.5", f"contest {cid}: the outcome counts {theirs}, the decrypted list gives {ours}")
+    return "accepted"
+
+
+def mix_record_cases(doc: dict) -> list[tuple[str, object, object]]:
+    """The records of `export_mix_record` (§12.12): each must meet its expected verdict."""
+    require(doc.get("format") == MIX_RECORDS_FORMAT, "not a mix records file")
+
+    def verdict(rec: str) -> str:
+        try:
+            return verify_record_mix(unhex(rec), doc["shape"], doc["threshold"], doc["scrutineers"])
+        except StepFailed as err:
+            return err.section
+
+    # The outcome's write-in names in their one form (§12.12), checked here on their own.
+    own = [
+        ("name/listed-counts", lambda: counted_write_ins(["赵六", "", "赵六"], ["王芳"]), {"赵六": 2}),
+        ("name/outside-bmp-counts", lambda: counted_write_ins(["𠮷田"], []), {"𠮷田": 1}),
+        ("name/candidate-is-void", lambda: counted_write_ins(["王芳"], ["王芳"]), {}),
+        ("name/spaces-are-void", lambda: counted_write_ins([" 赵六"], []), {}),
+        ("name/radical-is-void", lambda: counted_write_ins(["\u2f08"], []), {}),
+        ("name/compatibility-ideograph-is-void", lambda: counted_write_ins(["\uf9e1"], []), {}),
+        ("name/zero-width-is-void", lambda: counted_write_ins(["赵\u200b六"], []), {}),
+    ]
+    return own + [(f"record/{c['name']}", lambda c=c: verdict(c["record"]), c["expected"]) for c in doc["cases"]]
 
 
 # ---------------------------------------------------------------------------
@@ -1396,7 +1709,7 @@ def main() -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     if len(sys.argv) < 2:
-        print("usage: verify.py VECTORS.json [SHUFFLE-VECTORS.json | MIX-DECRYPT-VECTORS.json …]", file=sys.stderr)
+        print("usage: verify.py VECTORS.json [SHUFFLE-VECTORS.json | MIX-DECRYPT-VECTORS.json | MIX-RECORDS.json …]", file=sys.stderr)
         return 2
     group_self_check()
     spec_examples_self_check()
@@ -1418,6 +1731,14 @@ def main() -> int:
             # §13.4 on boards with cancelled credentials (§6.7), from the tally crate.
             p, f = verify_exported(doc, BOARD_CHECKS)
             passed, failed = passed + p, failed + f
+            continue
+        if doc.get("format") == MIX_RECORDS_FORMAT:
+            # §12.12, §13.11.1–§13.11.5: records with a mix from export_mix_record.
+            for name, thunk, expected in mix_record_cases(doc):
+                if run_case(f"mix-record/{name}", thunk, expected):
+                    passed += 1
+                else:
+                    failed += 1
             continue
         if doc.get("format") == MIX_DECRYPT_FORMAT:
             # §19: the committed known-answer file (§19.7) and cases made here.
