@@ -317,3 +317,29 @@ fn a_mix_taken_away_or_its_input_changed_is_caught() {
     resign_body(s, &mut r);
     rejected_at(&r, "13.11.1", "the mix's input list is not the write-in rows of the board's cast ballots");
 }
+
+#[test]
+fn a_mix_section_decodes_strictly() {
+    let s = session();
+    let bytes = s.record.to_bytes();
+    for cut in [bytes.len() - 1, bytes.len() / 2, bytes.len() - 2_000] {
+        assert!(Record::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(Record::decode(&longer).is_err());
+    // Version 2 said of a record with a mix, and version 3 of one without.
+    let mut v2 = bytes.clone();
+    v2[8] = 2;
+    assert!(Record::decode(&v2).is_err());
+    let mut plain = s.record.clone();
+    plain.mixes.clear();
+    let mut v3 = plain.to_bytes();
+    assert_eq!(v3[8], 2);
+    v3[8] = 3;
+    assert!(Record::decode(&v3).is_err());
+    // The report of a record that does not decode names 13.1 and skips the mix steps.
+    let report = verify_record(&v2, &mut rand::rng());
+    assert_eq!(report.first_failure().unwrap().section, "13.1");
+    assert_eq!(report.step("13.11.2").unwrap().status, Status::Skipped);
+}
