@@ -48,6 +48,20 @@ enum Command {
         /// after; stations pin its fingerprint from their enrolment QR code.
         #[arg(long)]
         tls_self_signed: bool,
+        /// The other hall server's address (http(s)://HOST:PORT), for a hall with a
+        /// standby server: written into every enrolment QR code, so that stations
+        /// try it when this server does not answer (docs/guide, "two machines").
+        #[arg(long, value_name = "URL")]
+        peer_url: Option<String>,
+        /// Run as the standby hall server on a PostgreSQL streaming replica: do not
+        /// listen, nor write, until the replica has been promoted; then take over.
+        #[arg(long)]
+        standby: bool,
+        /// With --standby: promote the replica after the primary server (--peer-url)
+        /// has not accepted a connection for this many seconds. Without it the
+        /// operator promotes (pg_ctlcluster 15 main promote).
+        #[arg(long, value_name = "SECONDS", requires_all = ["standby", "peer_url"])]
+        promote_after: Option<u64>,
     },
     /// A township congress session on this machine, to look around: a server on
     /// SQLite in a temporary folder, seeded with a 120-delegate roll and the session's
@@ -252,13 +266,28 @@ const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { db, listen, key_file, tls_cert, tls_key, tls_self_signed } => {
+        Command::Serve {
+            db,
+            listen,
+            key_file,
+            tls_cert,
+            tls_key,
+            tls_self_signed,
+            peer_url,
+            standby,
+            promote_after,
+        } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(hallvote_server::config::TlsSource::Files { cert, key }),
                 _ if tls_self_signed => Some(hallvote_server::config::TlsSource::SelfSigned),
                 _ => None,
             };
-            serve(&db, listen, key_file, tls)
+            let standby = standby.then(|| hallvote_server::standby::StandbyOptions {
+                database_url: hallvote_server::ServeConfig::database_url_from_arg(&db),
+                promote_after: promote_after.map(std::time::Duration::from_secs),
+                peer_url: peer_url.clone(),
+            });
+            serve(&db, listen, key_file, tls, peer_url, standby)
         }
         Command::Demo { listen, simulate, record_dir, lang } => demo::run(demo::DemoOptions {
             listen,
@@ -327,6 +356,8 @@ fn serve(
     listen: std::net::SocketAddr,
     key_file: PathBuf,
     tls: Option<hallvote_server::config::TlsSource>,
+    peer_url: Option<String>,
+    standby: Option<hallvote_server::standby::StandbyOptions>,
 ) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -349,13 +380,36 @@ fn serve(
             return ExitCode::FAILURE;
         }
     };
+    if let Some(url) = &peer_url {
+        let https = url.starts_with("https://");
+        if hallvote_server::stations_protocol::check_server_url(url).is_err() || https != config.tls.is_some() {
+            eprintln!(
+                "hallvote serve: --peer-url {url}: an http(s)://HOST:PORT address of the same scheme as this server                  (both speak TLS with the same certificate, or neither does)                  (另一台服务器的地址须与本服务器同为 https 或同为 http)"
+            );
+            return ExitCode::from(BAD_INPUT);
+        }
+    }
     runtime.block_on(async {
+        if let Some(standby) = &standby {
+            let said = |line: &str| println!("hallvote serve: {line}");
+            if let Err(e) = hallvote_server::standby::wait_for_promotion(standby, said).await {
+                eprintln!("hallvote serve: {e}");
+                return ExitCode::FAILURE;
+            }
+            println!(
+                "hallvote serve: 数据库可写，备用服务器接管 / the database accepts writes: the standby takes over"
+            );
+        }
         let server = match hallvote_server::Server::bind(&config).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("hallvote serve: {e}");
                 return ExitCode::FAILURE;
             }
+        };
+        let server = match peer_url {
+            Some(url) => server.with_peer_url(url),
+            None => server,
         };
         let addr = server.local_addr().map_or_else(|_| listen.to_string(), |a| a.to_string());
         let scheme = if server.tls().is_some() { "https" } else { "http" };

@@ -257,6 +257,7 @@ fn main() {
         kind: StationKind::Booth,
         name: "投票站 3".into(),
         tls_fingerprint: None,
+        standby_url: None,
     };
     let tls = EnrolmentPayload {
         server_url: "https://hall.example".into(),
@@ -266,6 +267,8 @@ fn main() {
     };
     c.put("enrolment_text", "http", plain_http.to_qr_text().unwrap());
     c.put("enrolment_text", "tls", tls.to_qr_text().unwrap());
+    let standby = EnrolmentPayload { standby_url: Some("https://hall-standby.example".into()), ..tls.clone() };
+    c.put("enrolment_text", "standby", standby.to_qr_text().unwrap());
     c.put("enrolment_text", "padded", format!("{}=", plain_http.to_qr_text().unwrap()));
 
     // credential text

@@ -149,13 +149,16 @@ proptest! {
     fn enrolment_text_round_trip(
         token in any::<[u8; 16]>(), kind in 0usize..3, host in "[a-z0-9.:-]{1,60}", tls in any::<bool>(),
         name in "[^\\p{C}\\s][^\\p{C}]{0,40}[^\\p{C}\\s]", fp in any::<[u8; 32]>(),
+        standby in proptest::option::of("[a-z0-9.:-]{1,60}"),
     ) {
+        let scheme = if tls { "https" } else { "http" };
         let payload = EnrolmentPayload {
             server_url: format!("{}://{host}", if tls { "https" } else { "http" }),
             token: EnrolmentToken::from_bytes(token),
             kind: StationKind::ALL[kind],
             name,
             tls_fingerprint: tls.then(|| format!("sha256:{}", hex::encode(fp))),
+            standby_url: standby.filter(|s| *s != host).map(|s| format!("{scheme}://{s}")),
         };
         let text = payload.to_qr_text().unwrap();
         prop_assert_eq!(EnrolmentPayload::from_qr_text(&text), Ok(payload));

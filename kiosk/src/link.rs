@@ -5,9 +5,15 @@
 //! A request that never got an answer (the server unreachable, the connection
 //! dropped, no reply in time) is [`LinkError::Unreachable`]: the caller may send
 //! the same request again. An answer, whatever its status, is an [`Answer`].
+//!
+//! A link may know two addresses, the hall server's and its standby's (spec §15.3,
+//! §15.10): a request that gets no answer from one is sent, the same bytes, to the
+//! other, back and forth for up to [`FAILOVER_WINDOW`], and the link keeps to the
+//! address that answered. Both are pinned to the same certificate fingerprint.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use hallvote_crypto::sign::SigningKey;
 use hallvote_protocol::pinned::PinnedCertVerifier;
@@ -35,6 +41,12 @@ pub const MAX_ANSWER: usize = 16 << 20;
 pub const RATE_LIMIT_RETRIES: u32 = 5;
 /// The longest wait for a `Retry-After` this link honours; a longer one is cut to it.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+/// How long a link with a standby address tries its two addresses in turn, for a
+/// request that neither answers, before it gives up (spec §15.10): the time an
+/// operator has to promote the standby without a station noticing more than a wait.
+pub const FAILOVER_WINDOW: Duration = Duration::from_secs(120);
+/// The pause between two tries of a failing-over request.
+const FAILOVER_PAUSE: Duration = Duration::from_millis(250);
 
 /// Why a request got no usable answer.
 #[derive(Debug, Error)]
@@ -144,28 +156,17 @@ impl std::fmt::Debug for StationIdentity {
     }
 }
 
-/// A server, as one station talks to it.
-#[derive(Clone)]
-pub struct Link {
+/// One address of the server.
+#[derive(Clone, Debug)]
+struct Endpoint {
     host: String,
     port: u16,
     authority: String,
-    tls: Option<TlsConnector>,
-    station: Option<Arc<StationIdentity>>,
-    language: &'static str,
-    max_answer: usize,
 }
 
-impl std::fmt::Debug for Link {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Link").field("authority", &self.authority).field("tls", &self.tls.is_some()).finish()
-    }
-}
-
-impl Link {
-    /// A link to `server_url` (`http://host:port` or `https://host:port`); an https
-    /// link needs the certificate's `fingerprint` and accepts no other certificate.
-    pub fn new(server_url: &str, fingerprint: Option<&str>) -> Result<Self, LinkError> {
+impl Endpoint {
+    /// The endpoint of `server_url`, and whether it is https.
+    fn parse(server_url: &str) -> Result<(Self, bool), LinkError> {
         let uri: Uri = server_url.parse().map_err(|e| LinkError::Config(format!("{server_url}: {e}")))?;
         let https = match uri.scheme_str() {
             Some("http") => false,
@@ -175,6 +176,35 @@ impl Link {
         let host = uri.host().ok_or_else(|| LinkError::Config(format!("{server_url}: no host")))?;
         let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let authority = uri.authority().map_or_else(|| host.clone(), |a| a.as_str().to_owned());
+        Ok((Self { host, port, authority }, https))
+    }
+}
+
+/// A server, as one station talks to it.
+#[derive(Clone)]
+pub struct Link {
+    /// The server's address, then its standby's, if any.
+    endpoints: Arc<[Endpoint]>,
+    /// Which of `endpoints` answered last (shared by the link's clones).
+    current: Arc<AtomicUsize>,
+    tls: Option<TlsConnector>,
+    station: Option<Arc<StationIdentity>>,
+    language: &'static str,
+    max_answer: usize,
+}
+
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Link").field("authority", &self.endpoint().authority).field("tls", &self.tls.is_some()).finish()
+    }
+}
+
+impl Link {
+    /// A link to `server_url` (`http://host:port` or `https://host:port`); an https
+    /// link needs the certificate's `fingerprint` and accepts no other certificate.
+    pub fn new(server_url: &str, fingerprint: Option<&str>) -> Result<Self, LinkError> {
+        let (endpoint, https) = Endpoint::parse(server_url)?;
         let tls = match (https, fingerprint) {
             (false, _) => None,
             (true, None) => {
@@ -185,8 +215,37 @@ impl Link {
                 Some(TlsConnector::from(Arc::new(config)))
             }
         };
-        let authority = uri.authority().map_or_else(|| host.clone(), |a| a.as_str().to_owned());
-        Ok(Self { host, port, authority, tls, station: None, language: "zh-CN", max_answer: MAX_ANSWER })
+        Ok(Self {
+            endpoints: Arc::new([endpoint]),
+            current: Arc::default(),
+            tls,
+            station: None,
+            language: "zh-CN",
+            max_answer: MAX_ANSWER,
+        })
+    }
+
+    /// The same link with a second address, the standby hall server's (spec §15.3):
+    /// of the same scheme, and (for https) pinned to the same fingerprint.
+    pub fn with_standby(mut self, standby_url: &str) -> Result<Self, LinkError> {
+        let (endpoint, https) = Endpoint::parse(standby_url)?;
+        if https != self.tls.is_some() {
+            return Err(LinkError::Config(format!("{standby_url}: not of the same scheme as the server's address")));
+        }
+        let mut endpoints = self.endpoints.to_vec();
+        endpoints.push(endpoint);
+        self.endpoints = endpoints.into();
+        self.current = Arc::default();
+        Ok(self)
+    }
+
+    /// The address requests go to now: the server's, or its standby's after a failover.
+    pub fn authority(&self) -> &str {
+        &self.endpoint().authority
+    }
+
+    fn endpoint(&self) -> &Endpoint {
+        &self.endpoints[self.current.load(Ordering::Relaxed) % self.endpoints.len()]
     }
 
     /// The same link, signing every request as `station`.
@@ -244,11 +303,22 @@ impl Link {
         // was done, so the same body is sent again (with a fresh signature) after the
         // server's `Retry-After`, a few times.
         let mut refused = 0;
+        let started = Instant::now();
         loop {
-            let sent = self.send(method.clone(), path, body.clone(), content_type, headers);
+            let at = self.current.load(Ordering::Relaxed) % self.endpoints.len();
+            let sent = self.send(&self.endpoints[at], method.clone(), path, body.clone(), content_type, headers);
             let answer = match tokio::time::timeout(REQUEST_TIMEOUT, sent).await {
-                Ok(answer) => answer?,
-                Err(_) => return Err(LinkError::Unreachable(format!("no answer in {} s", REQUEST_TIMEOUT.as_secs()))),
+                Ok(Ok(answer)) => answer,
+                Ok(Err(LinkError::Unreachable(e))) => {
+                    self.fail_over(at, started, &e).await?;
+                    continue;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => {
+                    let e = format!("no answer in {} s", REQUEST_TIMEOUT.as_secs());
+                    self.fail_over(at, started, &e).await?;
+                    continue;
+                }
             };
             if answer.status != StatusCode::TOO_MANY_REQUESTS || refused == RATE_LIMIT_RETRIES {
                 return Ok(answer);
@@ -266,8 +336,30 @@ impl Link {
         }
     }
 
+    /// After no answer from endpoint `at`: with a standby address, and while the
+    /// failover window since `started` lasts, turns to the other address (unless
+    /// another request already has) and pauses; else the request is unanswered.
+    async fn fail_over(&self, at: usize, started: Instant, why: &str) -> Result<(), LinkError> {
+        let n = self.endpoints.len();
+        if n == 1 || started.elapsed() >= FAILOVER_WINDOW {
+            return Err(LinkError::Unreachable(why.to_owned()));
+        }
+        let next = (at + 1) % n;
+        if self.current.compare_exchange(at, next, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+            tracing::warn!(
+                from = %self.endpoints[at].authority,
+                to = %self.endpoints[next].authority,
+                why,
+                "the server does not answer; trying the other hall server"
+            );
+        }
+        tokio::time::sleep(FAILOVER_PAUSE).await;
+        Ok(())
+    }
+
     async fn send(
         &self,
+        endpoint: &Endpoint,
         method: Method,
         path: &str,
         body: Vec<u8>,
@@ -277,7 +369,7 @@ impl Link {
         let mut req = Request::builder()
             .method(method.clone())
             .uri(path)
-            .header(header::HOST, &self.authority)
+            .header(header::HOST, &endpoint.authority)
             .header(header::ACCEPT_LANGUAGE, self.language);
         if !body.is_empty() {
             req = req.header(header::CONTENT_TYPE, content_type);
@@ -293,14 +385,14 @@ impl Link {
             }
         }
         let req = req.body(Full::new(Bytes::from(body))).map_err(|e| LinkError::Config(e.to_string()))?;
-        let tcp = TcpStream::connect((self.host.as_str(), self.port))
+        let tcp = TcpStream::connect((endpoint.host.as_str(), endpoint.port))
             .await
-            .map_err(|e| LinkError::Unreachable(format!("{}: {e}", self.authority)))?;
+            .map_err(|e| LinkError::Unreachable(format!("{}: {e}", endpoint.authority)))?;
         let _ = tcp.set_nodelay(true);
         match &self.tls {
             None => exchange(tcp, req, self.max_answer).await,
             Some(tls) => {
-                let name = rustls::pki_types::ServerName::try_from(self.host.clone())
+                let name = rustls::pki_types::ServerName::try_from(endpoint.host.clone())
                     .map_err(|e| LinkError::Config(e.to_string()))?;
                 let stream = tls.connect(name, tcp).await.map_err(|e| LinkError::Unreachable(format!("TLS: {e}")))?;
                 exchange(stream, req, self.max_answer).await

@@ -301,6 +301,17 @@ impl Progress {
 }
 
 impl Hall {
+    /// A link to the server without a station's signature, as the public reaches
+    /// it: pinned to the certificate the stations pinned, and failing over to the
+    /// standby hall server the stations know of (spec §15.10).
+    pub fn public_link(&self) -> Result<Link, crate::link::LinkError> {
+        let mut link = Link::new(&self.url, self.desk.config.tls_fingerprint.as_deref())?;
+        if let Some(standby) = self.desk.config.standby_url.as_deref().filter(|s| *s != self.url) {
+            link = link.with_standby(standby)?;
+        }
+        Ok(link)
+    }
+
     /// Checks in the delegates with these card numbers at the desk station.
     pub async fn check_in(&self, cards: &[String], show: bool) -> Result<(), RunError> {
         let desk = Arc::new(Desk::new(self.desk.link().map_err(|e| e.to_string())?));
@@ -476,7 +487,7 @@ impl Hall {
         std::fs::create_dir_all(record_dir).map_err(|e| format!("{}: {e}", record_dir.display()))?;
         let progress = Progress::new("计票 counting", self.polls.len(), show);
         // Records of thousands of ballots run to hundreds of megabytes.
-        let public = Link::new(&self.url, None).map_err(|e| e.to_string())?.max_answer(2 << 30);
+        let public = self.public_link().map_err(|e| e.to_string())?.max_answer(2 << 30);
         let mut out = Vec::new();
         for (poll, name) in &self.polls {
             let say = |e: crate::scrutineer::ScrutineerError| format!("{name}: {}", e.message(Lang::En));

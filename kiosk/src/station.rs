@@ -69,6 +69,11 @@ pub struct StationConfig {
     pub server_url: String,
     /// The pinned certificate fingerprint, for https.
     pub tls_fingerprint: Option<String>,
+    /// The standby hall server's address, tried when `server_url` does not answer
+    /// (spec §15.3, §15.10); absent for a hall with one server, and in the files of
+    /// stations enrolled before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standby_url: Option<String>,
     /// The station's id on the server.
     pub id: u64,
     /// What the station is.
@@ -89,8 +94,11 @@ pub struct Station {
 impl Station {
     /// A link to the server that signs every request as this station.
     pub fn link(&self) -> Result<Link, LinkError> {
-        Ok(Link::new(&self.config.server_url, self.config.tls_fingerprint.as_deref())?
-            .signed_by(Arc::clone(&self.identity)))
+        let mut link = Link::new(&self.config.server_url, self.config.tls_fingerprint.as_deref())?;
+        if let Some(standby) = &self.config.standby_url {
+            link = link.with_standby(standby)?;
+        }
+        Ok(link.signed_by(Arc::clone(&self.identity)))
     }
 
     /// Loads the station kept in `dir`.
@@ -137,7 +145,10 @@ impl Station {
         }
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let key = SigningKey::generate(&mut rand::rng());
-        let link = Link::new(&payload.server_url, payload.tls_fingerprint.as_deref())?;
+        let mut link = Link::new(&payload.server_url, payload.tls_fingerprint.as_deref())?;
+        if let Some(standby) = &payload.standby_url {
+            link = link.with_standby(standby)?;
+        }
         let body =
             EnrolRequest { token: payload.token.to_hex(), public_key: hex::encode(key.verifying_key().as_bytes()) };
         let answer = link.call_json(Method::POST, "/api/stations/enrol", &body).await?;
@@ -153,6 +164,7 @@ impl Station {
         let config = StationConfig {
             server_url: payload.server_url,
             tls_fingerprint: payload.tls_fingerprint,
+            standby_url: payload.standby_url,
             id,
             kind,
             name: payload.name,

@@ -121,3 +121,33 @@ async fn the_desk_and_the_scrutineer_wait_out_the_servers_limit() {
         }
     }
 }
+
+/// A local address where nothing listens (a port bound, then released).
+fn dead_address() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", l.local_addr().unwrap())
+}
+
+#[tokio::test]
+async fn a_link_with_a_standby_sends_the_same_body_to_it_when_the_server_does_not_answer() {
+    let (standby, seen) = server(0).await;
+    let dead = dead_address();
+    // Without a standby address, no answer is no answer (a hall with one server).
+    let alone = Link::new(&dead, None).unwrap();
+    let body = json!({"credential": "AAAA", "ballot": "BBBB"});
+    let err = alone.call(Method::POST, "/api/station/polls/1/cast", Some(&body)).await.unwrap_err();
+    assert!(matches!(err, hallvote_kiosk::link::LinkError::Unreachable(_)), "{err}");
+    // With one, the request goes to the standby, and the link keeps to it after.
+    let link = Link::new(&dead, None).unwrap().with_standby(&standby).unwrap();
+    assert_eq!(link.authority(), dead.trim_start_matches("http://"));
+    let a = link.call(Method::POST, "/api/station/polls/1/cast", Some(&body)).await.unwrap();
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(link.authority(), standby.trim_start_matches("http://"), "the link keeps to the address that answered");
+    let again = link.clone().call(Method::POST, "/api/station/polls/1/cast", Some(&body)).await.unwrap();
+    assert_eq!(again.body, a.body);
+    let bodies = seen.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 2, "both requests reached the standby");
+    assert!(bodies.iter().all(|b| b == &bodies[0]));
+    // A standby of another scheme than the server's is refused: one fingerprint pins both.
+    assert!(Link::new(&dead, None).unwrap().with_standby("https://127.0.0.1:1").is_err());
+}

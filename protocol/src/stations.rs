@@ -160,6 +160,10 @@ pub struct EnrolmentPayload {
     /// The fingerprint of the server's TLS certificate, `sha256:` and 64 lowercase
     /// hex digits; `None` while the server speaks plain HTTP.
     pub tls_fingerprint: Option<String>,
+    /// The standby hall server's address, which the station tries when `server_url`
+    /// does not answer (spec §15.3, §14.13); `None` for a hall with one server. It
+    /// speaks with the same certificate, so one fingerprint pins both.
+    pub standby_url: Option<String>,
 }
 
 /// An enrolment QR text, or one of its fields, that spec §15.3 does not allow.
@@ -215,6 +219,12 @@ impl EnrolmentPayload {
                 put_str(&mut out, fp);
             }
         }
+        // An optional trailing field: absent (not a 0x00 flag) when there is no
+        // standby, so that texts made before it existed decode unchanged.
+        if let Some(url) = &self.standby_url {
+            out.push(1);
+            put_str(&mut out, url);
+        }
         Ok(format!("{QR_PREFIX}{}", URL_SAFE_NO_PAD.encode(&out)))
     }
 
@@ -235,10 +245,18 @@ impl EnrolmentPayload {
             1 => Some(r.str()?),
             other => return Err(PayloadError::NotBool(other)),
         };
+        let standby_url = match r.0.first() {
+            None => None,
+            Some(1) => {
+                r.byte()?;
+                Some(r.str()?)
+            }
+            Some(_) => return Err(PayloadError::TrailingBytes),
+        };
         if !r.0.is_empty() {
             return Err(PayloadError::TrailingBytes);
         }
-        let payload = Self { server_url, token, kind, name, tls_fingerprint };
+        let payload = Self { server_url, token, kind, name, tls_fingerprint, standby_url };
         payload.check()?;
         Ok(payload)
     }
@@ -246,6 +264,13 @@ impl EnrolmentPayload {
     fn check(&self) -> Result<(), PayloadError> {
         check_server_url(&self.server_url)?;
         check_name(&self.name)?;
+        if let Some(url) = &self.standby_url {
+            check_server_url(url)?;
+            // One fingerprint pins both servers: both speak TLS, or neither does.
+            if url.starts_with("https://") != self.server_url.starts_with("https://") || *url == self.server_url {
+                return Err(PayloadError::ServerUrl);
+            }
+        }
         match &self.tls_fingerprint {
             Some(fp) => check_tls_fingerprint(fp),
             None => Ok(()),

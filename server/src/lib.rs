@@ -36,6 +36,7 @@ pub mod roster;
 pub mod serve;
 pub mod sheet;
 pub mod spoiled;
+pub mod standby;
 pub mod standing;
 pub mod templates;
 pub mod tls;

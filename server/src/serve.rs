@@ -70,6 +70,14 @@ impl Server {
         self
     }
 
+    /// The same server as one of two hall servers (spec §14.13): `url` is the other
+    /// one's address, written into enrolment QR codes for stations to fail over to.
+    #[must_use]
+    pub fn with_peer_url(mut self, url: String) -> Self {
+        self.state = self.state.with_peer_url(url);
+        self
+    }
+
     /// The application state (for seeding the demo).
     pub fn state(&self) -> &AppState {
         &self.state

@@ -10,7 +10,47 @@ fn payload() -> EnrolmentPayload {
         kind: StationKind::Booth,
         name: "3号投票机".into(),
         tls_fingerprint: None,
+        standby_url: None,
     }
+}
+
+#[test]
+fn a_standby_address_is_an_optional_trailing_field() {
+    let old = payload().to_qr_text().unwrap();
+    let with = EnrolmentPayload { standby_url: Some("http://192.168.1.11:8080".into()), ..payload() };
+    let text = with.to_qr_text().unwrap();
+    assert_eq!(EnrolmentPayload::from_qr_text(&text).unwrap(), with);
+    // The text without it is the text of before, byte for byte, and still decodes.
+    assert!(raw(&text).starts_with(&raw(&old)));
+    assert_eq!(EnrolmentPayload::from_qr_text(&old).unwrap().standby_url, None);
+    // No standby is written as nothing, never as a 0x00 flag: one text per payload.
+    let mut zero = raw(&old);
+    zero.push(0);
+    assert_eq!(EnrolmentPayload::from_qr_text(&text_of(&zero)), Err(PayloadError::TrailingBytes));
+    let mut cut = raw(&text);
+    cut.pop();
+    assert_eq!(EnrolmentPayload::from_qr_text(&text_of(&cut)), Err(PayloadError::Truncated));
+    // One fingerprint pins both: a standby of another scheme, or the same address, is refused.
+    let tls = Some(format!("sha256:{}", "ab".repeat(32)));
+    for (url, fp) in [("https://192.168.1.11:8443", None), ("http://192.168.1.11:8080", tls.clone())] {
+        let server_url = if fp.is_some() { "https://192.168.1.10:8443" } else { "http://192.168.1.10:8080" };
+        let bad = EnrolmentPayload {
+            server_url: server_url.into(),
+            tls_fingerprint: fp,
+            standby_url: Some(url.into()),
+            ..payload()
+        };
+        assert_eq!(bad.to_qr_text(), Err(PayloadError::ServerUrl), "{url}");
+    }
+    let same = EnrolmentPayload { standby_url: Some(payload().server_url), ..payload() };
+    assert_eq!(same.to_qr_text(), Err(PayloadError::ServerUrl));
+    let both_tls = EnrolmentPayload {
+        server_url: "https://192.168.1.10:8443".into(),
+        tls_fingerprint: tls,
+        standby_url: Some("https://192.168.1.11:8443".into()),
+        ..payload()
+    };
+    assert_eq!(EnrolmentPayload::from_qr_text(&both_tls.to_qr_text().unwrap()).unwrap(), both_tls);
 }
 
 #[test]
@@ -123,9 +163,16 @@ fn qr_text_known_answer() {
         kind: StationKind::Desk,
         name: "报到1".into(),
         tls_fingerprint: None,
+        standby_url: None,
     };
     assert_eq!(p.to_qr_text().unwrap(), QR_EXAMPLE);
+    let with = EnrolmentPayload { standby_url: Some("http://10.0.0.3:8080".into()), ..p };
+    assert_eq!(with.to_qr_text().unwrap(), QR_EXAMPLE_STANDBY);
 }
+
+/// The example of spec §15.3 with the standby `http://10.0.0.3:8080`, checked likewise.
+const QR_EXAMPLE_STANDBY: &str =
+    "HVENROL1:AAECAwQFBgcICQoLDA0ODwAAAAAUaHR0cDovLzEwLjAuMC4yOjgwODAAAAAH5oql5YiwMQABAAAAFGh0dHA6Ly8xMC4wLjAuMzo4MDgw";
 
 /// Computed by this implementation and checked with Python's `base64` and
 /// `struct` (spec §15.3 gives the bytes).

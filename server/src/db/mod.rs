@@ -205,6 +205,26 @@ pub async fn ping(store: &Store) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Whether the PostgreSQL server is a replica still in recovery (a hot standby,
+/// read-only) rather than a primary that accepts writes (spec §14.14).
+pub async fn in_recovery(store: &Store) -> Result<bool, StoreError> {
+    use sqlx::Row as _;
+    let row = sqlx::query("SELECT CAST(CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END AS BIGINT) AS r")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get::<i64, _>("r")? != 0)
+}
+
+/// Promotes the replica to a primary (`pg_promote`), waiting up to a minute for it
+/// to finish; true once it accepts writes.
+pub async fn promote(store: &Store) -> Result<bool, StoreError> {
+    use sqlx::Row as _;
+    let row = sqlx::query("SELECT CAST(CASE WHEN pg_promote(true, 60) THEN 1 ELSE 0 END AS BIGINT) AS p")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get::<i64, _>("p")? != 0)
+}
+
 /// The file of a `sqlite://PATH?…` or `sqlite:PATH` URL, created empty with mode 0600
 /// if it does not exist, and narrowed to 0600 if it does. In-memory databases are
 /// left alone.

@@ -59,6 +59,9 @@ pub struct AppState {
     /// The fingerprint of the server's TLS certificate (`sha256:…`), carried in
     /// enrolment QR codes; `None` while the server speaks plain HTTP.
     pub tls_fingerprint: Option<String>,
+    /// The other hall server's address (`hallvote serve --peer-url`), carried in
+    /// enrolment QR codes as the address stations fail over to (spec §14.13, §15.3).
+    pub peer_url: Option<String>,
     /// The boards' Merkle logs (spec §7), kept in memory per poll.
     pub board: std::sync::Arc<crate::board::BoardCache>,
     /// Station request nonces, recorded in batches (group commit).
@@ -96,6 +99,7 @@ impl AppState {
             store,
             server_key: std::sync::Arc::new(server_key),
             tls_fingerprint: None,
+            peer_url: None,
             board: Default::default(),
             nonces: Default::default(),
             stations: Default::default(),
@@ -133,6 +137,13 @@ impl AppState {
     /// The same state, for a server that speaks TLS with the certificate of this fingerprint.
     pub fn with_tls_fingerprint(mut self, fingerprint: String) -> Self {
         self.tls_fingerprint = Some(fingerprint);
+        self
+    }
+
+    /// The same state, for one of two hall servers: `url` is the other's address,
+    /// which stations enrolled here try when this one does not answer.
+    pub fn with_peer_url(mut self, url: String) -> Self {
+        self.peer_url = Some(url);
         self
     }
 }

@@ -147,8 +147,20 @@ async fn create_enrolment(
     let token = EnrolmentToken::generate(&mut rand::rng());
     let enrolment =
         stations::create_enrolment(&state.store, &token, req.kind, name, &who.username, state.clock.now()).await?;
-    let payload =
-        EnrolmentPayload { server_url, token: token.clone(), kind: req.kind, name: name.to_owned(), tls_fingerprint };
+    // The other hall server, if there is one (spec §14.13): unless the address the
+    // organiser gives is that server's own, or of another scheme (one fingerprint pins both).
+    let standby_url = state
+        .peer_url
+        .clone()
+        .filter(|peer| *peer != server_url && peer.starts_with("https://") == server_url.starts_with("https://"));
+    let payload = EnrolmentPayload {
+        server_url,
+        token: token.clone(),
+        kind: req.kind,
+        name: name.to_owned(),
+        tls_fingerprint,
+        standby_url,
+    };
     let qr_text = payload.to_qr_text().map_err(ApiError::internal)?;
     let qr_svg = qr_svg(&qr_text)?;
     audit::append(
