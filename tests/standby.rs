@@ -564,3 +564,55 @@ async fn two_halls_on_one_cluster_see_nothing_of_each_other() {
     let cross = hallvote_server::db::Store::connect(&cluster.url("hall_qingshan", "hall_hexi")).await;
     assert!(cross.is_err(), "role hall_qingshan connected to database hall_hexi");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standby_with_promote_after_promotes_the_replica_itself_when_the_primary_is_gone() {
+    watchdog("promote_after", Duration::from_secs(300));
+    let dir = pg_dir();
+    let primary = Cluster::init(dir.path(), "primary", "");
+    primary.sql("postgres", &["CREATE DATABASE hall"]).await;
+    let replica = Cluster::replica_of(&primary, dir.path(), "replica");
+    let work = tempfile::tempdir().unwrap();
+    let (a_port, b_port) = (free_port(), free_port());
+    let (a_url, b_url) = (format!("http://127.0.0.1:{a_port}"), format!("http://127.0.0.1:{b_port}"));
+    let key = work.path().join("hallvote-server.key");
+    let (mut a_proc, a_out) = serve(&[
+        "--db",
+        &primary.url("postgres", "hall"),
+        "--listen",
+        &format!("127.0.0.1:{a_port}"),
+        "--key-file",
+        key.to_str().unwrap(),
+        "--peer-url",
+        &b_url,
+    ]);
+    word_after(&a_out, "one-time password");
+    wait_ready(&Link::new(&a_url, None).unwrap()).await;
+    let (_b_proc, b_out) = serve(&[
+        "--db",
+        &replica.url("postgres", "hall"),
+        "--listen",
+        &format!("127.0.0.1:{b_port}"),
+        "--key-file",
+        key.to_str().unwrap(),
+        "--peer-url",
+        &a_url,
+        "--standby",
+        "--promote-after",
+        "2",
+    ]);
+    word_after(&b_out, "replica in recovery");
+    // While the primary server answers, the standby waits (well past its 2 s).
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert!(std::net::TcpStream::connect(("127.0.0.1", b_port)).is_err(), "the standby took over from a live primary");
+    a_proc.0.kill().unwrap();
+    let _ = a_proc.0.wait();
+    primary.pg_ctl(&["-m", "immediate", "stop"]);
+    word_after(&b_out, "promoting the replica");
+    word_after(&b_out, "the standby takes over");
+    wait_ready(&Link::new(&b_url, None).unwrap()).await;
+    use sqlx::Row as _;
+    let rows =
+        replica.sql("postgres", &["SELECT CAST(CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END AS BIGINT)"]).await;
+    assert_eq!(rows[0].try_get::<i64, _>(0).unwrap(), 0, "the replica was promoted");
+}
