@@ -76,7 +76,8 @@ async fn each_credential_prints_as_one_80_mm_slip_or_one_a6_card_and_its_typed_t
     let mut credentials = Vec::new();
     for k in 0..2 {
         b.execute(&format!(
-            "document.querySelectorAll('.credential').forEach(function (e) {{ e.hidden = e.id !== 'credential-{k}'; }}); return true;"
+            "document.querySelectorAll('.credential').forEach(function (e) {{ e.hidden = e.id !== 'credential-{k}'; }}); \
+             document.getElementById('credential-{k}').scrollIntoView({{block: 'center'}}); return true;"
         ))
         .await;
         let codes = decode_qr(&b.screenshot(&format!("desk-print-credential-{k}")).await);

@@ -26,6 +26,7 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
             vec![Role::Organiser],
         ),
         (Method::GET, "/api/congresses/1/roster", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
+        (Method::GET, "/api/congresses/1/eligible", None, vec![Role::Organiser, Role::Desk, Role::Observer]),
         (Method::PUT, "/api/sessions/1/presidium", Some(json!({"cards": ["A1"]})), vec![Role::Organiser]),
         (
             Method::PUT,
@@ -152,6 +153,7 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
         (Method::POST, "/api/station/polls/1/key-check", vec![Scrutineer]),
         (Method::POST, "/api/station/polls/1/issue", vec![Desk]),
         (Method::POST, "/api/station/polls/1/replace", vec![Desk]),
+        (Method::GET, "/api/station/polls/1/eligible", vec![Booth]),
         (Method::GET, "/api/station/sessions", vec![Booth, Desk]),
         (Method::GET, "/api/station/sessions/1/attendance", vec![Desk]),
         (Method::POST, "/api/station/sessions/1/checkin", vec![Desk]),
@@ -183,6 +185,7 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
 fn body_refused_endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Role>)> {
     vec![
         (Method::PUT, "/api/congresses/1/roster", Some(json!({})), vec![Role::Organiser]),
+        (Method::PUT, "/api/congresses/1/eligible", Some(json!({})), vec![Role::Organiser]),
         // Proposal 1 has one co-signer: each step is refused for its state, past the role check.
         (Method::POST, "/api/proposals/1/submit", None, vec![Role::Organiser]),
         (

@@ -5,7 +5,6 @@ use crate::api::prelude::*;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use hallvote_tally::Ruleset;
 
@@ -13,6 +12,7 @@ use super::AppState;
 use super::extract::Json as JsonBody;
 use super::support::attendance::{AttendanceFigures, attendance_figures};
 use super::support::errors::not_found;
+use super::support::import::{count, read_upload, report};
 use super::support::load::{load_congress, load_session};
 use super::support::session::Authenticated;
 use crate::ApiError;
@@ -20,11 +20,8 @@ use crate::auth::Role;
 use crate::db::congress::{self, Congress, Session};
 use crate::db::{StoreError, attendance, audit, roster};
 use crate::i18n::RequestLang;
-use crate::roster::{RosterFileError, RowError, RowNote, parse_csv, parse_xlsx};
-use hallvote_protocol::wire::{
-    Delegate, Exclusion, ImportNote, NewCongress, NewExclusion, NewSession, RefusedRow, RosterImported,
-};
-use hallvote_tally::Lang;
+use crate::roster::{parse_csv, parse_xlsx};
+use hallvote_protocol::wire::{Delegate, Exclusion, NewCongress, NewExclusion, NewSession, RosterImported};
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -238,9 +235,6 @@ async fn create_session(
     Ok((StatusCode::CREATED, Json(s)))
 }
 
-/// The CSV and Excel types a roster upload may have.
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 async fn import_roster(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -263,51 +257,6 @@ async fn import_roster(
     .await?;
     let (errors, notes) = report(&import.errors, &import.notes, lang);
     Ok(Json(RosterImported { added: count(added), updated: count(updated), errors, notes }))
-}
-
-/// An uploaded list (the roster, the eligible list) read by its content type: CSV
-/// or .xlsx, else 415; a file that cannot be read as a list is 422 with the reason.
-pub(super) fn read_upload<T>(
-    headers: &HeaderMap,
-    body: &[u8],
-    csv: fn(&[u8]) -> Result<T, RosterFileError>,
-    xlsx: fn(&[u8]) -> Result<T, RosterFileError>,
-) -> Result<T, ApiError> {
-    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let parsed = if content_type.starts_with(XLSX) {
-        xlsx(body)
-    } else if content_type.starts_with("text/csv") {
-        csv(body)
-    } else {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "名册须为 CSV 或 Excel（.xlsx）文件。",
-            "The roster must be a CSV or Excel (.xlsx) file.",
-        ));
-    };
-    parsed.map_err(|e| ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code(), message: e.text() })
-}
-
-/// The report of an import, in `lang`: each refused row and each note.
-pub(super) fn report(errors: &[RowError], notes: &[RowNote], lang: Lang) -> (Vec<RefusedRow>, Vec<ImportNote>) {
-    let errors = errors
-        .iter()
-        .map(|e| RefusedRow {
-            line: count(e.line),
-            seq: e.seq.clone(),
-            problem: e.problem.code(),
-            message: e.text().get(lang).to_owned(),
-        })
-        .collect();
-    let notes =
-        notes.iter().map(|n| ImportNote { line: count(n.line), message: n.note.get(lang).to_owned() }).collect();
-    (errors, notes)
-}
-
-/// A count or line number on the wire (a `usize` always fits).
-pub(super) fn count(n: usize) -> u64 {
-    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 async fn get_roster(

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 
 use super::AppState;
-use super::congress::{count, read_upload, report};
+use super::support::import::{count, read_upload, report};
 use super::support::load::{load_congress, load_run, load_session};
 use super::support::session::Authenticated;
 use crate::ApiError;

@@ -79,6 +79,7 @@ pub fn router() -> Api {
                         (409, "poll_wrong_state"),
                         (409, "poll_not_ready"),
                         (409, "not_enough_decryptions"),
+                        (409, "write_ins_not_mixed"),
                         (422, "tally_failed"),
                     ]);
                 ROUTE

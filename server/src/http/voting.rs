@@ -261,7 +261,8 @@ async fn replace(
             (Replacement::Damaged, BoardEntry::Cancelled { credential: old.0 }, cred.serial())
         }
         (None, Some(a)) => {
-            let account = super::auth::scrutineer_approval(&state, &a.username, &a.password, &station).await?;
+            let account =
+                super::support::passwords::scrutineer_approval(&state, &a.username, &a.password, &station).await?;
             (Replacement::Lost { approved_by: account.username }, BoardEntry::Replaced, [0u8; 32])
         }
         _ => {
