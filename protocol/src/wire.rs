@@ -41,7 +41,9 @@ pub use ceremony::{
 };
 pub use desk::{CardScan, DeskAnswer, DeskPoll, DeskSession, Movement};
 pub use error::{ErrorBody, ErrorDetail};
-pub use results::{Aggregates, DecryptionRequest, ResultToSign, SignatureRequest};
+pub use results::{
+    Aggregates, ContestMixStatus, DecryptionRequest, MixNames, MixStatus, ResultToSign, SignatureRequest,
+};
 pub use stations::{EnrolRequest, EnrolledStation, IssuedEnrolment, NewEnrolment, StationView};
 
 pub use accounts::{AccountView, Ended, LoginRequest, NewAccountBody, PasswordChange, Role, SessionInfo};

@@ -70,6 +70,54 @@ pub struct ResultToSign {
     pub outcome: Blob,
     /// The result digest (spec §12.8).
     pub digest: Fixed<64>,
+    /// The names the write-in mix decrypted (spec §12.12, §14.15), one entry per
+    /// contest that takes write-ins, in contest order: what the outcome counts as
+    /// write-ins. Empty for a poll without write-ins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub write_ins: Vec<MixNames>,
+}
+
+/// The names a contest's write-in mix decrypted to (spec §12.12), in the last list's
+/// order; `""` is an empty slot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MixNames {
+    /// The contest's position on the ballot (0-based).
+    pub contest: u32,
+    /// The names.
+    pub names: Vec<String>,
+}
+
+/// `GET /api/station/polls/{id}/mix` (scrutineer station, once closed): where the
+/// write-in mix of every contest that takes write-ins stands (spec §14.15).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MixStatus {
+    /// `n`: every scrutineer takes one turn of every contest's mix, in index order.
+    pub scrutineers: u32,
+    /// `k`: list shares needed per contest.
+    pub threshold: u32,
+    /// One entry per contest that takes write-ins, in contest order.
+    pub contests: Vec<ContestMixStatus>,
+}
+
+/// Where one contest's write-in mix stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContestMixStatus {
+    /// The contest's position on the ballot (0-based).
+    pub contest: u32,
+    /// Rows of every list (cast ballots × the contest's items).
+    pub rows: u64,
+    /// The scrutineers who have taken a turn, in turn order.
+    pub turns: Vec<u32>,
+    /// The scrutineer whose turn is due, if any turn is left.
+    pub next: Option<u32>,
+    /// The scrutineers whose list share of the last list is in.
+    pub shares: Vec<u32>,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference

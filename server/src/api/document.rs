@@ -218,6 +218,20 @@ fn operation(route: &Route) -> Operation {
                     .build(),
             ));
         }
+        Body::Binary(form) => {
+            let bytes = ContentBuilder::new()
+                .schema(Some(
+                    ObjectBuilder::new().schema_type(Type::String).content_media_type("application/octet-stream"),
+                ))
+                .build();
+            op = op.request_body(Some(
+                RequestBodyBuilder::new()
+                    .description(Some(form))
+                    .required(Some(Required::True))
+                    .content("application/octet-stream", bytes)
+                    .build(),
+            ));
+        }
     }
     let (status, ok) = success(&route.answer);
     op = op.response(status.to_string(), ok);
@@ -440,7 +454,7 @@ fn typed_ref(t: Typed) -> RefOr<Schema> {
 fn body_ty(body: Body) -> Ty {
     match body {
         Body::Json(ty) => ty,
-        Body::None | Body::Typed(_) | Body::Roster => Ty::AnyObject,
+        Body::None | Body::Typed(_) | Body::Roster | Body::Binary(_) => Ty::AnyObject,
     }
 }
 

@@ -135,6 +135,8 @@ pub enum Body {
     Json(Ty),
     /// A roster file: CSV or Excel.
     Roster,
+    /// Bytes (`application/octet-stream`) of the form described.
+    Binary(&'static str),
 }
 
 /// What a route answers on success.
@@ -224,6 +226,11 @@ impl Route {
     /// It takes a JSON body described by hand (for a body without a type of its own).
     pub const fn takes_json(self, ty: Ty) -> Route {
         Route { body: Body::Json(ty), ..self }
+    }
+
+    /// It takes bytes (`application/octet-stream`) of the form `form` describes.
+    pub const fn takes_binary(self, form: &'static str) -> Route {
+        Route { body: Body::Binary(form), ..self }
     }
 
     /// It takes a roster file.

@@ -15,6 +15,7 @@ pub mod congress;
 pub mod delegate_status;
 pub mod eligible;
 pub mod key_checks;
+pub mod mix;
 pub mod polls;
 pub mod proposals;
 pub mod roster;

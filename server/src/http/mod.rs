@@ -25,6 +25,7 @@ pub mod health;
 pub mod help;
 pub mod key_check;
 pub mod limits;
+pub mod mix;
 pub mod openapi;
 pub mod polls;
 pub mod proposal_pages;
@@ -153,6 +154,22 @@ impl AppState {
 /// 3,000 delegates is well under 2 MiB).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
+/// The largest body of a write-in mix route (spec §14.15), a scrutineer station's
+/// turn or list share: 3,000 ballots of 11 write-in rows are 33,000 rows, whose
+/// output list (192 bytes a row) and proof of shuffle (160 bytes a row) are about
+/// 11.6 MB; this allows some 140,000 rows.
+pub const MAX_MIX_BODY_BYTES: usize = 48 * 1024 * 1024;
+
+/// The body limit of a request to `path`: [`MAX_MIX_BODY_BYTES`] on the write-in mix
+/// routes (`/api/station/polls/{id}/mix/…`), [`MAX_BODY_BYTES`] elsewhere.
+pub fn body_limit(path: &str) -> usize {
+    let mix = path
+        .strip_prefix("/api/station/polls/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(id, rest)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with("mix/"));
+    if mix { MAX_MIX_BODY_BYTES } else { MAX_BODY_BYTES }
+}
+
 /// The Content-Security-Policy of every answer, the stations' pages' too
 /// ([`hallvote_protocol::web::CONTENT_SECURITY_POLICY_VALUE`], where each source is
 /// explained): scripts and styles only as files of this origin, no inline script,
@@ -208,6 +225,7 @@ pub fn api() -> Api {
         .merge(key_check::router())
         .merge(voting::router())
         .merge(results::router())
+        .merge(mix::router())
         .merge(sealed_board::router())
         .merge(followup::router())
         .merge(accounts::router())

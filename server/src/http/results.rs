@@ -27,15 +27,18 @@ use crate::ApiError;
 use crate::auth::Role;
 use crate::casting::{ceremony_result, decode_aggregates};
 use crate::db::casting::{self, OfficerRole, PollRun};
+use crate::db::mix as mix_store;
 use crate::db::{StoreError, attendance, audit};
 use crate::i18n::Lang;
 use crate::lifecycle::PollState;
 use crate::poll::closing::{self, compute_aggregates};
 use crate::poll::decryption;
 use crate::poll::follow_up;
+use crate::poll::mix::{self as mix_rules, counted_mixes};
 use crate::poll::opening::refuse_unless_all_passed;
 use crate::poll::recount::recount;
-use hallvote_protocol::wire::{Aggregates, DecryptionRequest, Fixed, ResultToSign, SignatureRequest, Status};
+use hallvote_protocol::wire::{Aggregates, DecryptionRequest, Fixed, MixNames, ResultToSign, SignatureRequest, Status};
+use hallvote_tally::record::mix::add_write_ins;
 
 /// The routes of this resource, each with who may call it.
 pub fn router() -> Api {
@@ -73,7 +76,8 @@ pub fn router() -> Api {
         .mount(
             {
                 const ROUTE: Route = at(Post, "/api/polls/{id}/tally", "results", Access::Roles(ORGANISER))
-                    .says("Tally", "计票：合并至少 k 名监票人的解密份额，得出票数、结果及结果摘要（规范 §12.6–§12.8）。")
+                    .says("Tally", "计票：合并至少 k 名监票人的解密份额，得出票数、结果及结果摘要（规范 §12.6–§12.8）；允许另选他人的选举，另选的姓名经全部监票人混合、至少 k 名监票人解密后计入（规范 §14.15）。")
+                    .more("Refused with `write_ins_not_mixed`, naming whose turn is due, until every scrutineer has taken its turn of every mix and k list shares of each are in.")
                     .answers_type::<Status>(200)
                     .refuses(&[
                         (409, "poll_wrong_state"),
@@ -376,16 +380,7 @@ async fn tally(
         return Err(wrong_state(&run, "只能在投票结束后计票。", "the tally follows the close."));
     }
     let ctx = context(&state, &run)?;
-    // The names written in (R9) are counted only through the mix (ADR 0021), which
-    // this server does not run yet: counting without them would drop votes, so such
-    // a poll waits, its ballots kept on the board, until the mix is run.
-    if ctx.shape.contests.iter().any(|c| c.write_in.is_some()) {
-        return Err(conflict(
-            "write_ins_not_mixed",
-            "本次投票允许另选他人，而本版本的服务器还不能混合并统计另选的姓名；为不丢失任何一票，暂不计票（选票都保存在公告板上）。",
-            "This poll takes write-ins, and this version of the server cannot yet mix and count the names written in; so that no vote is lost, it is not tallied yet (every ballot is kept on the board).",
-        ));
-    }
+    let n = scrutineer_count(&state, id).await?;
     let k = run.threshold.unwrap_or(0);
     let stored = casting::decryptions(&state.store, id).await?;
     if stored.len() < k as usize {
@@ -397,7 +392,6 @@ async fn tally(
     }
     let decryptions = decryptions_of(&stored)?;
     let aggregates = aggregates_of(&state, &run).await?;
-    let n = scrutineer_count(&state, id).await?;
     let ceremony = public_shares(
         &run,
         n,
@@ -405,10 +399,61 @@ async fn tally(
         &casting::confirmations(&state.store, id).await?,
     )?;
     let cast = casting::cast_count(&state.store, id).await?;
+    // The names written in (R9) are counted through the mix (ADR 0021, spec §14.15):
+    // every scrutineer's turn and k list shares of every mixed contest first.
+    let mut mixes = Vec::new();
+    for contest in mix_rules::mixed_contests(&ctx) {
+        let rows = mix_rules::rows_of(&ctx, contest, cast);
+        let takers = mix_store::turn_takers(&state.store, id, contest).await?;
+        let sharers = mix_store::sharers(&state.store, id, contest).await?;
+        let c = u64::from(contest) + 1;
+        if rows > 0 && takers.len() < n as usize {
+            let due = takers.len() + 1;
+            let name = casting::officers(&state.store, id)
+                .await?
+                .into_iter()
+                .find(|o| o.role == OfficerRole::Scrutineer && o.position as usize == due)
+                .map(|o| o.name)
+                .unwrap_or_default();
+            return Err(conflict(
+                "write_ins_not_mixed",
+                &format!(
+                    "第 {c} 项选举允许另选他人，其姓名须经混合后才能统计：现在轮到第 {due} 号监票人（{name}）的终端进行混合（已完成 {} 轮，共 {n} 轮）。",
+                    takers.len()
+                ),
+                &format!(
+                    "Contest {c} takes write-ins, which are counted only through the mix: it is scrutineer {due}'s ({name}) station's turn to mix ({} of {n} turns done).",
+                    takers.len()
+                ),
+            ));
+        }
+        if rows > 0 && sharers.len() < k as usize {
+            return Err(conflict(
+                "write_ins_not_mixed",
+                &format!(
+                    "第 {c} 项选举的混合已完成，但只有 {} 名监票人提交了列表解密份额，至少需要 {k} 名。",
+                    sharers.len()
+                ),
+                &format!(
+                    "Contest {c}'s mix is done, but {} scrutineers have posted their list shares; {k} are needed.",
+                    sharers.len()
+                ),
+            ));
+        }
+        let last =
+            if rows > 0 { mix_rules::current_list(&state.store, &ctx, id, contest).await?.0 } else { Vec::new() };
+        mixes.push((contest, last, mix_store::shares(&state.store, id, contest).await?));
+    }
     let replaced = casting::replacement_counts(&state.store, id).await?;
     let attendance = attendance_of(&run);
     let ctx2 = Arc::clone(&ctx);
-    let (totals, outcome_bytes, digest) = tokio::task::spawn_blocking(move || {
+    let (totals, outcome_bytes, digest, names) = tokio::task::spawn_blocking(move || {
+        let mut names = Vec::new();
+        for (contest, last, shares) in mixes {
+            let decrypted = mix_rules::decrypt_names(&ctx2, contest, last, shares, &ceremony.output.public_shares, k)
+                .map_err(|e| format!("contest {}: {e}", u64::from(contest) + 1))?;
+            names.push((contest, decrypted));
+        }
         let totals = combine_totals(
             k,
             &ceremony.output.public_shares,
@@ -423,14 +468,15 @@ async fn tally(
             poll_counts(&ctx2.manifest.poll, &ctx2.shape, attendance, u32::try_from(cast).unwrap_or(u32::MAX), &totals)
                 .map_err(|e| e.to_string())?;
         (counts.replaced, counts.replaced_lost) = replaced;
+        add_write_ins(&mut counts, &ctx2.manifest.poll, &counted_mixes(&names));
         let (_, bytes) = outcome(&ctx2.manifest.poll, &ctx2.manifest.ruleset, &counts).map_err(|e| format!("{e:?}"))?;
         let digest = result_digest(&ctx2.election, attendance, cast, &totals, &bytes);
-        Ok::<_, String>((totals, bytes, digest))
+        Ok::<_, String>((totals, bytes, digest, names))
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(|e| invalid("tally_failed", &format!("计票失败：{e}"), &format!("The tally failed: {e}")))?;
-    if !casting::tallied(&state.store, id, &totals, &outcome_bytes, &digest).await? {
+    if !mix_store::tallied_with_names(&state.store, id, &totals, &outcome_bytes, &digest, &names).await? {
         return Err(wrong_state(&run, "不能计票。", "it cannot be tallied."));
     }
     audit::append(
@@ -491,6 +537,11 @@ async fn result_view(
         totals: totals.clone(),
         outcome: outcome.clone().into(),
         digest: Fixed::from_slice(digest).ok_or_else(|| ApiError::internal("result digest is not 64 bytes"))?,
+        write_ins: mix_store::names(&state.store, id)
+            .await?
+            .into_iter()
+            .map(|(contest, names)| MixNames { contest, names })
+            .collect(),
     }))
 }
 
@@ -603,6 +654,10 @@ async fn publish(
     let final_head = run.final_head.as_deref().ok_or_else(|| ApiError::internal("no final head"))?;
     let final_head = signed_head(&final_head[..40.min(final_head.len())], final_head.get(40..).unwrap_or_default())?;
     let aggregates = aggregates_of(&state, &run).await?;
+    let mut mixes = Vec::new();
+    for (contest, names) in mix_store::names(&state.store, id).await? {
+        mixes.push(mix_rules::contest_mix(&state.store, &ctx, id, contest, names).await?);
+    }
     let mut record = Record {
         manifest: ctx.manifest_bytes.clone(),
         ceremony: CeremonyTranscript {
@@ -619,8 +674,7 @@ async fn publish(
         aggregates: aggregates.iter().map(Ciphertext::to_bytes).collect(),
         decryptions: decryptions_of(&casting::decryptions(&state.store, id).await?)?,
         totals: run.totals.clone().unwrap_or_default(),
-        // The server's side of the write-in mix (ADR 0021, spec §12.12) is not built yet.
-        mixes: Vec::new(),
+        mixes,
         outcome: run.outcome.clone().unwrap_or_default(),
         server_signature: [0; 64],
         scrutineer_signatures,

@@ -85,7 +85,7 @@ pub struct VerifiedSignature {
 
 /// Verifies a station request's signature: the station is enrolled, and its key
 /// signed this method, target, time, nonce and body. Reads the body (at most
-/// [`super::MAX_BODY_BYTES`]). Until the signature has verified, a caller learns
+/// [`super::body_limit`]). Until the signature has verified, a caller learns
 /// only that the headers, the station or the signature are wrong.
 pub async fn verify_signature(
     state: &AppState,
@@ -99,7 +99,7 @@ pub async fn verify_signature(
         Err(_) => None,
     }
     .ok_or_else(unknown_station)?;
-    let body = axum::body::to_bytes(body, super::MAX_BODY_BYTES).await.map_err(|e| {
+    let body = axum::body::to_bytes(body, super::body_limit(parts.uri.path())).await.map_err(|e| {
         if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
             ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request_too_large", "请求过大。", "The request is too large.")
         } else {

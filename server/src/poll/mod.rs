@@ -8,5 +8,6 @@ pub mod closing;
 pub mod decryption;
 pub mod follow_up;
 pub mod issuance;
+pub mod mix;
 pub mod opening;
 pub mod recount;

@@ -3,6 +3,7 @@
 
 use hallvote_tally::count::PollResult;
 use hallvote_tally::record::builder::{outcome, poll_counts};
+use hallvote_tally::record::mix::add_write_ins;
 use hallvote_tally::record::{Attendance, Manifest};
 
 use crate::ApiError;
@@ -25,6 +26,8 @@ pub async fn recount(store: &Store, run: &PollRun) -> Result<(Manifest, PollResu
     let mut counts = poll_counts(&manifest.poll, &shape, attendance, cast, totals)
         .map_err(|e| ApiError::internal(format!("counts: {e}")))?;
     (counts.replaced, counts.replaced_lost) = casting::replacement_counts(store, run.id).await?;
+    let names = crate::db::mix::names(store, run.id).await?;
+    add_write_ins(&mut counts, &manifest.poll, &crate::poll::mix::counted_mixes(&names));
     let (result, bytes) =
         outcome(&manifest.poll, &manifest.ruleset, &counts).map_err(|e| ApiError::internal(format!("count: {e:?}")))?;
     if run.outcome.as_deref() != Some(bytes.as_slice()) {

@@ -260,6 +260,26 @@ impl MixBuilder {
     }
 }
 
+/// Checks turn `turn` (0-based) of contest `contest`'s mix against `input`, the list
+/// before it, exactly as [`MixBuilder::add_turn`] checks its current list (spec §18.5),
+/// and returns the turn's output rows: for a server that keeps the lists between
+/// turns (spec §14.15) rather than one builder that replays every turn. Whether the
+/// turn's scrutineer is the one due is the caller's to check.
+pub fn verify_turn<R: CryptoRng + ?Sized>(
+    election: &[u8; 64],
+    key: &PublicKey,
+    contest: usize,
+    turn: usize,
+    input: &[Row],
+    t: &MixTurn,
+    rng: &mut R,
+) -> Result<Vec<Row>, MixError> {
+    check_turn(election, key, contest, turn, input, t, rng).map_err(|e| match e {
+        TurnError::Malformed => MixError::Malformed { turn: turn + 1 },
+        TurnError::Shuffle(check) => MixError::Shuffle { turn: turn + 1, check },
+    })
+}
+
 /// Why a turn does not follow the list before it.
 pub(crate) enum TurnError {
     /// The output or the proof does not decode for the list's size.

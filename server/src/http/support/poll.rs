@@ -35,3 +35,28 @@ pub(crate) async fn ensure_log(state: &AppState, poll_id: i64, size: u64) -> Res
     }
     Ok(())
 }
+
+/// The public shares `X₁…Xₙ` of the poll's key ceremony (spec §5.3), `n` its scrutineers.
+pub(crate) async fn public_shares(
+    state: &AppState,
+    run: &PollRun,
+) -> Result<Vec<hallvote_crypto::group::Element>, ApiError> {
+    let n = casting::officers(&state.store, run.id)
+        .await?
+        .iter()
+        .filter(|o| o.role == casting::OfficerRole::Scrutineer)
+        .count();
+    let n = u32::try_from(n).map_err(ApiError::internal)?;
+    let k = run.threshold.ok_or_else(|| ApiError::internal("no threshold"))?;
+    let params = hallvote_crypto::dkg::Params::new(k, n).map_err(ApiError::internal)?;
+    let messages = casting::dealings(&state.store, run.id).await?;
+    let confirmations = casting::confirmations(&state.store, run.id).await?;
+    let result = crate::casting::ceremony_result(
+        params,
+        run.ceremony_id.as_deref().unwrap_or_default(),
+        &messages,
+        &confirmations,
+    )
+    .map_err(ApiError::internal)?;
+    Ok(result.output.public_shares)
+}
