@@ -100,6 +100,39 @@
   document.getElementById('ceremony-run').onclick=function(){if(running)return;running=true;tick();};
   document.getElementById('ceremony-show').onclick=showCeremony;
 
+  // The write-in mix, after the decryption: this station takes its turn when due and
+  // then posts its list shares; it asks again every two seconds until its part is done.
+  function mixProgress(m){
+    var table=document.getElementById('mix-progress'),body=table.querySelector('tbody');
+    body.replaceChildren();
+    m.contests.forEach(function(c){
+      var tr=document.createElement('tr');
+      var th=document.createElement('th');th.scope='row';th.textContent=String(c.contest);tr.appendChild(th);
+      [c.turns+' / '+m.scrutineers,c.next===null?'✓':(D.role_scrutineer+' '+c.next+(c.next===m.index?D.this_station:'')),
+       c.shares+' / '+m.threshold].forEach(function(t){var td=document.createElement('td');td.textContent=t;tr.appendChild(td);});
+      body.appendChild(tr);
+    });
+    table.hidden=!m.contests.length;
+  }
+  var mixing=false;
+  async function mixTick(){
+    var m=await call('POST','mix',{});
+    if(m)mixProgress(m);
+    mixing=mixing&&!!m&&!m.done;
+    document.getElementById('mix-running').hidden=!mixing;
+    if(mixing)setTimeout(mixTick,2000);
+  }
+  function startMix(){
+    if(mixing)return;mixing=true;
+    document.getElementById('mix-running').hidden=false;
+    mixTick();
+  }
+  document.getElementById('mix-run').onclick=startMix;
+  document.getElementById('decrypt').onclick=async function(){
+    var j=await call('POST','decrypt',{});
+    if(j&&j.mix)startMix();
+  };
+
   document.querySelectorAll('[data-post]').forEach(function(b){b.onclick=function(){call('POST',b.dataset.post,{});};});
   document.querySelectorAll('[data-get]').forEach(function(b){b.onclick=function(){call('GET',b.dataset.get);};});
   document.getElementById('save').onclick=async function(){

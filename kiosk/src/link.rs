@@ -192,6 +192,7 @@ pub struct Link {
     station: Option<Arc<StationIdentity>>,
     language: &'static str,
     max_answer: usize,
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for Link {
@@ -222,6 +223,7 @@ impl Link {
             station: None,
             language: "zh-CN",
             max_answer: MAX_ANSWER,
+            timeout: REQUEST_TIMEOUT,
         })
     }
 
@@ -270,6 +272,14 @@ impl Link {
         self
     }
 
+    /// The same link, waiting up to `timeout` for each answer instead of
+    /// [`REQUEST_TIMEOUT`] (a write-in mix turn the server checks takes tens of seconds).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
     /// The station this link signs as, if any.
     pub fn station(&self) -> Option<&StationIdentity> {
         self.station.as_deref()
@@ -307,7 +317,7 @@ impl Link {
         loop {
             let at = self.current.load(Ordering::Relaxed) % self.endpoints.len();
             let sent = self.send(&self.endpoints[at], method.clone(), path, body.clone(), content_type, headers);
-            let answer = match tokio::time::timeout(REQUEST_TIMEOUT, sent).await {
+            let answer = match tokio::time::timeout(self.timeout, sent).await {
                 Ok(Ok(answer)) => answer,
                 Ok(Err(LinkError::Unreachable(e))) => {
                     self.fail_over(at, started, &e).await?;
@@ -315,7 +325,7 @@ impl Link {
                 }
                 Ok(Err(e)) => return Err(e),
                 Err(_) => {
-                    let e = format!("no answer in {} s", REQUEST_TIMEOUT.as_secs());
+                    let e = format!("no answer in {} s", self.timeout.as_secs());
                     self.fail_over(at, started, &e).await?;
                     continue;
                 }

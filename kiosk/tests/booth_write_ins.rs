@@ -215,14 +215,16 @@ async fn a_delegate_writes_in_a_name_from_the_list_and_one_not_on_it_and_sees_th
     b.wait_for("/receipt").await;
     assert_eq!(b.text("#tracking").await, second_code);
 
-    // This version cannot yet mix and count the names (ADR 0021): the tally refuses
-    // rather than count the poll without them.
+    // The names are counted only through the mix (ADR 0021, spec §14.15): before the
+    // scrutineers' stations have taken their turns the tally refuses, naming whose
+    // turn is due, rather than count the poll without them.
     hall.org.call::<Value>(Method::POST, &format!("/api/polls/{}/close", hall.poll), None).await.unwrap();
     let refused = hall.org.call::<Value>(Method::POST, &format!("/api/polls/{}/tally", hall.poll), None).await;
     match refused {
         Err(hallvote_kiosk::organiser::OrganiserError::Refused { status, body, .. }) => {
             assert_eq!(status, http::StatusCode::CONFLICT, "{body}");
             assert_eq!(body["error"]["code"], "write_ins_not_mixed", "{body}");
+            assert!(body["error"]["message"].as_str().unwrap_or_default().contains("第 1 号监票人"), "{body}");
         }
         other => panic!("the tally must wait for the mix: {other:?}"),
     }

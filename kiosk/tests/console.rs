@@ -488,7 +488,7 @@ async fn decrypt_at_the_stations(
     b.type_into("#paper-text", &paper).await;
     b.type_into("#pass3", PASS[0]).await;
     station_action(b, "#load").await;
-    station_action(b, "button[data-post=decrypt]").await;
+    station_action(b, "#decrypt").await;
     b.screenshot("scrutineer-3-decrypted-from-paper").await;
     let second = Arc::clone(&others[0]);
     tokio::spawn(async move {

@@ -21,6 +21,9 @@ pub struct Decrypted {
     pub index: u32,
     /// How many decryption shares (one per selection).
     pub selections: usize,
+    /// Whether the poll has a write-in mix for the station to take part in next
+    /// ([`Scrutineer::mix`]); its key share is kept until its list shares are posted.
+    pub mix: bool,
     /// What happened, in the request's language.
     pub message: String,
 }
@@ -52,6 +55,9 @@ impl Scrutineer {
             return Err(untrusted(format!("{} aggregates for {} selections", aggregates.len(), shape.selections())));
         }
         let index = payload.index();
+        // A poll with write-ins keeps the key share for the list shares of its mix
+        // (spec §15.11), which come after every scrutineer's turn.
+        let mixed = shape.contests.iter().any(|c| c.write_in.is_some());
         let share = KeyShare::new(index, payload.secret().clone());
         drop(payload);
         let d = blocking(move || decrypt(&share, &election, &shape, &aggregates, &mut rand::rng())).await?;
@@ -61,11 +67,29 @@ impl Scrutineer {
         if !a.status.is_success() {
             return Err(refused(&a));
         }
+        if mixed {
+            return Ok(Decrypted {
+                poll,
+                index,
+                selections,
+                mix: true,
+                message: say(
+                    lang,
+                    format!(
+                        "第 {index} 号监票人的解密份额（{selections} 项）已提交。本次投票允许另选他人：接下来本终端自动进行混合并提交列表解密份额，完成后清除密钥份额。"
+                    ),
+                    format!(
+                        "Scrutineer {index}'s decryption shares ({selections}) are posted. This poll takes write-ins: the station now takes its mix turn and posts its list shares by itself, then clears the key share."
+                    ),
+                ),
+            });
+        }
         work.loaded = None;
         Ok(Decrypted {
             poll,
             index,
             selections,
+            mix: false,
             message: say(
                 lang,
                 format!("第 {index} 号监票人的解密份额（{selections} 项）已提交。密钥份额已从本终端内存中清除。"),

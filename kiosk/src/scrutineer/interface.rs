@@ -69,6 +69,7 @@ pub(super) type App = State<Arc<ScrutineerApp>>;
 /// | `GET /api/polls/{poll}/fingerprints` | [`Fingerprints`] (scrutineer or counter) |
 /// | `POST /api/polls/{poll}/share/load` | `{"passphrase", "file"?: base64, "paper"?: text}` → [`LoadedShare`] |
 /// | `POST /api/polls/{poll}/decrypt` | [`Decrypted`] |
+/// | `POST /api/polls/{poll}/mix` | the write-in mix step due now → [`MixProgress`] |
 /// | `GET /api/polls/{poll}/result` | [`ResultReview`] |
 /// | `POST /api/polls/{poll}/signature` | `{"digest"}` (as reviewed) → [`Signed`] |
 ///
@@ -91,6 +92,7 @@ pub fn router(app: Arc<ScrutineerApp>) -> Router {
         .route("/api/polls/{poll}/key-check", post(api_key_check))
         .route("/api/polls/{poll}/fingerprints", get(api_fingerprints))
         .route("/api/polls/{poll}/decrypt", post(api_decrypt))
+        .route("/api/polls/{poll}/mix", post(api_mix))
         .route("/api/polls/{poll}/result", get(api_result))
         .route("/api/polls/{poll}/signature", post(api_sign));
     secure(assets(router).layer(axum::middleware::from_fn(loopback_only))).with_state(app)
@@ -349,6 +351,16 @@ async fn api_decrypt(State(app): App, Path(poll): Path<String>, headers: HeaderM
     }
     .await;
     reply(lang, StatusCode::CREATED, r)
+}
+
+async fn api_mix(State(app): App, Path(poll): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let lang = request_lang(&headers);
+    let r = async {
+        let Empty {} = posted(&headers, &body)?;
+        app.scrutineer.mix(poll_of(&poll)?, lang).await
+    }
+    .await;
+    reply(lang, StatusCode::OK, r)
 }
 
 async fn api_result(State(app): App, Path(poll): Path<String>, headers: HeaderMap) -> Response {

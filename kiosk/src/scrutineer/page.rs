@@ -29,6 +29,7 @@ pub(super) async fn home(State(app): App) -> Response {
             "running": w.running,
             "this_station": w.this_station,
             "poll_choice": w.poll_choice,
+            "mix_running": w.mix_running,
         })),
     })
 }

@@ -2,15 +2,17 @@
 //! the office the manifest lists the station's key under.
 
 use hallvote_crypto::sign::VerifyingKey;
+use hallvote_tally::ballot::BallotShape;
 use hallvote_tally::record::builder::{joint_key, outcome, poll_counts, result_digest, sign_result};
-use hallvote_tally::record::{Attendance, Manifest, Signer};
+use hallvote_tally::record::mix::add_write_ins;
+use hallvote_tally::record::{Attendance, ContestMix, Manifest, Signer};
 use hallvote_tally::sheet::{Heading, render};
 use serde::Serialize;
 
 use hallvote_protocol::lifecycle::PollState;
 use hallvote_tally::Lang;
 
-use hallvote_protocol::wire::{ResultToSign, SignatureRequest};
+use hallvote_protocol::wire::{MixNames, ResultToSign, SignatureRequest};
 
 use super::{Result, Scrutineer, ScrutineerError, grouped_hex, refused, say, untrusted};
 
@@ -139,6 +141,7 @@ impl Scrutineer {
         let mut counts = poll_counts(poll_def, &shape, attendance, u32::try_from(cast).unwrap_or(u32::MAX), &totals)
             .map_err(|e| ScrutineerError::ResultMismatch(format!("totals: {e}")))?;
         (counts.replaced, counts.replaced_lost) = (r.replaced, r.replaced_lost);
+        add_write_ins(&mut counts, poll_def, &written_in(&shape, cast, r.write_ins)?);
         let (result, outcome_bytes) = outcome(poll_def, &manifest.ruleset, &counts)
             .map_err(|e| ScrutineerError::ResultMismatch(format!("count: {e:?}")))?;
         if outcome_bytes != server_outcome {
@@ -207,4 +210,43 @@ impl Scrutineer {
             ),
         })
     }
+}
+
+/// The names the write-in mix decrypted, as the server sends them with the result
+/// (spec §14.15), checked for their form against the ballot: one list for every
+/// contest that takes write-ins, in contest order, of one name per row of every
+/// cast ballot. That these are the names of the ballots is proven in the published
+/// record (spec §13.11.1–§13.11.5), not here: the station counts them as the
+/// server does, so that the digest it signs covers them.
+fn written_in(shape: &BallotShape, cast: u64, write_ins: Vec<MixNames>) -> Result<Vec<ContestMix>> {
+    let mixed: Vec<(u32, usize)> = shape
+        .contests
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.write_in.is_some())
+        .filter_map(|(i, c)| Some((u32::try_from(i).ok()?, c.items.len())))
+        .collect();
+    if write_ins.iter().map(|w| w.contest).ne(mixed.iter().map(|(c, _)| *c)) {
+        return Err(ScrutineerError::ResultMismatch("write-ins: not the ballot's contests that take them".into()));
+    }
+    let mut out = Vec::with_capacity(write_ins.len());
+    for (w, (_, items)) in write_ins.into_iter().zip(mixed) {
+        let rows = cast.saturating_mul(items as u64);
+        if w.names.len() as u64 != rows {
+            return Err(ScrutineerError::ResultMismatch(format!(
+                "write-ins of contest {}: {} names for {rows} rows",
+                u64::from(w.contest) + 1,
+                w.names.len()
+            )));
+        }
+        out.push(ContestMix {
+            contest: w.contest,
+            rows: u32::try_from(rows).unwrap_or(u32::MAX),
+            input_digest: [0; 64],
+            turns: Vec::new(),
+            shares: Vec::new(),
+            names: w.names,
+        });
+    }
+    Ok(out)
 }

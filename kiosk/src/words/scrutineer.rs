@@ -86,6 +86,24 @@ pub struct Scrutineer {
     pub load: &'static str,
     /// Decrypts and submits.
     pub decrypt: &'static str,
+    /// The write-in mix's heading.
+    pub h_mix: &'static str,
+    /// What the mix is and how it runs.
+    pub mix_hint: &'static str,
+    /// Runs (or resumes) the mix.
+    pub mix: &'static str,
+    /// While a turn or a list share is being made or checked.
+    pub mix_running: &'static str,
+    /// The mix table's caption.
+    pub mix_caption: &'static str,
+    /// Column: the contest.
+    pub col_contest: &'static str,
+    /// Column: turns taken of n.
+    pub col_turns: &'static str,
+    /// Column: whose turn is due.
+    pub col_next: &'static str,
+    /// Column: list shares in, of k needed.
+    pub col_shares: &'static str,
     /// Step 5's heading.
     pub h_sign: &'static str,
     /// Reviews the result.
@@ -148,6 +166,15 @@ const ZH: Scrutineer = Scrutineer {
     h_decrypt: "四、解密",
     load: "载入密钥份额",
     decrypt: "解密并提交",
+    h_mix: "另选他人姓名的混合",
+    mix_hint: "本次投票如允许另选他人，解密提交后，本终端自动参加另选姓名的混合：按监票人编号依次轮到各终端，每台终端把全部另选姓名的密文重新加密并打乱次序，附上证明交服务器核验（每轮约需 10–25 秒）；全部轮完后，本终端提交列表解密份额。进行期间请不要关闭本终端。",
+    mix: "进行混合（自动）",
+    mix_running: "混合进行中：本终端轮到时自动完成本轮并等待其他监票人。请不要关闭本终端。",
+    mix_caption: "各项选举另选姓名的混合进度",
+    col_contest: "选举",
+    col_turns: "已完成轮数",
+    col_next: "轮到",
+    col_shares: "列表解密份额",
     h_sign: "五、核对结果并签名",
     review: "核对计票结果",
     sign: "签名",
@@ -196,6 +223,15 @@ const EN: Scrutineer = Scrutineer {
     h_decrypt: "4. Decrypt",
     load: "Load the key share",
     decrypt: "Decrypt and submit",
+    h_mix: "Mixing the written-in names",
+    mix_hint: "If the poll takes write-ins, this station takes part in the mix of the written-in names by itself once its decryption is posted: the stations take turns in scrutineer order, each re-encrypting and shuffling every written-in name and proving it to the server, which checks the turn (about 10–25 s a turn); after the last turn, this station posts its list decryption share. Do not close the station meanwhile.",
+    mix: "Run the mix (by itself)",
+    mix_running: "Mixing: this station takes its turn when it comes and waits for the other scrutineers. Do not close the station.",
+    mix_caption: "The mix of each contest's written-in names",
+    col_contest: "Contest",
+    col_turns: "Turns taken",
+    col_next: "Turn of",
+    col_shares: "List shares",
     h_sign: "5. Review and sign the result",
     review: "Review the result",
     sign: "Sign",
