@@ -215,9 +215,10 @@ async fn walk() {
     )
     .await;
     assert!(!b.displayed("#np-seats-2").await, "a motion has no seats");
-    // An election's write-ins (另选他人) are the organiser's choice, off by default until
-    // this version can count the names (the mix, ADR 0021); a motion has no such switch.
-    assert!(b.displayed("#np-writeins").await && !b.selected("#np-writeins").await, "off by default for an election");
+    // An election's write-ins (另选他人, R9) are on by default, the organiser may turn
+    // them off; the names are counted through the mix (ADR 0021). A motion has no switch.
+    assert!(b.displayed("#np-writeins").await && b.selected("#np-writeins").await, "on by default for an election");
+    assert!(!b.text_of("#np-writeins-label").await.contains("尚不能"), "no warning that write-ins are not counted");
     assert!(!b.displayed("#np-writeins-2").await, "a motion takes no write-ins");
     b.assert_accessible("session page with two contests in the new-poll form").await;
     b.execute("document.getElementById('np-contest-2').scrollIntoView(); return true;").await;

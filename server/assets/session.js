@@ -314,7 +314,7 @@ function fillTemplate() {
   const election = c.type === "election";
   $("np-seats").hidden = !election; $("np-seats-label").hidden = !election;
   $("np-seats").required = election;
-  $("np-writeins-label").hidden = !election; $("np-writeins").checked = false;
+  $("np-writeins-label").hidden = !election; $("np-writeins").checked = election;
   if (election) $("np-seats").value = c.seats;
   $("np-items-label").textContent = election ? T.names_candidates : (c.type === "motion" ? T.names_items : T.names_members);
   $("np-items").value = (c.items || []).join("\n");
@@ -352,7 +352,7 @@ function addContest() {
     const election = c.type === "election";
     title.value = c.title;
     seats.hidden = !election; seatsLabel.hidden = !election; seats.required = election;
-    writeInsLabel.hidden = !election; writeIns.checked = false;
+    writeInsLabel.hidden = !election; writeIns.checked = election;
     if (election) seats.value = c.seats;
     itemsLabel.textContent = kindLabel(c);
     items.value = (c.items || []).join("\n");

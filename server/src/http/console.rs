@@ -339,7 +339,7 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
         "contest_kind": t("类型", "Kind"),
         "contest_title": t("标题（印在选票上）", "Title (printed on the ballot)"),
         "seats": t("应选名额", "Seats"),
-        "write_ins": t("允许另选他人（本版本尚不能统计另选的姓名）", "Allow write-ins (this version cannot yet count the names written in)"),
+        "write_ins": t("允许另选他人", "Allow write-ins"),
         "remove_contest": t("删除此项", "Remove this contest"),
     });
     // The set-up checklist at the head of the page: what is done, and what is next.
@@ -400,10 +400,7 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
         template: t("类型", "Kind"),
         poll_name: t("名称", "Name"),
         seats: t("应选名额", "Seats"),
-        write_ins: t(
-            "允许另选他人（本版本尚不能统计另选的姓名）",
-            "Allow write-ins (this version cannot yet count the names written in)",
-        ),
+        write_ins: t("允许另选他人", "Allow write-ins"),
         names: t("候选人", "Candidates"),
         names_help: t(
             "名称、人数差额等按选举办法检查，不符合时会说明原因。",
