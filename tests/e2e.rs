@@ -1,11 +1,16 @@
 //! The whole system as it runs in a hall: the real `hallvote` binaries — the server,
 //! a desk, a booth and three scrutineer stations — each a process on a free local
 //! port, driven only through their HTTP interfaces (the console's API and the
-//! stations' pages and APIs), with ballots whose marks the test keeps. The published
-//! record must verify and its totals must be exactly those marks. On SQLite and on
-//! PostgreSQL.
+//! stations' pages and APIs), with ballots whose marks the test keeps. The election
+//! takes write-ins (另选他人): delegates write in a name from the eligible list, a name
+//! not on it and one with a character outside the BMP (𠮷), and the person written in
+//! from the list is elected. After the close the three scrutineer stations take their
+//! turns of the write-in mix and post their list shares (spec §14.15, §15.11). The
+//! published record must verify, its totals must be exactly those marks and its
+//! write-ins exactly those names. On SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -20,6 +25,12 @@ const DELEGATES: usize = 12;
 const SEATS: usize = 3;
 const CANDIDATES: usize = 5;
 const PASSPHRASE: &str = "e2e-share-passphrase";
+/// Written in from the eligible list, by enough delegates to be elected (R11).
+const LISTED: &str = "赵敏";
+/// Written in, not on the list.
+const FREE: &str = "钱多多";
+/// Written in, with a character outside the Basic Multilingual Plane.
+const WIDE: &str = "孙𠮷";
 
 /// A child process killed when the test ends, pass or fail.
 struct Proc(Child);
@@ -193,11 +204,18 @@ async fn session(db: &str) {
     let candidates: Vec<Value> = ["王芳", "李娜", "张伟", "刘洋", "陈静"].iter().map(|n| json!({"name": n})).collect();
     let definition = json!({ "name": "选举镇党委委员", "contests": [
         { "id": "committee", "title": "选举镇党委委员", "type": "election", "kind": "competitive",
-          "by_election": false, "seats": SEATS, "candidates": candidates },
+          "by_election": false, "seats": SEATS, "candidates": candidates, "write_ins": true },
         { "id": "report", "title": "表决工作报告", "type": "motion", "items": ["关于镇党委工作报告的决议"] }
     ]});
     let p = org.call::<Value>(Method::POST, &format!("/api/sessions/{session}/polls"), Some(definition)).await.unwrap();
     let poll = p["id"].as_i64().unwrap();
+    // The eligible list the booth finds names in (候选人资格名单).
+    let csv = format!("序号,姓名,性别,工作单位\n1,{LISTED},女,东村\n2,周强,男,西村\n");
+    let imported: Value = org
+        .send(Method::PUT, &format!("/api/congresses/{congress}/eligible"), csv.into_bytes(), "text/csv")
+        .await
+        .unwrap();
+    assert_eq!(imported["added"], 2, "{imported}");
 
     // The stations: real processes, enrolled with the console's one-time codes.
     let (_desk_proc, desk) = station(&org, &url, dir.path(), "desk", "报到处").await;
@@ -279,6 +297,7 @@ async fn session(db: &str) {
     // Each delegate: credential at the desk, ballot at the booth; the marks are kept.
     // Selections in ballot order: 5 candidates × (for, against, abstain), then the motion's 3.
     let mut truth = vec![0u64; CANDIDATES * 3 + 3];
+    let mut written: BTreeMap<String, u32> = BTreeMap::new();
     let mut codes = Vec::new();
     for (d, card) in cards.iter().enumerate() {
         let page = html(&desk.form("/scan", &[("card", card)]).await);
@@ -297,6 +316,21 @@ async fn session(db: &str) {
         let motion = d % 3;
         let mut fields: Vec<(String, String)> =
             marks.iter().enumerate().map(|(i, m)| (format!("i{i}"), m.to_string())).collect();
+        // Beside against marks (R9), within the seats with the for-votes (R10): the
+        // listed person on the first against row while a seat is left, and a second
+        // name, alternately the free one and the wide one, while two are left.
+        let against: Vec<usize> = (0..CANDIDATES).filter(|&c| marks[c] == 1).collect();
+        let mut names = Vec::new();
+        if fors < SEATS {
+            names.push(LISTED);
+        }
+        if fors + 1 < SEATS {
+            names.push(if d % 2 == 0 { FREE } else { WIDE });
+        }
+        for (row, name) in against.iter().zip(names) {
+            fields.push((format!("w{row}"), name.to_owned()));
+            *written.entry(name.to_owned()).or_insert(0) += 1;
+        }
         fields.push(("go".into(), "next".into()));
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(location(&booth.form("/contest/0", &f).await), "/contest/1");
@@ -328,13 +362,30 @@ async fn session(db: &str) {
     let page = html(&desk.form("/depart", &[("card", &cards[0])]).await);
     assert!(page.contains(r#"id="notice""#) && page.contains("离场"), "{page}");
 
-    // Close; scrutineers 1 and 2 decrypt from their share files; tally; all three
-    // scrutineers and both counters review and sign.
+    // Close; scrutineers 1 and 2 decrypt from their share files. The write-in mix:
+    // every scrutineer station takes its turn in index order (scrutineer 3, which does
+    // not decrypt, too), and 1 and 2 post their list shares once the turns are done;
+    // each station is asked again, as its page does, until its part is done.
     org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/close"), None).await.unwrap();
     for s in &sc[..2] {
         s.json(Method::POST, &format!("/api/polls/{poll}/share/load"), Some(json!({"passphrase": PASSPHRASE}))).await;
-        s.json(Method::POST, &format!("/api/polls/{poll}/decrypt"), None).await;
+        let d = s.json(Method::POST, &format!("/api/polls/{poll}/decrypt"), None).await;
+        assert_eq!(d["mix"], true, "the station keeps its key share for the mix: {d}");
     }
+    // Before any turn, the tally names whose turn is due.
+    let early = org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/tally"), None).await;
+    assert!(format!("{early:?}").contains("write_ins_not_mixed"), "{early:?}");
+    let mut done = [false; 3];
+    for _ in 0..4 {
+        // In reverse order: 3 and 2 wait for 1 the first time round.
+        for (i, s) in sc.iter().enumerate().rev() {
+            if !done[i] {
+                let m = s.json(Method::POST, &format!("/api/polls/{poll}/mix"), None).await;
+                done[i] = m["done"] == true;
+            }
+        }
+    }
+    assert_eq!(done, [true; 3], "every scrutineer station did its part of the mix");
     org.call::<Value>(Method::POST, &format!("/api/polls/{poll}/tally"), None).await.unwrap();
     for s in sc.iter().chain(&co) {
         let r = s.json(Method::GET, &format!("/api/polls/{poll}/result"), None).await;
@@ -349,6 +400,20 @@ async fn session(db: &str) {
     assert!(report.ok(), "{:#?}", report.steps);
     let (rec, _) = hallvote_tally::record::Record::decode(&record.body).unwrap();
     assert_eq!(rec.totals, truth, "published totals against the ground truth");
+    // The write-ins: one mix of three turns and two list shares, whose names count
+    // exactly as written; the listed person is elected with a candidate.
+    assert_eq!(rec.mixes.len(), 1);
+    let mix = &rec.mixes[0];
+    assert_eq!((mix.turns.len(), mix.shares.len()), (3, 2));
+    assert_eq!(mix.turns.iter().map(|t| t.scrutineer).collect::<Vec<_>>(), [1, 2, 3], "turns in index order");
+    let manifest = hallvote_tally::record::Manifest::decode(&rec.manifest).unwrap();
+    let (votes, void) = hallvote_tally::record::mix::write_in_votes(&manifest.poll, mix);
+    assert_eq!(votes, written, "published write-ins against the ground truth");
+    assert!(void.is_empty(), "{void:?}");
+    assert!(written[LISTED] as usize * 2 > DELEGATES && written.contains_key(WIDE) && written.contains_key(FREE));
+    let recorded = hallvote_tally::record::outcome::recorded_write_ins(&rec.outcome).unwrap();
+    let counted: BTreeMap<String, u32> = recorded[0].1.iter().cloned().collect();
+    assert_eq!(counted, written, "the outcome counts the names written");
     let recorded =
         hallvote_tally::record::Fingerprint::of(&rec.manifest, &rec.ceremony.joint_key, &rec.ceremony.public_shares);
     assert_eq!(recorded.short(), fingerprint, "the record's fingerprint is the one the hall saw");
@@ -365,7 +430,12 @@ async fn session(db: &str) {
         .arg("-")
         .output()
         .unwrap_or_else(|e| panic!("pdftotext (Debian package poppler-utils) is needed: {e}"));
-    assert!(String::from_utf8_lossy(&text.stdout).contains(&fingerprint), "the sheet's fingerprint");
+    let sheet_text = String::from_utf8_lossy(&text.stdout);
+    assert!(sheet_text.contains(&fingerprint), "the sheet's fingerprint");
+    // The sheet lists the write-ins with their votes, and the elected with 赵敏.
+    let elected = sheet_text.lines().find(|l| l.contains("当选（按姓氏笔画为序）")).unwrap_or_default().to_owned();
+    assert!(elected.contains(LISTED) && elected.contains("王芳"), "{sheet_text}");
+    assert!(sheet_text.contains(FREE), "{sheet_text}");
     // The verifier prints that fingerprint first, and accepts the record pinned to it
     // with every receipt the booth printed.
     assert_eq!(report.fingerprint.as_deref(), Some(fingerprint.as_str()));
