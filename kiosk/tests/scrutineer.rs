@@ -439,7 +439,8 @@ async fn five_scrutineer_stations_through_their_http_interfaces() {
     let (status, page) = uis[0].text("/").await;
     assert_eq!(status, StatusCode::OK);
     support::assert_strict_page(&uis[0].url, "/").await;
-    assert!(page.contains("<script type=\"application/json\" id=\"scrutineer-data\">{\"lang\":\"zh-CN\",\"need_review\":\"请先核对计票结果。\","), "{page}");
+    assert!(page.contains("<script type=\"application/json\" id=\"scrutineer-data\">{\"lang\":\"zh-CN\",\"mix_running\":\"混合进行中："), "{page}");
+    assert!(page.contains(",\"need_review\":\"请先核对计票结果。\","), "{page}");
     assert!(page.contains("<script src=\"/assets/scrutineer.js\"></script>"));
 
     // The published result sheet in the browser, under the strict CSP (issue 14):

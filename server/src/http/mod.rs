@@ -248,3 +248,23 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(tls, security_headers))
         .with_state(state)
 }
+
+#[cfg(test)]
+mod body_limit_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_mix_routes_take_large_bodies() {
+        assert_eq!(body_limit("/api/station/polls/12/mix/0/turn"), MAX_MIX_BODY_BYTES);
+        assert_eq!(body_limit("/api/station/polls/12/mix/3/share"), MAX_MIX_BODY_BYTES);
+        for path in [
+            "/api/station/polls/12/cast",
+            "/api/station/polls//mix/0/turn",
+            "/api/station/polls/x/mix/0/turn",
+            "/api/polls/1/mix/0/turn",
+            "/api/station/polls/12/mixed",
+        ] {
+            assert_eq!(body_limit(path), MAX_BODY_BYTES, "{path}");
+        }
+    }
+}

@@ -382,22 +382,6 @@ async fn tally(
     let ctx = context(&state, &run)?;
     let n = scrutineer_count(&state, id).await?;
     let k = run.threshold.unwrap_or(0);
-    let stored = casting::decryptions(&state.store, id).await?;
-    if stored.len() < k as usize {
-        return Err(conflict(
-            "not_enough_decryptions",
-            &format!("已有 {} 名监票人提交解密份额，至少需要 {k} 名。", stored.len()),
-            &format!("{} scrutineers have decrypted; {k} are needed.", stored.len()),
-        ));
-    }
-    let decryptions = decryptions_of(&stored)?;
-    let aggregates = aggregates_of(&state, &run).await?;
-    let ceremony = public_shares(
-        &run,
-        n,
-        &casting::dealings(&state.store, id).await?,
-        &casting::confirmations(&state.store, id).await?,
-    )?;
     let cast = casting::cast_count(&state.store, id).await?;
     // The names written in (R9) are counted through the mix (ADR 0021, spec §14.15):
     // every scrutineer's turn and k list shares of every mixed contest first.
@@ -444,6 +428,22 @@ async fn tally(
             if rows > 0 { mix_rules::current_list(&state.store, &ctx, id, contest).await?.0 } else { Vec::new() };
         mixes.push((contest, last, mix_store::shares(&state.store, id, contest).await?));
     }
+    let stored = casting::decryptions(&state.store, id).await?;
+    if stored.len() < k as usize {
+        return Err(conflict(
+            "not_enough_decryptions",
+            &format!("已有 {} 名监票人提交解密份额，至少需要 {k} 名。", stored.len()),
+            &format!("{} scrutineers have decrypted; {k} are needed.", stored.len()),
+        ));
+    }
+    let decryptions = decryptions_of(&stored)?;
+    let aggregates = aggregates_of(&state, &run).await?;
+    let ceremony = public_shares(
+        &run,
+        n,
+        &casting::dealings(&state.store, id).await?,
+        &casting::confirmations(&state.store, id).await?,
+    )?;
     let replaced = casting::replacement_counts(&state.store, id).await?;
     let attendance = attendance_of(&run);
     let ctx2 = Arc::clone(&ctx);

@@ -237,3 +237,38 @@ pub fn counted_mixes(names: &[(u32, Vec<String>)]) -> Vec<ContestMix> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_turn_body_is_decoded_only_with_lengths_that_add_up() {
+        let rows = 2;
+        let mut body = Vec::new();
+        body.extend_from_slice(&1u32.to_be_bytes());
+        body.extend_from_slice(&(rows as u32).to_be_bytes());
+        body.extend(std::iter::repeat_n(7u8, rows * SLOT_BYTES + proof_len(rows)));
+        match decode_turn_body(&body) {
+            TurnBody::Turn(turn, output, proof) => {
+                assert_eq!((turn, output.len(), proof.len()), (1, rows, proof_len(rows)));
+            }
+            TurnBody::Malformed(what) => panic!("{what}"),
+        }
+        for bad in [&body[..body.len() - 1], &[body.as_slice(), &[0]].concat(), &body[..7]] {
+            assert!(matches!(decode_turn_body(bad), TurnBody::Malformed(_)), "{} bytes", bad.len());
+        }
+        // A row count past what the body holds is refused before anything is allocated.
+        let mut huge = body.clone();
+        huge[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(matches!(decode_turn_body(&huge), TurnBody::Malformed(_)));
+    }
+
+    #[test]
+    fn a_list_decodes_only_as_whole_canonical_slots() {
+        assert_eq!(decode_list(&[]).map(|l| l.len()), Some(0));
+        assert!(decode_list(&[0u8; SLOT_BYTES - 1]).is_none());
+        // 0xff… is no canonical ristretto255 encoding.
+        assert!(decode_list(&[0xffu8; SLOT_BYTES]).is_none());
+    }
+}
