@@ -249,12 +249,35 @@ async fn simulate(n: usize, record_dir: Option<&Path>, lang: Lang, dir: &Path) -
         let report = hallvote_tally::record::verify_record(&bytes, &mut rng);
         let (out, ok) = hallvote_tally::record::render_reports(&[(path.display().to_string(), report)], false, lang);
         print!("{out}");
-        let totals = hallvote_tally::record::Record::decode(&bytes).map(|(r, _)| r.totals).unwrap_or_default();
-        let truth_ok = totals == truth.totals[p];
+        let decoded = hallvote_tally::record::Record::decode(&bytes).ok().map(|(r, _)| r);
+        let totals = decoded.as_ref().map(|r| r.totals.clone()).unwrap_or_default();
+        let mut truth_ok = totals == truth.totals[p];
         if truth_ok {
             println!("✓ {name}: totals equal the {} ballots cast (ground truth)", truth.cast[p]);
         } else {
             println!("✗ {name}: totals {totals:?} differ from the ballots cast {:?}", truth.totals[p]);
+        }
+        // The names written in, as the mix decrypted and counted them (spec §12.12).
+        let written = decoded.as_ref().map(|r| {
+            let poll = hallvote_tally::record::Manifest::decode(&r.manifest).map(|m| m.poll).ok();
+            let mut votes = std::collections::BTreeMap::new();
+            for mix in &r.mixes {
+                if let Some(poll) = &poll {
+                    for (name, v) in hallvote_tally::record::mix::write_in_votes(poll, mix).0 {
+                        *votes.entry(name).or_insert(0) += v;
+                    }
+                }
+            }
+            votes
+        });
+        if !truth.write_ins[p].is_empty() || written.as_ref().is_some_and(|w| !w.is_empty()) {
+            if written.as_ref() == Some(&truth.write_ins[p]) {
+                let n: u32 = truth.write_ins[p].values().sum();
+                println!("✓ {name}: the mix's write-ins equal the {n} names written in (ground truth)");
+            } else {
+                println!("✗ {name}: write-ins {written:?} differ from the names written in {:?}", truth.write_ins[p]);
+                truth_ok = false;
+            }
         }
         all_ok &= ok && truth_ok;
     }

@@ -19,6 +19,9 @@ fn a_simulated_session_writes_records_that_verify_and_any_change_is_refused() {
     assert_eq!(stdout.matches("计票结果报告单").count(), 4, "{stdout}");
     assert!(stdout.contains("every record verifies"), "{stdout}");
     assert_eq!(stdout.matches("totals equal the 24 ballots cast").count(), 4, "{stdout}");
+    // The by-election takes write-ins: some delegates wrote names, mixed and counted.
+    assert_eq!(stdout.matches("the mix's write-ins equal the").count(), 1, "{stdout}");
+    assert!(stdout.contains("另选他人："), "the sheet lists the write-ins: {stdout}");
     let challenged: u64 = stdout
         .lines()
         .last()

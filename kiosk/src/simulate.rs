@@ -7,6 +7,7 @@
 //! organiser's console would send, and the ground truth (every cast ballot's marks)
 //! is kept here to be compared with the published totals.
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,6 +51,9 @@ fn err(what: &str) -> impl Fn(String) -> RunError + '_ {
 const COMMITTEE: [&str; 7] = ["范勇", "吕丽建", "夏淑", "郭红", "欧阳胜", "刘刚", "蔡国国"];
 /// The by-election's candidates.
 const BY_ELECTION_CANDIDATES: [&str; 3] = ["孙菊", "王晓冬", "冯丽晓"];
+/// The names some simulated delegates write in (另选他人) beside an against mark: one
+/// with a character outside the BMP.
+const WRITE_INS: [&str; 3] = ["周建国", "吴𠮷", "郑晓红"];
 
 /// The congress, the session's name and the polls of a township session: a
 /// competitive by-election, a confidence vote and an evaluation of each committee
@@ -59,7 +63,7 @@ pub fn township_polls() -> Vec<Value> {
     vec![
         json!({ "name": "增补镇党委委员", "contests": [{ "id": "by-election", "title": "增补镇党委委员",
             "type": "election", "kind": "competitive", "by_election": true, "seats": 2,
-            "candidates": BY_ELECTION_CANDIDATES.map(|n| json!({"name": n})) }] }),
+            "candidates": BY_ELECTION_CANDIDATES.map(|n| json!({"name": n})), "write_ins": true }] }),
         json!({ "name": "对镇党委委员进行信任投票", "contests": [{ "id": "confidence", "title": "信任投票",
             "type": "confidence", "members": committee }] }),
         json!({ "name": "民主评议镇党委委员", "contests": [{ "id": "evaluation", "title": "民主评议",
@@ -405,6 +409,34 @@ pub struct Truth {
     pub cast: Vec<u64>,
     /// Ballots challenged (spoiled), in all.
     pub challenged: u64,
+    /// The names written in and their votes, per poll (all contests together).
+    pub write_ins: Vec<BTreeMap<String, u32>>,
+}
+
+/// Writes a name in on one of every four ballots (R9, R10): in each contest that
+/// takes write-ins, on the first row not marked for (or, with every seat taken by
+/// for-votes, the first for row), which it marks against instead.
+fn write_in(shape: &BallotShape, plain: &mut PlainBallot, i: usize) {
+    if i % 4 != 0 {
+        return;
+    }
+    for (c, contest) in shape.contests.iter().enumerate() {
+        let (Some(rule), Some(cap)) = (contest.write_in, contest.cap) else { continue };
+        let marks = &mut plain.marks[c];
+        let is_for = |row: &Vec<u8>| row.get(usize::from(cap.option)) == Some(&1);
+        let fors = marks.iter().filter(|row| is_for(row)).count();
+        let pick = if fors as u32 >= cap.max {
+            marks.iter().position(|row| is_for(row))
+        } else {
+            marks.iter().position(|row| !is_for(row))
+        };
+        let Some(row) = pick else { continue };
+        for m in marks[row].iter_mut() {
+            *m = 0;
+        }
+        marks[row][usize::from(rule.against)] = 1;
+        plain.write_ins.insert((c, row), WRITE_INS[(i / 4) % WRITE_INS.len()].to_owned());
+    }
 }
 
 impl Hall {
@@ -434,6 +466,7 @@ impl Hall {
             tasks.spawn(async move {
                 let _slot = gate.acquire().await;
                 let mut marks = Vec::new();
+                let mut written = Vec::new();
                 let mut challenged = 0;
                 for poll in polls {
                     let (_, text) = desk
@@ -451,20 +484,31 @@ impl Hall {
                         booth.challenge(&visit, &spoiled).await.map_err(|e| format!("{card}: challenge: {e}"))?;
                         challenged += 1;
                     }
-                    let plain = marks_for(&visit.ballot.shape)?;
+                    let mut plain = marks_for(&visit.ballot.shape)?;
+                    write_in(&visit.ballot.shape, &mut plain, i);
                     let sealed = booth.seal(&visit, &plain).map_err(|e| e.to_string())?;
+                    written.push(plain.write_ins.values().cloned().collect::<Vec<_>>());
                     booth.cast(&visit, &sealed).await.map_err(|e| format!("{card}: cast: {e}"))?;
                     marks.push(plain.marks.into_iter().flatten().flatten().map(u64::from).collect::<Vec<_>>());
                     progress.tick();
                 }
-                Ok::<_, RunError>((marks, challenged))
+                Ok::<_, RunError>((marks, written, challenged))
             });
         }
-        let mut truth =
-            Truth { totals: vec![Vec::new(); self.polls.len()], cast: vec![0; self.polls.len()], challenged: 0 };
+        let mut truth = Truth {
+            totals: vec![Vec::new(); self.polls.len()],
+            cast: vec![0; self.polls.len()],
+            challenged: 0,
+            write_ins: vec![BTreeMap::new(); self.polls.len()],
+        };
         while let Some(r) = tasks.join_next().await {
-            let (marks, challenged) = r.map_err(|e| e.to_string())??;
+            let (marks, written, challenged) = r.map_err(|e| e.to_string())??;
             truth.challenged += challenged;
+            for (p, names) in written.into_iter().enumerate() {
+                for name in names {
+                    *truth.write_ins[p].entry(name).or_insert(0) += 1;
+                }
+            }
             for (p, m) in marks.into_iter().enumerate() {
                 let t = &mut truth.totals[p];
                 if t.is_empty() {
@@ -498,6 +542,18 @@ impl Hall {
             for (j, (_, s)) in self.scrutineers.iter().enumerate().take(THRESHOLD as usize) {
                 s.load_share(*poll, demo_passphrase(j + 1), ShareSource::Saved, Lang::ZhCn).await.map_err(say)?;
                 s.decrypt(*poll, Lang::ZhCn).await.map_err(say)?;
+            }
+            // The write-in mix (spec §15.11): every scrutineer station's turn in index
+            // order, then the list shares of those holding their key share; a poll
+            // without write-ins has none, and each station says so at once.
+            let mut done = vec![false; self.scrutineers.len()];
+            for _ in 0..=self.scrutineers.len() + 1 {
+                for ((_, s), d) in self.scrutineers.iter().zip(done.iter_mut()).filter(|(_, d)| !**d) {
+                    *d = s.mix(*poll, Lang::ZhCn).await.map_err(say)?.done;
+                }
+                if done.iter().all(|d| *d) {
+                    break;
+                }
             }
             self.org
                 .call::<Status>(Method::POST, &format!("/api/polls/{poll}/tally"), None)
