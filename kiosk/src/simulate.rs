@@ -417,7 +417,7 @@ pub struct Truth {
 /// takes write-ins, on the first row not marked for (or, with every seat taken by
 /// for-votes, the first for row), which it marks against instead.
 fn write_in(shape: &BallotShape, plain: &mut PlainBallot, i: usize) {
-    if i % 4 != 0 {
+    if !i.is_multiple_of(4) {
         return;
     }
     for (c, contest) in shape.contests.iter().enumerate() {
@@ -426,7 +426,7 @@ fn write_in(shape: &BallotShape, plain: &mut PlainBallot, i: usize) {
         let is_for = |row: &Vec<u8>| row.get(usize::from(cap.option)) == Some(&1);
         let fors = marks.iter().filter(|row| is_for(row)).count();
         let pick = if fors as u32 >= cap.max {
-            marks.iter().position(|row| is_for(row))
+            marks.iter().position(is_for)
         } else {
             marks.iter().position(|row| !is_for(row))
         };
