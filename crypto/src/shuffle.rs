@@ -140,8 +140,11 @@ impl Witness {
 ///
 /// Hall stations have at least two cores, and every step split this way is a
 /// map over independent rows; all randomness is drawn before, on the caller's
-/// thread, so the result does not depend on the split.
-pub(crate) fn in_two_halves<T: Send>(n: usize, f: impl Fn(core::ops::Range<usize>) -> Vec<T> + Sync) -> Vec<T> {
+/// thread, so the result does not depend on the split. Public so that the record
+/// builder and verifier split their own maps (decoding lists, decoding names) the
+/// same way. A thread made here inherits its creator's scheduling priority, so a
+/// verifier that lowered its own (ADR 0008) keeps it lowered.
+pub fn in_two_halves<T: Send>(n: usize, f: impl Fn(core::ops::Range<usize>) -> Vec<T> + Sync) -> Vec<T> {
     let middle = n / 2;
     std::thread::scope(|scope| {
         let second = scope.spawn(|| f(middle..n));
@@ -196,9 +199,9 @@ pub fn generator(index: u64) -> RistrettoPoint {
     RistrettoPoint::from_uniform_bytes(&h.finalize())
 }
 
-/// `h, h₁, …, h_N`.
+/// `h, h₁, …, h_N`, on two threads (each is a hash and a one-way map, independent).
 fn generators(n: usize) -> Vec<RistrettoPoint> {
-    (0..=n as u64).map(generator).collect()
+    in_two_halves(n + 1, |range| range.map(|i| generator(i as u64)).collect())
 }
 
 /// The statement digest `d` (spec §18.4).
@@ -218,13 +221,15 @@ fn statement_digest(statement: &ShuffleStatement<'_>, width: usize, commitments:
 
 /// `u₁ … u_N` (spec §18.4).
 fn permutation_challenges(digest: &[u8; 64], n: usize) -> Vec<Scalar> {
-    (1..=n as u64)
-        .map(|j| {
-            let mut h = Hasher::new(tags::SHUFFLE_PERMUTATION_CHALLENGE);
-            h.bytes(digest).u64(j);
-            h.challenge()
-        })
-        .collect()
+    in_two_halves(n, |range| {
+        range
+            .map(|i| {
+                let mut h = Hasher::new(tags::SHUFFLE_PERMUTATION_CHALLENGE);
+                h.bytes(digest).u64(i as u64 + 1);
+                h.challenge()
+            })
+            .collect()
+    })
 }
 
 /// The challenge `c` (spec §18.4).
@@ -388,9 +393,128 @@ struct Checked<'a> {
     statement: &'a ShuffleStatement<'a>,
     proof: &'a ShuffleProof,
     width: usize,
-    gens: Vec<RistrettoPoint>,
+    gens: &'a [RistrettoPoint],
     u: Vec<Scalar>,
     c: Scalar,
+}
+
+/// One turn of a chain of shuffles (spec §18.5, "Chains"): its context, its output
+/// list (the next turn's input) and its proof.
+#[derive(Clone, Copy, Debug)]
+pub struct ChainTurn<'a> {
+    /// The turn's context (spec §18.1).
+    pub ctx: &'a [u8],
+    /// The rows after this turn.
+    pub output: &'a [Row],
+    /// The turn's proof of shuffle.
+    pub proof: &'a ShuffleProof,
+}
+
+/// Verifies a chain of shuffles under one key, each turn's output the next turn's
+/// input, the first turn's input `input` (spec §18.5, "Chains"): every equation of
+/// every turn in ONE weighted multiscalar multiplication, a list between two turns
+/// and the generators entering it once. Accepts iff every turn's proof verifies;
+/// on a failure names the first turn (0-based) that fails and its check, as
+/// [`ShuffleProof::verify`] of that turn alone would.
+pub fn verify_chain<R: CryptoRng + ?Sized>(
+    key: &PublicKey,
+    input: &[Row],
+    turns: &[ChainTurn<'_>],
+    rng: &mut R,
+) -> Result<(), (usize, VerifyError)> {
+    let mut statements = Vec::with_capacity(turns.len());
+    let mut before = input;
+    for t in turns {
+        statements.push(ShuffleStatement { ctx: t.ctx, key, input: before, output: t.output });
+        before = t.output;
+    }
+    // The shape checks of each turn up to the first that fails them; the turns
+    // before that one are batched, and a false one among them is named first, as
+    // checking turn after turn would.
+    let gens = generators(input.len());
+    let mut checked = Vec::with_capacity(turns.len());
+    let mut malformed = Ok(());
+    for (k, (t, statement)) in turns.iter().zip(&statements).enumerate() {
+        match t.proof.prepare(statement, &gens) {
+            Ok(c) => checked.push(c),
+            Err(e) => {
+                malformed = Err((k, e));
+                break;
+            }
+        }
+    }
+    let Some(first) = checked.first() else { return malformed };
+    let mut batch = Batch::new(&gens, input.len(), first.width, checked.len());
+    for (k, turn) in checked.iter().enumerate() {
+        turn.add_to(&mut batch, k, rng);
+    }
+    if batch.is_identity(&statements) {
+        return malformed;
+    }
+    for (k, turn) in checked.iter().enumerate() {
+        turn.each().map_err(|e| (k, e))?;
+    }
+    // Every equation holds one by one, yet the weighted sum did not vanish:
+    // impossible for honest arithmetic; refuse rather than accept.
+    Err((0, VerifyError::Batch))
+}
+
+/// The scalars of one batch over a chain of `T` turns (spec §4.4, §18.5): one per
+/// element, an element shared by several equations or turns gathered into one.
+struct Batch<'a> {
+    gens: &'a [RistrettoPoint],
+    width: usize,
+    /// On `G`, `Y` and `h`.
+    g: Scalar,
+    y: Scalar,
+    h: Scalar,
+    /// On `h₁ … h_N`.
+    on_gens: Vec<Scalar>,
+    /// On list `k` (`0` the input, `k` turn `k`'s output), `(i·L + l)·2` for `Aᵢ,l`, `+1` for `Bᵢ,l`.
+    on_lists: Vec<Vec<Scalar>>,
+    /// Every other element with its scalar: the proofs' own elements.
+    others: Vec<(Scalar, RistrettoPoint)>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(gens: &'a [RistrettoPoint], n: usize, width: usize, turns: usize) -> Self {
+        Self {
+            gens,
+            width,
+            g: Scalar::ZERO,
+            y: Scalar::ZERO,
+            h: Scalar::ZERO,
+            on_gens: vec![Scalar::ZERO; n],
+            on_lists: vec![vec![Scalar::ZERO; n * width * 2]; turns + 1],
+            others: Vec::with_capacity(turns * (n * 4 + 2 * width + 3)),
+        }
+    }
+
+    /// Whether the weighted sum is the identity: one variable-time multiscalar
+    /// multiplication on two threads (dalek picks Pippenger's method for a sum this
+    /// long; the key's precomputed combination would use Straus's, several times
+    /// slower here).
+    fn is_identity(&self, statements: &[ShuffleStatement<'_>]) -> bool {
+        let (n, width) = (self.on_gens.len(), self.width);
+        let list = |k: usize| if k == 0 { statements[0].input } else { statements[k - 1].output };
+        let mut terms: Vec<(Scalar, RistrettoPoint)> =
+            Vec::with_capacity(self.others.len() + n * (1 + 2 * width * self.on_lists.len()) + 3);
+        terms.push((self.g, G));
+        terms.push((self.y, *statements[0].key.element().point()));
+        terms.push((self.h, self.gens[0]));
+        terms.extend(self.on_gens.iter().copied().zip(self.gens[1..].iter().copied()));
+        for (k, scalars) in self.on_lists.iter().enumerate() {
+            let points = list(k).iter().flat_map(|row| row.iter().flat_map(|c| [*c.a.point(), *c.b.point()]));
+            terms.extend(scalars.iter().copied().zip(points));
+        }
+        terms.extend_from_slice(&self.others);
+        let (first, second) = terms.split_at(terms.len() / 2);
+        let halves = in_two_halves(2, |range| {
+            let part = if range.start == 0 { first } else { second };
+            vec![RistrettoPoint::vartime_multiscalar_mul(part.iter().map(|(s, _)| s), part.iter().map(|(_, p)| p))]
+        });
+        halves.iter().sum::<RistrettoPoint>().is_identity()
+    }
 }
 
 impl ShuffleProof {
@@ -404,8 +528,11 @@ impl ShuffleProof {
         statement: &ShuffleStatement<'_>,
         rng: &mut R,
     ) -> Result<(), VerifyError> {
-        let checked = self.prepare(statement)?;
-        if checked.batch(rng) {
+        let gens = generators(statement.input.len());
+        let checked = self.prepare(statement, &gens)?;
+        let mut batch = Batch::new(&gens, statement.input.len(), checked.width, 1);
+        checked.add_to(&mut batch, 0, rng);
+        if batch.is_identity(core::slice::from_ref(statement)) {
             return Ok(());
         }
         checked.each()?;
@@ -415,7 +542,11 @@ impl ShuffleProof {
     }
 
     /// Shape checks and the recomputed challenges (spec §18.5 steps 1–3).
-    fn prepare<'a>(&'a self, statement: &'a ShuffleStatement<'a>) -> Result<Checked<'a>, VerifyError> {
+    fn prepare<'a>(
+        &'a self,
+        statement: &'a ShuffleStatement<'a>,
+        gens: &'a [RistrettoPoint],
+    ) -> Result<Checked<'a>, VerifyError> {
         let fail = |check| Err(VerifyError::Shuffle(check));
         let n = statement.input.len();
         if n == 0 || n > u32::MAX as usize {
@@ -436,7 +567,12 @@ impl ShuffleProof {
         let digest = statement_digest(statement, width, &self.commitments);
         let u = permutation_challenges(&digest, n);
         let c = challenge(&digest, self);
-        Ok(Checked { statement, proof: self, width, gens: generators(n), u, c })
+        // The generators are made once for the input's length (they are the same for
+        // every turn of a chain); a statement whose rows number otherwise failed above.
+        if gens.len() != n + 1 {
+            return fail(ShuffleCheck::RowCount);
+        }
+        Ok(Checked { statement, proof: self, width, gens, u, c })
     }
 
     /// The proof's encoding (spec §18.6): `32·(5N + 3L + 6)` bytes.
@@ -471,7 +607,14 @@ impl ShuffleProof {
             return Err(DecodeError::Length { expected, actual: bytes.len() });
         }
         let mut r = Reader::new(bytes);
-        let elements = |r: &mut Reader<'_>, n: usize| (0..n).map(|_| r.element()).collect::<Result<Vec<_>, _>>();
+        // Decompression is most of the cost: the long runs on two threads, and the
+        // first non-canonical element in encoding order is the one reported.
+        let elements = |r: &mut Reader<'_>, n: usize| -> Result<Vec<Element>, DecodeError> {
+            let run = r.take(32 * n)?;
+            in_two_halves(n, |range| range.map(|i| Element::decode(&run[32 * i..32 * i + 32])).collect())
+                .into_iter()
+                .collect()
+        };
         let commitments = elements(&mut r, rows)?;
         let chain = elements(&mut r, rows)?;
         let (t1, t2, t3) = (r.element()?, r.element()?, r.element()?);
@@ -493,9 +636,11 @@ impl Checked<'_> {
         if i == 0 { self.gens[0] } else { *self.proof.chain[i - 1].point() }
     }
 
-    /// Every equation at once, each under its own random 128-bit weight (spec §18.5, §4.4).
-    fn batch<R: CryptoRng + ?Sized>(&self, rng: &mut R) -> bool {
-        let (p, st, c, n, width) = (self.proof, self.statement, self.c, self.u.len(), self.width);
+    /// Adds every equation of this turn (turn `k` of a chain: its input is list `k`,
+    /// its output list `k + 1`), each under its own random 128-bit weight drawn from
+    /// `rng`, to `batch` (spec §18.5, §4.4).
+    fn add_to<R: CryptoRng + ?Sized>(&self, batch: &mut Batch<'_>, k: usize, rng: &mut R) {
+        let (p, c, n, width) = (self.proof, self.c, self.u.len(), self.width);
         let w1 = random_weight(rng);
         let w2 = random_weight(rng);
         let w3 = random_weight(rng);
@@ -503,45 +648,36 @@ impl Checked<'_> {
         let w_hat: Vec<Scalar> = (0..n).map(|_| random_weight(rng)).collect();
         let u_product: Scalar = self.u.iter().product();
 
-        let mut g = w1 * p.s1 + w2 * p.s2 + w3 * p.s3;
-        let mut y = Scalar::ZERO;
-        let mut terms: Vec<(Scalar, RistrettoPoint)> = Vec::with_capacity(n * (4 + 4 * width) + 6 + 2 * width);
-        terms.push((-w1, *p.t1.point()));
-        terms.push((-w2, *p.t2.point()));
-        terms.push((-w3, *p.t3.point()));
+        batch.g += w1 * p.s1 + w2 * p.s2 + w3 * p.s3;
+        batch.others.push((-w1, *p.t1.point()));
+        batch.others.push((-w2, *p.t2.point()));
+        batch.others.push((-w3, *p.t3.point()));
         // h = ĉ₀: from t₂ and from the first link.
-        terms.push((w2 * c * u_product + w_hat[0] * p.s_prime[0], self.gens[0]));
+        batch.h += w2 * c * u_product + w_hat[0] * p.s_prime[0];
         for ((l, &(wa, wb)), s4) in w4.iter().enumerate().zip(&p.s4) {
-            g -= wa * s4;
-            y -= wb * s4;
-            terms.push((-wa, *p.t4[l].0.point()));
-            terms.push((-wb, *p.t4[l].1.point()));
+            batch.g -= wa * s4;
+            batch.y -= wb * s4;
+            batch.others.push((-wa, *p.t4[l].0.point()));
+            batch.others.push((-wb, *p.t4[l].1.point()));
         }
+        let (before, after) = batch.on_lists.split_at_mut(k + 1);
+        let (input, output) = (&mut before[k], &mut after[0]);
         for i in 0..n {
-            g += w_hat[i] * p.s_hat[i];
-            terms.push((w1 * c + w3 * p.s_prime[i], self.gens[i + 1]));
-            terms.push((-(w1 * c) - w3 * c * self.u[i], *p.commitments[i].point()));
+            batch.g += w_hat[i] * p.s_hat[i];
+            batch.on_gens[i] += w1 * c + w3 * p.s_prime[i];
+            batch.others.push((-(w1 * c) - w3 * c * self.u[i], *p.commitments[i].point()));
             let next = if i + 1 < n { w_hat[i + 1] * p.s_prime[i + 1] } else { -(w2 * c) };
-            terms.push((next - w_hat[i] * c, *p.chain[i].point()));
-            terms.push((-w_hat[i], *p.t_hat[i].point()));
+            batch.others.push((next - w_hat[i] * c, *p.chain[i].point()));
+            batch.others.push((-w_hat[i], *p.t_hat[i].point()));
+            let (cu, sp) = (c * self.u[i], p.s_prime[i]);
             for (l, &(wa, wb)) in w4.iter().enumerate() {
-                let (input, output) = (&st.input[i][l], &st.output[i][l]);
-                terms.push((-(wa * c * self.u[i]), *input.a.point()));
-                terms.push((-(wb * c * self.u[i]), *input.b.point()));
-                terms.push((wa * p.s_prime[i], *output.a.point()));
-                terms.push((wb * p.s_prime[i], *output.b.point()));
+                let at = (i * width + l) * 2;
+                input[at] -= wa * cu;
+                input[at + 1] -= wb * cu;
+                output[at] += wa * sp;
+                output[at + 1] += wb * sp;
             }
         }
-        terms.push((g, G));
-        terms.push((y, *st.key.element().point()));
-        // dalek picks Pippenger's method for a sum this long (the key's precomputed
-        // combination would use Straus's, several times slower here), on two threads.
-        let (first, second) = terms.split_at(terms.len() / 2);
-        let halves = in_two_halves(2, |range| {
-            let part = if range.start == 0 { first } else { second };
-            vec![RistrettoPoint::vartime_multiscalar_mul(part.iter().map(|(s, _)| s), part.iter().map(|(_, p)| p))]
-        });
-        halves.iter().sum::<RistrettoPoint>().is_identity()
     }
 
     /// The equations of CheckShuffleProof one by one, in the order of spec §18.5.

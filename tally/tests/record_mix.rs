@@ -217,6 +217,37 @@ fn a_wrong_permutation_proof_is_caught_at_its_turn() {
     rejected_at(&r, "13.11.2", "turn 1 (scrutineer 2): the output list or the proof of shuffle is malformed");
 }
 
+/// The verifier checks all turns in one batch (spec §18.5 "Chains"); the first
+/// problem in turn order is still the one named, whatever kind the later ones are.
+#[test]
+fn with_the_turns_checked_together_the_first_false_turn_is_named() {
+    let s = session();
+    // Turn 2's proof swapped for turn 3's, and turn 3's cut short: turn 2 is named.
+    let mut r = s.record.clone();
+    r.mixes[0].turns[1].proof = s.record.mixes[0].turns[2].proof.clone();
+    r.mixes[0].turns[2].proof.truncate(32 * 20);
+    resign_body(s, &mut r);
+    rejected_at(&r, "13.11.2", "turn 2 (scrutineer 4): the proof of shuffle fails");
+    // Turn 1's proof swapped for turn 2's, and turn 3 by turn 1's scrutineer: turn 1 is named.
+    let mut r = s.record.clone();
+    r.mixes[0].turns[0].proof = s.record.mixes[0].turns[1].proof.clone();
+    r.mixes[0].turns[2].scrutineer = r.mixes[0].turns[0].scrutineer;
+    resign_body(s, &mut r);
+    rejected_at(&r, "13.11.2", "turn 1 (scrutineer 2): the proof of shuffle fails");
+    // Turns 1 and 2 true, turn 3 by turn 1's scrutineer: named at turn 3.
+    let mut r = s.record.clone();
+    r.mixes[0].turns[2].scrutineer = r.mixes[0].turns[0].scrutineer;
+    resign_body(s, &mut r);
+    rejected_at(&r, "13.11.2", "turn 3 (scrutineer 2): that scrutineer already took a turn");
+    // Only the last turn false (one ciphertext of its output replaced by the one before
+    // it): the batch of all three fails and turn 3 is named.
+    let mut r = s.record.clone();
+    let out = &mut r.mixes[0].turns[2].output;
+    out[1] = out[0];
+    resign_body(s, &mut r);
+    rejected_at(&r, "13.11.2", "turn 3 (scrutineer 1): the proof of shuffle fails");
+}
+
 #[test]
 fn a_decryption_of_the_wrong_mixed_list_is_caught() {
     let s = session();

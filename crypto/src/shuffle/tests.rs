@@ -57,7 +57,7 @@ fn an_honest_shuffle_verifies_and_keeps_the_names() {
     assert_eq!(check(&s, &output, &proof), Ok(()));
     // The one-by-one checks agree with the batch on a valid proof.
     let statement = ShuffleStatement { ctx: CTX, key: &s.key, input: &s.input, output: &output };
-    assert_eq!(proof.prepare(&statement).unwrap().each(), Ok(()));
+    assert_eq!(proof.prepare(&statement, &generators(s.input.len())).unwrap().each(), Ok(()));
     assert_eq!(decrypt_all(&s.secret, &output), decrypt_all(&s.secret, &s.input));
     // Every ciphertext is fresh: no output row equals an input row.
     for row in &output {
@@ -77,6 +77,71 @@ fn three_mixes_in_a_row_verify() {
         list = output;
     }
     assert_eq!(decrypt_all(&s.secret, &list), decrypt_all(&s.secret, &s.input));
+}
+
+/// Three honest turns from `s.input`: the contexts, the outputs and the proofs.
+fn honest_chain(s: &mut Setup) -> (Vec<Vec<u8>>, Vec<Vec<Row>>, Vec<ShuffleProof>) {
+    let (mut ctxs, mut outputs, mut proofs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut list = s.input.clone();
+    for turn in 0..3u8 {
+        let ctx = [b"mix ".as_slice(), &[turn]].concat();
+        let (output, proof) = shuffle(&ctx, &s.key, &list, &mut s.rng).unwrap();
+        list = output.clone();
+        ctxs.push(ctx);
+        outputs.push(output);
+        proofs.push(proof);
+    }
+    (ctxs, outputs, proofs)
+}
+
+fn chain<'a>(ctxs: &'a [Vec<u8>], outputs: &'a [Vec<Row>], proofs: &'a [ShuffleProof]) -> Vec<ChainTurn<'a>> {
+    ctxs.iter().zip(outputs).zip(proofs).map(|((ctx, output), proof)| ChainTurn { ctx, output, proof }).collect()
+}
+
+#[test]
+fn a_chain_of_honest_turns_verifies_in_one_batch() {
+    let mut s = setup(NAMES, 12);
+    let (ctxs, outputs, proofs) = honest_chain(&mut s);
+    let turns = chain(&ctxs, &outputs, &proofs);
+    assert_eq!(verify_chain(&s.key, &s.input, &turns, &mut s.rng), Ok(()));
+    assert_eq!(verify_chain(&s.key, &s.input, &turns[..1], &mut s.rng), Ok(()));
+    assert_eq!(verify_chain(&s.key, &s.input, &[], &mut s.rng), Ok(()));
+}
+
+#[test]
+fn a_chain_names_its_first_false_turn_and_check() {
+    let mut s = setup(NAMES, 13);
+    let (ctxs, mut outputs, proofs) = honest_chain(&mut s);
+    // The middle turn's output with one ciphertext replaced: turn 2's t₄ fails (its
+    // proof no longer matches), and turn 3, whose input it is, would verify alone.
+    let replaced = encrypt_name(&s.key, "王五", &mut s.rng).unwrap();
+    outputs[1][2][1] = replaced.0[1];
+    let turns = chain(&ctxs, &outputs, &proofs);
+    let alone = ShuffleStatement { ctx: &ctxs[1], key: &s.key, input: &outputs[0], output: &outputs[1] };
+    let want = proofs[1].verify(&alone, &mut s.rng).unwrap_err();
+    assert!(matches!(want, VerifyError::Shuffle(_)), "{want:?}");
+    assert_eq!(verify_chain(&s.key, &s.input, &turns, &mut s.rng), Err((1, want)));
+    // A proof of the wrong length in the last turn is named there, before any batch.
+    let mut short = proofs.clone();
+    short[2].s_hat.pop();
+    let turns = chain(&ctxs, &outputs, &short);
+    assert_eq!(
+        verify_chain(&s.key, &s.input, &turns, &mut s.rng),
+        Err((1, want)),
+        "an earlier false turn is still named first"
+    );
+    let (ctxs, outputs, mut proofs) = honest_chain(&mut s);
+    proofs[2].s_hat.pop();
+    let turns = chain(&ctxs, &outputs, &proofs);
+    assert_eq!(
+        verify_chain(&s.key, &s.input, &turns, &mut s.rng),
+        Err((2, VerifyError::Shuffle(ShuffleCheck::ProofShape)))
+    );
+    // A turn that swaps in the previous turn's proof is named at its first check.
+    let (ctxs, outputs, mut proofs) = honest_chain(&mut s);
+    proofs[2] = proofs[1].clone();
+    let turns = chain(&ctxs, &outputs, &proofs);
+    assert!(matches!(verify_chain(&s.key, &s.input, &turns, &mut s.rng), Err((2, VerifyError::Shuffle(_)))));
 }
 
 #[test]

@@ -14,7 +14,7 @@ use hallvote_crypto::error::{ShuffleCheck, VerifyError};
 use hallvote_crypto::group::Element;
 use hallvote_crypto::hash::Hasher;
 use hallvote_crypto::mixdecrypt::{ListShare, VerifiedListShare, combine_list};
-use hallvote_crypto::shuffle::{Row, ShuffleProof, ShuffleStatement, shuffle};
+use hallvote_crypto::shuffle::{ChainTurn, Row, ShuffleProof, ShuffleStatement, in_two_halves, shuffle, verify_chain};
 use hallvote_crypto::threshold::KeyShare;
 use hallvote_crypto::writein::{SLOT_POINTS, WriteInError, decode_name};
 use hallvote_crypto::{CryptoRng, tags};
@@ -91,6 +91,12 @@ pub fn row_bytes(row: &Row) -> [u8; SLOT_BYTES] {
 /// A slot of a list, decoded strictly (every element canonical, spec §3.2).
 pub fn decode_row(bytes: &[u8; SLOT_BYTES]) -> Result<Row, hallvote_crypto::DecodeError> {
     bytes.chunks_exact(64).map(Ciphertext::decode).collect()
+}
+
+/// Every slot of a list, decoded strictly on two threads (decompression is most of
+/// a list's checking cost); the first bad slot in list order is the one reported.
+pub fn decode_rows(rows: &[[u8; SLOT_BYTES]]) -> Result<Vec<Row>, hallvote_crypto::DecodeError> {
+    in_two_halves(rows.len(), |range| rows[range].iter().map(decode_row).collect()).into_iter().collect()
 }
 
 /// A list's rows flattened into its ciphertexts, row 1's first (spec §19.1).
@@ -302,7 +308,7 @@ pub(crate) fn check_turn<R: CryptoRng + ?Sized>(
     if t.output.len() != input.len() {
         return Err(TurnError::Shuffle(ShuffleCheck::RowCount));
     }
-    let output = t.output.iter().map(decode_row).collect::<Result<Vec<_>, _>>().map_err(|_| TurnError::Malformed)?;
+    let output = decode_rows(&t.output).map_err(|_| TurnError::Malformed)?;
     let proof = ShuffleProof::decode(&t.proof, input.len(), SLOT_POINTS).map_err(|_| TurnError::Malformed)?;
     let ctx = mix_context(election, contest, turn, t.scrutineer);
     let statement = ShuffleStatement { ctx: &ctx, key, input, output: &output };
@@ -314,6 +320,54 @@ pub(crate) fn check_turn<R: CryptoRng + ?Sized>(
     }
 }
 
+/// Every turn of a contest's mix, from its input list (spec §13.11.2): the turns'
+/// proofs checked together as a chain (spec §18.5, "Chains"; one weighted multiscalar
+/// multiplication for all of them), with the verdict checking turn after turn with
+/// [`check_turn`] would give. The last list if every turn verifies; otherwise the
+/// first turn (0-based) that fails, and why.
+pub(crate) fn check_turns<R: CryptoRng + ?Sized>(
+    election: &[u8; 64],
+    key: &PublicKey,
+    contest: usize,
+    input: &[Row],
+    turns: &[MixTurn],
+    rng: &mut R,
+) -> Result<Vec<Row>, (usize, TurnError)> {
+    // Decode up to the first malformed turn; the turns before it are still checked
+    // first, so a false proof earlier in the chain is named before it.
+    let mut decoded: Vec<(Vec<Row>, ShuffleProof, [u8; 64])> = Vec::with_capacity(turns.len());
+    let mut malformed = None;
+    for (k, t) in turns.iter().enumerate() {
+        let decode = || {
+            if t.output.len() != input.len() {
+                return Err(TurnError::Shuffle(ShuffleCheck::RowCount));
+            }
+            let output = decode_rows(&t.output).map_err(|_| TurnError::Malformed)?;
+            let proof = ShuffleProof::decode(&t.proof, input.len(), SLOT_POINTS).map_err(|_| TurnError::Malformed)?;
+            Ok((output, proof, mix_context(election, contest, k, t.scrutineer)))
+        };
+        match decode() {
+            Ok(d) => decoded.push(d),
+            Err(e) => {
+                malformed = Some((k, e));
+                break;
+            }
+        }
+    }
+    let chain: Vec<ChainTurn<'_>> =
+        decoded.iter().map(|(output, proof, ctx)| ChainTurn { ctx, output, proof }).collect();
+    match verify_chain(key, input, &chain, rng) {
+        Ok(()) => {}
+        Err((k, VerifyError::Shuffle(check))) => return Err((k, TurnError::Shuffle(check))),
+        // The weighted batch failed although every check holds one by one: refuse.
+        Err((k, _)) => return Err((k, TurnError::Shuffle(ShuffleCheck::ProofShape))),
+    }
+    if let Some(e) = malformed {
+        return Err(e);
+    }
+    Ok(decoded.pop().map_or_else(|| input.to_vec(), |(last, ..)| last))
+}
+
 /// Combines verified list shares and decodes every slot into a name (spec §19.4, §17.4).
 pub(crate) fn decrypt_names(
     last: &[Row],
@@ -321,11 +375,13 @@ pub(crate) fn decrypt_names(
     threshold: u32,
 ) -> Result<Vec<String>, MixError> {
     let points = combine_list(&flatten(last), shares, threshold).map_err(|_| MixError::NotEnough)?;
-    points
-        .chunks(SLOT_POINTS)
-        .enumerate()
-        .map(|(row, slot)| decode_name(slot).map_err(|error| MixError::Name { row, error }))
-        .collect()
+    let slots: Vec<&[_]> = points.chunks(SLOT_POINTS).collect();
+    // Each slot on its own, on two threads; the first bad row in list order is reported.
+    in_two_halves(slots.len(), |range| {
+        range.map(|row| decode_name(slots[row]).map_err(|error| MixError::Name { row, error })).collect()
+    })
+    .into_iter()
+    .collect()
 }
 
 /// How a decrypted name counts (spec §12.12, ADR 0021 "Counting").

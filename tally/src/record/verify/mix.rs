@@ -16,7 +16,7 @@ use super::say::{at, no_ballots, no_basics, no_public_shares, scrutineer, t};
 use super::steps::{State, fail};
 use super::thousands;
 use crate::record::mix::{
-    MixError, TurnError, check_turn, decrypt_names, flatten, input_digest, mix_decrypt_context, mix_inputs,
+    MixError, TurnError, check_turns, decrypt_names, flatten, input_digest, mix_decrypt_context, mix_inputs,
     write_in_votes,
 };
 use crate::record::outcome::recorded_write_ins;
@@ -179,29 +179,38 @@ pub(crate) fn step_13_11_2_shuffles<R: CryptoRng + ?Sized>(st: &mut State<'_>, r
                 ),
             ));
         }
+        // The first turn by a scrutineer who cannot take it; the turns before it are
+        // checked first (all in one batch, spec §18.5 "Chains"), so that the first
+        // problem in turn order is the one reported.
         let mut seen = BTreeSet::new();
-        let mut current: Vec<Row> = input.clone();
-        for (k, turn) in m.turns.iter().enumerate() {
+        let bad_scrutineer = m.turns.iter().enumerate().find_map(|(k, turn)| {
             let j = turn.scrutineer;
-            let words = turn_words(&place, k, j);
             if j == 0 || j > n {
-                return fail(at(
-                    &words,
-                    &t(
+                Some((
+                    k,
+                    t(
                         format!("监票人编号超出范围（投票清单中有 {n} 名监票人）"),
                         format!("no such scrutineer (the manifest has {n})"),
                     ),
-                ));
+                ))
+            } else if !seen.insert(j) {
+                Some((k, t("该监票人已混洗过一轮", "that scrutineer already took a turn")))
+            } else {
+                None
             }
-            if !seen.insert(j) {
-                return fail(at(&words, &t("该监票人已混洗过一轮", "that scrutineer already took a turn")));
-            }
-            current = check_turn(&st.election, key, *c, k, &current, turn, rng).map_err(|e| match e {
+        });
+        let checked = bad_scrutineer.as_ref().map_or(m.turns.len(), |(k, _)| *k);
+        let current = check_turns(&st.election, key, *c, input, &m.turns[..checked], rng).map_err(|(k, e)| {
+            let words = turn_words(&place, k, m.turns[k].scrutineer);
+            match e {
                 TurnError::Malformed => {
                     at(&words, &t("输出名单或混洗证明格式有误", "the output list or the proof of shuffle is malformed"))
                 }
                 TurnError::Shuffle(check) => at(&words, &shuffle_check(&check)),
-            })?;
+            }
+        })?;
+        if let Some((k, why)) = bad_scrutineer {
+            return fail(at(&turn_words(&place, k, m.turns[k].scrutineer), &why));
         }
         turns_total += m.turns.len();
         lasts.push(current);
