@@ -21,7 +21,7 @@
 //! multiplication for all of its equations (spec §18.5); only when that fails are
 //! the equations checked one by one, to name the one that is false.
 
-use curve25519_dalek::ristretto::RistrettoPoint;
+use curve25519_dalek::ristretto::{RistrettoBasepointTable, RistrettoPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{IsIdentity, MultiscalarMul, VartimeMultiscalarMul};
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -259,6 +259,9 @@ struct ProverSecrets {
     omega4: Vec<Scalar>,
     omega_hat: Vec<Scalar>,
     omega_prime: Vec<Scalar>,
+    /// `R₀ … R_N` and `U₀ … U_N` of the chain (`ĉᵢ = Rᵢ·G + Uᵢ·h`).
+    chain_r: Vec<Scalar>,
+    chain_u: Vec<Scalar>,
 }
 
 /// GenShuffleProof (spec §18.4), for any witness: the tests use it to make the
@@ -282,6 +285,8 @@ pub(crate) fn prove<R: CryptoRng + ?Sized>(
         omega4: random(width),
         omega_hat: random(n),
         omega_prime: random(n),
+        chain_r: Vec::new(),
+        chain_u: Vec::new(),
     };
     secrets.omega = [nonce(rng), nonce(rng), nonce(rng)];
 
@@ -297,46 +302,64 @@ pub(crate) fn prove<R: CryptoRng + ?Sized>(
     let u = permutation_challenges(&digest, n);
     secrets.u_prime = psi.iter().map(|&j| u[j]).collect();
 
-    // The commitment chain ĉᵢ = r̂ᵢ·G + u'ᵢ·ĉᵢ₋₁ from ĉ₀ = h is sequential; the
-    // sums of t₃ and t₄ do not depend on it and are made meanwhile on a second thread.
+    // The commitment chain ĉᵢ = r̂ᵢ·G + u'ᵢ·ĉᵢ₋₁ from ĉ₀ = h is ĉᵢ = Rᵢ·G + Uᵢ·h with
+    // Rᵢ = r̂ᵢ + u'ᵢ·Rᵢ₋₁ and Uᵢ = u'ᵢ·Uᵢ₋₁ (R₀ = 0, U₀ = 1): the recurrence is on
+    // scalars, so every link, and t̂ᵢ = ω̂ᵢ·G + ω'ᵢ·ĉᵢ₋₁ = (ω̂ᵢ + ω'ᵢ·Rᵢ₋₁)·G +
+    // (ω'ᵢ·Uᵢ₋₁)·h, is two constant-time fixed-base multiplications of its own, and
+    // the rows split evenly over two threads (the same points as the recurrence on
+    // points, so the same proof).
+    let (mut chain_r, mut chain_u) = (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+    chain_r.push(Scalar::ZERO);
+    chain_u.push(Scalar::ONE);
+    for i in 0..n {
+        chain_r.push(secrets.r_hat[i] + secrets.u_prime[i] * chain_r[i]);
+        chain_u.push(secrets.u_prime[i] * chain_u[i]);
+    }
+    secrets.chain_r = chain_r;
+    secrets.chain_u = chain_u;
+    let h_table = RistrettoBasepointTable::create(&gens[0]);
     let [mut w1, mut w2, mut w3] = secrets.omega;
     let secrets = &secrets;
-    let (chain_points, (t3, t4)) = std::thread::scope(|scope| {
-        let sums = scope.spawn(|| {
-            let t3 = RistrettoPoint::mul_base(&w3) + RistrettoPoint::multiscalar_mul(&secrets.omega_prime, &gens[1..]);
-            let t4: Vec<(Element, Element)> = (0..width)
-                .map(|l| {
-                    let column = |half: fn(&Ciphertext) -> &Element| {
-                        let points = statement.output.iter().map(|row| *half(&row[l]).point());
-                        RistrettoPoint::multiscalar_mul(&secrets.omega_prime, points)
-                    };
-                    let w4 = &secrets.omega4[l];
-                    let a = column(|c| &c.a) - RistrettoPoint::mul_base(w4);
-                    let b = column(|c| &c.b) - key.mul(w4);
-                    (Element::new(a), Element::new(b))
-                })
-                .collect();
-            (t3, t4)
-        });
-        let mut chain_points = Vec::with_capacity(n);
-        let mut previous = gens[0];
-        for i in 0..n {
-            previous = RistrettoPoint::mul_base(&secrets.r_hat[i]) + secrets.u_prime[i] * previous;
-            chain_points.push(previous);
-        }
-        (chain_points, sums.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
     let (chain, t_hat): (Vec<Element>, Vec<Element>) = in_two_halves(n, |range| {
         range
             .map(|i| {
-                let before = if i == 0 { gens[0] } else { chain_points[i - 1] };
-                let t = RistrettoPoint::mul_base(&secrets.omega_hat[i]) + secrets.omega_prime[i] * before;
-                (Element::new(chain_points[i]), Element::new(t))
+                let link = RistrettoPoint::mul_base(&secrets.chain_r[i + 1]) + &h_table * &secrets.chain_u[i + 1];
+                let mut on_g = secrets.omega_hat[i] + secrets.omega_prime[i] * secrets.chain_r[i];
+                let mut on_h = secrets.omega_prime[i] * secrets.chain_u[i];
+                let t = RistrettoPoint::mul_base(&on_g) + &h_table * &on_h;
+                on_g.zeroize();
+                on_h.zeroize();
+                (Element::new(link), Element::new(t))
             })
             .collect()
     })
     .into_iter()
     .unzip();
+    // The sums of t₃ and t₄ (constant-time multiscalars, the ω'ᵢ being secret), each
+    // over the first half of the rows on one thread and the second half on the other.
+    let per_half = 1 + 2 * width;
+    let sums = in_two_halves(2, |half| {
+        let rows = if half.start == 0 { 0..n / 2 } else { n / 2..n };
+        let weights = &secrets.omega_prime[rows.clone()];
+        let output = &statement.output[rows.clone()];
+        let mut out = Vec::with_capacity(per_half);
+        out.push(RistrettoPoint::multiscalar_mul(weights, &gens[1 + rows.start..1 + rows.end]));
+        for l in 0..width {
+            out.push(RistrettoPoint::multiscalar_mul(weights, output.iter().map(|row| *row[l].a.point())));
+            out.push(RistrettoPoint::multiscalar_mul(weights, output.iter().map(|row| *row[l].b.point())));
+        }
+        out
+    });
+    let sum = |k: usize| sums[k] + sums[per_half + k];
+    let t3 = RistrettoPoint::mul_base(&w3) + sum(0);
+    let t4: Vec<(Element, Element)> = (0..width)
+        .map(|l| {
+            let w4 = &secrets.omega4[l];
+            let a = sum(1 + 2 * l) - RistrettoPoint::mul_base(w4);
+            let b = sum(2 + 2 * l) - key.mul(w4);
+            (Element::new(a), Element::new(b))
+        })
+        .collect();
     let mut proof = ShuffleProof {
         commitments,
         chain,
