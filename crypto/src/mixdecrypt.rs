@@ -19,11 +19,11 @@
 
 use curve25519_dalek::ristretto::RistrettoPoint;
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::VartimeMultiscalarMul;
+use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
 
 use crate::elgamal::Ciphertext;
 use crate::error::{DecodeError, VerifyError};
-use crate::group::Element;
+use crate::group::{Element, random_weight};
 use crate::hash::Hasher;
 use crate::proofs::Reader;
 use crate::proofs::equality::{EQUALITY_PROOF_LEN, EqualityProof, EqualityStatement};
@@ -171,6 +171,24 @@ pub fn combine_list(
     shares: &[VerifiedListShare],
     threshold: u32,
 ) -> Result<Vec<RistrettoPoint>, VerifyError> {
+    let (chosen, lambdas) = choose(list, shares, threshold)?;
+    // Every ciphertext on its own: on two threads, as the shares were made.
+    Ok(in_two_halves(list.len(), |range| {
+        range
+            .map(|i| {
+                list[i].b.point() - RistrettoPoint::vartime_multiscalar_mul(&lambdas, chosen.iter().map(|s| s.d[i]))
+            })
+            .collect()
+    }))
+}
+
+/// The first `threshold` shares by index, checked to be of `list`, and their
+/// Lagrange coefficients at zero (spec §5.5, §19.4).
+fn choose<'a>(
+    list: &[Ciphertext],
+    shares: &'a [VerifiedListShare],
+    threshold: u32,
+) -> Result<(Vec<&'a VerifiedListShare>, Vec<Scalar>), VerifyError> {
     let mut chosen: Vec<&VerifiedListShare> = shares.iter().collect();
     chosen.sort_by_key(|s| s.index);
     chosen.dedup_by_key(|s| s.index);
@@ -184,14 +202,44 @@ pub fn combine_list(
     }
     let indices: Vec<u32> = chosen.iter().map(|s| s.index).collect();
     let lambdas = lagrange_at_zero(&indices)?;
-    // Every ciphertext on its own: on two threads, as the shares were made.
-    Ok(in_two_halves(list.len(), |range| {
-        range
-            .map(|i| {
-                list[i].b.point() - RistrettoPoint::vartime_multiscalar_mul(&lambdas, chosen.iter().map(|s| s.d[i]))
-            })
-            .collect()
-    }))
+    Ok((chosen, lambdas))
+}
+
+/// Checks that the shares decrypt `list` to `plaintexts` (one element per
+/// ciphertext) without decrypting it: with an independent random 128-bit weight
+/// `ρᵢ` from `rng` for every ciphertext, `Σ ρᵢ·(Bᵢ − Mᵢ − Σⱼ λⱼ·Dⱼ,ᵢ)` is the identity
+/// (spec §19.4, "Checking published plaintexts"; the batch of §4.4). One multiscalar
+/// multiplication on two threads, identities among the `Mᵢ` left out. `Ok` means
+/// [`combine_list`] would give exactly `plaintexts` (but for probability `2⁻¹²⁸`);
+/// on `Err`, call it to find which differ.
+pub fn check_list_plaintexts<R: CryptoRng + ?Sized>(
+    list: &[Ciphertext],
+    shares: &[VerifiedListShare],
+    threshold: u32,
+    plaintexts: &[RistrettoPoint],
+    rng: &mut R,
+) -> Result<(), VerifyError> {
+    let (chosen, lambdas) = choose(list, shares, threshold)?;
+    if plaintexts.len() != list.len() {
+        return Err(VerifyError::Shape);
+    }
+    let rho: Vec<Scalar> = (0..list.len()).map(|_| random_weight(rng)).collect();
+    let mut terms: Vec<(Scalar, RistrettoPoint)> = Vec::with_capacity(list.len() * (2 + chosen.len()));
+    for (i, (c, m)) in list.iter().zip(plaintexts).enumerate() {
+        terms.push((rho[i], *c.b.point()));
+        if !m.is_identity() {
+            terms.push((-rho[i], *m));
+        }
+        for (share, lambda) in chosen.iter().zip(&lambdas) {
+            terms.push((-(lambda * rho[i]), share.d[i]));
+        }
+    }
+    let (first, second) = terms.split_at(terms.len() / 2);
+    let halves = in_two_halves(2, |range| {
+        let part = if range.start == 0 { first } else { second };
+        vec![RistrettoPoint::vartime_multiscalar_mul(part.iter().map(|(s, _)| s), part.iter().map(|(_, p)| p))]
+    });
+    if halves.iter().sum::<RistrettoPoint>().is_identity() { Ok(()) } else { Err(VerifyError::Batch) }
 }
 
 /// `L = H("hallvote/mix-decrypt/list/v1", u64(N), A₁, B₁, …, A_N, B_N)` (spec §19.3).

@@ -166,8 +166,31 @@ fn embed_chunk_uniformly(chunk: &[u8]) -> (Choice, RistrettoPoint) {
     (found, point)
 }
 
+/// The embedding of a PUBLIC name (spec §17.1–§17.2) in variable time: the same
+/// elements as [`encode_name`], for a verifier that checks a decrypted list against
+/// the names a record publishes (§13.11.4). Never for a ballot's secret name.
+/// Since [`decode_name`] accepts only the smallest counter and zero padding, these
+/// are the only elements that decode to `name`.
+pub fn encode_public_name(name: &str) -> Result<[RistrettoPoint; SLOT_POINTS], WriteInError> {
+    let bytes = name.as_bytes();
+    if bytes.len() > MAX_NAME_BYTES {
+        return Err(WriteInError::TooLong { bytes: bytes.len(), max: MAX_NAME_BYTES });
+    }
+    let mut payload = [0u8; PAYLOAD_LEN];
+    // MAX_NAME_BYTES < 256, so the length fits the byte.
+    payload[0] = bytes.len() as u8;
+    payload[1..=bytes.len()].copy_from_slice(bytes);
+    let mut points = [RistrettoPoint::default(); SLOT_POINTS];
+    for (point, chunk) in points.iter_mut().zip(payload.chunks_exact(CHUNK_LEN)) {
+        // An all-zero chunk (the empty name, and most padding) is the identity, counter 0.
+        if chunk.iter().any(|&b| b != 0) {
+            *point = embed_chunk(chunk).ok_or(WriteInError::Unembeddable)?.1;
+        }
+    }
+    Ok(points)
+}
+
 /// The first counter `j` and element whose encoding is `u8(2j) ‖ chunk ‖ 0x00`.
-#[cfg(test)]
 fn embed_chunk(chunk: &[u8]) -> Option<(u8, RistrettoPoint)> {
     (0..COUNTER_TRIES).find_map(|j| candidate(j, chunk).decompress().map(|p| (j, p)))
 }
@@ -191,6 +214,7 @@ mod tests {
     fn round_trip(name: &str) {
         let points = encode_name(name).unwrap();
         assert_eq!(decode_name(&points).unwrap(), name);
+        assert_eq!(encode_public_name(name).unwrap(), points, "the verifier's embedding is the booth's");
     }
 
     #[test]

@@ -57,6 +57,48 @@ fn two_of_three_decrypt_the_list() {
 }
 
 #[test]
+fn published_plaintexts_are_checked_without_decrypting() {
+    let mut s = setup(9);
+    let verified: Vec<VerifiedListShare> = [0, 2]
+        .iter()
+        .map(|&k| {
+            let key = &s.keys[k];
+            key.list_decryption_share(CTX, &s.list, &mut s.rng).verify(CTX, &key.public(), &s.list).unwrap()
+        })
+        .collect();
+    let mut plain = s.messages.clone();
+    plain[3] = RistrettoPoint::default();
+    let mut list = s.list.clone();
+    // An identity plaintext is left out of the sum but still checked.
+    list[3] = encrypt_point(&PublicKey::new(s.secret.public()).unwrap(), &plain[3], &mut s.rng).0;
+    let verified_list: Vec<VerifiedListShare> = [0, 2]
+        .iter()
+        .map(|&k| {
+            let key = &s.keys[k];
+            key.list_decryption_share(CTX, &list, &mut s.rng).verify(CTX, &key.public(), &list).unwrap()
+        })
+        .collect();
+    assert_eq!(check_list_plaintexts(&list, &verified_list, 2, &plain, &mut s.rng), Ok(()));
+    assert_eq!(check_list_plaintexts(&s.list, &verified, 2, &s.messages, &mut s.rng), Ok(()));
+    // Any one plaintext changed, or swapped with another, fails the batch.
+    for i in 0..s.messages.len() {
+        let mut wrong = s.messages.clone();
+        wrong[i] += RistrettoPoint::mul_base(&Scalar::ONE);
+        assert_eq!(check_list_plaintexts(&s.list, &verified, 2, &wrong, &mut s.rng), Err(VerifyError::Batch));
+    }
+    let mut swapped = s.messages.clone();
+    swapped.swap(0, 1);
+    assert_eq!(check_list_plaintexts(&s.list, &verified, 2, &swapped, &mut s.rng), Err(VerifyError::Batch));
+    // The wrong number of plaintexts, too few shares, shares of another list.
+    assert_eq!(check_list_plaintexts(&s.list, &verified, 2, &s.messages[1..], &mut s.rng), Err(VerifyError::Shape));
+    assert_eq!(
+        check_list_plaintexts(&s.list, &verified[..1], 2, &s.messages, &mut s.rng),
+        Err(VerifyError::NotEnoughShares)
+    );
+    assert_eq!(check_list_plaintexts(&list, &verified, 2, &plain, &mut s.rng), Err(VerifyError::Shape));
+}
+
+#[test]
 fn tampered_shares_are_rejected() {
     let mut s = setup(6);
     let key = &s.keys[0];

@@ -13,10 +13,10 @@ use hallvote_crypto::elgamal::{Ciphertext, PublicKey};
 use hallvote_crypto::error::{ShuffleCheck, VerifyError};
 use hallvote_crypto::group::Element;
 use hallvote_crypto::hash::Hasher;
-use hallvote_crypto::mixdecrypt::{ListShare, VerifiedListShare, combine_list};
+use hallvote_crypto::mixdecrypt::{ListShare, VerifiedListShare, check_list_plaintexts, combine_list};
 use hallvote_crypto::shuffle::{ChainTurn, Row, ShuffleProof, ShuffleStatement, in_two_halves, shuffle, verify_chain};
 use hallvote_crypto::threshold::KeyShare;
-use hallvote_crypto::writein::{SLOT_POINTS, WriteInError, decode_name};
+use hallvote_crypto::writein::{SLOT_POINTS, WriteInError, decode_name, encode_public_name};
 use hallvote_crypto::{CryptoRng, tags};
 use thiserror::Error;
 
@@ -366,6 +366,27 @@ pub(crate) fn check_turns<R: CryptoRng + ?Sized>(
         return Err(e);
     }
     Ok(decoded.pop().map_or_else(|| input.to_vec(), |(last, ..)| last))
+}
+
+/// Whether the shares decrypt `last` to exactly `names` (spec §13.11.4, §19.4
+/// "Checking published plaintexts"): each name embedded (§17.2, variable time: the
+/// names are public) and all of them checked in one weighted multiscalar
+/// multiplication, without decrypting. `false` says only that some row differs, or
+/// a name cannot be a slot's: [`decrypt_names`] then finds which.
+pub(crate) fn names_match<R: CryptoRng + ?Sized>(
+    last: &[Row],
+    shares: &[VerifiedListShare],
+    threshold: u32,
+    names: &[String],
+    rng: &mut R,
+) -> bool {
+    if names.len() != last.len() {
+        return false;
+    }
+    let embedded = in_two_halves(names.len(), |range| range.map(|i| encode_public_name(&names[i]).ok()).collect());
+    let Some(slots) = embedded.into_iter().collect::<Option<Vec<_>>>() else { return false };
+    let points: Vec<_> = slots.into_iter().flatten().collect();
+    check_list_plaintexts(&flatten(last), shares, threshold, &points, rng).is_ok()
 }
 
 /// Combines verified list shares and decodes every slot into a name (spec §19.4, §17.4).

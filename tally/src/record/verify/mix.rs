@@ -17,7 +17,7 @@ use super::steps::{State, fail};
 use super::thousands;
 use crate::record::mix::{
     MixError, TurnError, check_turns, decrypt_names, flatten, input_digest, mix_decrypt_context, mix_inputs,
-    write_in_votes,
+    names_match, write_in_votes,
 };
 use crate::record::outcome::recorded_write_ins;
 use crate::text::Text;
@@ -313,15 +313,19 @@ pub(crate) fn step_13_11_3_list_shares<R: CryptoRng + ?Sized>(
 
 /// §13.11.4: the shares combine (spec §5.5) and every slot of the last list decodes
 /// to a name (spec §17.4), equal to the record's name at that position.
-pub(crate) fn step_13_11_4_names<R: CryptoRng + ?Sized>(st: &mut State<'_>, _: &mut R) -> Result<Text, StepError> {
+pub(crate) fn step_13_11_4_names<R: CryptoRng + ?Sized>(st: &mut State<'_>, rng: &mut R) -> Result<Text, StepError> {
     let (record, manifest, _, _) = st.basics()?;
     let lasts = st.mix_lasts.as_ref().ok_or_else(no_turns)?;
     let shares = st.mix_shares.as_ref().ok_or_else(no_list_shares)?;
     let mut written = 0;
     for ((m, last), verified) in record.mixes.iter().zip(lasts).zip(shares) {
         let place = contest(st, m.contest as usize);
+        // The record's names checked against the shares in one batch first (spec
+        // §13.11.4); only if that fails is the list decrypted, to name the row.
         let names = if last.is_empty() {
             Vec::new()
+        } else if names_match(last, verified, manifest.threshold, &m.names, rng) {
+            m.names.clone()
         } else {
             decrypt_names(last, verified, manifest.threshold).map_err(|e| match e {
                 MixError::Name { row, error } => {
