@@ -21,7 +21,7 @@ pub use result::{
     MotionResult, PollResult, Runoff, SeparateElection, Share, WriteInResult,
 };
 
-use crate::model::{ContestKind, Poll};
+use crate::model::{ContestKind, Limits, Poll};
 use crate::ruleset::{Base, Ruleset};
 use crate::text::Text;
 use phrases::{Figures, measure, rule_words};
@@ -33,7 +33,20 @@ use phrases::{Figures, measure, rule_words};
 /// A poll that is void — no quorum (R3), or more ballots returned than issued (R6) — is
 /// not an error: the result says `valid: false` with the reason, and decides nothing.
 pub fn count(poll: &Poll, counts: &PollCounts, ruleset: &Ruleset) -> Result<PollResult, CountError> {
-    poll.validate(ruleset)?;
+    count_within(poll, counts, ruleset, Limits::POLL)
+}
+
+/// [`count`] with the poll checked against `limits` rather than a poll's
+/// ([`Limits::POLL`]): `hallvote count` counts a file bounded by its size
+/// ([`Limits::SIZE_BOUNDED`]). Every step is linear in the items apart from sorting
+/// candidates (n log n), so the time is bounded by the input's size.
+pub fn count_within(
+    poll: &Poll,
+    counts: &PollCounts,
+    ruleset: &Ruleset,
+    limits: Limits,
+) -> Result<PollResult, CountError> {
+    poll.validate_within(ruleset, limits)?;
     check_figures(poll, counts)?;
     let fig = Figures {
         expected: counts.expected,

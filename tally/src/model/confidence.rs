@@ -50,8 +50,13 @@ impl ConfidenceOption {
 }
 
 impl ConfidenceVote {
-    /// Members must be named and distinct.
+    /// Members must be named and distinct, at most [`super::MAX_ITEMS`].
     pub fn validate(&self, contest: &str) -> Result<(), DefinitionError> {
-        check_names(contest, self.members.iter().map(String::as_str))
+        self.validate_within(contest, super::MAX_ITEMS)
+    }
+
+    /// [`Self::validate`] with at most `max_items` members.
+    pub fn validate_within(&self, contest: &str, max_items: usize) -> Result<(), DefinitionError> {
+        check_names(contest, self.members.iter().map(String::as_str), max_items)
     }
 }

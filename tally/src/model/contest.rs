@@ -106,8 +106,14 @@ impl Contest {
         }
     }
 
-    /// Checks the definition (see each kind's `validate`).
+    /// Checks the definition (see each kind's `validate`), with at most
+    /// [`MAX_ITEMS`](super::MAX_ITEMS) items.
     pub fn validate(&self, ruleset: &Ruleset) -> Result<(), DefinitionError> {
+        self.validate_within(ruleset, super::MAX_ITEMS)
+    }
+
+    /// Checks the definition, with at most `max_items` candidates, members or items.
+    pub fn validate_within(&self, ruleset: &Ruleset, max_items: usize) -> Result<(), DefinitionError> {
         if self.id.trim().is_empty() || crate::text::name_problem(&self.id).is_some() {
             return Err(DefinitionError::BadContestId { id: self.id.clone() });
         }
@@ -120,10 +126,10 @@ impl Contest {
         // internal id ("committee：" read as a leak of the program's words).
         let label = if self.title.is_empty() { &self.id } else { &self.title };
         match &self.kind {
-            ContestKind::Election(e) => e.validate(label, ruleset),
-            ContestKind::Confidence(c) => c.validate(label),
-            ContestKind::Evaluation(e) => e.validate(label),
-            ContestKind::Motion(m) => m.validate(label),
+            ContestKind::Election(e) => e.validate_within(label, ruleset, max_items),
+            ContestKind::Confidence(c) => c.validate_within(label, max_items),
+            ContestKind::Evaluation(e) => e.validate_within(label, max_items),
+            ContestKind::Motion(m) => m.validate_within(label, max_items),
         }
     }
 }

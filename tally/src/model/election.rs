@@ -98,11 +98,16 @@ impl Election {
     /// candidates; the margin of a competitive election (R8); a non-competitive one only
     /// as a by-election the ruleset allows, with exactly as many candidates as seats.
     pub fn validate(&self, contest: &str, ruleset: &Ruleset) -> Result<(), DefinitionError> {
+        self.validate_within(contest, ruleset, MAX_ITEMS)
+    }
+
+    /// [`Self::validate`] with at most `max_items` candidates.
+    pub fn validate_within(&self, contest: &str, ruleset: &Ruleset, max_items: usize) -> Result<(), DefinitionError> {
         let contest = contest.to_owned();
         if self.seats == 0 {
             return Err(DefinitionError::NoSeats { contest });
         }
-        check_names(&contest, self.candidates.iter().map(|c| c.name.as_str()))?;
+        check_names(&contest, self.candidates.iter().map(|c| c.name.as_str()), max_items)?;
         for c in &self.candidates {
             if let Some(s) = &c.surname
                 && !c.name.starts_with(s.as_str())
@@ -137,14 +142,19 @@ pub const MAX_ITEMS: usize = 200;
 /// spaces around, no control, direction or invisible characters, at most 100
 /// characters), be distinct within a contest once normalised
 /// ([`crate::text::normalize_name`]: 李娜 with the compatibility ideograph U+F9E1 is
-/// 李娜), and number at most [`MAX_ITEMS`].
-pub(crate) fn check_names<'a>(contest: &str, names: impl IntoIterator<Item = &'a str>) -> Result<(), DefinitionError> {
+/// 李娜), and number at most `max` ([`MAX_ITEMS`] in a poll). A set of the names seen:
+/// n log n in the names, never quadratic.
+pub(crate) fn check_names<'a>(
+    contest: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Result<(), DefinitionError> {
     let mut seen = BTreeSet::new();
     let mut any = false;
     for name in names {
         any = true;
-        if seen.len() == MAX_ITEMS {
-            return Err(DefinitionError::TooMany { contest: contest.to_owned(), count: MAX_ITEMS + 1, max: MAX_ITEMS });
+        if seen.len() == max {
+            return Err(DefinitionError::TooMany { contest: contest.to_owned(), count: max.saturating_add(1), max });
         }
         let normal = crate::text::normalize_name(name).map_err(|problem| DefinitionError::BadName {
             contest: contest.to_owned(),

@@ -20,9 +20,15 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Members named and distinct; at least two grades, labels distinct.
+    /// Members named and distinct (at most [`super::MAX_ITEMS`]); at least two grades,
+    /// labels distinct.
     pub fn validate(&self, contest: &str) -> Result<(), DefinitionError> {
-        check_names(contest, self.members.iter().map(String::as_str))?;
+        self.validate_within(contest, super::MAX_ITEMS)
+    }
+
+    /// [`Self::validate`] with at most `max_items` members.
+    pub fn validate_within(&self, contest: &str, max_items: usize) -> Result<(), DefinitionError> {
+        check_names(contest, self.members.iter().map(String::as_str), max_items)?;
         let labels: BTreeSet<&str> = self.grades.iter().map(|g| g.zh.as_str()).collect();
         if self.grades.len() < 2 || labels.len() != self.grades.len() || labels.contains("") {
             return Err(DefinitionError::BadGrades { contest: contest.to_owned() });

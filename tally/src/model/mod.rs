@@ -25,6 +25,6 @@ pub use election::{Candidate, Election, ElectionKind, MAX_ITEMS, margin_met, min
 pub use error::DefinitionError;
 pub use evaluation::Evaluation;
 pub use motion::{Motion, MotionRuleOverride};
-pub use poll::{MAX_CONTESTS, Poll};
+pub use poll::{Limits, MAX_CONTESTS, Poll};
 pub use roll::{Delegate, DelegateStatus, Exclusion, ExclusionReason, LossReason, Roll};
 pub use session::Session;

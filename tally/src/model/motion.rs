@@ -29,9 +29,15 @@ pub struct MotionRuleOverride {
 }
 
 impl Motion {
-    /// Items must be named and distinct; an override counts from present or expected.
+    /// Items must be named and distinct (at most [`super::MAX_ITEMS`]); an override
+    /// counts from present or expected.
     pub fn validate(&self, contest: &str) -> Result<(), DefinitionError> {
-        check_names(contest, self.items.iter().map(String::as_str))?;
+        self.validate_within(contest, super::MAX_ITEMS)
+    }
+
+    /// [`Self::validate`] with at most `max_items` items.
+    pub fn validate_within(&self, contest: &str, max_items: usize) -> Result<(), DefinitionError> {
+        check_names(contest, self.items.iter().map(String::as_str), max_items)?;
         match self.rule {
             Some(r) if !matches!(r.base, Base::Present | Base::Expected) => {
                 Err(DefinitionError::BadMotionBase { contest: contest.to_owned() })

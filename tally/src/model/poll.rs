@@ -23,20 +23,45 @@ pub struct Poll {
 /// The most contests one poll may have.
 pub const MAX_CONTESTS: usize = 20;
 
+/// How many contests a poll, and how many candidates, members or items a contest,
+/// may have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Contests in the poll.
+    pub contests: usize,
+    /// Candidates, members or items in one contest (and write-ins in an election).
+    pub items: usize,
+}
+
+impl Limits {
+    /// A poll the server holds, shows on the booth and prints on one result sheet:
+    /// [`MAX_CONTESTS`] contests of [`MAX_ITEMS`](super::MAX_ITEMS) items.
+    pub const POLL: Self = Self { contests: MAX_CONTESTS, items: super::MAX_ITEMS };
+    /// No count limit: for input already bounded by its size (`hallvote count` reads
+    /// at most [`crate::scenario::MAX_SCENARIO_BYTES`]), where every check is linear
+    /// or n log n in the items, so the size bounds the time.
+    pub const SIZE_BOUNDED: Self = Self { contests: usize::MAX, items: usize::MAX };
+}
+
 impl Poll {
-    /// Checks every contest and that contest ids are distinct.
+    /// Checks every contest and that contest ids are distinct, within [`Limits::POLL`].
     pub fn validate(&self, ruleset: &Ruleset) -> Result<(), DefinitionError> {
+        self.validate_within(ruleset, Limits::POLL)
+    }
+
+    /// Checks every contest and that contest ids are distinct, within `limits`.
+    pub fn validate_within(&self, ruleset: &Ruleset, limits: Limits) -> Result<(), DefinitionError> {
         // An unnamed poll (a scenario of `hallvote count`) is fine; a name is checked.
         if !self.name.is_empty()
             && let Some(problem) = crate::text::name_problem(&self.name)
         {
             return Err(DefinitionError::BadTitle { of: "poll".into(), title: self.name.clone(), problem });
         }
-        if self.contests.len() > MAX_CONTESTS {
+        if self.contests.len() > limits.contests {
             return Err(DefinitionError::TooMany {
                 contest: String::new(),
                 count: self.contests.len(),
-                max: MAX_CONTESTS,
+                max: limits.contests,
             });
         }
         let mut ids = BTreeSet::new();
@@ -44,7 +69,7 @@ impl Poll {
             if !ids.insert(c.id.as_str()) {
                 return Err(DefinitionError::DuplicateContestId { id: c.id.clone() });
             }
-            c.validate(ruleset)?;
+            c.validate_within(ruleset, limits.items)?;
         }
         if self.contests.is_empty() {
             return Err(DefinitionError::NoContests);
