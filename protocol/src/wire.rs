@@ -57,9 +57,9 @@ pub use polls::{
     PollTemplates, PollView, Restarted, Started, Status,
 };
 pub use proposals::{
-    COSIGNERS_NEEDED, CosignVia, Cosigned, Cosigner, NewProposal, PresidiumMembers, Proposal, ProposalAgenda,
-    ProposalAssignment, ProposalCategory, ProposalDeadline, ProposalDelegate, ProposalEvaluation, ProposalEvent,
-    ProposalReply, ProposalReview, ProposalState, ReplyEvaluation, ReviewDecision,
+    COSIGNERS_NEEDED, CosignVia, Cosigned, Cosigner, LeadEvaluation, NewProposal, PresidiumMembers, Proposal,
+    ProposalAgenda, ProposalAssignment, ProposalCategory, ProposalDeadline, ProposalDelegate, ProposalEvaluation,
+    ProposalEvent, ProposalReply, ProposalReview, ProposalState, ReplyEvaluation, ReviewDecision,
 };
 pub use public::{
     AuditEntry, AuditPage, BoardList, BoardListEntry, BoardProof, BoardShown, BoardSummary, Figures, Health, Lookup,

@@ -220,11 +220,44 @@ async fn proposals_end_to_end(store: Store) {
     assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "proposal_wrong_state"), "no evaluation before a reply");
     let replies = format!("/api/proposals/{a_id}/replies");
     let first = "已在主干道增设路灯 40 盏。";
+    // The lead delegate evaluates the first reply themselves at the desk, by card.
+    let at_desk = format!("/api/station/proposals/{a_id}/evaluation");
+    let by_card =
+        |card: &str| json!({"lead": {"qr": qrs[card]}, "evaluation": "dissatisfied", "comment": "支路仍未照明"});
+    let (status, err) = station_call(&h.app, &h.desk, Method::POST, &at_desk, Some(by_card("QS15-003"))).await;
+    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "proposal_wrong_state"), "not before the reply: {err}");
     let a = org_ok(&h, Method::POST, &replies, Some(json!({"text": first})), StatusCode::OK).await;
     assert_eq!(a["state"], "replied");
-    let body = json!({"evaluation": "dissatisfied", "comment": "支路仍未照明"});
-    let a = org_ok(&h, Method::POST, &evaluation, Some(body), StatusCode::OK).await;
+    // Another delegate's card (a co-signer's) is refused, naming them; so is a booth
+    // station, a forged card and a typo in the evaluation.
+    let (status, err) = station_call(&h.app, &h.desk, Method::POST, &at_desk, Some(by_card("QS15-004"))).await;
+    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "not_lead_delegate"), "{err}");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.contains("(QS15-004) is not the lead delegate of proposal 1"), "{err}");
+    let (status, err) = station_call(&h.app, &h.booth, Method::POST, &at_desk, Some(by_card("QS15-003"))).await;
+    assert_eq!((status, code(&err)), (StatusCode::FORBIDDEN, "wrong_station_kind"), "{err}");
+    let forged_lead = json!({"lead": {"qr": hallvote_server::cards::qr_text(&stranger, h.congress as u64, "QS15-003")},
+                             "evaluation": "dissatisfied"});
+    let (status, err) = station_call(&h.app, &h.desk, Method::POST, &at_desk, Some(forged_lead)).await;
+    assert_eq!((status, code(&err)), (StatusCode::BAD_REQUEST, "card_qr_forged"), "{err}");
+    let mut typo = by_card("QS15-003");
+    typo["evaluation"] = json!("unhappy");
+    let (status, err) = station_call(&h.app, &h.desk, Method::POST, &at_desk, Some(typo)).await;
+    assert_eq!((status, code(&err)), (StatusCode::BAD_REQUEST, "malformed_request"), "{err}");
+    let a = org_ok(&h, Method::GET, &format!("/api/proposals/{a_id}"), None, StatusCode::OK).await;
+    assert_eq!(a["state"], "replied", "nothing refused was recorded");
+    let (status, a) = station_call(&h.app, &h.desk, Method::POST, &at_desk, Some(by_card("QS15-003"))).await;
+    assert_eq!(status, StatusCode::OK, "{a}");
     assert_eq!((a["state"].as_str(), a["evaluation"].as_str()), (Some("reply_again"), Some("dissatisfied")));
+    let step = a["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (step["reason"].as_str(), step["actor"].as_str().map(|x| x.starts_with("station:"))),
+        (Some("支路仍未照明"), Some(true)),
+        "{step}"
+    );
+    // Evaluated once, it takes no second evaluation until the unit replies again.
+    let (status, err) = station_call(&h.app, &h.desk, Method::POST, &at_desk, Some(by_card("QS15-003"))).await;
+    assert_eq!((status, code(&err)), (StatusCode::CONFLICT, "proposal_wrong_state"), "{err}");
     let second = "支路路灯已纳入明年计划，3 月底前完成。";
     let a = org_ok(&h, Method::POST, &replies, Some(json!({"text": second})), StatusCode::OK).await;
     assert_eq!(a["state"], "replied");
@@ -329,10 +362,21 @@ async fn proposals_end_to_end(store: Store) {
             "{want} by {member} not in {entries:#?}"
         );
     }
-    for want in ["presidium.set 会议", "proposal.cosign 第1号提案", "proposal.evaluate.dissatisfied 第1号提案"]
+    for want in ["presidium.set 会议", "proposal.cosign 第1号提案", "proposal.evaluate.basically_satisfied 第1号提案"]
     {
         assert!(entries.iter().any(|e| e.starts_with(want)), "{want} not in {entries:#?}");
     }
+    // The lead delegate's own evaluation names them and their card, by a desk station.
+    let by_lead = log["entries"].as_array().unwrap().iter().find(|e| e["action"] == "proposal.evaluate.dissatisfied");
+    let by_lead = by_lead.unwrap_or_else(|| panic!("no evaluation by card in {entries:#?}"));
+    let detail = by_lead["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("第1号提案")
+            && detail.contains("领衔代表")
+            && detail.contains("（QS15-003）扫描代表证评价：不满意"),
+        "{by_lead}"
+    );
+    assert!(by_lead["actor"].as_str().unwrap().starts_with("station:"), "{by_lead}");
 
     // The deadline: once past, nothing more is drafted.
     org_ok(&h, Method::PUT, &deadline, Some(json!({"deadline": now - 1})), StatusCode::OK).await;

@@ -180,6 +180,7 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
         (Method::GET, "/api/station/sessions/1/proposals", vec![Desk, Booth]),
         (Method::POST, "/api/station/sessions/1/proposals", vec![Desk, Booth]),
         (Method::POST, "/api/station/proposals/1/cosigners", vec![Desk, Booth]),
+        (Method::POST, "/api/station/proposals/1/evaluation", vec![Desk]),
     ]
 }
 

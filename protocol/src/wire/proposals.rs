@@ -297,6 +297,21 @@ pub struct ProposalEvaluation {
     pub comment: String,
 }
 
+/// `POST /api/station/proposals/{id}/evaluation`: the lead delegate evaluates the reply
+/// themselves at a desk station, by their card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LeadEvaluation {
+    /// The lead delegate's card, scanned (or its number typed at the desk).
+    pub lead: CardScan,
+    /// 满意, 基本满意 or 不满意.
+    pub evaluation: ReplyEvaluation,
+    /// What the delegate said (may be empty).
+    #[serde(default)]
+    pub comment: String,
+}
+
 /// The answer to a co-signature.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

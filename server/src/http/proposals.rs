@@ -5,8 +5,9 @@
 //! once it has ten co-signers the secretariat submits it before the session's
 //! deadline; the presidium reviews it (立案, 并案, 转为意见建议, 不予立案), puts it on
 //! the agenda (a motion poll, made in the same step) or assigns it to a handling unit
-//! with a due date; the unit's reply is recorded and the lead delegate evaluates it,
-//! and a reply found 不满意 is answered once more.
+//! with a due date; the unit's reply is recorded and the lead delegate evaluates it —
+//! themselves at a desk station by their card (refused for any other card), or the
+//! secretariat records what they said — and a reply found 不满意 is answered once more.
 //!
 //! The secretariat is the organisers' accounts. The presidium's members are
 //! delegates, not accounts: the secretariat records each decision naming the member
@@ -37,9 +38,9 @@ use crate::db::{audit, polls};
 use crate::sheet::proposals::{evaluation_text, state_text};
 use crate::standing::standing_admits;
 use hallvote_protocol::wire::{
-    COSIGNERS_NEEDED, CardScan, CosignVia, Cosigned, NewProposal, PresidiumMembers, Proposal, ProposalAgenda,
-    ProposalAssignment, ProposalCategory, ProposalDeadline, ProposalDelegate, ProposalEvaluation, ProposalReply,
-    ProposalReview, ProposalState, ReplyEvaluation, ReviewDecision,
+    COSIGNERS_NEEDED, CardScan, CosignVia, Cosigned, LeadEvaluation, NewProposal, PresidiumMembers, Proposal,
+    ProposalAgenda, ProposalAssignment, ProposalCategory, ProposalDeadline, ProposalDelegate, ProposalEvaluation,
+    ProposalReply, ProposalReview, ProposalState, ReplyEvaluation, ReviewDecision,
 };
 
 /// The refusals of drafting: the lead's card scan, the deadline, the text.
@@ -66,6 +67,21 @@ const COSIGN_REFUSALS: &[(u16, &str)] = &[
     (409, "proposal_wrong_state"),
     (409, "proposal_deadline_passed"),
     (409, "cosigner_is_lead"),
+];
+
+/// The refusals of the lead delegate's own evaluation at a desk: the card scan, the
+/// proposal, whose lead the card is, the comment.
+const LEAD_EVALUATION_REFUSALS: &[(u16, &str)] = &[
+    (400, "malformed_request"),
+    (400, "card_qr_unreadable"),
+    (400, "card_qr_forged"),
+    (404, "not_found"),
+    (404, "not_a_delegate"),
+    (409, "delegate_status_lost"),
+    (409, "delegate_suspended"),
+    (409, "proposal_wrong_state"),
+    (409, "not_lead_delegate"),
+    (422, "invalid_value"),
 ];
 
 /// The routes of this resource, each with who may call it.
@@ -288,6 +304,26 @@ pub fn router() -> Api {
                 ROUTE
             },
             station_cosign,
+        )
+        .mount(
+            {
+                const ROUTE: Route = at(
+                    Post,
+                    "/api/station/proposals/{id}/evaluation",
+                    "proposals",
+                    Access::Station(&[StationKind::Desk]),
+                )
+                .says(
+                    "The lead delegate evaluates the reply at a desk, by card",
+                    "领衔代表在报到处扫描本人代表证，评价承办单位的答复：满意、基本满意或不满意（不满意的，承办单位再次答复）。",
+                )
+                .more("Only the proposal's lead delegate's card is accepted.")
+                .takes::<LeadEvaluation>()
+                .answers_type::<Proposal>(200)
+                .refuses(LEAD_EVALUATION_REFUSALS);
+                ROUTE
+            },
+            station_evaluate,
         )
 }
 
@@ -786,7 +822,46 @@ async fn evaluate(
     JsonBody(req): JsonBody<ProposalEvaluation>,
 ) -> Result<Json<Proposal>, ApiError> {
     let p = load(&state, id).await?;
+    record_evaluation(&state, &auth.account.username, &p, req, None).await
+}
+
+/// The lead delegate evaluates the reply themselves at a desk: the card scanned must
+/// be the proposal's lead delegate's, in good standing.
+async fn station_evaluate(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: SignedStationRequest,
+) -> Result<Json<Proposal>, ApiError> {
+    let body: LeadEvaluation = req.json()?;
+    let p = load(&state, id).await?;
+    let s = load_session(&state, p.session_id).await?;
     expect_state(&p, &[ProposalState::Replied], ("评价", "evaluated"))?;
+    let d = scanned_delegate(&state, &s, body.lead).await?;
+    if d.id != p.lead_id {
+        return Err(conflict(
+            "not_lead_delegate",
+            &format!("{}（{}）不是第{}号提案的领衔代表：答复只能由领衔代表本人评价。", d.name, d.card, p.number),
+            &format!(
+                "{} ({}) is not the lead delegate of proposal {}: only the lead delegate evaluates its reply.",
+                d.name, d.card, p.number
+            ),
+        ));
+    }
+    let actor = format!("station:{}", req.station.name);
+    let evaluation = ProposalEvaluation { evaluation: body.evaluation, comment: body.comment };
+    record_evaluation(&state, &actor, &p, evaluation, Some(&d)).await
+}
+
+/// Records an evaluation of the reply: by the secretariat from what the lead delegate
+/// said (`by` is `None`), or by the lead delegate's own card at a desk.
+async fn record_evaluation(
+    state: &AppState,
+    actor: &str,
+    p: &ProposalRecord,
+    req: ProposalEvaluation,
+    by: Option<&DelegateRecord>,
+) -> Result<Json<Proposal>, ApiError> {
+    expect_state(p, &[ProposalState::Replied], ("评价", "evaluated"))?;
     let comment = optional_text(&req.comment, "意见", "comment")?;
     let replies = proposals::events(&state.store, p.id).await?.iter().filter(|e| e.action == "reply").count();
     // 不满意 with the first reply asks for a second; after the second, it is recorded
@@ -797,8 +872,11 @@ async fn evaluate(
     };
     let to = ProposalRecord { state: next, evaluation: Some(req.evaluation), ..p.clone() };
     let action = format!("evaluate.{}", req.evaluation.as_str());
-    let actor = &auth.account.username;
     let step = Step { at: state.clock.now(), actor, action: &action, member_id: None, reason: &comment, text: "" };
-    let detail = format!("第{}号提案（#{}）领衔代表评价：{}", p.number, p.id, evaluation_text(req.evaluation).zh);
-    step_to(&state, &p, to, step, detail).await
+    let words = evaluation_text(req.evaluation).zh;
+    let detail = match by {
+        None => format!("第{}号提案（#{}）领衔代表评价：{words}", p.number, p.id),
+        Some(d) => format!("第{}号提案（#{}）领衔代表 {}（{}）扫描代表证评价：{words}", p.number, p.id, d.name, d.card),
+    };
+    step_to(state, p, to, step, detail).await
 }
