@@ -153,6 +153,36 @@ impl Desk {
         crate::booth::decode_answer(&a)
     }
 
+    /// The session's proposals whose reply awaits the lead delegate's evaluation
+    /// (from the public list: a reply is public once recorded).
+    pub async fn awaiting_evaluation(&self, session: i64) -> Result<Vec<wire::Proposal>, BoothError> {
+        let path = format!("/api/sessions/{session}/proposals");
+        let a = self.link().call(Method::GET, &path, None).await.map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        let all: Vec<wire::Proposal> = crate::booth::decode_answer(&a)?;
+        Ok(all.into_iter().filter(|p| p.state == wire::ProposalState::Replied).collect())
+    }
+
+    /// The lead delegate, by their own card, evaluates the reply to proposal
+    /// `proposal` (满意 / 基本满意 / 不满意); the server refuses any other card.
+    pub async fn evaluate(
+        &self,
+        proposal: i64,
+        lead: &CardScan,
+        evaluation: wire::ReplyEvaluation,
+        comment: &str,
+    ) -> Result<wire::Proposal, BoothError> {
+        let body = wire::LeadEvaluation { lead: scan_body(lead), evaluation, comment: comment.to_owned() };
+        let path = format!("/api/station/proposals/{proposal}/evaluation");
+        let a = self.link().call_json(Method::POST, &path, &body).await.map_err(BoothError::Unreachable)?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        crate::booth::decode_answer(&a)
+    }
+
     /// A desk talking to the server over `link` (signed as a desk station).
     pub fn new(link: Link) -> Self {
         Self { ballots: Booth::new(link) }

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hallvote_protocol::lifecycle::PollState;
+use hallvote_protocol::wire::{ProposalState, ReplyEvaluation};
 use hallvote_tally::Lang;
 use tokio::sync::Mutex;
 
@@ -94,6 +95,7 @@ impl DeskApp {
             .route("/attendee", post(attendee))
             .route("/replace", post(replace))
             .route("/cosign", post(cosign))
+            .route("/evaluate", post(evaluate))
             .route("/draft", post(draft))
             .route("/print/{n}/{size}", get(print))
             .route("/credential/{n}", get(credential_png))
@@ -205,6 +207,19 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
     .into_iter()
     .map(|p| (p.id, w.proposal(p.number, &p.title, p.cosigners.len(), p.needed)))
     .collect();
+    // The replies awaiting their lead delegate's evaluation, each with its latest reply.
+    let replied = match current {
+        Some(id) => app.desk.awaiting_evaluation(id).await.unwrap_or_default(),
+        None => Vec::new(),
+    }
+    .into_iter()
+    .map(|p| RepliedView {
+        id: p.id,
+        label: w.replied(p.number, &p.title, &p.lead.name),
+        reply: p.history.iter().rev().find(|e| e.action == "reply").map(|e| e.text.clone()).unwrap_or_default(),
+    })
+    .collect();
+    let evaluations = ReplyEvaluation::ALL.iter().map(|&e| (e.as_str(), w.evaluation(e))).collect();
     templates::render(&HomePage {
         frame: Frame::new(lang, &app.name, w.title, idle),
         w,
@@ -219,6 +234,8 @@ async fn render_with(app: &DeskApp, s: &DeskScreen, error: Option<&str>, notice:
         issued,
         open_polls,
         proposals,
+        replied,
+        evaluations,
     })
 }
 
@@ -399,6 +416,34 @@ async fn cosign(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<Strin
     }
 }
 
+/// The lead delegate evaluates the reply to their proposal by their own card: the
+/// server checks the card is the proposal's lead delegate's, and its answer (or its
+/// refusal) is the notice.
+async fn evaluate(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    let (s, _session) = match begin_scan(&app, &headers).await {
+        Ok(x) => x,
+        Err(page) => return page,
+    };
+    let lang = s.lang;
+    let w = Words::of(lang);
+    let Some(proposal) = f.get("proposal").and_then(|v| v.parse::<i64>().ok()) else {
+        return render(&app, &s, Some(w.evaluate_proposal)).await;
+    };
+    let Some(evaluation) = f.get("evaluation").and_then(|v| ReplyEvaluation::parse(v)) else {
+        return render(&app, &s, Some(w.evaluate_missing)).await;
+    };
+    let card = CardScan::from_input(f.get("evaluator").map(String::as_str).unwrap_or_default());
+    let comment = f.get("comment").map(String::as_str).unwrap_or_default();
+    match app.desk.evaluate(proposal, &card, evaluation, comment).await {
+        Ok(p) => {
+            let again = p.state == ProposalState::ReplyAgain;
+            let msg = w.evaluated(p.number, &p.lead.name, evaluation, again);
+            render_with(&app, &s, None, Some(&msg)).await
+        }
+        Err(e) => render(&app, &s, Some(&say(lang, &e))).await,
+    }
+}
+
 /// Credentials sized for printing, on an 80 mm receipt roll or A6 cards: `n` is one
 /// credential's number, or `all` for every credential the delegate was issued, each
 /// on a page (a slip, a card) of its own.
@@ -487,6 +532,19 @@ struct HomePage<'a> {
     open_polls: Vec<OpenPoll<'a>>,
     /// The proposals collecting co-signers: id, and number and title in words.
     proposals: Vec<(i64, String)>,
+    /// The proposals whose reply awaits the lead delegate's evaluation.
+    replied: Vec<RepliedView>,
+    /// The evaluations to choose from: value on the wire, words.
+    evaluations: Vec<(&'static str, &'static str)>,
+}
+
+/// A proposal whose reply awaits its lead delegate's evaluation.
+struct RepliedView {
+    id: i64,
+    /// Number, title and lead delegate in words.
+    label: String,
+    /// The latest reply, for the lead delegate to read.
+    reply: String,
 }
 
 struct OpenPoll<'a> {

@@ -1,6 +1,6 @@
 //! The desk's words (报到处).
 
-use hallvote_protocol::wire::Movement;
+use hallvote_protocol::wire::{Movement, ReplyEvaluation};
 use hallvote_tally::Lang;
 use hallvote_tally::text::date_words;
 
@@ -59,6 +59,22 @@ pub struct Desk {
     pub cosign_label: &'static str,
     /// Records the co-signature.
     pub cosign: &'static str,
+    /// Above the replies awaiting the lead delegate's evaluation.
+    pub evaluate_heading: &'static str,
+    /// What the evaluation is and who gives it.
+    pub evaluate_hint: &'static str,
+    /// The choice of proposal to evaluate.
+    pub evaluate_proposal: &'static str,
+    /// Above the three evaluations.
+    pub evaluate_choice: &'static str,
+    /// The comment field.
+    pub evaluate_comment: &'static str,
+    /// The lead delegate's card field.
+    pub evaluate_label: &'static str,
+    /// Records the evaluation.
+    pub evaluate: &'static str,
+    /// No evaluation was chosen.
+    pub evaluate_missing: &'static str,
     /// Opens the drafting form.
     pub draft_heading: &'static str,
     /// The lead delegate's card field.
@@ -205,6 +221,43 @@ impl Desk {
         }
     }
 
+    /// 满意, 基本满意, 不满意.
+    pub fn evaluation(&self, e: ReplyEvaluation) -> &'static str {
+        match (self.lang, e) {
+            (Lang::ZhCn, ReplyEvaluation::Satisfied) => "满意",
+            (Lang::ZhCn, ReplyEvaluation::BasicallySatisfied) => "基本满意",
+            (Lang::ZhCn, ReplyEvaluation::Dissatisfied) => "不满意",
+            (Lang::En, ReplyEvaluation::Satisfied) => "satisfied",
+            (Lang::En, ReplyEvaluation::BasicallySatisfied) => "basically satisfied",
+            (Lang::En, ReplyEvaluation::Dissatisfied) => "dissatisfied",
+        }
+    }
+
+    /// A proposal whose reply awaits evaluation: number, title, lead delegate.
+    pub fn replied(&self, number: i64, title: &str, lead: &str) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("第{number}号 {title}（领衔代表 {lead}）"),
+            Lang::En => format!("No. {number} {title} (lead delegate {lead})"),
+        }
+    }
+
+    /// An evaluation recorded, and what comes next: a second reply, or concluded.
+    pub fn evaluated(&self, number: i64, name: &str, e: ReplyEvaluation, again: bool) -> String {
+        let words = self.evaluation(e);
+        match (self.lang, again) {
+            (Lang::ZhCn, true) => {
+                format!("已登记领衔代表 {name} 对第{number}号提案答复的评价：{words}。承办单位将再次答复。")
+            }
+            (Lang::ZhCn, false) => format!("已登记领衔代表 {name} 对第{number}号提案答复的评价：{words}。该提案办结。"),
+            (Lang::En, true) => format!(
+                "Lead delegate {name}'s evaluation of the reply to proposal {number} is recorded: {words}. The handling unit replies again."
+            ),
+            (Lang::En, false) => format!(
+                "Lead delegate {name}'s evaluation of the reply to proposal {number} is recorded: {words}. The proposal is concluded."
+            ),
+        }
+    }
+
     /// What a departure did: recorded (`Departed`), or nothing, the delegate not
     /// being present.
     pub fn departure(&self, movement: Movement, name: &str, card: &str) -> String {
@@ -243,6 +296,14 @@ const ZH: Desk = Desk {
     cosign_proposal: "提案",
     cosign_label: "附议代表扫描代表证二维码",
     cosign: "附议",
+    evaluate_heading: "评价提案答复",
+    evaluate_hint: "领衔代表本人阅读承办单位的答复后，选择评价，扫描本人代表证提交；评价为不满意的，承办单位再次答复。",
+    evaluate_proposal: "提案",
+    evaluate_choice: "对答复的评价",
+    evaluate_comment: "意见（可不填）",
+    evaluate_label: "领衔代表扫描本人代表证二维码",
+    evaluate: "提交评价",
+    evaluate_missing: "请选择满意、基本满意或不满意。",
     draft_heading: "起草提案",
     draft_lead: "领衔代表扫描代表证二维码",
     draft_title: "案由（一事一案）",
@@ -294,6 +355,14 @@ const EN: Desk = Desk {
     cosign_proposal: "Proposal",
     cosign_label: "The co-signing delegate scans their card",
     cosign: "Co-sign",
+    evaluate_heading: "Evaluate a reply to a proposal",
+    evaluate_hint: "The lead delegate reads the handling unit's reply, chooses an evaluation and scans their own card; a reply found unsatisfactory is answered again.",
+    evaluate_proposal: "Proposal",
+    evaluate_choice: "Evaluation of the reply",
+    evaluate_comment: "Comment (optional)",
+    evaluate_label: "The lead delegate scans their own card",
+    evaluate: "Record the evaluation",
+    evaluate_missing: "Choose satisfied, basically satisfied or dissatisfied.",
     draft_heading: "Draft a proposal",
     draft_lead: "The lead delegate scans their card",
     draft_title: "Title (one issue per proposal)",
