@@ -372,13 +372,16 @@ impl Scenario {
         }
         let mut poll = Poll { name: self.poll.clone(), contests, attendance: None };
         poll.normalize_names().map_err(CountError::from)?;
-        for (contest, figures) in poll.contests.iter().zip(&mut figures) {
-            if let ContestKind::Election(e) = &contest.kind {
-                // The rows in ballot order: candidates sorted once by their keys.
+        for (contest, figures) in poll.contests.iter_mut().zip(&mut figures) {
+            if let ContestKind::Election(e) = &mut contest.kind {
+                // The rows, and the candidates, in ballot order: sorted once by their
+                // keys (counting then finds them sorted, which costs a pass).
                 let mut order: Vec<usize> = (0..e.candidates.len()).collect();
                 order.sort_by_cached_key(|&i| e.candidates[i].key());
                 let mut rows = std::mem::take(&mut figures.totals);
                 figures.totals = order.iter().map(|&i| std::mem::take(&mut rows[i])).collect();
+                let mut listed = std::mem::take(&mut e.candidates);
+                e.candidates = order.iter().map(|&i| std::mem::replace(&mut listed[i], Candidate::new(""))).collect();
                 figures.write_ins = normalized_write_ins(&contest.id, std::mem::take(&mut figures.write_ins))?;
             }
         }

@@ -7,7 +7,7 @@ use super::{
     CandidateResult, CandidateStatus, ContestCounts, CountError, ElectionResult, Runoff, SeparateElection,
     WriteInResult,
 };
-use crate::model::{Contest, Election, margin_met, minimum_candidates};
+use crate::model::{Candidate, Contest, Election, margin_met, minimum_candidates};
 use crate::ruleset::Ruleset;
 use crate::stroke_order::NameKey;
 use crate::text::Text;
@@ -17,17 +17,19 @@ use crate::text::Text;
 /// write-ins at most the against-votes; write-ins named and not candidates.
 pub(super) fn check(contest: &Contest, e: &Election, cc: &ContestCounts, valid: u32) -> Result<(), CountError> {
     let id = &contest.id;
-    let items = e.in_stroke_order();
-    if cc.totals.len() != items.len() || cc.totals.iter().any(|row| row.len() != 3) {
-        return Err(CountError::Shape { contest: id.clone(), items: items.len(), options: 3 });
+    let n = e.candidates.len();
+    if cc.totals.len() != n || cc.totals.iter().any(|row| row.len() != 3) {
+        return Err(CountError::Shape { contest: id.clone(), items: n, options: 3 });
     }
-    for (c, row) in items.iter().zip(&cc.totals) {
-        let total: u64 = row.iter().map(|&v| u64::from(v)).sum();
-        if total != u64::from(valid) {
-            return Err(CountError::ItemTotal { contest: id.clone(), item: c.name.clone(), total, valid });
-        }
+    if let Some(k) = cc.totals.iter().position(|row| row.iter().map(|&v| u64::from(v)).sum::<u64>() != u64::from(valid))
+    {
+        // The rows are in ballot order: the candidates are put in it only to name the
+        // one whose row is wrong (sorting them on every count would be a second sort).
+        let total = cc.totals[k].iter().map(|&v| u64::from(v)).sum();
+        let item = e.in_stroke_order().swap_remove(k).name;
+        return Err(CountError::ItemTotal { contest: id.clone(), item, total, valid });
     }
-    let candidates: BTreeSet<&str> = items.iter().map(|c| c.name.as_str()).collect();
+    let candidates: BTreeSet<&str> = e.candidates.iter().map(|c| c.name.as_str()).collect();
     for name in cc.write_ins.keys() {
         if name.trim().is_empty() || name.trim() != name || candidates.contains(name.as_str()) {
             return Err(CountError::BadWriteIn { contest: id.clone(), name: name.clone() });
@@ -73,9 +75,13 @@ pub(super) fn decide(
         let (passed, measure) = measure(label, u64::from(votes), rule.threshold, rule.base, of);
         Contender { name: name.to_owned(), key, votes, passed, measure }
     };
-    let listed = e.in_stroke_order();
+    // The candidates in ballot order with their keys, each key made once (a
+    // scenario's candidates come sorted already, which the stable sort sees in a pass).
+    let mut keyed: Vec<(NameKey, &Candidate)> = e.candidates.iter().map(|c| (c.key(), c)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let listed: Vec<&Candidate> = keyed.iter().map(|(_, c)| *c).collect();
     let mut people: Vec<Contender> =
-        listed.iter().zip(&cc.totals).map(|(c, row)| contender(&c.name, c.key(), row[0], &label)).collect();
+        keyed.into_iter().zip(&cc.totals).map(|((key, c), row)| contender(&c.name, key, row[0], &label)).collect();
     let write_in_label = Text::new("另选他人票", "write-in votes");
     let write_ins: Vec<Contender> =
         cc.write_ins.iter().map(|(n, &v)| contender(n, NameKey::new(n), v, &write_in_label)).collect();
@@ -229,7 +235,7 @@ pub(super) fn decide(
 /// write-ins, never filled from below the threshold), or are reduced by decision.
 fn separate(
     e: &Election,
-    listed: &[crate::model::Candidate],
+    listed: &[&Candidate],
     status: &[CandidateStatus],
     seats: u32,
     ruleset: &Ruleset,
