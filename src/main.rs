@@ -115,6 +115,24 @@ enum Command {
         /// With --hostile: the clients sending wrong logins, instead of 150.
         #[arg(long, value_name = "N", requires = "hostile")]
         logins: Option<usize>,
+        /// Run the server in a process of its own (`hallvote loadtest-server`), as in
+        /// a hall where the booths are other machines: its CPU time per cast is then
+        /// read apart from the load generator's.
+        #[arg(long)]
+        server_process: bool,
+        /// With --server-process: start the server with this command before its own
+        /// (e.g. "taskset -c 1" or "valgrind --tool=callgrind"), split at spaces.
+        #[arg(long, value_name = "COMMAND", requires = "server_process")]
+        server_wrapper: Option<String>,
+    },
+    /// The server of `hallvote loadtest --server-process`: serves the store at --db
+    /// (made and migrated by the load test) on a new loopback port, prints
+    /// `listening on ADDR`, and stops when its standard input closes.
+    #[command(hide = true)]
+    LoadtestServer {
+        /// The store's URL (sqlite://… or postgres://…).
+        #[arg(long, value_name = "URL")]
+        db: String,
     },
     /// A voting booth (投票机): enrols with the one-time code from the organiser's
     /// console, then serves the booth's touch pages on 127.0.0.1 for a Chromium
@@ -310,14 +328,27 @@ fn main() -> ExitCode {
         Command::Booth { dir, enrol, listen, headless, credential, choices } => {
             booth(dir, enrol, listen, headless.then_some((credential, choices)))
         }
-        Command::Loadtest { db, booths, ballots, rate, hostile, idle, streams, logins } => {
+        Command::LoadtestServer { db } => loadtest_server(&db),
+        Command::Loadtest {
+            db,
+            booths,
+            ballots,
+            rate,
+            hostile,
+            idle,
+            streams,
+            logins,
+            server_process,
+            server_wrapper,
+        } => {
             let full = hallvote_server::loadtest::Hostile::HALL_TEST;
             let hostile = hostile.then(|| hallvote_server::loadtest::Hostile {
                 idle: idle.unwrap_or(full.idle),
                 streams: streams.unwrap_or(full.streams),
                 logins: logins.unwrap_or(full.logins),
             });
-            loadtest(db, booths, ballots, rate, hostile)
+            let server = server_process.then(|| server_wrapper.unwrap_or_default());
+            loadtest(db, booths, ballots, rate, hostile, server)
         }
         Command::Verify { dump: true, records, .. } => dump(&records),
         Command::Verify { json, lang, records, expect, officer_keys, receipts, receipts_file, heads, .. } => {
@@ -450,6 +481,7 @@ fn loadtest(
     ballots: usize,
     rate: f64,
     hostile: Option<hallvote_server::loadtest::Hostile>,
+    server_process: Option<String>,
 ) -> ExitCode {
     if booths == 0 || ballots == 0 || rate.is_nan() || rate <= 0.0 {
         eprintln!("hallvote loadtest: --booths, --ballots and --rate must be positive");
@@ -471,15 +503,28 @@ fn loadtest(
             eprintln!("hallvote loadtest: {}: {e}", dir.display());
             return ExitCode::FAILURE;
         }
-        let (store, backend, schema) = match hallvote_server::loadtest::open_store(db.as_deref(), &dir).await {
+        let (store, backend, schema, url) = match hallvote_server::loadtest::open_store(db.as_deref(), &dir).await {
             Ok(x) => x,
             Err(e) => {
                 eprintln!("hallvote loadtest: {e}");
                 return ExitCode::FAILURE;
             }
         };
-        let result = hallvote_server::loadtest::run(store.clone(), &cfg).await;
-        store.close().await;
+        let result = match server_process {
+            None => {
+                let result = hallvote_server::loadtest::run(store.clone(), &cfg).await;
+                store.close().await;
+                result
+            }
+            Some(wrapper) => {
+                let made = hallvote_server::loadtest::create_organiser(&store).await;
+                store.close().await;
+                match made {
+                    Ok(()) => loadtest_in_two_processes(&url, &wrapper, &cfg).await,
+                    Err(e) => Err(e),
+                }
+            }
+        };
         if let (Some(url), Some(schema)) = (db.as_deref(), schema) {
             hallvote_server::loadtest::drop_schema(url, &schema).await;
         }
@@ -494,6 +539,78 @@ fn loadtest(
                 ExitCode::FAILURE
             }
         }
+    })
+}
+
+/// Starts `hallvote loadtest-server` on the store at `url` (under `wrapper`, if
+/// any), then measures it from this process.
+async fn loadtest_in_two_processes(
+    url: &str,
+    wrapper: &str,
+    cfg: &hallvote_server::loadtest::LoadConfig,
+) -> Result<hallvote_server::loadtest::LoadReport, hallvote_server::loadtest::LoadError> {
+    use hallvote_server::loadtest::LoadError;
+    use tokio::io::AsyncBufReadExt;
+    let exe = std::env::current_exe().map_err(LoadError::new)?;
+    let mut words = wrapper.split_whitespace();
+    let mut command = match words.next() {
+        Some(program) => {
+            let mut c = tokio::process::Command::new(program);
+            c.args(words).arg(&exe);
+            c
+        }
+        None => tokio::process::Command::new(&exe),
+    };
+    command.args(["loadtest-server", "--db", url]);
+    command.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).kill_on_drop(true);
+    let mut child = command.spawn().map_err(LoadError::new)?;
+    let pid = child.id().ok_or_else(|| LoadError::new("the server process has no id"))?;
+    let stdout = child.stdout.take().ok_or_else(|| LoadError::new("the server process has no output"))?;
+    let mut line = String::new();
+    tokio::io::BufReader::new(stdout).read_line(&mut line).await.map_err(LoadError::new)?;
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .and_then(|a| a.parse().ok())
+        .ok_or_else(|| LoadError::new(format!("the server process said {line:?}, not its address")))?;
+    eprintln!("hallvote loadtest: the server is process {pid}, listening on {addr}");
+    let result = hallvote_server::loadtest::measure(addr, Some(pid), cfg).await;
+    // Its standard input closes: the server stops.
+    drop(child.stdin.take());
+    let _ = child.wait().await;
+    result
+}
+
+/// `hallvote loadtest-server`: the load test's server in a process of its own.
+fn loadtest_server(db: &str) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hallvote loadtest-server: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    hallvote_server::listen::raise_descriptor_limit();
+    runtime.block_on(async move {
+        let store = match hallvote_server::db::Store::open(db).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("hallvote loadtest-server: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let addr = match hallvote_server::loadtest::serve_only(store.clone()).await {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("hallvote loadtest-server: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!("listening on {addr}");
+        // Until the load test closes this process's standard input (or ends).
+        let _ = tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink())).await;
+        store.close().await;
+        ExitCode::SUCCESS
     })
 }
 

@@ -9,13 +9,22 @@
 //! measured is the server's cast path (signature check, credential, every proof,
 //! the transaction, the signed tree head, the receipt).
 //!
+//! The server runs in this process ([`run`]) or in a process of its own
+//! ([`serve_only`] there, [`measure`] here), so that its CPU time per cast can be
+//! read apart from the load generator's ([`cpu`]). Either way the raw cost of one
+//! cast, the cryptography the server cannot avoid, is measured in the same run
+//! ([`RawCost`]) and reported beside it.
+//!
 //! With `--hostile` ([`Hostile`]), a third measurement at the same rate runs while
 //! idle connections, hall-display event streams and wrong logins from other
 //! addresses press on the server's connection limits ([`hostile`]).
 
+pub mod cpu;
 mod hostile;
+mod raw;
 
 pub use hostile::{AttackReport, Hostile};
+pub use raw::RawCost;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -77,6 +86,15 @@ pub struct Phase {
     pub seconds: f64,
     /// Latency percentiles in milliseconds: p50, p90, p95, p99, max.
     pub latency_ms: [f64; 5],
+    /// CPU time per cast of the server's process, microseconds (with the server
+    /// in this process, of the whole process: server and load generator).
+    pub server_cpu_us: Option<f64>,
+    /// CPU time per cast of the load generator's process, when the server runs in
+    /// a process of its own.
+    pub generator_cpu_us: Option<f64>,
+    /// The server process's CPU time per cast by kind of thread (verifiers, the
+    /// async runtime's workers, SQLite's connection workers…), microseconds.
+    pub server_threads_us: Vec<(String, f64)>,
 }
 
 impl Phase {
@@ -97,6 +115,10 @@ pub struct LoadReport {
     pub under_load: Option<(Phase, AttackReport)>,
     /// The board's size at the end (every cast receipted once).
     pub board_size: u64,
+    /// The raw cost of one cast, measured in this run.
+    pub raw: Option<RawCost>,
+    /// Whether the server ran in a process of its own.
+    pub separate: bool,
 }
 
 /// A load test step failed.
@@ -104,8 +126,15 @@ pub struct LoadReport {
 #[error("{0}")]
 pub struct LoadError(String);
 
+impl LoadError {
+    /// A failure described by `what`.
+    pub fn new(what: impl std::fmt::Display) -> Self {
+        Self(what.to_string())
+    }
+}
+
 fn fail(what: impl std::fmt::Display) -> LoadError {
-    LoadError(what.to_string())
+    LoadError::new(what)
 }
 
 /// One keep-alive HTTP/1.1 connection to the server.
@@ -445,7 +474,14 @@ async fn drive(
         all.extend(t.await.map_err(fail)??);
     }
     let seconds = start.elapsed().as_secs_f64();
-    Ok(Phase { casts: all.len(), seconds, latency_ms: percentiles(all) })
+    Ok(Phase {
+        casts: all.len(),
+        seconds,
+        latency_ms: percentiles(all),
+        server_cpu_us: None,
+        generator_cpu_us: None,
+        server_threads_us: Vec::new(),
+    })
 }
 
 /// A poll set up through the HTTP API, open, with a credential issued to each of its
@@ -462,6 +498,7 @@ pub struct Ready {
     booths: Vec<Arc<Station>>,
     /// One cast request body (an [`EntryRequest`]) per delegate.
     pub ballots: Vec<Vec<u8>>,
+    raw: raw::RawInputs,
 }
 
 impl std::fmt::Debug for Ready {
@@ -628,17 +665,37 @@ pub async fn set_up(
     }
     progress(&format!("encrypting {voters} ballots"));
     let ballots = prepare(&shape, &key, election, credentials).await?;
-    Ok(Ready { org, sid, poll, election, server_key: manifest.server_key, booths, ballots })
+    let raw = raw::RawInputs { shape, key, credential_key, poll_id, election, poll };
+    Ok(Ready { org, sid, poll, election, server_key: manifest.server_key, booths, ballots, raw })
 }
 
-/// Runs the load test on `store` (a new, empty database).
-pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError> {
-    let state = AppState::new(store.clone(), SigningKey::generate(&mut rand::rng()));
+/// The organiser the load test logs in as, and its password.
+pub const ORGANISER: &str = "loadtest";
+const ORGANISER_PASSWORD: &str = "loadtest-organiser-password";
+
+/// Creates the load test's organiser account in `store` (a new, empty database).
+pub async fn create_organiser(store: &Store) -> Result<(), LoadError> {
+    let hash = hash_password(ORGANISER_PASSWORD, &mut rand::rng()).map_err(fail)?;
+    let new = NewAccount {
+        username: ORGANISER,
+        display_name: ORGANISER,
+        role: Role::Organiser,
+        password_hash: &hash,
+        must_change_password: false,
+    };
+    accounts::create(store, &new, 0).await.map_err(fail)?;
+    Ok(())
+}
+
+/// Starts the server on `store` on a new loopback port, with its own accept loop,
+/// connection limits and `ConnectInfo`, as `hallvote serve` runs it: the hostile
+/// clients meet the per-address limits, and each booth comes from an address of its
+/// own (its rate is its station's, ADR 0015). Returns the address; the server runs
+/// on this runtime until the process ends.
+pub async fn serve_only(store: Store) -> Result<SocketAddr, LoadError> {
+    let state = AppState::new(store, SigningKey::generate(&mut rand::rng()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(fail)?;
     let addr = listener.local_addr().map_err(fail)?;
-    // The server's own accept loop with its connection limits and `ConnectInfo`, as
-    // `hallvote serve` runs it: the hostile clients meet the per-address limits, and
-    // each booth comes from an address of its own (its rate is its station's, ADR 0015).
     let options = ServeOptions {
         limits: ConnectionLimits::default(),
         connect_info: true,
@@ -646,22 +703,66 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
         stations: Arc::clone(&state.known_stations),
     };
     tokio::spawn(crate::listen::serve(listener, router(state), options, std::future::pending()));
+    Ok(addr)
+}
+
+/// Runs the load test on `store` (a new, empty database), the server in this process.
+pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError> {
+    create_organiser(&store).await?;
+    let addr = serve_only(store).await?;
+    measure(addr, None, cfg).await
+}
+
+/// CPU time of the server's process and of this one, read around a phase.
+struct CpuMark {
+    server: Option<Duration>,
+    generator: Option<Duration>,
+    threads: std::collections::BTreeMap<String, Duration>,
+}
+
+impl CpuMark {
+    fn now(server_pid: Option<u32>) -> Self {
+        Self {
+            server: cpu::process(server_pid.unwrap_or_else(std::process::id)),
+            generator: server_pid.and_then(|_| cpu::this_process()),
+            threads: cpu::threads(server_pid.unwrap_or_else(std::process::id)),
+        }
+    }
+
+    fn per_cast(self, server_pid: Option<u32>, mut phase: Phase) -> Phase {
+        let after = Self::now(server_pid);
+        phase.server_cpu_us = cpu::per_cast_us(self.server, after.server, phase.casts);
+        phase.generator_cpu_us = cpu::per_cast_us(self.generator, after.generator, phase.casts);
+        phase.server_threads_us = after
+            .threads
+            .iter()
+            .filter_map(|(kind, &t)| {
+                let us =
+                    cpu::per_cast_us(Some(self.threads.get(kind).copied().unwrap_or_default()), Some(t), phase.casts)?;
+                (us > 0.0).then(|| (kind.clone(), us))
+            })
+            .collect();
+        phase
+    }
+}
+
+/// Rounds of the raw cost measurement (the cheapest kept, step by step).
+const RAW_ROUNDS: usize = 7;
+
+/// Runs the load test against the server at `addr`, whose database has the
+/// organiser [`create_organiser`] made; `server_pid` is the server's process when it
+/// is not this one.
+pub async fn measure(addr: SocketAddr, server_pid: Option<u32>, cfg: &LoadConfig) -> Result<LoadReport, LoadError> {
     let rounds = 2 * usize::from(cfg.quiet) + usize::from(cfg.hostile.is_some());
     let voters = cfg.ballots * rounds;
 
     progress(&format!("setting up: {voters} delegates, {} booths, the 11-candidate election", cfg.booths));
-    let password = "loadtest-organiser-password";
-    let hash = hash_password(password, &mut rand::rng()).map_err(fail)?;
-    let new = NewAccount {
-        username: "loadtest",
-        display_name: "loadtest",
-        role: Role::Organiser,
-        password_hash: &hash,
-        must_change_password: false,
-    };
-    accounts::create(&store, &new, 0).await.map_err(fail)?;
-    let ready = set_up(addr, "loadtest", password, voters, cfg.booths).await?;
-    let Ready { org, sid, poll, booths, ballots: mut prepared, .. } = ready;
+    let ready = set_up(addr, ORGANISER, ORGANISER_PASSWORD, voters, cfg.booths).await?;
+    let Ready { org, sid, poll, booths, ballots: mut prepared, raw: raw_inputs, .. } = ready;
+    progress("the raw cost of one cast, in CPU time on one thread");
+    let sample = prepared.iter().take(crate::casting::MAX_CHECK_BATCH).cloned().collect::<Vec<_>>();
+    let raw =
+        tokio::task::spawn_blocking(move || raw::measure(&raw_inputs, &sample, RAW_ROUNDS)).await.map_err(fail)??;
 
     let (mut throughput, mut at_rate) = (None, None);
     if cfg.quiet {
@@ -670,11 +771,13 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
             "throughput: {} ballots from {} booths, each casting as fast as it is answered",
             cfg.ballots, cfg.booths
         ));
-        throughput = Some(drive(addr, &booths, poll, prepared, None).await?);
+        let mark = CpuMark::now(server_pid);
+        throughput = Some(mark.per_cast(server_pid, drive(addr, &booths, poll, prepared, None).await?));
         prepared = rest;
         let rest = prepared.split_off(cfg.ballots);
         progress(&format!("latency: {} ballots at {} per second over {} booths", cfg.ballots, cfg.rate, cfg.booths));
-        at_rate = Some(drive(addr, &booths, poll, prepared, Some(cfg.rate)).await?);
+        let mark = CpuMark::now(server_pid);
+        at_rate = Some(mark.per_cast(server_pid, drive(addr, &booths, poll, prepared, Some(cfg.rate)).await?));
         prepared = rest;
     }
     let under_load = match cfg.hostile {
@@ -696,20 +799,27 @@ pub async fn run(store: Store, cfg: &LoadConfig) -> Result<LoadReport, LoadError
     // A connection of its own: the setup's has been idle longer than the server keeps one.
     let mut conn = Conn::open(addr).await?;
     let status: Status = as_account(&mut conn, &org, Method::GET, &format!("/api/polls/{poll}/status"), None).await?;
-    Ok(LoadReport { throughput, at_rate, under_load, board_size: status.board_size })
+    Ok(LoadReport {
+        throughput,
+        at_rate,
+        under_load,
+        board_size: status.board_size,
+        raw: Some(raw),
+        separate: server_pid.is_some(),
+    })
 }
 
 /// Opens the store to measure: a new SQLite file in `dir`, or a new schema in the
 /// PostgreSQL database at `url`. Returns the store, the backend's name, and the
-/// schema to drop afterwards.
+/// schema to drop afterwards, and the URL another process opens the same store with.
 pub async fn open_store(
     url: Option<&str>,
     dir: &std::path::Path,
-) -> Result<(Store, &'static str, Option<String>), LoadError> {
+) -> Result<(Store, &'static str, Option<String>, String), LoadError> {
     match url {
         None => {
             let url = format!("sqlite://{}?mode=rwc", dir.join("loadtest.db").display());
-            Ok((Store::open(&url).await.map_err(fail)?, "SQLite", None))
+            Ok((Store::open(&url).await.map_err(fail)?, "SQLite", None, url))
         }
         Some(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
             let schema = format!("hallvote_loadtest_{:08x}", rand::random::<u32>());
@@ -717,8 +827,9 @@ pub async fn open_store(
             sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.map_err(fail)?;
             admin.close().await;
             let sep = if url.contains('?') { '&' } else { '?' };
-            let store = Store::open(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.map_err(fail)?;
-            Ok((store, "PostgreSQL", Some(schema)))
+            let url = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+            let store = Store::open(&url).await.map_err(fail)?;
+            Ok((store, "PostgreSQL", Some(schema), url))
         }
         Some(other) => Err(fail(format!("--db takes a postgres:// URL (SQLite is the default): {other}"))),
     }
@@ -744,12 +855,53 @@ pub fn render(r: &LoadReport, backend: &str, cfg: &LoadConfig) -> String {
             p.per_second()
         )
     };
-    let mut out = format!("hallvote loadtest on {backend}: {} booths, the 11-candidate election (9 seats)", cfg.booths);
+    let raw = r.raw.as_ref().map(RawCost::total_us);
+    let cpu = |p: &Phase| {
+        let server = p.server_cpu_us.map_or_else(
+            || "  CPU per cast: not read".to_owned(),
+            |us| {
+                let whose = if r.separate { "server process" } else { "server and load generator (one process)" };
+                let ratio = raw.map_or_else(String::new, |raw| format!(" = {:.2}× the raw cost", us / raw));
+                format!("  CPU per cast, {whose}: {us:.0} µs{ratio}")
+            },
+        );
+        let generator =
+            p.generator_cpu_us.map_or_else(String::new, |us| format!("; load generator process: {us:.0} µs"));
+        let threads = p.server_threads_us.iter().map(|(k, us)| format!("{k} {us:.0}")).collect::<Vec<_>>();
+        let threads = if threads.is_empty() {
+            String::new()
+        } else {
+            format!("\n  of which, by thread (µs): {}", threads.join(", "))
+        };
+        format!("\n{server}{generator}{threads}")
+    };
+    let mut out = format!(
+        "hallvote loadtest on {backend}: {} booths, the 11-candidate election (9 seats); the server {}",
+        cfg.booths,
+        if r.separate { "in a process of its own" } else { "in the load generator's process" }
+    );
+    if let Some(c) = &r.raw {
+        out.push_str(&format!(
+            "\nraw cost of one cast (this run, one thread, CPU time): {:.0} µs = credential (RSA) {:.0} + station \
+             signature (SHA-256 of the body, Ed25519) {:.0} + decode (decompressions) {:.0} + proofs queued (sums \
+             compressed, challenges hashed) {:.0} + multiscalar share (batch of {}) {:.0} + tracking code and leaf \
+             hash {:.0} + tree head signed (Ed25519) {:.0}",
+            c.total_us(),
+            c.credential_us,
+            c.station_us,
+            c.decode_us,
+            c.queue_us,
+            crate::casting::MAX_CHECK_BATCH,
+            c.multiscalar_us,
+            c.hashes_us,
+            c.head_us,
+        ));
+    }
     if let Some(p) = &r.throughput {
-        out.push_str(&format!("\n{}", line("throughput (closed loop)", p)));
+        out.push_str(&format!("\n{}{}", line("throughput (closed loop)", p), cpu(p)));
     }
     if let Some(p) = &r.at_rate {
-        out.push_str(&format!("\n{}", line(&format!("at {} casts/s (open loop)", cfg.rate), p)));
+        out.push_str(&format!("\n{}{}", line(&format!("at {} casts/s (open loop)", cfg.rate), p), cpu(p)));
     }
     if let Some((phase, a)) = &r.under_load {
         let loaded = phase.latency_ms[3];
