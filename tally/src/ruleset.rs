@@ -46,6 +46,11 @@ pub struct Ruleset {
     pub confidence: ConfidenceRule,
     /// Evaluations (R16).
     pub evaluation: EvaluationRule,
+    /// Recall votes (罢免; ADR 0030, in the terms of R17). Absent from a ruleset file, it is [`RecallRule::default`]
+    /// (more than half of expected), and a ruleset whose recall rule is that default
+    /// serialises, and so hashes, without it: the hashes of earlier rulesets stand.
+    #[serde(default, skip_serializing_if = "RecallRule::is_default")]
+    pub recall: RecallRule,
 }
 
 /// How elections are decided.
@@ -73,6 +78,34 @@ pub struct MotionRule {
     pub base: Base,
     /// The for-votes needed: `{"more_than": "1/2"}` or `{"at_least": "2/3"}`.
     pub threshold: Threshold,
+}
+
+/// How a recall (罢免) is decided for each member named (ADR 0030): the member is
+/// recalled when the 同意罢免 marks meet `threshold` of `base`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecallRule {
+    /// `expected` (the default: all delegates entitled to vote, 应到) or `present`.
+    pub base: Base,
+    /// The 同意罢免 marks needed: `{"more_than": "1/2"}` by default.
+    pub threshold: Threshold,
+}
+
+impl Default for RecallRule {
+    /// More than half of expected (超过应到会代表的半数): the conservative default of
+    /// ADR 0030 — no source this project holds fixes a recall majority, and counting
+    /// from all delegates entitled to vote, not from those voting, never recalls a member
+    /// whom the stricter reading would keep.
+    fn default() -> Self {
+        Self { base: Base::Expected, threshold: Threshold::MORE_THAN_HALF }
+    }
+}
+
+impl RecallRule {
+    /// Whether this is [`RecallRule::default`].
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// How the outcome of a confidence vote is found for each member: the first rule that
@@ -191,17 +224,21 @@ impl Ruleset {
         if self.name.trim().is_empty() {
             return bad("规则集名称为空", "the ruleset has no name");
         }
-        if !at_most_one(self.quorum) || !at_most_one(self.election.threshold) || !at_most_one(self.motion.threshold) {
+        if !at_most_one(self.quorum)
+            || !at_most_one(self.election.threshold)
+            || !at_most_one(self.motion.threshold)
+            || !at_most_one(self.recall.threshold)
+        {
             return bad(
-                "法定人数、当选或通过的比例不能超过全部",
-                "quorum, election and motion fractions cannot exceed one",
+                "法定人数、当选、通过或罢免的比例不能超过全部",
+                "quorum, election, motion and recall fractions cannot exceed one",
             );
         }
-        for base in [self.election.base, self.motion.base] {
+        for base in [self.election.base, self.motion.base, self.recall.base] {
             if !matches!(base, Base::Present | Base::Expected) {
                 return bad(
-                    "选举和表决只能以实到或应到人数为基数",
-                    "elections and motions count from present or expected",
+                    "选举、表决和罢免只能以实到或应到人数为基数",
+                    "elections, motions and recalls count from present or expected",
                 );
             }
         }
@@ -262,6 +299,28 @@ mod tests {
         for name in BUILTIN {
             assert_eq!(Ruleset::builtin(name).unwrap().name, name);
         }
+    }
+
+    #[test]
+    fn recall_defaults_to_more_than_half_of_expected_and_keeps_old_hashes() {
+        let t2020 = Ruleset::builtin(DEFAULT).unwrap();
+        assert_eq!(t2020.recall, RecallRule { base: Base::Expected, threshold: Threshold::MORE_THAN_HALF });
+        // The default is not written out, so the hash of a ruleset file without the
+        // field is what it was before the field existed.
+        let json = serde_json::to_value(&t2020).unwrap();
+        assert!(json.get("recall").is_none());
+        let mut present = t2020.clone();
+        present.recall.base = Base::Present;
+        let v = serde_json::to_value(&present).unwrap();
+        assert_eq!(v["recall"], serde_json::json!({"base": "present", "threshold": {"more_than": "1/2"}}));
+        assert_ne!(present.sha256(), t2020.sha256());
+        assert_eq!(Ruleset::from_json(&v.to_string()).unwrap(), present);
+        let mut bad = v.clone();
+        bad["recall"]["base"] = serde_json::json!("returned");
+        assert!(matches!(Ruleset::from_json(&bad.to_string()), Err(RulesetError::Invalid(_))));
+        let mut bad = v;
+        bad["recall"]["threshold"] = serde_json::json!({"at_least": "3/2"});
+        assert!(matches!(Ruleset::from_json(&bad.to_string()), Err(RulesetError::Invalid(_))));
     }
 
     #[test]

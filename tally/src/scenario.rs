@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::count::{ContestCounts, CountError, PollCounts, PollResult, count_within};
 use crate::model::{
     Candidate, ConfidenceVote, Contest, ContestKind, DefinitionError, Election, ElectionKind, Evaluation, Limits,
-    Motion, MotionRuleOverride, Poll,
+    Motion, MotionRuleOverride, Poll, Recall,
 };
 use crate::ruleset::{DEFAULT, Ruleset, RulesetError};
 use crate::text::{Lang, Text};
@@ -138,6 +138,11 @@ pub enum ScenarioKind {
         /// Items with their figures.
         items: Vec<ScenarioItem>,
     },
+    /// A recall (罢免, ADR 0030), decided by the ruleset's recall rule.
+    Recall {
+        /// Members with their figures.
+        members: Vec<ScenarioRecall>,
+    },
 }
 
 fn competitive() -> ElectionKind {
@@ -198,6 +203,22 @@ pub struct ScenarioItem {
     pub for_votes: u32,
     /// 反对.
     pub against: u32,
+    /// 弃权.
+    #[serde(default)]
+    pub abstain: Option<u32>,
+}
+
+/// A member's recall figures. `abstain` may be left out: it is then valid − recall −
+/// keep.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioRecall {
+    /// Name.
+    pub name: String,
+    /// 同意罢免.
+    pub recall: u32,
+    /// 不同意罢免.
+    pub keep: u32,
     /// 弃权.
     #[serde(default)]
     pub abstain: Option<u32>,
@@ -365,6 +386,14 @@ impl Scenario {
                         .collect::<Result<_, _>>()?;
                     let m = Motion { items: items.iter().map(|it| it.title.clone()).collect(), rule: *rule };
                     (ContestKind::Motion(m), totals, BTreeMap::new())
+                }
+                ScenarioKind::Recall { members } => {
+                    let totals = members
+                        .iter()
+                        .map(|m| three(&id, &m.name, m.recall, m.keep, m.abstain, valid))
+                        .collect::<Result<_, _>>()?;
+                    let r = Recall { members: members.iter().map(|m| m.name.clone()).collect() };
+                    (ContestKind::Recall(r), totals, BTreeMap::new())
                 }
             };
             contests.push(Contest { id: id.clone(), title: c.title.clone(), kind });

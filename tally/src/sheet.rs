@@ -69,6 +69,7 @@ pub fn render(result: &PollResult, heading: &Heading, lang: Lang) -> String {
             ContestResult::Election(e) => election(&mut s, &number, e, lang),
             ContestResult::Confidence(g) | ContestResult::Evaluation(g) => graded(&mut s, &number, g, lang),
             ContestResult::Motion(m) => motion(&mut s, &number, m, lang),
+            ContestResult::Recall(m) => recall(&mut s, &number, m, lang),
         }
     }
     let blanks = "____________  ".repeat(3);
@@ -186,6 +187,33 @@ fn motion(s: &mut String, number: &str, m: &MotionResult, lang: Lang) {
         })
         .collect();
     table(s, &header, &rows);
+}
+
+/// A recall in the rule's words: 同意罢免 / 不同意罢免 / 弃权, 罢免 or 不罢免 per member.
+fn recall(s: &mut String, number: &str, m: &MotionResult, lang: Lang) {
+    let t = |zh: &str, en: &str| -> String { Text::new(zh, en).get(lang).to_owned() };
+    let _ = writeln!(s, "\n{number}{}", m.title);
+    let _ = writeln!(s, "  {}", m.threshold_reason.get(lang));
+    let header = [
+        t("被提请罢免人", "Member"),
+        t("同意罢免", "Recall"),
+        t("不同意罢免", "Do not recall"),
+        t("弃权", "Abstain"),
+        t("结果", "Outcome"),
+    ];
+    let rows: Vec<[String; 5]> = m
+        .items
+        .iter()
+        .map(|i| {
+            let outcome = if i.passed { t("罢免", "recalled") } else { t("不罢免", "not recalled") };
+            [i.title.clone(), i.for_votes.to_string(), i.against.to_string(), i.abstain.to_string(), outcome]
+        })
+        .collect();
+    table(s, &header, &rows);
+    let colon = Text::new("：", ": ").get(lang).to_owned();
+    for i in &m.items {
+        let _ = writeln!(s, "    {}{colon}{}", i.title, i.reason.get(lang));
+    }
 }
 
 fn status(st: CandidateStatus, lang: Lang) -> String {

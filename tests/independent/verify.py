@@ -1353,7 +1353,7 @@ def outcome_write_ins(b: bytes) -> dict[str, list[tuple[str, int]]]:
                 r.blob()
                 r.take(4 * r.u32() + 4)
                 r.blob(), r.blob()
-        elif kind == 3:
+        elif kind in (3, 4):  # a recall (4) has a motion's layout (§12.7)
             r.blob()
             r.take(8)
             for _ in range(r.u32()):

@@ -58,7 +58,7 @@ pub fn count_within(
         match &contest.kind {
             ContestKind::Election(e) => election::check(contest, e, cc, fig.valid)?,
             ContestKind::Confidence(_) | ContestKind::Evaluation(_) => graded::check(contest, cc, fig.valid, ruleset)?,
-            ContestKind::Motion(_) => motion::check(contest, cc, fig.valid)?,
+            ContestKind::Motion(_) | ContestKind::Recall(_) => motion::check(contest, cc, fig.valid)?,
         }
     }
 
@@ -92,6 +92,7 @@ pub fn count_within(
                     ContestResult::Evaluation(graded::evaluation(contest, e, cc, fig, ruleset))
                 }
                 ContestKind::Motion(m) => ContestResult::Motion(motion::decide(contest, m, cc, fig, ruleset)),
+                ContestKind::Recall(r) => ContestResult::Recall(motion::recall(contest, r, cc, fig, ruleset)),
             });
         }
     }

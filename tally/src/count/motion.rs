@@ -2,7 +2,7 @@
 
 use super::phrases::{Figures, measure, rule_words, then};
 use super::{ContestCounts, CountError, ItemOutcome, MotionResult};
-use crate::model::{Contest, Motion};
+use crate::model::{Contest, Motion, Recall};
 use crate::ruleset::Ruleset;
 use crate::text::Text;
 
@@ -62,6 +62,44 @@ pub(super) fn decide(
         threshold_reason: Text::new(
             format!("通过须获赞成票不少于 {min} 票（{}，依{zh_src}）", rule.zh),
             format!("adoption needs at least {min} for-votes ({}, by {en_src})", rule.en),
+        ),
+        items,
+    }
+}
+
+/// Decides a recall (ADR 0030) whose figures passed [`check`], by the ruleset's recall
+/// rule: a member is recalled when the 同意罢免 marks meet it. `for` is 同意罢免,
+/// `against` 不同意罢免, `passed` recalled.
+pub(super) fn recall(
+    contest: &Contest,
+    r: &Recall,
+    cc: &ContestCounts,
+    fig: Figures,
+    ruleset: &Ruleset,
+) -> MotionResult {
+    let rule = ruleset.recall;
+    let of = u64::from(fig.base(rule.base));
+    let min = rule.threshold.minimum(of);
+    let label = Text::new("同意罢免票", "votes to recall");
+    let items = r
+        .members
+        .iter()
+        .zip(&cc.totals)
+        .map(|(name, row)| {
+            let (passed, words) = measure(&label, u64::from(row[0]), rule.threshold, rule.base, of);
+            let reason =
+                if passed { then(words, "罢免", "recalled") } else { then(words, "不罢免", "not recalled") };
+            ItemOutcome { title: name.clone(), for_votes: row[0], against: row[1], abstain: row[2], passed, reason }
+        })
+        .collect();
+    let words = rule_words(rule.threshold, rule.base, of);
+    MotionResult {
+        id: contest.id.clone(),
+        title: contest.title.clone(),
+        threshold: min,
+        threshold_reason: Text::new(
+            format!("罢免须获同意罢免票不少于 {min} 票（{}，依规则集）", words.zh),
+            format!("a recall needs at least {min} votes to recall ({}, by the ruleset)", words.en),
         ),
         items,
     }

@@ -67,6 +67,9 @@ pub enum ContestResult {
     Evaluation(GradedResult),
     /// A motion.
     Motion(MotionResult),
+    /// A recall (ADR 0030), in the motion's figures: per member (`title`), `for` is
+    /// 同意罢免, `against` 不同意罢免, `abstain` 弃权, and `passed` means recalled.
+    Recall(MotionResult),
 }
 
 /// The result of an election contest.

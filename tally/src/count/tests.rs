@@ -335,3 +335,80 @@ fn replacements_are_counted_and_said_on_the_sheet() {
     let r = count(&poll, &figures(100, 80, 80, 80, 0, vec![cc]), &t).unwrap();
     assert!(!r.reconciliation_reason.zh.contains("换发"));
 }
+
+/// A recall of three members, 84 ballots valid: rows are (同意罢免, 不同意罢免, 弃权).
+fn recall_poll() -> (Poll, ContestCounts) {
+    let members = vec!["王海".to_owned(), "李娜".to_owned(), "刘刚".to_owned()];
+    let kind = ContestKind::Recall(crate::model::Recall { members });
+    graded_poll(kind, vec![vec![51, 30, 3], vec![50, 30, 4], vec![40, 4, 40]])
+}
+
+fn recalled(r: &PollResult) -> (u64, Vec<bool>) {
+    match &r.contests[0] {
+        ContestResult::Recall(m) => (m.threshold, m.items.iter().map(|i| i.passed).collect()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn recall_needs_more_than_half_of_expected_by_default() {
+    // Expected 100, present 84: more than half of 100 is 51 and up.
+    // 王海 51 → recalled (at the threshold); 李娜 50 → not (one below; it is more
+    // than half of the 84 present, which the default does not count from); 刘刚 40 of
+    // the 44 who marked yes or no → not (abstentions count against a recall).
+    let (poll, cc) = recall_poll();
+    let res = count(&poll, &figures(100, 84, 84, 84, 0, vec![cc]), &ruleset("township-2020")).unwrap();
+    assert!(res.valid);
+    assert_eq!(recalled(&res), (51, vec![true, false, false]));
+    let ContestResult::Recall(m) = &res.contests[0] else { panic!() };
+    assert_eq!(m.threshold_reason.zh, "罢免须获同意罢免票不少于 51 票（超过应到会人数 100 的半数，依规则集）");
+    assert_eq!(m.items[0].reason.zh, "同意罢免票 51，超过应到会人数 100 的半数，罢免");
+    assert_eq!(m.items[1].reason.en, "50 votes to recall, not more than half of the 100 expected: not recalled");
+    let json = serde_json::to_value(&res).unwrap();
+    assert_eq!(json["contests"][0]["type"], "recall");
+    assert_eq!(json["contests"][0]["items"][0]["for"], 51);
+}
+
+#[test]
+fn recall_counted_from_present_where_the_ruleset_says_so() {
+    // Present 84: more than half is 43 and up; 李娜's 50 now recalls, 刘刚's 40 does not.
+    let (poll, cc) = recall_poll();
+    let mut r = ruleset("township-2020");
+    r.recall.base = crate::ruleset::Base::Present;
+    let res = count(&poll, &figures(100, 84, 84, 84, 0, vec![cc.clone()]), &r).unwrap();
+    assert_eq!(recalled(&res), (43, vec![true, true, false]));
+    // Two thirds of expected 100: at least 67; nobody.
+    r.recall = crate::ruleset::RecallRule {
+        base: crate::ruleset::Base::Expected,
+        threshold: Threshold::AtLeast(Fraction::new(2, 3).unwrap()),
+    };
+    let res = count(&poll, &figures(100, 84, 84, 84, 0, vec![cc]), &r).unwrap();
+    assert_eq!(recalled(&res), (67, vec![false, false, false]));
+}
+
+#[test]
+fn recall_without_quorum_decides_nothing_and_bad_rows_are_errors() {
+    // Present 79 of 100: 79·5 = 395 < 400, no quorum, the poll is void.
+    let (poll, mut cc) = recall_poll();
+    cc.totals = vec![vec![79, 0, 0]; 3];
+    let res = count(&poll, &figures(100, 79, 79, 79, 0, vec![cc.clone()]), &ruleset("township-2020")).unwrap();
+    assert!(!res.valid);
+    assert!(res.contests.is_empty());
+    // A row that does not add up to the valid ballots is refused, as for a motion.
+    let (poll, mut cc) = recall_poll();
+    cc.totals[1] = vec![50, 30, 3];
+    let err = count(&poll, &figures(100, 84, 84, 84, 0, vec![cc]), &ruleset("township-2020")).unwrap_err();
+    assert!(matches!(err, CountError::ItemTotal { ref item, .. } if item == "李娜"), "{err:?}");
+}
+
+#[test]
+fn the_sheet_states_a_recall_in_the_rules_words() {
+    let (poll, cc) = recall_poll();
+    let res = count(&poll, &figures(100, 84, 84, 84, 0, vec![cc]), &ruleset("township-2020")).unwrap();
+    let zh = crate::sheet::render(&res, &crate::sheet::Heading::default(), crate::text::Lang::ZhCn);
+    assert!(zh.contains("同意罢免"), "{zh}");
+    assert!(zh.contains("不同意罢免"), "{zh}");
+    assert!(zh.contains("王海：同意罢免票 51，超过应到会人数 100 的半数，罢免"), "{zh}");
+    let en = crate::sheet::render(&res, &crate::sheet::Heading::default(), crate::text::Lang::En);
+    assert!(en.contains("not recalled"), "{en}");
+}

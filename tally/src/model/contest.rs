@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ConfidenceOption, ConfidenceVote, DefinitionError, Election, Evaluation, Motion};
+use super::{ConfidenceOption, ConfidenceVote, DefinitionError, Election, Evaluation, Motion, Recall, recall_labels};
 use crate::ruleset::Ruleset;
 use crate::text::Text;
 
@@ -33,6 +33,8 @@ pub enum ContestKind {
     Evaluation(Evaluation),
     /// Items × for / against / abstain.
     Motion(Motion),
+    /// Members × 同意罢免 / 不同意罢免 / 弃权 (ADR 0030).
+    Recall(Recall),
 }
 
 /// The marks of an election or motion item, in ballot order.
@@ -78,6 +80,7 @@ impl Contest {
             ContestKind::Confidence(c) => c.members.clone(),
             ContestKind::Evaluation(e) => e.members.clone(),
             ContestKind::Motion(m) => m.items.clone(),
+            ContestKind::Recall(r) => r.members.clone(),
         }
     }
 
@@ -88,6 +91,7 @@ impl Contest {
             ContestKind::Motion(_) => VoteOption::ALL.map(VoteOption::motion_label).to_vec(),
             ContestKind::Confidence(_) => ConfidenceOption::ALL.map(ConfidenceOption::label).to_vec(),
             ContestKind::Evaluation(e) => e.grades.clone(),
+            ContestKind::Recall(_) => recall_labels().to_vec(),
         }
     }
 
@@ -103,6 +107,7 @@ impl Contest {
             ContestKind::Confidence(_) => Text::new("信任投票", "confidence vote"),
             ContestKind::Evaluation(_) => Text::new("民主评议", "evaluation"),
             ContestKind::Motion(_) => Text::new("表决", "motion"),
+            ContestKind::Recall(_) => Text::new("罢免", "recall"),
         }
     }
 
@@ -130,6 +135,7 @@ impl Contest {
             ContestKind::Confidence(c) => c.validate_within(label, max_items),
             ContestKind::Evaluation(e) => e.validate_within(label, max_items),
             ContestKind::Motion(m) => m.validate_within(label, max_items),
+            ContestKind::Recall(r) => r.validate_within(label, max_items),
         }
     }
 }

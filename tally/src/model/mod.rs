@@ -14,6 +14,7 @@ mod error;
 mod evaluation;
 mod motion;
 mod poll;
+mod recall;
 mod roll;
 mod session;
 
@@ -26,5 +27,6 @@ pub use error::DefinitionError;
 pub use evaluation::Evaluation;
 pub use motion::{Motion, MotionRuleOverride};
 pub use poll::{Limits, MAX_CONTESTS, Poll};
+pub use recall::{Recall, recall_labels};
 pub use roll::{Delegate, DelegateStatus, Exclusion, ExclusionReason, LossReason, Roll};
 pub use session::Session;

@@ -122,6 +122,7 @@ impl Poll {
                 ContestKind::Confidence(v) => v.members.iter_mut().try_for_each(one)?,
                 ContestKind::Evaluation(v) => v.members.iter_mut().try_for_each(one)?,
                 ContestKind::Motion(m) => m.items.iter_mut().try_for_each(one)?,
+                ContestKind::Recall(r) => r.members.iter_mut().try_for_each(one)?,
             }
         }
         Ok(())

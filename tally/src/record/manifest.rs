@@ -13,9 +13,9 @@ use super::shape::poll_shape;
 use crate::ballot::BallotShape;
 use crate::model::{
     Candidate, ConfidenceVote, Contest, ContestKind, Election, ElectionKind, Evaluation, Motion, MotionRuleOverride,
-    Poll,
+    Poll, Recall,
 };
-use crate::ruleset::Ruleset;
+use crate::ruleset::{RecallRule, Ruleset};
 use crate::text::Text;
 
 /// Version byte of the manifest encoding (spec §11.2).
@@ -89,7 +89,7 @@ impl Manifest {
         put_ruleset(&mut w, &self.ruleset);
         w.count(self.poll.contests.len());
         for (contest, cs) in self.poll.contests.iter().zip(&shape.contests) {
-            put_contest(&mut w, contest, cs, write_ins);
+            put_contest(&mut w, contest, cs, write_ins, &self.ruleset);
         }
         w.count(self.scrutineers.len()).u32(self.threshold);
         for s in &self.scrutineers {
@@ -118,10 +118,26 @@ impl Manifest {
         let congress = r.str("congress")?;
         let session = r.str("session")?;
         let name = r.str("poll name")?;
-        let ruleset = get_ruleset(&mut r)?;
+        let mut ruleset = get_ruleset(&mut r)?;
         let mut contests = Vec::new();
+        let mut recall_rule = None;
         for _ in 0..r.count(16)? {
-            contests.push(get_contest(&mut r, write_ins)?);
+            let (contest, rule) = get_contest(&mut r, write_ins)?;
+            if let Some(rule) = rule {
+                // Every recall contest carries the ruleset's one recall rule.
+                if recall_rule.is_some_and(|seen| seen != rule) {
+                    return Err(FormatError::Invalid("recall contests with different rules"));
+                }
+                recall_rule = Some(rule);
+            }
+            contests.push(contest);
+        }
+        if let Some(rule) = recall_rule {
+            ruleset.recall = rule;
+            ruleset.validate().map_err(|e| {
+                let t = e.text();
+                FormatError::Mismatch(Text::new(format!("规则集：{}", t.zh), format!("ruleset: {}", t.en)))
+            })?;
         }
         let poll = Poll { name, contests, attendance: None };
         let n = r.count(36)?;
@@ -196,6 +212,7 @@ const ELECTION: u8 = 0;
 const CONFIDENCE: u8 = 1;
 const EVALUATION: u8 = 2;
 const MOTION: u8 = 3;
+const RECALL: u8 = 4;
 
 fn put_names(w: &mut Writer, names: &[String]) {
     w.count(names.len());
@@ -213,7 +230,10 @@ fn get_names(r: &mut Reader<'_>) -> Result<Vec<String>, FormatError> {
 }
 
 /// `write_ins`: the manifest is version 2 and its contests carry the write-in fields.
-fn put_contest(w: &mut Writer, c: &Contest, shape: &crate::ballot::ContestShape, write_ins: bool) {
+/// A recall contest carries the ruleset's recall rule (spec §11.2.3): the ruleset's own
+/// encoding (§11.2.2) is unchanged, so that records without a recall stay byte for byte
+/// what they were.
+fn put_contest(w: &mut Writer, c: &Contest, shape: &crate::ballot::ContestShape, write_ins: bool, rs: &Ruleset) {
     w.str(&c.id).str(&c.title);
     match &c.kind {
         ContestKind::Election(e) => {
@@ -257,6 +277,12 @@ fn put_contest(w: &mut Writer, c: &Contest, shape: &crate::ballot::ContestShape,
                 }
             }
         }
+        ContestKind::Recall(v) => {
+            w.u8(RECALL);
+            put_names(w, &v.members);
+            w.u8(base_code(rs.recall.base));
+            put_threshold(w, rs.recall.threshold);
+        }
     }
     // The derived part (spec §11.2.3): labels and ballot shape, so that a verifier
     // in another language need not know the contest kinds to check the ballots.
@@ -281,7 +307,9 @@ fn put_contest(w: &mut Writer, c: &Contest, shape: &crate::ballot::ContestShape,
     }
 }
 
-fn get_contest(r: &mut Reader<'_>, write_ins: bool) -> Result<Contest, FormatError> {
+/// The contest, and for a recall the rule it carries.
+fn get_contest(r: &mut Reader<'_>, write_ins: bool) -> Result<(Contest, Option<RecallRule>), FormatError> {
+    let mut recall_rule = None;
     let id = r.str("contest id")?;
     let title = r.str("contest title")?;
     let kind = match r.u8()? {
@@ -316,6 +344,11 @@ fn get_contest(r: &mut Reader<'_>, write_ins: bool) -> Result<Contest, FormatErr
             };
             ContestKind::Motion(Motion { items, rule })
         }
+        RECALL => {
+            let members = get_names(r)?;
+            recall_rule = Some(RecallRule { base: get_base(r)?, threshold: get_threshold(r)? });
+            ContestKind::Recall(Recall { members })
+        }
         _ => return Err(FormatError::Invalid("contest kind")),
     };
     // Skip the derived part; `Manifest::decode` compares it by re-encoding.
@@ -330,5 +363,5 @@ fn get_contest(r: &mut Reader<'_>, write_ins: bool) -> Result<Contest, FormatErr
     if write_ins && r.bool("write-in flag")? {
         r.take(1)?;
     }
-    Ok(Contest { id, title, kind })
+    Ok((Contest { id, title, kind }, recall_rule))
 }

@@ -298,9 +298,11 @@ fn encode(result: &PollResult, marks: &mut Option<Vec<Mark>>) -> Vec<u8> {
                     w.text(&m.outcome);
                 }
             }
-            ContestResult::Motion(m) => {
+            ContestResult::Motion(m) | ContestResult::Recall(m) => {
+                // A recall has a motion's layout under its own kind (spec §12.7):
+                // for / against / abstain are 同意罢免 / 不同意罢免 / 弃权, passed is recalled.
                 let c = &m.id;
-                w.u8(3);
+                w.u8(if matches!(contest, ContestResult::Recall(_)) { 4 } else { 3 });
                 mark(&w, marks, Width::Other, || Text::new(format!("事项 {c}：编号"), format!("contest {c}: its id")));
                 w.str(&m.id);
                 mark(&w, marks, Width::U64, || {
@@ -406,7 +408,7 @@ pub fn recorded_write_ins(bytes: &[u8]) -> Result<Vec<RecordedWriteIns>, super::
                     r.blob()?;
                 }
             }
-            3 => {
+            3 | 4 => {
                 r.str("contest id")?;
                 r.take(8)?;
                 for _ in 0..r.count(4 + 13)? {

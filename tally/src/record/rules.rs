@@ -133,7 +133,10 @@ pub(crate) fn get_ruleset(r: &mut Reader<'_>) -> Result<Ruleset, FormatError> {
         rules.push(GradeOutcomeRule { outcome, grades: names, threshold: get_threshold(r)? });
     }
     let evaluation = EvaluationRule { grades, denominator, rules, otherwise: r.text("evaluation otherwise")? };
-    let rs = Ruleset { name, description, quorum, election, motion, confidence, evaluation };
+    // The recall rule is carried by the recall contests (spec §11.2.3), which
+    // `Manifest::decode` reads after the ruleset and puts back here.
+    let recall = crate::ruleset::RecallRule::default();
+    let rs = Ruleset { name, description, quorum, election, motion, confidence, evaluation, recall };
     rs.validate().map_err(|e| {
         let t = e.text();
         FormatError::Mismatch(Text::new(format!("规则集：{}", t.zh), format!("ruleset: {}", t.en)))

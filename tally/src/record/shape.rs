@@ -26,7 +26,9 @@ pub fn poll_shape(poll: &Poll) -> Result<BallotShape, FormatError> {
                 Some(Cap { option: 0, max: e.seats }),
                 e.write_ins.then_some(WriteInRule { against: AGAINST }),
             ),
-            ContestKind::Motion(_) | ContestKind::Confidence(_) => (ItemShape::one_of(options), None, None),
+            ContestKind::Motion(_) | ContestKind::Confidence(_) | ContestKind::Recall(_) => {
+                (ItemShape::one_of(options), None, None)
+            }
             ContestKind::Evaluation(_) => (ItemShape { options, min_marks: 0, max_marks: 1 }, None, None),
         };
         contests.push(ContestShape { items: vec![item; items], cap, write_in });
