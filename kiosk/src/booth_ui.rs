@@ -436,7 +436,7 @@ fn contest_marks(contest: &Contest, cm: &[Option<usize>]) -> Option<Vec<Vec<u8>>
     for m in cm {
         let chosen = match (m, &contest.kind) {
             (Some(o), _) => Some(*o),
-            (None, ContestKind::Election(_) | ContestKind::Motion(_)) => Some(n - 1),
+            (None, ContestKind::Election(_) | ContestKind::Motion(_) | ContestKind::Recall(_)) => Some(n - 1),
             (None, ContestKind::Evaluation(_)) => None,
             (None, ContestKind::Confidence(_)) => return None,
         };

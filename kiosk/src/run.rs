@@ -107,7 +107,9 @@ pub fn parse_choices(poll: &Poll, choices: &Value) -> Result<PlainBallot, String
         for (item, g) in items.iter().zip(given) {
             let chosen = match &g {
                 Value::Null => match &contest.kind {
-                    ContestKind::Election(_) | ContestKind::Motion(_) => Some(options.len() - 1),
+                    ContestKind::Election(_) | ContestKind::Motion(_) | ContestKind::Recall(_) => {
+                        Some(options.len() - 1)
+                    }
                     ContestKind::Evaluation(_) => None,
                     ContestKind::Confidence(_) => return Err(format!("{item}: a confidence vote needs a choice")),
                 },

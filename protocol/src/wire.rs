@@ -53,8 +53,8 @@ pub use congress::{
     Session, StatusChange,
 };
 pub use polls::{
-    Appointee, Appointment, ContestView, FollowUp, FollowUpBody, OfficerView, OfficersView, PollDefinition,
-    PollTemplates, PollView, Restarted, Started, Status,
+    Appointee, Appointment, ContestView, FollowUp, FollowUpBody, MAX_REPORT_CHARS, MemberReport, OfficerView,
+    OfficersView, PollDefinition, PollTemplates, PollView, Restarted, Started, Status,
 };
 pub use proposals::{
     COSIGNERS_NEEDED, CosignVia, Cosigned, Cosigner, LeadEvaluation, NewProposal, PresidiumMembers, Proposal,

@@ -457,7 +457,7 @@ async function start() {
   $("en-url").value = location.origin;
   try {
     templates = await api("GET", "/api/poll-templates");
-    const order = ["election", "by_election", "confidence", "evaluation", "motion"];
+    const order = ["election", "by_election", "confidence", "evaluation", "motion", "recall"];
     const keys = Object.keys(templates).sort((a, b) => order.indexOf(a) - order.indexOf(b));
     for (const k of keys) $("np-template").append(el("option", T.template_names[k] || k, { value: k }));
     fillTemplate();

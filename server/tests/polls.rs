@@ -37,6 +37,7 @@ async fn polls_from_templates(store: Store) {
         ("confidence", templates.confidence),
         ("evaluation", templates.evaluation),
         ("motion", templates.motion),
+        ("recall", templates.recall),
     ] {
         assert_eq!(t.contests.len(), 1, "{kind}");
         match (kind, &mut t.contests[0].kind) {
@@ -52,6 +53,7 @@ async fn polls_from_templates(store: Store) {
                 e.members = names(&["王芳", "李强"]);
             }
             ("motion", ContestKind::Motion(m)) => assert!(!m.items.is_empty()),
+            ("recall", ContestKind::Recall(r)) => r.members = names(&["王芳"]),
             (kind, other) => panic!("the {kind} template is {other:?}"),
         }
         let body = serde_json::to_value(&t).unwrap();
@@ -94,7 +96,7 @@ async fn polls_from_templates(store: Store) {
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
 
     let (_, all, _) = call(&app, Method::GET, &path, Some(&booth), None, "zh-CN").await;
-    assert_eq!(all.as_array().unwrap().len(), 7);
+    assert_eq!(all.as_array().unwrap().len(), 8, "one poll per template (six) and two more");
     Box::pin(names_in_one_form(&app, &org, &path)).await;
 }
 

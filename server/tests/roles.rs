@@ -136,7 +136,7 @@ fn lifecycle_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
 
 /// Public: anyone, logged in or not (the board and the published record).
 fn public_endpoints() -> Vec<&'static str> {
-    vec!["/api/polls/1/board", "/api/polls/1/board/entries", "/healthz"]
+    vec!["/api/polls/1/board", "/api/polls/1/board/entries", "/api/polls/1/reports", "/healthz"]
 }
 
 /// Station endpoints (spec §15.5) and the station kinds that pass their kind check.
@@ -154,6 +154,7 @@ fn station_endpoints() -> Vec<(Method, &'static str, Vec<StationKind>)> {
         (Method::POST, "/api/station/polls/1/issue", vec![Desk]),
         (Method::POST, "/api/station/polls/1/replace", vec![Desk]),
         (Method::GET, "/api/station/polls/1/eligible", vec![Booth]),
+        (Method::GET, "/api/station/polls/1/reports", vec![Booth]),
         (Method::GET, "/api/station/sessions", vec![Booth, Desk]),
         (Method::GET, "/api/station/sessions/1/attendance", vec![Desk]),
         (Method::POST, "/api/station/sessions/1/checkin", vec![Desk]),
@@ -191,6 +192,7 @@ fn body_refused_endpoints() -> Vec<(Method, &'static str, Option<Value>, Vec<Rol
     vec![
         (Method::PUT, "/api/congresses/1/roster", Some(json!({})), vec![Role::Organiser]),
         (Method::PUT, "/api/congresses/1/eligible", Some(json!({})), vec![Role::Organiser]),
+        (Method::PUT, "/api/polls/1/reports", Some(json!({})), vec![Role::Organiser]),
         // Proposal 1 has one co-signer: each step is refused for its state, past the role check.
         (Method::POST, "/api/proposals/1/submit", None, vec![Role::Organiser]),
         (

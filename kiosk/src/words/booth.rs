@@ -169,6 +169,12 @@ impl Booth {
             ContestKind::Motion(_) => {
                 "Choose for, against or abstain on each item; unmarked counts as abstain.".to_owned()
             }
+            ContestKind::Recall(_) if zh => {
+                "请对每位被提请罢免的成员选择“同意罢免”“不同意罢免”或“弃权”；未选择的视为弃权。".to_owned()
+            }
+            ContestKind::Recall(_) => {
+                "For each member named, choose recall, do not recall or abstain; unmarked counts as abstain.".to_owned()
+            }
         }
     }
 

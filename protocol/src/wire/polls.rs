@@ -30,6 +30,9 @@ pub struct PollTemplates {
     pub evaluation: PollDefinition,
     /// A motion (表决).
     pub motion: PollDefinition,
+    /// A recall (罢免, ADR 0030): 同意罢免 / 不同意罢免 / 弃权 per member, decided by the
+    /// ruleset's recall rule.
+    pub recall: PollDefinition,
 }
 
 /// A contest as the ballot shows it.
@@ -292,3 +295,23 @@ mod tests {
         assert!(matches!(&d.0.contests[0].kind, hallvote_tally::model::ContestKind::Election(e) if !e.write_ins));
     }
 }
+
+/// A member's 述职 report summary (spec §14.16): `PUT /api/polls/{id}/reports`
+/// (organiser) sets it, and `GET /api/polls/{id}/reports` (anyone) and
+/// `GET /api/station/polls/{id}/reports` (booth stations) list them. An empty `text`
+/// removes the summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberReport {
+    /// The contest's id: a confidence vote, an evaluation or a recall.
+    pub contest: String,
+    /// The member, as the contest names them.
+    pub member: String,
+    /// The summary: paragraphs separated by one line break (`\n`), at most
+    /// [`MAX_REPORT_CHARS`] characters.
+    pub text: String,
+}
+
+/// The most characters a 述职 summary may have (about four printed pages).
+pub const MAX_REPORT_CHARS: usize = 6000;

@@ -60,7 +60,7 @@ impl PartialSchema for PollDefinition {
     fn schema() -> RefOr<Schema> {
         let contests = ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::Object)).description(Some(
             "The contests in ballot order, each with `id`, `title` and `type` (`election`, `confidence`, \
-             `evaluation` or `motion`) and that type's fields; `GET /api/poll-templates` has one of each.",
+             `evaluation`, `motion` or `recall`) and that type's fields; `GET /api/poll-templates` has one of each.",
         ));
         ObjectBuilder::new()
             .schema_type(Type::Object)

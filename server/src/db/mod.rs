@@ -18,6 +18,7 @@ pub mod key_checks;
 pub mod mix;
 pub mod polls;
 pub mod proposals;
+pub mod reports;
 pub mod roster;
 pub mod server_key;
 pub mod sessions;

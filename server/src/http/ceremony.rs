@@ -217,6 +217,7 @@ fn people_in(poll: &PollRecord) -> Vec<String> {
             ContestKind::Election(e) => e.candidates.iter().map(|x| x.name.clone()).collect(),
             ContestKind::Confidence(v) => v.members.clone(),
             ContestKind::Evaluation(v) => v.members.clone(),
+            ContestKind::Recall(v) => v.members.clone(),
             ContestKind::Motion(_) => Vec::new(),
         })
         .collect()

@@ -257,7 +257,8 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
             "by_election": t("补选", "by-election"),
             "confidence": t("信任投票", "confidence vote"),
             "evaluation": t("民主评议", "evaluation"),
-            "motion": t("表决", "motion")
+            "motion": t("表决", "motion"),
+            "recall": t("罢免", "recall")
         },
         "names_candidates": t("候选人（每行一人，按姓氏笔画排列）", "Candidates (one per line, in stroke order)"),
         "names_members": t("委员（每行一人，按述职顺序）", "Members (one per line, in the order they reported)"),

@@ -30,6 +30,7 @@ pub mod openapi;
 pub mod polls;
 pub mod proposal_pages;
 pub mod proposals;
+pub mod reports;
 pub mod result_sheet;
 pub mod results;
 pub mod sealed_board;
@@ -215,6 +216,7 @@ pub fn api() -> Api {
         .merge(polls::router())
         .merge(proposals::router())
         .merge(proposal_pages::router())
+        .merge(reports::router())
         .merge(board_lookup::router())
         .merge(result_sheet::router())
         .merge(board_list::router())

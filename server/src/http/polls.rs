@@ -209,5 +209,11 @@ async fn templates() -> Json<PollTemplates> {
                 rule: None,
             }),
         ),
+        recall: poll(
+            "罢免镇党委委员",
+            "recall",
+            "罢免",
+            ContestKind::Recall(hallvote_tally::model::Recall { members: Vec::new() }),
+        ),
     })
 }

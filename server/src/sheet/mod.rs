@@ -382,7 +382,8 @@ pub(crate) fn build(result: &PollResult, heading: &SheetHeading, signers: &Signe
         match c {
             ContestResult::Election(e) => election(&mut b, &number, e, lang),
             ContestResult::Confidence(g) | ContestResult::Evaluation(g) => graded(&mut b, &number, g, lang),
-            ContestResult::Motion(m) => motion(&mut b, &number, m, lang),
+            ContestResult::Motion(m) => motion(&mut b, &number, m, lang, false),
+            ContestResult::Recall(m) => motion(&mut b, &number, m, lang, true),
         }
     }
     if let Some(&from) = keep_together.first() {
@@ -554,20 +555,28 @@ fn graded(b: &mut Vec<Block>, number: &str, g: &GradedResult, lang: Lang) {
     b.push(Block::Notes { title: t("说明", "Reasons"), items });
 }
 
-fn motion(b: &mut Vec<Block>, number: &str, m: &MotionResult, lang: Lang) {
+/// A motion, or with `recall` a recall (ADR 0030) in the rule's words: 同意罢免 /
+/// 不同意罢免 / 弃权 per member, 罢免 or 不罢免.
+fn motion(b: &mut Vec<Block>, number: &str, m: &MotionResult, lang: Lang, recall: bool) {
     let t = |zh: &str, en: &str| Text::new(zh, en).get(lang).to_owned();
+    let words = if recall {
+        [
+            ("被提请罢免人", "Member"),
+            ("同意罢免", "Recall"),
+            ("不同意罢免", "Do not recall"),
+            ("罢免", "recalled"),
+            ("不罢免", "not recalled"),
+        ]
+    } else {
+        [("事项", "Item"), ("赞成", "For"), ("反对", "Against"), ("通过", "adopted"), ("未通过", "not adopted")]
+    };
+    let w = |k: usize| t(words[k].0, words[k].1);
     b.push(Block::Heading(format!("{number}{}", m.title)));
     b.push(para(m.threshold_reason.get(lang).to_owned(), false));
     b.push(Block::Table(Table {
         class: "votes",
         keep: false,
-        header: Some(vec![
-            t("事项", "Item"),
-            t("赞成", "For"),
-            t("反对", "Against"),
-            t("弃权", "Abstain"),
-            t("结果", "Outcome"),
-        ]),
+        header: Some(vec![w(0), w(1), w(2), t("弃权", "Abstain"), t("结果", "Outcome")]),
         columns: vec![Column::TEXT, Column::NUM, Column::NUM, Column::NUM, Column::MID],
         rows: m
             .items
@@ -578,7 +587,7 @@ fn motion(b: &mut Vec<Block>, number: &str, m: &MotionResult, lang: Lang) {
                     i.for_votes.to_string(),
                     i.against.to_string(),
                     i.abstain.to_string(),
-                    if i.passed { t("通过", "adopted") } else { t("未通过", "not adopted") },
+                    if i.passed { w(3) } else { w(4) },
                 ],
                 strong: i.passed,
                 tall: false,

@@ -82,24 +82,31 @@ pub fn result_charts(result: &PollResult, lang: Lang) -> String {
                     .collect();
                 (g.title.clone(), groups, None)
             }
-            ContestResult::Motion(m) => {
+            ContestResult::Motion(m) | ContestResult::Recall(m) => {
+                let recall = matches!(c, ContestResult::Recall(_));
+                let (yes, no, passed, failed) = if recall {
+                    (
+                        t("同意罢免", "Recall"),
+                        t("不同意罢免", "Do not recall"),
+                        t("罢免", "recalled"),
+                        t("不罢免", "not recalled"),
+                    )
+                } else {
+                    (t("赞成", "For"), t("反对", "Against"), t("通过", "adopted"), t("未通过", "not adopted"))
+                };
                 let groups = m
                     .items
                     .iter()
                     .map(|i| Group {
                         heading: Some((
                             i.title.clone(),
-                            if i.passed { t("通过", "adopted") } else { t("未通过", "not adopted") },
+                            if i.passed { passed.clone() } else { failed.clone() },
                             i.passed,
                         )),
-                        bars: [
-                            (t("赞成", "For"), i.for_votes),
-                            (t("反对", "Against"), i.against),
-                            (t("弃权", "Abstain"), i.abstain),
-                        ]
-                        .into_iter()
-                        .map(|(label, value)| Bar { label, value, note: String::new(), strong: false })
-                        .collect(),
+                        bars: [(yes.clone(), i.for_votes), (no.clone(), i.against), (t("弃权", "Abstain"), i.abstain)]
+                            .into_iter()
+                            .map(|(label, value)| Bar { label, value, note: String::new(), strong: false })
+                            .collect(),
                     })
                     .collect();
                 (m.title.clone(), groups, None)
