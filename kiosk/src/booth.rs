@@ -224,6 +224,8 @@ pub struct Booth {
     ballots: Mutex<HashMap<i64, Arc<BallotDefinition>>>,
     /// The eligible list of each poll's congress, as fetched.
     eligible: Mutex<HashMap<i64, Arc<Vec<Person>>>>,
+    /// The 述职 summaries of each poll, as fetched.
+    reports: Mutex<HashMap<i64, Arc<Vec<wire::MemberReport>>>>,
 }
 
 impl Booth {
@@ -234,6 +236,7 @@ impl Booth {
             english: AtomicBool::new(false),
             ballots: Mutex::new(HashMap::new()),
             eligible: Mutex::new(HashMap::new()),
+            reports: Mutex::new(HashMap::new()),
         }
     }
 
@@ -309,6 +312,22 @@ impl Booth {
         let people = Arc::new(eligible::ordered(list));
         self.eligible.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(poll, Arc::clone(&people));
         Ok(people)
+    }
+
+    /// The 述职 summaries of poll `poll` (spec §14.16), in ballot order: shown before
+    /// the marks of the members they are about. Fetched once per poll; a poll's
+    /// summaries do not change once it is open.
+    pub async fn reports(&self, poll: i64) -> Result<Arc<Vec<wire::MemberReport>>, BoothError> {
+        if let Some(list) = self.reports.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&poll) {
+            return Ok(Arc::clone(list));
+        }
+        let a = self.call(Method::GET, &format!("/api/station/polls/{poll}/reports"), None).await?;
+        if !a.status.is_success() {
+            return Err(refused(&a));
+        }
+        let list: Arc<Vec<wire::MemberReport>> = Arc::new(decode_answer(&a)?);
+        self.reports.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(poll, Arc::clone(&list));
+        Ok(list)
     }
 
     /// Reads a scanned credential, fetches its ballot, checks the credential's

@@ -37,7 +37,7 @@ use crate::eligible::{self, Person};
 use crate::templates::{ScriptJson, render};
 use crate::ui::{Display, Frame, assets, qr_svg, refuse_cross_site, secure};
 use crate::words::booth::Booth as Words;
-use hallvote_protocol::wire::DeskPoll;
+use hallvote_protocol::wire::{DeskPoll, MemberReport};
 
 /// How long a page waits for the delegate before it forgets everything.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(180);
@@ -69,6 +69,10 @@ struct Screen {
     write_ins: Vec<BTreeMap<usize, String>>,
     /// The eligible list of the ballot's congress, for the write-in search.
     eligible: Arc<Vec<Person>>,
+    /// The poll's 述职 summaries (spec §14.16), in ballot order.
+    reports: Arc<Vec<MemberReport>>,
+    /// `reports_read[contest]`: the delegate has moved on past the contest's summaries.
+    reports_read: Vec<bool>,
     sealed: Option<Arc<Sealed>>,
     receipt: Option<Receipt>,
     challenged: Option<(Receipt, PlainBallot)>,
@@ -91,6 +95,8 @@ impl Screen {
             marks: Vec::new(),
             write_ins: Vec::new(),
             eligible: Arc::new(Vec::new()),
+            reports: Arc::new(Vec::new()),
+            reports_read: Vec::new(),
             sealed: None,
             receipt: None,
             challenged: None,
@@ -116,6 +122,8 @@ impl Screen {
         self.marks.clear();
         self.write_ins.clear();
         self.eligible = Arc::new(Vec::new());
+        self.reports = Arc::new(Vec::new());
+        self.reports_read.clear();
         self.sealed = None;
         self.receipt = None;
         self.challenged = None;
@@ -149,6 +157,7 @@ impl BoothApp {
             .route("/", get(welcome))
             .route("/scan", post(scan))
             .route("/contest/{c}", get(contest_page).post(contest_post))
+            .route("/report/{c}/{k}", get(report_page).post(report_post))
             .route("/review", get(review))
             .route("/seal", post(seal))
             .route("/sealed", get(sealed_page))
@@ -285,6 +294,18 @@ async fn scan(State(app): App, headers: HeaderMap, Form(f): Form<HashMap<String,
                     Err(e) => tracing::warn!(error = %e, "the eligible list is not known"),
                 }
             }
+            // The members' 述职 summaries, shown before their marks; without an answer
+            // the ballot goes on without them (they are public on the server).
+            s.reports_read = vec![false; s.marks.len()];
+            let reported = |c: &Contest| {
+                matches!(c.kind, ContestKind::Confidence(_) | ContestKind::Evaluation(_) | ContestKind::Recall(_))
+            };
+            if visit.ballot.manifest.poll.contests.iter().any(reported) {
+                match app.booth.reports(visit.ballot.poll).await {
+                    Ok(list) => s.reports = list,
+                    Err(e) => tracing::warn!(error = %e, "the members' summaries are not known"),
+                }
+            }
             s.visit = Some(visit);
             Redirect::to("/contest/0").into_response()
         }
@@ -376,7 +397,53 @@ fn contest_html(app: &BoothApp, s: &Screen, c: usize, error: Option<&str>) -> Re
 
 async fn contest_page(State(app): App, Path(c): Path<usize>) -> Response {
     let s = app.screen().await;
+    // The members' summaries come first, until the delegate has moved on past them.
+    if !s.reports_read.get(c).copied().unwrap_or(true) && !reports_of(&s, c).is_empty() {
+        return Redirect::to(&format!("/report/{c}/0")).into_response();
+    }
     contest_html(&app, &s, c, None)
+}
+
+/// The summaries of contest `c` of the ballot in hand, in ballot order.
+fn reports_of(s: &Screen, c: usize) -> Vec<&MemberReport> {
+    let Some(contest) = s.visit.as_ref().and_then(|v| v.ballot.manifest.poll.contests.get(c)) else {
+        return Vec::new();
+    };
+    s.reports.iter().filter(|r| r.contest == contest.id).collect()
+}
+
+/// Summary `k` of contest `c`: the member's name, the text in paragraphs, one button.
+async fn report_page(State(app): App, Path((c, k)): Path<(usize, usize)>) -> Response {
+    let s = app.screen().await;
+    let reports = reports_of(&s, c);
+    let Some(r) = reports.get(k) else { return Redirect::to(&format!("/contest/{c}")).into_response() };
+    let w = Words::of(s.lang);
+    let title = w.report_title.replace("{name}", &r.member);
+    render(&ReportPage {
+        frame: app.frame(&s, &title, true),
+        w,
+        progress: s.progress(),
+        title: &title,
+        paragraphs: r.text.split('\n').collect(),
+        step: format!("{} / {}", k + 1, reports.len()),
+        c,
+        k,
+    })
+}
+
+/// Moves on from summary `k` of contest `c`: to the next summary, or to the marks.
+async fn report_post(State(app): App, headers: HeaderMap, Path((c, k)): Path<(usize, usize)>) -> Response {
+    if let Some(r) = refuse_cross_site(&headers) {
+        return r;
+    }
+    let mut s = app.screen().await;
+    if k + 1 < reports_of(&s, c).len() {
+        return Redirect::to(&format!("/report/{c}/{}", k + 1)).into_response();
+    }
+    if let Some(read) = s.reports_read.get_mut(c) {
+        *read = true;
+    }
+    Redirect::to(&format!("/contest/{c}")).into_response()
 }
 
 async fn contest_post(
@@ -757,6 +824,22 @@ struct WelcomePage<'a> {
     hint: &'static str,
     /// The "done" button, while a visit is on.
     done: bool,
+}
+
+/// A member's 述职 summary before the marks (`booth/report.html`).
+#[derive(Template)]
+#[template(path = "booth/report.html")]
+struct ReportPage<'a> {
+    frame: Frame<'a>,
+    w: &'static Words,
+    /// [`Screen::progress`].
+    progress: Option<String>,
+    title: &'a str,
+    paragraphs: Vec<&'a str>,
+    /// "1 / 3": which summary of the contest's.
+    step: String,
+    c: usize,
+    k: usize,
 }
 
 /// One contest, its items and their options.

@@ -136,6 +136,12 @@ pub struct Booth {
     pub write_in_cleared: &'static str,
     /// Said when the search finds no one.
     pub write_in_none: &'static str,
+    /// Above a member's 述职 summary, before the marks (`{name}` is the member).
+    pub report_title: &'static str,
+    /// What the summary page is.
+    pub report_hint: &'static str,
+    /// The one button that moves on from a summary.
+    pub report_continue: &'static str,
 }
 
 impl Booth {
@@ -315,6 +321,9 @@ const ZH: Booth = Booth {
     write_in_picked: "已选：{name}",
     write_in_cleared: "已改为不投“不赞成”，这一行另选的“{name}”已清除。",
     write_in_none: "名单中没有找到；名单外的人请写全名。",
+    report_title: "{name} 的述职报告摘要",
+    report_hint: "请阅读后按“继续”；读完全部摘要后进入投票页。",
+    report_continue: "继续",
 };
 
 const EN: Booth = Booth {
@@ -381,6 +390,9 @@ const EN: Booth = Booth {
     write_in_picked: "Picked: {name}",
     write_in_cleared: "The against mark was taken back, so the name written in this row ({name}) was cleared.",
     write_in_none: "No one found on the list; for a person not on it, write the full name.",
+    report_title: "Report on duties (述职) of {name}: summary",
+    report_hint: "Read it, then press Continue; after the summaries comes the ballot page.",
+    report_continue: "Continue",
     high_contrast: "High contrast",
 };
 
