@@ -151,6 +151,40 @@ function officersForm(p) {
   return form;
 }
 
+// 述职 summaries (spec §14.16): one member at a time, until the poll opens; the booth
+// shows each before the contest's marks.
+function reportsForm(p) {
+  const form = el("form", undefined, { class: "card", id: "reports-" + p.id });
+  form.append(el("h4", T.reports), el("p", T.reports_help, { class: "muted" }));
+  const who = el("select", undefined, { id: "report-member-" + p.id });
+  for (const c of p.contests.filter((c) => c.reports)) {
+    for (const m of c.items) who.append(el("option", c.title + T.p.open + m + T.p.close, { value: JSON.stringify([c.id, m]) }));
+  }
+  const text = el("textarea", undefined, { id: "report-text-" + p.id, rows: "6", maxlength: "6000" });
+  let saved = [];
+  const show = () => {
+    const [contest, member] = JSON.parse(who.value);
+    const r = saved.find((x) => x.contest === contest && x.member === member);
+    text.value = r ? r.text : "";
+  };
+  who.addEventListener("change", show);
+  api("GET", "/api/polls/" + p.id + "/reports").then((list) => { saved = list; show(); }).catch(() => {});
+  form.append(el("label", T.report_member, { for: who.id }), who, el("label", T.report_text, { for: text.id }), text,
+    el("button", T.report_save, { type: "submit", id: "report-save-" + p.id }));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const [contest, member] = JSON.parse(who.value);
+    try {
+      const r = await api("PUT", "/api/polls/" + p.id + "/reports", { contest, member, text: text.value });
+      saved = saved.filter((x) => !(x.contest === contest && x.member === member));
+      if (r.text) saved.push(r);
+      text.value = r.text;
+      showNote(T.report_saved.replace("{name}", member));
+    } catch (e) { showError(e.message, form); }
+  });
+  return form;
+}
+
 function step(p, path, done, confirmText) {
   return async () => {
     if (confirmText && !window.confirm(confirmText)) return;
@@ -190,6 +224,7 @@ async function pollCard(p) {
     box.append(el("p", T.key_checks), checks);
   }
   const actions = el("div");
+  if (["draft", "ceremony", "ready"].includes(p.state) && p.contests.some((c) => c.reports)) box.append(reportsForm(p));
   if (p.state === "draft" && list.length === 0) box.append(officersForm(p));
   if (p.state === "draft" && list.length > 0) actions.append(button(T.start_ceremony, step(p, "ceremony", T.ceremony_started), false, "ceremony-" + p.id));
   if (p.state === "ceremony") {

@@ -52,6 +52,10 @@ pub struct ContestView {
     pub items: Vec<String>,
     /// The options of each item (赞成, 不赞成, 弃权…).
     pub options: Vec<String>,
+    /// Whether its members may have 述职 summaries (a confidence vote, an evaluation or
+    /// a recall; spec §14.16).
+    #[serde(default)]
+    pub reports: bool,
 }
 
 /// A poll as the console, desk and booth show it (`GET /api/polls/{id}`,

@@ -260,6 +260,14 @@ pub fn render_session(lang: Lang, id: i64, congress: i64, title: &str) -> Result
             "motion": t("表决", "motion"),
             "recall": t("罢免", "recall")
         },
+        "reports": t("述职报告摘要", "述职 summaries (reports on duties)"),
+        "reports_help": t(
+            "投票机在选项页之前逐人显示；投票开始后不能更改，并公开供查阅。纯文本，每行一段，不超过 6000 字；清空即删除。",
+            "The booth shows each before the marks; they cannot change once the poll opens, and are public. Text, a paragraph a line, at most 6000 characters; empty removes it."),
+        "report_member": t("成员", "Member"),
+        "report_text": t("摘要", "Summary"),
+        "report_save": t("保存摘要", "Save summary"),
+        "report_saved": t("已保存 {name} 的述职报告摘要。", "The summary of {name} is saved."),
         "names_candidates": t("候选人（每行一人，按姓氏笔画排列）", "Candidates (one per line, in stroke order)"),
         "names_members": t("委员（每行一人，按述职顺序）", "Members (one per line, in the order they reported)"),
         "names_items": t("表决事项（每行一项）", "Items to vote on (one per line)"),

@@ -99,6 +99,7 @@ fn contest_view(c: &Contest, lang: Lang) -> ContestView {
         },
         items: c.items(),
         options: c.options().iter().map(|t| t.get(lang).to_owned()).collect(),
+        reports: matches!(c.kind, ContestKind::Confidence(_) | ContestKind::Evaluation(_) | ContestKind::Recall(_)),
     }
 }
 
