@@ -1,6 +1,7 @@
 //! 述职 summaries at the booth (spec §14.16, ADR 0030), in a real browser (Debian's
 //! Chromium, headless) against a real server: the organiser attaches summaries to a
-//! confidence vote and a recall before the poll opens; at the booth the delegate sees
+//! confidence vote (by the API) and a recall (on the console's session page) before the
+//! poll opens; at the booth the delegate sees
 //! each member's summary, in paragraphs, before the page of marks, moves on with one
 //! button (Enter alone will do), in zh-CN and in English, then marks and casts. A
 //! member without a summary has no page; a summary read is not shown again on going
@@ -33,19 +34,37 @@ async fn a_delegate_reads_each_members_summary_before_the_marks_and_casts() {
     ]});
     let hall = support::hall(DELEGATES, poll).await;
     let path = format!("/api/polls/{}/reports", hall.poll);
-    for (contest, member, text) in [
-        ("confidence", "王芳", "一、履职情况：完成村道硬化十二公里。\n\n二、存在不足：调研不够深入。"),
-        ("recall", "赵磊", "本人对照职责作述职如下。"),
-    ] {
-        let body = json!({"contest": contest, "member": member, "text": text});
-        let _: Value = hall.org.call(Method::PUT, &path, Some(body)).await.unwrap();
-    }
+    // 王芳's by the API; 赵磊's on the console's session page, as an organiser would.
+    let body = json!({"contest": "confidence", "member": "王芳",
+        "text": "一、履职情况：完成村道硬化十二公里。\n\n二、存在不足：调研不够深入。"});
+    let _: Value = hall.org.call(Method::PUT, &path, Some(body)).await.unwrap();
+    let b = Browser::start().await;
+    b.goto(&format!("{}/?lang=zh-CN", hall.url)).await;
+    b.type_into("#username", "organiser").await;
+    b.type_into("#password", &format!("{}{ENTER}", support::PASSWORD)).await;
+    b.wait_element(&format!("#session-link-{}", hall.session)).await;
+    b.goto(&format!("{}/sessions/{}", hall.url, hall.session)).await;
+    let form = format!("#reports-{}", hall.poll);
+    b.wait_element(&form).await;
+    let select = format!("report-member-{}", hall.poll);
+    b.wait_until(&format!("document.getElementById('report-text-{}').value !== ''", hall.poll), "王芳's text shown")
+        .await;
+    b.execute(&format!(
+        "const s = document.getElementById('{select}'); s.value = JSON.stringify(['recall', '赵磊']); \
+         s.dispatchEvent(new Event('change')); return true;"
+    ))
+    .await;
+    b.type_into(&format!("#report-text-{}", hall.poll), "本人对照职责作述职如下。").await;
+    b.click(&format!("#report-save-{}", hall.poll)).await;
+    b.wait_text("#note", "已保存 赵磊 的述职报告摘要").await;
+    b.assert_accessible("console with the summaries form").await;
+    let listed: Value = hall.org.call(Method::GET, &path, None).await.unwrap();
+    assert_eq!(listed[1], json!({"contest": "recall", "member": "赵磊", "text": "本人对照职责作述职如下。"}));
     hall.ceremony_and_open(DELEGATES, 2, 3).await;
     let desk = Desk::new(hall.station(StationKind::Desk, "报到处1").await.link().unwrap());
     let (_, credential) = desk.issue(hall.poll, &CardScan::Number("L00001".into())).await.unwrap();
     let booth = Booth::new(hall.station(StationKind::Booth, "投票机1").await.link().unwrap());
     let base = support::serve(BoothApp::new(booth, "投票机1", &hall.url, DEFAULT_IDLE).router()).await;
-    let b = Browser::start().await;
 
     b.goto(&base).await;
     b.type_into("#credential", &format!("{credential}{ENTER}")).await;
