@@ -53,8 +53,8 @@ pub struct ContestView {
     /// The options of each item (赞成, 不赞成, 弃权…).
     pub options: Vec<String>,
     /// Whether its members may have 述职 summaries (a confidence vote, an evaluation or
-    /// a recall; spec §14.16).
-    #[serde(default)]
+    /// a recall; spec §14.16). Left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reports: bool,
 }
 
