@@ -325,8 +325,14 @@ async fn close_and_decrypt(b: &Browser, banner: &Banner, poll: i64, name: &str) 
         }
         b.type_into("#pass3", passphrase).await;
         station_action(b, "#load").await;
-        station_action(b, "button[data-post=decrypt]").await;
+        station_action(b, "#decrypt").await;
         b.screenshot(&format!("demo-walk-08-scrutineer-{}-decrypted", j + 1)).await;
+    }
+    // The scrutineers who do not decrypt still take their turns of the write-in mix:
+    // one press, and the station goes on by itself (spec §15.11).
+    for (station, _) in banner.scrutineers.iter().skip(3) {
+        station_with_poll(b, station, poll, name).await;
+        station_action(b, "#mix-run").await;
     }
 }
 
@@ -334,7 +340,17 @@ async fn close_and_decrypt(b: &Browser, banner: &Banner, poll: i64, name: &str) 
 async fn count_sign_publish(b: &Browser, banner: &Banner, poll: i64, name: &str) {
     session_page(b, banner).await;
     b.wait_text(&format!("#progress-{poll}"), "已解密的监票人 3/3").await;
-    click(b, &format!("#tally-{poll}")).await;
+    // The by-election takes write-ins: the stations finish the mix by themselves after
+    // their decryption (spec §15.11); until then 计票 is refused beside the button with
+    // whose turn or how many list shares are due, and the organiser presses it again.
+    for attempt in 0.. {
+        click(b, &format!("#tally-{poll}")).await;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        if b.text_of(&format!("#state-{poll}")).await.contains("已计票") {
+            break;
+        }
+        assert!(attempt < 60, "the mix never finished: {}", b.source().await);
+    }
     b.wait_text(&format!("#state-{poll}"), "已计票").await;
     b.screenshot("demo-walk-09-console-counted").await;
 

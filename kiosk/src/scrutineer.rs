@@ -122,6 +122,11 @@ pub struct Scrutineer {
     identity: Arc<StationIdentity>,
     share_dir: PathBuf,
     polls: Mutex<HashMap<i64, PollWork>>,
+    /// Held through one step of the write-in mix, so that the page's calls and the
+    /// station's own loop ([`Scrutineer::mix_until_done`]) never take a turn twice.
+    mixing: Mutex<()>,
+    /// The polls whose mix this station's own loop is taking part in.
+    looping: Mutex<std::collections::HashSet<i64>>,
 }
 
 impl std::fmt::Debug for Scrutineer {
@@ -149,7 +154,14 @@ impl Scrutineer {
 
     /// The same from a link signed by `identity`.
     pub fn from_parts(link: Link, identity: Arc<StationIdentity>, share_dir: PathBuf) -> Self {
-        Self { link, identity, share_dir, polls: Mutex::new(HashMap::new()) }
+        Self {
+            link,
+            identity,
+            share_dir,
+            polls: Mutex::new(HashMap::new()),
+            mixing: Mutex::new(()),
+            looping: Mutex::new(std::collections::HashSet::new()),
+        }
     }
 
     /// The station's id on the server.

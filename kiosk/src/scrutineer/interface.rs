@@ -347,7 +347,13 @@ async fn api_decrypt(State(app): App, Path(poll): Path<String>, headers: HeaderM
     let lang = request_lang(&headers);
     let r = async {
         let Empty {} = posted(&headers, &body)?;
-        app.scrutineer.decrypt(poll_of(&poll)?, lang).await
+        let poll = poll_of(&poll)?;
+        let d = app.scrutineer.decrypt(poll, lang).await?;
+        if d.mix {
+            let app = Arc::clone(&app);
+            tokio::spawn(async move { app.scrutineer.mix_until_done(poll, lang).await });
+        }
+        Ok(d)
     }
     .await;
     reply(lang, StatusCode::CREATED, r)
@@ -357,7 +363,14 @@ async fn api_mix(State(app): App, Path(poll): Path<String>, headers: HeaderMap, 
     let lang = request_lang(&headers);
     let r = async {
         let Empty {} = posted(&headers, &body)?;
-        app.scrutineer.mix(poll_of(&poll)?, lang).await
+        let poll = poll_of(&poll)?;
+        let progress = app.scrutineer.mix(poll, lang).await?;
+        if !progress.done {
+            // The station goes on by itself, so the scrutineer may leave the page.
+            let app = Arc::clone(&app);
+            tokio::spawn(async move { app.scrutineer.mix_until_done(poll, lang).await });
+        }
+        Ok(progress)
     }
     .await;
     reply(lang, StatusCode::OK, r)

@@ -5,7 +5,9 @@
 //! decryption share of the last list ([`list_share`]) with the key share loaded for
 //! the decryption, which it then forgets. Each call does what is due now and says
 //! where every contest's mix stands; the page calls it again until this station's
-//! part is done.
+//! part is done, and after a decryption the station calls it by itself
+//! ([`Scrutineer::mix_until_done`]) so that its part is done even when nobody keeps
+//! the page open.
 
 use std::time::Duration;
 
@@ -21,6 +23,13 @@ use hallvote_protocol::wire::MixStatus;
 
 use super::{Result, Scrutineer, blocking, refused, say, untrusted};
 use crate::link::Link;
+
+/// How often the station's own loop asks whether a part of the mix is due.
+const MIX_POLL: Duration = Duration::from_secs(2);
+
+/// How many failed steps in a row end the station's own loop (about two minutes of
+/// an unreachable server); the page's button starts the mix again.
+const MIX_GIVE_UP: u32 = 60;
 
 /// How long the station waits for the server to check an uploaded turn or share.
 const MIX_TIMEOUT: Duration = Duration::from_secs(600);
@@ -116,6 +125,7 @@ impl Scrutineer {
     /// turn of a contest is taken, its list share of that contest if the key share is
     /// loaded. The key share is forgotten once every list share is posted.
     pub async fn mix(&self, poll: i64, lang: Lang) -> Result<MixProgress> {
+        let _step = self.mixing.lock().await;
         let view = self.view(poll, lang).await?;
         let index = view.index;
         let election = view.election()?;
@@ -251,4 +261,38 @@ fn mix_message(
         en.push_str("Waiting…");
     }
     say(lang, zh, en)
+}
+
+impl Scrutineer {
+    /// Takes this station's part of poll `poll`'s mix as it falls due, every
+    /// [`MIX_POLL`], until it is done — started after the decryption of a poll that
+    /// takes write-ins, so that the turns and list shares do not wait for someone to
+    /// keep the page open, and by the page's button for a scrutineer who does not
+    /// decrypt. Ends after [`MIX_GIVE_UP`] failed steps in a row.
+    /// Does nothing if the loop already runs for `poll`.
+    pub async fn mix_until_done(&self, poll: i64, lang: Lang) {
+        if !self.looping.lock().await.insert(poll) {
+            return;
+        }
+        self.mix_loop(poll, lang).await;
+        self.looping.lock().await.remove(&poll);
+    }
+
+    async fn mix_loop(&self, poll: i64, lang: Lang) {
+        let mut failures = 0;
+        loop {
+            match self.mix(poll, lang).await {
+                Ok(p) if p.done => return,
+                Ok(_) => failures = 0,
+                Err(e) => {
+                    failures += 1;
+                    if failures >= MIX_GIVE_UP {
+                        tracing::warn!(poll, "the write-in mix stopped after {failures} failed steps: {e}");
+                        return;
+                    }
+                }
+            }
+            tokio::time::sleep(MIX_POLL).await;
+        }
+    }
 }
