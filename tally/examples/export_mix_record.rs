@@ -1,6 +1,7 @@
 //! Writes records with a write-in mix (spec §12.12) for the independent verifier
 //! (tests/independent/verify.py, steps §13.11.1–§13.11.5): an honest record of 12
-//! delegates whose election takes write-ins (a listed name, a free-text name, 𠮷田),
+//! delegates whose election takes write-ins (a listed name, a free-text name, 𠮷田)
+//! beside a motion and a recall,
 //! and tampered copies, each with the step that must reject it. The ballot shape of
 //! the poll is written beside the records (the independent check does not read the
 //! manifest's §11.2 encoding yet); everything else is read from the record's bytes.
@@ -11,7 +12,7 @@
 mod record_common;
 
 use hallvote_tally::ballot::{BallotShape, PlainBallot};
-use hallvote_tally::model::{Contest, ContestKind, Motion};
+use hallvote_tally::model::{Contest, ContestKind, Motion, Recall};
 use hallvote_tally::record::builder::{joint_key, sign_record};
 use hallvote_tally::record::mix::{MixBuilder, board_mix_inputs, list_share};
 use hallvote_tally::record::{Record, verify_record};
@@ -31,11 +32,19 @@ fn contests() -> Vec<Contest> {
             title: "表决".into(),
             kind: ContestKind::Motion(Motion { items: vec!["决议".into()], rule: None }),
         },
+        // A recall (outcome kind 4, a motion's layout, §12.7) beside the mix: the
+        // independent check reads the outcome's contests in order to find the write-ins.
+        Contest {
+            id: "recall".into(),
+            title: "罢免".into(),
+            kind: ContestKind::Recall(Recall { members: vec!["刘强".into()] }),
+        },
     ]
 }
 
 /// 王芳 for; delegates 0–6 write 赵六 beside 李娜, 7–8 the free text beside 张伟,
-/// 9 writes 𠮷田 beside 张伟; the others abstain beside the rest; the motion passes.
+/// 9 writes 𠮷田 beside 张伟; the others abstain beside the rest; the motion passes;
+/// delegates 0–7 vote to recall 刘强, the others not to (8 of 14 expected: recalled).
 fn vote(d: usize, shape: &BallotShape, items: &[String]) -> PlainBallot {
     let row = |name: &str| items.iter().position(|n| n == name).unwrap();
     let mut marks: Vec<Vec<Vec<u8>>> =
@@ -44,6 +53,7 @@ fn vote(d: usize, shape: &BallotShape, items: &[String]) -> PlainBallot {
         r[2] = 1;
     }
     marks[1][0][0] = 1;
+    marks[2][0][usize::from(d >= 8)] = 1;
     let mut set = |name: &str, option: usize| {
         let r = &mut marks[0][row(name)];
         r.fill(0);
